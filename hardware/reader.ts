@@ -1,0 +1,51 @@
+// The interface every card reader and badge scanner driver implements, and the events it emits.
+// Drivers report frames (what the reader sent, already unframed); the runtime maps frames to people
+// by the site's rules (see credential-mapping.ts). Raw frame text never leaves the runtime: not to the
+// renderer, not to the logs.
+import type { Symbology } from '../kiosk-config/schema';
+
+export type ReaderConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+/** One complete read, after framing (prefix/suffix) and symbology identifiers were removed. */
+export interface ScanFrame {
+  readonly readerId: string;
+  /** The decoded payload. Treat as secret: never log it. */
+  readonly text: string;
+  /** The barcode symbology when the reader reported one (AIM identifier), else null. */
+  readonly symbology: Symbology | null;
+  /** How the reader encodes credentials, for diagnostics: e.g. `barcode`, `rfid`, `magstripe`. */
+  readonly format: string;
+}
+
+/** Why a run of bytes was not a read. Words for people live in the renderer; these are stable codes. */
+export type ReadRejectionReason =
+  | 'oversizeFrame' // more bytes than maxFrameLength without a suffix: a flood or a wrong suffix setting
+  | 'unprintable' // control or binary bytes inside a frame: line noise, wrong baud rate
+  | 'emptyFrame' // just a suffix
+  | 'badSymbologyIdentifier'; // the reader should send ]cm but did not
+
+export type ReaderEvent =
+  | { readonly type: 'scan'; readonly frame: ScanFrame }
+  | { readonly type: 'rejected'; readonly readerId: string; readonly reason: ReadRejectionReason }
+  | { readonly type: 'connection'; readonly readerId: string; readonly state: ReaderConnectionState; readonly detail: string | null };
+
+export interface ReaderHealth {
+  readonly readerId: string;
+  readonly kind: string;
+  readonly connection: ReaderConnectionState;
+  readonly goodReads: number;
+  readonly badReads: number;
+  /** Epoch ms of the last scan or rejection, null before the first. */
+  readonly lastEventAt: number | null;
+}
+
+export interface CredentialReader {
+  readonly readerId: string;
+  readonly kind: string;
+  /** Starts opening the device. Never rejects because the device is absent: that is a `connection` event, and the driver keeps looking. */
+  start(): Promise<void>;
+  /** Closes the device and stops looking for it. */
+  stop(): Promise<void>;
+  health(): ReaderHealth;
+  onEvent(listener: (event: ReaderEvent) => void): () => void;
+}

@@ -1,0 +1,111 @@
+// The site file: every rule that varies by facility or by device lives here and is checked at start.
+import { z } from 'zod';
+
+const LanguageCode = z.enum(['en', 'es']);
+
+/** Control characters readers use for framing, by the names in their manuals; anything else is taken literally. */
+export const namedFrameBytes: Readonly<Record<string, string>> = {
+  CR: '\r',
+  LF: '\n',
+  CRLF: '\r\n',
+  TAB: '\t',
+  STX: '\x02',
+  ETX: '\x03',
+  ESC: '\x1b',
+  GS: '\x1d',
+  RS: '\x1e',
+};
+
+const FrameText = z
+  .string()
+  .max(8, 'a prefix or suffix is at most 8 characters')
+  .transform((text) => namedFrameBytes[text] ?? text);
+
+export const Symbology = z.enum(['code39', 'code128', 'pdf417', 'qr', 'dataMatrix', 'eanUpc', 'other']);
+export type Symbology = z.infer<typeof Symbology>;
+
+const SerialScannerReader = z
+  .object({
+    id: z.string().min(1).max(40),
+    kind: z.literal('serialScanner'),
+    /** A fixed path, best a stable one such as /dev/serial/by-id/... */
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(9600),
+    prefix: FrameText.default(''),
+    suffix: FrameText.refine((text) => text.length > 0, 'a suffix cannot be empty').default('\r'),
+    /** The scanner sends an AIM symbology identifier (]cm) before the data. */
+    symbologyIdentifier: z.boolean().default(false),
+    /** Longest frame accepted; longer runs are dropped as garbage, not buffered forever. */
+    maxFrameLength: z.number().int().min(8).max(4096).default(256),
+  })
+  .strict();
+
+export const ReaderConfig = z.discriminatedUnion('kind', [SerialScannerReader]);
+export type ReaderConfig = z.infer<typeof ReaderConfig>;
+
+const RegexSource = z.string().superRefine((source, context) => {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: `not a valid regular expression (${(error as Error).message})` });
+  }
+});
+
+/** How a scan becomes a person: the whole text must match; a first capture group, when present, is the id. */
+const CredentialRule = z
+  .object({
+    pattern: RegexSource,
+    /** Only these barcode symbologies count (when the reader reports them); empty means any. */
+    symbologies: z.array(Symbology).default([]),
+    /** Only these readers count; empty means any. */
+    readers: z.array(z.string()).default([]),
+  })
+  .strict();
+export type CredentialRule = z.infer<typeof CredentialRule>;
+
+export const KioskConfig = z
+  .object({
+    site: z.object({ name: z.string().min(1), timeZone: z.string().min(1).default('UTC') }).strict(),
+    device: z
+      .object({
+        name: z.string().min(1),
+        mode: z.enum(['kiosk', 'tablet']),
+        housingUnit: z.string().min(1).optional(),
+      })
+      .strict(),
+    languages: z
+      .object({ offered: z.array(LanguageCode).min(1), default: LanguageCode })
+      .strict()
+      .refine((languages) => languages.offered.includes(languages.default), {
+        message: 'the default language must be one of the offered languages',
+        path: ['default'],
+      }),
+    session: z
+      .object({
+        idleSeconds: z.number().int().min(5).max(3600),
+        idleWarningSeconds: z.number().int().min(3).max(300),
+        maxSessionMinutes: z.number().min(0.25).max(24 * 60),
+        pinEntrySeconds: z.number().int().min(5).max(600).default(45),
+        noticeSeconds: z.number().int().min(2).max(120).default(8),
+      })
+      .strict()
+      .refine((session) => session.idleWarningSeconds < session.idleSeconds, {
+        message: 'the idle warning must be shorter than the idle limit',
+        path: ['idleWarningSeconds'],
+      }),
+    pin: z
+      .object({
+        length: z.number().int().min(4).max(8).default(4),
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+        lockoutBaseSeconds: z.number().int().min(1).default(60),
+        lockoutMaxSeconds: z.number().int().min(1).default(3600),
+      })
+      .strict()
+      .default({ length: 4, maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 }),
+    readers: z.array(ReaderConfig).default([]),
+    credentials: z.object({ resident: CredentialRule, staff: CredentialRule.optional() }).strict(),
+  })
+  .strict();
+
+export type KioskConfig = z.infer<typeof KioskConfig>;
+export type KioskConfigInput = z.input<typeof KioskConfig>;

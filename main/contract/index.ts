@@ -1,0 +1,120 @@
+// The one list of every call and event between the renderer and the device runtime.
+// The Electron preload and IPC handlers, the web host's WebSocket bridge and the renderer's client
+// are all derived from these objects, so a channel name is written exactly once: here.
+import { z } from 'zod';
+import {
+  Ack,
+  DeviceError,
+  DeviceInfo,
+  Empty,
+  LanguageCode,
+  PinInput,
+  ReaderStatus,
+  SessionView,
+} from './schemas';
+
+export * from './schemas';
+
+/**
+ * Who may make a call. The runtime checks this against its own session before it runs anything:
+ * `anyone` — no one need be signed in (attract, PIN pad, language);
+ * `resident` — a signed-in resident, and only for their own records;
+ * `staff` — a signed-in staff member in service mode.
+ */
+export type CallAccess = 'anyone' | 'resident' | 'staff';
+
+interface CallDefinition<I extends z.ZodType, O extends z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  readonly access: CallAccess;
+  /** One line for readers of the contract; also shown in service-mode diagnostics. */
+  readonly summary: string;
+}
+
+function defineCall<I extends z.ZodType, O extends z.ZodType>(definition: CallDefinition<I, O>): CallDefinition<I, O> {
+  return definition;
+}
+
+export const deviceCalls = {
+  'device.info': defineCall({ input: Empty, output: DeviceInfo, access: 'anyone', summary: 'Site, mode, languages and version of this device' }),
+  'device.readers': defineCall({ input: Empty, output: z.array(ReaderStatus), access: 'anyone', summary: 'Connection state of each card reader' }),
+  'device.setLanguage': defineCall({
+    input: z.object({ language: LanguageCode }).strict(),
+    output: DeviceInfo,
+    access: 'anyone',
+    summary: 'Switch the screen language; a signed-in resident keeps it as their preference',
+  }),
+  'session.current': defineCall({ input: Empty, output: SessionView, access: 'anyone', summary: 'What the screen should show now' }),
+  'session.enterPin': defineCall({
+    input: z.object({ pin: PinInput }).strict(),
+    output: SessionView,
+    access: 'anyone',
+    summary: 'Check the PIN for the card just read',
+  }),
+  'session.cancel': defineCall({ input: Empty, output: SessionView, access: 'anyone', summary: 'Leave PIN entry or the lockout message' }),
+  'session.activity': defineCall({ input: Empty, output: Ack, access: 'anyone', summary: 'The person touched the screen: restart the idle timer' }),
+  'session.signOut': defineCall({ input: Empty, output: SessionView, access: 'resident', summary: 'Sign the current resident out' }),
+} as const;
+
+export type DeviceCalls = typeof deviceCalls;
+export type CallName = keyof DeviceCalls;
+export type CallInput<N extends CallName> = z.input<DeviceCalls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<DeviceCalls[N]['output']>;
+export const callNames = Object.keys(deviceCalls) as CallName[];
+
+export const deviceEvents = {
+  'session.changed': SessionView,
+  'device.readersChanged': z.array(ReaderStatus),
+  'device.infoChanged': DeviceInfo,
+} as const;
+
+export type DeviceEvents = typeof deviceEvents;
+export type EventName = keyof DeviceEvents;
+export type EventPayload<N extends EventName> = z.output<DeviceEvents[N]>;
+export const eventNames = Object.keys(deviceEvents) as EventName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(deviceCalls, name);
+}
+
+/** The typed API the renderer sees, whichever shell carries it. */
+export interface DeviceApi {
+  call<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>>;
+  on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void;
+}
+
+/** Electron IPC: one channel for calls, one for events; the call name travels inside. */
+export const ipcChannels = {
+  call: 'dayroom:call',
+  event: 'dayroom:event',
+} as const;
+
+/** Name of the object the Electron preload exposes on `window`. */
+export const preloadGlobalName = 'dayroomBridge';
+
+// ---- WebSocket frames for the web host (same calls and events, another carrier) ----
+
+export const CallResultFrame = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: DeviceError }),
+]);
+
+export const ClientFrame = z.object({
+  type: z.literal('call'),
+  id: z.number().int().nonnegative(),
+  name: z.string().max(64),
+  input: z.unknown(),
+});
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: CallResultFrame }),
+  z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  z.object({ type: z.literal('refused'), error: DeviceError }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Query parameter that carries the web host's per-launch token. */
+export const hostTokenParam = 'token';
+/** Path of the web host's WebSocket. */
+export const hostSocketPath = '/bridge';

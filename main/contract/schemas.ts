@@ -1,0 +1,104 @@
+// Shapes that cross the renderer ↔ runtime boundary. Pure zod: no Node, no DOM.
+import { z } from 'zod';
+
+export const LanguageCode = z.enum(['en', 'es']);
+export type LanguageCode = z.infer<typeof LanguageCode>;
+export const supportedLanguages: readonly LanguageCode[] = LanguageCode.options;
+
+export const DeviceMode = z.enum(['kiosk', 'tablet']);
+export type DeviceMode = z.infer<typeof DeviceMode>;
+
+/** A PIN as typed on the pad: digits only; the site decides the length. */
+export const PinInput = z.string().regex(/^\d{4,8}$/, 'a PIN is 4 to 8 digits');
+
+/** Why the attract screen shows a message, if it does. */
+export const AttractNotice = z.enum([
+  'cardNotRecognized',
+  'staffCardNotAccepted',
+  'signedOut',
+  'signedOutIdle',
+  'sessionTimeLimit',
+  'pinEntryTimedOut',
+]);
+export type AttractNotice = z.infer<typeof AttractNotice>;
+
+export const PinNotice = z.enum(['wrongPin']);
+export type PinNotice = z.infer<typeof PinNotice>;
+
+export const ResidentSummary = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  language: LanguageCode,
+});
+export type ResidentSummary = z.infer<typeof ResidentSummary>;
+
+/**
+ * What the screen should show for the session. Times are epoch milliseconds from the runtime's clock,
+ * so the renderer can draw countdowns without owning any timer that matters.
+ */
+export const SessionView = z.discriminatedUnion('phase', [
+  z.object({ phase: z.literal('attract'), notice: AttractNotice.nullable() }),
+  z.object({
+    phase: z.literal('pinEntry'),
+    pinLength: z.number().int().min(4).max(8),
+    attemptsLeft: z.number().int().min(0),
+    notice: PinNotice.nullable(),
+    checking: z.boolean(),
+    expiresAt: z.number(),
+  }),
+  z.object({ phase: z.literal('lockedOut'), until: z.number() }),
+  z.object({
+    phase: z.literal('signedIn'),
+    resident: ResidentSummary,
+    sessionEndsAt: z.number(),
+    /** Set while the idle warning counts down; null while the person is active. */
+    idleWarningEndsAt: z.number().nullable(),
+  }),
+]);
+export type SessionView = z.infer<typeof SessionView>;
+export type SessionPhase = SessionView['phase'];
+
+export const ReaderConnection = z.enum(['connected', 'disconnected', 'connecting']);
+export const ReaderStatus = z.object({
+  readerId: z.string(),
+  kind: z.string(),
+  connection: ReaderConnection,
+  goodReads: z.number().int(),
+  badReads: z.number().int(),
+  lastEventAt: z.number().nullable(),
+});
+export type ReaderStatus = z.infer<typeof ReaderStatus>;
+
+export const DeviceInfo = z.object({
+  deviceName: z.string(),
+  siteName: z.string(),
+  mode: DeviceMode,
+  appVersion: z.string(),
+  languages: z.array(LanguageCode).min(1),
+  defaultLanguage: LanguageCode,
+  /** Present while no one is signed in; the language the attract screen uses. */
+  language: LanguageCode,
+});
+export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
+/** Error codes a caller can show in words (the renderer translates by code). */
+export const DeviceErrorCode = z.enum([
+  'invalidInput',
+  'unknownCall',
+  'notSignedIn',
+  'notAuthorized',
+  'wrongPhase',
+  'languageNotOffered',
+  'timeout',
+  'disconnected',
+  'internal',
+]);
+export type DeviceErrorCode = z.infer<typeof DeviceErrorCode>;
+
+export const DeviceError = z.object({ code: DeviceErrorCode, message: z.string() });
+export type DeviceError = z.infer<typeof DeviceError>;
+
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: DeviceError };
+
+export const Empty = z.object({}).strict();
+export const Ack = z.object({ done: z.literal(true) });
