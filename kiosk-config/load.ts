@@ -29,7 +29,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 export function parseKioskConfig(raw: unknown, file: string): KioskConfig {
-  const parsed = KioskConfig.safeParse(raw);
+  const parsed = KioskConfig.safeParse(raw, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw new KioskConfigError(
     file,

@@ -1,0 +1,55 @@
+// Starts a device runtime and the web host around it: `tsx main/host/cli.ts --config site.yaml --data ./data`.
+// Prints one `DAYROOM_HOST_READY {json}` line for scripts and tests, and the URL for people.
+import { parseArgs } from 'node:util';
+import { KioskConfigError } from '../../kiosk-config/load';
+import { createDeviceRuntime } from '../runtime';
+import { createDeviceLogger } from '../logging';
+import { RendererNotBuiltError, startWebHost } from './server';
+
+export const hostReadyMarker = 'DAYROOM_HOST_READY';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      data: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      renderer: { type: 'string', default: 'dist/renderer' },
+    },
+  });
+  if (!values.config || !values.data) {
+    console.error('usage: tsx main/host/cli.ts --config <site file> --data <data folder> [--port N] [--renderer dist/renderer]');
+    process.exit(2);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a whole number from 0 to 65535, not ${values.port}`);
+    process.exit(2);
+  }
+  const logger = createDeviceLogger({ dataDir: values.data });
+  const runtime = await createDeviceRuntime({ configFile: values.config, dataDir: values.data, logger });
+  const host = await startWebHost({ bridge: runtime.bridge, rendererDir: values.renderer, port, logger });
+  console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
+  console.log(`Dayroom kiosk "${runtime.config.device.name}" is ready: open ${host.url}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'host stopping');
+    await host.close();
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof KioskConfigError || error instanceof RendererNotBuiltError) {
+    console.error(error.message);
+  } else {
+    console.error('The Dayroom host could not start:', error);
+  }
+  process.exit(2);
+});

@@ -1,0 +1,247 @@
+// Composition root: builds a working device from a site file and a data folder. Plain Node: both shells
+// (main/electron and main/host) call this and carry its bridge to the renderer.
+import { join } from 'node:path';
+import { createActor, fromPromise, waitFor, type ActorOptions } from 'xstate';
+import { createCredentialMapper, type CredentialEvent } from '../hardware/credential-mapping';
+import { createSerialScanner } from '../hardware/drivers/serial-scanner';
+import type { CredentialReader, ReaderEvent } from '../hardware/reader';
+import { loadKioskConfig } from '../kiosk-config/load';
+import type { KioskConfig, ReaderConfig } from '../kiosk-config/schema';
+import { createDispatcher, DeviceCallError, type CallHandlers, type DeviceBridge, type SessionAccess } from './bridge/dispatch';
+import type { DeviceInfo, EventName, EventPayload, LanguageCode, ReaderStatus, SessionView } from './contract';
+import { createDeviceLogger, type Logger } from './logging';
+import { kioskSessionMachine, sessionViewOf, signedInResidentId, type SessionLimits } from './session/kiosk-session';
+import { createSignInService, type CredentialLookup, type PinCheck } from './signin/sign-in-service';
+import { openDeviceDatabase, type DeviceDatabase } from './store/database';
+import { pinLockoutQueries } from './store/pin-lockouts';
+import { residentQueries } from './store/residents';
+
+export const appVersion = '0.1.0';
+
+export interface DeviceRuntimeOptions {
+  /** The site file; ignored when `config` is given. */
+  readonly configFile?: string;
+  readonly config?: KioskConfig;
+  /** Holds the store (device.sqlite) and the logs. */
+  readonly dataDir: string;
+  /** The session machine's clock; a SimulatedClock in tests. */
+  readonly clock?: ActorOptions<typeof kioskSessionMachine>['clock'];
+  /** Wall-clock time for stored timestamps and lockouts; must agree with `clock`. */
+  readonly now?: () => number;
+  /** Readers to use instead of the ones the site file names (tests inject their own). */
+  readonly readers?: readonly CredentialReader[];
+  readonly logger?: Logger;
+}
+
+export interface DeviceRuntime {
+  readonly config: KioskConfig;
+  readonly bridge: DeviceBridge;
+  readonly database: DeviceDatabase;
+  stop(): Promise<void>;
+}
+
+type EventListener = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
+
+export function sessionLimitsOf(config: KioskConfig): SessionLimits {
+  return {
+    idleMs: config.session.idleSeconds * 1000,
+    idleWarningMs: config.session.idleWarningSeconds * 1000,
+    maxSessionMs: config.session.maxSessionMinutes * 60_000,
+    pinEntryMs: config.session.pinEntrySeconds * 1000,
+    noticeMs: config.session.noticeSeconds * 1000,
+    pinLength: config.pin.length,
+  };
+}
+
+function readerFor(config: ReaderConfig): CredentialReader {
+  switch (config.kind) {
+    case 'serialScanner':
+      return createSerialScanner(config);
+    default: {
+      const unreachable: never = config.kind;
+      return unreachable;
+    }
+  }
+}
+
+export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promise<DeviceRuntime> {
+  const config = options.config ?? loadKioskConfig(requireConfigFile(options.configFile));
+  const logger = options.logger ?? createDeviceLogger({ dataDir: options.dataDir });
+  const now = options.now ?? Date.now;
+  const database = openDeviceDatabase(join(options.dataDir, 'device.sqlite'));
+  const residents = residentQueries(database);
+  const signIn = createSignInService({ residents, lockouts: pinLockoutQueries(database), rules: config.pin, now });
+  const mapCredential = createCredentialMapper(config.credentials);
+
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (name, payload) => {
+    for (const listener of listeners) {
+      try {
+        listener(name, payload);
+      } catch (error) {
+        logger.error({ err: error, event: name }, 'event listener failed');
+      }
+    }
+  };
+
+  let attractLanguage: LanguageCode = config.languages.default;
+
+  const session = createActor(
+    kioskSessionMachine.provide({
+      actors: {
+        identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
+        checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => signIn.checkPin(input.residentId, input.pin)),
+      },
+      actions: {
+        residentSignedIn: (_, { resident }) => {
+          logger.info({ residentId: resident.id }, 'resident signed in');
+        },
+        residentSignedOut: (_, { resident, reason }) => {
+          logger.info({ residentId: resident.id, reason }, 'resident signed out');
+          // The next person starts in the site's language, not the last person's.
+          attractLanguage = config.languages.default;
+        },
+      },
+    }),
+    { input: { limits: sessionLimitsOf(config), now }, ...(options.clock ? { clock: options.clock } : {}) },
+  );
+
+  const currentLanguage = (): LanguageCode => session.getSnapshot().context.resident?.language ?? attractLanguage;
+  const deviceInfo = (): DeviceInfo => ({
+    deviceName: config.device.name,
+    siteName: config.site.name,
+    mode: config.device.mode,
+    appVersion,
+    languages: config.languages.offered,
+    defaultLanguage: config.languages.default,
+    language: currentLanguage(),
+  });
+
+  let lastView = '';
+  let lastLanguage = currentLanguage();
+  session.subscribe({
+    next: (snapshot) => {
+      const view = sessionViewOf(snapshot);
+      const serialized = JSON.stringify(view);
+      if (serialized !== lastView) {
+        lastView = serialized;
+        emit('session.changed', view);
+      }
+      if (currentLanguage() !== lastLanguage) {
+        lastLanguage = currentLanguage();
+        emit('device.infoChanged', deviceInfo());
+      }
+    },
+    error: (error) => logger.fatal({ err: error }, 'session machine stopped'),
+  });
+  session.start();
+
+  const readers = options.readers ?? config.readers.map(readerFor);
+  const readerStatuses = (): ReaderStatus[] => readers.map((reader) => reader.health());
+  const onReaderEvent = (event: ReaderEvent): void => {
+    switch (event.type) {
+      case 'scan': {
+        const credential = mapCredential(event.frame);
+        logger.info({ reader: credential.source, role: credential.role, format: credential.format }, 'credential read');
+        session.send({ type: 'CREDENTIAL_READ', credential });
+        break;
+      }
+      case 'rejected':
+        logger.warn({ reader: event.readerId, reason: event.reason }, 'unreadable scan');
+        session.send({ type: 'CREDENTIAL_UNREADABLE' });
+        break;
+      case 'connection':
+        logger.info({ reader: event.readerId, state: event.state, detail: event.detail }, 'reader connection');
+        break;
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
+    }
+    emit('device.readersChanged', readerStatuses());
+  };
+  const unsubscribeReaders = readers.map((reader) => reader.onEvent(onReaderEvent));
+  await Promise.all(readers.map((reader) => reader.start()));
+
+  const view = (): SessionView => sessionViewOf(session.getSnapshot());
+  const settle = () => waitFor(session, (snapshot) => !snapshot.matches('checkingPin') && !snapshot.matches('identifying'), { timeout: 30_000 });
+
+  const handlers: CallHandlers = {
+    'device.info': () => deviceInfo(),
+    'device.readers': () => readerStatuses(),
+    'device.setLanguage': ({ language }) => {
+      if (!config.languages.offered.includes(language)) {
+        throw new DeviceCallError('languageNotOffered', `${language} is not offered at this site.`);
+      }
+      const residentId = signedInResidentId(session.getSnapshot());
+      if (residentId) {
+        residents.setLanguage(residentId, language);
+        session.send({ type: 'LANGUAGE_CHOSEN', language });
+      } else {
+        attractLanguage = language;
+      }
+      if (currentLanguage() !== lastLanguage) {
+        lastLanguage = currentLanguage();
+        emit('device.infoChanged', deviceInfo());
+      }
+      return deviceInfo();
+    },
+    'session.current': () => view(),
+    'session.enterPin': async ({ pin }) => {
+      if (!session.getSnapshot().matches('pinEntry')) throw new DeviceCallError('wrongPhase', 'There is no card waiting for a PIN.');
+      session.send({ type: 'PIN_ENTERED', pin });
+      await settle();
+      return view();
+    },
+    'session.cancel': () => {
+      session.send({ type: 'CANCEL' });
+      return view();
+    },
+    'session.activity': () => {
+      session.send({ type: 'ACTIVITY' });
+      return { done: true as const };
+    },
+    'session.signOut': () => {
+      session.send({ type: 'SIGN_OUT' });
+      return view();
+    },
+  };
+
+  const currentAccess = (): SessionAccess => {
+    const residentId = signedInResidentId(session.getSnapshot());
+    return residentId ? { kind: 'resident', residentId } : { kind: 'none' };
+  };
+  const dispatcher = createDispatcher({
+    handlers,
+    currentAccess,
+    onInternalError: (name, error) => logger.error({ err: error, call: name }, 'call failed'),
+  });
+
+  logger.info({ device: config.device.name, mode: config.device.mode, readers: readers.length, residents: residents.count() }, 'device runtime started');
+
+  return {
+    config,
+    database,
+    bridge: {
+      call: dispatcher.call,
+      onEvent: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    async stop() {
+      unsubscribeReaders.forEach((unsubscribe) => unsubscribe());
+      await Promise.allSettled(readers.map((reader) => reader.stop()));
+      session.stop();
+      listeners.clear();
+      database.close();
+      logger.info('device runtime stopped');
+      logger.flush();
+    },
+  };
+}
+
+function requireConfigFile(file: string | undefined): string {
+  if (!file) throw new Error('createDeviceRuntime needs configFile or config');
+  return file;
+}

@@ -1,0 +1,27 @@
+// The one place that opens the device's SQLite file. Keeping every open here makes encrypting the store
+// at rest (better-sqlite3-multiple-ciphers) a one-place change later.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrateToLatest, type Migration } from './migrate';
+import { deviceMigrations } from './migrations';
+
+export type DeviceDatabase = Database.Database;
+
+export interface OpenStoreOptions {
+  /** Stop at this schema version (tests of a single migration); default: the latest. */
+  readonly upToVersion?: number;
+  readonly migrations?: readonly Migration[];
+}
+
+export function openDeviceDatabase(file: string, options: OpenStoreOptions = {}): DeviceDatabase {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  // Kiosks lose power without warning: WAL plus synchronous=FULL means a committed transaction survives a cut.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrateToLatest(db, options.migrations ?? deviceMigrations, options.upToVersion);
+  return db;
+}

@@ -1,0 +1,84 @@
+// The one gate every renderer call passes: unknown names, bad payloads and calls outside the session are refused in words.
+import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { createDispatcher, DeviceCallError, type CallHandlers, type SessionAccess } from '../../../main/bridge/dispatch';
+import { callNames } from '../../../main/contract';
+
+function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> = {}) {
+  const calls: string[] = [];
+  const record = (name: string, value: unknown) => () => {
+    calls.push(name);
+    return value;
+  };
+  const info = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en' } as const;
+  const attract = { phase: 'attract', notice: null } as const;
+  const handlers: CallHandlers = {
+    'device.info': record('device.info', info),
+    'device.readers': record('device.readers', []),
+    'device.setLanguage': record('device.setLanguage', info),
+    'session.current': record('session.current', attract),
+    'session.enterPin': record('session.enterPin', attract),
+    'session.cancel': record('session.cancel', attract),
+    'session.activity': record('session.activity', { done: true }),
+    'session.signOut': record('session.signOut', attract),
+    ...overrides,
+  };
+  const onInternalError = vi.fn();
+  return { ...createDispatcher({ handlers, currentAccess: () => access, onInternalError }), calls, onInternalError };
+}
+
+describe('call dispatcher', () => {
+  it('runs a valid call and returns its value', async () => {
+    const { call, calls } = dispatcherWith({ kind: 'none' });
+    await expect(call('session.enterPin', { pin: '1234' })).resolves.toEqual({ ok: true, value: { phase: 'attract', notice: null } });
+    expect(calls).toEqual(['session.enterPin']);
+  });
+
+  it('refuses an unknown call, a prototype name and a non-string name', async () => {
+    const { call, counters, calls } = dispatcherWith({ kind: 'none' });
+    for (const name of ['session.hack', '__proto__', 'constructor', 42 as unknown as string]) {
+      await expect(call(name, {})).resolves.toMatchObject({ ok: false, error: { code: 'unknownCall' } });
+    }
+    expect(counters.refused.unknownCall).toBe(4);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a payload that fails its schema, without running anything', async () => {
+    const { call, calls, counters } = dispatcherWith({ kind: 'none' });
+    for (const input of [{ pin: '12a4' }, { pin: 1234 }, { pin: '1234', extra: true }, 'pin', null]) {
+      const result = await call('session.enterPin', input);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalidInput' } });
+    }
+    expect(calls).toEqual([]);
+    expect(counters.refused.invalidInput).toBe(5);
+  });
+
+  it('refuses a resident call when nobody is signed in, and when staff are', async () => {
+    await expect(dispatcherWith({ kind: 'none' }).call('session.signOut', {})).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
+    await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('session.signOut', {})).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+    await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('session.signOut', {})).resolves.toMatchObject({ ok: true });
+  });
+
+  it('passes a handler refusal through with its code, and hides internal errors behind a worded one', async () => {
+    const refusing = dispatcherWith({ kind: 'none' }, { 'device.setLanguage': () => { throw new DeviceCallError('languageNotOffered', 'no'); } });
+    await expect(refusing.call('device.setLanguage', { language: 'es' })).resolves.toEqual({ ok: false, error: { code: 'languageNotOffered', message: 'no' } });
+    const crashing = dispatcherWith({ kind: 'none' }, { 'device.info': () => { throw new Error('disk on fire'); } });
+    const result = await crashing.call('device.info', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(result)).not.toContain('disk on fire');
+    expect(crashing.onInternalError).toHaveBeenCalledOnce();
+  });
+
+  it('never throws and never runs a handler for random payloads', async () => {
+    const { call, calls } = dispatcherWith({ kind: 'none' });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom(...callNames), fc.string()), fc.anything(), async (name, input) => {
+        const before = calls.length;
+        const result = await call(name, input);
+        if (!result.ok) expect(calls.length).toBe(before);
+        expect(typeof result.ok).toBe('boolean');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

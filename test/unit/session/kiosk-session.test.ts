@@ -1,0 +1,158 @@
+// The kiosk session machine, driven by a simulated clock: no real waiting, no wall-clock assertions.
+import { describe, expect, it } from 'vitest';
+import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
+import type { CredentialEvent } from '../../../hardware/credential-mapping';
+import { kioskSessionMachine, sessionViewOf, signedInResidentId, type SessionLimits, type SignOutReason } from '../../../main/session/kiosk-session';
+import type { CredentialLookup, PinCheck } from '../../../main/signin/sign-in-service';
+
+const limits: SessionLimits = { idleMs: 60_000, idleWarningMs: 15_000, maxSessionMs: 15 * 60_000, pinEntryMs: 45_000, noticeMs: 8_000, pinLength: 4 };
+const ana = { id: 'r-ana', displayName: 'Ana Díaz', language: 'es' as const };
+const residentCard: CredentialEvent = { role: 'resident', id: '100001', source: 'scanner', format: 'barcode' };
+
+function startSession(options: { lookup?: CredentialLookup; pinChecks?: PinCheck[] } = {}) {
+  const clock = new SimulatedClock();
+  const signOuts: SignOutReason[] = [];
+  const pinChecks = [...(options.pinChecks ?? [{ kind: 'accepted', resident: ana }])];
+  const actor = createActor(
+    kioskSessionMachine.provide({
+      actors: {
+        identifyCredential: fromPromise(async () => options.lookup ?? { kind: 'resident', residentId: ana.id, attemptsLeft: 5 }),
+        checkPin: fromPromise(async () => pinChecks.shift() ?? { kind: 'wrongPin', attemptsLeft: 0 }),
+      },
+      actions: { residentSignedOut: (_, params) => void signOuts.push(params.reason) },
+    }),
+    { clock, input: { limits, now: () => clock.now() } },
+  );
+  actor.start();
+  const settled = () => waitFor(actor, (s) => !s.matches('identifying') && !s.matches('checkingPin'));
+  const view = () => sessionViewOf(actor.getSnapshot());
+  return { actor, clock, signOuts, settled, view };
+}
+
+async function signIn(session: ReturnType<typeof startSession>) {
+  session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
+  await session.settled();
+  session.actor.send({ type: 'PIN_ENTERED', pin: '2468' });
+  await session.settled();
+}
+
+describe('kiosk session', () => {
+  it('goes attract → PIN → signed in, and signs out on request', async () => {
+    const session = startSession();
+    expect(session.view()).toEqual({ phase: 'attract', notice: null });
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
+    await session.settled();
+    expect(session.view()).toMatchObject({ phase: 'pinEntry', pinLength: 4, attemptsLeft: 5, notice: null, checking: false });
+    session.actor.send({ type: 'PIN_ENTERED', pin: '2468' });
+    await session.settled();
+    expect(session.view()).toEqual({ phase: 'signedIn', resident: ana, sessionEndsAt: 15 * 60_000, idleWarningEndsAt: null });
+    expect(signedInResidentId(session.actor.getSnapshot())).toBe(ana.id);
+    session.actor.send({ type: 'SIGN_OUT' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOut' });
+    expect(signedInResidentId(session.actor.getSnapshot())).toBeNull();
+    expect(session.actor.getSnapshot().context.resident).toBeNull();
+    expect(session.signOuts).toEqual(['signedOut']);
+  });
+
+  it('an unknown card says so, and the notice clears by itself', async () => {
+    const session = startSession({ lookup: { kind: 'unknown' } });
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: { role: 'unknown', id: null, source: 'scanner', format: 'barcode' } });
+    await session.settled();
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'cardNotRecognized' });
+    session.clock.increment(limits.noticeMs);
+    expect(session.view()).toEqual({ phase: 'attract', notice: null });
+  });
+
+  it('an unreadable swipe says the card was not recognized', () => {
+    const session = startSession();
+    session.actor.send({ type: 'CREDENTIAL_UNREADABLE' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'cardNotRecognized' });
+  });
+
+  it('a staff badge at the resident prompt is refused in words', async () => {
+    const session = startSession({ lookup: { kind: 'staff' } });
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: { role: 'staff', id: '42001', source: 'scanner', format: 'barcode' } });
+    await session.settled();
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'staffCardNotAccepted' });
+  });
+
+  it('a wrong PIN stays on the pad with the tries left; a lockout shows until when', async () => {
+    const session = startSession({ pinChecks: [{ kind: 'wrongPin', attemptsLeft: 1 }, { kind: 'lockedOut', until: 60_000 }] });
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
+    await session.settled();
+    session.actor.send({ type: 'PIN_ENTERED', pin: '0000' });
+    await session.settled();
+    expect(session.view()).toMatchObject({ phase: 'pinEntry', attemptsLeft: 1, notice: 'wrongPin' });
+    session.actor.send({ type: 'PIN_ENTERED', pin: '0001' });
+    await session.settled();
+    expect(session.view()).toEqual({ phase: 'lockedOut', until: 60_000 });
+    session.clock.increment(limits.noticeMs * 2);
+    expect(session.view().phase).toBe('attract');
+  });
+
+  it('a locked-out card goes straight to the lockout message', async () => {
+    const session = startSession({ lookup: { kind: 'lockedOut', until: 120_000 } });
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
+    await session.settled();
+    expect(session.view()).toEqual({ phase: 'lockedOut', until: 120_000 });
+  });
+
+  it('PIN entry times out back to attract', async () => {
+    const session = startSession();
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
+    await session.settled();
+    session.clock.increment(limits.pinEntryMs - 1);
+    expect(session.view().phase).toBe('pinEntry');
+    session.clock.increment(1);
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'pinEntryTimedOut' });
+  });
+
+  it('idle: a countdown appears, activity cancels it, and silence signs the person out', async () => {
+    const session = startSession();
+    await signIn(session);
+    session.clock.increment(limits.idleMs - limits.idleWarningMs - 1);
+    expect(session.view()).toMatchObject({ phase: 'signedIn', idleWarningEndsAt: null });
+    session.clock.increment(1);
+    const warningStart = limits.idleMs - limits.idleWarningMs;
+    expect(session.view()).toMatchObject({ phase: 'signedIn', idleWarningEndsAt: warningStart + limits.idleWarningMs });
+
+    session.actor.send({ type: 'ACTIVITY' });
+    expect(session.view()).toMatchObject({ phase: 'signedIn', idleWarningEndsAt: null });
+
+    session.clock.increment(limits.idleMs - limits.idleWarningMs);
+    expect(session.view()).toMatchObject({ idleWarningEndsAt: expect.any(Number) });
+    session.clock.increment(limits.idleWarningMs);
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOutIdle' });
+    expect(session.signOuts).toEqual(['signedOutIdle']);
+    expect(session.actor.getSnapshot().context.resident).toBeNull();
+  });
+
+  it('activity keeps a session alive only up to the site maximum', async () => {
+    const session = startSession();
+    await signIn(session);
+    for (let minute = 0; minute < 14; minute += 1) {
+      session.clock.increment(30_000);
+      session.actor.send({ type: 'ACTIVITY' });
+      session.clock.increment(30_000);
+      session.actor.send({ type: 'ACTIVITY' });
+    }
+    expect(session.view().phase).toBe('signedIn');
+    session.clock.increment(60_000);
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'sessionTimeLimit' });
+    expect(session.signOuts).toEqual(['sessionTimeLimit']);
+  });
+
+  it('another card during a session does not take it over', async () => {
+    const session = startSession();
+    await signIn(session);
+    session.actor.send({ type: 'CREDENTIAL_READ', credential: { ...residentCard, id: '100002' } });
+    expect(session.view()).toMatchObject({ phase: 'signedIn', resident: ana });
+  });
+
+  it('a language choice during the session is kept on the resident', async () => {
+    const session = startSession();
+    await signIn(session);
+    session.actor.send({ type: 'LANGUAGE_CHOSEN', language: 'en' });
+    expect(session.view()).toMatchObject({ resident: { ...ana, language: 'en' } });
+  });
+});
