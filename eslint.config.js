@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'events', 'url', 'util', 'worker_threads'];
-const electron = { group: ['electron', 'electron/*'], message: 'Only main/electron/ may import electron: the runtime must run under plain Node.' };
+const electron = { regex: '^electron(/.*)?$', message: 'Only main/electron/ may import electron: the runtime must run under plain Node.' };
 
 /** One no-restricted-imports setting per layer (flat config replaces a rule's options per block, so each block is complete). */
 function layer(files, patterns) {
