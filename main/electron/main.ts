@@ -41,7 +41,7 @@ if (userDataDirSwitch) app.setPath('userData', userDataDirSwitch);
 
 // Item 18: app:// replaces file://. `standard` gives it origins and relative URLs, `secure` makes it a
 // secure context, `supportFetchAPI` lets the page fetch attachments from it.
-protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 // Item 4: every renderer sandboxed, whatever a window's own options say.
 app.enableSandbox();
 

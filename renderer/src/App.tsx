@@ -1,0 +1,126 @@
+// The kiosk's one screen at a time, chosen by the session's phase, plus what sits above every screen:
+// the connection banner, a failed call in words, and the idle warning.
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DeviceErrorCode, LanguageCode, SessionPhase, SessionView } from '../../main/contract';
+import { DeviceApiError, type DeviceClient } from './api/client';
+import { CallErrorNotice } from './components/CallErrorNotice';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { DisplayControls } from './components/DisplayControls';
+import { IdleWarningDialog } from './components/IdleWarningDialog';
+import { useActivityReporting } from './hooks/useActivityReporting';
+import { useDeviceState } from './hooks/useDeviceState';
+import { showLanguage } from './i18n';
+import { AttractScreen } from './screens/AttractScreen';
+import { HomeScreen } from './screens/HomeScreen';
+import { LoadingScreen } from './screens/LoadingScreen';
+import { LockedOutScreen } from './screens/LockedOutScreen';
+import { PinEntryScreen } from './screens/PinEntryScreen';
+import { screenLanguage } from './session/sessionRules';
+
+interface AppProps {
+  api: DeviceClient;
+  /** Reloads the page; injected so the reset at sign-out is one visible decision, made in main.tsx. */
+  resetPage(): void;
+}
+
+/** A failed call, remembered with the phase it failed in so it disappears when the screen moves on. */
+interface FailedCall {
+  code: DeviceErrorCode;
+  phase: SessionPhase | null;
+}
+
+export function App({ api, resetPage }: AppProps) {
+  const { i18n } = useTranslation();
+  const device = useDeviceState(api, resetPage);
+  const { session, info, applySession, applyInfo } = device;
+  const phase = session?.phase ?? null;
+  const language: LanguageCode = screenLanguage(session, info) ?? 'en';
+  const [largerText, setLargerText] = useState(false);
+  const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
+
+  useEffect(() => {
+    void showLanguage(i18n, language);
+  }, [i18n, language]);
+
+  // On <html>, so rem-based sizes everywhere grow together; the reload at sign-out puts it back.
+  useEffect(() => {
+    document.documentElement.classList.toggle('larger-text', largerText);
+  }, [largerText]);
+
+  useActivityReporting(api, phase);
+
+  /** Runs a call for a button; a failure is shown in words, a success clears the last failure. */
+  const run = useCallback(
+    async (action: () => Promise<void>): Promise<void> => {
+      try {
+        await action();
+        setFailedCall(null);
+      } catch (error) {
+        setFailedCall({ code: error instanceof DeviceApiError ? error.code : 'internal', phase });
+      }
+    },
+    [phase],
+  );
+
+  const enterPin = useCallback(
+    (pin: string) => run(async () => applySession(await api.call('session.enterPin', { pin }))),
+    [api, run, applySession],
+  );
+  const cancel = useCallback(() => void run(async () => applySession(await api.call('session.cancel', {}))), [api, run, applySession]);
+  const signOut = useCallback(() => void run(async () => applySession(await api.call('session.signOut', {}))), [api, run, applySession]);
+  const stillHere = useCallback(() => void run(async () => void (await api.call('session.activity', {}))), [api, run]);
+  const chooseLanguage = useCallback(
+    (chosen: LanguageCode) =>
+      void run(async () => {
+        applyInfo(await api.call('device.setLanguage', { language: chosen }));
+        // A resident's choice is kept on their record; fetch the view so the screen follows it at once.
+        if (phase === 'signedIn') applySession(await api.call('session.current', {}));
+      }),
+    [api, run, applyInfo, applySession, phase],
+  );
+
+  const displayControls = (
+    <DisplayControls
+      languages={info?.languages ?? []}
+      language={language}
+      onChooseLanguage={chooseLanguage}
+      largerText={largerText}
+      onToggleLargerText={() => setLargerText((on) => !on)}
+    />
+  );
+
+  function currentScreen(view: SessionView | null) {
+    if (view === null) return <LoadingScreen />;
+    switch (view.phase) {
+      case 'attract':
+        return <AttractScreen notice={view.notice} info={info} readers={device.readers} displayControls={displayControls} />;
+      case 'pinEntry':
+        return <PinEntryScreen view={view} onSubmitPin={enterPin} onCancel={cancel} />;
+      case 'lockedOut':
+        return <LockedOutScreen until={view.until} onDismiss={cancel} />;
+      case 'signedIn':
+        return (
+          <>
+            {/* inert while the idle warning is up, so the dialog is the only thing to reach */}
+            <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
+              <HomeScreen resident={view.resident} sessionEndsAt={view.sessionEndsAt} displayControls={displayControls} onSignOut={signOut} />
+            </div>
+            {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
+          </>
+        );
+      default: {
+        const unreachable: never = view;
+        return unreachable;
+      }
+    }
+  }
+
+  return (
+    <div className="app">
+      <ConnectionBanner connection={device.connection} />
+      <CallErrorNotice code={failedCall !== null && failedCall.phase === phase ? failedCall.code : null} />
+      {currentScreen(session)}
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import type { LanguageCode } from '../../../main/contract';
+
+interface LanguageSwitchProps {
+  languages: readonly LanguageCode[];
+  current: LanguageCode;
+  onChoose(language: LanguageCode): void;
+}
+
+/** One button per offered language, each labelled in its own language so anyone can find theirs. */
+export function LanguageSwitch({ languages, current, onChoose }: LanguageSwitchProps) {
+  const { t } = useTranslation();
+  if (languages.length < 2) return null;
+  return (
+    <div className="language-switch" role="group" aria-label={t('language.switchLabel')}>
+      {languages.map((language) => (
+        <button
+          key={language}
+          type="button"
+          className="toggle-button"
+          lang={language}
+          aria-pressed={language === current}
+          onClick={() => onChoose(language)}
+        >
+          {t(`language.names.${language}`)}
+        </button>
+      ))}
+    </div>
+  );
+}

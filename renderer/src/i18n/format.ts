@@ -1,0 +1,34 @@
+// Numbers, money and times in the active language, with Intl. Pure: usable from tests under Node.
+// Times use the device's own zone for now; the site's time zone from its config comes later.
+import type { LanguageCode } from '../../../main/contract';
+
+/** The Intl locale for each screen language. Dayroom's sites are in the US, so Spanish is US Spanish (dollars, US dates). */
+export const intlLocales: Record<LanguageCode, string> = {
+  en: 'en-US',
+  es: 'es-US',
+};
+
+/** Money is integer cents everywhere in Dayroom; this is the one place it becomes dollars. */
+export function formatMoney(cents: number, language: LanguageCode): string {
+  return new Intl.NumberFormat(intlLocales[language], { style: 'currency', currency: 'USD' }).format(cents / 100);
+}
+
+/** A clock time such as "3:45 PM". */
+export function formatTime(epochMs: number, language: LanguageCode): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short' }).format(epochMs);
+}
+
+/** A calendar date such as "March 4, 2026". */
+export function formatDate(epochMs: number, language: LanguageCode): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'long' }).format(epochMs);
+}
+
+/** Whole seconds until `endsAt`, rounded up so a countdown shows 1 until the moment it ends; never negative. */
+export function secondsUntil(endsAt: number, now: number): number {
+  return Math.max(0, Math.ceil((endsAt - now) / 1000));
+}
+
+/** Whole minutes until `endsAt`, rounded up ("in 1 minute" until it is over); never negative. */
+export function minutesUntil(endsAt: number, now: number): number {
+  return Math.max(0, Math.ceil((endsAt - now) / 60_000));
+}

@@ -1,0 +1,65 @@
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { AttractNotice, DeviceInfo, ReaderStatus } from '../../../main/contract';
+import { CardScanIcon } from '../components/CardScanIcon';
+
+interface AttractScreenProps {
+  notice: AttractNotice | null;
+  info: DeviceInfo | null;
+  readers: readonly ReaderStatus[];
+  displayControls: ReactNode;
+}
+
+function attractNoticeText(t: TFunction, notice: AttractNotice): string {
+  switch (notice) {
+    case 'cardNotRecognized':
+      return t('attract.notice.cardNotRecognized');
+    case 'staffCardNotAccepted':
+      return t('attract.notice.staffCardNotAccepted');
+    case 'signedOut':
+      return t('attract.notice.signedOut');
+    case 'signedOutIdle':
+      return t('attract.notice.signedOutIdle');
+    case 'sessionTimeLimit':
+      return t('attract.notice.sessionTimeLimit');
+    case 'pinEntryTimedOut':
+      return t('attract.notice.pinEntryTimedOut');
+    default: {
+      const unreachable: never = notice;
+      return unreachable;
+    }
+  }
+}
+
+/** The idle screen between people: how to begin, and why the last session ended if there is news. */
+export function AttractScreen({ notice, info, readers, displayControls }: AttractScreenProps) {
+  const { t } = useTranslation();
+  // 'connecting' is a reader coming back by itself; only a reader that is gone needs staff.
+  const readerDown = readers.some((reader) => reader.connection === 'disconnected');
+  return (
+    <main className="screen screen--attract" data-screen="attract">
+      <div className="screen__controls">{displayControls}</div>
+      <div className="screen__body screen__body--centered">
+        <CardScanIcon />
+        <h1 className="screen__title screen__title--huge">{t('attract.title')}</h1>
+        <p className="screen__lead">{t('attract.hint')}</p>
+        <div className="notice-area" role="status" data-testid="attract-notice">
+          {notice === null ? null : <p className="notice">{attractNoticeText(t, notice)}</p>}
+        </div>
+        {readerDown ? (
+          <p className="notice notice--problem" role="alert" data-testid="reader-problem">
+            {t('attract.readerNotWorking')}
+          </p>
+        ) : null}
+      </div>
+      {info ? (
+        <footer className="screen__footer" data-testid="device-identity">
+          <span>{info.siteName}</span>
+          <span aria-hidden="true"> · </span>
+          <span>{info.deviceName}</span>
+        </footer>
+      ) : null}
+    </main>
+  );
+}

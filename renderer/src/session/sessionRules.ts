@@ -1,0 +1,62 @@
+// Small rules about the session that the app applies to every view it receives. Pure, so they are unit-tested.
+import type { DeviceInfo, LanguageCode, SessionPhase, SessionView } from '../../../main/contract';
+
+/**
+ * True when the page must be reloaded rather than redrawn: the signed-in person has left (or, defensively,
+ * another person appears without a sign-out in between). Reloading drops every trace of them from React state
+ * and the DOM; the runtime has already reset its side.
+ */
+export function mustResetPage(previous: SessionView | null, next: SessionView): boolean {
+  if (previous?.phase !== 'signedIn') return false;
+  if (next.phase !== 'signedIn') return true;
+  return next.resident.id !== previous.resident.id;
+}
+
+/** The language to show: the signed-in resident's own, otherwise the device's; null until either is known. */
+export function screenLanguage(session: SessionView | null, device: DeviceInfo | null): LanguageCode | null {
+  if (session?.phase === 'signedIn') return session.resident.language;
+  return device?.language ?? null;
+}
+
+/** Phases with a timer the runtime restarts on activity (PIN entry and a signed-in session); others have none to restart. */
+export function phaseReportsActivity(phase: SessionPhase): boolean {
+  switch (phase) {
+    case 'pinEntry':
+    case 'signedIn':
+      return true;
+    case 'attract':
+    case 'lockedOut':
+      return false;
+    default: {
+      const unreachable: never = phase;
+      return unreachable;
+    }
+  }
+}
+
+/** Lets one action through per `intervalMs`; answers whether this one may go. */
+export function createThrottle(intervalMs: number, now: () => number = Date.now): () => boolean {
+  let lastAllowedAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const at = now();
+    if (at - lastAllowedAt < intervalMs) return false;
+    lastAllowedAt = at;
+    return true;
+  };
+}
+
+/**
+ * Keyboard-mode card readers type a whole card number as a burst of keys about 1–20 ms apart; people
+ * do not type that fast. Keys closer than this belong to a reader, and must never end up in a PIN.
+ */
+export const readerKeystrokeGapMs = 35;
+
+/** Answers, for each key's timestamp, whether it came too soon after the previous key to be a person's. */
+export function createReaderBurstDetector(gapMs: number = readerKeystrokeGapMs): (keyTimeMs: number) => boolean {
+  let previousKeyAt = Number.NEGATIVE_INFINITY;
+  return (keyTimeMs) => {
+    const inBurst = keyTimeMs - previousKeyAt < gapMs;
+    previousKeyAt = keyTimeMs;
+    return inBurst;
+  };
+}

@@ -1,0 +1,72 @@
+// The Spanish and English screen text stay in step, and every code the contract can send has words.
+import i18next from 'i18next';
+import { describe, expect, it } from 'vitest';
+import { AttractNotice, DeviceErrorCode, PinNotice, supportedLanguages } from '../../../main/contract';
+import en from '../../../renderer/locales/en.json';
+import es from '../../../renderer/locales/es.json';
+
+type Tree = { [key: string]: string | Tree };
+const locales: Record<string, Tree> = { en, es };
+
+/** Every leaf as a dotted path and its text. */
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') found.set(path, value);
+    else for (const [childPath, text] of leaves(value, path)) found.set(childPath, text);
+  }
+  return found;
+}
+
+/** A key is translated if it exists as is or in plural forms (`_one`/`_other`). */
+function hasText(tree: Tree, key: string): boolean {
+  const all = leaves(tree);
+  const present = (path: string) => (all.get(path) ?? '').trim() !== '';
+  return present(key) || (present(`${key}_one`) && present(`${key}_other`));
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
+
+describe('screen text', () => {
+  it('has exactly the same keys in English and Spanish', () => {
+    expect([...leaves(es).keys()].sort()).toEqual([...leaves(en).keys()].sort());
+  });
+
+  it.each(Object.entries(locales))('has no empty strings in %s', (_language, tree) => {
+    const empty = [...leaves(tree)].filter(([, text]) => text.trim() === '').map(([path]) => path);
+    expect(empty).toEqual([]);
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    const spanish = leaves(es);
+    for (const [path, text] of leaves(en)) expect(placeholders(spanish.get(path) ?? ''), path).toEqual(placeholders(text));
+  });
+
+  it.each(Object.entries(locales))('translates every error code, attract notice and PIN notice in %s', (_language, tree) => {
+    for (const code of DeviceErrorCode.options) expect(hasText(tree, `errors.${code}`), code).toBe(true);
+    for (const notice of AttractNotice.options) expect(hasText(tree, `attract.notice.${notice}`), notice).toBe(true);
+    for (const notice of PinNotice.options) expect(hasText(tree, `pinEntry.notice.${notice}`), notice).toBe(true);
+  });
+
+  it.each(Object.entries(locales))('names every supported language in %s', (_language, tree) => {
+    for (const language of supportedLanguages) expect(hasText(tree, `language.names.${language}`), language).toBe(true);
+  });
+
+  it('says resident or person, never inmate or recluso', () => {
+    for (const tree of Object.values(locales)) {
+      for (const [path, text] of leaves(tree)) expect(text, path).not.toMatch(/inmate|recluso|reclusa|preso|presa/i);
+    }
+  });
+
+  it('gives the attempts left in natural singular and plural', async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ resources: { en: { translation: en }, es: { translation: es } }, lng: 'en', interpolation: { escapeValue: false } });
+    expect(i18n.t('pinEntry.notice.wrongPin', { count: 3 })).toBe('Wrong PIN. 3 tries left.');
+    expect(i18n.t('pinEntry.notice.wrongPin', { count: 1 })).toBe('Wrong PIN. 1 try left.');
+    await i18n.changeLanguage('es');
+    expect(i18n.t('pinEntry.notice.wrongPin', { count: 3 })).toBe('PIN incorrecto. Le quedan 3 intentos.');
+    expect(i18n.t('pinEntry.notice.wrongPin', { count: 1 })).toBe('PIN incorrecto. Le queda 1 intento.');
+    expect(i18n.t('attract.notice.cardNotRecognized')).toMatch(/^No se reconoció la tarjeta/);
+  });
+});
