@@ -6,7 +6,7 @@ import { createDeviceRuntime } from '../runtime';
 import { createDeviceLogger } from '../logging';
 import { RendererNotBuiltError, startWebHost } from './server';
 
-export const hostReadyMarker = 'DAYROOM_HOST_READY';
+import { hostReadyMarker } from './marker';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KioskConfig, type KioskConfigInput } from '../../kiosk-config/schema';
 import { createDeviceRuntime, type DeviceRuntime } from '../../main/runtime';
 import { seedDemoResidents } from '../../scripts/demo-data';
-import { startPtyPair, type PtyPair } from './socat';
+import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
 import { makeTempDir } from './temp-dir';
 
 export function testSiteConfig(scannerPath: string, overrides: Partial<KioskConfigInput> = {}): KioskConfig {

@@ -2,15 +2,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createDispatcher, DeviceCallError, type CallHandlers, type SessionAccess } from '../../../main/bridge/dispatch';
-import { callNames } from '../../../main/contract';
+import { callNames, type DeviceInfo } from '../../../main/contract';
 
 function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> = {}) {
   const calls: string[] = [];
-  const record = (name: string, value: unknown) => () => {
+  const record = <T,>(name: string, value: T) => () => {
     calls.push(name);
     return value;
   };
-  const info = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en' } as const;
+  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en' };
   const attract = { phase: 'attract', notice: null } as const;
   const handlers: CallHandlers = {
     'device.info': record('device.info', info),

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { PinLockoutState } from '../../../main/store/pin-lockouts';
 import { afterCorrectPin, afterWrongPin, attemptsLeft, isLockedOut, lockoutDurationMs } from '../../../main/signin/lockout-policy';
 
 const rules = { maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 };
-const fresh = { failedAttempts: 0, lockouts: 0, lockedUntil: null };
+const fresh: PinLockoutState = { failedAttempts: 0, lockouts: 0, lockedUntil: null };
 
 describe('wrong-PIN lockout', () => {
   it('locks out on the fifth wrong PIN in a row, not before', () => {

@@ -1,0 +1,112 @@
+// `npm start`: a demo site on this machine — a wall kiosk with a few residents, a simulated badge scanner on a
+// real pseudo-terminal, and the kiosk screen (Electron where its binary exists, otherwise the web host in a browser).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { createDeviceLogger } from '../main/logging';
+import { startWebHost, type WebHost } from '../main/host/server';
+import { createDeviceRuntime } from '../main/runtime';
+import { startPtyPair } from '../hardware/simulators/pty-pair';
+import { simulateScan } from '../hardware/simulators/serial-scanner-simulator';
+import { demoResidents, demoStaffBadge, seedDemoResidents } from './demo-data';
+import { ensureSystemPackages } from './system-packages.mjs';
+import { electronBinaryPath } from './electron-binary.mjs';
+
+const demoDir = resolve('.demo');
+const defaultPort = 4780;
+
+function buildRenderer(): void {
+  console.log('Building the kiosk screens…');
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the renderer build failed (see above)');
+}
+
+async function startHostOnPreferredPort(options: Omit<Parameters<typeof startWebHost>[0], 'port'>): Promise<WebHost> {
+  const preferred = Number(process.env.DAYROOM_PORT ?? defaultPort);
+  try {
+    return await startWebHost({ ...options, port: preferred });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.log(`Port ${preferred} is busy; using a free one.`);
+    return startWebHost({ ...options, port: 0 });
+  }
+}
+
+function openScreen(url: string, siteFile: string, dataDir: string): ChildProcess | null {
+  const electron = electronBinaryPath();
+  if (electron) {
+    console.log('Opening the kiosk in Electron.');
+    return spawn(electron, ['dist/electron/main.cjs', `--config=${siteFile}`, `--user-data-dir=${dataDir}`], { stdio: 'ignore' });
+  }
+  console.log('Electron is not installed on this machine (its binary cannot be downloaded here), so the kiosk runs in a browser.');
+  if (process.env.DISPLAY && existsSync('/usr/bin/chromium')) {
+    console.log('Opening it in Chromium (app mode).');
+    return spawn('/usr/bin/chromium', [`--app=${url}`, `--user-data-dir=${join(demoDir, 'chromium')}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--window-size=1280,800'], { stdio: 'ignore' });
+  }
+  console.log('No display here: open the address above in Chromium or Chrome.');
+  return null;
+}
+
+async function main(): Promise<void> {
+  ensureSystemPackages('demo');
+  buildRenderer();
+
+  // A fresh demo every start: the same people, PINs and clean lockouts.
+  rmSync(demoDir, { recursive: true, force: true });
+  mkdirSync(demoDir, { recursive: true });
+  const scanner = await startPtyPair(demoDir, { deviceName: 'scanner-device', hostName: 'scanner-host' });
+
+  const site = parseYaml(readFileSync('kiosk-config/examples/wall-kiosk.yaml', 'utf8')) as { readers: Array<{ path: string }> };
+  for (const reader of site.readers) reader.path = scanner.devicePath;
+  const siteFile = join(demoDir, 'site.yaml');
+  writeFileSync(siteFile, `# The example wall kiosk, with its scanner on the demo's pseudo-terminal.\n${stringifyYaml(site)}`);
+
+  const dataDir = join(demoDir, 'data');
+  await seedDemoResidents(join(dataDir, 'device.sqlite'));
+  const logger = createDeviceLogger({ dataDir });
+  const runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger });
+  const host = await startHostOnPreferredPort({ bridge: runtime.bridge, rendererDir: 'dist/renderer', logger });
+
+  console.log(`\nDayroom demo — ${runtime.config.site.name}, ${runtime.config.device.name}`);
+  console.log(`Kiosk screen: ${host.url}\n`);
+  const screen = openScreen(host.url, siteFile, dataDir);
+
+  console.log('\nResidents (wristband → PIN):');
+  for (const resident of demoResidents) {
+    console.log(`  ${resident.badge}   PIN ${resident.pin}   ${resident.displayName.padEnd(14)} ${resident.language === 'es' ? 'Español' : 'English'}`);
+  }
+  console.log(`Staff badge: ${demoStaffBadge} (the resident prompt refuses it; service mode comes in a later release)`);
+  console.log('\nType a wristband number and press Enter to scan it (e.g. R100001); "garbage" sends an unreadable scan.');
+  console.log(`From another terminal: npm run simulate -- scan R100001 --port ${scanner.hostPath} --symbology code39`);
+  console.log(`Logs: ${join(dataDir, 'logs', 'device.log')}. Stop with Ctrl+C.\n`);
+
+  const input = createInterface({ input: process.stdin });
+  input.on('line', (line) => {
+    const text = line.trim();
+    if (!text) return;
+    const sent = text === 'garbage' ? scanner.write(Buffer.from([0x00, 0xfe, 0x07, 0x0d])) : simulateScan(scanner.hostPath, text, { symbology: 'code39' });
+    sent.then(() => console.log(`scanned ${text}`)).catch((error: Error) => console.error(`could not scan: ${error.message}`));
+  });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the demo…');
+    input.close();
+    screen?.kill();
+    await host.close();
+    await runtime.stop();
+    await scanner.kill();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+// `npm run bench` runs every benchmark; `npm run bench -- <name> [...]` runs the named ones.
+// Each prints `RESULT <name> key=value ...`; BENCHMARKS.md keeps the latest figures and the method.
+import { coldStart, scanToPin } from './kiosk-latency';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  'scan-to-pin': () => scanToPin(),
+  'cold-start': () => coldStart(),
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in benchmarks));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+for (const name of requested.length > 0 ? requested : Object.keys(benchmarks)) {
+  await benchmarks[name]!();
+}

@@ -1,0 +1,59 @@
+// The layering rules of ARCHITECTURE.md are lint rules; this proves each one catches a violation and lets the
+// allowed imports through, by linting small sources as if they lived in each folder.
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function layeringErrors(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath });
+  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports' || message.ruleId === 'no-restricted-globals').map((message) => message.message);
+}
+
+describe('layering rules', () => {
+  it.each([
+    ['main/store/bad.ts', "import { app } from 'electron';"],
+    ['main/runtime-bad.ts', "import { ipcMain } from 'electron/main';"],
+    ['hardware/bad.ts', "import { app } from 'electron';"],
+    ['renderer/src/bad.ts', "import { app } from 'electron';"],
+    ['hub/bad.ts', "import { app } from 'electron';"],
+  ])('only main/electron may import electron (%s)', async (file, source) => {
+    expect(await layeringErrors(file, source)).toEqual([expect.stringMatching(/Only main\/electron\//)]);
+  });
+
+  it('main/electron may import electron', async () => {
+    expect(await layeringErrors('main/electron/x.ts', "import { app } from 'electron';")).toEqual([]);
+  });
+
+  it.each([
+    ["import { openDeviceDatabase } from '../../main/store/database';", /only main\/contract from the device/],
+    ["import { createSerialScanner } from '../../hardware/drivers/serial-scanner';", /only main\/contract and its own folder/],
+    ["import { readFileSync } from 'node:fs';", /no Node modules/],
+    ["import { join } from 'path';", /no Node modules/],
+  ])('the renderer imports only the contract and itself: %s', async (source, message) => {
+    expect(await layeringErrors('renderer/src/screens/Bad.tsx', source)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('the renderer may import the contract and its own files', async () => {
+    expect(await layeringErrors('renderer/src/screens/Good.tsx', "import { deviceCalls } from '../../../main/contract';\nimport { t } from '../i18n';")).toEqual([]);
+  });
+
+  it('the contract has no Node modules, no DOM globals and no device internals', async () => {
+    expect(await layeringErrors('main/contract/bad.ts', "import { randomUUID } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod and its own files/)]);
+    expect(await layeringErrors('main/contract/bad.ts', 'export const width = window.innerWidth;')).toHaveLength(1);
+    expect(await layeringErrors('main/contract/good.ts', "import { z } from 'zod';\nimport { Empty } from './schemas';")).toEqual([]);
+  });
+
+  it('device code never imports the renderer or hub internals, but may import the hub wire protocol', async () => {
+    expect(await layeringErrors('main/sync/bad.ts', "import { App } from '../../renderer/src/App';")).toEqual([expect.stringMatching(/never imports the renderer/)]);
+    expect(await layeringErrors('hardware/bad.ts', "import { db } from '../hub/db/pool';")).toEqual([expect.stringMatching(/only the hub wire protocol/)]);
+    expect(await layeringErrors('main/sync/good.ts', "import { PullResponse } from '../../hub/protocol/pull';")).toEqual([]);
+  });
+
+  it('the hub never imports device code', async () => {
+    for (const source of ["import { x } from '../main/store/database';", "import { y } from '../hardware/reader';", "import { z } from '../kiosk-config/schema';"]) {
+      expect(await layeringErrors('hub/routes/bad.ts', source)).toEqual([expect.stringMatching(/never imports device code/)]);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+// Starts a real kiosk for a test or a benchmark: the web host CLI as its own process (so a test can kill and restart it),
+// a site file whose scanner is a real pseudo-terminal, and a store seeded with the demo residents.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { hostReadyMarker } from '../../main/host/marker';
+import { seedDemoResidents } from '../../scripts/demo-data';
+import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
+import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
+import { makeTempDir } from './temp-dir';
+
+export interface SessionTimings {
+  idleSeconds: number;
+  idleWarningSeconds: number;
+  maxSessionMinutes: number;
+}
+
+export interface KioskUnderTest {
+  readonly url: string;
+  readonly dataDir: string;
+  /** performance.now() when the host process was spawned (for the cold-start benchmark). */
+  readonly hostSpawnedAt: number;
+  /** Scans a wristband on the pty as a Code 39 barcode with CR, as the site's scanner sends it. */
+  scan(text: string): Promise<void>;
+  /** Sends raw bytes on the scanner line. */
+  sendRaw(bytes: Buffer): Promise<void>;
+  /** Stops the host (SIGTERM) and starts it again on the same store; the URL changes (new port, new token). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function siteFile(scannerPath: string, timings: SessionTimings): string {
+  return JSON.stringify({
+    site: { name: 'Riverbend County Detention Center' },
+    device: { name: 'Unit B dayroom kiosk 1', mode: 'kiosk', housingUnit: 'B' },
+    languages: { offered: ['en', 'es'], default: 'en' },
+    session: { ...timings, pinEntrySeconds: 120 },
+    pin: { length: 4, maxAttempts: 5, lockoutBaseSeconds: 600, lockoutMaxSeconds: 3600 },
+    readers: [{ id: 'unit-b-scanner', kind: 'serialScanner', path: scannerPath, suffix: 'CR', symbologyIdentifier: true }],
+    credentials: { resident: { pattern: '^R(\\d{6})$', symbologies: ['code39', 'code128'] }, staff: { pattern: '^S(\\d{5})$' } },
+  }, null, 2);
+}
+
+async function startHostProcess(configFile: string, dataDir: string): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the host did not start:\n${stderr}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before it was ready:\n${stderr}`)));
+    lines.on('line', (line) => {
+      if (line.startsWith(hostReadyMarker)) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line.slice(hostReadyMarker.length)) as { url: string }).url);
+      }
+    });
+  });
+  return { process: child, url, spawnedAt };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function launchKiosk(timings: SessionTimings): Promise<KioskUnderTest> {
+  const dir = makeTempDir('dayroom-e2e-');
+  const scanner: PtyPair = await startPtyPair(dir.path);
+  const dataDir = join(dir.path, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const configFile = join(dir.path, 'site.json');
+  writeFileSync(configFile, siteFile(scanner.devicePath, timings));
+  await seedDemoResidents(join(dataDir, 'device.sqlite'));
+  let host = await startHostProcess(configFile, dataDir);
+  return {
+    get url() {
+      return host.url;
+    },
+    dataDir,
+    get hostSpawnedAt() {
+      return host.spawnedAt;
+    },
+    scan: async (text) => {
+      await simulateScan(scanner.hostPath, text, { symbology: 'code39' });
+    },
+    sendRaw: (bytes) => scanner.write(bytes),
+    async restart() {
+      await stopProcess(host.process);
+      host = await startHostProcess(configFile, dataDir);
+    },
+    async stop() {
+      await stopProcess(host.process);
+      await scanner.kill();
+      dir.remove();
+    },
+  };
+}
+
+export const defaultTimings: SessionTimings = { idleSeconds: 120, idleWarningSeconds: 30, maxSessionMinutes: 15 };
+
