@@ -1,0 +1,4 @@
+export * from './records';
+export * from './mutations';
+export * from './wire';
+export * from './stamp-rules';

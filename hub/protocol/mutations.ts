@@ -1,0 +1,68 @@
+// Mutations: what a device asks the hub to do on a person's behalf. Each carries a per-device id that increases by
+// one, and is applied exactly once (SYNC.md). A business refusal is a result with a code and a reason, never a
+// lost mutation. Pure zod; no I/O.
+import { z } from 'zod';
+import { Id, Timestamp } from './records';
+
+export const SendMessageArgs = z
+  .object({
+    /** Chosen on the device, so the device's row and the hub's row are the same message. */
+    messageId: z.string().uuid(),
+    residentId: Id,
+    contactId: Id,
+    body: z.string().min(1).max(30_000),
+    writtenAt: Timestamp,
+    replyToMessageId: Id.nullable(),
+    /** Spend the return stamp of the message being answered instead of the resident's own stamps. */
+    useReturnStamp: z.boolean(),
+  })
+  .strict();
+export type SendMessageArgs = z.infer<typeof SendMessageArgs>;
+
+export const MarkReadArgs = z.object({ residentId: Id, messageId: Id, readAt: Timestamp }).strict();
+export type MarkReadArgs = z.infer<typeof MarkReadArgs>;
+
+export const BuyStampsArgs = z
+  .object({
+    residentId: Id,
+    /** Chosen on the device: the same request sent twice is charged once. */
+    requestId: z.string().uuid(),
+    bookSize: z.number().int().positive().max(1000),
+  })
+  .strict();
+export type BuyStampsArgs = z.infer<typeof BuyStampsArgs>;
+
+const mutationOf = <N extends string, A extends z.ZodType>(name: N, args: A) =>
+  z.object({ id: z.number().int().positive(), name: z.literal(name), args }).strict();
+
+export const Mutation = z.discriminatedUnion('name', [
+  mutationOf('sendMessage', SendMessageArgs),
+  mutationOf('markRead', MarkReadArgs),
+  mutationOf('buyStamps', BuyStampsArgs),
+]);
+export type Mutation = z.infer<typeof Mutation>;
+export type MutationName = Mutation['name'];
+export type MutationArgs<N extends MutationName> = Extract<Mutation, { name: N }>['args'];
+
+/** Why the hub refused a mutation; the device shows each in words. */
+export const RefusalCode = z.enum([
+  'outOfScope',
+  'residentNotFound',
+  'contactNotApproved',
+  'contactNotFound',
+  'notEnoughStamps',
+  'notEnoughMoney',
+  'unknownBookSize',
+  'messageTooLong',
+  'replyTargetNotFound',
+  'returnStampUnavailable',
+  'messageNotFound',
+  'duplicateMessageId',
+]);
+export type RefusalCode = z.infer<typeof RefusalCode>;
+
+export const MutationResult = z.discriminatedUnion('status', [
+  z.object({ id: z.number().int().positive(), status: z.literal('applied') }),
+  z.object({ id: z.number().int().positive(), status: z.literal('refused'), code: RefusalCode, reason: z.string().max(500) }),
+]);
+export type MutationResult = z.infer<typeof MutationResult>;

@@ -1,0 +1,149 @@
+// The records the hub sends to devices in pull batches: one schema per entity, shared by the hub (which writes
+// them into the change log) and the device (which applies them). Pure zod; no I/O.
+import { z } from 'zod';
+
+export const Id = z.string().min(1).max(64);
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+/** Epoch milliseconds. */
+export const Timestamp = z.number().int().nonnegative();
+export const Language = z.enum(['en', 'es']);
+
+export const ResidentRecord = z.object({
+  residentId: Id,
+  /** What the site's credential rule extracts from the wristband or ID card (e.g. the booking number). */
+  credentialId: z.string().min(1).max(64),
+  displayName: z.string().min(1).max(120),
+  /** scrypt:N:r:p:salt:hash — the device checks PINs offline. */
+  pinHash: z.string().min(1).max(300),
+  language: Language,
+  housingUnitId: Id.nullable(),
+});
+export type ResidentRecord = z.infer<typeof ResidentRecord>;
+
+export const StaffRecord = z.object({
+  staffId: Id,
+  displayName: z.string().min(1).max(120),
+  /** sha256 hex of the staff badge id as the site's credential rule extracts it (never the badge id itself). */
+  badgeHash: Sha256Hex,
+  pinHash: z.string().min(1).max(300),
+});
+export type StaffRecord = z.infer<typeof StaffRecord>;
+
+export const ContactRecord = z.object({
+  contactId: Id,
+  residentId: Id,
+  displayName: z.string().min(1).max(120),
+  relationship: z.string().max(60),
+  /** Only approved contacts can be written to. */
+  approved: z.boolean(),
+});
+export type ContactRecord = z.infer<typeof ContactRecord>;
+
+export const AttachmentKind = z.enum(['photo', 'ecard', 'video']);
+export const AttachmentRecord = z.object({
+  attachmentId: Id,
+  kind: AttachmentKind,
+  sha256: Sha256Hex,
+  byteSize: z.number().int().positive(),
+  mimeType: z.enum(['image/jpeg', 'image/png', 'video/mp4', 'video/webm']),
+  /** A reviewer may reject one attachment and deliver the rest. */
+  status: z.enum(['delivered', 'rejected']),
+  rejectionReason: z.string().max(500).nullable(),
+});
+export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
+
+/**
+ * A message's journey as the hub knows it. The device adds the earlier steps it alone knows
+ * (draft, waiting on this device) from its outbox.
+ */
+export const MessageStatus = z.enum(['inReview', 'delivered', 'read', 'rejected']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const MessageRecord = z.object({
+  messageId: Id,
+  residentId: Id,
+  contactId: Id,
+  /** inbound: family → resident; outbound: resident → family. */
+  direction: z.enum(['inbound', 'outbound']),
+  body: z.string().max(30_000),
+  /** When the sender wrote it (the device's clock for outbound messages). */
+  writtenAt: Timestamp,
+  /** When the hub received it. */
+  receivedAt: Timestamp,
+  status: MessageStatus,
+  statusChangedAt: Timestamp,
+  rejectionReason: z.string().max(500).nullable(),
+  /** Inbound only: the sender paid for one reply. */
+  carriesReturnStamp: z.boolean(),
+  returnStampUsed: z.boolean(),
+  replyToMessageId: Id.nullable(),
+  stampsCharged: z.number().int().nonnegative(),
+  stampsReturned: z.number().int().nonnegative(),
+  readAt: Timestamp.nullable(),
+  attachments: z.array(AttachmentRecord).max(10),
+});
+export type MessageRecord = z.infer<typeof MessageRecord>;
+
+export const LedgerEntryRecord = z.object({
+  entryId: Id,
+  residentId: Id,
+  /** Stamps: a count; debit: integer cents. Positive adds, negative spends. */
+  amount: z.number().int(),
+  kind: z.string().min(1).max(40),
+  reference: z.string().max(120),
+  createdAt: Timestamp,
+});
+export type LedgerEntryRecord = z.infer<typeof LedgerEntryRecord>;
+
+/** Balances are decided at the hub and sent as they are, so the device never has to invent one. */
+export const BalanceRecord = z.object({
+  residentId: Id,
+  stamps: z.number().int().nonnegative(),
+  availableCents: z.number().int().nonnegative(),
+  holdsCents: z.number().int().nonnegative(),
+  confirmedAt: Timestamp,
+});
+export type BalanceRecord = z.infer<typeof BalanceRecord>;
+
+export const VisitRecord = z.object({
+  visitId: Id,
+  residentId: Id,
+  visitorName: z.string().min(1).max(120),
+  kind: z.enum(['onSite', 'remote']),
+  startsAt: Timestamp,
+  durationMinutes: z.number().int().positive().max(600),
+  status: z.enum(['scheduled', 'cancelled']),
+});
+export type VisitRecord = z.infer<typeof VisitRecord>;
+
+/**
+ * The site's money and stamp rules. They are decided at the hub (which charges) and synced to devices (which show
+ * the cost before sending), so the two can never disagree.
+ */
+export const SiteRulesRecord = z.object({
+  siteId: Id,
+  siteName: z.string().min(1),
+  charactersPerStamp: z.number().int().min(100).max(100_000),
+  stampsPerAttachment: z.number().int().min(0).max(10),
+  maxAttachments: z.number().int().min(0).max(10),
+  maxAttachmentBytes: z.number().int().positive(),
+  /** Whether stamps come back when review rejects a message; shown to the person before they send. */
+  refundStampsOnRejection: z.boolean(),
+  stampBooks: z.array(z.object({ stamps: z.number().int().positive(), priceCents: z.number().int().positive() })).min(1),
+});
+export type SiteRulesRecord = z.infer<typeof SiteRulesRecord>;
+
+/** Every entity a pull can carry, with the schema of its `data`. */
+export const syncedEntities = {
+  resident: ResidentRecord,
+  staff: StaffRecord,
+  contact: ContactRecord,
+  message: MessageRecord,
+  stampEntry: LedgerEntryRecord,
+  debitEntry: LedgerEntryRecord,
+  balance: BalanceRecord,
+  visit: VisitRecord,
+  siteRules: SiteRulesRecord,
+} as const;
+export type SyncedEntity = keyof typeof syncedEntities;
+export const SyncedEntityName = z.enum(Object.keys(syncedEntities) as [SyncedEntity, ...SyncedEntity[]]);

@@ -1,0 +1,139 @@
+// The device ↔ hub wire protocol (SYNC.md): enrollment, pull, push and blobs. The hub validates every request
+// body with these schemas and the device validates every response with them. Pure zod; no I/O.
+import { z } from 'zod';
+import { Id, Sha256Hex, SyncedEntityName, syncedEntities, Timestamp, type SyncedEntity } from './records';
+import { Mutation, MutationResult } from './mutations';
+
+export const protocolVersion = 1;
+
+/** URL paths, relative to the hub's base URL. One definition for server routes and client calls. */
+export const hubPaths = {
+  enroll: '/v1/enroll',
+  pull: '/v1/pull',
+  push: '/v1/push',
+  /** GET `${blobs}/<sha256>` */
+  blobs: '/v1/blobs',
+  health: '/v1/health',
+} as const;
+
+/** Largest request body the hub accepts (a push of many long messages fits well within it). */
+export const maxRequestBytes = 2 * 1024 * 1024;
+export const maxPullLimit = 1000;
+export const maxPushMutations = 200;
+
+// ---- Enrollment ----
+
+export const EnrollRequest = z
+  .object({
+    /** The one-time code staff read off the hub: short, expiring, single use. */
+    code: z.string().regex(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, 'an enrollment code looks like ABCD-2345'),
+    deviceName: z.string().min(1).max(80),
+    appVersion: z.string().max(40),
+  })
+  .strict();
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+export const DeviceKind = z.enum(['kiosk', 'tablet']);
+export const EnrollResponse = z.object({
+  deviceId: Id,
+  /** The bearer secret. The hub keeps only its hash; the device keeps it in safeStorage or a 0600 file. */
+  secret: z.string().min(32),
+  siteId: Id,
+  siteName: z.string(),
+  kind: DeviceKind,
+  housingUnitId: Id.nullable(),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+// ---- Pull ----
+
+export const PullRequest = z
+  .object({
+    /** Opaque; null for the first pull. The hub refuses a cursor issued to another device. */
+    cursor: z.string().max(512).nullable(),
+    limit: z.number().int().min(1).max(maxPullLimit).default(500),
+  })
+  .strict();
+export type PullRequest = z.infer<typeof PullRequest>;
+
+function changeOf<E extends SyncedEntity>(entity: E) {
+  return z.object({
+    entity: z.literal(entity),
+    id: Id,
+    /** Increases with every write to the record; the device keeps the newest. */
+    version: z.number().int().positive(),
+    op: z.literal('upsert'),
+    data: syncedEntities[entity],
+  });
+}
+
+/** A record the device must delete (it was withdrawn at the hub). */
+const DeleteChange = z.object({ entity: SyncedEntityName, id: Id, version: z.number().int().positive(), op: z.literal('delete') });
+/** A resident left this device's scope: delete everything of theirs except mutations not yet pushed. */
+const EvictChange = z.object({ entity: z.literal('resident'), id: Id, version: z.number().int().nonnegative(), op: z.literal('evict') });
+
+export const Change = z.union([
+  changeOf('resident'),
+  changeOf('staff'),
+  changeOf('contact'),
+  changeOf('message'),
+  changeOf('stampEntry'),
+  changeOf('debitEntry'),
+  changeOf('balance'),
+  changeOf('visit'),
+  changeOf('siteRules'),
+  DeleteChange,
+  EvictChange,
+]);
+export type Change = z.infer<typeof Change>;
+
+export const PullResponse = z.object({
+  changes: z.array(Change),
+  cursor: z.string().max(512),
+  hasMore: z.boolean(),
+  serverTime: Timestamp,
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+// ---- Push ----
+
+export const PushRequest = z
+  .object({
+    deviceId: Id,
+    mutations: z.array(Mutation).min(1).max(maxPushMutations),
+  })
+  .strict();
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const PushResponse = z.object({
+  /** Everything up to here is done at the hub (applied or refused with a reason); the device marks it so. */
+  lastMutationId: z.number().int().nonnegative(),
+  results: z.array(MutationResult),
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ---- Blobs ----
+
+export const BlobPathParams = z.object({ sha256: Sha256Hex });
+
+// ---- Errors ----
+
+export const HubErrorCode = z.enum([
+  'badRequest',
+  'payloadTooLarge',
+  'unauthorized',
+  'rateLimited',
+  'enrollmentCodeInvalid',
+  'enrollmentCodeExpired',
+  'enrollmentCodeUsed',
+  'cursorNotYours',
+  'mutationGap',
+  'deviceMismatch',
+  'outOfScope',
+  'notFound',
+  'internal',
+]);
+export type HubErrorCode = z.infer<typeof HubErrorCode>;
+
+export const HubErrorBody = z.object({ error: z.object({ code: HubErrorCode, message: z.string() }) });
+export type HubErrorBody = z.infer<typeof HubErrorBody>;
