@@ -43,6 +43,21 @@ export type KioskSessionEvent =
   | { type: 'SIGN_OUT' }
   | { type: 'LANGUAGE_CHOSEN'; language: ResidentSummary['language'] };
 
+/**
+ * Leaving a session for any reason: tell the runtime (drafts, audit), forget the person, say why on the attract
+ * screen. One definition for sign-out, idle and the session cap, so they can never differ in what they forget.
+ */
+function signOut(reason: SignOutReason) {
+  return {
+    target: '#kioskSession.attract',
+    actions: [
+      { type: 'residentSignedOut', params: ({ context }: { context: KioskSessionContext }) => ({ resident: context.resident as ResidentSummary, reason }) },
+      'forgetResident',
+      { type: 'setNotice', params: { notice: reason } },
+    ],
+  } as const;
+}
+
 export const kioskSessionMachine = setup({
   types: {
     context: {} as KioskSessionContext,
@@ -187,24 +202,10 @@ export const kioskSessionMachine = setup({
     },
     signedIn: {
       after: {
-        maxSession: {
-          target: 'attract',
-          actions: [
-            { type: 'residentSignedOut', params: ({ context }) => ({ resident: context.resident as ResidentSummary, reason: 'sessionTimeLimit' as const }) },
-            'forgetResident',
-            { type: 'setNotice', params: { notice: 'sessionTimeLimit' } },
-          ],
-        },
+        maxSession: signOut('sessionTimeLimit'),
       },
       on: {
-        SIGN_OUT: {
-          target: 'attract',
-          actions: [
-            { type: 'residentSignedOut', params: ({ context }) => ({ resident: context.resident as ResidentSummary, reason: 'signedOut' as const }) },
-            'forgetResident',
-            { type: 'setNotice', params: { notice: 'signedOut' } },
-          ],
-        },
+        SIGN_OUT: signOut('signedOut'),
         LANGUAGE_CHOSEN: {
           actions: assign(({ context, event }) => ({ resident: context.resident ? { ...context.resident, language: event.language } : null })),
         },
@@ -219,14 +220,7 @@ export const kioskSessionMachine = setup({
         idleWarning: {
           entry: 'startIdleWarning',
           after: {
-            idleWarningDuration: {
-              target: '#kioskSession.attract',
-              actions: [
-                { type: 'residentSignedOut', params: ({ context }) => ({ resident: context.resident as ResidentSummary, reason: 'signedOutIdle' as const }) },
-                'forgetResident',
-                { type: 'setNotice', params: { notice: 'signedOutIdle' } },
-              ],
-            },
+            idleWarningDuration: signOut('signedOutIdle'),
           },
           on: { ACTIVITY: 'active' },
         },
