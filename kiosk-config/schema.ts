@@ -63,6 +63,31 @@ const CredentialRule = z
   .strict();
 export type CredentialRule = z.infer<typeof CredentialRule>;
 
+/** A wall kiosk syncs often (a line of people, mail arriving); a tablet is offline most of the day. */
+export const defaultSyncIntervalSeconds = { kiosk: 30, tablet: 300 } as const;
+
+/** How this device reaches the facility hub (SYNC.md). The credential itself is never in the site file. */
+export const HubSettings = z
+  .object({
+    /** The hub's address, offered when staff enroll the device. */
+    url: z.string().url().optional(),
+    /** Between syncs when nothing else triggers one; default 30 s on a kiosk, 300 s on a tablet. */
+    syncIntervalSeconds: z.number().int().min(5).max(24 * 3600).optional(),
+    requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
+    blobTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    /** Changes per pull request (the hub caps it at 1000). */
+    pullBatchSize: z.number().int().min(1).max(1000).default(500),
+    /** Retries after failures wait up to 2^n × this, never longer than backoffMaxSeconds. */
+    backoffBaseSeconds: z.number().min(0.1).max(600).default(2),
+    backoffMaxSeconds: z.number().int().min(1).max(24 * 3600).default(300),
+  })
+  .strict()
+  .refine((hub) => hub.backoffBaseSeconds <= hub.backoffMaxSeconds, {
+    message: 'the first backoff cannot be longer than the longest',
+    path: ['backoffBaseSeconds'],
+  });
+export type HubSettings = z.infer<typeof HubSettings>;
+
 export const KioskConfig = z
   .object({
     site: z.object({ name: z.string().min(1), timeZone: z.string().min(1).default('UTC') }).strict(),
@@ -104,6 +129,7 @@ export const KioskConfig = z
       .default({ length: 4, maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 }),
     readers: z.array(ReaderConfig).default([]),
     credentials: z.object({ resident: CredentialRule, staff: CredentialRule.optional() }).strict(),
+    hub: HubSettings.optional(),
   })
   .strict();
 

@@ -8,13 +8,19 @@ import type { CredentialReader, ReaderEvent } from '../hardware/reader';
 import { loadKioskConfig } from '../kiosk-config/load';
 import type { KioskConfig, ReaderConfig } from '../kiosk-config/schema';
 import { createDispatcher, DeviceCallError, type CallHandlers, type DeviceBridge, type SessionAccess } from './bridge/dispatch';
-import type { DeviceInfo, EventName, EventPayload, LanguageCode, ReaderStatus, SessionView } from './contract';
+import type { DeviceInfo, EventName, EventPayload, LanguageCode, ReaderStatus, SessionView, SyncStatus } from './contract';
 import { createDeviceLogger, type Logger } from './logging';
 import { kioskSessionMachine, sessionViewOf, signedInResidentId, type SessionLimits } from './session/kiosk-session';
 import { createSignInService, type CredentialLookup, type PinCheck } from './signin/sign-in-service';
 import { openDeviceDatabase, type DeviceDatabase } from './store/database';
 import { pinLockoutQueries } from './store/pin-lockouts';
 import { residentQueries } from './store/residents';
+import { attachmentQueries } from './store/attachments';
+import { homeSummaryQueries } from './store/home-summary';
+import { outboxQueries } from './store/outbox';
+import { syncStateQueries } from './store/sync-state';
+import { enrollDevice, readDeviceCredential, type DeviceCredential, type EnrollOutcome } from './sync/credential';
+import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine';
 
 export const appVersion = '0.1.0';
 
@@ -31,12 +37,23 @@ export interface DeviceRuntimeOptions {
   /** Readers to use instead of the ones the site file names (tests inject their own). */
   readonly readers?: readonly CredentialReader[];
   readonly logger?: Logger;
+  /** The sync backoff's jitter; tests pin it. */
+  readonly random?: () => number;
+  /** How the sync engine reaches the hub; tests may wrap it. */
+  readonly fetch?: typeof fetch;
 }
 
 export interface DeviceRuntime {
   readonly config: KioskConfig;
   readonly bridge: DeviceBridge;
   readonly database: DeviceDatabase;
+  /** The sync engine, once the device holds a hub credential; null before enrollment. */
+  readonly sync: SyncEngine | null;
+  /**
+   * Enrolls the device with a one-time code from the hub and starts syncing. Until service mode has its screens,
+   * the demo and the tests call this directly.
+   */
+  enroll(hubUrl: string, code: string): Promise<EnrollOutcome>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +88,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const database = openDeviceDatabase(join(options.dataDir, 'device.sqlite'));
   const residents = residentQueries(database);
   const signIn = createSignInService({ residents, lockouts: pinLockoutQueries(database), rules: config.pin, now });
+  const homeSummaries = homeSummaryQueries(database);
   const mapCredential = createCredentialMapper(config.credentials);
 
   const listeners = new Set<EventListener>();
@@ -86,6 +104,52 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
 
   let attractLanguage: LanguageCode = config.languages.default;
 
+  // Sync runs only on an enrolled device: the credential in the data folder is what says it is one.
+  let sync: SyncEngine | null = null;
+  const syncSettings = syncSettingsOf(config.hub, config.device.mode);
+  const startSync = (credential: DeviceCredential): void => {
+    const engine = startSyncEngine({
+      db: database,
+      dataDir: options.dataDir,
+      credential,
+      settings: syncSettings,
+      logger,
+      now,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    engine.onStatusChange((status) => emit('sync.statusChanged', status));
+    sync = engine;
+    emit('sync.statusChanged', engine.status());
+  };
+  const notEnrolledStatus = (): SyncStatus => ({
+    state: 'notEnrolled',
+    lastSuccessAt: syncStateQueries(database).get().lastSuccessAt,
+    pendingMutations: outboxQueries(database).pendingCount(),
+    lastError: null,
+    nextAttemptAt: null,
+    blobsWaiting: attachmentQueries(database).toFetchCount(),
+    errorCounts: {},
+  });
+  const storedCredential = readDeviceCredential(options.dataDir);
+  switch (storedCredential.kind) {
+    case 'none':
+      logger.info('not enrolled with a hub; sync is off until staff enroll this device');
+      break;
+    case 'unreadable':
+      logger.error({ problem: storedCredential.problem }, 'the hub credential file is unreadable; sync is off until the device is enrolled again');
+      break;
+    case 'found':
+      if (storedCredential.permissionsTightened) logger.warn('the hub credential file was readable by others; its mode was set back to 0600');
+      startSync(storedCredential.credential);
+      break;
+    default: {
+      const unreachable: never = storedCredential;
+      return unreachable;
+    }
+  }
+
   const session = createActor(
     kioskSessionMachine.provide({
       actors: {
@@ -95,6 +159,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       actions: {
         residentSignedIn: (_, { resident }) => {
           logger.info({ residentId: resident.id }, 'resident signed in');
+          // Their mail and balance may have changed since the last sync: fetch them first.
+          sync?.send({ type: 'RESIDENT_SIGNED_IN', residentId: resident.id });
         },
         residentSignedOut: (_, { resident, reason }) => {
           logger.info({ residentId: resident.id, reason }, 'resident signed out');
@@ -205,6 +271,13 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       session.send({ type: 'SIGN_OUT' });
       return view();
     },
+    'sync.status': () => sync?.status() ?? notEnrolledStatus(),
+    'home.summary': () => {
+      // The dispatcher let this through for a signed-in resident; read whose home it is from the session itself.
+      const residentId = signedInResidentId(session.getSnapshot());
+      if (!residentId) throw new DeviceCallError('notSignedIn', 'home.summary needs someone signed in.');
+      return homeSummaries.forResident(residentId);
+    },
   };
 
   const currentAccess = (): SessionAccess => {
@@ -222,6 +295,29 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   return {
     config,
     database,
+    get sync() {
+      return sync;
+    },
+    async enroll(hubUrl, code) {
+      const outcome = await enrollDevice({
+        dataDir: options.dataDir,
+        hubUrl,
+        code,
+        deviceName: config.device.name,
+        appVersion,
+        now,
+        timeoutMs: syncSettings.requestTimeoutMs,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      if (outcome.ok) {
+        logger.info({ deviceId: outcome.credential.deviceId, kind: outcome.credential.kind }, 'device enrolled with the hub');
+        await sync?.stop();
+        startSync(outcome.credential);
+      } else {
+        logger.warn({ code: outcome.error.code }, 'enrollment failed');
+      }
+      return outcome;
+    },
     bridge: {
       call: dispatcher.call,
       onEvent: (listener) => {
@@ -233,6 +329,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       unsubscribeReaders.forEach((unsubscribe) => unsubscribe());
       await Promise.allSettled(readers.map((reader) => reader.stop()));
       session.stop();
+      // Before the store closes: the engine waits for a step in flight to finish or abort.
+      await sync?.stop();
       listeners.clear();
       database.close();
       logger.info('device runtime stopped');

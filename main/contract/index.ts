@@ -7,10 +7,12 @@ import {
   DeviceError,
   DeviceInfo,
   Empty,
+  HomeSummary,
   LanguageCode,
   PinInput,
   ReaderStatus,
   SessionView,
+  SyncStatus,
 } from './schemas';
 
 export * from './schemas';
@@ -54,6 +56,18 @@ export const deviceCalls = {
   'session.cancel': defineCall({ input: Empty, output: SessionView, access: 'anyone', summary: 'Leave PIN entry or the lockout message' }),
   'session.activity': defineCall({ input: Empty, output: Ack, access: 'anyone', summary: 'The person touched the screen: restart the idle timer' }),
   'session.signOut': defineCall({ input: Empty, output: SessionView, access: 'resident', summary: 'Sign the current resident out' }),
+  'sync.status': defineCall({
+    input: Empty,
+    output: SyncStatus,
+    access: 'anyone',
+    summary: 'Sync with the hub: state, last success, mutations waiting and the last error (counts, times and codes only)',
+  }),
+  'home.summary': defineCall({
+    input: Empty,
+    output: HomeSummary,
+    access: 'resident',
+    summary: 'The signed-in resident’s unread mail, and stamps and money as the hub last confirmed them',
+  }),
 } as const;
 
 export type DeviceCalls = typeof deviceCalls;
@@ -66,6 +80,7 @@ export const deviceEvents = {
   'session.changed': SessionView,
   'device.readersChanged': z.array(ReaderStatus),
   'device.infoChanged': DeviceInfo,
+  'sync.statusChanged': SyncStatus,
 } as const;
 
 export type DeviceEvents = typeof deviceEvents;

@@ -102,3 +102,70 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; error: DeviceE
 
 export const Empty = z.object({}).strict();
 export const Ack = z.object({ done: z.literal(true) });
+
+// ---- Sync with the hub (SYNC.md) ----
+
+/** What the sync engine is doing. `notEnrolled`: the device has no hub credential yet. */
+export const SyncState = z.enum(['notEnrolled', 'idle', 'pulling', 'pushing', 'fetchingBlobs', 'backingOff']);
+export type SyncState = z.infer<typeof SyncState>;
+
+/** Why the last sync step failed; the renderer and service mode show each in words. */
+export const SyncErrorCode = z.enum([
+  'hubUnreachable',
+  'hubTimeout',
+  'hubError',
+  'deviceNotRecognized',
+  'outOfScope',
+  'invalidResponse',
+  'invalidBatch',
+  'storeFailed',
+  'pullStalled',
+  'mutationGap',
+  'hubAheadOfDevice',
+  'pushStalled',
+  'unreadableMutation',
+  'blobHashMismatch',
+  'blobTooLarge',
+  'blobUnavailable',
+  'blobWriteFailed',
+  'internal',
+]);
+export type SyncErrorCode = z.infer<typeof SyncErrorCode>;
+
+export const SyncError = z.object({ code: SyncErrorCode, message: z.string(), at: z.number() });
+export type SyncError = z.infer<typeof SyncError>;
+
+/** Counts, times and error codes only: nothing personal, so anyone at the screen may see it. */
+export const SyncStatus = z.object({
+  state: SyncState,
+  lastSuccessAt: z.number().nullable(),
+  /** Mutations recorded on this device that the hub has not answered yet. */
+  pendingMutations: z.number().int().nonnegative(),
+  lastError: SyncError.nullable(),
+  /** While backing off: when the next attempt starts. */
+  nextAttemptAt: z.number().nullable(),
+  /** Attachments whose bytes are not on this device yet. */
+  blobsWaiting: z.number().int().nonnegative(),
+  /** How often each error happened since the device started. */
+  errorCounts: z.partialRecord(SyncErrorCode, z.number().int().nonnegative()),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** Money and stamps as the hub last confirmed them, with when; the device never works a balance out itself. */
+export const ConfirmedBalance = z.object({
+  stamps: z.number().int().nonnegative(),
+  availableCents: z.number().int().nonnegative(),
+  holdsCents: z.number().int().nonnegative(),
+  confirmedAt: z.number(),
+});
+export type ConfirmedBalance = z.infer<typeof ConfirmedBalance>;
+
+/** The signed-in resident's home screen at a glance. */
+export const HomeSummary = z.object({
+  unreadMessages: z.number().int().nonnegative(),
+  /** Null until the hub has confirmed a balance for this resident. */
+  balance: ConfirmedBalance.nullable(),
+  /** Their actions saved on this device and not yet answered by the facility. */
+  waitingOnThisDevice: z.number().int().nonnegative(),
+});
+export type HomeSummary = z.infer<typeof HomeSummary>;

@@ -18,6 +18,8 @@ interface PinLockoutRow {
 export interface PinLockoutQueries {
   get(kind: PinSubjectKind, subjectId: string): PinLockoutState;
   put(kind: PinSubjectKind, subjectId: string, state: PinLockoutState): void;
+  /** Forgets the person's count (they left this device's scope). */
+  remove(kind: PinSubjectKind, subjectId: string): void;
 }
 
 export function pinLockoutQueries(db: DeviceDatabase): PinLockoutQueries {
@@ -29,6 +31,7 @@ export function pinLockoutQueries(db: DeviceDatabase): PinLockoutQueries {
     VALUES (@kind, @subjectId, @failedAttempts, @lockouts, @lockedUntil)
     ON CONFLICT (subject_kind, subject_id) DO UPDATE SET
       failed_attempts = excluded.failed_attempts, lockouts = excluded.lockouts, locked_until = excluded.locked_until`);
+  const deleteRow = db.prepare('DELETE FROM pin_lockouts WHERE subject_kind = ? AND subject_id = ?');
   return {
     get: (kind, subjectId) => {
       const row = select.get(kind, subjectId);
@@ -38,6 +41,9 @@ export function pinLockoutQueries(db: DeviceDatabase): PinLockoutQueries {
     },
     put: (kind, subjectId, state) => {
       upsert.run({ kind, subjectId, ...state });
+    },
+    remove: (kind, subjectId) => {
+      deleteRow.run(kind, subjectId);
     },
   };
 }

@@ -35,6 +35,15 @@ export interface ResidentQueries {
   upsert(resident: ResidentRecord, updatedAt: number): void;
   setLanguage(residentId: string, language: LanguageCode): void;
   count(): number;
+  /** The hub's version of the resident's row; null when there is no row. Rows seeded on the device are version 0. */
+  versionOf(residentId: string): number | null;
+  /** Writes the hub's record at its version. Whoever else held the same credential id loses it: the hub decides who holds a card. */
+  putFromHub(resident: ResidentRecord, version: number, updatedAt: number): void;
+  remove(residentId: string): void;
+  /** Removes every row the hub sent (version > 0); rows seeded on the device stay. */
+  removeAllFromHub(): number;
+  /** Every row the hub sent (version > 0), in id order: the resident part of the replica digest. */
+  fromHub(): Array<{ resident: ResidentRecord; version: number }>;
 }
 
 export function residentQueries(db: DeviceDatabase): ResidentQueries {
@@ -48,6 +57,17 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at`);
   const updateLanguage = db.prepare('UPDATE residents SET language = ? WHERE resident_id = ?');
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
+  const selectVersion = db.prepare<[string], { version: number }>('SELECT version FROM residents WHERE resident_id = ?');
+  const releaseCredential = db.prepare('DELETE FROM residents WHERE credential_id = ? AND resident_id <> ?');
+  const putRow = db.prepare(`
+    INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at, version)
+    VALUES (@residentId, @credentialId, @displayName, @pinHash, @housingUnit, @language, @updatedAt, @version)
+    ON CONFLICT (resident_id) DO UPDATE SET
+      credential_id = excluded.credential_id, display_name = excluded.display_name, pin_hash = excluded.pin_hash,
+      housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at, version = excluded.version`);
+  const deleteRow = db.prepare('DELETE FROM residents WHERE resident_id = ?');
+  const deleteFromHub = db.prepare('DELETE FROM residents WHERE version > 0');
+  const selectFromHub = db.prepare<[], ResidentRow & { version: number }>('SELECT * FROM residents WHERE version > 0 ORDER BY resident_id');
   return {
     byCredential: (credentialId) => {
       const row = selectByCredential.get(credentialId);
@@ -64,5 +84,16 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       updateLanguage.run(language, residentId);
     },
     count: () => countRows.get()?.n ?? 0,
+    versionOf: (residentId) => selectVersion.get(residentId)?.version ?? null,
+    putFromHub: (resident, version, updatedAt) => {
+      // A row left by a seed or an earlier holder would make the UNIQUE credential_id refuse the whole batch.
+      releaseCredential.run(resident.credentialId, resident.residentId);
+      putRow.run({ ...resident, updatedAt, version });
+    },
+    remove: (residentId) => {
+      deleteRow.run(residentId);
+    },
+    removeAllFromHub: () => deleteFromHub.run().changes,
+    fromHub: () => selectFromHub.all().map((row) => ({ resident: toRecord(row), version: row.version })),
   };
 }

@@ -2,6 +2,16 @@ import type { Migration } from '../migrate';
 import { migration0001Residents } from './0001-residents';
 import { migration0002ResidentLanguage } from './0002-resident-language';
 import { migration0003PinLockouts } from './0003-pin-lockouts';
+import { migration0004SyncState } from './0004-sync-state';
+import { migration0005ResidentVersion } from './0005-resident-version';
+import { migration0006SyncedRecords } from './0006-synced-records';
 
 /** In order; a migration's version is its position (checked at open). */
-export const deviceMigrations: readonly Migration[] = [migration0001Residents, migration0002ResidentLanguage, migration0003PinLockouts];
+export const deviceMigrations: readonly Migration[] = [
+  migration0001Residents,
+  migration0002ResidentLanguage,
+  migration0003PinLockouts,
+  migration0004SyncState,
+  migration0005ResidentVersion,
+  migration0006SyncedRecords,
+];

@@ -21,6 +21,16 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     'session.cancel': record('session.cancel', attract),
     'session.activity': record('session.activity', { done: true }),
     'session.signOut': record('session.signOut', attract),
+    'sync.status': record('sync.status', {
+      state: 'notEnrolled',
+      lastSuccessAt: null,
+      pendingMutations: 0,
+      lastError: null,
+      nextAttemptAt: null,
+      blobsWaiting: 0,
+      errorCounts: {},
+    }),
+    'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0 }),
     ...overrides,
   };
   const onInternalError = vi.fn();
@@ -57,6 +67,13 @@ describe('call dispatcher', () => {
     await expect(dispatcherWith({ kind: 'none' }).call('session.signOut', {})).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
     await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('session.signOut', {})).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('session.signOut', {})).resolves.toMatchObject({ ok: true });
+  });
+
+  it('sync status is for anyone at the screen; the home summary only for a signed-in resident', async () => {
+    await expect(dispatcherWith({ kind: 'none' }).call('sync.status', {})).resolves.toMatchObject({ ok: true, value: { state: 'notEnrolled' } });
+    await expect(dispatcherWith({ kind: 'none' }).call('home.summary', {})).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
+    await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('home.summary', {})).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+    await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('home.summary', {})).resolves.toMatchObject({ ok: true, value: { unreadMessages: 0, balance: null } });
   });
 
   it('passes a handler refusal through with its code, and hides internal errors behind a worded one', async () => {

@@ -1,0 +1,423 @@
+// Queries over the replica of the hub's records (migration 0006): staff, contacts, messages with their attachments,
+// stamp and debit ledger entries, balances, visits and site rules, plus the tombstones of deleted records.
+// Rows are written exactly as the hub sent them; whether a change is newer is decided by the caller (sync/apply-pull)
+// from `knownVersion`. Residents and PIN lockouts keep their SQL in residents.ts and pin-lockouts.ts.
+import type {
+  BalanceRecord,
+  ContactRecord,
+  LedgerEntryRecord,
+  MessageRecord,
+  SiteRulesRecord,
+  StaffRecord,
+  SyncedEntity,
+  VisitRecord,
+} from '../../hub/protocol';
+import type { DeviceDatabase } from './database';
+
+/** An entity stored in this module's tables (residents live in residents.ts). */
+export type ReplicaEntity = Exclude<SyncedEntity, 'resident'>;
+
+const tables: Record<ReplicaEntity, { table: string; key: string }> = {
+  staff: { table: 'staff', key: 'staff_id' },
+  contact: { table: 'contacts', key: 'contact_id' },
+  message: { table: 'messages', key: 'message_id' },
+  stampEntry: { table: 'stamp_entries', key: 'entry_id' },
+  debitEntry: { table: 'debit_entries', key: 'entry_id' },
+  balance: { table: 'balances', key: 'resident_id' },
+  visit: { table: 'visits', key: 'visit_id' },
+  siteRules: { table: 'site_rules', key: 'site_id' },
+};
+
+/** Tables holding one resident's records, by the column that names the resident. Evict empties each of them. */
+const residentTables = ['messages', 'contacts', 'stamp_entries', 'debit_entries', 'balances', 'visits'] as const;
+
+const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+interface MessageRow {
+  message_id: string;
+  resident_id: string;
+  contact_id: string;
+  direction: MessageRecord['direction'];
+  body: string;
+  written_at: number;
+  received_at: number;
+  status: MessageRecord['status'];
+  status_changed_at: number;
+  rejection_reason: string | null;
+  carries_return_stamp: number;
+  return_stamp_used: number;
+  reply_to_message_id: string | null;
+  stamps_charged: number;
+  stamps_returned: number;
+  read_at: number | null;
+  version: number;
+}
+
+interface AttachmentRow {
+  message_id: string;
+  attachment_id: string;
+  kind: MessageRecord['attachments'][number]['kind'];
+  sha256: string;
+  byte_size: number;
+  mime_type: MessageRecord['attachments'][number]['mimeType'];
+  status: MessageRecord['attachments'][number]['status'];
+  rejection_reason: string | null;
+}
+
+interface LedgerRow {
+  entry_id: string;
+  resident_id: string;
+  amount: number;
+  kind: string;
+  reference: string;
+  created_at: number;
+  version: number;
+}
+
+/** One replica row as the hub's record: what the replica digest is computed over. */
+export type ReplicaRow =
+  | { readonly entity: 'staff'; readonly id: string; readonly version: number; readonly data: StaffRecord }
+  | { readonly entity: 'contact'; readonly id: string; readonly version: number; readonly data: ContactRecord }
+  | { readonly entity: 'message'; readonly id: string; readonly version: number; readonly data: MessageRecord }
+  | { readonly entity: 'stampEntry' | 'debitEntry'; readonly id: string; readonly version: number; readonly data: LedgerEntryRecord }
+  | { readonly entity: 'balance'; readonly id: string; readonly version: number; readonly data: BalanceRecord }
+  | { readonly entity: 'visit'; readonly id: string; readonly version: number; readonly data: VisitRecord }
+  | { readonly entity: 'siteRules'; readonly id: string; readonly version: number; readonly data: SiteRulesRecord };
+
+export interface ReplicaQueries {
+  /** The version of the row, if any. */
+  rowVersion(entity: ReplicaEntity, id: string): number | null;
+  /** The version at which the hub deleted the record, if it did. */
+  tombstoneVersion(entity: SyncedEntity, id: string): number | null;
+  putTombstone(entity: SyncedEntity, id: string, version: number): void;
+  clearTombstone(entity: SyncedEntity, id: string): void;
+
+  putStaff(staff: StaffRecord, version: number): void;
+  putContact(contact: ContactRecord, version: number): void;
+  /** Writes the message and makes its attachment rows match the record; returns the hashes it stopped referring to. */
+  putMessage(message: MessageRecord, version: number): string[];
+  putLedgerEntry(ledger: 'stampEntry' | 'debitEntry', entry: LedgerEntryRecord, version: number): void;
+  putBalance(balance: BalanceRecord, version: number): void;
+  putVisit(visit: VisitRecord, version: number): void;
+  putSiteRules(rules: SiteRulesRecord, version: number): void;
+
+  /** Deletes one row; returns the attachment hashes it referred to (for a message). */
+  remove(entity: ReplicaEntity, id: string): string[];
+  /** Deletes every replica row of the resident; returns the attachment hashes their messages referred to. */
+  removeResidentRecords(residentId: string): string[];
+  /** Of these hashes, the ones no attachment row refers to any more. */
+  unreferenced(sha256s: Iterable<string>): string[];
+
+  /** Every replica row, ordered by entity then id. */
+  rows(): ReplicaRow[];
+  /** Empties the replica and its tombstones (the device took a new identity and will pull its scope afresh). */
+  clearAll(): void;
+}
+
+export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
+  const statementPer = <T>(make: (table: string, key: string) => T): Record<ReplicaEntity, T> =>
+    Object.fromEntries(Object.entries(tables).map(([entity, { table, key }]) => [entity, make(table, key)])) as Record<ReplicaEntity, T>;
+  // Table and column names come from the fixed map above, never from input.
+  const versionStatements = statementPer((table, key) => db.prepare<[string], { version: number }>(`SELECT version FROM ${table} WHERE ${key} = ?`));
+  const deleteStatements = statementPer((table, key) => db.prepare<[string]>(`DELETE FROM ${table} WHERE ${key} = ?`));
+  const clearStatements = [...Object.values(tables).map(({ table }) => table), 'sync_tombstones'].map((table) => db.prepare(`DELETE FROM ${table}`));
+  const residentDeletes = residentTables.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE resident_id = ?`));
+
+  const selectTombstone = db.prepare<[string, string], { version: number }>('SELECT version FROM sync_tombstones WHERE entity = ? AND record_id = ?');
+  const upsertTombstone = db.prepare(`
+    INSERT INTO sync_tombstones (entity, record_id, version) VALUES (?, ?, ?)
+    ON CONFLICT (entity, record_id) DO UPDATE SET version = max(version, excluded.version)`);
+  const deleteTombstone = db.prepare('DELETE FROM sync_tombstones WHERE entity = ? AND record_id = ?');
+
+  const upsertStaff = db.prepare(`
+    INSERT INTO staff (staff_id, display_name, badge_hash, pin_hash, version) VALUES (@staffId, @displayName, @badgeHash, @pinHash, @version)
+    ON CONFLICT (staff_id) DO UPDATE SET display_name = excluded.display_name, badge_hash = excluded.badge_hash,
+      pin_hash = excluded.pin_hash, version = excluded.version`);
+  const upsertContact = db.prepare(`
+    INSERT INTO contacts (contact_id, resident_id, display_name, relationship, approved, version)
+    VALUES (@contactId, @residentId, @displayName, @relationship, @approved, @version)
+    ON CONFLICT (contact_id) DO UPDATE SET resident_id = excluded.resident_id, display_name = excluded.display_name,
+      relationship = excluded.relationship, approved = excluded.approved, version = excluded.version`);
+  const upsertMessage = db.prepare(`
+    INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
+      rejection_reason, carries_return_stamp, return_stamp_used, reply_to_message_id, stamps_charged, stamps_returned, read_at, version)
+    VALUES (@messageId, @residentId, @contactId, @direction, @body, @writtenAt, @receivedAt, @status, @statusChangedAt,
+      @rejectionReason, @carriesReturnStamp, @returnStampUsed, @replyToMessageId, @stampsCharged, @stampsReturned, @readAt, @version)
+    ON CONFLICT (message_id) DO UPDATE SET resident_id = excluded.resident_id, contact_id = excluded.contact_id,
+      direction = excluded.direction, body = excluded.body, written_at = excluded.written_at, received_at = excluded.received_at,
+      status = excluded.status, status_changed_at = excluded.status_changed_at, rejection_reason = excluded.rejection_reason,
+      carries_return_stamp = excluded.carries_return_stamp, return_stamp_used = excluded.return_stamp_used,
+      reply_to_message_id = excluded.reply_to_message_id, stamps_charged = excluded.stamps_charged,
+      stamps_returned = excluded.stamps_returned, read_at = excluded.read_at, version = excluded.version`);
+  const selectAttachmentHashes = db.prepare<[string], { attachment_id: string; sha256: string }>(
+    'SELECT attachment_id, sha256 FROM message_attachments WHERE message_id = ?',
+  );
+  const deleteAttachment = db.prepare('DELETE FROM message_attachments WHERE message_id = ? AND attachment_id = ?');
+  // A new row starts downloaded when the same bytes are already on disk for another attachment (blobs are shared by
+  // hash); a row whose hash is unchanged keeps its flag.
+  const upsertAttachment = db.prepare(`
+    INSERT INTO message_attachments (message_id, attachment_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason, downloaded)
+    VALUES (@messageId, @attachmentId, @position, @kind, @sha256, @byteSize, @mimeType, @status, @rejectionReason,
+      coalesce((SELECT max(downloaded) FROM message_attachments WHERE sha256 = @sha256), 0))
+    ON CONFLICT (message_id, attachment_id) DO UPDATE SET position = excluded.position, kind = excluded.kind,
+      byte_size = excluded.byte_size, mime_type = excluded.mime_type, status = excluded.status,
+      rejection_reason = excluded.rejection_reason,
+      downloaded = CASE WHEN message_attachments.sha256 = excluded.sha256 THEN message_attachments.downloaded ELSE excluded.downloaded END,
+      sha256 = excluded.sha256`);
+  const selectResidentHashes = db.prepare<[string], { sha256: string }>(
+    'SELECT DISTINCT a.sha256 FROM message_attachments a JOIN messages m ON m.message_id = a.message_id WHERE m.resident_id = ?',
+  );
+  const countReferences = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM message_attachments WHERE sha256 = ?');
+  const ledgerStatements = {
+    stampEntry: db.prepare(`
+      INSERT INTO stamp_entries (entry_id, resident_id, amount, kind, reference, created_at, version)
+      VALUES (@entryId, @residentId, @amount, @kind, @reference, @createdAt, @version)
+      ON CONFLICT (entry_id) DO UPDATE SET resident_id = excluded.resident_id, amount = excluded.amount, kind = excluded.kind,
+        reference = excluded.reference, created_at = excluded.created_at, version = excluded.version`),
+    debitEntry: db.prepare(`
+      INSERT INTO debit_entries (entry_id, resident_id, amount_cents, kind, reference, created_at, version)
+      VALUES (@entryId, @residentId, @amount, @kind, @reference, @createdAt, @version)
+      ON CONFLICT (entry_id) DO UPDATE SET resident_id = excluded.resident_id, amount_cents = excluded.amount_cents, kind = excluded.kind,
+        reference = excluded.reference, created_at = excluded.created_at, version = excluded.version`),
+  };
+  const upsertBalance = db.prepare(`
+    INSERT INTO balances (resident_id, stamps, available_cents, holds_cents, confirmed_at, version)
+    VALUES (@residentId, @stamps, @availableCents, @holdsCents, @confirmedAt, @version)
+    ON CONFLICT (resident_id) DO UPDATE SET stamps = excluded.stamps, available_cents = excluded.available_cents,
+      holds_cents = excluded.holds_cents, confirmed_at = excluded.confirmed_at, version = excluded.version`);
+  const upsertVisit = db.prepare(`
+    INSERT INTO visits (visit_id, resident_id, visitor_name, kind, starts_at, duration_minutes, status, version)
+    VALUES (@visitId, @residentId, @visitorName, @kind, @startsAt, @durationMinutes, @status, @version)
+    ON CONFLICT (visit_id) DO UPDATE SET resident_id = excluded.resident_id, visitor_name = excluded.visitor_name, kind = excluded.kind,
+      starts_at = excluded.starts_at, duration_minutes = excluded.duration_minutes, status = excluded.status, version = excluded.version`);
+  const upsertSiteRules = db.prepare(`
+    INSERT INTO site_rules (site_id, site_name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
+      refund_stamps_on_rejection, version)
+    VALUES (@siteId, @siteName, @charactersPerStamp, @stampsPerAttachment, @maxAttachments, @maxAttachmentBytes, @refundStampsOnRejection, @version)
+    ON CONFLICT (site_id) DO UPDATE SET site_name = excluded.site_name, characters_per_stamp = excluded.characters_per_stamp,
+      stamps_per_attachment = excluded.stamps_per_attachment, max_attachments = excluded.max_attachments,
+      max_attachment_bytes = excluded.max_attachment_bytes, refund_stamps_on_rejection = excluded.refund_stamps_on_rejection,
+      version = excluded.version`);
+  const deleteStampBooks = db.prepare('DELETE FROM site_stamp_books WHERE site_id = ?');
+  const insertStampBook = db.prepare('INSERT INTO site_stamp_books (site_id, position, stamps, price_cents) VALUES (?, ?, ?, ?)');
+
+  const selectStaff = db.prepare<[], { staff_id: string; display_name: string; badge_hash: string; pin_hash: string; version: number }>(
+    'SELECT * FROM staff ORDER BY staff_id',
+  );
+  const selectContacts = db.prepare<[], { contact_id: string; resident_id: string; display_name: string; relationship: string; approved: number; version: number }>(
+    'SELECT * FROM contacts ORDER BY contact_id',
+  );
+  const selectMessages = db.prepare<[], MessageRow>('SELECT * FROM messages ORDER BY message_id');
+  const selectAttachments = db.prepare<[], AttachmentRow>('SELECT * FROM message_attachments ORDER BY message_id, position');
+  const selectStampEntries = db.prepare<[], LedgerRow>('SELECT * FROM stamp_entries ORDER BY entry_id');
+  const selectDebitEntries = db.prepare<[], LedgerRow>(
+    'SELECT entry_id, resident_id, amount_cents AS amount, kind, reference, created_at, version FROM debit_entries ORDER BY entry_id',
+  );
+  const selectBalances = db.prepare<[], { resident_id: string; stamps: number; available_cents: number; holds_cents: number; confirmed_at: number; version: number }>(
+    'SELECT * FROM balances ORDER BY resident_id',
+  );
+  const selectVisits = db.prepare<
+    [],
+    { visit_id: string; resident_id: string; visitor_name: string; kind: VisitRecord['kind']; starts_at: number; duration_minutes: number; status: VisitRecord['status']; version: number }
+  >('SELECT * FROM visits ORDER BY visit_id');
+  const selectSiteRules = db.prepare<
+    [],
+    {
+      site_id: string;
+      site_name: string;
+      characters_per_stamp: number;
+      stamps_per_attachment: number;
+      max_attachments: number;
+      max_attachment_bytes: number;
+      refund_stamps_on_rejection: number;
+      version: number;
+    }
+  >('SELECT * FROM site_rules ORDER BY site_id');
+  const selectStampBooks = db.prepare<[], { site_id: string; stamps: number; price_cents: number }>('SELECT * FROM site_stamp_books ORDER BY site_id, position');
+
+  const ledgerRecord = (row: LedgerRow): LedgerEntryRecord => ({
+    entryId: row.entry_id,
+    residentId: row.resident_id,
+    amount: row.amount,
+    kind: row.kind,
+    reference: row.reference,
+    createdAt: row.created_at,
+  });
+
+  return {
+    rowVersion: (entity, id) => versionStatements[entity].get(id)?.version ?? null,
+    tombstoneVersion: (entity, id) => selectTombstone.get(entity, id)?.version ?? null,
+    putTombstone: (entity, id, version) => {
+      upsertTombstone.run(entity, id, version);
+    },
+    clearTombstone: (entity, id) => {
+      deleteTombstone.run(entity, id);
+    },
+
+    putStaff: (staff, version) => {
+      upsertStaff.run({ ...staff, version });
+    },
+    putContact: (contact, version) => {
+      upsertContact.run({ ...contact, approved: bit(contact.approved), version });
+    },
+    putMessage: (message, version) => {
+      const { attachments, ...fields } = message;
+      upsertMessage.run({
+        ...fields,
+        carriesReturnStamp: bit(fields.carriesReturnStamp),
+        returnStampUsed: bit(fields.returnStampUsed),
+        version,
+      });
+      const kept = new Set(attachments.map((attachment) => attachment.attachmentId));
+      const released: string[] = [];
+      for (const existing of selectAttachmentHashes.all(message.messageId)) {
+        released.push(existing.sha256);
+        if (!kept.has(existing.attachment_id)) deleteAttachment.run(message.messageId, existing.attachment_id);
+      }
+      attachments.forEach((attachment, position) => {
+        upsertAttachment.run({ ...attachment, messageId: message.messageId, position });
+      });
+      return released;
+    },
+    putLedgerEntry: (ledger, entry, version) => {
+      ledgerStatements[ledger].run({ ...entry, version });
+    },
+    putBalance: (balance, version) => {
+      upsertBalance.run({ ...balance, version });
+    },
+    putVisit: (visit, version) => {
+      upsertVisit.run({ ...visit, version });
+    },
+    putSiteRules: (rules, version) => {
+      const { stampBooks, ...fields } = rules;
+      upsertSiteRules.run({ ...fields, refundStampsOnRejection: bit(fields.refundStampsOnRejection), version });
+      deleteStampBooks.run(rules.siteId);
+      stampBooks.forEach((book, position) => insertStampBook.run(rules.siteId, position, book.stamps, book.priceCents));
+    },
+
+    remove: (entity, id) => {
+      const released = entity === 'message' ? selectAttachmentHashes.all(id).map((row) => row.sha256) : [];
+      deleteStatements[entity].run(id);
+      return released;
+    },
+    removeResidentRecords: (residentId) => {
+      const released = selectResidentHashes.all(residentId).map((row) => row.sha256);
+      for (const statement of residentDeletes) statement.run(residentId);
+      return released;
+    },
+    unreferenced: (sha256s) => [...new Set(sha256s)].filter((sha256) => (countReferences.get(sha256)?.n ?? 0) === 0),
+
+    rows: () => {
+      const attachmentsByMessage = new Map<string, MessageRecord['attachments']>();
+      for (const row of selectAttachments.all()) {
+        const list = attachmentsByMessage.get(row.message_id) ?? [];
+        list.push({
+          attachmentId: row.attachment_id,
+          kind: row.kind,
+          sha256: row.sha256,
+          byteSize: row.byte_size,
+          mimeType: row.mime_type,
+          status: row.status,
+          rejectionReason: row.rejection_reason,
+        });
+        attachmentsByMessage.set(row.message_id, list);
+      }
+      const booksBySite = new Map<string, SiteRulesRecord['stampBooks']>();
+      for (const row of selectStampBooks.all()) {
+        const list = booksBySite.get(row.site_id) ?? [];
+        list.push({ stamps: row.stamps, priceCents: row.price_cents });
+        booksBySite.set(row.site_id, list);
+      }
+      return [
+        ...selectStaff.all().map(
+          (row): ReplicaRow => ({
+            entity: 'staff',
+            id: row.staff_id,
+            version: row.version,
+            data: { staffId: row.staff_id, displayName: row.display_name, badgeHash: row.badge_hash, pinHash: row.pin_hash },
+          }),
+        ),
+        ...selectContacts.all().map(
+          (row): ReplicaRow => ({
+            entity: 'contact',
+            id: row.contact_id,
+            version: row.version,
+            data: { contactId: row.contact_id, residentId: row.resident_id, displayName: row.display_name, relationship: row.relationship, approved: row.approved === 1 },
+          }),
+        ),
+        ...selectMessages.all().map(
+          (row): ReplicaRow => ({
+            entity: 'message',
+            id: row.message_id,
+            version: row.version,
+            data: {
+              messageId: row.message_id,
+              residentId: row.resident_id,
+              contactId: row.contact_id,
+              direction: row.direction,
+              body: row.body,
+              writtenAt: row.written_at,
+              receivedAt: row.received_at,
+              status: row.status,
+              statusChangedAt: row.status_changed_at,
+              rejectionReason: row.rejection_reason,
+              carriesReturnStamp: row.carries_return_stamp === 1,
+              returnStampUsed: row.return_stamp_used === 1,
+              replyToMessageId: row.reply_to_message_id,
+              stampsCharged: row.stamps_charged,
+              stampsReturned: row.stamps_returned,
+              readAt: row.read_at,
+              attachments: attachmentsByMessage.get(row.message_id) ?? [],
+            },
+          }),
+        ),
+        ...selectStampEntries.all().map((row): ReplicaRow => ({ entity: 'stampEntry', id: row.entry_id, version: row.version, data: ledgerRecord(row) })),
+        ...selectDebitEntries.all().map((row): ReplicaRow => ({ entity: 'debitEntry', id: row.entry_id, version: row.version, data: ledgerRecord(row) })),
+        ...selectBalances.all().map(
+          (row): ReplicaRow => ({
+            entity: 'balance',
+            id: row.resident_id,
+            version: row.version,
+            data: { residentId: row.resident_id, stamps: row.stamps, availableCents: row.available_cents, holdsCents: row.holds_cents, confirmedAt: row.confirmed_at },
+          }),
+        ),
+        ...selectVisits.all().map(
+          (row): ReplicaRow => ({
+            entity: 'visit',
+            id: row.visit_id,
+            version: row.version,
+            data: {
+              visitId: row.visit_id,
+              residentId: row.resident_id,
+              visitorName: row.visitor_name,
+              kind: row.kind,
+              startsAt: row.starts_at,
+              durationMinutes: row.duration_minutes,
+              status: row.status,
+            },
+          }),
+        ),
+        ...selectSiteRules.all().map(
+          (row): ReplicaRow => ({
+            entity: 'siteRules',
+            id: row.site_id,
+            version: row.version,
+            data: {
+              siteId: row.site_id,
+              siteName: row.site_name,
+              charactersPerStamp: row.characters_per_stamp,
+              stampsPerAttachment: row.stamps_per_attachment,
+              maxAttachments: row.max_attachments,
+              maxAttachmentBytes: row.max_attachment_bytes,
+              refundStampsOnRejection: row.refund_stamps_on_rejection === 1,
+              stampBooks: booksBySite.get(row.site_id) ?? [],
+            },
+          }),
+        ),
+      ];
+    },
+    clearAll: () => {
+      for (const statement of clearStatements) statement.run();
+    },
+  };
+}

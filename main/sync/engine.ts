@@ -1,0 +1,193 @@
+// The sync engine as the runtime sees it: the sync machine running with real services, its status, and the one way
+// to record a mutation that also wakes sync up. Built only when the device holds a hub credential.
+import { createActor, fromPromise, waitFor, type ActorOptions } from 'xstate';
+import { defaultSyncIntervalSeconds, HubSettings } from '../../kiosk-config/schema';
+import type { MutationArgs, MutationName } from '../../hub/protocol';
+import type { SyncStatus } from '../contract';
+import { SyncErrorCode } from '../contract';
+import type { Logger } from '../logging';
+import { attachmentQueries } from '../store/attachments';
+import type { DeviceDatabase } from '../store/database';
+import { outboxQueries } from '../store/outbox';
+import { syncStateQueries } from '../store/sync-state';
+import { BlobRetryPolicy, openBlobStore } from './blobs';
+import type { DeviceCredential } from './credential';
+import { createHubClient } from './hub-client';
+import { adoptDeviceIdentity } from './identity';
+import { recordMutation, type RecordedMutation } from './outbox';
+import { createSyncServices } from './sync-services';
+import { syncMachine, syncStatusOf, type BackoffPolicy, type BlobStep, type PullStep, type PushStep, type SyncEvent } from './sync-machine';
+
+export interface SyncSettings {
+  readonly intervalMs: number;
+  readonly backoff: BackoffPolicy;
+  readonly requestTimeoutMs: number;
+  readonly blobTimeoutMs: number;
+  readonly pullLimit: number;
+  readonly maxPullBatchesPerCycle: number;
+}
+
+/** The site file's hub section (or its defaults, when it has none) as the engine's settings. */
+export function syncSettingsOf(configured: HubSettings | undefined, mode: 'kiosk' | 'tablet'): SyncSettings {
+  const hub = configured ?? HubSettings.parse({});
+  return {
+    intervalMs: (hub.syncIntervalSeconds ?? defaultSyncIntervalSeconds[mode]) * 1000,
+    backoff: { baseMs: hub.backoffBaseSeconds * 1000, maxMs: hub.backoffMaxSeconds * 1000, minMs: Math.min(1000, hub.backoffBaseSeconds * 1000) },
+    requestTimeoutMs: hub.requestTimeoutSeconds * 1000,
+    blobTimeoutMs: hub.blobTimeoutSeconds * 1000,
+    pullLimit: hub.pullBatchSize,
+    maxPullBatchesPerCycle: 50,
+  };
+}
+
+export interface SyncEngineOptions {
+  readonly db: DeviceDatabase;
+  readonly dataDir: string;
+  readonly credential: DeviceCredential;
+  readonly settings: SyncSettings;
+  readonly logger: Logger;
+  /** Wall-clock time for stored timestamps; must agree with `clock`. */
+  readonly now: () => number;
+  readonly clock?: ActorOptions<typeof syncMachine>['clock'];
+  readonly random?: () => number;
+  readonly fetch?: typeof fetch;
+}
+
+export interface SyncEngine {
+  readonly deviceId: string;
+  status(): SyncStatus;
+  /** A trigger: a resident signed in, staff pressed "sync now", the network came back. */
+  send(event: SyncEvent): void;
+  /** Writes the local effect and the mutation together (outbox.ts), then wakes sync to push it. */
+  recordMutation<N extends MutationName, T>(name: N, args: MutationArgs<N>, localEffect: (db: DeviceDatabase, mutationId: number) => T): RecordedMutation<T>;
+  onStatusChange(listener: (status: SyncStatus) => void): () => void;
+  /** Resolves when the machine rests (idle or backing off). For tests and for a "sync now" that wants the outcome. */
+  whenResting(): Promise<SyncStatus>;
+  stop(): Promise<void>;
+}
+
+function storedError(stored: { code: string; message: string; at: number } | null): SyncStatus['lastError'] {
+  if (!stored) return null;
+  const code = SyncErrorCode.safeParse(stored.code);
+  return code.success ? { code: code.data, message: stored.message, at: stored.at } : null;
+}
+
+export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { db, credential, settings, logger, now } = options;
+  const identity = adoptDeviceIdentity(db, { deviceId: credential.deviceId, hubUrl: credential.hubUrl });
+  if (identity !== 'unchanged') logger.info({ deviceId: credential.deviceId, identity }, 'device identity adopted');
+
+  const blobs = openBlobStore(options.dataDir);
+  const attachments = attachmentQueries(db);
+  const swept = blobs.sweep((sha256) => attachments.isReferenced(sha256));
+  if (swept.temporary + swept.unreferenced > 0) logger.info(swept, 'leftover attachment files removed');
+
+  const client = createHubClient({
+    hubUrl: credential.hubUrl,
+    secret: credential.secret,
+    timeoutMs: settings.requestTimeoutMs,
+    blobTimeoutMs: settings.blobTimeoutMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const services = createSyncServices({
+    db,
+    client,
+    blobs,
+    blobRetries: new BlobRetryPolicy(),
+    deviceId: credential.deviceId,
+    pullLimit: settings.pullLimit,
+    now,
+    logger,
+  });
+  const syncState = syncStateQueries(db);
+  const outbox = outboxQueries(db);
+  const stored = syncState.get();
+
+  const actor = createActor(
+    syncMachine.provide({
+      actors: {
+        pullBatch: fromPromise<PullStep>(({ signal }) => services.pullBatch(signal)),
+        pushMutations: fromPromise<PushStep>(({ signal }) => services.pushMutations(signal)),
+        fetchBlobs: fromPromise<BlobStep>(({ signal }) => services.fetchBlobs(signal)),
+      },
+      actions: {
+        cycleSucceeded: (_, { at }) => syncState.recordSuccess(at),
+        cycleFailed: (_, { error, retryInMs }) => {
+          syncState.recordError(error);
+          logger.warn({ code: error.code, retryInMs }, 'sync failed; backing off');
+        },
+        blobProblems: (_, { problems }) => {
+          if (problems.length > 0) logger.warn({ codes: problems.map((problem) => problem.code) }, 'some attachments could not be fetched');
+        },
+      },
+    }),
+    {
+      input: {
+        now,
+        intervalMs: settings.intervalMs,
+        backoff: settings.backoff,
+        random: options.random ?? Math.random,
+        maxPullBatchesPerCycle: settings.maxPullBatchesPerCycle,
+        lastSuccessAt: stored.lastSuccessAt,
+        lastError: storedError(stored.lastError),
+      },
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+  );
+
+  let stopped = false;
+  const listeners = new Set<(status: SyncStatus) => void>();
+  const status = (): SyncStatus =>
+    syncStatusOf(actor.getSnapshot(), stopped ? { pendingMutations: 0, blobsWaiting: 0 } : { pendingMutations: outbox.pendingCount(), blobsWaiting: attachments.toFetchCount() });
+  let lastPublished = '';
+  const publish = (): void => {
+    if (stopped) return;
+    const current = status();
+    const serialized = JSON.stringify(current);
+    if (serialized === lastPublished) return;
+    lastPublished = serialized;
+    for (const listener of listeners) {
+      try {
+        listener(current);
+      } catch (error) {
+        logger.error({ err: error }, 'sync status listener failed');
+      }
+    }
+  };
+  actor.subscribe({ next: publish, error: (error) => logger.fatal({ err: error }, 'sync machine stopped') });
+  actor.start();
+  logger.info({ deviceId: credential.deviceId, intervalMs: settings.intervalMs }, 'sync engine started');
+  // A device that just started has been away: look for changes now rather than after a whole interval.
+  actor.send({ type: 'SYNC_NOW' });
+
+  return {
+    deviceId: credential.deviceId,
+    status,
+    send: (event) => {
+      if (!stopped) actor.send(event);
+    },
+    recordMutation: (name, args, localEffect) => {
+      const recorded = recordMutation(db, name, args, localEffect, { now: now() });
+      publish();
+      if (!stopped) actor.send({ type: 'MUTATION_RECORDED' });
+      return recorded;
+    },
+    onStatusChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    whenResting: async () => {
+      await waitFor(actor, (snapshot) => snapshot.matches('idle') || snapshot.matches('backingOff'));
+      return status();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      listeners.clear();
+      // Stopping the actor aborts the running step's signal; then wait for it, so nothing touches a closed store.
+      actor.stop();
+      await services.drained();
+      logger.info('sync engine stopped');
+    },
+  };
+}

@@ -1,0 +1,225 @@
+// A typed client for the hub's wire protocol (hub/protocol/wire.ts): enroll, pull, push and blob downloads.
+// Every response is parsed with the protocol's schemas, and every failure comes back as a typed value — an
+// unreachable hub, a timeout, a refusal in the hub's words or a reply that does not fit the protocol — never a throw.
+// It logs nothing: the bearer secret and the bodies it carries must not reach a log.
+import {
+  EnrollResponse,
+  HubErrorBody,
+  hubPaths,
+  PullResponse,
+  PushResponse,
+  type EnrollRequest,
+  type HubErrorCode,
+  type PullRequest,
+  type PushRequest,
+} from '../../hub/protocol';
+import { z } from 'zod';
+
+export type HubFailure =
+  /** The hub could not be reached (refused, reset, DNS, TLS, dropped mid-body). */
+  | { readonly kind: 'network' }
+  | { readonly kind: 'timeout' }
+  /** The hub answered with an error status; `code` is null when the body was not the hub's error shape (a proxy's page). */
+  | { readonly kind: 'http'; readonly status: number; readonly code: HubErrorCode | null; readonly message: string }
+  /** A 2xx answer that does not fit the protocol (not JSON, wrong shape, too large). */
+  | { readonly kind: 'invalidResponse'; readonly problem: string }
+  /** The caller gave up (the sync engine stopped); nobody is waiting for the answer. */
+  | { readonly kind: 'aborted' };
+
+/**
+ * A pull answer whose envelope (cursor, hasMore, serverTime) fits the protocol and whose changes are not yet checked:
+ * apply-pull checks each change with the protocol's Change schema, so a bad one is reported by its index and refuses
+ * the batch whole.
+ */
+export const PullEnvelope = PullResponse.extend({ changes: z.array(z.unknown()) });
+export type PullEnvelope = z.infer<typeof PullEnvelope>;
+
+export type HubResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: HubFailure };
+
+/** Where the bytes of a blob go while they arrive; either step may stop the download (too large, disk trouble). */
+export interface BlobSink {
+  start(contentLength: number | null): 'continue' | 'stop';
+  write(chunk: Uint8Array): Promise<'continue' | 'stop'>;
+}
+
+export interface HubClientOptions {
+  readonly hubUrl: string;
+  /** The device's bearer secret; absent only for enrollment. */
+  readonly secret?: string;
+  readonly timeoutMs?: number;
+  /** Blobs are larger than JSON replies: a whole download may take this long. */
+  readonly blobTimeoutMs?: number;
+  /** A JSON reply larger than this is refused without parsing. */
+  readonly maxResponseBytes?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export interface HubClient {
+  readonly hubUrl: string;
+  enroll(request: EnrollRequest, signal?: AbortSignal): Promise<HubResult<EnrollResponse>>;
+  pull(request: PullRequest, signal?: AbortSignal): Promise<HubResult<PullEnvelope>>;
+  push(request: PushRequest, signal?: AbortSignal): Promise<HubResult<PushResponse>>;
+  /** Streams GET blobs/<sha256> into the sink; `stopped` says the sink refused more. */
+  fetchBlob(sha256: string, sink: BlobSink, signal?: AbortSignal): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>>;
+}
+
+const defaultTimeoutMs = 20_000;
+const defaultBlobTimeoutMs = 120_000;
+/** A full pull batch of long messages fits well within this. */
+const defaultMaxResponseBytes = 64 * 1024 * 1024;
+const maxErrorBodyBytes = 64 * 1024;
+
+class ResponseTooLarge extends Error {}
+
+/** Joins a protocol path onto the hub URL, keeping any path prefix the hub is served under. */
+export function hubEndpoint(hubUrl: string, path: string): URL {
+  const base = hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`;
+  return new URL(path.replace(/^\//, ''), base);
+}
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function createHubClient(options: HubClientOptions): HubClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const blobTimeoutMs = options.blobTimeoutMs ?? defaultBlobTimeoutMs;
+  const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
+
+  /** Which of the two signals ended the request decides the failure; anything else is the network. */
+  const failureOf = (timeout: AbortSignal, caller: AbortSignal | undefined): HubFailure => {
+    if (caller?.aborted) return { kind: 'aborted' };
+    if (timeout.aborted) return { kind: 'timeout' };
+    return { kind: 'network' };
+  };
+
+  async function httpFailure(response: Response): Promise<HubFailure> {
+    let parsed: z.infer<typeof HubErrorBody> | null = null;
+    try {
+      const text = new TextDecoder().decode(await readLimited(response.body, maxErrorBodyBytes));
+      const result = HubErrorBody.safeParse(JSON.parse(text));
+      if (result.success) parsed = result.data;
+    } catch {
+      // Not the hub's error shape (a proxy's HTML page, a truncated body): the status alone must do.
+    }
+    return parsed
+      ? { kind: 'http', status: response.status, code: parsed.error.code, message: parsed.error.message }
+      : { kind: 'http', status: response.status, code: null, message: `HTTP ${response.status}` };
+  }
+
+  async function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S, caller: AbortSignal | undefined): Promise<HubResult<z.output<S>>> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
+    let response: Response;
+    try {
+      // No redirects: the bearer secret goes to the hub's own address or nowhere.
+      response = await fetchImpl(hubEndpoint(options.hubUrl, path), { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
+    } catch {
+      return { ok: false, failure: failureOf(timeout, caller) };
+    }
+    let bytes: Uint8Array;
+    try {
+      if (!response.ok) return { ok: false, failure: await httpFailure(response) };
+      bytes = await readLimited(response.body, maxResponseBytes);
+    } catch (error) {
+      if (error instanceof ResponseTooLarge) return { ok: false, failure: { kind: 'invalidResponse', problem: `larger than ${maxResponseBytes} bytes` } };
+      // The body was cut off or timed out on its way: the network's doing, not the hub's.
+      return { ok: false, failure: failureOf(timeout, caller) };
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      return { ok: false, failure: { kind: 'invalidResponse', problem: 'not JSON' } };
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      // The path names the field, never its value: values may be personal data.
+      return { ok: false, failure: { kind: 'invalidResponse', problem: first ? `${first.path.join('.') || 'body'}: ${first.code}` : 'does not fit the protocol' } };
+    }
+    return { ok: true, value: parsed.data };
+  }
+
+  return {
+    hubUrl: options.hubUrl,
+    enroll: (request, signal) => postJson(hubPaths.enroll, request, EnrollResponse, signal),
+    pull: (request, signal) => postJson(hubPaths.pull, request, PullEnvelope, signal),
+    push: (request, signal) => postJson(hubPaths.push, request, PushResponse, signal),
+
+    async fetchBlob(sha256, sink, caller) {
+      const timeout = AbortSignal.timeout(blobTimeoutMs);
+      const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
+      const headers: Record<string, string> = { accept: 'application/octet-stream' };
+      if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
+      let response: Response;
+      try {
+        response = await fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.blobs}/${encodeURIComponent(sha256)}`), { headers, signal, redirect: 'manual' });
+      } catch {
+        return { ok: false, failure: failureOf(timeout, caller) };
+      }
+      let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+      try {
+        if (!response.ok) return { ok: false, failure: await httpFailure(response) };
+        const lengthHeader = response.headers.get('content-length');
+        const contentLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
+        if (sink.start(contentLength) === 'stop') {
+          await response.body?.cancel().catch(() => undefined);
+          return { ok: true, value: { bytes: 0, stopped: true } };
+        }
+        if (!response.body) return { ok: true, value: { bytes: 0, stopped: false } };
+        reader = response.body.getReader();
+        let bytes = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return { ok: true, value: { bytes, stopped: false } };
+          bytes += value.byteLength;
+          if ((await sink.write(value)) === 'stop') {
+            await reader.cancel().catch(() => undefined);
+            return { ok: true, value: { bytes, stopped: true } };
+          }
+        }
+      } catch {
+        await reader?.cancel().catch(() => undefined);
+        return { ok: false, failure: failureOf(timeout, caller) };
+      }
+    },
+  };
+}
+
+/** A failure in words for logs and status: codes and statuses only, never a body or the secret. */
+export function describeHubFailure(failure: HubFailure): string {
+  switch (failure.kind) {
+    case 'network':
+      return 'the hub could not be reached';
+    case 'timeout':
+      return 'the hub did not answer in time';
+    case 'http':
+      return failure.code ? `the hub refused the request (${failure.status} ${failure.code})` : `the hub answered with HTTP ${failure.status}`;
+    case 'invalidResponse':
+      return `the hub's answer did not fit the protocol (${failure.problem})`;
+    case 'aborted':
+      return 'the request was stopped on this device';
+    default: {
+      const unreachable: never = failure;
+      return unreachable;
+    }
+  }
+}

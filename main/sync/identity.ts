@@ -1,0 +1,31 @@
+// Which device this store belongs to, as far as the hub is concerned. A store that meets a new device id (the device
+// was enrolled again) cannot keep its cursor (the hub refuses another device's cursor), its replica (the new scope may
+// differ, and nothing would evict what fell out of it) or its mutation numbering (the hub counts from zero for the new
+// id). Pending mutations are kept and renumbered from 1: their arguments carry the ids (messageId, requestId) that let
+// the hub recognise a repeat, so sending them under the new identity cannot apply anything twice.
+import type { DeviceDatabase } from '../store/database';
+import { outboxQueries } from '../store/outbox';
+import { replicaQueries } from '../store/replica';
+import { residentQueries } from '../store/residents';
+import { syncStateQueries } from '../store/sync-state';
+
+export type IdentityChange = 'first' | 'unchanged' | 'replaced';
+
+export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly deviceId: string; readonly hubUrl: string }): IdentityChange {
+  const syncState = syncStateQueries(db);
+  return db.transaction((): IdentityChange => {
+    const stored = syncState.get();
+    if (stored.deviceId === identity.deviceId) {
+      if (stored.hubUrl !== identity.hubUrl) syncState.setIdentity(identity.deviceId, identity.hubUrl);
+      return 'unchanged';
+    }
+    syncState.setIdentity(identity.deviceId, identity.hubUrl);
+    if (stored.deviceId === null) return 'first';
+    replicaQueries(db).clearAll();
+    residentQueries(db).removeAllFromHub();
+    const pending = outboxQueries(db).renumberPendingFromOne();
+    syncState.setLastMutationId(pending);
+    syncState.setCursor(null);
+    return 'replaced';
+  })();
+}

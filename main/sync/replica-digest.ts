@@ -1,0 +1,59 @@
+// A digest of the device's replica, computed over the hub's own record shapes, so "after quiet the device's replica
+// equals the hub's view of its scope" (SYNC.md) is one string comparison. Residents seeded on the device (version 0)
+// are not the hub's and are left out.
+import { createHash } from 'node:crypto';
+import type { SyncedEntity } from '../../hub/protocol';
+import type { DeviceDatabase } from '../store/database';
+import { replicaQueries } from '../store/replica';
+import { residentQueries } from '../store/residents';
+
+export interface ReplicaRecord {
+  readonly entity: SyncedEntity;
+  readonly id: string;
+  readonly version: number;
+  readonly data: unknown;
+}
+
+/** JSON with object keys sorted at every depth: the same records always give the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, field]) => field !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const byEntityThenId = (a: ReplicaRecord, b: ReplicaRecord): number =>
+  a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The digest of any set of records (the device's, a test model's or, later, the hub's view of a scope). */
+export function digestOfRecords(records: readonly ReplicaRecord[]): string {
+  const sorted = [...records].sort(byEntityThenId);
+  return createHash('sha256').update(canonicalJson(sorted.map(({ entity, id, version, data }) => ({ entity, id, version, data })))).digest('hex');
+}
+
+export function replicaRecords(db: DeviceDatabase): ReplicaRecord[] {
+  const residents = residentQueries(db)
+    .fromHub()
+    .map(({ resident, version }): ReplicaRecord => ({
+      entity: 'resident',
+      id: resident.residentId,
+      version,
+      data: {
+        residentId: resident.residentId,
+        credentialId: resident.credentialId,
+        displayName: resident.displayName,
+        pinHash: resident.pinHash,
+        language: resident.language,
+        housingUnitId: resident.housingUnit,
+      },
+    }));
+  return [...residents, ...replicaQueries(db).rows()].sort(byEntityThenId);
+}
+
+export function replicaDigest(db: DeviceDatabase): string {
+  return digestOfRecords(replicaRecords(db));
+}

@@ -1,0 +1,243 @@
+// When sync runs: idle → pulling (one batch at a time, while the hub has more) → pushing → fetchingBlobs → idle.
+// Triggers: the interval, a mutation recorded here, the network coming back, a resident signing in (their records
+// are pulled first) and staff pressing "sync now". A failure backs off exponentially with full jitter up to a cap, so
+// the machine never spins. The machine decides; the work is done by named actors whose I/O lives in sync-services.ts,
+// and every time it uses comes from `now`, which follows the actor's clock, so tests drive it with SimulatedClock.
+import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import type { SyncError, SyncErrorCode, SyncState, SyncStatus } from '../contract';
+import type { SyncProblem } from './sync-errors';
+
+export interface BackoffPolicy {
+  /** The ceiling of the first wait; each further failure doubles it. */
+  readonly baseMs: number;
+  /** The ceiling never grows past this. */
+  readonly maxMs: number;
+  /** No wait is shorter, however small the random draw: full jitter alone could retry at once, over and over. */
+  readonly minMs: number;
+}
+
+/** Full jitter (a uniform draw below an exponentially growing ceiling), with a floor. `failures` counts from 1. */
+export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(Math.max(failures - 1, 0), 40));
+  const draw = Math.min(Math.max(random(), 0), 1);
+  return Math.max(policy.minMs, Math.floor(draw * ceiling));
+}
+
+/** One pull batch: applied (with or without more to come), or failed with nothing applied. */
+export type PullStep = { readonly ok: true; readonly hasMore: boolean } | { readonly ok: false; readonly problem: SyncProblem };
+export type PushStep = { readonly ok: true } | { readonly ok: false; readonly problem: SyncProblem };
+/** The blob phase never fails the cycle (text never waits on photos); it reports what went wrong along the way. */
+export interface BlobStep {
+  readonly problems: readonly SyncProblem[];
+}
+
+export type SyncEvent =
+  | { type: 'MUTATION_RECORDED' }
+  | { type: 'NETWORK_UP' }
+  | { type: 'RESIDENT_SIGNED_IN'; residentId: string }
+  | { type: 'SYNC_NOW' };
+
+export interface SyncMachineInput {
+  readonly now: () => number;
+  readonly intervalMs: number;
+  readonly backoff: BackoffPolicy;
+  /** In [0, 1); injectable so tests can pin the jitter. */
+  readonly random: () => number;
+  /** A long backfill yields to a push after this many batches, then carries on in the next cycle. */
+  readonly maxPullBatchesPerCycle: number;
+  /** From the store, so status survives a restart. */
+  readonly lastSuccessAt: number | null;
+  readonly lastError: SyncError | null;
+}
+
+interface SyncContext extends SyncMachineInput {
+  lastSuccessAt: number | null;
+  lastError: SyncError | null;
+  /** Failed cycles in a row; 0 after a success. */
+  failures: number;
+  backoffMs: number;
+  nextAttemptAt: number | null;
+  /** A trigger arrived while a cycle was under way: run another when this one ends. */
+  rerun: boolean;
+  pullBatches: number;
+  errorCounts: Partial<Record<SyncErrorCode, number>>;
+}
+
+const countError = (counts: Partial<Record<SyncErrorCode, number>>, problems: readonly SyncProblem[]): Partial<Record<SyncErrorCode, number>> => {
+  const next = { ...counts };
+  for (const problem of problems) next[problem.code] = (next[problem.code] ?? 0) + 1;
+  return next;
+};
+
+const failedStep = (output: PullStep | PushStep): SyncProblem =>
+  output.ok ? { code: 'internal', message: 'A sync step failed without saying why.' } : output.problem;
+
+const unexpected = (): SyncProblem => ({ code: 'internal', message: 'A sync step failed inside the device; the error was logged.' });
+
+export const syncMachine = setup({
+  types: {
+    context: {} as SyncContext,
+    events: {} as SyncEvent,
+    input: {} as SyncMachineInput,
+  },
+  actors: {
+    // Real implementations come from sync-services.ts; these defaults do nothing, so a bare machine is harmless.
+    pullBatch: fromPromise<PullStep>(async () => ({ ok: true, hasMore: false })),
+    pushMutations: fromPromise<PushStep>(async () => ({ ok: true })),
+    fetchBlobs: fromPromise<BlobStep>(async () => ({ problems: [] })),
+  },
+  actions: {
+    // Provided by the engine: persist to the store and log (without personal data).
+    cycleSucceeded: (_, _params: { at: number }) => {},
+    cycleFailed: (_, _params: { error: SyncError; retryInMs: number }) => {},
+    blobProblems: (_, _params: { problems: readonly SyncProblem[] }) => {},
+    startCycle: assign({ rerun: false, pullBatches: 1 }),
+    nextBatch: assign({ pullBatches: ({ context }) => context.pullBatches + 1 }),
+    markRerun: assign({ rerun: true }),
+    recordSuccess: assign(({ context }) => ({ failures: 0, lastSuccessAt: context.now(), lastError: null, nextAttemptAt: null })),
+    recordFailure: assign(({ context }, params: { problem: SyncProblem }) => {
+      const failures = context.failures + 1;
+      const backoffMs = backoffDelay(failures, context.backoff, context.random);
+      const at = context.now();
+      return {
+        failures,
+        backoffMs,
+        nextAttemptAt: at + backoffMs,
+        rerun: false,
+        lastError: { ...params.problem, at },
+        errorCounts: countError(context.errorCounts, [params.problem]),
+      };
+    }),
+    recordBlobProblems: assign(({ context }, params: { problems: readonly SyncProblem[] }) => {
+      const last = params.problems[params.problems.length - 1];
+      return {
+        errorCounts: countError(context.errorCounts, params.problems),
+        lastError: last ? { ...last, at: context.now() } : context.lastError,
+      };
+    }),
+    clearRetry: assign({ nextAttemptAt: null }),
+  },
+  guards: {
+    stepFailed: (_, params: { output: PullStep | PushStep }) => !params.output.ok,
+    hasMoreWithinCycle: ({ context }, params: { output: PullStep }) =>
+      params.output.ok && params.output.hasMore && context.pullBatches < context.maxPullBatchesPerCycle,
+    hasMore: (_, params: { output: PullStep }) => params.output.ok && params.output.hasMore,
+    rerunWanted: ({ context }) => context.rerun,
+  },
+  delays: {
+    syncInterval: ({ context }) => context.intervalMs,
+    backoffDelay: ({ context }) => context.backoffMs,
+  },
+}).createMachine({
+  id: 'sync',
+  context: ({ input }) => ({ ...input, failures: 0, backoffMs: 0, nextAttemptAt: null, rerun: false, pullBatches: 0, errorCounts: {} }),
+  initial: 'idle',
+  states: {
+    idle: {
+      after: { syncInterval: { target: 'pulling', actions: 'startCycle' } },
+      on: {
+        MUTATION_RECORDED: { target: 'pulling', actions: 'startCycle' },
+        NETWORK_UP: { target: 'pulling', actions: 'startCycle' },
+        RESIDENT_SIGNED_IN: { target: 'pulling', actions: 'startCycle' },
+        SYNC_NOW: { target: 'pulling', actions: 'startCycle' },
+      },
+    },
+    pulling: {
+      invoke: {
+        src: 'pullBatch',
+        onDone: [
+          {
+            guard: { type: 'stepFailed', params: ({ event }) => ({ output: event.output }) },
+            target: 'backingOff',
+            actions: { type: 'recordFailure', params: ({ event }) => ({ problem: failedStep(event.output) }) },
+          },
+          { guard: { type: 'hasMoreWithinCycle', params: ({ event }) => ({ output: event.output }) }, target: 'pulling', reenter: true, actions: 'nextBatch' },
+          // The batch cap was reached: push what is waiting, then come back for the rest.
+          { guard: { type: 'hasMore', params: ({ event }) => ({ output: event.output }) }, target: 'pushing', actions: 'markRerun' },
+          { target: 'pushing' },
+        ],
+        onError: { target: 'backingOff', actions: { type: 'recordFailure', params: () => ({ problem: unexpected() }) } },
+      },
+      on: {
+        // The push that follows will carry it.
+        MUTATION_RECORDED: {},
+        NETWORK_UP: { actions: 'markRerun' },
+        RESIDENT_SIGNED_IN: { actions: 'markRerun' },
+        SYNC_NOW: { actions: 'markRerun' },
+      },
+    },
+    pushing: {
+      invoke: {
+        src: 'pushMutations',
+        onDone: [
+          {
+            guard: { type: 'stepFailed', params: ({ event }) => ({ output: event.output }) },
+            target: 'backingOff',
+            actions: { type: 'recordFailure', params: ({ event }) => ({ problem: failedStep(event.output) }) },
+          },
+          { target: 'fetchingBlobs', actions: ['recordSuccess', { type: 'cycleSucceeded', params: ({ context }) => ({ at: context.lastSuccessAt ?? context.now() }) }] },
+        ],
+        onError: { target: 'backingOff', actions: { type: 'recordFailure', params: () => ({ problem: unexpected() }) } },
+      },
+      on: {
+        MUTATION_RECORDED: { actions: 'markRerun' },
+        NETWORK_UP: { actions: 'markRerun' },
+        RESIDENT_SIGNED_IN: { actions: 'markRerun' },
+        SYNC_NOW: { actions: 'markRerun' },
+      },
+    },
+    fetchingBlobs: {
+      invoke: {
+        src: 'fetchBlobs',
+        onDone: [
+          {
+            guard: 'rerunWanted',
+            target: 'pulling',
+            actions: [{ type: 'recordBlobProblems', params: ({ event }) => ({ problems: event.output.problems }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }, 'startCycle'],
+          },
+          {
+            target: 'idle',
+            actions: [{ type: 'recordBlobProblems', params: ({ event }) => ({ problems: event.output.problems }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }],
+          },
+        ],
+        onError: { target: 'idle', actions: { type: 'recordBlobProblems', params: () => ({ problems: [unexpected()] }) } },
+      },
+      // Text never waits on photos: anything that wants a pull stops the downloads (they resume next time).
+      on: {
+        MUTATION_RECORDED: { target: 'pulling', actions: 'startCycle' },
+        NETWORK_UP: { target: 'pulling', actions: 'startCycle' },
+        RESIDENT_SIGNED_IN: { target: 'pulling', actions: 'startCycle' },
+        SYNC_NOW: { target: 'pulling', actions: 'startCycle' },
+      },
+    },
+    backingOff: {
+      entry: { type: 'cycleFailed', params: ({ context }) => ({ error: context.lastError ?? { ...unexpected(), at: context.now() }, retryInMs: context.backoffMs }) },
+      exit: 'clearRetry',
+      after: { backoffDelay: { target: 'pulling', actions: 'startCycle' } },
+      // Only staff or a returning network cut the wait short; a new mutation or a sign-in waits for the retry, so a
+      // busy kiosk cannot hammer a failing hub.
+      on: {
+        NETWORK_UP: { target: 'pulling', actions: 'startCycle' },
+        SYNC_NOW: { target: 'pulling', actions: 'startCycle' },
+      },
+    },
+  },
+});
+
+export type SyncSnapshot = SnapshotFrom<typeof syncMachine>;
+
+const machineStates = ['idle', 'pulling', 'pushing', 'fetchingBlobs', 'backingOff'] as const satisfies readonly SyncState[];
+
+/** What sync status shows for a snapshot; the counts come from the store. */
+export function syncStatusOf(snapshot: SyncSnapshot, counts: { readonly pendingMutations: number; readonly blobsWaiting: number }): SyncStatus {
+  const { context } = snapshot;
+  return {
+    state: machineStates.find((state) => snapshot.matches(state)) ?? 'idle',
+    lastSuccessAt: context.lastSuccessAt,
+    pendingMutations: counts.pendingMutations,
+    lastError: context.lastError,
+    nextAttemptAt: snapshot.matches('backingOff') ? context.nextAttemptAt : null,
+    blobsWaiting: counts.blobsWaiting,
+    errorCounts: { ...context.errorCounts },
+  };
+}

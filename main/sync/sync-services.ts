@@ -1,0 +1,121 @@
+// The I/O behind the sync machine's actors: one pull batch, the push of the outbox, the blob phase. Each returns a
+// typed step for the machine and logs what staff need (codes, counts, ids) and nothing personal.
+import type { Logger } from '../logging';
+import type { DeviceDatabase } from '../store/database';
+import { syncStateQueries } from '../store/sync-state';
+import { applyPull } from './apply-pull';
+import { fetchMissingBlobs, type BlobRetryPolicy, type BlobStore } from './blobs';
+import type { HubClient } from './hub-client';
+import { pushPending, type PushError } from './push';
+import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, type SyncProblem } from './sync-errors';
+import type { BlobStep, PullStep, PushStep } from './sync-machine';
+
+export interface SyncServicesDeps {
+  readonly db: DeviceDatabase;
+  readonly client: HubClient;
+  readonly blobs: BlobStore;
+  readonly blobRetries: BlobRetryPolicy;
+  readonly deviceId: string;
+  readonly pullLimit: number;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+export interface SyncServices {
+  pullBatch(signal: AbortSignal): Promise<PullStep>;
+  pushMutations(signal: AbortSignal): Promise<PushStep>;
+  fetchBlobs(signal: AbortSignal): Promise<BlobStep>;
+  /** Resolves when no step is running: the store can be closed safely after this. */
+  drained(): Promise<void>;
+}
+
+function problemOfPush(error: PushError): SyncProblem {
+  switch (error.kind) {
+    case 'hub':
+      return problemOfHubFailure(error.failure);
+    case 'mutationGap':
+      return { code: 'mutationGap', message: 'The hub is missing earlier actions from this device; staff must check the device.' };
+    case 'hubAheadOfDevice':
+      return { code: 'hubAheadOfDevice', message: 'The hub has recorded more actions from this device than this device sent; staff must check the device.' };
+    case 'noProgress':
+      return { code: 'pushStalled', message: 'The hub answered without taking the waiting actions.' };
+    case 'unreadableMutation':
+      return { code: 'unreadableMutation', message: `Action ${error.mutationId} waiting on this device can no longer be read; staff must check the device.` };
+    default: {
+      const unreachable: never = error;
+      return unreachable;
+    }
+  }
+}
+
+export function createSyncServices(deps: SyncServicesDeps): SyncServices {
+  const { db, client, logger } = deps;
+  const syncState = syncStateQueries(db);
+  const running = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    running.add(work);
+    void work.finally(() => running.delete(work)).catch(() => undefined);
+    return work;
+  };
+
+  const aborted: SyncProblem = { code: 'internal', message: 'The sync was stopped on this device.' };
+
+  async function pullBatch(signal: AbortSignal): Promise<PullStep> {
+    const before = syncState.get().cursor;
+    const answer = await client.pull({ cursor: before, limit: deps.pullLimit }, signal);
+    if (!answer.ok) {
+      const problem = problemOfHubFailure(answer.failure);
+      logger.warn({ failure: answer.failure.kind, status: answer.failure.kind === 'http' ? answer.failure.status : undefined, code: problem.code }, 'pull failed');
+      return { ok: false, problem };
+    }
+    // Stopped while the answer was on its way: leave the store alone, the next start pulls the same batch again.
+    if (signal.aborted) return { ok: false, problem: aborted };
+    const applied = applyPull(db, answer.value, { now: deps.now(), blobs: deps.blobs });
+    if (!applied.ok) {
+      const problem = problemOfApplyPull(applied.error);
+      logger.error(
+        { code: problem.code, kind: applied.error.kind, changeIndex: applied.error.kind === 'invalidBatch' ? applied.error.changeIndex : undefined, changes: answer.value.changes.length },
+        'pull batch refused whole; nothing applied',
+      );
+      return { ok: false, problem };
+    }
+    const { applied: written, unchanged, evicted, releasedBlobs, hasMore } = applied.value;
+    logger.info({ changes: answer.value.changes.length, written, unchanged, evicted, releasedBlobs: releasedBlobs.length, hasMore }, 'pull batch applied');
+    if (hasMore && answer.value.changes.length === 0 && applied.value.cursor === before) {
+      // "More" with nothing in it and the same cursor would be asked for again forever.
+      return { ok: false, problem: { code: 'pullStalled', message: 'The hub said it had more changes but sent none.' } };
+    }
+    return { ok: true, hasMore };
+  }
+
+  async function pushMutations(signal: AbortSignal): Promise<PushStep> {
+    const outcome = await pushPending(db, client, { deviceId: deps.deviceId, now: deps.now, signal });
+    if (outcome.ok) {
+      if (outcome.value.sent > 0) logger.info({ ...outcome.value }, 'mutations pushed');
+      return { ok: true };
+    }
+    const problem = problemOfPush(outcome.error);
+    const level = outcome.error.kind === 'hub' ? 'warn' : 'error';
+    logger[level]({ code: problem.code, error: outcome.error.kind === 'hub' ? outcome.error.failure.kind : outcome.error, ...outcome.partial }, 'push failed');
+    return { ok: false, problem };
+  }
+
+  async function fetchBlobs(signal: AbortSignal): Promise<BlobStep> {
+    const summary = await fetchMissingBlobs(db, client, deps.blobs, { now: deps.now, retries: deps.blobRetries, signal });
+    // A download cut short by this device (a pull took priority, or shutdown) is not a problem to report.
+    const failures = summary.failures.filter((failure) => !(failure.error.kind === 'hub' && failure.error.failure.kind === 'aborted'));
+    if (summary.downloaded > 0 || failures.length > 0) {
+      logger.info({ downloaded: summary.downloaded, failed: failures.map((failure) => failure.error.kind), remaining: summary.remaining }, 'attachment bytes fetched');
+    }
+    return { problems: failures.map((failure) => problemOfBlob(failure.error)) };
+  }
+
+  return {
+    pullBatch: (signal) => track(pullBatch(signal)),
+    pushMutations: (signal) => track(pushMutations(signal)),
+    fetchBlobs: (signal) => track(fetchBlobs(signal)),
+    drained: async () => {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}

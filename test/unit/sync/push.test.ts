@@ -1,0 +1,149 @@
+// Push against a hub that follows SYNC.md's rule (skip ids it has seen, refuse a gap, apply the next): every mutation
+// is applied exactly once or refused with a reason, lost answers are harmless, and disagreements stop with an error.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Mutation, MutationResult, PushRequest, PushResponse } from '../../../hub/protocol';
+import type { HubClient, HubResult } from '../../../main/sync/hub-client';
+import { recordMutation } from '../../../main/sync/outbox';
+import { pushPending } from '../../../main/sync/push';
+import { outboxQueries } from '../../../main/store/outbox';
+import { tempStore, type TempStore } from './fixtures';
+
+/** The hub's side of push, as SYNC.md states it. */
+class HubLedgerOfMutations {
+  lastMutationId = 0;
+  readonly appliedIds: number[] = [];
+  refuse = new Set<number>();
+  /** Answers that get lost on the way back (the hub still did the work). */
+  loseNextAnswers = 0;
+  requests: PushRequest[] = [];
+
+  push(request: PushRequest): HubResult<PushResponse> {
+    this.requests.push(request);
+    const results: MutationResult[] = [];
+    for (const mutation of request.mutations) {
+      if (mutation.id <= this.lastMutationId) continue;
+      if (mutation.id > this.lastMutationId + 1) {
+        return { ok: false, failure: { kind: 'http', status: 409, code: 'mutationGap', message: `expected ${this.lastMutationId + 1}` } };
+      }
+      if (this.refuse.has(mutation.id)) results.push({ id: mutation.id, status: 'refused', code: 'notEnoughStamps', reason: 'No stamps left.' });
+      else {
+        this.appliedIds.push(mutation.id);
+        results.push({ id: mutation.id, status: 'applied' });
+      }
+      this.lastMutationId = mutation.id;
+    }
+    if (this.loseNextAnswers > 0) {
+      this.loseNextAnswers -= 1;
+      return { ok: false, failure: { kind: 'network' } };
+    }
+    return { ok: true, value: { lastMutationId: this.lastMutationId, results } };
+  }
+}
+
+function clientFor(push: (request: PushRequest) => HubResult<PushResponse>): HubClient {
+  const unused = async (): Promise<never> => {
+    throw new Error('not used in push tests');
+  };
+  return { hubUrl: 'http://127.0.0.1/', enroll: unused, pull: unused, fetchBlob: unused, push: async (request) => push(request) };
+}
+
+let store: TempStore;
+let hub: HubLedgerOfMutations;
+beforeEach(() => {
+  store = tempStore();
+  hub = new HubLedgerOfMutations();
+});
+afterEach(() => store.cleanup());
+
+const record = (count: number) => {
+  for (let index = 0; index < count; index += 1) {
+    recordMutation(store.db, 'markRead', { residentId: 'r1', messageId: `m${index}`, readAt: index }, () => undefined, { now: index });
+  }
+};
+const push = (batchSize = 200) => pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 99, batchSize });
+const statuses = () => store.db.prepare('SELECT mutation_id AS id, status, result_code AS code FROM outbox ORDER BY mutation_id').all();
+
+describe('pushPending', () => {
+  it('sends pending mutations in id order, in batches, and records each answer', async () => {
+    record(5);
+    hub.refuse.add(3);
+    await expect(push(2)).resolves.toEqual({ ok: true, value: { sent: 5, applied: 4, refused: 1 } });
+    expect(hub.requests.map((request) => request.mutations.map((mutation: Mutation) => mutation.id))).toEqual([[1, 2], [3, 4], [5]]);
+    expect(hub.requests.every((request) => request.deviceId === 'dev-1')).toBe(true);
+    expect(statuses()).toEqual([
+      { id: 1, status: 'applied', code: null },
+      { id: 2, status: 'applied', code: null },
+      { id: 3, status: 'refused', code: 'notEnoughStamps' },
+      { id: 4, status: 'applied', code: null },
+      { id: 5, status: 'applied', code: null },
+    ]);
+    expect(outboxQueries(store.db).byId(3)).toMatchObject({ resultReason: 'No stamps left.', settledAt: 99 });
+    // Nothing pending: no request at all.
+    await push();
+    expect(hub.requests).toHaveLength(3);
+  });
+
+  it('a lost answer changes nothing: the retry is skipped at the hub and marked done here, each applied once', async () => {
+    record(3);
+    hub.loseNextAnswers = 1;
+    await expect(push()).resolves.toMatchObject({ ok: false, error: { kind: 'hub', failure: { kind: 'network' } } });
+    expect(statuses().map((row) => (row as { status: string }).status)).toEqual(['pending', 'pending', 'pending']);
+    record(1);
+    await expect(push()).resolves.toMatchObject({ ok: true, value: { sent: 4, applied: 4 } });
+    expect(hub.appliedIds).toEqual([1, 2, 3, 4]);
+    expect(statuses().map((row) => (row as { status: string }).status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+  });
+
+  it('a hub that stops part way is resumed from where it stopped', async () => {
+    record(4);
+    let calls = 0;
+    const client = clientFor((request) => {
+      calls += 1;
+      // First answer: only the first two were done (lastMutationId 2).
+      if (calls === 1) return { ok: true, value: { lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] } };
+      return hub.push(request);
+    });
+    hub.lastMutationId = 2;
+    await expect(pushPending(store.db, client, { deviceId: 'dev-1', now: () => 1 })).resolves.toMatchObject({ ok: true, value: { applied: 4 } });
+    expect(calls).toBe(2);
+  });
+
+  it('a gap is an error, logged and shown; nothing is marked and nothing is retried in a loop', async () => {
+    record(3);
+    hub.lastMutationId = 0;
+    outboxQueries(store.db).settle(1, { status: 'applied' }, 1);
+    let requests = 0;
+    const result = await pushPending(store.db, clientFor((request) => {
+      requests += 1;
+      return hub.push(request);
+    }), { deviceId: 'dev-1', now: () => 1 });
+    expect(result).toEqual({ ok: false, error: { kind: 'mutationGap' }, partial: { sent: 0, applied: 0, refused: 0 } });
+    expect(requests).toBe(1);
+    expect(statuses().filter((row) => (row as { status: string }).status === 'pending')).toHaveLength(2);
+  });
+
+  it('a hub that claims more than was sent is not believed: nothing is marked', async () => {
+    record(2);
+    const result = await pushPending(store.db, clientFor(() => ({ ok: true, value: { lastMutationId: 9, results: [] } })), { deviceId: 'dev-1', now: () => 1 });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'hubAheadOfDevice', hubLastMutationId: 9, highestSent: 2 } });
+    expect(outboxQueries(store.db).pendingCount()).toBe(2);
+  });
+
+  it('an answer that does nothing stops the push instead of spinning', async () => {
+    record(2);
+    let requests = 0;
+    const result = await pushPending(store.db, clientFor(() => {
+      requests += 1;
+      return { ok: true, value: { lastMutationId: 0, results: [] } };
+    }), { deviceId: 'dev-1', now: () => 1 });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'noProgress' } });
+    expect(requests).toBe(1);
+  });
+
+  it('a stored mutation that no longer fits the protocol blocks the queue with a clear error, and nothing is sent', async () => {
+    record(2);
+    store.db.prepare("UPDATE outbox SET args = '{\"residentId\":\"r1\"}' WHERE mutation_id = 1").run();
+    await expect(push()).resolves.toMatchObject({ ok: false, error: { kind: 'unreadableMutation', mutationId: 1 } });
+    expect(hub.requests).toEqual([]);
+  });
+});
