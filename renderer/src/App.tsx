@@ -10,6 +10,7 @@ import { DisplayControls } from './components/DisplayControls';
 import { IdleWarningDialog } from './components/IdleWarningDialog';
 import { useActivityReporting } from './hooks/useActivityReporting';
 import { useDeviceState } from './hooks/useDeviceState';
+import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
 import { AttractScreen } from './screens/AttractScreen';
 import { HomeScreen } from './screens/HomeScreen';
@@ -17,6 +18,12 @@ import { LoadingScreen } from './screens/LoadingScreen';
 import { LockedOutScreen } from './screens/LockedOutScreen';
 import { PinEntryScreen } from './screens/PinEntryScreen';
 import { screenLanguage } from './session/sessionRules';
+
+/** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
+function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 'summary'> & { api: DeviceClient }) {
+  const summary = useHomeSummary(api);
+  return <HomeScreen {...props} summary={summary} />;
+}
 
 interface AppProps {
   api: DeviceClient;
@@ -104,7 +111,7 @@ export function App({ api, resetPage }: AppProps) {
           <>
             {/* inert while the idle warning is up, so the dialog is the only thing to reach */}
             <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
-              <HomeScreen resident={view.resident} sessionEndsAt={view.sessionEndsAt} displayControls={displayControls} onSignOut={signOut} />
+              <SignedInHome api={api} resident={view.resident} sessionEndsAt={view.sessionEndsAt} displayControls={displayControls} onSignOut={signOut} />
             </div>
             {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
           </>

@@ -1,18 +1,41 @@
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ResidentSummary } from '../../../main/contract';
+import type { HomeSummary, LanguageCode, ResidentSummary } from '../../../main/contract';
 import { useNow } from '../hooks/useNow';
-import { minutesUntil, secondsUntil } from '../i18n/format';
+import { formatMoney, formatTime, minutesUntil, secondsUntil } from '../i18n/format';
 
 interface HomeScreenProps {
   resident: ResidentSummary;
   sessionEndsAt: number;
+  /** Null until the runtime has answered. */
+  summary: HomeSummary | null;
   displayControls: ReactNode;
   onSignOut(): void;
 }
 
 /** The services a resident will reach from here; each is announced before it exists, never hidden. */
 const services = ['mail', 'stamps', 'money'] as const;
+type Service = (typeof services)[number];
+
+/** One line per tile with what the device knows: new mail, and balances exactly as the hub last confirmed them. */
+function tileFact(service: Service, summary: HomeSummary | null, language: LanguageCode, t: TFunction): string | null {
+  if (summary === null) return null;
+  switch (service) {
+    case 'mail':
+      return summary.unreadMessages === 0 ? t('home.facts.noNewMail') : t('home.facts.newMail', { count: summary.unreadMessages });
+    case 'stamps':
+      return summary.balance === null ? t('home.facts.notConfirmedYet') : t('home.facts.stamps', { count: summary.balance.stamps });
+    case 'money':
+      return summary.balance === null
+        ? t('home.facts.notConfirmedYet')
+        : t('home.facts.money', { amount: formatMoney(summary.balance.availableCents, language), time: formatTime(summary.balance.confirmedAt, language) });
+    default: {
+      const unreachable: never = service;
+      return unreachable;
+    }
+  }
+}
 
 function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   const { t } = useTranslation();
@@ -26,7 +49,7 @@ function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   );
 }
 
-export function HomeScreen({ resident, sessionEndsAt, displayControls, onSignOut }: HomeScreenProps) {
+export function HomeScreen({ resident, sessionEndsAt, summary, displayControls, onSignOut }: HomeScreenProps) {
   const { t } = useTranslation();
   return (
     <main className="screen screen--home" data-screen="home">
@@ -35,10 +58,14 @@ export function HomeScreen({ resident, sessionEndsAt, displayControls, onSignOut
         {/* The name is a text node: whatever it contains is shown, never interpreted. */}
         <h1 className="screen__title">{t('home.greeting', { name: resident.displayName })}</h1>
         <SessionTimeLeft endsAt={sessionEndsAt} />
+        {summary !== null && summary.waitingOnThisDevice > 0 ? (
+          <p className="home__waiting">{t('home.facts.waiting', { count: summary.waitingOnThisDevice })}</p>
+        ) : null}
         <div className="tiles">
           {services.map((service) => (
-            <button key={service} type="button" className="tile" disabled>
+            <button key={service} type="button" className="tile" disabled data-testid={`tile-${service}`}>
               <span className="tile__name">{t(`home.tiles.${service}`)}</span>
+              <span className="tile__fact">{tileFact(service, summary, resident.language, t)}</span>
               <span className="tile__status">{t('home.comingSoon')}</span>
             </button>
           ))}
