@@ -3,7 +3,7 @@
 // missing with apt; otherwise it stops at once, naming the packages and the command. Never skips silently.
 // Usage: node scripts/system-packages.mjs [test|demo]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 /** What each purpose needs: a Debian package and how to tell it is installed. */
 const requirements = {
@@ -11,12 +11,19 @@ const requirements = {
   socat: { package: 'socat', present: () => existsSync('/usr/bin/socat'), why: 'serial readers are tested and simulated on pseudo-terminal pairs' },
   libusb: { package: 'libusb-1.0-0', present: () => hasSharedLibrary('libusb-1.0.so.0'), why: 'node-hid loads libusb at run time' },
   udev: { package: 'udev', present: () => existsSync('/usr/bin/udevadm') || existsSync('/bin/udevadm'), why: 'SerialPort.list() runs udevadm' },
+  postgresql: { package: 'postgresql', present: hasPostgresServer, why: 'hub integration tests run against a real PostgreSQL server as well as PGlite' },
 };
 
 const purposes = {
-  test: ['chromium', 'socat', 'libusb', 'udev'],
+  test: ['chromium', 'socat', 'libusb', 'udev', 'postgresql'],
   demo: ['socat', 'libusb', 'udev'],
 };
+
+/** Debian installs the server binaries as /usr/lib/postgresql/<version>/bin/initdb (not on PATH). */
+function hasPostgresServer() {
+  const root = '/usr/lib/postgresql';
+  return existsSync(root) && readdirSync(root).some((version) => existsSync(`${root}/${version}/bin/initdb`));
+}
 
 function hasSharedLibrary(name) {
   const result = spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' });

@@ -1,0 +1,11 @@
+// Every migration, in order. A migration is a numbered file exporting its SQL; add the next one here too (a test
+// checks that this list and the folder agree).
+import { sql as initial } from './0001-initial';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

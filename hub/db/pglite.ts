@@ -1,0 +1,52 @@
+// The embedded backend: PGlite (PostgreSQL compiled to WebAssembly) in this process, in memory or in a data folder.
+// PGlite has a single connection and serializes its own transactions with a mutex, so there is no concurrency to
+// manage here: a transaction runs alone, and a query outside it waits until it ends.
+import { PGlite, types } from '@electric-sql/pglite';
+import type { HubDatabase, HubTransaction, SqlValue } from './database';
+
+interface PgliteQueryable {
+  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+/** int8 as a number on both backends (PGlite already does so within the safe-integer range; this makes it strict). */
+const parsers = {
+  [types.INT8]: (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed)) throw new RangeError(`int8 value ${value} does not fit a JavaScript number`);
+    return parsed;
+  },
+};
+
+function executor(target: PgliteQueryable): HubTransaction {
+  return {
+    async query<Row extends object>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+      const result = await target.query<Row>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(script: string): Promise<void> {
+      await target.exec(script);
+    },
+  };
+}
+
+/** Wraps an open PGlite instance (tests build one from a migrated template). */
+export function pgliteDatabase(pglite: PGlite): HubDatabase {
+  const outside = executor(pglite);
+  return {
+    backend: 'pglite',
+    query: outside.query,
+    transaction: (fn) => pglite.transaction((tx) => fn(executor(tx))),
+    close: () => pglite.close(),
+  };
+}
+
+/** Opens PGlite in `dataDir` (created when missing), or in memory when no folder is given. */
+export async function openPgliteDatabase(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<HubDatabase> {
+  const pglite = await PGlite.create({
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+    parsers,
+  });
+  return pgliteDatabase(pglite);
+}

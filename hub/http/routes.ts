@@ -1,0 +1,112 @@
+// The device-facing routes (hubPaths): enroll, pull, push, blobs and health. Thin on purpose: parse with the
+// protocol schema, authorize, call a service, shape the answer. The rules live in hub/services.
+import type { FastifyInstance } from 'fastify';
+import {
+  BlobPathParams,
+  EnrollRequest,
+  hubPaths,
+  protocolVersion,
+  PullRequest,
+  PushRequest,
+  type EnrollResponse,
+  type HubErrorBody,
+  type PullResponse,
+  type PushResponse,
+} from '../protocol/index';
+import { decodeCursor, encodeCursor } from '../security/cursor';
+import type { HubContext } from '../services/context';
+import { enrollDevice, type EnrollmentOutcome } from '../services/devices';
+import { pullChanges } from '../services/pull';
+import { applyPush } from '../services/push';
+import { readBlobForDevice } from '../services/blobs';
+import { authenticatedDevice, deviceAuthentication, rejectIfRateLimited } from './auth';
+import { errorBody, HubHttpError, parseOrReject } from './errors';
+import type { FailureRateLimiter } from './rate-limiter';
+
+export interface RouteDependencies {
+  readonly hub: HubContext;
+  readonly limiter: FailureRateLimiter;
+  /** Signs pull cursors (hub_secrets). */
+  readonly cursorKey: Uint8Array;
+}
+
+function enrollmentRefusal(problem: Extract<EnrollmentOutcome, { ok: false }>['problem']): HubHttpError {
+  switch (problem) {
+    case 'invalid':
+      return new HubHttpError(400, 'enrollmentCodeInvalid', 'That enrollment code is not known. Check it on the hub and type it again.');
+    case 'expired':
+      return new HubHttpError(410, 'enrollmentCodeExpired', 'That enrollment code has expired. Ask for a new one on the hub.');
+    case 'used':
+      return new HubHttpError(409, 'enrollmentCodeUsed', 'That enrollment code has already been used. Ask for a new one on the hub.');
+    default: {
+      const unknownProblem: never = problem;
+      throw new Error(`unknown enrollment problem ${String(unknownProblem)}`);
+    }
+  }
+}
+
+export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }: RouteDependencies): void {
+  const authenticate = deviceAuthentication(hub, limiter);
+
+  app.get(hubPaths.health, async () => ({ ok: true, protocolVersion, serverTime: hub.now() }));
+
+  app.post(hubPaths.enroll, { onRequest: async (request) => rejectIfRateLimited(limiter, request) }, async (request): Promise<EnrollResponse> => {
+    const enrollment = parseOrReject(EnrollRequest, request.body);
+    const outcome = await enrollDevice(hub, enrollment);
+    if (!outcome.ok) {
+      limiter.recordFailure(request.ip);
+      request.log.info({ problem: outcome.problem }, 'enrollment refused');
+      throw enrollmentRefusal(outcome.problem);
+    }
+    request.log.info({ deviceId: outcome.enrollment.deviceId, kind: outcome.enrollment.kind }, 'device enrolled');
+    return outcome.enrollment;
+  });
+
+  app.post(hubPaths.pull, { onRequest: authenticate }, async (request): Promise<PullResponse> => {
+    const device = authenticatedDevice(request);
+    const pull = parseOrReject(PullRequest, request.body);
+    let afterSeq = 0;
+    if (pull.cursor !== null) {
+      const decoded = decodeCursor(cursorKey, pull.cursor);
+      if (!decoded.ok) throw new HubHttpError(400, 'badRequest', 'cursor: not a cursor this hub issued; pull again from the start (cursor null).');
+      if (decoded.position.deviceId !== device.device_id) throw new HubHttpError(400, 'cursorNotYours', 'cursor: this cursor was issued to another device.');
+      afterSeq = decoded.position.seq;
+    }
+    const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit });
+    return {
+      changes: page.changes,
+      cursor: encodeCursor(cursorKey, { deviceId: device.device_id, seq: page.lastSeq }),
+      hasMore: page.hasMore,
+      serverTime: hub.now(),
+    };
+  });
+
+  app.post(hubPaths.push, { onRequest: authenticate }, async (request, reply): Promise<PushResponse | HubErrorBody> => {
+    const device = authenticatedDevice(request);
+    const push = parseOrReject(PushRequest, request.body);
+    if (push.deviceId !== device.device_id) throw new HubHttpError(403, 'deviceMismatch', 'deviceId: the mutations name another device than the one that sent them.');
+    const outcome = await applyPush(hub, device.device_id, push.mutations);
+    const refused = outcome.results.flatMap((result) => (result.status === 'refused' ? [result.code] : []));
+    request.log.info({ deviceId: device.device_id, mutations: push.mutations.length, lastMutationId: outcome.lastMutationId, refused }, 'push');
+    switch (outcome.kind) {
+      case 'accepted':
+        return { lastMutationId: outcome.lastMutationId, results: [...outcome.results] };
+      case 'gap':
+        reply.code(409);
+        return errorBody('mutationGap', `mutations: the hub has everything up to mutation ${outcome.lastMutationId} from this device and expected ${outcome.lastMutationId + 1} next, not ${outcome.receivedId}.`);
+      default: {
+        const unknownOutcome: never = outcome;
+        throw new Error(`unknown push outcome ${JSON.stringify(unknownOutcome)}`);
+      }
+    }
+  });
+
+  app.get(`${hubPaths.blobs}/:sha256`, { onRequest: authenticate }, async (request, reply) => {
+    const device = authenticatedDevice(request);
+    const { sha256 } = parseOrReject(BlobPathParams, request.params);
+    const bytes = await readBlobForDevice(hub.database, device.device_id, sha256);
+    // Unknown and out-of-scope look the same: a device learns nothing about attachments it may not see.
+    if (bytes === null) throw new HubHttpError(404, 'notFound', 'There is no such attachment for this device.');
+    return reply.header('content-type', 'application/octet-stream').header('cache-control', 'no-store').send(bytes);
+  });
+}

@@ -1,0 +1,42 @@
+// Runs the facility hub: `tsx hub/main.ts --data .hub --port 8787` (PGlite in a folder), or with DATABASE_URL set
+// (a PostgreSQL server). Stops cleanly on SIGINT/SIGTERM.
+import { parseArgs } from 'node:util';
+import { openHubDatabase } from './db/open';
+import { createHubLogger } from './logger';
+import { startHub } from './server';
+
+const usage = `usage: tsx hub/main.ts [--data <pglite folder>] [--port 8787] [--host 127.0.0.1]
+  DATABASE_URL=postgres://… uses a PostgreSQL server instead of the PGlite folder.
+  Without --data or DATABASE_URL the database lives in memory and is gone when the hub stops.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, port: { type: 'string', default: '8787' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help === true) {
+    console.log(usage);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number (0–65535), not "${values.port}"`);
+  const logger = createHubLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+  const databaseUrl = process.env.DATABASE_URL;
+  const database = await openHubDatabase({ ...(values.data === undefined ? {} : { dataDir: values.data }), ...(databaseUrl === undefined ? {} : { databaseUrl }) });
+  const hub = await startHub({ database, port, host: values.host, logger });
+  logger.info({ url: hub.url, backend: database.backend }, 'hub listening');
+  console.log(`Dayroom hub listening on ${hub.url} (${database.backend === 'postgres' ? 'PostgreSQL server' : values.data === undefined ? 'in-memory PGlite' : `PGlite in ${values.data}`})`);
+  const stop = async (): Promise<void> => {
+    await hub.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(`hub: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(usage);
+  process.exit(1);
+});

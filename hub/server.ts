@@ -1,0 +1,94 @@
+// The facility hub's HTTP server: Fastify on loopback by default, the device routes of hub/http/routes.ts, and one
+// error handler that answers every failure as a HubErrorBody without echoing request content into replies or logs.
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { maxRequestBytes } from './protocol/index';
+import type { HubDatabase } from './db/database';
+import { errorBody, HubHttpError } from './http/errors';
+import { defaultFailureRateLimit, FailureRateLimiter } from './http/rate-limiter';
+import { registerRoutes } from './http/routes';
+import { hubContext, type HubContext } from './services/context';
+import { cursorKey } from './services/hub-secrets';
+import type { ScryptCost } from './security/pin-hash';
+
+export interface StartHubOptions {
+  /** An open, migrated database (openHubDatabase). The hub does not close it. */
+  readonly database: HubDatabase;
+  /** 0 (the default) picks a free port; see RunningHub.port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** A pino logger (or anything pino-compatible); request logs carry ids and codes, never secrets, PINs or bodies. */
+  readonly logger: FastifyBaseLogger;
+  /** Epoch milliseconds; tests pass a controllable clock. */
+  readonly now?: () => number;
+  /** Failed authentications or enrollments allowed per client address in a sliding window. */
+  readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number };
+  readonly pinCost?: ScryptCost;
+}
+
+export interface RunningHub {
+  /** http://host:port, the base URL devices enroll with. */
+  readonly url: string;
+  readonly port: number;
+  /** The services' context, for hub-side work (review, deposits…) against the same database and clock. */
+  readonly context: HubContext;
+  readonly app: FastifyInstance;
+  /** Stops listening and waits for requests in flight. */
+  close(): Promise<void>;
+}
+
+function hasCode(error: unknown): error is FastifyError {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string';
+}
+
+/** Maps anything a route or Fastify threw to a status and a HubErrorBody. Never repeats the request's bytes. */
+function classify(error: unknown): HubHttpError {
+  if (error instanceof HubHttpError) return error;
+  if (hasCode(error)) {
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return new HubHttpError(413, 'payloadTooLarge', `The request body is larger than the hub accepts (${maxRequestBytes} bytes).`);
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        // Node's JSON.parse message quotes the body, so it is replaced rather than passed on.
+        return new HubHttpError(400, 'badRequest', 'body: not valid JSON.');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return new HubHttpError(400, 'badRequest', 'body: empty; send a JSON object.');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return new HubHttpError(400, 'badRequest', 'body: send JSON with Content-Type: application/json.');
+      default:
+        break;
+    }
+    // Any other client error Fastify raises while reading a request (bad Content-Length, aborted upload…).
+    if (error.statusCode === 413) return new HubHttpError(413, 'payloadTooLarge', 'The request body is too large.');
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new HubHttpError(400, 'badRequest', 'The request could not be read.');
+  }
+  return new HubHttpError(500, 'internal', 'The hub could not do this just now; it will work if you try again later.');
+}
+
+export async function startHub(options: StartHubOptions): Promise<RunningHub> {
+  const hub = hubContext(options.database, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }) });
+  const limiter = new FailureRateLimiter({ ...defaultFailureRateLimit, ...options.rateLimit, now: hub.now });
+  const app = Fastify({ loggerInstance: options.logger, bodyLimit: maxRequestBytes, trustProxy: false });
+
+  app.setErrorHandler((error, request, reply) => {
+    const refusal = classify(error);
+    if (refusal.statusCode >= 500) {
+      // Name and code only: database errors can carry row contents (message bodies, hashes) in their details.
+      const name = error instanceof Error ? error.name : typeof error;
+      const code = hasCode(error) ? error.code : undefined;
+      request.log.error({ errorName: name, errorCode: code, errorMessage: error instanceof Error ? error.message.slice(0, 200) : undefined }, 'request failed');
+    } else {
+      request.log.info({ code: refusal.code, statusCode: refusal.statusCode }, 'request refused');
+    }
+    return reply.code(refusal.statusCode).send(errorBody(refusal.code, refusal.message));
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('notFound', 'There is nothing at this address on the hub.')));
+
+  registerRoutes(app, { hub, limiter, cursorKey: await cursorKey(options.database) });
+
+  const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const listening = app.server.address();
+  const port = typeof listening === 'object' && listening !== null ? listening.port : Number(new URL(address).port);
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${port}`, port, context: hub, app, close: () => app.close() };
+}

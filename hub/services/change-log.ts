@@ -1,0 +1,118 @@
+// The change log that pull reads (SYNC.md). Every write to a synced record appends its change here in the same
+// transaction. Each row names its audience (see the comment on the change_log table): the whole site, the resident
+// (their tablets) together with the resident's housing unit at the time of writing (its kiosks), one housing unit
+// only (backfill and evict for kiosks), or one device only (backfill and evict for a tablet).
+import type { z } from 'zod';
+import { syncedEntities, type SyncedEntity } from '../protocol/index';
+import type { SqlExecutor } from '../db/database';
+
+export type SyncedRecord<E extends SyncedEntity> = z.infer<(typeof syncedEntities)[E]>;
+
+/** An upsert carries the whole record as the device stores it; a delete withdraws one record. */
+export type RecordChange =
+  | { [E in SyncedEntity]: { readonly entity: E; readonly id: string; readonly version: number; readonly op: 'upsert'; readonly data: SyncedRecord<E> } }[SyncedEntity]
+  | { readonly entity: SyncedEntity; readonly id: string; readonly version: number; readonly op: 'delete' };
+
+export type Audience =
+  | { readonly kind: 'site'; readonly siteId: string }
+  /** The resident's own records: their tablets and, while they are housed, the kiosks of their housing unit. */
+  | { readonly kind: 'resident'; readonly siteId: string; readonly residentId: string; readonly housingUnitId: string | null }
+  /** The kiosks of one housing unit only: a backfill when a resident moves in, an evict when one moves out. */
+  | { readonly kind: 'housingUnit'; readonly siteId: string; readonly housingUnitId: string }
+  /** One device only: a tablet's backfill when assigned, its evict when unassigned. */
+  | { readonly kind: 'device'; readonly siteId: string; readonly deviceId: string };
+
+export type EvictAudience = Extract<Audience, { kind: 'housingUnit' | 'device' }>;
+
+interface AudienceColumns {
+  readonly unit: string | null;
+  readonly resident: string | null;
+  readonly device: string | null;
+}
+
+function columnsOf(audience: Audience): AudienceColumns {
+  switch (audience.kind) {
+    case 'site':
+      return { unit: null, resident: null, device: null };
+    case 'resident':
+      return { unit: audience.housingUnitId, resident: audience.residentId, device: null };
+    case 'housingUnit':
+      return { unit: audience.housingUnitId, resident: null, device: null };
+    case 'device':
+      return { unit: null, resident: null, device: audience.deviceId };
+    default: {
+      const unknownAudience: never = audience;
+      throw new Error(`unknown audience ${JSON.stringify(unknownAudience)}`);
+    }
+  }
+}
+
+/**
+ * Writers take this transaction-scoped lock before appending, and hold it until they commit. Change-log sequence
+ * numbers are drawn from a sequence when the row is inserted, not when the transaction commits; without the lock a
+ * transaction could take seq 10, commit after another one's seq 11, and a device that pulled up to 11 in between
+ * would never see 10. With it, commit order equals seq order, so what a pull sees is always a prefix of the log.
+ * Services acquire their row locks (device, then resident) before appending, so this lock always comes last.
+ */
+const changeLogLockKey = 7_304_117_002;
+
+function ensureValid(change: RecordChange): void {
+  if (change.op !== 'upsert') return;
+  const parsed = syncedEntities[change.entity].safeParse(change.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`refusing to log an invalid ${change.entity} ${change.id}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`);
+  }
+}
+
+async function insertRows(
+  tx: SqlExecutor,
+  siteId: string,
+  columns: AudienceColumns,
+  rows: readonly { entity: string; id: string; version: number; op: 'upsert' | 'delete' | 'evict'; data: string | null }[],
+  now: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [changeLogLockKey]);
+  // Multi-row INSERTs (a backfill can be a few hundred rows), well below Postgres's 65,535 parameters per statement.
+  // Sequence numbers follow the VALUES order.
+  const columnsPerRow = 10;
+  const rowsPerStatement = 500;
+  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+    const chunk = rows.slice(start, start + rowsPerStatement);
+    const tuples = chunk.map((_, index) => `(${Array.from({ length: columnsPerRow }, (__, column) => `$${index * columnsPerRow + column + 1}`).join(', ')})`);
+    const params = chunk.flatMap((row) => [siteId, columns.unit, columns.resident, columns.device, row.entity, row.id, row.version, row.op, row.data, now]);
+    await tx.query(
+      `INSERT INTO change_log (site_id, audience_unit, audience_resident, audience_device, entity, record_id, version, op, data, created_at)
+       VALUES ${tuples.join(', ')}`,
+      params,
+    );
+  }
+}
+
+/** Appends upserts and deletes for one audience. Every upsert is checked against the protocol's record schema first. */
+export async function appendChanges(tx: SqlExecutor, audience: Audience, changes: readonly RecordChange[], now: number): Promise<void> {
+  changes.forEach(ensureValid);
+  await insertRows(
+    tx,
+    audience.siteId,
+    columnsOf(audience),
+    changes.map((change) => ({
+      entity: change.entity,
+      id: change.id,
+      version: change.version,
+      op: change.op,
+      data: change.op === 'upsert' ? JSON.stringify(change.data) : null,
+    })),
+    now,
+  );
+}
+
+/**
+ * Tells one housing unit's kiosks, or one tablet, that a resident has left its scope: the device deletes everything of
+ * theirs except mutations not yet pushed. Evicts never go to a resident audience (the schema refuses it), so a
+ * tablet never deletes its own resident because a kiosk elsewhere lost them.
+ */
+export async function appendEvict(tx: SqlExecutor, audience: EvictAudience, residentId: string, residentVersion: number, now: number): Promise<void> {
+  await insertRows(tx, audience.siteId, columnsOf(audience), [{ entity: 'resident', id: residentId, version: residentVersion, op: 'evict', data: null }], now);
+}

@@ -1,0 +1,28 @@
+// The hub's services: plain functions over a HubDatabase, shared by the HTTP server, the CLI, the demo and the tests.
+// All the hub's SQL lives in this folder (and in db/migrations).
+export { hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
+export { createSite, updateSiteRules, getSiteRules, listSites, addHousingUnit, listHousingUnits, findHousingUnit, defaultSiteRules, type SiteRules, type SiteSummary, type HousingUnit } from './sites';
+export { addResident, moveResident, releaseResident, findResident, listResidents, type AddResidentInput } from './residents';
+export { addStaff, removeStaff, listStaff, badgeHash } from './staff';
+export { addContact, setContactApproval, getContact, listContacts } from './contacts';
+export {
+  issueEnrollmentCode,
+  enrollDevice,
+  authenticateDevice,
+  assignTablet,
+  unassignTablet,
+  listDevices,
+  enrollmentCodeLifetimeMs,
+  type DeviceKind,
+  type DeviceRow,
+  type EnrollmentOutcome,
+  type IssuedEnrollmentCode,
+} from './devices';
+export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
+export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';
+export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
+export { applyPush, residentInScope, type PushOutcome } from './push';
+export { pullChanges, type PulledPage } from './pull';
+export { readBlobForDevice, sniffMimeType, maxBlobBytes } from './blobs';
+export { cursorKey } from './hub-secrets';
+export type { ResidentRow, ContactRow, MessageRow, StaffRow, VisitRow } from './records';

@@ -1,0 +1,144 @@
+// The stamp ledger and the debit ledger: append-only entries (integer stamps; integer cents). A balance is the sum of
+// its entries and is never negative. Every write locks the resident's row first (lockResident), checks, then appends
+// the entries and moves the running balances on the resident row in the same transaction — where CHECK constraints
+// refuse any negative balance a bug might still produce.
+import { randomUUID } from 'node:crypto';
+import type { SqlExecutor } from '../db/database';
+import { invalid, type HubContext } from './context';
+import { balanceChange, ledgerEntryChange, ledgerEntryColumns, residentColumns, type LedgerEntryRow, type LedgerName, type ResidentRow } from './records';
+import { lockActiveResident, publishForResident } from './residents';
+
+export type StampEntryKind = 'purchase' | 'messageSent' | 'rejectionRefund' | 'familyTransfer';
+export type DebitEntryKind = 'deposit' | 'stampPurchase';
+
+export type LedgerEntryInput =
+  | { readonly ledger: 'stamps'; readonly kind: StampEntryKind; readonly amount: number; readonly reference: string }
+  | { readonly ledger: 'debit'; readonly kind: DebitEntryKind; readonly amount: number; readonly reference: string };
+
+function tableOf(ledger: LedgerName): 'stamp_ledger' | 'debit_ledger' {
+  switch (ledger) {
+    case 'stamps':
+      return 'stamp_ledger';
+    case 'debit':
+      return 'debit_ledger';
+    default: {
+      const unknownLedger: never = ledger;
+      throw new Error(`unknown ledger ${String(unknownLedger)}`);
+    }
+  }
+}
+
+/**
+ * Appends entries for one resident, whose row the caller has locked in this transaction (lockResident), and publishes
+ * the entries and the new balance. The caller checks that the balance covers a spend and refuses in words if it does
+ * not; the CHECK constraints here only stop a bug.
+ */
+export async function appendLedgerEntries(tx: SqlExecutor, resident: ResidentRow, entries: readonly LedgerEntryInput[], now: number): Promise<ResidentRow> {
+  if (entries.length === 0) return resident;
+  const written: { ledger: LedgerName; row: LedgerEntryRow }[] = [];
+  let stampDelta = 0;
+  let debitDelta = 0;
+  for (const entry of entries) {
+    if (!Number.isSafeInteger(entry.amount) || entry.amount === 0) throw new Error(`a ledger entry needs a non-zero integer amount, not ${entry.amount}`);
+    const [row] = await tx.query<LedgerEntryRow>(
+      `INSERT INTO ${tableOf(entry.ledger)} (entry_id, resident_id, amount, kind, reference, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ledgerEntryColumns}`,
+      [randomUUID(), resident.resident_id, entry.amount, entry.kind, entry.reference, now],
+    );
+    if (row === undefined) throw new Error('INSERT ... RETURNING returned no row');
+    written.push({ ledger: entry.ledger, row });
+    if (entry.ledger === 'stamps') stampDelta += entry.amount;
+    else debitDelta += entry.amount;
+  }
+  const [updated] = await tx.query<ResidentRow>(
+    `UPDATE residents
+        SET stamp_balance = stamp_balance + $2, debit_balance_cents = debit_balance_cents + $3,
+            balance_version = balance_version + 1, balance_changed_at = $4
+      WHERE resident_id = $1
+      RETURNING ${residentColumns}`,
+    [resident.resident_id, stampDelta, debitDelta, now],
+  );
+  if (updated === undefined) throw new Error(`resident ${resident.resident_id} vanished inside its own lock`);
+  await publishForResident(
+    tx,
+    updated,
+    [...written.map(({ ledger, row }) => ledgerEntryChange(ledger, row)), balanceChange(updated)],
+    now,
+  );
+  return updated;
+}
+
+export type DepositSource = 'online' | 'lobbyKiosk' | 'moneyOrder';
+export const depositSources: readonly DepositSource[] = ['online', 'lobbyKiosk', 'moneyOrder'];
+
+/** The most one deposit may bring: larger sums go through the money office by hand. */
+export const maxDepositCents = 100_000;
+
+/** Money in from family (the money office records it): a debit-ledger entry. */
+export async function deposit(hub: HubContext, input: { residentId: string; amountCents: number; source: DepositSource; reference?: string }): Promise<ResidentRow> {
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) throw invalid('A deposit is a positive whole number of cents.');
+  if (input.amountCents > maxDepositCents) throw invalid(`One deposit may be at most $${(maxDepositCents / 100).toFixed(2)}.`);
+  const reference = [input.source, input.reference?.trim() ?? ''].filter((part) => part !== '').join(' ').slice(0, 120);
+  return hub.database.transaction(async (tx) => {
+    const resident = await lockActiveResident(tx, input.residentId);
+    return appendLedgerEntries(tx, resident, [{ ledger: 'debit', kind: 'deposit', amount: input.amountCents, reference }], hub.now());
+  });
+}
+
+/** Stamps a family member bought for the resident (DOMAIN.md: families can transfer stamps). */
+export async function transferStamps(hub: HubContext, input: { residentId: string; stamps: number; from: string }): Promise<ResidentRow> {
+  if (!Number.isSafeInteger(input.stamps) || input.stamps <= 0 || input.stamps > 1000) throw invalid('A transfer is 1 to 1,000 stamps.');
+  return hub.database.transaction(async (tx) => {
+    const resident = await lockActiveResident(tx, input.residentId);
+    return appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'familyTransfer', amount: input.stamps, reference: input.from.trim().slice(0, 120) }], hub.now());
+  });
+}
+
+export interface LedgerAudit {
+  readonly stampBalance: number;
+  readonly stampEntriesSum: number;
+  readonly debitBalanceCents: number;
+  readonly debitEntriesSum: number;
+  /** The running balances equal the sums of the entries, and neither is negative. */
+  readonly balanced: boolean;
+}
+
+/** Recomputes both balances from the entries and compares them with the running balances. */
+export async function auditLedgers(db: SqlExecutor, residentId: string): Promise<LedgerAudit> {
+  const [row] = await db.query<{ stamp_balance: number; debit_balance_cents: number; stamp_sum: number; debit_sum: number }>(
+    `SELECT r.stamp_balance, r.debit_balance_cents,
+            (SELECT COALESCE(SUM(amount), 0)::bigint FROM stamp_ledger WHERE resident_id = r.resident_id) AS stamp_sum,
+            (SELECT COALESCE(SUM(amount), 0)::bigint FROM debit_ledger WHERE resident_id = r.resident_id) AS debit_sum
+       FROM residents r WHERE r.resident_id = $1`,
+    [residentId],
+  );
+  if (row === undefined) throw invalid(`There is no resident ${residentId}.`);
+  return {
+    stampBalance: row.stamp_balance,
+    stampEntriesSum: row.stamp_sum,
+    debitBalanceCents: row.debit_balance_cents,
+    debitEntriesSum: row.debit_sum,
+    balanced: row.stamp_balance === row.stamp_sum && row.debit_balance_cents === row.debit_sum && row.stamp_balance >= 0 && row.debit_balance_cents >= 0,
+  };
+}
+
+export interface LedgerEntry {
+  readonly ledger: LedgerName;
+  readonly amount: number;
+  readonly kind: string;
+  readonly reference: string;
+  readonly createdAt: number;
+}
+
+/** Both ledgers of one resident, newest first (the CLI's account statement). */
+export async function listLedgerEntries(db: SqlExecutor, residentId: string, limit = 50): Promise<LedgerEntry[]> {
+  const rows = await db.query<LedgerEntryRow & { ledger: LedgerName }>(
+    `SELECT * FROM (
+       SELECT 'stamps' AS ledger, ${ledgerEntryColumns} FROM stamp_ledger WHERE resident_id = $1
+       UNION ALL
+       SELECT 'debit' AS ledger, ${ledgerEntryColumns} FROM debit_ledger WHERE resident_id = $1
+     ) entries ORDER BY created_at DESC, entry_id LIMIT $2`,
+    [residentId, limit],
+  );
+  return rows.map((row) => ({ ledger: row.ledger, amount: row.amount, kind: row.kind, reference: row.reference, createdAt: row.created_at }));
+}

@@ -1,0 +1,268 @@
+// The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
+// attachment of it), delivery, and the family reading a resident's message.
+import { randomUUID } from 'node:crypto';
+import { characterCount, type MessageStatus } from '../protocol/index';
+import type { SqlExecutor } from '../db/database';
+import { storeBlob, sniffMimeType, type AttachmentMimeType } from './blobs';
+import { conflict, invalid, notFound, type HubContext } from './context';
+import { appendLedgerEntries } from './ledgers';
+import {
+  attachmentColumns,
+  loadAttachments,
+  loadMessage,
+  loadSiteRules,
+  messageChange,
+  messageColumns,
+  type AttachmentRow,
+  type MessageRow,
+} from './records';
+import { lockActiveResident, lockResident, publishForResident } from './residents';
+
+/** The longest message, in characters as people count them (the protocol's limit). */
+export const maxMessageCharacters = 30_000;
+const maxReasonLength = 500;
+
+export type AttachmentKind = 'photo' | 'ecard' | 'video';
+
+export interface AttachmentUpload {
+  readonly kind: AttachmentKind;
+  readonly bytes: Uint8Array;
+}
+
+function mimeTypeFor(upload: AttachmentUpload, index: number): AttachmentMimeType {
+  const mimeType = sniffMimeType(upload.bytes);
+  const isImage = mimeType === 'image/jpeg' || mimeType === 'image/png';
+  const isVideo = mimeType === 'video/mp4' || mimeType === 'video/webm';
+  switch (upload.kind) {
+    case 'photo':
+    case 'ecard':
+      if (mimeType !== null && isImage) return mimeType;
+      throw invalid(`Attachment ${index + 1} (${upload.kind}) is not a JPEG or PNG image.`);
+    case 'video':
+      if (mimeType !== null && isVideo) return mimeType;
+      throw invalid(`Attachment ${index + 1} (video) is not an MP4 or WebM video.`);
+    default: {
+      const unknownKind: never = upload.kind;
+      throw invalid(`Attachment ${index + 1} has an unknown kind ${String(unknownKind)}.`);
+    }
+  }
+}
+
+/** A family member writes to a resident. The message waits for review; the resident sees nothing of it until then. */
+export async function sendFamilyMessage(
+  hub: HubContext,
+  input: { contactId: string; body: string; attachments?: readonly AttachmentUpload[]; carriesReturnStamp?: boolean; writtenAt?: number },
+): Promise<MessageRow> {
+  const attachments = input.attachments ?? [];
+  const characters = characterCount(input.body);
+  if (characters === 0 && attachments.length === 0) throw invalid('A message needs text or an attachment.');
+  if (characters > maxMessageCharacters) throw invalid(`A message is at most ${maxMessageCharacters} characters; this one has ${characters}.`);
+  const mimeTypes = attachments.map(mimeTypeFor);
+  return hub.database.transaction(async (tx) => {
+    const [contact] = await tx.query<{ resident_id: string; approved: boolean; display_name: string }>(
+      'SELECT resident_id, approved, display_name FROM contacts WHERE contact_id = $1',
+      [input.contactId],
+    );
+    if (contact === undefined) throw notFound(`There is no contact ${input.contactId}.`);
+    if (!contact.approved) throw conflict(`${contact.display_name} is not an approved contact yet.`);
+    const resident = await lockActiveResident(tx, contact.resident_id);
+    const rules = await loadSiteRules(tx, resident.site_id);
+    if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
+    if (attachments.length > rules.record.maxAttachments) throw invalid(`This facility accepts at most ${rules.record.maxAttachments} attachments per message.`);
+    attachments.forEach((attachment, index) => {
+      if (attachment.bytes.length > rules.record.maxAttachmentBytes) {
+        throw invalid(`Attachment ${index + 1} is ${attachment.bytes.length} bytes; this facility accepts at most ${rules.record.maxAttachmentBytes}.`);
+      }
+    });
+    const now = hub.now();
+    const messageId = randomUUID();
+    const [message] = await tx.query<MessageRow>(
+      `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at, carries_return_stamp)
+       VALUES ($1, $2, $3, 'inbound', $4, $5, $6, 'inReview', $6, $7) RETURNING ${messageColumns}`,
+      [messageId, resident.resident_id, input.contactId, input.body, input.writtenAt ?? now, now, input.carriesReturnStamp ?? false],
+    );
+    if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
+    for (const [position, attachment] of attachments.entries()) {
+      const blob = await storeBlob(tx, attachment.bytes, now);
+      await tx.query(
+        `INSERT INTO attachments (attachment_id, message_id, position, kind, sha256, byte_size, mime_type, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'inReview')`,
+        [randomUUID(), messageId, position, attachment.kind, blob.sha256, blob.byteSize, mimeTypes[position] ?? null],
+      );
+    }
+    // No change row: nothing of a family message reaches a device before review.
+    return message;
+  });
+}
+
+export interface ReviewQueueItem {
+  readonly messageId: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly residentId: string;
+  readonly residentName: string;
+  readonly credentialId: string;
+  readonly contactName: string;
+  readonly body: string;
+  readonly characters: number;
+  readonly receivedAt: number;
+  readonly stampsCharged: number;
+  readonly attachments: readonly { attachmentId: string; kind: AttachmentKind; mimeType: string; byteSize: number; sha256: string }[];
+}
+
+/** Messages waiting for review at a site, oldest first (both directions: every message is reviewed). */
+export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<ReviewQueueItem[]> {
+  const messages = await db.query<MessageRow & { resident_name: string; credential_id: string; contact_name: string }>(
+    `SELECT ${messageColumns.split(', ').map((column) => `m.${column}`).join(', ')},
+            r.display_name AS resident_name, r.credential_id, c.display_name AS contact_name
+       FROM messages m
+       JOIN residents r ON r.resident_id = m.resident_id
+       JOIN contacts c ON c.contact_id = m.contact_id
+      WHERE m.status = 'inReview' AND r.site_id = $1
+      ORDER BY m.received_at, m.message_id`,
+    [siteId],
+  );
+  const attachments = await db.query<AttachmentRow>(
+    `SELECT ${attachmentColumns.split(', ').map((column) => `a.${column}`).join(', ')}
+       FROM attachments a JOIN messages m ON m.message_id = a.message_id JOIN residents r ON r.resident_id = m.resident_id
+      WHERE m.status = 'inReview' AND r.site_id = $1
+      ORDER BY a.message_id, a.position`,
+    [siteId],
+  );
+  return messages.map((message) => ({
+    messageId: message.message_id,
+    direction: message.direction,
+    residentId: message.resident_id,
+    residentName: message.resident_name,
+    credentialId: message.credential_id,
+    contactName: message.contact_name,
+    body: message.body,
+    characters: characterCount(message.body),
+    receivedAt: message.received_at,
+    stampsCharged: message.stamps_charged,
+    attachments: attachments
+      .filter((attachment) => attachment.message_id === message.message_id)
+      .map((attachment) => ({ attachmentId: attachment.attachment_id, kind: attachment.kind, mimeType: attachment.mime_type, byteSize: attachment.byte_size, sha256: attachment.sha256 })),
+  }));
+}
+
+export type ReviewRequest =
+  /** Deliver the message; any attachment listed here is withheld with its reason and the rest are delivered. */
+  | { readonly decision: 'approve'; readonly messageId: string; readonly reviewer: string; readonly rejectedAttachments?: readonly { attachmentId: string; reason: string }[] }
+  /** Reject the whole message with a reason; stamps come back if the site's rule says so. */
+  | { readonly decision: 'reject'; readonly messageId: string; readonly reviewer: string; readonly reason: string };
+
+function checkedReason(reason: string, what: string): string {
+  const trimmed = reason.trim();
+  if (trimmed === '') throw invalid(`Rejecting ${what} needs a reason the resident can read.`);
+  if (trimmed.length > maxReasonLength) throw invalid(`A reason is at most ${maxReasonLength} characters.`);
+  return trimmed;
+}
+
+async function recordDecision(tx: SqlExecutor, input: { messageId: string; attachmentId: string | null; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string; now: number }): Promise<void> {
+  await tx.query(
+    'INSERT INTO review_decisions (decision_id, message_id, attachment_id, decision, reason, reviewer, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [randomUUID(), input.messageId, input.attachmentId, input.decision, input.reason, input.reviewer, input.now],
+  );
+}
+
+async function setStatus(tx: SqlExecutor, messageId: string, status: MessageStatus, now: number, extra: { rejectionReason?: string; stampsReturned?: number; returnStampRefunded?: boolean } = {}): Promise<MessageRow> {
+  const [message] = await tx.query<MessageRow>(
+    `UPDATE messages
+        SET status = $2, status_changed_at = $3, rejection_reason = $4,
+            stamps_returned = COALESCE($5, stamps_returned), return_stamp_refunded = COALESCE($6, return_stamp_refunded),
+            version = version + 1
+      WHERE message_id = $1 RETURNING ${messageColumns}`,
+    [messageId, status, now, extra.rejectionReason ?? null, extra.stampsReturned ?? null, extra.returnStampRefunded ?? null],
+  );
+  if (message === undefined) throw new Error(`message ${messageId} vanished inside its own lock`);
+  return message;
+}
+
+/** A reviewer's decision. Either way the message's new state reaches the resident's devices. */
+export async function reviewMessage(hub: HubContext, request: ReviewRequest): Promise<MessageRow> {
+  const reviewer = request.reviewer.trim();
+  if (reviewer === '') throw invalid('A review decision needs the reviewer\'s name.');
+  return hub.database.transaction(async (tx) => {
+    const [owner] = await tx.query<{ resident_id: string }>('SELECT resident_id FROM messages WHERE message_id = $1', [request.messageId]);
+    if (owner === undefined) throw notFound(`There is no message ${request.messageId}.`);
+    const resident = await lockResident(tx, owner.resident_id);
+    const before = await loadMessage(tx, request.messageId, { forUpdate: true });
+    if (resident === null || before === null) throw new Error(`message ${request.messageId} lost its resident`);
+    if (before.status !== 'inReview') throw conflict(`That message has already been reviewed (it is ${before.status}).`);
+    const attachments = await loadAttachments(tx, request.messageId);
+    const now = hub.now();
+    let after: MessageRow;
+    switch (request.decision) {
+      case 'approve': {
+        const withheld = new Map<string, string>();
+        for (const rejection of request.rejectedAttachments ?? []) {
+          if (!attachments.some((attachment) => attachment.attachment_id === rejection.attachmentId)) throw notFound(`The message has no attachment ${rejection.attachmentId}.`);
+          withheld.set(rejection.attachmentId, checkedReason(rejection.reason, 'an attachment'));
+        }
+        for (const attachment of attachments) {
+          const reason = withheld.get(attachment.attachment_id) ?? null;
+          await tx.query('UPDATE attachments SET status = $2, rejection_reason = $3 WHERE attachment_id = $1', [attachment.attachment_id, reason === null ? 'delivered' : 'rejected', reason]);
+          if (reason !== null) await recordDecision(tx, { messageId: before.message_id, attachmentId: attachment.attachment_id, decision: 'rejected', reason, reviewer, now });
+        }
+        await recordDecision(tx, { messageId: before.message_id, attachmentId: null, decision: 'approved', reason: null, reviewer, now });
+        after = await setStatus(tx, before.message_id, 'delivered', now);
+        break;
+      }
+      case 'reject': {
+        const reason = checkedReason(request.reason, 'a message');
+        await tx.query("UPDATE attachments SET status = 'rejected', rejection_reason = $2 WHERE message_id = $1", [before.message_id, reason]);
+        await recordDecision(tx, { messageId: before.message_id, attachmentId: null, decision: 'rejected', reason, reviewer, now });
+        const rules = await loadSiteRules(tx, resident.site_id);
+        const refunds = before.direction === 'outbound' && rules !== null && rules.record.refundStampsOnRejection;
+        after = await setStatus(tx, before.message_id, 'rejected', now, {
+          rejectionReason: reason,
+          ...(refunds ? { stampsReturned: before.stamps_charged, returnStampRefunded: before.paid_with_return_stamp } : {}),
+        });
+        if (refunds && before.stamps_charged > 0) {
+          await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'rejectionRefund', amount: before.stamps_charged, reference: before.message_id }], now);
+        }
+        if (refunds && before.paid_with_return_stamp && before.reply_to_message_id !== null) {
+          // The return stamp that paid for this reply may pay for another one.
+          const [replied] = await tx.query<MessageRow>(
+            `UPDATE messages SET return_stamp_used = false, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
+            [before.reply_to_message_id],
+          );
+          if (replied !== undefined) await publishForResident(tx, resident, [messageChange(replied, await loadAttachments(tx, replied.message_id))], now);
+        }
+        break;
+      }
+      default: {
+        const unknownRequest: never = request;
+        throw invalid(`unknown review decision ${JSON.stringify(unknownRequest)}`);
+      }
+    }
+    await publishForResident(tx, resident, [messageChange(after, await loadAttachments(tx, after.message_id))], now);
+    return after;
+  });
+}
+
+/** The family opened a resident's delivered message: the resident's timeline shows "read". */
+export async function markReadByFamily(hub: HubContext, input: { messageId: string }): Promise<MessageRow> {
+  return hub.database.transaction(async (tx) => {
+    const [owner] = await tx.query<{ resident_id: string }>("SELECT resident_id FROM messages WHERE message_id = $1 AND direction = 'outbound'", [input.messageId]);
+    if (owner === undefined) throw notFound(`There is no message ${input.messageId} from a resident.`);
+    const resident = await lockResident(tx, owner.resident_id);
+    const before = await loadMessage(tx, input.messageId, { forUpdate: true });
+    if (resident === null || before === null) throw new Error(`message ${input.messageId} lost its resident`);
+    if (before.status !== 'delivered') throw conflict(`Only a delivered message can be read (this one is ${before.status}).`);
+    const now = hub.now();
+    const [after] = await tx.query<MessageRow>(
+      `UPDATE messages SET status = 'read', read_at = $2, status_changed_at = $2, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
+      [input.messageId, now],
+    );
+    if (after === undefined) throw new Error(`message ${input.messageId} vanished inside its own lock`);
+    await publishForResident(tx, resident, [messageChange(after, [])], now);
+    return after;
+  });
+}
+
+export async function getMessage(db: SqlExecutor, messageId: string): Promise<MessageRow> {
+  const message = await loadMessage(db, messageId);
+  if (message === null) throw notFound(`There is no message ${messageId}.`);
+  return message;
+}

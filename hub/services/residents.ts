@@ -1,0 +1,141 @@
+// Residents: booking in (with a PIN), moving between housing units, release — and the scope rules that decide which
+// devices see a resident's records. Moves and releases write the evicts and backfills that keep kiosks right.
+import { randomUUID } from 'node:crypto';
+import type { ResidentRecord } from '../protocol/index';
+import type { SqlExecutor } from '../db/database';
+import { hashPin, isValidPin } from '../security/pin-hash';
+import { appendChanges, appendEvict, type Audience, type RecordChange } from './change-log';
+import { conflict, invalid, notFound, type HubContext } from './context';
+import { balanceChange, residentChange, residentColumns, residentSnapshot, type ResidentRow } from './records';
+
+/** The resident's own records go to their tablets and to the kiosks of the unit they are housed in right now. */
+export function residentAudience(resident: ResidentRow): Audience {
+  return { kind: 'resident', siteId: resident.site_id, residentId: resident.resident_id, housingUnitId: resident.housing_unit_id };
+}
+
+/**
+ * Locks the resident's row until the transaction ends. Every write to a resident's records takes this lock first: it
+ * serializes their ledgers (two devices spending at once take turns), and it keeps their housing unit — and so the
+ * audience of the changes being written — fixed while the transaction runs.
+ */
+export async function lockResident(tx: SqlExecutor, residentId: string): Promise<ResidentRow | null> {
+  const [resident] = await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE resident_id = $1 FOR UPDATE`, [residentId]);
+  return resident ?? null;
+}
+
+/** Like lockResident, for hub-side services: a missing or released resident is an error in words. */
+export async function lockActiveResident(tx: SqlExecutor, residentId: string): Promise<ResidentRow> {
+  const resident = await lockResident(tx, residentId);
+  if (resident === null) throw notFound(`There is no resident ${residentId}.`);
+  if (resident.status !== 'active') throw conflict(`${resident.display_name} has been released.`);
+  return resident;
+}
+
+export async function publishForResident(tx: SqlExecutor, resident: ResidentRow, changes: readonly RecordChange[], now: number): Promise<void> {
+  await appendChanges(tx, residentAudience(resident), changes, now);
+}
+
+export interface AddResidentInput {
+  readonly housingUnitId: string;
+  /** What the site's credential rule reads off the wristband or ID card, e.g. the booking number. */
+  readonly credentialId: string;
+  readonly displayName: string;
+  readonly pin: string;
+  readonly language?: ResidentRecord['language'];
+}
+
+export async function addResident(hub: HubContext, input: AddResidentInput): Promise<ResidentRow> {
+  const credentialId = input.credentialId.trim();
+  const displayName = input.displayName.trim();
+  if (credentialId === '' || credentialId.length > 64) throw invalid('A resident needs a credential id (such as a booking number) of at most 64 characters.');
+  if (displayName === '' || displayName.length > 120) throw invalid('A resident needs a name of at most 120 characters.');
+  if (!isValidPin(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
+  // Hash before the transaction: scrypt is slow on purpose, and no lock should wait on it.
+  const pinHash = await hashPin(input.pin, hub.pinCost);
+  return hub.database.transaction(async (tx) => {
+    const [unit] = await tx.query<{ site_id: string }>('SELECT site_id FROM housing_units WHERE housing_unit_id = $1', [input.housingUnitId]);
+    if (unit === undefined) throw notFound(`There is no housing unit ${input.housingUnitId}.`);
+    const [taken] = await tx.query('SELECT 1 FROM residents WHERE site_id = $1 AND credential_id = $2 AND status = $3', [unit.site_id, credentialId, 'active']);
+    if (taken !== undefined) throw conflict(`An active resident already has credential ${credentialId}.`);
+    const now = hub.now();
+    const [resident] = await tx.query<ResidentRow>(
+      `INSERT INTO residents (resident_id, site_id, credential_id, display_name, pin_hash, language, housing_unit_id, status, balance_changed_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $8)
+       RETURNING ${residentColumns}`,
+      [randomUUID(), unit.site_id, credentialId, displayName, pinHash, input.language ?? 'en', input.housingUnitId, now],
+    );
+    if (resident === undefined) throw new Error('INSERT ... RETURNING returned no row');
+    // The balance goes out at once, so a device shows "0 stamps, $0.00" rather than nothing.
+    await publishForResident(tx, resident, [residentChange(resident), balanceChange(resident)], now);
+    return resident;
+  });
+}
+
+/**
+ * Moves a resident to another housing unit. The kiosks of the old unit get an evict (and nothing else); the kiosks of
+ * the new unit get the updated resident and a backfill of everything of theirs; the resident's tablet gets the updated
+ * resident only (it keeps everything else).
+ */
+export async function moveResident(hub: HubContext, input: { residentId: string; housingUnitId: string }): Promise<ResidentRow> {
+  return hub.database.transaction(async (tx) => {
+    const before = await lockActiveResident(tx, input.residentId);
+    const [unit] = await tx.query<{ site_id: string }>('SELECT site_id FROM housing_units WHERE housing_unit_id = $1', [input.housingUnitId]);
+    if (unit === undefined || unit.site_id !== before.site_id) throw notFound(`There is no housing unit ${input.housingUnitId} at ${before.display_name}'s site.`);
+    if (before.housing_unit_id === input.housingUnitId) throw conflict(`${before.display_name} is already housed there.`);
+    const [after] = await tx.query<ResidentRow>(
+      `UPDATE residents SET housing_unit_id = $2, version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
+      [input.residentId, input.housingUnitId],
+    );
+    if (after === undefined || before.housing_unit_id === null) throw new Error('an active resident without a housing unit');
+    const now = hub.now();
+    await appendEvict(tx, { kind: 'housingUnit', siteId: after.site_id, housingUnitId: before.housing_unit_id }, after.resident_id, after.version, now);
+    await publishForResident(tx, after, [residentChange(after)], now);
+    await appendChanges(tx, { kind: 'housingUnit', siteId: after.site_id, housingUnitId: input.housingUnitId }, await residentSnapshot(tx, after, { includeResident: false }), now);
+    return after;
+  });
+}
+
+/** Release: the resident leaves every device — their unit's kiosks and any tablet assigned to them (which is unassigned). */
+export async function releaseResident(hub: HubContext, input: { residentId: string }): Promise<ResidentRow> {
+  return hub.database.transaction(async (tx) => {
+    // Devices first, then the resident: the same lock order as push (device, then resident), so the two never deadlock.
+    const tablets = await tx.query<{ device_id: string }>('SELECT device_id FROM devices WHERE assigned_resident_id = $1 ORDER BY device_id FOR UPDATE', [input.residentId]);
+    const before = await lockActiveResident(tx, input.residentId);
+    const [after] = await tx.query<ResidentRow>(
+      `UPDATE residents SET housing_unit_id = NULL, status = 'released', version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
+      [input.residentId],
+    );
+    if (after === undefined || before.housing_unit_id === null) throw new Error('an active resident without a housing unit');
+    const now = hub.now();
+    await appendEvict(tx, { kind: 'housingUnit', siteId: after.site_id, housingUnitId: before.housing_unit_id }, after.resident_id, after.version, now);
+    for (const tablet of tablets) {
+      await tx.query('UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1', [tablet.device_id]);
+      await appendEvict(tx, { kind: 'device', siteId: after.site_id, deviceId: tablet.device_id }, after.resident_id, after.version, now);
+    }
+    // The record itself still changes (released, no unit); with no unit and no tablet left, no device receives it.
+    await publishForResident(tx, after, [residentChange(after)], now);
+    return after;
+  });
+}
+
+/** A resident by id, or by credential id (booking number) among the site's active residents. */
+export async function findResident(db: SqlExecutor, siteId: string, reference: string): Promise<ResidentRow> {
+  const [resident] = await db.query<ResidentRow>(
+    `SELECT ${residentColumns} FROM residents
+      WHERE site_id = $1 AND (resident_id = $2 OR (credential_id = $2 AND status = 'active'))
+      ORDER BY status`,
+    [siteId, reference],
+  );
+  if (resident === undefined) throw notFound(`There is no resident "${reference}" at this site.`);
+  return resident;
+}
+
+export async function listResidents(db: SqlExecutor, siteId: string): Promise<(ResidentRow & { housing_unit_name: string | null })[]> {
+  return db.query<ResidentRow & { housing_unit_name: string | null }>(
+    `SELECT ${residentColumns.split(', ').map((column) => `r.${column}`).join(', ')}, u.name AS housing_unit_name
+       FROM residents r LEFT JOIN housing_units u ON u.housing_unit_id = r.housing_unit_id
+      WHERE r.site_id = $1
+      ORDER BY r.status, r.display_name, r.resident_id`,
+    [siteId],
+  );
+}

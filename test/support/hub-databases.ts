@@ -1,0 +1,158 @@
+// Both hub database backends for describe.each: PGlite and a real PostgreSQL server. Each test gets a fresh,
+// migrated database — a PGlite loaded from a migrated template image, or CREATE DATABASE ... TEMPLATE on a cluster
+// shared by the test file. PostgreSQL is never skipped: without its binaries, the tests fail with the command to run.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import { migrate, migrations, openPgliteDatabase, openPostgresDatabase, pgliteDatabase, type HubDatabase } from '../../hub/db/index';
+import { startPostgresServer, type PostgresServer } from './postgres-server';
+
+export type HubBackend = 'pglite' | 'postgres';
+export const hubBackends: readonly HubBackend[] = ['pglite', 'postgres'];
+
+export interface TestHubDatabase {
+  readonly backend: HubBackend;
+  readonly database: HubDatabase;
+  /** Closes the database and drops it. */
+  dispose(): Promise<void>;
+}
+
+let pgliteTemplate: Promise<Blob> | null = null;
+
+/** Where the migrated image is cached between test files and runs: named by what it contains, so it never goes stale. */
+function pgliteImagePath(): string {
+  const pgliteVersion = (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
+  const contents = createHash('sha256').update(pgliteVersion);
+  for (const migration of migrations) contents.update(`${migration.version}:${migration.name}:${migration.sql}`);
+  return join(tmpdir(), `dayroom-hub-pglite-${contents.digest('hex').slice(0, 16)}.tar`);
+}
+
+/**
+ * Migrating from scratch costs seconds of WebAssembly in PGlite; loading a migrated image costs a fraction of that.
+ * The image is built once and kept in the temp folder (written under a temporary name, then renamed, so a parallel
+ * test file never reads half of it).
+ */
+function migratedPgliteImage(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const path = pgliteImagePath();
+    if (existsSync(path)) return new Blob([readFileSync(path)]);
+    const pglite = await PGlite.create();
+    await migrate(pgliteDatabase(pglite));
+    const image = await pglite.dumpDataDir('none');
+    await pglite.close();
+    const partial = `${path}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+    renameSync(partial, path);
+    return image;
+  })();
+  return pgliteTemplate;
+}
+
+interface Cluster {
+  readonly server: PostgresServer;
+  readonly template: string;
+}
+
+let cluster: Promise<Cluster> | null = null;
+let databaseCounter = 0;
+/** The next test's database, created while the current test runs (the server works on another core meanwhile). */
+let preparedDatabase: Promise<string> | null = null;
+/** Drops still running in the background; the cluster waits for them before it stops. */
+const pendingDrops = new Set<Promise<void>>();
+
+async function adminQuery(server: PostgresServer, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.url('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function sharedCluster(): Promise<Cluster> {
+  cluster ??= (async () => {
+    const server = await startPostgresServer();
+    const template = 'hub_template';
+    await adminQuery(server, `CREATE DATABASE ${template}`);
+    const database = openPostgresDatabase({ databaseUrl: server.url(template), maxConnections: 2 });
+    await migrate(database);
+    await database.close();
+    return { server, template };
+  })();
+  return cluster;
+}
+
+async function createFromTemplate({ server, template }: Cluster): Promise<string> {
+  databaseCounter += 1;
+  const name = `hub_test_${process.pid}_${databaseCounter}`;
+  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return name;
+}
+
+/** A migrated database of its own for one test; starts preparing the one after it. */
+async function takePostgresDatabase(): Promise<{ server: PostgresServer; name: string }> {
+  const shared = await sharedCluster();
+  const name = await (preparedDatabase ?? createFromTemplate(shared));
+  const next = createFromTemplate(shared);
+  // If no test takes it, stopHubDatabases still waits for it; a failure surfaces when (if) it is taken.
+  next.catch(() => undefined);
+  preparedDatabase = next;
+  return { server: shared.server, name };
+}
+
+export async function freshHubDatabase(backend: HubBackend): Promise<TestHubDatabase> {
+  switch (backend) {
+    case 'pglite': {
+      const database = await openPgliteDatabase({ loadDataDir: await migratedPgliteImage() });
+      await migrate(database);
+      return { backend, database, dispose: () => database.close() };
+    }
+    case 'postgres': {
+      const { server, name } = await takePostgresDatabase();
+      const database = openPostgresDatabase({ databaseUrl: server.url(name) });
+      await migrate(database);
+      return {
+        backend,
+        database,
+        async dispose() {
+          await database.close();
+          // Dropping waits for the closed connections' server processes to exit; nothing needs to wait for that.
+          const drop = adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+          pendingDrops.add(drop);
+          void drop.finally(() => pendingDrops.delete(drop));
+        },
+      };
+    }
+    default: {
+      const unknownBackend: never = backend;
+      throw new Error(`unknown hub backend ${String(unknownBackend)}`);
+    }
+  }
+}
+
+/** Stops this file's PostgreSQL cluster (if one was started) and deletes it. useHubDatabases calls it after the file. */
+export async function stopHubDatabases(): Promise<void> {
+  const running = cluster;
+  const prepared = preparedDatabase;
+  cluster = null;
+  preparedDatabase = null;
+  if (running === null) return;
+  await Promise.allSettled([prepared, ...pendingDrops]);
+  await (await running).server.stop();
+}
+
+/**
+ * Call once at the top of a test file that uses describe.each(hubBackends). It starts the PostgreSQL cluster in the
+ * background right away — initdb and the server run in their own processes, on another core, while the file's
+ * PGlite tests run — and stops and deletes it after the file. A start that fails (PostgreSQL not installed) fails
+ * every PostgreSQL test with the reason; nothing is skipped.
+ */
+export function useHubDatabases(): void {
+  sharedCluster().catch(() => undefined);
+  afterAll(stopHubDatabases);
+}

@@ -1,0 +1,120 @@
+// A throwaway PostgreSQL cluster for a test run: initdb into a temp folder (as the `postgres` OS user when running as
+// root, since PostgreSQL refuses to run as root), start it on a free loopback port with its socket in the same
+// folder, and stop and delete it at the end. Durability is off: the data lives only as long as the tests.
+import { execFile, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export const postgresMissingMessage = 'postgresql is not installed: apt-get install postgresql';
+
+/** The newest /usr/lib/postgresql/<version>/bin that has initdb, or null. */
+export function findPostgresBinaries(root = '/usr/lib/postgresql'): string | null {
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((entry) => existsSync(join(root, entry, 'bin', 'initdb')) && existsSync(join(root, entry, 'bin', 'pg_ctl')))
+    .sort((left, right) => Number.parseFloat(right) - Number.parseFloat(left));
+  return versions[0] === undefined ? null : join(root, versions[0], 'bin');
+}
+
+export interface PostgresServer {
+  readonly host: string;
+  readonly port: number;
+  /** A connection URL for one database of the cluster (superuser `postgres`, trust authentication). */
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (uid.status !== 0 || gid.status !== 0) throw new Error('running as root, but there is no `postgres` OS user to run the test cluster as (apt-get install postgresql creates it)');
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** `root` is where Debian puts the server's versions; tests point it elsewhere to see the missing-package failure. */
+export async function startPostgresServer(options: { root?: string } = {}): Promise<PostgresServer> {
+  const binaries = findPostgresBinaries(options.root);
+  if (binaries === null) throw new Error(postgresMissingMessage);
+  const asRoot = process.getuid?.() === 0;
+  const folder = mkdtempSync(join(tmpdir(), 'dayroom-pg-'));
+  const dataDir = join(folder, 'data');
+  const logFile = join(folder, 'server.log');
+  if (asRoot) {
+    const owner = postgresUser();
+    chownSync(folder, owner.uid, owner.gid);
+  }
+  /** A PostgreSQL tool, as `postgres` when we are root. */
+  const command = (tool: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', join(binaries, tool), ...args]] : [join(binaries, tool), args]);
+  const run = async (tool: string, args: string[]): Promise<void> => {
+    const [file, fileArgs] = command(tool, args);
+    await execFileAsync(file, fileArgs, { cwd: folder, env: { ...process.env, LC_ALL: 'C' }, timeout: 60_000 });
+  };
+  const stopNow = (): void => {
+    const [file, fileArgs] = command('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    spawnSync(file, fileArgs, { cwd: folder, stdio: 'ignore' });
+    rmSync(folder, { recursive: true, force: true });
+  };
+
+  try {
+    await run('initdb', ['-D', dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  // A port found free can be taken before the server binds it; try a few.
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    // No durability (the data dies with the tests) and no autovacuum: its workers visit a freshly migrated template
+    // database, and CREATE DATABASE ... TEMPLATE then waits for them in 100 ms steps.
+    const options = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c autovacuum=off', '-c max_connections=200'].join(' ');
+    try {
+      await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', options, 'start']);
+      break;
+    } catch (error) {
+      if (attempt >= 3) {
+        const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+        stopNow();
+        throw new Error(`PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)}\n${log}`, { cause: error });
+      }
+    }
+  }
+
+  // If the test process ends without calling stop(), the cluster must not outlive it.
+  const onExit = (): void => stopNow();
+  process.once('exit', onExit);
+  let stopped = false;
+  return {
+    host: '127.0.0.1',
+    port,
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      process.removeListener('exit', onExit);
+      try {
+        await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+  };
+}
