@@ -1,10 +1,26 @@
-// The hub's command line: `tsx hub/cli.ts <command> [options] --data <pglite folder>` (or DATABASE_URL).
+// The hub's command line: `tsx hub/cli.ts <command> [options] --data <pglite folder>` (or DATABASE_URL), or against a
+// running hub: `tsx hub/cli.ts <command> [options] --hub <connection file>` (the demo's is .demo/hub.json).
 // `tsx hub/cli.ts help` lists the commands. The commands themselves live in hub/commands/run.ts.
+import { readConsoleConnection, runOnHub } from './console-connection';
 import { runCli } from './commands/run';
 
-const exitCode = await runCli(process.argv.slice(2), {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  env: process.env,
-});
-process.exitCode = exitCode;
+const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line), env: process.env };
+const args = process.argv.slice(2);
+const hubFlag = args.indexOf('--hub');
+
+async function main(): Promise<number> {
+  if (hubFlag === -1) return runCli(args, io);
+  const file = args[hubFlag + 1];
+  if (file === undefined) {
+    io.err('--hub needs the path of a hub connection file, e.g. --hub .demo/hub.json');
+    return 2;
+  }
+  try {
+    return await runOnHub(readConsoleConnection(file), [...args.slice(0, hubFlag), ...args.slice(hubFlag + 2)], io);
+  } catch (error) {
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+process.exitCode = await main();

@@ -5,6 +5,7 @@ import { maxRequestBytes } from './protocol/index';
 import type { HubDatabase } from './db/database';
 import { errorBody, HubHttpError } from './http/errors';
 import { defaultFailureRateLimit, FailureRateLimiter } from './http/rate-limiter';
+import { registerAdminRoute } from './http/admin';
 import { registerRoutes } from './http/routes';
 import { hubContext, type HubContext } from './services/context';
 import { cursorKey } from './services/hub-secrets';
@@ -23,6 +24,8 @@ export interface StartHubOptions {
   /** Failed authentications or enrollments allowed per client address in a sliding window. */
   readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number };
   readonly pinCost?: ScryptCost;
+  /** Opens the console route (hub/http/admin.ts) for `hub/cli.ts --hub`; without it the route does not exist. */
+  readonly adminToken?: string;
 }
 
 export interface RunningHub {
@@ -84,6 +87,10 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('notFound', 'There is nothing at this address on the hub.')));
 
   registerRoutes(app, { hub, limiter, cursorKey: await cursorKey(options.database) });
+  if (options.adminToken !== undefined) {
+    if (options.adminToken.length < 32) throw new TypeError('adminToken must be at least 32 characters');
+    registerAdminRoute(app, { database: options.database, adminToken: options.adminToken, limiter, now: hub.now });
+  }
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const listening = app.server.address();

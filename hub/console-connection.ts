@@ -1,0 +1,55 @@
+// The console connection file: where a running hub is and the admin token for its console route. Written by the
+// hub at start (mode 0600, so only its user can read the token) and read by `tsx hub/cli.ts … --hub <file>`.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { adminCommandPath, AdminCommandResponse } from './http/admin';
+
+export const ConsoleConnection = z.object({ url: z.string().url(), adminToken: z.string().min(32) }).strict();
+export type ConsoleConnection = z.infer<typeof ConsoleConnection>;
+
+export function newAdminToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function writeConsoleConnection(file: string, connection: ConsoleConnection): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(connection, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+export function readConsoleConnection(file: string): ConsoleConnection {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`There is no hub connection file at ${file}. Is the hub running (npm start)?`);
+  }
+  const parsed = ConsoleConnection.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`${file} is not a hub connection file.`);
+  return parsed.data;
+}
+
+/** Runs one CLI command inside the running hub; resolves to its exit code after printing what it printed. */
+export async function runOnHub(connection: ConsoleConnection, args: readonly string[], io: { out: (line: string) => void; err: (line: string) => void }): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(adminCommandPath, connection.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${connection.adminToken}` },
+      body: JSON.stringify({ args }),
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch {
+    io.err(`The hub at ${connection.url} does not answer. Is it running?`);
+    return 1;
+  }
+  if (!response.ok) {
+    io.err(`The hub refused the command (HTTP ${response.status}).`);
+    return 1;
+  }
+  const result = AdminCommandResponse.parse(await response.json());
+  result.out.forEach(io.out);
+  result.err.forEach(io.err);
+  return result.exitCode;
+}
