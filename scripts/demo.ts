@@ -1,5 +1,6 @@
-// `npm start`: a demo site on this machine — a wall kiosk with a few residents, a simulated badge scanner on a
-// real pseudo-terminal, and the kiosk screen (Electron where its binary exists, otherwise the web host in a browser).
+// `npm start`: a demo site on this machine — the facility hub (embedded, PGlite) with a few residents, their families
+// and some mail; a wall kiosk enrolled with it and syncing; a simulated badge scanner on a real pseudo-terminal; and
+// the kiosk screen (Electron where its binary exists, otherwise the web host in a browser).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,12 +11,15 @@ import { startWebHost, type WebHost } from '../main/host/server';
 import { createDeviceRuntime } from '../main/runtime';
 import { startPtyPair } from '../hardware/simulators/pty-pair';
 import { simulateScan } from '../hardware/simulators/serial-scanner-simulator';
-import { demoResidents, demoStaffBadge, seedDemoResidents } from './demo-data';
+import pino from 'pino';
+import { demoResidents, demoStaffBadge } from './demo-data';
+import { startDemoHub } from './demo-hub';
 import { ensureSystemPackages } from './system-packages.mjs';
 import { electronBinaryPath } from './electron-binary.mjs';
 
 const demoDir = resolve('.demo');
 const defaultPort = 4780;
+const defaultHubPort = 4781;
 
 function buildRenderer(): void {
   console.log('Building the kiosk screens…');
@@ -58,15 +62,29 @@ async function main(): Promise<void> {
   mkdirSync(demoDir, { recursive: true });
   const scanner = await startPtyPair(demoDir, { deviceName: 'scanner-device', hostName: 'scanner-host' });
 
-  const site = parseYaml(readFileSync('kiosk-config/examples/wall-kiosk.yaml', 'utf8')) as { readers: Array<{ path: string }> };
+  console.log('Starting the facility hub…');
+  const consoleFile = join(demoDir, 'hub.json');
+  const hub = await startDemoHub({
+    dataDir: join(demoDir, 'hub'),
+    port: Number(process.env.DAYROOM_HUB_PORT ?? defaultHubPort),
+    consoleFile,
+    logger: pino({ level: 'info' }, pino.destination({ dest: join(demoDir, 'hub.log'), mkdir: true })),
+  });
+
+  const site = parseYaml(readFileSync('kiosk-config/examples/wall-kiosk.yaml', 'utf8')) as { readers: Array<{ path: string }>; hub: { url: string; syncIntervalSeconds: number } };
   for (const reader of site.readers) reader.path = scanner.devicePath;
+  // The demo kiosk checks with the hub every few seconds, so approved mail shows up while you watch.
+  site.hub = { ...site.hub, url: hub.running.url, syncIntervalSeconds: 5 };
   const siteFile = join(demoDir, 'site.yaml');
-  writeFileSync(siteFile, `# The example wall kiosk, with its scanner on the demo's pseudo-terminal.\n${stringifyYaml(site)}`);
+  writeFileSync(siteFile, `# The example wall kiosk, with its scanner on the demo's pseudo-terminal and the demo hub.\n${stringifyYaml(site)}`);
 
   const dataDir = join(demoDir, 'data');
-  await seedDemoResidents(join(dataDir, 'device.sqlite'));
   const logger = createDeviceLogger({ dataDir });
   const runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger });
+  // What staff do in service mode on a new kiosk: enroll it with a one-time code from the hub.
+  const enrolled = await runtime.enroll(hub.running.url, await hub.kioskEnrollmentCode());
+  if (!enrolled.ok) throw new Error(`the demo kiosk could not enroll: ${enrolled.error.message}`);
+  await runtime.sync?.whenResting();
   const host = await startHostOnPreferredPort({ bridge: runtime.bridge, rendererDir: 'dist/renderer', logger });
 
   console.log(`\nDayroom demo — ${runtime.config.site.name}, ${runtime.config.device.name}`);
@@ -80,7 +98,17 @@ async function main(): Promise<void> {
   console.log(`Staff badge: ${demoStaffBadge} (the resident prompt refuses it; service mode comes in a later release)`);
   console.log('\nType a wristband number and press Enter to scan it (e.g. R100001); "garbage" sends an unreadable scan.');
   console.log(`From another terminal: npm run simulate -- scan R100001 --port ${scanner.hostPath} --symbology code39`);
-  console.log(`Logs: ${join(dataDir, 'logs', 'device.log')}. Stop with Ctrl+C.\n`);
+
+  const marcusFamily = hub.families[0];
+  console.log(`\nThe facility hub: ${hub.running.url} (its console: npm run hub -- help --hub ${consoleFile})`);
+  if (marcusFamily) {
+    console.log(`Send Marcus a letter from his mother, approve it, and watch the count of new mail on his home screen go up:`);
+    console.log(`  npm run hub -- send-family-message --contact ${marcusFamily.contact.contact_id} --text "See you Sunday" --return-stamp --hub ${consoleFile}`);
+    console.log(`  npm run hub -- review-queue --hub ${consoleFile}`);
+    console.log(`  npm run hub -- approve --message <id from the queue> --hub ${consoleFile}`);
+    console.log(`  npm run hub -- deposit --resident ${marcusFamily.resident.badge.replace(/^R/, '')} --amount 10.00 --source lobbyKiosk --hub ${consoleFile}`);
+  }
+  console.log(`\nLogs: ${join(dataDir, 'logs', 'device.log')} and ${join(demoDir, 'hub.log')}. Stop with Ctrl+C.\n`);
 
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {
@@ -99,6 +127,7 @@ async function main(): Promise<void> {
     screen?.kill();
     await host.close();
     await runtime.stop();
+    await hub.close();
     await scanner.kill();
     process.exit(0);
   };

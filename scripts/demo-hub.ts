@@ -1,0 +1,105 @@
+// The demo facility on an embedded hub (PGlite in .demo/hub): a site, Unit B, the demo residents with family
+// contacts, a little mail already reviewed, money on their accounts and stamps. `npm start` and its tests use it.
+import { deflateSync, crc32 } from 'node:zlib';
+import type { Logger } from 'pino';
+import { openHubDatabase } from '../hub/db/open';
+import type { HubDatabase } from '../hub/db/database';
+import { newAdminToken, writeConsoleConnection } from '../hub/console-connection';
+import { startHub, type RunningHub } from '../hub/server';
+import {
+  addContact,
+  addHousingUnit,
+  addResident,
+  createSite,
+  deposit,
+  issueEnrollmentCode,
+  reviewMessage,
+  sendFamilyMessage,
+  transferStamps,
+  type ContactRow,
+} from '../hub/services/index';
+import { credentialIdOf, demoResidents, type DemoResident } from './demo-data';
+
+export interface DemoFamilyContact {
+  readonly resident: DemoResident;
+  readonly contact: ContactRow;
+}
+
+export interface DemoHub {
+  readonly running: RunningHub;
+  readonly database: HubDatabase;
+  readonly siteId: string;
+  readonly housingUnitId: string;
+  /** The approved family contact of each demo resident, in demoResidents order. */
+  readonly families: readonly DemoFamilyContact[];
+  /** A fresh one-time code for the demo kiosk. */
+  kioskEnrollmentCode(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const families: Record<string, { name: string; relationship: string; letter: string }> = {
+  R100001: { name: 'Denise Lee', relationship: 'mother', letter: 'Hi Marcus, the kids drew you a picture this week. We are all thinking of you. Love, Mom' },
+  R100002: { name: 'Rosa Díaz', relationship: 'madre', letter: 'Hola mi amor, tu hermana ya tuvo al bebé. Se llama Sofía. Te queremos mucho. Mamá' },
+  R100003: { name: 'James Okafor', relationship: 'brother', letter: 'Grace, I put money on your account for the phone. Call when you can.' },
+  R100004: { name: 'Lucía Rivera', relationship: 'esposa', letter: 'Tomás, los niños preguntan por ti todos los días. Escríbenos pronto.' },
+};
+
+/** A real PNG (a soft gradient), so the photo travels as a real image and passes the hub's type check. */
+export function demoPhoto(width = 240, height = 160): Buffer {
+  const row = (y: number) => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width * 3 }, (_, i) => [120 + (y % 100), 150 + ((i / 3) % 80), 200][i % 3] as number))]);
+  const pixels = Buffer.concat(Array.from({ length: height }, (_, y) => row(y)));
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, checksum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+export async function startDemoHub(options: { dataDir: string; port: number; consoleFile: string; logger: Logger }): Promise<DemoHub> {
+  const database = await openHubDatabase({ dataDir: options.dataDir });
+  const adminToken = newAdminToken();
+  let running: RunningHub;
+  try {
+    running = await startHub({ database, port: options.port, logger: options.logger, adminToken });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    running = await startHub({ database, port: 0, logger: options.logger, adminToken });
+  }
+  writeConsoleConnection(options.consoleFile, { url: running.url, adminToken });
+  const hub = running.context;
+
+  const site = await createSite(hub, { name: 'Riverbend County Detention Center' });
+  const unit = await addHousingUnit(hub, { siteId: site.siteId, name: 'B' });
+  const seeded: DemoFamilyContact[] = [];
+  for (const resident of demoResidents) {
+    const row = await addResident(hub, { housingUnitId: unit.housingUnitId, credentialId: credentialIdOf(resident.badge), displayName: resident.displayName, pin: resident.pin, language: resident.language });
+    const family = families[resident.badge];
+    if (!family) throw new Error(`no demo family for ${resident.badge}`);
+    const contact = await addContact(hub, { residentId: row.resident_id, displayName: family.name, relationship: family.relationship, approved: true });
+    await deposit(hub, { residentId: row.resident_id, amountCents: 2500, source: 'online', reference: 'demo' });
+    await transferStamps(hub, { residentId: row.resident_id, stamps: 5, from: family.name });
+    const letter = await sendFamilyMessage(hub, { contactId: contact.contact_id, body: family.letter, carriesReturnStamp: true, attachments: resident.badge === 'R100001' ? [{ kind: 'photo', bytes: demoPhoto() }] : [] });
+    await reviewMessage(hub, { decision: 'approve', messageId: letter.message_id, reviewer: 'Demo mailroom' });
+    seeded.push({ resident, contact });
+  }
+  return {
+    running,
+    database,
+    siteId: site.siteId,
+    housingUnitId: unit.housingUnitId,
+    families: seeded,
+    kioskEnrollmentCode: async () => (await issueEnrollmentCode(hub, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId })).code,
+    async close() {
+      await running.close();
+      await database.close();
+    },
+  };
+}
