@@ -10,6 +10,7 @@ import { seedDemoResidents } from '../../scripts/demo-data';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
 import { makeTempDir } from './temp-dir';
+import { enrollDevice } from '../../main/sync/credential';
 
 export interface SessionTimings {
   idleSeconds: number;
@@ -31,8 +32,15 @@ export interface KioskUnderTest {
   stop(): Promise<void>;
 }
 
-function siteFile(scannerPath: string, timings: SessionTimings): string {
+/** A kiosk that syncs with a real hub instead of a store seeded by hand. */
+export interface KioskHubLink {
+  readonly url: string;
+  readonly enrollmentCode: string;
+}
+
+function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined): string {
   return JSON.stringify({
+    ...(hub === undefined ? {} : { hub: { url: hub.url, syncIntervalSeconds: 5, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 } }),
     site: { name: 'Riverbend County Detention Center' },
     device: { name: 'Unit B dayroom kiosk 1', mode: 'kiosk', housingUnit: 'B' },
     languages: { offered: ['en', 'es'], default: 'en' },
@@ -73,14 +81,20 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export async function launchKiosk(timings: SessionTimings): Promise<KioskUnderTest> {
+export async function launchKiosk(timings: SessionTimings, options: { hub?: KioskHubLink } = {}): Promise<KioskUnderTest> {
   const dir = makeTempDir('dayroom-e2e-');
   const scanner: PtyPair = await startPtyPair(dir.path);
   const dataDir = join(dir.path, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
-  writeFileSync(configFile, siteFile(scanner.devicePath, timings));
-  await seedDemoResidents(join(dataDir, 'device.sqlite'));
+  writeFileSync(configFile, siteFile(scanner.devicePath, timings, options.hub));
+  if (options.hub === undefined) {
+    await seedDemoResidents(join(dataDir, 'device.sqlite'));
+  } else {
+    // As staff would in service mode: enroll with a one-time code; the residents then arrive by sync.
+    const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: 'Unit B dayroom kiosk 1', appVersion: 'e2e' });
+    if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
+  }
   let host = await startHostProcess(configFile, dataDir);
   return {
     get url() {
