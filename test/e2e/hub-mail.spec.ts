@@ -11,6 +11,7 @@ import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kio
 import { makeTempDir } from '../support/temp-dir';
 
 const test = base.extend<{ hub: DemoHub & { consoleFile: string }; kiosk: KioskUnderTest }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
   hub: async ({}, use) => {
     const dir = makeTempDir('dayroom-e2e-hub-');
     const consoleFile = join(dir.path, 'hub.json');
