@@ -21,6 +21,8 @@ import { outboxQueries } from './store/outbox';
 import { syncStateQueries } from './store/sync-state';
 import { enrollDevice, readDeviceCredential, type DeviceCredential, type EnrollOutcome } from './sync/credential';
 import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine';
+import { recordMutation } from './sync/outbox';
+import { createMailService, MailAccessError } from './mail/mail-service';
 
 export const appVersion = '0.1.0';
 
@@ -150,6 +152,13 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     }
   }
 
+  const mail = createMailService({
+    db: database,
+    now,
+    // Through the engine once enrolled, so the mutation also wakes sync; before that, straight into the outbox.
+    recordMutation: (name, args, localEffect) => (sync ? sync.recordMutation(name, args, localEffect) : recordMutation(database, name, args, localEffect, { now: now() })),
+  });
+
   const session = createActor(
     kioskSessionMachine.provide({
       actors: {
@@ -232,6 +241,21 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const view = (): SessionView => sessionViewOf(session.getSnapshot());
   const settle = () => waitFor(session, (snapshot) => !snapshot.matches('checkingPin') && !snapshot.matches('identifying'), { timeout: 30_000 });
 
+  /**
+   * Runs a resident's call as the resident the session says is signed in (the dispatcher already refused anyone else);
+   * an id that is not theirs gets the same refusal whether or not it exists.
+   */
+  function forResident<T>(name: string, run: (residentId: string) => T): T {
+    const residentId = signedInResidentId(session.getSnapshot());
+    if (!residentId) throw new DeviceCallError('notSignedIn', `${name} needs someone signed in.`);
+    try {
+      return run(residentId);
+    } catch (error) {
+      if (error instanceof MailAccessError) throw new DeviceCallError('notAuthorized', error.message);
+      throw error;
+    }
+  }
+
   const handlers: CallHandlers = {
     'device.info': () => deviceInfo(),
     'device.readers': () => readerStatuses(),
@@ -278,6 +302,23 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       if (!residentId) throw new DeviceCallError('notSignedIn', 'home.summary needs someone signed in.');
       return homeSummaries.forResident(residentId);
     },
+    'mail.conversations': () => forResident('mail.conversations', (residentId) => mail.conversations(residentId)),
+    'mail.conversation': ({ contactId }) => forResident('mail.conversation', (residentId) => mail.conversation(residentId, contactId)),
+    'mail.markRead': ({ messageId }) =>
+      forResident('mail.markRead', (residentId) => {
+        mail.markRead(residentId, messageId);
+        return { done: true as const };
+      }),
+    'mail.cost': (request) => forResident('mail.cost', (residentId) => mail.cost(residentId, request)),
+    'mail.send': (request) => forResident('mail.send', (residentId) => mail.send(residentId, request)),
+    'mail.saveDraft': (draft) => forResident('mail.saveDraft', (residentId) => mail.saveDraft(residentId, draft)),
+    'mail.drafts': () => forResident('mail.drafts', (residentId) => mail.drafts(residentId)),
+    'mail.deleteDraft': ({ draftId }) =>
+      forResident('mail.deleteDraft', (residentId) => {
+        mail.deleteDraft(residentId, draftId);
+        return { done: true as const };
+      }),
+    'mail.search': ({ query }) => forResident('mail.search', (residentId) => mail.search(residentId, query)),
   };
 
   const currentAccess = (): SessionAccess => {

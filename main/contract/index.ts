@@ -4,13 +4,22 @@
 import { z } from 'zod';
 import {
   Ack,
+  ComposeInput,
+  Conversation,
+  ConversationSummary,
+  CostResult,
   DeviceError,
   DeviceInfo,
   Empty,
   HomeSummary,
   LanguageCode,
+  MailDraft,
+  MailId,
+  MailSearchHit,
   PinInput,
   ReaderStatus,
+  SaveDraftInput,
+  SendResult,
   SessionView,
   SyncStatus,
 } from './schemas';
@@ -67,6 +76,45 @@ export const deviceCalls = {
     output: HomeSummary,
     access: 'resident',
     summary: 'The signed-in resident’s unread mail, and stamps and money as the hub last confirmed them',
+  }),
+  'mail.conversations': defineCall({
+    input: Empty,
+    output: z.array(ConversationSummary),
+    access: 'resident',
+    summary: 'The signed-in resident’s contacts with their mail, newest first, with unread counts',
+  }),
+  'mail.conversation': defineCall({
+    input: z.object({ contactId: MailId }).strict(),
+    output: Conversation,
+    access: 'resident',
+    summary: 'Every message between the resident and one of their contacts, oldest first, with each sent message’s timeline',
+  }),
+  'mail.markRead': defineCall({
+    input: z.object({ messageId: MailId }).strict(),
+    output: Ack,
+    access: 'resident',
+    summary: 'The resident opened one of their messages',
+  }),
+  'mail.cost': defineCall({
+    input: ComposeInput,
+    output: CostResult,
+    access: 'resident',
+    summary: 'What a message would cost in stamps before it is sent, and the site’s refund rule',
+  }),
+  'mail.send': defineCall({
+    input: ComposeInput.extend({ draftId: z.uuid().nullable() }).strict(),
+    output: SendResult,
+    access: 'resident',
+    summary: 'Send a message to an approved contact (a reply spends the return stamp first); the draft it came from is removed',
+  }),
+  'mail.saveDraft': defineCall({ input: SaveDraftInput, output: MailDraft, access: 'resident', summary: 'Save what the resident is typing' }),
+  'mail.drafts': defineCall({ input: Empty, output: z.array(MailDraft), access: 'resident', summary: 'The resident’s saved drafts, newest first' }),
+  'mail.deleteDraft': defineCall({ input: z.object({ draftId: z.uuid() }).strict(), output: Ack, access: 'resident', summary: 'Throw a draft away' }),
+  'mail.search': defineCall({
+    input: z.object({ query: z.string().max(200) }).strict(),
+    output: z.array(MailSearchHit),
+    access: 'resident',
+    summary: 'Search the words of the resident’s own mail',
   }),
 } as const;
 

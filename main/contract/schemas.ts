@@ -169,3 +169,139 @@ export const HomeSummary = z.object({
   waitingOnThisDevice: z.number().int().nonnegative(),
 });
 export type HomeSummary = z.infer<typeof HomeSummary>;
+
+// ---- Mail (main/mail) ----
+
+export const MailId = z.string().min(1).max(64);
+/** The longest message, in UTF-16 units here; the mail service also counts characters as people do. */
+export const MailBody = z.string().max(30_000);
+
+export const MailContact = z.object({
+  contactId: z.string(),
+  displayName: z.string(),
+  relationship: z.string(),
+  /** Only approved contacts can be written to. */
+  approved: z.boolean(),
+});
+export type MailContact = z.infer<typeof MailContact>;
+
+export const ConversationSummary = z.object({
+  contact: MailContact,
+  unread: z.number().int().nonnegative(),
+  lastMessageAt: z.number().nullable(),
+  /** The start of the newest message, as plain text. */
+  preview: z.string().nullable(),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+/**
+ * Where a message the person sent is: written → waiting on this device → received by the facility → in review →
+ * delivered → read; or rejected by review (with the reviewer's reason), or not accepted by the hub (with its reason).
+ */
+export const SentStep = z.enum(['written', 'waitingOnDevice', 'receivedByFacility', 'inReview', 'delivered', 'read']);
+export type SentStep = z.infer<typeof SentStep>;
+export const SentTimeline = z.object({
+  /** The step reached, or how it ended badly. */
+  state: z.enum([...SentStep.options, 'rejected', 'notAccepted']),
+  steps: z.array(z.object({ step: SentStep, done: z.boolean(), at: z.number().nullable() })),
+  /** The reviewer's reason (rejected) or the hub's (notAccepted). */
+  reason: z.string().nullable(),
+  stampsReturned: z.number().int().nonnegative(),
+});
+export type SentTimeline = z.infer<typeof SentTimeline>;
+
+export const MailMessage = z.object({
+  messageId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  /** Plain text: shown as text, never as HTML or links. */
+  body: z.string(),
+  writtenAt: z.number(),
+  /** When it reached the facility (the hub), or null while only this device has it. */
+  receivedAt: z.number().nullable(),
+  /** Inbound: the person has opened it. */
+  read: z.boolean(),
+  /** Inbound: the sender paid for a reply and it has not been used. */
+  returnStampAvailable: z.boolean(),
+  replyToMessageId: z.string().nullable(),
+  /** Outbound only. */
+  timeline: SentTimeline.nullable(),
+});
+export type MailMessage = z.infer<typeof MailMessage>;
+
+export const Conversation = z.object({ contact: MailContact, messages: z.array(MailMessage) });
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ComposeInput = z
+  .object({
+    contactId: MailId,
+    body: MailBody,
+    /** The message being answered, if any: its unused return stamp pays first. */
+    replyToMessageId: MailId.nullable(),
+  })
+  .strict();
+
+/** The cost of a message before it is sent, from the site's rules as the hub last sent them. */
+export const MailCostPreview = z.object({
+  characters: z.number().int().nonnegative(),
+  charactersPerStamp: z.number().int().positive(),
+  /** Characters left before the next stamp starts. */
+  charactersUntilNextStamp: z.number().int().nonnegative(),
+  totalStamps: z.number().int().nonnegative(),
+  coveredByReturnStamp: z.number().int().nonnegative(),
+  fromOwnStamps: z.number().int().nonnegative(),
+  /** Confirmed stamps less what replies waiting on this device will take; null before the hub confirmed a balance. */
+  stampsAvailable: z.number().int().nonnegative().nullable(),
+  enoughStamps: z.boolean(),
+  /** Whether stamps come back if review rejects it (the site's rule). */
+  refundOnRejection: z.boolean(),
+  maxCharacters: z.number().int().positive(),
+});
+export type MailCostPreview = z.infer<typeof MailCostPreview>;
+
+/** Why a message could not be sent; the screen says each in words. */
+export const MailRefusal = z.discriminatedUnion('reason', [
+  z.object({ reason: z.literal('notEnoughStamps'), needed: z.number().int(), available: z.number().int() }),
+  z.object({ reason: z.literal('contactNotApproved') }),
+  z.object({ reason: z.literal('emptyMessage') }),
+  z.object({ reason: z.literal('tooLong'), maxCharacters: z.number().int() }),
+  /** The site's stamp rules have not reached this device yet. */
+  z.object({ reason: z.literal('rulesNotSynced') }),
+]);
+export type MailRefusal = z.infer<typeof MailRefusal>;
+
+export const CostResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), cost: MailCostPreview }),
+  z.object({ ok: z.literal(false), refusal: MailRefusal }),
+]);
+export type CostResult = z.infer<typeof CostResult>;
+
+export const SendResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), message: MailMessage }),
+  z.object({ ok: z.literal(false), refusal: MailRefusal }),
+]);
+export type SendResult = z.infer<typeof SendResult>;
+
+export const MailDraft = z.object({
+  draftId: z.string(),
+  contactId: z.string(),
+  contactName: z.string(),
+  replyToMessageId: z.string().nullable(),
+  body: z.string(),
+  updatedAt: z.number(),
+});
+export type MailDraft = z.infer<typeof MailDraft>;
+
+export const SaveDraftInput = z
+  .object({ draftId: z.uuid(), contactId: MailId, replyToMessageId: MailId.nullable(), body: MailBody })
+  .strict();
+
+export const MailSearchHit = z.object({
+  messageId: z.string(),
+  contactId: z.string(),
+  contactName: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  at: z.number(),
+  /** Plain text around the words found. */
+  snippet: z.string(),
+});
+export type MailSearchHit = z.infer<typeof MailSearchHit>;

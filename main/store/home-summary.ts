@@ -22,14 +22,14 @@ export interface HomeSummaryQueries {
 }
 
 export function homeSummaryQueries(db: DeviceDatabase): HomeSummaryQueries {
-  // A message marked read on this device counts as read at once, even before the hub's copy says so: the pending
-  // markRead in the outbox stands in for the answer that has not arrived yet.
+  // A message marked read on this device counts as read at once, even before the hub's copy says so: the markRead in
+  // the outbox (pending, or applied before the hub's new copy arrives) stands in for the answer that has not arrived yet.
   const countUnread = db.prepare<[string], { n: number }>(`
     SELECT count(*) AS n FROM messages m
     WHERE m.resident_id = ? AND m.direction = 'inbound' AND m.status = 'delivered' AND m.read_at IS NULL
       AND NOT EXISTS (
         SELECT 1 FROM outbox o
-        WHERE o.status = 'pending' AND o.name = 'markRead' AND o.resident_id = m.resident_id
+        WHERE o.status <> 'refused' AND o.name = 'markRead' AND o.resident_id = m.resident_id
           AND json_extract(o.args, '$.messageId') = m.message_id
       )`);
   const selectBalance = db.prepare<[string], { stamps: number; available_cents: number; holds_cents: number; confirmed_at: number }>(

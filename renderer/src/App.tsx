@@ -17,12 +17,24 @@ import { HomeScreen } from './screens/HomeScreen';
 import { LoadingScreen } from './screens/LoadingScreen';
 import { LockedOutScreen } from './screens/LockedOutScreen';
 import { PinEntryScreen } from './screens/PinEntryScreen';
+import { MailScreen } from './screens/mail/MailScreen';
 import { screenLanguage } from './session/sessionRules';
 
 /** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
 function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 'summary'> & { api: DeviceClient }) {
   const summary = useHomeSummary(api);
   return <HomeScreen {...props} summary={summary} />;
+}
+
+/** A signed-in resident's screens: home, or one service opened from it. Sign-out reloads the page, which forgets this. */
+function SignedInScreens({ language, ...props }: Omit<Parameters<typeof SignedInHome>[0], 'onOpenMail'> & { language: LanguageCode }) {
+  const [service, setService] = useState<'home' | 'mail'>('home');
+  const goHome = useCallback(() => setService('home'), []);
+  if (service === 'mail') {
+    // The stamps screen does not exist yet: "get stamps" leads home, where the stamps tile is.
+    return <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={goHome} />;
+  }
+  return <SignedInHome {...props} onOpenMail={() => setService('mail')} />;
 }
 
 interface AppProps {
@@ -111,7 +123,14 @@ export function App({ api, resetPage }: AppProps) {
           <>
             {/* inert while the idle warning is up, so the dialog is the only thing to reach */}
             <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
-              <SignedInHome api={api} resident={view.resident} sessionEndsAt={view.sessionEndsAt} displayControls={displayControls} onSignOut={signOut} />
+              <SignedInScreens
+                api={api}
+                language={language}
+                resident={view.resident}
+                sessionEndsAt={view.sessionEndsAt}
+                displayControls={displayControls}
+                onSignOut={signOut}
+              />
             </div>
             {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
           </>

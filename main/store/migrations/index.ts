@@ -5,6 +5,7 @@ import { migration0003PinLockouts } from './0003-pin-lockouts';
 import { migration0004SyncState } from './0004-sync-state';
 import { migration0005ResidentVersion } from './0005-resident-version';
 import { migration0006SyncedRecords } from './0006-synced-records';
+import { migration0007Mail } from './0007-mail';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0004SyncState,
   migration0005ResidentVersion,
   migration0006SyncedRecords,
+  migration0007Mail,
 ];

@@ -32,3 +32,8 @@ export function secondsUntil(endsAt: number, now: number): number {
 export function minutesUntil(endsAt: number, now: number): number {
   return Math.max(0, Math.ceil((endsAt - now) / 60_000));
 }
+
+/** A date and time together, such as "Mar 4, 3:45 PM": when a message was written or reached a step. */
+export function formatWhen(epochMs: number, language: LanguageCode): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short' }).format(epochMs);
+}

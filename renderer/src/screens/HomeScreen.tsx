@@ -12,6 +12,8 @@ interface HomeScreenProps {
   summary: HomeSummary | null;
   displayControls: ReactNode;
   onSignOut(): void;
+  /** Opens mail; the tiles without a screen yet stay announced as coming soon. */
+  onOpenMail?(): void;
 }
 
 /** The services a resident will reach from here; each is announced before it exists, never hidden. */
@@ -49,7 +51,8 @@ function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   );
 }
 
-export function HomeScreen({ resident, sessionEndsAt, summary, displayControls, onSignOut }: HomeScreenProps) {
+export function HomeScreen({ resident, sessionEndsAt, summary, displayControls, onSignOut, onOpenMail }: HomeScreenProps) {
+  const openers: Partial<Record<Service, () => void>> = onOpenMail === undefined ? {} : { mail: onOpenMail };
   const { t } = useTranslation();
   return (
     <main className="screen screen--home" data-screen="home">
@@ -62,13 +65,16 @@ export function HomeScreen({ resident, sessionEndsAt, summary, displayControls, 
           <p className="home__waiting">{t('home.facts.waiting', { count: summary.waitingOnThisDevice })}</p>
         ) : null}
         <div className="tiles">
-          {services.map((service) => (
-            <button key={service} type="button" className="tile" disabled data-testid={`tile-${service}`}>
-              <span className="tile__name">{t(`home.tiles.${service}`)}</span>
-              <span className="tile__fact">{tileFact(service, summary, resident.language, t)}</span>
-              <span className="tile__status">{t('home.comingSoon')}</span>
-            </button>
-          ))}
+          {services.map((service) => {
+            const open = openers[service];
+            return (
+              <button key={service} type="button" className="tile" disabled={open === undefined} onClick={open} data-testid={`tile-${service}`}>
+                <span className="tile__name">{t(`home.tiles.${service}`)}</span>
+                <span className="tile__fact">{tileFact(service, summary, resident.language, t)}</span>
+                <span className="tile__status">{open === undefined ? t('home.comingSoon') : t('home.open')}</span>
+              </button>
+            );
+          })}
         </div>
       </div>
       <footer className="screen__footer screen__footer--actions">

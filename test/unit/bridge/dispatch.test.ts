@@ -31,6 +31,15 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
       errorCounts: {},
     }),
     'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0 }),
+    'mail.conversations': record('mail.conversations', []),
+    'mail.conversation': record('mail.conversation', { contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true }, messages: [] }),
+    'mail.markRead': record('mail.markRead', { done: true }),
+    'mail.cost': record('mail.cost', { ok: false, refusal: { reason: 'rulesNotSynced' } }),
+    'mail.send': record('mail.send', { ok: false, refusal: { reason: 'emptyMessage' } }),
+    'mail.saveDraft': record('mail.saveDraft', { draftId: 'd', contactId: 'c1', contactName: 'Rosa', replyToMessageId: null, body: '', updatedAt: 1 }),
+    'mail.drafts': record('mail.drafts', []),
+    'mail.deleteDraft': record('mail.deleteDraft', { done: true }),
+    'mail.search': record('mail.search', []),
     ...overrides,
   };
   const onInternalError = vi.fn();

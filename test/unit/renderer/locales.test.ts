@@ -1,7 +1,7 @@
 // The Spanish and English screen text stay in step, and every code the contract can send has words.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { AttractNotice, DeviceErrorCode, PinNotice, supportedLanguages } from '../../../main/contract';
+import { AttractNotice, DeviceErrorCode, MailRefusal, PinNotice, SentStep, SentTimeline, supportedLanguages } from '../../../main/contract';
 import en from '../../../renderer/locales/en.json';
 import es from '../../../renderer/locales/es.json';
 
@@ -47,6 +47,12 @@ describe('screen text', () => {
     for (const code of DeviceErrorCode.options) expect(hasText(tree, `errors.${code}`), code).toBe(true);
     for (const notice of AttractNotice.options) expect(hasText(tree, `attract.notice.${notice}`), notice).toBe(true);
     for (const notice of PinNotice.options) expect(hasText(tree, `pinEntry.notice.${notice}`), notice).toBe(true);
+  });
+
+  it.each(Object.entries(locales))('says every mail refusal, timeline state and step in words in %s', (_language, tree) => {
+    for (const option of MailRefusal.options) expect(hasText(tree, `mail.refusal.${option.shape.reason.value}`), option.shape.reason.value).toBe(true);
+    for (const state of SentTimeline.shape.state.options) expect(hasText(tree, `mail.timeline.state.${state}`), state).toBe(true);
+    for (const step of SentStep.options) expect(hasText(tree, `mail.timeline.steps.${step}`), step).toBe(true);
   });
 
   it.each(Object.entries(locales))('names every supported language in %s', (_language, tree) => {

@@ -1,0 +1,287 @@
+// The resident's mail on this device: conversations, reading, replying at a cost shown first, drafts, the timeline of
+// each sent message and search. Domain rules only; SQL is in store/mail.ts and the outbox in sync/outbox.ts. Every
+// method takes the resident from the session (never from the screen) and refuses anything that is not theirs.
+import { randomUUID } from 'node:crypto';
+import { characterCount, messageCost } from '../../hub/protocol';
+import type {
+  Conversation,
+  ConversationSummary,
+  CostResult,
+  MailContact,
+  MailCostPreview,
+  MailDraft,
+  MailMessage,
+  MailRefusal,
+  MailSearchHit,
+  SendResult,
+  SentStep,
+  SentTimeline,
+} from '../contract';
+import type { DeviceDatabase } from '../store/database';
+import { mailQueries, type MailContactRow, type MailMessageRow } from '../store/mail';
+import type { MutationArgs, MutationName } from '../../hub/protocol';
+import { recordMutation, type RecordedMutation } from '../sync/outbox';
+
+/** How the service records a mutation: the sync engine's (which also wakes sync) once the device is enrolled. */
+export type RecordMutation = <N extends MutationName, T>(name: N, args: MutationArgs<N>, localEffect: (db: DeviceDatabase, mutationId: number) => T) => RecordedMutation<T>;
+
+/** The longest message the hub accepts, in characters as people count them. */
+export const maxMessageCharacters = 30_000;
+const previewCharacters = 120;
+const searchLimit = 50;
+
+/** The id names nothing of this resident's (it may be someone else's): refused without saying which. */
+export class MailAccessError extends Error {
+  override readonly name = 'MailAccessError';
+}
+
+export interface ComposeRequest {
+  readonly contactId: string;
+  readonly body: string;
+  readonly replyToMessageId: string | null;
+}
+
+export interface MailService {
+  conversations(residentId: string): ConversationSummary[];
+  conversation(residentId: string, contactId: string): Conversation;
+  markRead(residentId: string, messageId: string): void;
+  cost(residentId: string, request: ComposeRequest): CostResult;
+  send(residentId: string, request: ComposeRequest & { readonly draftId: string | null }): SendResult;
+  saveDraft(residentId: string, draft: { draftId: string; contactId: string; replyToMessageId: string | null; body: string }): MailDraft;
+  drafts(residentId: string): MailDraft[];
+  deleteDraft(residentId: string, draftId: string): void;
+  search(residentId: string, query: string): MailSearchHit[];
+}
+
+export interface MailServiceOptions {
+  readonly db: DeviceDatabase;
+  readonly now: () => number;
+  /** Default: straight into the outbox, for a device with no sync engine yet (and for tests). */
+  readonly recordMutation?: RecordMutation;
+  readonly newMessageId?: () => string;
+}
+
+const contactOf = (row: MailContactRow): MailContact => ({ ...row });
+
+const steps: readonly SentStep[] = ['written', 'waitingOnDevice', 'receivedByFacility', 'inReview', 'delivered', 'read'];
+
+/** The journey of a message the person sent: the outbox row says what this device knows, the hub's copy the rest. */
+export function sentTimeline(message: MailMessageRow): SentTimeline {
+  const at: Record<SentStep, number | null> = {
+    written: message.writtenAt,
+    waitingOnDevice: message.outbox?.createdAt ?? null,
+    receivedByFacility: message.receivedAt ?? (message.outbox?.status === 'applied' ? message.outbox.settledAt : null),
+    inReview: message.receivedAt ?? (message.outbox?.status === 'applied' ? message.outbox.settledAt : null),
+    // Once read, statusChangedAt is the reading; when it was delivered is no longer known here.
+    delivered: message.status === 'delivered' ? message.statusChangedAt : null,
+    read: message.readAt,
+  };
+  const reached = ((): SentStep => {
+    switch (message.status) {
+      case 'read':
+        return 'read';
+      case 'delivered':
+        return 'delivered';
+      case 'inReview':
+      case 'rejected':
+        return 'inReview';
+      case null:
+        // Only this device knows it, or the hub accepted it and its copy has not arrived yet.
+        return message.outbox?.status === 'applied' ? 'inReview' : message.outbox?.status === 'pending' ? 'waitingOnDevice' : 'written';
+      default: {
+        const unreachable: never = message.status;
+        return unreachable;
+      }
+    }
+  })();
+  const reachedIndex = steps.indexOf(reached);
+  const refused = message.outbox?.status === 'refused' && message.status === null;
+  const state: SentTimeline['state'] = refused ? 'notAccepted' : message.status === 'rejected' ? 'rejected' : reached;
+  return {
+    state,
+    steps: steps.map((step, index) => ({ step, done: index <= reachedIndex, at: index <= reachedIndex ? at[step] : null })),
+    reason: refused ? (message.outbox?.resultReason ?? null) : message.status === 'rejected' ? message.rejectionReason : null,
+    stampsReturned: message.stampsReturned ?? 0,
+  };
+}
+
+/** The person's words as an FTS5 query: each word a quoted prefix, all of them required; nothing of FTS5's syntax gets through. */
+export function searchExpression(query: string): string | null {
+  const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words.slice(0, 12).map((word) => `"${word}"*`).join(' ');
+}
+
+export function createMailService(options: MailServiceOptions): MailService {
+  const { db, now } = options;
+  const queries = mailQueries(db);
+  const newMessageId = options.newMessageId ?? randomUUID;
+  const record: RecordMutation = options.recordMutation ?? ((name, args, localEffect) => recordMutation(db, name, args, localEffect, { now: now() }));
+
+  const ownContact = (residentId: string, contactId: string): MailContactRow => {
+    const contact = queries.contact(residentId, contactId);
+    if (contact === null) throw new MailAccessError('There is no such contact on your list.');
+    return contact;
+  };
+  const ownMessage = (residentId: string, messageId: string): MailMessageRow => {
+    const message = queries.message(residentId, messageId);
+    if (message === null) throw new MailAccessError('There is no such message in your mail.');
+    return message;
+  };
+
+  const isRead = (message: MailMessageRow): boolean => message.readAt !== null || message.status === 'read' || message.markedReadHere;
+  const returnStampAvailable = (residentId: string, message: MailMessageRow): boolean =>
+    message.direction === 'inbound' &&
+    (message.status === 'delivered' || message.status === 'read') &&
+    message.carriesReturnStamp &&
+    !message.returnStampUsed &&
+    !queries.returnStampHeldHere(residentId, message.messageId);
+
+  const toMailMessage = (residentId: string, message: MailMessageRow): MailMessage => ({
+    messageId: message.messageId,
+    direction: message.direction,
+    body: message.body,
+    writtenAt: message.writtenAt,
+    receivedAt: message.receivedAt,
+    read: message.direction === 'inbound' && isRead(message),
+    returnStampAvailable: returnStampAvailable(residentId, message),
+    replyToMessageId: message.replyToMessageId,
+    timeline: message.direction === 'outbound' ? sentTimeline(message) : null,
+  });
+
+  /** Checks a message before it costs anything; the reply target, if any, must be a delivered letter from that contact. */
+  const priced = (residentId: string, request: ComposeRequest): { ok: true; cost: MailCostPreview; useReturnStamp: boolean } | { ok: false; refusal: MailRefusal } => {
+    const contact = ownContact(residentId, request.contactId);
+    let useReturnStamp = false;
+    if (request.replyToMessageId !== null) {
+      const target = ownMessage(residentId, request.replyToMessageId);
+      if (target.direction !== 'inbound' || target.contactId !== contact.contactId || (target.status !== 'delivered' && target.status !== 'read')) {
+        throw new MailAccessError('That message cannot be answered here.');
+      }
+      useReturnStamp = returnStampAvailable(residentId, target);
+    }
+    if (!contact.approved) return { ok: false, refusal: { reason: 'contactNotApproved' } };
+    const characters = characterCount(request.body);
+    if (characters > maxMessageCharacters) return { ok: false, refusal: { reason: 'tooLong', maxCharacters: maxMessageCharacters } };
+    const rules = queries.stampRules();
+    if (rules === null) return { ok: false, refusal: { reason: 'rulesNotSynced' } };
+    const cost = messageCost(request.body, 0, useReturnStamp, rules);
+    const confirmed = queries.confirmedStamps(residentId);
+    const stampsAvailable = confirmed === null ? null : Math.max(0, confirmed - queries.stampsHeldHere(residentId));
+    return {
+      ok: true,
+      useReturnStamp,
+      cost: {
+        characters,
+        charactersPerStamp: rules.charactersPerStamp,
+        charactersUntilNextStamp: cost.charactersUntilNextStamp,
+        totalStamps: cost.textStamps + cost.attachmentStamps,
+        coveredByReturnStamp: cost.coveredByReturnStamp,
+        fromOwnStamps: cost.fromOwnStamps,
+        stampsAvailable,
+        enoughStamps: cost.fromOwnStamps <= (stampsAvailable ?? 0),
+        refundOnRejection: rules.refundStampsOnRejection,
+        maxCharacters: maxMessageCharacters,
+      },
+    };
+  };
+
+  const toDraft = (residentId: string, draft: { draftId: string; contactId: string; replyToMessageId: string | null; body: string; updatedAt: number }): MailDraft => ({
+    ...draft,
+    contactName: queries.contact(residentId, draft.contactId)?.displayName ?? '',
+  });
+
+  return {
+    conversations: (residentId) =>
+      queries
+        .conversations(residentId)
+        .map((row) => ({
+          contact: contactOf(row.contact),
+          unread: row.unread,
+          lastMessageAt: row.lastMessageAt,
+          preview: row.lastMessageBody === null ? null : [...row.lastMessageBody].slice(0, previewCharacters).join(''),
+        }))
+        // Newest first; contacts with no mail yet after, by name.
+        .sort((a, b) => (b.lastMessageAt ?? -1) - (a.lastMessageAt ?? -1) || a.contact.displayName.localeCompare(b.contact.displayName)),
+
+    conversation: (residentId, contactId) => {
+      const contact = ownContact(residentId, contactId);
+      return { contact: contactOf(contact), messages: queries.messagesWith(residentId, contactId).map((message) => toMailMessage(residentId, message)) };
+    },
+
+    markRead: (residentId, messageId) => {
+      const message = ownMessage(residentId, messageId);
+      if (message.direction !== 'inbound' || message.status !== 'delivered' || isRead(message)) return;
+      // The outbox row is the local effect: until the hub's copy says "read", it is what makes the message count as read.
+      record('markRead', { residentId, messageId, readAt: now() }, () => undefined);
+    },
+
+    cost: (residentId, request) => {
+      const result = priced(residentId, request);
+      return result.ok ? { ok: true, cost: result.cost } : result;
+    },
+
+    send: (residentId, request) => {
+      const result = priced(residentId, request);
+      if (!result.ok) return result;
+      if (request.body.trim() === '') return { ok: false, refusal: { reason: 'emptyMessage' } };
+      const { cost, useReturnStamp } = result;
+      if (!cost.enoughStamps) return { ok: false, refusal: { reason: 'notEnoughStamps', needed: cost.fromOwnStamps, available: cost.stampsAvailable ?? 0 } };
+      const messageId = newMessageId();
+      const writtenAt = now();
+      record(
+        'sendMessage',
+        { messageId, residentId, contactId: request.contactId, body: request.body, writtenAt, replyToMessageId: request.replyToMessageId, useReturnStamp },
+        () => {
+          queries.insertOutgoing({
+            messageId,
+            residentId,
+            contactId: request.contactId,
+            body: request.body,
+            writtenAt,
+            replyToMessageId: request.replyToMessageId,
+            useReturnStamp,
+            ownStamps: cost.fromOwnStamps,
+          });
+          // Sent and draft gone together: a crash can leave neither a lost message nor a stale draft.
+          if (request.draftId !== null) queries.deleteDraft(residentId, request.draftId);
+        },
+      );
+      return { ok: true, message: toMailMessage(residentId, ownMessage(residentId, messageId)) };
+    },
+
+    saveDraft: (residentId, draft) => {
+      ownContact(residentId, draft.contactId);
+      if (draft.replyToMessageId !== null) ownMessage(residentId, draft.replyToMessageId);
+      const saved = { ...draft, updatedAt: now() };
+      if (!queries.saveDraft(residentId, saved)) throw new MailAccessError('There is no such draft.');
+      return toDraft(residentId, saved);
+    },
+
+    drafts: (residentId) => queries.drafts(residentId).map((draft) => toDraft(residentId, draft)),
+
+    deleteDraft: (residentId, draftId) => {
+      queries.deleteDraft(residentId, draftId);
+    },
+
+    search: (residentId, query) => {
+      const expression = searchExpression(query);
+      if (expression === null) return [];
+      const names = new Map(queries.contacts(residentId).map((contact) => [contact.contactId, contact.displayName]));
+      return queries.search(residentId, expression, searchLimit).flatMap((hit) => {
+        const message = queries.message(residentId, hit.messageId);
+        if (message === null) return [];
+        return [
+          {
+            messageId: message.messageId,
+            contactId: message.contactId,
+            contactName: names.get(message.contactId) ?? '',
+            direction: message.direction,
+            at: message.receivedAt ?? message.writtenAt,
+            snippet: hit.snippet,
+          },
+        ];
+      });
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CostResult, LanguageCode, MailContact, MailRefusal } from '../../../../main/contract';
+import { DeviceApiError, type DeviceClient } from '../../api/client';
+import { Name } from '../../components/MessageText';
+import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
+
+export interface ComposeTarget {
+  contact: MailContact;
+  replyToMessageId: string | null;
+  draftId: string;
+  body: string;
+}
+
+interface ComposeViewProps {
+  api: DeviceClient;
+  target: ComposeTarget;
+  language: LanguageCode;
+  onSent(): void;
+  onBack(): void;
+  onGoToStamps(): void;
+}
+
+const costDelayMs = 250;
+const draftDelayMs = 600;
+
+function RefusalNotice({ refusal, onGoToStamps }: { refusal: MailRefusal; onGoToStamps(): void }) {
+  const { t } = useTranslation();
+  const words = ((): string => {
+    switch (refusal.reason) {
+      case 'notEnoughStamps':
+        return t('mail.refusal.notEnoughStamps', { needed: refusal.needed, available: refusal.available });
+      case 'tooLong':
+        return t('mail.refusal.tooLong', { maxCharacters: refusal.maxCharacters });
+      case 'contactNotApproved':
+      case 'emptyMessage':
+      case 'rulesNotSynced':
+        return t(`mail.refusal.${refusal.reason}`);
+      default: {
+        const unreachable: never = refusal;
+        return unreachable;
+      }
+    }
+  })();
+  return (
+    <div className="notice notice--problem" role="alert" data-testid="send-refusal">
+      <p className="notice__text">{words}</p>
+      {refusal.reason === 'notEnoughStamps' ? (
+        <button type="button" className="button button--secondary" onClick={onGoToStamps}>
+          {t('mail.compose.goToStamps')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** Writing a message: the cost before sending, when the next stamp starts, the refund rule, and a draft saved as the person types. */
+export function ComposeView({ api, target, language, onSent, onBack, onGoToStamps }: ComposeViewProps) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState(target.body);
+  const [cost, setCost] = useState<CostResult | null>(null);
+  const [refusal, setRefusal] = useState<MailRefusal | null>(null);
+  const [draftState, setDraftState] = useState<'saved' | 'saving' | null>(null);
+  const [sending, setSending] = useState(false);
+  const [keyboardShown, setKeyboardShown] = useState(true);
+  const [failed, setFailed] = useState(false);
+  const savedBody = useRef(target.body);
+  const contactId = target.contact.contactId;
+  const replyToMessageId = target.replyToMessageId;
+
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      api.call('mail.cost', { contactId, replyToMessageId, body }).then(
+        (result) => current && setCost(result),
+        () => undefined,
+      );
+    }, costDelayMs);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, contactId, replyToMessageId, body]);
+
+  const saveDraft = (text: string) => {
+    if (text === savedBody.current) return;
+    savedBody.current = text;
+    setDraftState('saving');
+    api.call('mail.saveDraft', { draftId: target.draftId, contactId, replyToMessageId, body: text }).then(
+      () => setDraftState('saved'),
+      () => setDraftState(null),
+    );
+  };
+  // Saved a moment after the last key, and again on the way out, so sign-out or a crash loses at most that moment.
+  const latestBody = useRef(body);
+  latestBody.current = body;
+  useEffect(() => {
+    const timer = setTimeout(() => saveDraft(body), draftDelayMs);
+    return () => clearTimeout(timer);
+  }, [body]);
+  useEffect(() => () => saveDraft(latestBody.current), []);
+
+  const send = async () => {
+    setSending(true);
+    setFailed(false);
+    try {
+      const result = await api.call('mail.send', { contactId, replyToMessageId, body, draftId: target.draftId });
+      if (result.ok) {
+        savedBody.current = body;
+        latestBody.current = body;
+        onSent();
+      } else {
+        setRefusal(result.refusal);
+      }
+    } catch (error) {
+      setFailed(error instanceof DeviceApiError);
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const preview = cost?.ok ? cost.cost : null;
+  return (
+    <div className="compose" data-testid="compose">
+      <h2 className="compose__title">
+        {target.replyToMessageId === null ? t('mail.compose.titleNew', { name: '' }) : t('mail.compose.titleReply', { name: '' })}
+        <Name text={target.contact.displayName} />
+      </h2>
+      <label className="compose__label" htmlFor="compose-body">
+        {t('mail.compose.label')}
+      </label>
+      <textarea
+        id="compose-body"
+        className="compose__body"
+        dir="auto"
+        value={body}
+        maxLength={30_000}
+        onChange={(event) => setBody(event.target.value)}
+        data-testid="compose-body"
+      />
+      <div className="compose__facts" aria-live="polite">
+        {preview === null ? null : (
+          <>
+            <p className="compose__counter" data-testid="compose-counter">
+              {t('mail.compose.characters', { count: preview.characters })} · {t('mail.compose.untilNextStamp', { count: preview.charactersUntilNextStamp })}
+            </p>
+            <p className="compose__cost" data-testid="compose-cost">
+              {t('mail.compose.cost', { count: preview.totalStamps })} {preview.coveredByReturnStamp > 0 ? t('mail.compose.paidByReturnStamp') : ''}{' '}
+              {preview.fromOwnStamps === 0 ? t('mail.compose.nothingFromYourStamps') : t('mail.compose.fromYourStamps', { count: preview.fromOwnStamps })}{' '}
+              {preview.stampsAvailable === null ? t('mail.compose.stampsNotConfirmed') : t('mail.compose.youHave', { count: preview.stampsAvailable })}
+            </p>
+            <p className="compose__rule" data-testid="compose-refund-rule">
+              {preview.refundOnRejection ? t('mail.compose.refundYes') : t('mail.compose.refundNo')}
+            </p>
+          </>
+        )}
+        {cost !== null && !cost.ok && cost.refusal.reason !== 'emptyMessage' ? <RefusalNotice refusal={cost.refusal} onGoToStamps={onGoToStamps} /> : null}
+        {refusal === null && preview !== null && !preview.enoughStamps ? (
+          <RefusalNotice refusal={{ reason: 'notEnoughStamps', needed: preview.fromOwnStamps, available: preview.stampsAvailable ?? 0 }} onGoToStamps={onGoToStamps} />
+        ) : null}
+        {refusal === null ? null : <RefusalNotice refusal={refusal} onGoToStamps={onGoToStamps} />}
+        {failed ? <p className="notice notice--problem">{t('errors.internal')}</p> : null}
+        <p className="compose__draft" data-testid="draft-state">
+          {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
+        </p>
+      </div>
+      <div className="compose__actions">
+        <button type="button" className="button button--secondary" onClick={onBack}>
+          {t('mail.compose.cancel')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={() => setKeyboardShown((shown) => !shown)}>
+          {keyboardShown ? t('mail.keyboard.hide') : t('mail.keyboard.show')}
+        </button>
+        <button type="button" className="button button--primary button--wide" data-testid="send" disabled={sending || body.trim() === '' || (preview !== null && !preview.enoughStamps)} onClick={() => void send()}>
+          {sending ? t('mail.compose.sending') : t('mail.compose.send')}
+        </button>
+      </div>
+      {keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={setBody} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Conversation, LanguageCode, MailMessage } from '../../../../main/contract';
+import type { DeviceClient } from '../../api/client';
+import { formatWhen } from '../../i18n/format';
+import { MessageText, Name } from '../../components/MessageText';
+import { SentTimeline } from './SentTimeline';
+
+interface ConversationViewProps {
+  api: DeviceClient;
+  conversation: Conversation;
+  language: LanguageCode;
+  onReply(message: MailMessage): void;
+  onWrite(): void;
+  /** After messages were marked read, so the counts can be fetched again. */
+  onRead(): void;
+}
+
+/** One person's letters, oldest first. Opening the conversation marks its letters read. */
+export function ConversationView({ api, conversation, language, onReply, onWrite, onRead }: ConversationViewProps) {
+  const { t } = useTranslation();
+  const { contact, messages } = conversation;
+  const unreadIds = messages.filter((message) => message.direction === 'inbound' && !message.read).map((message) => message.messageId).join(' ');
+
+  useEffect(() => {
+    if (unreadIds === '') return;
+    void Promise.allSettled(unreadIds.split(' ').map((messageId) => api.call('mail.markRead', { messageId }))).then(onRead);
+  }, [api, unreadIds, onRead]);
+
+  return (
+    <div className="conversation" data-testid="conversation-view">
+      <h2 className="conversation__title">
+        <Name text={contact.displayName} />
+      </h2>
+      {contact.approved ? null : <p className="notice">{t('mail.notApproved')}</p>}
+      {messages.length === 0 ? <p className="screen__lead">{t('mail.conversationEmpty')}</p> : null}
+      <ol className="conversation__messages">
+        {messages.map((message) => (
+          <li key={message.messageId} className={`letter letter--${message.direction}`} data-testid="letter" data-direction={message.direction} data-message-id={message.messageId}>
+            <p className="letter__from">
+              {message.direction === 'inbound' ? t('mail.from', { name: '' }) : t('mail.you')}
+              {message.direction === 'inbound' ? <Name text={contact.displayName} /> : null}
+              <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
+            </p>
+            <MessageText text={message.body} />
+            {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
+            {message.direction === 'inbound' && contact.approved ? (
+              <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(message)}>
+                {t('mail.reply')}
+              </button>
+            ) : null}
+            {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} />}
+          </li>
+        ))}
+      </ol>
+      {contact.approved ? (
+        <button type="button" className="button button--primary button--wide" data-testid="write" onClick={onWrite}>
+          {t('mail.write', { name: contact.displayName })}
+        </button>
+      ) : null}
+    </div>
+  );
+}

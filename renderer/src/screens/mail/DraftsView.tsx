@@ -1,0 +1,32 @@
+import { useTranslation } from 'react-i18next';
+import type { LanguageCode, MailDraft } from '../../../../main/contract';
+import { formatWhen } from '../../i18n/format';
+import { Name } from '../../components/MessageText';
+
+/** Drafts saved as the person typed, newest first; one press picks up where they left off. */
+export function DraftsView({ drafts, language, onResume }: { drafts: MailDraft[] | null; language: LanguageCode; onResume(draft: MailDraft): void }) {
+  const { t } = useTranslation();
+  if (drafts === null) return null;
+  return (
+    <div className="drafts" data-testid="drafts">
+      <h2 className="compose__title">{t('mail.draftsTitle')}</h2>
+      {drafts.length === 0 ? <p className="screen__lead">{t('mail.noDrafts')}</p> : null}
+      <ul className="plain-list">
+        {drafts.map((draft) => (
+          <li key={draft.draftId}>
+            <button type="button" className="conversation-row" data-testid="draft" onClick={() => onResume(draft)}>
+              <span className="conversation-row__name">
+                {t('mail.draftTo', { name: '' })}
+                <Name text={draft.contactName} />
+              </span>
+              <span className="conversation-row__preview" dir="auto">
+                {[...draft.body].slice(0, 120).join('')}
+              </span>
+              <span className="conversation-row__meta">{t('mail.draftUpdated', { date: formatWhen(draft.updatedAt, language) })}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

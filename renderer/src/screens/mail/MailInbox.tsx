@@ -1,0 +1,60 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationSummary, LanguageCode } from '../../../../main/contract';
+import { formatWhen } from '../../i18n/format';
+import { Name } from '../../components/MessageText';
+
+interface MailInboxProps {
+  conversations: ConversationSummary[] | null;
+  language: LanguageCode;
+  onOpen(contactId: string): void;
+}
+
+/** Row height in px at the base text size; the virtualizer measures each row anyway, so larger text only means more work. */
+const estimatedRowHeight = 140;
+
+/** The person's contacts, newest mail first; only the rows on screen are in the page, so a long list stays quick. */
+export function MailInbox({ conversations, language, onOpen }: MailInboxProps) {
+  const { t } = useTranslation();
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = conversations ?? [];
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => estimatedRowHeight, overscan: 4 });
+
+  if (conversations !== null && conversations.length === 0) return <p className="screen__lead">{t('mail.noContacts')}</p>;
+  return (
+    <div className="mail-list" ref={scroller} data-testid="conversation-list">
+      <ul className="mail-list__inner" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const conversation = rows[item.index];
+          if (conversation === undefined) return null;
+          return (
+            <li
+              key={conversation.contact.contactId}
+              className="mail-list__row"
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <button type="button" className="conversation-row" data-testid="conversation" onClick={() => onOpen(conversation.contact.contactId)}>
+                <span className="conversation-row__top">
+                  <span className="conversation-row__name">
+                    <Name text={conversation.contact.displayName} />
+                  </span>
+                  {conversation.unread > 0 ? <span className="badge">{t('mail.unread', { count: conversation.unread })}</span> : null}
+                </span>
+                <span className="conversation-row__preview" dir="auto">
+                  {conversation.preview ?? t('mail.noMailYet')}
+                </span>
+                <span className="conversation-row__meta">
+                  {conversation.contact.approved ? '' : t('mail.notApproved')}
+                  {conversation.lastMessageAt === null ? '' : t('mail.lastMessage', { date: formatWhen(conversation.lastMessageAt, language) })}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

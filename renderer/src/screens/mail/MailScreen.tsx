@@ -1,0 +1,148 @@
+// Mail: the inbox, one conversation, writing, drafts and search — one thing on screen at a time. What is shown is
+// fetched again after each sync, so a reply's timeline moves while the person watches.
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Conversation, ConversationSummary, LanguageCode, MailDraft } from '../../../../main/contract';
+import type { DeviceClient } from '../../api/client';
+import { ComposeView, type ComposeTarget } from './ComposeView';
+import { ConversationView } from './ConversationView';
+import { DraftsView } from './DraftsView';
+import { MailInbox } from './MailInbox';
+import { SearchView } from './SearchView';
+
+type MailView =
+  | { kind: 'inbox' }
+  | { kind: 'conversation'; contactId: string }
+  | { kind: 'compose'; target: ComposeTarget; returnTo: string }
+  | { kind: 'drafts' }
+  | { kind: 'search' };
+
+interface MailScreenProps {
+  api: DeviceClient;
+  language: LanguageCode;
+  displayControls: ReactNode;
+  onClose(): void;
+  onGoToStamps(): void;
+}
+
+/** Calls `load` now and after each finished sync; the answer is dropped if the view moved on meanwhile. */
+function useSynced<T>(api: DeviceClient, load: (() => Promise<T>) | null): [T | null, () => void] {
+  const [value, setValue] = useState<T | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const refresh = useCallback(() => setGeneration((n) => n + 1), []);
+  useEffect(() => {
+    if (load === null) return undefined;
+    let current = true;
+    const fetchNow = () => {
+      load().then(
+        (next) => current && setValue(next),
+        () => undefined,
+      );
+    };
+    fetchNow();
+    const stop = api.on('sync.statusChanged', (status) => {
+      if (status.state !== 'pulling' && status.state !== 'pushing') fetchNow();
+    });
+    return () => {
+      current = false;
+      stop();
+    };
+  }, [api, load, generation]);
+  return [value, refresh];
+}
+
+const newDraftId = (): string => crypto.randomUUID();
+
+export function MailScreen({ api, language, displayControls, onClose, onGoToStamps }: MailScreenProps) {
+  const { t } = useTranslation();
+  const [view, setView] = useState<MailView>({ kind: 'inbox' });
+
+  const loadConversations = useCallback(() => api.call('mail.conversations', {}), [api]);
+  const contactId = view.kind === 'conversation' ? view.contactId : null;
+  const loadConversation = useCallback(() => api.call('mail.conversation', { contactId: contactId ?? '' }), [api, contactId]);
+  const loadDrafts = useCallback(() => api.call('mail.drafts', {}), [api]);
+  const [conversations, refreshConversations] = useSynced<ConversationSummary[]>(api, view.kind === 'inbox' ? loadConversations : null);
+  const [conversation, refreshConversation] = useSynced<Conversation>(api, contactId === null ? null : loadConversation);
+  const [drafts] = useSynced<MailDraft[]>(api, view.kind === 'drafts' ? loadDrafts : null);
+
+  const openConversation = (id: string) => setView({ kind: 'conversation', contactId: id });
+  const resume = (draft: MailDraft) => {
+    const contact = conversations?.find((row) => row.contact.contactId === draft.contactId)?.contact;
+    setView({
+      kind: 'compose',
+      returnTo: draft.contactId,
+      target: { contact: contact ?? { contactId: draft.contactId, displayName: draft.contactName, relationship: '', approved: true }, replyToMessageId: draft.replyToMessageId, draftId: draft.draftId, body: draft.body },
+    });
+  };
+
+  const body = ((): ReactNode => {
+    switch (view.kind) {
+      case 'inbox':
+        return <MailInbox conversations={conversations} language={language} onOpen={openConversation} />;
+      case 'conversation':
+        return conversation === null || conversation.contact.contactId !== view.contactId ? null : (
+          <ConversationView
+            api={api}
+            conversation={conversation}
+            language={language}
+            onRead={refreshConversation}
+            onWrite={() => setView({ kind: 'compose', returnTo: view.contactId, target: { contact: conversation.contact, replyToMessageId: null, draftId: newDraftId(), body: '' } })}
+            onReply={(message) =>
+              setView({ kind: 'compose', returnTo: view.contactId, target: { contact: conversation.contact, replyToMessageId: message.messageId, draftId: newDraftId(), body: '' } })
+            }
+          />
+        );
+      case 'compose':
+        return (
+          <ComposeView
+            api={api}
+            target={view.target}
+            language={language}
+            onSent={() => openConversation(view.returnTo)}
+            onBack={() => openConversation(view.returnTo)}
+            onGoToStamps={onGoToStamps}
+          />
+        );
+      case 'drafts':
+        return <DraftsView drafts={drafts} language={language} onResume={resume} />;
+      case 'search':
+        return <SearchView api={api} language={language} onOpen={openConversation} />;
+      default: {
+        const unreachable: never = view;
+        return unreachable;
+      }
+    }
+  })();
+
+  return (
+    <main className="screen screen--mail" data-screen="mail">
+      <div className="screen__controls">{displayControls}</div>
+      <nav className="mail-nav">
+        <button type="button" className="button button--secondary" data-testid="mail-home" onClick={onClose}>
+          {t('mail.backHome')}
+        </button>
+        {view.kind === 'inbox' ? null : (
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="mail-inbox"
+            onClick={() => {
+              refreshConversations();
+              setView({ kind: 'inbox' });
+            }}
+          >
+            {t('mail.backToInbox')}
+          </button>
+        )}
+        <button type="button" className="button button--secondary" data-testid="mail-drafts" onClick={() => setView({ kind: 'drafts' })}>
+          {t('mail.drafts')}
+        </button>
+        <button type="button" className="button button--secondary" data-testid="mail-search" onClick={() => setView({ kind: 'search' })}>
+          {t('mail.search')}
+        </button>
+      </nav>
+      <h1 className="screen__title">{t('mail.title')}</h1>
+      <div className="screen__body">{body}</div>
+    </main>
+  );
+}

@@ -1,0 +1,214 @@
+// Mail on a real kiosk against a real hub: a family letter approved at the hub is opened on the kiosk, answered with
+// its return stamp, reviewed at the hub (through its console) and shown as delivered in the reply's timeline. And a
+// corpus of hostile text sent through the hub comes back on screen as text, with no script run.
+import { test as base, expect, type Page } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { addContact, reviewMessage, sendFamilyMessage } from '../../hub/services/index';
+import { demoResidents } from '../../scripts/demo-data';
+import { startDemoHub, type DemoHub } from '../../scripts/demo-hub';
+import { hostileBodies, hostileContactNames } from '../support/hostile-text';
+import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
+import { makeTempDir } from '../support/temp-dir';
+
+const test = base.extend<{ hub: DemoHub & { consoleFile: string }; kiosk: KioskUnderTest }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
+  hub: async ({}, use) => {
+    const dir = makeTempDir('dayroom-e2e-hub-');
+    const consoleFile = join(dir.path, 'hub.json');
+    const hub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile, logger: pino({ level: 'silent' }) });
+    await use(Object.assign(hub, { consoleFile }));
+    await hub.close();
+    dir.remove();
+  },
+  kiosk: async ({ hub }, use) => {
+    const kiosk = await launchKiosk(defaultTimings, { hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() } });
+    await use(kiosk);
+    await kiosk.stop();
+  },
+});
+
+async function hubConsole(consoleFile: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'hub/cli.ts', ...args, '--hub', consoleFile], { encoding: 'utf8' });
+  return stdout;
+}
+
+const marcus = demoResidents[0]!;
+
+async function signIn(page: Page, kiosk: KioskUnderTest, resident = marcus) {
+  await page.goto(kiosk.url);
+  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+  await kiosk.scan(resident.badge);
+  await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
+  for (const digit of resident.pin) await page.getByRole('button', { name: digit, exact: true }).click();
+  await expect(page.locator('[data-screen="home"]')).toBeVisible();
+}
+
+test('a reply paid by the return stamp goes through review and shows as delivered', async ({ page, hub, kiosk }) => {
+  const family = hub.families[0]!;
+  await signIn(page, kiosk);
+  const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'See you Sunday', '--return-stamp');
+  const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
+  expect(letterId).toBeDefined();
+  await hubConsole(hub.consoleFile, 'approve', '--message', letterId!);
+  await expect(page.getByTestId('tile-mail')).toContainText('2 new messages', { timeout: 20_000 });
+
+  await page.getByTestId('tile-mail').click();
+  await expect(page.locator('[data-screen="mail"]')).toBeVisible();
+  const row = page.getByTestId('conversation').filter({ hasText: 'Denise Lee' });
+  await expect(row).toContainText('2 new');
+  await row.click();
+  const letter = page.locator(`[data-testid="letter"][data-message-id="${letterId}"]`);
+  await expect(letter).toContainText('See you Sunday');
+  await expect(letter).toContainText('A return stamp came with this letter');
+
+  await letter.getByTestId('reply').click();
+  await expect(page.getByTestId('compose')).toBeVisible();
+  await page.getByTestId('compose-body').fill('Thank you Mom');
+  // A few keys on the on-screen keyboard, as a kiosk without a keyboard would type them.
+  for (const key of ['{space}', 'x', 'o']) await page.locator(`[data-testid="on-screen-keyboard"] [data-skbtn="${key}"]`).click();
+  await expect(page.getByTestId('compose-body')).toHaveValue('Thank you Mom xo');
+  await expect(page.getByTestId('compose-cost')).toContainText('This message costs 1 stamp. The return stamp that came with the letter pays for one stamp. Nothing comes out of your own stamps.');
+  await expect(page.getByTestId('compose-counter')).toContainText('16 characters · 1984 more characters before the next stamp starts');
+  await expect(page.getByTestId('compose-refund-rule')).toContainText('If it is rejected, your stamps come back.');
+  await expect(page.getByTestId('draft-state')).toContainText('Draft saved');
+  await page.screenshot({ path: 'test-results/screens/mail-compose-en.png' });
+  await page.getByTestId('send').click();
+
+  const reply = page.locator('[data-testid="letter"][data-direction="outbound"]').filter({ hasText: 'Thank you Mom xo' });
+  await expect(reply).toBeVisible();
+  const timeline = reply.getByTestId('sent-timeline');
+  // Pushed by the next sync: the hub has it and it waits for review.
+  await expect(timeline).toHaveAttribute('data-state', 'inReview', { timeout: 20_000 });
+
+  const queue = await hubConsole(hub.consoleFile, 'review-queue');
+  const replyId = new RegExp(`From ${marcus.displayName} \\(\\w+\\) to Denise Lee, received .* — message ([0-9a-f-]{36})\\n  16 characters, 0 stamps paid:\\n  \\| Thank you Mom xo`).exec(queue)?.[1];
+  expect(replyId, queue).toBeDefined();
+  await hubConsole(hub.consoleFile, 'approve', '--message', replyId!);
+  await expect(timeline).toHaveAttribute('data-state', 'delivered', { timeout: 20_000 });
+  await expect(timeline).toContainText('Delivered');
+  await expect(timeline.locator('[data-step="delivered"]')).toHaveAttribute('data-done', 'true');
+  // The return stamp is spent: the letter no longer offers it.
+  await expect(letter).not.toContainText('A return stamp came with this letter');
+  await page.screenshot({ path: 'test-results/screens/mail-timeline-delivered-en.png' });
+});
+
+test('hostile message text and contact names are shown as text and run nothing', async ({ page, hub, kiosk }) => {
+  test.setTimeout(120_000);
+  const context = hub.running.context;
+  const residentId = hub.families[0]!.contact.resident_id;
+  const contacts = [];
+  for (const name of hostileContactNames) contacts.push(await addContact(context, { residentId, displayName: name, relationship: '<b>kin</b>', approved: true }));
+  for (const [index, body] of hostileBodies.entries()) {
+    const contact = contacts[index % contacts.length]!;
+    const message = await sendFamilyMessage(context, { contactId: contact.contact_id, body });
+    await reviewMessage(context, { decision: 'approve', messageId: message.message_id, reviewer: 'e2e' });
+  }
+
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.addInitScript(() => {
+    (window as unknown as { __pwned: number }).__pwned = 0;
+  });
+  await signIn(page, kiosk);
+  await expect(page.getByTestId('tile-mail')).toContainText(`${hostileBodies.length + 1} new messages`, { timeout: 30_000 });
+  await page.getByTestId('tile-mail').click();
+
+  // Every contact's row is there before the names are read (allTextContents does not wait).
+  await expect(page.getByTestId('conversation')).toHaveCount(hostileContactNames.length + 1);
+  const names = await page.getByTestId('conversation').locator('.conversation-row__name').allTextContents();
+  for (const name of hostileContactNames) expect(names).toContain(name);
+
+  for (const [index, contact] of contacts.entries()) {
+    await page.getByTestId('mail-inbox').or(page.getByTestId('conversation-list')).first().waitFor();
+    if (await page.getByTestId('mail-inbox').isVisible()) await page.getByTestId('mail-inbox').click();
+    await page.getByTestId('conversation').filter({ has: page.locator('.conversation-row__name', { hasText: contact.display_name }) }).first().click();
+    const expected = hostileBodies.filter((_, bodyIndex) => bodyIndex % contacts.length === index);
+    const letters = page.locator('[data-testid="letter"] .message-text');
+    await expect(letters).toHaveCount(expected.length);
+    expect(await letters.allTextContents()).toEqual(expected);
+    // Nothing inside a letter became an element: no script, image, link, frame or form.
+    await expect(page.locator('[data-testid="letter"] .message-text *')).toHaveCount(0);
+  }
+  await expect(page.locator('[data-screen="mail"] a, [data-screen="mail"] iframe, [data-screen="mail"] img, [data-screen="mail"] script')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned: number }).__pwned)).toBe(0);
+  expect(dialogs).toEqual([]);
+  await page.screenshot({ path: 'test-results/screens/mail-hostile-text.png' });
+});
+
+test('a draft saved while typing survives sign-out and a restart of the kiosk, and can be picked up again', async ({ page, kiosk }) => {
+  await signIn(page, kiosk);
+  await page.getByTestId('tile-mail').click();
+  await page.getByTestId('conversation').filter({ hasText: 'Denise Lee' }).click();
+  await page.getByTestId('write').click();
+  await page.getByTestId('compose-body').fill('Half a letter, to be finished tomorrow');
+  await expect(page.getByTestId('draft-state')).toContainText('Draft saved');
+  await page.getByTestId('mail-home').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('Half a letter');
+
+  await kiosk.restart();
+  await signIn(page, kiosk);
+  await page.getByTestId('tile-mail').click();
+  await page.getByTestId('mail-drafts').click();
+  const draft = page.getByTestId('draft');
+  await expect(draft).toHaveCount(1);
+  await expect(draft).toContainText('Denise Lee');
+  await draft.click();
+  await expect(page.getByTestId('compose-body')).toHaveValue('Half a letter, to be finished tomorrow');
+  await page.getByTestId('compose-body').fill('Half a letter, finished today');
+  await page.getByTestId('send').click();
+  await expect(page.locator('[data-testid="letter"][data-direction="outbound"]').filter({ hasText: 'Half a letter, finished today' })).toBeVisible();
+  await page.getByTestId('mail-drafts').click();
+  await expect(page.getByText('You have no drafts.')).toBeVisible();
+
+  // More than the person has: said in words before sending, with a way to stamps.
+  await page.getByTestId('mail-inbox').click();
+  await page.getByTestId('conversation').filter({ hasText: 'Denise Lee' }).click();
+  await page.getByTestId('write').click();
+  await page.getByTestId('compose-body').fill('x'.repeat(12_001));
+  await expect(page.getByTestId('send-refusal')).toContainText('This message needs 7 of your stamps and you have 4.');
+  await expect(page.getByTestId('send')).toBeDisabled();
+  await page.getByRole('button', { name: 'Get stamps' }).click();
+  await expect(page.locator('[data-screen="home"]')).toBeVisible();
+});
+
+test('a long contact list keeps only the rows on screen in the page', async ({ page, hub, kiosk }) => {
+  const residentId = hub.families[0]!.contact.resident_id;
+  for (let index = 0; index < 80; index += 1) {
+    await addContact(hub.running.context, { residentId, displayName: `Zz contact ${String(index).padStart(2, '0')}`, relationship: 'friend', approved: true });
+  }
+  await signIn(page, kiosk);
+  await page.getByTestId('tile-mail').click();
+  const rows = page.getByTestId('conversation');
+  await expect(rows.filter({ hasText: 'Zz contact 00' })).toBeVisible({ timeout: 20_000 });
+  const rendered = await rows.count();
+  expect(rendered).toBeGreaterThan(2);
+  expect(rendered).toBeLessThan(40);
+  await page.getByTestId('conversation-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
+  await expect(rows.filter({ hasText: 'Zz contact 79' })).toBeVisible();
+  await expect(rows.filter({ hasText: 'Zz contact 00' })).toHaveCount(0);
+});
+
+test('a Spanish speaker writes in Spanish, with ñ and accents on the on-screen keyboard', async ({ page, kiosk }) => {
+  const ana = demoResidents[1]!;
+  await signIn(page, kiosk, ana);
+  await page.getByTestId('tile-mail').click();
+  await expect(page.locator('[data-screen="mail"]')).toContainText('Correo');
+  await page.getByTestId('conversation').filter({ hasText: 'Rosa Díaz' }).click();
+  await expect(page.getByTestId('letter').first()).toContainText('Esta carta trae una estampilla de respuesta');
+  await page.getByTestId('reply').first().click();
+  for (const key of ['{shift}', 'N', 'i', 'ñ', 'o', '{space}', 'q', 'u', 'e', 'r', 'i', 'd', 'o']) {
+    await page.locator(`[data-testid="on-screen-keyboard"] [data-skbtn="${key}"]`).click();
+  }
+  await expect(page.getByTestId('compose-body')).toHaveValue('Niño querido');
+  await expect(page.getByTestId('compose-cost')).toContainText('Este mensaje cuesta 1 estampilla. La estampilla de respuesta que vino con la carta paga una estampilla.');
+  await expect(page.getByTestId('compose-refund-rule')).toContainText('Si lo rechaza, se le devuelven las estampillas.');
+  await page.screenshot({ path: 'test-results/screens/mail-compose-es.png' });
+});
