@@ -13,5 +13,8 @@ export function createDeviceLogger(options: { dataDir: string | null; level?: st
   if (options.dataDir === null) return pino({ level: options.level ?? 'silent', redact });
   const logDir = join(options.dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  return pino({ level: options.level ?? 'info', redact, base: { app: 'dayroom-device' } }, pino.destination({ dest: join(logDir, 'device.log'), mkdir: true, sync: false }));
+  // Synchronous writes: the file is open before this returns (no late open racing a removed folder), and a line
+  // logged just before a crash or a power cut is on disk — worth more than speed at a kiosk's log volume.
+  const destination = pino.destination({ dest: join(logDir, 'device.log'), mkdir: true, sync: true });
+  return pino({ level: options.level ?? 'info', redact, base: { app: 'dayroom-device' } }, destination);
 }
