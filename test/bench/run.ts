@@ -1,10 +1,16 @@
 // `npm run bench` runs every benchmark; `npm run bench -- <name> [...]` runs the named ones.
 // Each prints `RESULT <name> key=value ...`; BENCHMARKS.md keeps the latest figures and the method.
 import { coldStart, scanToPin } from './kiosk-latency';
+import { hubFanout } from './hub-fanout';
+import { syncApply } from './sync-apply';
+import { syncE2e } from './sync-e2e';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   'scan-to-pin': () => scanToPin(),
   'cold-start': () => coldStart(),
+  'sync-apply': () => syncApply(),
+  'sync-e2e': () => syncE2e(),
+  'hub-fanout': () => hubFanout(),
 };
 
 const requested = process.argv.slice(2);

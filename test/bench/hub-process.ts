@@ -1,0 +1,94 @@
+// The hub under benchmark, in a process of its own (so its RSS is its own and it has a core of its own, as a hub on its
+// own machine would): PGlite in a data folder, or the PostgreSQL server named by DATABASE_URL, the real startHub, and
+// the production logger at its default level (info) writing to /dev/null. The benchmark drives it over IPC: seed,
+// issue enrollment codes, assign tablets, verify; devices talk to it over loopback HTTP only.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import pino from 'pino';
+import { openHubDatabase } from '../../hub/db/open';
+import { createHubLogger } from '../../hub/logger';
+import { startHub } from '../../hub/server';
+import { assignTablet, issueEnrollmentCode } from '../../hub/services/index';
+import { kioskScopeDigest, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
+import type { HubReply, HubRequest } from './hub-child';
+
+/** scrypt at the tests' cost: it only hashes the seeded residents' PINs, which no benchmark measures. */
+const seedingPinCost = { N: 1 << 10, r: 8, p: 1 } as const;
+
+async function main(): Promise<void> {
+  const dataDir = process.env.BENCH_HUB_DATA_DIR;
+  const databaseUrl = process.env.DATABASE_URL;
+  const database = await openHubDatabase(databaseUrl ? { databaseUrl } : dataDir ? { dataDir } : {});
+  const logger = createHubLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
+  const hub = await startHub({ database, logger, pinCost: seedingPinCost });
+  const context = hub.context;
+  let profiler: Session | null = null;
+
+  async function handle(request: HubRequest): Promise<unknown> {
+    switch (request.command) {
+      case 'seedE2e':
+        return seedE2eFacility(context, request.messages);
+      case 'seedFanout':
+        return seedFanoutFacility(context, request);
+      case 'issueCodes': {
+        const codes: string[] = [];
+        for (const unitId of request.kioskUnits) codes.push((await issueEnrollmentCode(context, { siteId: request.siteId, kind: 'kiosk', housingUnitId: unitId, validForMs: 3600_000 })).code);
+        for (let index = 0; index < request.tablets; index += 1) codes.push((await issueEnrollmentCode(context, { siteId: request.siteId, kind: 'tablet', validForMs: 3600_000 })).code);
+        return codes;
+      }
+      case 'assignTablets': {
+        for (const [index, deviceId] of request.deviceIds.entries()) {
+          await assignTablet(context, { deviceId, residentId: request.residentIds[index % request.residentIds.length]! });
+        }
+        return request.deviceIds.length;
+      }
+      case 'verifyMessages':
+        return verifyMessageChanges(context, request.residentId);
+      case 'kioskScopeDigest':
+        return kioskScopeDigest(context, request.siteId, request.unitId);
+      case 'analyze':
+        await database.query('ANALYZE');
+        return null;
+      case 'profileStart':
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        return null;
+      case 'profileStop': {
+        if (profiler === null) throw new Error('no profile running');
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(request.file, JSON.stringify(profile));
+        profiler.disconnect();
+        profiler = null;
+        return null;
+      }
+      case 'rss':
+        return process.memoryUsage().rss;
+      case 'stop':
+        await hub.close();
+        await database.close();
+        setImmediate(() => process.exit(0));
+        return null;
+      default: {
+        const unknown: never = request;
+        throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  process.on('message', (message: { id: number; request: HubRequest }) => {
+    handle(message.request).then(
+      (result) => process.send?.({ id: message.id, ok: true, result } satisfies HubReply),
+      (error: unknown) => process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HubReply),
+    );
+  });
+  // The parent going away (a benchmark killed with Ctrl-C) ends the hub too.
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ ready: true, url: hub.url, backend: database.backend });
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench hub: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+// sync-e2e: a fresh kiosk catches up with 100,000 messages. The hub runs in its own process (hub-process.ts), once
+// over PGlite and once over a throwaway PostgreSQL server; the messages are seeded for one resident of the kiosk's
+// housing unit (hub-seed.ts: bulk rows checked against what the services write). The device is real: enrolled with a
+// one-time code over HTTP (main/sync/credential.ts), a store file with the real pragmas and migrations, and the real
+// sync engine and hub client with the kiosk's default settings, run until it rests. The clock runs from starting the
+// engine to the machine resting idle; the replica is then compared with the hub's view of the kiosk's scope.
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { hubPaths } from '../../hub/protocol';
+import { createDeviceLogger } from '../../main/logging';
+import { openDeviceDatabase } from '../../main/store/database';
+import { enrollDevice } from '../../main/sync/credential';
+import { startSyncEngine, syncSettingsOf } from '../../main/sync/engine';
+import { replicaDigest } from '../../main/sync/replica-digest';
+import { makeTempDir } from '../support/temp-dir';
+import { benchCount, machineLoad } from './bench-env';
+import { startBenchHub, type HubBackend } from './hub-child';
+import { printResult } from './stats';
+
+/** Give up (and say so) rather than hang: 100,000 messages take well under a minute on either backend. */
+const syncDeadlineMs = 600_000;
+
+/** Counts the engine's requests and the time spent waiting for the hub's answers (fetch until the headers arrive). */
+function countingFetch(): { fetch: typeof fetch; pulls: number; waitMs: number } {
+  const counter = {
+    pulls: 0,
+    waitMs: 0,
+    fetch: (async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith(hubPaths.pull)) counter.pulls += 1;
+      const started = performance.now();
+      try {
+        return await fetch(input, init);
+      } finally {
+        counter.waitMs += performance.now() - started;
+      }
+    }) as typeof fetch,
+  };
+  return counter;
+}
+
+async function runOnce(backend: HubBackend, messages: number, note: Record<string, string | number>): Promise<void> {
+  const hub = await startBenchHub(backend);
+  const dir = makeTempDir('dayroom-bench-kiosk-');
+  try {
+    const seedStarted = performance.now();
+    const facility = await hub.call({ command: 'seedE2e', messages });
+    const seedMs = performance.now() - seedStarted;
+    const check = await hub.call({ command: 'verifyMessages', residentId: facility.residentId });
+    if (check.changeRows !== messages) throw new Error(`seeded ${check.changeRows} message changes, not ${messages}`);
+    // A production PostgreSQL server runs autovacuum, whose auto-ANALYZE follows a bulk of inserts within a minute;
+    // the throwaway server has it off, so do what it would have done. PGlite has no autovacuum: it never analyzes.
+    const analyzed = backend === 'postgres';
+    if (analyzed) await hub.call({ command: 'analyze' });
+
+    const [code] = await hub.call({ command: 'issueCodes', siteId: facility.siteId, kioskUnits: [facility.unitId], tablets: 0 });
+    const dataDir = join(dir.path, 'data');
+    const enrolled = await enrollDevice({ dataDir, hubUrl: hub.url, code: code!, deviceName: 'A-Pod dayroom kiosk 1', appVersion: '0.1.0' });
+    if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
+    const db = openDeviceDatabase(join(dataDir, 'device.sqlite'));
+    const logger = createDeviceLogger({ dataDir, level: 'info' });
+    const counter = countingFetch();
+    const settings = syncSettingsOf(undefined, 'kiosk');
+
+    const started = performance.now();
+    const engine = startSyncEngine({ db, dataDir, credential: enrolled.credential, settings, logger, now: Date.now, fetch: counter.fetch });
+    engine.onStatusChange(() => undefined);
+    let deadline: NodeJS.Timeout | undefined;
+    const status = await hub.profiled(`sync-e2e-${backend}`, () => Promise.race([
+      engine.whenResting(),
+      new Promise<never>((_, reject) => {
+        deadline = setTimeout(() => reject(new Error(`the kiosk did not finish syncing within ${syncDeadlineMs / 1000} s`)), syncDeadlineMs);
+      }),
+    ]).finally(() => clearTimeout(deadline)));
+    const wallMs = performance.now() - started;
+    await engine.stop();
+
+    if (status.state !== 'idle' || status.lastError !== null) throw new Error(`the kiosk rested ${status.state} with ${JSON.stringify(status.lastError)}`);
+    const stored = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM messages WHERE resident_id = ?').get(facility.residentId)?.n ?? 0;
+    if (stored !== messages) throw new Error(`the kiosk holds ${stored} of ${messages} messages`);
+    const matches = replicaDigest(db) === (await hub.call({ command: 'kioskScopeDigest', siteId: facility.siteId, unitId: facility.unitId }));
+    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+    db.close();
+    logger.flush();
+
+    printResult('sync-e2e', {
+      backend,
+      messages,
+      pull_limit: settings.pullLimit,
+      pulls: counter.pulls,
+      wall_s: wallMs / 1000,
+      messages_per_s: (messages / wallMs) * 1000,
+      hub_wait_s: counter.waitMs / 1000,
+      device_s: (wallMs - counter.waitMs) / 1000,
+      replica_matches_hub: matches ? 'yes' : 'no',
+      store_schema_version: schemaVersion,
+      seed_s: seedMs / 1000,
+      seed_verified: 'yes',
+      analyzed: analyzed ? 'yes' : 'no',
+      ...note,
+    });
+  } finally {
+    await hub.stop();
+    dir.remove();
+  }
+}
+
+export async function syncE2e(): Promise<void> {
+  const count = benchCount('BENCH_SYNC_E2E_MESSAGES', 100_000);
+  // Taken before this benchmark's own processes start, so it shows what else the machine was doing.
+  const load = machineLoad();
+  for (const backend of ['pglite', 'postgres'] as const) await runOnce(backend, count.value, { ...load, ...count.note });
+}
