@@ -1,39 +1,12 @@
 // Mail on a real kiosk against a real hub: a family letter approved at the hub is opened on the kiosk, answered with
 // its return stamp, reviewed at the hub (through its console) and shown as delivered in the reply's timeline. And a
 // corpus of hostile text sent through the hub comes back on screen as text, with no script run.
-import { test as base, expect, type Page } from '@playwright/test';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import pino from 'pino';
+import type { Page } from '@playwright/test';
 import { addContact, reviewMessage, sendFamilyMessage } from '../../hub/services/index';
 import { demoResidents } from '../../scripts/demo-data';
-import { startDemoHub, type DemoHub } from '../../scripts/demo-hub';
 import { hostileBodies, hostileContactNames } from '../support/hostile-text';
-import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
-import { makeTempDir } from '../support/temp-dir';
-
-const test = base.extend<{ hub: DemoHub & { consoleFile: string }; kiosk: KioskUnderTest }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
-  hub: async ({}, use) => {
-    const dir = makeTempDir('dayroom-e2e-hub-');
-    const consoleFile = join(dir.path, 'hub.json');
-    const hub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile, logger: pino({ level: 'silent' }) });
-    await use(Object.assign(hub, { consoleFile }));
-    await hub.close();
-    dir.remove();
-  },
-  kiosk: async ({ hub }, use) => {
-    const kiosk = await launchKiosk(defaultTimings, { hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() } });
-    await use(kiosk);
-    await kiosk.stop();
-  },
-});
-
-async function hubConsole(consoleFile: string, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'hub/cli.ts', ...args, '--hub', consoleFile], { encoding: 'utf8' });
-  return stdout;
-}
+import type { KioskUnderTest } from '../support/kiosk-process';
+import { expect, hubConsole, test } from './support/hub-kiosk';
 
 const marcus = demoResidents[0]!;
 

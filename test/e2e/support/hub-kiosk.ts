@@ -1,0 +1,37 @@
+// Playwright fixtures for a kiosk that syncs with a real demo hub: `hub` (the embedded demo facility with its console
+// connection file) and `kiosk` (a real web host process enrolled with it). Plus the hub console, as staff use it.
+import { test as base } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { startDemoHub, type DemoHub } from '../../../scripts/demo-hub';
+import { defaultTimings, launchKiosk, type KioskUnderTest } from '../../support/kiosk-process';
+import { makeTempDir } from '../../support/temp-dir';
+
+export type DemoHubUnderTest = DemoHub & { consoleFile: string };
+
+export const test = base.extend<{ hub: DemoHubUnderTest; kiosk: KioskUnderTest }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
+  hub: async ({}, use) => {
+    const dir = makeTempDir('dayroom-e2e-hub-');
+    const consoleFile = join(dir.path, 'hub.json');
+    const hub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile, logger: pino({ level: 'silent' }) });
+    await use(Object.assign(hub, { consoleFile }));
+    await hub.close();
+    dir.remove();
+  },
+  kiosk: async ({ hub }, use) => {
+    const kiosk = await launchKiosk(defaultTimings, { hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() } });
+    await use(kiosk);
+    await kiosk.stop();
+  },
+});
+
+/** Runs a hub console command (the real `hub/cli.ts --hub`) against the running demo hub; resolves to what it printed. */
+export async function hubConsole(consoleFile: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'hub/cli.ts', ...args, '--hub', consoleFile], { encoding: 'utf8' });
+  return stdout;
+}
+
+export { expect } from '@playwright/test';
