@@ -22,6 +22,11 @@ export function openDeviceDatabase(file: string, options: OpenStoreOptions = {})
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // A pull batch of 1,000 letters fills most of SQLite's default 1,000-page WAL, so the default checkpointed (and
+  // fsynced the main file) after nearly every batch. 4,096 pages (16 MiB) lets a catch-up run several batches per
+  // checkpoint; journal_size_limit then truncates the WAL file back so a quiet kiosk does not keep it on disk.
+  db.pragma('wal_autocheckpoint = 4096');
+  db.pragma('journal_size_limit = 16777216');
   migrateToLatest(db, options.migrations ?? deviceMigrations, options.upToVersion);
   return db;
 }

@@ -12,6 +12,7 @@ import type {
   SyncedEntity,
   VisitRecord,
 } from '../../hub/protocol';
+import type { Statement } from 'better-sqlite3';
 import type { DeviceDatabase } from './database';
 
 /** An entity stored in this module's tables (residents live in residents.ts). */
@@ -74,6 +75,40 @@ interface LedgerRow {
   version: number;
 }
 
+type MessageParameters = [
+  messageId: string,
+  residentId: string,
+  contactId: string,
+  direction: MessageRecord['direction'],
+  body: string,
+  writtenAt: number,
+  receivedAt: number,
+  status: MessageRecord['status'],
+  statusChangedAt: number,
+  rejectionReason: string | null,
+  carriesReturnStamp: number,
+  returnStampUsed: number,
+  replyToMessageId: string | null,
+  stampsCharged: number,
+  stampsReturned: number,
+  readAt: number | null,
+  version: number,
+];
+
+type AttachmentParameters = [
+  messageId: string,
+  attachmentId: string,
+  position: number,
+  kind: MessageRecord['attachments'][number]['kind'],
+  sha256: string,
+  byteSize: number,
+  mimeType: MessageRecord['attachments'][number]['mimeType'],
+  status: MessageRecord['attachments'][number]['status'],
+  rejectionReason: string | null,
+  /** Again, for the downloaded flag's lookup (better-sqlite3 binds each `?` once). */
+  sameSha256: string,
+];
+
 /** One replica row as the hub's record: what the replica digest is computed over. */
 export type ReplicaRow =
   | { readonly entity: 'staff'; readonly id: string; readonly version: number; readonly data: StaffRecord }
@@ -84,18 +119,22 @@ export type ReplicaRow =
   | { readonly entity: 'visit'; readonly id: string; readonly version: number; readonly data: VisitRecord }
   | { readonly entity: 'siteRules'; readonly id: string; readonly version: number; readonly data: SiteRulesRecord };
 
+/** What the device holds of one record: the version of its row and of its tombstone (null where there is none). */
+export interface KnownVersions {
+  readonly row: number | null;
+  readonly tombstone: number | null;
+}
+
 export interface ReplicaQueries {
-  /** The version of the row, if any. */
-  rowVersion(entity: ReplicaEntity, id: string): number | null;
-  /** The version at which the hub deleted the record, if it did. */
-  tombstoneVersion(entity: SyncedEntity, id: string): number | null;
+  /** The versions of the record's row and tombstone, in one statement (apply-pull asks this for every change). */
+  knownVersions(entity: SyncedEntity, id: string): KnownVersions;
   putTombstone(entity: SyncedEntity, id: string, version: number): void;
   clearTombstone(entity: SyncedEntity, id: string): void;
 
   putStaff(staff: StaffRecord, version: number): void;
   putContact(contact: ContactRecord, version: number): void;
   /** Writes the message and makes its attachment rows match the record; returns the hashes it stopped referring to. */
-  putMessage(message: MessageRecord, version: number): string[];
+  putMessage(message: MessageRecord, version: number, known?: { readonly absent: boolean }): string[];
   putLedgerEntry(ledger: 'stampEntry' | 'debitEntry', entry: LedgerEntryRecord, version: number): void;
   putBalance(balance: BalanceRecord, version: number): void;
   putVisit(visit: VisitRecord, version: number): void;
@@ -118,12 +157,20 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
   const statementPer = <T>(make: (table: string, key: string) => T): Record<ReplicaEntity, T> =>
     Object.fromEntries(Object.entries(tables).map(([entity, { table, key }]) => [entity, make(table, key)])) as Record<ReplicaEntity, T>;
   // Table and column names come from the fixed map above, never from input.
-  const versionStatements = statementPer((table, key) => db.prepare<[string], { version: number }>(`SELECT version FROM ${table} WHERE ${key} = ?`));
+  // Residents keep their SQL in residents.ts, but their version is asked together with the tombstone like the rest.
+  const knownStatements = Object.fromEntries(
+    Object.entries({ ...tables, resident: { table: 'residents', key: 'resident_id' } }).map(([entity, { table, key }]) => [
+      entity,
+      db.prepare<[id: string, entity: string, sameId: string], { row: number | null; tombstone: number | null }>(
+        `SELECT (SELECT version FROM ${table} WHERE ${key} = ?) AS row,
+                (SELECT version FROM sync_tombstones WHERE entity = ? AND record_id = ?) AS tombstone`,
+      ),
+    ]),
+  ) as Record<SyncedEntity, Statement<[id: string, entity: string, sameId: string], { row: number | null; tombstone: number | null }>>;
   const deleteStatements = statementPer((table, key) => db.prepare<[string]>(`DELETE FROM ${table} WHERE ${key} = ?`));
   const clearStatements = [...Object.values(tables).map(({ table }) => table), 'sync_tombstones'].map((table) => db.prepare(`DELETE FROM ${table}`));
   const residentDeletes = residentTables.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE resident_id = ?`));
 
-  const selectTombstone = db.prepare<[string, string], { version: number }>('SELECT version FROM sync_tombstones WHERE entity = ? AND record_id = ?');
   const upsertTombstone = db.prepare(`
     INSERT INTO sync_tombstones (entity, record_id, version) VALUES (?, ?, ?)
     ON CONFLICT (entity, record_id) DO UPDATE SET version = max(version, excluded.version)`);
@@ -138,11 +185,12 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     VALUES (@contactId, @residentId, @displayName, @relationship, @approved, @version)
     ON CONFLICT (contact_id) DO UPDATE SET resident_id = excluded.resident_id, display_name = excluded.display_name,
       relationship = excluded.relationship, approved = excluded.approved, version = excluded.version`);
-  const upsertMessage = db.prepare(`
+  // Messages are most of what a device pulls: positional parameters, bound from the record without building an object
+  // per row, cost measurably less than named ones (BENCHMARKS.md, sync-apply).
+  const upsertMessage = db.prepare<MessageParameters>(`
     INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
       rejection_reason, carries_return_stamp, return_stamp_used, reply_to_message_id, stamps_charged, stamps_returned, read_at, version)
-    VALUES (@messageId, @residentId, @contactId, @direction, @body, @writtenAt, @receivedAt, @status, @statusChangedAt,
-      @rejectionReason, @carriesReturnStamp, @returnStampUsed, @replyToMessageId, @stampsCharged, @stampsReturned, @readAt, @version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (message_id) DO UPDATE SET resident_id = excluded.resident_id, contact_id = excluded.contact_id,
       direction = excluded.direction, body = excluded.body, written_at = excluded.written_at, received_at = excluded.received_at,
       status = excluded.status, status_changed_at = excluded.status_changed_at, rejection_reason = excluded.rejection_reason,
@@ -155,10 +203,9 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
   const deleteAttachment = db.prepare('DELETE FROM message_attachments WHERE message_id = ? AND attachment_id = ?');
   // A new row starts downloaded when the same bytes are already on disk for another attachment (blobs are shared by
   // hash); a row whose hash is unchanged keeps its flag.
-  const upsertAttachment = db.prepare(`
+  const upsertAttachment = db.prepare<AttachmentParameters>(`
     INSERT INTO message_attachments (message_id, attachment_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason, downloaded)
-    VALUES (@messageId, @attachmentId, @position, @kind, @sha256, @byteSize, @mimeType, @status, @rejectionReason,
-      coalesce((SELECT max(downloaded) FROM message_attachments WHERE sha256 = @sha256), 0))
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT max(downloaded) FROM message_attachments WHERE sha256 = ?), 0))
     ON CONFLICT (message_id, attachment_id) DO UPDATE SET position = excluded.position, kind = excluded.kind,
       byte_size = excluded.byte_size, mime_type = excluded.mime_type, status = excluded.status,
       rejection_reason = excluded.rejection_reason,
@@ -245,8 +292,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
   });
 
   return {
-    rowVersion: (entity, id) => versionStatements[entity].get(id)?.version ?? null,
-    tombstoneVersion: (entity, id) => selectTombstone.get(entity, id)?.version ?? null,
+    knownVersions: (entity, id) => knownStatements[entity].get(id, entity, id) ?? { row: null, tombstone: null },
     putTombstone: (entity, id, version) => {
       upsertTombstone.run(entity, id, version);
     },
@@ -260,22 +306,49 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     putContact: (contact, version) => {
       upsertContact.run({ ...contact, approved: bit(contact.approved), version });
     },
-    putMessage: (message, version) => {
-      const { attachments, ...fields } = message;
-      upsertMessage.run({
-        ...fields,
-        carriesReturnStamp: bit(fields.carriesReturnStamp),
-        returnStampUsed: bit(fields.returnStampUsed),
+    putMessage: (message, version, known = { absent: false }) => {
+      const { attachments } = message;
+      upsertMessage.run(
+        message.messageId,
+        message.residentId,
+        message.contactId,
+        message.direction,
+        message.body,
+        message.writtenAt,
+        message.receivedAt,
+        message.status,
+        message.statusChangedAt,
+        message.rejectionReason,
+        bit(message.carriesReturnStamp),
+        bit(message.returnStampUsed),
+        message.replyToMessageId,
+        message.stampsCharged,
+        message.stampsReturned,
+        message.readAt,
         version,
-      });
-      const kept = new Set(attachments.map((attachment) => attachment.attachmentId));
+      );
       const released: string[] = [];
-      for (const existing of selectAttachmentHashes.all(message.messageId)) {
-        released.push(existing.sha256);
-        if (!kept.has(existing.attachment_id)) deleteAttachment.run(message.messageId, existing.attachment_id);
+      // A message the device has never held has no attachment rows to reconcile (most of a catch-up).
+      if (!known.absent) {
+        const kept = new Set(attachments.map((attachment) => attachment.attachmentId));
+        for (const existing of selectAttachmentHashes.all(message.messageId)) {
+          released.push(existing.sha256);
+          if (!kept.has(existing.attachment_id)) deleteAttachment.run(message.messageId, existing.attachment_id);
+        }
       }
       attachments.forEach((attachment, position) => {
-        upsertAttachment.run({ ...attachment, messageId: message.messageId, position });
+        upsertAttachment.run(
+          message.messageId,
+          attachment.attachmentId,
+          position,
+          attachment.kind,
+          attachment.sha256,
+          attachment.byteSize,
+          attachment.mimeType,
+          attachment.status,
+          attachment.rejectionReason,
+          attachment.sha256,
+        );
       });
       return released;
     },
