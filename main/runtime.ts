@@ -23,6 +23,7 @@ import { enrollDevice, readDeviceCredential, type DeviceCredential, type EnrollO
 import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine';
 import { recordMutation } from './sync/outbox';
 import { createMailService, MailAccessError } from './mail/mail-service';
+import { createSearchIndexer } from './mail/search-indexer';
 
 export const appVersion = '0.1.0';
 
@@ -106,6 +107,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
 
   let attractLanguage: LanguageCode = config.languages.default;
 
+  // Mail arriving by sync is made searchable in idle time, after each sync step and once now (left over from a crash).
+  const searchIndexer = createSearchIndexer({ db: database, logger });
+  searchIndexer.schedule();
+
   // Sync runs only on an enrolled device: the credential in the data folder is what says it is one.
   let sync: SyncEngine | null = null;
   const syncSettings = syncSettingsOf(config.hub, config.device.mode);
@@ -121,7 +126,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       ...(options.random ? { random: options.random } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
-    engine.onStatusChange((status) => emit('sync.statusChanged', status));
+    engine.onStatusChange((status) => {
+      emit('sync.statusChanged', status);
+      searchIndexer.schedule();
+    });
     sync = engine;
     emit('sync.statusChanged', engine.status());
   };
@@ -372,6 +380,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       session.stop();
       // Before the store closes: the engine waits for a step in flight to finish or abort.
       await sync?.stop();
+      searchIndexer.stop();
+      await searchIndexer.whenIdle();
       listeners.clear();
       database.close();
       logger.info('device runtime stopped');

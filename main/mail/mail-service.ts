@@ -1,8 +1,7 @@
 // The resident's mail on this device: conversations, reading, replying at a cost shown first, drafts, the timeline of
 // each sent message and search. Domain rules only; SQL is in store/mail.ts and the outbox in sync/outbox.ts. Every
 // method takes the resident from the session (never from the screen) and refuses anything that is not theirs.
-import { randomUUID } from 'node:crypto';
-import { characterCount, messageCost } from '../../hub/protocol';
+import { characterCount, messageCost, newRecordId } from '../../hub/protocol';
 import type {
   Conversation,
   ConversationSummary,
@@ -19,6 +18,7 @@ import type {
 } from '../contract';
 import type { DeviceDatabase } from '../store/database';
 import { mailQueries, type MailContactRow, type MailMessageRow } from '../store/mail';
+import { mailSearchIndexQueries } from '../store/mail-search';
 import type { MutationArgs, MutationName } from '../../hub/protocol';
 import { recordMutation, type RecordedMutation } from '../sync/outbox';
 
@@ -115,7 +115,8 @@ export function searchExpression(query: string): string | null {
 export function createMailService(options: MailServiceOptions): MailService {
   const { db, now } = options;
   const queries = mailQueries(db);
-  const newMessageId = options.newMessageId ?? randomUUID;
+  const searchIndex = mailSearchIndexQueries(db);
+  const newMessageId = options.newMessageId ?? (() => newRecordId(now()));
   const record: RecordMutation = options.recordMutation ?? ((name, args, localEffect) => recordMutation(db, name, args, localEffect, { now: now() }));
 
   const ownContact = (residentId: string, contactId: string): MailContactRow => {
@@ -267,6 +268,8 @@ export function createMailService(options: MailServiceOptions): MailService {
     search: (residentId, query) => {
       const expression = searchExpression(query);
       if (expression === null) return [];
+      // Their mail may still be waiting for the background indexer (a catch-up just landed): index it first.
+      searchIndex.indexFor(residentId);
       const names = new Map(queries.contacts(residentId).map((contact) => [contact.contactId, contact.displayName]));
       return queries.search(residentId, expression, searchLimit).flatMap((hit) => {
         const message = queries.message(residentId, hit.messageId);

@@ -1,5 +1,5 @@
 // Queries for a resident's mail: their contacts and messages (replica), the replies they sent from this device
-// (mail_outgoing, joined with the outbox), drafts and the full-text index (migration 0007). Every read takes the
+// (mail_outgoing, joined with the outbox), drafts and the full-text index (migrations 0007 and 0008). Every read takes the
 // resident's id and filters by it, so a query can never hand one person another's mail.
 import type { MessageStatus, SiteRulesRecord } from '../../hub/protocol';
 import type { DeviceDatabase } from './database';
@@ -310,16 +310,7 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
     deleteDraft: (residentId, draftId) => {
       deleteDraftRow.run(residentId, draftId);
     },
-    search: (residentId, match, limit) => {
-      const seen = new Set<string>();
-      const hits: SearchHit[] = [];
-      for (const row of selectSearch.all({ residentId, match, limit: limit * 2 })) {
-        if (seen.has(row.message_id)) continue;
-        seen.add(row.message_id);
-        hits.push({ messageId: row.message_id, snippet: row.snippet });
-        if (hits.length === limit) break;
-      }
-      return hits;
-    },
+    search: (residentId, match, limit) =>
+      selectSearch.all({ residentId, match, limit }).map((row) => ({ messageId: row.message_id, snippet: row.snippet })),
   };
 }
