@@ -2,3 +2,4 @@ export * from './records';
 export * from './mutations';
 export * from './wire';
 export * from './stamp-rules';
+export * from './ids';

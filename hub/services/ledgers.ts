@@ -2,7 +2,7 @@
 // its entries and is never negative. Every write locks the resident's row first (lockResident), checks, then appends
 // the entries and moves the running balances on the resident row in the same transaction — where CHECK constraints
 // refuse any negative balance a bug might still produce.
-import { randomUUID } from 'node:crypto';
+import { newRecordId } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { invalid, type HubContext } from './context';
 import { balanceChange, ledgerEntryChange, ledgerEntryColumns, residentColumns, type LedgerEntryRow, type LedgerName, type ResidentRow } from './records';
@@ -43,7 +43,7 @@ export async function appendLedgerEntries(tx: SqlExecutor, resident: ResidentRow
     const [row] = await tx.query<LedgerEntryRow>(
       `INSERT INTO ${tableOf(entry.ledger)} (entry_id, resident_id, amount, kind, reference, created_at)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ledgerEntryColumns}`,
-      [randomUUID(), resident.resident_id, entry.amount, entry.kind, entry.reference, now],
+      [newRecordId(now), resident.resident_id, entry.amount, entry.kind, entry.reference, now],
     );
     if (row === undefined) throw new Error('INSERT ... RETURNING returned no row');
     written.push({ ledger: entry.ledger, row });

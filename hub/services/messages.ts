@@ -1,7 +1,7 @@
 // The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
 // attachment of it), delivery, and the family reading a resident's message.
 import { randomUUID } from 'node:crypto';
-import { characterCount, type MessageStatus } from '../protocol/index';
+import { characterCount, newRecordId, type MessageStatus } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { storeBlob, sniffMimeType, type AttachmentMimeType } from './blobs';
 import { conflict, invalid, notFound, type HubContext } from './context';
@@ -75,7 +75,7 @@ export async function sendFamilyMessage(
       }
     });
     const now = hub.now();
-    const messageId = randomUUID();
+    const messageId = newRecordId(now);
     const [message] = await tx.query<MessageRow>(
       `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at, carries_return_stamp)
        VALUES ($1, $2, $3, 'inbound', $4, $5, $6, 'inReview', $6, $7) RETURNING ${messageColumns}`,
@@ -87,7 +87,7 @@ export async function sendFamilyMessage(
       await tx.query(
         `INSERT INTO attachments (attachment_id, message_id, position, kind, sha256, byte_size, mime_type, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'inReview')`,
-        [randomUUID(), messageId, position, attachment.kind, blob.sha256, blob.byteSize, mimeTypes[position] ?? null],
+        [newRecordId(now), messageId, position, attachment.kind, blob.sha256, blob.byteSize, mimeTypes[position] ?? null],
       );
     }
     // No change row: nothing of a family message reaches a device before review.

@@ -2,6 +2,7 @@
 // and Spanish (accents, the odd emoji), lengths skewed short with a long tail, a mix of review outcomes, and photos on
 // some of them. The same seed gives the same messages, so runs compare like with like.
 import { createHash } from 'node:crypto';
+import { v7 } from 'uuid';
 import { MessageRecord, type AttachmentRecord } from '../../hub/protocol';
 
 /** mulberry32: small, fast, and good enough to pick words. */
@@ -20,6 +21,14 @@ export function seededRandom(seed: number): () => number {
 export function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * A record id as the hub and the device make them (hub/protocol/ids.ts: UUIDv7, time first), for a record made at
+ * `at`, with its random bits drawn from the generator so runs stay comparable.
+ */
+export function seededRecordId(at: number, random: () => number): string {
+  return v7({ msecs: at, random: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
 }
 
 const english = [
@@ -105,7 +114,8 @@ export function messageSpecs(count: number, options: { seed: number; start: numb
     const read = !rejected && outcome < 0.35;
     const body = messageBody(random);
     specs.push({
-      messageId: seededUuid(random),
+      // Family letters get their id when the hub receives them; replies when the person writes them on a device.
+      messageId: seededRecordId(direction === 'inbound' ? receivedAt : writtenAt, random),
       direction,
       body,
       writtenAt,
@@ -129,7 +139,7 @@ function attachmentsFor(spec: MessageSpec, random: () => number): AttachmentReco
   if (spec.direction !== 'inbound' || random() >= 0.15) return [];
   const count = 1 + Math.floor(random() * 3);
   return Array.from({ length: count }, (_, position) => ({
-    attachmentId: seededUuid(random),
+    attachmentId: seededRecordId(spec.receivedAt, random),
     kind: random() < 0.9 ? 'photo' : 'ecard',
     sha256: createHash('sha256').update(`${spec.messageId}/${position}`).digest('hex'),
     byteSize: 80_000 + Math.floor(random() * 2_500_000),
