@@ -24,6 +24,9 @@ import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine'
 import { recordMutation } from './sync/outbox';
 import { createMailService, MailAccessError } from './mail/mail-service';
 import { createSearchIndexer } from './mail/search-indexer';
+import { readAttachmentContent, type AttachmentContent } from './mail/attachment-content';
+import { mailQueries } from './store/mail';
+import { openBlobStore } from './sync/blobs';
 
 export const appVersion = '0.1.0';
 
@@ -57,6 +60,11 @@ export interface DeviceRuntime {
    * the demo and the tests call this directly.
    */
   enroll(hubUrl: string, code: string): Promise<EnrollOutcome>;
+  /**
+   * The bytes of an attachment of the signed-in person's own mail, checked (main/mail/attachment-content.ts). The web
+   * host's attachment route and the Electron app protocol both serve through this, so the rule is in one place.
+   */
+  attachment(messageId: string, attachmentId: string): AttachmentContent;
   stop(): Promise<void>;
 }
 
@@ -160,6 +168,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     }
   }
 
+  const attachmentLookup = mailQueries(database);
+  const blobFiles = openBlobStore(options.dataDir);
   const mail = createMailService({
     db: database,
     now,
@@ -373,6 +383,14 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
+    },
+    attachment(messageId, attachmentId) {
+      const residentId = signedInResidentId(session.getSnapshot());
+      if (!residentId) return { ok: false, refusal: 'notSignedIn', problem: 'nobody is signed in' };
+      const content = readAttachmentContent({ queries: attachmentLookup, pathOf: blobFiles.pathOf }, residentId, messageId, attachmentId);
+      // Never the person or the content: which attachment, and what was wrong with its file.
+      if (!content.ok && content.refusal === 'damaged') logger.warn({ messageId, attachmentId, problem: content.problem }, 'attachment refused');
+      return content;
     },
     async stop() {
       unsubscribeReaders.forEach((unsubscribe) => unsubscribe());

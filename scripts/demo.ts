@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const enrolled = await runtime.enroll(hub.running.url, await hub.kioskEnrollmentCode());
   if (!enrolled.ok) throw new Error(`the demo kiosk could not enroll: ${enrolled.error.message}`);
   await runtime.sync?.whenResting();
-  const host = await startHostOnPreferredPort({ bridge: runtime.bridge, rendererDir: 'dist/renderer', logger });
+  const host = await startHostOnPreferredPort({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: 'dist/renderer', logger });
 
   console.log(`\nDayroom demo — ${runtime.config.site.name}, ${runtime.config.device.name}`);
   console.log(`Kiosk screen: ${host.url}\n`);

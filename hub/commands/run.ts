@@ -308,11 +308,15 @@ const commands: Record<string, Command> = {
   },
   'send-family-message': {
     summary: 'Take a message from a family member (it waits for review)',
-    usage: '--contact <contact id> --text "..." [--photo a.jpg]... [--ecard card.png]... [--return-stamp]',
-    options: { contact: text, text, photo: many, ecard: many, 'return-stamp': yes },
+    usage: '--contact <contact id> --text "..." [--photo a.jpg]... [--ecard card.png]... [--video clip.mp4]... [--return-stamp]',
+    options: { contact: text, text, photo: many, ecard: many, video: many, 'return-stamp': yes },
     async run(context) {
       const contact = await getContact(context.hub.database, requiredText(context.values, 'contact', 'the contact id of the sender'));
-      const attachments = [...(await attachmentFiles(textList(context.values, 'photo'), 'photo')), ...(await attachmentFiles(textList(context.values, 'ecard'), 'ecard'))];
+      const attachments = [
+        ...(await attachmentFiles(textList(context.values, 'photo'), 'photo')),
+        ...(await attachmentFiles(textList(context.values, 'ecard'), 'ecard')),
+        ...(await attachmentFiles(textList(context.values, 'video'), 'video')),
+      ];
       const message = await sendFamilyMessage(context.hub, {
         contactId: contact.contact_id,
         body: optionalText(context.values, 'text') ?? '',

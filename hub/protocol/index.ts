@@ -3,3 +3,4 @@ export * from './mutations';
 export * from './wire';
 export * from './stamp-rules';
 export * from './ids';
+export * from './media';

@@ -6,18 +6,6 @@ import { sha256Hex } from '../security/tokens';
 /** The schema's hard ceiling for one blob; each site's maxAttachmentBytes is lower. */
 export const maxBlobBytes = 16 * 1024 * 1024;
 
-export type AttachmentMimeType = 'image/jpeg' | 'image/png' | 'video/mp4' | 'video/webm';
-
-/** The type the bytes really are (their magic numbers), never what a file name or a sender claims. */
-export function sniffMimeType(bytes: Uint8Array): AttachmentMimeType | null {
-  const startsWith = (offset: number, ...signature: number[]) => signature.every((byte, index) => bytes[offset + index] === byte);
-  if (startsWith(0, 0xff, 0xd8, 0xff)) return 'image/jpeg';
-  if (startsWith(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'image/png';
-  if (startsWith(0, 0x1a, 0x45, 0xdf, 0xa3)) return 'video/webm';
-  if (startsWith(4, 0x66, 0x74, 0x79, 0x70)) return 'video/mp4'; // ....ftyp
-  return null;
-}
-
 export async function storeBlob(tx: SqlExecutor, bytes: Uint8Array, now: number): Promise<{ sha256: string; byteSize: number }> {
   if (bytes.length === 0 || bytes.length > maxBlobBytes) throw new RangeError(`a blob is 1 to ${maxBlobBytes} bytes, not ${bytes.length}`);
   const sha256 = sha256Hex(bytes);

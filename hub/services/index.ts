@@ -23,6 +23,6 @@ export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, ge
 export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
 export { applyPush, residentInScope, type PushOutcome } from './push';
 export { pullChanges, type PulledPage } from './pull';
-export { readBlobForDevice, sniffMimeType, maxBlobBytes } from './blobs';
+export { readBlobForDevice, maxBlobBytes } from './blobs';
 export { cursorKey } from './hub-secrets';
 export type { ResidentRow, ContactRow, MessageRow, StaffRow, VisitRow } from './records';

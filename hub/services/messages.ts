@@ -1,9 +1,9 @@
 // The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
 // attachment of it), delivery, and the family reading a resident's message.
 import { randomUUID } from 'node:crypto';
-import { characterCount, newRecordId, type MessageStatus } from '../protocol/index';
+import { characterCount, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
-import { storeBlob, sniffMimeType, type AttachmentMimeType } from './blobs';
+import { storeBlob } from './blobs';
 import { conflict, invalid, notFound, type HubContext } from './context';
 import { appendLedgerEntries } from './ledgers';
 import {

@@ -181,3 +181,24 @@ export type ServerFrame = z.infer<typeof ServerFrame>;
 export const hostTokenParam = 'token';
 /** Path of the web host's WebSocket. */
 export const hostSocketPath = '/bridge';
+
+/**
+ * Where the screens load an attachment's bytes: the web host's route and the Electron app protocol's path alike. The
+ * renderer names a message and one of its attachments, never a file; the runtime decides what, if anything, to serve.
+ */
+export const attachmentRoute = {
+  prefix: '/attachments/',
+  path: (messageId: string, attachmentId: string): string => `/attachments/${encodeURIComponent(messageId)}/${encodeURIComponent(attachmentId)}`,
+  /** The ids named by a path under the prefix, or null if it is not one. */
+  parse(pathname: string): { messageId: string; attachmentId: string } | null {
+    const match = /^\/attachments\/([^/]{1,200})\/([^/]{1,200})$/.exec(pathname);
+    if (!match) return null;
+    try {
+      const messageId = decodeURIComponent(match[1] ?? '');
+      const attachmentId = decodeURIComponent(match[2] ?? '');
+      return messageId.length > 0 && attachmentId.length > 0 && messageId.length <= 64 && attachmentId.length <= 64 ? { messageId, attachmentId } : null;
+    } catch {
+      return null;
+    }
+  },
+} as const;

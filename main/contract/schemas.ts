@@ -210,6 +210,20 @@ export const SentTimeline = z.object({
 });
 export type SentTimeline = z.infer<typeof SentTimeline>;
 
+/** What the person sees of an attachment; its bytes come from the attachment route (main/mail/attachment-content.ts). */
+export const MailAttachment = z.object({
+  attachmentId: z.string(),
+  kind: z.enum(['photo', 'ecard', 'video']),
+  mimeType: z.string(),
+  /**
+   * ready: the verified bytes are on this device; downloading: not yet (the text never waits for them);
+   * withheld: review held this attachment back and delivered the rest (`withheldReason` says why).
+   */
+  state: z.enum(['ready', 'downloading', 'withheld']),
+  withheldReason: z.string().nullable(),
+});
+export type MailAttachment = z.infer<typeof MailAttachment>;
+
 export const MailMessage = z.object({
   messageId: z.string(),
   direction: z.enum(['inbound', 'outbound']),
@@ -225,6 +239,7 @@ export const MailMessage = z.object({
   replyToMessageId: z.string().nullable(),
   /** Outbound only. */
   timeline: SentTimeline.nullable(),
+  attachments: z.array(MailAttachment),
 });
 export type MailMessage = z.infer<typeof MailMessage>;
 

@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { KioskConfigError } from '../../kiosk-config/load';
 import { createDeviceLogger, type Logger } from '../logging';
 import { createDeviceRuntime, type DeviceRuntime } from '../runtime';
+import { attachmentRoute } from '../contract';
 import { wireDeviceIpc } from './ipc';
 import {
   appEntryUrl,
@@ -16,6 +17,7 @@ import {
   appScheme,
   contentSecurityPolicy,
   inputFilterDecision,
+  isAllowedAppUrl,
   navigationDecision,
   permissionDecision,
   restartBackoffMs,
@@ -119,7 +121,11 @@ function runKiosk(): void {
         fail(exitCodeStartFailed, `The renderer is not built: ${join(rendererDir, 'index.html')} is missing. Run \`npm run build:renderer\`.`);
         return;
       }
-      protocol.handle(appScheme, serveRendererFile);
+      // Attachments through the runtime's checks (the same as the web host's route); everything else from dist/renderer.
+      protocol.handle(appScheme, (request) => {
+        const named = isAllowedAppUrl(request.url) ? attachmentRoute.parse(new URL(request.url).pathname) : null;
+        return named === null ? serveRendererFile(request) : Promise.resolve(serveAttachment(runtime, named, request));
+      });
 
       const started = await createDeviceRuntime({ configFile, dataDir, logger });
       if (quitting) {
@@ -268,6 +274,17 @@ async function serveRendererFile(request: Request): Promise<Response> {
       // Sign-out leaves nothing behind, in caches included; these files are local, so caching gains nothing.
       'cache-control': 'no-store',
     },
+  });
+}
+
+function serveAttachment(current: DeviceRuntime | null, named: { messageId: string; attachmentId: string }, request: Request): Response {
+  if (request.method !== 'GET') return textResponse(405, 'Method not allowed');
+  const content = current?.attachment(named.messageId, named.attachmentId) ?? null;
+  if (content === null || !content.ok) {
+    return content?.ok === false && content.refusal === 'damaged' ? textResponse(422, 'This attachment is damaged on this device.') : textResponse(404, 'Not found');
+  }
+  return new Response(new Uint8Array(content.bytes), {
+    headers: { 'content-type': content.mimeType, 'content-security-policy': contentSecurityPolicy, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
   });
 }
 

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   }
   const logger = createDeviceLogger({ dataDir: values.data });
   const runtime = await createDeviceRuntime({ configFile: values.config, dataDir: values.data, logger });
-  const host = await startWebHost({ bridge: runtime.bridge, rendererDir: values.renderer, port, logger });
+  const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger });
   console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
   console.log(`Dayroom kiosk "${runtime.config.device.name}" is ready: open ${host.url}`);
 

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { DeviceBridge } from '../bridge/dispatch';
-import { ClientFrame, hostSocketPath, hostTokenParam, type DeviceError, type ServerFrame } from '../contract';
+import type { AttachmentContent } from '../mail/attachment-content';
+import { attachmentRoute, ClientFrame, hostSocketPath, hostTokenParam, type DeviceError, type ServerFrame } from '../contract';
 import type { Logger } from '../logging';
 import { contentSecurityPolicy } from '../security/content-policy';
 
@@ -20,6 +21,8 @@ export interface WebHostOptions {
   readonly logger: Logger;
   /** Fixed only in tests that must know it in advance; otherwise random per launch. */
   readonly token?: string;
+  /** The runtime's checked attachment bytes (DeviceRuntime.attachment); without it the route answers 404. */
+  readonly attachments?: (messageId: string, attachmentId: string) => AttachmentContent;
 }
 
 export interface WebHost {
@@ -81,6 +84,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         .send('This kiosk page needs the address printed by the Dayroom host, including its token.\n');
     }
     return reply.sendFile('index.html');
+  });
+
+  // Photos and videos for <img>/<video> in the page, which cannot send headers: the token comes in the query, as for
+  // the page itself. What is served, if anything, the runtime decides for the signed-in person; nothing is cached.
+  app.get(`${attachmentRoute.prefix}*`, async (request, reply) => {
+    if (!sameSecret(tokenOf(request), token)) {
+      counters.refusedConnections += 1;
+      return reply.code(403).type('text/plain; charset=utf-8').send('Refused.\n');
+    }
+    const named = attachmentRoute.parse(new URL(request.url, origin).pathname);
+    const content = named && options.attachments ? options.attachments(named.messageId, named.attachmentId) : null;
+    if (content === null || !content.ok) {
+      const status = content?.ok === false && content.refusal === 'damaged' ? 422 : 404;
+      return reply.code(status).type('text/plain; charset=utf-8').send(status === 422 ? 'This attachment is damaged on this device.\n' : 'Not found.\n');
+    }
+    return reply.header('Cross-Origin-Resource-Policy', 'same-origin').type(content.mimeType).send(content.bytes);
   });
 
   app.get(hostSocketPath, {

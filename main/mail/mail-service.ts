@@ -8,6 +8,7 @@ import type {
   CostResult,
   MailContact,
   MailCostPreview,
+  MailAttachment,
   MailDraft,
   MailMessage,
   MailRefusal,
@@ -17,7 +18,7 @@ import type {
   SentTimeline,
 } from '../contract';
 import type { DeviceDatabase } from '../store/database';
-import { mailQueries, type MailContactRow, type MailMessageRow } from '../store/mail';
+import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
 import { mailSearchIndexQueries } from '../store/mail-search';
 import type { MutationArgs, MutationName } from '../../hub/protocol';
 import { recordMutation, type RecordedMutation } from '../sync/outbox';
@@ -112,6 +113,16 @@ export function searchExpression(query: string): string | null {
   return words.slice(0, 12).map((word) => `"${word}"*`).join(' ');
 }
 
+function toMailAttachment(row: MailAttachmentRow): MailAttachment {
+  return {
+    attachmentId: row.attachmentId,
+    kind: row.kind,
+    mimeType: row.mimeType,
+    state: row.status === 'rejected' ? 'withheld' : row.downloaded ? 'ready' : 'downloading',
+    withheldReason: row.status === 'rejected' ? row.rejectionReason : null,
+  };
+}
+
 export function createMailService(options: MailServiceOptions): MailService {
   const { db, now } = options;
   const queries = mailQueries(db);
@@ -138,7 +149,7 @@ export function createMailService(options: MailServiceOptions): MailService {
     !message.returnStampUsed &&
     !queries.returnStampHeldHere(residentId, message.messageId);
 
-  const toMailMessage = (residentId: string, message: MailMessageRow): MailMessage => ({
+  const toMailMessage = (residentId: string, message: MailMessageRow, attachments: readonly MailAttachmentRow[] = []): MailMessage => ({
     messageId: message.messageId,
     direction: message.direction,
     body: message.body,
@@ -148,6 +159,7 @@ export function createMailService(options: MailServiceOptions): MailService {
     returnStampAvailable: returnStampAvailable(residentId, message),
     replyToMessageId: message.replyToMessageId,
     timeline: message.direction === 'outbound' ? sentTimeline(message) : null,
+    attachments: attachments.map(toMailAttachment),
   });
 
   /** Checks a message before it costs anything; the reply target, if any, must be a delivered letter from that contact. */
@@ -207,7 +219,17 @@ export function createMailService(options: MailServiceOptions): MailService {
 
     conversation: (residentId, contactId) => {
       const contact = ownContact(residentId, contactId);
-      return { contact: contactOf(contact), messages: queries.messagesWith(residentId, contactId).map((message) => toMailMessage(residentId, message)) };
+      // One query for the whole conversation's attachments rather than one per letter.
+      const attachments = new Map<string, MailAttachmentRow[]>();
+      for (const attachment of queries.attachmentsWith(residentId, contactId)) {
+        const list = attachments.get(attachment.messageId);
+        if (list) list.push(attachment);
+        else attachments.set(attachment.messageId, [attachment]);
+      }
+      return {
+        contact: contactOf(contact),
+        messages: queries.messagesWith(residentId, contactId).map((message) => toMailMessage(residentId, message, attachments.get(message.messageId))),
+      };
     },
 
     markRead: (residentId, messageId) => {
@@ -248,7 +270,7 @@ export function createMailService(options: MailServiceOptions): MailService {
           if (request.draftId !== null) queries.deleteDraft(residentId, request.draftId);
         },
       );
-      return { ok: true, message: toMailMessage(residentId, ownMessage(residentId, messageId)) };
+      return { ok: true, message: toMailMessage(residentId, ownMessage(residentId, messageId), queries.attachmentsOf(residentId, messageId)) };
     },
 
     saveDraft: (residentId, draft) => {

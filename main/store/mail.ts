@@ -44,6 +44,26 @@ export interface MailMessageRow {
   readonly markedReadHere: boolean;
 }
 
+/** An attachment of one of the person's messages, as the screens need it (no hash: that stays in the runtime). */
+export interface MailAttachmentRow {
+  readonly messageId: string;
+  readonly attachmentId: string;
+  readonly kind: 'photo' | 'ecard' | 'video';
+  readonly mimeType: string;
+  readonly byteSize: number;
+  readonly status: 'delivered' | 'rejected';
+  readonly rejectionReason: string | null;
+  /** The verified bytes are on this device. */
+  readonly downloaded: boolean;
+}
+
+/** Where the bytes of one of the person's attachments are, to be checked again before they are served. */
+export interface AttachmentContentRow {
+  readonly sha256: string;
+  readonly mimeType: string;
+  readonly byteSize: number;
+}
+
 export interface DraftRow {
   readonly draftId: string;
   readonly contactId: string;
@@ -77,6 +97,11 @@ export interface MailQueries {
   /** Oldest first, as a conversation reads. */
   messagesWith(residentId: string, contactId: string): MailMessageRow[];
   message(residentId: string, messageId: string): MailMessageRow | null;
+  /** The attachments of every message in the conversation, in the order the hub listed them. */
+  attachmentsWith(residentId: string, contactId: string): MailAttachmentRow[];
+  attachmentsOf(residentId: string, messageId: string): MailAttachmentRow[];
+  /** A delivered attachment of the person's own message whose bytes are on the device; null for anything else. */
+  attachmentContent(residentId: string, messageId: string, attachmentId: string): AttachmentContentRow | null;
   /** Whether a reply recorded here holds this message's return stamp until the hub's copy says how it went. */
   returnStampHeldHere(residentId: string, messageId: string): boolean;
   /** Stamps held by replies recorded here that the hub has not charged (or refused) yet. */
@@ -143,6 +168,28 @@ const messageSelect = `
     LEFT JOIN mail_outgoing g ON g.message_id = mine.message_id AND g.resident_id = @residentId
     LEFT JOIN outbox o ON g.message_id IS NOT NULL AND o.name = 'sendMessage' AND o.resident_id = @residentId
                       AND json_extract(o.args, '$.messageId') = g.message_id`;
+
+interface AttachmentSqlRow {
+  message_id: string;
+  attachment_id: string;
+  kind: MailAttachmentRow['kind'];
+  mime_type: string;
+  byte_size: number;
+  status: MailAttachmentRow['status'];
+  rejection_reason: string | null;
+  downloaded: number;
+}
+
+const toAttachment = (row: AttachmentSqlRow): MailAttachmentRow => ({
+  messageId: row.message_id,
+  attachmentId: row.attachment_id,
+  kind: row.kind,
+  mimeType: row.mime_type,
+  byteSize: row.byte_size,
+  status: row.status,
+  rejectionReason: row.rejection_reason,
+  downloaded: row.downloaded === 1,
+});
 
 const toMessage = (row: MessageJoinRow): MailMessageRow => ({
   messageId: row.message_id,
@@ -232,6 +279,20 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
     `${messageSelect} WHERE mine.contact_id = @contactId ORDER BY coalesce(mine.received_at, mine.written_at), mine.message_id`,
   );
   const selectMessage = db.prepare<{ residentId: string; messageId: string }, MessageJoinRow>(`${messageSelect} WHERE mine.message_id = @messageId`);
+  const attachmentSelect = `
+    SELECT a.message_id, a.attachment_id, a.kind, a.mime_type, a.byte_size, a.status, a.rejection_reason, a.downloaded
+      FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId`;
+  const selectAttachmentsWith = db.prepare<{ residentId: string; contactId: string }, AttachmentSqlRow>(
+    `${attachmentSelect} WHERE m.contact_id = @contactId ORDER BY a.message_id, a.position`,
+  );
+  const selectAttachmentsOf = db.prepare<{ residentId: string; messageId: string }, AttachmentSqlRow>(
+    `${attachmentSelect} WHERE a.message_id = @messageId ORDER BY a.position`,
+  );
+  const selectAttachmentContent = db.prepare<{ residentId: string; messageId: string; attachmentId: string }, { sha256: string; mime_type: string; byte_size: number }>(`
+    SELECT a.sha256, a.mime_type, a.byte_size
+      FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId
+     WHERE a.message_id = @messageId AND a.attachment_id = @attachmentId AND a.status = 'delivered' AND a.downloaded = 1
+       AND m.status IN ('delivered', 'read')`);
   const selectReturnStampHeld = db.prepare<[string, string], { n: number }>(`
     SELECT count(*) AS n FROM mail_outgoing g JOIN outbox o ON ${outboxOf('g')}
      WHERE g.resident_id = ? AND g.reply_to_message_id = ? AND g.use_return_stamp = 1
@@ -283,6 +344,12 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
     message: (residentId, messageId) => {
       const row = selectMessage.get({ residentId, messageId });
       return row ? toMessage(row) : null;
+    },
+    attachmentsWith: (residentId, contactId) => selectAttachmentsWith.all({ residentId, contactId }).map(toAttachment),
+    attachmentsOf: (residentId, messageId) => selectAttachmentsOf.all({ residentId, messageId }).map(toAttachment),
+    attachmentContent: (residentId, messageId, attachmentId) => {
+      const row = selectAttachmentContent.get({ residentId, messageId, attachmentId });
+      return row ? { sha256: row.sha256, mimeType: row.mime_type, byteSize: row.byte_size } : null;
     },
     returnStampHeldHere: (residentId, messageId) => (selectReturnStampHeld.get(residentId, messageId)?.n ?? 0) > 0,
     stampsHeldHere: (residentId) => selectStampsHeld.get(residentId)?.n ?? 0,

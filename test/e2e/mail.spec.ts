@@ -4,7 +4,11 @@
 import type { Page } from '@playwright/test';
 import { addContact, reviewMessage, sendFamilyMessage } from '../../hub/services/index';
 import { demoResidents } from '../../scripts/demo-data';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostileBodies, hostileContactNames } from '../support/hostile-text';
+import { makeTempDir } from '../support/temp-dir';
+import { patternPng } from '../support/test-images';
 import type { KioskUnderTest } from '../support/kiosk-process';
 import { expect, hubConsole, test } from './support/hub-kiosk';
 
@@ -19,10 +23,24 @@ async function signIn(page: Page, kiosk: KioskUnderTest, resident = marcus) {
   await expect(page.locator('[data-screen="home"]')).toBeVisible();
 }
 
-test('a reply paid by the return stamp goes through review and shows as delivered', async ({ page, hub, kiosk }) => {
+test('a letter with photos and a return stamp: viewed, read aloud, answered with the stamp, reviewed, delivered', async ({ page, hub, kiosk }) => {
   const family = hub.families[0]!;
+  // The platform's speech synthesis, watched: what the kiosk asks it to say, in which language.
+  await page.addInitScript(() => {
+    const spoken: Array<{ text: string; lang: string }> = [];
+    (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
+    window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
+      spoken.push({ text: utterance.text, lang: utterance.lang });
+    };
+  });
   await signIn(page, kiosk);
-  const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'See you Sunday', '--return-stamp');
+  const photos = makeTempDir('dayroom-e2e-photos-');
+  const beach = join(photos.path, 'beach.png');
+  const birthday = join(photos.path, 'birthday.png');
+  writeFileSync(beach, patternPng(640, 480, [[80, 160, 230], [240, 220, 150]]));
+  writeFileSync(birthday, patternPng(480, 640, [[230, 90, 120], [250, 240, 240], [120, 200, 120]]));
+  const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'See you Sunday', '--photo', beach, '--photo', birthday, '--return-stamp');
+  photos.remove();
   const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
   expect(letterId).toBeDefined();
   await hubConsole(hub.consoleFile, 'approve', '--message', letterId!);
@@ -36,6 +54,47 @@ test('a reply paid by the return stamp goes through review and shows as delivere
   const letter = page.locator(`[data-testid="letter"][data-message-id="${letterId}"]`);
   await expect(letter).toContainText('See you Sunday');
   await expect(letter).toContainText('A return stamp came with this letter');
+
+  // The photos arrive after the text (blobs follow the pull); then they open in the viewer.
+  const thumbnails = letter.getByTestId('open-picture');
+  await expect(thumbnails).toHaveCount(2, { timeout: 20_000 });
+  await expect(letter.locator('[data-testid="attachment"][data-state="ready"] img')).toHaveCount(2);
+  await expect.poll(() => letter.locator('img').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth))).toEqual([640, 480]);
+  await thumbnails.first().click();
+  const viewer = page.getByTestId('picture-viewer');
+  await expect(viewer).toBeVisible();
+  await expect(page.getByTestId('viewer-position')).toHaveText('Photo 1 of 2');
+  await expect.poll(() => page.getByTestId('viewer-image').evaluate((image) => (image as HTMLImageElement).naturalHeight)).toBe(480);
+  await page.screenshot({ path: 'test-results/screens/mail-photo-viewer.png' });
+  const fittedWidth = await page.getByTestId('viewer-image').evaluate((image) => image.getBoundingClientRect().width);
+  await page.getByTestId('viewer-zoom-in').click();
+  await page.getByTestId('viewer-zoom-in').click();
+  await expect(viewer).toHaveAttribute('data-zoom', '2');
+  await expect(page.getByTestId('viewer-zoom-out')).toBeEnabled();
+  const zoomedWidth = await page.getByTestId('viewer-image').evaluate((image) => image.getBoundingClientRect().width);
+  expect(zoomedWidth).toBeGreaterThan(fittedWidth * 1.5);
+  await page.screenshot({ path: 'test-results/screens/mail-photo-viewer-zoomed.png' });
+  await page.getByTestId('viewer-next').click();
+  await expect(page.getByTestId('viewer-position')).toHaveText('Photo 2 of 2');
+  await expect(viewer).toHaveAttribute('data-zoom', '1');
+  await expect.poll(() => page.getByTestId('viewer-image').evaluate((image) => (image as HTMLImageElement).naturalHeight)).toBe(640);
+  await page.getByTestId('viewer-next').click();
+  await expect(page.getByTestId('viewer-position')).toHaveText('Photo 1 of 2');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('viewer-position')).toHaveText('Photo 2 of 2');
+  await page.getByTestId('viewer-close').click();
+  await expect(viewer).toHaveCount(0);
+
+  // The attachment route serves only with the page's token, and only the signed-in person's own attachments.
+  const imageUrl = await letter.locator('img').first().getAttribute('src');
+  expect(imageUrl).toMatch(/^\/attachments\/[^/]+\/[^/?]+\?token=/);
+  const origin = new URL(kiosk.url).origin;
+  expect((await page.request.get(`${origin}${imageUrl!.replace(/\?token=.*$/, '')}`)).status()).toBe(403);
+  expect((await page.request.get(`${origin}${imageUrl!.replace(/\/attachments\/[^/]+\//, '/attachments/not-a-message/')}`)).status()).toBe(404);
+
+  await letter.getByTestId('read-aloud').click();
+  expect(await page.evaluate(() => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken)).toEqual([{ text: 'See you Sunday', lang: 'en-US' }]);
+  await letter.getByTestId('read-aloud').click();
 
   await letter.getByTestId('reply').click();
   await expect(page.getByTestId('compose')).toBeVisible();
@@ -66,6 +125,27 @@ test('a reply paid by the return stamp goes through review and shows as delivere
   // The return stamp is spent: the letter no longer offers it.
   await expect(letter).not.toContainText('A return stamp came with this letter');
   await page.screenshot({ path: 'test-results/screens/mail-timeline-delivered-en.png' });
+
+  // Signed out, the same address serves nothing.
+  await page.getByTestId('mail-home').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+  expect((await page.request.get(`${origin}${imageUrl!}`)).status()).toBe(404);
+});
+
+test('where speech synthesis is missing, there is no read-aloud button', async ({ page, hub, kiosk }) => {
+  await page.addInitScript(() => {
+    // As on a platform without it: the attribute and the constructor gone.
+    delete (Window.prototype as unknown as { speechSynthesis?: unknown }).speechSynthesis;
+    delete (window as unknown as { SpeechSynthesisUtterance?: unknown }).SpeechSynthesisUtterance;
+  });
+  await signIn(page, kiosk);
+  const family = hub.families[0]!;
+  await page.getByTestId('tile-mail').click();
+  await page.getByTestId('conversation').filter({ hasText: family.contact.display_name }).click();
+  await expect(page.getByTestId('letter').first()).toBeVisible();
+  await expect(page.getByTestId('reply').first()).toBeVisible();
+  await expect(page.getByTestId('read-aloud')).toHaveCount(0);
 });
 
 test('hostile message text and contact names are shown as text and run nothing', async ({ page, hub, kiosk }) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PushRequest } from '../../../hub/protocol/index';
 import type { SqlExecutor, SqlValue } from '../../../hub/db/database';
 import { describeIssues } from '../../../hub/http/errors';
-import { sniffMimeType } from '../../../hub/services/blobs';
+import { sniffMimeType } from '../../../hub/protocol/media';
 import { appendChanges, appendEvict } from '../../../hub/services/change-log';
 import { residentInScope } from '../../../hub/services/push';
 

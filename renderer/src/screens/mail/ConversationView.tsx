@@ -1,9 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conversation, LanguageCode, MailMessage } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { formatWhen } from '../../i18n/format';
 import { MessageText, Name } from '../../components/MessageText';
+import { ReadAloudButton } from '../../components/ReadAloudButton';
+import { LetterAttachments } from './LetterAttachments';
+import { PictureViewer } from './PictureViewer';
 import { SentTimeline } from './SentTimeline';
 
 interface ConversationViewProps {
@@ -20,6 +23,8 @@ interface ConversationViewProps {
 export function ConversationView({ api, conversation, language, onReply, onWrite, onRead }: ConversationViewProps) {
   const { t } = useTranslation();
   const { contact, messages } = conversation;
+  const [viewing, setViewing] = useState<{ messageId: string; startAt: number } | null>(null);
+  const viewedMessage = viewing === null ? undefined : messages.find((message) => message.messageId === viewing.messageId);
   const unreadIds = messages.filter((message) => message.direction === 'inbound' && !message.read).map((message) => message.messageId).join(' ');
 
   useEffect(() => {
@@ -43,16 +48,32 @@ export function ConversationView({ api, conversation, language, onReply, onWrite
               <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
             </p>
             <MessageText text={message.body} />
+            <LetterAttachments
+              messageId={message.messageId}
+              attachments={message.attachments}
+              onOpenPicture={(startAt) => setViewing({ messageId: message.messageId, startAt })}
+            />
             {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
-            {message.direction === 'inbound' && contact.approved ? (
-              <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(message)}>
-                {t('mail.reply')}
-              </button>
-            ) : null}
+            <div className="letter__actions">
+              {message.body.trim() === '' ? null : <ReadAloudButton text={message.body} language={language} />}
+              {message.direction === 'inbound' && contact.approved ? (
+                <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(message)}>
+                  {t('mail.reply')}
+                </button>
+              ) : null}
+            </div>
             {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} />}
           </li>
         ))}
       </ol>
+      {viewing !== null && viewedMessage !== undefined ? (
+        <PictureViewer
+          messageId={viewedMessage.messageId}
+          pictures={viewedMessage.attachments.filter((attachment) => attachment.kind !== 'video' && attachment.state === 'ready')}
+          startAt={viewing.startAt}
+          onClose={() => setViewing(null)}
+        />
+      ) : null}
       {contact.approved ? (
         <button type="button" className="button button--primary button--wide" data-testid="write" onClick={onWrite}>
           {t('mail.write', { name: contact.displayName })}
