@@ -14,6 +14,34 @@ import { expect, hubConsole, test } from './support/hub-kiosk';
 
 const marcus = demoResidents[0]!;
 
+/**
+ * The text of every letter in the open conversation, oldest first. The conversation keeps only the letters on screen
+ * in the page, so this scrolls it from top to bottom and reads each letter as it appears, checking on the way that
+ * nothing inside any letter became an element (no script, image, link, frame or form).
+ */
+async function everyLetterText(page: Page): Promise<string[]> {
+  const scroller = page.getByTestId('conversation-scroller');
+  const texts = new Map<number, string>();
+  await scroller.evaluate((element) => element.scrollTo({ top: 0 }));
+  for (;;) {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const seen = await page.locator('.conversation__slot').evaluateAll((slots) =>
+      slots.map((slot) => ({ index: Number(slot.getAttribute('data-index')), text: slot.querySelector('.message-text')?.textContent ?? '', elements: slot.querySelectorAll('.message-text *').length })),
+    );
+    for (const letter of seen) {
+      expect(letter.elements).toBe(0);
+      texts.set(letter.index, letter.text);
+    }
+    const atBottom = await scroller.evaluate((element) => {
+      if (element.scrollTop + element.clientHeight >= element.scrollHeight - 1) return true;
+      element.scrollBy({ top: element.clientHeight * 0.8 });
+      return false;
+    });
+    if (atBottom) break;
+  }
+  return [...texts.entries()].sort(([a], [b]) => a - b).map(([, text]) => text);
+}
+
 async function signIn(page: Page, kiosk: KioskUnderTest, resident = marcus) {
   await page.goto(kiosk.url);
   await expect(page.locator('[data-screen="attract"]')).toBeVisible();
@@ -243,11 +271,8 @@ test('hostile message text and contact names are shown as text and run nothing',
     if (await page.getByTestId('mail-inbox').isVisible()) await page.getByTestId('mail-inbox').click();
     await page.getByTestId('conversation').filter({ has: page.locator('.conversation-row__name', { hasText: contact.display_name }) }).first().click();
     const expected = hostileBodies.filter((_, bodyIndex) => bodyIndex % contacts.length === index);
-    const letters = page.locator('[data-testid="letter"] .message-text');
-    await expect(letters).toHaveCount(expected.length);
-    expect(await letters.allTextContents()).toEqual(expected);
-    // Nothing inside a letter became an element: no script, image, link, frame or form.
-    await expect(page.locator('[data-testid="letter"] .message-text *')).toHaveCount(0);
+    await expect(page.getByTestId('letter').first()).toBeVisible();
+    expect(await everyLetterText(page)).toEqual(expected);
   }
   await expect(page.locator('[data-screen="mail"] a, [data-screen="mail"] iframe, [data-screen="mail"] img, [data-screen="mail"] script')).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned: number }).__pwned)).toBe(0);
@@ -308,6 +333,27 @@ test('a long contact list keeps only the rows on screen in the page', async ({ p
   await page.getByTestId('conversation-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
   await expect(rows.filter({ hasText: 'Zz contact 79' })).toBeVisible();
   await expect(rows.filter({ hasText: 'Zz contact 00' })).toHaveCount(0);
+});
+
+test('a conversation of 150 letters opens at the newest and keeps only the letters on screen in the page', async ({ page, hub, kiosk }) => {
+  test.setTimeout(120_000);
+  const context = hub.running.context;
+  const residentId = hub.families[0]!.contact.resident_id;
+  const pen = await addContact(context, { residentId, displayName: 'Pen Pal', relationship: 'friend', approved: true });
+  for (let index = 1; index <= 150; index += 1) {
+    const message = await sendFamilyMessage(context, { contactId: pen.contact_id, body: `Letter number ${index}` });
+    await reviewMessage(context, { decision: 'approve', messageId: message.message_id, reviewer: 'e2e' });
+  }
+  await signIn(page, kiosk);
+  await expect(page.getByTestId('tile-mail')).toContainText('151 new messages', { timeout: 30_000 });
+  await page.getByTestId('tile-mail').click();
+  await page.getByTestId('conversation').filter({ hasText: 'Pen Pal' }).click();
+  await expect(page.getByTestId('letter').filter({ hasText: 'Letter number 150' })).toBeInViewport();
+  expect(await page.getByTestId('letter').count()).toBeLessThan(40);
+  await page.getByTestId('conversation-scroller').evaluate((element) => element.scrollTo({ top: 0 }));
+  await expect(page.locator('[data-testid="letter"] .message-text').filter({ hasText: /^Letter number 1$/ })).toBeInViewport();
+  expect(await page.getByTestId('letter').count()).toBeLessThan(40);
+  await page.screenshot({ path: 'test-results/screens/mail-long-conversation.png' });
 });
 
 test('a Spanish speaker writes in Spanish, with ñ and accents on the on-screen keyboard', async ({ page, kiosk }) => {
