@@ -368,6 +368,11 @@ test('a Spanish speaker writes in Spanish, with ñ and accents on the on-screen 
     await page.locator(`[data-testid="on-screen-keyboard"] [data-skbtn="${key}"]`).click();
   }
   await expect(page.getByTestId('compose-body')).toHaveValue('Niño querido');
+  // Keys go where the cursor is: back between the words, a word added there, a letter taken out there.
+  await page.getByTestId('compose-body').evaluate((field) => (field as HTMLTextAreaElement).setSelectionRange(4, 4));
+  for (const key of ['{space}', 'm', 'u', 'y', 'x', '{bksp}']) await page.locator(`[data-testid="on-screen-keyboard"] [data-skbtn="${key}"]`).click();
+  await expect(page.getByTestId('compose-body')).toHaveValue('Niño muy querido');
+  await expect.poll(() => page.getByTestId('compose-body').evaluate((field) => (field as HTMLTextAreaElement).selectionStart)).toBe(8);
   await expect(page.getByTestId('compose-cost')).toContainText('Este mensaje cuesta 1 estampilla. La estampilla de respuesta que vino con la carta paga una estampilla.');
   await expect(page.getByTestId('compose-refund-rule')).toContainText('Si lo rechaza, se le devuelven las estampillas.');
   await page.screenshot({ path: 'test-results/screens/mail-compose-es.png' });

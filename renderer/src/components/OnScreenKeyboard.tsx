@@ -1,10 +1,11 @@
 // The kiosk's keyboard: most kiosks have only a touchscreen. English and Spanish layouts (ñ, accents, ¿ ¡); the
 // keys edit the text the screen owns, so a physical keyboard and this one never disagree.
-import { useState } from 'react';
+import { useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import Keyboard from 'react-simple-keyboard';
 import 'react-simple-keyboard/build/css/index.css';
 import type { LanguageCode } from '../../../main/contract';
+import { deleteBackward, typeInto } from './keyboardEditing';
 
 const layouts: Record<LanguageCode, { default: string[]; shift: string[] }> = {
   en: {
@@ -23,32 +24,48 @@ interface OnScreenKeyboardProps {
   onChange(value: string): void;
   /** A single-line field: no new-line key. */
   singleLine?: boolean;
+  /**
+   * The field the keys type into. Keys then go where its cursor is (or replace what is selected), as on any keyboard,
+   * and the cursor follows; without it they go at the end.
+   */
+  field?: RefObject<HTMLTextAreaElement | HTMLInputElement | null>;
 }
 
-export function OnScreenKeyboard({ language, value, onChange, singleLine = false }: OnScreenKeyboardProps) {
+export function OnScreenKeyboard({ language, value, onChange, singleLine = false, field }: OnScreenKeyboardProps) {
   const { t } = useTranslation();
   const [shifted, setShifted] = useState(false);
   const layout = singleLine
     ? { default: layouts[language].default.map((row) => row.replace('{enter} ', '')), shift: layouts[language].shift.map((row) => row.replace('{enter} ', '')) }
     : layouts[language];
 
+  const selection = (): { start: number; end: number } | null => {
+    const element = field?.current;
+    if (!element || element.selectionStart === null || element.selectionEnd === null) return null;
+    return { start: element.selectionStart, end: element.selectionEnd };
+  };
+  const apply = (edit: { value: string; cursor: number }): void => {
+    onChange(edit.value);
+    // After React has put the new text in the field: the cursor goes just after what was typed.
+    const element = field?.current;
+    if (element) requestAnimationFrame(() => element.setSelectionRange(edit.cursor, edit.cursor));
+  };
+
   const press = (button: string) => {
     switch (button) {
       case '{bksp}':
-        // By characters as people count them, so an emoji goes in one press.
-        onChange([...value].slice(0, -1).join(''));
+        apply(deleteBackward(value, selection()));
         return;
       case '{shift}':
         setShifted((on) => !on);
         return;
       case '{space}':
-        onChange(`${value} `);
+        apply(typeInto(value, selection(), ' '));
         return;
       case '{enter}':
-        onChange(`${value}\n`);
+        apply(typeInto(value, selection(), '\n'));
         return;
       default:
-        onChange(value + button);
+        apply(typeInto(value, selection(), button));
         if (shifted) setShifted(false);
     }
   };

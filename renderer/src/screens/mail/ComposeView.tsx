@@ -93,6 +93,7 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
   };
   // Saved a moment after the last key, and again on the way out, so sign-out or a crash loses at most that moment.
   const latestBody = useRef(body);
+  const bodyField = useRef<HTMLTextAreaElement>(null);
   latestBody.current = body;
   useEffect(() => {
     const timer = setTimeout(() => saveDraft(body), draftDelayMs);
@@ -130,6 +131,7 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
         {t('mail.compose.label')}
       </label>
       <textarea
+        ref={bodyField}
         id="compose-body"
         className="compose__body"
         dir="auto"
@@ -175,7 +177,7 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
           {sending ? t('mail.compose.sending') : t('mail.compose.send')}
         </button>
       </div>
-      {keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={setBody} /> : null}
+      {keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={setBody} field={bodyField} /> : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, MailSearchHit } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
@@ -10,6 +10,7 @@ import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
 export function SearchView({ api, language, onOpen }: { api: DeviceClient; language: LanguageCode; onOpen(contactId: string): void }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
+  const queryField = useRef<HTMLInputElement>(null);
   const [hits, setHits] = useState<MailSearchHit[] | null>(null);
   const search = () => {
     api.call('mail.search', { query: query.slice(0, 200) }).then(setHits, () => setHits([]));
@@ -27,12 +28,12 @@ export function SearchView({ api, language, onOpen }: { api: DeviceClient; langu
         <label className="compose__label" htmlFor="search-query">
           {t('mail.searchLabel')}
         </label>
-        <input id="search-query" className="search__input" dir="auto" value={query} maxLength={200} onChange={(event) => setQuery(event.target.value)} data-testid="search-query" />
+        <input ref={queryField} id="search-query" className="search__input" dir="auto" value={query} maxLength={200} onChange={(event) => setQuery(event.target.value)} data-testid="search-query" />
         <button type="submit" className="button button--primary">
           {t('mail.searchButton')}
         </button>
       </form>
-      <OnScreenKeyboard language={language} value={query} onChange={setQuery} singleLine />
+      <OnScreenKeyboard language={language} value={query} onChange={setQuery} singleLine field={queryField} />
       {hits !== null && hits.length === 0 ? <p className="screen__lead">{t('mail.noResults')}</p> : null}
       <ul className="plain-list">
         {(hits ?? []).map((hit) => (
