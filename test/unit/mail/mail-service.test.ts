@@ -68,6 +68,35 @@ describe('conversations', () => {
   });
 });
 
+describe('attachments', () => {
+  it('come with their letter: ready once downloaded, arriving until then, withheld with the reviewer’s reason; in the hub’s order', () => {
+    const attachment = (attachmentId: string, sha: string, status: 'delivered' | 'rejected', rejectionReason: string | null = null) => ({
+      attachmentId,
+      kind: 'photo' as const,
+      sha256: sha.repeat(64),
+      byteSize: 1_000,
+      mimeType: 'image/jpeg' as const,
+      status,
+      rejectionReason,
+    });
+    apply([
+      upsert(
+        'message',
+        message('m3', 'r1', { body: 'Photos from the party', receivedAt: 5_000, attachments: [attachment('p2', 'b', 'delivered'), attachment('p1', 'a', 'rejected', 'Shows another resident'), attachment('p3', 'c', 'delivered')] }),
+        1,
+      ),
+    ]);
+    store.db.prepare("UPDATE message_attachments SET downloaded = 1 WHERE attachment_id = 'p3'").run();
+    const letter = mail.conversation('r1', 'c-r1').messages.find((entry) => entry.messageId === 'm3');
+    expect(letter?.attachments).toEqual([
+      { attachmentId: 'p2', kind: 'photo', mimeType: 'image/jpeg', state: 'downloading', withheldReason: null },
+      { attachmentId: 'p1', kind: 'photo', mimeType: 'image/jpeg', state: 'withheld', withheldReason: 'Shows another resident' },
+      { attachmentId: 'p3', kind: 'photo', mimeType: 'image/jpeg', state: 'ready', withheldReason: null },
+    ]);
+    expect(mail.conversation('r1', 'c-r1').messages.find((entry) => entry.messageId === 'm1')?.attachments).toEqual([]);
+  });
+});
+
 describe('authorization', () => {
   it('refuses another resident’s message, contact and draft ids, as if they did not exist', () => {
     expect(() => mail.markRead('r1', 'm-other')).toThrow(MailAccessError);
