@@ -15,6 +15,7 @@ import {
   messageColumns,
   type AttachmentRow,
   type MessageRow,
+  visibleToResident,
 } from './records';
 import { lockActiveResident, lockResident, publishForResident } from './residents';
 
@@ -236,7 +237,7 @@ export async function reviewMessage(hub: HubContext, request: ReviewRequest): Pr
         throw invalid(`unknown review decision ${JSON.stringify(unknownRequest)}`);
       }
     }
-    await publishForResident(tx, resident, [messageChange(after, await loadAttachments(tx, after.message_id))], now);
+    if (visibleToResident(after)) await publishForResident(tx, resident, [messageChange(after, await loadAttachments(tx, after.message_id))], now);
     return after;
   });
 }

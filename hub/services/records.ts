@@ -182,14 +182,18 @@ export interface AttachmentRow {
 export const attachmentColumns = 'attachment_id, message_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason';
 
 /**
- * What the resident's devices may see of a message: their own outbound messages at every step; a family message
- * only once review has decided. A rejected family message is shown with its reason but without its text.
+ * What the resident's devices may see of a message: their own outbound messages at every step (the timeline); a
+ * family message only once review has delivered it. A family message that review rejects never reaches a device at
+ * all, not even as an empty letter (issue "Mail": incoming messages rejected by review never reach the device); the
+ * family learns of the rejection on their side.
  */
 export function visibleToResident(message: MessageRow): boolean {
-  return message.direction === 'outbound' || message.status !== 'inReview';
+  return message.direction === 'outbound' || message.status === 'delivered' || message.status === 'read';
 }
 
 export function messageChange(message: MessageRow, attachments: readonly AttachmentRow[]): RecordChange {
+  // Defence in depth: callers publish only what visibleToResident allows, but a rejected family letter's words must
+  // never be in a change row even if one slipped through.
   const withheld = message.direction === 'inbound' && message.status === 'rejected';
   const data: MessageRecord = {
     messageId: message.message_id,

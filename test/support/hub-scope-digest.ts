@@ -6,8 +6,8 @@
 // The scope, as SYNC.md and hub/README.md define it: the site's rules and its active staff (site-wide), and every
 // record of each resident the device serves right now — a kiosk: the active residents housed in its unit; a tablet:
 // its assigned resident, while active. A resident's records are the resident, their balance, their contacts, their
-// messages as the resident may see them (own outbound messages always, family messages once reviewed; a rejected
-// family message without its text), both ledgers' entries and their visits.
+// messages as the resident may see them (own outbound messages always, family messages once delivered; a family
+// message rejected by review never), both ledgers' entries and their visits.
 import type { SqlExecutor } from '../../hub/db/database';
 import type { MessageRecord } from '../../hub/protocol/index';
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
@@ -171,11 +171,11 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
       });
     }
 
-    // Their own messages at every step; a family message only once review has decided.
+    // Their own messages at every step; a family message only once review has delivered it.
     const messages = await db.query<MessageScopeRow>(
       `SELECT message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at, rejection_reason,
               carries_return_stamp, return_stamp_used, reply_to_message_id, stamps_charged, stamps_returned, read_at, version
-         FROM messages WHERE resident_id = $1 AND (direction = 'outbound' OR status <> 'inReview')`,
+         FROM messages WHERE resident_id = $1 AND (direction = 'outbound' OR status IN ('delivered', 'read'))`,
       [residentId],
     );
     const attachments = await db.query<AttachmentScopeRow>(

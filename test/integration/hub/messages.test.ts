@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Change, MessageRecord, Mutation } from '../../../hub/protocol/index';
 import {
+  assignTablet,
   auditLedgers,
   getMessage,
   listReviewQueue,
@@ -101,12 +102,18 @@ describe.each(hubBackends)('messages and review (%s)', (backend) => {
     ]);
   });
 
-  it('shows a rejected family message with its reason but without its text', async () => {
+  it('never sends a rejected family message to a device, not even as an empty letter, nor in a backfill', async () => {
     const family = await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'Something the facility will not deliver', attachments: [{ kind: 'ecard', bytes: tinyPng }] });
     await reviewMessage(testHub.hub, { decision: 'reject', messageId: family.message_id, reviewer: 'Reviewer Kim', reason: 'Mentions another resident.' });
-    const [rejected] = messagesIn(await newChanges());
-    expect(rejected).toMatchObject({ status: 'rejected', body: '', rejectionReason: 'Mentions another resident.' });
-    expect(rejected?.attachments).toEqual([expect.objectContaining({ status: 'rejected', rejectionReason: 'Mentions another resident.' })]);
+    const changes = await newChanges();
+    expect(changes.filter((change) => change.id === family.message_id)).toEqual([]);
+    expect(JSON.stringify(changes)).not.toContain('Something the facility will not deliver');
+    // A device that takes Ana's scope afresh (a tablet assigned to her) gets her history without it.
+    const tablet = await enroll(testHub, facility.siteId, 'tablet');
+    await assignTablet(testHub.hub, { deviceId: tablet.deviceId, residentId: facility.ana.resident_id });
+    const { changes: backfill } = await tablet.pullAll(null);
+    expect(backfill.some((change) => change.entity === 'resident' && change.id === facility.ana.resident_id)).toBe(true);
+    expect(backfill.filter((change) => change.id === family.message_id)).toEqual([]);
   });
 
   it('lets a return stamp pay for one reply only, and a refunding rejection gives it back', async () => {

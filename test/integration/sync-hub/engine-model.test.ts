@@ -312,10 +312,10 @@ async function expectAgreement(model: Model, real: Real): Promise<void> {
     if (model.unit[person] !== 'A') continue;
     const balance = device.db.prepare<[string], { stamps: number; available_cents: number }>('SELECT stamps, available_cents FROM balances WHERE resident_id = ?').get(residentId);
     expect(balance).toEqual({ stamps: model.stamps[person], available_cents: model.cents[person] });
-    // The mail as the resident sees it: reviewed letters (in review: not at all), and their own messages.
+    // The mail as the resident sees it: delivered letters (in review or rejected: not at all), and their own messages.
     const mail = device.db.prepare<[string], { message_id: string; status: string; return_stamp_used: number }>('SELECT message_id, status, return_stamp_used FROM messages WHERE resident_id = ? ORDER BY message_id').all(residentId);
     const expected = [
-      ...(model.letters[person] ?? []).filter((letter) => letter.status !== 'inReview').map((letter) => ({ message_id: letter.id, status: letter.status, return_stamp_used: letter.returnStampUsed ? 1 : 0 })),
+      ...(model.letters[person] ?? []).filter((letter) => letter.status !== 'inReview' && letter.status !== 'rejected').map((letter) => ({ message_id: letter.id, status: letter.status, return_stamp_used: letter.returnStampUsed ? 1 : 0 })),
       ...model.outbound.filter((message) => message.person === person).map((message) => ({ message_id: message.id, status: message.status, return_stamp_used: 0 })),
     ].sort((a, b) => (a.message_id < b.message_id ? -1 : 1));
     expect(mail).toEqual(expected);
