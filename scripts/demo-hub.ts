@@ -34,6 +34,16 @@ export interface DemoHub {
   readonly families: readonly DemoFamilyContact[];
   /** A fresh one-time code for the demo kiosk. */
   kioskEnrollmentCode(): Promise<string>;
+  /**
+   * Stops the hub as if its process stopped: no longer listening, database closed. Devices find nothing at its
+   * address until start(). `running` and `database` keep naming the stopped ones meanwhile.
+   */
+  stop(): Promise<void>;
+  /**
+   * Starts a stopped hub again on the same data folder, port and console token, so enrolled devices and the console
+   * file keep working. Throws if the port was taken meanwhile.
+   */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,7 +74,7 @@ export function demoPhoto(width = 240, height = 160): Buffer {
 }
 
 export async function startDemoHub(options: { dataDir: string; port: number; consoleFile: string; logger: Logger }): Promise<DemoHub> {
-  const database = await openHubDatabase({ dataDir: options.dataDir });
+  let database = await openHubDatabase({ dataDir: options.dataDir });
   const adminToken = newAdminToken();
   let running: RunningHub;
   try {
@@ -74,6 +84,7 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
     running = await startHub({ database, port: 0, logger: options.logger, adminToken });
   }
   writeConsoleConnection(options.consoleFile, { url: running.url, adminToken });
+  let serving = true;
   const hub = running.context;
 
   const site = await createSite(hub, { name: 'Riverbend County Detention Center' });
@@ -90,16 +101,38 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
     await reviewMessage(hub, { decision: 'approve', messageId: letter.message_id, reviewer: 'Demo mailroom' });
     seeded.push({ resident, contact });
   }
+  const stop = async (): Promise<void> => {
+    if (!serving) return;
+    serving = false;
+    await running.close();
+    await database.close();
+  };
   return {
-    running,
-    database,
+    get running() {
+      return running;
+    },
+    get database() {
+      return database;
+    },
     siteId: site.siteId,
     housingUnitId: unit.housingUnitId,
     families: seeded,
-    kioskEnrollmentCode: async () => (await issueEnrollmentCode(hub, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId })).code,
-    async close() {
-      await running.close();
-      await database.close();
+    kioskEnrollmentCode: async () => (await issueEnrollmentCode(running.context, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId })).code,
+    stop,
+    async start() {
+      if (serving) return;
+      const reopened = await openHubDatabase({ dataDir: options.dataDir });
+      try {
+        // The same port, not any free one: the devices were enrolled with this address.
+        running = await startHub({ database: reopened, port: running.port, logger: options.logger, adminToken });
+      } catch (error) {
+        await reopened.close();
+        throw error;
+      }
+      database = reopened;
+      serving = true;
+      writeConsoleConnection(options.consoleFile, { url: running.url, adminToken });
     },
+    close: stop,
   };
 }

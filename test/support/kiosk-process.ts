@@ -1,7 +1,7 @@
 // Starts a real kiosk for a test or a benchmark: the web host CLI as its own process (so a test can kill and restart it),
 // a site file whose scanner is a real pseudo-terminal, and a store seeded with the demo residents.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -29,6 +29,11 @@ export interface KioskUnderTest {
   sendRaw(bytes: Buffer): Promise<void>;
   /** Stops the host (SIGTERM) and starts it again on the same store; the URL changes (new port, new token). */
   restart(): Promise<void>;
+  /**
+   * Kills the host with SIGKILL (no shutdown code runs, as in a crash or a power cut) and starts it again on the same
+   * store; the URL changes as with restart().
+   */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,21 +79,29 @@ async function startHostProcess(configFile: string, dataDir: string): Promise<{ 
   return { process: child, url, spawnedAt };
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
+async function stopProcess(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
+  child.kill(signal);
   await exited;
 }
 
-export async function launchKiosk(timings: SessionTimings, options: { hub?: KioskHubLink } = {}): Promise<KioskUnderTest> {
+export interface LaunchKioskOptions {
+  hub?: KioskHubLink;
+  /** A prepared store file (closed, no WAL beside it), copied in as the kiosk's store instead of seeding the demo residents. */
+  storeFile?: string;
+}
+
+export async function launchKiosk(timings: SessionTimings, options: LaunchKioskOptions = {}): Promise<KioskUnderTest> {
   const dir = makeTempDir('dayroom-e2e-');
   const scanner: PtyPair = await startPtyPair(dir.path);
   const dataDir = join(dir.path, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
   writeFileSync(configFile, siteFile(scanner.devicePath, timings, options.hub));
-  if (options.hub === undefined) {
+  if (options.storeFile !== undefined) {
+    copyFileSync(options.storeFile, join(dataDir, 'device.sqlite'));
+  } else if (options.hub === undefined) {
     await seedDemoResidents(join(dataDir, 'device.sqlite'));
   } else {
     // As staff would in service mode: enroll with a one-time code; the residents then arrive by sync.
@@ -110,6 +123,10 @@ export async function launchKiosk(timings: SessionTimings, options: { hub?: Kios
     sendRaw: (bytes) => scanner.write(bytes),
     async restart() {
       await stopProcess(host.process);
+      host = await startHostProcess(configFile, dataDir);
+    },
+    async kill() {
+      await stopProcess(host.process, 'SIGKILL');
       host = await startHostProcess(configFile, dataDir);
     },
     async stop() {

@@ -1,17 +1,20 @@
 // Playwright fixtures for a kiosk that syncs with a real demo hub: `hub` (the embedded demo facility with its console
-// connection file) and `kiosk` (a real web host process enrolled with it). Plus the hub console, as staff use it.
+// connection file; hub.stop() and hub.start() take it down and bring it back on the same address and data) and
+// `kiosk` (a real web host process enrolled with it; override `timings` with test.use() for idle tests). Plus the
+// hub console, as staff use it.
 import { test as base } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { startDemoHub, type DemoHub } from '../../../scripts/demo-hub';
-import { defaultTimings, launchKiosk, type KioskUnderTest } from '../../support/kiosk-process';
+import { defaultTimings, launchKiosk, type KioskUnderTest, type SessionTimings } from '../../support/kiosk-process';
 import { makeTempDir } from '../../support/temp-dir';
 
 export type DemoHubUnderTest = DemoHub & { consoleFile: string };
 
-export const test = base.extend<{ hub: DemoHubUnderTest; kiosk: KioskUnderTest }>({
+export const test = base.extend<{ timings: SessionTimings; hub: DemoHubUnderTest; kiosk: KioskUnderTest }>({
+  timings: [defaultTimings, { option: true }],
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
   hub: async ({}, use) => {
     const dir = makeTempDir('dayroom-e2e-hub-');
@@ -21,8 +24,8 @@ export const test = base.extend<{ hub: DemoHubUnderTest; kiosk: KioskUnderTest }
     await hub.close();
     dir.remove();
   },
-  kiosk: async ({ hub }, use) => {
-    const kiosk = await launchKiosk(defaultTimings, { hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() } });
+  kiosk: async ({ hub, timings }, use) => {
+    const kiosk = await launchKiosk(timings, { hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() } });
     await use(kiosk);
     await kiosk.stop();
   },
