@@ -2,6 +2,8 @@
 // Each prints `RESULT <name> key=value ...`; BENCHMARKS.md keeps the latest figures and the method.
 import { coldStart, scanToPin } from './kiosk-latency';
 import { hubFanout } from './hub-fanout';
+import { inboxOpen } from './inbox-open';
+import { mailSearch } from './mail-search';
 import { syncApply } from './sync-apply';
 import { syncE2e } from './sync-e2e';
 
@@ -11,6 +13,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'sync-apply': () => syncApply(),
   'sync-e2e': () => syncE2e(),
   'hub-fanout': () => hubFanout(),
+  'inbox-open': () => inboxOpen(),
+  'mail-search': () => mailSearch(),
 };
 
 const requested = process.argv.slice(2);
