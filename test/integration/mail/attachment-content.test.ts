@@ -75,7 +75,7 @@ describe('attachment content', () => {
     storeLetter({ messageId: 'm1', residentId: 'r1' });
     const path = blobs.pathOf(sha256(photo));
     const flipped = Buffer.from(photo);
-    flipped[flipped.length - 20] ^= 0xff;
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 20) ^ 0xff, flipped.length - 20);
     writeFileSync(path, flipped);
     expect(read('r1', 'm1')).toMatchObject({ ok: false, refusal: 'damaged', problem: 'the file does not match its hash' });
     writeFileSync(path, photo.subarray(0, 40));
