@@ -30,7 +30,7 @@ export function homeSummaryQueries(db: DeviceDatabase): HomeSummaryQueries {
       AND NOT EXISTS (
         SELECT 1 FROM outbox o
         WHERE o.status <> 'refused' AND o.name = 'markRead' AND o.resident_id = m.resident_id
-          AND json_extract(o.args, '$.messageId') = m.message_id
+          AND o.message_id = m.message_id
       )`);
   const selectBalance = db.prepare<[string], { stamps: number; available_cents: number; holds_cents: number; confirmed_at: number }>(
     'SELECT stamps, available_cents, holds_cents, confirmed_at FROM balances WHERE resident_id = ?',

@@ -144,7 +144,7 @@ interface MessageJoinRow {
 }
 
 /** The sendMessage outbox row of a sent reply (alias `table`): by message id, since pending mutations can be renumbered. */
-const outboxOf = (table: string): string => `o.name = 'sendMessage' AND o.resident_id = ${table}.resident_id AND json_extract(o.args, '$.messageId') = ${table}.message_id`;
+const outboxOf = (table: string): string => `o.name = 'sendMessage' AND o.resident_id = ${table}.resident_id AND o.message_id = ${table}.message_id`;
 
 // The replica's messages, plus replies of this device whose hub copy has not arrived; each with its outbox row.
 const messageSelect = `
@@ -162,12 +162,12 @@ const messageSelect = `
   SELECT mine.*, o.mutation_id, o.status AS outbox_status, o.result_code, o.result_reason, o.created_at AS outbox_created_at, o.settled_at,
          EXISTS (
            SELECT 1 FROM outbox r WHERE r.status <> 'refused' AND r.name = 'markRead' AND r.resident_id = @residentId
-              AND json_extract(r.args, '$.messageId') = mine.message_id
+              AND r.message_id = mine.message_id
          ) AS marked_read_here
     FROM mine
     LEFT JOIN mail_outgoing g ON g.message_id = mine.message_id AND g.resident_id = @residentId
     LEFT JOIN outbox o ON g.message_id IS NOT NULL AND o.name = 'sendMessage' AND o.resident_id = @residentId
-                      AND json_extract(o.args, '$.messageId') = g.message_id`;
+                      AND o.message_id = g.message_id`;
 
 interface AttachmentSqlRow {
   message_id: string;
@@ -270,7 +270,7 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
     SELECT contact_id,
            sum(direction = 'inbound' AND status = 'delivered' AND read_at IS NULL AND NOT EXISTS (
              SELECT 1 FROM outbox r WHERE r.status <> 'refused' AND r.name = 'markRead' AND r.resident_id = @residentId
-                AND json_extract(r.args, '$.messageId') = ranked.message_id)) AS unread,
+                AND r.message_id = ranked.message_id)) AS unread,
            max(at) AS last_at,
            max(CASE WHEN position = 1 THEN body END) AS last_body
       FROM ranked
@@ -378,6 +378,10 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
       deleteDraftRow.run(residentId, draftId);
     },
     search: (residentId, match, limit) =>
-      selectSearch.all({ residentId, match, limit }).map((row) => ({ messageId: row.message_id, snippet: row.snippet })),
+      // The person's own documents first (an indexed column since migration 0009), so FTS5 ranks only theirs; the
+      // words match the letter's text only. The resident_id comparison stays as the rule that cannot be got wrong.
+      selectSearch
+        .all({ residentId, match: `resident_id : "${residentId.replaceAll('"', '""')}" AND body : (${match})`, limit })
+        .map((row) => ({ messageId: row.message_id, snippet: row.snippet })),
   };
 }

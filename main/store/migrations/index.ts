@@ -7,6 +7,7 @@ import { migration0005ResidentVersion } from './0005-resident-version';
 import { migration0006SyncedRecords } from './0006-synced-records';
 import { migration0007Mail } from './0007-mail';
 import { migration0008MailSearchQueue } from './0008-mail-search-queue';
+import { migration0009MailQueryIndexes } from './0009-mail-query-indexes';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0006SyncedRecords,
   migration0007Mail,
   migration0008MailSearchQueue,
+  migration0009MailQueryIndexes,
 ];
