@@ -10,6 +10,7 @@ import { DisplayControls } from './components/DisplayControls';
 import { IdleWarningDialog } from './components/IdleWarningDialog';
 import { useActivityReporting } from './hooks/useActivityReporting';
 import { useDeviceState } from './hooks/useDeviceState';
+import { useFacilityUnreachable } from './hooks/useFacilityUnreachable';
 import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
 import { AttractScreen } from './screens/AttractScreen';
@@ -21,9 +22,10 @@ import { MailScreen } from './screens/mail/MailScreen';
 import { screenLanguage } from './session/sessionRules';
 
 /** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
-function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 'summary'> & { api: DeviceClient }) {
+function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 'summary' | 'facilityUnreachable'> & { api: DeviceClient }) {
   const summary = useHomeSummary(api);
-  return <HomeScreen {...props} summary={summary} />;
+  const facilityUnreachable = useFacilityUnreachable(api);
+  return <HomeScreen {...props} summary={summary} facilityUnreachable={facilityUnreachable} />;
 }
 
 /** A signed-in resident's screens: home, or one service opened from it. Sign-out reloads the page, which forgets this. */

@@ -93,11 +93,16 @@ test('a reply written while the hub is down waits on the kiosk, reaches review o
   await expect(timeline).toContainText('Waiting on this device to reach the facility');
   await expect(timeline.locator('[data-step="waitingOnDevice"]')).toHaveAttribute('data-done', 'true');
   await expect(timeline.locator('[data-step="receivedByFacility"]')).toHaveAttribute('data-done', 'false');
+  // And why, with what the person need not do.
+  await expect(timeline.getByTestId('facility-unreachable')).toHaveText(
+    'The facility can’t be reached right now. Your message is safe on this device and will go by itself — you don’t need to send it again.',
+  );
   await timeline.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${screenshotDir}/mail-waiting-on-device-en.png` });
 
   await page.getByTestId('mail-home').click();
   await expect(page.locator('[data-screen="home"]')).toContainText('1 thing you did is waiting to reach the facility.');
+  await expect(page.getByTestId('facility-unreachable')).toContainText('The facility can’t be reached right now.');
   await page.screenshot({ path: `${screenshotDir}/home-waiting-on-device-en.png` });
   await openConversation(page, 'Denise Lee');
 
@@ -118,6 +123,7 @@ test('a reply written while the hub is down waits on the kiosk, reaches review o
   await page.getByTestId('mail-home').click();
   await expect(page.getByTestId('tile-mail')).toContainText('No new messages');
   await expect(page.locator('[data-screen="home"]')).not.toContainText('waiting to reach the facility');
+  await expect(page.getByTestId('facility-unreachable')).toHaveCount(0);
 });
 
 test('a reply rejected at review shows the reviewer’s reason and its stamp coming back; a family letter rejected at review never reaches the kiosk', async ({ page, hub, kiosk }) => {

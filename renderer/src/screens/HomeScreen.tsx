@@ -10,6 +10,8 @@ interface HomeScreenProps {
   sessionEndsAt: number;
   /** Null until the runtime has answered. */
   summary: HomeSummary | null;
+  /** The device's last try to reach the facility failed for want of a network: said next to what is waiting. */
+  facilityUnreachable?: boolean;
   displayControls: ReactNode;
   onSignOut(): void;
   /** Opens mail; the tiles without a screen yet stay announced as coming soon. */
@@ -51,7 +53,7 @@ function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   );
 }
 
-export function HomeScreen({ resident, sessionEndsAt, summary, displayControls, onSignOut, onOpenMail }: HomeScreenProps) {
+export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachable = false, displayControls, onSignOut, onOpenMail }: HomeScreenProps) {
   const openers: Partial<Record<Service, () => void>> = onOpenMail === undefined ? {} : { mail: onOpenMail };
   const { t } = useTranslation();
   return (
@@ -62,7 +64,15 @@ export function HomeScreen({ resident, sessionEndsAt, summary, displayControls, 
         <h1 className="screen__title">{t('home.greeting', { name: resident.displayName })}</h1>
         <SessionTimeLeft endsAt={sessionEndsAt} />
         {summary !== null && summary.waitingOnThisDevice > 0 ? (
-          <p className="home__waiting">{t('home.facts.waiting', { count: summary.waitingOnThisDevice })}</p>
+          <p className="home__waiting">
+            {t('home.facts.waiting', { count: summary.waitingOnThisDevice })}
+            {facilityUnreachable ? (
+              <>
+                {' '}
+                <span data-testid="facility-unreachable">{t('home.facts.unreachable')}</span>
+              </>
+            ) : null}
+          </p>
         ) : null}
         <div className="tiles">
           {services.map((service) => {

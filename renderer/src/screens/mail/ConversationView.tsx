@@ -6,6 +6,7 @@ import type { DeviceClient } from '../../api/client';
 import { formatWhen } from '../../i18n/format';
 import { MessageText, Name } from '../../components/MessageText';
 import { ReadAloudButton } from '../../components/ReadAloudButton';
+import { useFacilityUnreachable } from '../../hooks/useFacilityUnreachable';
 import { LetterAttachments } from './LetterAttachments';
 import { PictureViewer } from './PictureViewer';
 import { SentTimeline } from './SentTimeline';
@@ -31,6 +32,7 @@ const estimatedLetterHeight = 220;
 export function ConversationView({ api, conversation, language, onReply, onWrite, onRead }: ConversationViewProps) {
   const { t } = useTranslation();
   const { contact, messages } = conversation;
+  const facilityUnreachable = useFacilityUnreachable(api);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: messages.length,
@@ -89,7 +91,7 @@ export function ConversationView({ api, conversation, language, onReply, onWrite
                       </button>
                     ) : null}
                   </div>
-                  {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} />}
+                  {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} facilityUnreachable={facilityUnreachable} />}
                 </div>
               </li>
             );

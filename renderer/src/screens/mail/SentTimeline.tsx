@@ -4,12 +4,17 @@ import { formatWhen } from '../../i18n/format';
 import { MessageText } from '../../components/MessageText';
 
 /** Where a message the person sent is now, step by step; a rejection shows the reviewer's reason in their words. */
-export function SentTimeline({ timeline, language }: { timeline: Timeline; language: LanguageCode }) {
+export function SentTimeline({ timeline, language, facilityUnreachable = false }: { timeline: Timeline; language: LanguageCode; facilityUnreachable?: boolean }) {
   const { t } = useTranslation();
   const failed = timeline.state === 'rejected' || timeline.state === 'notAccepted';
   return (
     <section className="timeline" data-testid="sent-timeline" data-state={timeline.state} aria-label={t('mail.timeline.title')}>
       <p className={failed ? 'timeline__state timeline__state--problem' : 'timeline__state'}>{t(`mail.timeline.state.${timeline.state}`)}</p>
+      {timeline.state === 'waitingOnDevice' && facilityUnreachable ? (
+        <p className="timeline__note" data-testid="facility-unreachable">
+          {t('mail.timeline.unreachable')}
+        </p>
+      ) : null}
       {timeline.reason === null ? null : (
         <div className="timeline__reason">
           {t('mail.timeline.reason', { reason: '' })}
