@@ -21,9 +21,10 @@ import { outboxQueries } from './store/outbox';
 import { syncStateQueries } from './store/sync-state';
 import { enrollDevice, readDeviceCredential, type DeviceCredential, type EnrollOutcome } from './sync/credential';
 import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine';
-import { recordMutation } from './sync/outbox';
+import { recordMutation, type RecordMutation } from './sync/outbox';
 import { createMailService, MailAccessError } from './mail/mail-service';
 import { createSearchIndexer } from './mail/search-indexer';
+import { createMoneyService, MoneyAccessError } from './money/money-service';
 import { readAttachmentContent, type AttachmentContent } from './mail/attachment-content';
 import { mailQueries } from './store/mail';
 import { openBlobStore } from './sync/blobs';
@@ -168,13 +169,16 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     }
   }
 
+  // Through the engine once enrolled, so the mutation also wakes sync; before that, straight into the outbox.
+  const recordThroughSync: RecordMutation = (name, args, localEffect) =>
+    sync ? sync.recordMutation(name, args, localEffect) : recordMutation(database, name, args, localEffect, { now: now() });
+  const money = createMoneyService({ db: database, now, recordMutation: recordThroughSync });
   const attachmentLookup = mailQueries(database);
   const blobFiles = openBlobStore(options.dataDir);
   const mail = createMailService({
     db: database,
     now,
-    // Through the engine once enrolled, so the mutation also wakes sync; before that, straight into the outbox.
-    recordMutation: (name, args, localEffect) => (sync ? sync.recordMutation(name, args, localEffect) : recordMutation(database, name, args, localEffect, { now: now() })),
+    recordMutation: recordThroughSync,
   });
 
   const session = createActor(
@@ -269,7 +273,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     try {
       return run(residentId);
     } catch (error) {
-      if (error instanceof MailAccessError) throw new DeviceCallError('notAuthorized', error.message);
+      if (error instanceof MailAccessError || error instanceof MoneyAccessError) throw new DeviceCallError('notAuthorized', error.message);
       throw error;
     }
   }
@@ -337,6 +341,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         return { done: true as const };
       }),
     'mail.search': ({ query }) => forResident('mail.search', (residentId) => mail.search(residentId, query)),
+    'money.stamps': () => forResident('money.stamps', (residentId) => money.stamps(residentId)),
+    'money.buyStamps': (request) => forResident('money.buyStamps', (residentId) => money.buyStamps(residentId, request)),
+    'money.purchase': ({ requestId }) => forResident('money.purchase', (residentId) => money.purchase(residentId, requestId)),
+    'money.account': ({ page }) => forResident('money.account', (residentId) => money.account(residentId, page)),
   };
 
   const currentAccess = (): SessionAccess => {

@@ -16,6 +16,10 @@ import {
   MailDraft,
   MailId,
   MailSearchHit,
+  BuyStampsResult,
+  MoneyView,
+  StampPurchase,
+  StampsView,
   PinInput,
   ReaderStatus,
   SaveDraftInput,
@@ -115,6 +119,30 @@ export const deviceCalls = {
     output: z.array(MailSearchHit),
     access: 'resident',
     summary: 'Search the words of the resident’s own mail',
+  }),
+  'money.stamps': defineCall({
+    input: Empty,
+    output: StampsView,
+    access: 'resident',
+    summary: 'The resident’s stamps as last confirmed, the site’s books, purchases asked for here, and the history',
+  }),
+  'money.buyStamps': defineCall({
+    input: z.object({ requestId: z.uuid(), bookSize: z.number().int().positive().max(1000) }).strict(),
+    output: BuyStampsResult,
+    access: 'resident',
+    summary: 'Ask to buy a book of stamps from the debit account; the same request id is charged once',
+  }),
+  'money.purchase': defineCall({
+    input: z.object({ requestId: z.uuid() }).strict(),
+    output: StampPurchase,
+    access: 'resident',
+    summary: 'What became of a purchase asked for on this device',
+  }),
+  'money.account': defineCall({
+    input: z.object({ page: z.number().int().nonnegative().max(100_000) }).strict(),
+    output: MoneyView,
+    access: 'resident',
+    summary: 'The debit account as last confirmed, with one page of its history and totals',
   }),
 } as const;
 

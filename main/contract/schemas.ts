@@ -320,3 +320,88 @@ export const MailSearchHit = z.object({
   snippet: z.string(),
 });
 export type MailSearchHit = z.infer<typeof MailSearchHit>;
+
+// ---- Money: stamps and the debit account (main/money) ----
+
+export const StampBook = z.object({ stamps: z.number().int().positive(), priceCents: z.number().int().positive() });
+export type StampBook = z.infer<typeof StampBook>;
+
+/** A receipt for a completed purchase: the reference is what staff look the purchase up by. */
+export const PurchaseReceipt = z.object({
+  reference: z.string(),
+  requestId: z.string(),
+  bookSize: z.number().int().positive(),
+  priceCents: z.number().int().nonnegative().nullable(),
+  at: z.number(),
+});
+export type PurchaseReceipt = z.infer<typeof PurchaseReceipt>;
+
+/** A purchase asked for on this device and what became of it: waiting for the facility, done, or refused with why. */
+export const StampPurchase = z.object({
+  requestId: z.string(),
+  bookSize: z.number().int().positive(),
+  /** The site's price when it was asked for, if the book is still on the list. */
+  priceCents: z.number().int().positive().nullable(),
+  requestedAt: z.number(),
+  outcome: z.discriminatedUnion('state', [
+    z.object({ state: z.literal('pending') }),
+    z.object({ state: z.literal('completed'), receipt: PurchaseReceipt, balanceUpdated: z.boolean() }),
+    z.object({ state: z.literal('refused'), reason: z.string() }),
+  ]),
+});
+export type StampPurchase = z.infer<typeof StampPurchase>;
+
+export const StampHistoryKind = z.enum(['purchase', 'familyTransfer', 'messageSent', 'rejectionRefund', 'returnStampReceived', 'returnStampUsed', 'other']);
+export type StampHistoryKind = z.infer<typeof StampHistoryKind>;
+export const StampHistoryEntry = z.object({
+  id: z.string(),
+  at: z.number(),
+  kind: StampHistoryKind,
+  /** Stamps added (positive) or spent (negative); return stamps count 1 and belong to one reply. */
+  stamps: z.number().int(),
+  reference: z.string(),
+});
+export type StampHistoryEntry = z.infer<typeof StampHistoryEntry>;
+
+export const StampsView = z.object({
+  balance: ConfirmedBalance.nullable(),
+  books: z.array(StampBook),
+  /** Newest first; waiting ones first of all. */
+  purchases: z.array(StampPurchase),
+  history: z.array(StampHistoryEntry),
+});
+export type StampsView = z.infer<typeof StampsView>;
+
+/** Why a purchase was not even asked for; the screen says each in words. Nothing was charged. */
+export const PurchaseRefusal = z.discriminatedUnion('reason', [
+  z.object({ reason: z.literal('unknownBook') }),
+  z.object({ reason: z.literal('notEnoughMoney'), neededCents: z.number().int(), availableCents: z.number().int() }),
+]);
+export type PurchaseRefusal = z.infer<typeof PurchaseRefusal>;
+
+export const BuyStampsResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), purchase: StampPurchase }),
+  z.object({ ok: z.literal(false), refusal: PurchaseRefusal }),
+]);
+export type BuyStampsResult = z.infer<typeof BuyStampsResult>;
+
+export const DepositSource = z.enum(['online', 'lobbyKiosk', 'moneyOrder']);
+export const MoneyEntry = z.object({
+  id: z.string(),
+  at: z.number(),
+  kind: z.enum(['deposit', 'stampPurchase', 'fee', 'other']),
+  /** Deposits: where the money came from. */
+  source: DepositSource.nullable(),
+  amountCents: z.number().int(),
+  reference: z.string(),
+});
+export type MoneyEntry = z.infer<typeof MoneyEntry>;
+
+export const MoneyView = z.object({
+  balance: ConfirmedBalance.nullable(),
+  entries: z.array(MoneyEntry),
+  page: z.number().int().nonnegative(),
+  pageCount: z.number().int().nonnegative(),
+  totals: z.object({ depositsCents: z.number().int(), purchasesCents: z.number().int(), feesCents: z.number().int() }),
+});
+export type MoneyView = z.infer<typeof MoneyView>;

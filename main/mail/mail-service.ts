@@ -20,11 +20,7 @@ import type {
 import type { DeviceDatabase } from '../store/database';
 import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
 import { mailSearchIndexQueries } from '../store/mail-search';
-import type { MutationArgs, MutationName } from '../../hub/protocol';
-import { recordMutation, type RecordedMutation } from '../sync/outbox';
-
-/** How the service records a mutation: the sync engine's (which also wakes sync) once the device is enrolled. */
-export type RecordMutation = <N extends MutationName, T>(name: N, args: MutationArgs<N>, localEffect: (db: DeviceDatabase, mutationId: number) => T) => RecordedMutation<T>;
+import { recordMutation, type RecordMutation } from '../sync/outbox';
 
 /** The longest message the hub accepts, in characters as people count them. */
 export const maxMessageCharacters = 30_000;

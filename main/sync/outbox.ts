@@ -17,6 +17,9 @@ export interface RecordedMutation<T> {
   readonly effect: T;
 }
 
+/** How a service records a mutation: the sync engine's (which also wakes sync) once the device is enrolled. */
+export type RecordMutation = <N extends MutationName, T>(name: N, args: MutationArgs<N>, localEffect: (db: DeviceDatabase, mutationId: number) => T) => RecordedMutation<T>;
+
 /**
  * Runs the local effect and appends the mutation in one transaction: both are on disk, or neither is. The effect gets
  * the mutation's id, so a local row (a message waiting to be sent) can name the mutation that will deliver it.

@@ -40,6 +40,10 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     'mail.drafts': record('mail.drafts', []),
     'mail.deleteDraft': record('mail.deleteDraft', { done: true }),
     'mail.search': record('mail.search', []),
+    'money.stamps': record('money.stamps', { balance: null, books: [], purchases: [], history: [] }),
+    'money.buyStamps': record('money.buyStamps', { ok: false, refusal: { reason: 'unknownBook' } }),
+    'money.purchase': record('money.purchase', { requestId: 'r', bookSize: 5, priceCents: null, requestedAt: 1, outcome: { state: 'pending' } }),
+    'money.account': record('money.account', { balance: null, entries: [], page: 0, pageCount: 1, totals: { depositsCents: 0, purchasesCents: 0, feesCents: 0 } }),
     ...overrides,
   };
   const onInternalError = vi.fn();
