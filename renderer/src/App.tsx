@@ -14,11 +14,13 @@ import { useFacilityUnreachable } from './hooks/useFacilityUnreachable';
 import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
 import { AttractScreen } from './screens/AttractScreen';
-import { HomeScreen } from './screens/HomeScreen';
+import { HomeScreen, type Service } from './screens/HomeScreen';
 import { LoadingScreen } from './screens/LoadingScreen';
 import { LockedOutScreen } from './screens/LockedOutScreen';
 import { PinEntryScreen } from './screens/PinEntryScreen';
 import { MailScreen } from './screens/mail/MailScreen';
+import { MoneyScreen } from './screens/money/MoneyScreen';
+import { StampsScreen } from './screens/money/StampsScreen';
 import { screenLanguage } from './session/sessionRules';
 
 /** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
@@ -29,14 +31,23 @@ function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 
 }
 
 /** A signed-in resident's screens: home, or one service opened from it. Sign-out reloads the page, which forgets this. */
-function SignedInScreens({ language, ...props }: Omit<Parameters<typeof SignedInHome>[0], 'onOpenMail'> & { language: LanguageCode }) {
-  const [service, setService] = useState<'home' | 'mail'>('home');
+function SignedInScreens({ language, ...props }: Omit<Parameters<typeof SignedInHome>[0], 'onOpen'> & { language: LanguageCode }) {
+  const [service, setService] = useState<'home' | Service>('home');
   const goHome = useCallback(() => setService('home'), []);
-  if (service === 'mail') {
-    // The stamps screen does not exist yet: "get stamps" leads home, where the stamps tile is.
-    return <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={goHome} />;
+  switch (service) {
+    case 'mail':
+      return <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={() => setService('stamps')} />;
+    case 'stamps':
+      return <StampsScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
+    case 'money':
+      return <MoneyScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
+    case 'home':
+      return <SignedInHome {...props} onOpen={setService} />;
+    default: {
+      const unknownService: never = service;
+      return unknownService;
+    }
   }
-  return <SignedInHome {...props} onOpenMail={() => setService('mail')} />;
 }
 
 interface AppProps {

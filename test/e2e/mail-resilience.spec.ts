@@ -7,20 +7,11 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { demoResidents } from '../../scripts/demo-data';
 import type { KioskUnderTest } from '../support/kiosk-process';
-import { expect, hubConsole, test } from './support/hub-kiosk';
+import { expect, hubConsole, signIn, test } from './support/hub-kiosk';
 
 const marcus = demoResidents[0]!;
 const screenshotDir = 'test-results/screens';
 mkdirSync(screenshotDir, { recursive: true });
-
-async function signIn(page: Page, kiosk: KioskUnderTest, resident = marcus) {
-  await page.goto(kiosk.url);
-  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
-  await kiosk.scan(resident.badge);
-  await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
-  for (const digit of resident.pin) await page.getByRole('button', { name: digit, exact: true }).click();
-  await expect(page.locator('[data-screen="home"]')).toBeVisible();
-}
 
 async function openConversation(page: Page, contactName: string) {
   await page.getByTestId('tile-mail').click();

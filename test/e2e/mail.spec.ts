@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { hostileBodies, hostileContactNames } from '../support/hostile-text';
 import { makeTempDir } from '../support/temp-dir';
 import { patternPng } from '../support/test-images';
-import type { KioskUnderTest } from '../support/kiosk-process';
-import { expect, hubConsole, test } from './support/hub-kiosk';
+import { expect, hubConsole, signIn, test } from './support/hub-kiosk';
 
 const marcus = demoResidents[0]!;
 
@@ -40,15 +39,6 @@ async function everyLetterText(page: Page): Promise<string[]> {
     if (atBottom) break;
   }
   return [...texts.entries()].sort(([a], [b]) => a - b).map(([, text]) => text);
-}
-
-async function signIn(page: Page, kiosk: KioskUnderTest, resident = marcus) {
-  await page.goto(kiosk.url);
-  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
-  await kiosk.scan(resident.badge);
-  await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
-  for (const digit of resident.pin) await page.getByRole('button', { name: digit, exact: true }).click();
-  await expect(page.locator('[data-screen="home"]')).toBeVisible();
 }
 
 test('a letter with photos and a return stamp: viewed, read aloud, answered with the stamp, reviewed, delivered', async ({ page, hub, kiosk }) => {

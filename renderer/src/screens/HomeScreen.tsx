@@ -14,13 +14,13 @@ interface HomeScreenProps {
   facilityUnreachable?: boolean;
   displayControls: ReactNode;
   onSignOut(): void;
-  /** Opens mail; the tiles without a screen yet stay announced as coming soon. */
-  onOpenMail?(): void;
+  /** Opens a service's screen; without it the tiles are announced as coming soon. */
+  onOpen?(service: Service): void;
 }
 
 /** The services a resident will reach from here; each is announced before it exists, never hidden. */
 const services = ['mail', 'stamps', 'money'] as const;
-type Service = (typeof services)[number];
+export type Service = (typeof services)[number];
 
 /** One line per tile with what the device knows: new mail, and balances exactly as the hub last confirmed them. */
 function tileFact(service: Service, summary: HomeSummary | null, language: LanguageCode, t: TFunction): string | null {
@@ -53,8 +53,8 @@ function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   );
 }
 
-export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachable = false, displayControls, onSignOut, onOpenMail }: HomeScreenProps) {
-  const openers: Partial<Record<Service, () => void>> = onOpenMail === undefined ? {} : { mail: onOpenMail };
+export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachable = false, displayControls, onSignOut, onOpen }: HomeScreenProps) {
+  const openers: Partial<Record<Service, () => void>> = onOpen === undefined ? {} : { mail: () => onOpen('mail'), stamps: () => onOpen('stamps'), money: () => onOpen('money') };
   const { t } = useTranslation();
   return (
     <main className="screen screen--home" data-screen="home">

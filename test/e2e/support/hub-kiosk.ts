@@ -2,7 +2,8 @@
 // connection file; hub.stop() and hub.start() take it down and bring it back on the same address and data) and
 // `kiosk` (a real web host process enrolled with it; override `timings` with test.use() for idle tests). Plus the
 // hub console, as staff use it.
-import { test as base } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
+import { demoResidents, type DemoResident } from '../../../scripts/demo-data';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,4 +38,14 @@ export async function hubConsole(consoleFile: string, ...args: string[]): Promis
   return stdout;
 }
 
-export { expect } from '@playwright/test';
+/** A resident signs in as at the kiosk: their wristband scanned on the real scanner, their PIN on the number pad. */
+export async function signIn(page: Page, kiosk: KioskUnderTest, resident: DemoResident = demoResidents[0]!): Promise<void> {
+  await page.goto(kiosk.url);
+  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+  await kiosk.scan(resident.badge);
+  await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
+  for (const digit of resident.pin) await page.getByRole('button', { name: digit, exact: true }).click();
+  await expect(page.locator('[data-screen="home"]')).toBeVisible();
+}
+
+export { expect };

@@ -1,0 +1,192 @@
+import { useCallback, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LanguageCode, PurchaseRefusal, StampBook, StampPurchase } from '../../../../main/contract';
+import type { DeviceClient } from '../../api/client';
+import { formatMoney, formatWhen } from '../../i18n/format';
+import { useMoneyData } from './useMoneyData';
+
+interface StampsScreenProps {
+  api: DeviceClient;
+  language: LanguageCode;
+  displayControls: ReactNode;
+  onClose(): void;
+}
+
+/** One purchase asked for here: waiting, done with its receipt, or refused with the facility's words. */
+function PurchaseCard({ purchase, language }: { purchase: StampPurchase; language: LanguageCode }) {
+  const { t } = useTranslation();
+  const { outcome } = purchase;
+  return (
+    <li className={`purchase purchase--${outcome.state}`} data-testid="purchase" data-state={outcome.state} data-request-id={purchase.requestId}>
+      <p className="purchase__what">
+        {t('stamps.purchase.book', { count: purchase.bookSize })}
+        {purchase.priceCents === null ? null : ` · ${formatMoney(purchase.priceCents, language)}`}
+        <span className="purchase__when"> · {formatWhen(purchase.requestedAt, language)}</span>
+      </p>
+      {outcome.state === 'pending' ? <p className="purchase__state">{t('stamps.purchase.pending')}</p> : null}
+      {outcome.state === 'refused' ? (
+        <p className="purchase__state purchase__state--problem">
+          {t('stamps.purchase.refused')} <bdi>{outcome.reason}</bdi> {t('stamps.purchase.nothingCharged')}
+        </p>
+      ) : null}
+      {outcome.state === 'completed' ? (
+        <div className="receipt" data-testid="receipt">
+          <p className="receipt__title">{t('stamps.receipt.title')}</p>
+          <p>{t('stamps.receipt.reference', { reference: outcome.receipt.reference })}</p>
+          <p>
+            {t('stamps.receipt.bought', { count: outcome.receipt.bookSize })}
+            {outcome.receipt.priceCents === null ? null : ` · ${t('stamps.receipt.paid', { amount: formatMoney(outcome.receipt.priceCents, language) })}`}
+          </p>
+          <p>{formatWhen(outcome.receipt.at, language)}</p>
+          {outcome.balanceUpdated ? null : <p className="receipt__note">{t('stamps.receipt.updating')}</p>}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+function refusalText(refusal: PurchaseRefusal, language: LanguageCode, t: ReturnType<typeof useTranslation>['t']): string {
+  switch (refusal.reason) {
+    case 'unknownBook':
+      return t('stamps.refusal.unknownBook');
+    case 'notEnoughMoney':
+      return t('stamps.refusal.notEnoughMoney', { needed: formatMoney(refusal.neededCents, language), available: formatMoney(refusal.availableCents, language) });
+    default: {
+      const unknownRefusal: never = refusal;
+      return unknownRefusal;
+    }
+  }
+}
+
+/** Stamps: what the person has, books to buy with their money, purchases in flight, and every stamp's history. */
+export function StampsScreen({ api, language, displayControls, onClose }: StampsScreenProps) {
+  const { t } = useTranslation();
+  const load = useCallback(() => api.call('money.stamps', {}), [api]);
+  const [view, refresh] = useMoneyData(api, load);
+  const [choice, setChoice] = useState<StampBook | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [buying, setBuying] = useState(false);
+  // One request id per confirmed choice: a double tap or a retry is the same purchase, charged once.
+  const [requestId, setRequestId] = useState<string>(() => crypto.randomUUID());
+
+  const buy = async (book: StampBook): Promise<void> => {
+    setBuying(true);
+    try {
+      const result = await api.call('money.buyStamps', { requestId, bookSize: book.stamps });
+      if (result.ok) {
+        setChoice(null);
+        setRefusal(null);
+        setRequestId(crypto.randomUUID());
+      } else {
+        setRefusal(refusalText(result.refusal, language, t));
+      }
+      refresh();
+    } finally {
+      setBuying(false);
+    }
+  };
+
+  return (
+    <main className="screen screen--stamps" data-screen="stamps">
+      <div className="screen__controls">{displayControls}</div>
+      <nav className="mail-nav">
+        <button type="button" className="button button--secondary" data-testid="stamps-home" onClick={onClose}>
+          {t('mail.backHome')}
+        </button>
+      </nav>
+      <h1 className="screen__title">{t('stamps.title')}</h1>
+      <div className="screen__body money">
+        {view === null ? null : (
+          <>
+            <section className="money__balance" data-testid="stamp-balance">
+              {view.balance === null ? (
+                <p>{t('stamps.notConfirmed')}</p>
+              ) : (
+                <>
+                  <p className="money__big">{t('home.facts.stamps', { count: view.balance.stamps })}</p>
+                  <p>
+                    {t('money.available', { amount: formatMoney(view.balance.availableCents, language) })} · {t('money.confirmedAt', { when: formatWhen(view.balance.confirmedAt, language) })}
+                  </p>
+                </>
+              )}
+            </section>
+
+            <section aria-labelledby="stamp-books-title">
+              <h2 id="stamp-books-title" className="money__heading">
+                {t('stamps.buyTitle')}
+              </h2>
+              {view.books.length === 0 ? <p>{t('stamps.noBooks')}</p> : null}
+              <ul className="books">
+                {view.books.map((book) => (
+                  <li key={book.stamps}>
+                    <button
+                      type="button"
+                      className="button button--secondary book"
+                      data-testid="stamp-book"
+                      data-stamps={book.stamps}
+                      onClick={() => {
+                        setChoice(book);
+                        setRefusal(null);
+                      }}
+                    >
+                      {t('stamps.book', { count: book.stamps, price: formatMoney(book.priceCents, language) })}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {choice === null ? null : (
+                <div className="confirm" data-testid="confirm-purchase">
+                  <p>{t('stamps.confirm', { count: choice.stamps, price: formatMoney(choice.priceCents, language) })}</p>
+                  <div className="confirm__actions">
+                    <button type="button" className="button button--primary" data-testid="confirm-buy" disabled={buying} onClick={() => void buy(choice)}>
+                      {t('stamps.confirmYes')}
+                    </button>
+                    <button type="button" className="button button--secondary" onClick={() => setChoice(null)}>
+                      {t('stamps.confirmNo')}
+                    </button>
+                  </div>
+                </div>
+              )}
+              {refusal === null ? null : (
+                <p className="notice notice--problem" role="alert" data-testid="purchase-refusal">
+                  {refusal} {t('stamps.purchase.nothingCharged')}
+                </p>
+              )}
+            </section>
+
+            {view.purchases.length === 0 ? null : (
+              <section aria-labelledby="purchases-title">
+                <h2 id="purchases-title" className="money__heading">
+                  {t('stamps.purchasesTitle')}
+                </h2>
+                <ul className="plain-list">
+                  {view.purchases.map((purchase) => (
+                    <PurchaseCard key={purchase.requestId} purchase={purchase} language={language} />
+                  ))}
+                </ul>
+              </section>
+            )}
+
+            <section aria-labelledby="stamp-history-title">
+              <h2 id="stamp-history-title" className="money__heading">
+                {t('stamps.historyTitle')}
+              </h2>
+              {view.history.length === 0 ? <p>{t('stamps.noHistory')}</p> : null}
+              <ul className="ledger" data-testid="stamp-history">
+                {view.history.map((entry) => (
+                  <li key={entry.id} className="ledger__row" data-testid="stamp-entry" data-kind={entry.kind}>
+                    <span className="ledger__when">{formatWhen(entry.at, language)}</span>
+                    <span className="ledger__what">{t(`stamps.kind.${entry.kind}`)}</span>
+                    <span className={entry.stamps < 0 ? 'ledger__amount ledger__amount--out' : 'ledger__amount'}>
+                      {entry.stamps > 0 ? `+${entry.stamps}` : String(entry.stamps)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}
