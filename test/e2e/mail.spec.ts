@@ -305,7 +305,8 @@ test('a draft saved while typing survives sign-out and a restart of the kiosk, a
   await expect(page.getByTestId('send-refusal')).toContainText('This message needs 7 of your stamps and you have 4.');
   await expect(page.getByTestId('send')).toBeDisabled();
   await page.getByRole('button', { name: 'Get stamps' }).click();
-  await expect(page.locator('[data-screen="home"]')).toBeVisible();
+  await expect(page.locator('[data-screen="stamps"]')).toBeVisible();
+  await expect(page.getByTestId('stamp-book').first()).toBeVisible();
 });
 
 test('a long contact list keeps only the rows on screen in the page', async ({ page, hub, kiosk }) => {
