@@ -281,6 +281,8 @@ export const MailRefusal = z.discriminatedUnion('reason', [
   z.object({ reason: z.literal('tooLong'), maxCharacters: z.number().int() }),
   /** The site's stamp rules have not reached this device yet. */
   z.object({ reason: z.literal('rulesNotSynced') }),
+  /** The letter being answered is no longer on this device; the text can still go as a new letter. */
+  z.object({ reason: z.literal('replyTargetGone') }),
 ]);
 export type MailRefusal = z.infer<typeof MailRefusal>;
 

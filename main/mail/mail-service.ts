@@ -163,9 +163,11 @@ export function createMailService(options: MailServiceOptions): MailService {
     const contact = ownContact(residentId, request.contactId);
     let useReturnStamp = false;
     if (request.replyToMessageId !== null) {
-      const target = ownMessage(residentId, request.replyToMessageId);
-      if (target.direction !== 'inbound' || target.contactId !== contact.contactId || (target.status !== 'delivered' && target.status !== 'read')) {
-        throw new MailAccessError('That message cannot be answered here.');
+      // The letter being answered may have gone since the reply was started (withdrawn by the facility, or the person
+      // moved): said in words, and the draft stays. Another person's message id is refused the same way, saying nothing.
+      const target = queries.message(residentId, request.replyToMessageId);
+      if (target === null || target.direction !== 'inbound' || target.contactId !== contact.contactId || (target.status !== 'delivered' && target.status !== 'read')) {
+        return { ok: false, refusal: { reason: 'replyTargetGone' } };
       }
       useReturnStamp = returnStampAvailable(residentId, target);
     }

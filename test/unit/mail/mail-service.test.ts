@@ -7,7 +7,7 @@ import { outboxQueries } from '../../../main/store/outbox';
 import { applyPull } from '../../../main/sync/apply-pull';
 import { adoptDeviceIdentity } from '../../../main/sync/identity';
 import { pendingMutations } from '../../../main/sync/outbox';
-import { balance, contact, evict, message, pullBatch, resident, siteRules, tempStore, upsert, type TempStore } from '../sync/fixtures';
+import { balance, contact, evict, message, pullBatch, remove, resident, siteRules, tempStore, upsert, type TempStore } from '../sync/fixtures';
 
 let store: TempStore;
 let clock: number;
@@ -102,7 +102,9 @@ describe('authorization', () => {
     expect(() => mail.markRead('r1', 'm-other')).toThrow(MailAccessError);
     expect(() => mail.markRead('r1', 'no-such-message')).toThrow(MailAccessError);
     expect(() => mail.conversation('r1', 'c-r2')).toThrow(MailAccessError);
-    expect(() => mail.cost('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: 'm-other' })).toThrow(MailAccessError);
+    // Another person's letter as the one being answered: refused as one that is not here, saying nothing of whose it is.
+    expect(mail.cost('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: 'm-other' })).toEqual({ ok: false, refusal: { reason: 'replyTargetGone' } });
+    expect(mail.send('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: 'm-other', draftId: null })).toEqual({ ok: false, refusal: { reason: 'replyTargetGone' } });
     expect(() => mail.send('r1', { contactId: 'c-r2', body: 'hi', replyToMessageId: null, draftId: null })).toThrow(MailAccessError);
     const draftId = '11111111-1111-4111-8111-111111111111';
     mail.saveDraft('r2', { draftId, contactId: 'c-r2', replyToMessageId: null, body: 'theirs' });
@@ -115,6 +117,15 @@ describe('authorization', () => {
 });
 
 describe('cost and sending', () => {
+  it('a reply to a letter that has gone from the device is refused in words, and its draft stays', () => {
+    const draftId = '22222222-2222-4222-8222-222222222222';
+    mail.saveDraft('r1', { draftId, contactId: 'c-r1', replyToMessageId: 'm2', body: 'Yes, Sunday works' });
+    apply([remove('message', 'm2', 5)]);
+    expect(mail.send('r1', { contactId: 'c-r1', body: 'Yes, Sunday works', replyToMessageId: 'm2', draftId })).toEqual({ ok: false, refusal: { reason: 'replyTargetGone' } });
+    expect(mail.drafts('r1').map((draft) => draft.body)).toEqual(['Yes, Sunday works']);
+    expect(pendingMutations(store.db, 10)).toEqual({ ok: true, mutations: [] });
+  });
+
   it('shows the cost before sending, with the next stamp’s start and the refund rule', () => {
     const result = mail.cost('r1', { contactId: 'c-r1', body: 'x'.repeat(150), replyToMessageId: null });
     expect(result).toEqual({

@@ -35,6 +35,7 @@ function RefusalNotice({ refusal, onGoToStamps }: { refusal: MailRefusal; onGoTo
       case 'contactNotApproved':
       case 'emptyMessage':
       case 'rulesNotSynced':
+      case 'replyTargetGone':
         return t(`mail.refusal.${refusal.reason}`);
       default: {
         const unreachable: never = refusal;
