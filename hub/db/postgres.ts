@@ -50,6 +50,11 @@ export function openPostgresDatabase(options: { databaseUrl: string; maxConnecti
 
   async function attempt<T>(fn: (tx: HubTransaction) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // A connection lost while the client is checked out (the server restarted, the network cut, the backend
+    // terminated) fails the query under way and then emits 'error' on the client, where the pool listens only while
+    // the client is idle: without a listener here, Node would end the whole hub. The failed query already rejects.
+    const ignoreLostConnection = (): void => undefined;
+    client.on('error', ignoreLostConnection);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -65,6 +70,7 @@ export function openPostgresDatabase(options: { databaseUrl: string; maxConnecti
       throw error;
     } finally {
       client.release(broken);
+      client.removeListener('error', ignoreLostConnection);
     }
   }
 

@@ -128,12 +128,20 @@ async function markRead(tx: SqlExecutor, device: DeviceRow, args: MarkReadArgs, 
   return applied;
 }
 
+/** stamp_books.stamps is an integer column: no book the hub sells is larger. */
+const largestBookSize = 2_147_483_647;
+
 async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs, now: number): Promise<Outcome> {
   const resident = await residentForMutation(tx, device, args.residentId);
   if (isRefusal(resident)) return resident;
   // Checked under the resident's lock, so two devices sending the same request at once are charged once.
   const [alreadyBought] = await tx.query('SELECT 1 FROM stamp_purchases WHERE request_id = $1', [args.requestId]);
   if (alreadyBought !== undefined) return applied;
+  // The protocol's schema stops these at the HTTP door; the service refuses them too, rather than hand the database a
+  // size no integer column can hold (which would throw, and fail the device's queue on every retry).
+  if (!Number.isInteger(args.bookSize) || args.bookSize <= 0 || args.bookSize > largestBookSize) {
+    return refuse('unknownBookSize', `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`);
+  }
   const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [resident.site_id, args.bookSize]);
   if (book === undefined) return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`);
   if (book.price_cents > resident.debit_balance_cents) {

@@ -15,6 +15,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'hub-fanout': () => hubFanout(),
   'inbox-open': () => inboxOpen(),
   'mail-search': () => mailSearch(),
+  'ledger-contention': () => import('./ledger-contention').then((module) => module.ledgerContention()),
 };
 
 const requested = process.argv.slice(2);
