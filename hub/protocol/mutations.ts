@@ -58,6 +58,8 @@ export const RefusalCode = z.enum([
   'returnStampUnavailable',
   'messageNotFound',
   'duplicateMessageId',
+  /** A purchase request id already used for a different purchase (another person or book size). */
+  'requestIdReused',
 ]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 

@@ -131,12 +131,19 @@ async function markRead(tx: SqlExecutor, device: DeviceRow, args: MarkReadArgs, 
 /** stamp_books.stamps is an integer column: no book the hub sells is larger. */
 const largestBookSize = 2_147_483_647;
 
+const sameRequest = (earlier: { resident_id: string; book_size: number }, residentId: string, bookSize: number): boolean =>
+  earlier.resident_id === residentId && Number(earlier.book_size) === bookSize;
+
+const requestIdReused = (): Outcome =>
+  refuse('requestIdReused', 'This purchase request was already used for a different purchase. Nothing was charged; please try the purchase again.');
+
 async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs, now: number): Promise<Outcome> {
   const resident = await residentForMutation(tx, device, args.residentId);
   if (isRefusal(resident)) return resident;
-  // Checked under the resident's lock, so two devices sending the same request at once are charged once.
-  const [alreadyBought] = await tx.query('SELECT 1 FROM stamp_purchases WHERE request_id = $1', [args.requestId]);
-  if (alreadyBought !== undefined) return applied;
+  // Checked under the resident's lock, so two devices sending the same request at once are charged once. The same
+  // request again (a retry) is the purchase already made; the same id for a different purchase is refused in words.
+  const [earlier] = await tx.query<{ resident_id: string; book_size: number }>('SELECT resident_id, book_size FROM stamp_purchases WHERE request_id = $1', [args.requestId]);
+  if (earlier !== undefined) return sameRequest(earlier, resident.resident_id, args.bookSize) ? applied : requestIdReused();
   // The protocol's schema stops these at the HTTP door; the service refuses them too, rather than hand the database a
   // size no integer column can hold (which would throw, and fail the device's queue on every retry).
   if (!Number.isInteger(args.bookSize) || args.bookSize <= 0 || args.bookSize > largestBookSize) {
@@ -147,10 +154,14 @@ async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs
   if (book.price_cents > resident.debit_balance_cents) {
     return refuse('notEnoughMoney', `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`);
   }
-  await tx.query(
-    'INSERT INTO stamp_purchases (request_id, resident_id, book_size, price_cents, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+  // Two people's purchases under one request id hold different resident locks: the key decides, and the second
+  // (waiting on the first's commit) inserts nothing and is refused, charged nothing.
+  const [recorded] = await tx.query(
+    `INSERT INTO stamp_purchases (request_id, resident_id, book_size, price_cents, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
     [args.requestId, resident.resident_id, args.bookSize, book.price_cents, device.device_id, now],
   );
+  if (recorded === undefined) return requestIdReused();
   await appendLedgerEntries(
     tx,
     resident,

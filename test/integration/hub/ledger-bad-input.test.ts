@@ -1,6 +1,6 @@
 // Issue 5, "Bad input": negative, fractional, zero or absurd book sizes and amounts, book sizes the site does not sell,
 // purchases for someone outside the device's scope, and replayed requests — each refused with a reason in words (or,
-// for a replay, answered without a second charge), and nothing charged. Through every door money comes in or goes
+// for a replay of the very same purchase, answered without a second charge), and nothing charged. Through every door money comes in or goes
 // out: a device's push over HTTP (the protocol schema), the push service itself (as the hub's other callers use it),
 // the deposit and transfer services, and the CLI's deposit and transfer-stamps commands.
 import { randomUUID } from 'node:crypto';
@@ -136,11 +136,28 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
     await expectAccount(ana, 15, 300);
     expect(await scalar("SELECT count(*)::bigint AS n FROM debit_ledger WHERE reference = $1 AND kind = 'stampPurchase'", [together])).toBe(1);
 
-    // A replay that changes the book is still that request: the hub keeps the first purchase and charges nothing more.
-    // (Today it answers "applied"; the device learns the true balance from the ledger entries it pulls.)
-    expect(parsePush(await kiosk.push([buyStampsMutation(4, ana, 20, requestId)])).results).toEqual([{ id: 4, status: 'applied' }]);
+    // The same request id for a different purchase (another book, another person) is refused in words, charged nothing.
+    const reused = {
+      status: 'refused',
+      code: 'requestIdReused',
+      reason: 'This purchase request was already used for a different purchase. Nothing was charged; please try the purchase again.',
+    };
+    expect(parsePush(await kiosk.push([buyStampsMutation(4, ana, 20, requestId)])).results).toEqual([{ id: 4, ...reused }]);
+    await deposit(testHub.hub, { residentId: facility.ben.resident_id, amountCents: 1000, source: 'online' });
+    expect(parsePush(await kiosk.push([buyStampsMutation(5, facility.ben.resident_id, 10, requestId)])).results).toEqual([{ id: 5, ...reused }]);
     await expectAccount(ana, 15, 300);
+    await expectAccount(facility.ben.resident_id, 0, 1000);
     expect(await purchases()).toBe(2);
+
+    // One new request id for two people at the same moment (Ana's tablet, the kiosk for Ben): each holds its own
+    // person's lock, the key decides, and
+    // exactly one is charged; the other is refused, not a server error.
+    const contested = randomUUID();
+    const raced = (
+      await Promise.all([tablet.push([buyStampsMutation(3, ana, 5, contested)]), kiosk.push([buyStampsMutation(6, facility.ben.resident_id, 5, contested)])])
+    ).map(parsePush);
+    expect(raced.flatMap((answer) => answer.results.map((result) => result.status)).sort()).toEqual(['applied', 'refused']);
+    expect(await scalar("SELECT count(*)::bigint AS n FROM debit_ledger WHERE reference = $1 AND kind = 'stampPurchase'", [contested])).toBe(1);
   });
 
   it('refuses deposits and transfers that are negative, zero, fractional, not a number or absurd, in words, changing nothing', async () => {
