@@ -383,7 +383,8 @@ const commands: Record<string, Command> = {
       const reference = optionalText(context.values, 'reference');
       const resident = await residentOf(context);
       const after = await deposit(context.hub, { residentId: resident.resident_id, amountCents, source, ...(reference === undefined ? {} : { reference }) });
-      context.out(`Deposited ${dollars(after.debit_balance_cents - resident.debit_balance_cents)} for ${resident.display_name} (${source}). Balance: ${dollars(after.debit_balance_cents)}.`);
+      // The amount asked for, not a difference of balances: a purchase at the same moment would make that wrong.
+      context.out(`Deposited ${dollars(amountCents)} for ${resident.display_name} (${source}). Balance: ${dollars(after.debit_balance_cents)}.`);
     },
   },
   'transfer-stamps': {
