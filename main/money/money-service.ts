@@ -55,6 +55,31 @@ function moneyEntryOf(row: LedgerEntryRow): MoneyEntry {
   return { id: row.entryId, at: row.createdAt, kind, source, amountCents: row.amount, reference };
 }
 
+const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The reference a person can read and quote to staff: a purchase by its receipt reference, a message by the end of its
+ * id (staff find it from there), a family transfer by who sent it.
+ */
+function readableStampReference(kind: StampHistoryKind, reference: string): string {
+  switch (kind) {
+    case 'purchase':
+      return uuidLike.test(reference) ? receiptReference(reference) : reference;
+    case 'messageSent':
+    case 'rejectionRefund':
+    case 'returnStampReceived':
+    case 'returnStampUsed':
+      return reference === '' ? '' : `…${reference.replace(/-/g, '').slice(-6).toUpperCase()}`;
+    case 'familyTransfer':
+    case 'other':
+      return reference;
+    default: {
+      const unknownKind: never = kind;
+      return unknownKind;
+    }
+  }
+}
+
 export function createMoneyService(options: MoneyServiceOptions): MoneyService {
   const { db, now } = options;
   const queries = moneyQueries(db);
@@ -98,16 +123,13 @@ export function createMoneyService(options: MoneyServiceOptions): MoneyService {
 
   return {
     stamps: (residentId) => {
-      const entries: StampHistoryEntry[] = queries.stampEntries(residentId).map((row) => ({
-        id: row.entryId,
-        at: row.createdAt,
-        kind: stampKinds[row.kind] ?? 'other',
-        stamps: row.amount,
-        reference: row.reference,
-      }));
+      const entries: StampHistoryEntry[] = queries.stampEntries(residentId).map((row) => {
+        const kind = stampKinds[row.kind] ?? 'other';
+        return { id: row.entryId, at: row.createdAt, kind, stamps: row.amount, reference: readableStampReference(kind, row.reference) };
+      });
       // Return stamps are not in the ledger (they belong to one letter); the history shows them coming and going.
       for (const stamp of queries.returnStamps(residentId)) {
-        entries.push({ id: `${stamp.messageId}:received`, at: stamp.receivedAt, kind: 'returnStampReceived', stamps: 1, reference: stamp.messageId });
+        entries.push({ id: `${stamp.messageId}:received`, at: stamp.receivedAt, kind: 'returnStampReceived', stamps: 1, reference: readableStampReference('returnStampReceived', stamp.messageId) });
       }
       entries.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
       const purchases = queries.purchaseRequests(residentId).map((row) => purchaseOf(residentId, row));

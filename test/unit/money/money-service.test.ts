@@ -45,10 +45,10 @@ describe('stamps', () => {
       { stamps: 5, priceCents: 250 },
       { stamps: 10, priceCents: 450 },
     ]);
-    expect(view.history.map((entry) => [entry.kind, entry.stamps])).toEqual([
-      ['returnStampReceived', 1],
-      ['messageSent', -2],
-      ['purchase', 5],
+    expect(view.history.map((entry) => [entry.kind, entry.stamps, entry.reference])).toEqual([
+      ['returnStampReceived', 1, '…M1'],
+      ['messageSent', -2, '…M0'],
+      ['purchase', 5, receiptReference(request(99))],
     ]);
     expect(money.stamps('r2').history).toEqual([]);
   });

@@ -176,7 +176,15 @@ export function StampsScreen({ api, language, displayControls, onClose }: Stamps
                 {view.history.map((entry) => (
                   <li key={entry.id} className="ledger__row" data-testid="stamp-entry" data-kind={entry.kind}>
                     <span className="ledger__when">{formatWhen(entry.at, language)}</span>
-                    <span className="ledger__what">{t(`stamps.kind.${entry.kind}`)}</span>
+                    <span className="ledger__what">
+                      {t(`stamps.kind.${entry.kind}`)}
+                      {entry.reference === '' ? null : (
+                        <>
+                          {' · '}
+                          <bdi className="ledger__reference">{entry.reference}</bdi>
+                        </>
+                      )}
+                    </span>
                     <span className={entry.stamps < 0 ? 'ledger__amount ledger__amount--out' : 'ledger__amount'}>
                       {entry.stamps > 0 ? `+${entry.stamps}` : String(entry.stamps)}
                     </span>
