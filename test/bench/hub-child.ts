@@ -1,7 +1,6 @@
 // The benchmark's side of hub-process.ts: start the hub in a child process over PGlite (a fresh data folder) or a
 // throwaway PostgreSQL server (test/support/postgres-server.ts), send it commands over IPC, and read its RSS from
 // /proc/<pid>/status — the kernel's count, which costs the hub nothing to report.
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import pg from 'pg';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { makeTempDir } from '../support/temp-dir';
 import type { E2eFacility, FanoutFacility, MessageLogCheck } from './hub-seed';
+import { forkWithRequests } from './child-ipc';
 
 export type HubBackend = 'pglite' | 'postgres';
 
@@ -41,7 +41,6 @@ interface Replies {
   stop: null;
 }
 
-export type HubReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
 
 export interface BenchHub {
   readonly url: string;
@@ -92,48 +91,19 @@ export async function startBenchHub(backend: HubBackend): Promise<BenchHub> {
   } else {
     env.BENCH_HUB_DATA_DIR = join(dir.path, 'pglite');
   }
-  const child: ChildProcess = fork(hubScript, [], { cwd: repositoryRoot, execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
   const cleanup = async (): Promise<void> => {
     await postgres?.stop();
     postgres = null;
     dir.remove();
   };
-
-  const ready = await new Promise<{ url: string; backend: HubBackend }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the bench hub did not start within 120 s')), 120_000);
-    child.once('exit', (code) => reject(new Error(`the bench hub exited (${code}) before it was ready`)));
-    child.on('message', (message: HubReply | { ready: true; url: string; backend: HubBackend }) => {
-      if ('ready' in message) {
-        clearTimeout(timer);
-        resolve({ url: message.url, backend: message.backend });
-        return;
-      }
-      const waiting = pending.get(message.id);
-      if (waiting === undefined) return;
-      pending.delete(message.id);
-      if (message.ok) waiting.resolve(message.result);
-      else waiting.reject(new Error(`bench hub: ${message.error}`));
-    });
-  }).catch(async (error: unknown) => {
-    child.kill('SIGKILL');
+  const forked = await forkWithRequests<{ url: string; backend: HubBackend }>(hubScript, { cwd: repositoryRoot, env, label: 'the bench hub' }).catch(async (error: unknown) => {
     await cleanup();
     throw error;
   });
-  child.on('exit', (code) => {
-    for (const waiting of pending.values()) waiting.reject(new Error(`the bench hub exited (${code})`));
-    pending.clear();
-  });
-
+  const { child, ready } = forked;
   const pid = child.pid!;
-  const call: BenchHub['call'] = (request) => {
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ id, request });
-    });
-  };
+  // The child answers each command with its Replies type (hub-process.ts); IPC carries it untyped.
+  const call = forked.call as BenchHub['call'];
   return {
     url: ready.url,
     backend: ready.backend,
@@ -150,14 +120,7 @@ export async function startBenchHub(backend: HubBackend): Promise<BenchHub> {
     },
     memory: () => ({ rss: statusField(pid, 'VmRSS'), peak: statusField(pid, 'VmHWM') }),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        const id = nextId++;
-        child.send({ id, request: { command: 'stop' } });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await forked.stop({ command: 'stop' });
       await cleanup();
     },
   };

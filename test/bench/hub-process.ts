@@ -10,7 +10,8 @@ import { createHubLogger } from '../../hub/logger';
 import { startHub } from '../../hub/server';
 import { assignTablet, issueEnrollmentCode } from '../../hub/services/index';
 import { kioskScopeDigest, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
-import type { HubReply, HubRequest } from './hub-child';
+import { serveParentRequests } from './child-ipc';
+import type { HubRequest } from './hub-child';
 
 /** scrypt at the tests' cost: it only hashes the seeded residents' PINs, which no benchmark measures. */
 const seedingPinCost = { N: 1 << 10, r: 8, p: 1 } as const;
@@ -77,15 +78,7 @@ async function main(): Promise<void> {
     }
   }
 
-  process.on('message', (message: { id: number; request: HubRequest }) => {
-    handle(message.request).then(
-      (result) => process.send?.({ id: message.id, ok: true, result } satisfies HubReply),
-      (error: unknown) => process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HubReply),
-    );
-  });
-  // The parent going away (a benchmark killed with Ctrl-C) ends the hub too.
-  process.on('disconnect', () => process.exit(0));
-  process.send?.({ ready: true, url: hub.url, backend: database.backend });
+  serveParentRequests<HubRequest>(handle, { url: hub.url, backend: database.backend });
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Change, syncedEntities } from '../../hub/protocol';
 import { getSiteRules, listStaff, reviewMessage, sendFamilyMessage, type HubContext } from '../../hub/services/index';
 import { addContact, addHousingUnit, addResident, addStaff, createSite } from '../../hub/services/index';
-import { messageChange, messageColumns, residentColumns, residentSnapshot, staffRecord, type MessageRow, type ResidentRow } from '../../hub/services/records';
+import { messageChange, messageColumns, residentColumns, residentSnapshot, staffRecord, visibleToResident, type MessageRow, type ResidentRow } from '../../hub/services/records';
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
 import { messageSpecs, rejectionReasons, seededRandom, type MessageSpec } from './sync-data';
 
@@ -66,7 +66,8 @@ export async function bulkReviewedMessages(hub: HubContext, seeded: SeededReside
     .sort((left, right) => left.status_changed_at - right.status_changed_at);
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
-    const changes = chunk.map((row) => {
+    // As reviewMessage publishes: a letter review rejected never reaches a device, so it gets no change row.
+    const changes = chunk.filter(visibleToResident).map((row) => {
       const change = messageChange(row, []);
       // What appendChanges checks before it logs an upsert.
       if (change.op !== 'upsert') throw new Error('a reviewed message is an upsert');
@@ -234,17 +235,19 @@ export async function verifyMessageChanges(hub: HubContext, residentId: string):
     changeRows += rows.length;
     afterSeq = rows.at(-1)!.seq;
   }
-  const [counts] = await hub.database.query<{ messages: number; well_reviewed: number; attachments: number }>(
+  const [counts] = await hub.database.query<{ messages: number; well_reviewed: number; attachments: number; visible: number }>(
     `SELECT count(*)::int AS messages,
             count(*) FILTER (WHERE (SELECT count(*) FROM review_decisions d WHERE d.message_id = m.message_id) = 1
                                AND EXISTS (SELECT 1 FROM review_decisions d WHERE d.message_id = m.message_id AND d.attachment_id IS NULL
                                              AND d.decision = CASE WHEN m.status = 'rejected' THEN 'rejected' ELSE 'approved' END
                                              AND d.decided_at = m.status_changed_at))::int AS well_reviewed,
-            (SELECT count(*)::int FROM attachments a JOIN messages am ON am.message_id = a.message_id WHERE am.resident_id = $1) AS attachments
+            (SELECT count(*)::int FROM attachments a JOIN messages am ON am.message_id = a.message_id WHERE am.resident_id = $1) AS attachments,
+            count(*) FILTER (WHERE m.direction = 'outbound' OR m.status IN ('delivered', 'read'))::int AS visible
        FROM messages m WHERE m.resident_id = $1`,
     [residentId],
   );
-  if (counts === undefined || counts.messages !== changeRows || counts.well_reviewed !== counts.messages || counts.attachments !== 0) {
+  // One change row per letter the resident may see; rejected family letters have none (visibleToResident).
+  if (counts === undefined || counts.visible !== changeRows || counts.well_reviewed !== counts.messages || counts.attachments !== 0) {
     throw new Error(`message rows and change rows disagree: ${JSON.stringify({ changeRows, ...counts })}`);
   }
   return { changeRows, messages: counts.messages };

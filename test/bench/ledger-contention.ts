@@ -19,7 +19,6 @@
 // (auditLedgers), the balances replayed in commit order (change-log order) never went below zero, no request id was
 // charged twice, and the number of purchases the hub recorded equals the number of "applied" answers. The RESULT line
 // says so (balanced=yes negative=no charged_once=yes).
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +34,7 @@ import { createHubClient, hubEndpoint, type HubClient } from '../../main/sync/hu
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { makeTempDir } from '../support/temp-dir';
 import { benchCount, machineLoad } from './bench-env';
+import { forkWithRequests, serveParentRequests } from './child-ipc';
 import { seededRandom } from './sync-data';
 import { percentile, printResult } from './stats';
 
@@ -88,7 +88,6 @@ interface Replies {
   stop: null;
 }
 
-type HubReply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** scrypt at the tests' cost: it only hashes the seeded residents' PINs, which this benchmark does not measure. */
 const seedingPinCost = { N: 1 << 10, r: 8, p: 1 } as const;
@@ -177,14 +176,7 @@ async function hubMain(): Promise<void> {
     }
   }
 
-  process.on('message', (message: { id: number; request: HubRequest }) => {
-    handle(message.request).then(
-      (result) => process.send?.({ id: message.id, ok: true, result } satisfies HubReply),
-      (error: unknown) => process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies HubReply),
-    );
-  });
-  process.on('disconnect', () => process.exit(0));
-  process.send?.({ ready: true, url: hub.url });
+  serveParentRequests<HubRequest>(handle, { url: hub.url });
 }
 
 if (process.env.LEDGER_CONTENTION_HUB === '1') {
@@ -227,51 +219,16 @@ async function startContentionHub(backend: HubBackend): Promise<ContentionHub> {
     postgres = null;
     dir.remove();
   };
-  const child: ChildProcess = fork(thisScript, [], { cwd: repositoryRoot, execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 1;
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the bench hub did not start within 120 s')), 120_000);
-    child.once('exit', (code) => reject(new Error(`the bench hub exited (${code}) before it was ready`)));
-    child.on('message', (message: HubReply | { ready: true; url: string }) => {
-      if ('ready' in message) {
-        clearTimeout(timer);
-        resolve(message.url);
-        return;
-      }
-      const waiting = pending.get(message.id);
-      if (waiting === undefined) return;
-      pending.delete(message.id);
-      if (message.ok) waiting.resolve(message.result);
-      else waiting.reject(new Error(`bench hub: ${message.error}`));
-    });
-  }).catch(async (error: unknown) => {
-    child.kill('SIGKILL');
+  const forked = await forkWithRequests<{ url: string }>(thisScript, { cwd: repositoryRoot, env, label: 'the bench hub' }).catch(async (error: unknown) => {
     await cleanup();
     throw error;
   });
-  child.on('exit', (code) => {
-    for (const waiting of pending.values()) waiting.reject(new Error(`the bench hub exited (${code})`));
-    pending.clear();
-  });
-  const call: ContentionHub['call'] = (request) => {
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ id, request });
-    });
-  };
   return {
-    url,
-    call,
+    url: forked.ready.url,
+    // The child answers each command with its Replies type (above); IPC carries it untyped.
+    call: forked.call as ContentionHub['call'],
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.send({ id: nextId++, request: { command: 'stop' } });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await forked.stop({ command: 'stop' });
       await cleanup();
     },
   };
