@@ -11,7 +11,8 @@ import { getSiteRules, listStaff, reviewMessage, sendFamilyMessage, type HubCont
 import { addContact, addHousingUnit, addResident, addStaff, createSite } from '../../hub/services/index';
 import { messageChange, messageColumns, residentColumns, residentSnapshot, staffRecord, visibleToResident, type MessageRow, type ResidentRow } from '../../hub/services/records';
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
-import { messageSpecs, rejectionReasons, seededRandom, type MessageSpec } from './sync-data';
+import { messageSpecs, rejectionReasons, type MessageSpec } from './sync-data';
+import { seededRandom } from '../support/seeded-random';
 
 /** hub/services/change-log.ts takes this transaction-scoped advisory lock before appending (it does not export it). */
 const changeLogLockKey = 7_304_117_002;

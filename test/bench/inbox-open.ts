@@ -22,7 +22,7 @@ import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kio
 import { benchCount, machineLoad } from './bench-env';
 import { copyOfMailbox, preparedMailbox, sizeNote, type Mailbox, type MailboxResident } from './mailbox-seed';
 import { percentile, printResult } from './stats';
-import { seededRandom } from './sync-data';
+import { seededRandom } from '../support/seeded-random';
 
 const name = 'inbox-open';
 /** Rounds over the residents for the inbox query, and over the long conversations for the conversation query. */

@@ -35,8 +35,8 @@ import { startPostgresServer, type PostgresServer } from '../support/postgres-se
 import { makeTempDir } from '../support/temp-dir';
 import { benchCount, machineLoad } from './bench-env';
 import { forkWithRequests, serveParentRequests } from './child-ipc';
-import { seededRandom } from './sync-data';
 import { percentile, printResult } from './stats';
+import { seededRandom } from '../support/seeded-random';
 
 const people = 10;
 const kiosks = 40;

@@ -10,7 +10,7 @@ import { openDeviceDatabase } from '../../main/store/database';
 import { benchCount, machineLoad } from './bench-env';
 import { preparedMailbox, sizeNote } from './mailbox-seed';
 import { percentile, printResult } from './stats';
-import { seededRandom } from './sync-data';
+import { seededRandom } from '../support/seeded-random';
 
 const name = 'mail-search';
 /** What mail-service shows at most (its searchLimit), and so what the baseline reads. */

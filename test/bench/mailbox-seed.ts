@@ -24,7 +24,8 @@ import { mailSearchIndexQueries } from '../../main/store/mail-search';
 import { applyPull } from '../../main/sync/apply-pull';
 import { makeTempDir } from '../support/temp-dir';
 import { benchCount } from './bench-env';
-import { messageRecords, messageSpecs, seededRandom, seededUuid } from './sync-data';
+import { messageRecords, messageSpecs, seededUuid } from './sync-data';
+import { seededRandom } from '../support/seeded-random';
 
 export interface MailboxSizes {
   readonly residents: number;

@@ -15,7 +15,8 @@ import { mailSearchIndexQueries } from '../../main/store/mail-search';
 import { makeTempDir } from '../support/temp-dir';
 import { benchCount, machineLoad } from './bench-env';
 import { percentile, printResult } from './stats';
-import { messageRecords, messageSpecs, seededRandom, seededUuid } from './sync-data';
+import { messageRecords, messageSpecs, seededUuid } from './sync-data';
+import { seededRandom } from '../support/seeded-random';
 
 const targetRatio = 0.5;
 

@@ -4,18 +4,8 @@
 import { createHash } from 'node:crypto';
 import { v7 } from 'uuid';
 import { MessageRecord, type AttachmentRecord } from '../../hub/protocol';
+import { seededRandom } from '../support/seeded-random';
 
-/** mulberry32: small, fast, and good enough to pick words. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A UUID-shaped id drawn from the generator (ids must be stable across runs, so not randomUUID). */
 export function seededUuid(random: () => number): string {

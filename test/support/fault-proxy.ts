@@ -3,6 +3,7 @@
 // then dropped before the answer gets back. Faults are drawn from a seeded generator, so a failing run repeats.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { seededRandom } from './seeded-random';
 
 export type Fault = 'pass' | 'delay' | 'http500' | 'dropBeforeHub' | 'reset' | 'dropAfterHub';
 
@@ -22,17 +23,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** mulberry32: small, fast and good enough to make fault sequences repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const faults: readonly Fault[] = ['pass', 'delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub'];
 

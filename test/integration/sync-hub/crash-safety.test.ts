@@ -24,7 +24,7 @@ import { addContact, addResident, auditLedgers, deposit, issueEnrollmentCode, mo
 import { openDeviceDatabase } from '../../../main/store/database';
 import { enrollDevice } from '../../../main/sync/credential';
 import { replicaDigest } from '../../../main/sync/replica-digest';
-import { seededRandom } from '../../support/fault-proxy';
+import { seededRandom } from '../../support/seeded-random';
 import { checkExactlyOnce } from '../../support/hub-audit';
 import { hubScopeDigest } from '../../support/hub-scope-digest';
 import { blobFolderState, deliveredAttachmentHashes, localEffectsTable, seededUuid } from '../../support/synced-device';

@@ -12,7 +12,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hubPaths } from '../../../hub/protocol/index';
 import { auditLedgers, deposit } from '../../../hub/services/index';
-import { seededRandom, startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
+import { seededRandom } from '../../support/seeded-random';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { checkExactlyOnce, hubLastMutationId } from '../../support/hub-audit';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { seededUuid, syncToQuiet, type SyncedDevice } from '../../support/synced-device';

@@ -16,7 +16,7 @@ import { assignTablet, auditLedgers, deposit } from '../../../hub/services/index
 import { createHubClient } from '../../../main/sync/hub-client';
 import { recordMutation } from '../../../main/sync/outbox';
 import { pushPending } from '../../../main/sync/push';
-import { seededRandom } from '../../support/fault-proxy';
+import { seededRandom } from '../../support/seeded-random';
 import { checkExactlyOnce, outboxRows, runningBalances } from '../../support/hub-audit';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { seededUuid, syncToQuiet, writeLocalEffect, type SyncedDevice } from '../../support/synced-device';
