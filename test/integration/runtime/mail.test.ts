@@ -64,7 +64,8 @@ describe('mail calls', () => {
     }
     await expect(call('mail.conversation', { contactId: 'c-ana' })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     await expect(call('mail.send', { contactId: 'c-ana', body: 'hi', replyToMessageId: null, draftId: null })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
-    await expect(call('mail.send', { contactId: 'c-marcus', body: 'hi', replyToMessageId: 'm-ana', draftId: null })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+    // Another person's letter as the one answered is refused like a letter that is not here: nothing said of whose it is.
+    await expect(call('mail.send', { contactId: 'c-marcus', body: 'hi', replyToMessageId: 'm-ana', draftId: null })).resolves.toEqual({ ok: true, value: { ok: false, refusal: { reason: 'replyTargetGone' } } });
     await expect(call('mail.search', { query: 'Hola' })).resolves.toEqual({ ok: true, value: [] });
     // A resident id in the input is not part of the contract: it is refused, never used.
     await expect(call('mail.conversations', { residentId: ana.residentId })).resolves.toMatchObject({ ok: false, error: { code: 'invalidInput' } });
