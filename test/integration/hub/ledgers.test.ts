@@ -59,7 +59,7 @@ describe.each(hubBackends)('ledgers (%s)', (backend) => {
         const nextId: [number, number] = [1, 1];
         type Batch = { mutations: Mutation[]; results: readonly MutationResult[] } | null;
         const lastBatch: [Batch, Batch] = [null, null];
-        const boughtRequests: string[] = [];
+        const boughtRequests: Array<{ requestId: string; bookSize: number }> = [];
         const model = { stamps: 0, cents: 0 };
         const charged = new Map<string, number>();
 
@@ -77,17 +77,18 @@ describe.each(hubBackends)('ledgers (%s)', (backend) => {
                 switch (planned.kind) {
                   case 'buy': {
                     const reused = planned.reuseRequest ? boughtRequests.at(-1) : undefined;
-                    const requestId = reused ?? randomUUID();
+                    const requestId = reused?.requestId ?? randomUUID();
                     const price = bookPrices.get(planned.bookSize);
-                    // The request id names the purchase: one already made is answered "applied" without looking further.
-                    if (reused !== undefined) expected.push('applied');
+                    // The request id names the purchase: the same one again is answered "applied" and not charged; the
+                    // id reused for a different book is refused.
+                    if (reused !== undefined) expected.push(reused.bookSize === planned.bookSize ? 'applied' : 'requestIdReused');
                     else if (price === undefined) expected.push('unknownBookSize');
                     else if (price > model.cents) expected.push('notEnoughMoney');
                     else {
                       expected.push('applied');
                       model.cents -= price;
                       model.stamps += planned.bookSize;
-                      boughtRequests.push(requestId);
+                      boughtRequests.push({ requestId, bookSize: planned.bookSize });
                     }
                     return { id, name: 'buyStamps', args: { residentId: ana, requestId, bookSize: planned.bookSize } };
                   }
