@@ -1,0 +1,275 @@
+// The serial plumbing every serial reader driver shares: opening the port at 8N1, reopening it with
+// jittered backoff when the device goes away, connection state, health counters and event delivery.
+// A driver supplies only a decoder that turns bytes into reads and rejections (the barcode scanner's
+// AIM framing, the RFID reader's pcProx lines). Read text never goes into errors, details or health:
+// only the `scan` event carries it.
+import { SerialPort } from 'serialport';
+import type { Symbology } from '../../kiosk-config/schema';
+import type { CredentialReader, ReaderConnectionState, ReaderEvent, ReaderHealth, ReadRejectionReason } from '../reader';
+
+/** What a driver needs of a serial port; `SerialPort` from the serialport package satisfies it. */
+export interface ScannerPort {
+  readonly isOpen: boolean;
+  open(callback: (error: Error | null) => void): void;
+  close(callback: (error: Error | null) => void): void;
+  on(event: 'data', listener: (chunk: Buffer) => void): this;
+  on(event: 'close' | 'error', listener: (error?: Error | null) => void): this;
+  removeAllListeners(): this;
+}
+
+export interface ScannerPortSettings {
+  readonly path: string;
+  readonly baudRate: number;
+}
+
+/** Runs `callback` after `delayMs`; returns a function that cancels it. */
+export type ScheduleRetry = (callback: () => void, delayMs: number) => () => void;
+
+export interface SerialReaderOptions {
+  /** First reopen delay ceiling; doubles per failed attempt. Default 250. */
+  readonly initialDelayMs?: number;
+  /** Largest reopen delay ceiling. Default 5000. */
+  readonly maxDelayMs?: number;
+  /** Uniform in [0, 1): picks each delay below its ceiling. Default Math.random. */
+  readonly random?: () => number;
+  /** Default setTimeout/clearTimeout. */
+  readonly schedule?: ScheduleRetry;
+  /**
+   * A partial frame older than this when the next bytes arrive is dropped. Readers send a read in one
+   * burst, so a quiet line means whatever is held (power-up noise, the tail of a flood) will never get
+   * its end, and must not be glued to the next read. Default 500.
+   */
+  readonly staleFrameMs?: number;
+  /** Clock for health().lastEventAt and for staleFrameMs. Default Date.now. */
+  readonly now?: () => number;
+  /** Default: a `SerialPort` at 8N1 with autoOpen off. Tests pass a mock port. */
+  readonly createPort?: (settings: ScannerPortSettings) => ScannerPort;
+  /** Told when an event listener throws; the driver carries on either way. Default: ignore. */
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+/** How a decoder hands its results to the shared reader, which counts them and emits the events. */
+export interface SerialReadSink {
+  /** A good read. `text` is secret: it goes into the `scan` event and nowhere else. */
+  scan(text: string, symbology: Symbology | null): void;
+  reject(reason: ReadRejectionReason): void;
+}
+
+/** Turns one reader's byte stream into reads; owns all framing state, so a reset forgets a partial read. */
+export interface SerialStreamDecoder {
+  push(chunk: Buffer): void;
+  reset(): void;
+}
+
+export interface SerialReaderDefinition {
+  readonly readerId: string;
+  /** ReaderHealth.kind, e.g. 'serialScanner'. */
+  readonly kind: string;
+  /** ScanFrame.format of every read, e.g. 'barcode' or 'rfid'. */
+  readonly format: string;
+  readonly path: string;
+  readonly baudRate: number;
+  /** Called once; the decoder reports through the sink for as long as the reader lives. */
+  createDecoder(sink: SerialReadSink): SerialStreamDecoder;
+}
+
+/**
+ * Delay before reopen attempt `attempt` (0 for the first after a failure): "full jitter", uniform between 0
+ * and min(maxDelayMs, initialDelayMs * 2^attempt), so a room of kiosks that lost a hub do not retry in step.
+ */
+export function fullJitterDelayMs(attempt: number, initialDelayMs: number, maxDelayMs: number, random: () => number): number {
+  const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+const scheduleWithTimers: ScheduleRetry = (callback, delayMs) => {
+  const timer = setTimeout(callback, delayMs);
+  return () => clearTimeout(timer);
+};
+
+function openSerialPort(settings: ScannerPortSettings): ScannerPort {
+  return new SerialPort({ ...settings, dataBits: 8, stopBits: 1, parity: 'none', autoOpen: false });
+}
+
+function positiveNumber(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`"${name}" must be a positive number: ${String(value)}`);
+  return value;
+}
+
+/** Error details for connection events: system messages name the device path, never read text. */
+function describeError(error: Error | null | undefined, fallback: string): string {
+  return error?.message || fallback;
+}
+
+function ignoreError(): void {}
+
+/** A CredentialReader on a serial port, decoding with `definition.createDecoder`. Throws a TypeError for invalid options. */
+export function createSerialReader(definition: SerialReaderDefinition, options: SerialReaderOptions = {}): CredentialReader {
+  const initialDelayMs = positiveNumber('initialDelayMs', options.initialDelayMs ?? 250);
+  const maxDelayMs = positiveNumber('maxDelayMs', options.maxDelayMs ?? 5000);
+  if (maxDelayMs < initialDelayMs) throw new TypeError('"maxDelayMs" must be at least "initialDelayMs"');
+  const staleFrameMs = positiveNumber('staleFrameMs', options.staleFrameMs ?? 500);
+  const random = options.random ?? Math.random;
+  const schedule = options.schedule ?? scheduleWithTimers;
+  const now = options.now ?? Date.now;
+  const createPort = options.createPort ?? openSerialPort;
+  const onListenerError = options.onListenerError ?? ignoreError;
+
+  const { readerId, kind, format } = definition;
+  const listeners = new Set<(event: ReaderEvent) => void>();
+
+  let running = false;
+  let connection: ReaderConnectionState = 'disconnected';
+  let goodReads = 0;
+  let badReads = 0;
+  let lastEventAt: number | null = null;
+  let lastChunkAt: number | null = null;
+  /** The port being opened or open; null while waiting to retry or stopped. */
+  let currentPort: ScannerPort | null = null;
+  let pendingOpen: Promise<void> | null = null;
+  const closingPorts = new WeakMap<ScannerPort, Promise<void>>();
+  let cancelRetry: (() => void) | null = null;
+  let failedAttempts = 0;
+
+  function emit(event: ReaderEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        try {
+          onListenerError(error);
+        } catch {
+          // A failing error report must not stop the other listeners or the port either.
+        }
+      }
+    }
+  }
+
+  function setConnection(state: ReaderConnectionState, detail: string | null): void {
+    if (state === connection) return;
+    connection = state;
+    emit({ type: 'connection', readerId, state, detail });
+  }
+
+  const decoder = definition.createDecoder({
+    scan(text, symbology) {
+      goodReads += 1;
+      lastEventAt = now();
+      emit({ type: 'scan', frame: { readerId, text, symbology, format } });
+    },
+    reject(reason) {
+      badReads += 1;
+      lastEventAt = now();
+      emit({ type: 'rejected', readerId, reason });
+    },
+  });
+
+  function handleData(chunk: Buffer): void {
+    const receivedAt = now();
+    if (lastChunkAt !== null && receivedAt - lastChunkAt > staleFrameMs) decoder.reset();
+    lastChunkAt = receivedAt;
+    decoder.push(chunk);
+  }
+
+  /**
+   * Detaches the driver from a port and closes it, once. A port still opening is closed by its open
+   * callback, which finds it abandoned. Late errors from a retired port are swallowed.
+   */
+  function retirePort(port: ScannerPort): Promise<void> {
+    const closing = closingPorts.get(port);
+    if (closing !== undefined) return closing;
+    port.removeAllListeners();
+    // An 'error' with no listener would crash the process.
+    port.on('error', ignoreError);
+    if (!port.isOpen) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => port.close(() => resolve()));
+    closingPorts.set(port, closed);
+    return closed;
+  }
+
+  function scheduleReopen(): void {
+    const delayMs = fullJitterDelayMs(failedAttempts, initialDelayMs, maxDelayMs, random);
+    failedAttempts += 1;
+    cancelRetry = schedule(() => {
+      cancelRetry = null;
+      if (running) void openOnce();
+    }, delayMs);
+  }
+
+  function handlePortLost(port: ScannerPort | null, detail: string): void {
+    if (port !== currentPort || !running) return;
+    currentPort = null;
+    if (port !== null) void retirePort(port);
+    // A half frame from before the loss must not join the first bytes after the reconnect.
+    decoder.reset();
+    setConnection('disconnected', detail);
+    scheduleReopen();
+  }
+
+  /** One attempt to open the port; settles when the attempt has, and never rejects. */
+  function openOnce(): Promise<void> {
+    let port: ScannerPort;
+    try {
+      port = createPort({ path: definition.path, baudRate: definition.baudRate });
+    } catch (error) {
+      // Only settings the port rejects make this throw; treat it like an absent device and keep trying.
+      handlePortLost(null, describeError(error instanceof Error ? error : null, 'cannot create port'));
+      return Promise.resolve();
+    }
+    currentPort = port;
+    port.on('data', handleData);
+    port.on('close', (error) => handlePortLost(port, describeError(error, 'port closed')));
+    port.on('error', (error) => handlePortLost(port, describeError(error, 'port error')));
+    pendingOpen = new Promise<void>((resolve) => {
+      port.open((error) => {
+        if (port !== currentPort) void retirePort(port);
+        else if (error) handlePortLost(port, describeError(error, 'cannot open port'));
+        else {
+          failedAttempts = 0;
+          setConnection('connected', null);
+        }
+        resolve();
+      });
+    });
+    return pendingOpen;
+  }
+
+  return {
+    readerId,
+    kind,
+
+    async start() {
+      if (running) return;
+      running = true;
+      failedAttempts = 0;
+      setConnection('connecting', null);
+      await openOnce();
+    },
+
+    async stop() {
+      if (!running) return;
+      running = false;
+      cancelRetry?.();
+      cancelRetry = null;
+      const port = currentPort;
+      const opening = pendingOpen;
+      currentPort = null;
+      // A port still opening is retired by its own open callback; wait for that, then for the close.
+      await opening;
+      if (port !== null) await retirePort(port);
+      decoder.reset();
+      setConnection('disconnected', 'stopped');
+    },
+
+    health(): ReaderHealth {
+      return { readerId, kind, connection, goodReads, badReads, lastEventAt };
+    },
+
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
