@@ -1,5 +1,7 @@
 // The site file: every rule that varies by facility or by device lives here and is checked at start.
 import { z } from 'zod';
+import { createPcProxLineParser } from '../hardware/parsers/pcprox';
+import { wiegandFormats } from '../hardware/parsers/wiegand';
 
 const LanguageCode = z.enum(['en', 'es']);
 
@@ -24,7 +26,7 @@ const FrameText = z
 export const Symbology = z.enum(['code39', 'code128', 'pdf417', 'qr', 'dataMatrix', 'eanUpc', 'other']);
 export type Symbology = z.infer<typeof Symbology>;
 
-const SerialScannerReader = z
+export const SerialScannerReader = z
   .object({
     id: z.string().min(1).max(40),
     kind: z.literal('serialScanner'),
@@ -40,7 +42,57 @@ const SerialScannerReader = z
   })
   .strict();
 
-export const ReaderConfig = z.discriminatedUnion('kind', [SerialScannerReader]);
+const ReaderId = z.string().min(1).max(40);
+const Delimiter = z.string().min(1).max(4);
+
+/** A serial RFID badge reader writing pcProx-style lines: card ids (decimal or hex, facility code first) or raw Wiegand. */
+const SerialRfidReader = z
+  .object({
+    id: ReaderId,
+    kind: z.literal('serialRfid'),
+    /** A fixed path, best a stable one such as /dev/serial/by-id/... */
+    path: z.string().min(1),
+    baudRate: z.number().int().positive().default(9600),
+    line: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('cardId'), base: z.enum(['decimal', 'hex']).default('decimal'), facilityDelimiter: Delimiter.nullable().default(':') }).strict(),
+        z
+          .object({
+            kind: z.literal('rawWiegand'),
+            bitCount: z.union([z.object({ delimiter: Delimiter }).strict(), z.object({ fixed: z.number().int().min(1).max(64) }).strict()]),
+            formats: z.array(z.enum(wiegandFormats)).min(1).default([...wiegandFormats]),
+          })
+          .strict(),
+      ])
+      .default({ kind: 'cardId', base: 'decimal', facilityDelimiter: ':' }),
+  })
+  .strict()
+  .superRefine((reader, context) => {
+    // The parser's own rules (a delimiter that is not a digit of the base, ...), said where the site file is read.
+    try {
+      createPcProxLineParser(reader.line);
+    } catch (error) {
+      context.addIssue({ code: 'custom', path: ['line'], message: error instanceof Error ? error.message : 'not a line format this reader can read' });
+    }
+  });
+
+/** A MagTek-style magstripe reader in HID mode, found by USB vendor/product id or fixed by its hidraw path. */
+const HidMagstripeReader = z
+  .object({
+    id: ReaderId,
+    kind: z.literal('hidMagstripe'),
+    vendorId: z.number().int().min(0).max(0xffff).default(0x0801),
+    productId: z.number().int().min(0).max(0xffff).optional(),
+    path: z.string().min(1).optional(),
+    /** Which track identifies a person. */
+    track: z.union([z.literal(1), z.literal(2)]).default(2),
+    /** accountNumber: the ISO 7813 account number; trackData: everything between the sentinels (bare facility numbers). */
+    content: z.enum(['accountNumber', 'trackData']).default('accountNumber'),
+    fieldSize: z.number().int().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const ReaderConfig = z.discriminatedUnion('kind', [SerialScannerReader, SerialRfidReader, HidMagstripeReader]);
 export type ReaderConfig = z.infer<typeof ReaderConfig>;
 
 const RegexSource = z.string().superRefine((source, context) => {

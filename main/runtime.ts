@@ -3,6 +3,8 @@
 import { join } from 'node:path';
 import { createActor, fromPromise, waitFor, type ActorOptions } from 'xstate';
 import { createCredentialMapper, type CredentialEvent } from '../hardware/credential-mapping';
+import { createHidMagstripeReader } from '../hardware/drivers/hid-magstripe';
+import { createSerialRfidReader } from '../hardware/drivers/serial-rfid';
 import { createSerialScanner } from '../hardware/drivers/serial-scanner';
 import type { CredentialReader, ReaderEvent } from '../hardware/reader';
 import { loadKioskConfig } from '../kiosk-config/load';
@@ -86,8 +88,12 @@ function readerFor(config: ReaderConfig): CredentialReader {
   switch (config.kind) {
     case 'serialScanner':
       return createSerialScanner(config);
+    case 'serialRfid':
+      return createSerialRfidReader(config);
+    case 'hidMagstripe':
+      return createHidMagstripeReader(config);
     default: {
-      const unreachable: never = config.kind;
+      const unreachable: never = config;
       return unreachable;
     }
   }

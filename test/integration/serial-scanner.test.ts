@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReaderConfig } from '../../kiosk-config/schema';
+import { SerialScannerReader } from '../../kiosk-config/schema';
 import type { CredentialReader, ReaderEvent, ReadRejectionReason, ScanFrame } from '../../hardware/reader';
 import { createSerialScanner, type SerialScannerConfig } from '../../hardware/drivers/serial-scanner';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
@@ -50,7 +50,7 @@ async function startScanner(settings: Partial<SerialScannerConfig> = {}): Promis
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const pty = await startPtyPair(dir);
   cleanups.push(() => pty.kill());
-  const config = ReaderConfig.parse({ id: readerId, kind: 'serialScanner', path: pty.devicePath, ...settings });
+  const config = SerialScannerReader.parse({ id: readerId, kind: 'serialScanner', path: pty.devicePath, ...settings });
   const scanner = createSerialScanner(config, { initialDelayMs: 20, maxDelayMs: 200, staleFrameMs });
   cleanups.push(() => scanner.stop());
   const events: ReaderEvent[] = [];

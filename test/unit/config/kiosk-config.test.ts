@@ -76,6 +76,33 @@ describe('kiosk-config', () => {
     expect(problems.find((problem) => problem.path === 'credentials.resident.pattern')?.message).toMatch(/not a valid regular expression/);
   });
 
+  it('takes a serial RFID badge reader and a HID magstripe reader, with their defaults', () => {
+    const config = loadKioskConfig(
+      writeSite(
+        'site.yaml',
+        validSite.replace(
+          'readers:\n',
+          "readers:\n  - { id: badge, kind: serialRfid, path: /dev/serial/by-id/usb-rfid }\n  - { id: raw, kind: serialRfid, path: /dev/ttyUSB1, line: { kind: rawWiegand, bitCount: { delimiter: ':' } } }\n  - { id: swipe, kind: hidMagstripe, productId: 2 }\n",
+        ),
+      ),
+    );
+    expect(config.readers.slice(0, 3)).toEqual([
+      { id: 'badge', kind: 'serialRfid', path: '/dev/serial/by-id/usb-rfid', baudRate: 9600, line: { kind: 'cardId', base: 'decimal', facilityDelimiter: ':' } },
+      { id: 'raw', kind: 'serialRfid', path: '/dev/ttyUSB1', baudRate: 9600, line: { kind: 'rawWiegand', bitCount: { delimiter: ':' }, formats: ['H10301', 'H10304', 'Corporate1000'] } },
+      { id: 'swipe', kind: 'hidMagstripe', vendorId: 0x0801, productId: 2, track: 2, content: 'accountNumber' },
+    ]);
+  });
+
+  it('refuses, by field, a badge line format its reader could not read and a magstripe track that does not exist', () => {
+    const file = writeSite(
+      'site.yaml',
+      validSite.replace('readers:\n', "readers:\n  - { id: badge, kind: serialRfid, path: /dev/ttyUSB1, line: { kind: cardId, base: hex, facilityDelimiter: 'A' } }\n  - { id: swipe, kind: hidMagstripe, track: 3 }\n"),
+    );
+    const problems = problemsOf(file);
+    expect(problems.map((problem) => problem.path).sort()).toEqual(['readers.0.line', 'readers.1.track']);
+    expect(problems.find((problem) => problem.path === 'readers.0.line')?.message).toMatch(/facilityDelimiter/);
+  });
+
   it('says when the file is missing or is not YAML', () => {
     expect(problemsOf('/nonexistent/site.yaml')).toEqual([{ path: '', message: 'cannot be read (ENOENT)' }]);
     expect(problemsOf(writeSite('site.yaml', 'site: [unclosed'))[0]?.message).toMatch(/is not valid YAML at line 1/);

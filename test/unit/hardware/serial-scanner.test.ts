@@ -2,7 +2,7 @@
 // handling, deterministically. test/integration/serial-scanner.test.ts runs it against real ptys.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ReaderConfig } from '../../../kiosk-config/schema';
+import { SerialScannerReader } from '../../../kiosk-config/schema';
 import type { ReaderEvent } from '../../../hardware/reader';
 import {
   createSerialScanner,
@@ -80,7 +80,7 @@ async function settle(): Promise<void> {
 }
 
 function scannerConfig(overrides: Partial<SerialScannerConfig> = {}): SerialScannerConfig {
-  return ReaderConfig.parse({ id: 'unit-b-scanner', kind: 'serialScanner', path: '/dev/fake', ...overrides });
+  return SerialScannerReader.parse({ id: 'unit-b-scanner', kind: 'serialScanner', path: '/dev/fake', ...overrides });
 }
 
 function setUp(configOverrides: Partial<SerialScannerConfig> = {}, options: SerialScannerOptions = {}) {
