@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReaderEvent, ReadRejectionReason, ScanFrame } from '../../hardware/reader';
+import type { ReaderEvent } from '../../hardware/reader';
 import { createSerialRfidReader, type SerialRfidConfig, type SerialRfidReader } from '../../hardware/drivers/serial-rfid';
 import type { PcProxLineOptions } from '../../hardware/parsers/pcprox';
 import { badgeBytes, presentBadge } from '../../hardware/simulators/serial-rfid-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
+import { pause, rejections, scans, waitUntil } from '../support/reader-events';
 
 const readerId = 'unit-b-badge';
-const waitTimeoutMs = 15_000;
 // A line quiet this long ends a partial line; tests pause longer than this to make a quiet line.
 const staleFrameMs = 200;
 
@@ -31,23 +31,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `condition` holds; fails with `what` after a generous timeout (never asserts on time). */
-async function waitUntil(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + waitTimeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(10);
-  }
-}
-
-const scans = (events: readonly ReaderEvent[]): ScanFrame[] => events.flatMap((event) => (event.type === 'scan' ? [event.frame] : []));
 const texts = (events: readonly ReaderEvent[]): string[] => scans(events).map((frame) => frame.text);
-const rejections = (events: readonly ReaderEvent[]): ReadRejectionReason[] =>
-  events.flatMap((event) => (event.type === 'rejected' ? [event.reason] : []));
 
 async function startReader(line: PcProxLineOptions = decimalWithFacility): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dayroom-serial-rfid-'));

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SerialScannerReader } from '../../kiosk-config/schema';
-import type { CredentialReader, ReaderEvent, ReadRejectionReason, ScanFrame } from '../../hardware/reader';
+import type { CredentialReader, ReaderEvent } from '../../hardware/reader';
 import { createSerialScanner, type SerialScannerConfig } from '../../hardware/drivers/serial-scanner';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
+import { pause, rejections, scans, waitUntil } from '../support/reader-events';
 
 const readerId = 'unit-b-scanner';
-const waitTimeoutMs = 15_000;
 // A line quiet this long ends a partial frame; tests pause longer than this to make a quiet line.
 const staleFrameMs = 200;
 
@@ -28,22 +28,6 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `condition` holds; fails with `what` after a generous timeout (never asserts on time). */
-async function waitUntil(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + waitTimeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(10);
-  }
-}
-
-const scans = (events: readonly ReaderEvent[]): ScanFrame[] => events.flatMap((event) => (event.type === 'scan' ? [event.frame] : []));
-const rejections = (events: readonly ReaderEvent[]): ReadRejectionReason[] =>
-  events.flatMap((event) => (event.type === 'rejected' ? [event.reason] : []));
 
 async function startScanner(settings: Partial<SerialScannerConfig> = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dayroom-serial-scanner-'));
