@@ -5,9 +5,10 @@
 // details or health: only the `scan` event carries what a site rule needs, and nothing else of the card.
 import { parseMagtekReport, type MagtekReport, type MagtekReportErrorKind } from '../parsers/magtek-hid-report';
 import { parseTrack1, parseTrack2, readTrack } from '../parsers/iso7813';
-import type { CredentialReader, ReaderConnectionState, ReaderEvent, ReaderHealth, ReadRejectionReason } from '../reader';
+import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
 // The retry policy is the serial readers': one backoff for every reader that can be unplugged.
 import { fullJitterDelayMs, type ScheduleRetry } from './serial-line-port';
+import { createReaderEventHub } from './reader-event-hub';
 
 /** MagTek's USB vendor id. */
 export const magtekVendorId = 0x0801;
@@ -255,10 +256,10 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
   if (config.fieldSize !== undefined) parseMagtekReport(new Uint8Array(0), { fieldSize: config.fieldSize });
 
   const readerId = config.id;
-  const listeners = new Set<(event: ReaderEvent) => void>();
 
   let running = false;
-  let connection: ReaderConnectionState = 'disconnected';
+  const events = createReaderEventHub(readerId, onListenerError);
+  const { emit, setConnection } = events;
   let problem: HidReaderProblem | null = null;
   let goodReads = 0;
   let badReads = 0;
@@ -274,25 +275,6 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
   let cancelRetry: (() => void) | null = null;
   let failedAttempts = 0;
 
-  function emit(event: ReaderEvent): void {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        try {
-          onListenerError(error);
-        } catch {
-          // A failing error report must not stop the other listeners or the device either.
-        }
-      }
-    }
-  }
-
-  function setConnection(state: ReaderConnectionState, detail: string | null): void {
-    if (state === connection) return;
-    connection = state;
-    emit({ type: 'connection', readerId, state, detail });
-  }
 
   function reportScan(text: string): void {
     goodReads += 1;
@@ -452,7 +434,7 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
       return {
         readerId,
         kind: hidMagstripeKind,
-        connection,
+        connection: events.connection(),
         goodReads,
         badReads,
         lastEventAt,
@@ -461,11 +443,6 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
       };
     },
 
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onEvent: events.subscribe,
   };
 }

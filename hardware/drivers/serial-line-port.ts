@@ -5,7 +5,8 @@
 // only the `scan` event carries it.
 import { SerialPort } from 'serialport';
 import type { Symbology } from '../../kiosk-config/schema';
-import type { CredentialReader, ReaderConnectionState, ReaderEvent, ReaderHealth, ReadRejectionReason } from '../reader';
+import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
+import { createReaderEventHub } from './reader-event-hub';
 
 /** What a driver needs of a serial port; `SerialPort` from the serialport package satisfies it. */
 export interface ScannerPort {
@@ -116,10 +117,10 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   const onListenerError = options.onListenerError ?? ignoreError;
 
   const { readerId, kind, format } = definition;
-  const listeners = new Set<(event: ReaderEvent) => void>();
 
   let running = false;
-  let connection: ReaderConnectionState = 'disconnected';
+  const events = createReaderEventHub(readerId, onListenerError);
+  const { emit, setConnection } = events;
   let goodReads = 0;
   let badReads = 0;
   let lastEventAt: number | null = null;
@@ -131,25 +132,6 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   let cancelRetry: (() => void) | null = null;
   let failedAttempts = 0;
 
-  function emit(event: ReaderEvent): void {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        try {
-          onListenerError(error);
-        } catch {
-          // A failing error report must not stop the other listeners or the port either.
-        }
-      }
-    }
-  }
-
-  function setConnection(state: ReaderConnectionState, detail: string | null): void {
-    if (state === connection) return;
-    connection = state;
-    emit({ type: 'connection', readerId, state, detail });
-  }
 
   const decoder = definition.createDecoder({
     scan(text, symbology) {
@@ -262,14 +244,9 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     },
 
     health(): ReaderHealth {
-      return { readerId, kind, connection, goodReads, badReads, lastEventAt };
+      return { readerId, kind, connection: events.connection(), goodReads, badReads, lastEventAt };
     },
 
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    onEvent: events.subscribe,
   };
 }
