@@ -3,6 +3,7 @@
 // by the site's rules (see credential-mapping.ts). Raw frame text never leaves the runtime: not to the
 // renderer, not to the logs.
 import type { Symbology } from '../kiosk-config/schema';
+import type { ReadRejectionReason } from '../main/contract/schemas';
 
 export type ReaderConnectionState = 'connecting' | 'connected' | 'disconnected';
 
@@ -17,12 +18,8 @@ export interface ScanFrame {
   readonly format: string;
 }
 
-/** Why a run of bytes was not a read. Words for people live in the renderer; these are stable codes. */
-export type ReadRejectionReason =
-  | 'oversizeFrame' // more bytes than maxFrameLength without a suffix: a flood or a wrong suffix setting
-  | 'unprintable' // control or binary bytes inside a frame: line noise, wrong baud rate
-  | 'emptyFrame' // just a suffix
-  | 'badSymbologyIdentifier'; // the reader should send ]cm but did not
+/** Why a read failed: one list for every driver, defined with the contract so service mode shows the same codes. */
+export type { ReadRejectionReason } from '../main/contract/schemas';
 
 export type ReaderEvent =
   | { readonly type: 'scan'; readonly frame: ScanFrame }
@@ -35,6 +32,10 @@ export interface ReaderHealth {
   readonly connection: ReaderConnectionState;
   readonly goodReads: number;
   readonly badReads: number;
+  /** Bad reads by reason since the reader was made (reasons never seen left out). Counts only, never card data. */
+  readonly badReadsByReason: Readonly<Partial<Record<ReadRejectionReason, number>>>;
+  /** Why the reader is not working, in words for staff (the device is absent, cannot be opened…), else null. */
+  readonly problem: string | null;
   /** Epoch ms of the last scan or rejection, null before the first. */
   readonly lastEventAt: number | null;
 }

@@ -240,11 +240,15 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   session.start();
 
   const readers = options.readers ?? config.readers.map(readerFor);
-  const readerStatuses = (): ReaderStatus[] => readers.map((reader) => reader.health());
+  /** Good reads no credential rule accepted, per reader: only the site's rules know a bank card from a wristband. */
+  const unrecognizedReads = new Map<string, number>();
+  const readerStatuses = (): ReaderStatus[] =>
+    readers.map((reader) => ({ ...reader.health(), unrecognizedReads: unrecognizedReads.get(reader.readerId) ?? 0 }));
   const onReaderEvent = (event: ReaderEvent): void => {
     switch (event.type) {
       case 'scan': {
         const credential = mapCredential(event.frame);
+        if (credential.role === 'unknown') unrecognizedReads.set(credential.source, (unrecognizedReads.get(credential.source) ?? 0) + 1);
         logger.info({ reader: credential.source, role: credential.role, format: credential.format }, 'credential read');
         session.send({ type: 'CREDENTIAL_READ', credential });
         break;

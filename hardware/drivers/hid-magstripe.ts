@@ -5,7 +5,7 @@
 // details or health: only the `scan` event carries what a site rule needs, and nothing else of the card.
 import { parseMagtekReport, type MagtekReport, type MagtekReportErrorKind } from '../parsers/magtek-hid-report';
 import { parseTrack1, parseTrack2, readTrack } from '../parsers/iso7813';
-import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
+import type { CredentialReader, ReaderHealth } from '../reader';
 // The retry policy is the serial readers': one backoff for every reader that can be unplugged.
 import { fullJitterDelayMs, type ScheduleRetry } from './serial-line-port';
 import { createReaderEventHub } from './reader-event-hub';
@@ -66,8 +66,8 @@ export interface HidApi {
 export type HidLoader = () => Promise<HidApi>;
 
 /**
- * Why a swipe was not a read, more precisely than ReadRejectionReason, which has no magstripe codes yet.
- * Counted in health().badReadsByReason; the `rejected` event carries the nearest general reason.
+ * Why a swipe was not a read: the magstripe part of ReadRejectionReason (main/contract/schemas.ts), which the
+ * `rejected` event carries and health().badReadsByReason counts.
  */
 export type MagstripeRejectionReason =
   | MagtekReportErrorKind // the report itself is malformed: wrong model/field size, corrupt bytes
@@ -95,8 +95,8 @@ export type HidReaderProblem =
 
 export interface HidMagstripeHealth extends ReaderHealth {
   readonly badReadsByReason: Readonly<Record<MagstripeRejectionReason, number>>;
-  /** Why the reader is not connected, null while it is (or before the first attempt). */
-  readonly problem: HidReaderProblem | null;
+  /** What kind of problem `problem` words, null while the reader works (or before the first attempt). */
+  readonly problemKind: HidReaderProblem['kind'] | null;
 }
 
 export interface HidMagstripeReader extends CredentialReader {
@@ -122,30 +122,6 @@ export interface HidMagstripeOptions {
 
 export const hidMagstripeKind = 'hidMagstripe';
 const scanFormat = 'magstripe';
-
-/**
- * The general reason for the `rejected` event. ReadRejectionReason was written for framed serial input;
- * until it grows magstripe codes, each maps to the one a service technician would read the same way.
- */
-function generalReason(reason: MagstripeRejectionReason): ReadRejectionReason {
-  switch (reason) {
-    case 'trackLengthBeyondField':
-      return 'oversizeFrame';
-    case 'blankCard':
-    case 'trackMissing':
-      return 'emptyFrame';
-    case 'reportTooShort':
-    case 'unexpectedReportLength':
-    case 'unprintableTrackData':
-    case 'decodeError':
-    case 'badTrack':
-      return 'unprintable';
-    default: {
-      const unhandled: never = reason;
-      throw new TypeError(`unknown rejection reason: ${String(unhandled)}`);
-    }
-  }
-}
 
 /**
  * The real node-hid, loaded on first use so that a machine without libusb runs everything else. Importing
@@ -286,7 +262,7 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
     badReads += 1;
     badReadsByReason[reason] += 1;
     lastEventAt = now();
-    emit({ type: 'rejected', readerId, reason: generalReason(reason) });
+    emit({ type: 'rejected', readerId, reason });
   }
 
   function handleReport(report: Buffer): void {
@@ -439,7 +415,8 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
         badReads,
         lastEventAt,
         badReadsByReason: { ...badReadsByReason },
-        problem,
+        problem: problem?.message ?? null,
+        problemKind: problem?.kind ?? null,
       };
     },
 

@@ -123,6 +123,9 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   const { emit, setConnection } = events;
   let goodReads = 0;
   let badReads = 0;
+  const badReadsByReason: Partial<Record<ReadRejectionReason, number>> = {};
+  /** Words for the last reason the port was lost, while it is; what service mode shows as the problem. */
+  let lostBecause: string | null = null;
   let lastEventAt: number | null = null;
   let lastChunkAt: number | null = null;
   /** The port being opened or open; null while waiting to retry or stopped. */
@@ -141,6 +144,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     },
     reject(reason) {
       badReads += 1;
+      badReadsByReason[reason] = (badReadsByReason[reason] ?? 0) + 1;
       lastEventAt = now();
       emit({ type: 'rejected', readerId, reason });
     },
@@ -184,6 +188,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     if (port !== null) void retirePort(port);
     // A half frame from before the loss must not join the first bytes after the reconnect.
     decoder.reset();
+    lostBecause = detail;
     setConnection('disconnected', detail);
     scheduleReopen();
   }
@@ -208,6 +213,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
         else if (error) handlePortLost(port, describeError(error, 'cannot open port'));
         else {
           failedAttempts = 0;
+          lostBecause = null;
           setConnection('connected', null);
         }
         resolve();
@@ -244,7 +250,8 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     },
 
     health(): ReaderHealth {
-      return { readerId, kind, connection: events.connection(), goodReads, badReads, lastEventAt };
+      const problem = running && lostBecause !== null ? `Cannot reach the reader at ${definition.path}: ${lostBecause}` : null;
+      return { readerId, kind, connection: events.connection(), goodReads, badReads, badReadsByReason: { ...badReadsByReason }, problem, lastEventAt };
     },
 
     onEvent: events.subscribe,

@@ -51,27 +51,19 @@ export type SerialRfidOptions = SerialReaderOptions;
  */
 export type SerialRfidRejectionReason = FramingRejectionReason | PcProxErrorKind;
 
-export interface SerialRfidReader extends CredentialReader {
-  /** Bad reads by detailed reason since the reader was made, for service mode. Counts only, never card data. */
-  rejectionCounts(): Readonly<Partial<Record<SerialRfidRejectionReason, number>>>;
-}
 
 /**
- * The event's reason for a detailed one. reader.ts's reasons are about framing; a line that frames well but
- * is not a badge (wrong digits, parity error, unknown Wiegand length) is line noise or a misconfigured
- * reader, and 'unprintable' ("line noise, wrong baud rate") is the closest code until reader.ts has one for
- * it. rejectionCounts() keeps the precise reason.
+ * The event's reason for a parser's: the pcProx parser's empty and overlong lines are the framing codes every
+ * line reader uses; the rest are the RFID codes of ReadRejectionReason by the same name.
  */
 export function rejectionReasonForEvent(reason: SerialRfidRejectionReason): ReadRejectionReason {
   switch (reason) {
-    case 'oversizeFrame':
     case 'lineTooLong':
       return 'oversizeFrame';
-    case 'emptyFrame':
     case 'emptyLine':
       return 'emptyFrame';
     default:
-      return 'unprintable';
+      return reason;
   }
 }
 
@@ -93,9 +85,8 @@ export function badgeFrameText(read: PcProxRead): string {
  * Makes the driver. Throws a TypeError for invalid line options or timing options (a site config error,
  * caught at start); after that it never throws on what the reader sends.
  */
-export function createSerialRfidReader(config: SerialRfidConfig, options: SerialRfidOptions = {}): SerialRfidReader {
+export function createSerialRfidReader(config: SerialRfidConfig, options: SerialRfidOptions = {}): CredentialReader {
   const parseLine = createPcProxLineParser(config.line);
-  const counts: Partial<Record<SerialRfidRejectionReason, number>> = {};
 
   const reader = createSerialReader(
     {
@@ -113,7 +104,6 @@ export function createSerialRfidReader(config: SerialRfidConfig, options: Serial
         let afterCarriageReturn = false;
 
         function reject(reason: SerialRfidRejectionReason): void {
-          counts[reason] = (counts[reason] ?? 0) + 1;
           sink.reject(rejectionReasonForEvent(reason));
         }
 
@@ -160,13 +150,5 @@ export function createSerialRfidReader(config: SerialRfidConfig, options: Serial
     options,
   );
 
-  return {
-    readerId: reader.readerId,
-    kind: reader.kind,
-    start: () => reader.start(),
-    stop: () => reader.stop(),
-    health: () => reader.health(),
-    onEvent: (listener) => reader.onEvent(listener),
-    rejectionCounts: () => ({ ...counts }),
-  };
+  return reader;
 }

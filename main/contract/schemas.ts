@@ -59,12 +59,58 @@ export type SessionView = z.infer<typeof SessionView>;
 export type SessionPhase = SessionView['phase'];
 
 export const ReaderConnection = z.enum(['connected', 'disconnected', 'connecting']);
+
+/**
+ * Why bytes, a report or a key burst from a reader were not a read: the one list of stable codes every driver
+ * emits and service mode counts. Words for people live in the renderer (a person hears only "Card not
+ * recognized — try again"; staff see the reason).
+ */
+export const ReadRejectionReason = z.enum([
+  // Framing, every line-based reader.
+  'oversizeFrame', // more bytes than the longest frame without a suffix: a flood, a stuck reader or a wrong suffix setting
+  'unprintable', // control or binary bytes inside a frame: line noise, wrong baud rate
+  'emptyFrame', // just a suffix
+  // Barcode scanners.
+  'badSymbologyIdentifier', // the scanner should send ]cm but did not
+  // RFID badge readers (pcProx-style lines, raw Wiegand).
+  'missingDelimiter', // a facility-code delimiter is configured but the line has none
+  'invalidDigits', // not digits of the configured base: noise, or a reader set to another output
+  'invalidBitCount',
+  'unsupportedWiegandLength', // no configured Wiegand format has this many bits
+  'invalidBitString',
+  'invalidLength',
+  'wrongLength',
+  'valueOutOfRange',
+  'parityError', // a Wiegand parity bit is wrong: a bad read, or a card of another format
+  // Magstripe readers.
+  'reportTooShort',
+  'unexpectedReportLength',
+  'trackLengthBeyondField',
+  'unprintableTrackData',
+  'decodeError', // the reader flagged the track: half a swipe, too fast, a worn stripe
+  'blankCard', // nothing encoded
+  'trackMissing', // other tracks read, the configured one is empty: another kind of card
+  'badTrack', // sentinels, characters, LRC or the ISO layout of the track are wrong
+  // Keyboard-mode readers.
+  'unframedBurst', // keys far faster than typing that did not make a read: the reader's prefix/suffix setting is wrong
+]);
+export type ReadRejectionReason = z.infer<typeof ReadRejectionReason>;
+
 export const ReaderStatus = z.object({
   readerId: z.string(),
   kind: z.string(),
   connection: ReaderConnection,
   goodReads: z.number().int(),
   badReads: z.number().int(),
+  /** Bad reads by reason since the device started; reasons never seen are left out. */
+  badReadsByReason: z.partialRecord(ReadRejectionReason, z.number().int().nonnegative()),
+  /**
+   * Reads a reader made well that no credential rule accepted (a bank card, a badge from another facility code).
+   * Counted by the runtime, not the driver: only the site's rules know.
+   */
+  unrecognizedReads: z.number().int().nonnegative(),
+  /** Why the reader is not working, in words for staff, or null. Never card data. */
+  problem: z.string().nullable(),
   lastEventAt: z.number().nullable(),
 });
 export type ReaderStatus = z.infer<typeof ReaderStatus>;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReaderEvent } from '../../hardware/reader';
-import { createSerialRfidReader, type SerialRfidConfig, type SerialRfidReader } from '../../hardware/drivers/serial-rfid';
+import type { CredentialReader } from '../../hardware/reader';
+import { createSerialRfidReader, type SerialRfidConfig } from '../../hardware/drivers/serial-rfid';
 import type { PcProxLineOptions } from '../../hardware/parsers/pcprox';
 import { badgeBytes, presentBadge } from '../../hardware/simulators/serial-rfid-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
@@ -20,7 +21,7 @@ const rawWiegand26: PcProxLineOptions = { kind: 'rawWiegand', bitCount: { delimi
 
 interface Harness {
   readonly pty: PtyPair;
-  readonly reader: SerialRfidReader;
+  readonly reader: CredentialReader;
   readonly events: ReaderEvent[];
 }
 
@@ -87,7 +88,7 @@ describe('serial RFID reader on a pty', () => {
     // The simulator encodes with parity: HARDWARE.md's Allegion vector for FC 101, CN 4095.
     expect(sent.toString('latin1')).toBe('26:CA1FFF\r\n');
     expect(texts(events)).toEqual(['123:4567', '101:4095']);
-    expect(reader.health()).toMatchObject({ goodReads: 2, badReads: 0 });
+    expect(reader.health()).toMatchObject({ goodReads: 2, badReads: 0, problem: null });
   });
 
   it('rejects a raw Wiegand line with a parity error or an unconfigured length, then reads the next badge', async () => {
@@ -99,7 +100,7 @@ describe('serial RFID reader on a pty', () => {
     await pty.write('26:2F623AE\r\n');
     await waitUntil('a read', () => scans(events).length === 1);
     expect(texts(events)).toEqual(['123:4567']);
-    expect(reader.rejectionCounts()).toEqual({ parityError: 1, unsupportedWiegandLength: 1 });
+    expect(reader.health().badReadsByReason).toEqual({ parityError: 1, unsupportedWiegandLength: 1 });
     expect(reader.health()).toMatchObject({ goodReads: 1, badReads: 2 });
   });
 
@@ -113,8 +114,8 @@ describe('serial RFID reader on a pty', () => {
     await waitUntil('four rejections', () => rejections(events).length === 4);
     await pty.write('42:12345\r\n');
     await waitUntil('a read', () => scans(events).length === 1);
-    expect(rejections(events)).toEqual(['unprintable', 'unprintable', 'unprintable', 'emptyFrame']);
-    expect(reader.rejectionCounts()).toEqual({ unprintable: 1, invalidDigits: 1, missingDelimiter: 1, emptyFrame: 1 });
+    expect(rejections(events)).toEqual(['unprintable', 'invalidDigits', 'missingDelimiter', 'emptyFrame']);
+    expect(reader.health().badReadsByReason).toEqual({ unprintable: 1, invalidDigits: 1, missingDelimiter: 1, emptyFrame: 1 });
     expect(texts(events)).toEqual(['42:12345']);
     expect(reader.health()).toMatchObject({ goodReads: 1, badReads: 4 });
   });
@@ -127,7 +128,7 @@ describe('serial RFID reader on a pty', () => {
     await pty.write('42:12345\r\n');
     await waitUntil('a read', () => scans(events).length === 1);
     expect(rejections(events)).toEqual(['oversizeFrame']);
-    expect(reader.rejectionCounts()).toEqual({ oversizeFrame: 1 });
+    expect(reader.health().badReadsByReason).toEqual({ oversizeFrame: 1 });
     expect(texts(events)).toEqual(['42:12345']);
     expect(reader.health()).toMatchObject({ goodReads: 1, badReads: 1 });
   });
@@ -159,7 +160,7 @@ describe('serial RFID reader on a pty', () => {
     await waitUntil('the reader to notice the port is gone', () => reader.health().connection === 'disconnected');
     // Let it fail a few reopen attempts while the path is missing.
     await pause(100);
-    expect(reader.health().connection).toBe('disconnected');
+    expect(reader.health()).toMatchObject({ connection: 'disconnected', problem: expect.stringContaining(`Cannot reach the reader at ${pty.devicePath}`) });
 
     await pty.restart();
     await waitUntil('the reader to reconnect', () => reader.health().connection === 'connected');
@@ -197,7 +198,7 @@ describe('serial RFID reader on a pty', () => {
     await waitUntil('a read and a rejection', () => scans(events).length === 1 && rejections(events).length === 1);
     await pty.kill();
     await waitUntil('the reader to notice the port is gone', () => reader.health().connection === 'disconnected');
-    const outsideScans = JSON.stringify([events.filter((event) => event.type !== 'scan'), reader.health(), reader.rejectionCounts()]);
+    const outsideScans = JSON.stringify([events.filter((event) => event.type !== 'scan'), reader.health(), reader.health().badReadsByReason]);
     expect(outsideScans).not.toMatch(/3133/);
   });
 });

@@ -35,7 +35,7 @@ function fakeScanner() {
     kind: 'fake',
     start: async () => undefined,
     stop: async () => undefined,
-    health: () => ({ readerId: 'scanner', kind: 'fake', connection: 'connected', goodReads: 0, badReads: 0, lastEventAt: null }),
+    health: () => ({ readerId: 'scanner', kind: 'fake', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
