@@ -2,7 +2,7 @@
 // Drivers report frames (what the reader sent, already unframed); the runtime maps frames to people
 // by the site's rules (see credential-mapping.ts). Raw frame text never leaves the runtime: not to the
 // renderer, not to the logs.
-import type { Symbology } from '../kiosk-config/schema';
+import type { CredentialFormat, Symbology } from '../kiosk-config/schema';
 import type { ReadRejectionReason } from '../main/contract/schemas';
 
 export type ReaderConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -14,8 +14,8 @@ export interface ScanFrame {
   readonly text: string;
   /** The barcode symbology when the reader reported one (AIM identifier), else null. */
   readonly symbology: Symbology | null;
-  /** How the reader encodes credentials, for diagnostics: e.g. `barcode`, `rfid`, `magstripe`. */
-  readonly format: string;
+  /** What kind of credential was read; site rules can be limited to some (`formats`). */
+  readonly format: CredentialFormat;
 }
 
 /** Why a read failed: one list for every driver, defined with the contract so service mode shows the same codes. */

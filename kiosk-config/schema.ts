@@ -103,17 +103,32 @@ const RegexSource = z.string().superRefine((source, context) => {
   }
 });
 
+/**
+ * What kind of credential a read came from (ScanFrame.format): a barcode from a scanner, a proximity badge from an RFID
+ * reader (text `facilityCode:cardNumber`, decimal), a magstripe track, or keys from a keyboard-mode reader.
+ */
+export const CredentialFormat = z.enum(['barcode', 'rfid', 'magstripe', 'keyboard']);
+export type CredentialFormat = z.infer<typeof CredentialFormat>;
+
 /** How a scan becomes a person: the whole text must match; a first capture group, when present, is the id. */
 const CredentialRule = z
   .object({
     pattern: RegexSource,
     /** Only these barcode symbologies count (when the reader reports them); empty means any. */
     symbologies: z.array(Symbology).default([]),
+    /** Only reads of these kinds count (a 26-bit badge is `rfid`); empty means any. */
+    formats: z.array(CredentialFormat).default([]),
     /** Only these readers count; empty means any. */
     readers: z.array(z.string()).default([]),
   })
   .strict();
 export type CredentialRule = z.infer<typeof CredentialRule>;
+
+/**
+ * One rule, or a list when people of one role carry more than one credential (wristband barcodes on the unit, magstripe
+ * cards at intake). A single rule is taken as a list of one, so errors in it are reported at `….0.pattern`.
+ */
+const CredentialRuleList = z.preprocess((rules) => (Array.isArray(rules) ? rules : [rules]), z.array(CredentialRule).min(1, 'give at least one rule'));
 
 /** A wall kiosk syncs often (a line of people, mail arriving); a tablet is offline most of the day. */
 export const defaultSyncIntervalSeconds = { kiosk: 30, tablet: 300 } as const;
@@ -180,7 +195,7 @@ export const KioskConfig = z
       .strict()
       .default({ length: 4, maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 }),
     readers: z.array(ReaderConfig).default([]),
-    credentials: z.object({ resident: CredentialRule, staff: CredentialRule.optional() }).strict(),
+    credentials: z.object({ resident: CredentialRuleList, staff: CredentialRuleList.optional() }).strict(),
     hub: HubSettings.optional(),
   })
   .strict();

@@ -4,7 +4,7 @@
 // AIM framing, the RFID reader's pcProx lines). Read text never goes into errors, details or health:
 // only the `scan` event carries it.
 import { SerialPort } from 'serialport';
-import type { Symbology } from '../../kiosk-config/schema';
+import type { CredentialFormat, Symbology } from '../../kiosk-config/schema';
 import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
 import { createReaderEventHub } from './reader-event-hub';
 
@@ -67,7 +67,7 @@ export interface SerialReaderDefinition {
   /** ReaderHealth.kind, e.g. 'serialScanner'. */
   readonly kind: string;
   /** ScanFrame.format of every read, e.g. 'barcode' or 'rfid'. */
-  readonly format: string;
+  readonly format: CredentialFormat;
   readonly path: string;
   readonly baudRate: number;
   /** Called once; the decoder reports through the sink for as long as the reader lives. */

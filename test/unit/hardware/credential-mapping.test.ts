@@ -5,7 +5,7 @@ import type { ScanFrame } from '../../../hardware/reader';
 import { createCredentialMapper, mapScanToCredential, type CredentialRules } from '../../../hardware/credential-mapping';
 
 function rule(pattern: string, filters: Partial<Omit<CredentialRule, 'pattern'>> = {}): CredentialRule {
-  return { pattern, symbologies: [], readers: [], ...filters };
+  return { pattern, symbologies: [], formats: [], readers: [], ...filters };
 }
 
 function scan(text: string, overrides: { readerId?: string; symbology?: Symbology | null } = {}): ScanFrame {
@@ -76,6 +76,27 @@ describe('createCredentialMapper', () => {
     const rules = { resident: rule('R(\\d{6})', { readers: ['unit-b-scanner'] }) };
     expect(mapScanToCredential(scan('R123456', { readerId: 'intake-desk' }), rules)).toEqual({ ...unknown, source: 'intake-desk' });
     expect(mapScanToCredential(scan('R123456'), rules)).toMatchObject({ role: 'resident' });
+  });
+
+  it('applies the format filter: a facility-code rule for badges does not take a barcode with the same text', () => {
+    const rules = { resident: rule('R(\\d{6})'), staff: rule('42:(\\d+)', { formats: ['rfid'] }) };
+    const badge = { ...scan('42:1234', { readerId: 'door-badge' }), format: 'rfid' as const };
+    expect(mapScanToCredential(badge, rules)).toEqual({ role: 'staff', id: '1234', source: 'door-badge', format: 'rfid' });
+    expect(mapScanToCredential(scan('42:1234'), rules)).toEqual(unknown);
+    // A badge of another facility code is nobody's, not a guess.
+    expect(mapScanToCredential({ ...badge, text: '43:1234' }, rules)).toMatchObject({ role: 'unknown', id: null });
+  });
+
+  it('takes several rules for a role, tried in order: wristbands on the unit, magstripe cards from intake', () => {
+    const rules = {
+      resident: [rule('R(\\d{6})', { formats: ['barcode'] }), rule('(\\d{6})', { formats: ['magstripe'] })],
+      staff: [rule('S(\\d{5})')],
+    };
+    const swipe = { ...scan('100001', { readerId: 'swipe' }), format: 'magstripe' as const };
+    expect(mapScanToCredential(swipe, rules)).toEqual({ role: 'resident', id: '100001', source: 'swipe', format: 'magstripe' });
+    expect(mapScanToCredential(scan('R100001'), rules)).toEqual({ role: 'resident', id: '100001', ...origin });
+    expect(mapScanToCredential(scan('100001'), rules)).toEqual(unknown);
+    expect(mapScanToCredential(scan('S12345'), rules)).toEqual({ role: 'staff', id: '12345', ...origin });
   });
 
   it('treats a scan both rules accept as unknown rather than guess the role', () => {
