@@ -26,12 +26,28 @@ const FrameText = z
 export const Symbology = z.enum(['code39', 'code128', 'pdf417', 'qr', 'dataMatrix', 'eanUpc', 'other']);
 export type Symbology = z.infer<typeof Symbology>;
 
+const UsbId = z.number().int().min(0).max(0xffff);
+
+/**
+ * Where a serial reader is: a fixed `path` (best a stable one, /dev/serial/by-id/...), or its `usb` ids, looked up
+ * again on every reopen, so a reader moved to another socket is still found.
+ */
+const serialLocationFields = {
+  path: z.string().min(1).optional(),
+  usb: z.object({ vendorId: UsbId, productId: UsbId, serialNumber: z.string().min(1).optional() }).strict().optional(),
+};
+
+function checkSerialLocation(reader: { readonly path?: string | undefined; readonly usb?: unknown }, context: z.RefinementCtx): void {
+  if ((reader.path === undefined) === (reader.usb === undefined)) {
+    context.addIssue({ code: 'custom', path: ['path'], message: 'give either a path or usb ids (vendorId, productId), not both and not neither' });
+  }
+}
+
 export const SerialScannerReader = z
   .object({
     id: z.string().min(1).max(40),
     kind: z.literal('serialScanner'),
-    /** A fixed path, best a stable one such as /dev/serial/by-id/... */
-    path: z.string().min(1),
+    ...serialLocationFields,
     baudRate: z.number().int().positive().default(9600),
     prefix: FrameText.default(''),
     suffix: FrameText.refine((text) => text.length > 0, 'a suffix cannot be empty').default('\r'),
@@ -40,7 +56,8 @@ export const SerialScannerReader = z
     /** Longest frame accepted; longer runs are dropped as garbage, not buffered forever. */
     maxFrameLength: z.number().int().min(8).max(4096).default(256),
   })
-  .strict();
+  .strict()
+  .superRefine(checkSerialLocation);
 
 const ReaderId = z.string().min(1).max(40);
 const Delimiter = z.string().min(1).max(4);
@@ -50,8 +67,7 @@ const SerialRfidReader = z
   .object({
     id: ReaderId,
     kind: z.literal('serialRfid'),
-    /** A fixed path, best a stable one such as /dev/serial/by-id/... */
-    path: z.string().min(1),
+    ...serialLocationFields,
     baudRate: z.number().int().positive().default(9600),
     line: z
       .discriminatedUnion('kind', [
@@ -68,6 +84,7 @@ const SerialRfidReader = z
   })
   .strict()
   .superRefine((reader, context) => {
+    checkSerialLocation(reader, context);
     // The parser's own rules (a delimiter that is not a digit of the base, ...), said where the site file is read.
     try {
       createPcProxLineParser(reader.line);
@@ -81,8 +98,8 @@ const HidMagstripeReader = z
   .object({
     id: ReaderId,
     kind: z.literal('hidMagstripe'),
-    vendorId: z.number().int().min(0).max(0xffff).default(0x0801),
-    productId: z.number().int().min(0).max(0xffff).optional(),
+    vendorId: UsbId.default(0x0801),
+    productId: UsbId.optional(),
     path: z.string().min(1).optional(),
     /** Which track identifies a person. */
     track: z.union([z.literal(1), z.literal(2)]).default(2),

@@ -23,6 +23,57 @@ export interface ScannerPortSettings {
   readonly baudRate: number;
 }
 
+/** A USB serial adapter or reader by its ids, for sites that do not fix a path (udev names change across ports). */
+export interface UsbSerialId {
+  readonly vendorId: number;
+  readonly productId: number;
+  /** Tells two readers of one model apart; omitted, the first one listed is used. */
+  readonly serialNumber?: string | undefined;
+}
+
+/** Where the reader is: a fixed path (best /dev/serial/by-id/...) or whichever port has these USB ids right now. */
+export type SerialLocation = { readonly path: string } | { readonly usb: UsbSerialId };
+
+/** The port list entry fields the driver reads; serialport's `SerialPort.list()` returns them (ids as hex text). */
+export interface ListedSerialPort {
+  readonly path: string;
+  readonly vendorId?: string | undefined;
+  readonly productId?: string | undefined;
+  readonly serialNumber?: string | undefined;
+}
+
+/** The location a site file's serial reader entry gives (it has exactly one of `path` and `usb`). */
+export function serialLocationOf(config: { readonly path?: string | undefined; readonly usb?: UsbSerialId | undefined }): SerialLocation {
+  if (config.path !== undefined) return { path: config.path };
+  if (config.usb !== undefined) return { usb: config.usb };
+  throw new TypeError('a serial reader needs a path or USB ids');
+}
+
+/** Words for where a reader is, for problems and logs (never card data). */
+export function describeSerialLocation(location: SerialLocation): string {
+  if ('path' in location) return location.path;
+  const ids = `${hex4(location.usb.vendorId)}:${hex4(location.usb.productId)}`;
+  return location.usb.serialNumber === undefined ? `USB ${ids}` : `USB ${ids} serial ${location.usb.serialNumber}`;
+}
+
+function hex4(id: number): string {
+  return id.toString(16).padStart(4, '0');
+}
+
+/** The first listed port with these USB ids (hex compared as numbers: lists write `0C27` or `0c27`). */
+export function findUsbSerialPort(ports: readonly ListedSerialPort[], usb: UsbSerialId): ListedSerialPort | null {
+  return (
+    ports.find(
+      (port) =>
+        port.vendorId !== undefined &&
+        port.productId !== undefined &&
+        Number.parseInt(port.vendorId, 16) === usb.vendorId &&
+        Number.parseInt(port.productId, 16) === usb.productId &&
+        (usb.serialNumber === undefined || port.serialNumber === usb.serialNumber),
+    ) ?? null
+  );
+}
+
 /** Runs `callback` after `delayMs`; returns a function that cancels it. */
 export type ScheduleRetry = (callback: () => void, delayMs: number) => () => void;
 
@@ -45,6 +96,11 @@ export interface SerialReaderOptions {
   readonly now?: () => number;
   /** Default: a `SerialPort` at 8N1 with autoOpen off. Tests pass a mock port. */
   readonly createPort?: (settings: ScannerPortSettings) => ScannerPort;
+  /**
+   * Lists serial ports, for readers found by USB ids; asked again on every reopen so a reader replugged into another
+   * socket is found. Default `SerialPort.list()` (udev on Linux). Tests pass a list, since a pty has no USB ids.
+   */
+  readonly listPorts?: () => Promise<readonly ListedSerialPort[]>;
   /** Told when an event listener throws; the driver carries on either way. Default: ignore. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -68,7 +124,7 @@ export interface SerialReaderDefinition {
   readonly kind: string;
   /** ScanFrame.format of every read, e.g. 'barcode' or 'rfid'. */
   readonly format: CredentialFormat;
-  readonly path: string;
+  readonly location: SerialLocation;
   readonly baudRate: number;
   /** Called once; the decoder reports through the sink for as long as the reader lives. */
   createDecoder(sink: SerialReadSink): SerialStreamDecoder;
@@ -114,6 +170,8 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   const schedule = options.schedule ?? scheduleWithTimers;
   const now = options.now ?? Date.now;
   const createPort = options.createPort ?? openSerialPort;
+  const listPorts = options.listPorts ?? (() => SerialPort.list());
+  const where = describeSerialLocation(definition.location);
   const onListenerError = options.onListenerError ?? ignoreError;
 
   const { readerId, kind, format } = definition;
@@ -193,11 +251,37 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     scheduleReopen();
   }
 
-  /** One attempt to open the port; settles when the attempt has, and never rejects. */
+  /** The path of the port with the configured USB ids, or words for why there is none (not plugged in). */
+  async function findUsbPort(usb: UsbSerialId): Promise<{ readonly path: string } | { readonly missing: string }> {
+    try {
+      const found = findUsbSerialPort(await listPorts(), usb);
+      return found === null ? { missing: `no serial device with ${where} is plugged in` } : { path: found.path };
+    } catch (error) {
+      return { missing: `cannot list serial ports: ${describeError(error instanceof Error ? error : null, 'unknown error')}` };
+    }
+  }
+
+  /** One attempt to find and open the port; settles when the attempt has, and never rejects. */
   function openOnce(): Promise<void> {
+    const { location } = definition;
+    // A fixed path opens at once (the port exists from the first call, so stop() always finds it); USB ids are
+    // looked up first, and a stop() during the lookup means nothing is opened at all.
+    if ('path' in location) pendingOpen = openAt(location.path);
+    else {
+      pendingOpen = (async () => {
+        const located = await findUsbPort(location.usb);
+        if (!running) return;
+        if ('missing' in located) handlePortLost(null, located.missing);
+        else await openAt(located.path);
+      })();
+    }
+    return pendingOpen;
+  }
+
+  function openAt(path: string): Promise<void> {
     let port: ScannerPort;
     try {
-      port = createPort({ path: definition.path, baudRate: definition.baudRate });
+      port = createPort({ path, baudRate: definition.baudRate });
     } catch (error) {
       // Only settings the port rejects make this throw; treat it like an absent device and keep trying.
       handlePortLost(null, describeError(error instanceof Error ? error : null, 'cannot create port'));
@@ -207,7 +291,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     port.on('data', handleData);
     port.on('close', (error) => handlePortLost(port, describeError(error, 'port closed')));
     port.on('error', (error) => handlePortLost(port, describeError(error, 'port error')));
-    pendingOpen = new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       port.open((error) => {
         if (port !== currentPort) void retirePort(port);
         else if (error) handlePortLost(port, describeError(error, 'cannot open port'));
@@ -219,7 +303,6 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
         resolve();
       });
     });
-    return pendingOpen;
   }
 
   return {
@@ -250,7 +333,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     },
 
     health(): ReaderHealth {
-      const problem = running && lostBecause !== null ? `Cannot reach the reader at ${definition.path}: ${lostBecause}` : null;
+      const problem = running && lostBecause !== null ? `Cannot reach the reader at ${where}: ${lostBecause}` : null;
       return { readerId, kind, connection: events.connection(), goodReads, badReads, badReadsByReason: { ...badReadsByReason }, problem, lastEventAt };
     },
 

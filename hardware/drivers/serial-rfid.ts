@@ -12,7 +12,7 @@
 import { createFrameSplitter, type FramingRejectionReason } from '../parsers/frame-splitter';
 import { createPcProxLineParser, type PcProxErrorKind, type PcProxLineOptions, type PcProxRead } from '../parsers/pcprox';
 import type { CredentialReader, ReadRejectionReason } from '../reader';
-import { createSerialReader, type SerialReaderOptions } from './serial-line-port';
+import { createSerialReader, serialLocationOf, type SerialReaderOptions, type UsbSerialId } from './serial-line-port';
 
 export const serialRfidKind = 'serialRfid';
 /** The factory setting of pcProx-style serial readers. */
@@ -27,15 +27,14 @@ const maxBadgeLineLength = 80;
 const carriageReturn = 0x0d;
 const lineFeed = 0x0a;
 
-/**
- * The reader's entry in the site config. Not yet part of kiosk-config/schema.ts's ReaderConfig union; this
- * is the shape that union's `serialRfid` member should parse to.
- */
+/** The reader's entry in the site config (kiosk-config/schema.ts's `serialRfid`), with the fields the driver reads. */
 export interface SerialRfidConfig {
   readonly id: string;
   readonly kind: typeof serialRfidKind;
   /** A fixed path, best a stable one such as /dev/serial/by-id/... */
-  readonly path: string;
+  readonly path?: string | undefined;
+  /** Or the reader's USB ids, looked up on every (re)open. */
+  readonly usb?: UsbSerialId | undefined;
   /** Default 9600 (8N1 always). */
   readonly baudRate?: number;
   /** What the reader is set to send: card ids (base, facility delimiter) or raw Wiegand frames. */
@@ -93,7 +92,7 @@ export function createSerialRfidReader(config: SerialRfidConfig, options: Serial
       readerId: config.id,
       kind: serialRfidKind,
       format: rfidFormat,
-      path: config.path,
+      location: serialLocationOf(config),
       baudRate: config.baudRate ?? defaultSerialRfidBaudRate,
       createDecoder(sink) {
         // Readers end lines with CR, LF or CR LF. Every line end becomes CR for the splitter, and the LF of a

@@ -5,7 +5,7 @@ import type { ReaderConfig } from '../../kiosk-config/schema';
 import { parseAimIdentifier } from '../parsers/aim';
 import { createFrameSplitter } from '../parsers/frame-splitter';
 import type { CredentialReader } from '../reader';
-import { createSerialReader, type SerialReaderOptions } from './serial-line-port';
+import { createSerialReader, serialLocationOf, type SerialReaderOptions } from './serial-line-port';
 
 // Kept importable from here: tests and the runtime name them by the scanner driver.
 export { fullJitterDelayMs, type ScannerPort, type ScannerPortSettings, type ScheduleRetry } from './serial-line-port';
@@ -23,7 +23,7 @@ export function createSerialScanner(config: SerialScannerConfig, options: Serial
       readerId: config.id,
       kind: serialScannerKind,
       format: scanFormat,
-      path: config.path,
+      location: serialLocationOf(config),
       baudRate: config.baudRate,
       createDecoder(sink) {
         const splitter = createFrameSplitter({ prefix: config.prefix, suffix: config.suffix, maxFrameLength: config.maxFrameLength });
