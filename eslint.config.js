@@ -32,7 +32,11 @@ export default tseslint.config(
     ...layer(['renderer/**'], [
       electron,
       { group: ['**/main/**', '!**/main/contract', '!**/main/contract/**'], message: 'The renderer imports only main/contract from the device.' },
-      { group: ['**/hub/**', '**/hardware/**', '**/kiosk-config/**', '**/scripts/**'], message: 'The renderer imports only main/contract and its own folder.' },
+      { group: ['**/hub/**', '**/kiosk-config/**', '**/scripts/**'], message: 'The renderer imports only main/contract and its own folder.' },
+      // hardware/** too, with one exception: the keyboard-mode reader detector. The same detector must run in both
+      // shells (Electron's main process, and the page under the web host), and it imports nothing: no Node, no DOM,
+      // no device state. A regex, because gitignore-style groups cannot re-include one file of an excluded folder.
+      { regex: '(^|/)hardware(?!/keyboard/wedge-detector(\\.ts)?$)(/|$)', message: 'The renderer imports only main/contract and its own folder (and hardware/keyboard/wedge-detector).' },
       { group: nodeBuiltins, message: 'The renderer runs sandboxed: no Node modules.' },
     ]),
     languageOptions: { globals: { ...globals.browser } },

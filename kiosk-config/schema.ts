@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { createPcProxLineParser } from '../hardware/parsers/pcprox';
 import { wiegandFormats } from '../hardware/parsers/wiegand';
+import { checkKeyboardWedge, keyboardWedgeFields } from '../hardware/keyboard/wedge-settings';
 
 const LanguageCode = z.enum(['en', 'es']);
 
@@ -109,7 +110,16 @@ const HidMagstripeReader = z
   })
   .strict();
 
-export const ReaderConfig = z.discriminatedUnion('kind', [SerialScannerReader, SerialRfidReader, HidMagstripeReader]);
+/**
+ * A card reader or barcode scanner in keyboard mode ("wedge"): it types its reads, so they are taken off the keyboard
+ * by timing and framing (hardware/keyboard/wedge-detector.ts; the fields and their defaults are in wedge-settings.ts).
+ */
+const KeyboardWedgeReader = z
+  .object({ id: ReaderId, kind: z.literal('keyboardWedge'), ...keyboardWedgeFields })
+  .strict()
+  .superRefine(checkKeyboardWedge);
+
+export const ReaderConfig = z.discriminatedUnion('kind', [SerialScannerReader, SerialRfidReader, HidMagstripeReader, KeyboardWedgeReader]);
 export type ReaderConfig = z.infer<typeof ReaderConfig>;
 
 const RegexSource = z.string().superRefine((source, context) => {
@@ -211,7 +221,17 @@ export const KioskConfig = z
       })
       .strict()
       .default({ length: 4, maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 }),
-    readers: z.array(ReaderConfig).default([]),
+    readers: z
+      .array(ReaderConfig)
+      .superRefine((readers, context) => {
+        // Every keyboard-mode reader types into the same keyboard stream, which one detector reads: a second entry
+        // could never be told apart from the first.
+        const wedges = readers.flatMap((reader, index) => (reader.kind === 'keyboardWedge' ? [index] : []));
+        for (const index of wedges.slice(1)) {
+          context.addIssue({ code: 'custom', path: [index], message: 'at most one keyboardWedge reader per site: there is one keyboard, so one detector reads it' });
+        }
+      })
+      .default([]),
     credentials: z.object({ resident: CredentialRuleList, staff: CredentialRuleList.optional() }).strict(),
     hub: HubSettings.optional(),
   })

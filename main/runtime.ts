@@ -3,9 +3,10 @@
 import { join } from 'node:path';
 import { createActor, fromPromise, waitFor, type ActorOptions } from 'xstate';
 import { createCredentialMapper, type CredentialEvent } from '../hardware/credential-mapping';
-import { createHidMagstripeReader } from '../hardware/drivers/hid-magstripe';
+import { createHidMagstripeReader, type HidLoader } from '../hardware/drivers/hid-magstripe';
 import { createSerialRfidReader } from '../hardware/drivers/serial-rfid';
 import { createSerialScanner } from '../hardware/drivers/serial-scanner';
+import { createKeyboardWedgeReader, isKeyboardWedgeReader, type KeyboardWedgeReader } from '../hardware/drivers/keyboard-wedge';
 import type { CredentialReader, ReaderEvent } from '../hardware/reader';
 import { loadKioskConfig } from '../kiosk-config/load';
 import type { KioskConfig, ReaderConfig } from '../kiosk-config/schema';
@@ -50,6 +51,18 @@ export interface DeviceRuntimeOptions {
   readonly random?: () => number;
   /** How the sync engine reaches the hub; tests may wrap it. */
   readonly fetch?: typeof fetch;
+  /**
+   * Where a keyboard-mode reader's reads are taken off the keyboard: 'page' (the default, the web host) tells the page
+   * the detector settings in DeviceInfo and takes its reads through device.keyboardRead; 'shell' (Electron, whose main
+   * process sees every key first) gives the page nothing and refuses that call, so exactly one detector runs and card
+   * keys never reach the renderer. The shell then feeds `shellKeyboardWedge` directly.
+   */
+  readonly keyboardWedgeDetection?: 'page' | 'shell';
+  /**
+   * The USB HID library for HID readers; default the real node-hid. The web host's `--simulated-hid`, the demo and
+   * the e2e tests pass the socket-driven simulator (hardware/simulators/hid-magstripe-simulator.ts).
+   */
+  readonly hid?: HidLoader;
 }
 
 export interface DeviceRuntime {
@@ -58,6 +71,8 @@ export interface DeviceRuntime {
   readonly database: DeviceDatabase;
   /** The sync engine, once the device holds a hub credential; null before enrollment. */
   readonly sync: SyncEngine | null;
+  /** The keyboard-mode reader, for a shell created with keyboardWedgeDetection 'shell'; null otherwise or without one. */
+  readonly shellKeyboardWedge: KeyboardWedgeReader | null;
   /**
    * Enrolls the device with a one-time code from the hub and starts syncing. Until service mode has its screens,
    * the demo and the tests call this directly.
@@ -84,14 +99,16 @@ export function sessionLimitsOf(config: KioskConfig): SessionLimits {
   };
 }
 
-function readerFor(config: ReaderConfig): CredentialReader {
+function readerFor(config: ReaderConfig, hid: HidLoader | undefined): CredentialReader {
   switch (config.kind) {
     case 'serialScanner':
       return createSerialScanner(config);
     case 'serialRfid':
       return createSerialRfidReader(config);
+    case 'keyboardWedge':
+      return createKeyboardWedgeReader(config);
     case 'hidMagstripe':
-      return createHidMagstripeReader(config);
+      return createHidMagstripeReader(config, hid === undefined ? {} : { hid });
     default: {
       const unreachable: never = config;
       return unreachable;
@@ -210,6 +227,9 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   );
 
   const currentLanguage = (): LanguageCode => session.getSnapshot().context.resident?.language ?? attractLanguage;
+  const keyboardWedgeDetection = options.keyboardWedgeDetection ?? 'page';
+  /** Set once the readers exist (below); deviceInfo is not called before then. */
+  let keyboardWedge: KeyboardWedgeReader | null = null;
   const deviceInfo = (): DeviceInfo => ({
     deviceName: config.device.name,
     siteName: config.site.name,
@@ -218,6 +238,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     languages: config.languages.offered,
     defaultLanguage: config.languages.default,
     language: currentLanguage(),
+    keyboardWedge:
+      keyboardWedgeDetection === 'page' && keyboardWedge !== null
+        ? { detectIn: 'page', ...keyboardWedge.settings, prefix: [...keyboardWedge.settings.prefix], suffix: [...keyboardWedge.settings.suffix] }
+        : null,
   });
 
   let lastView = '';
@@ -239,7 +263,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   });
   session.start();
 
-  const readers = options.readers ?? config.readers.map(readerFor);
+  const readers = options.readers ?? config.readers.map((reader) => readerFor(reader, options.hid));
+  keyboardWedge = readers.find(isKeyboardWedgeReader) ?? null;
   /** Good reads no credential rule accepted, per reader: only the site's rules know a bank card from a wristband. */
   const unrecognizedReads = new Map<string, number>();
   const readerStatuses = (): ReaderStatus[] =>
@@ -291,6 +316,15 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const handlers: CallHandlers = {
     'device.info': () => deviceInfo(),
     'device.readers': () => readerStatuses(),
+    'device.keyboardRead': (input) => {
+      // Exactly one detector per shell: where the shell detects, a page that sends reads is not ours to believe.
+      if (keyboardWedgeDetection === 'shell') throw new DeviceCallError('noKeyboardReader', 'This shell reads the keyboard itself; the page sends no keyboard reads.');
+      if (keyboardWedge === null) throw new DeviceCallError('noKeyboardReader', 'This site has no keyboard-mode card reader.');
+      // The text is never logged; the reader checks it against its settings and maps it like any scan.
+      if ('text' in input) keyboardWedge.acceptFrame(input.text);
+      else keyboardWedge.rejectBurst(input.rejected);
+      return { done: true as const };
+    },
     'device.setLanguage': ({ language }) => {
       if (!config.languages.offered.includes(language)) {
         throw new DeviceCallError('languageNotOffered', `${language} is not offered at this site.`);
@@ -375,6 +409,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     get sync() {
       return sync;
     },
+    shellKeyboardWedge: keyboardWedgeDetection === 'shell' ? keyboardWedge : null,
     async enroll(hubUrl, code) {
       const outcome = await enrollDevice({
         dataDir: options.dataDir,

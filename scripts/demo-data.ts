@@ -26,6 +26,15 @@ export const demoStaffBadge = 'S42001';
 /** The site rule `^R(\d{6})$` keeps the digits as the credential id. */
 export const credentialIdOf = (badge: string): string => badge.replace(/^R/, '');
 
+/** Facility code of the demo site's resident RFID wristbands (staff badges use 42). */
+export const demoResidentFacilityCode = 21;
+
+/** Track 2 of a resident's ID card: the booking number alone between the sentinels (read as track data, not ISO). */
+export const idCardTrack2Of = (resident: DemoResident): string => `;${credentialIdOf(resident.badge)}?`;
+
+/** What the badge reader sends for a resident's RFID wristband, as `facility:card` in decimal. */
+export const rfidBadgeOf = (resident: DemoResident): string => `${demoResidentFacilityCode}:${credentialIdOf(resident.badge)}`;
+
 /** Writes the demo residents into a device store (until the hub syncs them, that is how a device learns who may sign in). */
 export async function seedDemoResidents(storeFile: string, now = Date.now()): Promise<void> {
   const hashed = await Promise.all(demoResidents.map(async (resident) => ({ resident, pinHash: await hashPin(resident.pin) })));

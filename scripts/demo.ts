@@ -1,6 +1,8 @@
 // `npm start`: a demo site on this machine — the facility hub (embedded, PGlite) with a few residents, their families
-// and some mail; a wall kiosk enrolled with it and syncing; a simulated badge scanner on a real pseudo-terminal; and
-// the kiosk screen (Electron where its binary exists, otherwise the web host in a browser).
+// and some mail; a wall kiosk enrolled with it and syncing; its readers simulated — a barcode scanner and an RFID badge
+// reader each on a real pseudo-terminal, a MagTek swipe reader through the socket-driven HID simulator — with a control
+// socket so `npm run simulate` can unplug and replug them; and the kiosk screen (Electron where its binary exists,
+// otherwise the web host in a browser).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,8 +13,11 @@ import { startWebHost, type WebHost } from '../main/host/server';
 import { createDeviceRuntime } from '../main/runtime';
 import { startPtyPair } from '../hardware/simulators/pty-pair';
 import { simulateScan } from '../hardware/simulators/serial-scanner-simulator';
+import { startSimulatedHidMagstripe } from '../hardware/simulators/hid-magstripe-simulator';
+import { startDemoControl } from './demo-control';
+import { demoPaths } from './simulate-cli';
 import pino from 'pino';
-import { demoResidents, demoStaffBadge } from './demo-data';
+import { demoResidents, demoStaffBadge, idCardTrack2Of, rfidBadgeOf } from './demo-data';
 import { startDemoHub } from './demo-hub';
 import { ensureSystemPackages } from './system-packages.mjs';
 import { electronBinaryPath } from './electron-binary.mjs';
@@ -61,6 +66,10 @@ async function main(): Promise<void> {
   rmSync(demoDir, { recursive: true, force: true });
   mkdirSync(demoDir, { recursive: true });
   const scanner = await startPtyPair(demoDir, { deviceName: 'scanner-device', hostName: 'scanner-host' });
+  const badge = await startPtyPair(demoDir, { deviceName: 'badge-device', hostName: 'badge-host' });
+  // The same paths `npm run simulate` uses by default, so its commands need no options.
+  const magstripe = await startSimulatedHidMagstripe({ socketPath: resolve(demoPaths.magstripeSocket) });
+  const control = await startDemoControl(resolve(demoPaths.controlSocket), { scanner, badge });
 
   console.log('Starting the facility hub…');
   const consoleFile = join(demoDir, 'hub.json');
@@ -71,16 +80,23 @@ async function main(): Promise<void> {
     logger: pino({ level: 'info' }, pino.destination({ dest: join(demoDir, 'hub.log'), mkdir: true })),
   });
 
-  const site = parseYaml(readFileSync('kiosk-config/examples/wall-kiosk.yaml', 'utf8')) as { readers: Array<{ path: string }>; hub: { url: string; syncIntervalSeconds: number } };
-  for (const reader of site.readers) reader.path = scanner.devicePath;
+  const site = parseYaml(readFileSync('kiosk-config/examples/wall-kiosk.yaml', 'utf8')) as {
+    readers: Array<{ kind: string; path?: string }>;
+    hub: { url: string; syncIntervalSeconds: number };
+  };
+  // Serial readers onto the demo's ptys; the HID reader keeps its vendor id, which the simulator answers to.
+  for (const reader of site.readers) {
+    if (reader.kind === 'serialScanner') reader.path = scanner.devicePath;
+    if (reader.kind === 'serialRfid') reader.path = badge.devicePath;
+  }
   // The demo kiosk checks with the hub every few seconds, so approved mail shows up while you watch.
   site.hub = { ...site.hub, url: hub.running.url, syncIntervalSeconds: 5 };
   const siteFile = join(demoDir, 'site.yaml');
-  writeFileSync(siteFile, `# The example wall kiosk, with its scanner on the demo's pseudo-terminal and the demo hub.\n${stringifyYaml(site)}`);
+  writeFileSync(siteFile, `# The example wall kiosk, with its serial readers on the demo's pseudo-terminals and the demo hub.\n${stringifyYaml(site)}`);
 
   const dataDir = join(demoDir, 'data');
   const logger = createDeviceLogger({ dataDir });
-  const runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger });
+  const runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger, hid: magstripe.loader });
   // What staff do in service mode on a new kiosk: enroll it with a one-time code from the hub.
   const enrolled = await runtime.enroll(hub.running.url, await hub.kioskEnrollmentCode());
   if (!enrolled.ok) throw new Error(`the demo kiosk could not enroll: ${enrolled.error.message}`);
@@ -91,13 +107,27 @@ async function main(): Promise<void> {
   console.log(`Kiosk screen: ${host.url}\n`);
   const screen = openScreen(host.url, siteFile, dataDir);
 
-  console.log('\nResidents (wristband → PIN):');
+  console.log('\nResidents (wristband barcode, ID card track 2, RFID wristband → PIN):');
   for (const resident of demoResidents) {
-    console.log(`  ${resident.badge}   PIN ${resident.pin}   ${resident.displayName.padEnd(14)} ${resident.language === 'es' ? 'Español' : 'English'}`);
+    const cards = `${resident.badge}   ${idCardTrack2Of(resident)}   ${rfidBadgeOf(resident)}`;
+    console.log(`  ${cards}   PIN ${resident.pin}   ${resident.displayName.padEnd(14)} ${resident.language === 'es' ? 'Español' : 'English'}`);
   }
   console.log(`Staff badge: ${demoStaffBadge} (the resident prompt refuses it; service mode comes in a later release)`);
   console.log('\nType a wristband number and press Enter to scan it (e.g. R100001); "garbage" sends an unreadable scan.');
-  console.log(`From another terminal: npm run simulate -- scan R100001 --port ${scanner.hostPath} --symbology code39`);
+  const [firstResident] = demoResidents;
+  if (firstResident) {
+    console.log('From another terminal (npm run simulate -- --help lists everything):');
+    const examples: readonly (readonly [string, string])[] = [
+      [`scan ${firstResident.badge} --symbology code39`, 'a wristband barcode'],
+      [`swipe '${idCardTrack2Of(firstResident)}'`, 'an ID card on the swipe reader'],
+      ['swipe --half', 'a half swipe: not read'],
+      [`swipe ';4111111111111111=1803101000020000831?'`, 'a bank card: read, but not one of ours'],
+      [`badge ${rfidBadgeOf(firstResident)}`, 'an RFID wristband on the badge reader'],
+      ['unplug magstripe|badge|scanner', 'pull a reader; replug ... puts it back'],
+    ];
+    const width = Math.max(...examples.map(([command]) => command.length));
+    for (const [command, what] of examples) console.log(`  npm run simulate -- ${command.padEnd(width)}   ${what}`);
+  }
 
   const marcusFamily = hub.families[0];
   console.log(`\nThe facility hub: ${hub.running.url} (its console: npm run hub -- help --hub ${consoleFile})`);
@@ -128,7 +158,10 @@ async function main(): Promise<void> {
     await host.close();
     await runtime.stop();
     await hub.close();
+    await control.close();
+    await magstripe.close();
     await scanner.kill();
+    await badge.kill();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

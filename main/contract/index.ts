@@ -12,6 +12,7 @@ import {
   DeviceInfo,
   Empty,
   HomeSummary,
+  KeyboardReadInput,
   LanguageCode,
   MailDraft,
   MailId,
@@ -58,6 +59,12 @@ export const deviceCalls = {
     output: DeviceInfo,
     access: 'anyone',
     summary: 'Switch the screen language; a signed-in resident keeps it as their preference',
+  }),
+  'device.keyboardRead': defineCall({
+    input: KeyboardReadInput,
+    output: Ack,
+    access: 'anyone',
+    summary: 'A read (or a burst that was not one) the page took off the keyboard for the keyboard-mode card reader',
   }),
   'session.current': defineCall({ input: Empty, output: SessionView, access: 'anyone', summary: 'What the screen should show now' }),
   'session.enterPin': defineCall({

@@ -115,6 +115,32 @@ export const ReaderStatus = z.object({
 });
 export type ReaderStatus = z.infer<typeof ReaderStatus>;
 
+/**
+ * How the page must take a keyboard-mode card reader's reads off the keyboard (hardware/keyboard/wedge-detector.ts
+ * options, as the site file set them). Sent only when the page is where detection happens (the web host); in the
+ * Electron shell the main process detects and the page never sees card keys, so DeviceInfo says null there.
+ */
+export const KeyboardWedgeDetection = z.object({
+  detectIn: z.literal('page'),
+  maxGapMs: z.number().positive(),
+  idleTimeoutMs: z.number().positive(),
+  minFrameLength: z.number().int().positive(),
+  maxFrameLength: z.number().int().positive(),
+  /** KeyboardEvent.key values the reader sends before each read; empty for none. */
+  prefix: z.array(z.string().min(1)),
+  /** KeyboardEvent.key values that end each read. */
+  suffix: z.array(z.string().min(1)).min(1),
+});
+export type KeyboardWedgeDetection = z.infer<typeof KeyboardWedgeDetection>;
+
+/** What the page's detector hands the runtime: a read, or a burst faster than a person that was not one. */
+export const KeyboardReadInput = z.union([
+  // A read is secret: never logged, never shown; the runtime maps it to a person like any reader's scan.
+  z.object({ text: z.string().min(1).max(4096) }).strict(),
+  z.object({ rejected: z.enum(['unframedBurst', 'oversizeFrame']) }).strict(),
+]);
+export type KeyboardReadInput = z.infer<typeof KeyboardReadInput>;
+
 export const DeviceInfo = z.object({
   deviceName: z.string(),
   siteName: z.string(),
@@ -124,6 +150,8 @@ export const DeviceInfo = z.object({
   defaultLanguage: LanguageCode,
   /** Present while no one is signed in; the language the attract screen uses. */
   language: LanguageCode,
+  /** Set when the page must detect a keyboard-mode reader's reads; null when there is none or the shell detects. */
+  keyboardWedge: KeyboardWedgeDetection.nullable(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 
@@ -135,6 +163,7 @@ export const DeviceErrorCode = z.enum([
   'notAuthorized',
   'wrongPhase',
   'languageNotOffered',
+  'noKeyboardReader', // device.keyboardRead, where the site has no keyboard-mode reader or the shell detects it itself
   'timeout',
   'disconnected',
   'internal',

@@ -11,6 +11,8 @@ import { createDeviceLogger, type Logger } from '../logging';
 import { createDeviceRuntime, type DeviceRuntime } from '../runtime';
 import { attachmentRoute } from '../contract';
 import { wireDeviceIpc } from './ipc';
+import { attachKeyboardWedgeFilter } from './keyboard-wedge-filter';
+import type { KeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge';
 import {
   appEntryUrl,
   appProtocolPath,
@@ -127,14 +129,16 @@ function runKiosk(): void {
         return named === null ? serveRendererFile(request) : Promise.resolve(serveAttachment(runtime, named, request));
       });
 
-      const started = await createDeviceRuntime({ configFile, dataDir, logger });
+      // The main process sees every key before the page: a keyboard-mode reader is detected here, and the page is told
+      // to detect nothing (exactly one detector per shell; card keys never reach the renderer).
+      const started = await createDeviceRuntime({ configFile, dataDir, logger, keyboardWedgeDetection: 'shell' });
       if (quitting) {
         await started.stop();
         return;
       }
       runtime = started;
       const kioskMode = started.config.device.mode === 'kiosk';
-      const windowKeeper = createKioskWindowKeeper({ kioskMode, logger });
+      const windowKeeper = createKioskWindowKeeper({ kioskMode, logger, keyboardWedge: started.shellKeyboardWedge });
       keeper = windowKeeper;
       unwireIpc = wireDeviceIpc({
         ipcMain,
@@ -299,8 +303,8 @@ interface KioskWindowKeeper {
   eventRecipients(): WebContents[];
 }
 
-function createKioskWindowKeeper(options: { kioskMode: boolean; logger: Logger }): KioskWindowKeeper {
-  const { kioskMode, logger } = options;
+function createKioskWindowKeeper(options: { kioskMode: boolean; logger: Logger; keyboardWedge: KeyboardWedgeReader | null }): KioskWindowKeeper {
+  const { kioskMode, logger, keyboardWedge } = options;
   let kioskWindow: BrowserWindow | null = null;
   let recoveryAttempt = 0;
   let recoveryTimer: NodeJS.Timeout | undefined;
@@ -353,6 +357,17 @@ function createKioskWindowKeeper(options: { kioskMode: boolean; logger: Logger }
     });
     window.removeMenu();
     const contents = window.webContents;
+    if (keyboardWedge !== null) {
+      // Registered after hardenWebContents' shortcut filter (web-contents-created fired while the window was built),
+      // so a dropped shortcut is never held here; see keyboard-wedge-filter.ts.
+      const wedgeFilter = attachKeyboardWedgeFilter({
+        webContents: contents,
+        settings: keyboardWedge.settings,
+        reader: keyboardWedge,
+        onReplayLost: () => logger.warn('a replayed key did not come back through before-input-event'),
+      });
+      window.on('closed', () => wedgeFilter.detach());
+    }
     contents.on('did-finish-load', () => {
       clearTimeout(healthyTimer);
       healthyTimer = setTimeout(() => {

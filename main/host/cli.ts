@@ -1,6 +1,9 @@
 // Starts a device runtime and the web host around it: `tsx main/host/cli.ts --config site.yaml --data ./data`.
 // Prints one `DAYROOM_HOST_READY {json}` line for scripts and tests, and the URL for people.
+// `--simulated-hid <socket>` (development and tests only) puts a simulated MagTek swipe reader in place of node-hid,
+// driven over that Unix socket by `npm run simulate` and the e2e tests: no USB device is needed, none is touched.
 import { parseArgs } from 'node:util';
+import { startSimulatedHidMagstripe, type SimulatedHidMagstripe } from '../../hardware/simulators/hid-magstripe-simulator';
 import { KioskConfigError } from '../../kiosk-config/load';
 import { createDeviceRuntime } from '../runtime';
 import { createDeviceLogger } from '../logging';
@@ -15,10 +18,18 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       port: { type: 'string', default: '0' },
       renderer: { type: 'string', default: 'dist/renderer' },
+      'simulated-hid': { type: 'string' },
     },
   });
   if (!values.config || !values.data) {
-    console.error('usage: tsx main/host/cli.ts --config <site file> --data <data folder> [--port N] [--renderer dist/renderer]');
+    console.error(
+      [
+        'usage: tsx main/host/cli.ts --config <site file> --data <data folder> [--port N] [--renderer dist/renderer] [--simulated-hid <socket path>]',
+        '  --simulated-hid <socket path>  development and tests only: HID magstripe readers read a simulated MagTek reader',
+        '                                 controlled over this Unix socket (npm run simulate -- swipe|unplug|replug magstripe)',
+        '                                 instead of USB; never use it on a kiosk in service',
+      ].join('\n'),
+    );
     process.exit(2);
   }
   const port = Number(values.port);
@@ -27,7 +38,19 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createDeviceLogger({ dataDir: values.data });
-  const runtime = await createDeviceRuntime({ configFile: values.config, dataDir: values.data, logger });
+  let simulatedHid: SimulatedHidMagstripe | null = null;
+  if (values['simulated-hid'] !== undefined) {
+    simulatedHid = await startSimulatedHidMagstripe({ socketPath: values['simulated-hid'] });
+    // In the log too, so a kiosk that somehow runs with it is plain to see in a support bundle.
+    logger.warn({ socket: simulatedHid.socketPath }, 'HID readers use the simulated magstripe reader (development/test only)');
+    console.log(`Simulated HID magstripe reader: control socket ${simulatedHid.socketPath} (development/test only)`);
+  }
+  const runtime = await createDeviceRuntime({
+    configFile: values.config,
+    dataDir: values.data,
+    logger,
+    ...(simulatedHid === null ? {} : { hid: simulatedHid.loader }),
+  });
   const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger });
   console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
   console.log(`Dayroom kiosk "${runtime.config.device.name}" is ready: open ${host.url}`);
@@ -39,6 +62,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'host stopping');
     await host.close();
     await runtime.stop();
+    await simulatedHid?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -38,6 +38,20 @@ describe('layering rules', () => {
     expect(await layeringErrors('renderer/src/screens/Good.tsx', "import { deviceCalls } from '../../../main/contract';\nimport { t } from '../i18n';")).toEqual([]);
   });
 
+  it('the renderer may import the keyboard-reader detector, which both shells run and which imports nothing', async () => {
+    expect(await layeringErrors('renderer/src/keyboard/Good.ts', "import { createWedgeDetector } from '../../../hardware/keyboard/wedge-detector';")).toEqual([]);
+  });
+
+  it.each([
+    "import { KeyboardWedgeSettings } from '../../../hardware/keyboard/wedge-settings';",
+    "import { createKeyboardWedgeReader } from '../../../hardware/drivers/keyboard-wedge';",
+    "import { x } from '../../../hardware/keyboard';",
+    "import { x } from '../../../hardware/keyboard/wedge-detector/../wedge-settings';",
+    "import type { ScanFrame } from '../../../hardware/reader';",
+  ])('every other hardware import is still refused in the renderer: %s', async (source) => {
+    expect(await layeringErrors('renderer/src/keyboard/Bad.ts', source)).toEqual([expect.stringMatching(/only main\/contract and its own folder/)]);
+  });
+
   it('the contract has no Node modules, no DOM globals and no device internals', async () => {
     expect(await layeringErrors('main/contract/bad.ts', "import { randomUUID } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
     expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod and its own files/)]);

@@ -1,5 +1,7 @@
 // Starts a real kiosk for a test or a benchmark: the web host CLI as its own process (so a test can kill and restart it),
-// a site file whose scanner is a real pseudo-terminal, and a store seeded with the demo residents.
+// a site file whose scanner is a real pseudo-terminal, and a store seeded with the demo residents. With `simulatedReaders`
+// the site also has the demo's ID-card swipe reader (the host's `--simulated-hid` MagTek simulator, driven over a Unix
+// socket) and its RFID badge reader (a second pseudo-terminal).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +11,10 @@ import { hostReadyMarker } from '../../main/host/marker';
 import { seedDemoResidents } from '../../scripts/demo-data';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
+import { writeToTerminal } from '../../hardware/simulators/serial-scanner-simulator';
 import { makeTempDir } from './temp-dir';
 import { enrollDevice } from '../../main/sync/credential';
+import type { KeyboardWedgeSettingsInput } from '../../hardware/keyboard/wedge-settings';
 
 export interface SessionTimings {
   idleSeconds: number;
@@ -27,6 +31,8 @@ export interface KioskUnderTest {
   scan(text: string): Promise<void>;
   /** Sends raw bytes on the scanner line. */
   sendRaw(bytes: Buffer): Promise<void>;
+  /** The swipe and badge readers, when launched with `simulatedReaders: true`; null otherwise. */
+  readonly simulatedReaders: SimulatedReaders | null;
   /** Stops the host (SIGTERM) and starts it again on the same store; the URL changes (new port, new token). */
   restart(): Promise<void>;
   /**
@@ -37,13 +43,38 @@ export interface KioskUnderTest {
   stop(): Promise<void>;
 }
 
+export interface SimulatedReaders {
+  /** The control socket of the host's simulated MagTek reader (hardware/simulators/hid-magstripe-simulator.ts). */
+  readonly magstripeSocket: string;
+  /** The badge reader's pty pair; kill() and restart() unplug and replug it. */
+  readonly badgePty: PtyPair;
+  /** Presents an RFID badge: the reader's pcProx line (`21:100001`) with CR LF. */
+  badge(line: string): Promise<void>;
+}
+
 /** A kiosk that syncs with a real hub instead of a store seeded by hand. */
 export interface KioskHubLink {
   readonly url: string;
   readonly enrollmentCode: string;
 }
 
-function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined): string {
+/** The demo site's swipe and badge readers (kiosk-config/examples/wall-kiosk.yaml), with its resident rule for each kind. */
+function simulatedReaderSite(badgePath: string): { readers: unknown[]; resident: unknown } {
+  return {
+    readers: [
+      { id: 'unit-b-swipe', kind: 'hidMagstripe', track: 2, content: 'trackData' },
+      { id: 'unit-b-badge', kind: 'serialRfid', path: badgePath, line: { kind: 'cardId', base: 'decimal', facilityDelimiter: ':' } },
+    ],
+    resident: [
+      { pattern: '^R(\\d{6})$', formats: ['barcode'], symbologies: ['code39', 'code128'] },
+      { pattern: '^(\\d{6})$', formats: ['magstripe'] },
+      { pattern: '^21:(\\d{6})$', formats: ['rfid'] },
+    ],
+  };
+}
+
+function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined, badgePath: string | null): string {
+  const extra = badgePath === null ? null : simulatedReaderSite(badgePath);
   return JSON.stringify({
     ...(hub === undefined ? {} : { hub: { url: hub.url, syncIntervalSeconds: 5, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 } }),
     site: { name: 'Riverbend County Detention Center' },
@@ -51,14 +82,15 @@ function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLin
     languages: { offered: ['en', 'es'], default: 'en' },
     session: { ...timings, pinEntrySeconds: 120 },
     pin: { length: 4, maxAttempts: 5, lockoutBaseSeconds: 600, lockoutMaxSeconds: 3600 },
-    readers: [{ id: 'unit-b-scanner', kind: 'serialScanner', path: scannerPath, suffix: 'CR', symbologyIdentifier: true }],
-    credentials: { resident: { pattern: '^R(\\d{6})$', symbologies: ['code39', 'code128'] }, staff: { pattern: '^S(\\d{5})$' } },
+    readers: [{ id: 'unit-b-scanner', kind: 'serialScanner', path: scannerPath, suffix: 'CR', symbologyIdentifier: true }, ...(extra?.readers ?? [])],
+    credentials: { resident: extra?.resident ?? { pattern: '^R(\\d{6})$', symbologies: ['code39', 'code128'] }, staff: { pattern: '^S(\\d{5})$' } },
   }, null, 2);
 }
 
-async function startHostProcess(configFile: string, dataDir: string): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
+async function startHostProcess(configFile: string, dataDir: string, hidSocket: string | null = null): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', '0'], {
+  const simulatedHid = hidSocket === null ? [] : ['--simulated-hid', hidSocket];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', '0', ...simulatedHid], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -90,15 +122,29 @@ export interface LaunchKioskOptions {
   hub?: KioskHubLink;
   /** A prepared store file (closed, no WAL beside it), copied in as the kiosk's store instead of seeding the demo residents. */
   storeFile?: string;
+  /** Adds the swipe reader (simulated HID) and the RFID badge reader (a pty) of the demo site; see SimulatedReaders. */
+  simulatedReaders?: boolean;
+  /** Adds a keyboard-mode reader ('unit-b-keyboard') with these settings ({} for the defaults); the page detects its reads. */
+  keyboardWedge?: KeyboardWedgeSettingsInput;
+}
+
+/** The site file with a keyboard-mode reader added to its readers, when one is asked for. */
+function withKeyboardWedge(site: string, settings: KeyboardWedgeSettingsInput | undefined): string {
+  if (settings === undefined) return site;
+  const parsed = JSON.parse(site) as { readers: unknown[] };
+  return JSON.stringify({ ...parsed, readers: [...parsed.readers, { id: 'unit-b-keyboard', kind: 'keyboardWedge', ...settings }] }, null, 2);
 }
 
 export async function launchKiosk(timings: SessionTimings, options: LaunchKioskOptions = {}): Promise<KioskUnderTest> {
   const dir = makeTempDir('dayroom-e2e-');
   const scanner: PtyPair = await startPtyPair(dir.path);
+  const badgePty = options.simulatedReaders === true ? await startPtyPair(dir.path, { deviceName: 'badge-device', hostName: 'badge-host' }) : null;
+  // In the temp folder: a Unix socket path must stay under ~100 bytes.
+  const hidSocket = badgePty === null ? null : join(dir.path, 'magstripe.sock');
   const dataDir = join(dir.path, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
-  writeFileSync(configFile, siteFile(scanner.devicePath, timings, options.hub));
+  writeFileSync(configFile, withKeyboardWedge(siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null), options.keyboardWedge));
   if (options.storeFile !== undefined) {
     copyFileSync(options.storeFile, join(dataDir, 'device.sqlite'));
   } else if (options.hub === undefined) {
@@ -108,7 +154,11 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: 'Unit B dayroom kiosk 1', appVersion: 'e2e' });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
   }
-  let host = await startHostProcess(configFile, dataDir);
+  let host = await startHostProcess(configFile, dataDir, hidSocket);
+  const simulatedReaders: SimulatedReaders | null =
+    badgePty === null || hidSocket === null
+      ? null
+      : { magstripeSocket: hidSocket, badgePty, badge: (line) => writeToTerminal(badgePty.hostPath, Buffer.from(`${line}\r\n`, 'latin1')) };
   return {
     get url() {
       return host.url;
@@ -121,17 +171,19 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
       await simulateScan(scanner.hostPath, text, { symbology: 'code39' });
     },
     sendRaw: (bytes) => scanner.write(bytes),
+    simulatedReaders,
     async restart() {
       await stopProcess(host.process);
-      host = await startHostProcess(configFile, dataDir);
+      host = await startHostProcess(configFile, dataDir, hidSocket);
     },
     async kill() {
       await stopProcess(host.process, 'SIGKILL');
-      host = await startHostProcess(configFile, dataDir);
+      host = await startHostProcess(configFile, dataDir, hidSocket);
     },
     async stop() {
       await stopProcess(host.process);
       await scanner.kill();
+      await badgePty?.kill();
       dir.remove();
     },
   };

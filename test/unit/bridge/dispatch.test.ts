@@ -10,12 +10,13 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     calls.push(name);
     return value;
   };
-  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en' };
+  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null };
   const attract = { phase: 'attract', notice: null } as const;
   const handlers: CallHandlers = {
     'device.info': record('device.info', info),
     'device.readers': record('device.readers', []),
     'device.setLanguage': record('device.setLanguage', info),
+    'device.keyboardRead': record('device.keyboardRead', { done: true }),
     'session.current': record('session.current', attract),
     'session.enterPin': record('session.enterPin', attract),
     'session.cancel': record('session.cancel', attract),

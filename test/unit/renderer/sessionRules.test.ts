@@ -24,6 +24,7 @@ const device: DeviceInfo = {
   languages: ['en', 'es'],
   defaultLanguage: 'en',
   language: 'es',
+  keyboardWedge: null,
 };
 
 describe('mustResetPage', () => {
