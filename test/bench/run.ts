@@ -16,6 +16,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'inbox-open': () => inboxOpen(),
   'mail-search': () => mailSearch(),
   'ledger-contention': () => import('./ledger-contention').then((module) => module.ledgerContention()),
+  'reader-latency': () => import('./reader-latency').then((module) => module.readerLatency()),
 };
 
 const requested = process.argv.slice(2);
