@@ -161,6 +161,16 @@ describe('keyboard-mode reader filter (Electron shell)', () => {
     expect(h.typedKeyDowns()).toBe('ok');
   });
 
+  it('a stuck reader repeating one key is a bad read, and none of the flood reaches the page', () => {
+    const h = harness();
+    h.type('0'.repeat(600), 2);
+    h.advance(200);
+    expect(h.frames).toEqual([]);
+    // Two runs longer than any read (256), then the tail the timeout ends.
+    expect(h.rejected).toEqual(['oversizeFrame', 'oversizeFrame', 'unframedBurst']);
+    expect(h.typedKeyDowns()).toBe('');
+  });
+
   it('never delays a Ctrl chord: held keys are typed first, then the chord reaches the page as it was', () => {
     const h = harness();
     h.press('a', 200);
