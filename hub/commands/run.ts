@@ -16,6 +16,8 @@ import {
   cancelVisit,
   createSite,
   deposit,
+  devicesWithAuditEntries,
+  findAuditDevice,
   depositSources,
   findHousingUnit,
   findResident,
@@ -39,7 +41,9 @@ import {
   transferStamps,
   unassignTablet,
   moveResident,
+  verifyDeviceAuditChain,
   type AttachmentUpload,
+  type AuditChainReport,
   type HubContext,
   type SiteRules,
 } from '../services/index';
@@ -69,11 +73,17 @@ interface CommandContext {
   site(): Promise<string>;
 }
 
+/**
+ * A command that checks something (verify-audit) says what it found in its output either way; 'problemFound' makes
+ * the exit code 1 without another message, so scripts and cron can tell a broken audit chain from a sound one.
+ */
+type CommandOutcome = 'done' | 'problemFound';
+
 interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly options: OptionSpec;
-  run(context: CommandContext): Promise<void>;
+  run(context: CommandContext): Promise<CommandOutcome | void>;
 }
 
 const text = { type: 'string' } as const;
@@ -98,6 +108,36 @@ async function attachmentFiles(paths: readonly string[], kind: AttachmentUpload[
       }
     }),
   );
+}
+
+/** One device's verify-audit report, in words; true when something is wrong. */
+function reportAuditChain(name: string, report: AuditChainReport, out: (line: string) => void): boolean {
+  const device = `${name} (${report.deviceId})`;
+  const problem = report.problem;
+  if (problem === null) out(`${device}: ${count(report.entries, 'entry', 'entries')}, chain intact.`);
+  else {
+    const before = `${count(report.verified, 'entry', 'entries')} before it verified; ${report.entries} stored.`;
+    switch (problem.problem) {
+      case 'gap':
+        out(`${device}: BROKEN at seq ${problem.seq}: gap — entry ${problem.seq} is missing (the next stored entry is seq ${problem.foundSeq}). ${before}`);
+        break;
+      case 'prevHashMismatch':
+        out(`${device}: BROKEN at seq ${problem.seq}: prev_hash mismatch — it does not link to ${problem.seq === 1 ? 'the start of the chain' : `entry ${problem.seq - 1}'s hash`}. ${before}`);
+        break;
+      case 'hashMismatch':
+        out(`${device}: BROKEN at seq ${problem.seq}: hash mismatch — its fields do not hash to its stored hash (changed after it was written). ${before}`);
+        break;
+      default: {
+        const unknownProblem: never = problem;
+        throw new Error(`unknown audit chain problem ${JSON.stringify(unknownProblem)}`);
+      }
+    }
+  }
+  if (report.firstSetAside !== null) {
+    const why = report.firstSetAside.reason === 'seqTaken' ? 'a different entry under a seq the hub already held' : "hashed under another device's id";
+    out(`  ${count(report.setAside, 'entry was', 'entries were')} kept aside on arrival; the first, seq ${report.firstSetAside.seq}: ${why}.`);
+  }
+  return problem !== null || report.setAside > 0;
 }
 
 const commands: Record<string, Command> = {
@@ -437,6 +477,29 @@ const commands: Record<string, Command> = {
       context.out(`Cancelled the visit with ${visit.visitor_name} on ${when(visit.starts_at)}.`);
     },
   },
+  'verify-audit': {
+    summary: "Check devices' audit logs: recompute every hash from the first entry, name the first broken link",
+    usage: '[--device <device id>]   (every device of the site with an audit log when left out)',
+    options: { device: text },
+    async run(context) {
+      const deviceId = optionalText(context.values, 'device');
+      let devices: { device_id: string; device_name: string }[];
+      if (deviceId === undefined) {
+        devices = await devicesWithAuditEntries(context.hub.database, await context.site());
+        if (devices.length === 0) context.out('No device has pushed an audit entry yet.');
+      } else {
+        const device = await findAuditDevice(context.hub.database, deviceId);
+        if (device === null) throw new HubInputError('notFound', `There is no device ${deviceId} (see devices).`);
+        devices = [device];
+      }
+      let problemFound = false;
+      for (const device of devices) {
+        const report = await verifyDeviceAuditChain(context.hub.database, device.device_id);
+        if (reportAuditChain(device.device_name, report, context.out)) problemFound = true;
+      }
+      return problemFound ? 'problemFound' : 'done';
+    },
+  },
   rules: {
     summary: "Show the site's stamp and money rules",
     usage: '',
@@ -517,8 +580,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       if (sites.length === 0) throw new CliUsageError('There is no site yet: run create-site first.');
       throw new CliUsageError(`This hub has several sites; choose one with --site: ${sites.map((candidate) => `${candidate.name} (${candidate.siteId})`).join(', ')}.`);
     };
-    await command.run({ hub, values, out: io.out, reviewer: io.env.USER ?? io.env.LOGNAME ?? 'hub console', site });
-    return 0;
+    const outcome = await command.run({ hub, values, out: io.out, reviewer: io.env.USER ?? io.env.LOGNAME ?? 'hub console', site });
+    return outcome === 'problemFound' ? 1 : 0;
   } catch (error) {
     if (error instanceof CliUsageError) {
       io.err(error.message);

@@ -4,3 +4,4 @@ export * from './wire';
 export * from './stamp-rules';
 export * from './ids';
 export * from './media';
+export * from './audit';

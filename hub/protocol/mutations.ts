@@ -2,6 +2,7 @@
 // one, and is applied exactly once (SYNC.md). A business refusal is a result with a code and a reason, never a
 // lost mutation. Pure zod; no I/O.
 import { z } from 'zod';
+import { AuditEntry } from './audit';
 import { Id, Timestamp } from './records';
 
 export const SendMessageArgs = z
@@ -39,6 +40,8 @@ export const Mutation = z.discriminatedUnion('name', [
   mutationOf('sendMessage', SendMessageArgs),
   mutationOf('markRead', MarkReadArgs),
   mutationOf('buyStamps', BuyStampsArgs),
+  /** One entry of the device's hash-chained audit log (audit.ts); the hub keeps the device's chain. */
+  mutationOf('appendAuditEntry', AuditEntry),
 ]);
 export type Mutation = z.infer<typeof Mutation>;
 export type MutationName = Mutation['name'];
@@ -60,6 +63,18 @@ export const RefusalCode = z.enum([
   'duplicateMessageId',
   /** A purchase request id already used for a different purchase (another person or book size). */
   'requestIdReused',
+  /**
+   * An audit entry that does not continue the device's chain at the hub. The hub still stores it (hub/README.md) and
+   * verify-audit names the seq; these say which link broke: a seq that is not the next one, a prev_hash that is not
+   * the stored head's hash, or fields that do not hash to the entry's hash.
+   */
+  'auditSeqNotNext',
+  'auditPrevHashMismatch',
+  'auditHashMismatch',
+  /** A different entry under a seq the hub already holds; kept aside, never in place of the first. */
+  'auditSeqTaken',
+  /** An entry hashed under another device's id; kept aside. */
+  'auditOtherDevice',
 ]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 

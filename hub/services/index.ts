@@ -21,6 +21,7 @@ export {
 export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
 export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';
 export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
+export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, type AuditChainReport, type AuditAppendOutcome } from './audit';
 export { applyPush, residentInScope, type PushOutcome } from './push';
 export { pullChanges, type PulledPage } from './pull';
 export { readBlobForDevice, maxBlobBytes } from './blobs';

@@ -7,6 +7,7 @@
 // they come back as "already applied".
 import { characterCount, messageCost, type BuyStampsArgs, type MarkReadArgs, type Mutation, type MutationResult, type RefusalCode, type SendMessageArgs } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
+import { appendAuditEntry } from './audit';
 import type { HubContext } from './context';
 import { lockDevice, type DeviceRow } from './devices';
 import { appendLedgerEntries } from './ledgers';
@@ -176,6 +177,8 @@ async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs
 
 function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: Mutation, now: number): Promise<Outcome> {
   switch (mutation.name) {
+    case 'appendAuditEntry':
+      return appendAuditEntry(tx, device, mutation.id, mutation.args, now);
     case 'sendMessage':
       return sendMessage(tx, device, mutation.args, now);
     case 'markRead':

@@ -8,7 +8,8 @@ export interface OutboxEntry {
   readonly mutationId: number;
   readonly name: string;
   readonly argsJson: string;
-  readonly residentId: string;
+  /** Whose action it is; null for the device's own (audit entries), which no person's screens list. */
+  readonly residentId: string | null;
   readonly createdAt: number;
   readonly status: OutboxStatus;
   readonly resultCode: string | null;
@@ -22,7 +23,7 @@ interface OutboxRow {
   mutation_id: number;
   name: string;
   args: string;
-  resident_id: string;
+  resident_id: string | null;
   created_at: number;
   status: OutboxStatus;
   result_code: string | null;
@@ -43,7 +44,7 @@ const toEntry = (row: OutboxRow): OutboxEntry => ({
 });
 
 export interface OutboxQueries {
-  insert(entry: { mutationId: number; name: string; argsJson: string; residentId: string; createdAt: number }): void;
+  insert(entry: { mutationId: number; name: string; argsJson: string; residentId: string | null; createdAt: number }): void;
   /** The oldest pending mutations, in id order: the order the hub must apply them in. */
   pending(limit: number): OutboxEntry[];
   pendingCount(): number;
@@ -57,6 +58,8 @@ export interface OutboxQueries {
   deleteSettledFor(residentId: string): number;
   /** A new device identity: settled history goes, pending mutations are numbered 1..n in their order. */
   renumberPendingFromOne(): number;
+  /** Drops pending mutations of one kind (a new identity drops the old audit chain's unsent entries; audit_log keeps them). */
+  deletePendingNamed(name: string): number;
   maxMutationId(): number;
 }
 
@@ -76,6 +79,7 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
   const deleteAllSettled = db.prepare("DELETE FROM outbox WHERE status <> 'pending'");
   const selectPendingIds = db.prepare<[], { mutation_id: number }>("SELECT mutation_id FROM outbox WHERE status = 'pending' ORDER BY mutation_id");
   const moveId = db.prepare('UPDATE outbox SET mutation_id = ? WHERE mutation_id = ?');
+  const deletePendingByName = db.prepare("DELETE FROM outbox WHERE status = 'pending' AND name = ?");
   const selectMax = db.prepare<[], { n: number }>('SELECT coalesce(max(mutation_id), 0) AS n FROM outbox');
 
   return {
@@ -109,6 +113,7 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
       });
       return ids.length;
     },
+    deletePendingNamed: (name) => deletePendingByName.run(name).changes,
     maxMutationId: () => selectMax.get()?.n ?? 0,
   };
 }

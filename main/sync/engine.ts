@@ -74,7 +74,7 @@ function storedError(stored: { code: string; message: string; at: number } | nul
 
 export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { db, credential, settings, logger, now } = options;
-  const identity = adoptDeviceIdentity(db, { deviceId: credential.deviceId, hubUrl: credential.hubUrl });
+  const identity = adoptDeviceIdentity(db, { deviceId: credential.deviceId, hubUrl: credential.hubUrl }, { now: now() });
   if (identity !== 'unchanged') logger.info({ deviceId: credential.deviceId, identity }, 'device identity adopted');
 
   const blobs = openBlobStore(options.dataDir);

@@ -2,7 +2,9 @@
 // was enrolled again) cannot keep its cursor (the hub refuses another device's cursor), its replica (the new scope may
 // differ, and nothing would evict what fell out of it) or its mutation numbering (the hub counts from zero for the new
 // id). Pending mutations are kept and renumbered from 1: their arguments carry the ids (messageId, requestId) that let
-// the hub recognise a repeat, so sending them under the new identity cannot apply anything twice.
+// the hub recognise a repeat, so sending them under the new identity cannot apply anything twice. The audit log starts
+// a new chain instead (main/audit/audit-log.ts, restartAuditChain).
+import { restartAuditChain } from '../audit/audit-log';
 import type { DeviceDatabase } from '../store/database';
 import { outboxQueries } from '../store/outbox';
 import { replicaQueries } from '../store/replica';
@@ -11,7 +13,7 @@ import { syncStateQueries } from '../store/sync-state';
 
 export type IdentityChange = 'first' | 'unchanged' | 'replaced';
 
-export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly deviceId: string; readonly hubUrl: string }): IdentityChange {
+export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly deviceId: string; readonly hubUrl: string }, options: { readonly now?: number } = {}): IdentityChange {
   const syncState = syncStateQueries(db);
   return db.transaction((): IdentityChange => {
     const stored = syncState.get();
@@ -23,9 +25,13 @@ export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly dev
     if (stored.deviceId === null) return 'first';
     replicaQueries(db).clearAll();
     residentQueries(db).removeAllFromHub();
-    const pending = outboxQueries(db).renumberPendingFromOne();
+    const outbox = outboxQueries(db);
+    // The audit chain is per device id at the hub: the old chain's unsent entries cannot join the new one.
+    const unsentAuditEntries = outbox.deletePendingNamed('appendAuditEntry');
+    const pending = outbox.renumberPendingFromOne();
     syncState.setLastMutationId(pending);
     syncState.setCursor(null);
+    restartAuditChain(db, { at: options.now ?? Date.now(), unsentEntries: unsentAuditEntries });
     return 'replaced';
   })();
 }

@@ -6,6 +6,25 @@ import type { DeviceDatabase } from '../store/database';
 import { outboxQueries, type OutboxEntry, type OutboxStatus } from '../store/outbox';
 import { syncStateQueries } from '../store/sync-state';
 
+/**
+ * Whose action a mutation is: the person its arguments name, or null for the device's own audit entries — which are
+ * nobody's "waiting on this device", and which an evict of a person must never touch.
+ */
+function residentOfMutation(mutation: Mutation): string | null {
+  switch (mutation.name) {
+    case 'sendMessage':
+    case 'markRead':
+    case 'buyStamps':
+      return mutation.args.residentId;
+    case 'appendAuditEntry':
+      return null;
+    default: {
+      const unknownMutation: never = mutation;
+      throw new Error(`unknown mutation ${JSON.stringify(unknownMutation)}`);
+    }
+  }
+}
+
 /** A service asked for a mutation the protocol would refuse: a bug in the caller, caught before anything is written. */
 export class MutationArgsError extends Error {
   override readonly name = 'MutationArgsError';
@@ -44,7 +63,7 @@ export function recordMutation<N extends MutationName, T>(
   return db.transaction((): RecordedMutation<T> => {
     const mutationId = syncState.allocateMutationId();
     const effect = localEffect(db, mutationId);
-    outbox.insert({ mutationId, name, argsJson: JSON.stringify(checked.data.args), residentId: checked.data.args.residentId, createdAt });
+    outbox.insert({ mutationId, name, argsJson: JSON.stringify(checked.data.args), residentId: residentOfMutation(checked.data), createdAt });
     return { mutationId, effect };
   })();
 }

@@ -12,7 +12,8 @@ export interface OutboxRow {
   readonly mutation_id: number;
   readonly name: string;
   readonly args: string;
-  readonly resident_id: string;
+  /** Null for the device's own mutations (audit entries). */
+  readonly resident_id: string | null;
   readonly status: 'pending' | 'applied' | 'refused';
   readonly result_code: string | null;
   readonly result_reason: string | null;
@@ -110,8 +111,10 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
       refusedByCode[row.result_code ?? '?'] = (refusedByCode[row.result_code ?? '?'] ?? 0) + 1;
       if (row.result_code === null || row.result_reason === null || row.result_reason.trim() === '') problems.push(`mutation ${id} was refused without a code and a reason`);
       // What the person's screens read.
-      const shown = residentMutations(device.db, row.resident_id, 10_000).find((entry) => entry.mutationId === id);
-      if (shown?.outcome.status !== 'refused' || shown.outcome.reason !== row.result_reason) problems.push(`mutation ${id}'s refusal is not what the resident's screens show`);
+      if (row.resident_id !== null) {
+        const shown = residentMutations(device.db, row.resident_id, 10_000).find((entry) => entry.mutationId === id);
+        if (shown?.outcome.status !== 'refused' || shown.outcome.reason !== row.result_reason) problems.push(`mutation ${id}'s refusal is not what the resident's screens show`);
+      }
     } else {
       applied += 1;
     }
@@ -152,6 +155,13 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
           const [message] = await hubDb.query<{ status: string }>('SELECT status FROM messages WHERE message_id = $1', [m.args.messageId]);
           if (message?.status !== 'read') problems.push(`markRead ${id} was applied, yet the message is ${message?.status ?? 'missing'}`);
         }
+        break;
+      }
+      case 'appendAuditEntry': {
+        // Applied or refused, the hub keeps the entry: in the chain, or aside.
+        const inChain = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries WHERE device_id = $1 AND seq = $2 AND hash = $3', [device.deviceId, m.args.seq, m.args.hash]);
+        const aside = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries_set_aside WHERE device_id = $1 AND mutation_id = $2', [device.deviceId, id]);
+        if (inChain + aside !== 1) problems.push(`appendAuditEntry ${id} (seq ${m.args.seq}): ${inChain} chain rows and ${aside} set-aside rows at the hub; expected one`);
         break;
       }
       default: {

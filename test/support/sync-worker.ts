@@ -154,6 +154,8 @@ function record(engine: SyncEngine, action: PlannedAction): number {
       return engine.recordMutation(action.name, action.args, effect).mutationId;
     case 'buyStamps':
       return engine.recordMutation(action.name, action.args, effect).mutationId;
+    case 'appendAuditEntry':
+      return engine.recordMutation(action.name, action.args, effect).mutationId;
     default: {
       const unknownAction: never = action;
       throw new Error(`unknown action ${JSON.stringify(unknownAction)}`);

@@ -1,6 +1,7 @@
 // Every migration, in order. A migration is a numbered file exporting its SQL; add the next one here too (a test
 // checks that this list and the folder agree).
 import { sql as initial } from './0001-initial';
+import { sql as auditLog } from './0002-audit-log';
 
 export interface Migration {
   readonly version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'audit-log', sql: auditLog },
+];

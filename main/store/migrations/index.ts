@@ -8,6 +8,7 @@ import { migration0006SyncedRecords } from './0006-synced-records';
 import { migration0007Mail } from './0007-mail';
 import { migration0008MailSearchQueue } from './0008-mail-search-queue';
 import { migration0009MailQueryIndexes } from './0009-mail-query-indexes';
+import { migration0010AuditLog } from './0010-audit-log';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0007Mail,
   migration0008MailSearchQueue,
   migration0009MailQueryIndexes,
+  migration0010AuditLog,
 ];
