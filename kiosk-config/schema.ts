@@ -234,6 +234,8 @@ export const KioskConfig = z
       .default([]),
     credentials: z.object({ resident: CredentialRuleList, staff: CredentialRuleList.optional() }).strict(),
     hub: HubSettings.optional(),
+    /** Service mode (staff): where "Export logs" writes its bundle; default the data folder's exports/. */
+    service: z.object({ exportDirectory: z.string().min(1).optional() }).strict().optional(),
   })
   .strict();
 

@@ -12,9 +12,12 @@ import { loadKioskConfig } from '../kiosk-config/load';
 import type { KioskConfig, ReaderConfig } from '../kiosk-config/schema';
 import { createDispatcher, DeviceCallError, type CallHandlers, type DeviceBridge, type SessionAccess } from './bridge/dispatch';
 import type { DeviceInfo, EventName, EventPayload, LanguageCode, ReaderStatus, SessionView, SyncStatus } from './contract';
-import { createDeviceLogger, type Logger } from './logging';
-import { kioskSessionMachine, sessionViewOf, signedInResidentId, type SessionLimits } from './session/kiosk-session';
-import { createSignInService, type CredentialLookup, type PinCheck } from './signin/sign-in-service';
+import { createDeviceLogger, deviceLogPath, type Logger } from './logging';
+import { kioskSessionMachine, sessionViewOf, signedInResidentId, signedInStaffId, type SessionLimits } from './session/kiosk-session';
+import { createSignInService, type CredentialLookup, type PinCheck, type StaffPinCheck } from './signin/sign-in-service';
+import { createServiceMode } from './service-mode/service-mode';
+import { createReadLog, type ReadOutcome } from './service-mode/read-log';
+import { staffQueries } from './store/staff';
 import { openDeviceDatabase, type DeviceDatabase } from './store/database';
 import { pinLockoutQueries } from './store/pin-lockouts';
 import { residentQueries } from './store/residents';
@@ -22,7 +25,9 @@ import { attachmentQueries } from './store/attachments';
 import { homeSummaryQueries } from './store/home-summary';
 import { outboxQueries } from './store/outbox';
 import { syncStateQueries } from './store/sync-state';
-import { enrollDevice, readDeviceCredential, type DeviceCredential, type EnrollOutcome } from './sync/credential';
+import { enrollDevice, fileCredentialVault, type CredentialRead, type CredentialVault, type DeviceCredential, type EnrollOutcome } from './sync/credential';
+import { deviceActionHandlers, enrollmentStatusOf } from './device-actions';
+import { finishPendingWipe, markWipePending } from './device-wipe';
 import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine';
 import { recordMutation, type RecordMutation } from './sync/outbox';
 import { createMailService, MailAccessError } from './mail/mail-service';
@@ -31,6 +36,7 @@ import { createMoneyService, MoneyAccessError } from './money/money-service';
 import { readAttachmentContent, type AttachmentContent } from './mail/attachment-content';
 import { mailQueries } from './store/mail';
 import { openBlobStore } from './sync/blobs';
+import { auditRecorder, createAuditLog } from './audit/audit-log';
 
 export const appVersion = '0.1.0';
 
@@ -63,6 +69,17 @@ export interface DeviceRuntimeOptions {
    * the e2e tests pass the socket-driven simulator (hardware/simulators/hid-magstripe-simulator.ts).
    */
   readonly hid?: HidLoader;
+  /**
+   * How the shell restarts the app when staff ask (service.restart): the web host's CLI exits with the code its
+   * supervisor restarts on; Electron relaunches itself. Called after the runtime answered and signed the staff member
+   * out; the shell is expected to stop the runtime. Without it, service.restart is refused as unavailable.
+   */
+  readonly onRestartRequested?: () => void;
+  /**
+   * Where the hub credential is kept; default the 0600 file in the data folder. The Electron shell passes a vault
+   * sealed with safeStorage where a real backend exists (main/electron/safe-storage-vault.ts).
+   */
+  readonly vault?: CredentialVault;
 }
 
 export interface DeviceRuntime {
@@ -120,9 +137,19 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const config = options.config ?? loadKioskConfig(requireConfigFile(options.configFile));
   const logger = options.logger ?? createDeviceLogger({ dataDir: options.dataDir });
   const now = options.now ?? Date.now;
+  const vault = options.vault ?? fileCredentialVault(options.dataDir);
+  // Before the store is opened: a wipe cut short by a power loss is finished, so a half-wiped store is never served.
+  if (finishPendingWipe(options.dataDir, vault)) logger.warn('a wipe of this device was pending and has been finished');
   const database = openDeviceDatabase(join(options.dataDir, 'device.sqlite'));
   const residents = residentQueries(database);
-  const signIn = createSignInService({ residents, lockouts: pinLockoutQueries(database), rules: config.pin, now });
+  // Audit entries go straight into the outbox and ride with the next sync cycle (a sign-in starts one; so does the
+  // interval): waking sync for each would start a cycle at every card swipe and sign-out. A failed append is logged by
+  // kind, never with the entry, and never stops a sign-in or a sign-out.
+  const audit = auditRecorder(createAuditLog({ db: database, now, recordMutation: (name, args, effect) => recordMutation(database, name, args, effect, { now: now() }) }), (kind, error) =>
+    logger.error({ err: error, kind }, 'audit entry not written'),
+  );
+  const staff = staffQueries(database);
+  const signIn = createSignInService({ residents, staff, lockouts: pinLockoutQueries(database), rules: config.pin, now, audit });
   const homeSummaries = homeSummaryQueries(database);
   const mapCredential = createCredentialMapper(config.credentials);
 
@@ -174,13 +201,15 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     blobsWaiting: attachmentQueries(database).toFetchCount(),
     errorCounts: {},
   });
-  const storedCredential = readDeviceCredential(options.dataDir);
+  const storedCredential = vault.read();
+  /** What the vault held at start, then each credential enrolled since: enrollment.status reads it. */
+  let credentialRead: CredentialRead = storedCredential;
   switch (storedCredential.kind) {
     case 'none':
       logger.info('not enrolled with a hub; sync is off until staff enroll this device');
       break;
     case 'unreadable':
-      logger.error({ problem: storedCredential.problem }, 'the hub credential file is unreadable; sync is off until the device is enrolled again');
+      logger.error({ problem: storedCredential.problem, vault: vault.kind }, 'the hub credential is unreadable; sync is off until the device is enrolled again');
       break;
     case 'found':
       if (storedCredential.permissionsTightened) logger.warn('the hub credential file was readable by others; its mode was set back to 0600');
@@ -209,16 +238,28 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       actors: {
         identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
         checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => signIn.checkPin(input.residentId, input.pin)),
+        checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) => signIn.checkStaffPin(input.staffId, input.pin)),
       },
       actions: {
         residentSignedIn: (_, { resident }) => {
           logger.info({ residentId: resident.id }, 'resident signed in');
+          audit('signIn', { kind: 'resident', id: resident.id }, {});
           // Their mail and balance may have changed since the last sync: fetch them first.
           sync?.send({ type: 'RESIDENT_SIGNED_IN', residentId: resident.id });
         },
         residentSignedOut: (_, { resident, reason }) => {
           logger.info({ residentId: resident.id, reason }, 'resident signed out');
+          audit('signOut', { kind: 'resident', id: resident.id }, { reason });
           // The next person starts in the site's language, not the last person's.
+          attractLanguage = config.languages.default;
+        },
+        staffSignedIn: (_, { staff: member }) => {
+          logger.info({ staffId: member.id }, 'service mode opened');
+          audit('staffAction', { kind: 'staff', id: member.id }, { action: 'enterServiceMode' });
+        },
+        staffSignedOut: (_, { staff: member, reason }) => {
+          logger.info({ staffId: member.id, reason }, 'service mode closed');
+          audit('staffAction', { kind: 'staff', id: member.id }, { action: 'leaveServiceMode' });
           attractLanguage = config.languages.default;
         },
       },
@@ -269,17 +310,41 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const unrecognizedReads = new Map<string, number>();
   const readerStatuses = (): ReaderStatus[] =>
     readers.map((reader) => ({ ...reader.health(), unrecognizedReads: unrecognizedReads.get(reader.readerId) ?? 0 }));
+  /** Service mode's "test your card here": every read, as role and reason only, told to the page only in service mode. */
+  const readLog = createReadLog(25);
+  const noteRead = (readerId: string, outcome: ReadOutcome): void => {
+    const read = readLog.record(now(), readerId, outcome);
+    if (signedInStaffId(session.getSnapshot()) !== null) emit('service.readSeen', read);
+  };
+  const knownHere = (credential: CredentialEvent): boolean => {
+    if (credential.id === null) return false;
+    switch (credential.role) {
+      case 'resident':
+        return residents.byCredential(credential.id) !== null;
+      case 'staff':
+        return staff.byBadge(credential.id) !== null;
+      case 'unknown':
+        return false;
+      default: {
+        const unreachable: never = credential.role;
+        return unreachable;
+      }
+    }
+  };
   const onReaderEvent = (event: ReaderEvent): void => {
     switch (event.type) {
       case 'scan': {
         const credential = mapCredential(event.frame);
         if (credential.role === 'unknown') unrecognizedReads.set(credential.source, (unrecognizedReads.get(credential.source) ?? 0) + 1);
         logger.info({ reader: credential.source, role: credential.role, format: credential.format }, 'credential read');
+        noteRead(credential.source, { kind: 'read', format: credential.format, role: credential.role, knownHere: knownHere(credential) });
+        // In service mode the machine only counts this as activity: a card tested there signs nobody in.
         session.send({ type: 'CREDENTIAL_READ', credential });
         break;
       }
       case 'rejected':
         logger.warn({ reader: event.readerId, reason: event.reason }, 'unreadable scan');
+        noteRead(event.readerId, { kind: 'rejected', reason: event.reason });
         session.send({ type: 'CREDENTIAL_UNREADABLE' });
         break;
       case 'connection':
@@ -296,7 +361,33 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   await Promise.all(readers.map((reader) => reader.start()));
 
   const view = (): SessionView => sessionViewOf(session.getSnapshot());
-  const settle = () => waitFor(session, (snapshot) => !snapshot.matches('checkingPin') && !snapshot.matches('identifying'), { timeout: 30_000 });
+  const settle = () =>
+    waitFor(session, (snapshot) => !snapshot.matches('checkingPin') && !snapshot.matches('checkingStaffPin') && !snapshot.matches('identifying'), { timeout: 30_000 });
+  const syncStatus = (): SyncStatus => sync?.status() ?? notEnrolledStatus();
+
+  const serviceMode = createServiceMode({
+    config,
+    dataDir: options.dataDir,
+    storeFile: join(options.dataDir, 'device.sqlite'),
+    logFile: deviceLogPath(options.dataDir),
+    appVersion,
+    db: database,
+    now,
+    enrolled: () => sync !== null,
+    readerStatuses,
+    readLog,
+    syncStatus,
+  });
+  /** Audits a service action as the staff member the session says is in service mode (the dispatcher refused anyone else). */
+  const staffAction = (name: string, action: 'syncNow' | 'exportLogs' | 'restartApp' | 'enrollDevice'): void => {
+    const staffId = signedInStaffId(session.getSnapshot());
+    if (!staffId) throw new DeviceCallError('notSignedIn', `${name} needs a staff member in service mode.`);
+    logger.info({ staffId, action }, 'service action');
+    audit('staffAction', { kind: 'staff', id: staffId }, { action });
+  };
+  /** Lets the answer reach the screen before the shell takes the app down. */
+  const restartDelayMs = 500;
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Runs a resident's call as the resident the session says is signed in (the dispatcher already refused anyone else);
@@ -313,7 +404,61 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     }
   }
 
+  async function enrollWithHub(hubUrl: string, code: string): Promise<EnrollOutcome> {
+    const outcome = await enrollDevice({
+      dataDir: options.dataDir,
+      vault,
+      hubUrl,
+      code,
+      deviceName: config.device.name,
+      appVersion,
+      now,
+      timeoutMs: syncSettings.requestTimeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    if (outcome.ok) {
+      logger.info({ deviceId: outcome.credential.deviceId, kind: outcome.credential.kind, vault: vault.kind }, 'device enrolled with the hub');
+      credentialRead = { kind: 'found', credential: outcome.credential, permissionsTightened: false };
+      await sync?.stop();
+      startSync(outcome.credential);
+      emit('enrollment.changed', enrollmentStatusOf(actionDeps));
+    } else {
+      logger.warn({ code: outcome.error.code }, 'enrollment failed');
+    }
+    return outcome;
+  }
+  const actionDeps = {
+    deviceName: config.device.name,
+    siteHubUrl: config.hub?.url ?? null,
+    credential: () => credentialRead,
+    residentCount: () => residents.count(),
+    enroll: enrollWithHub,
+  };
+  const restartForWipe = options.onRestartRequested;
+  const deviceActions = deviceActionHandlers({
+    ...actionDeps,
+    // Committed by the marker before anything is answered; the shell's restart stops this runtime and the next start
+    // finishes the wipe before it opens the store (main/device-wipe.ts).
+    requestWipe:
+      restartForWipe === undefined
+        ? null
+        : () => {
+            const staffId = signedInStaffId(session.getSnapshot());
+            // Logged, not audited: the audit log is part of what is wiped. The device log stays for support.
+            logger.warn({ staffId }, 'device wipe requested: every person’s data and the hub credential will be removed');
+            markWipePending(options.dataDir, 'wipeDevice', now());
+            session.send({ type: 'SIGN_OUT' });
+            clearTimeout(restartTimer);
+            restartTimer = setTimeout(restartForWipe, restartDelayMs);
+          },
+    reenroll: async (hubUrl, code) => {
+      staffAction('service.reenroll', 'enrollDevice');
+      return enrollWithHub(hubUrl, code);
+    },
+  });
+
   const handlers: CallHandlers = {
+    ...deviceActions,
     'device.info': () => deviceInfo(),
     'device.readers': () => readerStatuses(),
     'device.keyboardRead': (input) => {
@@ -389,11 +534,46 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     'money.buyStamps': (request) => forResident('money.buyStamps', (residentId) => money.buyStamps(residentId, request)),
     'money.purchase': ({ requestId }) => forResident('money.purchase', (residentId) => money.purchase(residentId, requestId)),
     'money.account': ({ page }) => forResident('money.account', (residentId) => money.account(residentId, page)),
+    'service.overview': () => serviceMode.overview(),
+    'service.readers': () => serviceMode.readers(),
+    'service.sync': () => syncStatus(),
+    'service.syncNow': () => {
+      staffAction('service.syncNow', 'syncNow');
+      if (sync === null) return { started: false, status: syncStatus() };
+      // Not awaited: a hub that does not answer would hold the call for the request timeout; the screen follows
+      // sync.statusChanged instead.
+      sync.send({ type: 'SYNC_NOW' });
+      return { started: true, status: syncStatus() };
+    },
+    'service.logs': ({ limit }) => serviceMode.logs(limit),
+    'service.exportLogs': () => {
+      staffAction('service.exportLogs', 'exportLogs');
+      const exported = serviceMode.exportLogs();
+      logger.info({ fileName: exported.fileName, bytes: exported.bytes }, 'logs exported');
+      return exported;
+    },
+    'service.restart': () => {
+      const restart = options.onRestartRequested;
+      if (restart === undefined) throw new DeviceCallError('unavailable', 'This shell cannot restart the app.');
+      staffAction('service.restart', 'restartApp');
+      // Signed out first, so the session ends (and is audited) as any other, not by the process going away.
+      session.send({ type: 'SIGN_OUT' });
+      clearTimeout(restartTimer);
+      restartTimer = setTimeout(restart, restartDelayMs);
+      return { done: true as const };
+    },
+    'service.signOut': () => {
+      session.send({ type: 'SIGN_OUT' });
+      return view();
+    },
   };
 
   const currentAccess = (): SessionAccess => {
-    const residentId = signedInResidentId(session.getSnapshot());
-    return residentId ? { kind: 'resident', residentId } : { kind: 'none' };
+    const snapshot = session.getSnapshot();
+    const residentId = signedInResidentId(snapshot);
+    if (residentId) return { kind: 'resident', residentId };
+    const staffId = signedInStaffId(snapshot);
+    return staffId ? { kind: 'staff', staffId } : { kind: 'none' };
   };
   const dispatcher = createDispatcher({
     handlers,
@@ -410,26 +590,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       return sync;
     },
     shellKeyboardWedge: keyboardWedgeDetection === 'shell' ? keyboardWedge : null,
-    async enroll(hubUrl, code) {
-      const outcome = await enrollDevice({
-        dataDir: options.dataDir,
-        hubUrl,
-        code,
-        deviceName: config.device.name,
-        appVersion,
-        now,
-        timeoutMs: syncSettings.requestTimeoutMs,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      });
-      if (outcome.ok) {
-        logger.info({ deviceId: outcome.credential.deviceId, kind: outcome.credential.kind }, 'device enrolled with the hub');
-        await sync?.stop();
-        startSync(outcome.credential);
-      } else {
-        logger.warn({ code: outcome.error.code }, 'enrollment failed');
-      }
-      return outcome;
-    },
+    enroll: enrollWithHub,
     bridge: {
       call: dispatcher.call,
       onEvent: (listener) => {
@@ -446,6 +607,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       return content;
     },
     async stop() {
+      clearTimeout(restartTimer);
       unsubscribeReaders.forEach((unsubscribe) => unsubscribe());
       await Promise.allSettled(readers.map((reader) => reader.stop()));
       session.stop();

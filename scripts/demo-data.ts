@@ -2,6 +2,8 @@
 import type { LanguageCode } from '../main/contract';
 import { openDeviceDatabase } from '../main/store/database';
 import { residentQueries } from '../main/store/residents';
+import { replicaQueries } from '../main/store/replica';
+import { staffBadgeHash } from '../main/store/staff';
 import { hashPin } from '../main/signin/pin-hash';
 
 export interface DemoResident {
@@ -20,8 +22,18 @@ export const demoResidents: readonly DemoResident[] = [
   { residentId: 'res-100004', badge: 'R100004', pin: '5791', displayName: 'Tomás Rivera', language: 'es' },
 ];
 
-/** A staff badge: the kiosk recognizes it and says service mode is not open to it at the resident prompt. */
-export const demoStaffBadge = 'S42001';
+export interface DemoStaffMember {
+  readonly staffId: string;
+  /** What their badge's barcode reads; the site's staff rule keeps the digits (`42001`) as the badge id. */
+  readonly badge: string;
+  readonly pin: string;
+  readonly displayName: string;
+}
+
+/** The demo site's staff member: their badge and PIN open service mode on any of its devices. */
+export const demoStaff: DemoStaffMember = { staffId: 'staff-42001', badge: 'S42001', pin: '9753', displayName: 'Officer Dana Grant' };
+/** The badge id the site's staff rule `^S(\d{5})$` extracts (the hub stores only its hash). */
+export const staffBadgeIdOf = (badge: string): string => badge.replace(/^S/, '');
 
 /** The site rule `^R(\d{6})$` keeps the digits as the credential id. */
 export const credentialIdOf = (badge: string): string => badge.replace(/^R/, '');
@@ -35,9 +47,13 @@ export const idCardTrack2Of = (resident: DemoResident): string => `;${credential
 /** What the badge reader sends for a resident's RFID wristband, as `facility:card` in decimal. */
 export const rfidBadgeOf = (resident: DemoResident): string => `${demoResidentFacilityCode}:${credentialIdOf(resident.badge)}`;
 
-/** Writes the demo residents into a device store (until the hub syncs them, that is how a device learns who may sign in). */
+/**
+ * Writes the demo residents and the demo staff member into a device store (until the hub syncs them, that is how a
+ * device learns who may sign in). The staff row is written as version 1, as if the hub had sent it.
+ */
 export async function seedDemoResidents(storeFile: string, now = Date.now()): Promise<void> {
   const hashed = await Promise.all(demoResidents.map(async (resident) => ({ resident, pinHash: await hashPin(resident.pin) })));
+  const staffPinHash = await hashPin(demoStaff.pin);
   const db = openDeviceDatabase(storeFile);
   try {
     const residents = residentQueries(db);
@@ -48,6 +64,10 @@ export async function seedDemoResidents(storeFile: string, now = Date.now()): Pr
           now,
         );
       }
+      replicaQueries(db).putStaff(
+        { staffId: demoStaff.staffId, displayName: demoStaff.displayName, badgeHash: staffBadgeHash(staffBadgeIdOf(demoStaff.badge)), pinHash: staffPinHash },
+        1,
+      );
     })();
   } finally {
     db.close();

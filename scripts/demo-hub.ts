@@ -9,6 +9,7 @@ import { startHub, type RunningHub } from '../hub/server';
 import {
   addContact,
   addHousingUnit,
+  addStaff,
   addResident,
   createSite,
   deposit,
@@ -18,7 +19,7 @@ import {
   transferStamps,
   type ContactRow,
 } from '../hub/services/index';
-import { credentialIdOf, demoResidents, type DemoResident } from './demo-data';
+import { credentialIdOf, demoResidents, demoStaff, staffBadgeIdOf, type DemoResident } from './demo-data';
 
 export interface DemoFamilyContact {
   readonly resident: DemoResident;
@@ -89,6 +90,7 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
 
   const site = await createSite(hub, { name: 'Riverbend County Detention Center' });
   const unit = await addHousingUnit(hub, { siteId: site.siteId, name: 'B' });
+  await addStaff(hub, { siteId: site.siteId, displayName: demoStaff.displayName, badgeId: staffBadgeIdOf(demoStaff.badge), pin: demoStaff.pin });
   const seeded: DemoFamilyContact[] = [];
   for (const resident of demoResidents) {
     const row = await addResident(hub, { housingUnitId: unit.housingUnitId, credentialId: credentialIdOf(resident.badge), displayName: resident.displayName, pin: resident.pin, language: resident.language });

@@ -17,7 +17,7 @@ import { startSimulatedHidMagstripe } from '../hardware/simulators/hid-magstripe
 import { startDemoControl } from './demo-control';
 import { demoPaths } from './simulate-cli';
 import pino from 'pino';
-import { demoResidents, demoStaffBadge, idCardTrack2Of, rfidBadgeOf } from './demo-data';
+import { demoResidents, demoStaff, idCardTrack2Of, rfidBadgeOf } from './demo-data';
 import { startDemoHub } from './demo-hub';
 import { ensureSystemPackages } from './system-packages.mjs';
 import { electronBinaryPath } from './electron-binary.mjs';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const cards = `${resident.badge}   ${idCardTrack2Of(resident)}   ${rfidBadgeOf(resident)}`;
     console.log(`  ${cards}   PIN ${resident.pin}   ${resident.displayName.padEnd(14)} ${resident.language === 'es' ? 'Español' : 'English'}`);
   }
-  console.log(`Staff badge: ${demoStaffBadge} (the resident prompt refuses it; service mode comes in a later release)`);
+  console.log(`Staff: ${demoStaff.badge} (barcode) or 42:${demoStaff.badge.replace(/^S/, '')} (RFID badge)   PIN ${demoStaff.pin}   ${demoStaff.displayName} — opens service mode`);
   console.log('\nType a wristband number and press Enter to scan it (e.g. R100001); "garbage" sends an unreadable scan.');
   const [firstResident] = demoResidents;
   if (firstResident) {

@@ -4,8 +4,17 @@
 import { z } from 'zod';
 import {
   Ack,
+  EnrollInput,
+  EnrollResult,
+  EnrollmentStatus,
   ComposeInput,
   Conversation,
+  DeviceLogs,
+  LogExport,
+  ServiceOverview,
+  ServiceRead,
+  ServiceReaders,
+  SyncNowResult,
   ConversationSummary,
   CostResult,
   DeviceError,
@@ -151,6 +160,62 @@ export const deviceCalls = {
     access: 'resident',
     summary: 'The debit account as last confirmed, with one page of its history and totals',
   }),
+  // ---- Service mode: a staff member signed in with their badge and PIN (main/service-mode) ----
+  'service.overview': defineCall({
+    input: Empty,
+    output: ServiceOverview,
+    access: 'staff',
+    summary: 'Device id, site, mode, version, hub address, enrollment, storage used and the site file in force',
+  }),
+  'service.readers': defineCall({
+    input: Empty,
+    output: ServiceReaders,
+    access: 'staff',
+    summary: 'Each reader’s state and its last reads, as role and reason only: never a card’s text or id',
+  }),
+  'service.sync': defineCall({ input: Empty, output: SyncStatus, access: 'staff', summary: 'Sync with the hub: state, last success, what waits to go, the last error' }),
+  'service.syncNow': defineCall({ input: Empty, output: SyncNowResult, access: 'staff', summary: 'Start a sync with the hub now; progress follows in sync.statusChanged' }),
+  'service.logs': defineCall({
+    input: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
+    output: DeviceLogs,
+    access: 'staff',
+    summary: 'The last lines of the device log (which never holds PINs, message bodies or card data)',
+  }),
+  'service.exportLogs': defineCall({
+    input: Empty,
+    output: LogExport,
+    access: 'staff',
+    summary: 'Write a support bundle (the log with device, reader and sync facts) to the export folder',
+  }),
+  'service.restart': defineCall({ input: Empty, output: Ack, access: 'staff', summary: 'Restart the app (the shell starts it again); signs the staff member out first' }),
+  'service.signOut': defineCall({ input: Empty, output: SessionView, access: 'staff', summary: 'Leave service mode' }),
+  // ---- Enrollment (SYNC.md "Identity") and the destructive service actions; rules in main/device-actions.ts ----
+  'enrollment.status': defineCall({
+    input: Empty,
+    output: EnrollmentStatus,
+    access: 'anyone',
+    summary: 'Whether this device holds a hub credential, and whether it shows the enrollment screen',
+  }),
+  'enrollment.enroll': defineCall({
+    input: EnrollInput,
+    output: EnrollResult,
+    // The runtime narrows this: anyone only while the enrollment screen is shown (no credential, nobody in the store);
+    // on an enrolled device the call is refused, and staff re-enroll with service.reenroll.
+    access: 'anyone',
+    summary: 'Enroll this device with the hub at an address, with a one-time code from the hub',
+  }),
+  'service.reenroll': defineCall({
+    input: EnrollInput,
+    output: EnrollResult,
+    access: 'staff',
+    summary: 'Enroll again with a new code (another hub or a new device id); what residents did here and has not reached the hub is kept',
+  }),
+  'service.wipeDevice': defineCall({
+    input: z.object({ confirm: z.literal('wipe') }).strict(),
+    output: Ack,
+    access: 'staff',
+    summary: 'Remove every person’s data and the hub credential; the device restarts at the enrollment screen',
+  }),
 } as const;
 
 export type DeviceCalls = typeof deviceCalls;
@@ -164,6 +229,10 @@ export const deviceEvents = {
   'device.readersChanged': z.array(ReaderStatus),
   'device.infoChanged': DeviceInfo,
   'sync.statusChanged': SyncStatus,
+  /** A reader read something while service mode is open (sent only then): the live "test your card here" view. */
+  'service.readSeen': ServiceRead,
+  /** After enrolling, re-enrolling or a wipe: the screens switch between enrollment and attract. */
+  'enrollment.changed': EnrollmentStatus,
 } as const;
 
 export type DeviceEvents = typeof deviceEvents;

@@ -32,6 +32,14 @@ export const ResidentSummary = z.object({
 });
 export type ResidentSummary = z.infer<typeof ResidentSummary>;
 
+/** A staff member in service mode: their record id and name, never their badge. */
+export const StaffSummary = z.object({ id: z.string(), displayName: z.string() });
+export type StaffSummary = z.infer<typeof StaffSummary>;
+
+/** Whose PIN the pad is asking for: a resident's (their own screens) or a staff member's (service mode). */
+export const PinSubject = z.enum(['resident', 'staff']);
+export type PinSubject = z.infer<typeof PinSubject>;
+
 /**
  * What the screen should show for the session. Times are epoch milliseconds from the runtime's clock,
  * so the renderer can draw countdowns without owning any timer that matters.
@@ -40,6 +48,7 @@ export const SessionView = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('attract'), notice: AttractNotice.nullable() }),
   z.object({
     phase: z.literal('pinEntry'),
+    subject: PinSubject,
     pinLength: z.number().int().min(4).max(8),
     attemptsLeft: z.number().int().min(0),
     notice: PinNotice.nullable(),
@@ -54,6 +63,8 @@ export const SessionView = z.discriminatedUnion('phase', [
     /** Set while the idle warning counts down; null while the person is active. */
     idleWarningEndsAt: z.number().nullable(),
   }),
+  /** A staff member in service mode: idle warning and idle sign-out as in any session; no resident is signed in. */
+  z.object({ phase: z.literal('service'), staff: StaffSummary, idleWarningEndsAt: z.number().nullable() }),
 ]);
 export type SessionView = z.infer<typeof SessionView>;
 export type SessionPhase = SessionView['phase'];
@@ -164,6 +175,7 @@ export const DeviceErrorCode = z.enum([
   'wrongPhase',
   'languageNotOffered',
   'noKeyboardReader', // device.keyboardRead, where the site has no keyboard-mode reader or the shell detects it itself
+  'unavailable', // this device or shell cannot do it (service.restart where the shell gave no way to restart)
   'timeout',
   'disconnected',
   'internal',
@@ -482,3 +494,123 @@ export const MoneyView = z.object({
   totals: z.object({ depositsCents: z.number().int(), purchasesCents: z.number().int(), feesCents: z.number().int() }),
 });
 export type MoneyView = z.infer<typeof MoneyView>;
+
+// ---- Service mode (main/service-mode): staff diagnostics. Counts, codes, sizes and times; never a card's text or id ----
+
+/** What kind of credential a read came from (the site file's CredentialFormat). */
+export const ReadFormat = z.enum(['barcode', 'rfid', 'magstripe', 'keyboard']);
+export type ReadFormat = z.infer<typeof ReadFormat>;
+
+/**
+ * One read as the "test your card here" view shows it. A good read says which role the site's rules gave it and whether
+ * someone with that card is known on this device; a bad one says why. No card text, no id, no name: a staff member
+ * testing a reader learns whether the card would work, and nothing about whose it is.
+ */
+export const ServiceRead = z.object({
+  /** Increases by one per read since the device started, so the screen can tell new reads from ones it has. */
+  sequence: z.number().int().nonnegative(),
+  at: z.number(),
+  readerId: z.string(),
+  outcome: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('read'), format: ReadFormat, role: z.enum(['resident', 'staff', 'unknown']), knownHere: z.boolean() }),
+    z.object({ kind: z.literal('rejected'), reason: ReadRejectionReason }),
+  ]),
+});
+export type ServiceRead = z.infer<typeof ServiceRead>;
+
+export const ServiceReaders = z.object({ readers: z.array(ReaderStatus), recentReads: z.array(ServiceRead) });
+export type ServiceReaders = z.infer<typeof ServiceReaders>;
+
+export const StorageUse = z.object({
+  storeBytes: z.number().int().nonnegative(),
+  /** SQLite's write-ahead log beside the store: large and growing means checkpoints are not keeping up. */
+  walBytes: z.number().int().nonnegative(),
+  attachmentsBytes: z.number().int().nonnegative(),
+  logsBytes: z.number().int().nonnegative(),
+});
+export type StorageUse = z.infer<typeof StorageUse>;
+
+export const ServiceOverview = z.object({
+  deviceName: z.string(),
+  /** The hub's id for this device; null before it was first enrolled. */
+  deviceId: z.string().nullable(),
+  siteName: z.string(),
+  mode: DeviceMode,
+  appVersion: z.string(),
+  /** The hub it syncs with once enrolled, otherwise the one the site file offers; null when neither names one. */
+  hubUrl: z.string().nullable(),
+  enrolled: z.boolean(),
+  storage: StorageUse,
+  /** The site file in force, as parsed (defaults filled in), pretty-printed JSON. It holds no secret: the hub credential lives elsewhere. */
+  siteConfig: z.string(),
+});
+export type ServiceOverview = z.infer<typeof ServiceOverview>;
+
+export const SyncNowResult = z.object({
+  /** False on a device that is not enrolled: there is no hub to sync with. */
+  started: z.boolean(),
+  status: SyncStatus,
+});
+export type SyncNowResult = z.infer<typeof SyncNowResult>;
+
+export const DeviceLogLine = z.object({
+  at: z.number().nullable(),
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown']),
+  message: z.string(),
+  /** The line's other fields, as compact JSON (ids, codes, counts: the logger never writes PINs, bodies or card data). */
+  fields: z.string(),
+});
+export type DeviceLogLine = z.infer<typeof DeviceLogLine>;
+
+export const DeviceLogs = z.object({ lines: z.array(DeviceLogLine), totalBytes: z.number().int().nonnegative() });
+export type DeviceLogs = z.infer<typeof DeviceLogs>;
+
+export const LogExport = z.object({
+  /** The file's name, as the screen shows it to the staff member. */
+  fileName: z.string(),
+  /** The folder it was written to (the site file's service.exportDirectory, or the data folder's exports/). */
+  directory: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+export type LogExport = z.infer<typeof LogExport>;
+
+// ---- Enrollment and the destructive service actions (SYNC.md "Identity"; issue 7) ----
+
+/**
+ * Why an enrollment did not happen, one code per thing staff can do something about; the screens say each in words.
+ * `notAHub`: something answered at the address, but not a Dayroom hub (a router page, a wrong path, a redirect).
+ * `tlsProblem`: the hub's certificate is not trusted by this device (self-signed, expired, another name).
+ */
+export const EnrollmentErrorCode = z.enum(['badHubUrl', 'badCode', 'codeExpired', 'codeUsed', 'hubUnreachable', 'tlsProblem', 'notAHub', 'hubRefused', 'saveFailed']);
+export type EnrollmentErrorCode = z.infer<typeof EnrollmentErrorCode>;
+
+export const EnrollmentStatus = z.object({
+  /** 'unreadable': a credential file is there but cannot be used (damaged, or sealed by another machine's key). */
+  credential: z.enum(['none', 'unreadable', 'enrolled']),
+  /**
+   * The device shows the enrollment screen instead of the attract screen: it has no usable credential and nobody in
+   * its store. Only then may enrollment.enroll be called without a staff session.
+   */
+  showEnrollment: z.boolean(),
+  /** The address to offer: the hub this device is enrolled with, else the site file's hub.url, else null. */
+  suggestedHubUrl: z.string().nullable(),
+  /** The facility that enrolled this device, when it is enrolled. */
+  siteName: z.string().nullable(),
+  deviceName: z.string(),
+});
+export type EnrollmentStatus = z.infer<typeof EnrollmentStatus>;
+
+export const EnrollInput = z
+  .object({
+    hubUrl: z.string().max(2048),
+    /** As typed: the runtime forgives spaces and lower case. */
+    code: z.string().max(64),
+  })
+  .strict();
+export type EnrollInput = z.infer<typeof EnrollInput>;
+
+export const EnrollResult = z.discriminatedUnion('enrolled', [
+  z.object({ enrolled: z.literal(true), siteName: z.string(), kind: DeviceMode }),
+  z.object({ enrolled: z.literal(false), error: EnrollmentErrorCode }),
+]);
+export type EnrollResult = z.infer<typeof EnrollResult>;

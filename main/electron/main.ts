@@ -2,7 +2,7 @@
 // What is allowed is decided in policy.ts; this file connects those decisions to Electron's events.
 // Bundled to CommonJS (dist/electron/main.cjs) by scripts/build-electron.ts, so __dirname is that folder.
 // "Item N" below is the numbered Electron checklist in SECURITY.md.
-import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, session, type Session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, safeStorage, session, type Session, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { createDeviceRuntime, type DeviceRuntime } from '../runtime';
 import { attachmentRoute } from '../contract';
 import { wireDeviceIpc } from './ipc';
 import { attachKeyboardWedgeFilter } from './keyboard-wedge-filter';
+import { chooseCredentialVault } from './safe-storage-vault';
 import type { KeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge';
 import {
   appEntryUrl,
@@ -131,7 +132,22 @@ function runKiosk(): void {
 
       // The main process sees every key before the page: a keyboard-mode reader is detected here, and the page is told
       // to detect nothing (exactly one detector per shell; card keys never reach the renderer).
-      const started = await createDeviceRuntime({ configFile, dataDir, logger, keyboardWedgeDetection: 'shell' });
+      // The hub credential in the OS keyring where safeStorage has a real backend (SECURITY.md, Data); otherwise the
+      // file only this user can read. safeStorage works only once the app is ready, which it is here.
+      const credentialStore = chooseCredentialVault(dataDir, safeStorage);
+      if (credentialStore.refusal !== null) logger.info({ reason: credentialStore.refusal }, 'hub credential kept in a file readable by this user only');
+      const started = await createDeviceRuntime({
+        configFile,
+        dataDir,
+        logger,
+        vault: credentialStore.vault,
+        keyboardWedgeDetection: 'shell',
+        // Service mode's restart: a new copy starts once this one has quit (will-quit stops the runtime cleanly first).
+        onRestartRequested: () => {
+          app.relaunch();
+          app.quit();
+        },
+      });
       if (quitting) {
         await started.stop();
         return;

@@ -11,6 +11,12 @@ import { RendererNotBuiltError, startWebHost } from './server';
 
 import { hostReadyMarker } from './marker';
 
+/**
+ * Exit status when staff restart the app from service mode (sysexits EX_TEMPFAIL): the supervisor starts the host again
+ * on it — a systemd unit with `Restart=on-failure` (or `always`), `npm start`'s wrapper, or any loop that reruns on 75.
+ */
+export const exitCodeRestartRequested = 75;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -45,26 +51,30 @@ async function main(): Promise<void> {
     logger.warn({ socket: simulatedHid.socketPath }, 'HID readers use the simulated magstripe reader (development/test only)');
     console.log(`Simulated HID magstripe reader: control socket ${simulatedHid.socketPath} (development/test only)`);
   }
+  // Set once `stop` exists (below); staff can only ask for a restart after the host is serving.
+  let restart = (): void => undefined;
   const runtime = await createDeviceRuntime({
     configFile: values.config,
     dataDir: values.data,
     logger,
     ...(simulatedHid === null ? {} : { hid: simulatedHid.loader }),
+    onRestartRequested: () => restart(),
   });
   const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger });
   console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
   console.log(`Dayroom kiosk "${runtime.config.device.name}" is ready: open ${host.url}`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'host stopping');
+    logger.info({ signal, exitCode }, 'host stopping');
     await host.close();
     await runtime.stop();
     await simulatedHid?.close();
-    process.exit(0);
+    process.exit(exitCode);
   };
+  restart = () => void stop('restart requested in service mode', exitCodeRestartRequested);
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -1,10 +1,12 @@
 // The kiosk session: attract → card read → PIN → signed in → idle warning → signed out, with a cap on session length.
+// A staff badge takes the same PIN pad to service mode instead, which idles out like any session; the two never mix:
+// a resident's PIN never opens service mode, and in service mode a card read is only shown, never signed in.
 // The machine decides; the store lookups and PIN checks are named actors whose I/O lives in the sign-in service.
 // Every time in the context is from `now`, which follows the actor's clock, so tests drive it with SimulatedClock.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
 import type { CredentialEvent } from '../../hardware/credential-mapping';
-import type { AttractNotice, PinNotice, ResidentSummary, SessionView } from '../contract';
-import type { CredentialLookup, PinCheck } from '../signin/sign-in-service';
+import type { AttractNotice, PinNotice, PinSubject, ResidentSummary, SessionView, StaffSummary } from '../contract';
+import type { CredentialLookup, PinCheck, StaffPinCheck } from '../signin/sign-in-service';
 
 export interface SessionLimits {
   readonly idleMs: number;
@@ -25,10 +27,12 @@ export interface KioskSessionInput {
 interface KioskSessionContext extends KioskSessionInput {
   notice: AttractNotice | null;
   pinNotice: PinNotice | null;
-  candidate: { residentId: string; attemptsLeft: number } | null;
+  /** The card waiting for its PIN: whose, and which record (a resident id or a staff id). */
+  candidate: { subject: PinSubject; id: string; attemptsLeft: number } | null;
   pinEntryExpiresAt: number;
   lockedUntil: number;
   resident: ResidentSummary | null;
+  staff: StaffSummary | null;
   sessionEndsAt: number;
   idleWarningEndsAt: number | null;
 }
@@ -42,6 +46,18 @@ export type KioskSessionEvent =
   | { type: 'ACTIVITY' }
   | { type: 'SIGN_OUT' }
   | { type: 'LANGUAGE_CHOSEN'; language: ResidentSummary['language'] };
+
+/** Leaving service mode: the same shape as signOut, with the staff member's own hook. */
+function leaveService(reason: Exclude<SignOutReason, 'sessionTimeLimit'>) {
+  return {
+    target: '#kioskSession.attract',
+    actions: [
+      { type: 'staffSignedOut', params: ({ context }: { context: KioskSessionContext }) => ({ staff: context.staff as StaffSummary, reason }) },
+      'forgetStaff',
+      { type: 'setNotice', params: { notice: reason } },
+    ],
+  } as const;
+}
 
 /**
  * Leaving a session for any reason: tell the runtime (drafts, audit), forget the person, say why on the attract
@@ -68,19 +84,24 @@ export const kioskSessionMachine = setup({
     // Real implementations are provided by the runtime; these defaults refuse, so a machine without them is harmless.
     identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async () => ({ kind: 'unknown' })),
     checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async () => ({ kind: 'wrongPin', attemptsLeft: 0 })),
+    checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async () => ({ kind: 'wrongPin', attemptsLeft: 0 })),
   },
   actions: {
     // Called with the person who just left, so the runtime can save drafts, audit and forget them.
     residentSignedIn: (_, _params: { resident: ResidentSummary }) => {},
     residentSignedOut: (_, _params: { resident: ResidentSummary; reason: SignOutReason }) => {},
+    staffSignedIn: (_, _params: { staff: StaffSummary }) => {},
+    staffSignedOut: (_, _params: { staff: StaffSummary; reason: Exclude<SignOutReason, 'sessionTimeLimit'> }) => {},
     setNotice: assign((_, params: { notice: AttractNotice | null }) => ({ notice: params.notice })),
     forgetCandidate: assign({ candidate: null, pinNotice: null }),
     startIdleWarning: assign({ idleWarningEndsAt: ({ context }) => context.now() + context.limits.idleWarningMs }),
     clearIdleWarning: assign({ idleWarningEndsAt: null }),
     forgetResident: assign({ resident: null, idleWarningEndsAt: null }),
+    forgetStaff: assign({ staff: null, idleWarningEndsAt: null }),
   },
   guards: {
     hasNotice: ({ context }) => context.notice !== null,
+    staffCandidate: ({ context }) => context.candidate?.subject === 'staff',
   },
   delays: {
     noticeDuration: ({ context }) => context.limits.noticeMs,
@@ -100,6 +121,7 @@ export const kioskSessionMachine = setup({
     pinEntryExpiresAt: 0,
     lockedUntil: 0,
     resident: null,
+    staff: null,
     sessionEndsAt: 0,
     idleWarningEndsAt: null,
   }),
@@ -126,7 +148,15 @@ export const kioskSessionMachine = setup({
             target: 'pinEntry',
             actions: assign(({ event }) => ({
               notice: null,
-              candidate: event.output.kind === 'resident' ? { residentId: event.output.residentId, attemptsLeft: event.output.attemptsLeft } : null,
+              candidate: event.output.kind === 'resident' ? { subject: 'resident' as const, id: event.output.residentId, attemptsLeft: event.output.attemptsLeft } : null,
+            })),
+          },
+          {
+            guard: ({ event }) => event.output.kind === 'staff',
+            target: 'pinEntry',
+            actions: assign(({ event }) => ({
+              notice: null,
+              candidate: event.output.kind === 'staff' ? { subject: 'staff' as const, id: event.output.staffId, attemptsLeft: event.output.attemptsLeft } : null,
             })),
           },
           {
@@ -135,7 +165,8 @@ export const kioskSessionMachine = setup({
             actions: assign(({ event }) => ({ lockedUntil: event.output.kind === 'lockedOut' ? event.output.until : 0 })),
           },
           {
-            guard: ({ event }) => event.output.kind === 'staff',
+            // The staff rule matched, but no one on the staff list holds the badge.
+            guard: ({ event }) => event.output.kind === 'staffNotKnown',
             target: 'attract',
             actions: { type: 'setNotice', params: { notice: 'staffCardNotAccepted' } },
           },
@@ -148,7 +179,7 @@ export const kioskSessionMachine = setup({
       entry: assign({ pinEntryExpiresAt: ({ context }) => context.now() + context.limits.pinEntryMs }),
       after: { pinEntryDuration: { target: 'attract', actions: { type: 'setNotice', params: { notice: 'pinEntryTimedOut' } } } },
       on: {
-        PIN_ENTERED: 'checkingPin',
+        PIN_ENTERED: [{ guard: 'staffCandidate', target: 'checkingStaffPin' }, { target: 'checkingPin' }],
         CANCEL: 'attract',
         // A different card replaces the one waiting for its PIN.
         CREDENTIAL_READ: 'identifying',
@@ -160,8 +191,8 @@ export const kioskSessionMachine = setup({
       invoke: {
         src: 'checkPin',
         input: ({ context, event }) => {
-          if (event.type !== 'PIN_ENTERED' || !context.candidate) throw new Error('checkingPin needs a PIN and a card');
-          return { residentId: context.candidate.residentId, pin: event.pin };
+          if (event.type !== 'PIN_ENTERED' || context.candidate?.subject !== 'resident') throw new Error('checkingPin needs a PIN and a resident card');
+          return { residentId: context.candidate.id, pin: event.pin };
         },
         onDone: [
           {
@@ -190,6 +221,38 @@ export const kioskSessionMachine = setup({
                 context.candidate && event.output.kind === 'wrongPin'
                   ? { ...context.candidate, attemptsLeft: event.output.attemptsLeft }
                   : context.candidate,
+            })),
+          },
+        ],
+        onError: { target: 'attract', actions: { type: 'setNotice', params: { notice: 'cardNotRecognized' } } },
+      },
+    },
+    checkingStaffPin: {
+      invoke: {
+        src: 'checkStaffPin',
+        input: ({ context, event }) => {
+          if (event.type !== 'PIN_ENTERED' || context.candidate?.subject !== 'staff') throw new Error('checkingStaffPin needs a PIN and a staff badge');
+          return { staffId: context.candidate.id, pin: event.pin };
+        },
+        onDone: [
+          {
+            guard: ({ event }) => event.output.kind === 'accepted',
+            target: 'service',
+            actions: [
+              assign(({ event }) => ({ staff: event.output.kind === 'accepted' ? event.output.staff : null, candidate: null, pinNotice: null })),
+              { type: 'staffSignedIn', params: ({ context }) => ({ staff: context.staff as StaffSummary }) },
+            ],
+          },
+          {
+            guard: ({ event }) => event.output.kind === 'lockedOut',
+            target: 'lockedOut',
+            actions: assign(({ event }) => ({ lockedUntil: event.output.kind === 'lockedOut' ? event.output.until : 0 })),
+          },
+          {
+            target: 'pinEntry',
+            actions: assign(({ event, context }) => ({
+              pinNotice: 'wrongPin' as const,
+              candidate: context.candidate && event.output.kind === 'wrongPin' ? { ...context.candidate, attemptsLeft: event.output.attemptsLeft } : context.candidate,
             })),
           },
         ],
@@ -226,6 +289,29 @@ export const kioskSessionMachine = setup({
         },
       },
     },
+    // No session cap: servicing a device can take longer than a resident's turn, and the idle rule still ends a
+    // service session nobody is using.
+    service: {
+      on: {
+        SIGN_OUT: leaveService('signedOut'),
+        // A card here is a staff member testing a reader (the runtime shows it in the live view): activity, not a sign-in.
+        CREDENTIAL_READ: { target: '.active', reenter: true },
+        CREDENTIAL_UNREADABLE: { target: '.active', reenter: true },
+      },
+      initial: 'active',
+      states: {
+        active: {
+          entry: 'clearIdleWarning',
+          after: { idleBeforeWarning: 'idleWarning' },
+          on: { ACTIVITY: { target: 'active', reenter: true } },
+        },
+        idleWarning: {
+          entry: 'startIdleWarning',
+          after: { idleWarningDuration: leaveService('signedOutIdle') },
+          on: { ACTIVITY: 'active' },
+        },
+      },
+    },
   },
 });
 
@@ -237,13 +323,15 @@ export function sessionViewOf(snapshot: KioskSessionSnapshot): SessionView {
   if (snapshot.matches('signedIn') && context.resident) {
     return { phase: 'signedIn', resident: context.resident, sessionEndsAt: context.sessionEndsAt, idleWarningEndsAt: context.idleWarningEndsAt };
   }
-  if ((snapshot.matches('pinEntry') || snapshot.matches('checkingPin')) && context.candidate) {
+  if (snapshot.matches('service') && context.staff) return { phase: 'service', staff: context.staff, idleWarningEndsAt: context.idleWarningEndsAt };
+  if ((snapshot.matches('pinEntry') || snapshot.matches('checkingPin') || snapshot.matches('checkingStaffPin')) && context.candidate) {
     return {
       phase: 'pinEntry',
+      subject: context.candidate.subject,
       pinLength: context.limits.pinLength,
       attemptsLeft: context.candidate.attemptsLeft,
       notice: context.pinNotice,
-      checking: snapshot.matches('checkingPin'),
+      checking: snapshot.matches('checkingPin') || snapshot.matches('checkingStaffPin'),
       expiresAt: context.pinEntryExpiresAt,
     };
   }
@@ -254,4 +342,9 @@ export function sessionViewOf(snapshot: KioskSessionSnapshot): SessionView {
 /** The id of the signed-in resident, or null: what the runtime authorizes calls against. */
 export function signedInResidentId(snapshot: KioskSessionSnapshot): string | null {
   return snapshot.matches('signedIn') && snapshot.context.resident ? snapshot.context.resident.id : null;
+}
+
+/** The id of the staff member in service mode, or null: what the runtime authorizes service calls against. */
+export function signedInStaffId(snapshot: KioskSessionSnapshot): string | null {
+  return snapshot.matches('service') && snapshot.context.staff ? snapshot.context.staff.id : null;
 }

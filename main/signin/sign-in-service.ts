@@ -1,14 +1,21 @@
-// Who a card belongs to and whether their PIN is right, with the lockout kept in the store.
+// Who a card belongs to and whether their PIN is right, with the lockout kept in the store. Each outcome a facility
+// audits — a card no rule or no person matches, a locked-out person's card, a wrong PIN, a lockout — is appended to
+// the audit log here, where it is decided (sign-in and sign-out are the session's, so the runtime records those).
 import type { CredentialEvent } from '../../hardware/credential-mapping';
-import type { ResidentSummary } from '../contract';
+import type { AuditRecorder } from '../audit/audit-log';
+import type { ResidentSummary, StaffSummary } from '../contract';
 import type { PinLockoutQueries } from '../store/pin-lockouts';
 import type { ResidentQueries } from '../store/residents';
+import type { StaffQueries } from '../store/staff';
 import { afterCorrectPin, afterWrongPin, attemptsLeft, isLockedOut, type PinRules } from './lockout-policy';
 import { verifyPin } from './pin-hash';
 
 export type CredentialLookup =
   | { readonly kind: 'unknown' }
-  | { readonly kind: 'staff' }
+  /** A staff badge of someone on this site's staff list: their PIN opens service mode. */
+  | { readonly kind: 'staff'; readonly staffId: string; readonly attemptsLeft: number }
+  /** A badge the site's staff rule accepts, but nobody on the staff list holds it. */
+  | { readonly kind: 'staffNotKnown' }
   | { readonly kind: 'lockedOut'; readonly until: number }
   | { readonly kind: 'resident'; readonly residentId: string; readonly attemptsLeft: number };
 
@@ -17,32 +24,65 @@ export type PinCheck =
   | { readonly kind: 'wrongPin'; readonly attemptsLeft: number }
   | { readonly kind: 'lockedOut'; readonly until: number };
 
+export type StaffPinCheck =
+  | { readonly kind: 'accepted'; readonly staff: StaffSummary }
+  | { readonly kind: 'wrongPin'; readonly attemptsLeft: number }
+  | { readonly kind: 'lockedOut'; readonly until: number };
+
 export interface SignInService {
   identify(credential: CredentialEvent): CredentialLookup;
   checkPin(residentId: string, pin: string): Promise<PinCheck>;
+  /** Service mode's PIN: the same lockout rule as residents', counted per staff member. */
+  checkStaffPin(staffId: string, pin: string): Promise<StaffPinCheck>;
 }
 
 export interface SignInServiceDeps {
   readonly residents: ResidentQueries;
+  readonly staff: StaffQueries;
   readonly lockouts: PinLockoutQueries;
   readonly rules: PinRules;
   readonly now: () => number;
+  /** Where audited outcomes go; never throws (main/audit/audit-log.ts). Left out, nothing is audited (unit tests). */
+  readonly audit?: AuditRecorder;
 }
 
-export function createSignInService({ residents, lockouts, rules, now }: SignInServiceDeps): SignInService {
+const notAudited: AuditRecorder = () => undefined;
+
+export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited }: SignInServiceDeps): SignInService {
+  const resident = (id: string) => ({ kind: 'resident' as const, id });
+  const staffMember = (id: string) => ({ kind: 'staff' as const, id });
   return {
     identify(credential) {
       switch (credential.role) {
         case 'unknown':
+          // The reader only: what the card held stays behind in the credential mapper.
+          audit('credentialUnrecognized', null, { reader: credential.source, reason: 'notAPersonCard' });
           return { kind: 'unknown' };
-        case 'staff':
-          return { kind: 'staff' };
+        case 'staff': {
+          const member = credential.id === null ? null : staff.byBadge(credential.id);
+          if (!member) {
+            audit('credentialUnrecognized', null, { reader: credential.source, reason: 'notKnownHere' });
+            return { kind: 'staffNotKnown' };
+          }
+          const state = lockouts.get('staff', member.staffId);
+          if (isLockedOut(state, now()) && state.lockedUntil !== null) {
+            audit('lockedOutAttempt', staffMember(member.staffId), { until: state.lockedUntil });
+            return { kind: 'lockedOut', until: state.lockedUntil };
+          }
+          return { kind: 'staff', staffId: member.staffId, attemptsLeft: attemptsLeft(state, rules) };
+        }
         case 'resident': {
-          const resident = credential.id === null ? null : residents.byCredential(credential.id);
-          if (!resident) return { kind: 'unknown' };
-          const state = lockouts.get('resident', resident.residentId);
-          if (isLockedOut(state, now()) && state.lockedUntil !== null) return { kind: 'lockedOut', until: state.lockedUntil };
-          return { kind: 'resident', residentId: resident.residentId, attemptsLeft: attemptsLeft(state, rules) };
+          const known = credential.id === null ? null : residents.byCredential(credential.id);
+          if (!known) {
+            audit('credentialUnrecognized', null, { reader: credential.source, reason: 'notKnownHere' });
+            return { kind: 'unknown' };
+          }
+          const state = lockouts.get('resident', known.residentId);
+          if (isLockedOut(state, now()) && state.lockedUntil !== null) {
+            audit('lockedOutAttempt', resident(known.residentId), { until: state.lockedUntil });
+            return { kind: 'lockedOut', until: state.lockedUntil };
+          }
+          return { kind: 'resident', residentId: known.residentId, attemptsLeft: attemptsLeft(state, rules) };
         }
         default: {
           const unreachable: never = credential.role;
@@ -54,18 +94,53 @@ export function createSignInService({ residents, lockouts, rules, now }: SignInS
     async checkPin(residentId, pin) {
       const before = lockouts.get('resident', residentId);
       // While locked out, the PIN is not even checked: a guess during a lockout must teach nothing.
-      if (isLockedOut(before, now()) && before.lockedUntil !== null) return { kind: 'lockedOut', until: before.lockedUntil };
-      const resident = residents.byId(residentId);
-      const correct = resident !== null && (await verifyPin(pin, resident.pinHash));
+      if (isLockedOut(before, now()) && before.lockedUntil !== null) {
+        audit('lockedOutAttempt', resident(residentId), { until: before.lockedUntil });
+        return { kind: 'lockedOut', until: before.lockedUntil };
+      }
+      const record = residents.byId(residentId);
+      const correct = record !== null && (await verifyPin(pin, record.pinHash));
       // Read again after the slow hash so two checks in flight cannot lose a count.
       const current = lockouts.get('resident', residentId);
-      if (correct && resident) {
+      if (correct && record) {
         lockouts.put('resident', residentId, afterCorrectPin());
-        return { kind: 'accepted', resident: { id: resident.residentId, displayName: resident.displayName, language: resident.language } };
+        // The sign-in itself is audited by the runtime when the session starts.
+        return { kind: 'accepted', resident: { id: record.residentId, displayName: record.displayName, language: record.language } };
       }
       const next = afterWrongPin(current, rules, now());
       lockouts.put('resident', residentId, next);
-      if (next.lockedUntil !== null) return { kind: 'lockedOut', until: next.lockedUntil };
+      // Every wrong PIN is an entry (how many were tried shows in the log), and a lockout one more.
+      // (A lockout resets the count for after it, so the attempt that caused it had none left.)
+      audit('pinRejected', resident(residentId), { attemptsLeft: next.lockedUntil === null ? attemptsLeft(next, rules) : 0 });
+      if (next.lockedUntil !== null) {
+        audit('lockedOut', resident(residentId), { until: next.lockedUntil });
+        return { kind: 'lockedOut', until: next.lockedUntil };
+      }
+      return { kind: 'wrongPin', attemptsLeft: attemptsLeft(next, rules) };
+    },
+
+    // The resident rule again, on the staff member's own count (pin_lockouts keyed 'staff'): a guessed staff PIN would
+    // open service mode, so it is held to the same limit and audited the same way.
+    async checkStaffPin(staffId, pin) {
+      const before = lockouts.get('staff', staffId);
+      if (isLockedOut(before, now()) && before.lockedUntil !== null) {
+        audit('lockedOutAttempt', staffMember(staffId), { until: before.lockedUntil });
+        return { kind: 'lockedOut', until: before.lockedUntil };
+      }
+      const record = staff.byId(staffId);
+      const correct = record !== null && (await verifyPin(pin, record.pinHash));
+      const current = lockouts.get('staff', staffId);
+      if (correct && record) {
+        lockouts.put('staff', staffId, afterCorrectPin());
+        return { kind: 'accepted', staff: { id: record.staffId, displayName: record.displayName } };
+      }
+      const next = afterWrongPin(current, rules, now());
+      lockouts.put('staff', staffId, next);
+      audit('pinRejected', staffMember(staffId), { attemptsLeft: attemptsLeft(next, rules) });
+      if (next.lockedUntil !== null) {
+        audit('lockedOut', staffMember(staffId), { until: next.lockedUntil });
+        return { kind: 'lockedOut', until: next.lockedUntil };
+      }
       return { kind: 'wrongPin', attemptsLeft: attemptsLeft(next, rules) };
     },
   };

@@ -1,11 +1,13 @@
-// The device's hub credential — its id, its bearer secret and the hub's address — kept in a file only the app's user
-// can read (mode 0600), written atomically under the data folder. Electron's safeStorage will wrap it in the Electron
-// shell later (SECURITY.md); the runtime itself stays plain Node. Enrollment trades a one-time code for it.
+// The device's hub credential — its id, its bearer secret and the hub's address — behind a CredentialVault. The file
+// vault here keeps it in a file only the app's user can read (mode 0600), written atomically under the data folder;
+// the Electron shell injects a vault sealed with safeStorage where a real backend exists (main/electron/
+// safe-storage-vault.ts, SECURITY.md). The runtime itself stays plain Node. Enrollment trades a one-time code for it.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceKind, EnrollRequest, Id } from '../../hub/protocol';
+import type { EnrollmentErrorCode } from '../contract';
 import { createHubClient } from './hub-client';
 
 export const credentialFileName = 'hub-credential.json';
@@ -50,29 +52,38 @@ export function readDeviceCredential(dataDir: string): CredentialRead {
     const code = (error as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? { kind: 'none' } : { kind: 'unreadable', problem: `cannot be read (${code ?? 'error'})` };
   }
+  const parsed = parseStoredCredential(text);
+  return parsed.ok ? { kind: 'found', credential: parsed.credential, permissionsTightened } : { kind: 'unreadable', problem: parsed.problem };
+}
+
+/** The stored form of a credential, the same in every vault (the safeStorage vault seals exactly this text). */
+export function serializeCredential(credential: DeviceCredential): string {
+  return `${JSON.stringify({ format: 1, ...credential } satisfies z.infer<typeof StoredCredential>)}\n`;
+}
+
+export function parseStoredCredential(text: string): { ok: true; credential: DeviceCredential } | { ok: false; problem: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    return { kind: 'unreadable', problem: 'is not JSON' };
+    return { ok: false, problem: 'is not JSON' };
   }
   const parsed = StoredCredential.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { kind: 'unreadable', problem: `does not hold a credential (${first ? `${first.path.join('.')}: ${first.code}` : 'invalid'})` };
+    return { ok: false, problem: `does not hold a credential (${first ? `${first.path.join('.')}: ${first.code}` : 'invalid'})` };
   }
   const { format: _format, ...credential } = parsed.data;
-  return { kind: 'found', credential, permissionsTightened };
+  return { ok: true, credential };
 }
 
 /** Temp file (0600 from birth) + fsync + rename + fsync of the folder: a power cut leaves the old file or the new one. */
-export function writeDeviceCredential(dataDir: string, credential: DeviceCredential): void {
-  mkdirSync(dataDir, { recursive: true });
-  const file = credentialPath(dataDir);
-  const temp = join(dataDir, `.${credentialFileName}.${randomBytes(6).toString('hex')}.tmp`);
+export function writeFileAtomically(dir: string, name: string, content: string | Uint8Array): void {
+  mkdirSync(dir, { recursive: true });
+  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, `${JSON.stringify({ format: 1, ...credential } satisfies z.infer<typeof StoredCredential>)}\n`);
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -82,13 +93,54 @@ export function writeDeviceCredential(dataDir: string, credential: DeviceCredent
   closeSync(fd);
   // The umask can only narrow the mode open() asked for; set it exactly, so the app can still read its own file.
   chmodSync(temp, 0o600);
-  renameSync(temp, file);
-  const dir = openSync(dataDir, 'r');
+  renameSync(temp, join(dir, name));
+  fsyncFolder(dir);
+}
+
+/** Removes a file and makes the removal durable; a file that is not there is already removed. */
+export function removeFileDurably(dir: string, name: string): void {
+  rmSync(join(dir, name), { force: true });
+  fsyncFolder(dir);
+}
+
+export function fsyncFolder(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
-    fsyncSync(dir);
+    fsyncSync(fd);
   } finally {
-    closeSync(dir);
+    closeSync(fd);
   }
+}
+
+export function writeDeviceCredential(dataDir: string, credential: DeviceCredential): void {
+  writeFileAtomically(dataDir, credentialFileName, serializeCredential(credential));
+}
+
+/**
+ * Where the device keeps its hub credential. The shell chooses one (Electron: safeStorage where a real backend exists;
+ * otherwise, and in the web host, the 0600 file) and hands it to the runtime, which never knows which it has.
+ */
+export interface CredentialVault {
+  /** For logs and service mode: where the secret is kept, never the secret. */
+  readonly kind: 'file' | 'safeStorage';
+  read(): CredentialRead;
+  /** Replaces the stored credential atomically: after a power cut the old one or the new one is there, never half. */
+  write(credential: DeviceCredential): void;
+  /** Forgets the credential durably (wipe); nothing stored is not an error. */
+  erase(): void;
+}
+
+/** The credential in `<dataDir>/hub-credential.json`, mode 0600. */
+export function fileCredentialVault(dataDir: string): CredentialVault {
+  return {
+    kind: 'file',
+    read: () => readDeviceCredential(dataDir),
+    write: (credential) => writeDeviceCredential(dataDir, credential),
+    erase: () => {
+      mkdirSync(dataDir, { recursive: true });
+      removeFileDurably(dataDir, credentialFileName);
+    },
+  };
 }
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -111,14 +163,17 @@ export function checkHubUrl(text: string): { ok: true; url: string } | { ok: fal
   return { ok: false, problem: url.protocol === 'http:' ? 'must use https (plain http only on this machine)' : 'must start with https://' };
 }
 
-export type EnrollErrorCode = 'badHubUrl' | 'badCode' | 'codeExpired' | 'codeUsed' | 'hubUnreachable' | 'hubRefused' | 'invalidResponse' | 'saveFailed';
+/** The contract's list: the screens translate each code, the message below is for logs and scripts. */
+export type EnrollErrorCode = EnrollmentErrorCode;
 
 export type EnrollOutcome =
   | { readonly ok: true; readonly credential: DeviceCredential }
   | { readonly ok: false; readonly error: { readonly code: EnrollErrorCode; readonly message: string } };
 
 export interface EnrollDeviceOptions {
+  /** Where the credential goes when `vault` is not given: the file vault in this folder. */
   readonly dataDir: string;
+  readonly vault?: CredentialVault;
   readonly hubUrl: string;
   /** As staff typed it; spaces and lower case are forgiven. */
   readonly code: string;
@@ -147,13 +202,21 @@ export async function enrollDevice(options: EnrollDeviceOptions): Promise<Enroll
     const { failure } = answer;
     switch (failure.kind) {
       case 'network':
+        return failure.cause === 'tls'
+          ? fail('tlsProblem', 'The hub at that address did not prove who it is: its certificate is not trusted by this device.')
+          : fail('hubUnreachable', 'The hub could not be reached at that address.');
       case 'aborted':
         return fail('hubUnreachable', 'The hub could not be reached at that address.');
       case 'timeout':
         return fail('hubUnreachable', 'The hub did not answer in time.');
       case 'invalidResponse':
-        return fail('invalidResponse', 'Something answered at that address, but not a Dayroom hub.');
+        return fail('notAHub', 'Something answered at that address, but not a Dayroom hub.');
       case 'http':
+        // A redirect (followed for no one: the secret goes to the typed address or nowhere), or a page that is not the
+        // hub's error shape at the enroll path: the address is not a hub's.
+        if ((failure.status >= 300 && failure.status < 400) || (failure.code === null && (failure.status === 404 || failure.status === 405))) {
+          return fail('notAHub', 'Something answered at that address, but not a Dayroom hub.');
+        }
         switch (failure.code) {
           case 'enrollmentCodeInvalid':
             return fail('badCode', 'The hub does not know that code. Check it and try again.');
@@ -185,7 +248,7 @@ export async function enrollDevice(options: EnrollDeviceOptions): Promise<Enroll
     enrolledAt: (options.now ?? Date.now)(),
   };
   try {
-    writeDeviceCredential(options.dataDir, credential);
+    (options.vault ?? fileCredentialVault(options.dataDir)).write(credential);
   } catch (error) {
     return fail('saveFailed', `The hub enrolled this device, but the credential could not be saved (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }

@@ -16,8 +16,11 @@ import {
 import { z } from 'zod';
 
 export type HubFailure =
-  /** The hub could not be reached (refused, reset, DNS, TLS, dropped mid-body). */
-  | { readonly kind: 'network' }
+  /**
+   * The hub could not be reached (refused, reset, DNS, TLS, dropped mid-body). `cause: 'tls'` when the connection was
+   * refused because the certificate or the TLS handshake failed: staff fix that differently from a cable.
+   */
+  | { readonly kind: 'network'; readonly cause?: 'tls' }
   | { readonly kind: 'timeout' }
   /** The hub answered with an error status; `code` is null when the body was not the hub's error shape (a proxy's page). */
   | { readonly kind: 'http'; readonly status: number; readonly code: HubErrorCode | null; readonly message: string }
@@ -72,6 +75,32 @@ const maxErrorBodyBytes = 64 * 1024;
 class ResponseTooLarge extends Error {}
 
 /** Joins a protocol path onto the hub URL, keeping any path prefix the hub is served under. */
+/**
+ * Node's fetch reports a refused certificate or handshake as "fetch failed" with the TLS error as its cause (OpenSSL's
+ * verify codes such as CERT_HAS_EXPIRED, Node's ERR_TLS_* and ERR_SSL_*, or EPROTO for https spoken to a plain server).
+ */
+const tlsErrorCodes = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'EPROTO',
+]);
+
+export function isTlsFailure(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && (tlsErrorCodes.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'))) return true;
+  }
+  return false;
+}
+
 export function hubEndpoint(hubUrl: string, path: string): URL {
   const base = hubUrl.endsWith('/') ? hubUrl : `${hubUrl}/`;
   return new URL(path.replace(/^\//, ''), base);
@@ -102,10 +131,10 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
 
   /** Which of the two signals ended the request decides the failure; anything else is the network. */
-  const failureOf = (timeout: AbortSignal, caller: AbortSignal | undefined): HubFailure => {
+  const failureOf = (timeout: AbortSignal, caller: AbortSignal | undefined, error?: unknown): HubFailure => {
     if (caller?.aborted) return { kind: 'aborted' };
     if (timeout.aborted) return { kind: 'timeout' };
-    return { kind: 'network' };
+    return isTlsFailure(error) ? { kind: 'network', cause: 'tls' } : { kind: 'network' };
   };
 
   async function httpFailure(response: Response): Promise<HubFailure> {
@@ -131,8 +160,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
     try {
       // No redirects: the bearer secret goes to the hub's own address or nowhere.
       response = await fetchImpl(hubEndpoint(options.hubUrl, path), { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
-    } catch {
-      return { ok: false, failure: failureOf(timeout, caller) };
+    } catch (error) {
+      return { ok: false, failure: failureOf(timeout, caller, error) };
     }
     let bytes: Uint8Array;
     try {

@@ -10,14 +10,17 @@ import { DisplayControls } from './components/DisplayControls';
 import { IdleWarningDialog } from './components/IdleWarningDialog';
 import { useActivityReporting } from './hooks/useActivityReporting';
 import { useDeviceState } from './hooks/useDeviceState';
+import { useEnrollmentStatus } from './hooks/useEnrollmentStatus';
 import { useFacilityUnreachable } from './hooks/useFacilityUnreachable';
 import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
 import { AttractScreen } from './screens/AttractScreen';
+import { EnrollmentScreen } from './screens/enrollment/EnrollmentScreen';
 import { HomeScreen, type Service } from './screens/HomeScreen';
 import { LoadingScreen } from './screens/LoadingScreen';
 import { LockedOutScreen } from './screens/LockedOutScreen';
 import { PinEntryScreen } from './screens/PinEntryScreen';
+import { ServiceScreen } from './screens/service/ServiceScreen';
 import { MailScreen } from './screens/mail/MailScreen';
 import { MoneyScreen } from './screens/money/MoneyScreen';
 import { StampsScreen } from './screens/money/StampsScreen';
@@ -65,6 +68,7 @@ interface FailedCall {
 export function App({ api, resetPage }: AppProps) {
   const { i18n } = useTranslation();
   const device = useDeviceState(api, resetPage);
+  const enrollment = useEnrollmentStatus(api);
   const { session, info, applySession, applyInfo } = device;
   const phase = session?.phase ?? null;
   const language: LanguageCode = screenLanguage(session, info) ?? 'en';
@@ -101,6 +105,7 @@ export function App({ api, resetPage }: AppProps) {
   );
   const cancel = useCallback(() => void run(async () => applySession(await api.call('session.cancel', {}))), [api, run, applySession]);
   const signOut = useCallback(() => void run(async () => applySession(await api.call('session.signOut', {}))), [api, run, applySession]);
+  const leaveService = useCallback(() => void run(async () => applySession(await api.call('service.signOut', {}))), [api, run, applySession]);
   const stillHere = useCallback(() => void run(async () => void (await api.call('session.activity', {}))), [api, run]);
   const chooseLanguage = useCallback(
     (chosen: LanguageCode) =>
@@ -126,6 +131,10 @@ export function App({ api, resetPage }: AppProps) {
     if (view === null) return <LoadingScreen />;
     switch (view.phase) {
       case 'attract':
+        // A device with no credential and nobody to serve shows enrollment; the session is on attract meanwhile.
+        if (enrollment.status?.showEnrollment === true) {
+          return <EnrollmentScreen api={api} status={enrollment.status} language={language} displayControls={displayControls} />;
+        }
         return <AttractScreen notice={view.notice} info={info} readers={device.readers} displayControls={displayControls} />;
       case 'pinEntry':
         return <PinEntryScreen view={view} onSubmitPin={enterPin} onCancel={cancel} />;
@@ -144,6 +153,15 @@ export function App({ api, resetPage }: AppProps) {
                 displayControls={displayControls}
                 onSignOut={signOut}
               />
+            </div>
+            {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
+          </>
+        );
+      case 'service':
+        return (
+          <>
+            <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
+              <ServiceScreen api={api} staff={view.staff} language={language} displayControls={displayControls} onSignOut={leaveService} />
             </div>
             {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
           </>

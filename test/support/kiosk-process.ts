@@ -126,6 +126,8 @@ export interface LaunchKioskOptions {
   simulatedReaders?: boolean;
   /** Adds a keyboard-mode reader ('unit-b-keyboard') with these settings ({} for the defaults); the page detects its reads. */
   keyboardWedge?: KeyboardWedgeSettingsInput;
+  /** With `hub`: false leaves the kiosk unenrolled (no credential, empty store), as on first boot; default true. */
+  enroll?: boolean;
 }
 
 /** The site file with a keyboard-mode reader added to its readers, when one is asked for. */
@@ -149,7 +151,7 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     copyFileSync(options.storeFile, join(dataDir, 'device.sqlite'));
   } else if (options.hub === undefined) {
     await seedDemoResidents(join(dataDir, 'device.sqlite'));
-  } else {
+  } else if (options.enroll !== false) {
     // As staff would in service mode: enroll with a one-time code; the residents then arrive by sync.
     const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: 'Unit B dayroom kiosk 1', appVersion: 'e2e' });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);

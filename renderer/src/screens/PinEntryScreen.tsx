@@ -108,21 +108,21 @@ export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenPr
   useEffect(() => () => clearTimeout(keyboardSubmitTimer.current), []);
 
   let statusText: string | null = null;
-  if (view.checking) statusText = t('pinEntry.checking');
+  if (view.checking) statusText = view.subject === 'staff' ? t('pinEntry.checkingStaff') : t('pinEntry.checking');
   else if (view.notice !== null) statusText = pinNoticeText(t, view.notice, view.attemptsLeft);
 
   return (
-    <main className="screen screen--pin" data-screen="pinEntry">
+    <main className="screen screen--pin" data-screen="pinEntry" data-pin-subject={view.subject}>
       <div className="pin-entry">
         <div className="pin-entry__status">
-          <h1 className="screen__title">{t('pinEntry.title')}</h1>
+          <h1 className="screen__title">{view.subject === 'staff' ? t('pinEntry.titleStaff') : t('pinEntry.title')}</h1>
           <PinDots typed={typedCount} pinLength={view.pinLength} />
           <div className="notice-area" role="status" data-testid="pin-notice">
             {statusText === null ? null : (
               <p className={view.notice !== null && !view.checking ? 'notice notice--problem' : 'notice'}>{statusText}</p>
             )}
           </div>
-          <p className="screen__hint">{t('pinEntry.forgotPin')}</p>
+          <p className="screen__hint">{view.subject === 'staff' ? t('pinEntry.forgotPinStaff') : t('pinEntry.forgotPin')}</p>
         </div>
         <div className="pin-entry__pad">
           <NumberPad disabled={padDisabled} onDigit={(digit) => appendDigit(digit, 'pad')} onBack={removeLastDigit} onClear={clearDigits} />

@@ -2,14 +2,15 @@
 import type { DeviceInfo, LanguageCode, SessionPhase, SessionView } from '../../../main/contract';
 
 /**
- * True when the page must be reloaded rather than redrawn: the signed-in person has left (or, defensively,
+ * True when the page must be reloaded rather than redrawn: the signed-in person or staff member has left (or, defensively,
  * another person appears without a sign-out in between). Reloading drops every trace of them from React state
  * and the DOM; the runtime has already reset its side.
  */
 export function mustResetPage(previous: SessionView | null, next: SessionView): boolean {
-  if (previous?.phase !== 'signedIn') return false;
-  if (next.phase !== 'signedIn') return true;
-  return next.resident.id !== previous.resident.id;
+  if (previous?.phase === 'signedIn') return next.phase !== 'signedIn' || next.resident.id !== previous.resident.id;
+  // Service mode shows logs and the site file: none of it may stay in the page for whoever comes next.
+  if (previous?.phase === 'service') return next.phase !== 'service' || next.staff.id !== previous.staff.id;
+  return false;
 }
 
 /** The language to show: the signed-in resident's own, otherwise the device's; null until either is known. */
@@ -18,11 +19,12 @@ export function screenLanguage(session: SessionView | null, device: DeviceInfo |
   return device?.language ?? null;
 }
 
-/** Phases with a timer the runtime restarts on activity (PIN entry and a signed-in session); others have none to restart. */
+/** Phases with a timer the runtime restarts on activity (PIN entry, a signed-in session, service mode); others have none. */
 export function phaseReportsActivity(phase: SessionPhase): boolean {
   switch (phase) {
     case 'pinEntry':
     case 'signedIn':
+    case 'service':
       return true;
     case 'attract':
     case 'lockedOut':

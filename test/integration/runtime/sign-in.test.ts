@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallName, EventName, SessionView } from '../../../main/contract';
 import { createDeviceRuntime } from '../../../main/runtime';
-import { demoResidents, demoStaffBadge } from '../../../scripts/demo-data';
+import { demoResidents } from '../../../scripts/demo-data';
 import { simulateScan } from '../../../hardware/simulators/serial-scanner-simulator';
 import { startDeviceFixture, testSiteConfig, type DeviceFixture } from '../../support/device-fixture';
 
@@ -39,6 +39,9 @@ async function scan(text: string) {
   await simulateScan(fixture.pty.hostPath, text, { symbology: 'code39' });
 }
 
+/** Matches the site's staff rule, but no one on the staff list holds it. */
+const unlistedStaffBadge = 'S99999';
+
 describe('signing in at a kiosk', () => {
   it('scan → PIN → signed in → resident calls allowed → sign out refuses them again', async () => {
     fixture = await startDeviceFixture();
@@ -64,20 +67,20 @@ describe('signing in at a kiosk', () => {
     await expect(call('device.info')).resolves.toMatchObject({ ok: true, value: { language: 'en' } });
   });
 
-  it('unknown cards, staff badges and garbage are refused in words and counted', async () => {
+  it('unknown cards, unlisted staff badges and garbage are refused in words and counted', async () => {
     fixture = await startDeviceFixture();
     const refused = nextView((view) => view.phase === 'attract' && view.notice === 'cardNotRecognized');
     await scan('R999999');
     await refused;
     const staff = nextView((view) => view.phase === 'attract' && view.notice === 'staffCardNotAccepted');
-    await scan(demoStaffBadge);
+    await scan(unlistedStaffBadge);
     await staff;
     const garbage = nextView((view) => view.phase === 'attract' && view.notice === 'cardNotRecognized');
     await fixture.pty.write(Buffer.from([0x00, 0xff, 0x13, 0x07, 0x0d]));
     await garbage;
     // The same notice twice in a row is no change to announce: a staff badge in between makes each one visible.
     const staffAgain = nextView((view) => view.phase === 'attract' && view.notice === 'staffCardNotAccepted');
-    await scan(demoStaffBadge);
+    await scan(unlistedStaffBadge);
     await staffAgain;
     const foreign = nextView((view) => view.phase === 'attract' && view.notice === 'cardNotRecognized');
     await scan('4111111111111111'); // read well, but no rule of this site takes it: a bank card number

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createDispatcher, DeviceCallError, type CallHandlers, type SessionAccess } from '../../../main/bridge/dispatch';
-import { callNames, type DeviceInfo } from '../../../main/contract';
+import { callNames, deviceCalls, type CallName, type DeviceInfo, type SyncStatus } from '../../../main/contract';
 
 function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> = {}) {
   const calls: string[] = [];
@@ -12,6 +12,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
   };
   const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null };
   const attract = { phase: 'attract', notice: null } as const;
+  const notEnrolled: SyncStatus = { state: 'notEnrolled', lastSuccessAt: null, pendingMutations: 0, lastError: null, nextAttemptAt: null, blobsWaiting: 0, errorCounts: {} };
   const handlers: CallHandlers = {
     'device.info': record('device.info', info),
     'device.readers': record('device.readers', []),
@@ -45,6 +46,28 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     'money.buyStamps': record('money.buyStamps', { ok: false, refusal: { reason: 'unknownBook' } }),
     'money.purchase': record('money.purchase', { requestId: 'r', bookSize: 5, priceCents: null, requestedAt: 1, outcome: { state: 'pending' } }),
     'money.account': record('money.account', { balance: null, entries: [], page: 0, pageCount: 1, totals: { depositsCents: 0, purchasesCents: 0, feesCents: 0 } }),
+    'service.overview': record('service.overview', {
+      deviceName: 'K',
+      deviceId: null,
+      siteName: 'S',
+      mode: 'kiosk',
+      appVersion: '0',
+      hubUrl: null,
+      enrolled: false,
+      storage: { storeBytes: 0, walBytes: 0, attachmentsBytes: 0, logsBytes: 0 },
+      siteConfig: '{}',
+    }),
+    'service.readers': record('service.readers', { readers: [], recentReads: [] }),
+    'service.sync': record('service.sync', notEnrolled),
+    'service.syncNow': record('service.syncNow', { started: false, status: notEnrolled }),
+    'service.logs': record('service.logs', { lines: [], totalBytes: 0 }),
+    'service.exportLogs': record('service.exportLogs', { fileName: 'f.json', directory: '/tmp', bytes: 2 }),
+    'service.restart': record('service.restart', { done: true }),
+    'service.signOut': record('service.signOut', attract),
+    'enrollment.status': record('enrollment.status', { credential: 'none', showEnrollment: true, suggestedHubUrl: null, siteName: null, deviceName: 'K' }),
+    'enrollment.enroll': record('enrollment.enroll', { enrolled: false, error: 'badCode' }),
+    'service.reenroll': record('service.reenroll', { enrolled: false, error: 'badCode' }),
+    'service.wipeDevice': record('service.wipeDevice', { done: true }),
     ...overrides,
   };
   const onInternalError = vi.fn();
@@ -88,6 +111,31 @@ describe('call dispatcher', () => {
     await expect(dispatcherWith({ kind: 'none' }).call('home.summary', {})).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
     await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('home.summary', {})).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('home.summary', {})).resolves.toMatchObject({ ok: true, value: { unreadMessages: 0, balance: null } });
+  });
+
+  it('refuses every staff call to a resident and to nobody, and every resident call to staff, without running any', async () => {
+    const validInput: Partial<Record<CallName, unknown>> = { 'service.logs': { limit: 10 } };
+    const namesFor = (access: 'staff' | 'resident') => callNames.filter((name) => deviceCalls[name].access === access);
+    expect(namesFor('staff')).toEqual(expect.arrayContaining(['service.overview', 'service.readers', 'service.syncNow', 'service.exportLogs', 'service.restart', 'service.signOut']));
+    for (const name of namesFor('staff')) {
+      const asResident = dispatcherWith({ kind: 'resident', residentId: 'r' });
+      await expect(asResident.call(name, validInput[name] ?? {}), name).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+      const asNobody = dispatcherWith({ kind: 'none' });
+      await expect(asNobody.call(name, validInput[name] ?? {}), name).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
+      expect([...asResident.calls, ...asNobody.calls]).toEqual([]);
+    }
+    for (const name of namesFor('resident')) {
+      const asStaff = dispatcherWith({ kind: 'staff', staffId: 's' });
+      await expect(asStaff.call(name, {}), name).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+      expect(asStaff.calls).toEqual([]);
+    }
+  });
+
+  it('runs a staff call for staff', async () => {
+    const { call, calls } = dispatcherWith({ kind: 'staff', staffId: 's' });
+    await expect(call('service.overview', {})).resolves.toMatchObject({ ok: true, value: { deviceName: 'K', enrolled: false } });
+    await expect(call('service.logs', { limit: 1000 })).resolves.toMatchObject({ ok: false, error: { code: 'invalidInput' } });
+    expect(calls).toEqual(['service.overview']);
   });
 
   it('passes a handler refusal through with its code, and hides internal errors behind a worded one', async () => {

@@ -1,7 +1,7 @@
 // The Spanish and English screen text stay in step, and every code the contract can send has words.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { AttractNotice, DeviceErrorCode, MailRefusal, PinNotice, SentStep, SentTimeline, supportedLanguages } from '../../../main/contract';
+import { AttractNotice, DeviceErrorCode, DeviceLogLine, DeviceMode, MailRefusal, PinNotice, ReadFormat, ReaderConnection, ReadRejectionReason, SentStep, SentTimeline, SyncErrorCode, SyncState, supportedLanguages } from '../../../main/contract';
 import en from '../../../renderer/locales/en.json';
 import es from '../../../renderer/locales/es.json';
 
@@ -53,6 +53,16 @@ describe('screen text', () => {
     for (const option of MailRefusal.options) expect(hasText(tree, `mail.refusal.${option.shape.reason.value}`), option.shape.reason.value).toBe(true);
     for (const state of SentTimeline.shape.state.options) expect(hasText(tree, `mail.timeline.state.${state}`), state).toBe(true);
     for (const step of SentStep.options) expect(hasText(tree, `mail.timeline.steps.${step}`), step).toBe(true);
+  });
+
+  it.each(Object.entries(locales))('says every reader state, read format, bad-read reason, sync state and sync error for staff in %s', (_language, tree) => {
+    for (const reason of ReadRejectionReason.options) expect(hasText(tree, `service.readers.reasons.${reason}`), reason).toBe(true);
+    for (const format of ReadFormat.options) expect(hasText(tree, `service.readers.formats.${format}`), format).toBe(true);
+    for (const connection of ReaderConnection.options) expect(hasText(tree, `service.readers.connection.${connection}`), connection).toBe(true);
+    for (const state of SyncState.options) expect(hasText(tree, `service.sync.states.${state}`), state).toBe(true);
+    for (const code of SyncErrorCode.options) expect(hasText(tree, `service.sync.errors.${code}`), code).toBe(true);
+    for (const level of DeviceLogLine.shape.level.options) expect(hasText(tree, `service.logs.levels.${level}`), level).toBe(true);
+    for (const mode of DeviceMode.options) expect(hasText(tree, `service.overview.modes.${mode}`), mode).toBe(true);
   });
 
   it.each(Object.entries(locales))('names every supported language in %s', (_language, tree) => {

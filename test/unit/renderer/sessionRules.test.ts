@@ -33,6 +33,15 @@ describe('mustResetPage', () => {
     expect(mustResetPage(signedIn('r1'), { phase: 'lockedOut', until: 0 })).toBe(true);
   });
 
+  it('reloads when service mode ends, so nothing staff saw (logs, the site file) stays in the page', () => {
+    const service = (id: string, idleWarningEndsAt: number | null = null): SessionView => ({ phase: 'service', staff: { id, displayName: 'Officer Grant' }, idleWarningEndsAt });
+    expect(mustResetPage(service('s1'), attract)).toBe(true);
+    expect(mustResetPage(service('s1'), signedIn('r1'))).toBe(true);
+    expect(mustResetPage(service('s1'), service('s2'))).toBe(true);
+    expect(mustResetPage(service('s1'), service('s1', 5))).toBe(false);
+    expect(phaseReportsActivity('service')).toBe(true);
+  });
+
   it('reloads if another person appears without a sign-out in between', () => {
     expect(mustResetPage(signedIn('r1'), signedIn('r2'))).toBe(true);
   });

@@ -124,10 +124,29 @@ describe('enrollDevice', () => {
   it('an unreachable hub, a plain-http address elsewhere, and something that is not a hub', async () => {
     hub = await startStandInHub(() => reply.raw(200, '<html>router login</html>'));
     const url = hub.url;
-    await expect(enroll('ABCD-2345', url)).resolves.toMatchObject({ ok: false, error: { code: 'invalidResponse' } });
+    await expect(enroll('ABCD-2345', url)).resolves.toMatchObject({ ok: false, error: { code: 'notAHub' } });
     await hub.close();
     hub = null;
     await expect(enroll('ABCD-2345', url)).resolves.toMatchObject({ ok: false, error: { code: 'hubUnreachable' } });
     await expect(enroll('ABCD-2345', 'http://hub.example/')).resolves.toMatchObject({ ok: false, error: { code: 'badHubUrl' } });
+  });
+});
+
+describe('enrollDevice: TLS and addresses that are not a hub', () => {
+  const enrollment = { deviceId: 'dev-9', secret: 'z'.repeat(43), siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk' as const, housingUnitId: 'B' };
+  const enroll = (hubUrl: string) => enrollDevice({ dataDir: dir.path, hubUrl, code: 'ABCD-2345', deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', timeoutMs: 2_000 });
+
+  it('a handshake that fails (https spoken to a server that is not) is a TLS problem, not an unreachable hub', async () => {
+    hub = await startStandInHub(() => reply.enroll(enrollment));
+    await expect(enroll(hub.url.replace('http://', 'https://'))).resolves.toMatchObject({ ok: false, error: { code: 'tlsProblem' } });
+    expect(readDeviceCredential(dir.path)).toEqual({ kind: 'none' });
+  });
+
+  it('a redirect or a page without the hub’s error shape is not a hub', async () => {
+    hub = await startStandInHub(() => reply.raw(302, ''));
+    await expect(enroll(hub.url)).resolves.toMatchObject({ ok: false, error: { code: 'notAHub' } });
+    await hub.close();
+    hub = await startStandInHub(() => reply.raw(404, '<html>Not Found</html>'));
+    await expect(enroll(hub.url)).resolves.toMatchObject({ ok: false, error: { code: 'notAHub' } });
   });
 });

@@ -1,0 +1,91 @@
+// The device log as service mode reads it (its last lines on screen) and takes it away (a support bundle in a folder
+// staff can copy from). The logger never writes PINs, message bodies or card data (main/logging.ts), so what is shown
+// and exported is the log itself, not a filtered copy of it.
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DeviceLogLine, LogExport } from '../contract';
+
+/** The most of the log's end that is read for the screen; a few hundred lines fit many times over. */
+const screenTailBytes = 512 * 1024;
+/** The most of the log a support bundle carries: enough history for support, small enough for any USB stick. */
+const bundleTailBytes = 8 * 1024 * 1024;
+
+const pinoLevels: Readonly<Record<number, DeviceLogLine['level']>> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+/** Fields every line has, shown in their own columns or not worth the space. */
+const standardFields = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'app']);
+
+/** The end of a file (whole lines only) and the file's size; empty when there is no file yet. */
+function readTail(file: string, maxBytes: number): { text: string; totalBytes: number } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return { text: '', totalBytes: 0 };
+  }
+  try {
+    const totalBytes = fstatSync(fd).size;
+    const length = Math.min(totalBytes, maxBytes);
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, totalBytes - length);
+    let text = buffer.subarray(0, read).toString('utf8');
+    // Started mid-file: the first line is a fragment.
+    if (length < totalBytes) text = text.slice(text.indexOf('\n') + 1);
+    return { text, totalBytes };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function parseLogLine(line: string): DeviceLogLine {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not an object');
+    const record = parsed as Record<string, unknown>;
+    const rest = Object.fromEntries(Object.entries(record).filter(([key]) => !standardFields.has(key)));
+    return {
+      at: typeof record.time === 'number' ? record.time : null,
+      level: (typeof record.level === 'number' ? pinoLevels[record.level] : undefined) ?? 'unknown',
+      message: typeof record.msg === 'string' ? record.msg : '',
+      fields: Object.keys(rest).length === 0 ? '' : JSON.stringify(rest),
+    };
+  } catch {
+    // A line cut by a power loss, or not ours: shown as it is, never dropped silently.
+    return { at: null, level: 'unknown', message: line.slice(0, 2000), fields: '' };
+  }
+}
+
+/** The last `limit` lines, oldest first, and the log's size. */
+export function readDeviceLogTail(logFile: string, limit: number): { lines: DeviceLogLine[]; totalBytes: number } {
+  const { text, totalBytes } = readTail(logFile, screenTailBytes);
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  return { lines: lines.slice(-limit).map(parseLogLine), totalBytes };
+}
+
+/** A name that sorts by time and says which device: letters, digits and dashes only, whatever the device is called. */
+export function supportBundleName(deviceName: string, at: number): string {
+  const device = deviceName.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'device';
+  const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
+  return `dayroom-logs-${device}-${stamp}.json`;
+}
+
+/**
+ * Writes a support bundle — the facts the caller gathered plus the log's end — into `directory`, under a name that
+ * appears only once the file is complete (written beside it, then renamed), so a stick pulled early holds no half file.
+ */
+export function writeSupportBundle(options: { directory: string; logFile: string; deviceName: string; at: number; facts: Record<string, unknown> }): LogExport {
+  mkdirSync(options.directory, { recursive: true });
+  const fileName = supportBundleName(options.deviceName, options.at);
+  const { text } = readTail(options.logFile, bundleTailBytes);
+  const bundle = {
+    format: 'dayroom-support-bundle/1',
+    exportedAt: new Date(options.at).toISOString(),
+    ...options.facts,
+    log: text.split('\n').filter((line) => line.trim() !== ''),
+  };
+  const contents = `${JSON.stringify(bundle, null, 2)}\n`;
+  const finalPath = join(options.directory, fileName);
+  const partPath = `${finalPath}.part`;
+  writeFileSync(partPath, contents, { flush: true });
+  renameSync(partPath, finalPath);
+  return { fileName, directory: options.directory, bytes: Buffer.byteLength(contents) };
+}

@@ -1,0 +1,72 @@
+// Service mode's diagnostics: what `service.*` calls answer. The session machine decides who is in service mode and
+// the dispatcher refuses anyone else; this module only gathers facts from the store, the files and the readers.
+import { join } from 'node:path';
+import type { KioskConfig } from '../../kiosk-config/schema';
+import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, SyncStatus } from '../contract';
+import type { DeviceDatabase } from '../store/database';
+import { syncStateQueries } from '../store/sync-state';
+import { readDeviceLogTail, writeSupportBundle } from './device-log';
+import type { ReadLog } from './read-log';
+import { storageUse } from './storage';
+
+export interface ServiceModeDeps {
+  readonly config: KioskConfig;
+  readonly dataDir: string;
+  readonly storeFile: string;
+  readonly logFile: string;
+  readonly appVersion: string;
+  readonly db: DeviceDatabase;
+  readonly now: () => number;
+  readonly enrolled: () => boolean;
+  readonly readerStatuses: () => ReaderStatus[];
+  readonly readLog: ReadLog;
+  readonly syncStatus: () => SyncStatus;
+}
+
+export interface ServiceMode {
+  overview(): ServiceOverview;
+  readers(): ServiceReaders;
+  logs(limit: number): DeviceLogs;
+  exportLogs(): LogExport;
+  /** Where exported bundles go: the site file's service.exportDirectory, or the data folder's exports/. */
+  readonly exportDirectory: string;
+}
+
+/**
+ * Keys whose values are never shown, wherever they appear. The site file holds no secret today (the hub credential is a
+ * file in the data folder); this keeps it that way on screen if a future field ever carries one.
+ */
+const secretKey = /^(secret|token|password|passphrase|apiKey|privateKey)$/i;
+
+export function siteConfigForDisplay(config: KioskConfig): string {
+  return JSON.stringify(config, (key, value: unknown) => (secretKey.test(key) ? '[not shown]' : value), 2);
+}
+
+export function createServiceMode(deps: ServiceModeDeps): ServiceMode {
+  const exportDirectory = deps.config.service?.exportDirectory ?? join(deps.dataDir, 'exports');
+  const overview = (): ServiceOverview => {
+    const identity = syncStateQueries(deps.db).get();
+    return {
+      deviceName: deps.config.device.name,
+      deviceId: identity.deviceId,
+      siteName: deps.config.site.name,
+      mode: deps.config.device.mode,
+      appVersion: deps.appVersion,
+      hubUrl: identity.hubUrl ?? deps.config.hub?.url ?? null,
+      enrolled: deps.enrolled(),
+      storage: storageUse(deps.dataDir, deps.storeFile),
+      siteConfig: siteConfigForDisplay(deps.config),
+    };
+  };
+  return {
+    exportDirectory,
+    overview,
+    readers: () => ({ readers: deps.readerStatuses(), recentReads: deps.readLog.recent() }),
+    logs: (limit) => readDeviceLogTail(deps.logFile, limit),
+    exportLogs: () => {
+      // What support asks for first, besides the log: which device, its readers and its sync, as the screen shows them.
+      const facts = { overview: overview(), readers: deps.readerStatuses(), sync: deps.syncStatus() };
+      return writeSupportBundle({ directory: exportDirectory, logFile: deps.logFile, deviceName: deps.config.device.name, at: deps.now(), facts });
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DeviceErrorCode } from '../../../../main/contract';
+import { DeviceApiError } from '../../api/client';
+import { ConfirmDialog } from './ConfirmDialog';
+import { FactList } from './FactList';
+import { formatBytes } from './serviceFormat';
+import type { ServiceSectionProps } from './serviceSection';
+import { useServiceCall } from './useServiceCall';
+
+/** Which device this is, where it syncs, how much it stores; and the restart, behind a confirmation. */
+export function OverviewSection({ api, language }: ServiceSectionProps) {
+  const { t } = useTranslation();
+  const load = useCallback(() => api.call('service.overview', {}), [api]);
+  const { value: overview, failure } = useServiceCall(load);
+  const [confirmingRestart, setConfirmingRestart] = useState(false);
+  const [restart, setRestart] = useState<'idle' | 'asked' | DeviceErrorCode>('idle');
+
+  const restartNow = (): void => {
+    setConfirmingRestart(false);
+    setRestart('asked');
+    api.call('service.restart', {}).then(
+      () => undefined,
+      (error: unknown) => setRestart(error instanceof DeviceApiError ? error.code : 'internal'),
+    );
+  };
+
+  return (
+    <section className="service-section" data-testid="service-overview" aria-labelledby="service-overview-title">
+      <h2 id="service-overview-title" className="service-section__title">
+        {t('service.sections.overview')}
+      </h2>
+      {failure !== null ? <p className="notice notice--problem">{t(`errors.${failure}`)}</p> : null}
+      {overview === null ? null : (
+        <FactList
+          testId="service-device-facts"
+          facts={[
+            [t('service.overview.deviceName'), overview.deviceName],
+            [t('service.overview.deviceId'), overview.deviceId ?? t('service.overview.noDeviceId')],
+            [t('service.overview.site'), overview.siteName],
+            [t('service.overview.mode'), t(`service.overview.modes.${overview.mode}`)],
+            [t('service.overview.appVersion'), overview.appVersion],
+            [t('service.overview.hubUrl'), overview.hubUrl ?? t('service.overview.noHubUrl')],
+            [t('service.overview.enrolled'), overview.enrolled ? t('service.overview.enrolledYes') : t('service.overview.enrolledNo')],
+            [
+              t('service.overview.storage'),
+              t('service.overview.storageDetail', {
+                store: formatBytes(overview.storage.storeBytes, language),
+                wal: formatBytes(overview.storage.walBytes, language),
+                attachments: formatBytes(overview.storage.attachmentsBytes, language),
+                logs: formatBytes(overview.storage.logsBytes, language),
+              }),
+            ],
+          ]}
+        />
+      )}
+      <div className="service-section__actions">
+        <button type="button" className="button button--secondary button--wide" disabled={restart === 'asked'} onClick={() => setConfirmingRestart(true)} data-testid="service-restart">
+          {t('service.restart.button')}
+        </button>
+      </div>
+      <div role="status">
+        {restart === 'asked' ? <p className="notice">{t('service.restart.restarting')}</p> : null}
+        {restart !== 'idle' && restart !== 'asked' ? <p className="notice notice--problem">{t(`errors.${restart}`)}</p> : null}
+      </div>
+      {confirmingRestart ? (
+        <ConfirmDialog
+          title={t('service.restart.confirmTitle')}
+          text={t('service.restart.confirmText')}
+          confirmLabel={t('service.restart.confirm')}
+          cancelLabel={t('service.cancel')}
+          onConfirm={restartNow}
+          onCancel={() => setConfirmingRestart(false)}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+// Service mode: what a staff member sees after their badge and PIN. One section at a time, picked from a row of large
+// buttons; sign-out (always in the header) and the idle rule, in the runtime, end it like any session.
+import { useState, type ComponentType, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LanguageCode, StaffSummary } from '../../../../main/contract';
+import type { DeviceClient } from '../../api/client';
+import { DeviceActionsSection } from './DeviceActionsSection';
+import { LogsSection } from './LogsSection';
+import { OverviewSection } from './OverviewSection';
+import { ReadersSection } from './ReadersSection';
+import type { ServiceSectionProps } from './serviceSection';
+import { SiteConfigSection } from './SiteConfigSection';
+import { SyncSection } from './SyncSection';
+
+type SectionId = 'overview' | 'readers' | 'sync' | 'logs' | 'siteConfig' | 'deviceActions';
+
+/**
+ * The sections, in the order their buttons appear; each is titled by service.sections.<id>. A new section is one
+ * import and one entry here. Device actions (enroll again, wipe, tablet assignment) are DeviceActionsSection.tsx.
+ */
+const serviceSections: ReadonlyArray<{ id: SectionId; Section: ComponentType<ServiceSectionProps> }> = [
+  { id: 'overview', Section: OverviewSection },
+  { id: 'readers', Section: ReadersSection },
+  { id: 'sync', Section: SyncSection },
+  { id: 'logs', Section: LogsSection },
+  { id: 'siteConfig', Section: SiteConfigSection },
+  { id: 'deviceActions', Section: DeviceActionsSection },
+];
+
+interface ServiceScreenProps {
+  api: DeviceClient;
+  staff: StaffSummary;
+  language: LanguageCode;
+  displayControls: ReactNode;
+  onSignOut(): void;
+}
+
+export function ServiceScreen({ api, staff, language, displayControls, onSignOut }: ServiceScreenProps) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<SectionId>('overview');
+  const current = serviceSections.find((section) => section.id === shown) ?? serviceSections[0];
+  return (
+    <main className="screen screen--service" data-screen="service">
+      <header className="service-header">
+        <div>
+          <h1 className="screen__title">{t('service.title')}</h1>
+          {/* The name is a text node: shown, never interpreted. */}
+          <p className="screen__hint" data-testid="service-staff">
+            {t('service.signedInAs', { name: staff.displayName })}
+          </p>
+        </div>
+        {/* Leaving is always in reach, however long the section below it: staff must never have to hunt for it. */}
+        <div className="service-header__actions">
+          <div className="screen__controls">{displayControls}</div>
+          <button type="button" className="button button--primary" onClick={onSignOut} data-testid="service-sign-out">
+            {t('service.signOut')}
+          </button>
+        </div>
+      </header>
+      <nav className="service-nav" aria-label={t('service.sectionsLabel')}>
+        {serviceSections.map(({ id }) => (
+          <button key={id} type="button" className="toggle-button service-nav__button" aria-pressed={id === shown} onClick={() => setShown(id)} data-testid={`service-nav-${id}`}>
+            {t(`service.sections.${id}`)}
+          </button>
+        ))}
+      </nav>
+      <div className="screen__body">{current === undefined ? null : <current.Section api={api} language={language} />}</div>
+    </main>
+  );
+}
