@@ -154,8 +154,10 @@ describe('inputFilterDecision', () => {
     ['Alt+F4', press('F4', 'F4', { alt: true }), 'close'],
     ['Cmd+Q', press('q', 'KeyQ', cmd), 'close'],
     ['Ctrl+Q', press('q', 'KeyQ', ctrl), 'close'],
+    ['Ctrl+Shift+W', press('W', 'KeyW', { control: true, shift: true }), 'close'],
     ['Ctrl+N', press('n', 'KeyN', ctrl), 'newWindow'],
     ['Ctrl+T', press('t', 'KeyT', ctrl), 'newWindow'],
+    ['Ctrl+Shift+T (reopen a closed tab)', press('T', 'KeyT', { control: true, shift: true }), 'newWindow'],
     ['Ctrl+Shift+N', press('N', 'KeyN', { control: true, shift: true }), 'newWindow'],
     ['F12', press('F12', 'F12'), 'devTools'],
     ['Ctrl+Shift+I', press('I', 'KeyI', { control: true, shift: true }), 'devTools'],
@@ -182,6 +184,16 @@ describe('inputFilterDecision', () => {
     // A Cyrillic layout types 'к' on the R key; Chromium would still reload.
     ['Ctrl+R on a Cyrillic layout', press('к', 'KeyR', ctrl), 'reload'],
   ];
+
+  it("blocks every shortcut of issue 7's escape list (test/e2e/escapes.spec.ts tries them; headless Chromium cannot show them refused)", () => {
+    const escapeList = ['Ctrl+W', 'Ctrl+R', 'Ctrl+T', 'Ctrl+N', 'F5', 'F11', 'F12', 'Alt+F4', 'Alt+Left', 'Ctrl+P', 'Ctrl+Plus'];
+    const covered = new Map(blocked.map(([name, input]) => [name, input]));
+    for (const name of escapeList) {
+      const input = covered.get(name);
+      expect(input, `${name} has no case in the blocked list`).toBeDefined();
+      if (input) expect(inputFilterDecision(input).verdict, name).toBe('deny');
+    }
+  });
 
   it.each(blocked)('blocks %s', (_name, input, shortcut) => {
     expect(inputFilterDecision(input)).toEqual({ verdict: 'deny', shortcut });
