@@ -8,8 +8,10 @@ import { connectToDevice } from './api/connect';
 import { App } from './App';
 import { createI18n } from './i18n';
 import { installWedgeCapture } from './keyboard/wedgeCapture';
+import { installPageGuards } from './pageGuards';
 import './styles.css';
 
+installPageGuards(window);
 const api = createDeviceApi(connectToDevice());
 
 // Keyboard-mode card readers: the first keydown/keyup listener on window, before React mounts, so no screen's handler

@@ -92,9 +92,13 @@ test.describe('escapes a person can try at the screen', () => {
       await expectUnchanged(key);
     }
 
-    // A right-click (a long press on the touch screen): the page builds no menu of its own; Electron refuses the
-    // browser's (context-menu in main.ts).
+    // A right-click (a long press on the touch screen): the page builds no menu of its own and cancels the browser's
+    // (renderer/src/pageGuards.ts; Electron also refuses it, context-menu in main.ts).
+    await page.evaluate(() => {
+      window.addEventListener('contextmenu', (event) => ((window as unknown as { menuRefused: boolean }).menuRefused = event.defaultPrevented));
+    });
     await page.mouse.click(middle.x, middle.y, { button: 'right' });
+    expect(await page.evaluate(() => (window as unknown as { menuRefused?: boolean }).menuRefused), 'the browser menu was cancelled').toBe(true);
     await page.keyboard.press('Escape');
     await expectUnchanged('right-click');
     // A middle-click would open a link in a new window; there is no link to open, and Electron denies the window.
@@ -107,10 +111,15 @@ test.describe('escapes a person can try at the screen', () => {
       const transfer = new DataTransfer();
       transfer.items.add(new File(['<h1 id="dropped">dropped file</h1>'], 'escape.html', { type: 'text/html' }));
       const target = document.elementFromPoint(640, 400) ?? document.body;
-      for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true, clientX: 640, clientY: 400 }));
-      return document.getElementById('dropped') !== null || document.body.innerText.includes('dropped file');
+      const cancelled: Record<string, boolean> = {};
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        cancelled[type] = !target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true, clientX: 640, clientY: 400 }));
+      }
+      return { shown: document.getElementById('dropped') !== null || document.body.innerText.includes('dropped file'), cancelled };
     });
-    expect(dropped).toBe(false);
+    expect(dropped.shown).toBe(false);
+    // Cancelled dragover and drop are what keep Chromium from opening the file itself (renderer/src/pageGuards.ts).
+    expect(dropped.cancelled).toMatchObject({ dragover: true, drop: true });
     await expectUnchanged('a dropped file');
   });
 });
