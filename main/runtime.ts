@@ -37,6 +37,7 @@ import { readAttachmentContent, type AttachmentContent } from './mail/attachment
 import { mailQueries } from './store/mail';
 import { openBlobStore } from './sync/blobs';
 import { auditRecorder, createAuditLog } from './audit/audit-log';
+import { createTabletAssignment } from './tablet/tablet-assignment';
 
 export const appVersion = '0.1.0';
 
@@ -149,7 +150,16 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     logger.error({ err: error, kind }, 'audit entry not written'),
   );
   const staff = staffQueries(database);
-  const signIn = createSignInService({ residents, staff, lockouts: pinLockoutQueries(database), rules: config.pin, now, audit });
+  const signIn = createSignInService({
+    residents,
+    staff,
+    lockouts: pinLockoutQueries(database),
+    rules: config.pin,
+    now,
+    audit,
+    // Read at each card: the assignment changes under the runtime (by staff here, or by the hub's backfill and evict).
+    tabletUnassigned: () => tabletAssignment.unassigned(),
+  });
   const homeSummaries = homeSummaryQueries(database);
   const mapCredential = createCredentialMapper(config.credentials);
 
@@ -188,6 +198,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     engine.onStatusChange((status) => {
       emit('sync.statusChanged', status);
       searchIndexer.schedule();
+      // A backfill or an evict may have given this tablet its person or taken them away.
+      refreshTabletInfo();
     });
     sync = engine;
     emit('sync.statusChanged', engine.status());
@@ -227,6 +239,24 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const money = createMoneyService({ db: database, now, recordMutation: recordThroughSync });
   const attachmentLookup = mailQueries(database);
   const blobFiles = openBlobStore(options.dataDir);
+  const tabletAssignment = createTabletAssignment({
+    mode: config.device.mode,
+    db: database,
+    sync: () => sync,
+    blobs: blobFiles,
+    audit,
+    logger,
+    onChange: () => refreshTabletInfo(),
+  });
+  /** Whether this tablet serves someone, as last told to the screens; null on a kiosk. */
+  let lastTabletAssigned: boolean | null = null;
+  const refreshTabletInfo = (): void => {
+    if (config.device.mode !== 'tablet') return;
+    const assigned = tabletAssignment.assignee() !== null;
+    if (assigned === lastTabletAssigned) return;
+    lastTabletAssigned = assigned;
+    emit('device.infoChanged', deviceInfo());
+  };
   const mail = createMailService({
     db: database,
     now,
@@ -283,7 +313,9 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       keyboardWedgeDetection === 'page' && keyboardWedge !== null
         ? { detectIn: 'page', ...keyboardWedge.settings, prefix: [...keyboardWedge.settings.prefix], suffix: [...keyboardWedge.settings.suffix] }
         : null,
+    tablet: config.device.mode === 'tablet' ? { assigned: tabletAssignment.assignee() !== null } : null,
   });
+  lastTabletAssigned = config.device.mode === 'tablet' ? tabletAssignment.assignee() !== null : null;
 
   let lastView = '';
   let lastLanguage = currentLanguage();
@@ -377,11 +409,17 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     readerStatuses,
     readLog,
     syncStatus,
+    tabletAssignee: () => tabletAssignment.assignee(),
   });
-  /** Audits a service action as the staff member the session says is in service mode (the dispatcher refused anyone else). */
-  const staffAction = (name: string, action: 'syncNow' | 'exportLogs' | 'restartApp' | 'enrollDevice'): void => {
+  /** The staff member the session says is in service mode (the dispatcher refused anyone else). */
+  const requireStaff = (name: string): string => {
     const staffId = signedInStaffId(session.getSnapshot());
     if (!staffId) throw new DeviceCallError('notSignedIn', `${name} needs a staff member in service mode.`);
+    return staffId;
+  };
+  /** Audits a service action as the staff member in service mode. */
+  const staffAction = (name: string, action: 'syncNow' | 'exportLogs' | 'restartApp' | 'enrollDevice'): void => {
+    const staffId = requireStaff(name);
     logger.info({ staffId, action }, 'service action');
     audit('staffAction', { kind: 'staff', id: staffId }, { action });
   };
@@ -566,6 +604,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       session.send({ type: 'SIGN_OUT' });
       return view();
     },
+    'service.assignTablet': async ({ bookingNumber }) => tabletAssignment.assign(requireStaff('service.assignTablet'), bookingNumber),
+    'service.unassignTablet': async () => tabletAssignment.unassign(requireStaff('service.unassignTablet')),
   };
 
   const currentAccess = (): SessionAccess => {

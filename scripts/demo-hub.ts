@@ -35,6 +35,8 @@ export interface DemoHub {
   readonly families: readonly DemoFamilyContact[];
   /** A fresh one-time code for the demo kiosk. */
   kioskEnrollmentCode(): Promise<string>;
+  /** A fresh one-time code for a tablet (assigned to a resident later, in its service mode). */
+  tabletEnrollmentCode(): Promise<string>;
   /**
    * Stops the hub as if its process stopped: no longer listening, database closed. Devices find nothing at its
    * address until start(). `running` and `database` keep naming the stopped ones meanwhile.
@@ -120,6 +122,7 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
     housingUnitId: unit.housingUnitId,
     families: seeded,
     kioskEnrollmentCode: async () => (await issueEnrollmentCode(running.context, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId })).code,
+    tabletEnrollmentCode: async () => (await issueEnrollmentCode(running.context, { siteId: site.siteId, kind: 'tablet' })).code,
     stop,
     async start() {
       if (serving) return;

@@ -8,14 +8,18 @@ import {
   protocolVersion,
   PullRequest,
   PushRequest,
+  TabletAssignRequest,
+  TabletReleaseRequest,
   type EnrollResponse,
+  type TabletAssignment,
+  type TabletReleaseResponse,
   type HubErrorBody,
   type PullResponse,
   type PushResponse,
 } from '../protocol/index';
 import { decodeCursor, encodeCursor } from '../security/cursor';
 import type { HubContext } from '../services/context';
-import { enrollDevice, type EnrollmentOutcome } from '../services/devices';
+import { assignTabletByBookingNumber, enrollDevice, releaseTablet, type EnrollmentOutcome, type TabletAssignRefusal } from '../services/devices';
 import { pullChanges } from '../services/pull';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
@@ -43,6 +47,30 @@ function enrollmentRefusal(problem: Extract<EnrollmentOutcome, { ok: false }>['p
       throw new Error(`unknown enrollment problem ${String(unknownProblem)}`);
     }
   }
+}
+
+function tabletRefusal(refusal: TabletAssignRefusal): HubHttpError {
+  switch (refusal) {
+    case 'notATablet':
+      return new HubHttpError(403, 'notATablet', 'Only a tablet is assigned to a resident; this device is a kiosk.');
+    case 'staffNotKnown':
+      return new HubHttpError(403, 'staffNotKnown', 'staffId: the hub knows no active staff member by that id at this site.');
+    case 'bookingNumberUnknown':
+      return new HubHttpError(404, 'bookingNumberUnknown', 'No resident at this site has that booking number. Check the wristband and type it again.');
+    case 'residentReleased':
+      return new HubHttpError(409, 'residentReleased', 'The resident with that booking number has been released.');
+    case 'assignedElsewhere':
+      return new HubHttpError(409, 'tabletAssignedElsewhere', 'This tablet is assigned to someone else; unassign it first.');
+    default: {
+      const unknownRefusal: never = refusal;
+      throw new Error(`unknown tablet refusal ${String(unknownRefusal)}`);
+    }
+  }
+}
+
+/** Failed booking-number lookups are counted per tablet, apart from the address's bad tokens (see the route). */
+export function tabletLookupKey(deviceId: string): string {
+  return `tablet-lookup:${deviceId}`;
 }
 
 export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }: RouteDependencies): void {
@@ -99,6 +127,35 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
         throw new Error(`unknown push outcome ${JSON.stringify(unknownOutcome)}`);
       }
     }
+  });
+
+  // A tablet gives itself to a resident. Unknown booking numbers are counted against the tablet (not its address, so
+  // its sync goes on): a stolen tablet credential must not become a way to read names off booking numbers one by one.
+  app.post(hubPaths.tabletAssign, { onRequest: authenticate }, async (request): Promise<TabletAssignment> => {
+    const device = authenticatedDevice(request);
+    const lookupKey = tabletLookupKey(device.device_id);
+    if (limiter.isLimited(lookupKey)) throw new HubHttpError(429, 'rateLimited', 'Too many unknown booking numbers from this tablet; wait a few minutes and try again.');
+    const assign = parseOrReject(TabletAssignRequest, request.body);
+    const outcome = await assignTabletByBookingNumber(hub, { deviceId: device.device_id, bookingNumber: assign.bookingNumber, staffId: assign.staffId });
+    if (!outcome.ok) {
+      if (outcome.refusal === 'bookingNumberUnknown') limiter.recordFailure(lookupKey);
+      request.log.info({ deviceId: device.device_id, staffId: assign.staffId, refusal: outcome.refusal }, 'tablet assignment refused');
+      throw tabletRefusal(outcome.refusal);
+    }
+    request.log.info({ deviceId: device.device_id, staffId: assign.staffId, residentId: outcome.resident.resident_id, again: outcome.alreadyAssigned }, 'tablet assigned');
+    return { residentId: outcome.resident.resident_id, displayName: outcome.resident.display_name, bookingNumber: outcome.resident.credential_id };
+  });
+
+  app.post(hubPaths.tabletRelease, { onRequest: authenticate }, async (request): Promise<TabletReleaseResponse> => {
+    const device = authenticatedDevice(request);
+    const release = parseOrReject(TabletReleaseRequest, request.body);
+    const outcome = await releaseTablet(hub, { deviceId: device.device_id, residentId: release.residentId, staffId: release.staffId });
+    if (!outcome.ok) {
+      request.log.info({ deviceId: device.device_id, staffId: release.staffId, refusal: outcome.refusal }, 'tablet release refused');
+      throw tabletRefusal(outcome.refusal);
+    }
+    request.log.info({ deviceId: device.device_id, staffId: release.staffId, releasedResidentId: outcome.releasedResidentId }, 'tablet released');
+    return { releasedResidentId: outcome.releasedResidentId };
   });
 
   app.get(`${hubPaths.blobs}/:sha256`, { onRequest: authenticate }, async (request, reply) => {

@@ -38,6 +38,8 @@ export const StaffActionName = z.enum([
   'testReaders',
   'assignTablet',
   'wipeTablet',
+  /** The tablet was taken back from its resident, whose data was removed from it (details name the resident). */
+  'unassignTablet',
   'viewAuditLog',
   // Service mode (main/service-mode): what staff took away or set going. Reading the screens is not audited.
   'exportLogs',

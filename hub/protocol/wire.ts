@@ -14,6 +14,9 @@ export const hubPaths = {
   /** GET `${blobs}/<sha256>` */
   blobs: '/v1/blobs',
   health: '/v1/health',
+  /** A tablet's own service mode gives the tablet to a resident, or takes it back (SYNC.md "Identity", scope). */
+  tabletAssign: '/v1/tablet/assign',
+  tabletRelease: '/v1/tablet/release',
 } as const;
 
 /** Largest request body the hub accepts (a push of many long messages fits well within it). */
@@ -116,6 +119,43 @@ export const PushResponse = z.object({
 });
 export type PushResponse = z.infer<typeof PushResponse>;
 
+// ---- Tablet assignment (a tablet's service mode; the tablet may only ever act on itself) ----
+
+/**
+ * What staff read off the wristband and type on the tablet's number pad: the site's credential id for the resident
+ * (the hub's `credential_id`), letters, digits and dashes only.
+ */
+export const BookingNumber = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a booking number is 1 to 64 letters, digits or dashes');
+
+export const TabletAssignRequest = z
+  .object({
+    bookingNumber: BookingNumber,
+    /** The staff member in service mode on the tablet, for the hub's record of who gave the tablet to whom. */
+    staffId: Id,
+  })
+  .strict();
+export type TabletAssignRequest = z.infer<typeof TabletAssignRequest>;
+
+/** Who the tablet now serves; their records follow as an ordinary pull (the backfill). */
+export const TabletAssignment = z.object({ residentId: Id, displayName: z.string(), bookingNumber: BookingNumber });
+export type TabletAssignment = z.infer<typeof TabletAssignment>;
+
+export const TabletReleaseRequest = z
+  .object({
+    /**
+     * The resident the tablet believes it holds: the hub releases the tablet only from that person. A tablet the hub
+     * already took from them (release, another assignment from the console) answers `releasedResidentId: null`, so a
+     * release retried after a lost answer is not an error.
+     */
+    residentId: Id,
+    staffId: Id,
+  })
+  .strict();
+export type TabletReleaseRequest = z.infer<typeof TabletReleaseRequest>;
+
+export const TabletReleaseResponse = z.object({ releasedResidentId: Id.nullable() });
+export type TabletReleaseResponse = z.infer<typeof TabletReleaseResponse>;
+
 // ---- Blobs ----
 
 export const BlobPathParams = z.object({ sha256: Sha256Hex });
@@ -134,6 +174,13 @@ export const HubErrorCode = z.enum([
   'mutationGap',
   'deviceMismatch',
   'outOfScope',
+  // Tablet assignment: a kiosk asked; a staff id the site does not know; a booking number no resident holds; one
+  // whose resident was released; a tablet the hub gives to someone else (staff must unassign it first).
+  'notATablet',
+  'staffNotKnown',
+  'bookingNumberUnknown',
+  'residentReleased',
+  'tabletAssignedElsewhere',
   'notFound',
   'internal',
 ]);

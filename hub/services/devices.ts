@@ -5,8 +5,8 @@ import type { SqlExecutor } from '../db/database';
 import { enrollmentCodeHash, newDeviceSecret, newEnrollmentCode, sameDigest, sha256Hex } from '../security/tokens';
 import { appendChanges, appendEvict } from './change-log';
 import { conflict, invalid, notFound, type HubContext } from './context';
-import { residentSnapshot } from './records';
-import { lockActiveResident } from './residents';
+import { residentSnapshot, type ResidentRow } from './records';
+import { lockActiveResident, lockResident } from './residents';
 
 export type DeviceKind = 'kiosk' | 'tablet';
 
@@ -152,6 +152,93 @@ export async function unassignTablet(hub: HubContext, input: { deviceId: string 
     if (unassigned === undefined) throw new Error(`device ${tablet.device_id} vanished inside its own lock`);
     return unassigned;
   });
+}
+
+// ---- Assignment from the tablet's own service mode ----
+//
+// The routes authenticate the tablet and act on it alone; these rules differ from the console's assignTablet in one
+// way that matters: a tablet that serves someone is never silently handed to another person. The device must first
+// send that person's waiting actions and wipe their data (main/tablet), so the hub refuses and staff unassign first.
+
+export type TabletAssignRefusal = 'notATablet' | 'staffNotKnown' | 'bookingNumberUnknown' | 'residentReleased' | 'assignedElsewhere';
+
+export type TabletAssignOutcome =
+  | { readonly ok: true; readonly resident: ResidentRow; readonly alreadyAssigned: boolean }
+  | { readonly ok: false; readonly refusal: TabletAssignRefusal };
+
+export type TabletReleaseOutcome = { readonly ok: true; readonly releasedResidentId: string | null } | { readonly ok: false; readonly refusal: 'notATablet' | 'staffNotKnown' };
+
+async function activeStaffAt(tx: SqlExecutor, siteId: string, staffId: string): Promise<boolean> {
+  const [staff] = await tx.query("SELECT 1 FROM staff WHERE staff_id = $1 AND site_id = $2 AND status = 'active'", [staffId, siteId]);
+  return staff !== undefined;
+}
+
+async function logAssignment(tx: SqlExecutor, entry: { deviceId: string; residentId: string; action: 'assigned' | 'released'; staffId: string; at: number }): Promise<void> {
+  await tx.query('INSERT INTO tablet_assignment_log (device_id, resident_id, action, staff_id, at) VALUES ($1, $2, $3, $4, $5)', [
+    entry.deviceId,
+    entry.residentId,
+    entry.action,
+    entry.staffId,
+    entry.at,
+  ]);
+}
+
+/**
+ * Gives the calling tablet to the active resident holding this booking number at its site. Assigning the same person
+ * again answers as a success without writing anything (a retry whose first answer was lost); assigning while the tablet
+ * serves someone else is refused.
+ */
+export async function assignTabletByBookingNumber(hub: HubContext, input: { deviceId: string; bookingNumber: string; staffId: string }): Promise<TabletAssignOutcome> {
+  return hub.database.transaction(async (tx): Promise<TabletAssignOutcome> => {
+    // Device, then resident: the lock order push uses.
+    const tablet = await lockDevice(tx, input.deviceId);
+    if (tablet === null || tablet.kind !== 'tablet') return { ok: false, refusal: 'notATablet' };
+    if (!(await activeStaffAt(tx, tablet.site_id, input.staffId))) return { ok: false, refusal: 'staffNotKnown' };
+    // Active first: a booking number can be given again after its holder's release.
+    const [found] = await tx.query<{ resident_id: string; status: ResidentRow['status'] }>(
+      `SELECT resident_id, status FROM residents WHERE site_id = $1 AND credential_id = $2 ORDER BY status = 'active' DESC, created_at DESC LIMIT 1`,
+      [tablet.site_id, input.bookingNumber],
+    );
+    if (found === undefined) return { ok: false, refusal: 'bookingNumberUnknown' };
+    if (found.status !== 'active') return { ok: false, refusal: 'residentReleased' };
+    const resident = await lockResident(tx, found.resident_id);
+    if (resident === null) throw new Error(`resident ${found.resident_id} vanished inside the transaction`);
+    if (resident.status !== 'active') return { ok: false, refusal: 'residentReleased' };
+    if (tablet.assigned_resident_id === resident.resident_id) return { ok: true, resident, alreadyAssigned: true };
+    if (tablet.assigned_resident_id !== null) return { ok: false, refusal: 'assignedElsewhere' };
+    const now = hub.now();
+    await tx.query('UPDATE devices SET assigned_resident_id = $2 WHERE device_id = $1', [tablet.device_id, resident.resident_id]);
+    await appendChanges(tx, { kind: 'device', siteId: tablet.site_id, deviceId: tablet.device_id }, await residentSnapshot(tx, resident), now);
+    await logAssignment(tx, { deviceId: tablet.device_id, residentId: resident.resident_id, action: 'assigned', staffId: input.staffId, at: now });
+    return { ok: true, resident, alreadyAssigned: false };
+  });
+}
+
+/**
+ * Takes the calling tablet back from the resident it believes it serves; the tablet receives an evict for them. A
+ * tablet the hub no longer gives to that person (released, reassigned at the console, or released already by a retry)
+ * answers null and changes nothing.
+ */
+export async function releaseTablet(hub: HubContext, input: { deviceId: string; residentId: string; staffId: string }): Promise<TabletReleaseOutcome> {
+  return hub.database.transaction(async (tx): Promise<TabletReleaseOutcome> => {
+    const tablet = await lockDevice(tx, input.deviceId);
+    if (tablet === null || tablet.kind !== 'tablet') return { ok: false, refusal: 'notATablet' };
+    if (!(await activeStaffAt(tx, tablet.site_id, input.staffId))) return { ok: false, refusal: 'staffNotKnown' };
+    if (tablet.assigned_resident_id !== input.residentId) return { ok: true, releasedResidentId: null };
+    const now = hub.now();
+    await evictFromTablet(tx, tablet, now);
+    await tx.query('UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1', [tablet.device_id]);
+    await logAssignment(tx, { deviceId: tablet.device_id, residentId: input.residentId, action: 'released', staffId: input.staffId, at: now });
+    return { ok: true, releasedResidentId: input.residentId };
+  });
+}
+
+/** The history of a tablet's assignments made from its service mode, oldest first. */
+export async function tabletAssignmentLog(
+  db: SqlExecutor,
+  deviceId: string,
+): Promise<Array<{ resident_id: string; action: 'assigned' | 'released'; staff_id: string; at: number }>> {
+  return db.query('SELECT resident_id, action, staff_id, at FROM tablet_assignment_log WHERE device_id = $1 ORDER BY seq', [deviceId]);
 }
 
 export async function listDevices(db: SqlExecutor, siteId: string): Promise<DeviceRow[]> {

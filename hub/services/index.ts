@@ -11,12 +11,18 @@ export {
   authenticateDevice,
   assignTablet,
   unassignTablet,
+  assignTabletByBookingNumber,
+  releaseTablet,
+  tabletAssignmentLog,
   listDevices,
   enrollmentCodeLifetimeMs,
   type DeviceKind,
   type DeviceRow,
   type EnrollmentOutcome,
   type IssuedEnrollmentCode,
+  type TabletAssignOutcome,
+  type TabletAssignRefusal,
+  type TabletReleaseOutcome,
 } from './devices';
 export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
 export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';

@@ -36,6 +36,9 @@ import {
   SendResult,
   SessionView,
   SyncStatus,
+  BookingNumberInput,
+  TabletAssignResult,
+  TabletUnassignResult,
 } from './schemas';
 
 export * from './schemas';
@@ -215,6 +218,19 @@ export const deviceCalls = {
     output: Ack,
     access: 'staff',
     summary: 'Remove every person’s data and the hub credential; the device restarts at the enrollment screen',
+  }),
+  // ---- A tablet's assignment (main/tablet/tablet-assignment.ts); a kiosk answers notATablet ----
+  'service.assignTablet': defineCall({
+    input: z.object({ bookingNumber: BookingNumberInput }).strict(),
+    output: TabletAssignResult,
+    access: 'staff',
+    summary: 'Give this tablet to the resident with this booking number; their mail, stamps and money follow by sync',
+  }),
+  'service.unassignTablet': defineCall({
+    input: z.object({ confirm: z.literal('unassign') }).strict(),
+    output: TabletUnassignResult,
+    access: 'staff',
+    summary: 'Send what the person did here, take the tablet back at the hub and remove their data from this tablet',
   }),
 } as const;
 

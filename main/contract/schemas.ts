@@ -19,6 +19,8 @@ export const AttractNotice = z.enum([
   'signedOutIdle',
   'sessionTimeLimit',
   'pinEntryTimedOut',
+  /** A resident's card on a tablet nobody is assigned to: only staff can do anything here until they assign it. */
+  'tabletNotAssigned',
 ]);
 export type AttractNotice = z.infer<typeof AttractNotice>;
 
@@ -163,6 +165,11 @@ export const DeviceInfo = z.object({
   language: LanguageCode,
   /** Set when the page must detect a keyboard-mode reader's reads; null when there is none or the shell detects. */
   keyboardWedge: KeyboardWedgeDetection.nullable(),
+  /**
+   * On a tablet, whether it is assigned to someone (the attract screen of an unassigned one says so and asks for staff);
+   * null on a kiosk. Whether, never to whom: anyone at the screen may read this.
+   */
+  tablet: z.object({ assigned: z.boolean() }).nullable(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 
@@ -530,6 +537,10 @@ export const StorageUse = z.object({
 });
 export type StorageUse = z.infer<typeof StorageUse>;
 
+/** The person a tablet serves, as staff see them in service mode: name and booking number, to check against the wristband. */
+export const TabletAssignee = z.object({ residentId: z.string(), displayName: z.string(), bookingNumber: z.string() });
+export type TabletAssignee = z.infer<typeof TabletAssignee>;
+
 export const ServiceOverview = z.object({
   deviceName: z.string(),
   /** The hub's id for this device; null before it was first enrolled. */
@@ -543,6 +554,8 @@ export const ServiceOverview = z.object({
   storage: StorageUse,
   /** The site file in force, as parsed (defaults filled in), pretty-printed JSON. It holds no secret: the hub credential lives elsewhere. */
   siteConfig: z.string(),
+  /** On a tablet, who it serves (null while nobody); always null on a kiosk. */
+  tabletAssignee: TabletAssignee.nullable(),
 });
 export type ServiceOverview = z.infer<typeof ServiceOverview>;
 
@@ -614,3 +627,49 @@ export const EnrollResult = z.discriminatedUnion('enrolled', [
   z.object({ enrolled: z.literal(false), error: EnrollmentErrorCode }),
 ]);
 export type EnrollResult = z.infer<typeof EnrollResult>;
+
+// ---- A tablet's assignment (service mode on a tablet; main/tablet/tablet-assignment.ts) ----
+
+/** What staff type on the number pad: the booking number off the wristband (the site's credential id for the person). */
+export const BookingNumberInput = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a booking number is 1 to 64 letters, digits or dashes');
+
+/**
+ * Why an assignment did not happen, one code per thing staff can act on; the screen says each in words.
+ * `alreadyAssigned`: this tablet serves someone (here or, per the hub, someone whose data has not arrived): unassign first.
+ */
+export const TabletAssignError = z.enum([
+  'notATablet',
+  'notEnrolled',
+  'alreadyAssigned',
+  'bookingNumberUnknown',
+  'residentReleased',
+  'staffNotKnown',
+  'tooManyAttempts',
+  'hubUnreachable',
+  'hubRefused',
+]);
+export type TabletAssignError = z.infer<typeof TabletAssignError>;
+
+export const TabletAssignResult = z.discriminatedUnion('assigned', [
+  z.object({
+    assigned: z.literal(true),
+    assignee: TabletAssignee,
+    /** Whether the person's records reached the tablet in the sync that followed; if not, the next sync brings them. */
+    recordsArrived: z.boolean(),
+  }),
+  z.object({ assigned: z.literal(false), error: TabletAssignError }),
+]);
+export type TabletAssignResult = z.infer<typeof TabletAssignResult>;
+
+/**
+ * Why an unassignment did not happen. `unsentItems`: the hub was reached but did not take everything the person did
+ * here; `hubUnreachable`: it could not be reached. In both, nothing was removed: `unsent` says how much would be lost.
+ */
+export const TabletUnassignError = z.enum(['notATablet', 'notEnrolled', 'notAssigned', 'unsentItems', 'hubUnreachable', 'staffNotKnown', 'hubRefused']);
+export type TabletUnassignError = z.infer<typeof TabletUnassignError>;
+
+export const TabletUnassignResult = z.discriminatedUnion('unassigned', [
+  z.object({ unassigned: z.literal(true), previous: TabletAssignee }),
+  z.object({ unassigned: z.literal(false), error: TabletUnassignError, unsent: z.number().int().nonnegative() }),
+]);
+export type TabletUnassignResult = z.infer<typeof TabletUnassignResult>;

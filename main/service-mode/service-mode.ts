@@ -2,7 +2,7 @@
 // the dispatcher refuses anyone else; this module only gathers facts from the store, the files and the readers.
 import { join } from 'node:path';
 import type { KioskConfig } from '../../kiosk-config/schema';
-import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, SyncStatus } from '../contract';
+import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, SyncStatus, TabletAssignee } from '../contract';
 import type { DeviceDatabase } from '../store/database';
 import { syncStateQueries } from '../store/sync-state';
 import { readDeviceLogTail, writeSupportBundle } from './device-log';
@@ -21,6 +21,8 @@ export interface ServiceModeDeps {
   readonly readerStatuses: () => ReaderStatus[];
   readonly readLog: ReadLog;
   readonly syncStatus: () => SyncStatus;
+  /** On a tablet, who it serves (main/tablet); null on a kiosk or while nobody. */
+  readonly tabletAssignee: () => TabletAssignee | null;
 }
 
 export interface ServiceMode {
@@ -56,6 +58,7 @@ export function createServiceMode(deps: ServiceModeDeps): ServiceMode {
       enrolled: deps.enrolled(),
       storage: storageUse(deps.dataDir, deps.storeFile),
       siteConfig: siteConfigForDisplay(deps.config),
+      tabletAssignee: deps.tabletAssignee(),
     };
   };
   return {

@@ -165,6 +165,11 @@ export const kioskSessionMachine = setup({
             actions: assign(({ event }) => ({ lockedUntil: event.output.kind === 'lockedOut' ? event.output.until : 0 })),
           },
           {
+            guard: ({ event }) => event.output.kind === 'tabletNotAssigned',
+            target: 'attract',
+            actions: { type: 'setNotice', params: { notice: 'tabletNotAssigned' } },
+          },
+          {
             // The staff rule matched, but no one on the staff list holds the badge.
             guard: ({ event }) => event.output.kind === 'staffNotKnown',
             target: 'attract',

@@ -17,7 +17,9 @@ export type CredentialLookup =
   /** A badge the site's staff rule accepts, but nobody on the staff list holds it. */
   | { readonly kind: 'staffNotKnown' }
   | { readonly kind: 'lockedOut'; readonly until: number }
-  | { readonly kind: 'resident'; readonly residentId: string; readonly attemptsLeft: number };
+  | { readonly kind: 'resident'; readonly residentId: string; readonly attemptsLeft: number }
+  /** A resident's card on a tablet that serves nobody: only staff can do anything there until it is assigned. */
+  | { readonly kind: 'tabletNotAssigned' };
 
 export type PinCheck =
   | { readonly kind: 'accepted'; readonly resident: ResidentSummary }
@@ -44,11 +46,13 @@ export interface SignInServiceDeps {
   readonly now: () => number;
   /** Where audited outcomes go; never throws (main/audit/audit-log.ts). Left out, nothing is audited (unit tests). */
   readonly audit?: AuditRecorder;
+  /** True on a tablet nobody is assigned to (main/tablet); left out, never (a kiosk). */
+  readonly tabletUnassigned?: () => boolean;
 }
 
 const notAudited: AuditRecorder = () => undefined;
 
-export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited }: SignInServiceDeps): SignInService {
+export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited, tabletUnassigned = () => false }: SignInServiceDeps): SignInService {
   const resident = (id: string) => ({ kind: 'resident' as const, id });
   const staffMember = (id: string) => ({ kind: 'staff' as const, id });
   return {
@@ -72,6 +76,8 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
           return { kind: 'staff', staffId: member.staffId, attemptsLeft: attemptsLeft(state, rules) };
         }
         case 'resident': {
+          // Said in words rather than "not recognized": the card is fine, the tablet is waiting for staff.
+          if (tabletUnassigned()) return { kind: 'tabletNotAssigned' };
           const known = credential.id === null ? null : residents.byCredential(credential.id);
           if (!known) {
             audit('credentialUnrecognized', null, { reader: credential.source, reason: 'notKnownHere' });

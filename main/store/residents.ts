@@ -35,6 +35,8 @@ export interface ResidentQueries {
   upsert(resident: ResidentRecord, updatedAt: number): void;
   setLanguage(residentId: string, language: LanguageCode): void;
   count(): number;
+  /** The resident written most recently, or null: on a tablet, the one person it serves (its scope holds one). */
+  newest(): ResidentRecord | null;
   /** The hub's version of the resident's row; null when there is no row. Rows seeded on the device are version 0. */
   versionOf(residentId: string): number | null;
   /** Writes the hub's record at its version. Whoever else held the same credential id loses it: the hub decides who holds a card. */
@@ -57,6 +59,7 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at`);
   const updateLanguage = db.prepare('UPDATE residents SET language = ? WHERE resident_id = ?');
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
+  const selectNewest = db.prepare<[], ResidentRow>('SELECT * FROM residents ORDER BY updated_at DESC, resident_id LIMIT 1');
   const selectVersion = db.prepare<[string], { version: number }>('SELECT version FROM residents WHERE resident_id = ?');
   const releaseCredential = db.prepare('DELETE FROM residents WHERE credential_id = ? AND resident_id <> ?');
   const putRow = db.prepare(`
@@ -84,6 +87,10 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       updateLanguage.run(language, residentId);
     },
     count: () => countRows.get()?.n ?? 0,
+    newest: () => {
+      const row = selectNewest.get();
+      return row ? toRecord(row) : null;
+    },
     versionOf: (residentId) => selectVersion.get(residentId)?.version ?? null,
     putFromHub: (resident, version, updatedAt) => {
       // A row left by a seed or an earlier holder would make the UNIQUE credential_id refuse the whole batch.

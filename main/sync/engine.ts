@@ -3,7 +3,7 @@
 import { createActor, fromPromise, waitFor, type ActorOptions } from 'xstate';
 import { defaultSyncIntervalSeconds, HubSettings } from '../../kiosk-config/schema';
 import type { MutationArgs, MutationName } from '../../hub/protocol';
-import type { SyncStatus } from '../contract';
+import type { SyncState, SyncStatus } from '../contract';
 import { SyncErrorCode } from '../contract';
 import type { Logger } from '../logging';
 import { attachmentQueries } from '../store/attachments';
@@ -12,7 +12,7 @@ import { outboxQueries } from '../store/outbox';
 import { syncStateQueries } from '../store/sync-state';
 import { BlobRetryPolicy, openBlobStore } from './blobs';
 import type { DeviceCredential } from './credential';
-import { createHubClient } from './hub-client';
+import { createHubClient, type HubClient } from './hub-client';
 import { adoptDeviceIdentity } from './identity';
 import { recordMutation, type RecordedMutation } from './outbox';
 import { createSyncServices } from './sync-services';
@@ -63,6 +63,14 @@ export interface SyncEngine {
   onStatusChange(listener: (status: SyncStatus) => void): () => void;
   /** Resolves when the machine rests (idle or backing off). For tests and for a "sync now" that wants the outcome. */
   whenResting(): Promise<SyncStatus>;
+  /**
+   * Starts a cycle now and resolves when it has got as far as `through`: 'pull' once the pull phase is over (the
+   * records are in; photos may still be coming), 'push' once the push phase is over too. Either way it resolves early
+   * when the cycle fails; the status says how it went. Tablet assignment waits on this (main/tablet).
+   */
+  syncThrough(through: 'pull' | 'push'): Promise<SyncStatus>;
+  /** The hub client with this device's credential, for the calls that are not sync (a tablet's assignment). */
+  readonly hub: HubClient;
   stop(): Promise<void>;
 }
 
@@ -178,6 +186,29 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     whenResting: async () => {
       await waitFor(actor, (snapshot) => snapshot.matches('idle') || snapshot.matches('backingOff'));
+      return status();
+    },
+    hub: client,
+    syncThrough: async (through) => {
+      if (stopped) return status();
+      // Sent first: from any state, SYNC_NOW starts a cycle now or marks one to follow (then the wait covers it too,
+      // because the state is not done before the rerun's pull has run).
+      actor.send({ type: 'SYNC_NOW' });
+      const done: readonly SyncState[] = through === 'pull' ? ['pushing', 'fetchingBlobs', 'idle', 'backingOff'] : ['fetchingBlobs', 'idle', 'backingOff'];
+      let rerunPending = actor.getSnapshot().context.rerun;
+      await waitFor(
+        actor,
+        (snapshot) => {
+          // A cycle already past its pull when the trigger came carries on to its end and then pulls again: wait for that one.
+          if (rerunPending) {
+            if (snapshot.matches('pulling') && !snapshot.context.rerun) rerunPending = false;
+            if (snapshot.matches('backingOff') || snapshot.matches('idle')) return true;
+            return false;
+          }
+          return done.some((state) => state !== 'notEnrolled' && snapshot.matches(state));
+        },
+        { timeout: Infinity },
+      );
       return status();
     },
     async stop() {

@@ -1,4 +1,5 @@
-// A typed client for the hub's wire protocol (hub/protocol/wire.ts): enroll, pull, push and blob downloads.
+// A typed client for the hub's wire protocol (hub/protocol/wire.ts): enroll, pull, push, blob downloads and a
+// tablet's assignment.
 // Every response is parsed with the protocol's schemas, and every failure comes back as a typed value — an
 // unreachable hub, a timeout, a refusal in the hub's words or a reply that does not fit the protocol — never a throw.
 // It logs nothing: the bearer secret and the bodies it carries must not reach a log.
@@ -8,7 +9,11 @@ import {
   hubPaths,
   PullResponse,
   PushResponse,
+  TabletAssignment,
+  TabletReleaseResponse,
   type EnrollRequest,
+  type TabletAssignRequest,
+  type TabletReleaseRequest,
   type HubErrorCode,
   type PullRequest,
   type PushRequest,
@@ -62,6 +67,10 @@ export interface HubClient {
   enroll(request: EnrollRequest, signal?: AbortSignal): Promise<HubResult<EnrollResponse>>;
   pull(request: PullRequest, signal?: AbortSignal): Promise<HubResult<PullEnvelope>>;
   push(request: PushRequest, signal?: AbortSignal): Promise<HubResult<PushResponse>>;
+  /** The tablet gives itself to the resident with this booking number (its service mode; main/tablet). */
+  assignTablet(request: TabletAssignRequest, signal?: AbortSignal): Promise<HubResult<TabletAssignment>>;
+  /** The tablet is taken back from the resident it serves. */
+  releaseTablet(request: TabletReleaseRequest, signal?: AbortSignal): Promise<HubResult<TabletReleaseResponse>>;
   /** Streams GET blobs/<sha256> into the sink; `stopped` says the sink refused more. */
   fetchBlob(sha256: string, sink: BlobSink, signal?: AbortSignal): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>>;
 }
@@ -192,6 +201,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
     enroll: (request, signal) => postJson(hubPaths.enroll, request, EnrollResponse, signal),
     pull: (request, signal) => postJson(hubPaths.pull, request, PullEnvelope, signal),
     push: (request, signal) => postJson(hubPaths.push, request, PushResponse, signal),
+    assignTablet: (request, signal) => postJson(hubPaths.tabletAssign, request, TabletAssignment, signal),
+    releaseTablet: (request, signal) => postJson(hubPaths.tabletRelease, request, TabletReleaseResponse, signal),
 
     async fetchBlob(sha256, sink, caller) {
       const timeout = AbortSignal.timeout(blobTimeoutMs);

@@ -15,6 +15,7 @@ import { writeToTerminal } from '../../hardware/simulators/serial-scanner-simula
 import { makeTempDir } from './temp-dir';
 import { enrollDevice } from '../../main/sync/credential';
 import type { KeyboardWedgeSettingsInput } from '../../hardware/keyboard/wedge-settings';
+import type { DeviceMode } from '../../main/contract';
 
 export interface SessionTimings {
   idleSeconds: number;
@@ -73,12 +74,17 @@ function simulatedReaderSite(badgePath: string): { readers: unknown[]; resident:
   };
 }
 
-function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined, badgePath: string | null): string {
+/** What the site file says the device is: the demo's unit B wall kiosk, or a tablet (which belongs to no unit). */
+function deviceSection(mode: DeviceMode): { name: string; mode: DeviceMode; housingUnit?: string } {
+  return mode === 'tablet' ? { name: 'Tablet 0042', mode: 'tablet' } : { name: 'Unit B dayroom kiosk 1', mode: 'kiosk', housingUnit: 'B' };
+}
+
+function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined, badgePath: string | null, mode: DeviceMode): string {
   const extra = badgePath === null ? null : simulatedReaderSite(badgePath);
   return JSON.stringify({
     ...(hub === undefined ? {} : { hub: { url: hub.url, syncIntervalSeconds: 5, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 } }),
     site: { name: 'Riverbend County Detention Center' },
-    device: { name: 'Unit B dayroom kiosk 1', mode: 'kiosk', housingUnit: 'B' },
+    device: deviceSection(mode),
     languages: { offered: ['en', 'es'], default: 'en' },
     session: { ...timings, pinEntrySeconds: 120 },
     pin: { length: 4, maxAttempts: 5, lockoutBaseSeconds: 600, lockoutMaxSeconds: 3600 },
@@ -128,6 +134,11 @@ export interface LaunchKioskOptions {
   keyboardWedge?: KeyboardWedgeSettingsInput;
   /** With `hub`: false leaves the kiosk unenrolled (no credential, empty store), as on first boot; default true. */
   enroll?: boolean;
+  /**
+   * 'tablet' makes the device a tablet (site file mode: tablet, no housing unit); with `hub`, pass a tablet enrollment
+   * code. Default 'kiosk'.
+   */
+  mode?: DeviceMode;
 }
 
 /** The site file with a keyboard-mode reader added to its readers, when one is asked for. */
@@ -146,14 +157,15 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
   const dataDir = join(dir.path, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
-  writeFileSync(configFile, withKeyboardWedge(siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null), options.keyboardWedge));
+  const mode = options.mode ?? 'kiosk';
+  writeFileSync(configFile, withKeyboardWedge(siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null, mode), options.keyboardWedge));
   if (options.storeFile !== undefined) {
     copyFileSync(options.storeFile, join(dataDir, 'device.sqlite'));
   } else if (options.hub === undefined) {
     await seedDemoResidents(join(dataDir, 'device.sqlite'));
   } else if (options.enroll !== false) {
     // As staff would in service mode: enroll with a one-time code; the residents then arrive by sync.
-    const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: 'Unit B dayroom kiosk 1', appVersion: 'e2e' });
+    const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: deviceSection(mode).name, appVersion: 'e2e' });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
   }
   let host = await startHostProcess(configFile, dataDir, hidSocket);

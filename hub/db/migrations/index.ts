@@ -2,6 +2,7 @@
 // checks that this list and the folder agree).
 import { sql as initial } from './0001-initial';
 import { sql as auditLog } from './0002-audit-log';
+import { sql as tabletAssignments } from './0003-tablet-assignments';
 
 export interface Migration {
   readonly version: number;
@@ -12,4 +13,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'audit-log', sql: auditLog },
+  { version: 3, name: 'tablet-assignments', sql: tabletAssignments },
 ];

@@ -25,6 +25,8 @@ function attractNoticeText(t: TFunction, notice: AttractNotice): string {
       return t('attract.notice.sessionTimeLimit');
     case 'pinEntryTimedOut':
       return t('attract.notice.pinEntryTimedOut');
+    case 'tabletNotAssigned':
+      return t('attract.notice.tabletNotAssigned');
     default: {
       const unreachable: never = notice;
       return unreachable;
@@ -37,13 +39,17 @@ export function AttractScreen({ notice, info, readers, displayControls }: Attrac
   const { t } = useTranslation();
   // 'connecting' is a reader coming back by itself; only a reader that is gone needs staff.
   const readerDown = readers.some((reader) => reader.connection === 'disconnected');
+  // A tablet nobody is assigned to serves only staff: say so instead of inviting a resident to scan.
+  const unassignedTablet = info?.tablet?.assigned === false;
   return (
     <main className="screen screen--attract" data-screen="attract">
       <div className="screen__controls">{displayControls}</div>
       <div className="screen__body screen__body--centered">
         <CardScanIcon />
-        <h1 className="screen__title screen__title--huge">{t('attract.title')}</h1>
-        <p className="screen__lead">{t('attract.hint')}</p>
+        <h1 className="screen__title screen__title--huge" data-testid="attract-title">
+          {t(unassignedTablet ? 'attract.unassignedTitle' : 'attract.title')}
+        </h1>
+        <p className="screen__lead">{t(unassignedTablet ? 'attract.unassignedHint' : 'attract.hint')}</p>
         <div className="notice-area" role="status" data-testid="attract-notice">
           {notice === null ? null : <p className="notice">{attractNoticeText(t, notice)}</p>}
         </div>

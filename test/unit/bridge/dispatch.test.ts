@@ -10,7 +10,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     calls.push(name);
     return value;
   };
-  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null };
+  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null };
   const attract = { phase: 'attract', notice: null } as const;
   const notEnrolled: SyncStatus = { state: 'notEnrolled', lastSuccessAt: null, pendingMutations: 0, lastError: null, nextAttemptAt: null, blobsWaiting: 0, errorCounts: {} };
   const handlers: CallHandlers = {
@@ -56,6 +56,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
       enrolled: false,
       storage: { storeBytes: 0, walBytes: 0, attachmentsBytes: 0, logsBytes: 0 },
       siteConfig: '{}',
+      tabletAssignee: null,
     }),
     'service.readers': record('service.readers', { readers: [], recentReads: [] }),
     'service.sync': record('service.sync', notEnrolled),
@@ -68,6 +69,8 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     'enrollment.enroll': record('enrollment.enroll', { enrolled: false, error: 'badCode' }),
     'service.reenroll': record('service.reenroll', { enrolled: false, error: 'badCode' }),
     'service.wipeDevice': record('service.wipeDevice', { done: true }),
+    'service.assignTablet': record('service.assignTablet', { assigned: false, error: 'notATablet' }),
+    'service.unassignTablet': record('service.unassignTablet', { unassigned: false, error: 'notATablet', unsent: 0 }),
     ...overrides,
   };
   const onInternalError = vi.fn();

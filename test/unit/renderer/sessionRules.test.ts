@@ -25,6 +25,7 @@ const device: DeviceInfo = {
   defaultLanguage: 'en',
   language: 'es',
   keyboardWedge: null,
+  tablet: null,
 };
 
 describe('mustResetPage', () => {

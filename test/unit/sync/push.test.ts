@@ -44,7 +44,7 @@ function clientFor(push: (request: PushRequest) => HubResult<PushResponse>): Hub
   const unused = async (): Promise<never> => {
     throw new Error('not used in push tests');
   };
-  return { hubUrl: 'http://127.0.0.1/', enroll: unused, pull: unused, fetchBlob: unused, push: async (request) => push(request) };
+  return { hubUrl: 'http://127.0.0.1/', enroll: unused, pull: unused, fetchBlob: unused, assignTablet: unused, releaseTablet: unused, push: async (request) => push(request) };
 }
 
 let store: TempStore;

@@ -42,6 +42,16 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
             [t('service.overview.appVersion'), overview.appVersion],
             [t('service.overview.hubUrl'), overview.hubUrl ?? t('service.overview.noHubUrl')],
             [t('service.overview.enrolled'), overview.enrolled ? t('service.overview.enrolledYes') : t('service.overview.enrolledNo')],
+            ...(overview.mode === 'tablet'
+              ? [
+                  [
+                    t('service.overview.assignee'),
+                    overview.tabletAssignee === null
+                      ? t('service.overview.assigneeNone')
+                      : t('service.overview.assigneeValue', { name: overview.tabletAssignee.displayName, booking: overview.tabletAssignee.bookingNumber }),
+                  ] as const,
+                ]
+              : []),
             [
               t('service.overview.storage'),
               t('service.overview.storageDetail', {

@@ -11,17 +11,20 @@ import { ReadersSection } from './ReadersSection';
 import type { ServiceSectionProps } from './serviceSection';
 import { SiteConfigSection } from './SiteConfigSection';
 import { SyncSection } from './SyncSection';
+import { TabletSection } from './TabletSection';
 
-type SectionId = 'overview' | 'readers' | 'sync' | 'logs' | 'siteConfig' | 'deviceActions';
+type SectionId = 'overview' | 'readers' | 'sync' | 'tablet' | 'logs' | 'siteConfig' | 'deviceActions';
 
 /**
  * The sections, in the order their buttons appear; each is titled by service.sections.<id>. A new section is one
- * import and one entry here. Device actions (enroll again, wipe, tablet assignment) are DeviceActionsSection.tsx.
+ * import and one entry here. Device actions (enroll again, wipe) are DeviceActionsSection.tsx; a tablet's assignment is
+ * TabletSection.tsx (on a kiosk it says that only tablets are assigned).
  */
 const serviceSections: ReadonlyArray<{ id: SectionId; Section: ComponentType<ServiceSectionProps> }> = [
   { id: 'overview', Section: OverviewSection },
   { id: 'readers', Section: ReadersSection },
   { id: 'sync', Section: SyncSection },
+  { id: 'tablet', Section: TabletSection },
   { id: 'logs', Section: LogsSection },
   { id: 'siteConfig', Section: SiteConfigSection },
   { id: 'deviceActions', Section: DeviceActionsSection },
