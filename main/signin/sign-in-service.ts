@@ -55,6 +55,41 @@ const notAudited: AuditRecorder = () => undefined;
 export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited, tabletUnassigned = () => false }: SignInServiceDeps): SignInService {
   const resident = (id: string) => ({ kind: 'resident' as const, id });
   const staffMember = (id: string) => ({ kind: 'staff' as const, id });
+
+  /**
+   * The one PIN rule for residents and staff: while locked out the PIN is not even checked (a guess during a lockout
+   * must teach nothing); a wrong one counts towards the lockout; every wrong PIN is audited, and a lockout once more.
+   */
+  async function checkPinOf<Summary>(
+    who: { readonly kind: 'resident' | 'staff'; readonly id: string },
+    pin: string,
+    lookUp: () => { readonly pinHash: string; readonly summary: Summary } | null,
+  ): Promise<{ readonly kind: 'accepted'; readonly summary: Summary } | { readonly kind: 'wrongPin'; readonly attemptsLeft: number } | { readonly kind: 'lockedOut'; readonly until: number }> {
+    const before = lockouts.get(who.kind, who.id);
+    if (isLockedOut(before, now()) && before.lockedUntil !== null) {
+      audit('lockedOutAttempt', who, { until: before.lockedUntil });
+      return { kind: 'lockedOut', until: before.lockedUntil };
+    }
+    const record = lookUp();
+    const correct = record !== null && (await verifyPin(pin, record.pinHash));
+    // Read again after the slow hash so two checks in flight cannot lose a count.
+    const current = lockouts.get(who.kind, who.id);
+    if (correct && record) {
+      lockouts.put(who.kind, who.id, afterCorrectPin());
+      // The sign-in itself is audited by the runtime when the session starts.
+      return { kind: 'accepted', summary: record.summary };
+    }
+    const next = afterWrongPin(current, rules, now());
+    lockouts.put(who.kind, who.id, next);
+    // A lockout resets the count for after it, so the attempt that caused it had none left.
+    audit('pinRejected', who, { attemptsLeft: next.lockedUntil === null ? attemptsLeft(next, rules) : 0 });
+    if (next.lockedUntil !== null) {
+      audit('lockedOut', who, { until: next.lockedUntil });
+      return { kind: 'lockedOut', until: next.lockedUntil };
+    }
+    return { kind: 'wrongPin', attemptsLeft: attemptsLeft(next, rules) };
+  }
+
   return {
     identify(credential) {
       switch (credential.role) {
@@ -98,56 +133,21 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
     },
 
     async checkPin(residentId, pin) {
-      const before = lockouts.get('resident', residentId);
-      // While locked out, the PIN is not even checked: a guess during a lockout must teach nothing.
-      if (isLockedOut(before, now()) && before.lockedUntil !== null) {
-        audit('lockedOutAttempt', resident(residentId), { until: before.lockedUntil });
-        return { kind: 'lockedOut', until: before.lockedUntil };
-      }
-      const record = residents.byId(residentId);
-      const correct = record !== null && (await verifyPin(pin, record.pinHash));
-      // Read again after the slow hash so two checks in flight cannot lose a count.
-      const current = lockouts.get('resident', residentId);
-      if (correct && record) {
-        lockouts.put('resident', residentId, afterCorrectPin());
-        // The sign-in itself is audited by the runtime when the session starts.
-        return { kind: 'accepted', resident: { id: record.residentId, displayName: record.displayName, language: record.language } };
-      }
-      const next = afterWrongPin(current, rules, now());
-      lockouts.put('resident', residentId, next);
-      // Every wrong PIN is an entry (how many were tried shows in the log), and a lockout one more.
-      // (A lockout resets the count for after it, so the attempt that caused it had none left.)
-      audit('pinRejected', resident(residentId), { attemptsLeft: next.lockedUntil === null ? attemptsLeft(next, rules) : 0 });
-      if (next.lockedUntil !== null) {
-        audit('lockedOut', resident(residentId), { until: next.lockedUntil });
-        return { kind: 'lockedOut', until: next.lockedUntil };
-      }
-      return { kind: 'wrongPin', attemptsLeft: attemptsLeft(next, rules) };
+      const outcome = await checkPinOf(resident(residentId), pin, () => {
+        const record = residents.byId(residentId);
+        return record && { pinHash: record.pinHash, summary: { id: record.residentId, displayName: record.displayName, language: record.language } };
+      });
+      return outcome.kind === 'accepted' ? { kind: 'accepted', resident: outcome.summary } : outcome;
     },
 
-    // The resident rule again, on the staff member's own count (pin_lockouts keyed 'staff'): a guessed staff PIN would
-    // open service mode, so it is held to the same limit and audited the same way.
+    // A guessed staff PIN would open service mode, so it is held to the residents' rule on the staff member's own count
+    // (pin_lockouts keyed 'staff') and audited the same way.
     async checkStaffPin(staffId, pin) {
-      const before = lockouts.get('staff', staffId);
-      if (isLockedOut(before, now()) && before.lockedUntil !== null) {
-        audit('lockedOutAttempt', staffMember(staffId), { until: before.lockedUntil });
-        return { kind: 'lockedOut', until: before.lockedUntil };
-      }
-      const record = staff.byId(staffId);
-      const correct = record !== null && (await verifyPin(pin, record.pinHash));
-      const current = lockouts.get('staff', staffId);
-      if (correct && record) {
-        lockouts.put('staff', staffId, afterCorrectPin());
-        return { kind: 'accepted', staff: { id: record.staffId, displayName: record.displayName } };
-      }
-      const next = afterWrongPin(current, rules, now());
-      lockouts.put('staff', staffId, next);
-      audit('pinRejected', staffMember(staffId), { attemptsLeft: attemptsLeft(next, rules) });
-      if (next.lockedUntil !== null) {
-        audit('lockedOut', staffMember(staffId), { until: next.lockedUntil });
-        return { kind: 'lockedOut', until: next.lockedUntil };
-      }
-      return { kind: 'wrongPin', attemptsLeft: attemptsLeft(next, rules) };
+      const outcome = await checkPinOf(staffMember(staffId), pin, () => {
+        const record = staff.byId(staffId);
+        return record && { pinHash: record.pinHash, summary: { id: record.staffId, displayName: record.displayName } };
+      });
+      return outcome.kind === 'accepted' ? { kind: 'accepted', staff: outcome.summary } : outcome;
     },
   };
 }

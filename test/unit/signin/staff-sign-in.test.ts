@@ -72,8 +72,8 @@ describe('staff sign-in', () => {
     expect(audited).toEqual([
       { kind: 'pinRejected', actor: staffActor, details: { attemptsLeft: 2 } },
       { kind: 'pinRejected', actor: staffActor, details: { attemptsLeft: 1 } },
-      // As for residents: the count starts again once the lockout is set, and the lockout entry follows.
-      { kind: 'pinRejected', actor: staffActor, details: { attemptsLeft: 3 } },
+      // As for residents: the attempt that causes the lockout had none left, and the lockout entry follows.
+      { kind: 'pinRejected', actor: staffActor, details: { attemptsLeft: 0 } },
       { kind: 'lockedOut', actor: staffActor, details: { until: clock + 60_000 } },
       { kind: 'lockedOutAttempt', actor: staffActor, details: { until: clock + 60_000 } },
       { kind: 'lockedOutAttempt', actor: staffActor, details: { until: clock + 60_000 } },
