@@ -70,7 +70,10 @@ function classify(error: unknown): HubHttpError {
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const hub = hubContext(options.database, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }) });
   const limiter = new FailureRateLimiter({ ...defaultFailureRateLimit, ...options.rateLimit, now: hub.now });
-  const app = Fastify({ loggerInstance: options.logger, bodyLimit: maxRequestBytes, trustProxy: false });
+  // forceCloseConnections: a hub shutting down closes every connection, not only idle ones. A device that stopped
+  // reading a blob halfway (it was switched off, or its runtime stopped) leaves a socket with a response still being
+  // written, and waiting for that socket would hold the shutdown forever.
+  const app = Fastify({ loggerInstance: options.logger, bodyLimit: maxRequestBytes, trustProxy: false, forceCloseConnections: true });
 
   app.setErrorHandler((error, request, reply) => {
     const refusal = classify(error);

@@ -245,4 +245,72 @@ describe('service mode against a real hub', () => {
     await recovered;
     await expect(call('service.sync')).resolves.toMatchObject({ ok: true, value: { lastError: null, pendingMutations: 0 } });
   }, 60_000);
+
+  it('staff re-enroll with a new code keeps the residents, and a wrong code changes nothing', async () => {
+    const dir = makeTempDir();
+    cleanups.push(() => dir.remove());
+    const hub: DemoHub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+    cleanups.push(() => hub.close());
+    const pty = await startPtyPair(dir.path);
+    cleanups.push(() => pty.kill());
+    const dataDir = join(dir.path, 'data');
+    const runtime = await createDeviceRuntime({ config: testSiteConfig(pty.devicePath, { hub: { url: hub.running.url } }), dataDir });
+    fixture = { runtime, pty, dataDir, cleanup: () => runtime.stop() };
+    expect((await runtime.enroll(hub.running.url, await hub.kioskEnrollmentCode())).ok).toBe(true);
+    await runtime.sync?.whenResting();
+    await enterServiceMode();
+    const first = (await call('service.overview')) as { ok: true; value: { deviceId: string } };
+
+    await expect(call('service.reenroll', { hubUrl: hub.running.url, code: 'WRONG-CODE' })).resolves.toMatchObject({ ok: true, value: { enrolled: false, error: expect.any(String) } });
+    await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { enrolled: true, deviceId: first.value.deviceId } });
+
+    await expect(call('service.reenroll', { hubUrl: hub.running.url, code: await hub.kioskEnrollmentCode() })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
+    const second = (await call('service.overview')) as { ok: true; value: { deviceId: string; enrolled: boolean } };
+    expect(second.value.enrolled).toBe(true);
+    expect(second.value.deviceId).not.toBe(first.value.deviceId);
+    await call('service.signOut');
+    // The residents are still here: a resident signs in on the re-enrolled kiosk.
+    const pinPad = nextView((view) => view.phase === 'pinEntry' && view.subject === 'resident');
+    await scan(pty, marcus.badge);
+    await pinPad;
+    await expect(call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn' } });
+    // A new device id starts a new chain; the re-enrollment is in one of the two.
+    const allActions = [1, 2].flatMap((chain) => auditLogQueries(runtime.database).entries(chain, 0, 1000)).filter((row) => row.kind === 'staffAction');
+    expect(allActions.map((row) => JSON.parse(row.details) as unknown)).toContainEqual({ action: 'enrollDevice' });
+  }, 60_000);
+
+  it('staff wipe the device: answered, the shell restarts it, and it comes back with nobody and no credential', async () => {
+    const dir = makeTempDir();
+    cleanups.push(() => dir.remove());
+    const hub: DemoHub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+    cleanups.push(() => hub.close());
+    const pty = await startPtyPair(dir.path);
+    cleanups.push(() => pty.kill());
+    const dataDir = join(dir.path, 'data');
+    const config = testSiteConfig(pty.devicePath, { hub: { url: hub.running.url } });
+    let restartRequested: () => void = () => undefined;
+    const requested = new Promise<void>((resolve) => {
+      restartRequested = resolve;
+    });
+    const runtime = await createDeviceRuntime({ config, dataDir, onRestartRequested: () => restartRequested() });
+    fixture = { runtime, pty, dataDir, cleanup: () => runtime.stop() };
+    expect((await runtime.enroll(hub.running.url, await hub.kioskEnrollmentCode())).ok).toBe(true);
+    await runtime.sync?.whenResting();
+    await enterServiceMode();
+
+    await expect(call('service.wipeDevice', { confirm: 'yes' })).resolves.toMatchObject({ ok: false, error: { code: 'invalidInput' } });
+    await expect(call('service.wipeDevice', { confirm: 'wipe' })).resolves.toMatchObject({ ok: true });
+    await requested;
+    await runtime.stop();
+
+    // What the shell does on the restart request: a new runtime on the same data folder.
+    const restarted = await createDeviceRuntime({ config, dataDir });
+    fixture = { runtime: restarted, pty, dataDir, cleanup: () => restarted.stop() };
+    await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'none', showEnrollment: true } });
+    const refused = nextView((view) => view.phase === 'attract' && view.notice !== null);
+    await scan(pty, marcus.badge);
+    await refused;
+    await expect(call('session.current')).resolves.toMatchObject({ ok: true, value: { phase: 'attract' } });
+  }, 60_000);
 });
+
