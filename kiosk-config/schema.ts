@@ -182,6 +182,41 @@ export const HubSettings = z
   });
 export type HubSettings = z.infer<typeof HubSettings>;
 
+/**
+ * A tablet's own rules (issue 8): one person's device, so longer sessions; on idle the screen dims and then locks, keeping
+ * the person's session for their PIN; and a tablet that has not synced for too long locks, after days of warnings.
+ */
+export const TabletSettings = z
+  .object({
+    /** Longest session before the person must sign in again (a lock in between does not restart it). */
+    maxSessionMinutes: z.number().min(1).max(24 * 60).default(240),
+    /** Untouched this long, the tablet locks; the screen dims for the last `dimSeconds` of it first. */
+    idleLockSeconds: z.number().int().min(10).max(3600).default(120),
+    dimSeconds: z.number().int().min(3).max(300).default(15),
+    /**
+     * Whole days without a successful sync after which the tablet locks until it syncs (counted from assignment at first).
+     * At most 20: the lock is a timer of the session machine, and a timer longer than about 24.8 days cannot be set.
+     */
+    lockAfterDaysWithoutSync: z.number().int().min(1).max(20).default(7),
+    /** From this many days without sync on, every sign-in and the signed-in screens warn how many days are left. */
+    warnFromDaysWithoutSync: z.number().int().min(0).max(19).default(5),
+  })
+  .strict()
+  .refine((tablet) => tablet.dimSeconds < tablet.idleLockSeconds, {
+    message: 'the screen must dim before it locks: dimSeconds must be shorter than idleLockSeconds',
+    path: ['dimSeconds'],
+  })
+  .refine((tablet) => tablet.warnFromDaysWithoutSync < tablet.lockAfterDaysWithoutSync, {
+    message: 'the warnings must start before the lock: warnFromDaysWithoutSync must be fewer days than lockAfterDaysWithoutSync',
+    path: ['warnFromDaysWithoutSync'],
+  });
+export type TabletSettings = z.infer<typeof TabletSettings>;
+
+/** A tablet's rules as the site file gives them, or the defaults when it has no tablet section. */
+export function tabletSettingsOf(config: { readonly tablet?: TabletSettings | undefined }): TabletSettings {
+  return config.tablet ?? TabletSettings.parse({});
+}
+
 export const KioskConfig = z
   .object({
     site: z.object({ name: z.string().min(1), timeZone: z.string().min(1).default('UTC') }).strict(),
@@ -236,8 +271,14 @@ export const KioskConfig = z
     hub: HubSettings.optional(),
     /** Service mode (staff): where "Export logs" writes its bundle; default the data folder's exports/. */
     service: z.object({ exportDirectory: z.string().min(1).optional() }).strict().optional(),
+    /** Only on a tablet (device.mode: tablet); every field has a default. */
+    tablet: TabletSettings.optional(),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.tablet === undefined || config.device.mode === 'tablet', {
+    message: 'a tablet section is only for a tablet (device.mode is kiosk)',
+    path: ['tablet'],
+  });
 
 export type KioskConfig = z.infer<typeof KioskConfig>;
 export type KioskConfigInput = z.input<typeof KioskConfig>;

@@ -9,12 +9,12 @@ import { createSerialScanner } from '../hardware/drivers/serial-scanner';
 import { createKeyboardWedgeReader, isKeyboardWedgeReader, type KeyboardWedgeReader } from '../hardware/drivers/keyboard-wedge';
 import type { CredentialReader, ReaderEvent } from '../hardware/reader';
 import { loadKioskConfig } from '../kiosk-config/load';
-import type { KioskConfig, ReaderConfig } from '../kiosk-config/schema';
+import { tabletSettingsOf, type KioskConfig, type ReaderConfig } from '../kiosk-config/schema';
 import { createDispatcher, DeviceCallError, type CallHandlers, type DeviceBridge, type SessionAccess } from './bridge/dispatch';
 import type { DeviceInfo, EventName, EventPayload, LanguageCode, ReaderStatus, SessionView, SyncStatus } from './contract';
 import { createDeviceLogger, deviceLogPath, type Logger } from './logging';
-import { kioskSessionMachine, sessionViewOf, signedInResidentId, signedInStaffId, type SessionLimits } from './session/kiosk-session';
-import { createSignInService, type CredentialLookup, type PinCheck, type StaffPinCheck } from './signin/sign-in-service';
+import { acceptsPin, kioskSessionMachine, sessionBusy, sessionViewOf, signedInResidentId, signedInStaffId, type SessionLimits, type TabletSessionRules } from './session/kiosk-session';
+import { createSignInService, type CredentialLookup, type PinCheck, type StaffPinCheck, type TabletPinCheck } from './signin/sign-in-service';
 import { createServiceMode } from './service-mode/service-mode';
 import { createReadLog, type ReadOutcome } from './service-mode/read-log';
 import { staffQueries } from './store/staff';
@@ -38,6 +38,8 @@ import { mailQueries } from './store/mail';
 import { openBlobStore } from './sync/blobs';
 import { auditRecorder, createAuditLog } from './audit/audit-log';
 import { createTabletAssignment } from './tablet/tablet-assignment';
+import { syncDeadlineOf, syncStandingOf, type SyncDeadline } from './tablet/sync-lock';
+import { createResidentSyncTrigger } from './sync/resident-sync-now';
 
 export const appVersion = '0.1.0';
 
@@ -159,6 +161,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     audit,
     // Read at each card: the assignment changes under the runtime (by staff here, or by the hub's backfill and evict).
     tabletUnassigned: () => tabletAssignment.unassigned(),
+    tabletAssigneeId: () => tabletAssignment.assignee()?.residentId ?? null,
   });
   const homeSummaries = homeSummaryQueries(database);
   const mapCredential = createCredentialMapper(config.credentials);
@@ -248,13 +251,50 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     logger,
     onChange: () => refreshTabletInfo(),
   });
-  /** Whether this tablet serves someone, as last told to the screens; null on a kiosk. */
-  let lastTabletAssigned: boolean | null = null;
-  const refreshTabletInfo = (): void => {
+  // A tablet's own rules (issue 8): its session limits, and the lock rule's deadline from the last successful sync or,
+  // when it has not synced since, from when its person's records arrived.
+  const tabletSettings = config.device.mode === 'tablet' ? tabletSettingsOf(config) : null;
+  const syncState = syncStateQueries(database);
+  const tabletSyncDeadline = (): SyncDeadline | null => {
+    if (tabletSettings === null) return null;
+    const assignee = tabletAssignment.assignee();
+    if (assignee === null) return null;
+    return syncDeadlineOf(syncState.get().lastSuccessAt, residents.writtenAt(assignee.residentId) ?? now(), tabletSettings);
+  };
+  const tabletSessionRules: TabletSessionRules | null =
+    tabletSettings === null
+      ? null
+      : {
+          idleLockMs: tabletSettings.idleLockSeconds * 1000,
+          dimMs: tabletSettings.dimSeconds * 1000,
+          maxSessionMs: tabletSettings.maxSessionMinutes * 60_000,
+          syncDeadline: tabletSyncDeadline,
+        };
+  const tabletInfo = (): DeviceInfo['tablet'] => {
+    if (tabletSettings === null) return null;
+    const assignee = tabletAssignment.assignee();
+    const deadline = tabletSyncDeadline();
+    return {
+      assigned: assignee !== null,
+      // The lock screen greets its owner by first name; the rest of the name stays behind the PIN.
+      assigneeFirstName: assignee === null ? null : (assignee.displayName.trim().split(/\s+/)[0] ?? null),
+      sync: deadline === null ? null : syncStandingOf(deadline, now()),
+    };
+  };
+  /** The tablet part of DeviceInfo and the lock deadline, as last told to the screens and the session; unused on a kiosk. */
+  let lastTabletInfo = '';
+  let lastLockAt: number | null = null;
+  /** After a sync, an assignment or a session step: the screens hear of a new standing, the session of a moved deadline. */
+  const refreshTabletInfo = (options: { tellSession: boolean } = { tellSession: true }): void => {
     if (config.device.mode !== 'tablet') return;
-    const assigned = tabletAssignment.assignee() !== null;
-    if (assigned === lastTabletAssigned) return;
-    lastTabletAssigned = assigned;
+    if (options.tellSession) {
+      const lockAt = tabletSyncDeadline()?.lockAt ?? null;
+      if (lockAt !== lastLockAt) session.send({ type: 'TABLET_CHANGED' });
+      lastLockAt = lockAt;
+    }
+    const serialized = JSON.stringify(tabletInfo());
+    if (serialized === lastTabletInfo) return;
+    lastTabletInfo = serialized;
     emit('device.infoChanged', deviceInfo());
   };
   const mail = createMailService({
@@ -269,6 +309,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
         checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => signIn.checkPin(input.residentId, input.pin)),
         checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) => signIn.checkStaffPin(input.staffId, input.pin)),
+        checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) => signIn.checkTabletPin(input.pin)),
       },
       actions: {
         residentSignedIn: (_, { resident }) => {
@@ -283,6 +324,14 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
           // The next person starts in the site's language, not the last person's.
           attractLanguage = config.languages.default;
         },
+        // A lock is not a sign-out: the person's session is held for their PIN, so it is logged, not audited as one.
+        residentLocked: (_, { resident, reason }) => {
+          logger.info({ residentId: resident.id, reason }, 'tablet locked');
+        },
+        residentUnlocked: (_, { resident }) => {
+          logger.info({ residentId: resident.id }, 'tablet unlocked');
+          sync?.send({ type: 'RESIDENT_SIGNED_IN', residentId: resident.id });
+        },
         staffSignedIn: (_, { staff: member }) => {
           logger.info({ staffId: member.id }, 'service mode opened');
           audit('staffAction', { kind: 'staff', id: member.id }, { action: 'enterServiceMode' });
@@ -294,7 +343,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         },
       },
     }),
-    { input: { limits: sessionLimitsOf(config), now }, ...(options.clock ? { clock: options.clock } : {}) },
+    { input: { limits: sessionLimitsOf(config), now, ...(tabletSessionRules === null ? {} : { tablet: tabletSessionRules }) }, ...(options.clock ? { clock: options.clock } : {}) },
   );
 
   const currentLanguage = (): LanguageCode => session.getSnapshot().context.resident?.language ?? attractLanguage;
@@ -313,9 +362,11 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       keyboardWedgeDetection === 'page' && keyboardWedge !== null
         ? { detectIn: 'page', ...keyboardWedge.settings, prefix: [...keyboardWedge.settings.prefix], suffix: [...keyboardWedge.settings.suffix] }
         : null,
-    tablet: config.device.mode === 'tablet' ? { assigned: tabletAssignment.assignee() !== null } : null,
+    tablet: tabletInfo(),
+    timeZone: config.site.timeZone,
   });
-  lastTabletAssigned = config.device.mode === 'tablet' ? tabletAssignment.assignee() !== null : null;
+  lastTabletInfo = JSON.stringify(tabletInfo());
+  lastLockAt = tabletSyncDeadline()?.lockAt ?? null;
 
   let lastView = '';
   let lastLanguage = currentLanguage();
@@ -331,6 +382,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         lastLanguage = currentLanguage();
         emit('device.infoChanged', deviceInfo());
       }
+      // Days pass: at a sign-in, a touch or a lock, the screens hear of a warning that has begun or a day that went by.
+      refreshTabletInfo({ tellSession: false });
     },
     error: (error) => logger.fatal({ err: error }, 'session machine stopped'),
   });
@@ -393,9 +446,9 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   await Promise.all(readers.map((reader) => reader.start()));
 
   const view = (): SessionView => sessionViewOf(session.getSnapshot());
-  const settle = () =>
-    waitFor(session, (snapshot) => !snapshot.matches('checkingPin') && !snapshot.matches('checkingStaffPin') && !snapshot.matches('identifying'), { timeout: 30_000 });
+  const settle = () => waitFor(session, (snapshot) => !sessionBusy(snapshot), { timeout: 30_000 });
   const syncStatus = (): SyncStatus => sync?.status() ?? notEnrolledStatus();
+  const residentSyncNow = createResidentSyncTrigger({ sync: () => sync, now, notEnrolledStatus });
 
   const serviceMode = createServiceMode({
     config,
@@ -527,7 +580,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     },
     'session.current': () => view(),
     'session.enterPin': async ({ pin }) => {
-      if (!session.getSnapshot().matches('pinEntry')) throw new DeviceCallError('wrongPhase', 'There is no card waiting for a PIN.');
+      if (!acceptsPin(session.getSnapshot())) throw new DeviceCallError('wrongPhase', 'There is no card or lock screen waiting for a PIN.');
       session.send({ type: 'PIN_ENTERED', pin });
       await settle();
       return view();
@@ -545,6 +598,12 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       return view();
     },
     'sync.status': () => sync?.status() ?? notEnrolledStatus(),
+    'sync.now': ({ reason }) =>
+      forResident('sync.now', (residentId) => {
+        const result = residentSyncNow(reason);
+        logger.info({ residentId, reason, outcome: result.outcome }, 'resident asked for a sync');
+        return result;
+      }),
     'home.summary': () => {
       // The dispatcher let this through for a signed-in resident; read whose home it is from the session itself.
       const residentId = signedInResidentId(session.getSnapshot());

@@ -15,6 +15,7 @@ import {
   ServiceRead,
   ServiceReaders,
   SyncNowResult,
+  ResidentSyncNowResult,
   ConversationSummary,
   CostResult,
   DeviceError,
@@ -93,6 +94,13 @@ export const deviceCalls = {
     output: SyncStatus,
     access: 'anyone',
     summary: 'Sync with the hub: state, last success, mutations waiting and the last error (counts, times and codes only)',
+  }),
+  'sync.now': defineCall({
+    // 'asked': the resident pressed "Sync now"; 'networkBack': their screen saw the network return (navigator online).
+    input: z.object({ reason: z.enum(['asked', 'networkBack']) }).strict(),
+    output: ResidentSyncNowResult,
+    access: 'resident',
+    summary: 'Start a sync with the hub now for the signed-in resident (rate-limited); progress follows in sync.statusChanged',
   }),
   'home.summary': defineCall({
     input: Empty,

@@ -67,6 +67,26 @@ export const SessionView = z.discriminatedUnion('phase', [
   }),
   /** A staff member in service mode: idle warning and idle sign-out as in any session; no resident is signed in. */
   z.object({ phase: z.literal('service'), staff: StaffSummary, idleWarningEndsAt: z.number().nullable() }),
+  /**
+   * A tablet's lock screen (issue 8): its assignee signs in with the PIN alone. `sessionHeld` when the person's session
+   * was locked, not ended (idle, or the sync rule): the PIN unlocks it, and the screens come back where they were. The
+   * screen names the person by first name only (DeviceInfo.tablet); nothing else of theirs is in this view.
+   */
+  z.object({
+    phase: z.literal('tabletLock'),
+    sessionHeld: z.boolean(),
+    pinLength: z.number().int().min(4).max(8),
+    checking: z.boolean(),
+    /** Why the last session ended, as on a kiosk's attract screen; null when there is nothing to say. */
+    notice: AttractNotice.nullable(),
+    pinNotice: PinNotice.nullable(),
+    /** Tries left before a lockout, known after a wrong PIN; null before. */
+    attemptsLeft: z.number().int().min(0).nullable(),
+    /** Set while too many wrong PINs keep the pad from being checked. */
+    lockedUntil: z.number().nullable(),
+  }),
+  /** A tablet locked for want of a sync (DeviceInfo.tablet.sync says how long); staff badges still open service mode. */
+  z.object({ phase: z.literal('syncLocked'), sessionHeld: z.boolean() }),
 ]);
 export type SessionView = z.infer<typeof SessionView>;
 export type SessionPhase = SessionView['phase'];
@@ -154,6 +174,19 @@ export const KeyboardReadInput = z.union([
 ]);
 export type KeyboardReadInput = z.infer<typeof KeyboardReadInput>;
 
+/**
+ * Where a tablet stands with the lock rule (main/tablet/sync-lock.ts): `warning` from the site's warning threshold on,
+ * `locked` from its lock threshold on. Days are whole days; `daysLeft` rounds up ("sync within 2 days").
+ */
+export const TabletSyncStanding = z.object({
+  state: z.enum(['ok', 'warning', 'locked']),
+  /** The last successful sync, or the assignment if it has not synced since: what the days count from. */
+  since: z.number(),
+  daysWithoutSync: z.number().int().min(0),
+  daysLeft: z.number().int().min(0),
+});
+export type TabletSyncStanding = z.infer<typeof TabletSyncStanding>;
+
 export const DeviceInfo = z.object({
   deviceName: z.string(),
   siteName: z.string(),
@@ -167,9 +200,20 @@ export const DeviceInfo = z.object({
   keyboardWedge: KeyboardWedgeDetection.nullable(),
   /**
    * On a tablet, whether it is assigned to someone (the attract screen of an unassigned one says so and asks for staff);
-   * null on a kiosk. Whether, never to whom: anyone at the screen may read this.
+   * null on a kiosk. Anyone at the screen may read this, so of the person it holds only what their own lock screen shows
+   * anyway: a first name.
    */
-  tablet: z.object({ assigned: z.boolean() }).nullable(),
+  tablet: z
+    .object({
+      assigned: z.boolean(),
+      /** The assignee's first name, which the lock screen shows above its PIN pad; nothing else of them. */
+      assigneeFirstName: z.string().nullable(),
+      /** The lock rule's standing while the tablet serves someone; null while it serves nobody. */
+      sync: TabletSyncStanding.nullable(),
+    })
+    .nullable(),
+  /** The site's IANA time zone (site file): times on screens are the facility's local time, not the device's. */
+  timeZone: z.string().min(1).max(64),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 
@@ -565,6 +609,18 @@ export const SyncNowResult = z.object({
   status: SyncStatus,
 });
 export type SyncNowResult = z.infer<typeof SyncNowResult>;
+
+/**
+ * What a resident's "Sync now" (or their screen noticing the network came back) did. Rate-limited so a person tapping
+ * the button cannot hammer a hub that is failing: `tooSoon` says when the next one is allowed.
+ */
+export const ResidentSyncNowResult = z.object({
+  outcome: z.enum(['started', 'alreadySyncing', 'tooSoon', 'notEnrolled']),
+  /** With tooSoon: when another may start. Null otherwise. */
+  retryAt: z.number().nullable(),
+  status: SyncStatus,
+});
+export type ResidentSyncNowResult = z.infer<typeof ResidentSyncNowResult>;
 
 export const DeviceLogLine = z.object({
   at: z.number().nullable(),

@@ -10,6 +10,7 @@ import { createDeviceLogger } from '../logging';
 import { RendererNotBuiltError, startWebHost } from './server';
 
 import { hostReadyMarker } from './marker';
+import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } from './test-clock';
 
 /**
  * Exit status when staff restart the app from service mode (sysexits EX_TEMPFAIL): the supervisor starts the host again
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       renderer: { type: 'string', default: 'dist/renderer' },
       'simulated-hid': { type: 'string' },
+      'test-clock-file': { type: 'string' },
     },
   });
   if (!values.config || !values.data) {
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
         '  --simulated-hid <socket path>  development and tests only: HID magstripe readers read a simulated MagTek reader',
         '                                 controlled over this Unix socket (npm run simulate -- swipe|unplug|replug magstripe)',
         '                                 instead of USB; never use it on a kiosk in service',
+        `  --test-clock-file <path>        tests only, and only with ${testClockEnv}=1: the device's clock runs {"offsetMs": N}`,
+        '                                 ahead of the real time, as that file says at each change (days pass for the tablet lock rule)',
       ].join('\n'),
     );
     process.exit(2);
@@ -44,6 +48,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createDeviceLogger({ dataDir: values.data });
+  let testClock: OffsetClock | null = null;
+  let stopFollowingClock = (): void => undefined;
+  if (values['test-clock-file'] !== undefined) {
+    // A device whose clock anyone can move would let a tablet's lock rule be dodged: never outside a test.
+    if (process.env[testClockEnv] !== '1') {
+      console.error(`--test-clock-file is for tests only and needs ${testClockEnv}=1 in the environment`);
+      process.exit(2);
+    }
+    testClock = createOffsetClock();
+    stopFollowingClock = followClockFile(values['test-clock-file'], testClock, (problem) => logger.warn({ problem }, 'the test clock file could not be read'));
+    logger.warn({ file: values['test-clock-file'] }, 'the device clock follows a test clock file (tests only)');
+  }
   let simulatedHid: SimulatedHidMagstripe | null = null;
   if (values['simulated-hid'] !== undefined) {
     simulatedHid = await startSimulatedHidMagstripe({ socketPath: values['simulated-hid'] });
@@ -59,6 +75,7 @@ async function main(): Promise<void> {
     logger,
     ...(simulatedHid === null ? {} : { hid: simulatedHid.loader }),
     onRestartRequested: () => restart(),
+    ...(testClock === null ? {} : { clock: testClock, now: testClock.now }),
   });
   const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger });
   console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
@@ -69,6 +86,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, exitCode }, 'host stopping');
+    stopFollowingClock();
     await host.close();
     await runtime.stop();
     await simulatedHid?.close();

@@ -3,10 +3,17 @@
 // a resident's PIN never opens service mode, and in service mode a card read is only shown, never signed in.
 // The machine decides; the store lookups and PIN checks are named actors whose I/O lives in the sign-in service.
 // Every time in the context is from `now`, which follows the actor's clock, so tests drive it with SimulatedClock.
+//
+// On a tablet (input `tablet`, issue 8) the same machine serves one assigned person: the attract screen is their lock
+// screen, where the PIN alone signs them in (checkTabletPin); idle dims the screen (the idle warning) and then *locks*
+// instead of signing out — `locked` keeps the resident, and their PIN (counted towards the same lockout) unlocks back to
+// signedIn. After the site's days without a sync the tablet locks (`syncLocked`, or `locked.syncOverdue` with the session
+// held) until a sync moves the deadline; staff badges still open service mode, which ends a held session first.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
 import type { CredentialEvent } from '../../hardware/credential-mapping';
 import type { AttractNotice, PinNotice, PinSubject, ResidentSummary, SessionView, StaffSummary } from '../contract';
-import type { CredentialLookup, PinCheck, StaffPinCheck } from '../signin/sign-in-service';
+import type { CredentialLookup, PinCheck, StaffPinCheck, TabletPinCheck } from '../signin/sign-in-service';
+import { syncOverdue, type SyncDeadline } from '../tablet/sync-lock';
 
 export interface SessionLimits {
   readonly idleMs: number;
@@ -19,12 +26,48 @@ export interface SessionLimits {
 
 export type SignOutReason = 'signedOut' | 'signedOutIdle' | 'sessionTimeLimit';
 
+/** A tablet's session rules (the site file's tablet section) and where it stands with the lock rule. */
+export interface TabletSessionRules {
+  /** Untouched this long, a signed-in tablet locks; it dims for the last `dimMs` of it. */
+  readonly idleLockMs: number;
+  readonly dimMs: number;
+  readonly maxSessionMs: number;
+  /**
+   * The lock rule's deadline, read whenever the machine decides (the runtime sends TABLET_CHANGED when it moves); null
+   * while the tablet serves nobody, which then shows the staff prompt like a kiosk's attract screen.
+   */
+  readonly syncDeadline: () => SyncDeadline | null;
+}
+
+export type TabletLockReason = 'idle' | 'syncOverdue';
+
 export interface KioskSessionInput {
   readonly limits: SessionLimits;
   readonly now: () => number;
+  /** Present on a tablet; a kiosk leaves it out. */
+  readonly tablet?: TabletSessionRules;
 }
 
-interface KioskSessionContext extends KioskSessionInput {
+/** What the tablet's PIN pad last said: after a wrong PIN, the tries left; after a lockout, until when. */
+interface TabletPad {
+  pinNotice: PinNotice | null;
+  attemptsLeft: number | null;
+  lockedUntil: number | null;
+}
+
+const quietPad: TabletPad = { pinNotice: null, attemptsLeft: null, lockedUntil: null };
+
+/**
+ * The longest a delayed transition may wait: setTimeout cannot count past about 24.8 days, so a later deadline is
+ * looked at again after this (the site file caps the lock rule at 20 days for the same reason).
+ */
+const longestTimerMs = 20 * 24 * 60 * 60 * 1000;
+
+interface KioskSessionContext {
+  readonly limits: SessionLimits;
+  readonly now: () => number;
+  readonly tablet: TabletSessionRules | null;
+  tabletPad: TabletPad;
   notice: AttractNotice | null;
   pinNotice: PinNotice | null;
   /** The card waiting for its PIN: whose, and which record (a resident id or a staff id). */
@@ -45,7 +88,34 @@ export type KioskSessionEvent =
   | { type: 'CANCEL' }
   | { type: 'ACTIVITY' }
   | { type: 'SIGN_OUT' }
-  | { type: 'LANGUAGE_CHOSEN'; language: ResidentSummary['language'] };
+  | { type: 'LANGUAGE_CHOSEN'; language: ResidentSummary['language'] }
+  /** A tablet's assignee or last successful sync changed: its lock deadline may have moved. */
+  | { type: 'TABLET_CHANGED' };
+
+function overdue(context: KioskSessionContext): boolean {
+  return context.tablet !== null && syncOverdue(context.tablet.syncDeadline(), context.now());
+}
+
+function sessionLengthMs(context: KioskSessionContext): number {
+  return context.tablet?.maxSessionMs ?? context.limits.maxSessionMs;
+}
+
+/** The pad's words after a PIN check that did not sign anyone in. */
+function padAfter(output: PinCheck | TabletPinCheck): TabletPad {
+  switch (output.kind) {
+    case 'wrongPin':
+      return { pinNotice: 'wrongPin', attemptsLeft: output.attemptsLeft, lockedUntil: null };
+    case 'lockedOut':
+      return { pinNotice: null, attemptsLeft: 0, lockedUntil: output.until };
+    case 'accepted':
+    case 'tabletNotAssigned':
+      return quietPad;
+    default: {
+      const unreachable: never = output;
+      return unreachable;
+    }
+  }
+}
 
 /** Leaving service mode: the same shape as signOut, with the staff member's own hook. */
 function leaveService(reason: Exclude<SignOutReason, 'sessionTimeLimit'>) {
@@ -85,6 +155,7 @@ export const kioskSessionMachine = setup({
     identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async () => ({ kind: 'unknown' })),
     checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async () => ({ kind: 'wrongPin', attemptsLeft: 0 })),
     checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async () => ({ kind: 'wrongPin', attemptsLeft: 0 })),
+    checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async () => ({ kind: 'tabletNotAssigned' })),
   },
   actions: {
     // Called with the person who just left, so the runtime can save drafts, audit and forget them.
@@ -92,6 +163,9 @@ export const kioskSessionMachine = setup({
     residentSignedOut: (_, _params: { resident: ResidentSummary; reason: SignOutReason }) => {},
     staffSignedIn: (_, _params: { staff: StaffSummary }) => {},
     staffSignedOut: (_, _params: { staff: StaffSummary; reason: Exclude<SignOutReason, 'sessionTimeLimit'> }) => {},
+    residentLocked: (_, _params: { resident: ResidentSummary; reason: TabletLockReason }) => {},
+    residentUnlocked: (_, _params: { resident: ResidentSummary }) => {},
+    clearPad: assign({ tabletPad: quietPad }),
     setNotice: assign((_, params: { notice: AttractNotice | null }) => ({ notice: params.notice })),
     forgetCandidate: assign({ candidate: null, pinNotice: null }),
     startIdleWarning: assign({ idleWarningEndsAt: ({ context }) => context.now() + context.limits.idleWarningMs }),
@@ -102,6 +176,9 @@ export const kioskSessionMachine = setup({
   guards: {
     hasNotice: ({ context }) => context.notice !== null,
     staffCandidate: ({ context }) => context.candidate?.subject === 'staff',
+    isTablet: ({ context }) => context.tablet !== null,
+    tabletServesSomeone: ({ context }) => context.tablet !== null && context.tablet.syncDeadline() !== null,
+    syncOverdue: ({ context }) => overdue(context),
   },
   delays: {
     noticeDuration: ({ context }) => context.limits.noticeMs,
@@ -109,12 +186,22 @@ export const kioskSessionMachine = setup({
     maxSession: ({ context }) => Math.max(0, context.sessionEndsAt - context.now()),
     idleBeforeWarning: ({ context }) => context.limits.idleMs - context.limits.idleWarningMs,
     idleWarningDuration: ({ context }) => context.limits.idleWarningMs,
+    // A resident's idle rule: a tablet's own (dim, then lock) where there is one; service mode keeps the site's.
+    residentIdleBeforeWarning: ({ context }) => (context.tablet ? context.tablet.idleLockMs - context.tablet.dimMs : context.limits.idleMs - context.limits.idleWarningMs),
+    residentIdleWarning: ({ context }) => (context.tablet ? context.tablet.dimMs : context.limits.idleWarningMs),
+    syncLockDue: ({ context }) => {
+      const deadline = context.tablet?.syncDeadline() ?? null;
+      return deadline === null ? longestTimerMs : Math.min(longestTimerMs, Math.max(0, deadline.lockAt - context.now()));
+    },
     lockoutMessage: ({ context }) => context.limits.noticeMs * 2,
   },
 }).createMachine({
   id: 'kioskSession',
   context: ({ input }) => ({
-    ...input,
+    limits: input.limits,
+    now: input.now,
+    tablet: input.tablet ?? null,
+    tabletPad: quietPad,
     notice: null,
     pinNotice: null,
     candidate: null,
@@ -129,10 +216,62 @@ export const kioskSessionMachine = setup({
   states: {
     attract: {
       entry: 'forgetCandidate',
+      // A tablet past its deadline shows why it is locked instead; this is looked at on entry and after every event.
+      always: { guard: 'syncOverdue', target: 'syncLocked' },
       after: { noticeDuration: { guard: 'hasNotice', actions: { type: 'setNotice', params: { notice: null } } } },
       on: {
         CREDENTIAL_READ: 'identifying',
         CREDENTIAL_UNREADABLE: { target: 'attract', reenter: true, actions: { type: 'setNotice', params: { notice: 'cardNotRecognized' } } },
+        // A tablet's own person needs no card: the PIN alone, checked against its assignee.
+        PIN_ENTERED: { guard: 'tabletServesSomeone', target: 'checkingTabletPin' },
+      },
+      // The lock deadline as a timer in a child state, so a moved deadline re-arms it without touching the notice.
+      initial: 'waiting',
+      states: {
+        waiting: {
+          after: { syncLockDue: [{ guard: 'syncOverdue', target: '#kioskSession.syncLocked' }, { target: 'waiting', reenter: true }] },
+          on: { TABLET_CHANGED: { target: 'waiting', reenter: true } },
+        },
+      },
+    },
+    checkingTabletPin: {
+      invoke: {
+        src: 'checkTabletPin',
+        input: ({ event }) => {
+          if (event.type !== 'PIN_ENTERED') throw new Error(`checkingTabletPin entered by ${event.type}`);
+          return { pin: event.pin };
+        },
+        onDone: [
+          {
+            guard: ({ event }) => event.output.kind === 'accepted',
+            target: 'signedIn',
+            actions: [
+              assign(({ event, context }) => ({
+                resident: event.output.kind === 'accepted' ? event.output.resident : null,
+                sessionEndsAt: context.now() + sessionLengthMs(context),
+                notice: null,
+                tabletPad: quietPad,
+              })),
+              { type: 'residentSignedIn', params: ({ context }) => ({ resident: context.resident as ResidentSummary }) },
+            ],
+          },
+          {
+            // Unassigned by the hub between the screen and the PIN.
+            guard: ({ event }) => event.output.kind === 'tabletNotAssigned',
+            target: 'attract',
+            actions: [{ type: 'setNotice', params: { notice: 'tabletNotAssigned' } }, 'clearPad'],
+          },
+          { target: 'attract', actions: assign(({ event }) => ({ notice: null, tabletPad: padAfter(event.output) })) },
+        ],
+        onError: { target: 'attract', actions: 'clearPad' },
+      },
+    },
+    syncLocked: {
+      on: {
+        // Staff badges still open service mode (identifying sends a resident's card back here).
+        CREDENTIAL_READ: 'identifying',
+        // attract sends the tablet straight back here if the deadline has not moved past now.
+        TABLET_CHANGED: 'attract',
       },
     },
     identifying: {
@@ -143,6 +282,11 @@ export const kioskSessionMachine = setup({
           return { credential: event.credential };
         },
         onDone: [
+          {
+            // No resident signs in on a tablet past its deadline, card or not.
+            guard: ({ context, event }) => event.output.kind === 'resident' && overdue(context),
+            target: 'syncLocked',
+          },
           {
             guard: ({ event }) => event.output.kind === 'resident',
             target: 'pinEntry',
@@ -206,7 +350,7 @@ export const kioskSessionMachine = setup({
             actions: [
               assign(({ event, context }) => ({
                 resident: event.output.kind === 'accepted' ? event.output.resident : null,
-                sessionEndsAt: context.now() + context.limits.maxSessionMs,
+                sessionEndsAt: context.now() + sessionLengthMs(context),
                 candidate: null,
                 pinNotice: null,
               })),
@@ -271,6 +415,13 @@ export const kioskSessionMachine = setup({
     signedIn: {
       after: {
         maxSession: signOut('sessionTimeLimit'),
+        // Armed at sign-in and at each unlock. A sync during the session only moves the deadline later, past the end of
+        // any session (at least a day away; a session is at most a day), so this timer never needs re-arming meanwhile.
+        syncLockDue: {
+          guard: 'syncOverdue',
+          target: 'locked',
+          actions: { type: 'residentLocked', params: ({ context }) => ({ resident: context.resident as ResidentSummary, reason: 'syncOverdue' as const }) },
+        },
       },
       on: {
         SIGN_OUT: signOut('signedOut'),
@@ -282,15 +433,70 @@ export const kioskSessionMachine = setup({
       states: {
         active: {
           entry: 'clearIdleWarning',
-          after: { idleBeforeWarning: 'idleWarning' },
+          after: { residentIdleBeforeWarning: 'idleWarning' },
           on: { ACTIVITY: { target: 'active', reenter: true } },
         },
+        // On a kiosk a countdown to sign-out; on a tablet the screen dims, and then it locks.
         idleWarning: {
           entry: 'startIdleWarning',
           after: {
-            idleWarningDuration: signOut('signedOutIdle'),
+            residentIdleWarning: [
+              {
+                guard: 'isTablet',
+                target: '#kioskSession.locked',
+                actions: { type: 'residentLocked', params: ({ context }) => ({ resident: context.resident as ResidentSummary, reason: 'idle' as const }) },
+              },
+              signOut('signedOutIdle'),
+            ],
           },
           on: { ACTIVITY: 'active' },
+        },
+      },
+    },
+    // A tablet's held session: the resident stays in the context (the runtime refuses their calls all the same, since
+    // only signedIn counts as signed in), and their PIN brings them back. The session cap keeps counting.
+    locked: {
+      entry: [assign({ idleWarningEndsAt: null }), 'clearPad'],
+      after: { maxSession: signOut('sessionTimeLimit') },
+      on: {
+        // A card (staff servicing the tablet) ends the held session first: service mode and a resident never mix.
+        CREDENTIAL_READ: {
+          target: 'identifying',
+          actions: [
+            { type: 'residentSignedOut', params: ({ context }) => ({ resident: context.resident as ResidentSummary, reason: 'signedOut' as const }) },
+            'forgetResident',
+            'clearPad',
+          ],
+        },
+      },
+      initial: 'waiting',
+      states: {
+        waiting: {
+          always: { guard: 'syncOverdue', target: 'syncOverdue' },
+          after: { syncLockDue: [{ guard: 'syncOverdue', target: 'syncOverdue' }, { target: 'waiting', reenter: true }] },
+          on: { PIN_ENTERED: 'checking', TABLET_CHANGED: { target: 'waiting', reenter: true } },
+        },
+        checking: {
+          invoke: {
+            src: 'checkPin',
+            input: ({ context, event }) => {
+              if (event.type !== 'PIN_ENTERED' || context.resident === null) throw new Error('locked.checking needs a PIN and a held session');
+              return { residentId: context.resident.id, pin: event.pin };
+            },
+            onDone: [
+              {
+                guard: ({ event }) => event.output.kind === 'accepted',
+                target: '#kioskSession.signedIn',
+                actions: ['clearPad', { type: 'residentUnlocked', params: ({ context }) => ({ resident: context.resident as ResidentSummary }) }],
+              },
+              // Wrong PINs here count towards the same lockout as at sign-in (the sign-in service keeps the count).
+              { target: 'waiting', actions: assign(({ event }) => ({ tabletPad: padAfter(event.output) })) },
+            ],
+            onError: 'waiting',
+          },
+        },
+        syncOverdue: {
+          on: { TABLET_CHANGED: 'waiting' },
         },
       },
     },
@@ -325,6 +531,10 @@ export type KioskSessionSnapshot = SnapshotFrom<typeof kioskSessionMachine>;
 /** What the renderer should draw for a snapshot of the machine. */
 export function sessionViewOf(snapshot: KioskSessionSnapshot): SessionView {
   const { context } = snapshot;
+  if (context.tablet !== null) {
+    const tabletView = tabletViewOf(snapshot, context.tablet);
+    if (tabletView !== null) return tabletView;
+  }
   if (snapshot.matches('signedIn') && context.resident) {
     return { phase: 'signedIn', resident: context.resident, sessionEndsAt: context.sessionEndsAt, idleWarningEndsAt: context.idleWarningEndsAt };
   }
@@ -342,6 +552,46 @@ export function sessionViewOf(snapshot: KioskSessionSnapshot): SessionView {
   }
   if (snapshot.matches('lockedOut')) return { phase: 'lockedOut', until: context.lockedUntil };
   return { phase: 'attract', notice: context.notice };
+}
+
+/** A tablet's lock screens, or null when the tablet shows what a kiosk would (signed in, service, the staff prompt). */
+function tabletViewOf(snapshot: KioskSessionSnapshot, tablet: TabletSessionRules): SessionView | null {
+  const { context } = snapshot;
+  const pad = (sessionHeld: boolean, checking: boolean): SessionView => ({
+    phase: 'tabletLock',
+    sessionHeld,
+    pinLength: context.limits.pinLength,
+    checking,
+    notice: sessionHeld ? null : context.notice,
+    pinNotice: context.tabletPad.pinNotice,
+    attemptsLeft: context.tabletPad.attemptsLeft,
+    // A lockout that has run out is not worth a word.
+    lockedUntil: context.tabletPad.lockedUntil !== null && context.tabletPad.lockedUntil > context.now() ? context.tabletPad.lockedUntil : null,
+  });
+  if (snapshot.matches('syncLocked')) return { phase: 'syncLocked', sessionHeld: false };
+  if (snapshot.matches({ locked: 'syncOverdue' })) return { phase: 'syncLocked', sessionHeld: true };
+  if (snapshot.matches('locked')) return pad(true, snapshot.matches({ locked: 'checking' }));
+  if (snapshot.matches('checkingTabletPin')) return pad(false, true);
+  // Serving nobody, a tablet's attract screen is the staff prompt (AttractScreen), as before it had a lock screen.
+  if (snapshot.matches('attract') && tablet.syncDeadline() !== null) return pad(false, false);
+  return null;
+}
+
+/** Whether the machine is waiting on a lookup or a PIN check (the runtime answers a PIN call once it is not). */
+export function sessionBusy(snapshot: KioskSessionSnapshot): boolean {
+  return (
+    snapshot.matches('identifying') ||
+    snapshot.matches('checkingPin') ||
+    snapshot.matches('checkingStaffPin') ||
+    snapshot.matches('checkingTabletPin') ||
+    snapshot.matches({ locked: 'checking' })
+  );
+}
+
+/** Whether a PIN typed now would be checked: a card waiting for it, or a tablet's lock screen. */
+export function acceptsPin(snapshot: KioskSessionSnapshot): boolean {
+  const view = sessionViewOf(snapshot);
+  return view.phase === 'pinEntry' ? !view.checking : view.phase === 'tabletLock' && !view.checking;
 }
 
 /** The id of the signed-in resident, or null: what the runtime authorizes calls against. */

@@ -31,11 +31,16 @@ export type StaffPinCheck =
   | { readonly kind: 'wrongPin'; readonly attemptsLeft: number }
   | { readonly kind: 'lockedOut'; readonly until: number };
 
+/** A tablet's PIN alone: checked as its assignee's, or refused when the tablet serves nobody. */
+export type TabletPinCheck = PinCheck | { readonly kind: 'tabletNotAssigned' };
+
 export interface SignInService {
   identify(credential: CredentialEvent): CredentialLookup;
   checkPin(residentId: string, pin: string): Promise<PinCheck>;
   /** Service mode's PIN: the same lockout rule as residents', counted per staff member. */
   checkStaffPin(staffId: string, pin: string): Promise<StaffPinCheck>;
+  /** A tablet's lock screen: the PIN alone, as its assignee's PIN, with the same lockout and audit as with a card. */
+  checkTabletPin(pin: string): Promise<TabletPinCheck>;
 }
 
 export interface SignInServiceDeps {
@@ -48,11 +53,13 @@ export interface SignInServiceDeps {
   readonly audit?: AuditRecorder;
   /** True on a tablet nobody is assigned to (main/tablet); left out, never (a kiosk). */
   readonly tabletUnassigned?: () => boolean;
+  /** The resident a tablet serves, whose PIN alone signs in on it; left out, nobody (a kiosk). */
+  readonly tabletAssigneeId?: () => string | null;
 }
 
 const notAudited: AuditRecorder = () => undefined;
 
-export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited, tabletUnassigned = () => false }: SignInServiceDeps): SignInService {
+export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited, tabletUnassigned = () => false, tabletAssigneeId = () => null }: SignInServiceDeps): SignInService {
   const resident = (id: string) => ({ kind: 'resident' as const, id });
   const staffMember = (id: string) => ({ kind: 'staff' as const, id });
 
@@ -88,6 +95,14 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
       return { kind: 'lockedOut', until: next.lockedUntil };
     }
     return { kind: 'wrongPin', attemptsLeft: attemptsLeft(next, rules) };
+  }
+
+  async function checkResidentPin(residentId: string, pin: string): Promise<PinCheck> {
+    const outcome = await checkPinOf(resident(residentId), pin, () => {
+      const record = residents.byId(residentId);
+      return record && { pinHash: record.pinHash, summary: { id: record.residentId, displayName: record.displayName, language: record.language } };
+    });
+    return outcome.kind === 'accepted' ? { kind: 'accepted', resident: outcome.summary } : outcome;
   }
 
   return {
@@ -132,12 +147,14 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
       }
     },
 
-    async checkPin(residentId, pin) {
-      const outcome = await checkPinOf(resident(residentId), pin, () => {
-        const record = residents.byId(residentId);
-        return record && { pinHash: record.pinHash, summary: { id: record.residentId, displayName: record.displayName, language: record.language } };
-      });
-      return outcome.kind === 'accepted' ? { kind: 'accepted', resident: outcome.summary } : outcome;
+    checkPin: checkResidentPin,
+
+    // No card on one's own tablet: who is signing in is whom the tablet serves, read at each PIN (the hub may have
+    // unassigned it since the screen was drawn). Their count, lockout and audit entries are the card path's.
+    async checkTabletPin(pin) {
+      const assigneeId = tabletAssigneeId();
+      if (assigneeId === null) return { kind: 'tabletNotAssigned' };
+      return checkResidentPin(assigneeId, pin);
     },
 
     // A guessed staff PIN would open service mode, so it is held to the residents' rule on the staff member's own count

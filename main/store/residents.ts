@@ -37,6 +37,11 @@ export interface ResidentQueries {
   count(): number;
   /** The resident written most recently, or null: on a tablet, the one person it serves (its scope holds one). */
   newest(): ResidentRecord | null;
+  /**
+   * When the resident's row was last written here, or null when there is none. On a tablet that is when their records
+   * reached it from the hub (at assignment, or a newer version since): the lock rule counts from it until a sync succeeds.
+   */
+  writtenAt(residentId: string): number | null;
   /** The hub's version of the resident's row; null when there is no row. Rows seeded on the device are version 0. */
   versionOf(residentId: string): number | null;
   /** Writes the hub's record at its version. Whoever else held the same credential id loses it: the hub decides who holds a card. */
@@ -60,6 +65,7 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
   const updateLanguage = db.prepare('UPDATE residents SET language = ? WHERE resident_id = ?');
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
   const selectNewest = db.prepare<[], ResidentRow>('SELECT * FROM residents ORDER BY updated_at DESC, resident_id LIMIT 1');
+  const selectWrittenAt = db.prepare<[string], { updated_at: number }>('SELECT updated_at FROM residents WHERE resident_id = ?');
   const selectVersion = db.prepare<[string], { version: number }>('SELECT version FROM residents WHERE resident_id = ?');
   const releaseCredential = db.prepare('DELETE FROM residents WHERE credential_id = ? AND resident_id <> ?');
   const putRow = db.prepare(`
@@ -91,6 +97,7 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       const row = selectNewest.get();
       return row ? toRecord(row) : null;
     },
+    writtenAt: (residentId) => selectWrittenAt.get(residentId)?.updated_at ?? null,
     versionOf: (residentId) => selectVersion.get(residentId)?.version ?? null,
     putFromHub: (resident, version, updatedAt) => {
       // A row left by a seed or an earlier holder would make the UNIQUE credential_id refuse the whole batch.

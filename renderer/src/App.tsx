@@ -8,6 +8,7 @@ import { CallErrorNotice } from './components/CallErrorNotice';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { DisplayControls } from './components/DisplayControls';
 import { IdleWarningDialog } from './components/IdleWarningDialog';
+import { StatusHeader } from './components/StatusHeader';
 import { useActivityReporting } from './hooks/useActivityReporting';
 import { useDeviceState } from './hooks/useDeviceState';
 import { useEnrollmentStatus } from './hooks/useEnrollmentStatus';
@@ -24,6 +25,10 @@ import { ServiceScreen } from './screens/service/ServiceScreen';
 import { MailScreen } from './screens/mail/MailScreen';
 import { MoneyScreen } from './screens/money/MoneyScreen';
 import { StampsScreen } from './screens/money/StampsScreen';
+import { SyncLockedScreen } from './screens/tablet/SyncLockedScreen';
+import { TabletDimmer } from './screens/tablet/TabletDimmer';
+import { TabletLockScreen } from './screens/tablet/TabletLockScreen';
+import { TabletSyncWarning, TabletSyncWarningDialog } from './screens/tablet/TabletSyncWarning';
 import { screenLanguage } from './session/sessionRules';
 
 /** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
@@ -33,10 +38,17 @@ function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 
   return <HomeScreen {...props} summary={summary} facilityUnreachable={facilityUnreachable} />;
 }
 
-/** A signed-in resident's screens: home, or one service opened from it. Sign-out reloads the page, which forgets this. */
-function SignedInScreens({ language, ...props }: Omit<Parameters<typeof SignedInHome>[0], 'onOpen'> & { language: LanguageCode }) {
-  const [service, setService] = useState<'home' | Service>('home');
-  const goHome = useCallback(() => setService('home'), []);
+/**
+ * A signed-in resident's screens: home, or one service opened from it. Which one is kept by App, so a tablet's lock (which
+ * unmounts these: nothing of the person under the lock screen) unlocks to the same screen; sign-out reloads the page.
+ */
+function SignedInScreens({
+  language,
+  service,
+  setService,
+  ...props
+}: Omit<Parameters<typeof SignedInHome>[0], 'onOpen'> & { language: LanguageCode; service: 'home' | Service; setService(service: 'home' | Service): void }) {
+  const goHome = useCallback(() => setService('home'), [setService]);
   switch (service) {
     case 'mail':
       return <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={() => setService('stamps')} />;
@@ -74,6 +86,10 @@ export function App({ api, resetPage }: AppProps) {
   const language: LanguageCode = screenLanguage(session, info) ?? 'en';
   const [largerText, setLargerText] = useState(false);
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
+  // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.
+  const [openService, setOpenService] = useState<'home' | Service>('home');
+  // The lock rule's warning is said once per sign-in (an unlock is not one); the page reload at sign-out resets it.
+  const [syncWarningSeen, setSyncWarningSeen] = useState(false);
 
   useEffect(() => {
     void showLanguage(i18n, language);
@@ -140,13 +156,31 @@ export function App({ api, resetPage }: AppProps) {
         return <PinEntryScreen view={view} onSubmitPin={enterPin} onCancel={cancel} />;
       case 'lockedOut':
         return <LockedOutScreen until={view.until} onDismiss={cancel} />;
-      case 'signedIn':
+      case 'tabletLock':
+        return <TabletLockScreen view={view} info={info} displayControls={displayControls} onSubmitPin={enterPin} />;
+      case 'syncLocked':
+        return <SyncLockedScreen info={info} displayControls={displayControls} />;
+      case 'signedIn': {
+        const tabletSync = info?.tablet?.sync ?? null;
+        // On a tablet idle dims the screen, then locks: no countdown to a sign-out.
+        const idleNotice =
+          view.idleWarningEndsAt === null ? null : info?.mode === 'tablet' ? (
+            <TabletDimmer onWake={stillHere} />
+          ) : (
+            <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />
+          );
         return (
           <>
             {/* inert while the idle warning is up, so the dialog is the only thing to reach */}
             <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
+              {/* A tablet's owner always sees whether it is online and when it last synced; a wall kiosk is always
+                  docked, and its screens' own "facility can't be reached" notes say what matters there. */}
+              {info?.mode === 'tablet' ? <StatusHeader api={api} language={language} timeZone={info.timeZone} /> : null}
+              <TabletSyncWarning standing={tabletSync} />
               <SignedInScreens
                 api={api}
+                service={openService}
+                setService={setOpenService}
                 language={language}
                 resident={view.resident}
                 sessionEndsAt={view.sessionEndsAt}
@@ -154,9 +188,11 @@ export function App({ api, resetPage }: AppProps) {
                 onSignOut={signOut}
               />
             </div>
-            {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
+            {idleNotice ??
+              (tabletSync?.state === 'warning' && !syncWarningSeen ? <TabletSyncWarningDialog standing={tabletSync} onClose={() => setSyncWarningSeen(true)} /> : null)}
           </>
         );
+      }
       case 'service':
         return (
           <>

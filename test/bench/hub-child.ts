@@ -9,6 +9,7 @@ import { startPostgresServer, type PostgresServer } from '../support/postgres-se
 import { makeTempDir } from '../support/temp-dir';
 import type { E2eFacility, FanoutFacility, MessageLogCheck } from './hub-seed';
 import { forkWithRequests } from './child-ipc';
+import type { CatchupSeed } from './tablet-catchup-seed';
 
 export type HubBackend = 'pglite' | 'postgres';
 
@@ -18,6 +19,8 @@ export type HubRequest =
   | { readonly command: 'issueCodes'; readonly siteId: string; readonly kioskUnits: readonly string[]; readonly tablets: number }
   | { readonly command: 'assignTablets'; readonly deviceIds: readonly string[]; readonly residentIds: readonly string[] }
   | { readonly command: 'verifyMessages'; readonly residentId: string }
+  /** tablet-catchup: letters and deposits for one resident through the real services (tablet-catchup-seed.ts). */
+  | { readonly command: 'seedCatchup'; readonly residentId: string; readonly messages: number; readonly ledgerEntries: number; readonly tag: string }
   | { readonly command: 'kioskScopeDigest'; readonly siteId: string; readonly unitId: string }
   /** Start or stop a V8 CPU profile of the hub; stop writes <folder>/<label>.cpuprofile. */
   | { readonly command: 'profileStart' }
@@ -33,6 +36,7 @@ interface Replies {
   issueCodes: string[];
   assignTablets: number;
   verifyMessages: MessageLogCheck;
+  seedCatchup: CatchupSeed;
   kioskScopeDigest: string;
   analyze: null;
   profileStart: null;

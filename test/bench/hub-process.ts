@@ -11,6 +11,7 @@ import { startHub } from '../../hub/server';
 import { assignTablet, issueEnrollmentCode } from '../../hub/services/index';
 import { kioskScopeDigest, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
 import { serveParentRequests } from './child-ipc';
+import { seedCatchup } from './tablet-catchup-seed';
 import type { HubRequest } from './hub-child';
 
 /** scrypt at the tests' cost: it only hashes the seeded residents' PINs, which no benchmark measures. */
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
         }
         return request.deviceIds.length;
       }
+      case 'seedCatchup':
+        return seedCatchup(context, request);
       case 'verifyMessages':
         return verifyMessageChanges(context, request.residentId);
       case 'kioskScopeDigest':

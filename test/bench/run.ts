@@ -17,6 +17,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'mail-search': () => mailSearch(),
   'ledger-contention': () => import('./ledger-contention').then((module) => module.ledgerContention()),
   'reader-latency': () => import('./reader-latency').then((module) => module.readerLatency()),
+  'tablet-catchup': () => import('./tablet-catchup').then((module) => module.tabletCatchup()),
 };
 
 const requested = process.argv.slice(2);

@@ -19,7 +19,8 @@ async function typeDigits(page: Page, digits: string): Promise<void> {
 }
 
 async function openServiceMode(page: Page, tablet: KioskUnderTest): Promise<void> {
-  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+  // The staff prompt of a tablet nobody has, or its person's lock screen: a staff badge works on either.
+  await expect(page.locator('[data-screen="attract"], [data-screen="tabletLock"]')).toBeVisible();
   await tablet.scan(demoStaff.badge);
   await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');
   await typeDigits(page, demoStaff.pin);
@@ -88,8 +89,9 @@ test('staff badge → service mode → reader test → sync now → assign table
     await expect(page.getByTestId('service-device-facts')).toContainText('Marcus Lee (booking number 100001)');
     await page.getByTestId('service-sign-out').click();
 
-    // Marcus signs in on his tablet and finds his mother's letter.
-    await expect(page.getByTestId('attract-title')).toHaveText('Scan your ID to begin');
+    // Marcus signs in on his tablet and finds his mother's letter. His own tablet greets him on its lock screen (the PIN
+    // alone signs him in there: tablet-session.spec.ts); his wristband on its reader still works too.
+    await expect(page.getByTestId('tablet-lock-greeting')).toHaveText('Hello, Marcus');
     await tablet.scan(marcus.badge);
     await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
     await typeDigits(page, marcus.pin);

@@ -16,6 +16,8 @@ import { makeTempDir } from './temp-dir';
 import { enrollDevice } from '../../main/sync/credential';
 import type { KeyboardWedgeSettingsInput } from '../../hardware/keyboard/wedge-settings';
 import type { DeviceMode } from '../../main/contract';
+import { testClockEnv } from '../../main/host/test-clock';
+import type { TabletSettings } from '../../kiosk-config/schema';
 
 export interface SessionTimings {
   idleSeconds: number;
@@ -30,6 +32,11 @@ export interface KioskUnderTest {
   readonly hostSpawnedAt: number;
   /** Scans a wristband on the pty as a Code 39 barcode with CR, as the site's scanner sends it. */
   scan(text: string): Promise<void>;
+  /**
+   * Moves the device's clock to this far ahead of the real time (launched with `testClock: true`): its timers that come
+   * due fire at once, as if the time had passed. Resolves once the host has had time to read the clock file.
+   */
+  setClockOffset(offsetMs: number): Promise<void>;
   /** Sends raw bytes on the scanner line. */
   sendRaw(bytes: Buffer): Promise<void>;
   /** The swipe and badge readers, when launched with `simulatedReaders: true`; null otherwise. */
@@ -93,11 +100,19 @@ function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLin
   }, null, 2);
 }
 
-async function startHostProcess(configFile: string, dataDir: string, hidSocket: string | null = null): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
+async function startHostProcess(
+  configFile: string,
+  dataDir: string,
+  hidSocket: string | null = null,
+  clockFile: string | null = null,
+): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
   const spawnedAt = performance.now();
   const simulatedHid = hidSocket === null ? [] : ['--simulated-hid', hidSocket];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', '0', ...simulatedHid], {
+  const testClock = clockFile === null ? [] : ['--test-clock-file', clockFile];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', '0', ...simulatedHid, ...testClock], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The host takes a test clock only when told it runs under test (main/host/test-clock.ts).
+    env: clockFile === null ? process.env : { ...process.env, [testClockEnv]: '1' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -139,6 +154,10 @@ export interface LaunchKioskOptions {
    * code. Default 'kiosk'.
    */
   mode?: DeviceMode;
+  /** The site file's tablet section (with mode 'tablet'); left out, the defaults. */
+  tablet?: Partial<TabletSettings>;
+  /** Runs the host on a test clock that setClockOffset moves (main/host/test-clock.ts). */
+  testClock?: boolean;
 }
 
 /** The site file with a keyboard-mode reader added to its readers, when one is asked for. */
@@ -158,7 +177,10 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
   const mode = options.mode ?? 'kiosk';
-  writeFileSync(configFile, withKeyboardWedge(siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null, mode), options.keyboardWedge));
+  const site = withKeyboardWedge(siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null, mode), options.keyboardWedge);
+  writeFileSync(configFile, options.tablet === undefined ? site : JSON.stringify({ ...(JSON.parse(site) as object), tablet: options.tablet }, null, 2));
+  const clockFile = options.testClock === true ? join(dir.path, 'clock.json') : null;
+  if (clockFile !== null) writeFileSync(clockFile, JSON.stringify({ offsetMs: 0 }));
   if (options.storeFile !== undefined) {
     copyFileSync(options.storeFile, join(dataDir, 'device.sqlite'));
   } else if (options.hub === undefined) {
@@ -168,7 +190,7 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: deviceSection(mode).name, appVersion: 'e2e' });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
   }
-  let host = await startHostProcess(configFile, dataDir, hidSocket);
+  let host = await startHostProcess(configFile, dataDir, hidSocket, clockFile);
   const simulatedReaders: SimulatedReaders | null =
     badgePty === null || hidSocket === null
       ? null
@@ -184,15 +206,21 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     scan: async (text) => {
       await simulateScan(scanner.hostPath, text, { symbology: 'code39' });
     },
+    async setClockOffset(offsetMs) {
+      if (clockFile === null) throw new Error('launch the kiosk with testClock: true to move its clock');
+      writeFileSync(clockFile, JSON.stringify({ offsetMs }));
+      // The host polls the file every 50 ms.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    },
     sendRaw: (bytes) => scanner.write(bytes),
     simulatedReaders,
     async restart() {
       await stopProcess(host.process);
-      host = await startHostProcess(configFile, dataDir, hidSocket);
+      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile);
     },
     async kill() {
       await stopProcess(host.process, 'SIGKILL');
-      host = await startHostProcess(configFile, dataDir, hidSocket);
+      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile);
     },
     async stop() {
       await stopProcess(host.process);

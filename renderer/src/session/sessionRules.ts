@@ -7,10 +7,18 @@ import type { DeviceInfo, LanguageCode, SessionPhase, SessionView } from '../../
  * and the DOM; the runtime has already reset its side.
  */
 export function mustResetPage(previous: SessionView | null, next: SessionView): boolean {
-  if (previous?.phase === 'signedIn') return next.phase !== 'signedIn' || next.resident.id !== previous.resident.id;
+  // A tablet's lock holds the session (SECURITY.md: a lock is not a sign-out), so the page keeps where the person was;
+  // what it shows meanwhile is the lock screen alone. Anything else after a held lock is the end of that session.
+  if (previous?.phase === 'signedIn') return !holdsSession(next) && (next.phase !== 'signedIn' || next.resident.id !== previous.resident.id);
+  if (previous !== null && holdsSession(previous)) return !holdsSession(next) && next.phase !== 'signedIn';
   // Service mode shows logs and the site file: none of it may stay in the page for whoever comes next.
   if (previous?.phase === 'service') return next.phase !== 'service' || next.staff.id !== previous.staff.id;
   return false;
+}
+
+/** A tablet's lock screen over a session that is held, not ended. */
+export function holdsSession(view: SessionView): boolean {
+  return (view.phase === 'tabletLock' || view.phase === 'syncLocked') && view.sessionHeld;
 }
 
 /** The language to show: the signed-in resident's own, otherwise the device's; null until either is known. */
@@ -26,8 +34,11 @@ export function phaseReportsActivity(phase: SessionPhase): boolean {
     case 'signedIn':
     case 'service':
       return true;
+    // A lock screen has no idle timer: it is what idle leads to.
     case 'attract':
     case 'lockedOut':
+    case 'tabletLock':
+    case 'syncLocked':
       return false;
     default: {
       const unreachable: never = phase;

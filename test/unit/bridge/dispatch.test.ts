@@ -10,7 +10,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     calls.push(name);
     return value;
   };
-  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null };
+  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null, timeZone: 'UTC' };
   const attract = { phase: 'attract', notice: null } as const;
   const notEnrolled: SyncStatus = { state: 'notEnrolled', lastSuccessAt: null, pendingMutations: 0, lastError: null, nextAttemptAt: null, blobsWaiting: 0, errorCounts: {} };
   const handlers: CallHandlers = {
@@ -32,6 +32,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
       blobsWaiting: 0,
       errorCounts: {},
     }),
+    'sync.now': record('sync.now', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
     'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0 }),
     'mail.conversations': record('mail.conversations', []),
     'mail.conversation': record('mail.conversation', { contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true }, messages: [] }),

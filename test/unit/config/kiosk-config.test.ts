@@ -55,6 +55,19 @@ describe('kiosk-config', () => {
     expect(config.device.mode).toBe('tablet');
   });
 
+  it('a tablet section: defaults on a tablet, its rules said in words, and refused on a kiosk', () => {
+    const tabletSite = validSite.replace('mode: kiosk', 'mode: tablet');
+    const config = loadKioskConfig(writeSite('site.yaml', `${tabletSite}tablet: { lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 1 }\n`));
+    expect(config.tablet).toEqual({ maxSessionMinutes: 240, idleLockSeconds: 120, dimSeconds: 15, lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 1 });
+    expect(problemsOf(writeSite('site.yaml', `${tabletSite}tablet: { lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 3, dimSeconds: 200, idleLockSeconds: 100 }\n`))).toEqual(
+      expect.arrayContaining([
+        { path: 'tablet.warnFromDaysWithoutSync', message: 'the warnings must start before the lock: warnFromDaysWithoutSync must be fewer days than lockAfterDaysWithoutSync' },
+        { path: 'tablet.dimSeconds', message: 'the screen must dim before it locks: dimSeconds must be shorter than idleLockSeconds' },
+      ]),
+    );
+    expect(problemsOf(writeSite('site.yaml', `${validSite}tablet: {}\n`))).toEqual([{ path: 'tablet', message: 'a tablet section is only for a tablet (device.mode is kiosk)' }]);
+  });
+
   it('a wrong type names the file, the field path and what is wrong', () => {
     const file = writeSite('site.yaml', validSite.replace('idleSeconds: 60', 'idleSeconds: sixty'));
     expect(problemsOf(file)).toEqual([{ path: 'session.idleSeconds', message: 'expected number' }]);

@@ -26,6 +26,7 @@ const device: DeviceInfo = {
   language: 'es',
   keyboardWedge: null,
   tablet: null,
+  timeZone: 'America/Chicago',
 };
 
 describe('mustResetPage', () => {
@@ -41,6 +42,21 @@ describe('mustResetPage', () => {
     expect(mustResetPage(service('s1'), service('s2'))).toBe(true);
     expect(mustResetPage(service('s1'), service('s1', 5))).toBe(false);
     expect(phaseReportsActivity('service')).toBe(true);
+  });
+
+  it('a tablet’s lock holds the session: no reload into it or out of it by the PIN; any other way out reloads', () => {
+    const lock = (sessionHeld: boolean): SessionView => ({ phase: 'tabletLock', sessionHeld, pinLength: 4, checking: false, notice: null, pinNotice: null, attemptsLeft: null, lockedUntil: null });
+    const syncLocked = (sessionHeld: boolean): SessionView => ({ phase: 'syncLocked', sessionHeld });
+    expect(mustResetPage(signedIn('r1'), lock(true))).toBe(false);
+    expect(mustResetPage(signedIn('r1'), syncLocked(true))).toBe(false);
+    expect(mustResetPage(lock(true), syncLocked(true))).toBe(false);
+    expect(mustResetPage(lock(true), signedIn('r1'))).toBe(false);
+    // Signed out (the session cap, a staff badge) while locked, or signed out outright.
+    expect(mustResetPage(lock(true), lock(false))).toBe(true);
+    expect(mustResetPage(syncLocked(true), { phase: 'pinEntry', subject: 'staff', pinLength: 4, attemptsLeft: 5, notice: null, checking: false, expiresAt: 0 })).toBe(true);
+    expect(mustResetPage(signedIn('r1'), lock(false))).toBe(true);
+    expect(mustResetPage(lock(false), signedIn('r1'))).toBe(false);
+    expect(phaseReportsActivity('tabletLock')).toBe(false);
   });
 
   it('reloads if another person appears without a sign-out in between', () => {
