@@ -124,9 +124,13 @@ test('the swipe reader unplugged and plugged back in still signs people in', asy
   const whileUnplugged = await sendHidSimulatorCommand(kiosk.simulatedReaders.magstripeSocket, { op: 'swipe', track2: idCardTrack2Of(marcus) });
   expect(whileUnplugged).toEqual({ ok: false, error: 'the simulated magstripe reader is unplugged: replug it first' });
   await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+  // The barcode scanner and the badge reader still work: the screen says one reader is down, not that none works.
+  await expect(page.getByTestId('reader-problem')).toHaveText('One of the card readers is not working. If yours does not respond, please tell staff.');
+  await page.screenshot({ path: 'test-results/screens/one-reader-unplugged-en.png' });
 
   await hid(kiosk, { op: 'replug' });
   await expect.poll(() => swipeReaderStates(kiosk), { timeout: 15_000 }).toEqual(['connecting', 'connected', 'disconnected', 'connected']);
+  await expect(page.getByTestId('reader-problem')).toHaveCount(0);
   await hid(kiosk, { op: 'swipe', track2: idCardTrack2Of(marcus) });
   await expectSignInThroughPin(page, marcus);
 });

@@ -37,8 +37,11 @@ function attractNoticeText(t: TFunction, notice: AttractNotice): string {
 /** The idle screen between people: how to begin, and why the last session ended if there is news. */
 export function AttractScreen({ notice, info, readers, displayControls }: AttractScreenProps) {
   const { t } = useTranslation();
-  // 'connecting' is a reader coming back by itself; only a reader that is gone needs staff.
-  const readerDown = readers.some((reader) => reader.connection === 'disconnected');
+  // 'connecting' is a reader coming back by itself; only a reader that is gone needs staff. When another reader still
+  // works, say so: "the card reader is not working" would send someone with a working wristband away.
+  const readersDown = readers.filter((reader) => reader.connection === 'disconnected').length;
+  const readerDown = readersDown > 0;
+  const someReaderWorks = readersDown < readers.length;
   // A tablet nobody is assigned to serves only staff: say so instead of inviting a resident to scan.
   const unassignedTablet = info?.tablet?.assigned === false;
   return (
@@ -55,7 +58,7 @@ export function AttractScreen({ notice, info, readers, displayControls }: Attrac
         </div>
         {readerDown ? (
           <p className="notice notice--problem" role="alert" data-testid="reader-problem">
-            {t('attract.readerNotWorking')}
+            {t(someReaderWorks ? 'attract.oneReaderNotWorking' : 'attract.readerNotWorking')}
           </p>
         ) : null}
       </div>
