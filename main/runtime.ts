@@ -364,6 +364,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         : null,
     tablet: tabletInfo(),
     timeZone: config.site.timeZone,
+    clockAt: now(),
   });
   lastTabletInfo = JSON.stringify(tabletInfo());
   lastLockAt = tabletSyncDeadline()?.lockAt ?? null;

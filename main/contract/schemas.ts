@@ -214,6 +214,12 @@ export const DeviceInfo = z.object({
     .nullable(),
   /** The site's IANA time zone (site file): times on screens are the facility's local time, not the device's. */
   timeZone: z.string().min(1).max(64),
+  /**
+   * The runtime's clock (epoch ms) when this was made. The screens' countdowns count against the runtime's deadlines,
+   * so the page follows this clock rather than its own; they agree on one machine, but a clock the runtime was given
+   * (tests move it by days) must not turn "4 minutes left" into thousands.
+   */
+  clockAt: z.number(),
 });
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 

@@ -102,6 +102,10 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     await expect(page.locator('[data-screen="home"]')).toBeVisible();
     // And while he is signed in, on every screen.
     await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Sync within 2 days to keep using your tablet.');
+    // The countdown follows the runtime's clock (five days on), not the page's: at most the site's 240 minutes.
+    const minutesLeft = Number((await page.getByTestId('session-time-left').textContent())?.match(/\d+/)?.[0] ?? NaN);
+    expect(minutesLeft).toBeGreaterThan(200);
+    expect(minutesLeft).toBeLessThanOrEqual(240);
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-en.png` });
     await page.getByRole('button', { name: 'Español' }).click();
     await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Sincronice en 2 días como máximo para seguir usando su tableta.');

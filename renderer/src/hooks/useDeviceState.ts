@@ -5,6 +5,7 @@ import type { DeviceInfo, ReaderStatus, SessionView } from '../../../main/contra
 import type { DeviceClient } from '../api/client';
 import type { ConnectionState } from '../api/transport';
 import { mustResetPage } from '../session/sessionRules';
+import { followRuntimeClock } from './runtimeClock';
 
 /** How long to wait before asking again when the first session view could not be fetched. */
 const retryFirstViewMs = 3000;
@@ -24,6 +25,11 @@ export function useDeviceState(api: DeviceClient, resetPage: () => void): Device
   const [readers, setReaders] = useState<readonly ReaderStatus[]>([]);
   const [connection, setConnection] = useState<ConnectionState>(() => api.connectionState());
   const shownSession = useRef<SessionView | null>(null);
+  // Every DeviceInfo carries the runtime's clock; countdowns follow it (hooks/runtimeClock.ts).
+  const applyInfo = useCallback((next: DeviceInfo) => {
+    followRuntimeClock(next.clockAt);
+    setInfo(next);
+  }, []);
   const resetting = useRef(false);
 
   const applySession = useCallback(
@@ -57,13 +63,13 @@ export function useDeviceState(api: DeviceClient, resetPage: () => void): Device
     // Also run after every reconnect: events sent while the connection was down are lost.
     function loadEverything(): void {
       loadSession();
-      api.call('device.info', {}).then(setInfo, ignoreFailure);
+      api.call('device.info', {}).then(applyInfo, ignoreFailure);
       api.call('device.readers', {}).then(setReaders, ignoreFailure);
     }
 
     const unsubscribers = [
       api.on('session.changed', applySession),
-      api.on('device.infoChanged', setInfo),
+      api.on('device.infoChanged', applyInfo),
       api.on('device.readersChanged', setReaders),
       api.onConnectionChange((state) => {
         setConnection(state);
@@ -80,5 +86,5 @@ export function useDeviceState(api: DeviceClient, resetPage: () => void): Device
     };
   }, [api, applySession]);
 
-  return { session, info, readers, connection, applySession, applyInfo: setInfo };
+  return { session, info, readers, connection, applySession, applyInfo };
 }

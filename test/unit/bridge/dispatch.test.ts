@@ -10,7 +10,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     calls.push(name);
     return value;
   };
-  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null, timeZone: 'UTC' };
+  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null, timeZone: 'UTC', clockAt: 0 };
   const attract = { phase: 'attract', notice: null } as const;
   const notEnrolled: SyncStatus = { state: 'notEnrolled', lastSuccessAt: null, pendingMutations: 0, lastError: null, nextAttemptAt: null, blobsWaiting: 0, errorCounts: {} };
   const handlers: CallHandlers = {

@@ -27,6 +27,7 @@ const device: DeviceInfo = {
   keyboardWedge: null,
   tablet: null,
   timeZone: 'America/Chicago',
+  clockAt: 0,
 };
 
 describe('mustResetPage', () => {
