@@ -1,37 +1,14 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { AttractNotice, DeviceInfo, ReaderStatus } from '../../../main/contract';
 import { CardScanIcon } from '../components/CardScanIcon';
+import { attractNoticeText } from './attractNotice';
 
 interface AttractScreenProps {
   notice: AttractNotice | null;
   info: DeviceInfo | null;
   readers: readonly ReaderStatus[];
   displayControls: ReactNode;
-}
-
-function attractNoticeText(t: TFunction, notice: AttractNotice): string {
-  switch (notice) {
-    case 'cardNotRecognized':
-      return t('attract.notice.cardNotRecognized');
-    case 'staffCardNotAccepted':
-      return t('attract.notice.staffCardNotAccepted');
-    case 'signedOut':
-      return t('attract.notice.signedOut');
-    case 'signedOutIdle':
-      return t('attract.notice.signedOutIdle');
-    case 'sessionTimeLimit':
-      return t('attract.notice.sessionTimeLimit');
-    case 'pinEntryTimedOut':
-      return t('attract.notice.pinEntryTimedOut');
-    case 'tabletNotAssigned':
-      return t('attract.notice.tabletNotAssigned');
-    default: {
-      const unreachable: never = notice;
-      return unreachable;
-    }
-  }
 }
 
 /** The idle screen between people: how to begin, and why the last session ended if there is news. */

@@ -10,6 +10,7 @@ import { PinDots } from '../../components/PinDots';
 import { useScreenLanguage } from '../../hooks/useScreenLanguage';
 import { formatTime } from '../../i18n/format';
 import { createReaderBurstDetector } from '../../session/sessionRules';
+import { attractNoticeText } from '../attractNotice';
 import { TabletSyncWarning } from './TabletSyncWarning';
 
 type TabletLockView = Extract<SessionView, { phase: 'tabletLock' }>;
@@ -22,28 +23,9 @@ interface TabletLockScreenProps {
   onSubmitPin(pin: string): Promise<void>;
 }
 
-/** Why the last session ended, in the words the kiosk's attract screen uses. */
+/** Why the last session ended, in the kiosk's words, except that a tablet's session limit is said its own way. */
 function endedNoticeText(t: TFunction, notice: AttractNotice): string {
-  switch (notice) {
-    case 'cardNotRecognized':
-      return t('attract.notice.cardNotRecognized');
-    case 'staffCardNotAccepted':
-      return t('attract.notice.staffCardNotAccepted');
-    case 'signedOut':
-      return t('attract.notice.signedOut');
-    case 'signedOutIdle':
-      return t('attract.notice.signedOutIdle');
-    case 'sessionTimeLimit':
-      return t('tabletLock.sessionTimeLimit');
-    case 'pinEntryTimedOut':
-      return t('attract.notice.pinEntryTimedOut');
-    case 'tabletNotAssigned':
-      return t('attract.notice.tabletNotAssigned');
-    default: {
-      const unreachable: never = notice;
-      return unreachable;
-    }
-  }
+  return notice === 'sessionTimeLimit' ? t('tabletLock.sessionTimeLimit') : attractNoticeText(t, notice);
 }
 
 function isDigit(key: string): key is Digit {
