@@ -605,6 +605,13 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         logger.info({ residentId, reason, outcome: result.outcome }, 'resident asked for a sync');
         return result;
       }),
+    'tablet.syncNow': () => {
+      const snapshot = session.getSnapshot();
+      if (!snapshot.matches('syncLocked') && !snapshot.matches({ locked: 'syncOverdue' })) throw new DeviceCallError('notAuthorized', 'tablet.syncNow is offered only on a tablet locked for sync age.');
+      const result = residentSyncNow('asked');
+      logger.info({ outcome: result.outcome }, 'sync asked for from the sync-age lock screen');
+      return result;
+    },
     'home.summary': () => {
       // The dispatcher let this through for a signed-in resident; read whose home it is from the session itself.
       const residentId = signedInResidentId(session.getSnapshot());

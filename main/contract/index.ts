@@ -102,6 +102,14 @@ export const deviceCalls = {
     access: 'resident',
     summary: 'Start a sync with the hub now for the signed-in resident (rate-limited); progress follows in sync.statusChanged',
   }),
+  'tablet.syncNow': defineCall({
+    input: Empty,
+    output: ResidentSyncNowResult,
+    // Nobody is signed in on a tablet locked for sync age; the runtime answers only in that phase (rate-limited, it only
+    // wakes the engine), so the lock screen can offer "Try to sync now" to the person standing at a Wi-Fi spot.
+    access: 'anyone',
+    summary: 'Start a sync now from a tablet locked because it has not synced for too long (rate-limited)',
+  }),
   'home.summary': defineCall({
     input: Empty,
     output: HomeSummary,

@@ -318,7 +318,9 @@ export type HomeSummary = z.infer<typeof HomeSummary>;
 
 export const MailId = z.string().min(1).max(64);
 /** The longest message, in UTF-16 units here; the mail service also counts characters as people do. */
-export const MailBody = z.string().max(30_000);
+/** The longest letter, in UTF-16 code units as JavaScript counts a string's length (the hub counts the same). */
+export const maxLetterCharacters = 30_000;
+export const MailBody = z.string().max(maxLetterCharacters);
 
 export const MailContact = z.object({
   contactId: z.string(),

@@ -92,6 +92,9 @@ export const syncMachine = setup({
     cycleFailed: (_, _params: { error: SyncError; retryInMs: number }) => {},
     blobProblems: (_, _params: { problems: readonly SyncProblem[] }) => {},
     startCycle: assign({ rerun: false, pullBatches: 1 }),
+    // Someone asked (staff, the person) or the network came back: the next failure waits from the first step again, not
+    // from wherever a night of failures had taken the backoff.
+    resetBackoff: assign({ failures: 0 }),
     nextBatch: assign({ pullBatches: ({ context }) => context.pullBatches + 1 }),
     markRerun: assign({ rerun: true }),
     recordSuccess: assign(({ context }) => ({ failures: 0, lastSuccessAt: context.now(), lastError: null, nextAttemptAt: null })),
@@ -217,8 +220,8 @@ export const syncMachine = setup({
       // Only staff or a returning network cut the wait short; a new mutation or a sign-in waits for the retry, so a
       // busy kiosk cannot hammer a failing hub.
       on: {
-        NETWORK_UP: { target: 'pulling', actions: 'startCycle' },
-        SYNC_NOW: { target: 'pulling', actions: 'startCycle' },
+        NETWORK_UP: { target: 'pulling', actions: ['resetBackoff', 'startCycle'] },
+        SYNC_NOW: { target: 'pulling', actions: ['resetBackoff', 'startCycle'] },
       },
     },
   },

@@ -9,6 +9,8 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { DisplayControls } from './components/DisplayControls';
 import { IdleWarningDialog } from './components/IdleWarningDialog';
 import { StatusHeader } from './components/StatusHeader';
+import type { TextSize } from './components/TextSizeSwitch';
+import { FrameChromeProvider } from './frame/ScreenFrame';
 import { useActivityReporting } from './hooks/useActivityReporting';
 import { useDeviceState } from './hooks/useDeviceState';
 import { useEnrollmentStatus } from './hooks/useEnrollmentStatus';
@@ -51,11 +53,11 @@ function SignedInScreens({
   const goHome = useCallback(() => setService('home'), [setService]);
   switch (service) {
     case 'mail':
-      return <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={() => setService('stamps')} />;
+      return <MailScreen api={props.api} language={language} onClose={goHome} onGoToStamps={() => setService('stamps')} />;
     case 'stamps':
-      return <StampsScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
+      return <StampsScreen api={props.api} language={language} onClose={goHome} />;
     case 'money':
-      return <MoneyScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
+      return <MoneyScreen api={props.api} language={language} onClose={goHome} />;
     case 'home':
       return <SignedInHome {...props} onOpen={setService} />;
     default: {
@@ -84,7 +86,7 @@ export function App({ api, resetPage }: AppProps) {
   const { session, info, applySession, applyInfo } = device;
   const phase = session?.phase ?? null;
   const language: LanguageCode = screenLanguage(session, info) ?? 'en';
-  const [largerText, setLargerText] = useState(false);
+  const [textSize, setTextSize] = useState<TextSize>('normal');
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
   // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.
   const [openService, setOpenService] = useState<'home' | Service>('home');
@@ -97,8 +99,8 @@ export function App({ api, resetPage }: AppProps) {
 
   // On <html>, so rem-based sizes everywhere grow together; the reload at sign-out puts it back.
   useEffect(() => {
-    document.documentElement.classList.toggle('larger-text', largerText);
-  }, [largerText]);
+    document.documentElement.dataset['textSize'] = textSize;
+  }, [textSize]);
 
   useActivityReporting(api, phase);
 
@@ -138,8 +140,8 @@ export function App({ api, resetPage }: AppProps) {
       languages={info?.languages ?? []}
       language={language}
       onChooseLanguage={chooseLanguage}
-      largerText={largerText}
-      onToggleLargerText={() => setLargerText((on) => !on)}
+      textSize={textSize}
+      onChooseTextSize={setTextSize}
     />
   );
 
@@ -149,17 +151,17 @@ export function App({ api, resetPage }: AppProps) {
       case 'attract':
         // A device with no credential and nobody to serve shows enrollment; the session is on attract meanwhile.
         if (enrollment.status?.showEnrollment === true) {
-          return <EnrollmentScreen api={api} status={enrollment.status} language={language} displayControls={displayControls} />;
+          return <EnrollmentScreen api={api} status={enrollment.status} language={language} />;
         }
-        return <AttractScreen notice={view.notice} info={info} readers={device.readers} displayControls={displayControls} />;
+        return <AttractScreen notice={view.notice} info={info} readers={device.readers} />;
       case 'pinEntry':
         return <PinEntryScreen view={view} onSubmitPin={enterPin} onCancel={cancel} />;
       case 'lockedOut':
         return <LockedOutScreen until={view.until} onDismiss={cancel} />;
       case 'tabletLock':
-        return <TabletLockScreen view={view} info={info} displayControls={displayControls} onSubmitPin={enterPin} />;
+        return <TabletLockScreen view={view} info={info} onSubmitPin={enterPin} />;
       case 'syncLocked':
-        return <SyncLockedScreen info={info} displayControls={displayControls} />;
+        return <SyncLockedScreen api={api} info={info} />;
       case 'signedIn': {
         const tabletSync = info?.tablet?.sync ?? null;
         // On a tablet idle dims the screen, then locks: no countdown to a sign-out.
@@ -173,10 +175,6 @@ export function App({ api, resetPage }: AppProps) {
           <>
             {/* inert while the idle warning is up, so the dialog is the only thing to reach */}
             <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
-              {/* A tablet's owner always sees whether it is online and when it last synced; a wall kiosk is always
-                  docked, and its screens' own "facility can't be reached" notes say what matters there. */}
-              {info?.mode === 'tablet' ? <StatusHeader api={api} language={language} timeZone={info.timeZone} /> : null}
-              <TabletSyncWarning standing={tabletSync} />
               <SignedInScreens
                 api={api}
                 service={openService}
@@ -184,7 +182,6 @@ export function App({ api, resetPage }: AppProps) {
                 language={language}
                 resident={view.resident}
                 sessionEndsAt={view.sessionEndsAt}
-                displayControls={displayControls}
                 onSignOut={signOut}
               />
             </div>
@@ -197,7 +194,7 @@ export function App({ api, resetPage }: AppProps) {
         return (
           <>
             <div className="screen-frame" inert={view.idleWarningEndsAt !== null}>
-              <ServiceScreen api={api} staff={view.staff} language={language} displayControls={displayControls} onSignOut={leaveService} />
+              <ServiceScreen api={api} staff={view.staff} language={language} onSignOut={leaveService} />
             </div>
             {view.idleWarningEndsAt === null ? null : <IdleWarningDialog endsAt={view.idleWarningEndsAt} onStillHere={stillHere} />}
           </>
@@ -209,11 +206,23 @@ export function App({ api, resetPage }: AppProps) {
     }
   }
 
+  // A tablet's owner always sees whether it is online and when it last synced, in every signed-in frame's top bar; a wall
+  // kiosk is always docked, and its screens' own "facility can't be reached" notes say what matters there.
+  const statusLine =
+    phase === 'signedIn' && info?.mode === 'tablet' ? (
+      <>
+        <StatusHeader api={api} language={language} timeZone={info.timeZone} />
+        <TabletSyncWarning standing={info.tablet?.sync ?? null} />
+      </>
+    ) : null;
+
   return (
-    <div className="app">
-      <ConnectionBanner connection={device.connection} />
-      <CallErrorNotice code={failedCall !== null && failedCall.phase === phase ? failedCall.code : null} />
-      {currentScreen(session)}
-    </div>
+    <FrameChromeProvider value={{ displayControls, statusLine }}>
+      <div className="app">
+        <ConnectionBanner connection={device.connection} />
+        <CallErrorNotice code={failedCall !== null && failedCall.phase === phase ? failedCall.code : null} />
+        {currentScreen(session)}
+      </div>
+    </FrameChromeProvider>
   );
 }

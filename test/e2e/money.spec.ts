@@ -56,7 +56,7 @@ test('a deposit appears on the money screen; a book of stamps bought with it cha
   await expect(page.getByTestId('money-entry').first()).toContainText('-$4.50');
 });
 
-test('not enough money is said in words and nothing is charged', async ({ page, hub, kiosk }) => {
+test('a book the person cannot afford is shown as such before Buy, with why, and nothing is charged', async ({ page, hub, kiosk }) => {
   await signIn(page, kiosk);
   await expect(page.getByTestId('tile-money')).toContainText('$25.00', { timeout: 20_000 });
   await page.getByTestId('tile-stamps').click();
@@ -67,9 +67,12 @@ test('not enough money is said in words and nothing is charged', async ({ page, 
     await expect(page.locator('[data-testid="purchase"][data-state="completed"]')).toHaveCount(bought, { timeout: 20_000 });
   }
   await expect(page.getByTestId('stamp-balance')).toContainText('$1.00 available', { timeout: 20_000 });
-  await page.locator('[data-testid="stamp-book"][data-stamps="5"]').click();
-  await page.getByTestId('confirm-buy').click();
-  await expect(page.getByTestId('purchase-refusal')).toHaveText('This costs $2.50 and your account has $1.00 available. Nothing was charged.');
+  const fiveBook = page.locator('[data-testid="stamp-book"][data-stamps="5"]');
+  await expect(fiveBook).toBeDisabled();
+  await expect(fiveBook).toHaveAttribute('data-affordable', 'false');
+  await expect(page.getByTestId('book-unaffordable')).toHaveCount(3);
+  await expect(page.getByTestId('book-unaffordable').first()).toHaveText('Not enough money: you can spend $1.00.');
+  await expect(page.getByTestId('confirm-purchase')).toHaveCount(0);
   await expect(page.getByTestId('purchase')).toHaveCount(3);
   await page.screenshot({ path: 'test-results/screens/stamps-not-enough-money-en.png', fullPage: true });
   const ledger = await hubConsole(hub.consoleFile, 'account', '--resident', marcusAtHub);

@@ -1,21 +1,21 @@
 import type { LanguageCode } from '../../../main/contract';
 import { LanguageSwitch } from './LanguageSwitch';
-import { LargerTextToggle } from './LargerTextToggle';
+import { TextSizeSwitch, type TextSize } from './TextSizeSwitch';
 
 export interface DisplayControlsProps {
   languages: readonly LanguageCode[];
   language: LanguageCode;
   onChooseLanguage(language: LanguageCode): void;
-  largerText: boolean;
-  onToggleLargerText(): void;
+  textSize: TextSize;
+  onChooseTextSize(size: TextSize): void;
 }
 
-/** How the screen reads — language and text size — offered together on the attract and home screens. */
+/** How the screen reads — language and text size — in every screen's top bar. */
 export function DisplayControls(props: DisplayControlsProps) {
   return (
     <div className="display-controls">
       <LanguageSwitch languages={props.languages} current={props.language} onChoose={props.onChooseLanguage} />
-      <LargerTextToggle on={props.largerText} onToggle={props.onToggleLargerText} />
+      <TextSizeSwitch current={props.textSize} onChoose={props.onChooseTextSize} />
     </div>
   );
 }

@@ -1,18 +1,17 @@
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttractNotice, DeviceInfo, ReaderStatus } from '../../../main/contract';
 import { CardScanIcon } from '../components/CardScanIcon';
+import { ScreenFrame } from '../frame/ScreenFrame';
 import { attractNoticeText } from './attractNotice';
 
 interface AttractScreenProps {
   notice: AttractNotice | null;
   info: DeviceInfo | null;
   readers: readonly ReaderStatus[];
-  displayControls: ReactNode;
 }
 
 /** The idle screen between people: how to begin, and why the last session ended if there is news. */
-export function AttractScreen({ notice, info, readers, displayControls }: AttractScreenProps) {
+export function AttractScreen({ notice, info, readers }: AttractScreenProps) {
   const { t } = useTranslation();
   // 'connecting' is a reader coming back by itself; only a reader that is gone needs staff. When another reader still
   // works, say so: "the card reader is not working" would send someone with a working wristband away.
@@ -22,13 +21,15 @@ export function AttractScreen({ notice, info, readers, displayControls }: Attrac
   // A tablet nobody is assigned to serves only staff: say so instead of inviting a resident to scan.
   const unassignedTablet = info?.tablet?.assigned === false;
   return (
-    <main className="screen screen--attract" data-screen="attract">
-      <div className="screen__controls">{displayControls}</div>
-      <div className="screen__body screen__body--centered">
+    <ScreenFrame
+      screen="attract"
+      title={info === null ? '' : <span data-testid="device-identity">{info.siteName} · {info.deviceName}</span>}
+      centered
+    >
         <CardScanIcon />
-        <h1 className="screen__title screen__title--huge" data-testid="attract-title">
+        <h2 className="screen__title screen__title--huge" data-testid="attract-title">
           {t(unassignedTablet ? 'attract.unassignedTitle' : 'attract.title')}
-        </h1>
+        </h2>
         <p className="screen__lead">{t(unassignedTablet ? 'attract.unassignedHint' : 'attract.hint')}</p>
         <div className="notice-area" role="status" data-testid="attract-notice">
           {notice === null ? null : <p className="notice">{attractNoticeText(t, notice)}</p>}
@@ -38,14 +39,6 @@ export function AttractScreen({ notice, info, readers, displayControls }: Attrac
             {t(someReaderWorks ? 'attract.oneReaderNotWorking' : 'attract.readerNotWorking')}
           </p>
         ) : null}
-      </div>
-      {info ? (
-        <footer className="screen__footer" data-testid="device-identity">
-          <span>{info.siteName}</span>
-          <span aria-hidden="true"> · </span>
-          <span>{info.deviceName}</span>
-        </footer>
-      ) : null}
-    </main>
+    </ScreenFrame>
   );
 }

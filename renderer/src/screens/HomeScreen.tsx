@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HomeSummary, LanguageCode, ResidentSummary } from '../../../main/contract';
+import { ScreenFrame } from '../frame/ScreenFrame';
 import { useNow } from '../hooks/useNow';
 import { formatMoney, formatTime, minutesUntil, secondsUntil } from '../i18n/format';
 
@@ -12,7 +12,6 @@ interface HomeScreenProps {
   summary: HomeSummary | null;
   /** The device's last try to reach the facility failed for want of a network: said next to what is waiting. */
   facilityUnreachable?: boolean;
-  displayControls: ReactNode;
   onSignOut(): void;
   /** Opens a service's screen; without it the tiles are announced as coming soon. */
   onOpen?(service: Service): void;
@@ -47,22 +46,27 @@ function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   const text =
     secondsUntil(endsAt, now) < 60 ? t('home.timeLeftUnderAMinute') : t('home.timeLeft', { count: minutesUntil(endsAt, now) });
   return (
-    <p className="session-time-left" data-testid="session-time-left">
+    <span className="session-time-left" data-testid="session-time-left">
       {text}
-    </p>
+    </span>
   );
 }
 
-export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachable = false, displayControls, onSignOut, onOpen }: HomeScreenProps) {
+export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachable = false, onSignOut, onOpen }: HomeScreenProps) {
   const openers: Partial<Record<Service, () => void>> = onOpen === undefined ? {} : { mail: () => onOpen('mail'), stamps: () => onOpen('stamps'), money: () => onOpen('money') };
   const { t } = useTranslation();
   return (
-    <main className="screen screen--home" data-screen="home">
-      <div className="screen__controls">{displayControls}</div>
-      <div className="screen__body">
-        {/* The name is a text node: whatever it contains is shown, never interpreted. */}
-        <h1 className="screen__title">{t('home.greeting', { name: resident.displayName })}</h1>
-        <SessionTimeLeft endsAt={sessionEndsAt} />
+    <ScreenFrame
+      screen="home"
+      // The name is a text node: whatever it contains is shown, never interpreted.
+      title={t('home.greeting', { name: resident.displayName })}
+      subtitle={<SessionTimeLeft endsAt={sessionEndsAt} />}
+      actions={
+        <button type="button" className="button button--primary button--wide" onClick={onSignOut} data-testid="sign-out">
+          {t('home.signOut')}
+        </button>
+      }
+    >
         {summary !== null && summary.waitingOnThisDevice > 0 ? (
           <p className="home__waiting">
             {t('home.facts.waiting', { count: summary.waitingOnThisDevice })}
@@ -86,12 +90,6 @@ export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachab
             );
           })}
         </div>
-      </div>
-      <footer className="screen__footer screen__footer--actions">
-        <button type="button" className="button button--primary button--wide" onClick={onSignOut}>
-          {t('home.signOut')}
-        </button>
-      </footer>
-    </main>
+    </ScreenFrame>
   );
 }

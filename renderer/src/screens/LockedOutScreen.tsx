@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { ScreenFrame } from '../frame/ScreenFrame';
 import { useNow } from '../hooks/useNow';
 import { useScreenLanguage } from '../hooks/useScreenLanguage';
 import { formatTime, minutesUntil } from '../i18n/format';
@@ -14,9 +15,16 @@ export function LockedOutScreen({ until, onDismiss }: LockedOutScreenProps) {
   const language = useScreenLanguage();
   const minutesLeft = minutesUntil(until, useNow(1000));
   return (
-    <main className="screen screen--centered" data-screen="lockedOut">
-      <div className="screen__body screen__body--centered">
-        <h1 className="screen__title">{t('lockedOut.title')}</h1>
+    <ScreenFrame
+      screen="lockedOut"
+      title={t('lockedOut.title')}
+      centered
+      actions={
+        <button type="button" className="button button--primary button--wide" onClick={onDismiss}>
+          {t('lockedOut.ok')}
+        </button>
+      }
+    >
         {minutesLeft > 0 ? (
           <>
             <p className="screen__lead">{t('lockedOut.tryAgainAt', { time: formatTime(until, language) })}</p>
@@ -27,10 +35,6 @@ export function LockedOutScreen({ until, onDismiss }: LockedOutScreenProps) {
         ) : (
           <p className="screen__lead">{t('lockedOut.tryAgainNow')}</p>
         )}
-        <button type="button" className="button button--primary button--wide" onClick={onDismiss}>
-          {t('lockedOut.ok')}
-        </button>
-      </div>
-    </main>
+    </ScreenFrame>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { PinNotice, SessionView } from '../../../main/contract';
 import { NumberPad, type Digit } from '../components/NumberPad';
+import { ScreenFrame } from '../frame/ScreenFrame';
 import { PinDots } from '../components/PinDots';
 import { createReaderBurstDetector, readerKeystrokeGapMs } from '../session/sessionRules';
 
@@ -112,10 +113,18 @@ export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenPr
   else if (view.notice !== null) statusText = pinNoticeText(t, view.notice, view.attemptsLeft);
 
   return (
-    <main className="screen screen--pin" data-screen="pinEntry" data-pin-subject={view.subject}>
+    <ScreenFrame
+      screen="pinEntry"
+      dataAttributes={{ 'data-pin-subject': view.subject }}
+      title={view.subject === 'staff' ? t('pinEntry.titleStaff') : t('pinEntry.title')}
+      actions={
+        <button type="button" className="button button--secondary button--wide action--back" onClick={onCancel}>
+          {t('pinEntry.cancel')}
+        </button>
+      }
+    >
       <div className="pin-entry">
         <div className="pin-entry__status">
-          <h1 className="screen__title">{view.subject === 'staff' ? t('pinEntry.titleStaff') : t('pinEntry.title')}</h1>
           <PinDots typed={typedCount} pinLength={view.pinLength} />
           <div className="notice-area" role="status" data-testid="pin-notice">
             {statusText === null ? null : (
@@ -126,11 +135,8 @@ export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenPr
         </div>
         <div className="pin-entry__pad">
           <NumberPad disabled={padDisabled} onDigit={(digit) => appendDigit(digit, 'pad')} onBack={removeLastDigit} onClear={clearDigits} />
-          <button type="button" className="button button--secondary button--wide" onClick={onCancel}>
-            {t('pinEntry.cancel')}
-          </button>
         </div>
       </div>
-    </main>
+    </ScreenFrame>
   );
 }

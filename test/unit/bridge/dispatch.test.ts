@@ -33,6 +33,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
       errorCounts: {},
     }),
     'sync.now': record('sync.now', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
+    'tablet.syncNow': record('tablet.syncNow', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
     'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0 }),
     'mail.conversations': record('mail.conversations', []),
     'mail.conversation': record('mail.conversation', { contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true }, messages: [] }),

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CostResult, LanguageCode, MailContact, MailRefusal } from '../../../../main/contract';
+import { maxLetterCharacters, type CostResult, type LanguageCode, type MailContact, type MailRefusal } from '../../../../main/contract';
 import { DeviceApiError, type DeviceClient } from '../../api/client';
 import { Name } from '../../components/MessageText';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 
 export interface ComposeTarget {
   contact: MailContact;
@@ -13,6 +14,7 @@ export interface ComposeTarget {
 }
 
 interface ComposeViewProps {
+  navigation: ReactNode;
   api: DeviceClient;
   target: ComposeTarget;
   language: LanguageCode;
@@ -56,7 +58,7 @@ function RefusalNotice({ refusal, onGoToStamps }: { refusal: MailRefusal; onGoTo
 }
 
 /** Writing a message: the cost before sending, when the next stamp starts, the refund rule, and a draft saved as the person types. */
-export function ComposeView({ api, target, language, onSent, onBack, onGoToStamps }: ComposeViewProps) {
+export function ComposeView({ navigation, api, target, language, onSent, onBack, onGoToStamps }: ComposeViewProps) {
   const { t } = useTranslation();
   const [body, setBody] = useState(target.body);
   const [cost, setCost] = useState<CostResult | null>(null);
@@ -65,6 +67,17 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
   const [sending, setSending] = useState(false);
   const [keyboardShown, setKeyboardShown] = useState(true);
   const [failed, setFailed] = useState(false);
+  // How many characters of the last paste or keys did not fit: said in words, never cut silently.
+  const [cutCharacters, setCutCharacters] = useState(0);
+  const changeBody = (next: string): void => {
+    if (next.length <= maxLetterCharacters) {
+      setCutCharacters(0);
+      setBody(next);
+      return;
+    }
+    setCutCharacters(next.length - maxLetterCharacters);
+    setBody(next.slice(0, maxLetterCharacters));
+  };
   const savedBody = useRef(target.body);
   const contactId = target.contact.contactId;
   const replyToMessageId = target.replyToMessageId;
@@ -123,11 +136,32 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
 
   const preview = cost?.ok ? cost.cost : null;
   return (
+    <ScreenFrame
+      screen="mail"
+      dataAttributes={{ 'data-view': 'compose' }}
+      title={
+        <>
+          {target.replyToMessageId === null ? t('mail.compose.titleNew', { name: '' }) : t('mail.compose.titleReply', { name: '' })}
+          <Name text={target.contact.displayName} />
+        </>
+      }
+      navigation={navigation}
+      actions={
+        <>
+          <button type="button" className="button button--secondary action--back" onClick={onBack}>
+            {t('mail.compose.cancel')}
+          </button>
+          <button type="button" className="button button--secondary" data-testid="keyboard-toggle" onClick={() => setKeyboardShown((shown) => !shown)}>
+            {keyboardShown ? t('mail.keyboard.hide') : t('mail.keyboard.show')}
+          </button>
+          <button type="button" className="button button--primary button--wide" data-testid="send" disabled={sending || body.trim() === '' || (preview !== null && !preview.enoughStamps)} onClick={() => void send()}>
+            {sending ? t('mail.compose.sending') : t('mail.compose.send')}
+          </button>
+        </>
+      }
+      keyboard={keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={changeBody} field={bodyField} /> : null}
+    >
     <div className="compose" data-testid="compose">
-      <h2 className="compose__title">
-        {target.replyToMessageId === null ? t('mail.compose.titleNew', { name: '' }) : t('mail.compose.titleReply', { name: '' })}
-        <Name text={target.contact.displayName} />
-      </h2>
       <label className="compose__label" htmlFor="compose-body">
         {t('mail.compose.label')}
       </label>
@@ -137,11 +171,15 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
         className="compose__body"
         dir="auto"
         value={body}
-        maxLength={30_000}
-        onChange={(event) => setBody(event.target.value)}
+        onChange={(event) => changeBody(event.target.value)}
         data-testid="compose-body"
       />
       <div className="compose__facts" aria-live="polite">
+        {cutCharacters === 0 ? null : (
+          <p className="notice notice--problem" role="alert" data-testid="compose-cut">
+            {t('mail.compose.cut', { count: cutCharacters, max: maxLetterCharacters })}
+          </p>
+        )}
         {preview === null ? null : (
           <>
             <p className="compose__counter" data-testid="compose-counter">
@@ -167,18 +205,7 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
           {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
         </p>
       </div>
-      <div className="compose__actions">
-        <button type="button" className="button button--secondary" onClick={onBack}>
-          {t('mail.compose.cancel')}
-        </button>
-        <button type="button" className="button button--secondary" onClick={() => setKeyboardShown((shown) => !shown)}>
-          {keyboardShown ? t('mail.keyboard.hide') : t('mail.keyboard.show')}
-        </button>
-        <button type="button" className="button button--primary button--wide" data-testid="send" disabled={sending || body.trim() === '' || (preview !== null && !preview.enoughStamps)} onClick={() => void send()}>
-          {sending ? t('mail.compose.sending') : t('mail.compose.send')}
-        </button>
-      </div>
-      {keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={setBody} field={bodyField} /> : null}
     </div>
+    </ScreenFrame>
   );
 }

@@ -1,15 +1,17 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, MailDraft } from '../../../../main/contract';
 import { formatWhen } from '../../i18n/format';
 import { Name } from '../../components/MessageText';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 
 /** Drafts saved as the person typed, newest first; one press picks up where they left off. */
-export function DraftsView({ drafts, language, onResume }: { drafts: MailDraft[] | null; language: LanguageCode; onResume(draft: MailDraft): void }) {
+export function DraftsView({ navigation, drafts, language, onResume }: { navigation: ReactNode; drafts: MailDraft[] | null; language: LanguageCode; onResume(draft: MailDraft): void }) {
   const { t } = useTranslation();
-  if (drafts === null) return null;
   return (
+    <ScreenFrame screen="mail" dataAttributes={{ 'data-view': 'drafts' }} title={t('mail.draftsTitle')} navigation={navigation}>
+    {drafts === null ? null : (
     <div className="drafts" data-testid="drafts">
-      <h2 className="compose__title">{t('mail.draftsTitle')}</h2>
       {drafts.length === 0 ? <p className="screen__lead">{t('mail.noDrafts')}</p> : null}
       <ul className="plain-list">
         {drafts.map((draft) => (
@@ -28,5 +30,7 @@ export function DraftsView({ drafts, language, onResume }: { drafts: MailDraft[]
         ))}
       </ul>
     </div>
+    )}
+    </ScreenFrame>
   );
 }

@@ -1,11 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary, LanguageCode } from '../../../../main/contract';
 import { formatWhen } from '../../i18n/format';
 import { Name } from '../../components/MessageText';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 
 interface MailInboxProps {
+  navigation: ReactNode;
   conversations: ConversationSummary[] | null;
   language: LanguageCode;
   onOpen(contactId: string): void;
@@ -15,15 +17,16 @@ interface MailInboxProps {
 const estimatedRowHeight = 140;
 
 /** The person's contacts, newest mail first; only the rows on screen are in the page, so a long list stays quick. */
-export function MailInbox({ conversations, language, onOpen }: MailInboxProps) {
+export function MailInbox({ navigation, conversations, language, onOpen }: MailInboxProps) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const rows = conversations ?? [];
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => estimatedRowHeight, overscan: 4 });
 
-  if (conversations !== null && conversations.length === 0) return <p className="screen__lead">{t('mail.noContacts')}</p>;
   return (
-    <div className="mail-list" ref={scroller} data-testid="conversation-list">
+    <ScreenFrame screen="mail" dataAttributes={{ 'data-view': 'inbox' }} title={t('mail.title')} navigation={navigation} contentScrollsItself>
+      {conversations !== null && conversations.length === 0 ? <p className="screen__lead frame__lead">{t('mail.noContacts')}</p> : null}
+    <div className="mail-list" ref={scroller} data-testid="conversation-list" data-scroll-region="">
       <ul className="mail-list__inner" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const conversation = rows[item.index];
@@ -56,5 +59,6 @@ export function MailInbox({ conversations, language, onOpen }: MailInboxProps) {
         })}
       </ul>
     </div>
+    </ScreenFrame>
   );
 }

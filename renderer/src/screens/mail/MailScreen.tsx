@@ -1,8 +1,8 @@
 // Mail: the inbox, one conversation, writing, drafts and search — one thing on screen at a time. What is shown is
 // fetched again after each sync, so a reply's timeline moves while the person watches.
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Conversation, ConversationSummary, LanguageCode, MailDraft } from '../../../../main/contract';
+import type { Conversation, ConversationSummary, LanguageCode, MailContact, MailDraft } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { ComposeView, type ComposeTarget } from './ComposeView';
 import { ConversationView } from './ConversationView';
@@ -12,7 +12,8 @@ import { SearchView } from './SearchView';
 
 type MailView =
   | { kind: 'inbox' }
-  | { kind: 'conversation'; contactId: string }
+  /** focusMessageId: the letter to open at (a search hit); otherwise the newest. */
+  | { kind: 'conversation'; contactId: string; focusMessageId: string | null }
   | { kind: 'compose'; target: ComposeTarget; returnTo: string }
   | { kind: 'drafts' }
   | { kind: 'search' };
@@ -20,7 +21,6 @@ type MailView =
 interface MailScreenProps {
   api: DeviceClient;
   language: LanguageCode;
-  displayControls: ReactNode;
   onClose(): void;
   onGoToStamps(): void;
 }
@@ -53,7 +53,7 @@ function useSynced<T>(api: DeviceClient, load: (() => Promise<T>) | null): [T | 
 
 const newDraftId = (): string => crypto.randomUUID();
 
-export function MailScreen({ api, language, displayControls, onClose, onGoToStamps }: MailScreenProps) {
+export function MailScreen({ api, language, onClose, onGoToStamps }: MailScreenProps) {
   const { t } = useTranslation();
   const [view, setView] = useState<MailView>({ kind: 'inbox' });
 
@@ -65,7 +65,17 @@ export function MailScreen({ api, language, displayControls, onClose, onGoToStam
   const [conversation, refreshConversation] = useSynced<Conversation>(api, contactId === null ? null : loadConversation);
   const [drafts] = useSynced<MailDraft[]>(api, view.kind === 'drafts' ? loadDrafts : null);
 
-  const openConversation = (id: string) => setView({ kind: 'conversation', contactId: id });
+  const openConversation = (id: string, focusMessageId: string | null = null) => setView({ kind: 'conversation', contactId: id, focusMessageId });
+  // "Write to X" picks up the draft already started to X (a new letter, not a reply) instead of starting a second one.
+  const writeTo = async (contact: MailContact, returnTo: string): Promise<void> => {
+    const saved = await api.call('mail.drafts', {}).catch(() => [] as MailDraft[]);
+    const existing = saved.find((draft) => draft.contactId === contact.contactId && draft.replyToMessageId === null);
+    setView({
+      kind: 'compose',
+      returnTo,
+      target: { contact, replyToMessageId: null, draftId: existing?.draftId ?? newDraftId(), body: existing?.body ?? '' },
+    });
+  };
   const resume = (draft: MailDraft) => {
     const contact = conversations?.find((row) => row.contact.contactId === draft.contactId)?.contact;
     setView({
@@ -75,74 +85,68 @@ export function MailScreen({ api, language, displayControls, onClose, onGoToStam
     });
   };
 
-  const body = ((): ReactNode => {
-    switch (view.kind) {
-      case 'inbox':
-        return <MailInbox conversations={conversations} language={language} onOpen={openConversation} />;
-      case 'conversation':
-        return conversation === null || conversation.contact.contactId !== view.contactId ? null : (
-          <ConversationView
-            api={api}
-            conversation={conversation}
-            language={language}
-            onRead={refreshConversation}
-            onWrite={() => setView({ kind: 'compose', returnTo: view.contactId, target: { contact: conversation.contact, replyToMessageId: null, draftId: newDraftId(), body: '' } })}
-            onReply={(message) =>
-              setView({ kind: 'compose', returnTo: view.contactId, target: { contact: conversation.contact, replyToMessageId: message.messageId, draftId: newDraftId(), body: '' } })
-            }
-          />
-        );
-      case 'compose':
-        return (
-          <ComposeView
-            api={api}
-            target={view.target}
-            language={language}
-            onSent={() => openConversation(view.returnTo)}
-            onBack={() => openConversation(view.returnTo)}
-            onGoToStamps={onGoToStamps}
-          />
-        );
-      case 'drafts':
-        return <DraftsView drafts={drafts} language={language} onResume={resume} />;
-      case 'search':
-        return <SearchView api={api} language={language} onOpen={openConversation} />;
-      default: {
-        const unreachable: never = view;
-        return unreachable;
-      }
-    }
-  })();
-
-  return (
-    <main className="screen screen--mail" data-screen="mail">
-      <div className="screen__controls">{displayControls}</div>
-      <nav className="mail-nav">
-        <button type="button" className="button button--secondary" data-testid="mail-home" onClick={onClose}>
-          {t('mail.backHome')}
+  const toInbox = () => {
+    refreshConversations();
+    setView({ kind: 'inbox' });
+  };
+  // Every mail view's way to the others, in the frame's top bar; the view's own actions are in its action bar.
+  const navigation = (
+    <>
+      <button type="button" className="button button--secondary" data-testid="mail-home" onClick={onClose}>
+        {t('mail.backHome')}
+      </button>
+      {view.kind === 'inbox' ? null : (
+        <button type="button" className="button button--secondary" data-testid="mail-inbox" onClick={toInbox}>
+          {t('mail.backToInbox')}
         </button>
-        {view.kind === 'inbox' ? null : (
-          <button
-            type="button"
-            className="button button--secondary"
-            data-testid="mail-inbox"
-            onClick={() => {
-              refreshConversations();
-              setView({ kind: 'inbox' });
-            }}
-          >
-            {t('mail.backToInbox')}
-          </button>
-        )}
-        <button type="button" className="button button--secondary" data-testid="mail-drafts" onClick={() => setView({ kind: 'drafts' })}>
-          {t('mail.drafts')}
-        </button>
-        <button type="button" className="button button--secondary" data-testid="mail-search" onClick={() => setView({ kind: 'search' })}>
-          {t('mail.search')}
-        </button>
-      </nav>
-      <h1 className="screen__title">{t('mail.title')}</h1>
-      <div className="screen__body">{body}</div>
-    </main>
+      )}
+      <button type="button" className="button button--secondary" data-testid="mail-drafts" aria-pressed={view.kind === 'drafts'} onClick={() => setView({ kind: 'drafts' })}>
+        {t('mail.drafts')}
+      </button>
+      <button type="button" className="button button--secondary" data-testid="mail-search" aria-pressed={view.kind === 'search'} onClick={() => setView({ kind: 'search' })}>
+        {t('mail.search')}
+      </button>
+    </>
   );
+
+  switch (view.kind) {
+    case 'inbox':
+      return <MailInbox navigation={navigation} conversations={conversations} language={language} onOpen={openConversation} />;
+    case 'conversation':
+      return (
+        <ConversationView
+          navigation={navigation}
+          api={api}
+          contactId={view.contactId}
+          conversation={conversation === null || conversation.contact.contactId !== view.contactId ? null : conversation}
+          focusMessageId={view.focusMessageId}
+          language={language}
+          onRead={refreshConversation}
+          onWrite={(contact) => void writeTo(contact, view.contactId)}
+          onReply={(contact, message) =>
+            setView({ kind: 'compose', returnTo: view.contactId, target: { contact, replyToMessageId: message.messageId, draftId: newDraftId(), body: '' } })
+          }
+        />
+      );
+    case 'compose':
+      return (
+        <ComposeView
+          navigation={navigation}
+          api={api}
+          target={view.target}
+          language={language}
+          onSent={() => openConversation(view.returnTo)}
+          onBack={() => openConversation(view.returnTo)}
+          onGoToStamps={onGoToStamps}
+        />
+      );
+    case 'drafts':
+      return <DraftsView navigation={navigation} drafts={drafts} language={language} onResume={resume} />;
+    case 'search':
+      return <SearchView navigation={navigation} api={api} language={language} onOpen={openConversation} />;
+    default: {
+      const unreachable: never = view;
+      return unreachable;
+    }
+  }
 }

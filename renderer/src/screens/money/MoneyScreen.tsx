@@ -1,14 +1,14 @@
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, MoneyEntry } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { formatMoney, formatWhen } from '../../i18n/format';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 import { useMoneyData } from './useMoneyData';
 
 interface MoneyScreenProps {
   api: DeviceClient;
   language: LanguageCode;
-  displayControls: ReactNode;
   onClose(): void;
 }
 
@@ -30,22 +30,23 @@ function entryName(entry: MoneyEntry, t: ReturnType<typeof useTranslation>['t'])
 }
 
 /** The debit account: what is available and held, when the facility last confirmed it, and the history, a page at a time. */
-export function MoneyScreen({ api, language, displayControls, onClose }: MoneyScreenProps) {
+export function MoneyScreen({ api, language, onClose }: MoneyScreenProps) {
   const { t } = useTranslation();
   const [page, setPage] = useState(0);
   const load = useCallback(() => api.call('money.account', { page }), [api, page]);
   const [view] = useMoneyData(api, load);
 
   return (
-    <main className="screen screen--money" data-screen="money">
-      <div className="screen__controls">{displayControls}</div>
-      <nav className="mail-nav">
-        <button type="button" className="button button--secondary" data-testid="money-home" onClick={onClose}>
+    <ScreenFrame
+      screen="money"
+      title={t('money.title')}
+      actions={
+        <button type="button" className="button button--secondary action--back" data-testid="money-home" onClick={onClose}>
           {t('mail.backHome')}
         </button>
-      </nav>
-      <h1 className="screen__title">{t('money.title')}</h1>
-      <div className="screen__body money">
+      }
+    >
+      <div className="money">
         {view === null ? null : (
           <>
             <section className="money__balance" data-testid="money-balance">
@@ -118,6 +119,6 @@ export function MoneyScreen({ api, language, displayControls, onClose }: MoneySc
           </>
         )}
       </div>
-    </main>
+    </ScreenFrame>
   );
 }

@@ -1,14 +1,15 @@
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, PurchaseRefusal, StampBook, StampPurchase } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { formatMoney, formatWhen } from '../../i18n/format';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 import { useMoneyData } from './useMoneyData';
+import { withRunningBalance } from './stampRunningBalance';
 
 interface StampsScreenProps {
   api: DeviceClient;
   language: LanguageCode;
-  displayControls: ReactNode;
   onClose(): void;
 }
 
@@ -45,6 +46,31 @@ function PurchaseCard({ purchase, language }: { purchase: StampPurchase; languag
   );
 }
 
+/** "Buy this book?" — centred and modal, its buttons in view at every size; Cancel has the focus. */
+function PurchaseDialog({ choice, language, buying, onBuy, onCancel }: { choice: StampBook; language: LanguageCode; buying: boolean; onBuy(): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancelButton.current?.focus(), []);
+  return (
+    <div className="dialog-backdrop">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="confirm-purchase">
+        <h2 id={titleId} className="dialog__title">
+          {t('stamps.confirm', { count: choice.stamps, price: formatMoney(choice.priceCents, language) })}
+        </h2>
+        <div className="dialog__actions">
+          <button ref={cancelButton} type="button" className="button button--secondary button--wide" onClick={onCancel}>
+            {t('stamps.confirmNo')}
+          </button>
+          <button type="button" className="button button--primary button--wide" data-testid="confirm-buy" disabled={buying} onClick={onBuy}>
+            {t('stamps.confirmYes')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function refusalText(refusal: PurchaseRefusal, language: LanguageCode, t: ReturnType<typeof useTranslation>['t']): string {
   switch (refusal.reason) {
     case 'unknownBook':
@@ -59,7 +85,7 @@ function refusalText(refusal: PurchaseRefusal, language: LanguageCode, t: Return
 }
 
 /** Stamps: what the person has, books to buy with their money, purchases in flight, and every stamp's history. */
-export function StampsScreen({ api, language, displayControls, onClose }: StampsScreenProps) {
+export function StampsScreen({ api, language, onClose }: StampsScreenProps) {
   const { t } = useTranslation();
   const load = useCallback(() => api.call('money.stamps', {}), [api]);
   const [view, refresh] = useMoneyData(api, load);
@@ -86,18 +112,29 @@ export function StampsScreen({ api, language, displayControls, onClose }: Stamps
     }
   };
 
+  // What the person can spend now: the confirmed balance less purchases still waiting for the facility. A book that costs
+  // more is shown as such, with why, before "Buy" — never refused after it.
+  const spendableCents =
+    view?.balance == null
+      ? null
+      : Math.max(0, view.balance.availableCents - view.purchases.reduce((sum, purchase) => sum + (purchase.outcome.state === 'pending' ? (purchase.priceCents ?? 0) : 0), 0));
+
   return (
-    <main className="screen screen--stamps" data-screen="stamps">
-      <div className="screen__controls">{displayControls}</div>
-      <nav className="mail-nav">
-        <button type="button" className="button button--secondary" data-testid="stamps-home" onClick={onClose}>
+    <ScreenFrame
+      screen="stamps"
+      title={t('stamps.title')}
+      actions={
+        <button type="button" className="button button--secondary action--back" data-testid="stamps-home" onClick={onClose}>
           {t('mail.backHome')}
         </button>
-      </nav>
-      <h1 className="screen__title">{t('stamps.title')}</h1>
-      <div className="screen__body money">
+      }
+    >
+      <div className="money">
         {view === null ? null : (
           <>
+            {choice === null ? null : (
+              <PurchaseDialog choice={choice} language={language} buying={buying} onBuy={() => void buy(choice)} onCancel={() => setChoice(null)} />
+            )}
             <section className="money__balance" data-testid="stamp-balance">
               {view.balance === null ? (
                 <p>{t('stamps.notConfirmed')}</p>
@@ -117,36 +154,34 @@ export function StampsScreen({ api, language, displayControls, onClose }: Stamps
               </h2>
               {view.books.length === 0 ? <p>{t('stamps.noBooks')}</p> : null}
               <ul className="books">
-                {view.books.map((book) => (
-                  <li key={book.stamps}>
-                    <button
-                      type="button"
-                      className="button button--secondary book"
-                      data-testid="stamp-book"
-                      data-stamps={book.stamps}
-                      onClick={() => {
-                        setChoice(book);
-                        setRefusal(null);
-                      }}
-                    >
-                      {t('stamps.book', { count: book.stamps, price: formatMoney(book.priceCents, language) })}
-                    </button>
-                  </li>
-                ))}
+                {view.books.map((book) => {
+                  const affordable = spendableCents === null || book.priceCents <= spendableCents;
+                  return (
+                    <li key={book.stamps} className="books__item">
+                      <button
+                        type="button"
+                        className="button button--secondary book"
+                        data-testid="stamp-book"
+                        data-stamps={book.stamps}
+                        data-affordable={affordable}
+                        disabled={!affordable}
+                        aria-describedby={affordable ? undefined : `book-why-${book.stamps}`}
+                        onClick={() => {
+                          setChoice(book);
+                          setRefusal(null);
+                        }}
+                      >
+                        {t('stamps.book', { count: book.stamps, price: formatMoney(book.priceCents, language) })}
+                      </button>
+                      {affordable || spendableCents === null ? null : (
+                        <span id={`book-why-${book.stamps}`} className="books__why" data-testid="book-unaffordable">
+                          {t('stamps.cannotAfford', { available: formatMoney(spendableCents, language) })}
+                        </span>
+                      )}
+                    </li>
+                  );
+                })}
               </ul>
-              {choice === null ? null : (
-                <div className="confirm" data-testid="confirm-purchase">
-                  <p>{t('stamps.confirm', { count: choice.stamps, price: formatMoney(choice.priceCents, language) })}</p>
-                  <div className="confirm__actions">
-                    <button type="button" className="button button--primary" data-testid="confirm-buy" disabled={buying} onClick={() => void buy(choice)}>
-                      {t('stamps.confirmYes')}
-                    </button>
-                    <button type="button" className="button button--secondary" onClick={() => setChoice(null)}>
-                      {t('stamps.confirmNo')}
-                    </button>
-                  </div>
-                </div>
-              )}
               {refusal === null ? null : (
                 <p className="notice notice--problem" role="alert" data-testid="purchase-refusal">
                   {refusal} {t('stamps.purchase.nothingCharged')}
@@ -173,7 +208,7 @@ export function StampsScreen({ api, language, displayControls, onClose }: Stamps
               </h2>
               {view.history.length === 0 ? <p>{t('stamps.noHistory')}</p> : null}
               <ul className="ledger" data-testid="stamp-history">
-                {view.history.map((entry) => (
+                {withRunningBalance(view.history, view.balance?.stamps ?? null).map(({ entry, balanceAfter }) => (
                   <li key={entry.id} className="ledger__row" data-testid="stamp-entry" data-kind={entry.kind}>
                     <span className="ledger__when">{formatWhen(entry.at, language)}</span>
                     <span className="ledger__what">
@@ -188,6 +223,9 @@ export function StampsScreen({ api, language, displayControls, onClose }: Stamps
                     <span className={entry.stamps < 0 ? 'ledger__amount ledger__amount--out' : 'ledger__amount'}>
                       {entry.stamps > 0 ? `+${entry.stamps}` : String(entry.stamps)}
                     </span>
+                    <span className="ledger__balance" data-testid="stamp-running-balance">
+                      {balanceAfter === null ? '' : t('stamps.balanceAfter', { count: balanceAfter })}
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -195,6 +233,6 @@ export function StampsScreen({ api, language, displayControls, onClose }: Stamps
           </>
         )}
       </div>
-    </main>
+    </ScreenFrame>
   );
 }

@@ -1,9 +1,10 @@
 // Service mode: what a staff member sees after their badge and PIN. One section at a time, picked from a row of large
 // buttons; sign-out (always in the header) and the idle rule, in the runtime, end it like any session.
-import { useState, type ComponentType, type ReactNode } from 'react';
+import { useState, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, StaffSummary } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 import { DeviceActionsSection } from './DeviceActionsSection';
 import { LogsSection } from './LogsSection';
 import { OverviewSection } from './OverviewSection';
@@ -34,40 +35,37 @@ interface ServiceScreenProps {
   api: DeviceClient;
   staff: StaffSummary;
   language: LanguageCode;
-  displayControls: ReactNode;
   onSignOut(): void;
 }
 
-export function ServiceScreen({ api, staff, language, displayControls, onSignOut }: ServiceScreenProps) {
+export function ServiceScreen({ api, staff, language, onSignOut }: ServiceScreenProps) {
   const { t } = useTranslation();
   const [shown, setShown] = useState<SectionId>('overview');
   const current = serviceSections.find((section) => section.id === shown) ?? serviceSections[0];
   return (
-    <main className="screen screen--service" data-screen="service">
-      <header className="service-header">
-        <div>
-          <h1 className="screen__title">{t('service.title')}</h1>
-          {/* The name is a text node: shown, never interpreted. */}
-          <p className="screen__hint" data-testid="service-staff">
-            {t('service.signedInAs', { name: staff.displayName })}
-          </p>
+    <ScreenFrame
+      screen="service"
+      dataAttributes={{ 'data-section': shown }}
+      title={t('service.title')}
+      // The name is a text node: shown, never interpreted.
+      subtitle={<span data-testid="service-staff">{t('service.signedInAs', { name: staff.displayName })}</span>}
+      navigation={
+        <div className="service-nav" role="group" aria-label={t('service.sectionsLabel')}>
+          {serviceSections.map(({ id }) => (
+            <button key={id} type="button" className="toggle-button service-nav__button" aria-pressed={id === shown} onClick={() => setShown(id)} data-testid={`service-nav-${id}`}>
+              {t(`service.sections.${id}`)}
+            </button>
+          ))}
         </div>
-        {/* Leaving is always in reach, however long the section below it: staff must never have to hunt for it. */}
-        <div className="service-header__actions">
-          <div className="screen__controls">{displayControls}</div>
-          <button type="button" className="button button--primary" onClick={onSignOut} data-testid="service-sign-out">
-            {t('service.signOut')}
-          </button>
-        </div>
-      </header>
-      <nav className="service-nav" aria-label={t('service.sectionsLabel')}>
-        {serviceSections.map(({ id }) => (
-          <button key={id} type="button" className="toggle-button service-nav__button" aria-pressed={id === shown} onClick={() => setShown(id)} data-testid={`service-nav-${id}`}>
-            {t(`service.sections.${id}`)}
-          </button>
-        ))}
-      </nav>
-      <div className="screen__body">{current === undefined ? null : <current.Section api={api} language={language} />}</div>
-    </main>
+      }
+      // Leaving is always in reach, however long the section: staff must never have to hunt for it.
+      actions={
+        <button type="button" className="button button--primary button--wide" onClick={onSignOut} data-testid="service-sign-out">
+          {t('service.signOut')}
+        </button>
+      }
+    >
+      {current === undefined ? null : <current.Section api={api} language={language} />}
+    </ScreenFrame>
   );
 }

@@ -1,40 +1,56 @@
-// A tablet locked by the lock rule (issue 8): why, and what to do. It unlocks by itself once a sync succeeds (the
-// runtime moves the deadline); staff badges still open service mode, which can sync it too.
-import type { ReactNode } from 'react';
+// A tablet locked by the lock rule: why, and what to do. It unlocks by itself once a sync succeeds (the runtime moves
+// the deadline); "Try to sync now" lets the person standing at a Wi-Fi spot or the dock start one at once instead of
+// waiting out a backoff, and staff badges still open service mode, which can sync it too.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { DeviceInfo } from '../../../../main/contract';
+import type { DeviceInfo, ResidentSyncNowResult } from '../../../../main/contract';
+import type { DeviceClient } from '../../api/client';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 
 interface SyncLockedScreenProps {
+  api: DeviceClient;
   info: DeviceInfo | null;
-  displayControls: ReactNode;
 }
 
-export function SyncLockedScreen({ info, displayControls }: SyncLockedScreenProps) {
+type TryOutcome = ResidentSyncNowResult['outcome'] | 'failed';
+
+export function SyncLockedScreen({ api, info }: SyncLockedScreenProps) {
   const { t } = useTranslation();
   const days = info?.tablet?.sync?.daysWithoutSync ?? null;
+  const [outcome, setOutcome] = useState<TryOutcome | null>(null);
+  const trySync = (): void => {
+    api.call('tablet.syncNow', {}).then(
+      (result) => setOutcome(result.outcome),
+      () => setOutcome('failed'),
+    );
+  };
   return (
-    <main className="screen screen--sync-locked" data-screen="syncLocked">
-      <div className="screen__controls">{displayControls}</div>
-      <div className="screen__body screen__body--centered">
-        <h1 className="screen__title" data-testid="sync-locked-title">
-          {t('syncLocked.title')}
-        </h1>
-        <p className="screen__lead" data-testid="sync-locked-why">
-          {days === null ? t('syncLocked.whyNoCount') : t('syncLocked.why', { count: days })}
-        </p>
-        <p className="screen__lead screen__lead--strong" data-testid="sync-locked-what">
-          {t('syncLocked.whatToDo')}
-        </p>
-        <p className="screen__hint">{t('syncLocked.unlocksBySelf')}</p>
-        <p className="screen__hint">{t('syncLocked.staffHint')}</p>
-      </div>
+    <ScreenFrame
+      screen="syncLocked"
+      title={<span data-testid="sync-locked-title">{t('syncLocked.title')}</span>}
+      centered
+      actions={
+        <button type="button" className="button button--primary button--wide" data-testid="sync-locked-try" onClick={trySync}>
+          {t('syncLocked.tryNow')}
+        </button>
+      }
+    >
+      <p className="screen__lead" data-testid="sync-locked-why">
+        {days === null ? t('syncLocked.whyNoCount') : t('syncLocked.why', { count: days })}
+      </p>
+      <p className="screen__lead screen__lead--strong" data-testid="sync-locked-what">
+        {t('syncLocked.whatToDo')}
+      </p>
+      <p className="notice" role="status" data-testid="sync-locked-outcome" hidden={outcome === null}>
+        {outcome === null ? null : t(`syncLocked.outcome.${outcome}`)}
+      </p>
+      <p className="screen__hint">{t('syncLocked.unlocksBySelf')}</p>
+      <p className="screen__hint">{t('syncLocked.staffHint')}</p>
       {info ? (
-        <footer className="screen__footer">
-          <span>{info.siteName}</span>
-          <span aria-hidden="true"> · </span>
-          <span>{info.deviceName}</span>
-        </footer>
+        <p className="screen__hint">
+          {info.siteName} · {info.deviceName}
+        </p>
       ) : null}
-    </main>
+    </ScreenFrame>
   );
 }

@@ -1,12 +1,13 @@
 // A tablet's lock screen (issue 8): its own person signs in, or unlocks a held session, with the PIN alone. It greets
 // them by first name and shows nothing else of theirs; a staff badge still works (service mode). Typed digits exist only
 // in a ref, never in the DOM, as on the kiosk's PIN pad.
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { AttractNotice, DeviceInfo, SessionView } from '../../../../main/contract';
 import { NumberPad, type Digit } from '../../components/NumberPad';
 import { PinDots } from '../../components/PinDots';
+import { ScreenFrame } from '../../frame/ScreenFrame';
 import { useScreenLanguage } from '../../hooks/useScreenLanguage';
 import { formatTime } from '../../i18n/format';
 import { createReaderBurstDetector } from '../../session/sessionRules';
@@ -18,7 +19,6 @@ type TabletLockView = Extract<SessionView, { phase: 'tabletLock' }>;
 interface TabletLockScreenProps {
   view: TabletLockView;
   info: DeviceInfo | null;
-  displayControls: ReactNode;
   /** Settles when the runtime has answered (the new view arrives separately). */
   onSubmitPin(pin: string): Promise<void>;
 }
@@ -32,7 +32,7 @@ function isDigit(key: string): key is Digit {
   return /^[0-9]$/.test(key);
 }
 
-export function TabletLockScreen({ view, info, displayControls, onSubmitPin }: TabletLockScreenProps) {
+export function TabletLockScreen({ view, info, onSubmitPin }: TabletLockScreenProps) {
   const { t } = useTranslation();
   const language = useScreenLanguage();
   const digits = useRef('');
@@ -95,13 +95,13 @@ export function TabletLockScreen({ view, info, displayControls, onSubmitPin }: T
   else if (view.notice !== null) status = { text: endedNoticeText(t, view.notice), problem: false };
 
   return (
-    <main className="screen screen--pin screen--tablet-lock" data-screen="tabletLock" data-session-held={view.sessionHeld}>
-      <div className="screen__controls">{displayControls}</div>
+    <ScreenFrame
+      screen="tabletLock"
+      dataAttributes={{ 'data-session-held': String(view.sessionHeld) }}
+      title={<span data-testid="tablet-lock-greeting">{firstName === null ? t('tabletLock.titleNoName') : t('tabletLock.greeting', { name: firstName })}</span>}
+    >
       <div className="pin-entry">
         <div className="pin-entry__status">
-          <h1 className="screen__title" data-testid="tablet-lock-greeting">
-            {firstName === null ? t('tabletLock.titleNoName') : t('tabletLock.greeting', { name: firstName })}
-          </h1>
           <p className="screen__lead" data-testid="tablet-lock-prompt">
             {view.sessionHeld ? t('tabletLock.promptUnlock') : t('tabletLock.promptSignIn')}
           </p>
@@ -117,6 +117,6 @@ export function TabletLockScreen({ view, info, displayControls, onSubmitPin }: T
           <NumberPad disabled={padDisabled} onDigit={appendDigit} onBack={removeLastDigit} onClear={clearDigits} />
         </div>
       </div>
-    </main>
+    </ScreenFrame>
   );
 }

@@ -1,0 +1,75 @@
+// The kiosk screen frame (every resident and staff screen is one): a fixed top bar that says where the person is and
+// holds language and text size (and a tablet's status line), one content region that scrolls inside itself, a fixed
+// action bar with the screen's main actions, and — while someone types — the on-screen keyboard docked at the bottom
+// with the action bar (and so Send) just above it. The page itself never scrolls: nothing a person needs sits below
+// the fold, at any window size or text size.
+import { createContext, useContext, type ReactNode, type RefObject } from 'react';
+
+/** What App puts in every frame's top bar; the screens do not pass it around. */
+export interface FrameChrome {
+  /** Language and text size. */
+  displayControls: ReactNode;
+  /** A tablet's status line (online, last synced, Sync now), or null on a wall kiosk and before sign-in. */
+  statusLine: ReactNode | null;
+}
+
+const FrameChromeContext = createContext<FrameChrome>({ displayControls: null, statusLine: null });
+
+export const FrameChromeProvider = FrameChromeContext.Provider;
+
+export interface ScreenFrameProps {
+  /** `data-screen`, by which tests and the fit check find the screen. */
+  screen: string;
+  /** Where the person is, as the top bar's heading. */
+  title: ReactNode;
+  /** A short line under the title (time left in the session, whose letters these are). */
+  subtitle?: ReactNode;
+  /** Ways to other screens of the same service (Mail: home, inbox, drafts, search), in the top bar. */
+  navigation?: ReactNode;
+  /**
+   * The content is one list that scrolls itself (a virtualized conversation or inbox): the region gives it all its room
+   * and does not scroll around it, so there is never a scroller inside a scroller.
+   */
+  contentScrollsItself?: boolean;
+  /** The screen's main actions: Send, Buy, Back, Sign out. Kept in view at every size. */
+  actions?: ReactNode;
+  /** The on-screen keyboard while it is open; the content region shrinks above it and the action bar. */
+  keyboard?: ReactNode;
+  /** Hides language and text size (the PIN pad's screen keeps them; a dialog-like screen may not need them). */
+  withoutDisplayControls?: boolean;
+  /** Centres short content (attract, locked out) in the region. */
+  centered?: boolean;
+  contentRef?: RefObject<HTMLDivElement | null>;
+  /** Extra attributes a screen's tests read (data-pin-subject, data-view). */
+  dataAttributes?: Readonly<Record<`data-${string}`, string>>;
+  children: ReactNode;
+}
+
+export function ScreenFrame({ screen, title, subtitle, navigation, contentScrollsItself = false, actions, keyboard, withoutDisplayControls = false, centered = false, contentRef, dataAttributes, children }: ScreenFrameProps) {
+  const chrome = useContext(FrameChromeContext);
+  return (
+    <main className={`frame frame--${screen}`} data-screen={screen} {...dataAttributes}>
+      <header className="frame__top">
+        <div className="frame__where">
+          <h1 className="frame__title" dir="auto">
+            {title}
+          </h1>
+          {subtitle === undefined || subtitle === null ? null : <div className="frame__subtitle">{subtitle}</div>}
+        </div>
+        {navigation === undefined || navigation === null ? null : <nav className="frame__nav">{navigation}</nav>}
+        {withoutDisplayControls ? null : <div className="frame__controls">{chrome.displayControls}</div>}
+        {chrome.statusLine === null ? null : <div className="frame__status">{chrome.statusLine}</div>}
+      </header>
+      {/* The one region that scrolls; tabIndex lets a keyboard user scroll a long letter without a pointer. */}
+      <div
+        className={['frame__content', centered ? 'frame__content--centered' : '', contentScrollsItself ? 'frame__content--list' : ''].join(' ').trim()}
+        ref={contentRef}
+        {...(contentScrollsItself ? {} : { 'data-scroll-region': '', tabIndex: -1 })}
+      >
+        {children}
+      </div>
+      {actions === undefined || actions === null ? null : <footer className="frame__actions">{actions}</footer>}
+      {keyboard === undefined || keyboard === null ? null : <div className="frame__keyboard">{keyboard}</div>}
+    </main>
+  );
+}
