@@ -17,6 +17,7 @@ import { useEnrollmentStatus } from './hooks/useEnrollmentStatus';
 import { useFacilityUnreachable } from './hooks/useFacilityUnreachable';
 import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
+import { showTimesIn } from './i18n/format';
 import { AttractScreen } from './screens/AttractScreen';
 import { EnrollmentScreen } from './screens/enrollment/EnrollmentScreen';
 import { HomeScreen, type Service } from './screens/HomeScreen';
@@ -86,6 +87,8 @@ export function App({ api, resetPage }: AppProps) {
   const { session, info, applySession, applyInfo } = device;
   const phase = session?.phase ?? null;
   const language: LanguageCode = screenLanguage(session, info) ?? 'en';
+  // Before anything below formats a time: every screen shows the site's clock.
+  showTimesIn(info?.timeZone ?? null);
   const [textSize, setTextSize] = useState<TextSize>('normal');
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
   // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.

@@ -75,7 +75,7 @@ test('staff badge → service mode → reader test → sync now → assign table
     await typeDigits(page, '999999');
     await page.getByTestId('tablet-assign').click();
     await expect(page.getByTestId('tablet-outcome')).toContainText('No resident has that booking number.');
-    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Clear all digits' }).click();
     // A new number clears the refusal of the last one.
     await expect(page.getByTestId('tablet-outcome')).toBeEmpty();
     await typeDigits(page, '100001');

@@ -1,7 +1,7 @@
 // What the tablet's status header says, worked out from plain values so it can be tested under Node: whether the
 // facility can be reached, when the device last synced (in the facility's time zone), and the battery, when there is one.
 import type { LanguageCode, SyncStatus } from '../../../main/contract';
-import { intlLocales } from '../i18n/format';
+import { intlLocales, usableTimeZone } from '../i18n/format';
 
 /**
  * How the device stands with the facility's hub, as the resident is told it:
@@ -53,17 +53,6 @@ export function batteryReadingOf(facts: BatteryFacts): BatteryReading | null {
   if (!Number.isFinite(facts.level) || facts.level < 0 || facts.level > 1) return null;
   if (facts.charging && facts.level === 1 && facts.chargingTime === 0) return null;
   return { percent: Math.round(facts.level * 100), charging: facts.charging };
-}
-
-/** A time zone Intl accepts, or undefined (the device's own) when the site file names one it does not know. */
-function usableTimeZone(timeZone: string | null): string | undefined {
-  if (timeZone === null) return undefined;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return undefined;
-  }
 }
 
 /** When the device last synced, such as "Nov 22, 3:45 PM", in the facility's time zone. */

@@ -1,6 +1,27 @@
-// Numbers, money and times in the active language, with Intl. Pure: usable from tests under Node.
-// Times use the device's own zone for now; the site's time zone from its config comes later.
+// Numbers, money and times in the active language, with Intl. Usable from tests under Node.
+// Every time on every screen is in one zone, the site's (DeviceInfo.timeZone): a tablet whose clock is set elsewhere, or a
+// kiosk whose OS zone nobody set, still says what the facility's clocks say. App sets it once the device has said.
 import type { LanguageCode } from '../../../main/contract';
+
+/** A time zone Intl accepts, or undefined (the device's own) when the site file names one it does not know. */
+export function usableTimeZone(timeZone: string | null): string | undefined {
+  if (timeZone === null) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+let siteTimeZone: string | undefined;
+
+/** The zone every formatter below shows times in; null (before the device has said) means the device's own. */
+export function showTimesIn(timeZone: string | null): void {
+  siteTimeZone = usableTimeZone(timeZone);
+}
+
+const inSiteZone = (): Intl.DateTimeFormatOptions => (siteTimeZone === undefined ? {} : { timeZone: siteTimeZone });
 
 /** The Intl locale for each screen language. Dayroom's sites are in the US, so Spanish is US Spanish (dollars, US dates). */
 export const intlLocales: Record<LanguageCode, string> = {
@@ -15,12 +36,12 @@ export function formatMoney(cents: number, language: LanguageCode): string {
 
 /** A clock time such as "3:45 PM". */
 export function formatTime(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short' }).format(epochMs);
+  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
 
 /** A calendar date such as "March 4, 2026". */
 export function formatDate(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'long' }).format(epochMs);
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'long', ...inSiteZone() }).format(epochMs);
 }
 
 /** Whole seconds until `endsAt`, rounded up so a countdown shows 1 until the moment it ends; never negative. */
@@ -35,5 +56,5 @@ export function minutesUntil(endsAt: number, now: number): number {
 
 /** A date and time together, such as "Mar 4, 3:45 PM": when a message was written or reached a step. */
 export function formatWhen(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short' }).format(epochMs);
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }

@@ -1,0 +1,155 @@
+// The fit check over a resident's and a staff member's screens at a real kiosk synced with a real hub: every screen the
+// issue names, at every window and text size, in English and in Spanish. See support/fit-check.ts for what "fits" means;
+// the screenshots it leaves in test-results/screens/fit/ are for a person to look at.
+import type { Page } from '@playwright/test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoResidents, demoStaff, type DemoResident } from '../../scripts/demo-data';
+import { patternPng } from '../support/test-images';
+import { expectScreenFits } from './support/fit-check';
+import { expect, hubConsole, test } from './support/hub-kiosk';
+
+// Long enough that no idle sign-out happens while every size is measured; the idle warning has its own test below.
+test.use({ timings: { idleSeconds: 900, idleWarningSeconds: 60, maxSessionMinutes: 60 } });
+// Each screen is measured twelve times and photographed; the fixtures (a hub, an enrolled kiosk) count too.
+test.describe.configure({ timeout: 600_000 });
+
+const languages = [
+  { code: 'en', name: 'English', resident: demoResidents[0]! },
+  { code: 'es', name: 'Español', resident: demoResidents[1]! },
+] as const;
+
+/** A letter far longer than a screen, in the words of someone writing home, with a photo and an eCard-sized picture. */
+function longLetter(): string {
+  const paragraph =
+    'The garden is coming along: the tomatoes are finally red and your sister says the peppers are hotter than last year. ' +
+    'Grandma asks about you every Sunday and wants to know if the books arrived. We are saving the photos for your visit. ';
+  return Array.from({ length: 14 }, (_, index) => `${index + 1}. ${paragraph}`).join('\n\n');
+}
+
+async function typePin(page: Page, pin: string): Promise<void> {
+  for (const digit of pin) await page.getByRole('button', { name: digit, exact: true }).click();
+}
+
+async function signInAs(page: Page, kiosk: { scan(badge: string): Promise<void> }, resident: DemoResident): Promise<void> {
+  await kiosk.scan(resident.badge);
+  await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
+  await typePin(page, resident.pin);
+  await expect(page.locator('[data-screen="home"]')).toBeVisible();
+}
+
+for (const language of languages) {
+  test(`every resident and staff screen fits every window and text size (${language.code})`, async ({ page, hub, kiosk }) => {
+    const resident = language.resident;
+    const family = hub.families.find((candidate) => candidate.resident.badge === resident.badge)!;
+
+    // A long letter with two pictures, approved so it reaches the kiosk.
+    const pictures = mkdtempSync(join(tmpdir(), 'dayroom-fit-'));
+    const photo = join(pictures, 'garden.png');
+    const card = join(pictures, 'card.png');
+    writeFileSync(photo, patternPng(640, 480, [[80, 160, 90], [230, 200, 120]]));
+    writeFileSync(card, patternPng(480, 640, [[200, 80, 120], [250, 240, 240]]));
+    const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', longLetter(), '--photo', photo, '--photo', card, '--return-stamp');
+    rmSync(pictures, { recursive: true, force: true });
+    const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
+    expect(letterId, sent).toBeDefined();
+    await hubConsole(hub.consoleFile, 'approve', '--message', letterId!);
+
+    await page.goto(kiosk.url);
+    await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+    if (language.code !== 'en') await page.getByRole('button', { name: language.name }).click();
+    await expectScreenFits(page, 'attract', language.code);
+
+    await kiosk.scan(resident.badge);
+    await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
+    await expectScreenFits(page, 'pin', language.code);
+    await typePin(page, resident.pin);
+    await expect(page.locator('[data-screen="home"]')).toBeVisible();
+    await expect(page.getByTestId('tile-mail')).toContainText(/2|new|nuev/, { timeout: 20_000 });
+    await expectScreenFits(page, 'home', language.code);
+
+    await page.getByTestId('tile-mail').click();
+    await expect(page.getByTestId('conversation').first()).toBeVisible();
+    await expectScreenFits(page, 'inbox', language.code);
+
+    await page.getByTestId('conversation').filter({ hasText: family.contact.display_name }).click();
+    const newest = page.locator(`[data-testid="letter"][data-message-id="${letterId}"]`);
+    await expect(newest).toBeVisible();
+    await expect(newest.getByTestId('open-picture')).toHaveCount(2);
+    await expectScreenFits(page, 'conversation', language.code);
+
+    await page.getByTestId('write').click();
+    await page.getByTestId('compose-body').click();
+    await page.keyboard.type(language.code === 'en' ? 'Dear Mom, thank you for the pictures.' : 'Querida mamá, gracias por las fotos.');
+    await expect(page.getByTestId('on-screen-keyboard')).toBeVisible();
+    await expect(page.getByTestId('draft-state')).not.toBeEmpty();
+    await expectScreenFits(page, 'compose-keyboard', language.code);
+
+    await page.getByTestId('mail-drafts').click();
+    await expect(page.getByTestId('draft')).toHaveCount(1);
+    await expectScreenFits(page, 'drafts', language.code);
+
+    await page.getByTestId('mail-search').click();
+    await page.getByTestId('search-query').click();
+    await page.keyboard.type(language.code === 'en' ? 'garden' : 'garden');
+    await page.getByTestId('search-submit').click();
+    await expect(page.getByTestId('search-hit').first()).toBeVisible();
+    await page.getByTestId('search-query').focus();
+    await expectScreenFits(page, 'search-results', language.code);
+
+    await page.getByTestId('mail-home').click();
+    await page.getByTestId('tile-stamps').click();
+    await expect(page.getByTestId('stamp-book').first()).toBeVisible();
+    await expectScreenFits(page, 'stamps', language.code);
+    await page.getByTestId('stamp-book').first().click();
+    await expect(page.getByTestId('confirm-purchase')).toBeVisible();
+    await expectScreenFits(page, 'stamps-confirm', language.code);
+    await page.getByTestId('confirm-purchase').getByRole('button').first().click();
+    await page.getByTestId('stamps-home').click();
+
+    await page.getByTestId('tile-money').click();
+    await expect(page.getByTestId('money-balance')).toBeVisible();
+    await expectScreenFits(page, 'money', language.code);
+    await page.getByTestId('money-home').click();
+
+    await page.getByTestId('sign-out').click();
+    await expect(page.getByTestId('attract-notice')).not.toBeEmpty();
+    await expectScreenFits(page, 'signed-out-notice', language.code);
+
+    // Staff: every service-mode section.
+    await kiosk.scan(demoStaff.badge);
+    await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');
+    await typePin(page, demoStaff.pin);
+    await expect(page.locator('[data-screen="service"]')).toBeVisible();
+    for (const section of ['overview', 'readers', 'sync', 'tablet', 'logs', 'siteConfig', 'deviceActions']) {
+      await page.getByTestId(`service-nav-${section}`).click();
+      await expect(page.locator('[data-screen="service"]')).toHaveAttribute('data-section', section);
+      await expectScreenFits(page, `service-${section}`, language.code);
+    }
+    await page.getByTestId('service-sign-out').click();
+    await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+
+    // Five wrong PINs: the lockout screen.
+    const lockedOut = demoResidents[3]!;
+    await kiosk.scan(lockedOut.badge);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
+      await typePin(page, lockedOut.pin === '0000' ? '1111' : '0000');
+      if (attempt < 4) await expect(page.getByTestId('pin-notice')).not.toBeEmpty();
+    }
+    await expect(page.locator('[data-screen="lockedOut"]')).toBeVisible();
+    await expectScreenFits(page, 'locked-out', language.code);
+  });
+}
+
+test.describe('the idle warning', () => {
+  test.use({ timings: { idleSeconds: 300, idleWarningSeconds: 295, maxSessionMinutes: 60 } });
+  test('fits every window and text size with its one button in view', async ({ page, kiosk }) => {
+    await page.goto(kiosk.url);
+    await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+    await signInAs(page, kiosk, demoResidents[0]!);
+    await expect(page.getByTestId('idle-warning')).toBeVisible({ timeout: 20_000 });
+    await expectScreenFits(page, 'idle-warning', 'en');
+  });
+});

@@ -1,0 +1,135 @@
+// The fit check: a screen, as it is on the page now, measured at every device size and text size. It fails when the
+// page itself scrolls, when a control is outside the window and not inside a region that scrolls to it, when text runs
+// out of its box, or when the field being typed in is hidden (under the keyboard or scrolled away). Every combination
+// leaves a screenshot in test-results/screens/fit/, for a person to look at.
+import { expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The windows Dayroom is laid out for and the smallest that must not break. 1280×800 is both the small wall kiosk and a
+ * tablet held landscape: the layout follows the window, never the device kind, so one check covers both.
+ */
+export const deviceViewports = [
+  { name: '1280x800', width: 1280, height: 800 },
+  { name: '1920x1080', width: 1920, height: 1080 },
+  { name: '800x1280', width: 800, height: 1280 },
+  { name: '1024x600', width: 1024, height: 600 },
+] as const;
+
+export const textSizes = ['normal', 'larger', 'largest'] as const;
+export type TextSize = (typeof textSizes)[number];
+
+const screenshotDir = join('test-results', 'screens', 'fit');
+
+/**
+ * What is wrong with the layout as the page shows it now, each as a sentence naming the element; empty when it fits.
+ * Runs in the page; kept free of closures over the test so Playwright can send it there.
+ */
+function layoutProblems(): string[] {
+  const problems: string[] = [];
+  const describe = (element: Element): string => {
+    const testId = element.getAttribute('data-testid');
+    const text = (element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    return `<${element.tagName.toLowerCase()}${testId === null ? '' : ` data-testid="${testId}"`}> "${text}"`;
+  };
+  const shown = (element: Element): boolean => {
+    if (element.closest('[hidden], [aria-hidden="true"]') !== null) return false;
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    const rect = element.getBoundingClientRect();
+    // A visually hidden label (1×1, for screen readers) is not on screen.
+    return rect.width > 1 && rect.height > 1;
+  };
+  const scroller = document.scrollingElement;
+  if (scroller !== null && (scroller.scrollHeight > scroller.clientHeight + 1 || scroller.scrollTop !== 0)) {
+    problems.push(`the page scrolls (${scroller.scrollHeight}px of content in a ${scroller.clientHeight}px window)`);
+  }
+  const width = window.innerWidth;
+  const height = window.innerHeight;
+  /** The nearest ancestor that scrolls vertically and is itself in the window: a control inside it can be scrolled to. */
+  const scrollRegionOf = (element: Element): Element | null => {
+    for (let parent = element.parentElement; parent !== null; parent = parent.parentElement) {
+      const overflowY = getComputedStyle(parent).overflowY;
+      if (overflowY === 'auto' || overflowY === 'scroll') {
+        const rect = parent.getBoundingClientRect();
+        return rect.top >= -1 && rect.bottom <= height + 1 && rect.left >= -1 && rect.right <= width + 1 ? parent : null;
+      }
+    }
+    return null;
+  };
+  const interactive = document.querySelectorAll('button, input, textarea, select, a[href], [tabindex]:not([tabindex="-1"]), video[controls]');
+  for (const element of Array.from(interactive)) {
+    if (!shown(element) || element.closest('.on-screen-keyboard') !== null) continue;
+    const rect = element.getBoundingClientRect();
+    const horizontallyIn = rect.left >= -1 && rect.right <= width + 1;
+    const verticallyIn = rect.top >= -1 && rect.bottom <= height + 1;
+    if (horizontallyIn && verticallyIn) continue;
+    const region = scrollRegionOf(element);
+    if (horizontallyIn && region !== null) continue;
+    problems.push(`${describe(element)} is outside the window (${Math.round(rect.left)},${Math.round(rect.top)} ${Math.round(rect.width)}×${Math.round(rect.height)}) and no region scrolls to it`);
+  }
+  // The keyboard's keys must all be in the window too: it docks, it never scrolls.
+  for (const key of Array.from(document.querySelectorAll('.on-screen-keyboard .hg-button'))) {
+    const rect = key.getBoundingClientRect();
+    if (rect.left < -1 || rect.right > width + 1 || rect.bottom > height + 1) problems.push(`keyboard key ${describe(key)} is cut off`);
+  }
+  const textElements = document.querySelectorAll('h1, h2, h3, p, li, dt, dd, label, button, .badge, .conversation-row__name, .conversation-row__preview, .ledger__what, .ledger__amount');
+  for (const element of Array.from(textElements)) {
+    if (!shown(element) || !(element instanceof HTMLElement)) continue;
+    const style = getComputedStyle(element);
+    if (style.display === 'inline' || style.overflowX === 'auto' || style.overflowX === 'scroll') continue;
+    if (element.scrollWidth > element.clientWidth + 1) problems.push(`text runs out of its box: ${describe(element)} (${element.scrollWidth}px in ${element.clientWidth}px)`);
+    // A button's words must also fit its height: a key whose label spills over its edge is unreadable however wide it is.
+    if (element instanceof HTMLButtonElement && style.overflowY !== 'auto' && element.scrollHeight > element.clientHeight + 2) {
+      problems.push(`text runs out of its box: ${describe(element)} (${element.scrollHeight}px tall in ${element.clientHeight}px)`);
+    }
+  }
+  const focused = document.activeElement;
+  if (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement) {
+    const rect = focused.getBoundingClientRect();
+    const keyboard = document.querySelector('.frame__keyboard');
+    if (keyboard !== null && rect.top >= keyboard.getBoundingClientRect().top - 1) problems.push(`the focused field ${describe(focused)} is under the keyboard`);
+    const region = scrollRegionOf(focused);
+    const visibleTop = region === null ? 0 : region.getBoundingClientRect().top;
+    const visibleBottom = region === null ? height : region.getBoundingClientRect().bottom;
+    // At least two lines' worth of the field must show, so the person sees what they type.
+    if (Math.min(rect.bottom, visibleBottom) - Math.max(rect.top, visibleTop) < Math.min(rect.height, 40)) problems.push(`the focused field ${describe(focused)} is scrolled out of sight`);
+  }
+  return problems;
+}
+
+/** Sets the text size the way the top bar's switch does (the attribute on <html> the styles follow). */
+async function setTextSize(page: Page, size: TextSize): Promise<void> {
+  await page.evaluate((chosen) => {
+    document.documentElement.dataset['textSize'] = chosen;
+  }, size);
+}
+
+/** Two frames: the layout (and a virtualized list's measuring) has caught up with the new size. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/**
+ * Checks the screen on the page at every viewport and text size and saves a screenshot of each. `screen` names it in
+ * the report and the file names; the page is left at the first viewport and the normal size.
+ */
+export async function expectScreenFits(page: Page, screen: string, language: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const failures: string[] = [];
+  for (const viewport of deviceViewports) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    for (const size of textSizes) {
+      await setTextSize(page, size);
+      await settled(page);
+      const problems = await page.evaluate(layoutProblems);
+      await page.screenshot({ path: join(screenshotDir, `${screen}-${language}-${viewport.name}-${size}.png`) });
+      for (const problem of problems) failures.push(`${viewport.name} ${size}: ${problem}`);
+    }
+  }
+  const first = deviceViewports[0];
+  await page.setViewportSize({ width: first.width, height: first.height });
+  await setTextSize(page, 'normal');
+  expect(failures, `${screen} (${language}) does not fit:\n${failures.join('\n')}`).toEqual([]);
+}
