@@ -47,7 +47,8 @@ export type PinSubject = z.infer<typeof PinSubject>;
  * so the renderer can draw countdowns without owning any timer that matters.
  */
 export const SessionView = z.discriminatedUnion('phase', [
-  z.object({ phase: z.literal('attract'), notice: AttractNotice.nullable() }),
+  /** noticeLanguage: the language of the person a sign-out notice is for (null: the device's). */
+  z.object({ phase: z.literal('attract'), notice: AttractNotice.nullable(), noticeLanguage: LanguageCode.nullable() }),
   z.object({
     phase: z.literal('pinEntry'),
     subject: PinSubject,
@@ -349,7 +350,10 @@ export type SentStep = z.infer<typeof SentStep>;
 export const SentTimeline = z.object({
   /** The step reached, or how it ended badly. */
   state: z.enum([...SentStep.options, 'rejected', 'notAccepted']),
+  /** The steps reached; a message that ended badly lists only those it reached, never "delivered — not yet". */
   steps: z.array(z.object({ step: SentStep, done: z.boolean(), at: z.number().nullable() })),
+  /** When it was rejected or not accepted, where known; null while it is still on its way or was delivered. */
+  endedAt: z.number().nullable(),
   /** The reviewer's reason (rejected) or the hub's (notAccepted). */
   reason: z.string().nullable(),
   stampsReturned: z.number().int().nonnegative(),

@@ -94,9 +94,12 @@ export function sentTimeline(message: MailMessageRow): SentTimeline {
   const reachedIndex = steps.indexOf(reached);
   const refused = message.outbox?.status === 'refused' && message.status === null;
   const state: SentTimeline['state'] = refused ? 'notAccepted' : message.status === 'rejected' ? 'rejected' : reached;
+  const ended = state === 'rejected' || state === 'notAccepted';
+  const shownSteps = ended ? steps.slice(0, reachedIndex + 1) : steps;
   return {
     state,
-    steps: steps.map((step, index) => ({ step, done: index <= reachedIndex, at: index <= reachedIndex ? at[step] : null })),
+    steps: shownSteps.map((step, index) => ({ step, done: index <= reachedIndex, at: index <= reachedIndex ? at[step] : null })),
+    endedAt: refused ? (message.outbox?.settledAt ?? null) : message.status === 'rejected' ? message.statusChangedAt : null,
     reason: refused ? (message.outbox?.resultReason ?? null) : message.status === 'rejected' ? message.rejectionReason : null,
     stampsReturned: message.stampsReturned ?? 0,
   };

@@ -69,6 +69,8 @@ interface KioskSessionContext {
   readonly tablet: TabletSessionRules | null;
   tabletPad: TabletPad;
   notice: AttractNotice | null;
+  /** The language of the person a sign-out notice speaks to; null for notices to whoever comes next. */
+  noticeLanguage: ResidentSummary['language'] | null;
   pinNotice: PinNotice | null;
   /** The card waiting for its PIN: whose, and which record (a resident id or a staff id). */
   candidate: { subject: PinSubject; id: string; attemptsLeft: number } | null;
@@ -138,8 +140,9 @@ function signOut(reason: SignOutReason) {
     target: '#kioskSession.attract',
     actions: [
       { type: 'residentSignedOut', params: ({ context }: { context: KioskSessionContext }) => ({ resident: context.resident as ResidentSummary, reason }) },
+      // Said in the language of the person it concerns, who is still at the screen; the next person's default follows.
+      { type: 'setPersonalNotice', params: ({ context }: { context: KioskSessionContext }) => ({ notice: reason, language: context.resident?.language ?? null }) },
       'forgetResident',
-      { type: 'setNotice', params: { notice: reason } },
     ],
   } as const;
 }
@@ -166,7 +169,8 @@ export const kioskSessionMachine = setup({
     residentLocked: (_, _params: { resident: ResidentSummary; reason: TabletLockReason }) => {},
     residentUnlocked: (_, _params: { resident: ResidentSummary }) => {},
     clearPad: assign({ tabletPad: quietPad }),
-    setNotice: assign((_, params: { notice: AttractNotice | null }) => ({ notice: params.notice })),
+    setNotice: assign((_, params: { notice: AttractNotice | null }) => ({ notice: params.notice, noticeLanguage: null })),
+    setPersonalNotice: assign((_, params: { notice: AttractNotice; language: ResidentSummary['language'] | null }) => ({ notice: params.notice, noticeLanguage: params.language })),
     forgetCandidate: assign({ candidate: null, pinNotice: null }),
     startIdleWarning: assign({ idleWarningEndsAt: ({ context }) => context.now() + context.limits.idleWarningMs }),
     clearIdleWarning: assign({ idleWarningEndsAt: null }),
@@ -203,6 +207,7 @@ export const kioskSessionMachine = setup({
     tablet: input.tablet ?? null,
     tabletPad: quietPad,
     notice: null,
+    noticeLanguage: null,
     pinNotice: null,
     candidate: null,
     pinEntryExpiresAt: 0,
@@ -551,7 +556,7 @@ export function sessionViewOf(snapshot: KioskSessionSnapshot): SessionView {
     };
   }
   if (snapshot.matches('lockedOut')) return { phase: 'lockedOut', until: context.lockedUntil };
-  return { phase: 'attract', notice: context.notice };
+  return { phase: 'attract', notice: context.notice, noticeLanguage: context.notice === null ? null : context.noticeLanguage };
 }
 
 /** A tablet's lock screens, or null when the tablet shows what a kiosk would (signed in, service, the staff prompt). */

@@ -90,7 +90,7 @@ test('exposes only the contract bridge: two named functions, never ipcRenderer',
 
 test('carries a call to the runtime and back', async () => {
   const result = await page.evaluate<CallResult<unknown>>(`${bridgeExpression}.call('session.current', {})`);
-  expect(result).toEqual({ ok: true, value: { phase: 'attract', notice: null } });
+  expect(result).toEqual({ ok: true, value: { phase: 'attract', notice: null, noticeLanguage: null } });
   const unknownCall = await page.evaluate<CallResult<unknown>>(`${bridgeExpression}.call('no.such.call', {})`);
   expect(unknownCall).toMatchObject({ ok: false, error: { code: 'unknownCall' } });
 });

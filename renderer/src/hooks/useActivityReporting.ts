@@ -6,9 +6,13 @@ import { createThrottle, phaseReportsActivity } from '../session/sessionRules';
 /** At most one `session.activity` per this interval: enough to keep the idle timer fresh, little traffic. */
 export const activityReportIntervalMs = 2000;
 
-const activityEvents = ['pointerdown', 'keydown', 'touchstart'] as const;
+/**
+ * Scrolling counts: a person reading a long letter touches nothing else for minutes, and being signed out mid-letter is
+ * what they complained of. (`scroll` does not bubble, but a capturing listener on window still hears every element's.)
+ */
+const activityEvents = ['pointerdown', 'keydown', 'touchstart', 'wheel', 'scroll'] as const;
 
-/** Tells the runtime the person is still there whenever they touch the screen or press a key. */
+/** Tells the runtime the person is still there whenever they touch the screen, scroll or press a key. */
 export function useActivityReporting(api: DeviceClient, phase: SessionPhase | null): void {
   useEffect(() => {
     if (phase === null || !phaseReportsActivity(phase)) return;

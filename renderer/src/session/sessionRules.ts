@@ -24,6 +24,8 @@ export function holdsSession(view: SessionView): boolean {
 /** The language to show: the signed-in resident's own, otherwise the device's; null until either is known. */
 export function screenLanguage(session: SessionView | null, device: DeviceInfo | null): LanguageCode | null {
   if (session?.phase === 'signedIn') return session.resident.language;
+  // "You are signed out" is for the person who just left, in their language; the kiosk's own comes back with the notice.
+  if (session?.phase === 'attract' && session.noticeLanguage !== null) return session.noticeLanguage;
   return device?.language ?? null;
 }
 

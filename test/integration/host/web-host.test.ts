@@ -97,7 +97,7 @@ describe('web host', () => {
     await fixture.pty.write(']AR999999\r');
     let frame = await incoming.next();
     while (!(frame.type === 'event' && frame.name === 'session.changed')) frame = await incoming.next();
-    expect(frame).toMatchObject({ payload: { phase: 'attract', notice: 'cardNotRecognized' } });
+    expect(frame).toMatchObject({ payload: { phase: 'attract', notice: 'cardNotRecognized', noticeLanguage: null } });
     socket.close();
   });
 

@@ -11,7 +11,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     return value;
   };
   const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null, timeZone: 'UTC', clockAt: 0 };
-  const attract = { phase: 'attract', notice: null } as const;
+  const attract = { phase: 'attract', notice: null, noticeLanguage: null } as const;
   const notEnrolled: SyncStatus = { state: 'notEnrolled', lastSuccessAt: null, pendingMutations: 0, lastError: null, nextAttemptAt: null, blobsWaiting: 0, errorCounts: {} };
   const handlers: CallHandlers = {
     'device.info': record('device.info', info),
@@ -82,7 +82,7 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
 describe('call dispatcher', () => {
   it('runs a valid call and returns its value', async () => {
     const { call, calls } = dispatcherWith({ kind: 'none' });
-    await expect(call('session.enterPin', { pin: '1234' })).resolves.toEqual({ ok: true, value: { phase: 'attract', notice: null } });
+    await expect(call('session.enterPin', { pin: '1234' })).resolves.toEqual({ ok: true, value: { phase: 'attract', notice: null, noticeLanguage: null } });
     expect(calls).toEqual(['session.enterPin']);
   });
 

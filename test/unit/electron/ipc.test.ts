@@ -85,8 +85,8 @@ describe('wireDeviceIpc', () => {
     const elsewhere = fakeRecipient('https://example.org/');
     const destroyed = fakeRecipient('app://dayroom/', true);
     const { emit } = wire([ours.recipient, elsewhere.recipient, destroyed.recipient]);
-    emit('session.changed', { phase: 'attract', notice: null });
-    expect(ours.sent).toEqual([[ipcChannels.event, { name: 'session.changed', payload: { phase: 'attract', notice: null } }]]);
+    emit('session.changed', { phase: 'attract', notice: null, noticeLanguage: null });
+    expect(ours.sent).toEqual([[ipcChannels.event, { name: 'session.changed', payload: { phase: 'attract', notice: null, noticeLanguage: null } }]]);
     expect(elsewhere.sent).toEqual([]);
     expect(destroyed.sent).toEqual([]);
   });

@@ -221,13 +221,17 @@ describe('the timeline of a sent message', () => {
   it('shows the reviewer’s reason when rejected, and the hub’s when not accepted', () => {
     const rejected = send();
     outboxQueries(store.db).settle(1, { status: 'applied' }, 55_000);
-    apply([hubCopy(rejected, 1, { status: 'rejected', rejectionReason: 'Mentions another resident', stampsReturned: 1 })]);
-    expect(timelineOf(rejected)).toMatchObject({ state: 'rejected', reason: 'Mentions another resident', stampsReturned: 1 });
+    apply([hubCopy(rejected, 1, { status: 'rejected', rejectionReason: 'Mentions another resident', stampsReturned: 1, statusChangedAt: 65_000 })]);
+    expect(timelineOf(rejected)).toMatchObject({ state: 'rejected', reason: 'Mentions another resident', stampsReturned: 1, endedAt: 65_000 });
+    // It ends at the rejection: no "delivered — not yet" after a letter that will never be delivered.
+    expect(timelineOf(rejected)?.steps.map((step) => step.step)).toEqual(['written', 'waitingOnDevice', 'receivedByFacility', 'inReview']);
+    expect(timelineOf(rejected)?.steps.every((step) => step.done)).toBe(true);
 
     const refused = mail.send('r1', { contactId: 'c-r1', body: 'second', replyToMessageId: null, draftId: null });
     if (!refused.ok) throw new Error('not sent');
     outboxQueries(store.db).settle(2, { status: 'refused', code: 'notEnoughStamps', reason: 'This message needs 1 stamp and you have 0 stamps.' }, 56_000);
-    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: 'This message needs 1 stamp and you have 0 stamps.' });
+    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: 'This message needs 1 stamp and you have 0 stamps.', endedAt: 56_000 });
+    expect(timelineOf(refused.message.messageId)?.steps.some((step) => !step.done)).toBe(false);
   });
 });
 

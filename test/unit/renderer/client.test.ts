@@ -27,7 +27,7 @@ function fakeTransport(answer: (call: SentCall) => Promise<CallResult<unknown>>)
   return { transport, sent, emit: (name: string, payload: unknown) => events.emit({ name, payload }) };
 }
 
-const attract: SessionView = { phase: 'attract', notice: null };
+const attract: SessionView = { phase: 'attract', notice: null, noticeLanguage: null };
 
 afterEach(() => {
   vi.useRealTimers();

@@ -9,7 +9,7 @@ import {
   screenLanguage,
 } from '../../../renderer/src/session/sessionRules';
 
-const attract: SessionView = { phase: 'attract', notice: 'signedOut' };
+const attract: SessionView = { phase: 'attract', notice: 'signedOut', noticeLanguage: null };
 const signedIn = (id: string, language: 'en' | 'es' = 'en'): SessionView => ({
   phase: 'signedIn',
   resident: { id, displayName: 'A. Resident', language },
@@ -76,6 +76,8 @@ describe('screenLanguage', () => {
   it("follows the signed-in resident's language, else the device's", () => {
     expect(screenLanguage(signedIn('r1', 'en'), device)).toBe('en');
     expect(screenLanguage(attract, device)).toBe('es');
+    // "You are signed out" speaks to the person leaving, in their language, not the kiosk's.
+    expect(screenLanguage({ phase: 'attract', notice: 'signedOutIdle', noticeLanguage: 'en' }, device)).toBe('en');
     expect(screenLanguage(null, null)).toBeNull();
   });
 });

@@ -54,8 +54,8 @@ describe('createWebSocketTransport', () => {
     expect(transport.connectionState()).toBe('connected');
     expect(JSON.parse(latest().sent[0] ?? '')).toMatchObject({ type: 'call', name: 'session.current', input: {} });
     const [id] = sentIds(latest());
-    latest().handlers.onMessage(frame({ type: 'result', id: id ?? -1, result: { ok: true, value: { phase: 'attract', notice: null } } }));
-    await expect(answer).resolves.toEqual({ ok: true, value: { phase: 'attract', notice: null } });
+    latest().handlers.onMessage(frame({ type: 'result', id: id ?? -1, result: { ok: true, value: { phase: 'attract', notice: null, noticeLanguage: null } } }));
+    await expect(answer).resolves.toEqual({ ok: true, value: { phase: 'attract', notice: null, noticeLanguage: null } });
   });
 
   it('forwards events and ignores and counts bad frames and refusals', () => {

@@ -61,7 +61,7 @@ async function signIn(session: ReturnType<typeof startSession>) {
 describe('kiosk session', () => {
   it('goes attract → PIN → signed in, and signs out on request', async () => {
     const session = startSession();
-    expect(session.view()).toEqual({ phase: 'attract', notice: null });
+    expect(session.view()).toEqual({ phase: 'attract', notice: null, noticeLanguage: null });
     session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
     await session.settled();
     expect(session.view()).toMatchObject({ phase: 'pinEntry', subject: 'resident', pinLength: 4, attemptsLeft: 5, notice: null, checking: false });
@@ -70,7 +70,7 @@ describe('kiosk session', () => {
     expect(session.view()).toEqual({ phase: 'signedIn', resident: ana, sessionEndsAt: 15 * 60_000, idleWarningEndsAt: null });
     expect(signedInResidentId(session.actor.getSnapshot())).toBe(ana.id);
     session.actor.send({ type: 'SIGN_OUT' });
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOut' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOut', noticeLanguage: 'es' });
     expect(signedInResidentId(session.actor.getSnapshot())).toBeNull();
     expect(session.actor.getSnapshot().context.resident).toBeNull();
     expect(session.signOuts).toEqual(['signedOut']);
@@ -80,22 +80,22 @@ describe('kiosk session', () => {
     const session = startSession({ lookup: { kind: 'unknown' } });
     session.actor.send({ type: 'CREDENTIAL_READ', credential: { role: 'unknown', id: null, source: 'scanner', format: 'barcode' } });
     await session.settled();
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'cardNotRecognized' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'cardNotRecognized', noticeLanguage: null });
     session.clock.increment(limits.noticeMs);
-    expect(session.view()).toEqual({ phase: 'attract', notice: null });
+    expect(session.view()).toEqual({ phase: 'attract', notice: null, noticeLanguage: null });
   });
 
   it('an unreadable swipe says the card was not recognized', () => {
     const session = startSession();
     session.actor.send({ type: 'CREDENTIAL_UNREADABLE' });
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'cardNotRecognized' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'cardNotRecognized', noticeLanguage: null });
   });
 
   it('a staff-rule badge that no staff member holds is refused in words', async () => {
     const session = startSession({ lookup: { kind: 'staffNotKnown' } });
     session.actor.send({ type: 'CREDENTIAL_READ', credential: staffBadge });
     await session.settled();
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'staffCardNotAccepted' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'staffCardNotAccepted', noticeLanguage: null });
   });
 
   it('a wrong PIN stays on the pad with the tries left; a lockout shows until when', async () => {
@@ -126,7 +126,7 @@ describe('kiosk session', () => {
     session.clock.increment(limits.pinEntryMs - 1);
     expect(session.view().phase).toBe('pinEntry');
     session.clock.increment(1);
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'pinEntryTimedOut' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'pinEntryTimedOut', noticeLanguage: null });
   });
 
   it('idle: a countdown appears, activity cancels it, and silence signs the person out', async () => {
@@ -144,7 +144,7 @@ describe('kiosk session', () => {
     session.clock.increment(limits.idleMs - limits.idleWarningMs);
     expect(session.view()).toMatchObject({ idleWarningEndsAt: expect.any(Number) });
     session.clock.increment(limits.idleWarningMs);
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOutIdle' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOutIdle', noticeLanguage: 'es' });
     expect(session.signOuts).toEqual(['signedOutIdle']);
     expect(session.actor.getSnapshot().context.resident).toBeNull();
   });
@@ -160,7 +160,7 @@ describe('kiosk session', () => {
     }
     expect(session.view().phase).toBe('signedIn');
     session.clock.increment(60_000);
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'sessionTimeLimit' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'sessionTimeLimit', noticeLanguage: 'es' });
     expect(session.signOuts).toEqual(['sessionTimeLimit']);
   });
 
@@ -191,7 +191,7 @@ describe('service mode in the kiosk session', () => {
     expect(signedInStaffId(session.actor.getSnapshot())).toBe(grant.id);
     expect(signedInResidentId(session.actor.getSnapshot())).toBeNull();
     session.actor.send({ type: 'SIGN_OUT' });
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOut' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOut', noticeLanguage: null });
     expect(signedInStaffId(session.actor.getSnapshot())).toBeNull();
     expect(session.actor.getSnapshot().context.staff).toBeNull();
     expect(session.staffEvents).toEqual([`in:${grant.id}`, `out:${grant.id}:signedOut`]);
@@ -241,7 +241,7 @@ describe('service mode in the kiosk session', () => {
     expect(session.view()).toMatchObject({ phase: 'service', idleWarningEndsAt: null });
     session.clock.increment(warningAfter);
     session.clock.increment(limits.idleWarningMs);
-    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOutIdle' });
+    expect(session.view()).toEqual({ phase: 'attract', notice: 'signedOutIdle', noticeLanguage: null });
     expect(session.staffEvents).toEqual([`in:${grant.id}`, `out:${grant.id}:signedOutIdle`]);
   });
 

@@ -71,7 +71,7 @@ describe('tablet session', () => {
 
   it('a tablet serving nobody shows the staff prompt and takes no PIN', () => {
     const session = startTablet({ assigned: false });
-    expect(session.view()).toEqual({ phase: 'attract', notice: null });
+    expect(session.view()).toEqual({ phase: 'attract', notice: null, noticeLanguage: null });
     expect(acceptsPin(session.actor.getSnapshot())).toBe(false);
   });
 

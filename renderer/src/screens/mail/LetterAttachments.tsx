@@ -1,3 +1,4 @@
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MailAttachment } from '../../../../main/contract';
 import { attachmentUrl } from '../../api/attachments';
@@ -8,6 +9,48 @@ interface LetterAttachmentsProps {
   attachments: readonly MailAttachment[];
   /** Opens the viewer at this picture (an index into the letter's pictures: photos and eCards). */
   onOpenPicture(index: number): void;
+}
+
+/**
+ * A video message: no autoplay and no loop, the person starts it. The browser's controls stay for seeking, and a
+ * large Play / Pause button beside them is the one a finger can hit at arm's length.
+ */
+function VideoMessage({ src, label }: { src: string; label: string }) {
+  const { t } = useTranslation();
+  const player = useRef<HTMLVideoElement>(null);
+  const [playing, setPlaying] = useState(false);
+  return (
+    <>
+      <video
+        ref={player}
+        className="attachments__player"
+        data-testid="video"
+        src={src}
+        controls
+        preload="metadata"
+        playsInline
+        controlsList="nodownload noremoteplayback nofullscreen"
+        disablePictureInPicture
+        aria-label={label}
+        onPlay={() => setPlaying(true)}
+        onPause={() => setPlaying(false)}
+        onEnded={() => setPlaying(false)}
+      />
+      <button
+        type="button"
+        className="button button--secondary button--wide attachments__play"
+        data-testid="video-play"
+        onClick={() => {
+          const video = player.current;
+          if (video === null) return;
+          if (video.paused) void video.play().catch(() => setPlaying(false));
+          else video.pause();
+        }}
+      >
+        {playing ? t('mail.attachments.pause') : t('mail.attachments.play')}
+      </button>
+    </>
+  );
 }
 
 /** What came with a letter: pictures as thumbnails that open the viewer, videos played here, held-back ones said in words. */
@@ -42,18 +85,7 @@ export function LetterAttachments({ messageId, attachments, onOpenPicture }: Let
             if (attachment.kind === 'video') {
               return (
                 <li key={attachment.attachmentId} className="attachments__video" data-testid="attachment" data-state="ready" data-kind="video">
-                  {/* No autoplay and no loop: the person starts it. Controls are the browser's own, large on a kiosk. */}
-                  <video
-                    className="attachments__player"
-                    data-testid="video"
-                    src={attachmentUrl(messageId, attachment.attachmentId)}
-                    controls
-                    preload="metadata"
-                    playsInline
-                    controlsList="nodownload noremoteplayback nofullscreen"
-                    disablePictureInPicture
-                    aria-label={kindName}
-                  />
+                  <VideoMessage src={attachmentUrl(messageId, attachment.attachmentId)} label={kindName} />
                 </li>
               );
             }
@@ -69,6 +101,10 @@ export function LetterAttachments({ messageId, attachments, onOpenPicture }: Let
                 >
                   <img src={attachmentUrl(messageId, attachment.attachmentId)} alt="" draggable={false} />
                 </button>
+                {/* Said in words, so an eCard is not taken for a photo of someone. */}
+                <span className="attachments__label" data-testid="attachment-label">
+                  {kindName}
+                </span>
               </li>
             );
           }

@@ -32,6 +32,15 @@ export function SentTimeline({ timeline, language, facilityUnreachable = false }
             <span className="timeline__at">{step.done ? (step.at === null ? '' : formatWhen(step.at, language)) : t('mail.timeline.notDoneYet')}</span>
           </li>
         ))}
+        {failed ? (
+          <li className="timeline__step timeline__step--ended" data-step="ended" data-testid="timeline-ended">
+            <span className="timeline__mark" aria-hidden="true">
+              ✕
+            </span>
+            <span className="timeline__name">{t(`mail.timeline.state.${timeline.state}`)}</span>
+            <span className="timeline__at">{timeline.endedAt === null ? '' : formatWhen(timeline.endedAt, language)}</span>
+          </li>
+        ) : null}
       </ol>
     </section>
   );
