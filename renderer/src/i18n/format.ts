@@ -39,6 +39,11 @@ export function formatTime(epochMs: number, language: LanguageCode): string {
   return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
 
+/** A clock time with seconds ("3:45:07 PM"), for service mode: reads and log lines come seconds apart. */
+export function formatClock(epochMs: number, language: LanguageCode): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'medium', ...inSiteZone() }).format(epochMs);
+}
+
 /** A calendar date such as "March 4, 2026". */
 export function formatDate(epochMs: number, language: LanguageCode): string {
   return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'long', ...inSiteZone() }).format(epochMs);

@@ -4,15 +4,18 @@ import type { DeviceErrorCode, LogExport } from '../../../../main/contract';
 import { DeviceApiError } from '../../api/client';
 import { formatBytes, formatClock } from './serviceFormat';
 import type { ServiceSectionProps } from './serviceSection';
+import { linesToShow, type LogFilter } from './logLines';
 import { useServiceCall } from './useServiceCall';
 
-const linesShown = 100;
+/** Enough lines that a busy hour folds into a screenful: routine runs become one line each. */
+const linesRead = 500;
 
 /** The device log's last lines (the logger writes no PINs, message bodies or card data), and an export to take away. */
 export function LogsSection({ api, language }: ServiceSectionProps) {
   const { t } = useTranslation();
-  const load = useCallback(() => api.call('service.logs', { limit: linesShown }), [api]);
+  const load = useCallback(() => api.call('service.logs', { limit: linesRead }), [api]);
   const { value: logs, failure, reload } = useServiceCall(load);
+  const [filter, setFilter] = useState<LogFilter>('all');
   const [exported, setExported] = useState<LogExport | DeviceErrorCode | 'exporting' | null>(null);
 
   const exportLogs = (): void => {
@@ -32,6 +35,13 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
         <button type="button" className="button button--secondary" onClick={reload}>
           {t('service.logs.refresh')}
         </button>
+        <div className="log-filter" role="group" aria-label={t('service.logs.filterLabel')}>
+          {(['all', 'problems'] as const).map((choice) => (
+            <button key={choice} type="button" className="toggle-button" aria-pressed={filter === choice} onClick={() => setFilter(choice)} data-testid={`service-log-filter-${choice}`}>
+              {t(`service.logs.filter.${choice}`)}
+            </button>
+          ))}
+        </div>
       </div>
       <div role="status" data-testid="service-export-result">
         {typeof exported === 'object' && exported !== null ? (
@@ -45,12 +55,15 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
       ) : (
         <ol className="log-lines" data-testid="service-log-lines">
           {/* Newest first: what just happened is what staff came to see. */}
-          {[...logs.lines].reverse().map((line, index) => (
-            <li key={`${line.at ?? 'none'}-${index}`} className={`log-lines__line log-lines__line--${line.level}`}>
+          {linesToShow(logs.lines, filter).map(({ line, count }, index) => (
+            <li key={`${line.at ?? 'none'}-${index}`} className={`log-lines__line log-lines__line--${line.level}`} data-testid="service-log-line" data-count={count}>
               <span className="log-lines__time">{line.at === null ? '—' : formatClock(line.at, language)}</span>
               <span className="log-lines__level">{t(`service.logs.levels.${line.level}`)}</span>
-              <span className="log-lines__message">{line.message}</span>
-              {line.fields === '' ? null : <span className="log-lines__fields">{line.fields}</span>}
+              <span className="log-lines__message">
+                {line.message}
+                {count > 1 ? <strong className="log-lines__count"> ×{count}</strong> : null}
+              </span>
+              {line.fields === '' || count > 1 ? null : <span className="log-lines__fields">{line.fields}</span>}
             </li>
           ))}
         </ol>

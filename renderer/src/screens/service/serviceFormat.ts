@@ -15,7 +15,5 @@ export function formatBytes(bytes: number, language: LanguageCode): string {
   return new Intl.NumberFormat(intlLocales[language], { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
 }
 
-/** A clock time with seconds ("3:45:07 PM"): reads and log lines come seconds apart. */
-export function formatClock(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'medium' }).format(epochMs);
-}
+// Clock times are formatClock in i18n/format.ts, in the site's zone like every other time on screen.
+export { formatClock } from '../../i18n/format';
