@@ -96,12 +96,31 @@ async function main(): Promise<void> {
 
   const dataDir = join(demoDir, 'data');
   const logger = createDeviceLogger({ dataDir });
-  const runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger, hid: magstripe.loader });
+  // The demo supervises its kiosk as systemd would: service mode's "Restart the app" stops the runtime and the host and
+  // starts them again on the same store, port and token, so the open page reconnects by itself.
+  let restarting = false;
+  const requestRestart = (): void => {
+    if (restarting) return;
+    restarting = true;
+    void (async () => {
+      console.log('\nStaff asked for a restart: restarting the kiosk…');
+      await host.close();
+      await runtime.stop();
+      runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger, hid: magstripe.loader, onRestartRequested: requestRestart });
+      host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: 'dist/renderer', logger, port: Number(new URL(host.url).port), token: host.token });
+      console.log('The kiosk is back; the open screen reconnects by itself.');
+      restarting = false;
+    })().catch((error: unknown) => {
+      console.error('The kiosk could not restart:', error);
+      process.exit(1);
+    });
+  };
+  let runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger, hid: magstripe.loader, onRestartRequested: requestRestart });
   // What staff do in service mode on a new kiosk: enroll it with a one-time code from the hub.
   const enrolled = await runtime.enroll(hub.running.url, await hub.kioskEnrollmentCode());
   if (!enrolled.ok) throw new Error(`the demo kiosk could not enroll: ${enrolled.error.message}`);
   await runtime.sync?.whenResting();
-  const host = await startHostOnPreferredPort({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: 'dist/renderer', logger });
+  let host = await startHostOnPreferredPort({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: 'dist/renderer', logger });
 
   console.log(`\nDayroom demo — ${runtime.config.site.name}, ${runtime.config.device.name}`);
   console.log(`Kiosk screen: ${host.url}\n`);

@@ -9,6 +9,7 @@ import { createDeviceRuntime } from '../runtime';
 import { createDeviceLogger } from '../logging';
 import { RendererNotBuiltError, startWebHost } from './server';
 
+import { loadOrCreateHostToken } from './host-token';
 import { hostReadyMarker } from './marker';
 import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } from './test-clock';
 
@@ -77,7 +78,10 @@ async function main(): Promise<void> {
     onRestartRequested: () => restart(),
     ...(testClock === null ? {} : { clock: testClock, now: testClock.now }),
   });
-  const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger });
+  // The same token across restarts: with a fixed --port, an open page reconnects to the restarted host by itself.
+  const { token, source: tokenSource } = loadOrCreateHostToken(values.data);
+  logger.info({ tokenSource }, 'web host token');
+  const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger, token });
   console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
   console.log(`Dayroom kiosk "${runtime.config.device.name}" is ready: open ${host.url}`);
 

@@ -47,6 +47,8 @@ test('a letter with photos and a return stamp: viewed, read aloud, answered with
   await page.addInitScript(() => {
     const spoken: Array<{ text: string; lang: string }> = [];
     (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
+    // A platform with a voice (the button is offered only then; headless Chromium may have none).
+    window.speechSynthesis.getVoices = () => [{ lang: 'en-US', name: 'Test voice', localService: true, default: true, voiceURI: 'test' } as SpeechSynthesisVoice];
     window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
       spoken.push({ text: utterance.text, lang: utterance.lang });
     };

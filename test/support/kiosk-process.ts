@@ -41,11 +41,11 @@ export interface KioskUnderTest {
   sendRaw(bytes: Buffer): Promise<void>;
   /** The swipe and badge readers, when launched with `simulatedReaders: true`; null otherwise. */
   readonly simulatedReaders: SimulatedReaders | null;
-  /** Stops the host (SIGTERM) and starts it again on the same store; the URL changes (new port, new token). */
+  /** Stops the host (SIGTERM) and starts it again on the same store, port and token: the URL stays the same. */
   restart(): Promise<void>;
   /**
    * Kills the host with SIGKILL (no shutdown code runs, as in a crash or a power cut) and starts it again on the same
-   * store; the URL changes as with restart().
+   * store, port and token, as restart() does.
    */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -105,11 +105,12 @@ async function startHostProcess(
   dataDir: string,
   hidSocket: string | null = null,
   clockFile: string | null = null,
+  port = 0,
 ): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
   const spawnedAt = performance.now();
   const simulatedHid = hidSocket === null ? [] : ['--simulated-hid', hidSocket];
   const testClock = clockFile === null ? [] : ['--test-clock-file', clockFile];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', '0', ...simulatedHid, ...testClock], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', String(port), ...simulatedHid, ...testClock], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // The host takes a test clock only when told it runs under test (main/host/test-clock.ts).
     env: clockFile === null ? process.env : { ...process.env, [testClockEnv]: '1' },
@@ -214,13 +215,15 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     },
     sendRaw: (bytes) => scanner.write(bytes),
     simulatedReaders,
+    // As a supervised kiosk restarts: the same port, and the host keeps its token, so the address stays the same and an
+    // open page reconnects by itself.
     async restart() {
       await stopProcess(host.process);
-      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile);
+      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile, Number(new URL(host.url).port));
     },
     async kill() {
       await stopProcess(host.process, 'SIGKILL');
-      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile);
+      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile, Number(new URL(host.url).port));
     },
     async stop() {
       await stopProcess(host.process);

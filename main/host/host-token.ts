@@ -1,0 +1,26 @@
+// The web host's page token, kept in the data folder so that a supervised restart (service mode's "Restart the app",
+// systemd's Restart=on-failure) serves the same address: the open kiosk page reconnects by itself instead of sitting on
+// "Reconnecting…" with a token the new host no longer knows. The file is the app user's alone, like the credential
+// beside it; a token that cannot be read is replaced, and the page then needs the new address (printed, and logged).
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from '../sync/credential';
+
+export const hostTokenFileName = 'web-host.token';
+
+/** The shape randomBytes(24).toString('base64url') has: anything else in the file is not ours. */
+const tokenShape = /^[A-Za-z0-9_-]{32}$/;
+
+export type HostTokenSource = 'kept' | 'new';
+
+export function loadOrCreateHostToken(dataDir: string): { token: string; source: HostTokenSource } {
+  try {
+    const kept = readFileSync(`${dataDir}/${hostTokenFileName}`, 'utf8').trim();
+    if (tokenShape.test(kept)) return { token: kept, source: 'kept' };
+  } catch {
+    // No file yet (a first start) or unreadable: a new token below.
+  }
+  const token = randomBytes(24).toString('base64url');
+  writeFileAtomically(dataDir, hostTokenFileName, token);
+  return { token, source: 'new' };
+}
