@@ -88,7 +88,7 @@ test('search answers above the open keyboard, with a count, and opens the conver
   await expect.poll(() => letterTopInScroller(page, letterId)).toBeLessThan(40);
 });
 
-test('the stamp history adds up to the balance, line by line', async ({ page, hub, kiosk }) => {
+test('the stamp history adds up to the balance, line by line', async ({ page, kiosk }) => {
   await signIn(page, kiosk, marcus);
   await expect(page.getByTestId('tile-stamps')).toContainText('5 stamps', { timeout: 20_000 });
   await page.getByTestId('tile-stamps').click();
