@@ -1,7 +1,7 @@
 // The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
 // attachment of it), delivery, and the family reading a resident's message.
 import { randomUUID } from 'node:crypto';
-import { characterCount, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
+import { characterCount, maxMessageCharacters, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { storeBlob } from './blobs';
 import { conflict, invalid, notFound, type HubContext } from './context';
@@ -19,8 +19,7 @@ import {
 } from './records';
 import { lockActiveResident, lockResident, publishForResident } from './residents';
 
-/** The longest message, in characters as people count them (the protocol's limit). */
-export const maxMessageCharacters = 30_000;
+export { maxMessageCharacters };
 const maxReasonLength = 500;
 
 export type AttachmentKind = 'photo' | 'ecard' | 'video';

@@ -1,7 +1,7 @@
 // The resident's mail on this device: conversations, reading, replying at a cost shown first, drafts, the timeline of
 // each sent message and search. Domain rules only; SQL is in store/mail.ts and the outbox in sync/outbox.ts. Every
 // method takes the resident from the session (never from the screen) and refuses anything that is not theirs.
-import { characterCount, messageCost, newRecordId } from '../../hub/protocol';
+import { characterCount, maxMessageCharacters, messageCost, newRecordId } from '../../hub/protocol';
 import type {
   Conversation,
   ConversationSummary,
@@ -22,8 +22,7 @@ import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMess
 import { mailSearchIndexQueries } from '../store/mail-search';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
 
-/** The longest message the hub accepts, in characters as people count them. */
-export const maxMessageCharacters = 30_000;
+export { maxMessageCharacters };
 const previewCharacters = 120;
 const searchLimit = 50;
 
