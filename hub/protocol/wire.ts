@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Id, Sha256Hex, SyncedEntityName, syncedEntities, Timestamp, type SyncedEntity } from './records';
 import { MutationId, MutationResult, PushedMutation } from './mutations';
+import { checkedText } from './text';
 
 export const protocolVersion = 1;
 
@@ -29,7 +30,8 @@ export const EnrollRequest = z
   .object({
     /** The one-time code staff read off the hub: short, expiring, single use. */
     code: z.string().regex(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, 'an enrollment code looks like ABCD-2345'),
-    deviceName: z.string().min(1).max(80),
+    /** Shown on the hub's console (list-devices): one line of text by the text rule. */
+    deviceName: checkedText('line', { minCharacters: 1, maxCharacters: 80, field: 'The device name' }),
     appVersion: z.string().max(40),
   })
   .strict();
