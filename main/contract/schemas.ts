@@ -1,5 +1,7 @@
 // Shapes that cross the renderer ↔ runtime boundary. Pure zod: no Node, no DOM.
 import { z } from 'zod';
+// The one text rule and the longest letter, shared with the hub (the lint allows the contract this one protocol file).
+import { checkedText, maxMessageCharacters } from '../../hub/protocol/text';
 
 export const LanguageCode = z.enum(['en', 'es']);
 export type LanguageCode = z.infer<typeof LanguageCode>;
@@ -317,8 +319,12 @@ export type HomeSummary = z.infer<typeof HomeSummary>;
 // ---- Mail (main/mail) ----
 
 export const MailId = z.string().min(1).max(64);
-/** The longest message, in UTF-16 units here; the mail service also counts characters as people do. */
-export const MailBody = z.string().max(30_000);
+/**
+ * A letter as the person wrote it, through the text rule: NUL, ESC and other controls and broken Unicode are refused in
+ * words (invalidInput), line endings become `\n` and the text NFC, so the device stores what the hub will accept. The
+ * length is counted in characters as people count them: 30,000 emoji are a legal letter.
+ */
+export const MailBody = checkedText('letter', { maxCharacters: maxMessageCharacters, field: 'The message' });
 
 export const MailContact = z.object({
   contactId: z.string(),
