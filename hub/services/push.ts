@@ -264,9 +264,12 @@ function readMutation(received: ReceivedMutation): PushedMutation | Refusal {
   }
   if (isTooLong(parsed.error)) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters, so this one was not sent.`);
   const issue = parsed.error.issues[0];
-  const where = issue === undefined || issue.path.length === 0 ? 'the mutation' : issue.path.map(String).join('.');
+  // Only the schema's own field names go into the reason: a key the device sent could carry anything.
+  const where = issue === undefined || issue.path.length === 0 ? 'the mutation' : issue.path.map((part) => (typeof part === 'number' || /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(String(part)) ? String(part) : '…')).join('.');
   return refuse('malformedMutation', `This did not fit what the facility accepts (${where}: ${issue?.code ?? 'invalid'}), so it was not applied.`.slice(0, 500));
 }
+
+const pushedMutationNames: ReadonlySet<string> = new Set(PushedMutation.options.map((option) => option.shape.name.value));
 
 function isReadRefusal(value: PushedMutation | Refusal): value is Refusal {
   return 'status' in value;
@@ -307,7 +310,7 @@ async function settleNext(hub: HubContext, deviceId: string, mutationId: number,
     const result = resultOf(mutationId, await decide(tx, device, now));
     await tx.query(
       'INSERT INTO device_mutations (device_id, mutation_id, name, status, refusal_code, reason, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [deviceId, mutationId, name.slice(0, 64), result.status, result.status === 'refused' ? result.code : null, result.status === 'refused' ? result.reason : null, now],
+      [deviceId, mutationId, name, result.status, result.status === 'refused' ? result.code : null, result.status === 'refused' ? result.reason : null, now],
     );
     await tx.query('UPDATE devices SET last_mutation_id = $2 WHERE device_id = $1', [deviceId, mutationId]);
     return { kind: 'done', result, lastMutationId: mutationId };
@@ -316,7 +319,9 @@ async function settleNext(hub: HubContext, deviceId: string, mutationId: number,
 
 async function pushOne(hub: HubContext, deviceId: string, received: ReceivedMutation): Promise<Step> {
   const mutation = readMutation(received);
-  if (isReadRefusal(mutation)) return settleNext(hub, deviceId, received.id, received.name, async () => mutation);
+  // The name is stored with the result; one the protocol does not know is stored as such, never as the device sent it
+  // (it could hold a NUL, which the database would refuse, failing the push again on every retry).
+  if (isReadRefusal(mutation)) return settleNext(hub, deviceId, received.id, pushedMutationNames.has(received.name) ? received.name : 'unknown', async () => mutation);
   try {
     return await settleNext(hub, deviceId, mutation.id, mutation.name, (tx, device, now) => applyMutation(tx, device, mutation, now));
   } catch (error) {
