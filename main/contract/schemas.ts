@@ -350,12 +350,38 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>;
  */
 export const SentStep = z.enum(['written', 'waitingOnDevice', 'receivedByFacility', 'inReview', 'delivered', 'read']);
 export type SentStep = z.infer<typeof SentStep>;
+
+/**
+ * Why the facility did not accept a message, as the person is told it (the screens word each code; the hub's own
+ * sentence is English and never shown). The device maps the hub's refusal codes to these (main/mail/mail-service.ts).
+ */
+export const NotAcceptedReason = z.enum([
+  'notEnoughStamps',
+  'contactNotApproved',
+  'contactNotFound',
+  'replyTargetNotFound',
+  'returnStampUnavailable',
+  /** This device no longer serves the person (moved, released, tablet taken back). */
+  'notServedHere',
+  'tooLong',
+  /** A control character (NUL, ESC…) or broken text in the letter. */
+  'textNotAllowed',
+  /** The device could not read the letter back, or it did not fit what the facility accepts. */
+  'unreadable',
+  /** The facility's database would not store it. */
+  'facilityCouldNotStore',
+  'alreadyReceived',
+  'other',
+]);
+export type NotAcceptedReason = z.infer<typeof NotAcceptedReason>;
 export const SentTimeline = z.object({
   /** The step reached, or how it ended badly. */
   state: z.enum([...SentStep.options, 'rejected', 'notAccepted']),
   steps: z.array(z.object({ step: SentStep, done: z.boolean(), at: z.number().nullable() })),
-  /** The reviewer's reason (rejected) or the hub's (notAccepted). */
+  /** The reviewer's reason, in their words (rejected). */
   reason: z.string().nullable(),
+  /** Why the facility did not accept it (notAccepted); the screen says it in the person's language. */
+  notAcceptedReason: NotAcceptedReason.nullable(),
   stampsReturned: z.number().int().nonnegative(),
 });
 export type SentTimeline = z.infer<typeof SentTimeline>;
