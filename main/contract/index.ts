@@ -45,7 +45,7 @@ import {
 export * from './schemas';
 // What the screens need of the text rule: the longest letter, counting characters as the hub does, byte counting.
 export { characterCount, maxMessageCharacters, utf8ByteLength } from '../../hub/protocol/text';
-import { maxLetterJsonBytes } from '../../hub/protocol/text';
+import { checkedText, maxLetterJsonBytes } from '../../hub/protocol/text';
 
 /**
  * Who may make a call. The runtime checks this against its own session before it runs anything:
@@ -145,7 +145,8 @@ export const deviceCalls = {
   'mail.drafts': defineCall({ input: Empty, output: z.array(MailDraft), access: 'resident', summary: 'The resident’s saved drafts, newest first' }),
   'mail.deleteDraft': defineCall({ input: z.object({ draftId: z.uuid() }).strict(), output: Ack, access: 'resident', summary: 'Throw a draft away' }),
   'mail.search': defineCall({
-    input: z.object({ query: z.string().max(200) }).strict(),
+    // Words to find, through the text rule like every text the person types (a NUL is refused in words).
+    input: z.object({ query: checkedText('line', { maxCharacters: 200, field: 'The search' }) }).strict(),
     output: z.array(MailSearchHit),
     access: 'resident',
     summary: 'Search the words of the resident’s own mail',

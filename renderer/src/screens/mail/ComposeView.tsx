@@ -64,7 +64,8 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
   const [draftState, setDraftState] = useState<'saved' | 'saving' | null>(null);
   const [sending, setSending] = useState(false);
   const [keyboardShown, setKeyboardShown] = useState(true);
-  const [failed, setFailed] = useState(false);
+  /** Why the runtime would not take the letter: its text (the text rule refused it), or anything else. */
+  const [failed, setFailed] = useState<'textNotAccepted' | 'internal' | null>(null);
   const savedBody = useRef(target.body);
   const contactId = target.contact.contactId;
   const replyToMessageId = target.replyToMessageId;
@@ -104,7 +105,7 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
 
   const send = async () => {
     setSending(true);
-    setFailed(false);
+    setFailed(null);
     try {
       const result = await api.call('mail.send', { contactId, replyToMessageId, body, draftId: target.draftId });
       if (result.ok) {
@@ -115,7 +116,8 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
         setRefusal(result.refusal);
       }
     } catch (error) {
-      setFailed(error instanceof DeviceApiError);
+      // The contract refuses a letter the text rule refuses (NUL, ESC, broken text) as invalidInput.
+      setFailed(error instanceof DeviceApiError ? (error.code === 'invalidInput' ? 'textNotAccepted' : 'internal') : null);
     } finally {
       setSending(false);
     }
@@ -162,7 +164,11 @@ export function ComposeView({ api, target, language, onSent, onBack, onGoToStamp
           <RefusalNotice refusal={{ reason: 'notEnoughStamps', needed: preview.fromOwnStamps, available: preview.stampsAvailable ?? 0 }} onGoToStamps={onGoToStamps} />
         ) : null}
         {refusal === null ? null : <RefusalNotice refusal={refusal} onGoToStamps={onGoToStamps} />}
-        {failed ? <p className="notice notice--problem">{t('errors.internal')}</p> : null}
+        {failed === null ? null : (
+          <p className="notice notice--problem" role="alert" data-testid="send-failed">
+            {failed === 'textNotAccepted' ? t('mail.compose.textNotAccepted') : t('errors.internal')}
+          </p>
+        )}
         <p className="compose__draft" data-testid="draft-state">
           {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
         </p>
