@@ -87,6 +87,22 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     }
     return reply.code(refusal.statusCode).send(errorBody(refusal.code, refusal.message));
   });
+  // JSON bodies must be UTF-8. Fastify's own parser decodes invalid bytes as U+FFFD, so a letter with broken bytes would
+  // be stored as something its writer never wrote; read the bytes strictly, then hand the text to Fastify's parser
+  // (which keeps its protection against __proto__ and constructor keys).
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      done(new HubHttpError(400, 'badRequest', 'body: not valid UTF-8.'), undefined);
+      return;
+    }
+    defaultJsonParser(request, text, done);
+  });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('notFound', 'There is nothing at this address on the hub.')));
 
   registerRoutes(app, { hub, limiter, cursorKey: await cursorKey(options.database) });

@@ -49,7 +49,7 @@ import {
 } from '../services/index';
 import { dateTime, dollarsToCents, flag, oneOf, optionalText, requiredText, stampBooks, textList, wholeNumber, type OptionValues } from './arguments';
 import { CliUsageError } from './errors';
-import { bytes, count, dollars, when } from './format';
+import { bytes, count, dollars, visibleText, when } from './format';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -532,8 +532,13 @@ function commandUsage(name: string, command: Command): string {
   return `usage: tsx hub/cli.ts ${name} ${command.usage}`.trimEnd();
 }
 
-/** Runs one command; resolves to the process exit code (0 done, 1 refused by the hub, 2 bad command line). */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs one command; resolves to the process exit code (0 done, 1 refused by the hub, 2 bad command line). Every line
+ * goes out through visibleText: commands print names, letters and reasons people wrote, and none of it may act on the
+ * terminal (an escape sequence in a letter could hide text from the reviewer that the resident then receives).
+ */
+export async function runCli(args: readonly string[], terminalIo: CliIo): Promise<number> {
+  const io: CliIo = { ...terminalIo, out: (line) => terminalIo.out(visibleText(line)), err: (line) => terminalIo.err(visibleText(line)) };
   const name = args.find((arg) => !arg.startsWith('-'));
   if (name === undefined || name === 'help') {
     io.out(usage());

@@ -7,7 +7,7 @@ import {
   hubPaths,
   protocolVersion,
   PullRequest,
-  PushRequest,
+  PushEnvelope,
   TabletAssignRequest,
   TabletReleaseRequest,
   type EnrollResponse,
@@ -111,7 +111,7 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
 
   app.post(hubPaths.push, { onRequest: authenticate }, async (request, reply): Promise<PushResponse | HubErrorBody> => {
     const device = authenticatedDevice(request);
-    const push = parseOrReject(PushRequest, request.body);
+    const push = parseOrReject(PushEnvelope, request.body);
     if (push.deviceId !== device.device_id) throw new HubHttpError(403, 'deviceMismatch', 'deviceId: the mutations name another device than the one that sent them.');
     const outcome = await applyPush(hub, device.device_id, push.mutations);
     const refused = outcome.results.flatMap((result) => (result.status === 'refused' ? [result.code] : []));

@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { AuditEntry } from './audit';
 import { Id, Timestamp } from './records';
+import { checkedText, maxMessageCharacters } from './text';
+
+/** A mutation's id: one more than the device's previous one. */
+export const MutationId = z.number().int().positive();
 
 export const SendMessageArgs = z
   .object({
@@ -11,7 +15,7 @@ export const SendMessageArgs = z
     messageId: z.string().uuid(),
     residentId: Id,
     contactId: Id,
-    body: z.string().min(1).max(30_000),
+    body: checkedText('letter', { minCharacters: 1, maxCharacters: maxMessageCharacters, field: 'The message' }),
     writtenAt: Timestamp,
     replyToMessageId: Id.nullable(),
     /** Spend the return stamp of the message being answered instead of the resident's own stamps. */
@@ -33,8 +37,24 @@ export const BuyStampsArgs = z
   .strict();
 export type BuyStampsArgs = z.infer<typeof BuyStampsArgs>;
 
-const mutationOf = <N extends string, A extends z.ZodType>(name: N, args: A) =>
-  z.object({ id: z.number().int().positive(), name: z.literal(name), args }).strict();
+/** Why a device gave up sending one of its mutations; the hub records it as a refusal with this code. */
+export const NotSentReason = z.enum([
+  /** Larger than any push request the hub accepts (maxMutationJsonBytes). */
+  'tooLargeToSend',
+  /** Its stored arguments no longer fit the protocol (written by an older version, or damaged). */
+  'unreadableOnDevice',
+]);
+export type NotSentReason = z.infer<typeof NotSentReason>;
+
+/**
+ * Takes the place of a mutation the device cannot send, under its id: the hub needs every id in order, so without it
+ * one oversize or unreadable mutation would hold back everything after it for good. The original stays on the device,
+ * settled as refused with this code, and the person is told in words.
+ */
+export const NotSentArgs = z.object({ originalName: z.string().min(1).max(64), reason: NotSentReason }).strict();
+export type NotSentArgs = z.infer<typeof NotSentArgs>;
+
+const mutationOf = <N extends string, A extends z.ZodType>(name: N, args: A) => z.object({ id: MutationId, name: z.literal(name), args }).strict();
 
 export const Mutation = z.discriminatedUnion('name', [
   mutationOf('sendMessage', SendMessageArgs),
@@ -46,6 +66,10 @@ export const Mutation = z.discriminatedUnion('name', [
 export type Mutation = z.infer<typeof Mutation>;
 export type MutationName = Mutation['name'];
 export type MutationArgs<N extends MutationName> = Extract<Mutation, { name: N }>['args'];
+
+/** What a push carries under each id: a mutation the device recorded, or the note that it could not send one. */
+export const PushedMutation = z.discriminatedUnion('name', [...Mutation.options, mutationOf('notSent', NotSentArgs)]);
+export type PushedMutation = z.infer<typeof PushedMutation>;
 
 /** Why the hub refused a mutation; the device shows each in words. */
 export const RefusalCode = z.enum([
@@ -75,6 +99,18 @@ export const RefusalCode = z.enum([
   'auditSeqTaken',
   /** An entry hashed under another device's id; kept aside. */
   'auditOtherDevice',
+  // Text the text rule refuses (text.ts): a control character such as NUL or ESC; broken Unicode (a lone surrogate).
+  'textControlCharacter',
+  'textInvalidUnicode',
+  /** Never sent by the hub for a mutation (no mutation carries a name), but every text problem has its code. */
+  'textInvisibleCharacter',
+  /** A mutation that does not fit the protocol (a missing or malformed field). */
+  'malformedMutation',
+  /** A value the hub's database would not store (it refused the write); nothing of the mutation was kept. */
+  'hubCouldNotStore',
+  // The device gave up sending it (NotSentReason), and says so under its id.
+  'tooLargeToSend',
+  'unreadableOnDevice',
 ]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 

@@ -1,6 +1,7 @@
 // The records the hub sends to devices in pull batches: one schema per entity, shared by the hub (which writes
 // them into the change log) and the device (which applies them). Pure zod; no I/O.
 import { z } from 'zod';
+import { letterLength } from './text';
 
 export const Id = z.string().min(1).max(64);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
@@ -65,7 +66,8 @@ export const MessageRecord = z.object({
   contactId: Id,
   /** inbound: family → resident; outbound: resident → family. */
   direction: z.enum(['inbound', 'outbound']),
-  body: z.string().max(30_000),
+  /** Counted in characters as people count them: a letter of 30,000 emoji is 60,000 UTF-16 units and still legal. */
+  body: letterLength,
   /** When the sender wrote it (the device's clock for outbound messages). */
   writtenAt: Timestamp,
   /** When the hub received it. */

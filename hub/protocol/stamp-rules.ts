@@ -1,6 +1,7 @@
 // What a message costs in stamps: one definition, used by the device to show the cost before sending and by the
 // hub to charge it.
 import type { SiteRulesRecord } from './records';
+import { characterCount } from './text';
 
 export type StampRules = Pick<SiteRulesRecord, 'charactersPerStamp' | 'stampsPerAttachment'>;
 
@@ -14,11 +15,6 @@ export interface MessageCost {
   readonly fromOwnStamps: number;
   /** Characters left before the next stamp starts. */
   readonly charactersUntilNextStamp: number;
-}
-
-/** Characters as people count them (code points), so an emoji or an accented letter counts once. */
-export function characterCount(body: string): number {
-  return [...body].length;
 }
 
 export function messageCost(body: string, attachmentCount: number, useReturnStamp: boolean, rules: StampRules): MessageCost {

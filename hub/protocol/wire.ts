@@ -2,7 +2,8 @@
 // body with these schemas and the device validates every response with them. Pure zod; no I/O.
 import { z } from 'zod';
 import { Id, Sha256Hex, SyncedEntityName, syncedEntities, Timestamp, type SyncedEntity } from './records';
-import { Mutation, MutationResult } from './mutations';
+import { MutationId, MutationResult, PushedMutation } from './mutations';
+import { checkedText } from './text';
 
 export const protocolVersion = 1;
 
@@ -19,8 +20,7 @@ export const hubPaths = {
   tabletRelease: '/v1/tablet/release',
 } as const;
 
-/** Largest request body the hub accepts (a push of many long messages fits well within it). */
-export const maxRequestBytes = 2 * 1024 * 1024;
+// The largest request body (maxRequestBytes) is derived from the longest letter in text.ts.
 export const maxPullLimit = 1000;
 export const maxPushMutations = 200;
 
@@ -30,7 +30,8 @@ export const EnrollRequest = z
   .object({
     /** The one-time code staff read off the hub: short, expiring, single use. */
     code: z.string().regex(/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/, 'an enrollment code looks like ABCD-2345'),
-    deviceName: z.string().min(1).max(80),
+    /** Shown on the hub's console (list-devices): one line of text by the text rule. */
+    deviceName: checkedText('line', { minCharacters: 1, maxCharacters: 80, field: 'The device name' }),
     appVersion: z.string().max(40),
   })
   .strict();
@@ -107,10 +108,24 @@ export type PullResponse = z.infer<typeof PullResponse>;
 export const PushRequest = z
   .object({
     deviceId: Id,
-    mutations: z.array(Mutation).min(1).max(maxPushMutations),
+    mutations: z.array(PushedMutation).min(1).max(maxPushMutations),
   })
   .strict();
 export type PushRequest = z.infer<typeof PushRequest>;
+
+/**
+ * What the hub reads of a push before looking at any mutation: the device, and each mutation's id and name. Each
+ * mutation is then checked on its own (Mutation), so one that does not fit — a NUL in a letter, a field an older or
+ * broken device wrote — is refused with a code for that id alone, instead of a 400 for the whole request that the
+ * device would meet again on every push, forever.
+ */
+export const PushEnvelope = z
+  .object({
+    deviceId: Id,
+    mutations: z.array(z.looseObject({ id: MutationId, name: z.string().max(64), args: z.unknown() })).min(1).max(maxPushMutations),
+  })
+  .strict();
+export type PushEnvelope = z.infer<typeof PushEnvelope>;
 
 export const PushResponse = z.object({
   /** Everything up to here is done at the hub (applied or refused with a reason); the device marks it so. */

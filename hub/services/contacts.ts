@@ -1,7 +1,8 @@
 // The people a resident may write to and hear from. Only approved contacts can be written to, in either direction.
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../db/database';
-import { invalid, notFound, type HubContext } from './context';
+import { characterCount } from '../protocol/index';
+import { checkedInputText, invalid, notFound, type HubContext } from './context';
 import { contactChange, contactColumns, type ContactRow } from './records';
 import { lockActiveResident, publishForResident } from './residents';
 
@@ -9,10 +10,10 @@ export async function addContact(
   hub: HubContext,
   input: { residentId: string; displayName: string; relationship: string; approved?: boolean },
 ): Promise<ContactRow> {
-  const displayName = input.displayName.trim();
-  const relationship = input.relationship.trim();
-  if (displayName === '' || displayName.length > 120) throw invalid('A contact needs a name of at most 120 characters.');
-  if (relationship.length > 60) throw invalid('A relationship is at most 60 characters.');
+  const displayName = checkedInputText(input.displayName, 'name', 'The contact\'s name');
+  const relationship = checkedInputText(input.relationship, 'line', 'The relationship').trim();
+  if (displayName === '' || characterCount(displayName) > 120) throw invalid('A contact needs a name of at most 120 characters.');
+  if (characterCount(relationship) > 60) throw invalid('A relationship is at most 60 characters.');
   return hub.database.transaction(async (tx) => {
     const resident = await lockActiveResident(tx, input.residentId);
     const now = hub.now();

@@ -1,5 +1,6 @@
 // What every hub service needs: the database, a clock, and the PIN hashing cost. The server, the CLI, the demo and
 // the tests each build one; tests pass a controllable clock and a cheap scrypt cost.
+import { checkText, textProblemSentence, type TextKind, type TextProblem } from '../protocol/index';
 import type { HubDatabase } from '../db/database';
 import { defaultPinCost, type ScryptCost } from '../security/pin-hash';
 
@@ -21,6 +22,8 @@ export class HubInputError extends Error {
   constructor(
     readonly problem: HubInputProblem,
     message: string,
+    /** Set when the text rule refused a text: the code behind the sentence. */
+    readonly textProblem: TextProblem | null = null,
   ) {
     super(message);
     this.name = 'HubInputError';
@@ -37,4 +40,15 @@ export function invalid(message: string): HubInputError {
 
 export function conflict(message: string): HubInputError {
   return new HubInputError('conflict', message);
+}
+
+/**
+ * Text from the console, the demo or a service caller, through the one text rule (hub/protocol/text.ts): the text to
+ * store (NFC, line endings as `\n`, names trimmed), or a refusal in words that carries the rule's code. `field` starts
+ * the sentence: "The contact's name contains …".
+ */
+export function checkedInputText(value: string, kind: TextKind, field: string): string {
+  const checked = checkText(value, kind);
+  if (!checked.ok) throw new HubInputError('invalid', textProblemSentence(checked.problem, field), checked.problem);
+  return checked.text;
 }

@@ -1,10 +1,10 @@
 // The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
 // attachment of it), delivery, and the family reading a resident's message.
 import { randomUUID } from 'node:crypto';
-import { characterCount, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
+import { characterCount, maxMessageCharacters, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { storeBlob } from './blobs';
-import { conflict, invalid, notFound, type HubContext } from './context';
+import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { appendLedgerEntries } from './ledgers';
 import {
   attachmentColumns,
@@ -19,8 +19,7 @@ import {
 } from './records';
 import { lockActiveResident, lockResident, publishForResident } from './residents';
 
-/** The longest message, in characters as people count them (the protocol's limit). */
-export const maxMessageCharacters = 30_000;
+export { maxMessageCharacters };
 const maxReasonLength = 500;
 
 export type AttachmentKind = 'photo' | 'ecard' | 'video';
@@ -55,7 +54,8 @@ export async function sendFamilyMessage(
   input: { contactId: string; body: string; attachments?: readonly AttachmentUpload[]; carriesReturnStamp?: boolean; writtenAt?: number },
 ): Promise<MessageRow> {
   const attachments = input.attachments ?? [];
-  const characters = characterCount(input.body);
+  const body = checkedInputText(input.body, 'letter', 'The message');
+  const characters = characterCount(body);
   if (characters === 0 && attachments.length === 0) throw invalid('A message needs text or an attachment.');
   if (characters > maxMessageCharacters) throw invalid(`A message is at most ${maxMessageCharacters} characters; this one has ${characters}.`);
   const mimeTypes = attachments.map(mimeTypeFor);
@@ -80,7 +80,7 @@ export async function sendFamilyMessage(
     const [message] = await tx.query<MessageRow>(
       `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at, carries_return_stamp)
        VALUES ($1, $2, $3, 'inbound', $4, $5, $6, 'inReview', $6, $7) RETURNING ${messageColumns}`,
-      [messageId, resident.resident_id, input.contactId, input.body, input.writtenAt ?? now, now, input.carriesReturnStamp ?? false],
+      [messageId, resident.resident_id, input.contactId, body, input.writtenAt ?? now, now, input.carriesReturnStamp ?? false],
     );
     if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
     for (const [position, attachment] of attachments.entries()) {
@@ -153,9 +153,9 @@ export type ReviewRequest =
   | { readonly decision: 'reject'; readonly messageId: string; readonly reviewer: string; readonly reason: string };
 
 function checkedReason(reason: string, what: string): string {
-  const trimmed = reason.trim();
+  const trimmed = checkedInputText(reason, 'letter', 'The reason').trim();
   if (trimmed === '') throw invalid(`Rejecting ${what} needs a reason the resident can read.`);
-  if (trimmed.length > maxReasonLength) throw invalid(`A reason is at most ${maxReasonLength} characters.`);
+  if (characterCount(trimmed) > maxReasonLength) throw invalid(`A reason is at most ${maxReasonLength} characters.`);
   return trimmed;
 }
 

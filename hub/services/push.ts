@@ -5,13 +5,31 @@
 // A gap (an id beyond lastMutationId + 1) stops the batch there. Mutations of the same batch before the gap stay
 // applied — each one committed in its own transaction — and the device learns their results on its next push, when
 // they come back as "already applied".
-import { characterCount, messageCost, type BuyStampsArgs, type MarkReadArgs, type Mutation, type MutationResult, type RefusalCode, type SendMessageArgs } from '../protocol/index';
+//
+// No input stops the queue. A mutation that does not fit the protocol is refused under its id with a code (its text
+// breaks the text rule, or a field is malformed), and so is one whose write the database refuses: its transaction is
+// rolled back whole and the refusal recorded in a new one, so a value PostgreSQL will not store costs that one
+// mutation, never the batch and never a 500 the device would meet on every push.
+import {
+  characterCount,
+  isTooLong,
+  messageCost,
+  PushedMutation,
+  textProblemOf,
+  type BuyStampsArgs,
+  type MarkReadArgs,
+  type MutationResult,
+  type NotSentArgs,
+  type RefusalCode,
+  type SendMessageArgs,
+  type TextProblem,
+} from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { appendAuditEntry } from './audit';
 import type { HubContext } from './context';
 import { lockDevice, type DeviceRow } from './devices';
 import { appendLedgerEntries } from './ledgers';
-import { maxMessageCharacters } from './messages';
+import { maxMessageCharacters } from '../protocol/index';
 import { loadAttachments, loadMessage, loadSiteRules, messageChange, messageColumns, type MessageRow, type ResidentRow } from './records';
 import { lockResident, publishForResident } from './residents';
 
@@ -175,7 +193,21 @@ async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs
   return applied;
 }
 
-function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: Mutation, now: number): Promise<Outcome> {
+/** The device gave up sending a mutation and says why; the hub records the refusal under its id. */
+function notSent(args: NotSentArgs): Outcome {
+  switch (args.reason) {
+    case 'tooLargeToSend':
+      return refuse('tooLargeToSend', 'This was too large to send to the facility, so it was not sent.');
+    case 'unreadableOnDevice':
+      return refuse('unreadableOnDevice', 'This could not be read back on the device, so it was not sent.');
+    default: {
+      const unknownReason: never = args.reason;
+      throw new Error(`unknown not-sent reason ${String(unknownReason)}`);
+    }
+  }
+}
+
+function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: PushedMutation, now: number): Promise<Outcome> {
   switch (mutation.name) {
     case 'appendAuditEntry':
       return appendAuditEntry(tx, device, mutation.id, mutation.args, now);
@@ -185,6 +217,8 @@ function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: Mutation, n
       return markRead(tx, device, mutation.args, now);
     case 'buyStamps':
       return buyStamps(tx, device, mutation.args, now);
+    case 'notSent':
+      return Promise.resolve(notSent(mutation.args));
     default: {
       const unknownMutation: never = mutation;
       throw new Error(`unknown mutation ${JSON.stringify(unknownMutation)}`);
@@ -198,6 +232,49 @@ function resultOf(id: number, outcome: Outcome): MutationResult {
 
 type Step = { readonly kind: 'done'; readonly result: MutationResult; readonly lastMutationId: number } | { readonly kind: 'gap'; readonly lastMutationId: number };
 
+/** A mutation as the envelope read it: its id and name are known; the rest is checked here, one mutation at a time. */
+export interface ReceivedMutation {
+  readonly id: number;
+  readonly name: string;
+}
+
+function textRefusalCode(problem: TextProblem): RefusalCode {
+  switch (problem) {
+    case 'controlCharacter':
+      return 'textControlCharacter';
+    case 'invalidUnicode':
+      return 'textInvalidUnicode';
+    case 'invisibleCharacter':
+      return 'textInvisibleCharacter';
+    default: {
+      const unknownProblem: never = problem;
+      throw new Error(`unknown text problem ${String(unknownProblem)}`);
+    }
+  }
+}
+
+/** The mutation as the protocol defines it, or the refusal that takes its place. Never echoes the mutation's content. */
+function readMutation(received: ReceivedMutation): PushedMutation | Refusal {
+  const parsed = PushedMutation.safeParse(received);
+  if (parsed.success) return parsed.data;
+  const problem = textProblemOf(parsed.error);
+  if (problem !== null) {
+    const first = parsed.error.issues.find((issue) => issue.code === 'custom');
+    return refuse(textRefusalCode(problem), first?.message ?? 'The text of this could not be accepted.');
+  }
+  if (isTooLong(parsed.error)) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters, so this one was not sent.`);
+  const issue = parsed.error.issues[0];
+  // Only the schema's own field names go into the reason: a key the device sent could carry anything.
+  const where = issue === undefined || issue.path.length === 0 ? 'the mutation' : issue.path.map((part) => (typeof part === 'number' || /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(String(part)) ? String(part) : '…')).join('.');
+  return refuse('malformedMutation', `This did not fit what the facility accepts (${where}: ${issue?.code ?? 'invalid'}), so it was not applied.`.slice(0, 500));
+}
+
+const pushedMutationNames: ReadonlySet<string> = new Set(PushedMutation.options.map((option) => option.shape.name.value));
+
+function isReadRefusal(value: PushedMutation | Refusal): value is Refusal {
+  return 'status' in value;
+}
+
 async function recordedResult(tx: SqlExecutor, deviceId: string, mutationId: number): Promise<MutationResult> {
   const [row] = await tx.query<{ status: 'applied' | 'refused'; refusal_code: RefusalCode | null; reason: string | null }>(
     'SELECT status, refusal_code, reason FROM device_mutations WHERE device_id = $1 AND mutation_id = $2',
@@ -207,23 +284,52 @@ async function recordedResult(tx: SqlExecutor, deviceId: string, mutationId: num
   return { id: mutationId, status: 'refused', code: row.refusal_code, reason: row.reason ?? '' };
 }
 
-async function pushOne(hub: HubContext, deviceId: string, mutation: Mutation): Promise<Step> {
+/**
+ * SQLSTATE classes that mean "this value cannot be stored", not "try again": data exceptions (22: a NUL or an invalid
+ * byte sequence in text, a number out of range), integrity constraints (23: a CHECK, a unique key), program limits
+ * (54: a row or index entry too large). Anything else — a lost connection, a full disk — is the hub's trouble, not the
+ * mutation's, and stays an error the device retries.
+ */
+const unstorableClasses = new Set(['22', '23', '54']);
+
+export function isUnstorableValueError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error) || typeof error.code !== 'string') return false;
+  return error.code.length === 5 && unstorableClasses.has(error.code.slice(0, 2));
+}
+
+/** Under the device lock: skip what is done, refuse a gap, else run `decide` and record its outcome under the id. */
+async function settleNext(hub: HubContext, deviceId: string, mutationId: number, name: string, decide: (tx: SqlExecutor, device: DeviceRow, now: number) => Promise<Outcome>): Promise<Step> {
   return hub.database.transaction(async (tx): Promise<Step> => {
     // The device row is the lock that makes two pushes from one device (a retry racing the original) take turns.
     const device = await lockDevice(tx, deviceId);
     if (device === null) throw new Error(`device ${deviceId} vanished`);
     const lastMutationId = device.last_mutation_id;
-    if (mutation.id <= lastMutationId) return { kind: 'done', result: await recordedResult(tx, deviceId, mutation.id), lastMutationId };
-    if (mutation.id > lastMutationId + 1) return { kind: 'gap', lastMutationId };
+    if (mutationId <= lastMutationId) return { kind: 'done', result: await recordedResult(tx, deviceId, mutationId), lastMutationId };
+    if (mutationId > lastMutationId + 1) return { kind: 'gap', lastMutationId };
     const now = hub.now();
-    const result = resultOf(mutation.id, await applyMutation(tx, device, mutation, now));
+    const result = resultOf(mutationId, await decide(tx, device, now));
     await tx.query(
       'INSERT INTO device_mutations (device_id, mutation_id, name, status, refusal_code, reason, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [deviceId, mutation.id, mutation.name, result.status, result.status === 'refused' ? result.code : null, result.status === 'refused' ? result.reason : null, now],
+      [deviceId, mutationId, name, result.status, result.status === 'refused' ? result.code : null, result.status === 'refused' ? result.reason : null, now],
     );
-    await tx.query('UPDATE devices SET last_mutation_id = $2 WHERE device_id = $1', [deviceId, mutation.id]);
-    return { kind: 'done', result, lastMutationId: mutation.id };
+    await tx.query('UPDATE devices SET last_mutation_id = $2 WHERE device_id = $1', [deviceId, mutationId]);
+    return { kind: 'done', result, lastMutationId: mutationId };
   });
+}
+
+async function pushOne(hub: HubContext, deviceId: string, received: ReceivedMutation): Promise<Step> {
+  const mutation = readMutation(received);
+  // The name is stored with the result; one the protocol does not know is stored as such, never as the device sent it
+  // (it could hold a NUL, which the database would refuse, failing the push again on every retry).
+  if (isReadRefusal(mutation)) return settleNext(hub, deviceId, received.id, pushedMutationNames.has(received.name) ? received.name : 'unknown', async () => mutation);
+  try {
+    return await settleNext(hub, deviceId, mutation.id, mutation.name, (tx, device, now) => applyMutation(tx, device, mutation, now));
+  } catch (error) {
+    if (!isUnstorableValueError(error)) throw error;
+    // Everything the attempt wrote was rolled back with its transaction; the refusal goes in a new one, under the same
+    // checks (another push may have settled this id meanwhile).
+    return settleNext(hub, deviceId, mutation.id, mutation.name, async () => refuse('hubCouldNotStore', 'The facility could not store this, so it was not applied. Nothing was charged.'));
+  }
 }
 
 export type PushOutcome =
@@ -231,7 +337,7 @@ export type PushOutcome =
   /** Refused from `receivedId` on: the hub expected `lastMutationId + 1`. Results of the mutations before it are in `results`. */
   | { readonly kind: 'gap'; readonly lastMutationId: number; readonly receivedId: number; readonly results: readonly MutationResult[] };
 
-export async function applyPush(hub: HubContext, deviceId: string, mutations: readonly Mutation[]): Promise<PushOutcome> {
+export async function applyPush(hub: HubContext, deviceId: string, mutations: readonly ReceivedMutation[]): Promise<PushOutcome> {
   const results: MutationResult[] = [];
   let lastMutationId = 0;
   for (const mutation of mutations) {
@@ -242,4 +348,3 @@ export async function applyPush(hub: HubContext, deviceId: string, mutations: re
   }
   return { kind: 'accepted', lastMutationId, results };
 }
-

@@ -1,11 +1,11 @@
 // Residents: booking in (with a PIN), moving between housing units, release — and the scope rules that decide which
 // devices see a resident's records. Moves and releases write the evicts and backfills that keep kiosks right.
 import { randomUUID } from 'node:crypto';
-import type { ResidentRecord } from '../protocol/index';
+import { characterCount, type ResidentRecord } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { hashPin, isValidPin } from '../security/pin-hash';
 import { appendChanges, appendEvict, type Audience, type RecordChange } from './change-log';
-import { conflict, invalid, notFound, type HubContext } from './context';
+import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { balanceChange, residentChange, residentColumns, residentSnapshot, type ResidentRow } from './records';
 
 /** The resident's own records go to their tablets and to the kiosks of the unit they are housed in right now. */
@@ -46,9 +46,9 @@ export interface AddResidentInput {
 
 export async function addResident(hub: HubContext, input: AddResidentInput): Promise<ResidentRow> {
   const credentialId = input.credentialId.trim();
-  const displayName = input.displayName.trim();
+  const displayName = checkedInputText(input.displayName, 'name', 'The resident\'s name');
   if (credentialId === '' || credentialId.length > 64) throw invalid('A resident needs a credential id (such as a booking number) of at most 64 characters.');
-  if (displayName === '' || displayName.length > 120) throw invalid('A resident needs a name of at most 120 characters.');
+  if (displayName === '' || characterCount(displayName) > 120) throw invalid('A resident needs a name of at most 120 characters.');
   if (!isValidPin(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
   // Hash before the transaction: scrypt is slow on purpose, and no lock should wait on it.
   const pinHash = await hashPin(input.pin, hub.pinCost);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SiteRulesRecord } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { appendChanges } from './change-log';
-import { conflict, invalid, notFound, type HubContext } from './context';
+import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { loadSiteRules } from './records';
 
 export type SiteRules = Omit<SiteRulesRecord, 'siteId' | 'siteName'>;
@@ -53,7 +53,7 @@ async function publishSiteRules(tx: SqlExecutor, siteId: string, now: number): P
 
 export async function createSite(hub: HubContext, input: { name: string; rules?: Partial<SiteRules> }): Promise<SiteRulesRecord> {
   const siteId = randomUUID();
-  const rules = checkedRules(siteId, input.name.trim(), { ...defaultSiteRules, ...input.rules });
+  const rules = checkedRules(siteId, checkedInputText(input.name, 'line', 'The site\'s name').trim(), { ...defaultSiteRules, ...input.rules });
   return hub.database.transaction(async (tx) => {
     const now = hub.now();
     await tx.query(
@@ -107,7 +107,7 @@ export interface HousingUnit {
 }
 
 export async function addHousingUnit(hub: HubContext, input: { siteId: string; name: string }): Promise<HousingUnit> {
-  const name = input.name.trim();
+  const name = checkedInputText(input.name, 'line', 'The housing unit\'s name').trim();
   if (name === '') throw invalid('A housing unit needs a name.');
   return hub.database.transaction(async (tx) => {
     const [site] = await tx.query('SELECT 1 FROM sites WHERE site_id = $1', [input.siteId]);

@@ -5,7 +5,8 @@ import type { SqlExecutor } from '../db/database';
 import { hashPin, isValidPin } from '../security/pin-hash';
 import { sha256Hex } from '../security/tokens';
 import { appendChanges } from './change-log';
-import { conflict, invalid, notFound, type HubContext } from './context';
+import { characterCount } from '../protocol/index';
+import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { staffRecord, type StaffRow } from './records';
 
 const staffColumns = 'staff_id, site_id, display_name, badge_hash, pin_hash, status, version';
@@ -16,8 +17,8 @@ export function badgeHash(badgeId: string): string {
 }
 
 export async function addStaff(hub: HubContext, input: { siteId: string; displayName: string; badgeId: string; pin: string }): Promise<StaffRow> {
-  const displayName = input.displayName.trim();
-  if (displayName === '' || displayName.length > 120) throw invalid('A staff member needs a name of at most 120 characters.');
+  const displayName = checkedInputText(input.displayName, 'name', 'The staff member\'s name');
+  if (displayName === '' || characterCount(displayName) > 120) throw invalid('A staff member needs a name of at most 120 characters.');
   if (input.badgeId.trim() === '') throw invalid('A staff member needs a badge id.');
   if (!isValidPin(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
   const pinHash = await hashPin(input.pin, hub.pinCost);

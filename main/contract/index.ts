@@ -43,6 +43,9 @@ import {
 } from './schemas';
 
 export * from './schemas';
+// What the screens need of the text rule: the longest letter, counting characters as the hub does, byte counting.
+export { characterCount, maxMessageCharacters, utf8ByteLength } from '../../hub/protocol/text';
+import { checkedText, maxLetterJsonBytes } from '../../hub/protocol/text';
 
 /**
  * Who may make a call. The runtime checks this against its own session before it runs anything:
@@ -150,7 +153,8 @@ export const deviceCalls = {
   'mail.drafts': defineCall({ input: Empty, output: z.array(MailDraft), access: 'resident', summary: 'The resident’s saved drafts, newest first' }),
   'mail.deleteDraft': defineCall({ input: z.object({ draftId: z.uuid() }).strict(), output: Ack, access: 'resident', summary: 'Throw a draft away' }),
   'mail.search': defineCall({
-    input: z.object({ query: z.string().max(200) }).strict(),
+    // Words to find, through the text rule like every text the person types (a NUL is refused in words).
+    input: z.object({ query: checkedText('line', { maxCharacters: 200, field: 'The search' }) }).strict(),
     output: z.array(MailSearchHit),
     access: 'resident',
     summary: 'Search the words of the resident’s own mail',
@@ -312,6 +316,14 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('refused'), error: DeviceError }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/**
+ * The largest frame the page may send the web host: the largest letter in its worst JSON form (maxLetterJsonBytes: 6
+ * bytes a character) and room for the call around it — ids of a draft, a contact and a letter answered, the frame's
+ * own fields. Derived from the longest letter, so a legal letter in any script always fits, and the host and the
+ * page use the same number.
+ */
+export const maxCallFrameBytes = maxLetterJsonBytes + 16 * 1024;
 
 /** Query parameter that carries the web host's per-launch token. */
 export const hostTokenParam = 'token';

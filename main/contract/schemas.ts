@@ -1,5 +1,7 @@
 // Shapes that cross the renderer ↔ runtime boundary. Pure zod: no Node, no DOM.
 import { z } from 'zod';
+// The one text rule and the longest letter, shared with the hub (the lint allows the contract this one protocol file).
+import { checkedText, maxMessageCharacters } from '../../hub/protocol/text';
 
 export const LanguageCode = z.enum(['en', 'es']);
 export type LanguageCode = z.infer<typeof LanguageCode>;
@@ -318,10 +320,12 @@ export type HomeSummary = z.infer<typeof HomeSummary>;
 // ---- Mail (main/mail) ----
 
 export const MailId = z.string().min(1).max(64);
-/** The longest message, in UTF-16 units here; the mail service also counts characters as people do. */
-/** The longest letter, in UTF-16 code units as JavaScript counts a string's length (the hub counts the same). */
-export const maxLetterCharacters = 30_000;
-export const MailBody = z.string().max(maxLetterCharacters);
+/**
+ * A letter as the person wrote it, through the text rule: NUL, ESC and other controls and broken Unicode are refused in
+ * words (invalidInput), line endings become `\n` and the text NFC, so the device stores what the hub will accept. The
+ * length is counted in characters as people count them: 30,000 emoji are a legal letter.
+ */
+export const MailBody = checkedText('letter', { maxCharacters: maxMessageCharacters, field: 'The message' });
 
 export const MailContact = z.object({
   contactId: z.string(),
@@ -347,6 +351,30 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>;
  */
 export const SentStep = z.enum(['written', 'waitingOnDevice', 'receivedByFacility', 'inReview', 'delivered', 'read']);
 export type SentStep = z.infer<typeof SentStep>;
+
+/**
+ * Why the facility did not accept a message, as the person is told it (the screens word each code; the hub's own
+ * sentence is English and never shown). The device maps the hub's refusal codes to these (main/mail/mail-service.ts).
+ */
+export const NotAcceptedReason = z.enum([
+  'notEnoughStamps',
+  'contactNotApproved',
+  'contactNotFound',
+  'replyTargetNotFound',
+  'returnStampUnavailable',
+  /** This device no longer serves the person (moved, released, tablet taken back). */
+  'notServedHere',
+  'tooLong',
+  /** A control character (NUL, ESC…) or broken text in the letter. */
+  'textNotAllowed',
+  /** The device could not read the letter back, or it did not fit what the facility accepts. */
+  'unreadable',
+  /** The facility's database would not store it. */
+  'facilityCouldNotStore',
+  'alreadyReceived',
+  'other',
+]);
+export type NotAcceptedReason = z.infer<typeof NotAcceptedReason>;
 export const SentTimeline = z.object({
   /** The step reached, or how it ended badly. */
   state: z.enum([...SentStep.options, 'rejected', 'notAccepted']),
@@ -354,8 +382,10 @@ export const SentTimeline = z.object({
   steps: z.array(z.object({ step: SentStep, done: z.boolean(), at: z.number().nullable() })),
   /** When it was rejected or not accepted, where known; null while it is still on its way or was delivered. */
   endedAt: z.number().nullable(),
-  /** The reviewer's reason (rejected) or the hub's (notAccepted). */
+  /** The reviewer's reason, in their words (rejected). */
   reason: z.string().nullable(),
+  /** Why the facility did not accept it (notAccepted); the screen says it in the person's language. */
+  notAcceptedReason: NotAcceptedReason.nullable(),
   stampsReturned: z.number().int().nonnegative(),
 });
 export type SentTimeline = z.infer<typeof SentTimeline>;

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { DeviceBridge } from '../bridge/dispatch';
 import type { AttachmentContent } from '../mail/attachment-content';
-import { attachmentRoute, ClientFrame, hostSocketPath, hostTokenParam, type DeviceError, type ServerFrame } from '../contract';
+import { attachmentRoute, ClientFrame, hostSocketPath, hostTokenParam, maxCallFrameBytes, type DeviceError, type ServerFrame } from '../contract';
 import type { Logger } from '../logging';
 import { contentSecurityPolicy } from '../security/content-policy';
 
@@ -33,8 +33,11 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Frames larger than this are refused without parsing: a renderer never needs more. */
-const maxFrameBytes = 64 * 1024;
+/**
+ * Frames larger than this close the socket without being parsed. It is the contract's maxCallFrameBytes, derived from
+ * the longest letter: a fixed 64 KB closed the socket on a legal 30,000-character letter in a CJK script (90 KB).
+ */
+const maxFrameBytes = maxCallFrameBytes;
 
 export class RendererNotBuiltError extends Error {
   override readonly name = 'RendererNotBuiltError';

@@ -39,8 +39,6 @@ function problemOfPush(error: PushError): SyncProblem {
       return { code: 'hubAheadOfDevice', message: 'The hub has recorded more actions from this device than this device sent; staff must check the device.' };
     case 'noProgress':
       return { code: 'pushStalled', message: 'The hub answered without taking the waiting actions.' };
-    case 'unreadableMutation':
-      return { code: 'unreadableMutation', message: `Action ${error.mutationId} waiting on this device can no longer be read; staff must check the device.` };
     default: {
       const unreachable: never = error;
       return unreachable;

@@ -54,7 +54,11 @@ describe('layering rules', () => {
 
   it('the contract has no Node modules, no DOM globals and no device internals', async () => {
     expect(await layeringErrors('main/contract/bad.ts', "import { randomUUID } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod and its own files/)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod, its own files and hub\/protocol\/text/)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { PushRequest } from '../../hub/protocol/wire';")).toEqual([expect.stringMatching(/only zod, its own files and hub\/protocol\/text/)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { x } from '../../hub/protocol/text/../wire';")).toEqual([expect.stringMatching(/only zod, its own files and hub\/protocol\/text/)]);
+    // The one text rule, shared by the device's inputs and the hub's.
+    expect(await layeringErrors('main/contract/good.ts', "import { checkedText } from '../../hub/protocol/text';")).toEqual([]);
     expect(await layeringErrors('main/contract/bad.ts', 'export const width = window.innerWidth;')).toHaveLength(1);
     expect(await layeringErrors('main/contract/good.ts', "import { z } from 'zod';\nimport { Empty } from './schemas';")).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // Text meant to break a page that treats words as markup: script and event-handler injection, links, bidi overrides,
 // zero-width and combining characters, very long runs. Every entry must come back on screen exactly as written.
 // Each payload that could run code would set window.__pwned or open a dialog; tests check that neither happened.
+// Text the text rule refuses (hub/protocol/text.ts) is listed apart: it never reaches a screen, it is refused in words.
 
 const hook = 'window.__pwned=(window.__pwned||0)+1';
 
@@ -39,7 +40,7 @@ export const hostileBodies: readonly string[] = [
   'zero\u200Bwidth\u200Cjoiner\u200Dnon\uFEFFbreaking',
   'Z̷̡̛̖͎̈́a̶̧̛͍͑l̸̢̛̙̈g̵̨̛̘o̷̢̧̊ text with combining marks',
   'Emoji 👨‍👩‍👧‍👦 🏳️‍🌈 👋🏽 flags 🇺🇸🇲🇽 and CJK 漢字かなカナ 한국어',
-  'tab\tand\u000Bvertical\u000Ctab and form feed',
+  'tab\tand\ttabs\t\tbetween words',
   'line one\nline two\n\n\nafter three blank lines   with   spaces',
   ' leading and trailing spaces ',
   'A'.repeat(20_000),
@@ -58,10 +59,24 @@ export const hostileBodies: readonly string[] = [
   `<x onclick="${hook}" style="position:fixed;inset:0">cover the screen</x>`,
 ];
 
-export const hostileContactNames: readonly string[] = [
-  `<img src=x onerror="${hook}">`,
-  `<script>${hook}</script>`,
-  '\u202EecnoD lareneG\u202C',
-  'Zero\u200Bwidth\u200DName',
-  `${'W'.repeat(120)}`,
+export const hostileContactNames: readonly string[] = [`<img src=x onerror="${hook}">`, `<script>${hook}</script>`, `${'W'.repeat(120)}`];
+
+/** Names that would pass for another ("Dad" and zero-width spaces, a reversed name): refused wherever names are made. */
+export const impersonatingNames: readonly string[] = ['\u202EecnoD lareneG\u202C', 'Zero\u200Bwidth\u200DName', 'Dad\u200B\u200B', 'Dad\u2066', 'D\u00ADad', 'Da\uFEFFd'];
+
+/**
+ * Text no field accepts (the text rule): NUL, ESC sequences, other C0 and C1 controls, DEL, and lone surrogates —
+ * half of a character, which cannot be stored as UTF-8 at all.
+ */
+export const refusedTexts: readonly string[] = [
+  'a NUL \u0000 in the middle',
+  '\u0000',
+  'an escape \u001B[8mthat hides text\u001B[0m',
+  'a bell\u0007',
+  'tab\tand\u000Bvertical\u000Ctab and form feed',
+  'a C1 CSI \u009B2J',
+  'DEL \u007F',
+  'a lone high surrogate \uD800 here',
+  'a lone low surrogate \uDC00',
+  'reversed pair \uDE00\uD83D',
 ];

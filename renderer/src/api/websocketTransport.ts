@@ -1,6 +1,6 @@
 // The web host's carrier: calls and events as JSON frames over one WebSocket, reconnecting with backoff.
 // The socket itself is injected (see connect.ts for the browser one) so this logic runs in unit tests.
-import type { CallName, CallResult } from '../../../main/contract';
+import { maxCallFrameBytes, utf8ByteLength, type CallName, type CallResult } from '../../../main/contract';
 import { encodeCallFrame, parseServerFrame, reconnectDelayMs } from './frames';
 import { createListenerSet, type ConnectionState, type DeviceTransport, type TransportEvent } from './transport';
 
@@ -164,8 +164,14 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       // Between a drop and the next attempt there is no socket to wait for: answer at once.
       if (state === 'disconnected' || closedForGood) return Promise.resolve(disconnectedResult(name));
       const id = nextCallId++;
+      const frame = encodeCallFrame(id, name, input);
+      // The host closes the socket on a frame over its limit, and every call in flight would fail with it: a frame
+      // that cannot fit is answered here, in words, and never sent.
+      if (utf8ByteLength(frame) > maxCallFrameBytes) {
+        return Promise.resolve({ ok: false, error: { code: 'invalidInput', message: `${name}: the input is larger than the device accepts (${maxCallFrameBytes} bytes).` } });
+      }
       return new Promise((resolve) => {
-        const call: PendingCall = { name, frame: encodeCallFrame(id, name, input), sent: false, resolve };
+        const call: PendingCall = { name, frame, sent: false, resolve };
         pending.set(id, call);
         signal.addEventListener('abort', () => pending.delete(id), { once: true });
         if (openConnection) {

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import pino from 'pino';
-import { hostSocketPath, ServerFrame } from '../../../main/contract';
+import { hostSocketPath, maxCallFrameBytes, maxMessageCharacters, ServerFrame } from '../../../main/contract';
 import { startWebHost, RendererNotBuiltError, type WebHost } from '../../../main/host/server';
 import { startDeviceFixture, type DeviceFixture } from '../../support/device-fixture';
 import { makeTempDir } from '../../support/temp-dir';
@@ -88,6 +88,31 @@ describe('web host', () => {
     expect(await incoming.next()).toMatchObject({ type: 'result', id: 2, result: { ok: true, value: { deviceName: 'Test Kiosk' } } });
     expect(host.counters.badFrames).toBe(2);
     socket.close();
+  });
+
+  it('takes the largest legal letter in any script, and the worst-escaping text, without closing the socket', async () => {
+    const socket = connect({ token: host.token });
+    const incoming = frames(socket);
+    await opened(socket);
+    const letters = ['漢'.repeat(maxMessageCharacters), '😀'.repeat(maxMessageCharacters), '"'.repeat(maxMessageCharacters), '\u0000'.repeat(maxMessageCharacters)];
+    for (const [index, body] of letters.entries()) {
+      const frame = JSON.stringify({ type: 'call', id: 10 + index, name: 'mail.saveDraft', input: { draftId: '0190a5f0-0000-7000-8000-000000000001', contactId: 'c1', replyToMessageId: null, body } });
+      expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(maxCallFrameBytes);
+      socket.send(frame);
+      // Nobody is signed in, so the runtime refuses — but it answered: the frame was read, the socket is open.
+      expect(await incoming.next()).toMatchObject({ type: 'result', id: 10 + index, result: { ok: false } });
+    }
+    socket.send(JSON.stringify({ type: 'call', id: 99, name: 'device.info', input: {} }));
+    expect(await incoming.next()).toMatchObject({ type: 'result', id: 99, result: { ok: true } });
+    socket.close();
+  });
+
+  it('closes the socket on a frame larger than the contract allows', async () => {
+    const socket = connect({ token: host.token });
+    await opened(socket);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(maxCallFrameBytes + 1));
+    expect(await closed).toBe(1009);
   });
 
   it('pushes session events to connected pages', async () => {

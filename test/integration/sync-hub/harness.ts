@@ -3,12 +3,15 @@
 // (test/support/synced-device.ts), hub-side helpers for what families and staff do, and the convergence check.
 import { expect } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { RefusalCode } from '../../../hub/protocol/index';
 import { issueEnrollmentCode, reviewMessage, sendFamilyMessage, type DeviceKind } from '../../../hub/services/index';
 import type { HubContext } from '../../../hub/services/context';
 import type { SyncSettings } from '../../../main/sync/engine';
+import { outboxQueries } from '../../../main/store/outbox';
+import { syncStateQueries } from '../../../main/store/sync-state';
 import { hubScopeDigest, hubScopeRecords } from '../../support/hub-scope-digest';
 import { blobFolderState, deliveredAttachmentHashes, enrollSyncedDevice, syncToQuiet, type SyncedDevice } from '../../support/synced-device';
-import type { TestHub } from '../hub/fixture';
+import { testEpoch, type TestHub } from '../hub/fixture';
 
 export interface EnrollOnOptions {
   readonly name: string;
@@ -87,5 +90,23 @@ export async function expectConverged(hub: HubContext, devices: readonly SyncedD
       damaged: [],
       files: deliveredAttachmentHashes(device.db),
     });
+  }
+}
+
+/** Puts a mutation in the outbox as an older version (or a damaged store) might have, without today's checks. */
+export function storeUncheckedMutation(device: SyncedDevice, name: string, args: unknown, residentId: string | null): number {
+  return device.db.transaction(() => {
+    const mutationId = syncStateQueries(device.db).allocateMutationId();
+    outboxQueries(device.db).insert({ mutationId, name, argsJson: JSON.stringify(args), residentId, createdAt: testEpoch });
+    return mutationId;
+  })();
+}
+
+/** Every mutation the device ever recorded is settled: applied, or refused with a code the hub's protocol defines. */
+export function expectAtRest(device: SyncedDevice): void {
+  const outbox = device.db.prepare<[], { mutation_id: number; status: string; result_code: string | null }>('SELECT mutation_id, status, result_code FROM outbox ORDER BY mutation_id').all();
+  for (const row of outbox) {
+    expect(row.status, `mutation ${row.mutation_id}`).not.toBe('pending');
+    if (row.status === 'refused') expect(RefusalCode.safeParse(row.result_code).success, `code of mutation ${row.mutation_id}: ${String(row.result_code)}`).toBe(true);
   }
 }

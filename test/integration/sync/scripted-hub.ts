@@ -2,7 +2,7 @@
 // by pull with an offset cursor, push with SYNC.md's exactly-once rule, blobs by hash, enrollment by one code, and a
 // bearer check. Every JSON answer goes through the protocol's schemas (see stand-in-hub.ts). It is not the hub: the
 // device ↔ real hub tests come once the hub lands.
-import type { Change, Mutation, MutationResult, PullRequest, PushRequest, RefusalCode } from '../../../hub/protocol';
+import type { Change, MutationResult, PullRequest, PushedMutation as Mutation, PushRequest, RefusalCode } from '../../../hub/protocol';
 import { reply, startStandInHub, type HubReply, type HubRequest, type StandInHub } from '../../unit/sync/stand-in-hub';
 
 export class ScriptedHub {

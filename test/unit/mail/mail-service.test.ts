@@ -230,7 +230,7 @@ describe('the timeline of a sent message', () => {
     const refused = mail.send('r1', { contactId: 'c-r1', body: 'second', replyToMessageId: null, draftId: null });
     if (!refused.ok) throw new Error('not sent');
     outboxQueries(store.db).settle(2, { status: 'refused', code: 'notEnoughStamps', reason: 'This message needs 1 stamp and you have 0 stamps.' }, 56_000);
-    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: 'This message needs 1 stamp and you have 0 stamps.', endedAt: 56_000 });
+    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: null, notAcceptedReason: 'notEnoughStamps', endedAt: 56_000 });
     expect(timelineOf(refused.message.messageId)?.steps.some((step) => !step.done)).toBe(false);
   });
 });

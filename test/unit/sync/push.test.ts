@@ -1,7 +1,7 @@
 // Push against a hub that follows SYNC.md's rule (skip ids it has seen, refuse a gap, apply the next): every mutation
 // is applied exactly once or refused with a reason, lost answers are harmless, and disagreements stop with an error.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Mutation, MutationResult, PushRequest, PushResponse } from '../../../hub/protocol';
+import type { MutationResult, PushRequest, PushResponse } from '../../../hub/protocol';
 import type { HubClient, HubResult } from '../../../main/sync/hub-client';
 import { recordMutation } from '../../../main/sync/outbox';
 import { pushPending } from '../../../main/sync/push';
@@ -68,7 +68,7 @@ describe('pushPending', () => {
     record(5);
     hub.refuse.add(3);
     await expect(push(2)).resolves.toEqual({ ok: true, value: { sent: 5, applied: 4, refused: 1 } });
-    expect(hub.requests.map((request) => request.mutations.map((mutation: Mutation) => mutation.id))).toEqual([[1, 2], [3, 4], [5]]);
+    expect(hub.requests.map((request) => request.mutations.map((mutation) => mutation.id))).toEqual([[1, 2], [3, 4], [5]]);
     expect(hub.requests.every((request) => request.deviceId === 'dev-1')).toBe(true);
     expect(statuses()).toEqual([
       { id: 1, status: 'applied', code: null },
@@ -140,10 +140,31 @@ describe('pushPending', () => {
     expect(requests).toBe(1);
   });
 
-  it('a stored mutation that no longer fits the protocol blocks the queue with a clear error, and nothing is sent', async () => {
+  it('a stored mutation that no longer fits the protocol goes as a notSent note under its id, and the queue moves on', async () => {
     record(2);
     store.db.prepare("UPDATE outbox SET args = '{\"residentId\":\"r1\"}' WHERE mutation_id = 1").run();
-    await expect(push()).resolves.toMatchObject({ ok: false, error: { kind: 'unreadableMutation', mutationId: 1 } });
-    expect(hub.requests).toEqual([]);
+    await expect(push()).resolves.toMatchObject({ ok: true, value: { sent: 2, applied: 2 } });
+    expect(hub.requests[0]?.mutations[0]).toEqual({ id: 1, name: 'notSent', args: { originalName: 'markRead', reason: 'unreadableOnDevice' } });
+    expect(hub.requests[0]?.mutations[1]).toMatchObject({ id: 2, name: 'markRead' });
+  });
+
+  it('cuts batches by bytes: no request is larger than the byte limit, and every mutation goes, in order', async () => {
+    record(6);
+    const oneMarkRead = JSON.stringify({ id: 1, name: 'markRead', args: { residentId: 'r1', messageId: 'm0', readAt: 0 } }).length;
+    const batchBytes = 60 + oneMarkRead * 2;
+    await expect(pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 99, batchBytes })).resolves.toMatchObject({ ok: true, value: { sent: 6 } });
+    for (const request of hub.requests) expect(Buffer.byteLength(JSON.stringify(request))).toBeLessThanOrEqual(batchBytes);
+    expect(hub.requests.length).toBeGreaterThan(1);
+    expect(hub.requests.flatMap((request) => request.mutations.map((mutation) => mutation.id))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a mutation larger than any request goes as a notSent note under its id, and the ones after it are sent', async () => {
+    recordMutation(store.db, 'markRead', { residentId: 'r1', messageId: 'm'.repeat(60), readAt: 1 }, () => undefined, { now: 1 });
+    record(1);
+    await expect(pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 99, mutationBytes: 90 })).resolves.toMatchObject({ ok: true, value: { sent: 2 } });
+    expect(hub.requests[0]?.mutations).toEqual([
+      { id: 1, name: 'notSent', args: { originalName: 'markRead', reason: 'tooLargeToSend' } },
+      expect.objectContaining({ id: 2, name: 'markRead' }),
+    ]);
   });
 });

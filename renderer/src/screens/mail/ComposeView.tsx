@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { maxLetterCharacters, type CostResult, type LanguageCode, type MailContact, type MailRefusal } from '../../../../main/contract';
+import { characterCount, maxMessageCharacters, type CostResult, type LanguageCode, type MailContact, type MailRefusal } from '../../../../main/contract';
 import { DeviceApiError, type DeviceClient } from '../../api/client';
 import { Name } from '../../components/MessageText';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
@@ -66,17 +66,20 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
   const [draftState, setDraftState] = useState<'saved' | 'saving' | null>(null);
   const [sending, setSending] = useState(false);
   const [keyboardShown, setKeyboardShown] = useState(true);
-  const [failed, setFailed] = useState(false);
-  // How many characters of the last paste or keys did not fit: said in words, never cut silently.
+  /** Why the runtime would not take the letter: its text (the text rule refused it), or anything else. */
+  const [failed, setFailed] = useState<'textNotAccepted' | 'internal' | null>(null);
+  // How many characters of the last paste or keys did not fit: said in words, never cut silently. Counted as people
+  // count them (an emoji is one), by the same rule as the contract and the hub.
   const [cutCharacters, setCutCharacters] = useState(0);
   const changeBody = (next: string): void => {
-    if (next.length <= maxLetterCharacters) {
+    const length = characterCount(next);
+    if (length <= maxMessageCharacters) {
       setCutCharacters(0);
       setBody(next);
       return;
     }
-    setCutCharacters(next.length - maxLetterCharacters);
-    setBody(next.slice(0, maxLetterCharacters));
+    setCutCharacters(length - maxMessageCharacters);
+    setBody(Array.from(next).slice(0, maxMessageCharacters).join(''));
   };
   const savedBody = useRef(target.body);
   const contactId = target.contact.contactId;
@@ -117,7 +120,7 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
 
   const send = async () => {
     setSending(true);
-    setFailed(false);
+    setFailed(null);
     try {
       const result = await api.call('mail.send', { contactId, replyToMessageId, body, draftId: target.draftId });
       if (result.ok) {
@@ -128,7 +131,8 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
         setRefusal(result.refusal);
       }
     } catch (error) {
-      setFailed(error instanceof DeviceApiError);
+      // The contract refuses a letter the text rule refuses (NUL, ESC, broken text) as invalidInput.
+      setFailed(error instanceof DeviceApiError ? (error.code === 'invalidInput' ? 'textNotAccepted' : 'internal') : null);
     } finally {
       setSending(false);
     }
@@ -177,7 +181,7 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
       <div className="compose__facts" aria-live="polite">
         {cutCharacters === 0 ? null : (
           <p className="notice notice--problem" role="alert" data-testid="compose-cut">
-            {t('mail.compose.cut', { count: cutCharacters, max: maxLetterCharacters })}
+            {t('mail.compose.cut', { count: cutCharacters, max: maxMessageCharacters })}
           </p>
         )}
         {preview === null ? null : (
@@ -200,7 +204,11 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
           <RefusalNotice refusal={{ reason: 'notEnoughStamps', needed: preview.fromOwnStamps, available: preview.stampsAvailable ?? 0 }} onGoToStamps={onGoToStamps} />
         ) : null}
         {refusal === null ? null : <RefusalNotice refusal={refusal} onGoToStamps={onGoToStamps} />}
-        {failed ? <p className="notice notice--problem">{t('errors.internal')}</p> : null}
+        {failed === null ? null : (
+          <p className="notice notice--problem" role="alert" data-testid="send-failed">
+            {failed === 'textNotAccepted' ? t('mail.compose.textNotAccepted') : t('errors.internal')}
+          </p>
+        )}
         <p className="compose__draft" data-testid="draft-state">
           {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
         </p>

@@ -15,6 +15,11 @@ export function SentTimeline({ timeline, language, facilityUnreachable = false }
           {t('mail.timeline.unreachable')}
         </p>
       ) : null}
+      {timeline.notAcceptedReason === null ? null : (
+        <p className="timeline__reason" data-testid="not-accepted-reason" data-reason={timeline.notAcceptedReason}>
+          {t(`mail.timeline.notAccepted.${timeline.notAcceptedReason}`)}
+        </p>
+      )}
       {timeline.reason === null ? null : (
         <div className="timeline__reason">
           {t('mail.timeline.reason', { reason: '' })}
