@@ -160,8 +160,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     now,
     audit,
     // Read at each card: the assignment changes under the runtime (by staff here, or by the hub's backfill and evict).
-    tabletUnassigned: () => tabletAssignment.unassigned(),
-    tabletAssigneeId: () => tabletAssignment.assignee()?.residentId ?? null,
+    // A device whose credential the hub withdrew serves no resident until it is enrolled again: refused here, in the
+    // runtime, not only by the enrollment screen the page shows instead (staff badges still open service mode).
+    tabletUnassigned: () => tabletAssignment.unassigned() || credentialRevoked,
+    tabletAssigneeId: () => (credentialRevoked ? null : (tabletAssignment.assignee()?.residentId ?? null)),
   });
   const homeSummaries = homeSummaryQueries(database);
   const mapCredential = createCredentialMapper(config.credentials);

@@ -198,6 +198,7 @@ describe('tablet assignment in service mode', () => {
     await enterServiceMode();
     await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: '0000' })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'staffPinWrong', attemptsLeft: 4 } });
     await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: '0000' })).resolves.toMatchObject({ ok: true, value: { unassigned: false, error: 'notAssigned' } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
     await call('service.signOut');
 
     const tabletAtHub = async (): Promise<{ device_id: string; site_id: string }> => {
@@ -211,6 +212,9 @@ describe('tablet assignment in service mode', () => {
     runtime.sync?.send({ type: 'SYNC_NOW' });
     await expect(revokedStatus).resolves.toMatchObject({ credential: 'revoked', showEnrollment: true });
     await expect(call('sync.status')).resolves.toMatchObject({ ok: true, value: { lastError: { code: 'deviceRevoked' } } });
+    // Marcus's data is still on the tablet (it cannot pull the hub's evict), but the runtime no longer signs him in.
+    expect(rowsOf(await marcusAtHub()).residents).toBe(1);
+    await scan(marcus.badge, (view) => view.notice === 'tabletNotAssigned');
 
     // The enrollment screen's call works now, without staff: the facility decided this device serves nobody as it is.
     await expect(call('enrollment.enroll', { hubUrl: hub.running.url, code: await hub.tabletEnrollmentCode() })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
@@ -227,7 +231,7 @@ describe('tablet assignment in service mode', () => {
     runtime = await createDeviceRuntime({ config: testSiteConfig(pty.devicePath, { device: { name: 'Tablet 0042', mode: 'tablet' }, hub: { url: hub.running.url } }), dataDir });
     expect(wipePending(dataDir)).toBe(false);
     await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'none', showEnrollment: true } });
-  }, 90_000);
+  }, 150_000);
 
   it('refuses both calls on a kiosk with notATablet', async () => {
     await runtime.stop();
