@@ -214,7 +214,7 @@ describe('tablet assignment in service mode', () => {
     await expect(call('sync.status')).resolves.toMatchObject({ ok: true, value: { lastError: { code: 'deviceRevoked' } } });
     // Marcus's data is still on the tablet (it cannot pull the hub's evict), but the runtime no longer signs him in.
     expect(rowsOf(await marcusAtHub()).residents).toBe(1);
-    await scan(marcus.badge, (view) => view.notice === 'tabletNotAssigned');
+    await scan(marcus.badge, (view) => 'notice' in view && view.notice === 'tabletNotAssigned');
 
     // The enrollment screen's call works now, without staff: the facility decided this device serves nobody as it is.
     await expect(call('enrollment.enroll', { hubUrl: hub.running.url, code: await hub.tabletEnrollmentCode() })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
