@@ -3,17 +3,20 @@
 import { parseArgs } from 'node:util';
 import { openHubDatabase } from './db/open';
 import { createHubLogger } from './logger';
-import { startHub } from './server';
+import { parseTrustProxy, startHub } from './server';
 import { newAdminToken, writeConsoleConnection } from './console-connection';
 
-const usage = `usage: tsx hub/main.ts [--data <pglite folder>] [--port 8787] [--host 127.0.0.1] [--console-file <file>]
+const usage = `usage: tsx hub/main.ts [--data <pglite folder>] [--port 8787] [--host 127.0.0.1] [--console-file <file>] [--trust-proxy <proxies>]
+  --trust-proxy (or HUB_TRUST_PROXY) names the load balancer or reverse proxy whose X-Forwarded-For the hub believes:
+    addresses or CIDR ranges separated by commas (10.0.0.0/8), or a hop count (1). Without it the client address is
+    the socket's peer. The per-address throttles count by the client address, so set it behind a proxy.
   --console-file writes a connection file (mode 0600) so \`tsx hub/cli.ts <command> --hub <file>\` works against this hub.
   DATABASE_URL=postgres://… uses a PostgreSQL server instead of the PGlite folder.
   Without --data or DATABASE_URL the database lives in memory and is gone when the hub stops.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, port: { type: 'string', default: '8787' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' }, 'console-file': { type: 'string' } },
+    options: { data: { type: 'string' }, port: { type: 'string', default: '8787' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' }, 'console-file': { type: 'string' }, 'trust-proxy': { type: 'string' } },
     strict: true,
   });
   if (values.help === true) {
@@ -27,7 +30,8 @@ async function main(): Promise<void> {
   const database = await openHubDatabase({ ...(values.data === undefined ? {} : { dataDir: values.data }), ...(databaseUrl === undefined ? {} : { databaseUrl }) });
   const consoleFile = values['console-file'];
   const adminToken = consoleFile === undefined ? undefined : newAdminToken();
-  const hub = await startHub({ database, port, host: values.host, logger, ...(adminToken === undefined ? {} : { adminToken }) });
+  const trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.HUB_TRUST_PROXY);
+  const hub = await startHub({ database, port, host: values.host, logger, trustProxy, ...(adminToken === undefined ? {} : { adminToken }) });
   if (consoleFile !== undefined && adminToken !== undefined) writeConsoleConnection(consoleFile, { url: hub.url, adminToken });
   logger.info({ url: hub.url, backend: database.backend }, 'hub listening');
   console.log(`Dayroom hub listening on ${hub.url} (${database.backend === 'postgres' ? 'PostgreSQL server' : values.data === undefined ? 'in-memory PGlite' : `PGlite in ${values.data}`})`);

@@ -24,9 +24,19 @@ export interface StartHubOptions {
   /** Failed authentications or enrollments allowed per client address in a sliding window. */
   readonly rateLimit?: { readonly maxFailures: number; readonly windowMs: number };
   readonly pinCost?: ScryptCost;
+  /**
+   * Which proxies to believe about the client's address (Fastify's trustProxy): false (the default) uses the socket's
+   * peer; a list of addresses or CIDR ranges, or a hop count, makes request.ip the address X-Forwarded-For names
+   * behind them. Behind a load balancer every device would otherwise share the balancer's address, and the per-address
+   * throttles (unknown tokens, enrollment codes) would count them as one. Never `true` on an open network: any client
+   * could then name any address.
+   */
+  readonly trustProxy?: TrustProxy;
   /** Opens the console route (hub/http/admin.ts) for `hub/cli.ts --hub`; without it the route does not exist. */
   readonly adminToken?: string;
 }
+
+export type TrustProxy = boolean | number | readonly string[];
 
 export interface RunningHub {
   /** http://host:port, the base URL devices enroll with. */
@@ -67,13 +77,35 @@ function classify(error: unknown): HubHttpError {
   return new HubHttpError(500, 'internal', 'The hub could not do this just now; it will work if you try again later.');
 }
 
+/** In Fastify's terms: a hop count becomes "trust the first n hops", a list a mutable copy. */
+function trustProxyOption(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'boolean') return trust;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
+/**
+ * Reads --trust-proxy / HUB_TRUST_PROXY: "false" or absent, a hop count ("1"), or comma-separated addresses and CIDR
+ * ranges ("10.0.0.0/8,192.168.1.5"). "true" is accepted only as a deliberate choice for a hub no client reaches
+ * except through the proxy.
+ */
+export function parseTrustProxy(text: string | undefined): TrustProxy {
+  const value = (text ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => !/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(entry))) throw new TypeError(`trust proxy: "${value}" is not false, true, a hop count, or addresses/CIDR ranges separated by commas`);
+  return entries;
+}
+
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const hub = hubContext(options.database, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }) });
   const limiter = new FailureRateLimiter({ ...defaultFailureRateLimit, ...options.rateLimit, now: hub.now });
   // forceCloseConnections: a hub shutting down closes every connection, not only idle ones. A device that stopped
   // reading a blob halfway (it was switched off, or its runtime stopped) leaves a socket with a response still being
   // written, and waiting for that socket would hold the shutdown forever.
-  const app = Fastify({ loggerInstance: options.logger, bodyLimit: maxRequestBytes, trustProxy: false, forceCloseConnections: true });
+  const app = Fastify({ loggerInstance: options.logger, bodyLimit: maxRequestBytes, trustProxy: trustProxyOption(options.trustProxy ?? false), forceCloseConnections: true });
 
   app.setErrorHandler((error, request, reply) => {
     const refusal = classify(error);
@@ -85,7 +117,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     } else {
       request.log.info({ code: refusal.code, statusCode: refusal.statusCode }, 'request refused');
     }
-    return reply.code(refusal.statusCode).send(errorBody(refusal.code, refusal.message));
+    return reply.code(refusal.statusCode).send(errorBody(refusal.code, refusal.message, refusal.details));
   });
   // JSON bodies must be UTF-8. Fastify's own parser decodes invalid bytes as U+FFFD, so a letter with broken bytes would
   // be stored as something its writer never wrote; read the bytes strictly, then hand the text to Fastify's parser

@@ -22,6 +22,11 @@ export interface DeviceActionsDeps {
   readonly siteHubUrl: string | null;
   /** What the vault held at start, or the credential enrolled since. */
   credential(): CredentialRead;
+  /**
+   * True once the hub answered that it withdrew the credential (deviceRevoked). The credential stays in the vault: the
+   * hub says so again at every contact, and a device restarted offline keeps serving its people until then.
+   */
+  revoked(): boolean;
   residentCount(): number;
   /** Trades the code for a credential, stores it and (re)starts sync. */
   enroll(hubUrl: string, code: string): Promise<EnrollOutcome>;
@@ -31,14 +36,16 @@ export interface DeviceActionsDeps {
   readonly requestWipe: (() => void) | null;
 }
 
-export function enrollmentStatusOf(deps: Pick<DeviceActionsDeps, 'deviceName' | 'siteHubUrl' | 'credential' | 'residentCount'>): EnrollmentStatus {
+export function enrollmentStatusOf(deps: Pick<DeviceActionsDeps, 'deviceName' | 'siteHubUrl' | 'credential' | 'revoked' | 'residentCount'>): EnrollmentStatus {
   const credential = deps.credential();
   const enrolled: DeviceCredential | null = credential.kind === 'found' ? credential.credential : null;
+  const revoked = enrolled !== null && deps.revoked();
   return {
-    credential: credential.kind === 'found' ? 'enrolled' : credential.kind,
+    credential: revoked ? 'revoked' : credential.kind === 'found' ? 'enrolled' : credential.kind,
     // A store with residents and no usable credential (its credential file damaged, or seeded without a hub for
     // screen tests) keeps serving them offline; staff see "not enrolled" in service mode and re-enroll from there.
-    showEnrollment: enrolled === null && deps.residentCount() === 0,
+    // A credential the hub withdrew is different: the facility decided this device serves nobody until enrolled again.
+    showEnrollment: revoked || (enrolled === null && deps.residentCount() === 0),
     suggestedHubUrl: enrolled?.hubUrl ?? deps.siteHubUrl,
     siteName: enrolled?.siteName ?? null,
     deviceName: deps.deviceName,

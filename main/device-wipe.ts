@@ -31,7 +31,10 @@ export function wipePending(dataDir: string): boolean {
  * Commits the device to a wipe. The caller then stops everything that holds the store open and calls
  * finishPendingWipe (the runtime's next start does, whichever comes first).
  */
-export function markWipePending(dataDir: string, reason: 'wipeDevice', at: number, observer: WipeObserver = {}): void {
+/** Staff pressed "Wipe this device", or the hub ordered a device reported lost to wipe itself (deviceWipeOrdered). */
+export type WipeReason = 'wipeDevice' | 'hubOrderedWipe';
+
+export function markWipePending(dataDir: string, reason: WipeReason, at: number, observer: WipeObserver = {}): void {
   writeFileAtomically(dataDir, wipeMarkerFileName, `${JSON.stringify({ reason, at })}\n`);
   observer.onStep?.('markerWritten');
 }

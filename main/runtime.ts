@@ -27,7 +27,7 @@ import { outboxQueries } from './store/outbox';
 import { syncStateQueries } from './store/sync-state';
 import { enrollDevice, fileCredentialVault, type CredentialRead, type CredentialVault, type DeviceCredential, type EnrollOutcome } from './sync/credential';
 import { deviceActionHandlers, enrollmentStatusOf } from './device-actions';
-import { finishPendingWipe, markWipePending } from './device-wipe';
+import { finishPendingWipe, markWipePending, type WipeReason } from './device-wipe';
 import { startSyncEngine, syncSettingsOf, type SyncEngine } from './sync/engine';
 import { recordMutation, type RecordMutation } from './sync/outbox';
 import { createMailService, MailAccessError } from './mail/mail-service';
@@ -160,8 +160,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     now,
     audit,
     // Read at each card: the assignment changes under the runtime (by staff here, or by the hub's backfill and evict).
-    tabletUnassigned: () => tabletAssignment.unassigned(),
-    tabletAssigneeId: () => tabletAssignment.assignee()?.residentId ?? null,
+    // A device whose credential the hub withdrew serves no resident until it is enrolled again: refused here, in the
+    // runtime, not only by the enrollment screen the page shows instead (staff badges still open service mode).
+    tabletUnassigned: () => tabletAssignment.unassigned() || credentialRevoked,
+    tabletAssigneeId: () => (credentialRevoked ? null : (tabletAssignment.assignee()?.residentId ?? null)),
   });
   const homeSummaries = homeSummaryQueries(database);
   const mapCredential = createCredentialMapper(config.credentials);
@@ -200,6 +202,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     });
     engine.onStatusChange((status) => {
       emit('sync.statusChanged', status);
+      if (status.lastError?.code === 'deviceRevoked' || status.lastError?.code === 'deviceWipeOrdered') credentialWithdrawn(status.lastError.code);
       searchIndexer.schedule();
       // A backfill or an evict may have given this tablet its person or taken them away.
       refreshTabletInfo();
@@ -207,6 +210,24 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     sync = engine;
     emit('sync.statusChanged', engine.status());
   };
+  /** Set when the hub answered that it withdrew this device's credential; cleared by the next enrollment. */
+  let credentialRevoked = false;
+  /**
+   * The hub withdrew the credential. Sync keeps running (backing off, its status saying why in words) so the device
+   * learns of nothing new in between; the screens show enrollment from now on. A device the hub orders to wipe (it was
+   * reported lost) does so at once, through the same crash-safe wipe staff start from service mode.
+   */
+  function credentialWithdrawn(code: 'deviceRevoked' | 'deviceWipeOrdered'): void {
+    if (code === 'deviceWipeOrdered') {
+      wipeAndRestart('hubOrderedWipe', null);
+      return;
+    }
+    if (credentialRevoked) return;
+    credentialRevoked = true;
+    logger.warn('the hub has withdrawn this device’s credential; it shows the enrollment screen until it is enrolled again');
+    session.send({ type: 'SIGN_OUT' });
+    emit('enrollment.changed', enrollmentStatusOf(actionDeps));
+  }
   const notEnrolledStatus = (): SyncStatus => ({
     state: 'notEnrolled',
     lastSuccessAt: syncStateQueries(database).get().lastSuccessAt,
@@ -502,6 +523,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       vault,
       hubUrl,
       code,
+      previous: credentialRead.kind === 'found' ? credentialRead.credential : null,
       deviceName: config.device.name,
       appVersion,
       now,
@@ -511,6 +533,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     if (outcome.ok) {
       logger.info({ deviceId: outcome.credential.deviceId, kind: outcome.credential.kind, vault: vault.kind }, 'device enrolled with the hub');
       credentialRead = { kind: 'found', credential: outcome.credential, permissionsTightened: false };
+      credentialRevoked = false;
       await sync?.stop();
       startSync(outcome.credential);
       emit('enrollment.changed', enrollmentStatusOf(actionDeps));
@@ -523,26 +546,37 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     deviceName: config.device.name,
     siteHubUrl: config.hub?.url ?? null,
     credential: () => credentialRead,
+    revoked: () => credentialRevoked,
     residentCount: () => residents.count(),
     enroll: enrollWithHub,
   };
   const restartForWipe = options.onRestartRequested;
+  let wipeCommitted = false;
+  /**
+   * Committed by the marker before anything is answered; the shell's restart stops this runtime and the next start
+   * finishes the wipe before it opens the store (main/device-wipe.ts). Without a restart hook (a hub's order reaching
+   * a shell that cannot restart the runtime) the marker alone commits it: sync stops, nobody can sign in meanwhile, and
+   * the next start wipes.
+   */
+  function wipeAndRestart(reason: WipeReason, staffId: string | null): void {
+    if (wipeCommitted) return;
+    wipeCommitted = true;
+    // Logged, not audited: the audit log is part of what is wiped. The device log stays for support.
+    logger.warn({ staffId, reason }, 'device wipe: every person’s data and the hub credential will be removed');
+    markWipePending(options.dataDir, reason, now());
+    credentialRevoked = true;
+    session.send({ type: 'SIGN_OUT' });
+    emit('enrollment.changed', enrollmentStatusOf(actionDeps));
+    const engine = sync;
+    sync = null;
+    void engine?.stop();
+    if (restartForWipe === undefined) return;
+    clearTimeout(restartTimer);
+    restartTimer = setTimeout(restartForWipe, restartDelayMs);
+  }
   const deviceActions = deviceActionHandlers({
     ...actionDeps,
-    // Committed by the marker before anything is answered; the shell's restart stops this runtime and the next start
-    // finishes the wipe before it opens the store (main/device-wipe.ts).
-    requestWipe:
-      restartForWipe === undefined
-        ? null
-        : () => {
-            const staffId = signedInStaffId(session.getSnapshot());
-            // Logged, not audited: the audit log is part of what is wiped. The device log stays for support.
-            logger.warn({ staffId }, 'device wipe requested: every person’s data and the hub credential will be removed');
-            markWipePending(options.dataDir, 'wipeDevice', now());
-            session.send({ type: 'SIGN_OUT' });
-            clearTimeout(restartTimer);
-            restartTimer = setTimeout(restartForWipe, restartDelayMs);
-          },
+    requestWipe: restartForWipe === undefined ? null : () => wipeAndRestart('wipeDevice', signedInStaffId(session.getSnapshot())),
     reenroll: async (hubUrl, code) => {
       staffAction('service.reenroll', 'enrollDevice');
       return enrollWithHub(hubUrl, code);
@@ -671,8 +705,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       session.send({ type: 'SIGN_OUT' });
       return view();
     },
-    'service.assignTablet': async ({ bookingNumber }) => tabletAssignment.assign(requireStaff('service.assignTablet'), bookingNumber),
-    'service.unassignTablet': async () => tabletAssignment.unassign(requireStaff('service.unassignTablet')),
+    'service.assignTablet': async ({ bookingNumber, staffPin }) => tabletAssignment.assign({ staffId: requireStaff('service.assignTablet'), staffPin }, bookingNumber),
+    'service.unassignTablet': async ({ staffPin }) => tabletAssignment.unassign({ staffId: requireStaff('service.unassignTablet'), staffPin }),
   };
 
   const currentAccess = (): SessionAccess => {

@@ -27,6 +27,9 @@ import {
   HubInputError,
   issueEnrollmentCode,
   listDevices,
+  revokeDevice,
+  revocationReasons,
+  verifyHubAuditChain,
   listHousingUnits,
   listContacts,
   listLedgerEntries,
@@ -323,8 +326,37 @@ const commands: Record<string, Command> = {
           device.kind === 'kiosk'
             ? `kiosk in ${units.get(device.housing_unit_id ?? '') ?? '?'}`
             : `tablet ${device.assigned_resident_id === null ? 'not assigned' : `assigned to ${residents.get(device.assigned_resident_id) ?? '?'}`}`;
-        context.out(`${device.device_name}: ${where}, ${count(device.last_mutation_id, 'mutation', 'mutations')} received  (id ${device.device_id})`);
+        const state =
+          device.revoked_at === null
+            ? 'trusted'
+            : `REVOKED ${when(device.revoked_at)} (${device.revoked_reason ?? '?'}${device.wipe_on_contact ? ', wipes itself on contact' : ''}${device.replaced_by_device_id === null ? '' : `, replaced by ${device.replaced_by_device_id}`})`;
+        context.out(`${device.device_name}: ${where}, ${count(device.last_mutation_id, 'mutation', 'mutations')} received, ${state}  (id ${device.device_id})`);
       }
+    },
+  },
+  'revoke-device': {
+    summary: "Withdraw a device's credential at once (lost, re-enrolled, retired); --wipe makes a lost one wipe itself if it comes back",
+    usage: '--device <device id> [--reason lost|reenrolled|retired] [--wipe]',
+    options: { device: text, reason: text, wipe: yes },
+    async run(context) {
+      const deviceId = requiredText(context.values, 'device', 'the device id (see devices)');
+      const reason = oneOf(context.values, 'reason', revocationReasons, 'lost');
+      const wipe = flag(context.values, 'wipe');
+      const outcome = await revokeDevice(context.hub, { siteId: await context.site(), deviceId, reason, wipe });
+      if (!outcome.ok) {
+        switch (outcome.problem) {
+          case 'notFound':
+            throw new HubInputError('notFound', `There is no device ${deviceId} at this site (see devices).`);
+          case 'alreadyRevoked':
+            throw new HubInputError('conflict', `${deviceId} was revoked already${wipe ? ' and is already told to wipe itself' : ''}.`);
+          default: {
+            const unknownProblem: never = outcome.problem;
+            throw new Error(`unknown revocation problem ${String(unknownProblem)}`);
+          }
+        }
+      }
+      context.out(`${outcome.device.device_name} (${deviceId}) is revoked (${reason}): its credential opens nothing from now on.`);
+      context.out(wipe ? '  If it reaches the hub again it is told to wipe itself, then shows the enrollment screen.' : '  It shows the enrollment screen when it next reaches the hub; enroll it again with a new code to use it.');
     },
   },
   'assign-tablet': {
@@ -478,8 +510,8 @@ const commands: Record<string, Command> = {
     },
   },
   'verify-audit': {
-    summary: "Check devices' audit logs: recompute every hash from the first entry, name the first broken link",
-    usage: '[--device <device id>]   (every device of the site with an audit log when left out)',
+    summary: "Check devices' audit logs and the hub's own: recompute every hash from the first entry, name the first broken link",
+    usage: "[--device <device id>]   (every device of the site with an audit log, and the hub's chain, when left out)",
     options: { device: text },
     async run(context) {
       const deviceId = optionalText(context.values, 'device');
@@ -496,6 +528,11 @@ const commands: Record<string, Command> = {
       for (const device of devices) {
         const report = await verifyDeviceAuditChain(context.hub.database, device.device_id);
         if (reportAuditChain(device.device_name, report, context.out)) problemFound = true;
+      }
+      // The hub's own chain (staff proofs, revocations) is checked with every device's, once it holds anything.
+      if (deviceId === undefined) {
+        const hubChain = await verifyHubAuditChain(context.hub.database);
+        if (hubChain.entries > 0 && reportAuditChain('The hub', hubChain, context.out)) problemFound = true;
       }
       return problemFound ? 'problemFound' : 'done';
     },

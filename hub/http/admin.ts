@@ -9,7 +9,7 @@ import type { HubDatabase } from '../db/database';
 import { sha256Hex, sameDigest } from '../security/tokens';
 import { HubHttpError } from './errors';
 import { rejectIfRateLimited } from './auth';
-import type { FailureRateLimiter } from './rate-limiter';
+import { limitKeys, type FailureRateLimiter } from './rate-limiter';
 
 export const adminCommandPath = '/admin/v1/command';
 
@@ -20,11 +20,11 @@ export type AdminCommandResponse = z.infer<typeof AdminCommandResponse>;
 export function registerAdminRoute(app: FastifyInstance, options: { database: HubDatabase; adminToken: string; limiter: FailureRateLimiter; now: () => number }): void {
   const expected = sha256Hex(options.adminToken);
   app.post(adminCommandPath, async (request) => {
-    rejectIfRateLimited(options.limiter, request);
+    rejectIfRateLimited(options.limiter, limitKeys.adminToken(request.ip));
     const header = request.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     if (!sameDigest(sha256Hex(given), expected)) {
-      options.limiter.recordFailure(request.ip);
+      options.limiter.recordFailure(limitKeys.adminToken(request.ip));
       throw new HubHttpError(401, 'unauthorized', 'The console needs the hub admin token.');
     }
     const parsed = AdminCommandRequest.safeParse(request.body);

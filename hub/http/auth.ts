@@ -1,35 +1,60 @@
 // Bearer-token authentication for device routes: `Authorization: Bearer <secret>`, looked up by its SHA-256 and
 // compared in constant time. Runs in onRequest, before any body is read, so an unauthenticated client cannot make
 // the hub parse two megabytes of JSON.
+//
+// Rate limiting here never lets one client's failures refuse another's valid credential (rate-limiter.ts): the token
+// is looked up first, and only a token that names no device is refused for its address's failures. A correct guess
+// from a throttled address would therefore pass — but a device secret is 256 random bits, so the throttle is there to
+// keep a flood of junk cheap to turn away and visible in the log, not to stop a guess that cannot succeed.
+//
+// A revoked credential (revoke-device, or the device enrolled again) is known, so it is answered with its own code,
+// `deviceRevoked`, which the device shows in words and which leads it to the enrollment screen; a lost device the
+// console revoked with --wipe is answered `deviceWipeOrdered` instead, and wipes itself. Neither is counted against the
+// address: the device is not guessing, and its neighbours must not pay for it.
 import type { FastifyRequest } from 'fastify';
 import type { HubContext } from '../services/context';
-import { authenticateDevice, type DeviceRow } from '../services/devices';
+import { authenticateDevice, recordWipeOrdered, type DeviceRow } from '../services/devices';
 import { looksLikeDeviceSecret } from '../security/tokens';
 import { HubHttpError } from './errors';
-import type { FailureRateLimiter } from './rate-limiter';
+import { limitKeys, type FailureRateLimiter } from './rate-limiter';
 
 const devicesByRequest = new WeakMap<FastifyRequest, DeviceRow>();
 
-function bearerToken(request: FastifyRequest): string | null {
+export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return null;
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   return match?.[1] ?? null;
 }
 
-export function rejectIfRateLimited(limiter: FailureRateLimiter, request: FastifyRequest): void {
-  if (limiter.isLimited(request.ip)) throw new HubHttpError(429, 'rateLimited', 'Too many failed attempts from this address; wait a few minutes and try again.');
+/** Refuses with 429 while `key` is over its limit. */
+export function rejectIfRateLimited(limiter: FailureRateLimiter, key: string): void {
+  if (limiter.isLimited(key)) throw new HubHttpError(429, 'rateLimited', 'Too many failed attempts; wait a few minutes and try again.');
+}
+
+/** The device a request's bearer credential names, revoked or not; null when it names none. */
+export async function deviceOfBearer(hub: HubContext, request: FastifyRequest): Promise<DeviceRow | null> {
+  const token = bearerToken(request);
+  return token !== null && looksLikeDeviceSecret(token) ? authenticateDevice(hub.database, token) : null;
 }
 
 export function deviceAuthentication(hub: HubContext, limiter: FailureRateLimiter): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
-    rejectIfRateLimited(limiter, request);
-    const token = bearerToken(request);
-    const device = token !== null && looksLikeDeviceSecret(token) ? await authenticateDevice(hub.database, token) : null;
+    const device = await deviceOfBearer(hub, request);
     if (device === null) {
-      limiter.recordFailure(request.ip);
+      const addressKey = limitKeys.unknownToken(request.ip);
+      rejectIfRateLimited(limiter, addressKey);
+      limiter.recordFailure(addressKey);
       // The same words whether the header was missing, malformed or wrong: nothing to learn from the difference.
       throw new HubHttpError(401, 'unauthorized', 'This device is not enrolled with the hub, or its credential is not valid.');
+    }
+    if (device.revoked_at !== null) {
+      request.log.info({ deviceId: device.device_id, reason: device.revoked_reason, wipe: device.wipe_on_contact }, 'revoked credential presented');
+      if (device.wipe_on_contact) {
+        await recordWipeOrdered(hub, device.device_id);
+        throw new HubHttpError(401, 'deviceWipeOrdered', 'This device was reported lost and its credential withdrawn; it must wipe itself and be enrolled again.');
+      }
+      throw new HubHttpError(401, 'deviceRevoked', 'This device’s credential was withdrawn at the hub; staff must enroll it again.');
     }
     devicesByRequest.set(request, device);
   };

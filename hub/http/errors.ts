@@ -3,19 +3,26 @@
 import type { z } from 'zod';
 import type { HubErrorBody, HubErrorCode } from '../protocol/index';
 
+/** What a refusal may add for the device to say in words (HubErrorBody): the tries left, or a lockout's end. */
+export interface HubErrorDetails {
+  readonly attemptsLeft?: number;
+  readonly lockedUntil?: number;
+}
+
 export class HubHttpError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: HubErrorCode,
     message: string,
+    readonly details: HubErrorDetails = {},
   ) {
     super(message);
     this.name = 'HubHttpError';
   }
 }
 
-export function errorBody(code: HubErrorCode, message: string): HubErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: HubErrorCode, message: string, details: HubErrorDetails = {}): HubErrorBody {
+  return { error: { code, message, ...details } };
 }
 
 /** "mutations.0.args.bookSize: Too small: expected number to be >0" — the field first, so the sender can fix it. */

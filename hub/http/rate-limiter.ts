@@ -1,15 +1,30 @@
-// Counts failures (bad bearer tokens, bad enrollment codes) per client address in a sliding window. An address over
-// the limit is refused with 429 before its request is even checked, so guessing secrets or codes from it stops
-// paying off. In memory: a hub restart forgets, which is fine for a throttle.
+// Counts failures per key in a sliding window; a key over the limit is refused with 429. In memory: a hub restart
+// forgets, which is fine for a throttle.
+//
+// What a key is decides whom a limit can hurt, so the keys are defined here once (limitKeys) and each names the one
+// party whose own failures fill it:
+// - a device's failures (an unknown booking number, a wrong staff PIN) count against that device's id, never its
+//   address: a tablet that cannot type a booking number must not stop the kiosk beside it from syncing;
+// - a token that names no device counts against the address it came from, and only requests carrying such tokens are
+//   refused there — a valid credential from the same address (a unit behind one NAT, every device behind one load
+//   balancer) is looked up first and always let through, so one broken or hostile device cannot lock out the others;
+// - enrollment codes and the console's admin token, which name nobody until they are right, count per address.
 
 export interface FailureRateLimitOptions {
-  /** Failures allowed per address within the window. */
+  /** Failures allowed per key within the window. */
   readonly maxFailures: number;
   readonly windowMs: number;
   readonly now: () => number;
-  /** Addresses remembered at most; the oldest are forgotten first, so a flood of addresses cannot exhaust memory. */
+  /** Keys remembered at most; the oldest are forgotten first, so a flood of addresses cannot exhaust memory. */
   readonly maxAddresses?: number;
 }
+
+export const limitKeys = {
+  unknownToken: (address: string) => `unknown-token:${address}`,
+  enrollment: (address: string) => `enrollment:${address}`,
+  adminToken: (address: string) => `admin-token:${address}`,
+  device: (deviceId: string) => `device:${deviceId}`,
+} as const;
 
 export const defaultFailureRateLimit = { maxFailures: 10, windowMs: 10 * 60 * 1000 } as const;
 

@@ -19,13 +19,13 @@ import {
 } from '../protocol/index';
 import { decodeCursor, encodeCursor } from '../security/cursor';
 import type { HubContext } from '../services/context';
-import { assignTabletByBookingNumber, enrollDevice, releaseTablet, type EnrollmentOutcome, type TabletAssignRefusal } from '../services/devices';
+import { assignTabletByBookingNumber, enrollDevice, releaseTablet, type EnrollmentOutcome, type TabletAssignRefusal, type TabletRefused } from '../services/devices';
 import { pullChanges } from '../services/pull';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
-import { authenticatedDevice, deviceAuthentication, rejectIfRateLimited } from './auth';
+import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited } from './auth';
 import { errorBody, HubHttpError, parseOrReject } from './errors';
-import type { FailureRateLimiter } from './rate-limiter';
+import { limitKeys, type FailureRateLimiter } from './rate-limiter';
 
 export interface RouteDependencies {
   readonly hub: HubContext;
@@ -49,12 +49,18 @@ function enrollmentRefusal(problem: Extract<EnrollmentOutcome, { ok: false }>['p
   }
 }
 
-function tabletRefusal(refusal: TabletAssignRefusal): HubHttpError {
-  switch (refusal) {
+function tabletRefusal(outcome: TabletRefused): HubHttpError {
+  switch (outcome.refusal) {
     case 'notATablet':
       return new HubHttpError(403, 'notATablet', 'Only a tablet is assigned to a resident; this device is a kiosk.');
     case 'staffNotKnown':
       return new HubHttpError(403, 'staffNotKnown', 'staffId: the hub knows no active staff member by that id at this site.');
+    case 'staffPinWrong':
+      return new HubHttpError(403, 'staffPinWrong', 'staffPin: that is not the staff member’s PIN.', { attemptsLeft: outcome.attemptsLeft ?? 0 });
+    case 'staffLockedOut':
+      return new HubHttpError(403, 'staffLockedOut', 'Too many wrong PINs: this staff member cannot assign tablets for a while.', outcome.lockedUntil === null ? {} : { lockedUntil: outcome.lockedUntil });
+    case 'requestReplayed':
+      return new HubHttpError(409, 'requestReplayed', 'requestId: this request was already made once; a new one needs a new id.');
     case 'bookingNumberUnknown':
       return new HubHttpError(404, 'bookingNumberUnknown', 'No resident at this site has that booking number. Check the wristband and type it again.');
     case 'residentReleased':
@@ -62,15 +68,33 @@ function tabletRefusal(refusal: TabletAssignRefusal): HubHttpError {
     case 'assignedElsewhere':
       return new HubHttpError(409, 'tabletAssignedElsewhere', 'This tablet is assigned to someone else; unassign it first.');
     default: {
-      const unknownRefusal: never = refusal;
+      const unknownRefusal: never = outcome.refusal;
       throw new Error(`unknown tablet refusal ${String(unknownRefusal)}`);
     }
   }
 }
 
-/** Failed booking-number lookups are counted per tablet, apart from the address's bad tokens (see the route). */
-export function tabletLookupKey(deviceId: string): string {
-  return `tablet-lookup:${deviceId}`;
+/**
+ * The refusals that count against the tablet (limitKeys.device, never its address, so its sync and its neighbours go
+ * on): guessing booking numbers to read names, or staff PINs, must stop paying off from a stolen tablet credential.
+ */
+function countsAgainstTablet(refusal: TabletAssignRefusal): boolean {
+  switch (refusal) {
+    case 'bookingNumberUnknown':
+    case 'staffNotKnown':
+    case 'staffPinWrong':
+    case 'staffLockedOut':
+    case 'requestReplayed':
+      return true;
+    case 'notATablet':
+    case 'residentReleased':
+    case 'assignedElsewhere':
+      return false;
+    default: {
+      const unknownRefusal: never = refusal;
+      throw new Error(`unknown tablet refusal ${String(unknownRefusal)}`);
+    }
+  }
 }
 
 export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }: RouteDependencies): void {
@@ -78,15 +102,20 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
 
   app.get(hubPaths.health, async () => ({ ok: true, protocolVersion, serverTime: hub.now() }));
 
-  app.post(hubPaths.enroll, { onRequest: async (request) => rejectIfRateLimited(limiter, request) }, async (request): Promise<EnrollResponse> => {
+  // Enrollment codes name nobody until they are right, so their failures count per address. A device enrolling again
+  // sends its old credential as its bearer token: that proves which device it was, and the hub revokes it in the same
+  // transaction (a credential that names no live device is simply not replaced: enrollment needs no bearer).
+  app.post(hubPaths.enroll, { onRequest: async (request) => rejectIfRateLimited(limiter, limitKeys.enrollment(request.ip)) }, async (request): Promise<EnrollResponse> => {
     const enrollment = parseOrReject(EnrollRequest, request.body);
-    const outcome = await enrollDevice(hub, enrollment);
+    const previous = await deviceOfBearer(hub, request);
+    const replacing = previous !== null && previous.revoked_at === null ? previous : null;
+    const outcome = await enrollDevice(hub, enrollment, replacing);
     if (!outcome.ok) {
-      limiter.recordFailure(request.ip);
+      limiter.recordFailure(limitKeys.enrollment(request.ip));
       request.log.info({ problem: outcome.problem }, 'enrollment refused');
       throw enrollmentRefusal(outcome.problem);
     }
-    request.log.info({ deviceId: outcome.enrollment.deviceId, kind: outcome.enrollment.kind }, 'device enrolled');
+    request.log.info({ deviceId: outcome.enrollment.deviceId, kind: outcome.enrollment.kind, replacedDeviceId: replacing?.device_id }, 'device enrolled');
     return outcome.enrollment;
   });
 
@@ -129,18 +158,18 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
     }
   });
 
-  // A tablet gives itself to a resident. Unknown booking numbers are counted against the tablet (not its address, so
-  // its sync goes on): a stolen tablet credential must not become a way to read names off booking numbers one by one.
+  // A tablet gives itself to a resident, and takes itself back, on a staff member's proof (their PIN, checked at the
+  // hub). Refusals that look like guessing count against the tablet's own key (countsAgainstTablet).
   app.post(hubPaths.tabletAssign, { onRequest: authenticate }, async (request): Promise<TabletAssignment> => {
     const device = authenticatedDevice(request);
-    const lookupKey = tabletLookupKey(device.device_id);
-    if (limiter.isLimited(lookupKey)) throw new HubHttpError(429, 'rateLimited', 'Too many unknown booking numbers from this tablet; wait a few minutes and try again.');
+    const tabletKey = limitKeys.device(device.device_id);
+    if (limiter.isLimited(tabletKey)) throw new HubHttpError(429, 'rateLimited', 'Too many refused assignments from this tablet; wait a few minutes and try again.');
     const assign = parseOrReject(TabletAssignRequest, request.body);
-    const outcome = await assignTabletByBookingNumber(hub, { deviceId: device.device_id, bookingNumber: assign.bookingNumber, staffId: assign.staffId });
+    const outcome = await assignTabletByBookingNumber(hub, { deviceId: device.device_id, ...assign });
     if (!outcome.ok) {
-      if (outcome.refusal === 'bookingNumberUnknown') limiter.recordFailure(lookupKey);
+      if (countsAgainstTablet(outcome.refusal)) limiter.recordFailure(tabletKey);
       request.log.info({ deviceId: device.device_id, staffId: assign.staffId, refusal: outcome.refusal }, 'tablet assignment refused');
-      throw tabletRefusal(outcome.refusal);
+      throw tabletRefusal(outcome);
     }
     request.log.info({ deviceId: device.device_id, staffId: assign.staffId, residentId: outcome.resident.resident_id, again: outcome.alreadyAssigned }, 'tablet assigned');
     return { residentId: outcome.resident.resident_id, displayName: outcome.resident.display_name, bookingNumber: outcome.resident.credential_id };
@@ -148,11 +177,14 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
 
   app.post(hubPaths.tabletRelease, { onRequest: authenticate }, async (request): Promise<TabletReleaseResponse> => {
     const device = authenticatedDevice(request);
+    const tabletKey = limitKeys.device(device.device_id);
+    if (limiter.isLimited(tabletKey)) throw new HubHttpError(429, 'rateLimited', 'Too many refused requests from this tablet; wait a few minutes and try again.');
     const release = parseOrReject(TabletReleaseRequest, request.body);
-    const outcome = await releaseTablet(hub, { deviceId: device.device_id, residentId: release.residentId, staffId: release.staffId });
+    const outcome = await releaseTablet(hub, { deviceId: device.device_id, ...release });
     if (!outcome.ok) {
+      if (countsAgainstTablet(outcome.refusal)) limiter.recordFailure(tabletKey);
       request.log.info({ deviceId: device.device_id, staffId: release.staffId, refusal: outcome.refusal }, 'tablet release refused');
-      throw tabletRefusal(outcome.refusal);
+      throw tabletRefusal(outcome);
     }
     request.log.info({ deviceId: device.device_id, staffId: release.staffId, releasedResidentId: outcome.releasedResidentId }, 'tablet released');
     return { releasedResidentId: outcome.releasedResidentId };

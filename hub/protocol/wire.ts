@@ -142,11 +142,26 @@ export type PushResponse = z.infer<typeof PushResponse>;
  */
 export const BookingNumber = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a booking number is 1 to 64 letters, digits or dashes');
 
+/** A PIN as people type it on a keypad: 4 to 8 digits (the hub's isValidPin is this schema). */
+export const PinText = z.string().regex(/^[0-9]{4,8}$/, 'a PIN is 4 to 8 digits');
+
+/**
+ * Who asks, and their proof. A staff id alone proves nothing (every device of the site receives every staff id), so
+ * the staff member's PIN comes with it and the hub checks it against their PIN hash, with a lockout of its own. The
+ * request id is good once: the same request sent again is refused (`requestReplayed`), so a captured request cannot
+ * be played back later; a retry after a lost answer is a new request with a new id.
+ */
+const StaffProof = {
+  /** The staff member in service mode on the tablet, for the hub's record of who gave the tablet to whom. */
+  staffId: Id,
+  staffPin: PinText,
+  requestId: z.string().uuid(),
+};
+
 export const TabletAssignRequest = z
   .object({
     bookingNumber: BookingNumber,
-    /** The staff member in service mode on the tablet, for the hub's record of who gave the tablet to whom. */
-    staffId: Id,
+    ...StaffProof,
   })
   .strict();
 export type TabletAssignRequest = z.infer<typeof TabletAssignRequest>;
@@ -163,7 +178,7 @@ export const TabletReleaseRequest = z
      * release retried after a lost answer is not an error.
      */
     residentId: Id,
-    staffId: Id,
+    ...StaffProof,
   })
   .strict();
 export type TabletReleaseRequest = z.infer<typeof TabletReleaseRequest>;
@@ -196,10 +211,29 @@ export const HubErrorCode = z.enum([
   'bookingNumberUnknown',
   'residentReleased',
   'tabletAssignedElsewhere',
+  // Staff proof (a tablet's assign/release): the PIN did not match the staff member's (error.attemptsLeft says how
+  // many tries are left); the staff member is locked out of proving it at the hub (error.lockedUntil); the request id
+  // was used before (a replay).
+  'staffPinWrong',
+  'staffLockedOut',
+  'requestReplayed',
+  // The device's credential was withdrawn at the hub (revoke-device, or the device enrolled again): enroll it again.
+  'deviceRevoked',
+  // Withdrawn, and the hub orders the device to wipe itself (a lost tablet that came back).
+  'deviceWipeOrdered',
   'notFound',
   'internal',
 ]);
 export type HubErrorCode = z.infer<typeof HubErrorCode>;
 
-export const HubErrorBody = z.object({ error: z.object({ code: HubErrorCode, message: z.string() }) });
+export const HubErrorBody = z.object({
+  error: z.object({
+    code: HubErrorCode,
+    message: z.string(),
+    /** staffPinWrong: the tries left before the staff member is locked out at the hub. */
+    attemptsLeft: z.number().int().nonnegative().optional(),
+    /** staffLockedOut: until when (epoch milliseconds). */
+    lockedUntil: Timestamp.optional(),
+  }),
+});
 export type HubErrorBody = z.infer<typeof HubErrorBody>;

@@ -1,6 +1,7 @@
 // Salted, slow PIN hashes (scrypt) in the format devices check offline: scrypt:N:r:p:salt:hash (base64 salt and key).
 // A 4-digit PIN has only 10,000 values, so the cost factor is what protects a stolen database.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { PinText } from '../protocol/wire';
 
 export interface ScryptCost {
   readonly N: number;
@@ -43,5 +44,5 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
 
 /** The PINs the hub accepts: 4 to 8 digits, as residents and staff type them on a keypad. */
 export function isValidPin(pin: string): boolean {
-  return /^[0-9]{4,8}$/.test(pin);
+  return PinText.safeParse(pin).success;
 }

@@ -19,6 +19,7 @@ import {
   type AuditEntry,
   type RefusalCode,
 } from '../protocol/index';
+import { z } from 'zod';
 import type { HubDatabase, SqlExecutor } from '../db/database';
 import type { DeviceRow } from './devices';
 
@@ -158,4 +159,107 @@ export async function devicesWithAuditEntries(database: SqlExecutor, siteId: str
 export async function findAuditDevice(database: SqlExecutor, deviceId: string): Promise<{ device_id: string; device_name: string } | null> {
   const [device] = await database.query<{ device_id: string; device_name: string }>('SELECT device_id, device_name FROM devices WHERE device_id = $1', [deviceId]);
   return device ?? null;
+}
+
+// ---- The hub's own chain ----
+//
+// What staff prove at the hub (a tablet's assign/release with a staff PIN: the right PIN, a wrong one, a lockout) and
+// what the console does to devices (revocations, a wipe ordered to a lost tablet) is appended here, in one chain for
+// the whole hub. Entries are hashed exactly like a device's (auditEntryHash) with the chain name 'hub' in the
+// deviceId position, so one hash function and one verifier serve both; the kinds and their strict details are the
+// hub's own, never free text.
+
+/** The name hashed in the deviceId position of every hub chain entry: no device id (a UUID) can collide with it. */
+export const hubAuditChainName = 'hub';
+
+const DeviceRef = z.string().min(1).max(64);
+const StaffActorSchema = z.object({ kind: z.literal('staff'), id: z.string().min(1).max(64) }).strict();
+
+export const HubAuditEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tabletAssigned'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, residentId: DeviceRef }).strict() }).strict(),
+  z.object({ kind: z.literal('tabletReleased'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, residentId: DeviceRef }).strict() }).strict(),
+  z
+    .object({
+      kind: z.literal('staffPinRejected'),
+      actor: StaffActorSchema,
+      details: z.object({ deviceId: DeviceRef, action: z.enum(['assign', 'release']), attemptsLeft: z.number().int().min(0).max(100) }).strict(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('staffLockedOut'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, until: z.number().int() }).strict() }).strict(),
+  z.object({ kind: z.literal('staffLockedOutAttempt'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, until: z.number().int() }).strict() }).strict(),
+  z
+    .object({
+      kind: z.literal('deviceRevoked'),
+      actor: z.null(),
+      details: z.object({ deviceId: DeviceRef, reason: z.enum(['lost', 'reenrolled', 'retired']), wipe: z.boolean(), replacedBy: DeviceRef.nullable() }).strict(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('deviceWipeOrdered'), actor: z.null(), details: z.object({ deviceId: DeviceRef }).strict() }).strict(),
+]);
+export type HubAuditEvent = z.infer<typeof HubAuditEvent>;
+
+/** Serializes appends to the hub chain (pg_advisory_xact_lock key; the change log uses another). */
+const hubAuditLockKey = 0x64617931;
+
+/**
+ * Appends one event to the hub's chain inside the caller's transaction, so the entry commits with what it records (a
+ * refused PIN's count and its entry, an assignment and its entry) or not at all.
+ */
+export async function appendHubAuditEntry(tx: SqlExecutor, event: HubAuditEvent, at: number): Promise<void> {
+  const checked = HubAuditEvent.parse(event);
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [hubAuditLockKey]);
+  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM hub_audit_entries ORDER BY seq DESC LIMIT 1');
+  const seq = (head?.seq ?? 0) + 1;
+  const prevHash = head?.hash ?? auditGenesisHash;
+  const hash = auditEntryHash({ deviceId: hubAuditChainName, seq, at, kind: checked.kind, actor: checked.actor, details: checked.details, prevHash });
+  await tx.query(
+    'INSERT INTO hub_audit_entries (seq, at, kind, actor_kind, actor_id, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    [seq, at, checked.kind, checked.actor?.kind ?? null, checked.actor?.id ?? null, canonicalJson(checked.details), prevHash, hash],
+  );
+}
+
+export interface HubAuditRow {
+  readonly seq: number;
+  readonly at: number;
+  readonly kind: string;
+  readonly actor_kind: string | null;
+  readonly actor_id: string | null;
+  readonly details: string;
+  readonly prev_hash: string;
+  readonly hash: string;
+}
+
+/** The hub chain's entries after a seq, oldest first (the console and tests read it). */
+export async function hubAuditEntries(db: SqlExecutor, afterSeq = 0, limit = 1000): Promise<HubAuditRow[]> {
+  return db.query<HubAuditRow>('SELECT seq, at, kind, actor_kind, actor_id, details, prev_hash, hash FROM hub_audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+}
+
+/** Walks the hub's chain from seq 1 like verifyDeviceAuditChain walks a device's, in one snapshot. */
+export async function verifyHubAuditChain(database: HubDatabase): Promise<AuditChainReport> {
+  return database.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const verifier = new AuditChainVerifier();
+    let entries = 0;
+    let afterSeq = 0;
+    for (;;) {
+      const page = await hubAuditEntries(tx, afterSeq, verifyPageSize);
+      for (const row of page) {
+        entries += 1;
+        verifier.check({
+          deviceId: hubAuditChainName,
+          seq: row.seq,
+          at: row.at,
+          kind: row.kind,
+          actor: row.actor_kind === null || row.actor_id === null ? null : { kind: row.actor_kind, id: row.actor_id },
+          details: detailsOf(row.details),
+          prevHash: row.prev_hash,
+          hash: row.hash,
+        });
+      }
+      const last = page.at(-1);
+      if (last === undefined || page.length < verifyPageSize) break;
+      afterSeq = last.seq;
+    }
+    return { deviceId: hubAuditChainName, entries, verified: verifier.verified, problem: verifier.problem, setAside: 0, firstSetAside: null };
+  });
 }

@@ -7,6 +7,8 @@ import { appendChanges, appendEvict } from './change-log';
 import { conflict, invalid, notFound, type HubContext } from './context';
 import { residentSnapshot, type ResidentRow } from './records';
 import { lockActiveResident, lockResident } from './residents';
+import { appendHubAuditEntry } from './audit';
+import { checkStaffProof, type StaffProofAction, type StaffProofRefusal } from './staff-proof';
 
 export type DeviceKind = 'kiosk' | 'tablet';
 
@@ -23,9 +25,21 @@ export interface DeviceRow {
   readonly secret_hash: string;
   readonly last_mutation_id: number;
   readonly enrolled_at: number;
+  /** When the hub withdrew this device's credential; null while it is trusted. */
+  readonly revoked_at: number | null;
+  readonly revoked_reason: RevocationReason | null;
+  /** A revoked device that should wipe itself when it next reaches the hub (a lost tablet). */
+  readonly wipe_on_contact: boolean;
+  /** The device enrolled in its place, when it was revoked by enrolling again. */
+  readonly replaced_by_device_id: string | null;
 }
 
-export const deviceColumns = 'device_id, site_id, kind, device_name, app_version, housing_unit_id, assigned_resident_id, secret_hash, last_mutation_id, enrolled_at';
+/** Why a credential was withdrawn: the device was lost, enrolled again under a new id, or taken out of service. */
+export const revocationReasons = ['lost', 'reenrolled', 'retired'] as const;
+export type RevocationReason = (typeof revocationReasons)[number];
+
+export const deviceColumns =
+  'device_id, site_id, kind, device_name, app_version, housing_unit_id, assigned_resident_id, secret_hash, last_mutation_id, enrolled_at, revoked_at, revoked_reason, wipe_on_contact, replaced_by_device_id';
 
 /** Long enough to walk from the hub's console to the device; short enough that a photographed code is soon useless. */
 export const enrollmentCodeLifetimeMs = 15 * 60 * 1000;
@@ -67,8 +81,12 @@ export async function issueEnrollmentCode(
 
 export type EnrollmentOutcome = { readonly ok: true; readonly enrollment: EnrollResponse } | { readonly ok: false; readonly problem: 'invalid' | 'expired' | 'used' };
 
-/** Trades a one-time code for a device id and a fresh secret; the hub stores only the secret's hash. */
-export async function enrollDevice(hub: HubContext, request: EnrollRequest): Promise<EnrollmentOutcome> {
+/**
+ * Trades a one-time code for a device id and a fresh secret; the hub stores only the secret's hash. `replacing` is the
+ * device the caller proved it is (its old bearer credential came with the request): enrolling again revokes that
+ * credential in the same transaction, so there is never a moment when both open anything.
+ */
+export async function enrollDevice(hub: HubContext, request: EnrollRequest, replacing: DeviceRow | null = null): Promise<EnrollmentOutcome> {
   return hub.database.transaction(async (tx): Promise<EnrollmentOutcome> => {
     const [code] = await tx.query<{ code_hash: string; site_id: string; kind: DeviceKind; housing_unit_id: string | null; expires_at: number; used_at: number | null; site_name: string }>(
       `SELECT c.code_hash, c.site_id, c.kind, c.housing_unit_id, c.expires_at, c.used_at, s.name AS site_name
@@ -89,6 +107,7 @@ export async function enrollDevice(hub: HubContext, request: EnrollRequest): Pro
       [deviceId, code.site_id, code.kind, request.deviceName, request.appVersion, code.housing_unit_id, sha256Hex(secret), now],
     );
     await tx.query('UPDATE enrollment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1', [code.code_hash, now, deviceId]);
+    if (replacing !== null) await revokeInTransaction(tx, { siteId: replacing.site_id, deviceId: replacing.device_id, reason: 'reenrolled', wipe: false, replacedBy: deviceId }, now);
     return {
       ok: true,
       enrollment: { deviceId, secret, siteId: code.site_id, siteName: code.site_name, kind: code.kind, housingUnitId: code.housing_unit_id },
@@ -102,6 +121,51 @@ export async function authenticateDevice(db: SqlExecutor, secret: string): Promi
   const [device] = await db.query<DeviceRow>(`SELECT ${deviceColumns} FROM devices WHERE secret_hash = $1`, [presented]);
   if (device === undefined || !sameDigest(device.secret_hash, presented)) return null;
   return device;
+}
+
+export type RevocationOutcome = { readonly ok: true; readonly device: DeviceRow } | { readonly ok: false; readonly problem: 'notFound' | 'alreadyRevoked' };
+
+/**
+ * Withdraws a device's credential: from the commit on, every request with it is refused (hub/http/auth.ts). A tablet
+ * that served someone is taken back (it receives their evict, should it ever pull again — it cannot), so the hub no
+ * longer counts it as holding their data. `wipe` adds the order to wipe itself if it ever reaches the hub again. A
+ * device already revoked may still be given the wipe order; anything else about it stays as it was.
+ */
+async function revokeInTransaction(
+  tx: SqlExecutor,
+  input: { siteId: string; deviceId: string; reason: RevocationReason; wipe: boolean; replacedBy: string | null },
+  now: number,
+): Promise<RevocationOutcome> {
+  const device = await lockDevice(tx, input.deviceId);
+  if (device === null || device.site_id !== input.siteId) return { ok: false, problem: 'notFound' };
+  if (device.revoked_at !== null && (!input.wipe || device.wipe_on_contact)) return { ok: false, problem: 'alreadyRevoked' };
+  if (device.revoked_at === null) await evictFromTablet(tx, device, now);
+  const [revoked] = await tx.query<DeviceRow>(
+    `UPDATE devices SET revoked_at = COALESCE(revoked_at, $2), revoked_reason = COALESCE(revoked_reason, $3), wipe_on_contact = wipe_on_contact OR $4,
+            replaced_by_device_id = COALESCE(replaced_by_device_id, $5), assigned_resident_id = NULL
+      WHERE device_id = $1 RETURNING ${deviceColumns}`,
+    [device.device_id, now, input.reason, input.wipe, input.replacedBy],
+  );
+  if (revoked === undefined) throw new Error(`device ${device.device_id} vanished inside its own lock`);
+  await appendHubAuditEntry(tx, { kind: 'deviceRevoked', actor: null, details: { deviceId: device.device_id, reason: input.reason, wipe: input.wipe, replacedBy: input.replacedBy } }, now);
+  return { ok: true, device: revoked };
+}
+
+/** The console's revoke-device: see revokeInTransaction. */
+export async function revokeDevice(hub: HubContext, input: { siteId: string; deviceId: string; reason: RevocationReason; wipe: boolean }): Promise<RevocationOutcome> {
+  return hub.database.transaction((tx) => revokeInTransaction(tx, { ...input, replacedBy: null }, hub.now()));
+}
+
+/**
+ * A revoked device told to wipe itself has reached the hub. The order is audited the first time it is delivered only:
+ * a device keeps retrying until it has wiped, and each retry is not news.
+ */
+export async function recordWipeOrdered(hub: HubContext, deviceId: string): Promise<void> {
+  await hub.database.transaction(async (tx) => {
+    const now = hub.now();
+    const [first] = await tx.query('UPDATE devices SET wipe_ordered_at = $2 WHERE device_id = $1 AND wipe_on_contact AND wipe_ordered_at IS NULL RETURNING device_id', [deviceId, now]);
+    if (first !== undefined) await appendHubAuditEntry(tx, { kind: 'deviceWipeOrdered', actor: null, details: { deviceId } }, now);
+  });
 }
 
 export async function lockDevice(tx: SqlExecutor, deviceId: string): Promise<DeviceRow | null> {
@@ -160,17 +224,66 @@ export async function unassignTablet(hub: HubContext, input: { deviceId: string 
 // way that matters: a tablet that serves someone is never silently handed to another person. The device must first
 // send that person's waiting actions and wipe their data (main/tablet), so the hub refuses and staff unassign first.
 
-export type TabletAssignRefusal = 'notATablet' | 'staffNotKnown' | 'bookingNumberUnknown' | 'residentReleased' | 'assignedElsewhere';
+export type TabletAssignRefusal =
+  | 'notATablet'
+  | 'staffNotKnown'
+  | 'staffPinWrong'
+  | 'staffLockedOut'
+  | 'requestReplayed'
+  | 'bookingNumberUnknown'
+  | 'residentReleased'
+  | 'assignedElsewhere';
 
-export type TabletAssignOutcome =
-  | { readonly ok: true; readonly resident: ResidentRow; readonly alreadyAssigned: boolean }
-  | { readonly ok: false; readonly refusal: TabletAssignRefusal };
+/** A refusal, with what staff need to hear about their PIN: the tries left, or until when they are locked out. */
+export interface TabletRefused {
+  readonly ok: false;
+  readonly refusal: TabletAssignRefusal;
+  readonly attemptsLeft: number | null;
+  readonly lockedUntil: number | null;
+}
 
-export type TabletReleaseOutcome = { readonly ok: true; readonly releasedResidentId: string | null } | { readonly ok: false; readonly refusal: 'notATablet' | 'staffNotKnown' };
+export type TabletAssignOutcome = { readonly ok: true; readonly resident: ResidentRow; readonly alreadyAssigned: boolean } | TabletRefused;
 
-async function activeStaffAt(tx: SqlExecutor, siteId: string, staffId: string): Promise<boolean> {
-  const [staff] = await tx.query("SELECT 1 FROM staff WHERE staff_id = $1 AND site_id = $2 AND status = 'active'", [staffId, siteId]);
-  return staff !== undefined;
+export type TabletReleaseOutcome = { readonly ok: true; readonly releasedResidentId: string | null } | TabletRefused;
+
+function refused(refusal: TabletAssignRefusal): TabletRefused {
+  return { ok: false, refusal, attemptsLeft: null, lockedUntil: null };
+}
+
+function refusedProof(proof: StaffProofRefusal): TabletRefused {
+  switch (proof.refusal) {
+    case 'staffNotKnown':
+      return refused('staffNotKnown');
+    case 'staffPinWrong':
+      return { ok: false, refusal: 'staffPinWrong', attemptsLeft: proof.attemptsLeft, lockedUntil: null };
+    case 'staffLockedOut':
+      return { ok: false, refusal: 'staffLockedOut', attemptsLeft: 0, lockedUntil: proof.until };
+    default: {
+      const unknownProof: never = proof;
+      throw new Error(`unknown staff proof refusal ${JSON.stringify(unknownProof)}`);
+    }
+  }
+}
+
+/** What a tablet sends on staff's behalf: who, their PIN as proof, and a request id that is good once. */
+export interface StaffProofRequest {
+  readonly staffId: string;
+  readonly staffPin: string;
+  readonly requestId: string;
+}
+
+/**
+ * The checks every staff-proofed request makes, in order, inside the caller's transaction with the tablet row locked:
+ * a request id used before is a replay (refused before the PIN is looked at, so a replay cannot count against anyone);
+ * then the staff member's PIN (staff-proof.ts). Only a proved request's id is kept.
+ */
+async function proveStaffRequest(tx: SqlExecutor, tablet: DeviceRow, request: StaffProofRequest, action: StaffProofAction, now: number): Promise<TabletRefused | null> {
+  const [used] = await tx.query('SELECT 1 FROM tablet_assignment_requests WHERE device_id = $1 AND request_id = $2', [tablet.device_id, request.requestId]);
+  if (used !== undefined) return refused('requestReplayed');
+  const proof = await checkStaffProof(tx, { siteId: tablet.site_id, deviceId: tablet.device_id, staffId: request.staffId, staffPin: request.staffPin, action }, now);
+  if (!proof.ok) return refusedProof(proof);
+  await tx.query('INSERT INTO tablet_assignment_requests (device_id, request_id, staff_id, at) VALUES ($1, $2, $3, $4)', [tablet.device_id, request.requestId, request.staffId, now]);
+  return null;
 }
 
 async function logAssignment(tx: SqlExecutor, entry: { deviceId: string; residentId: string; action: 'assigned' | 'released'; staffId: string; at: number }): Promise<void> {
@@ -181,32 +294,36 @@ async function logAssignment(tx: SqlExecutor, entry: { deviceId: string; residen
     entry.staffId,
     entry.at,
   ]);
+  const actor = { kind: 'staff', id: entry.staffId } as const;
+  const details = { deviceId: entry.deviceId, residentId: entry.residentId };
+  await appendHubAuditEntry(tx, entry.action === 'assigned' ? { kind: 'tabletAssigned', actor, details } : { kind: 'tabletReleased', actor, details }, entry.at);
 }
 
 /**
- * Gives the calling tablet to the active resident holding this booking number at its site. Assigning the same person
- * again answers as a success without writing anything (a retry whose first answer was lost); assigning while the tablet
- * serves someone else is refused.
+ * Gives the calling tablet to the active resident holding this booking number at its site, once a staff member proved
+ * who they are. Assigning the same person again answers as a success without writing anything (a retry whose first
+ * answer was lost, sent as a new request); assigning while the tablet serves someone else is refused.
  */
-export async function assignTabletByBookingNumber(hub: HubContext, input: { deviceId: string; bookingNumber: string; staffId: string }): Promise<TabletAssignOutcome> {
+export async function assignTabletByBookingNumber(hub: HubContext, input: StaffProofRequest & { deviceId: string; bookingNumber: string }): Promise<TabletAssignOutcome> {
   return hub.database.transaction(async (tx): Promise<TabletAssignOutcome> => {
-    // Device, then resident: the lock order push uses.
+    // Device, then the staff member's lockout row, then resident: the lock order push uses, with the proof between.
     const tablet = await lockDevice(tx, input.deviceId);
-    if (tablet === null || tablet.kind !== 'tablet') return { ok: false, refusal: 'notATablet' };
-    if (!(await activeStaffAt(tx, tablet.site_id, input.staffId))) return { ok: false, refusal: 'staffNotKnown' };
+    if (tablet === null || tablet.kind !== 'tablet') return refused('notATablet');
+    const now = hub.now();
+    const unproved = await proveStaffRequest(tx, tablet, input, 'assign', now);
+    if (unproved !== null) return unproved;
     // Active first: a booking number can be given again after its holder's release.
     const [found] = await tx.query<{ resident_id: string; status: ResidentRow['status'] }>(
       `SELECT resident_id, status FROM residents WHERE site_id = $1 AND credential_id = $2 ORDER BY status = 'active' DESC, created_at DESC LIMIT 1`,
       [tablet.site_id, input.bookingNumber],
     );
-    if (found === undefined) return { ok: false, refusal: 'bookingNumberUnknown' };
-    if (found.status !== 'active') return { ok: false, refusal: 'residentReleased' };
+    if (found === undefined) return refused('bookingNumberUnknown');
+    if (found.status !== 'active') return refused('residentReleased');
     const resident = await lockResident(tx, found.resident_id);
     if (resident === null) throw new Error(`resident ${found.resident_id} vanished inside the transaction`);
-    if (resident.status !== 'active') return { ok: false, refusal: 'residentReleased' };
+    if (resident.status !== 'active') return refused('residentReleased');
     if (tablet.assigned_resident_id === resident.resident_id) return { ok: true, resident, alreadyAssigned: true };
-    if (tablet.assigned_resident_id !== null) return { ok: false, refusal: 'assignedElsewhere' };
-    const now = hub.now();
+    if (tablet.assigned_resident_id !== null) return refused('assignedElsewhere');
     await tx.query('UPDATE devices SET assigned_resident_id = $2 WHERE device_id = $1', [tablet.device_id, resident.resident_id]);
     await appendChanges(tx, { kind: 'device', siteId: tablet.site_id, deviceId: tablet.device_id }, await residentSnapshot(tx, resident), now);
     await logAssignment(tx, { deviceId: tablet.device_id, residentId: resident.resident_id, action: 'assigned', staffId: input.staffId, at: now });
@@ -215,17 +332,18 @@ export async function assignTabletByBookingNumber(hub: HubContext, input: { devi
 }
 
 /**
- * Takes the calling tablet back from the resident it believes it serves; the tablet receives an evict for them. A
- * tablet the hub no longer gives to that person (released, reassigned at the console, or released already by a retry)
- * answers null and changes nothing.
+ * Takes the calling tablet back from the resident it believes it serves, once a staff member proved who they are; the
+ * tablet receives an evict for them. A tablet the hub no longer gives to that person (released, reassigned at the
+ * console, or released already by a retry) answers null and changes nothing.
  */
-export async function releaseTablet(hub: HubContext, input: { deviceId: string; residentId: string; staffId: string }): Promise<TabletReleaseOutcome> {
+export async function releaseTablet(hub: HubContext, input: StaffProofRequest & { deviceId: string; residentId: string }): Promise<TabletReleaseOutcome> {
   return hub.database.transaction(async (tx): Promise<TabletReleaseOutcome> => {
     const tablet = await lockDevice(tx, input.deviceId);
-    if (tablet === null || tablet.kind !== 'tablet') return { ok: false, refusal: 'notATablet' };
-    if (!(await activeStaffAt(tx, tablet.site_id, input.staffId))) return { ok: false, refusal: 'staffNotKnown' };
-    if (tablet.assigned_resident_id !== input.residentId) return { ok: true, releasedResidentId: null };
+    if (tablet === null || tablet.kind !== 'tablet') return refused('notATablet');
     const now = hub.now();
+    const unproved = await proveStaffRequest(tx, tablet, input, 'release', now);
+    if (unproved !== null) return unproved;
+    if (tablet.assigned_resident_id !== input.residentId) return { ok: true, releasedResidentId: null };
     await evictFromTablet(tx, tablet, now);
     await tx.query('UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1', [tablet.device_id]);
     await logAssignment(tx, { deviceId: tablet.device_id, residentId: input.residentId, action: 'released', staffId: input.staffId, at: now });

@@ -3,7 +3,7 @@
 export { hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
 export { createSite, updateSiteRules, getSiteRules, listSites, addHousingUnit, listHousingUnits, findHousingUnit, defaultSiteRules, type SiteRules, type SiteSummary, type HousingUnit } from './sites';
 export { addResident, moveResident, releaseResident, findResident, listResidents, type AddResidentInput } from './residents';
-export { addStaff, removeStaff, listStaff, badgeHash } from './staff';
+export { addStaff, removeStaff, listStaff, badgeHash, changeStaffPin } from './staff';
 export { addContact, setContactApproval, getContact, listContacts } from './contacts';
 export {
   issueEnrollmentCode,
@@ -15,7 +15,13 @@ export {
   releaseTablet,
   tabletAssignmentLog,
   listDevices,
+  revokeDevice,
+  recordWipeOrdered,
+  revocationReasons,
   enrollmentCodeLifetimeMs,
+  type RevocationOutcome,
+  type RevocationReason,
+  type TabletRefused,
   type DeviceKind,
   type DeviceRow,
   type EnrollmentOutcome,
@@ -27,6 +33,8 @@ export {
 export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
 export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';
 export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
+export { appendHubAuditEntry, hubAuditEntries, verifyHubAuditChain, hubAuditChainName, type HubAuditEvent, type HubAuditRow } from './audit';
+export { checkStaffProof, staffProofRules, type StaffProofOutcome } from './staff-proof';
 export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, type AuditChainReport, type AuditAppendOutcome } from './audit';
 export { applyPush, residentInScope, type PushOutcome } from './push';
 export { pullChanges, type PulledPage } from './pull';

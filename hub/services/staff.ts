@@ -56,3 +56,21 @@ export async function removeStaff(hub: HubContext, input: { staffId: string }): 
 export async function listStaff(db: SqlExecutor, siteId: string): Promise<StaffRow[]> {
   return db.query<StaffRow>(`SELECT ${staffColumns} FROM staff WHERE site_id = $1 AND status = 'active' ORDER BY display_name`, [siteId]);
 }
+
+/**
+ * A staff member chooses a new PIN: devices receive the new hash with the next sync, and the hub checks proofs against
+ * it from the commit on, so the old PIN opens nothing — not service mode, not a tablet's assignment.
+ */
+export async function changeStaffPin(hub: HubContext, input: { staffId: string; pin: string }): Promise<StaffRow> {
+  if (!isValidPin(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
+  const pinHash = await hashPin(input.pin, hub.pinCost);
+  return hub.database.transaction(async (tx) => {
+    const [staff] = await tx.query<StaffRow>(
+      `UPDATE staff SET pin_hash = $2, version = version + 1 WHERE staff_id = $1 AND status = 'active' RETURNING ${staffColumns}`,
+      [input.staffId, pinHash],
+    );
+    if (staff === undefined) throw notFound(`There is no active staff member ${input.staffId}.`);
+    await appendChanges(tx, { kind: 'site', siteId: staff.site_id }, [{ entity: 'staff', id: staff.staff_id, version: staff.version, op: 'upsert', data: staffRecord(staff) }], hub.now());
+    return staff;
+  });
+}

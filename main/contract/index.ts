@@ -241,13 +241,14 @@ export const deviceCalls = {
   }),
   // ---- A tablet's assignment (main/tablet/tablet-assignment.ts); a kiosk answers notATablet ----
   'service.assignTablet': defineCall({
-    input: z.object({ bookingNumber: BookingNumberInput }).strict(),
+    // The staff member types their PIN again: the hub checks it (the runtime keeps no PIN after sign-in to reuse).
+    input: z.object({ bookingNumber: BookingNumberInput, staffPin: PinInput }).strict(),
     output: TabletAssignResult,
     access: 'staff',
-    summary: 'Give this tablet to the resident with this booking number; their mail, stamps and money follow by sync',
+    summary: 'Give this tablet to the resident with this booking number, on the staff member’s PIN; their mail, stamps and money follow by sync',
   }),
   'service.unassignTablet': defineCall({
-    input: z.object({ confirm: z.literal('unassign') }).strict(),
+    input: z.object({ confirm: z.literal('unassign'), staffPin: PinInput }).strict(),
     output: TabletUnassignResult,
     access: 'staff',
     summary: 'Send what the person did here, take the tablet back at the hub and remove their data from this tablet',

@@ -262,6 +262,10 @@ export const SyncErrorCode = z.enum([
   'hubTimeout',
   'hubError',
   'deviceNotRecognized',
+  // The hub withdrew this device's credential (revoke-device, or it was enrolled again elsewhere): enroll it again.
+  'deviceRevoked',
+  // Withdrawn, and the device was reported lost: it wipes itself and shows the enrollment screen.
+  'deviceWipeOrdered',
   'outOfScope',
   'invalidResponse',
   'invalidBatch',
@@ -697,10 +701,11 @@ export type EnrollmentErrorCode = z.infer<typeof EnrollmentErrorCode>;
 
 export const EnrollmentStatus = z.object({
   /** 'unreadable': a credential file is there but cannot be used (damaged, or sealed by another machine's key). */
-  credential: z.enum(['none', 'unreadable', 'enrolled']),
+  /** 'revoked': the hub answered that it withdrew this device's credential (deviceRevoked). */
+  credential: z.enum(['none', 'unreadable', 'enrolled', 'revoked']),
   /**
    * The device shows the enrollment screen instead of the attract screen: it has no usable credential and nobody in
-   * its store. Only then may enrollment.enroll be called without a staff session.
+   * its store, or the hub withdrew its credential. Only then may enrollment.enroll be called without a staff session.
    */
   showEnrollment: z.boolean(),
   /** The address to offer: the hub this device is enrolled with, else the site file's hub.url, else null. */
@@ -734,7 +739,15 @@ export const BookingNumberInput = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a bo
 /**
  * Why an assignment did not happen, one code per thing staff can act on; the screen says each in words.
  * `alreadyAssigned`: this tablet serves someone (here or, per the hub, someone whose data has not arrived): unassign first.
+ * `staffPinWrong` / `staffLockedOut`: the hub checked the PIN staff re-entered (a staff id alone proves nothing) and
+ * counts wrong ones per staff member; `deviceRevoked`: the hub withdrew this tablet's credential.
  */
+/** With staffPinWrong, the tries the hub still allows; with staffLockedOut, until when. */
+const StaffPinRefusalDetails = {
+  attemptsLeft: z.number().int().nonnegative().optional(),
+  lockedUntil: z.number().int().nonnegative().optional(),
+};
+
 export const TabletAssignError = z.enum([
   'notATablet',
   'notEnrolled',
@@ -742,6 +755,9 @@ export const TabletAssignError = z.enum([
   'bookingNumberUnknown',
   'residentReleased',
   'staffNotKnown',
+  'staffPinWrong',
+  'staffLockedOut',
+  'deviceRevoked',
   'tooManyAttempts',
   'hubUnreachable',
   'hubRefused',
@@ -755,7 +771,7 @@ export const TabletAssignResult = z.discriminatedUnion('assigned', [
     /** Whether the person's records reached the tablet in the sync that followed; if not, the next sync brings them. */
     recordsArrived: z.boolean(),
   }),
-  z.object({ assigned: z.literal(false), error: TabletAssignError }),
+  z.object({ assigned: z.literal(false), error: TabletAssignError, ...StaffPinRefusalDetails }),
 ]);
 export type TabletAssignResult = z.infer<typeof TabletAssignResult>;
 
@@ -763,11 +779,23 @@ export type TabletAssignResult = z.infer<typeof TabletAssignResult>;
  * Why an unassignment did not happen. `unsentItems`: the hub was reached but did not take everything the person did
  * here; `hubUnreachable`: it could not be reached. In both, nothing was removed: `unsent` says how much would be lost.
  */
-export const TabletUnassignError = z.enum(['notATablet', 'notEnrolled', 'notAssigned', 'unsentItems', 'hubUnreachable', 'staffNotKnown', 'hubRefused']);
+export const TabletUnassignError = z.enum([
+  'notATablet',
+  'notEnrolled',
+  'notAssigned',
+  'unsentItems',
+  'hubUnreachable',
+  'staffNotKnown',
+  'staffPinWrong',
+  'staffLockedOut',
+  'deviceRevoked',
+  'tooManyAttempts',
+  'hubRefused',
+]);
 export type TabletUnassignError = z.infer<typeof TabletUnassignError>;
 
 export const TabletUnassignResult = z.discriminatedUnion('unassigned', [
   z.object({ unassigned: z.literal(true), previous: TabletAssignee }),
-  z.object({ unassigned: z.literal(false), error: TabletUnassignError, unsent: z.number().int().nonnegative() }),
+  z.object({ unassigned: z.literal(false), error: TabletUnassignError, unsent: z.number().int().nonnegative(), ...StaffPinRefusalDetails }),
 ]);
 export type TabletUnassignResult = z.infer<typeof TabletUnassignResult>;

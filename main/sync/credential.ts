@@ -182,6 +182,12 @@ export interface EnrollDeviceOptions {
   readonly now?: () => number;
   readonly timeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /**
+   * The credential this device holds now, if any. Sent (as the bearer token) only to the hub that issued it, so the
+   * hub revokes it as it issues the new one: an old credential must not keep working after a re-enroll. A different
+   * hub never sees it.
+   */
+  readonly previous?: DeviceCredential | null;
 }
 
 /** Asks the hub for a credential with a one-time code and stores it. Every failure comes back in words for staff. */
@@ -196,7 +202,9 @@ export async function enrollDevice(options: EnrollDeviceOptions): Promise<Enroll
       : fail('badCode', 'The device name or version cannot be sent to the hub.');
   }
 
-  const client = createHubClient({ hubUrl: hub.url, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const previous = options.previous ?? null;
+  const sameHub = previous !== null && checkHubUrl(previous.hubUrl).ok && new URL(previous.hubUrl).href === hub.url;
+  const client = createHubClient({ hubUrl: hub.url, ...(sameHub ? { secret: previous.secret } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
   const answer = await client.enroll(request.data);
   if (!answer.ok) {
     const { failure } = answer;

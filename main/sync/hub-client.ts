@@ -28,7 +28,16 @@ export type HubFailure =
   | { readonly kind: 'network'; readonly cause?: 'tls' }
   | { readonly kind: 'timeout' }
   /** The hub answered with an error status; `code` is null when the body was not the hub's error shape (a proxy's page). */
-  | { readonly kind: 'http'; readonly status: number; readonly code: HubErrorCode | null; readonly message: string }
+  | {
+      readonly kind: 'http';
+      readonly status: number;
+      readonly code: HubErrorCode | null;
+      readonly message: string;
+      /** staffPinWrong: the staff member's tries left at the hub. */
+      readonly attemptsLeft?: number;
+      /** staffLockedOut: until when. */
+      readonly lockedUntil?: number;
+    }
   /** A 2xx answer that does not fit the protocol (not JSON, wrong shape, too large). */
   | { readonly kind: 'invalidResponse'; readonly problem: string }
   /** The caller gave up (the sync engine stopped); nobody is waiting for the answer. */
@@ -156,7 +165,14 @@ export function createHubClient(options: HubClientOptions): HubClient {
       // Not the hub's error shape (a proxy's HTML page, a truncated body): the status alone must do.
     }
     return parsed
-      ? { kind: 'http', status: response.status, code: parsed.error.code, message: parsed.error.message }
+      ? {
+          kind: 'http',
+          status: response.status,
+          code: parsed.error.code,
+          message: parsed.error.message,
+          ...(parsed.error.attemptsLeft === undefined ? {} : { attemptsLeft: parsed.error.attemptsLeft }),
+          ...(parsed.error.lockedUntil === undefined ? {} : { lockedUntil: parsed.error.lockedUntil }),
+        }
       : { kind: 'http', status: response.status, code: null, message: `HTTP ${response.status}` };
   }
 

@@ -25,6 +25,10 @@ export function problemOfHubFailure(failure: HubFailure): SyncProblem {
         case 'unauthorized':
         case 'deviceMismatch':
           return { code: 'deviceNotRecognized', message: 'The hub does not recognize this device; staff may need to enroll it again.' };
+        case 'deviceRevoked':
+          return { code: 'deviceRevoked', message: 'The hub has withdrawn this device’s credential; staff must enroll it again.' };
+        case 'deviceWipeOrdered':
+          return { code: 'deviceWipeOrdered', message: 'The hub has withdrawn this device’s credential and ordered it wiped (it was reported lost).' };
         case 'outOfScope':
           return { code: 'outOfScope', message: 'The hub refused a request outside this device’s housing unit or person.' };
         case 'mutationGap':

@@ -12,8 +12,15 @@
 //   this store in one transaction (main/store/resident-data.ts) and their photos after it, so nobody can sign in to
 //   find it — before the hub's evict even arrives, which then finds nothing left to do.
 //
+// Staff prove who they are to the hub, not only to this tablet: the PIN they type again here travels with the request
+// and the hub checks it against their PIN hash and counts wrong ones (hub/services/staff-proof.ts). A staff id alone
+// would let anyone holding this tablet's credential give it to anyone. The PIN is asked again rather than kept from the
+// service-mode sign-in: the runtime holds no PIN after checking it, and a service session left open must not be enough
+// to hand a tablet over. Each request carries a fresh id; the hub refuses one it has seen (a replay).
+//
 // Who the tablet serves is read from the store: a tablet's scope is its one resident, so the resident it holds is its
 // assignee. An assignment made at the hub's console therefore shows up here with the backfill, and an evict ends it.
+import { randomUUID } from 'node:crypto';
 import type { KioskConfig } from '../../kiosk-config/schema';
 import type { AuditRecorder } from '../audit/audit-log';
 import { DeviceCallError } from '../bridge/dispatch';
@@ -39,13 +46,19 @@ export interface TabletAssignmentDeps {
   readonly onChange: () => void;
 }
 
+/** The staff member in service mode and the PIN they typed again for this request; never logged. */
+export interface StaffProof {
+  readonly staffId: string;
+  readonly staffPin: string;
+}
+
 export interface TabletAssignment {
   /** Who this tablet serves; null when nobody, and always on a kiosk. */
   assignee(): TabletAssignee | null;
   /** True on a tablet that serves nobody: residents' cards are refused in words there. */
   unassigned(): boolean;
-  assign(staffId: string, bookingNumber: string): Promise<TabletAssignResult>;
-  unassign(staffId: string): Promise<TabletUnassignResult>;
+  assign(staff: StaffProof, bookingNumber: string): Promise<TabletAssignResult>;
+  unassign(staff: StaffProof): Promise<TabletUnassignResult>;
 }
 
 /** The hub could not be reached at all, as opposed to answering with a refusal. */
@@ -65,22 +78,47 @@ function unreachable(failure: HubFailure): boolean {
   }
 }
 
+/** The refusals about staff proof and this device's credential, which assign and unassign share. */
+type ProofError = 'staffNotKnown' | 'staffPinWrong' | 'staffLockedOut' | 'deviceRevoked' | 'tooManyAttempts';
+
+function proofErrorOf(failure: Extract<HubFailure, { kind: 'http' }>): ProofError | null {
+  switch (failure.code) {
+    case 'staffNotKnown':
+      return 'staffNotKnown';
+    case 'staffPinWrong':
+      return 'staffPinWrong';
+    case 'staffLockedOut':
+      return 'staffLockedOut';
+    case 'deviceRevoked':
+    case 'deviceWipeOrdered':
+      return 'deviceRevoked';
+    case 'rateLimited':
+      return 'tooManyAttempts';
+    default:
+      return null;
+  }
+}
+
+/** The tries left or the lockout's end, when the hub sent them, for the screen's words. */
+function proofDetails(failure: HubFailure): { attemptsLeft?: number; lockedUntil?: number } {
+  if (failure.kind !== 'http') return {};
+  return { ...(failure.attemptsLeft === undefined ? {} : { attemptsLeft: failure.attemptsLeft }), ...(failure.lockedUntil === undefined ? {} : { lockedUntil: failure.lockedUntil }) };
+}
+
 function assignErrorOf(failure: HubFailure): TabletAssignError {
   if (unreachable(failure)) return 'hubUnreachable';
   if (failure.kind !== 'http') return 'hubRefused';
+  const proofError = proofErrorOf(failure);
+  if (proofError !== null) return proofError;
   switch (failure.code) {
     case 'notATablet':
       return 'notATablet';
-    case 'staffNotKnown':
-      return 'staffNotKnown';
     case 'bookingNumberUnknown':
       return 'bookingNumberUnknown';
     case 'residentReleased':
       return 'residentReleased';
     case 'tabletAssignedElsewhere':
       return 'alreadyAssigned';
-    case 'rateLimited':
-      return 'tooManyAttempts';
     default:
       return 'hubRefused';
   }
@@ -88,9 +126,9 @@ function assignErrorOf(failure: HubFailure): TabletAssignError {
 
 function unassignErrorOf(failure: HubFailure): TabletUnassignError {
   if (unreachable(failure)) return 'hubUnreachable';
-  if (failure.kind === 'http' && failure.code === 'notATablet') return 'notATablet';
-  if (failure.kind === 'http' && failure.code === 'staffNotKnown') return 'staffNotKnown';
-  return 'hubRefused';
+  if (failure.kind !== 'http') return 'hubRefused';
+  if (failure.code === 'notATablet') return 'notATablet';
+  return proofErrorOf(failure) ?? 'hubRefused';
 }
 
 export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssignment {
@@ -116,15 +154,15 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     }
   }
 
-  async function assign(staffId: string, bookingNumber: string): Promise<TabletAssignResult> {
+  async function assign({ staffId, staffPin }: StaffProof, bookingNumber: string): Promise<TabletAssignResult> {
     if (deps.mode !== 'tablet') return { assigned: false, error: 'notATablet' };
     const sync = deps.sync();
     if (sync === null) return { assigned: false, error: 'notEnrolled' };
     if (assignee() !== null) return { assigned: false, error: 'alreadyAssigned' };
-    const answer = await sync.hub.assignTablet({ bookingNumber, staffId });
+    const answer = await sync.hub.assignTablet({ bookingNumber, staffId, staffPin, requestId: randomUUID() });
     if (!answer.ok) {
       deps.logger.warn({ staffId, failure: answer.failure.kind, code: answer.failure.kind === 'http' ? answer.failure.code : undefined }, 'tablet assignment refused');
-      return { assigned: false, error: assignErrorOf(answer.failure) };
+      return { assigned: false, error: assignErrorOf(answer.failure), ...proofDetails(answer.failure) };
     }
     const { residentId, displayName } = answer.value;
     deps.logger.info({ staffId, residentId }, 'tablet assigned');
@@ -137,7 +175,7 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     return { assigned: true, assignee: { residentId, displayName, bookingNumber: answer.value.bookingNumber }, recordsArrived };
   }
 
-  async function unassign(staffId: string): Promise<TabletUnassignResult> {
+  async function unassign({ staffId, staffPin }: StaffProof): Promise<TabletUnassignResult> {
     if (deps.mode !== 'tablet') return { unassigned: false, error: 'notATablet', unsent: 0 };
     const sync = deps.sync();
     if (sync === null) return { unassigned: false, error: 'notEnrolled', unsent: 0 };
@@ -154,10 +192,10 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     }
 
     // 2. The hub takes the tablet back (and queues the evict for it).
-    const answer = await sync.hub.releaseTablet({ residentId: previous.residentId, staffId });
+    const answer = await sync.hub.releaseTablet({ residentId: previous.residentId, staffId, staffPin, requestId: randomUUID() });
     if (!answer.ok) {
       deps.logger.warn({ staffId, failure: answer.failure.kind, code: answer.failure.kind === 'http' ? answer.failure.code : undefined }, 'tablet release refused');
-      return { unassigned: false, error: unassignErrorOf(answer.failure), unsent: 0 };
+      return { unassigned: false, error: unassignErrorOf(answer.failure), unsent: 0, ...proofDetails(answer.failure) };
     }
 
     // 3. A pull already on its way when the hub released the tablet could still carry the person's records; let it
@@ -177,7 +215,7 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
   return {
     assignee,
     unassigned: () => deps.mode === 'tablet' && assignee() === null,
-    assign: (staffId, bookingNumber) => exclusively(() => assign(staffId, bookingNumber)),
-    unassign: (staffId) => exclusively(() => unassign(staffId)),
+    assign: (staff, bookingNumber) => exclusively(() => assign(staff, bookingNumber)),
+    unassign: (staff) => exclusively(() => unassign(staff)),
   };
 }

@@ -162,6 +162,11 @@ export function App({ api, resetPage }: AppProps) {
       case 'lockedOut':
         return <LockedOutScreen until={view.until} onDismiss={cancel} />;
       case 'tabletLock':
+        // A tablet whose credential the hub withdrew serves nobody until it is enrolled again, even with a person in
+        // its store (a staff badge still opens service mode from here, to re-enroll or wipe it).
+        if (enrollment.status?.showEnrollment === true && enrollment.status.credential === 'revoked') {
+          return <EnrollmentScreen api={api} status={enrollment.status} language={language} />;
+        }
         return <TabletLockScreen view={view} info={info} onSubmitPin={enterPin} />;
       case 'syncLocked':
         return <SyncLockedScreen api={api} info={info} />;

@@ -18,6 +18,13 @@ async function typeDigits(page: Page, digits: string): Promise<void> {
   for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
 }
 
+/** The hub checks the staff member's PIN for every assignment change: they type it again on its own pad. */
+async function confirmWithStaffPin(page: Page, pin: string): Promise<void> {
+  await expect(page.getByTestId('tablet-staff-pin-form')).toBeVisible();
+  await typeDigits(page, pin);
+  await page.getByTestId('tablet-staff-pin-confirm').click();
+}
+
 /** Staff assign the tablet to Marcus in its service mode, as in tablet-service.spec.ts. */
 async function assignTablet(page: Page, tablet: KioskUnderTest, bookingNumber: string): Promise<void> {
   await page.goto(tablet.url);
@@ -29,6 +36,7 @@ async function assignTablet(page: Page, tablet: KioskUnderTest, bookingNumber: s
   await page.getByTestId('service-nav-tablet').click();
   await typeDigits(page, bookingNumber);
   await page.getByTestId('tablet-assign').click();
+  await confirmWithStaffPin(page, demoStaff.pin);
   await expect(page.getByTestId('tablet-outcome')).toContainText('Assigned to', { timeout: 20_000 });
   await page.getByTestId('service-sign-out').click();
 }

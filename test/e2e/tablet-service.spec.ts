@@ -18,6 +18,13 @@ async function typeDigits(page: Page, digits: string): Promise<void> {
   for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
 }
 
+/** The hub checks the staff member's PIN for every assignment change: they type it again on its own pad. */
+async function confirmWithStaffPin(page: Page, pin: string): Promise<void> {
+  await expect(page.getByTestId('tablet-staff-pin-form')).toBeVisible();
+  await typeDigits(page, pin);
+  await page.getByTestId('tablet-staff-pin-confirm').click();
+}
+
 async function openServiceMode(page: Page, tablet: KioskUnderTest): Promise<void> {
   // The staff prompt of a tablet nobody has, or its person's lock screen: a staff badge works on either.
   await expect(page.locator('[data-screen="attract"], [data-screen="tabletLock"]')).toBeVisible();
@@ -74,6 +81,7 @@ test('staff badge → service mode → reader test → sync now → assign table
     await expect(page.getByTestId('tablet-assignee')).toHaveText('This tablet is not assigned to anyone.');
     await typeDigits(page, '999999');
     await page.getByTestId('tablet-assign').click();
+    await confirmWithStaffPin(page, demoStaff.pin);
     await expect(page.getByTestId('tablet-outcome')).toContainText('No resident has that booking number.');
     await page.getByRole('button', { name: 'Clear all digits' }).click();
     // A new number clears the refusal of the last one.
@@ -81,7 +89,15 @@ test('staff badge → service mode → reader test → sync now → assign table
     await typeDigits(page, '100001');
     await expect(page.getByTestId('tablet-booking-number')).toHaveValue('100001');
     await page.screenshot({ path: `${screens}/tablet-assign-en.png`, fullPage: true });
+    // A wrong staff PIN: the hub refuses it, counts it, and the screen says so with the tries left.
     await page.getByTestId('tablet-assign').click();
+    await expect(page.getByTestId('tablet-staff-pin')).toHaveAttribute('type', 'password');
+    await page.screenshot({ path: `${screens}/tablet-staff-pin-en.png`, fullPage: true });
+    await confirmWithStaffPin(page, '0000');
+    await expect(page.getByTestId('tablet-outcome')).toHaveText('That is not your staff PIN. 4 tries left before you are locked out of assigning tablets.', { timeout: 20_000 });
+    await expect(page.getByTestId('tablet-assignee')).toHaveText('This tablet is not assigned to anyone.');
+    await page.getByTestId('tablet-assign').click();
+    await confirmWithStaffPin(page, demoStaff.pin);
     await expect(page.getByTestId('tablet-outcome')).toHaveText('Assigned to Marcus Lee (booking number 100001). They can sign in now.', { timeout: 20_000 });
     await expect(page.getByTestId('tablet-assignee')).toHaveText('This tablet is assigned to Marcus Lee, booking number 100001.');
     await page.screenshot({ path: `${screens}/tablet-assigned-en.png`, fullPage: true });
@@ -112,6 +128,7 @@ test('staff badge → service mode → reader test → sync now → assign table
     await expect(page.getByTestId('confirm-dialog')).toContainText("Marcus Lee's data will be removed from this tablet");
     await page.screenshot({ path: `${screens}/tablet-unassign-confirm-en.png` });
     await page.getByRole('button', { name: 'Yes, unassign and remove' }).click();
+    await confirmWithStaffPin(page, demoStaff.pin);
     await expect(page.getByTestId('tablet-outcome')).toHaveText("Unassigned. Marcus Lee's data has been removed from this tablet.", { timeout: 20_000 });
     await expect(page.getByTestId('tablet-assignee')).toHaveText('This tablet is not assigned to anyone.');
 

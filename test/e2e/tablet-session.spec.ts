@@ -17,6 +17,13 @@ async function typeDigits(page: Page, digits: string): Promise<void> {
   for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
 }
 
+/** The hub checks the staff member's PIN for every assignment change: they type it again on its own pad. */
+async function confirmWithStaffPin(page: Page, pin: string): Promise<void> {
+  await expect(page.getByTestId('tablet-staff-pin-form')).toBeVisible();
+  await typeDigits(page, pin);
+  await page.getByTestId('tablet-staff-pin-confirm').click();
+}
+
 async function openServiceMode(page: Page, tablet: KioskUnderTest): Promise<void> {
   await tablet.scan(demoStaff.badge);
   await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');
@@ -52,6 +59,7 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     await page.getByTestId('service-nav-tablet').click();
     await typeDigits(page, marcus.badge.replace(/^R/, ''));
     await page.getByTestId('tablet-assign').click();
+    await confirmWithStaffPin(page, demoStaff.pin);
     await expect(page.getByTestId('tablet-outcome')).toContainText('Assigned to Marcus Lee', { timeout: 20_000 });
     await page.getByTestId('service-sign-out').click();
 

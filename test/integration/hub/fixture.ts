@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
 import { Change, EnrollResponse, hubPaths, PullResponse, PushResponse, HubErrorBody, type Mutation, type SyncedEntity } from '../../../hub/protocol/index';
-import { startHub, type RunningHub } from '../../../hub/server';
+import { startHub, type RunningHub, type TrustProxy } from '../../../hub/server';
 import type { HubContext } from '../../../hub/services/context';
 import {
   addContact,
@@ -47,7 +47,7 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(backend: HubBackend, options: { rateLimit?: { maxFailures: number; windowMs: number } } = {}): Promise<TestHub> {
+export async function startTestHub(backend: HubBackend, options: { rateLimit?: { maxFailures: number; windowMs: number }; trustProxy?: TrustProxy } = {}): Promise<TestHub> {
   const testDatabase: TestHubDatabase = await freshHubDatabase(backend);
   const clock = new TestClock();
   const logLines: string[] = [];
@@ -58,7 +58,7 @@ export async function startTestHub(backend: HubBackend, options: { rateLimit?: {
     },
   });
   const logger = pino({ level: 'debug' }, destination);
-  const running = await startHub({ database: testDatabase.database, logger, now: clock.now, pinCost: testPinCost, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) });
+  const running = await startHub({ database: testDatabase.database, logger, now: clock.now, pinCost: testPinCost, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }), ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }) });
   return {
     backend,
     url: running.url,

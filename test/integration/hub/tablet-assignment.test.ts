@@ -1,6 +1,7 @@
 // A tablet assigning itself from its own service mode, over real loopback HTTP on PGlite and on a PostgreSQL server:
 // the bearer secret names the tablet, the booking number names the resident, and the hub refuses each thing staff can
 // get wrong with its own code. The pull that follows carries the person's backfill; a release carries their evict.
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubPaths, TabletAssignment, TabletReleaseResponse } from '../../../hub/protocol/index';
 import { listStaff, releaseResident, tabletAssignmentLog } from '../../../hub/services/index';
@@ -8,6 +9,9 @@ import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { call, enroll, errorCodeOf, Replica, seedFacility, startTestHub, type Facility, type TestDevice, type TestHub } from './fixture';
 
 useHubDatabases();
+
+/** seedFacility's Officer Grant: every assign and release carries their PIN as proof (device-trust.test.ts tests it). */
+const officerPin = '9876';
 
 describe.each(hubBackends)('tablet assignment from the tablet (%s)', (backend) => {
   let testHub: TestHub;
@@ -26,9 +30,9 @@ describe.each(hubBackends)('tablet assignment from the tablet (%s)', (backend) =
   afterEach(async () => testHub.close());
 
   const assign = (bookingNumber: string, options: { token?: string; staff?: string } = {}) =>
-    call(testHub.url, hubPaths.tabletAssign, { token: options.token ?? tablet.secret, body: { bookingNumber, staffId: options.staff ?? staffId } });
+    call(testHub.url, hubPaths.tabletAssign, { token: options.token ?? tablet.secret, body: { bookingNumber, staffId: options.staff ?? staffId, staffPin: officerPin, requestId: randomUUID() } });
   const release = (residentId: string, options: { token?: string } = {}) =>
-    call(testHub.url, hubPaths.tabletRelease, { token: options.token ?? tablet.secret, body: { residentId, staffId } });
+    call(testHub.url, hubPaths.tabletRelease, { token: options.token ?? tablet.secret, body: { residentId, staffId, staffPin: officerPin, requestId: randomUUID() } });
 
   it('assigns by booking number, then the pull brings that person (and only them), and release brings their evict', async () => {
     const answer = await assign('B1001');
@@ -98,7 +102,7 @@ describe.each(hubBackends)('tablet assignment from the tablet (%s)', (backend) =
     expect([malformed.status, errorCodeOf(malformed)]).toEqual([400, 'badRequest']);
     expect(JSON.stringify(malformed.json)).toContain('bookingNumber');
 
-    const anonymous = await call(testHub.url, hubPaths.tabletAssign, { body: { bookingNumber: 'B1001', staffId } });
+    const anonymous = await call(testHub.url, hubPaths.tabletAssign, { body: { bookingNumber: 'B1001', staffId, staffPin: officerPin, requestId: randomUUID() } });
     expect([anonymous.status, errorCodeOf(anonymous)]).toEqual([401, 'unauthorized']);
     expect(await tabletAssignmentLog(testHub.hub.database, tablet.deviceId)).toEqual([]);
   });

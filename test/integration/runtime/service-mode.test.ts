@@ -268,6 +268,12 @@ describe('service mode against a real hub', () => {
     const second = (await call('service.overview')) as { ok: true; value: { deviceId: string; enrolled: boolean } };
     expect(second.value.enrolled).toBe(true);
     expect(second.value.deviceId).not.toBe(first.value.deviceId);
+    // The old credential went with the enrollment and was revoked by it: it opens nothing at the hub any more.
+    const [previous] = await hub.database.query<{ revoked_reason: string | null; replaced_by_device_id: string | null }>(
+      'SELECT revoked_reason, replaced_by_device_id FROM devices WHERE device_id = $1',
+      [first.value.deviceId],
+    );
+    expect(previous).toEqual({ revoked_reason: 'reenrolled', replaced_by_device_id: second.value.deviceId });
     await call('service.signOut');
     // The residents are still here: a resident signs in on the re-enrolled kiosk.
     const pinPad = nextView((view) => view.phase === 'pinEntry' && view.subject === 'resident');

@@ -9,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { simulateScan } from '../../../hardware/simulators/serial-scanner-simulator';
 import { startPtyPair, type PtyPair } from '../../../hardware/simulators/pty-pair';
 import type { CallName, EventName, EventPayload, SessionView } from '../../../main/contract';
+import { revokeDevice } from '../../../hub/services/index';
+import { wipePending } from '../../../main/device-wipe';
 import { createDeviceRuntime, type DeviceRuntime } from '../../../main/runtime';
 import { auditLogQueries } from '../../../main/store/audit-log';
 import { residentDataQueries, residentDataTables } from '../../../main/store/resident-data';
@@ -108,9 +110,9 @@ describe('tablet assignment in service mode', () => {
 
     await enterServiceMode();
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { mode: 'tablet', tabletAssignee: null } });
-    await expect(call('service.assignTablet', { bookingNumber: '999999' })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'bookingNumberUnknown' } });
+    await expect(call('service.assignTablet', { bookingNumber: '999999', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'bookingNumberUnknown' } });
     const assignedInfo = nextEvent('device.infoChanged', (info) => info.tablet?.assigned === true);
-    const assigned = await call('service.assignTablet', { bookingNumber: '100001' });
+    const assigned = await call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin });
     expect(assigned).toEqual({
       ok: true,
       value: { assigned: true, assignee: { residentId: marcusId, displayName: marcus.displayName, bookingNumber: '100001' }, recordsArrived: true },
@@ -118,7 +120,7 @@ describe('tablet assignment in service mode', () => {
     await assignedInfo;
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { tabletAssignee: { displayName: marcus.displayName, bookingNumber: '100001' } } });
     // Someone else's booking number while Marcus has it: unassign first.
-    await expect(call('service.assignTablet', { bookingNumber: '100002' })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'alreadyAssigned' } });
+    await expect(call('service.assignTablet', { bookingNumber: '100002', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'alreadyAssigned' } });
     await call('service.signOut');
 
     await signInMarcus();
@@ -132,7 +134,7 @@ describe('tablet assignment in service mode', () => {
 
     await enterServiceMode();
     const unassignedInfo = nextEvent('device.infoChanged', (info) => info.tablet?.assigned === false);
-    await expect(call('service.unassignTablet', { confirm: 'unassign' })).resolves.toEqual({
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({
       ok: true,
       value: { unassigned: true, previous: { residentId: marcusId, displayName: marcus.displayName, bookingNumber: '100001' } },
     });
@@ -162,7 +164,7 @@ describe('tablet assignment in service mode', () => {
   it('refuses to unassign while the hub is down and a letter is unsent, losing nothing; then sends it and unassigns', async () => {
     const marcusId = await marcusAtHub();
     await enterServiceMode();
-    await expect(call('service.assignTablet', { bookingNumber: '100001' })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
     await call('service.signOut');
 
     await hub.stop();
@@ -177,7 +179,7 @@ describe('tablet assignment in service mode', () => {
 
     await enterServiceMode();
     const before = rowsOf(marcusId);
-    await expect(call('service.unassignTablet', { confirm: 'unassign' })).resolves.toEqual({ ok: true, value: { unassigned: false, error: 'hubUnreachable', unsent: 1 } });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { unassigned: false, error: 'hubUnreachable', unsent: 1 } });
     // Nothing was removed: the letter still waits to go, and everything else of his is still here.
     expect(rowsOf(marcusId)).toEqual(before);
     expect(before.outbox).toBeGreaterThan(0);
@@ -185,12 +187,51 @@ describe('tablet assignment in service mode', () => {
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { tabletAssignee: { residentId: marcusId } } });
 
     await hub.start();
-    await expect(call('service.unassignTablet', { confirm: 'unassign' })).resolves.toMatchObject({ ok: true, value: { unassigned: true } });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { unassigned: true } });
     // The letter reached the facility before his data left the tablet.
     const sent = await hub.database.query<{ body: string }>("SELECT body FROM messages WHERE resident_id = $1 AND direction = 'outbound'", [marcusId]);
     expect(sent.map((row) => row.body)).toEqual([body]);
     expect(rowsOf(marcusId)).toEqual(Object.fromEntries(Object.keys(residentDataTables).map((table) => [table, 0])));
   }, 90_000);
+
+  it('a wrong staff PIN is refused with the tries left; a revoked credential brings the enrollment screen; a hub-ordered wipe wipes', async () => {
+    await enterServiceMode();
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: '0000' })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'staffPinWrong', attemptsLeft: 4 } });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: '0000' })).resolves.toMatchObject({ ok: true, value: { unassigned: false, error: 'notAssigned' } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
+    await call('service.signOut');
+
+    const tabletAtHub = async (): Promise<{ device_id: string; site_id: string }> => {
+      const [row] = await hub.database.query<{ device_id: string; site_id: string }>("SELECT device_id, site_id FROM devices WHERE kind = 'tablet' AND revoked_at IS NULL");
+      if (row === undefined) throw new Error('no trusted tablet at the hub');
+      return row;
+    };
+    const first = await tabletAtHub();
+    await expect(revokeDevice(hub.running.context, { siteId: first.site_id, deviceId: first.device_id, reason: 'lost', wipe: false })).resolves.toMatchObject({ ok: true });
+    const revokedStatus = nextEvent('enrollment.changed', (status) => status.showEnrollment);
+    runtime.sync?.send({ type: 'SYNC_NOW' });
+    await expect(revokedStatus).resolves.toMatchObject({ credential: 'revoked', showEnrollment: true });
+    await expect(call('sync.status')).resolves.toMatchObject({ ok: true, value: { lastError: { code: 'deviceRevoked' } } });
+    // Marcus's data is still on the tablet (it cannot pull the hub's evict), but the runtime no longer signs him in.
+    expect(rowsOf(await marcusAtHub()).residents).toBe(1);
+    await scan(marcus.badge, (view) => 'notice' in view && view.notice === 'tabletNotAssigned');
+
+    // The enrollment screen's call works now, without staff: the facility decided this device serves nobody as it is.
+    await expect(call('enrollment.enroll', { hubUrl: hub.running.url, code: await hub.tabletEnrollmentCode() })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
+    await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'enrolled', showEnrollment: false } });
+    await runtime.sync?.whenResting();
+
+    // Reported lost with --wipe: on its next contact the tablet commits to the crash-safe wipe, and the next start finishes it.
+    const second = await tabletAtHub();
+    expect(second.device_id).not.toBe(first.device_id);
+    await expect(revokeDevice(hub.running.context, { siteId: second.site_id, deviceId: second.device_id, reason: 'lost', wipe: true })).resolves.toMatchObject({ ok: true });
+    runtime.sync?.send({ type: 'SYNC_NOW' });
+    await expect.poll(() => wipePending(dataDir), { timeout: 20_000 }).toBe(true);
+    await runtime.stop();
+    runtime = await createDeviceRuntime({ config: testSiteConfig(pty.devicePath, { device: { name: 'Tablet 0042', mode: 'tablet' }, hub: { url: hub.running.url } }), dataDir });
+    expect(wipePending(dataDir)).toBe(false);
+    await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'none', showEnrollment: true } });
+  }, 150_000);
 
   it('refuses both calls on a kiosk with notATablet', async () => {
     await runtime.stop();
@@ -200,8 +241,8 @@ describe('tablet assignment in service mode', () => {
     expect(enrolled.ok).toBe(true);
     await runtime.sync?.whenResting();
     await enterServiceMode();
-    await expect(call('service.assignTablet', { bookingNumber: '100001' })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'notATablet' } });
-    await expect(call('service.unassignTablet', { confirm: 'unassign' })).resolves.toEqual({ ok: true, value: { unassigned: false, error: 'notATablet', unsent: 0 } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'notATablet' } });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { unassigned: false, error: 'notATablet', unsent: 0 } });
     await expect(call('device.info')).resolves.toMatchObject({ ok: true, value: { tablet: null } });
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { tabletAssignee: null } });
   }, 90_000);

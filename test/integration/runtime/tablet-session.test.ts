@@ -82,7 +82,7 @@ async function assignToMarcus(): Promise<void> {
   await simulateScan(pty.hostPath, demoStaff.badge, { symbology: 'code39' });
   await pad;
   await expect(call('session.enterPin', { pin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'service' } });
-  await expect(call('service.assignTablet', { bookingNumber: '100001' })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
+  await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
   await call('service.signOut');
 }
 

@@ -21,6 +21,11 @@ export function EnrollmentScreen({ api, status, language }: EnrollmentScreenProp
           {t('enrollment.noResidents')}
         </p>
         {status.credential === 'unreadable' ? <p className="notice notice--problem">{t('enrollment.credentialUnreadable')}</p> : null}
+        {status.credential === 'revoked' ? (
+          <p className="notice notice--problem" data-testid="enrollment-revoked">
+            {t('enrollment.credentialRevoked')}
+          </p>
+        ) : null}
         <p className="screen__hint">{t('enrollment.staffHint')}</p>
         <EnrollmentForm
           language={language}
