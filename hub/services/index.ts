@@ -3,7 +3,7 @@
 export { hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
 export { createSite, updateSiteRules, getSiteRules, listSites, addHousingUnit, listHousingUnits, findHousingUnit, defaultSiteRules, type SiteRules, type SiteSummary, type HousingUnit } from './sites';
 export { addResident, moveResident, releaseResident, findResident, listResidents, type AddResidentInput } from './residents';
-export { addStaff, removeStaff, listStaff, badgeHash } from './staff';
+export { addStaff, removeStaff, listStaff, badgeHash, setStaffUnits, staffUnits, staffInScope } from './staff';
 export { addContact, setContactApproval, getContact, listContacts } from './contacts';
 export {
   issueEnrollmentCode,
