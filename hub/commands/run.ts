@@ -37,6 +37,7 @@ import {
   reviewMessage,
   scheduleVisit,
   sendFamilyMessage,
+  setStaffUnits,
   setContactApproval,
   transferStamps,
   unassignTablet,
@@ -96,6 +97,17 @@ async function residentOf(context: CommandContext) {
 
 async function unitOf(context: CommandContext) {
   return findHousingUnit(context.hub.database, await context.site(), requiredText(context.values, 'unit', 'the housing unit, by name or id'));
+}
+
+/** The housing units named by --unit (by name or id), in the order given. */
+async function unitsOf(context: CommandContext, siteId: string) {
+  return Promise.all(textList(context.values, 'unit').map((reference) => findHousingUnit(context.hub.database, siteId, reference)));
+}
+
+function staffReach(unitNames: readonly string[]): string {
+  return unitNames.length === 0
+    ? 'every device of the site will accept their badge and PIN in service mode.'
+    : `only the kiosks of ${unitNames.join(', ')} will accept their badge and PIN in service mode.`;
 }
 
 async function attachmentFiles(paths: readonly string[], kind: AttachmentUpload['kind']): Promise<AttachmentUpload[]> {
@@ -236,17 +248,34 @@ const commands: Record<string, Command> = {
     },
   },
   'add-staff': {
-    summary: 'Add a staff member who services devices',
-    usage: '--name "Officer Grant" --badge STAFF-77 --pin 9876',
-    options: { name: text, badge: text, pin: text },
+    summary: 'Add a staff member who services devices (in the units they work in; site-wide without --unit)',
+    usage: '--name "Officer Grant" --badge STAFF-77 --pin 9876 [--unit A-Pod ...]',
+    options: { name: text, badge: text, pin: text, unit: many },
     async run(context) {
+      const siteId = await context.site();
+      const units = await unitsOf(context, siteId);
       const staff = await addStaff(context.hub, {
-        siteId: await context.site(),
+        siteId,
         displayName: requiredText(context.values, 'name', "the staff member's name"),
         badgeId: requiredText(context.values, 'badge', 'the badge id as the reader reads it'),
         pin: requiredText(context.values, 'pin', 'a PIN of 4 to 8 digits'),
+        housingUnitIds: units.map((unit) => unit.housingUnitId),
       });
-      context.out(`Added staff member ${staff.display_name}; every device of the site will accept their badge and PIN in service mode.`);
+      context.out(`Added staff member ${staff.display_name} (id ${staff.staff_id}); ${staffReach(units.map((unit) => unit.name))}`);
+    },
+  },
+  'set-staff-units': {
+    summary: 'Change the housing units a staff member works in; devices leaving their reach delete their badge and PIN',
+    usage: '--staff <staff id> (--unit A-Pod [--unit B-Pod ...] | --site-wide)',
+    options: { staff: text, unit: many, 'site-wide': yes },
+    async run(context) {
+      const siteId = await context.site();
+      const units = await unitsOf(context, siteId);
+      const siteWide = flag(context.values, 'site-wide');
+      // Both or neither is a slip of the hand; say which one was meant rather than guess.
+      if (siteWide === (units.length > 0)) throw new CliUsageError('Give the units they work in with --unit, or --site-wide for every device of the site (not both).');
+      const { staff } = await setStaffUnits(context.hub, { staffId: requiredText(context.values, 'staff', 'the staff id'), housingUnitIds: units.map((unit) => unit.housingUnitId) });
+      context.out(`${staff.display_name}: ${staffReach(units.map((unit) => unit.name))}`);
     },
   },
   'add-contact': {
