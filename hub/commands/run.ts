@@ -14,6 +14,7 @@ import {
   assignTablet,
   auditLedgers,
   cancelVisit,
+  clearLockout,
   createSite,
   deposit,
   devicesWithAuditEntries,
@@ -34,6 +35,7 @@ import {
   listReviewQueue,
   listSites,
   releaseResident,
+  residentLockout,
   reviewMessage,
   scheduleVisit,
   sendFamilyMessage,
@@ -276,6 +278,32 @@ const commands: Record<string, Command> = {
       if (siteWide === (units.length > 0)) throw new CliUsageError('Give the units they work in with --unit, or --site-wide for every device of the site (not both).');
       const { staff } = await setStaffUnits(context.hub, { staffId: requiredText(context.values, 'staff', 'the staff id'), housingUnitIds: units.map((unit) => unit.housingUnitId) });
       context.out(`${staff.display_name}: ${staffReach(units.map((unit) => unit.name))}`);
+    },
+  },
+  lockout: {
+    summary: "Show a resident's wrong-PIN count and lockout, counted across all their devices",
+    usage: '--resident B1001',
+    options: { resident: text },
+    async run(context) {
+      const resident = await residentOf(context);
+      const lockout = await residentLockout(context.hub.database, resident.resident_id);
+      if (lockout === null) throw new Error(`resident ${resident.resident_id} vanished`);
+      const name = `${resident.display_name} (${resident.credential_id})`;
+      if (lockout.lockedUntil !== null && lockout.lockedUntil > context.hub.now()) context.out(`${name} is locked out until ${when(lockout.lockedUntil)} (lockout ${lockout.lockouts} in a row).`);
+      else context.out(`${name} is not locked out: ${count(lockout.failedAttempts, 'wrong PIN', 'wrong PINs')} since the last sign-in or lockout.`);
+      if (lockout.clearedAt !== null) context.out(`Last cleared by staff at ${when(lockout.clearedAt)}.`);
+    },
+  },
+  'clear-lockout': {
+    summary: "Clear a resident's lockout on all their devices (audited on the hub's chain)",
+    usage: '--resident B1001 [--operator "Name"]',
+    options: { resident: text, operator: text },
+    async run(context) {
+      const resident = await residentOf(context);
+      const { was } = await clearLockout(context.hub, { residentId: resident.resident_id, operator: optionalText(context.values, 'operator') ?? context.reviewer });
+      const name = `${resident.display_name} (${resident.credential_id})`;
+      const wasLocked = was.lockedUntil !== null && was.lockedUntil > context.hub.now();
+      context.out(`${name}: lockout cleared${wasLocked ? '' : ' (they were not locked out)'}; their devices let them try their PIN again after their next sync.`);
     },
   },
   'add-contact': {

@@ -5,3 +5,4 @@ export * from './stamp-rules';
 export * from './ids';
 export * from './media';
 export * from './audit';
+export * from './pin-lockout';

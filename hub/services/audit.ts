@@ -9,6 +9,7 @@
 //   hashing to its hash). A broken link is refused — the device's outbox shows the code — but stored all the same:
 //   dropping it would lose an entry silently, and the entries after it still link to it, so one break is reported
 //   once instead of refusing everything that follows.
+import { createHash } from 'node:crypto';
 import {
   AuditChainVerifier,
   auditEntryHash,
@@ -21,6 +22,7 @@ import {
 } from '../protocol/index';
 import type { HubDatabase, SqlExecutor } from '../db/database';
 import type { DeviceRow } from './devices';
+import { countPinOutcome } from './lockouts';
 
 export type AuditAppendOutcome = { readonly status: 'applied' } | { readonly status: 'refused'; readonly code: RefusalCode; readonly reason: string };
 
@@ -61,6 +63,8 @@ export async function appendAuditEntry(tx: SqlExecutor, device: DeviceRow, mutat
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [device.device_id, entry.seq, entry.deviceId, entry.at, kind, actor?.kind ?? null, actor?.id ?? null, canonicalJson(details), entry.prevHash, entry.hash, mutationId, now, link],
   );
+  // Stored once per (device, seq), so each wrong PIN counts once towards the person's lockout across devices.
+  await countPinOutcome(tx, device, entry.event, entry.at, now);
   if (link === 'linked') return { status: 'applied' };
   const refusal = linkRefusals[link];
   return { status: 'refused', code: refusal.code, reason: refusal.reason(entry.seq, headSeq) };
@@ -158,4 +162,63 @@ export async function devicesWithAuditEntries(database: SqlExecutor, siteId: str
 export async function findAuditDevice(database: SqlExecutor, deviceId: string): Promise<{ device_id: string; device_name: string } | null> {
   const [device] = await database.query<{ device_id: string; device_name: string }>('SELECT device_id, device_name FROM devices WHERE device_id = $1', [deviceId]);
   return device ?? null;
+}
+
+// ---- the hub's own chain ----
+//
+// What staff do at the console that a facility audits (clearing a lockout) goes on one hash chain of the hub's, in
+// hub_audit_log (migration 0005), hashed like a device's entries: SHA-256 over the canonical JSON array
+// ["dayroom.hub-audit.v1", seq, at, kind, operator, residentId, details, prevHash], seq 1's prevHash being 64 zeros.
+
+/** Held until commit while appending, so two console commands cannot both take the next seq. */
+const hubAuditLockKey = 7_304_117_003;
+
+export type HubAuditKind = 'lockoutCleared';
+
+export interface HubAuditEntryInput {
+  readonly siteId: string;
+  readonly at: number;
+  readonly kind: HubAuditKind;
+  readonly operator: string;
+  readonly residentId: string | null;
+  readonly details: Readonly<Record<string, number | string | null>>;
+}
+
+function hubAuditHash(seq: number, entry: HubAuditEntryInput, prevHash: string): string {
+  return createHash('sha256')
+    .update(canonicalJson(['dayroom.hub-audit.v1', seq, entry.at, entry.kind, entry.operator, entry.residentId, entry.details, prevHash]), 'utf8')
+    .digest('hex');
+}
+
+export async function appendHubAuditEntry(tx: SqlExecutor, entry: HubAuditEntryInput): Promise<{ seq: number; hash: string }> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [hubAuditLockKey]);
+  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM hub_audit_log ORDER BY seq DESC LIMIT 1');
+  const seq = (head?.seq ?? 0) + 1;
+  const prevHash = head?.hash ?? auditGenesisHash;
+  const hash = hubAuditHash(seq, entry, prevHash);
+  await tx.query(
+    'INSERT INTO hub_audit_log (seq, site_id, at, kind, operator, resident_id, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    [seq, entry.siteId, entry.at, entry.kind, entry.operator, entry.residentId, canonicalJson(entry.details), prevHash, hash],
+  );
+  return { seq, hash };
+}
+
+/** Recomputes the hub's chain from seq 1: the first seq whose link or hash is wrong, or null when it is intact. */
+export async function verifyHubAuditChain(db: SqlExecutor): Promise<{ entries: number; brokenAt: number | null }> {
+  const rows = await db.query<{ seq: number; site_id: string; at: number; kind: HubAuditKind; operator: string; resident_id: string | null; details: string; prev_hash: string; hash: string }>(
+    'SELECT seq, site_id, at, kind, operator, resident_id, details, prev_hash, hash FROM hub_audit_log ORDER BY seq',
+  );
+  let prevHash = auditGenesisHash;
+  for (const [index, row] of rows.entries()) {
+    const details = detailsOf(row.details);
+    const intact =
+      row.seq === index + 1 &&
+      row.prev_hash === prevHash &&
+      typeof details === 'object' &&
+      details !== null &&
+      hubAuditHash(row.seq, { siteId: row.site_id, at: row.at, kind: row.kind, operator: row.operator, residentId: row.resident_id, details: details as Record<string, number | string | null> }, row.prev_hash) === row.hash;
+    if (!intact) return { entries: rows.length, brokenAt: row.seq };
+    prevHash = row.hash;
+  }
+  return { entries: rows.length, brokenAt: null };
 }

@@ -27,7 +27,8 @@ export {
 export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
 export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';
 export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
-export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, type AuditChainReport, type AuditAppendOutcome } from './audit';
+export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, verifyHubAuditChain, type AuditChainReport, type AuditAppendOutcome } from './audit';
+export { clearLockout, residentLockout, type ResidentLockout } from './lockouts';
 export { applyPush, residentInScope, type PushOutcome } from './push';
 export { pullChanges, type PulledPage } from './pull';
 export { readBlobForDevice, maxBlobBytes } from './blobs';

@@ -1,34 +1,12 @@
-// The wrong-PIN rule, as pure functions: after `maxAttempts` wrong PINs in a row the person is locked out,
-// and each lockout lasts twice as long as the one before, up to the site's cap.
-import type { PinLockoutState } from '../store/pin-lockouts';
-
-export interface PinRules {
-  readonly maxAttempts: number;
-  readonly lockoutBaseSeconds: number;
-  readonly lockoutMaxSeconds: number;
-}
-
-export function lockoutDurationMs(lockoutNumber: number, rules: PinRules): number {
-  const seconds = Math.min(rules.lockoutBaseSeconds * 2 ** Math.max(0, lockoutNumber - 1), rules.lockoutMaxSeconds);
-  return seconds * 1000;
-}
-
-export function isLockedOut(state: PinLockoutState, now: number): boolean {
-  return state.lockedUntil !== null && state.lockedUntil > now;
-}
-
-export function attemptsLeft(state: PinLockoutState, rules: PinRules): number {
-  return Math.max(0, rules.maxAttempts - state.failedAttempts);
-}
-
-export function afterWrongPin(state: PinLockoutState, rules: PinRules, now: number): PinLockoutState {
-  const failedAttempts = state.failedAttempts + 1;
-  if (failedAttempts < rules.maxAttempts) return { ...state, failedAttempts, lockedUntil: null };
-  const lockouts = state.lockouts + 1;
-  return { failedAttempts: 0, lockouts, lockedUntil: now + lockoutDurationMs(lockouts, rules) };
-}
-
-/** A correct PIN clears the count and the growth: the next lockout starts short again. */
-export function afterCorrectPin(): PinLockoutState {
-  return { failedAttempts: 0, lockouts: 0, lockedUntil: null };
-}
+// The wrong-PIN rule the device applies to PINs typed on it. Defined once in the protocol (hub/protocol/pin-lockout.ts)
+// because the hub applies the same rule to a person's wrong PINs across all their devices.
+export {
+  afterCorrectPin,
+  afterWrongPin,
+  attemptsLeft,
+  defaultPinRules,
+  isLockedOut,
+  lockoutDurationMs,
+  type PinLockoutState,
+  type PinRules,
+} from '../../hub/protocol/pin-lockout';

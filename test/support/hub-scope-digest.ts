@@ -34,6 +34,8 @@ interface ResidentScopeRow {
   debit_balance_cents: number;
   balance_version: number;
   balance_changed_at: number;
+  pin_locked_until: number | null;
+  pin_lockout_cleared_at: number | null;
 }
 
 interface MessageScopeRow {
@@ -138,7 +140,7 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
   for (const residentId of await residentsInScope(db, deviceId)) {
     const [resident] = await db.query<ResidentScopeRow>(
       `SELECT resident_id, credential_id, display_name, pin_hash, language, housing_unit_id, version,
-              stamp_balance, debit_balance_cents, balance_version, balance_changed_at
+              stamp_balance, debit_balance_cents, balance_version, balance_changed_at, pin_locked_until, pin_lockout_cleared_at
          FROM residents WHERE resident_id = $1`,
       [residentId],
     );
@@ -154,6 +156,8 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
         pinHash: resident.pin_hash,
         language: resident.language,
         housingUnitId: resident.housing_unit_id,
+        lockedUntil: resident.pin_locked_until,
+        lockoutClearedAt: resident.pin_lockout_cleared_at,
       },
     });
     records.push({
