@@ -60,6 +60,8 @@ export async function countPinOutcome(tx: SqlExecutor, device: DeviceRow, event:
   const before = lockoutOf(resident);
   if (outcome === 'wrong' && isLockedOut(before, at)) return;
   const next = outcome === 'wrong' ? afterWrongPin(before, defaultPinRules, at) : afterCorrectPin();
+  // Most sign-ins find nothing to clear: no write for them.
+  if (next.failedAttempts === before.failedAttempts && next.lockouts === before.lockouts && next.lockedUntil === before.lockedUntil) return;
   await saveLockout(tx, resident, { ...next, clearedAt: before.clearedAt }, now);
 }
 
