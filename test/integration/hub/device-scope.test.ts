@@ -5,6 +5,7 @@
 // - every device received every staff member's badge and PIN verifiers, site-wide.
 // Every page is checked, not only the end state: a record that arrives and is evicted later has still been handed over.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../hub/commands/run';
 import type { Change } from '../../../hub/protocol/index';
 import { addStaff, assignTablet, badgeHash, moveResident, setStaffUnits, unassignTablet } from '../../../hub/services/index';
 import { hubScopeRecords } from '../../support/hub-scope-digest';
@@ -133,8 +134,10 @@ describe.each(hubBackends)('a device receives only what it needs now (%s)', (bac
     // A fresh cursor follows the same rule as the log.
     expect((await pullPages(kioskA, null)).pages.join('')).not.toContain(unitBOfficer.pin_hash);
 
-    // Moved to unit A: kiosk B gets a delete, kiosk A the record; the tablet still never sees it.
-    await setStaffUnits(testHub.hub, { staffId: unitBOfficer.staff_id, housingUnitIds: [facility.unitA] });
+    // Moved to unit A at the console: kiosk B gets a delete, kiosk A the record; the tablet still never sees it.
+    const cli = (args: string[]) => runCli(args, { out: () => undefined, err: () => undefined, env: {}, database: testHub.hub.database, now: testHub.clock.now });
+    expect(await cli(['set-staff-units', '--staff', unitBOfficer.staff_id, '--unit', 'A-Pod', '--site-wide'])).toBe(2);
+    expect(await cli(['set-staff-units', '--staff', unitBOfficer.staff_id, '--unit', 'A-Pod'])).toBe(0);
     await syncAll();
     expect(replicas.kioskA.records.has(`staff:${unitBOfficer.staff_id}`)).toBe(true);
     expect(replicas.kioskB.records.has(`staff:${unitBOfficer.staff_id}`)).toBe(false);
