@@ -1,5 +1,6 @@
 // The site file: every rule that varies by facility or by device lives here and is checked at start.
 import { z } from 'zod';
+import { defaultPinRules } from '../hub/protocol/pin-lockout';
 import { createPcProxLineParser } from '../hardware/parsers/pcprox';
 import { wiegandFormats } from '../hardware/parsers/wiegand';
 import { checkKeyboardWedge, keyboardWedgeFields } from '../hardware/keyboard/wedge-settings';
@@ -250,12 +251,14 @@ export const KioskConfig = z
     pin: z
       .object({
         length: z.number().int().min(4).max(8).default(4),
-        maxAttempts: z.number().int().min(1).max(20).default(5),
-        lockoutBaseSeconds: z.number().int().min(1).default(60),
-        lockoutMaxSeconds: z.number().int().min(1).default(3600),
+        // The hub counts a person's wrong PINs across devices with the protocol's default rule: a site that changes
+        // these here locks people out on each device by its own numbers, and across devices by the default ones.
+        maxAttempts: z.number().int().min(1).max(20).default(defaultPinRules.maxAttempts),
+        lockoutBaseSeconds: z.number().int().min(1).default(defaultPinRules.lockoutBaseSeconds),
+        lockoutMaxSeconds: z.number().int().min(1).default(defaultPinRules.lockoutMaxSeconds),
       })
       .strict()
-      .default({ length: 4, maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 }),
+      .default({ length: 4, ...defaultPinRules }),
     readers: z
       .array(ReaderConfig)
       .superRefine((readers, context) => {

@@ -14,6 +14,7 @@ import {
   assignTablet,
   auditLedgers,
   cancelVisit,
+  clearLockout,
   createSite,
   deposit,
   devicesWithAuditEntries,
@@ -37,9 +38,11 @@ import {
   listReviewQueue,
   listSites,
   releaseResident,
+  residentLockout,
   reviewMessage,
   scheduleVisit,
   sendFamilyMessage,
+  setStaffUnits,
   setContactApproval,
   transferStamps,
   unassignTablet,
@@ -99,6 +102,17 @@ async function residentOf(context: CommandContext) {
 
 async function unitOf(context: CommandContext) {
   return findHousingUnit(context.hub.database, await context.site(), requiredText(context.values, 'unit', 'the housing unit, by name or id'));
+}
+
+/** The housing units named by --unit (by name or id), in the order given. */
+async function unitsOf(context: CommandContext, siteId: string) {
+  return Promise.all(textList(context.values, 'unit').map((reference) => findHousingUnit(context.hub.database, siteId, reference)));
+}
+
+function staffReach(unitNames: readonly string[]): string {
+  return unitNames.length === 0
+    ? 'every device of the site will accept their badge and PIN in service mode.'
+    : `only the kiosks of ${unitNames.join(', ')} will accept their badge and PIN in service mode.`;
 }
 
 async function attachmentFiles(paths: readonly string[], kind: AttachmentUpload['kind']): Promise<AttachmentUpload[]> {
@@ -239,17 +253,60 @@ const commands: Record<string, Command> = {
     },
   },
   'add-staff': {
-    summary: 'Add a staff member who services devices',
-    usage: '--name "Officer Grant" --badge STAFF-77 --pin 9876',
-    options: { name: text, badge: text, pin: text },
+    summary: 'Add a staff member who services devices (in the units they work in; site-wide without --unit)',
+    usage: '--name "Officer Grant" --badge STAFF-77 --pin 9876 [--unit A-Pod ...]',
+    options: { name: text, badge: text, pin: text, unit: many },
     async run(context) {
+      const siteId = await context.site();
+      const units = await unitsOf(context, siteId);
       const staff = await addStaff(context.hub, {
-        siteId: await context.site(),
+        siteId,
         displayName: requiredText(context.values, 'name', "the staff member's name"),
         badgeId: requiredText(context.values, 'badge', 'the badge id as the reader reads it'),
         pin: requiredText(context.values, 'pin', 'a PIN of 4 to 8 digits'),
+        housingUnitIds: units.map((unit) => unit.housingUnitId),
       });
-      context.out(`Added staff member ${staff.display_name}; every device of the site will accept their badge and PIN in service mode.`);
+      context.out(`Added staff member ${staff.display_name} (id ${staff.staff_id}); ${staffReach(units.map((unit) => unit.name))}`);
+    },
+  },
+  'set-staff-units': {
+    summary: 'Change the housing units a staff member works in; devices leaving their reach delete their badge and PIN',
+    usage: '--staff <staff id> (--unit A-Pod [--unit B-Pod ...] | --site-wide)',
+    options: { staff: text, unit: many, 'site-wide': yes },
+    async run(context) {
+      const siteId = await context.site();
+      const units = await unitsOf(context, siteId);
+      const siteWide = flag(context.values, 'site-wide');
+      // Both or neither is a slip of the hand; say which one was meant rather than guess.
+      if (siteWide === (units.length > 0)) throw new CliUsageError('Give the units they work in with --unit, or --site-wide for every device of the site (not both).');
+      const { staff } = await setStaffUnits(context.hub, { staffId: requiredText(context.values, 'staff', 'the staff id'), housingUnitIds: units.map((unit) => unit.housingUnitId) });
+      context.out(`${staff.display_name}: ${staffReach(units.map((unit) => unit.name))}`);
+    },
+  },
+  lockout: {
+    summary: "Show a resident's wrong-PIN count and lockout, counted across all their devices",
+    usage: '--resident B1001',
+    options: { resident: text },
+    async run(context) {
+      const resident = await residentOf(context);
+      const lockout = await residentLockout(context.hub.database, resident.resident_id);
+      if (lockout === null) throw new Error(`resident ${resident.resident_id} vanished`);
+      const name = `${resident.display_name} (${resident.credential_id})`;
+      if (lockout.lockedUntil !== null && lockout.lockedUntil > context.hub.now()) context.out(`${name} is locked out until ${when(lockout.lockedUntil)} (lockout ${lockout.lockouts} in a row).`);
+      else context.out(`${name} is not locked out: ${count(lockout.failedAttempts, 'wrong PIN', 'wrong PINs')} since the last sign-in or lockout.`);
+      if (lockout.clearedAt !== null) context.out(`Last cleared by staff at ${when(lockout.clearedAt)}.`);
+    },
+  },
+  'clear-lockout': {
+    summary: "Clear a resident's lockout on all their devices (audited on the hub's chain)",
+    usage: '--resident B1001 [--operator "Name"]',
+    options: { resident: text, operator: text },
+    async run(context) {
+      const resident = await residentOf(context);
+      const { was } = await clearLockout(context.hub, { residentId: resident.resident_id, operator: optionalText(context.values, 'operator') ?? context.reviewer });
+      const name = `${resident.display_name} (${resident.credential_id})`;
+      const wasLocked = was.lockedUntil !== null && was.lockedUntil > context.hub.now();
+      context.out(`${name}: lockout cleared${wasLocked ? '' : ' (they were not locked out)'}; their devices let them try their PIN again after their next sync.`);
     },
   },
   'add-contact': {

@@ -122,14 +122,15 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
   app.post(hubPaths.pull, { onRequest: authenticate }, async (request): Promise<PullResponse> => {
     const device = authenticatedDevice(request);
     const pull = parseOrReject(PullRequest, request.body);
-    let afterSeq = 0;
+    // null: a fresh cursor, answered with a snapshot of the device's current scope rather than the log from its start.
+    let afterSeq: number | null = null;
     if (pull.cursor !== null) {
       const decoded = decodeCursor(cursorKey, pull.cursor);
       if (!decoded.ok) throw new HubHttpError(400, 'badRequest', 'cursor: not a cursor this hub issued; pull again from the start (cursor null).');
       if (decoded.position.deviceId !== device.device_id) throw new HubHttpError(400, 'cursorNotYours', 'cursor: this cursor was issued to another device.');
       afterSeq = decoded.position.seq;
     }
-    const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit });
+    const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit, now: hub.now() });
     return {
       changes: page.changes,
       cursor: encodeCursor(cursorKey, { deviceId: device.device_id, seq: page.lastSeq }),

@@ -6,3 +6,4 @@ export * from './ids';
 export * from './media';
 export * from './audit';
 export * from './text';
+export * from './pin-lockout';

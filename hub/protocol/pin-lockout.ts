@@ -1,18 +1,25 @@
-// The wrong-PIN rule, as pure functions, shared by the devices (sign-in, service mode) and the hub (staff proof for a
-// tablet's assignment): after `maxAttempts` wrong PINs in a row the person is locked out, and each lockout lasts twice
-// as long as the one before, up to a cap. Defined once here so the hub's count and the devices' cannot drift apart.
-
+// The wrong-PIN rule, as pure functions: after `maxAttempts` wrong PINs in a row the person is locked out, and each
+// lockout lasts twice as long as the one before, up to the cap. It lives in the protocol because both sides apply it:
+// each device to the PINs typed on it (main/signin, also offline), the hub to every device's wrong PINs together
+// (hub/services/lockouts.ts), so a person locked out at one device is locked out at all of theirs, and the hub to the
+// staff PIN that proves a tablet's assignment (hub/services/staff-proof.ts). One definition, so none can count
+// differently.
 export interface PinRules {
   readonly maxAttempts: number;
   readonly lockoutBaseSeconds: number;
   readonly lockoutMaxSeconds: number;
 }
 
+/** The rule a site runs with unless its kiosk configuration says otherwise; the hub counts across devices with it. */
+export const defaultPinRules: PinRules = { maxAttempts: 5, lockoutBaseSeconds: 60, lockoutMaxSeconds: 3600 };
+
 export interface PinLockoutState {
   readonly failedAttempts: number;
   readonly lockouts: number;
   readonly lockedUntil: number | null;
 }
+
+export const noPinLockout: PinLockoutState = { failedAttempts: 0, lockouts: 0, lockedUntil: null };
 
 export function lockoutDurationMs(lockoutNumber: number, rules: PinRules): number {
   const seconds = Math.min(rules.lockoutBaseSeconds * 2 ** Math.max(0, lockoutNumber - 1), rules.lockoutMaxSeconds);
@@ -36,5 +43,5 @@ export function afterWrongPin(state: PinLockoutState, rules: PinRules, now: numb
 
 /** A correct PIN clears the count and the growth: the next lockout starts short again. */
 export function afterCorrectPin(): PinLockoutState {
-  return { failedAttempts: 0, lockouts: 0, lockedUntil: null };
+  return noPinLockout;
 }

@@ -18,6 +18,13 @@ export const ResidentRecord = z.object({
   pinHash: z.string().min(1).max(300),
   language: Language,
   housingUnitId: Id.nullable(),
+  /**
+   * The lockout the hub computed from the person's wrong PINs on all their devices (hub/protocol/pin-lockout.ts): a
+   * device refuses their PIN until then, as it does for a lockout of its own. Null when none.
+   */
+  lockedUntil: Timestamp.nullable(),
+  /** When staff last cleared the person's lockout at the hub: a device that sees a newer one forgets its own count. */
+  lockoutClearedAt: Timestamp.nullable(),
 });
 export type ResidentRecord = z.infer<typeof ResidentRecord>;
 

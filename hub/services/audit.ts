@@ -22,6 +22,7 @@ import {
 import { z } from 'zod';
 import type { HubDatabase, SqlExecutor } from '../db/database';
 import type { DeviceRow } from './devices';
+import { countPinOutcome } from './lockouts';
 
 export type AuditAppendOutcome = { readonly status: 'applied' } | { readonly status: 'refused'; readonly code: RefusalCode; readonly reason: string };
 
@@ -62,6 +63,8 @@ export async function appendAuditEntry(tx: SqlExecutor, device: DeviceRow, mutat
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [device.device_id, entry.seq, entry.deviceId, entry.at, kind, actor?.kind ?? null, actor?.id ?? null, canonicalJson(details), entry.prevHash, entry.hash, mutationId, now, link],
   );
+  // Stored once per (device, seq), so each wrong PIN counts once towards the person's lockout across devices.
+  await countPinOutcome(tx, device, entry.event, entry.at, now);
   if (link === 'linked') return { status: 'applied' };
   const refusal = linkRefusals[link];
   return { status: 'refused', code: refusal.code, reason: refusal.reason(entry.seq, headSeq) };
@@ -195,6 +198,22 @@ export const HubAuditEvent = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('deviceWipeOrdered'), actor: z.null(), details: z.object({ deviceId: DeviceRef }).strict() }).strict(),
+  // A person's wrong-PIN lockout cleared at the console (hub/services/lockouts.ts): who did it, and what it cleared.
+  z
+    .object({
+      kind: z.literal('lockoutCleared'),
+      actor: z.null(),
+      details: z
+        .object({
+          residentId: DeviceRef,
+          operator: z.string().min(1).max(200),
+          failedAttempts: z.number().int().min(0),
+          lockouts: z.number().int().min(0),
+          lockedUntil: z.number().int().nullable(),
+        })
+        .strict(),
+    })
+    .strict(),
 ]);
 export type HubAuditEvent = z.infer<typeof HubAuditEvent>;
 

@@ -56,6 +56,25 @@ function columnsOf(audience: Audience): AudienceColumns {
  */
 const changeLogLockKey = 7_304_117_002;
 
+/** Takes the change-log lock until the transaction ends (taking it again in the same transaction is harmless). */
+export async function holdChangeLogLock(tx: SqlExecutor): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [changeLogLockKey]);
+}
+
+/**
+ * Starts a new scope for a device at the end of the log as it stands: pull never gives the device its own or its
+ * resident's rows from before this position except evicts (hub/services/pull.ts), so whatever follows — a tablet's
+ * backfill for its new resident, a fresh device's snapshot — is all of its past the device receives. The lock is held
+ * from here to commit, so no writer can append between the position read and the rows this transaction appends.
+ */
+export async function startDeviceScope(tx: SqlExecutor, deviceId: string): Promise<number> {
+  await holdChangeLogLock(tx);
+  const [end] = await tx.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::bigint AS seq FROM change_log');
+  const scopeStart = end?.seq ?? 0;
+  await tx.query('UPDATE devices SET scope_start_seq = $2 WHERE device_id = $1', [deviceId, scopeStart]);
+  return scopeStart;
+}
+
 function ensureValid(change: RecordChange): void {
   if (change.op !== 'upsert') return;
   const parsed = syncedEntities[change.entity].safeParse(change.data);
@@ -73,7 +92,7 @@ async function insertRows(
   now: number,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [changeLogLockKey]);
+  await holdChangeLogLock(tx);
   // Multi-row INSERTs (a backfill can be a few hundred rows), well below Postgres's 65,535 parameters per statement.
   // Sequence numbers follow the VALUES order.
   const columnsPerRow = 10;

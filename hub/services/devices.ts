@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EnrollRequest, EnrollResponse } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { enrollmentCodeHash, newDeviceSecret, newEnrollmentCode, sameDigest, sha256Hex } from '../security/tokens';
-import { appendChanges, appendEvict } from './change-log';
+import { appendChanges, appendEvict, startDeviceScope } from './change-log';
 import { conflict, invalid, notFound, type HubContext } from './context';
 import { residentSnapshot, type ResidentRow } from './records';
 import { lockActiveResident, lockResident } from './residents';
@@ -188,7 +188,8 @@ async function evictFromTablet(tx: SqlExecutor, tablet: DeviceRow, now: number):
 
 /**
  * Gives a tablet to a resident: the tablet (and only it) receives everything of theirs as a backfill. A tablet that
- * served someone else first receives an evict for that person.
+ * served someone else first receives an evict for that person. The assignment starts a new scope (startDeviceScope):
+ * from then on pull gives the tablet nothing of its earlier assignees but their evicts, whatever cursor it holds.
  */
 export async function assignTablet(hub: HubContext, input: { deviceId: string; residentId: string }): Promise<DeviceRow> {
   return hub.database.transaction(async (tx) => {
@@ -201,6 +202,7 @@ export async function assignTablet(hub: HubContext, input: { deviceId: string; r
     await evictFromTablet(tx, tablet, now);
     const [assigned] = await tx.query<DeviceRow>(`UPDATE devices SET assigned_resident_id = $2 WHERE device_id = $1 RETURNING ${deviceColumns}`, [tablet.device_id, resident.resident_id]);
     if (assigned === undefined) throw new Error(`device ${tablet.device_id} vanished inside its own lock`);
+    await startDeviceScope(tx, tablet.device_id);
     await appendChanges(tx, { kind: 'device', siteId: tablet.site_id, deviceId: tablet.device_id }, await residentSnapshot(tx, resident), now);
     return assigned;
   });
@@ -214,6 +216,7 @@ export async function unassignTablet(hub: HubContext, input: { deviceId: string 
     await evictFromTablet(tx, tablet, hub.now());
     const [unassigned] = await tx.query<DeviceRow>(`UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1 RETURNING ${deviceColumns}`, [tablet.device_id]);
     if (unassigned === undefined) throw new Error(`device ${tablet.device_id} vanished inside its own lock`);
+    await startDeviceScope(tx, tablet.device_id);
     return unassigned;
   });
 }
@@ -325,6 +328,7 @@ export async function assignTabletByBookingNumber(hub: HubContext, input: StaffP
     if (tablet.assigned_resident_id === resident.resident_id) return { ok: true, resident, alreadyAssigned: true };
     if (tablet.assigned_resident_id !== null) return refused('assignedElsewhere');
     await tx.query('UPDATE devices SET assigned_resident_id = $2 WHERE device_id = $1', [tablet.device_id, resident.resident_id]);
+    await startDeviceScope(tx, tablet.device_id);
     await appendChanges(tx, { kind: 'device', siteId: tablet.site_id, deviceId: tablet.device_id }, await residentSnapshot(tx, resident), now);
     await logAssignment(tx, { deviceId: tablet.device_id, residentId: resident.resident_id, action: 'assigned', staffId: input.staffId, at: now });
     return { ok: true, resident, alreadyAssigned: false };
@@ -346,6 +350,7 @@ export async function releaseTablet(hub: HubContext, input: StaffProofRequest & 
     if (tablet.assigned_resident_id !== input.residentId) return { ok: true, releasedResidentId: null };
     await evictFromTablet(tx, tablet, now);
     await tx.query('UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1', [tablet.device_id]);
+    await startDeviceScope(tx, tablet.device_id);
     await logAssignment(tx, { deviceId: tablet.device_id, residentId: input.residentId, action: 'released', staffId: input.staffId, at: now });
     return { ok: true, releasedResidentId: input.residentId };
   });

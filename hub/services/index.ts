@@ -3,7 +3,7 @@
 export { hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
 export { createSite, updateSiteRules, getSiteRules, listSites, addHousingUnit, listHousingUnits, findHousingUnit, defaultSiteRules, type SiteRules, type SiteSummary, type HousingUnit } from './sites';
 export { addResident, moveResident, releaseResident, findResident, listResidents, type AddResidentInput } from './residents';
-export { addStaff, removeStaff, listStaff, badgeHash, changeStaffPin } from './staff';
+export { addStaff, removeStaff, listStaff, badgeHash, changeStaffPin, setStaffUnits, staffUnits, staffInScope } from './staff';
 export { addContact, setContactApproval, getContact, listContacts } from './contacts';
 export {
   issueEnrollmentCode,
@@ -36,6 +36,7 @@ export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
 export { appendHubAuditEntry, hubAuditEntries, verifyHubAuditChain, hubAuditChainName, type HubAuditEvent, type HubAuditRow } from './audit';
 export { checkStaffProof, staffProofRules, type StaffProofOutcome } from './staff-proof';
 export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, type AuditChainReport, type AuditAppendOutcome } from './audit';
+export { clearLockout, residentLockout, type ResidentLockout } from './lockouts';
 export { applyPush, residentInScope, type PushOutcome } from './push';
 export { pullChanges, type PulledPage } from './pull';
 export { readBlobForDevice, maxBlobBytes } from './blobs';

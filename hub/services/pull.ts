@@ -1,6 +1,15 @@
 // Pull (SYNC.md): the changes in a device's scope after its cursor, in change-log order, one page at a time.
+//
+// A device receives only what it needs now. Its scope has a start in the log (devices.scope_start_seq, moved by every
+// tablet assignment change and every pull from a fresh cursor): of the rows meant for the device itself or for its
+// resident, pull gives nothing from before that start but evicts. A fresh cursor does not replay the log at all: the
+// hub writes a snapshot of the device's current scope for it (startFreshScope) and the device reads on from there, so
+// neither a tablet's earlier assignees nor the people who once lived in a kiosk's unit ever reach it.
 import { Change } from '../protocol/index';
 import type { HubDatabase, SqlExecutor } from '../db/database';
+import { appendChanges, startDeviceScope, type RecordChange } from './change-log';
+import { loadSiteRules, residentColumns, residentSnapshot, staffRecord, type ResidentRow } from './records';
+import { staffInScope } from './staff';
 
 interface ChangeRow {
   readonly seq: number;
@@ -22,6 +31,8 @@ interface DeviceScope {
   readonly site_id: string;
   readonly housing_unit_id: string | null;
   readonly assigned_resident_id: string | null;
+  /** The log position the device's current scope starts after (migration 0004). */
+  readonly scope_start_seq: number;
 }
 
 /**
@@ -32,22 +43,26 @@ interface DeviceScope {
  * the cursor and filter, which made a long catch-up quadratic (BENCHMARKS.md; test/integration/hub/pull-plan.test.ts
  * checks the plan). A branch whose audience the device does not have is left out rather than matched against NULL.
  * The branches never overlap: a kiosk has no assigned resident and a tablet no housing unit.
+ *
+ * The scope start ($5) cuts the two branches that hold earlier scopes: the device's own rows before it are earlier
+ * assignees' backfills and earlier snapshots, of which only the evicts still matter (to a device holding an older
+ * cursor, and so that person's records); the resident's rows before it are covered by the backfill that follows it.
  */
 function scopedChangesSql(scope: DeviceScope): { sql: string; audienceParams: string[] } {
-  const branch = (where: string): string => `(SELECT seq, entity, record_id, version, op, data FROM change_log WHERE ${where} AND seq > $2 ORDER BY seq LIMIT $3)`;
+  const branch = (where: string): string => `(SELECT seq, entity, record_id, version, op, data FROM change_log WHERE ${where} ORDER BY seq LIMIT $3)`;
   const branches = [
-    branch('site_id = $4 AND audience_unit IS NULL AND audience_resident IS NULL AND audience_device IS NULL'),
-    branch('audience_device = $1'),
+    branch('site_id = $4 AND audience_unit IS NULL AND audience_resident IS NULL AND audience_device IS NULL AND seq > $2'),
+    branch("audience_device = $1 AND seq > $2 AND (seq > $5 OR op = 'evict')"),
   ];
   // Only parameters the statement uses: PostgreSQL refuses one whose type it cannot infer.
   const audienceParams: string[] = [];
   if (scope.housing_unit_id !== null) {
     audienceParams.push(scope.housing_unit_id);
-    branches.push(branch(`audience_unit = $${4 + audienceParams.length}`));
+    branches.push(branch(`audience_unit = $${5 + audienceParams.length} AND seq > $2`));
   }
   if (scope.assigned_resident_id !== null) {
     audienceParams.push(scope.assigned_resident_id);
-    branches.push(branch(`audience_resident = $${4 + audienceParams.length}`));
+    branches.push(branch(`audience_resident = $${5 + audienceParams.length} AND seq > GREATEST($2::bigint, $5::bigint)`));
   }
   return { sql: `SELECT seq, entity, record_id, version, op, data FROM (${branches.join(' UNION ALL ')}) scoped ORDER BY seq LIMIT $3`, audienceParams };
 }
@@ -62,11 +77,11 @@ function changeOf(row: ChangeRow): Change {
 export function scopedChangesQuery(deviceId: string, scope: DeviceScope, afterSeq: number, limit: number): { sql: string; params: (string | number)[] } {
   const { sql, audienceParams } = scopedChangesSql(scope);
   // One row more than asked tells whether another page follows.
-  return { sql, params: [deviceId, afterSeq, limit + 1, scope.site_id, ...audienceParams] };
+  return { sql, params: [deviceId, afterSeq, limit + 1, scope.site_id, scope.scope_start_seq, ...audienceParams] };
 }
 
 async function readPage(tx: SqlExecutor, input: { deviceId: string; afterSeq: number; limit: number }): Promise<PulledPage> {
-  const [scope] = await tx.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id FROM devices WHERE device_id = $1', [input.deviceId]);
+  const [scope] = await tx.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [input.deviceId]);
   if (scope === undefined) return { changes: [], lastSeq: input.afterSeq, hasMore: false };
   const query = scopedChangesQuery(input.deviceId, scope, input.afterSeq, input.limit);
   const rows = await tx.query<ChangeRow>(query.sql, query.params);
@@ -74,11 +89,55 @@ async function readPage(tx: SqlExecutor, input: { deviceId: string; afterSeq: nu
   return { changes: page.map(changeOf), lastSeq: page.at(-1)?.seq ?? input.afterSeq, hasMore: rows.length > input.limit };
 }
 
-export async function pullChanges(db: HubDatabase, input: { deviceId: string; afterSeq: number; limit: number }): Promise<PulledPage> {
+/**
+ * Everything a device holds right now, as one backfill: the site's rules, the staff who work where it stands
+ * (staffInScope) and every record of each resident it serves — a kiosk's unit's active residents, a tablet's assigned
+ * resident while active.
+ */
+async function scopeSnapshot(tx: SqlExecutor, device: { site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null }): Promise<RecordChange[]> {
+  const changes: RecordChange[] = [];
+  const rules = await loadSiteRules(tx, device.site_id);
+  if (rules !== null) changes.push({ entity: 'siteRules', id: device.site_id, version: rules.version, op: 'upsert', data: rules.record });
+  for (const staff of await staffInScope(tx, { siteId: device.site_id, housingUnitId: device.housing_unit_id })) {
+    changes.push({ entity: 'staff', id: staff.staff_id, version: staff.version, op: 'upsert', data: staffRecord(staff) });
+  }
+  const residents =
+    device.housing_unit_id !== null
+      ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE housing_unit_id = $1 AND status = 'active' ORDER BY resident_id`, [device.housing_unit_id])
+      : device.assigned_resident_id !== null
+        ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE resident_id = $1 AND status = 'active'`, [device.assigned_resident_id])
+        : [];
+  for (const resident of residents) changes.push(...(await residentSnapshot(tx, resident)));
+  return changes;
+}
+
+/**
+ * A pull from a fresh cursor: the device holds nothing, so it gets its current scope as a snapshot written for it alone
+ * after a new scope start, instead of the log from seq 0 (which holds earlier assignees and former residents of its
+ * unit). Device row first, then the change-log lock (the writers' lock order); with the lock held no writer can commit
+ * between the state read here and the snapshot's rows, so every later change follows the snapshot in the log.
+ * Returns the position the device reads on from.
+ */
+async function startFreshScope(db: HubDatabase, deviceId: string, now: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [device] = await tx.query<{ site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null }>(
+      'SELECT site_id, housing_unit_id, assigned_resident_id FROM devices WHERE device_id = $1 FOR UPDATE',
+      [deviceId],
+    );
+    if (device === undefined) return 0;
+    const scopeStart = await startDeviceScope(tx, deviceId);
+    await appendChanges(tx, { kind: 'device', siteId: device.site_id, deviceId }, await scopeSnapshot(tx, device), now);
+    return scopeStart;
+  });
+}
+
+/** One page after `afterSeq`, or — for a fresh cursor (null) — the first page of a snapshot of the device's scope. */
+export async function pullChanges(db: HubDatabase, input: { deviceId: string; afterSeq: number | null; limit: number; now: number }): Promise<PulledPage> {
+  const afterSeq = input.afterSeq ?? (await startFreshScope(db, input.deviceId, input.now));
   // The device row and the page from one snapshot, as the single statement before gave: a tablet unassigned while this
   // runs gets either the old scope and no evict yet, or the new scope with the evict, never a mix.
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return readPage(tx, input);
+    return readPage(tx, { deviceId: input.deviceId, afterSeq, limit: input.limit });
   });
 }

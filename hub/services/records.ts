@@ -29,10 +29,14 @@ export interface ResidentRow {
   readonly debit_balance_cents: number;
   readonly balance_version: number;
   readonly balance_changed_at: number;
+  readonly pin_failed_attempts: number;
+  readonly pin_lockouts: number;
+  readonly pin_locked_until: number | null;
+  readonly pin_lockout_cleared_at: number | null;
 }
 
 export const residentColumns =
-  'resident_id, site_id, credential_id, display_name, pin_hash, language, housing_unit_id, status, version, stamp_balance, debit_balance_cents, balance_version, balance_changed_at';
+  'resident_id, site_id, credential_id, display_name, pin_hash, language, housing_unit_id, status, version, stamp_balance, debit_balance_cents, balance_version, balance_changed_at, pin_failed_attempts, pin_lockouts, pin_locked_until, pin_lockout_cleared_at';
 
 export function residentRecord(row: ResidentRow): ResidentRecord {
   return {
@@ -42,6 +46,8 @@ export function residentRecord(row: ResidentRow): ResidentRecord {
     pinHash: row.pin_hash,
     language: row.language,
     housingUnitId: row.housing_unit_id,
+    lockedUntil: row.pin_locked_until,
+    lockoutClearedAt: row.pin_lockout_cleared_at,
   };
 }
 

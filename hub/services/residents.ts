@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { characterCount, type ResidentRecord } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { hashPin, isValidPin } from '../security/pin-hash';
-import { appendChanges, appendEvict, type Audience, type RecordChange } from './change-log';
+import { appendChanges, appendEvict, startDeviceScope, type Audience, type RecordChange } from './change-log';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { balanceChange, residentChange, residentColumns, residentSnapshot, type ResidentRow } from './records';
 
@@ -111,6 +111,7 @@ export async function releaseResident(hub: HubContext, input: { residentId: stri
     for (const tablet of tablets) {
       await tx.query('UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1', [tablet.device_id]);
       await appendEvict(tx, { kind: 'device', siteId: after.site_id, deviceId: tablet.device_id }, after.resident_id, after.version, now);
+      await startDeviceScope(tx, tablet.device_id);
     }
     // The record itself still changes (released, no unit); with no unit and no tablet left, no device receives it.
     await publishForResident(tx, after, [residentChange(after)], now);

@@ -1,3 +1,13 @@
-// The wrong-PIN rule lives in the hub's protocol (hub/protocol/pin-lockout.ts), because the hub counts staff PINs
-// presented with a tablet's assignment by the same rule; the device's sign-in imports it from here.
-export { afterCorrectPin, afterWrongPin, attemptsLeft, isLockedOut, lockoutDurationMs, type PinRules } from '../../hub/protocol/pin-lockout';
+// The wrong-PIN rule the device applies to PINs typed on it. Defined once in the protocol (hub/protocol/pin-lockout.ts)
+// because the hub applies the same rule to a person's wrong PINs across all their devices, and to the staff PIN that
+// proves a tablet's assignment.
+export {
+  afterCorrectPin,
+  afterWrongPin,
+  attemptsLeft,
+  defaultPinRules,
+  isLockedOut,
+  lockoutDurationMs,
+  type PinLockoutState,
+  type PinRules,
+} from '../../hub/protocol/pin-lockout';

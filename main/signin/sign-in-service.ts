@@ -4,7 +4,7 @@
 import type { CredentialEvent } from '../../hardware/credential-mapping';
 import type { AuditRecorder } from '../audit/audit-log';
 import type { ResidentSummary, StaffSummary } from '../contract';
-import type { PinLockoutQueries } from '../store/pin-lockouts';
+import type { PinLockoutQueries, PinLockoutState } from '../store/pin-lockouts';
 import type { ResidentQueries } from '../store/residents';
 import type { StaffQueries } from '../store/staff';
 import { afterCorrectPin, afterWrongPin, attemptsLeft, isLockedOut, type PinRules } from './lockout-policy';
@@ -64,6 +64,19 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
   const staffMember = (id: string) => ({ kind: 'staff' as const, id });
 
   /**
+   * Whether the person may try a PIN: this device's own count, and for a resident also the lockout the hub computed
+   * from their wrong PINs on all their devices (it came with their record) — whichever ends later holds. Counting
+   * stays local (an offline device still counts its own); the hub counts the same PINs from the audit entries.
+   */
+  function lockoutOf(who: { readonly kind: 'resident' | 'staff'; readonly id: string }): PinLockoutState {
+    const own = lockouts.get(who.kind, who.id);
+    if (who.kind === 'staff') return own;
+    const hubLockedUntil = residents.hubLockout(who.id).lockedUntil;
+    if (hubLockedUntil === null || (own.lockedUntil !== null && own.lockedUntil >= hubLockedUntil)) return own;
+    return { ...own, lockedUntil: hubLockedUntil };
+  }
+
+  /**
    * The one PIN rule for residents and staff: while locked out the PIN is not even checked (a guess during a lockout
    * must teach nothing); a wrong one counts towards the lockout; every wrong PIN is audited, and a lockout once more.
    */
@@ -72,7 +85,7 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
     pin: string,
     lookUp: () => { readonly pinHash: string; readonly summary: Summary } | null,
   ): Promise<{ readonly kind: 'accepted'; readonly summary: Summary } | { readonly kind: 'wrongPin'; readonly attemptsLeft: number } | { readonly kind: 'lockedOut'; readonly until: number }> {
-    const before = lockouts.get(who.kind, who.id);
+    const before = lockoutOf(who);
     if (isLockedOut(before, now()) && before.lockedUntil !== null) {
       audit('lockedOutAttempt', who, { until: before.lockedUntil });
       return { kind: 'lockedOut', until: before.lockedUntil };
@@ -118,7 +131,7 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
             audit('credentialUnrecognized', null, { reader: credential.source, reason: 'notKnownHere' });
             return { kind: 'staffNotKnown' };
           }
-          const state = lockouts.get('staff', member.staffId);
+          const state = lockoutOf(staffMember(member.staffId));
           if (isLockedOut(state, now()) && state.lockedUntil !== null) {
             audit('lockedOutAttempt', staffMember(member.staffId), { until: state.lockedUntil });
             return { kind: 'lockedOut', until: state.lockedUntil };
@@ -133,7 +146,7 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
             audit('credentialUnrecognized', null, { reader: credential.source, reason: 'notKnownHere' });
             return { kind: 'unknown' };
           }
-          const state = lockouts.get('resident', known.residentId);
+          const state = lockoutOf(resident(known.residentId));
           if (isLockedOut(state, now()) && state.lockedUntil !== null) {
             audit('lockedOutAttempt', resident(known.residentId), { until: state.lockedUntil });
             return { kind: 'lockedOut', until: state.lockedUntil };

@@ -1,13 +1,9 @@
 // Queries over pin_lockouts: wrong-PIN counts that survive a restart.
+import type { PinLockoutState } from '../../hub/protocol/pin-lockout';
 import type { DeviceDatabase } from './database';
 
+export type { PinLockoutState };
 export type PinSubjectKind = 'resident' | 'staff';
-
-export interface PinLockoutState {
-  readonly failedAttempts: number;
-  readonly lockouts: number;
-  readonly lockedUntil: number | null;
-}
 
 interface PinLockoutRow {
   failed_attempts: number;

@@ -11,6 +11,14 @@ export interface ResidentRecord {
   readonly language: LanguageCode;
 }
 
+/** The lockout the hub computed across the person's devices, as their record carried it. */
+export interface HubLockout {
+  readonly lockedUntil: number | null;
+  readonly lockoutClearedAt: number | null;
+}
+
+const noHubLockout: HubLockout = { lockedUntil: null, lockoutClearedAt: null };
+
 interface ResidentRow {
   resident_id: string;
   credential_id: string;
@@ -18,7 +26,11 @@ interface ResidentRow {
   pin_hash: string;
   housing_unit: string | null;
   language: LanguageCode;
+  hub_locked_until: number | null;
+  hub_lockout_cleared_at: number | null;
 }
+
+const hubLockoutOf = (row: ResidentRow): HubLockout => ({ lockedUntil: row.hub_locked_until, lockoutClearedAt: row.hub_lockout_cleared_at });
 
 const toRecord = (row: ResidentRow): ResidentRecord => ({
   residentId: row.resident_id,
@@ -44,13 +56,15 @@ export interface ResidentQueries {
   writtenAt(residentId: string): number | null;
   /** The hub's version of the resident's row; null when there is no row. Rows seeded on the device are version 0. */
   versionOf(residentId: string): number | null;
+  /** The hub's lockout of the person (none when there is no row, or the hub has none). */
+  hubLockout(residentId: string): HubLockout;
   /** Writes the hub's record at its version. Whoever else held the same credential id loses it: the hub decides who holds a card. */
-  putFromHub(resident: ResidentRecord, version: number, updatedAt: number): void;
+  putFromHub(resident: ResidentRecord, version: number, updatedAt: number, hubLockout?: HubLockout): void;
   remove(residentId: string): void;
   /** Removes every row the hub sent (version > 0); rows seeded on the device stay. */
   removeAllFromHub(): number;
   /** Every row the hub sent (version > 0), in id order: the resident part of the replica digest. */
-  fromHub(): Array<{ resident: ResidentRecord; version: number }>;
+  fromHub(): Array<{ resident: ResidentRecord; version: number; hubLockout: HubLockout }>;
 }
 
 export function residentQueries(db: DeviceDatabase): ResidentQueries {
@@ -69,11 +83,12 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
   const selectVersion = db.prepare<[string], { version: number }>('SELECT version FROM residents WHERE resident_id = ?');
   const releaseCredential = db.prepare('DELETE FROM residents WHERE credential_id = ? AND resident_id <> ?');
   const putRow = db.prepare(`
-    INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at, version)
-    VALUES (@residentId, @credentialId, @displayName, @pinHash, @housingUnit, @language, @updatedAt, @version)
+    INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at, version, hub_locked_until, hub_lockout_cleared_at)
+    VALUES (@residentId, @credentialId, @displayName, @pinHash, @housingUnit, @language, @updatedAt, @version, @lockedUntil, @lockoutClearedAt)
     ON CONFLICT (resident_id) DO UPDATE SET
       credential_id = excluded.credential_id, display_name = excluded.display_name, pin_hash = excluded.pin_hash,
-      housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at, version = excluded.version`);
+      housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at, version = excluded.version,
+      hub_locked_until = excluded.hub_locked_until, hub_lockout_cleared_at = excluded.hub_lockout_cleared_at`);
   const deleteRow = db.prepare('DELETE FROM residents WHERE resident_id = ?');
   const deleteFromHub = db.prepare('DELETE FROM residents WHERE version > 0');
   const selectFromHub = db.prepare<[], ResidentRow & { version: number }>('SELECT * FROM residents WHERE version > 0 ORDER BY resident_id');
@@ -99,15 +114,19 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
     },
     writtenAt: (residentId) => selectWrittenAt.get(residentId)?.updated_at ?? null,
     versionOf: (residentId) => selectVersion.get(residentId)?.version ?? null,
-    putFromHub: (resident, version, updatedAt) => {
+    hubLockout: (residentId) => {
+      const row = selectById.get(residentId);
+      return row ? hubLockoutOf(row) : noHubLockout;
+    },
+    putFromHub: (resident, version, updatedAt, hubLockout = noHubLockout) => {
       // A row left by a seed or an earlier holder would make the UNIQUE credential_id refuse the whole batch.
       releaseCredential.run(resident.credentialId, resident.residentId);
-      putRow.run({ ...resident, updatedAt, version });
+      putRow.run({ ...resident, updatedAt, version, ...hubLockout });
     },
     remove: (residentId) => {
       deleteRow.run(residentId);
     },
     removeAllFromHub: () => deleteFromHub.run().changes,
-    fromHub: () => selectFromHub.all().map((row) => ({ resident: toRecord(row), version: row.version })),
+    fromHub: () => selectFromHub.all().map((row) => ({ resident: toRecord(row), version: row.version, hubLockout: hubLockoutOf(row) })),
   };
 }

@@ -146,8 +146,11 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
   const write = (change: UpsertChange, absent: boolean): string[] => {
     switch (change.entity) {
       case 'resident': {
-        const { housingUnitId, ...resident } = change.data;
-        residents.putFromHub({ ...resident, housingUnit: housingUnitId }, change.version, options.now);
+        const { housingUnitId, lockedUntil, lockoutClearedAt, ...resident } = change.data;
+        // Staff cleared the person's lockout at the hub since this device last heard: its own count goes too, or the
+        // person would stay locked out here after the hub let them back in.
+        if (lockoutClearedAt !== null && lockoutClearedAt !== residents.hubLockout(change.id).lockoutClearedAt) lockouts.remove('resident', change.id);
+        residents.putFromHub({ ...resident, housingUnit: housingUnitId }, change.version, options.now, { lockedUntil, lockoutClearedAt });
         return [];
       }
       case 'staff':

@@ -38,7 +38,7 @@ export function digestOfRecords(records: readonly ReplicaRecord[]): string {
 export function replicaRecords(db: DeviceDatabase): ReplicaRecord[] {
   const residents = residentQueries(db)
     .fromHub()
-    .map(({ resident, version }): ReplicaRecord => ({
+    .map(({ resident, version, hubLockout }): ReplicaRecord => ({
       entity: 'resident',
       id: resident.residentId,
       version,
@@ -49,6 +49,8 @@ export function replicaRecords(db: DeviceDatabase): ReplicaRecord[] {
         pinHash: resident.pinHash,
         language: resident.language,
         housingUnitId: resident.housingUnit,
+        lockedUntil: hubLockout.lockedUntil,
+        lockoutClearedAt: hubLockout.lockoutClearedAt,
       },
     }));
   return [...residents, ...replicaQueries(db).rows()].sort(byEntityThenId);

@@ -126,7 +126,7 @@ function planResidents(count: number, pinHash: string, housingUnitId: string): P
     const credentialId = String(200_000 + index + 1);
     return {
       resident: { residentId, badge: `R${credentialId}`, pin: mailboxPin, displayName, language, contacts, oneCorrespondent },
-      record: { residentId, credentialId, displayName, pinHash, language, housingUnitId },
+      record: { residentId, credentialId, displayName, pinHash, language, housingUnitId, lockedUntil: null, lockoutClearedAt: null },
       correspondents,
     };
   });

@@ -3,7 +3,9 @@
 // digests the device's replica. "After quiet the device's replica equals the hub's view of its scope" (SYNC.md) is
 // then `replicaDigest(db) === await hubScopeDigest(hubDb, deviceId)`.
 //
-// The scope, as SYNC.md and hub/README.md define it: the site's rules and its active staff (site-wide), and every
+// The scope, as SYNC.md and hub/README.md define it: the site's rules, the active staff who work where the device
+// stands (staff with no units listed work site-wide and reach every device; staff with units reach only those units'
+// kiosks, never a tablet), and every
 // record of each resident the device serves right now — a kiosk: the active residents housed in its unit; a tablet:
 // its assigned resident, while active. A resident's records are the resident, their balance, their contacts, their
 // messages as the resident may see them (own outbound messages always, family messages once delivered; a family
@@ -32,6 +34,8 @@ interface ResidentScopeRow {
   debit_balance_cents: number;
   balance_version: number;
   balance_changed_at: number;
+  pin_locked_until: number | null;
+  pin_lockout_cleared_at: number | null;
 }
 
 interface MessageScopeRow {
@@ -123,8 +127,11 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
   });
 
   const staff = await db.query<{ staff_id: string; display_name: string; badge_hash: string; pin_hash: string; version: number }>(
-    "SELECT staff_id, display_name, badge_hash, pin_hash, version FROM staff WHERE site_id = $1 AND status = 'active'",
-    [site.site_id],
+    `SELECT staff_id, display_name, badge_hash, pin_hash, version FROM staff s
+      WHERE site_id = $1 AND status = 'active'
+        AND ((SELECT count(*) FROM staff_units u WHERE u.staff_id = s.staff_id) = 0
+          OR s.staff_id IN (SELECT u.staff_id FROM staff_units u WHERE u.housing_unit_id = $2::text))`,
+    [site.site_id, device.kind === 'kiosk' ? device.housing_unit_id : null],
   );
   for (const member of staff) {
     records.push({ entity: 'staff', id: member.staff_id, version: member.version, data: { staffId: member.staff_id, displayName: member.display_name, badgeHash: member.badge_hash, pinHash: member.pin_hash } });
@@ -133,7 +140,7 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
   for (const residentId of await residentsInScope(db, deviceId)) {
     const [resident] = await db.query<ResidentScopeRow>(
       `SELECT resident_id, credential_id, display_name, pin_hash, language, housing_unit_id, version,
-              stamp_balance, debit_balance_cents, balance_version, balance_changed_at
+              stamp_balance, debit_balance_cents, balance_version, balance_changed_at, pin_locked_until, pin_lockout_cleared_at
          FROM residents WHERE resident_id = $1`,
       [residentId],
     );
@@ -149,6 +156,8 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
         pinHash: resident.pin_hash,
         language: resident.language,
         housingUnitId: resident.housing_unit_id,
+        lockedUntil: resident.pin_locked_until,
+        lockoutClearedAt: resident.pin_lockout_cleared_at,
       },
     });
     records.push({

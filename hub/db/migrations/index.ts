@@ -4,6 +4,8 @@ import { sql as initial } from './0001-initial';
 import { sql as auditLog } from './0002-audit-log';
 import { sql as tabletAssignments } from './0003-tablet-assignments';
 import { sql as deviceTrust } from './0004-device-trust';
+import { sql as deviceScopes } from './0005-device-scopes';
+import { sql as pinLockouts } from './0006-pin-lockouts';
 
 export interface Migration {
   readonly version: number;
@@ -16,4 +18,6 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'audit-log', sql: auditLog },
   { version: 3, name: 'tablet-assignments', sql: tabletAssignments },
   { version: 4, name: 'device-trust', sql: deviceTrust },
+  { version: 5, name: 'device-scopes', sql: deviceScopes },
+  { version: 6, name: 'pin-lockouts', sql: pinLockouts },
 ];

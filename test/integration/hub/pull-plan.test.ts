@@ -63,8 +63,8 @@ describe.each(hubBackends)('pull query plan on an analysed change log (%s)', (ba
   afterEach(async () => testHub.close());
 
   async function scansFor(deviceId: string, afterSeq: number): Promise<Array<{ nodeType: string; index: string | null; rowsTouched: number }>> {
-    const [device] = await testHub.hub.database.query<{ site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null }>(
-      'SELECT site_id, housing_unit_id, assigned_resident_id FROM devices WHERE device_id = $1',
+    const [device] = await testHub.hub.database.query<{ site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null; scope_start_seq: number }>(
+      'SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1',
       [deviceId],
     );
     if (device === undefined) throw new Error('no such device');

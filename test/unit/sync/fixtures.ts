@@ -29,6 +29,8 @@ export function resident(residentId: string, overrides: Partial<ResidentRecord> 
     pinHash: 'scrypt:32768:8:1:c2FsdA==:a2V5',
     language: 'en',
     housingUnitId: 'B',
+    lockedUntil: null,
+    lockoutClearedAt: null,
     ...overrides,
   });
 }
