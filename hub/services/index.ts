@@ -25,7 +25,21 @@ export {
   type TabletReleaseOutcome,
 } from './devices';
 export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
-export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';
+export {
+  sendFamilyMessage,
+  listReviewQueue,
+  reviewMessage,
+  withdrawMessage,
+  listFamilyNotices,
+  setNotifyResidentOfRejectedMail,
+  markReadByFamily,
+  getMessage,
+  maxMessageCharacters,
+  type AttachmentUpload,
+  type FamilyNotice,
+  type ReviewQueueItem,
+  type ReviewRequest,
+} from './messages';
 export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
 export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, type AuditChainReport, type AuditAppendOutcome } from './audit';
 export { applyPush, residentInScope, type PushOutcome } from './push';

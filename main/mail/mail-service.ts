@@ -20,6 +20,7 @@ import type {
 import type { DeviceDatabase } from '../store/database';
 import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
 import { mailSearchIndexQueries } from '../store/mail-search';
+import { hubRefusalOf } from '../sync/hub-refusal';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
 
 /** The longest message the hub accepts, in characters as people count them. */
@@ -97,7 +98,8 @@ export function sentTimeline(message: MailMessageRow): SentTimeline {
   return {
     state,
     steps: steps.map((step, index) => ({ step, done: index <= reachedIndex, at: index <= reachedIndex ? at[step] : null })),
-    reason: refused ? (message.outbox?.resultReason ?? null) : message.status === 'rejected' ? message.rejectionReason : null,
+    reason: message.status === 'rejected' ? message.rejectionReason : null,
+    refusal: refused ? hubRefusalOf(message.outbox?.resultCode ?? null, message.outbox?.resultFigures ?? null) : null,
     stampsReturned: message.stampsReturned ?? 0,
   };
 }

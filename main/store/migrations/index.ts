@@ -9,6 +9,7 @@ import { migration0007Mail } from './0007-mail';
 import { migration0008MailSearchQueue } from './0008-mail-search-queue';
 import { migration0009MailQueryIndexes } from './0009-mail-query-indexes';
 import { migration0010AuditLog } from './0010-audit-log';
+import { migration0011LetterNotices } from './0011-letter-notices';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0008MailSearchQueue,
   migration0009MailQueryIndexes,
   migration0010AuditLog,
+  migration0011LetterNotices,
 ];
