@@ -25,6 +25,7 @@ import { ServiceScreen } from './screens/service/ServiceScreen';
 import { MailScreen } from './screens/mail/MailScreen';
 import { MoneyScreen } from './screens/money/MoneyScreen';
 import { StampsScreen } from './screens/money/StampsScreen';
+import { VisitsScreen } from './screens/visits/VisitsScreen';
 import { SyncLockedScreen } from './screens/tablet/SyncLockedScreen';
 import { TabletDimmer } from './screens/tablet/TabletDimmer';
 import { TabletLockScreen } from './screens/tablet/TabletLockScreen';
@@ -56,6 +57,8 @@ function SignedInScreens({
       return <StampsScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
     case 'money':
       return <MoneyScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
+    case 'visits':
+      return <VisitsScreen api={props.api} language={language} timeZone={props.timeZone ?? null} displayControls={props.displayControls} onClose={goHome} />;
     case 'home':
       return <SignedInHome {...props} onOpen={setService} />;
     default: {
@@ -186,6 +189,7 @@ export function App({ api, resetPage }: AppProps) {
                 sessionEndsAt={view.sessionEndsAt}
                 displayControls={displayControls}
                 onSignOut={signOut}
+                timeZone={info?.timeZone ?? null}
               />
             </div>
             {idleNotice ??

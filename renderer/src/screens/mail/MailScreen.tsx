@@ -9,6 +9,7 @@ import { ConversationView } from './ConversationView';
 import { DraftsView } from './DraftsView';
 import { MailInbox } from './MailInbox';
 import { SearchView } from './SearchView';
+import { StoppedLetters } from './StoppedLetters';
 
 type MailView =
   | { kind: 'inbox' }
@@ -78,7 +79,12 @@ export function MailScreen({ api, language, displayControls, onClose, onGoToStam
   const body = ((): ReactNode => {
     switch (view.kind) {
       case 'inbox':
-        return <MailInbox conversations={conversations} language={language} onOpen={openConversation} />;
+        return (
+          <>
+            <StoppedLetters api={api} language={language} />
+            <MailInbox conversations={conversations} language={language} onOpen={openConversation} />
+          </>
+        );
       case 'conversation':
         return conversation === null || conversation.contact.contactId !== view.contactId ? null : (
           <ConversationView
