@@ -329,7 +329,7 @@ export async function listFamilyNotices(db: SqlExecutor, siteId: string, contact
        JOIN contacts c ON c.contact_id = f.contact_id
        JOIN residents r ON r.resident_id = c.resident_id
       WHERE r.site_id = $1 AND ($2::text IS NULL OR f.contact_id = $2)
-      ORDER BY f.created_at, f.notice_id`,
+      ORDER BY f.seq`,
     [siteId, contactId ?? null],
   );
   return rows.map((row) => ({

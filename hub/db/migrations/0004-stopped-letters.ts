@@ -20,6 +20,8 @@ CREATE INDEX letter_notices_by_resident ON letter_notices (resident_id);
 
 CREATE TABLE family_notices (
   notice_id text PRIMARY KEY,
+  -- The order they were told in, even within one millisecond (ids are time-ordered only to the millisecond).
+  seq bigserial NOT NULL UNIQUE,
   contact_id text NOT NULL REFERENCES contacts,
   message_id text NOT NULL REFERENCES messages,
   kind text NOT NULL CHECK (kind IN ('notDelivered', 'withdrawn')),
@@ -27,7 +29,7 @@ CREATE TABLE family_notices (
   resident_told boolean NOT NULL,
   created_at bigint NOT NULL
 );
-CREATE INDEX family_notices_by_contact ON family_notices (contact_id, created_at);
+CREATE INDEX family_notices_by_contact ON family_notices (contact_id, seq);
 
 ALTER TABLE device_mutations ADD COLUMN refusal_figures jsonb;
 `;
