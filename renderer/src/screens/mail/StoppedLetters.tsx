@@ -17,9 +17,9 @@ function StoppedLetterItem({ letter, language }: { letter: StoppedLetter; langua
   const { t } = useTranslation();
   return (
     <li className="stopped-letter" data-testid="stopped-letter" data-after-delivery={letter.afterDelivery}>
-      {/* A text node like every name here (as on the home greeting); the isolate keeps a right-to-left name in place. */}
-      <p className="stopped-letter__what">
-        {t(letter.afterDelivery ? 'stoppedLetters.withdrawn' : 'stoppedLetters.notDelivered', { name: `\u2068${letter.senderName}\u2069` })}
+      {/* A text node like every name here (as on the home greeting); dir="auto" lets a right-to-left name read its way. */}
+      <p className="stopped-letter__what" dir="auto">
+        {t(letter.afterDelivery ? 'stoppedLetters.withdrawn' : 'stoppedLetters.notDelivered', { name: letter.senderName })}
       </p>
       <p className="stopped-letter__when">{t('stoppedLetters.stoppedAt', { when: formatWhen(letter.stoppedAt, language) })}</p>
       {letter.afterDelivery ? <p>{t('stoppedLetters.withdrawnNote')}</p> : null}

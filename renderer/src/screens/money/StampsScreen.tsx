@@ -27,7 +27,7 @@ function PurchaseCard({ purchase, language }: { purchase: StampPurchase; languag
       {outcome.state === 'pending' ? <p className="purchase__state">{t('stamps.purchase.pending')}</p> : null}
       {outcome.state === 'refused' ? (
         <p className="purchase__state purchase__state--problem">
-          {t('stamps.purchase.refused')} <span data-testid="purchase-refusal">{hubRefusalText(outcome.refusal, language, t)}</span> {t('stamps.purchase.nothingCharged')}
+          {t('stamps.purchase.refused')} <span data-testid="purchase-hub-refusal">{hubRefusalText(outcome.refusal, language, t)}</span> {t('stamps.purchase.nothingCharged')}
         </p>
       ) : null}
       {outcome.state === 'completed' ? (
