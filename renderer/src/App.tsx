@@ -52,7 +52,9 @@ function SignedInScreens({
   const goHome = useCallback(() => setService('home'), [setService]);
   switch (service) {
     case 'mail':
-      return <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={() => setService('stamps')} />;
+      return (
+        <MailScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} onGoToStamps={() => setService('stamps')} timeZone={props.timeZone ?? null} />
+      );
     case 'stamps':
       return <StampsScreen api={props.api} language={language} displayControls={props.displayControls} onClose={goHome} />;
     case 'money':

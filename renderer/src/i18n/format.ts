@@ -61,3 +61,8 @@ export function formatDayInZone(epochMs: number, language: LanguageCode, timeZon
 export function formatTimeInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
   return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }
+
+/** A date and time together, such as "Jun 1, 2025, 2:00 PM", in the site's zone. */
+export function formatWhenInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+}

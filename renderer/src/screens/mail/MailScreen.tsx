@@ -24,6 +24,8 @@ interface MailScreenProps {
   displayControls: ReactNode;
   onClose(): void;
   onGoToStamps(): void;
+  /** The site's time zone (DeviceInfo.timeZone), for the stopped-letter notices; null: the device's own. */
+  timeZone?: string | null;
 }
 
 /** Calls `load` now and after each finished sync; the answer is dropped if the view moved on meanwhile. */
@@ -54,7 +56,7 @@ function useSynced<T>(api: DeviceClient, load: (() => Promise<T>) | null): [T | 
 
 const newDraftId = (): string => crypto.randomUUID();
 
-export function MailScreen({ api, language, displayControls, onClose, onGoToStamps }: MailScreenProps) {
+export function MailScreen({ api, language, displayControls, onClose, onGoToStamps, timeZone = null }: MailScreenProps) {
   const { t } = useTranslation();
   const [view, setView] = useState<MailView>({ kind: 'inbox' });
 
@@ -81,7 +83,7 @@ export function MailScreen({ api, language, displayControls, onClose, onGoToStam
       case 'inbox':
         return (
           <>
-            <StoppedLetters api={api} language={language} />
+            <StoppedLetters api={api} language={language} timeZone={timeZone} />
             <MailInbox conversations={conversations} language={language} onOpen={openConversation} />
           </>
         );

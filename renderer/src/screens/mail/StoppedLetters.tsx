@@ -6,14 +6,14 @@ import { useTranslation } from 'react-i18next';
 import type { LanguageCode, StoppedLetter } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { MessageText } from '../../components/MessageText';
-import { formatWhen } from '../../i18n/format';
+import { formatWhenInZone } from '../../i18n/format';
 import { useMoneyData } from '../money/useMoneyData';
 import '../visits/visits.css';
 
 /** Older notices already seen are kept short: the newest few, so the inbox below stays in reach. */
 const seenNoticesShown = 3;
 
-function StoppedLetterItem({ letter, language }: { letter: StoppedLetter; language: LanguageCode }) {
+function StoppedLetterItem({ letter, language, timeZone }: { letter: StoppedLetter; language: LanguageCode; timeZone: string | null }) {
   const { t } = useTranslation();
   return (
     <li className="stopped-letter" data-testid="stopped-letter" data-after-delivery={letter.afterDelivery}>
@@ -21,7 +21,7 @@ function StoppedLetterItem({ letter, language }: { letter: StoppedLetter; langua
       <p className="stopped-letter__what" dir="auto">
         {t(letter.afterDelivery ? 'stoppedLetters.withdrawn' : 'stoppedLetters.notDelivered', { name: letter.senderName })}
       </p>
-      <p className="stopped-letter__when">{t('stoppedLetters.stoppedAt', { when: formatWhen(letter.stoppedAt, language) })}</p>
+      <p className="stopped-letter__when">{t('stoppedLetters.stoppedAt', { when: formatWhenInZone(letter.stoppedAt, language, timeZone) })}</p>
       {letter.afterDelivery ? <p>{t('stoppedLetters.withdrawnNote')}</p> : null}
       <p className="stopped-letter__label">{t('stoppedLetters.reviewerReason')}</p>
       <MessageText text={letter.reviewerReason} className="stopped-letter__reason" />
@@ -29,7 +29,8 @@ function StoppedLetterItem({ letter, language }: { letter: StoppedLetter; langua
   );
 }
 
-export function StoppedLetters({ api, language }: { api: DeviceClient; language: LanguageCode }) {
+/** `timeZone`: the site's (DeviceInfo.timeZone); null while unknown, when the device's own is used. */
+export function StoppedLetters({ api, language, timeZone }: { api: DeviceClient; language: LanguageCode; timeZone: string | null }) {
   const { t } = useTranslation();
   const load = useCallback(() => api.call('mail.stoppedLetters', {}), [api]);
   const [letters] = useMoneyData(api, load);
@@ -49,7 +50,7 @@ export function StoppedLetters({ api, language }: { api: DeviceClient; language:
       <p>{t('stoppedLetters.noContent')}</p>
       <ul className="stopped-letters__list">
         {shown.map((letter) => (
-          <StoppedLetterItem key={letter.noticeId} letter={letter} language={language} />
+          <StoppedLetterItem key={letter.noticeId} letter={letter} language={language} timeZone={timeZone} />
         ))}
       </ul>
     </section>
