@@ -33,6 +33,8 @@ import { recordMutation, type RecordMutation } from './sync/outbox';
 import { createMailService, MailAccessError } from './mail/mail-service';
 import { createSearchIndexer } from './mail/search-indexer';
 import { createMoneyService, MoneyAccessError } from './money/money-service';
+import { createVisitsService } from './visits/visits-service';
+import { letterNoticeQueries } from './store/letter-notices';
 import { readAttachmentContent, type AttachmentContent } from './mail/attachment-content';
 import { mailQueries } from './store/mail';
 import { openBlobStore } from './sync/blobs';
@@ -323,6 +325,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     now,
     recordMutation: recordThroughSync,
   });
+  const visits = createVisitsService({ db: database, now });
+  const letterNotices = letterNoticeQueries(database);
 
   const session = createActor(
     kioskSessionMachine.provide({
@@ -650,7 +654,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       // The dispatcher let this through for a signed-in resident; read whose home it is from the session itself.
       const residentId = signedInResidentId(session.getSnapshot());
       if (!residentId) throw new DeviceCallError('notSignedIn', 'home.summary needs someone signed in.');
-      return homeSummaries.forResident(residentId);
+      return { ...homeSummaries.forResident(residentId), nextVisit: visits.next(residentId), stoppedLetters: letterNotices.unseenCount(residentId) };
     },
     'mail.conversations': () => forResident('mail.conversations', (residentId) => mail.conversations(residentId)),
     'mail.conversation': ({ contactId }) => forResident('mail.conversation', (residentId) => mail.conversation(residentId, contactId)),
@@ -669,6 +673,16 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
         return { done: true as const };
       }),
     'mail.search': ({ query }) => forResident('mail.search', (residentId) => mail.search(residentId, query)),
+    'mail.stoppedLetters': () =>
+      forResident('mail.stoppedLetters', (residentId) =>
+        letterNotices.forResident(residentId).map(({ reason, ...notice }) => ({ ...notice, reviewerReason: reason })),
+      ),
+    'mail.stoppedLettersSeen': () =>
+      forResident('mail.stoppedLettersSeen', (residentId) => {
+        letterNotices.markAllSeen(residentId, now());
+        return { done: true as const };
+      }),
+    'visits.list': () => forResident('visits.list', (residentId) => visits.list(residentId)),
     'money.stamps': () => forResident('money.stamps', (residentId) => money.stamps(residentId)),
     'money.buyStamps': (request) => forResident('money.buyStamps', (residentId) => money.buyStamps(residentId, request)),
     'money.purchase': ({ requestId }) => forResident('money.purchase', (residentId) => money.purchase(residentId, requestId)),

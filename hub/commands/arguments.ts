@@ -55,8 +55,10 @@ export function dollarsToCents(values: OptionValues, name: string): number {
 /** A date and time in the hub's local time zone, e.g. 2025-06-01T14:00 → epoch milliseconds. */
 export function dateTime(values: OptionValues, name: string): number {
   const text = requiredText(values, name, 'a date and time such as 2025-06-01T14:00');
-  const parsed = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}$/.test(text) ? Date.parse(text.replace(' ', 'T')) : Number.NaN;
-  if (!Number.isFinite(parsed)) throw new CliUsageError(`--${name} must be a date and time such as 2025-06-01T14:00, not "${text}".`);
+  // Without an offset it is the console's local time; with one (2025-06-01T14:00-05:00, or Z) it is that instant, so a
+  // console in another zone than the facility can still say the facility's 2 p.m.
+  const parsed = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?$/.test(text) ? Date.parse(text.replace(' ', 'T')) : Number.NaN;
+  if (!Number.isFinite(parsed)) throw new CliUsageError(`--${name} must be a date and time such as 2025-06-01T14:00 (or 2025-06-01T14:00-05:00), not "${text}".`);
   return parsed;
 }
 

@@ -31,6 +31,7 @@ import {
   revokeDevice,
   revocationReasons,
   verifyHubAuditChain,
+  listFamilyNotices,
   listHousingUnits,
   listContacts,
   listLedgerEntries,
@@ -44,7 +45,9 @@ import {
   sendFamilyMessage,
   setStaffUnits,
   setContactApproval,
+  setNotifyResidentOfRejectedMail,
   transferStamps,
+  withdrawMessage,
   unassignTablet,
   moveResident,
   verifyDeviceAuditChain,
@@ -499,6 +502,45 @@ const commands: Record<string, Command> = {
         reviewer: optionalText(context.values, 'reviewer') ?? context.reviewer,
       });
       context.out(`Rejected message ${message.message_id}.${message.stamps_returned > 0 ? ` ${count(message.stamps_returned, 'stamp goes', 'stamps go')} back to the resident.` : ''}`);
+    },
+  },
+  withdraw: {
+    summary: 'Take back a family letter already delivered: the devices delete it; sender and resident are told the reason',
+    usage: '--message <id> --reason "..." [--reviewer "Name"]',
+    options: { message: text, reason: text, reviewer: text },
+    async run(context) {
+      const message = await withdrawMessage(context.hub, {
+        messageId: requiredText(context.values, 'message', 'the id of the delivered letter'),
+        reason: requiredText(context.values, 'reason', 'why, in words the resident and the sender will read'),
+        reviewer: optionalText(context.values, 'reviewer') ?? context.reviewer,
+      });
+      context.out(`Withdrew message ${message.message_id}; the resident's devices delete it at their next sync.`);
+    },
+  },
+  'family-notices': {
+    summary: 'What family senders were told about their letters (not delivered, withdrawn), oldest first',
+    usage: '[--contact <contact id>]',
+    options: { contact: text },
+    async run(context) {
+      const contactId = optionalText(context.values, 'contact');
+      const notices = await listFamilyNotices(context.hub.database, await context.site(), contactId);
+      if (notices.length === 0) context.out(contactId === undefined ? 'No family sender has been told of a stopped letter.' : 'This sender has not been told of a stopped letter.');
+      for (const notice of notices) {
+        const what = notice.kind === 'notDelivered' ? 'was not delivered' : 'was withdrawn after delivery';
+        context.out(`${when(notice.at)} — to ${notice.contactName} (contact ${notice.contactId}): your letter to ${notice.residentName} ${what} (message ${notice.messageId}).`);
+        context.out(`  Reason: ${notice.reason}`);
+        context.out(`  ${notice.residentTold ? `${notice.residentName} was told too, without the letter's words.` : `${notice.residentName} was not told (the site's rule).`}`);
+      }
+    },
+  },
+  'site-rule': {
+    summary: 'Set a site rule the hub keeps: whether residents are told when review stops a letter to them',
+    usage: '--notify-resident-of-rejected-mail on|off',
+    options: { 'notify-resident-of-rejected-mail': text },
+    async run(context) {
+      const notify = oneOf(context.values, 'notify-resident-of-rejected-mail', ['on', 'off'] as const) === 'on';
+      await setNotifyResidentOfRejectedMail(context.hub, { siteId: await context.site(), notify });
+      context.out(notify ? 'Residents are told when review stops a letter to them (sender, reason, never the words).' : 'Residents are no longer told when review stops a letter to them; senders still are.');
     },
   },
   deposit: {

@@ -114,8 +114,28 @@ export const RefusalCode = z.enum([
 ]);
 export type RefusalCode = z.infer<typeof RefusalCode>;
 
+/**
+ * The numbers behind a refusal, so the device can word it in the person's language ("a book costs $4.50 and your
+ * account has $2.00") instead of showing `reason`, which is the hub's English for logs and staff. Which figures come
+ * with which code is the hub's one rule (services/push.ts); every figure is optional here so that a device can still
+ * read a result recorded before figures existed.
+ */
+export const RefusalFigures = z
+  .object({
+    neededCents: z.number().int().nonnegative(),
+    availableCents: z.number().int().nonnegative(),
+    neededStamps: z.number().int().nonnegative(),
+    availableStamps: z.number().int().nonnegative(),
+    maxCharacters: z.number().int().positive(),
+    characters: z.number().int().nonnegative(),
+    bookSize: z.number().int(),
+  })
+  .partial()
+  .strict();
+export type RefusalFigures = z.infer<typeof RefusalFigures>;
+
 export const MutationResult = z.discriminatedUnion('status', [
   z.object({ id: z.number().int().positive(), status: z.literal('applied') }),
-  z.object({ id: z.number().int().positive(), status: z.literal('refused'), code: RefusalCode, reason: z.string().max(500) }),
+  z.object({ id: z.number().int().positive(), status: z.literal('refused'), code: RefusalCode, reason: z.string().max(500), figures: RefusalFigures.optional() }),
 ]);
 export type MutationResult = z.infer<typeof MutationResult>;

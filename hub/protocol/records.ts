@@ -8,6 +8,11 @@ export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA
 /** Epoch milliseconds. */
 export const Timestamp = z.number().int().nonnegative();
 export const Language = z.enum(['en', 'es']);
+/**
+ * The longest reason a reviewer may give for stopping a letter or an attachment. A reviewer explains in their own
+ * words (and language); 2,000 characters leaves room for a careful explanation, which the screens wrap, never cut.
+ */
+export const maxReviewReasonLength = 2000;
 
 export const ResidentRecord = z.object({
   residentId: Id,
@@ -56,7 +61,7 @@ export const AttachmentRecord = z.object({
   mimeType: z.enum(['image/jpeg', 'image/png', 'video/mp4', 'video/webm']),
   /** A reviewer may reject one attachment and deliver the rest. */
   status: z.enum(['delivered', 'rejected']),
-  rejectionReason: z.string().max(500).nullable(),
+  rejectionReason: z.string().max(maxReviewReasonLength).nullable(),
 });
 export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
 
@@ -81,7 +86,7 @@ export const MessageRecord = z.object({
   receivedAt: Timestamp,
   status: MessageStatus,
   statusChangedAt: Timestamp,
-  rejectionReason: z.string().max(500).nullable(),
+  rejectionReason: z.string().max(maxReviewReasonLength).nullable(),
   /** Inbound only: the sender paid for one reply. */
   carriesReturnStamp: z.boolean(),
   returnStampUsed: z.boolean(),
@@ -126,6 +131,22 @@ export const VisitRecord = z.object({
 export type VisitRecord = z.infer<typeof VisitRecord>;
 
 /**
+ * A family member's letter the facility stopped, told to the resident (by the site's rule
+ * notifyResidentOfRejectedMail): who sent it, the reviewer's reason and when — never a word of the letter itself.
+ * `afterDelivery`: the letter had reached the resident and was withdrawn; its copy is deleted in the same change batch.
+ */
+export const LetterStoppedRecord = z.object({
+  noticeId: Id,
+  residentId: Id,
+  contactId: Id,
+  senderName: z.string().min(1).max(120),
+  reason: z.string().min(1).max(maxReviewReasonLength),
+  stoppedAt: Timestamp,
+  afterDelivery: z.boolean(),
+});
+export type LetterStoppedRecord = z.infer<typeof LetterStoppedRecord>;
+
+/**
  * The site's money and stamp rules. They are decided at the hub (which charges) and synced to devices (which show
  * the cost before sending), so the two can never disagree.
  */
@@ -152,6 +173,7 @@ export const syncedEntities = {
   debitEntry: LedgerEntryRecord,
   balance: BalanceRecord,
   visit: VisitRecord,
+  letterStopped: LetterStoppedRecord,
   siteRules: SiteRulesRecord,
 } as const;
 export type SyncedEntity = keyof typeof syncedEntities;

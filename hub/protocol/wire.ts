@@ -90,6 +90,7 @@ const UpsertChange = z.discriminatedUnion('entity', [
   changeOf('debitEntry'),
   changeOf('balance'),
   changeOf('visit'),
+  changeOf('letterStopped'),
   changeOf('siteRules'),
 ]);
 export const Change = z.discriminatedUnion('op', [UpsertChange, DeleteChange, EvictChange]);

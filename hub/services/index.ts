@@ -31,7 +31,21 @@ export {
   type TabletReleaseOutcome,
 } from './devices';
 export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
-export { sendFamilyMessage, listReviewQueue, reviewMessage, markReadByFamily, getMessage, maxMessageCharacters, type AttachmentUpload, type ReviewQueueItem, type ReviewRequest } from './messages';
+export {
+  sendFamilyMessage,
+  listReviewQueue,
+  reviewMessage,
+  withdrawMessage,
+  listFamilyNotices,
+  setNotifyResidentOfRejectedMail,
+  markReadByFamily,
+  getMessage,
+  maxMessageCharacters,
+  type AttachmentUpload,
+  type FamilyNotice,
+  type ReviewQueueItem,
+  type ReviewRequest,
+} from './messages';
 export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
 export { appendHubAuditEntry, hubAuditEntries, verifyHubAuditChain, hubAuditChainName, type HubAuditEvent, type HubAuditRow } from './audit';
 export { checkStaffProof, staffProofRules, type StaffProofOutcome } from './staff-proof';

@@ -1,26 +1,29 @@
 // The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
 // attachment of it), delivery, and the family reading a resident's message.
 import { randomUUID } from 'node:crypto';
-import { characterCount, maxMessageCharacters, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
+import { characterCount, maxMessageCharacters, maxReviewReasonLength, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { storeBlob } from './blobs';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { appendLedgerEntries } from './ledgers';
 import {
   attachmentColumns,
+  letterNoticeColumns,
+  letterStoppedChange,
   loadAttachments,
   loadMessage,
   loadSiteRules,
   messageChange,
   messageColumns,
   type AttachmentRow,
+  type LetterNoticeRow,
   type MessageRow,
+  type ResidentRow,
   visibleToResident,
 } from './records';
 import { lockActiveResident, lockResident, publishForResident } from './residents';
 
 export { maxMessageCharacters };
-const maxReasonLength = 500;
 
 export type AttachmentKind = 'photo' | 'ecard' | 'video';
 
@@ -155,7 +158,7 @@ export type ReviewRequest =
 function checkedReason(reason: string, what: string): string {
   const trimmed = checkedInputText(reason, 'letter', 'The reason').trim();
   if (trimmed === '') throw invalid(`Rejecting ${what} needs a reason the resident can read.`);
-  if (characterCount(trimmed) > maxReasonLength) throw invalid(`A reason is at most ${maxReasonLength} characters.`);
+  if (characterCount(trimmed) > maxReviewReasonLength) throw invalid(`A reason is at most ${maxReviewReasonLength} characters; this one has ${characterCount(trimmed)}.`);
   return trimmed;
 }
 
@@ -177,6 +180,29 @@ async function setStatus(tx: SqlExecutor, messageId: string, status: MessageStat
   );
   if (message === undefined) throw new Error(`message ${messageId} vanished inside its own lock`);
   return message;
+}
+
+/**
+ * A family member's letter was stopped (rejected in review, or withdrawn after delivery). The sender is always told —
+ * recorded in family_notices, which the family side lists — and the resident is told too where the site's rule
+ * notifyResidentOfRejectedMail says so: who sent it, the reviewer's reason, and nothing of the letter.
+ */
+async function tellOfStoppedLetter(tx: SqlExecutor, resident: ResidentRow, letter: MessageRow, reason: string, how: 'notDelivered' | 'withdrawn', now: number): Promise<void> {
+  const [site] = await tx.query<{ notify_resident_of_rejected_mail: boolean }>('SELECT notify_resident_of_rejected_mail FROM sites WHERE site_id = $1', [resident.site_id]);
+  const residentTold = site?.notify_resident_of_rejected_mail ?? true;
+  await tx.query(
+    'INSERT INTO family_notices (notice_id, contact_id, message_id, kind, reason, resident_told, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [newRecordId(now), letter.contact_id, letter.message_id, how, reason, residentTold, now],
+  );
+  if (!residentTold) return;
+  const [contact] = await tx.query<{ display_name: string }>('SELECT display_name FROM contacts WHERE contact_id = $1', [letter.contact_id]);
+  const [notice] = await tx.query<LetterNoticeRow>(
+    `INSERT INTO letter_notices (notice_id, resident_id, message_id, contact_id, sender_name, reason, stopped_at, after_delivery)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${letterNoticeColumns}`,
+    [newRecordId(now), resident.resident_id, letter.message_id, letter.contact_id, contact?.display_name ?? 'Unknown sender', reason, now, how === 'withdrawn'],
+  );
+  if (notice === undefined) throw new Error('INSERT ... RETURNING returned no row');
+  await publishForResident(tx, resident, [letterStoppedChange(notice)], now);
 }
 
 /** A reviewer's decision. Either way the message's new state reaches the resident's devices. */
@@ -222,6 +248,7 @@ export async function reviewMessage(hub: HubContext, request: ReviewRequest): Pr
         if (refunds && before.stamps_charged > 0) {
           await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'rejectionRefund', amount: before.stamps_charged, reference: before.message_id }], now);
         }
+        if (before.direction === 'inbound') await tellOfStoppedLetter(tx, resident, before, reason, 'notDelivered', now);
         if (refunds && before.paid_with_return_stamp && before.reply_to_message_id !== null) {
           // The return stamp that paid for this reply may pay for another one.
           const [replied] = await tx.query<MessageRow>(
@@ -240,6 +267,88 @@ export async function reviewMessage(hub: HubContext, request: ReviewRequest): Pr
     if (visibleToResident(after)) await publishForResident(tx, resident, [messageChange(after, await loadAttachments(tx, after.message_id))], now);
     return after;
   });
+}
+
+/**
+ * Review takes back a family letter it had already delivered (something missed, found later). The resident's devices
+ * delete their copy — words, attachments and their files — and the sender and, by the site's rule, the resident are
+ * told as for a letter stopped in review. Its return stamp, if unused, goes with it.
+ */
+export async function withdrawMessage(hub: HubContext, input: { messageId: string; reviewer: string; reason: string }): Promise<MessageRow> {
+  const reviewer = input.reviewer.trim();
+  if (reviewer === '') throw invalid("A review decision needs the reviewer's name.");
+  const reason = checkedReason(input.reason, 'a delivered letter');
+  return hub.database.transaction(async (tx) => {
+    const [owner] = await tx.query<{ resident_id: string }>("SELECT resident_id FROM messages WHERE message_id = $1 AND direction = 'inbound'", [input.messageId]);
+    if (owner === undefined) throw notFound(`There is no family letter ${input.messageId}.`);
+    const resident = await lockResident(tx, owner.resident_id);
+    const before = await loadMessage(tx, input.messageId, { forUpdate: true });
+    if (resident === null || before === null) throw new Error(`message ${input.messageId} lost its resident`);
+    if (before.status !== 'delivered' && before.status !== 'read') {
+      throw conflict(`Only a delivered letter can be withdrawn (this one is ${before.status}${before.status === 'inReview' ? '; reject it instead' : ''}).`);
+    }
+    const now = hub.now();
+    await tx.query("UPDATE attachments SET status = 'rejected', rejection_reason = $2 WHERE message_id = $1", [before.message_id, reason]);
+    await recordDecision(tx, { messageId: before.message_id, attachmentId: null, decision: 'rejected', reason, reviewer, now });
+    const after = await setStatus(tx, before.message_id, 'rejected', now, { rejectionReason: reason });
+    // A delete, not an emptied upsert: the device removes the row, its search index entry and its attachment files.
+    await publishForResident(tx, resident, [{ entity: 'message', id: after.message_id, version: after.version, op: 'delete' }], now);
+    await tellOfStoppedLetter(tx, resident, before, reason, 'withdrawn', now);
+    return after;
+  });
+}
+
+export interface FamilyNotice {
+  readonly noticeId: string;
+  readonly contactId: string;
+  readonly contactName: string;
+  readonly residentName: string;
+  readonly messageId: string;
+  readonly kind: 'notDelivered' | 'withdrawn';
+  readonly reason: string;
+  readonly residentTold: boolean;
+  readonly at: number;
+}
+
+/** What family senders at a site were told about their letters, oldest first; one contact's when `contactId` is given. */
+export async function listFamilyNotices(db: SqlExecutor, siteId: string, contactId?: string): Promise<FamilyNotice[]> {
+  const rows = await db.query<{
+    notice_id: string;
+    contact_id: string;
+    contact_name: string;
+    resident_name: string;
+    message_id: string;
+    kind: 'notDelivered' | 'withdrawn';
+    reason: string;
+    resident_told: boolean;
+    created_at: number;
+  }>(
+    `SELECT f.notice_id, f.contact_id, c.display_name AS contact_name, r.display_name AS resident_name, f.message_id, f.kind, f.reason,
+            f.resident_told, f.created_at
+       FROM family_notices f
+       JOIN contacts c ON c.contact_id = f.contact_id
+       JOIN residents r ON r.resident_id = c.resident_id
+      WHERE r.site_id = $1 AND ($2::text IS NULL OR f.contact_id = $2)
+      ORDER BY f.seq`,
+    [siteId, contactId ?? null],
+  );
+  return rows.map((row) => ({
+    noticeId: row.notice_id,
+    contactId: row.contact_id,
+    contactName: row.contact_name,
+    residentName: row.resident_name,
+    messageId: row.message_id,
+    kind: row.kind,
+    reason: row.reason,
+    residentTold: row.resident_told,
+    at: row.created_at,
+  }));
+}
+
+/** Whether residents at a site are told when review stops a family member's letter (default: they are). */
+export async function setNotifyResidentOfRejectedMail(hub: HubContext, input: { siteId: string; notify: boolean }): Promise<void> {
+  const updated = await hub.database.query('UPDATE sites SET notify_resident_of_rejected_mail = $2 WHERE site_id = $1 RETURNING site_id', [input.siteId, input.notify]);
+  if (updated.length === 0) throw notFound(`There is no site ${input.siteId}.`);
 }
 
 /** The family opened a resident's delivered message: the resident's timeline shows "read". */

@@ -15,6 +15,7 @@ import {
   isTooLong,
   messageCost,
   PushedMutation,
+  RefusalFigures,
   textProblemOf,
   type BuyStampsArgs,
   type MarkReadArgs,
@@ -33,13 +34,14 @@ import { maxMessageCharacters } from '../protocol/index';
 import { loadAttachments, loadMessage, loadSiteRules, messageChange, messageColumns, type MessageRow, type ResidentRow } from './records';
 import { lockResident, publishForResident } from './residents';
 
-type Refusal = { readonly status: 'refused'; readonly code: RefusalCode; readonly reason: string };
+type Refusal = { readonly status: 'refused'; readonly code: RefusalCode; readonly reason: string; readonly figures?: RefusalFigures };
 type Outcome = { readonly status: 'applied' } | Refusal;
 
 const applied: Outcome = { status: 'applied' };
 
-function refuse(code: RefusalCode, reason: string): Refusal {
-  return { status: 'refused', code, reason };
+/** `reason` is English for logs and staff; the device words a refusal from `code` and `figures` in the person's language. */
+function refuse(code: RefusalCode, reason: string, figures?: RefusalFigures): Refusal {
+  return figures === undefined ? { status: 'refused', code, reason } : { status: 'refused', code, reason, figures };
 }
 
 /** Whether a device may act for (and see) a resident: housed in the kiosk's unit, or the tablet's own resident. */
@@ -86,7 +88,7 @@ async function sendMessage(tx: SqlExecutor, device: DeviceRow, args: SendMessage
   if (contact === undefined) return refuse('contactNotFound', 'This contact is not on your list.');
   if (!contact.approved) return refuse('contactNotApproved', `${contact.display_name} is not an approved contact yet, so the message was not sent.`);
   const characters = characterCount(args.body);
-  if (characters > maxMessageCharacters) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`);
+  if (characters > maxMessageCharacters) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`, { maxCharacters: maxMessageCharacters, characters });
 
   let repliedTo: MessageRow | null = null;
   if (args.replyToMessageId !== null) {
@@ -106,7 +108,10 @@ async function sendMessage(tx: SqlExecutor, device: DeviceRow, args: SendMessage
   if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
   const cost = messageCost(args.body, 0, args.useReturnStamp, rules.record);
   if (cost.fromOwnStamps > resident.stamp_balance) {
-    return refuse('notEnoughStamps', `This message needs ${plural(cost.fromOwnStamps, 'stamp', 'stamps')} and you have ${plural(resident.stamp_balance, 'stamp', 'stamps')}.`);
+    return refuse('notEnoughStamps', `This message needs ${plural(cost.fromOwnStamps, 'stamp', 'stamps')} and you have ${plural(resident.stamp_balance, 'stamp', 'stamps')}.`, {
+      neededStamps: cost.fromOwnStamps,
+      availableStamps: resident.stamp_balance,
+    });
   }
 
   // Every check passed: from here on, only writes.
@@ -166,12 +171,16 @@ async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs
   // The protocol's schema stops these at the HTTP door; the service refuses them too, rather than hand the database a
   // size no integer column can hold (which would throw, and fail the device's queue on every retry).
   if (!Number.isInteger(args.bookSize) || args.bookSize <= 0 || args.bookSize > largestBookSize) {
-    return refuse('unknownBookSize', `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`);
+    return refuse('unknownBookSize', `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`, Number.isSafeInteger(args.bookSize) ? { bookSize: args.bookSize } : undefined);
   }
   const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [resident.site_id, args.bookSize]);
-  if (book === undefined) return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`);
+  if (book === undefined) return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`, { bookSize: args.bookSize });
   if (book.price_cents > resident.debit_balance_cents) {
-    return refuse('notEnoughMoney', `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`);
+    return refuse('notEnoughMoney', `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`, {
+      neededCents: book.price_cents,
+      availableCents: resident.debit_balance_cents,
+      bookSize: args.bookSize,
+    });
   }
   // Two people's purchases under one request id hold different resident locks: the key decides, and the second
   // (waiting on the first's commit) inserts nothing and is refused, charged nothing.
@@ -227,7 +236,8 @@ function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: PushedMutat
 }
 
 function resultOf(id: number, outcome: Outcome): MutationResult {
-  return outcome.status === 'applied' ? { id, status: 'applied' } : { id, status: 'refused', code: outcome.code, reason: outcome.reason };
+  if (outcome.status === 'applied') return { id, status: 'applied' };
+  return outcome.figures === undefined ? { id, status: 'refused', code: outcome.code, reason: outcome.reason } : { id, status: 'refused', code: outcome.code, reason: outcome.reason, figures: outcome.figures };
 }
 
 type Step = { readonly kind: 'done'; readonly result: MutationResult; readonly lastMutationId: number } | { readonly kind: 'gap'; readonly lastMutationId: number };
@@ -276,12 +286,15 @@ function isReadRefusal(value: PushedMutation | Refusal): value is Refusal {
 }
 
 async function recordedResult(tx: SqlExecutor, deviceId: string, mutationId: number): Promise<MutationResult> {
-  const [row] = await tx.query<{ status: 'applied' | 'refused'; refusal_code: RefusalCode | null; reason: string | null }>(
-    'SELECT status, refusal_code, reason FROM device_mutations WHERE device_id = $1 AND mutation_id = $2',
+  const [row] = await tx.query<{ status: 'applied' | 'refused'; refusal_code: RefusalCode | null; reason: string | null; refusal_figures: unknown }>(
+    'SELECT status, refusal_code, reason, refusal_figures FROM device_mutations WHERE device_id = $1 AND mutation_id = $2',
     [deviceId, mutationId],
   );
   if (row === undefined || row.status === 'applied' || row.refusal_code === null) return { id: mutationId, status: 'applied' };
-  return { id: mutationId, status: 'refused', code: row.refusal_code, reason: row.reason ?? '' };
+  // The answer to a retry is the answer first given, figures included; a row from before figures were kept has none.
+  const figures = RefusalFigures.safeParse(row.refusal_figures);
+  const recorded = { id: mutationId, status: 'refused', code: row.refusal_code, reason: row.reason ?? '' } as const;
+  return figures.success ? { ...recorded, figures: figures.data } : recorded;
 }
 
 /**
@@ -309,8 +322,17 @@ async function settleNext(hub: HubContext, deviceId: string, mutationId: number,
     const now = hub.now();
     const result = resultOf(mutationId, await decide(tx, device, now));
     await tx.query(
-      'INSERT INTO device_mutations (device_id, mutation_id, name, status, refusal_code, reason, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [deviceId, mutationId, name, result.status, result.status === 'refused' ? result.code : null, result.status === 'refused' ? result.reason : null, now],
+      'INSERT INTO device_mutations (device_id, mutation_id, name, status, refusal_code, reason, refusal_figures, applied_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [
+        deviceId,
+        mutationId,
+        name,
+        result.status,
+        result.status === 'refused' ? result.code : null,
+        result.status === 'refused' ? result.reason : null,
+        result.status === 'refused' && result.figures !== undefined ? JSON.stringify(result.figures) : null,
+        now,
+      ],
     );
     await tx.query('UPDATE devices SET last_mutation_id = $2 WHERE device_id = $1', [deviceId, mutationId]);
     return { kind: 'done', result, lastMutationId: mutationId };

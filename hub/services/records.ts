@@ -4,6 +4,7 @@ import type {
   BalanceRecord,
   ContactRecord,
   LedgerEntryRecord,
+  LetterStoppedRecord,
   MessageRecord,
   ResidentRecord,
   SiteRulesRecord,
@@ -297,6 +298,36 @@ export function visitChange(row: VisitRow): RecordChange {
   return { entity: 'visit', id: row.visit_id, version: row.version, op: 'upsert', data };
 }
 
+// ---- stopped letters ----
+
+export interface LetterNoticeRow {
+  readonly notice_id: string;
+  readonly resident_id: string;
+  readonly message_id: string;
+  readonly contact_id: string;
+  readonly sender_name: string;
+  readonly reason: string;
+  readonly stopped_at: number;
+  readonly after_delivery: boolean;
+  readonly version: number;
+}
+
+export const letterNoticeColumns = 'notice_id, resident_id, message_id, contact_id, sender_name, reason, stopped_at, after_delivery, version';
+
+/** What the resident is told of a stopped letter: sender, reason, when. The letter's id and words stay at the hub. */
+export function letterStoppedChange(row: LetterNoticeRow): RecordChange {
+  const data: LetterStoppedRecord = {
+    noticeId: row.notice_id,
+    residentId: row.resident_id,
+    contactId: row.contact_id,
+    senderName: row.sender_name,
+    reason: row.reason,
+    stoppedAt: row.stopped_at,
+    afterDelivery: row.after_delivery,
+  };
+  return { entity: 'letterStopped', id: row.notice_id, version: row.version, op: 'upsert', data };
+}
+
 // ---- a resident's whole scope, for backfill ----
 
 /**
@@ -318,6 +349,7 @@ export async function residentSnapshot(db: SqlExecutor, resident: ResidentRow, o
   const stampEntries = await db.query<LedgerEntryRow>(`SELECT ${ledgerEntryColumns} FROM stamp_ledger WHERE resident_id = $1 ORDER BY created_at, entry_id`, [residentId]);
   const debitEntries = await db.query<LedgerEntryRow>(`SELECT ${ledgerEntryColumns} FROM debit_ledger WHERE resident_id = $1 ORDER BY created_at, entry_id`, [residentId]);
   const visits = await db.query<VisitRow>(`SELECT ${visitColumns} FROM visits WHERE resident_id = $1 ORDER BY starts_at, visit_id`, [residentId]);
+  const letterNotices = await db.query<LetterNoticeRow>(`SELECT ${letterNoticeColumns} FROM letter_notices WHERE resident_id = $1 ORDER BY stopped_at, notice_id`, [residentId]);
   const attachmentsByMessage = new Map<string, AttachmentRow[]>();
   for (const attachment of attachments) {
     const list = attachmentsByMessage.get(attachment.message_id) ?? [];
@@ -332,5 +364,6 @@ export async function residentSnapshot(db: SqlExecutor, resident: ResidentRow, o
     ...stampEntries.map((entry) => ledgerEntryChange('stamps', entry)),
     ...debitEntries.map((entry) => ledgerEntryChange('debit', entry)),
     ...visits.map(visitChange),
+    ...letterNotices.map(letterStoppedChange),
   ];
 }

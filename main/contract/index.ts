@@ -31,6 +31,8 @@ import {
   MoneyView,
   StampPurchase,
   StampsView,
+  StoppedLetter,
+  VisitsView,
   PinInput,
   ReaderStatus,
   SaveDraftInput,
@@ -158,6 +160,24 @@ export const deviceCalls = {
     output: z.array(MailSearchHit),
     access: 'resident',
     summary: 'Search the words of the resident’s own mail',
+  }),
+  'mail.stoppedLetters': defineCall({
+    input: Empty,
+    output: z.array(StoppedLetter),
+    access: 'resident',
+    summary: 'Letters to the signed-in resident the facility stopped: who sent each and the reviewer’s reason, never the letter, newest first',
+  }),
+  'mail.stoppedLettersSeen': defineCall({
+    input: Empty,
+    output: Ack,
+    access: 'resident',
+    summary: 'The resident has had their stopped-letter notices on screen: the home screen stops counting them',
+  }),
+  'visits.list': defineCall({
+    input: Empty,
+    output: VisitsView,
+    access: 'resident',
+    summary: 'The signed-in resident’s visits as the facility last sent them: under way and upcoming, and recent past ones',
   }),
   'money.stamps': defineCall({
     input: Empty,

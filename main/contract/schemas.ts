@@ -311,6 +311,47 @@ export const ConfirmedBalance = z.object({
 });
 export type ConfirmedBalance = z.infer<typeof ConfirmedBalance>;
 
+// ---- Visits (main/visits) ----
+
+/** A visit the facility scheduled, as the person sees it. Times are epoch ms; the screen shows them in the site's zone. */
+export const Visit = z.object({
+  visitId: z.string(),
+  /** As the facility wrote it: any script, shown as text and wrapped, never cut. */
+  visitorName: z.string(),
+  kind: z.enum(['onSite', 'video']),
+  startsAt: z.number(),
+  durationMinutes: z.number().int().positive(),
+  cancelled: z.boolean(),
+  /** Against the runtime's clock when the list was made. */
+  timing: z.enum(['upcoming', 'underway', 'past']),
+});
+export type Visit = z.infer<typeof Visit>;
+
+export const VisitsView = z.object({
+  /** Under way and upcoming, earliest first; cancelled ones stay, marked. */
+  upcoming: z.array(Visit),
+  /** Ended within the last `recentPastDays` days, newest first. */
+  recentPast: z.array(Visit),
+  recentPastDays: z.number().int().positive(),
+});
+export type VisitsView = z.infer<typeof VisitsView>;
+
+// ---- Stopped letters (a family member's letter the facility did not deliver, or took back) ----
+
+export const StoppedLetter = z.object({
+  noticeId: z.string(),
+  /** Who wrote it, as the facility knows them. */
+  senderName: z.string(),
+  /** The reviewer's own words: a person's reason about a letter, shown as written and labelled as the reviewer's. */
+  reviewerReason: z.string(),
+  stoppedAt: z.number(),
+  /** It had been delivered here and was taken back; its words and pictures are gone from this device. */
+  afterDelivery: z.boolean(),
+  /** The person has had this notice on screen before (on this device). */
+  seen: z.boolean(),
+});
+export type StoppedLetter = z.infer<typeof StoppedLetter>;
+
 /** The signed-in resident's home screen at a glance. */
 export const HomeSummary = z.object({
   unreadMessages: z.number().int().nonnegative(),
@@ -318,6 +359,10 @@ export const HomeSummary = z.object({
   balance: ConfirmedBalance.nullable(),
   /** Their actions saved on this device and not yet answered by the facility. */
   waitingOnThisDevice: z.number().int().nonnegative(),
+  /** The next visit that will happen (under way or upcoming, not cancelled); null when none is scheduled. */
+  nextVisit: Visit.nullable(),
+  /** Letters to them the facility stopped that they have not yet seen the notice of. */
+  stoppedLetters: z.number().int().nonnegative(),
 });
 export type HomeSummary = z.infer<typeof HomeSummary>;
 
@@ -349,6 +394,39 @@ export const ConversationSummary = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
+// ---- Refusals from the hub (issue 13, item 7) ----
+
+const count = z.number().int().nonnegative();
+/**
+ * Why the facility's hub did not accept something the person did here (a purchase, a letter), as a code with the
+ * figures behind it. The screens word each from their locale files in the person's language; the hub's own sentence
+ * (English, for staff and logs) never crosses to the screen. `other`: a code the screens have no words for, or a
+ * refusal whose figures did not come with it — said as "the facility did not accept this", never left blank.
+ */
+export const HubRefusal = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('notEnoughMoney'), neededCents: count, availableCents: count }),
+  z.object({ code: z.literal('notEnoughStamps'), neededStamps: count, availableStamps: count }),
+  z.object({ code: z.literal('messageTooLong'), maxCharacters: count, characters: count }),
+  z.object({ code: z.literal('unknownBookSize'), bookSize: z.number().int() }),
+  z.object({ code: z.literal('contactNotApproved') }),
+  z.object({ code: z.literal('contactNotFound') }),
+  z.object({ code: z.literal('replyTargetNotFound') }),
+  z.object({ code: z.literal('returnStampUnavailable') }),
+  /** The person is no longer served by this device (moved to another unit, the tablet handed back). */
+  z.object({ code: z.literal('outOfScope') }),
+  z.object({ code: z.literal('residentNotFound') }),
+  z.object({ code: z.literal('duplicateMessageId') }),
+  z.object({ code: z.literal('requestIdReused') }),
+  /** A control character (NUL, ESC…), broken or invisible text: the text rule (hub/protocol/text.ts) refused it. */
+  z.object({ code: z.literal('textNotAllowed') }),
+  /** The device could not read it back, or it was larger than anything the facility accepts. */
+  z.object({ code: z.literal('unreadable') }),
+  /** The facility's database would not store it; nothing was charged. */
+  z.object({ code: z.literal('facilityCouldNotStore') }),
+  z.object({ code: z.literal('other') }),
+]);
+export type HubRefusal = z.infer<typeof HubRefusal>;
+
 /**
  * Where a message the person sent is: written → waiting on this device → received by the facility → in review →
  * delivered → read; or rejected by review (with the reviewer's reason), or not accepted by the hub (with its reason).
@@ -356,29 +434,6 @@ export type ConversationSummary = z.infer<typeof ConversationSummary>;
 export const SentStep = z.enum(['written', 'waitingOnDevice', 'receivedByFacility', 'inReview', 'delivered', 'read']);
 export type SentStep = z.infer<typeof SentStep>;
 
-/**
- * Why the facility did not accept a message, as the person is told it (the screens word each code; the hub's own
- * sentence is English and never shown). The device maps the hub's refusal codes to these (main/mail/mail-service.ts).
- */
-export const NotAcceptedReason = z.enum([
-  'notEnoughStamps',
-  'contactNotApproved',
-  'contactNotFound',
-  'replyTargetNotFound',
-  'returnStampUnavailable',
-  /** This device no longer serves the person (moved, released, tablet taken back). */
-  'notServedHere',
-  'tooLong',
-  /** A control character (NUL, ESC…) or broken text in the letter. */
-  'textNotAllowed',
-  /** The device could not read the letter back, or it did not fit what the facility accepts. */
-  'unreadable',
-  /** The facility's database would not store it. */
-  'facilityCouldNotStore',
-  'alreadyReceived',
-  'other',
-]);
-export type NotAcceptedReason = z.infer<typeof NotAcceptedReason>;
 export const SentTimeline = z.object({
   /** The step reached, or how it ended badly. */
   state: z.enum([...SentStep.options, 'rejected', 'notAccepted']),
@@ -386,10 +441,10 @@ export const SentTimeline = z.object({
   steps: z.array(z.object({ step: SentStep, done: z.boolean(), at: z.number().nullable() })),
   /** When it was rejected or not accepted, where known; null while it is still on its way or was delivered. */
   endedAt: z.number().nullable(),
-  /** The reviewer's reason, in their words (rejected). */
+  /** Rejected: the reviewer's reason in their own words (a person's words about the letter, shown as written). */
   reason: z.string().nullable(),
-  /** Why the facility did not accept it (notAccepted); the screen says it in the person's language. */
-  notAcceptedReason: NotAcceptedReason.nullable(),
+  /** Not accepted: why the hub refused it, as a code with figures for the screen to word. */
+  refusal: HubRefusal.nullable(),
   stampsReturned: z.number().int().nonnegative(),
 });
 export type SentTimeline = z.infer<typeof SentTimeline>;
@@ -532,7 +587,7 @@ export const StampPurchase = z.object({
   outcome: z.discriminatedUnion('state', [
     z.object({ state: z.literal('pending') }),
     z.object({ state: z.literal('completed'), receipt: PurchaseReceipt, balanceUpdated: z.boolean() }),
-    z.object({ state: z.literal('refused'), reason: z.string() }),
+    z.object({ state: z.literal('refused'), refusal: HubRefusal }),
   ]),
 });
 export type StampPurchase = z.infer<typeof StampPurchase>;

@@ -1,7 +1,7 @@
 // The resident's mail on this device: conversations, reading, replying at a cost shown first, drafts, the timeline of
 // each sent message and search. Domain rules only; SQL is in store/mail.ts and the outbox in sync/outbox.ts. Every
 // method takes the resident from the session (never from the screen) and refuses anything that is not theirs.
-import { characterCount, maxMessageCharacters, messageCost, newRecordId, RefusalCode } from '../../hub/protocol';
+import { characterCount, maxMessageCharacters, messageCost, newRecordId } from '../../hub/protocol';
 import type {
   Conversation,
   ConversationSummary,
@@ -13,7 +13,6 @@ import type {
   MailMessage,
   MailRefusal,
   MailSearchHit,
-  NotAcceptedReason,
   SendResult,
   SentStep,
   SentTimeline,
@@ -21,6 +20,7 @@ import type {
 import type { DeviceDatabase } from '../store/database';
 import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
 import { mailSearchIndexQueries } from '../store/mail-search';
+import { hubRefusalOf } from '../sync/hub-refusal';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
 
 export { maxMessageCharacters };
@@ -101,55 +101,9 @@ export function sentTimeline(message: MailMessageRow): SentTimeline {
     steps: shownSteps.map((step, index) => ({ step, done: index <= reachedIndex, at: index <= reachedIndex ? at[step] : null })),
     endedAt: refused ? (message.outbox?.settledAt ?? null) : message.status === 'rejected' ? message.statusChangedAt : null,
     reason: message.status === 'rejected' && !refused ? message.rejectionReason : null,
-    notAcceptedReason: refused ? notAcceptedReasonOf(message.outbox?.resultCode ?? null) : null,
+    refusal: refused ? hubRefusalOf(message.outbox?.resultCode ?? null, message.outbox?.resultFigures ?? null) : null,
     stampsReturned: message.stampsReturned ?? 0,
   };
-}
-
-/** What the person is told for the hub's refusal code of a letter (stored as text in the outbox, so checked here). */
-export function notAcceptedReasonOf(code: string | null): NotAcceptedReason {
-  const parsed = RefusalCode.safeParse(code);
-  if (!parsed.success) return 'other';
-  const refusal: RefusalCode = parsed.data;
-  switch (refusal) {
-    case 'notEnoughStamps':
-    case 'contactNotApproved':
-    case 'contactNotFound':
-    case 'replyTargetNotFound':
-    case 'returnStampUnavailable':
-      return refusal;
-    case 'outOfScope':
-    case 'residentNotFound':
-      return 'notServedHere';
-    case 'messageTooLong':
-    case 'tooLargeToSend':
-      return 'tooLong';
-    case 'textControlCharacter':
-    case 'textInvalidUnicode':
-    case 'textInvisibleCharacter':
-      return 'textNotAllowed';
-    case 'unreadableOnDevice':
-    case 'malformedMutation':
-      return 'unreadable';
-    case 'hubCouldNotStore':
-      return 'facilityCouldNotStore';
-    case 'duplicateMessageId':
-      return 'alreadyReceived';
-    case 'notEnoughMoney':
-    case 'unknownBookSize':
-    case 'messageNotFound':
-    case 'requestIdReused':
-    case 'auditSeqNotNext':
-    case 'auditPrevHashMismatch':
-    case 'auditHashMismatch':
-    case 'auditSeqTaken':
-    case 'auditOtherDevice':
-      return 'other';
-    default: {
-      const unknownCode: never = refusal;
-      throw new Error(`unknown refusal code ${String(unknownCode)}`);
-    }
-  }
 }
 
 /** The person's words as an FTS5 query: each word a quoted prefix, all of them required; nothing of FTS5's syntax gets through. */

@@ -6,6 +6,7 @@ import type { BuyStampsResult, MoneyEntry, PurchaseReceipt, StampHistoryEntry, S
 import type { DeviceDatabase } from '../store/database';
 import { homeSummaryQueries } from '../store/home-summary';
 import { moneyQueries, type LedgerEntryRow, type PurchaseRequestRow } from '../store/money';
+import { hubRefusalOf } from '../sync/hub-refusal';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
 
 /** Rows of the money history per page: a screenful at the base text size. */
@@ -95,7 +96,7 @@ export function createMoneyService(options: MoneyServiceOptions): MoneyService {
       case 'pending':
         return { ...base, outcome: { state: 'pending' } };
       case 'refused':
-        return { ...base, outcome: { state: 'refused', reason: row.refusalReason ?? '' } };
+        return { ...base, outcome: { state: 'refused', refusal: hubRefusalOf(row.refusalCode, row.refusalFigures) } };
       case 'applied': {
         const entry = queries.purchaseEntry(residentId, row.requestId);
         const receipt: PurchaseReceipt = {

@@ -39,7 +39,7 @@ export interface MailMessageRow {
   readonly stampsCharged: number | null;
   readonly stampsReturned: number | null;
   /** Sent from this device: the outbox row that carries it, and how the hub answered it. */
-  readonly outbox: { readonly mutationId: number; readonly status: OutboxStatus; readonly resultCode: string | null; readonly resultReason: string | null; readonly createdAt: number; readonly settledAt: number | null } | null;
+  readonly outbox: { readonly mutationId: number; readonly status: OutboxStatus; readonly resultCode: string | null; readonly resultReason: string | null; readonly resultFigures: string | null; readonly createdAt: number; readonly settledAt: number | null } | null;
   /** A markRead for it is waiting in the outbox. */
   readonly markedReadHere: boolean;
 }
@@ -138,6 +138,7 @@ interface MessageJoinRow {
   outbox_status: OutboxStatus | null;
   result_code: string | null;
   result_reason: string | null;
+  result_figures: string | null;
   outbox_created_at: number | null;
   settled_at: number | null;
   marked_read_here: number;
@@ -159,7 +160,7 @@ const messageSelect = `
       FROM mail_outgoing g
      WHERE g.resident_id = @residentId AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = g.message_id)
   )
-  SELECT mine.*, o.mutation_id, o.status AS outbox_status, o.result_code, o.result_reason, o.created_at AS outbox_created_at, o.settled_at,
+  SELECT mine.*, o.mutation_id, o.status AS outbox_status, o.result_code, o.result_reason, o.result_figures, o.created_at AS outbox_created_at, o.settled_at,
          EXISTS (
            SELECT 1 FROM outbox r WHERE r.status <> 'refused' AND r.name = 'markRead' AND r.resident_id = @residentId
               AND r.message_id = mine.message_id
@@ -215,6 +216,7 @@ const toMessage = (row: MessageJoinRow): MailMessageRow => ({
           status: row.outbox_status,
           resultCode: row.result_code,
           resultReason: row.result_reason,
+          resultFigures: row.result_figures,
           createdAt: row.outbox_created_at ?? row.written_at,
           settledAt: row.settled_at,
         },

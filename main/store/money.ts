@@ -24,6 +24,8 @@ export interface PurchaseRequestRow {
   readonly status: OutboxStatus;
   readonly refusalCode: string | null;
   readonly refusalReason: string | null;
+  /** The hub's figures for the refusal, as JSON (main/sync/hub-refusal.ts reads them). */
+  readonly refusalFigures: string | null;
   readonly settledAt: number | null;
 }
 
@@ -69,6 +71,7 @@ interface PurchaseSqlRow {
   status: OutboxStatus;
   result_code: string | null;
   result_reason: string | null;
+  result_figures: string | null;
   settled_at: number | null;
 }
 
@@ -80,6 +83,7 @@ const toPurchase = (row: PurchaseSqlRow): PurchaseRequestRow => ({
   status: row.status,
   refusalCode: row.result_code,
   refusalReason: row.result_reason,
+  refusalFigures: row.result_figures,
   settledAt: row.settled_at,
 });
 
@@ -105,7 +109,7 @@ export function moneyQueries(db: DeviceDatabase): MoneyQueries {
   );
   const purchaseSelect = `
     SELECT json_extract(args, '$.requestId') AS request_id, json_extract(args, '$.bookSize') AS book_size, created_at, status,
-           result_code, result_reason, settled_at
+           result_code, result_reason, result_figures, settled_at
       FROM outbox WHERE name = 'buyStamps' AND resident_id = @residentId`;
   const selectPurchases = db.prepare<{ residentId: string }, PurchaseSqlRow>(`${purchaseSelect} ORDER BY mutation_id DESC`);
   const selectPurchase = db.prepare<{ residentId: string; requestId: string }, PurchaseSqlRow>(`${purchaseSelect} AND json_extract(args, '$.requestId') = @requestId`);

@@ -14,10 +14,14 @@ export interface OutboxEntry {
   readonly status: OutboxStatus;
   readonly resultCode: string | null;
   readonly resultReason: string | null;
+  /** The hub's figures for a refusal, as the JSON it sent (hub/protocol RefusalFigures); null when it sent none. */
+  readonly resultFigures: string | null;
   readonly settledAt: number | null;
 }
 
-export type OutboxSettlement = { readonly status: 'applied' } | { readonly status: 'refused'; readonly code: string; readonly reason: string };
+export type OutboxSettlement =
+  | { readonly status: 'applied' }
+  | { readonly status: 'refused'; readonly code: string; readonly reason: string; readonly figures: Readonly<Record<string, number>> | null };
 
 interface OutboxRow {
   mutation_id: number;
@@ -28,6 +32,7 @@ interface OutboxRow {
   status: OutboxStatus;
   result_code: string | null;
   result_reason: string | null;
+  result_figures: string | null;
   settled_at: number | null;
 }
 
@@ -40,6 +45,7 @@ const toEntry = (row: OutboxRow): OutboxEntry => ({
   status: row.status,
   resultCode: row.result_code,
   resultReason: row.result_reason,
+  resultFigures: row.result_figures,
   settledAt: row.settled_at,
 });
 
@@ -72,7 +78,7 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
   const countPendingFor = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND resident_id = ?");
   const selectById = db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE mutation_id = ?');
   const settleRow = db.prepare(
-    "UPDATE outbox SET status = @status, result_code = @code, result_reason = @reason, settled_at = @at WHERE mutation_id = @mutationId AND status = 'pending'",
+    "UPDATE outbox SET status = @status, result_code = @code, result_reason = @reason, result_figures = @figures, settled_at = @at WHERE mutation_id = @mutationId AND status = 'pending'",
   );
   const selectRecentFor = db.prepare<[string, number], OutboxRow>('SELECT * FROM outbox WHERE resident_id = ? ORDER BY mutation_id DESC LIMIT ?');
   const deleteSettled = db.prepare("DELETE FROM outbox WHERE resident_id = ? AND status <> 'pending'");
@@ -99,6 +105,7 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
         status: settlement.status,
         code: settlement.status === 'refused' ? settlement.code : null,
         reason: settlement.status === 'refused' ? settlement.reason : null,
+        figures: settlement.status === 'refused' && settlement.figures !== null ? JSON.stringify(settlement.figures) : null,
         at,
       });
     },

@@ -6,6 +6,7 @@ import type {
   BalanceRecord,
   ContactRecord,
   LedgerEntryRecord,
+  LetterStoppedRecord,
   MessageRecord,
   SiteRulesRecord,
   StaffRecord,
@@ -26,11 +27,12 @@ const tables: Record<ReplicaEntity, { table: string; key: string }> = {
   debitEntry: { table: 'debit_entries', key: 'entry_id' },
   balance: { table: 'balances', key: 'resident_id' },
   visit: { table: 'visits', key: 'visit_id' },
+  letterStopped: { table: 'letter_notices', key: 'notice_id' },
   siteRules: { table: 'site_rules', key: 'site_id' },
 };
 
 /** Tables holding one resident's records, by the column that names the resident. Evict empties each of them. */
-const residentTables = ['messages', 'contacts', 'stamp_entries', 'debit_entries', 'balances', 'visits'] as const;
+const residentTables = ['messages', 'contacts', 'stamp_entries', 'debit_entries', 'balances', 'visits', 'letter_notices'] as const;
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
 
@@ -117,6 +119,7 @@ export type ReplicaRow =
   | { readonly entity: 'stampEntry' | 'debitEntry'; readonly id: string; readonly version: number; readonly data: LedgerEntryRecord }
   | { readonly entity: 'balance'; readonly id: string; readonly version: number; readonly data: BalanceRecord }
   | { readonly entity: 'visit'; readonly id: string; readonly version: number; readonly data: VisitRecord }
+  | { readonly entity: 'letterStopped'; readonly id: string; readonly version: number; readonly data: LetterStoppedRecord }
   | { readonly entity: 'siteRules'; readonly id: string; readonly version: number; readonly data: SiteRulesRecord };
 
 /** What the device holds of one record: the version of its row and of its tombstone (null where there is none). */
@@ -138,6 +141,7 @@ export interface ReplicaQueries {
   putLedgerEntry(ledger: 'stampEntry' | 'debitEntry', entry: LedgerEntryRecord, version: number): void;
   putBalance(balance: BalanceRecord, version: number): void;
   putVisit(visit: VisitRecord, version: number): void;
+  putLetterStopped(notice: LetterStoppedRecord, version: number): void;
   putSiteRules(rules: SiteRulesRecord, version: number): void;
 
   /** Deletes one row; returns the attachment hashes it referred to (for a message). */
@@ -237,6 +241,13 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     VALUES (@visitId, @residentId, @visitorName, @kind, @startsAt, @durationMinutes, @status, @version)
     ON CONFLICT (visit_id) DO UPDATE SET resident_id = excluded.resident_id, visitor_name = excluded.visitor_name, kind = excluded.kind,
       starts_at = excluded.starts_at, duration_minutes = excluded.duration_minutes, status = excluded.status, version = excluded.version`);
+  // A newer version keeps the device's own seen_at: the person has seen the notice, whatever the hub corrected in it.
+  const upsertLetterStopped = db.prepare(`
+    INSERT INTO letter_notices (notice_id, resident_id, contact_id, sender_name, reason, stopped_at, after_delivery, version)
+    VALUES (@noticeId, @residentId, @contactId, @senderName, @reason, @stoppedAt, @afterDelivery, @version)
+    ON CONFLICT (notice_id) DO UPDATE SET resident_id = excluded.resident_id, contact_id = excluded.contact_id,
+      sender_name = excluded.sender_name, reason = excluded.reason, stopped_at = excluded.stopped_at,
+      after_delivery = excluded.after_delivery, version = excluded.version`);
   const upsertSiteRules = db.prepare(`
     INSERT INTO site_rules (site_id, site_name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
       refund_stamps_on_rejection, version)
@@ -267,6 +278,10 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     [],
     { visit_id: string; resident_id: string; visitor_name: string; kind: VisitRecord['kind']; starts_at: number; duration_minutes: number; status: VisitRecord['status']; version: number }
   >('SELECT * FROM visits ORDER BY visit_id');
+  const selectLetterNotices = db.prepare<
+    [],
+    { notice_id: string; resident_id: string; contact_id: string; sender_name: string; reason: string; stopped_at: number; after_delivery: number; version: number }
+  >('SELECT * FROM letter_notices ORDER BY notice_id');
   const selectSiteRules = db.prepare<
     [],
     {
@@ -360,6 +375,9 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     },
     putVisit: (visit, version) => {
       upsertVisit.run({ ...visit, version });
+    },
+    putLetterStopped: (notice, version) => {
+      upsertLetterStopped.run({ ...notice, afterDelivery: bit(notice.afterDelivery), version });
     },
     putSiteRules: (rules, version) => {
       const { stampBooks, ...fields } = rules;
@@ -467,6 +485,22 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
               startsAt: row.starts_at,
               durationMinutes: row.duration_minutes,
               status: row.status,
+            },
+          }),
+        ),
+        ...selectLetterNotices.all().map(
+          (row): ReplicaRow => ({
+            entity: 'letterStopped',
+            id: row.notice_id,
+            version: row.version,
+            data: {
+              noticeId: row.notice_id,
+              residentId: row.resident_id,
+              contactId: row.contact_id,
+              senderName: row.sender_name,
+              reason: row.reason,
+              stoppedAt: row.stopped_at,
+              afterDelivery: row.after_delivery === 1,
             },
           }),
         ),

@@ -54,6 +54,7 @@ const recordKey: { [E in SyncedEntity]: (data: z.output<(typeof syncedEntities)[
   debitEntry: (data) => data.entryId,
   balance: (data) => data.residentId,
   visit: (data) => data.visitId,
+  letterStopped: (data) => data.noticeId,
   siteRules: (data) => data.siteId,
 };
 
@@ -170,6 +171,9 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
         return [];
       case 'visit':
         replica.putVisit(change.data, change.version);
+        return [];
+      case 'letterStopped':
+        replica.putLetterStopped(change.data, change.version);
         return [];
       case 'siteRules':
         replica.putSiteRules(change.data, change.version);

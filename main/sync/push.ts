@@ -110,7 +110,7 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
         if (mutation.id > lastMutationId) break;
         const result = resultById.get(mutation.id);
         if (result?.status === 'refused') {
-          outbox.settle(mutation.id, { status: 'refused', code: result.code, reason: result.reason }, settledAt);
+          outbox.settle(mutation.id, { status: 'refused', code: result.code, reason: result.reason, figures: result.figures ?? null }, settledAt);
           totals.refused += 1;
         } else {
           // No result for an id at or below lastMutationId: the hub did it on an earlier push whose answer was lost,

@@ -28,6 +28,7 @@ import { ServiceScreen } from './screens/service/ServiceScreen';
 import { MailScreen } from './screens/mail/MailScreen';
 import { MoneyScreen } from './screens/money/MoneyScreen';
 import { StampsScreen } from './screens/money/StampsScreen';
+import { VisitsScreen } from './screens/visits/VisitsScreen';
 import { SyncLockedScreen } from './screens/tablet/SyncLockedScreen';
 import { TabletDimmer } from './screens/tablet/TabletDimmer';
 import { TabletLockScreen } from './screens/tablet/TabletLockScreen';
@@ -54,11 +55,15 @@ function SignedInScreens({
   const goHome = useCallback(() => setService('home'), [setService]);
   switch (service) {
     case 'mail':
-      return <MailScreen api={props.api} language={language} onClose={goHome} onGoToStamps={() => setService('stamps')} />;
+      return (
+        <MailScreen api={props.api} language={language} onClose={goHome} onGoToStamps={() => setService('stamps')} timeZone={props.timeZone ?? null} />
+      );
     case 'stamps':
       return <StampsScreen api={props.api} language={language} onClose={goHome} />;
     case 'money':
       return <MoneyScreen api={props.api} language={language} onClose={goHome} />;
+    case 'visits':
+      return <VisitsScreen api={props.api} language={language} timeZone={props.timeZone ?? null} onClose={goHome} />;
     case 'home':
       return <SignedInHome {...props} onOpen={setService} />;
     default: {
@@ -191,6 +196,7 @@ export function App({ api, resetPage }: AppProps) {
                 resident={view.resident}
                 sessionEndsAt={view.sessionEndsAt}
                 onSignOut={signOut}
+                timeZone={info?.timeZone ?? null}
               />
             </div>
             {idleNotice ??

@@ -157,7 +157,7 @@ test('a reply rejected at review shows the reviewer’s reason and its stamp com
   await openConversation(page, 'Denise Lee');
   await expect(timeline).toHaveAttribute('data-state', 'rejected');
   await expect(timeline).toContainText('Rejected by the facility');
-  await expect(timeline.locator('.timeline__reason')).toHaveText(`Reason: ${reason}`);
+  await expect(timeline.locator('.timeline__reason')).toHaveText(`The reviewer’s reason: ${reason}`);
   await expect(timeline).toContainText('1 stamp was returned to you.');
   await expect(timeline.locator('[data-step="delivered"]')).toHaveAttribute('data-done', 'false');
   await timeline.scrollIntoViewIfNeeded();

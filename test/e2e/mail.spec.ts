@@ -198,7 +198,7 @@ test('a video message plays in the letter; a photo withheld by review says why a
   const letter = page.locator(`[data-testid="letter"][data-message-id="${letterId}"]`);
   await expect(letter).toContainText('A video from the park', { timeout: 20_000 });
   await expect(letter.locator('[data-testid="attachment"][data-state="withheld"]')).toHaveText(
-    'Photo held back by the facility’s review. Reason: Photos of other residents are not allowed',
+    'Photo held back by the facility’s review. The reviewer’s reason: Photos of other residents are not allowed',
   );
   const player = letter.getByTestId('video');
   await expect(player).toBeVisible({ timeout: 20_000 });

@@ -9,7 +9,7 @@
 // record of each resident the device serves right now — a kiosk: the active residents housed in its unit; a tablet:
 // its assigned resident, while active. A resident's records are the resident, their balance, their contacts, their
 // messages as the resident may see them (own outbound messages always, family messages once delivered; a family
-// message rejected by review never), both ledgers' entries and their visits.
+// message rejected by review never), both ledgers' entries, their visits and their stopped-letter notices.
 import type { SqlExecutor } from '../../hub/db/database';
 import type { MessageRecord } from '../../hub/protocol/index';
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
@@ -254,6 +254,20 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
         id: visit.visit_id,
         version: visit.version,
         data: { visitId: visit.visit_id, residentId, visitorName: visit.visitor_name, kind: visit.kind, startsAt: visit.starts_at, durationMinutes: visit.duration_minutes, status: visit.status },
+      });
+    }
+
+    // Stopped-letter notices: the sender and the reviewer's reason, never the letter (hub/services/messages.ts).
+    const notices = await db.query<{ notice_id: string; contact_id: string; sender_name: string; reason: string; stopped_at: number; after_delivery: boolean; version: number }>(
+      'SELECT notice_id, contact_id, sender_name, reason, stopped_at, after_delivery, version FROM letter_notices WHERE resident_id = $1',
+      [residentId],
+    );
+    for (const notice of notices) {
+      records.push({
+        entity: 'letterStopped',
+        id: notice.notice_id,
+        version: notice.version,
+        data: { noticeId: notice.notice_id, residentId, contactId: notice.contact_id, senderName: notice.sender_name, reason: notice.reason, stoppedAt: notice.stopped_at, afterDelivery: notice.after_delivery },
       });
     }
   }

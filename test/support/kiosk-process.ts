@@ -48,6 +48,12 @@ export interface KioskUnderTest {
    * store, port and token, as restart() does.
    */
   kill(): Promise<void>;
+  /**
+   * Freezes the host (SIGSTOP) until resume(): nothing of it runs — no sync, no timer — while its store and sockets stay
+   * as they are, as a device that lost its network would look to the hub. For races a test must order by hand.
+   */
+  suspend(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -225,7 +231,15 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
       await stopProcess(host.process, 'SIGKILL');
       host = await startHostProcess(configFile, dataDir, hidSocket, clockFile, Number(new URL(host.url).port));
     },
+    suspend() {
+      host.process.kill('SIGSTOP');
+    },
+    resume() {
+      host.process.kill('SIGCONT');
+    },
     async stop() {
+      // A host left suspended by a failed test would never act on SIGTERM.
+      if (host.process.exitCode === null && host.process.signalCode === null) host.process.kill('SIGCONT');
       await stopProcess(host.process);
       await scanner.kill();
       await badgePty?.kill();

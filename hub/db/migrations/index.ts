@@ -6,6 +6,7 @@ import { sql as tabletAssignments } from './0003-tablet-assignments';
 import { sql as deviceTrust } from './0004-device-trust';
 import { sql as deviceScopes } from './0005-device-scopes';
 import { sql as pinLockouts } from './0006-pin-lockouts';
+import { sql as stoppedLetters } from './0007-stopped-letters';
 
 export interface Migration {
   readonly version: number;
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'device-trust', sql: deviceTrust },
   { version: 5, name: 'device-scopes', sql: deviceScopes },
   { version: 6, name: 'pin-lockouts', sql: pinLockouts },
+  { version: 7, name: 'stopped-letters', sql: stoppedLetters },
 ];

@@ -10,6 +10,7 @@ import { migration0008MailSearchQueue } from './0008-mail-search-queue';
 import { migration0009MailQueryIndexes } from './0009-mail-query-indexes';
 import { migration0010AuditLog } from './0010-audit-log';
 import { migration0011HubLockouts } from './0011-hub-lockouts';
+import { migration0012LetterNotices } from './0012-letter-notices';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0009MailQueryIndexes,
   migration0010AuditLog,
   migration0011HubLockouts,
+  migration0012LetterNotices,
 ];

@@ -63,3 +63,32 @@ export function minutesUntil(endsAt: number, now: number): number {
 export function formatWhen(epochMs: number, language: LanguageCode): string {
   return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
+
+// ---- In the site's time zone (DeviceInfo.timeZone) ----
+// A visit happens at the facility's 2 p.m., whatever zone the device's own clock is set to.
+
+/** The site's zone if Intl knows it; otherwise undefined (the device's own), so a bad site file never blanks a screen. */
+function knownTimeZone(timeZone: string | null): string | undefined {
+  if (timeZone === null) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A day such as "Sunday, June 1, 2025" in the site's zone. */
+export function formatDayInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'full', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+}
+
+/** A clock time such as "2:00 PM" in the site's zone. */
+export function formatTimeInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+}
+
+/** A date and time together, such as "Jun 1, 2025, 2:00 PM", in the site's zone. */
+export function formatWhenInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+}

@@ -3,13 +3,15 @@ import { useTranslation } from 'react-i18next';
 import type { HomeSummary, LanguageCode, ResidentSummary } from '../../../main/contract';
 import { ScreenFrame } from '../frame/ScreenFrame';
 import { useNow } from '../hooks/useNow';
-import { formatMoney, formatTime, minutesUntil, secondsUntil } from '../i18n/format';
+import { formatDayInZone, formatMoney, formatTime, formatTimeInZone, minutesUntil, secondsUntil } from '../i18n/format';
 
 interface HomeScreenProps {
   resident: ResidentSummary;
   sessionEndsAt: number;
   /** Null until the runtime has answered. */
   summary: HomeSummary | null;
+  /** The site's time zone (DeviceInfo.timeZone), for the next visit's day and time; null: the device's own. */
+  timeZone?: string | null;
   /** The device's last try to reach the facility failed for want of a network: said next to what is waiting. */
   facilityUnreachable?: boolean;
   onSignOut(): void;
@@ -18,11 +20,11 @@ interface HomeScreenProps {
 }
 
 /** The services a resident will reach from here; each is announced before it exists, never hidden. */
-const services = ['mail', 'stamps', 'money'] as const;
+const services = ['mail', 'stamps', 'money', 'visits'] as const;
 export type Service = (typeof services)[number];
 
 /** One line per tile with what the device knows: new mail, and balances exactly as the hub last confirmed them. */
-function tileFact(service: Service, summary: HomeSummary | null, language: LanguageCode, t: TFunction): string | null {
+function tileFact(service: Service, summary: HomeSummary | null, language: LanguageCode, timeZone: string | null, t: TFunction): string | null {
   if (summary === null) return null;
   switch (service) {
     case 'mail':
@@ -33,6 +35,10 @@ function tileFact(service: Service, summary: HomeSummary | null, language: Langu
       return summary.balance === null
         ? t('home.facts.notConfirmedYet')
         : t('home.facts.money', { amount: formatMoney(summary.balance.availableCents, language), time: formatTime(summary.balance.confirmedAt, language) });
+    case 'visits':
+      return summary.nextVisit === null
+        ? t('home.facts.noVisits')
+        : t('home.facts.nextVisit', { day: formatDayInZone(summary.nextVisit.startsAt, language, timeZone), time: formatTimeInZone(summary.nextVisit.startsAt, language, timeZone) });
     default: {
       const unreachable: never = service;
       return unreachable;
@@ -52,8 +58,9 @@ function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   );
 }
 
-export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachable = false, onSignOut, onOpen }: HomeScreenProps) {
-  const openers: Partial<Record<Service, () => void>> = onOpen === undefined ? {} : { mail: () => onOpen('mail'), stamps: () => onOpen('stamps'), money: () => onOpen('money') };
+export function HomeScreen({ resident, sessionEndsAt, summary, timeZone = null, facilityUnreachable = false, onSignOut, onOpen }: HomeScreenProps) {
+  const openers: Partial<Record<Service, () => void>> =
+    onOpen === undefined ? {} : { mail: () => onOpen('mail'), stamps: () => onOpen('stamps'), money: () => onOpen('money'), visits: () => onOpen('visits') };
   const { t } = useTranslation();
   return (
     <ScreenFrame
@@ -84,7 +91,13 @@ export function HomeScreen({ resident, sessionEndsAt, summary, facilityUnreachab
             return (
               <button key={service} type="button" className="tile" disabled={open === undefined} onClick={open} data-testid={`tile-${service}`}>
                 <span className="tile__name">{t(`home.tiles.${service}`)}</span>
-                <span className="tile__fact">{tileFact(service, summary, resident.language, t)}</span>
+                <span className="tile__fact">{tileFact(service, summary, resident.language, timeZone, t)}</span>
+                {/* Letters the facility stopped are said on the Mail tile until the person has seen the notice. */}
+                {service === 'mail' && summary !== null && summary.stoppedLetters > 0 ? (
+                  <span className="tile__alert" data-testid="home-stopped-letters">
+                    {t('home.facts.stoppedLetters', { count: summary.stoppedLetters })}
+                  </span>
+                ) : null}
                 <span className="tile__status">{open === undefined ? t('home.comingSoon') : t('home.open')}</span>
               </button>
             );

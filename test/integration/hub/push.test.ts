@@ -149,6 +149,10 @@ describe.each(hubBackends)('push (%s)', (backend) => {
       'messageNotFound',
     ]);
     for (const result of first.results) if (result.status === 'refused') expect(result.reason).toMatch(/^[A-Z].+\.$/);
+    // A refusal that has figures carries them, so the device words it in the person's language (and a retry gets them too).
+    expect(first.results[2]).toMatchObject({ code: 'notEnoughStamps', figures: { neededStamps: 1, availableStamps: 0 } });
+    expect(first.results[3]).toMatchObject({ code: 'notEnoughMoney', figures: { neededCents: 250, availableCents: 0, bookSize: 5 } });
+    expect(first.results[4]).toMatchObject({ code: 'unknownBookSize', figures: { bookSize: 7 } });
     expect(parsePush(await kioskA.push(batch))).toEqual(first);
 
     // Nothing of the refused mutations reached the ledgers or the messages.

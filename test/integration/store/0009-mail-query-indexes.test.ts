@@ -31,12 +31,15 @@ describe('0009 mail query indexes', () => {
     expect(schemaVersion(db)).toBe(9);
     expect(mailSearchIndexQueries(db).pending()).toBe(2);
     mailSearchIndexQueries(db).indexOldest(10);
-    const mail = mailQueries(db);
+    db.close();
+    // Today's mail queries read today's schema (later migrations add outbox columns); they leave the index alone.
+    const latest = openDeviceDatabase(file);
+    const mail = mailQueries(latest);
     expect(mail.search('r1', '"sunday"*', 10).map((hit) => hit.messageId)).toEqual(['m1']);
     // An id with a quote in it is a phrase, not syntax; and a word the ids contain is not a match in the text.
     expect(mail.search('r"2', '"sunday"*', 10).map((hit) => hit.messageId)).toEqual(['m2']);
     expect(mail.search('r1', '"r1"', 10)).toEqual([]);
-    db.close();
+    latest.close();
   });
 
   it("finds a letter's outbox rows by the message id in their arguments with the new index, not a scan of the person's rows", () => {

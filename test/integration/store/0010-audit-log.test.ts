@@ -52,19 +52,23 @@ describe('0010 audit log', () => {
     expect(db.prepare('SELECT mutation_id, name, args, resident_id, created_at, status, result_code, result_reason, settled_at, message_id FROM outbox ORDER BY mutation_id').all()).toEqual(rowsBefore);
     const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
     expect(indexes.map((index) => index.name)).toEqual(['outbox_by_message', 'outbox_by_resident', 'outbox_pending']);
-    expect(pendingMutations(db, 10)).toMatchObject({ ok: true, mutations: [{ id: 3, name: 'sendMessage' }] });
-    expect(residentMutations(db, 'r1').map((mutation) => [mutation.mutationId, mutation.outcome.status])).toEqual([
+    db.close();
+
+    // Today's outbox code reads today's schema (0011 adds a column to the outbox); the rows carried across still read right.
+    const latest = openDeviceDatabase(file);
+    expect(pendingMutations(latest, 10)).toMatchObject({ ok: true, mutations: [{ id: 3, name: 'sendMessage' }] });
+    expect(residentMutations(latest, 'r1').map((mutation) => [mutation.mutationId, mutation.outcome.status])).toEqual([
       [3, 'pending'],
       [2, 'refused'],
       [1, 'applied'],
     ]);
 
     // The person leaves: the answered reply goes, the one still waiting in the outbox stays to be pushed.
-    db.prepare("DELETE FROM residents WHERE resident_id = 'r1'").run();
-    expect(db.prepare('SELECT message_id FROM mail_outgoing').all()).toEqual([{ message_id: '33333333-3333-4333-8333-333333333333' }]);
-    expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
-    expect(db.prepare('PRAGMA integrity_check').all()).toEqual([{ integrity_check: 'ok' }]);
-    db.close();
+    latest.prepare("DELETE FROM residents WHERE resident_id = 'r1'").run();
+    expect(latest.prepare('SELECT message_id FROM mail_outgoing').all()).toEqual([{ message_id: '33333333-3333-4333-8333-333333333333' }]);
+    expect(latest.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(latest.prepare('PRAGMA integrity_check').all()).toEqual([{ integrity_check: 'ok' }]);
+    latest.close();
   });
 
   it('appends entries chained by hash, each with its outbox row, numbered after the version-9 mutations', () => {

@@ -229,8 +229,9 @@ describe('the timeline of a sent message', () => {
 
     const refused = mail.send('r1', { contactId: 'c-r1', body: 'second', replyToMessageId: null, draftId: null });
     if (!refused.ok) throw new Error('not sent');
-    outboxQueries(store.db).settle(2, { status: 'refused', code: 'notEnoughStamps', reason: 'This message needs 1 stamp and you have 0 stamps.' }, 56_000);
-    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: null, notAcceptedReason: 'notEnoughStamps', endedAt: 56_000 });
+    outboxQueries(store.db).settle(2, { status: 'refused', code: 'notEnoughStamps', reason: 'This message needs 1 stamp and you have 0 stamps.', figures: { neededStamps: 1, availableStamps: 0 } }, 56_000);
+    // The screen words the refusal from its code and figures; the hub's English sentence does not cross the contract.
+    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: null, refusal: { code: 'notEnoughStamps', neededStamps: 1, availableStamps: 0 }, endedAt: 56_000 });
     expect(timelineOf(refused.message.messageId)?.steps.some((step) => !step.done)).toBe(false);
   });
 });

@@ -72,8 +72,18 @@ describe('stamps', () => {
 
     money.buyStamps('r1', { requestId: request(2), bookSize: 5 });
     const second = outboxQueries(store.db).pending(10)[0]!;
-    outboxQueries(store.db).settle(second.mutationId, { status: 'refused', code: 'notEnoughMoney', reason: 'A book of 5 stamps costs $2.50 and your account has $1.00.' }, 96_000);
-    expect(money.purchase('r1', request(2)).outcome).toEqual({ state: 'refused', reason: 'A book of 5 stamps costs $2.50 and your account has $1.00.' });
+    outboxQueries(store.db).settle(
+      second.mutationId,
+      { status: 'refused', code: 'notEnoughMoney', reason: 'A book of 5 stamps costs $2.50 and your account has $1.00.', figures: { neededCents: 250, availableCents: 100, bookSize: 5 } },
+      96_000,
+    );
+    // A code with its figures, for the screen to word in the person's language; never the hub's English sentence.
+    expect(money.purchase('r1', request(2)).outcome).toEqual({ state: 'refused', refusal: { code: 'notEnoughMoney', neededCents: 250, availableCents: 100 } });
+    // A refusal recorded without its figures (an older hub) is still said, as "not accepted", never blank.
+    money.buyStamps('r1', { requestId: request(7), bookSize: 5 });
+    const third = outboxQueries(store.db).pending(10)[0]!;
+    outboxQueries(store.db).settle(third.mutationId, { status: 'refused', code: 'notEnoughMoney', reason: 'No.', figures: null }, 97_000);
+    expect(money.purchase('r1', request(7)).outcome).toEqual({ state: 'refused', refusal: { code: 'other' } });
   });
 
   it('refuses, in words and without recording anything, a book the site does not sell or money the person does not have', () => {

@@ -1,7 +1,7 @@
 // The Spanish and English screen text stay in step, and every code the contract can send has words.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { AttractNotice, DeviceErrorCode, TabletAssignError, TabletUnassignError, DeviceLogLine, DeviceMode, MailRefusal, NotAcceptedReason, PinNotice, ReadFormat, ReaderConnection, ReadRejectionReason, SentStep, SentTimeline, SyncErrorCode, SyncState, supportedLanguages } from '../../../main/contract';
+import { AttractNotice, DeviceErrorCode, HubRefusal, TabletAssignError, TabletUnassignError, DeviceLogLine, DeviceMode, MailRefusal, PinNotice, ReadFormat, ReaderConnection, ReadRejectionReason, SentStep, SentTimeline, SyncErrorCode, SyncState, supportedLanguages } from '../../../main/contract';
 import en from '../../../renderer/locales/en.json';
 import es from '../../../renderer/locales/es.json';
 
@@ -53,8 +53,6 @@ describe('screen text', () => {
     for (const option of MailRefusal.options) expect(hasText(tree, `mail.refusal.${option.shape.reason.value}`), option.shape.reason.value).toBe(true);
     for (const state of SentTimeline.shape.state.options) expect(hasText(tree, `mail.timeline.state.${state}`), state).toBe(true);
     for (const step of SentStep.options) expect(hasText(tree, `mail.timeline.steps.${step}`), step).toBe(true);
-    // The facility's refusals are told from their codes, never with the hub's English sentence.
-    for (const reason of NotAcceptedReason.options) expect(hasText(tree, `mail.timeline.notAccepted.${reason}`), reason).toBe(true);
   });
 
   it.each(Object.entries(locales))('says every reader state, read format, bad-read reason, sync state and sync error for staff in %s', (_language, tree) => {
@@ -67,6 +65,10 @@ describe('screen text', () => {
     for (const mode of DeviceMode.options) expect(hasText(tree, `service.overview.modes.${mode}`), mode).toBe(true);
     for (const error of TabletAssignError.options) expect(hasText(tree, `service.tablet.assignErrors.${error}`), error).toBe(true);
     for (const error of TabletUnassignError.options) expect(hasText(tree, `service.tablet.unassignErrors.${error}`), error).toBe(true);
+  });
+
+  it.each(Object.entries(locales))('words every refusal the hub can send, from its code, in %s', (_language, tree) => {
+    for (const option of HubRefusal.options) expect(hasText(tree, `hubRefusal.${option.shape.code.value}`), option.shape.code.value).toBe(true);
   });
 
   it.each(Object.entries(locales))('names every supported language in %s', (_language, tree) => {

@@ -162,7 +162,7 @@ describe('applyPull', () => {
       outboxQueries(store.db).settle(pushed, { status: 'applied' }, 10);
       const unpushed = markRead('r1', 'm-r1');
       const otherResident = markRead('r2', 'm-r2');
-      outboxQueries(store.db).settle(otherResident, { status: 'refused', code: 'messageNotFound', reason: 'gone' }, 10);
+      outboxQueries(store.db).settle(otherResident, { status: 'refused', code: 'messageNotFound', reason: 'gone', figures: null }, 10);
 
       const result = apply(pullBatch([evict('r1')], 'c2'));
       expect(result).toMatchObject({ ok: true, value: { evicted: 1, releasedBlobs: [r1Photo] } });

@@ -12,6 +12,7 @@ import {
   SiteRulesRecord,
   StaffRecord,
   VisitRecord,
+  LetterStoppedRecord,
   type AttachmentRecord,
   type Change,
   type SyncedEntity,
@@ -91,6 +92,10 @@ export function visit(visitId: string, residentId: string, overrides: Partial<Vi
   return VisitRecord.parse({ visitId, residentId, visitorName: 'Rosa', kind: 'remote', startsAt: 5_000, durationMinutes: 30, status: 'scheduled', ...overrides });
 }
 
+export function letterStopped(noticeId: string, residentId: string, overrides: Partial<LetterStoppedRecord> = {}): LetterStoppedRecord {
+  return LetterStoppedRecord.parse({ noticeId, residentId, contactId: `c-${residentId}`, senderName: 'Denise Lee', reason: 'Not allowed here.', stoppedAt: 6_000, afterDelivery: false, ...overrides });
+}
+
 export function siteRules(siteId = 'site-1', overrides: Partial<SiteRulesRecord> = {}): SiteRulesRecord {
   return SiteRulesRecord.parse({
     siteId,
@@ -105,7 +110,7 @@ export function siteRules(siteId = 'site-1', overrides: Partial<SiteRulesRecord>
   });
 }
 
-type UpsertData = { resident: ResidentRecord; staff: StaffRecord; contact: ContactRecord; message: MessageRecord; stampEntry: LedgerEntryRecord; debitEntry: LedgerEntryRecord; balance: BalanceRecord; visit: VisitRecord; siteRules: SiteRulesRecord };
+type UpsertData = { resident: ResidentRecord; staff: StaffRecord; contact: ContactRecord; message: MessageRecord; stampEntry: LedgerEntryRecord; debitEntry: LedgerEntryRecord; balance: BalanceRecord; visit: VisitRecord; letterStopped: LetterStoppedRecord; siteRules: SiteRulesRecord };
 
 const keyOf = (entity: SyncedEntity, data: UpsertData[SyncedEntity]): string => {
   switch (entity) {
@@ -123,6 +128,8 @@ const keyOf = (entity: SyncedEntity, data: UpsertData[SyncedEntity]): string => 
       return (data as LedgerEntryRecord).entryId;
     case 'visit':
       return (data as VisitRecord).visitId;
+    case 'letterStopped':
+      return (data as LetterStoppedRecord).noticeId;
     case 'siteRules':
       return (data as SiteRulesRecord).siteId;
     default: {

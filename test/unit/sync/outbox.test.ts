@@ -85,7 +85,7 @@ describe('recordMutation', () => {
     markRead('r2');
     const outbox = outboxQueries(store.db);
     outbox.settle(done, { status: 'applied' }, 20);
-    outbox.settle(refused, { status: 'refused', code: 'notEnoughStamps', reason: 'You need 1 more stamp.' }, 21);
+    outbox.settle(refused, { status: 'refused', code: 'notEnoughStamps', reason: 'You need 1 more stamp.', figures: null }, 21);
     // A settled mutation keeps its first answer.
     outbox.settle(refused, { status: 'applied' }, 22);
     expect(residentMutations(store.db, 'r1')).toEqual([

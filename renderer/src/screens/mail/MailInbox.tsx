@@ -8,6 +8,8 @@ import { ScreenFrame } from '../../frame/ScreenFrame';
 
 interface MailInboxProps {
   navigation: ReactNode;
+  /** Above the list: what the facility stopped (letters not delivered), so it is seen before anything else. */
+  notices?: ReactNode;
   conversations: ConversationSummary[] | null;
   language: LanguageCode;
   onOpen(contactId: string): void;
@@ -17,7 +19,7 @@ interface MailInboxProps {
 const estimatedRowHeight = 140;
 
 /** The person's contacts, newest mail first; only the rows on screen are in the page, so a long list stays quick. */
-export function MailInbox({ navigation, conversations, language, onOpen }: MailInboxProps) {
+export function MailInbox({ navigation, notices, conversations, language, onOpen }: MailInboxProps) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const rows = conversations ?? [];
@@ -25,6 +27,7 @@ export function MailInbox({ navigation, conversations, language, onOpen }: MailI
 
   return (
     <ScreenFrame screen="mail" dataAttributes={{ 'data-view': 'inbox' }} title={t('mail.title')} navigation={navigation} contentScrollsItself>
+      {notices === undefined ? null : <div className="frame__lead">{notices}</div>}
       {conversations !== null && conversations.length === 0 ? <p className="screen__lead frame__lead">{t('mail.noContacts')}</p> : null}
     <div className="mail-list" ref={scroller} data-testid="conversation-list" data-scroll-region="">
       <ul className="mail-list__inner" style={{ height: virtualizer.getTotalSize() }}>

@@ -9,6 +9,7 @@ import { ConversationView } from './ConversationView';
 import { DraftsView } from './DraftsView';
 import { MailInbox } from './MailInbox';
 import { SearchView } from './SearchView';
+import { StoppedLetters } from './StoppedLetters';
 
 type MailView =
   | { kind: 'inbox' }
@@ -23,6 +24,8 @@ interface MailScreenProps {
   language: LanguageCode;
   onClose(): void;
   onGoToStamps(): void;
+  /** The site's time zone (DeviceInfo.timeZone), for the stopped-letter notices; null: the device's own. */
+  timeZone?: string | null;
 }
 
 /** Calls `load` now and after each finished sync; the answer is dropped if the view moved on meanwhile. */
@@ -53,7 +56,7 @@ function useSynced<T>(api: DeviceClient, load: (() => Promise<T>) | null): [T | 
 
 const newDraftId = (): string => crypto.randomUUID();
 
-export function MailScreen({ api, language, onClose, onGoToStamps }: MailScreenProps) {
+export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = null }: MailScreenProps) {
   const { t } = useTranslation();
   const [view, setView] = useState<MailView>({ kind: 'inbox' });
 
@@ -111,7 +114,15 @@ export function MailScreen({ api, language, onClose, onGoToStamps }: MailScreenP
 
   switch (view.kind) {
     case 'inbox':
-      return <MailInbox navigation={navigation} conversations={conversations} language={language} onOpen={openConversation} />;
+      return (
+        <MailInbox
+          navigation={navigation}
+          notices={<StoppedLetters api={api} language={language} timeZone={timeZone} />}
+          conversations={conversations}
+          language={language}
+          onOpen={openConversation}
+        />
+      );
     case 'conversation':
       return (
         <ConversationView

@@ -1,9 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, SentTimeline as Timeline } from '../../../../main/contract';
 import { formatWhen } from '../../i18n/format';
+import { hubRefusalText } from '../../i18n/hubRefusal';
 import { MessageText } from '../../components/MessageText';
 
-/** Where a message the person sent is now, step by step; a rejection shows the reviewer's reason in their words. */
+/**
+ * Where a message the person sent is now, step by step. A rejection shows the reviewer's reason in their words (a
+ * person's words about the letter); a letter the hub did not accept is worded here from its code and figures.
+ */
 export function SentTimeline({ timeline, language, facilityUnreachable = false }: { timeline: Timeline; language: LanguageCode; facilityUnreachable?: boolean }) {
   const { t } = useTranslation();
   const failed = timeline.state === 'rejected' || timeline.state === 'notAccepted';
@@ -15,9 +19,9 @@ export function SentTimeline({ timeline, language, facilityUnreachable = false }
           {t('mail.timeline.unreachable')}
         </p>
       ) : null}
-      {timeline.notAcceptedReason === null ? null : (
-        <p className="timeline__reason" data-testid="not-accepted-reason" data-reason={timeline.notAcceptedReason}>
-          {t(`mail.timeline.notAccepted.${timeline.notAcceptedReason}`)}
+      {timeline.refusal === null ? null : (
+        <p className="timeline__refusal" data-testid="timeline-refusal">
+          {hubRefusalText(timeline.refusal, language, t)}
         </p>
       )}
       {timeline.reason === null ? null : (

@@ -4,6 +4,7 @@ import type { LanguageCode, PurchaseRefusal, StampBook, StampPurchase } from '..
 import type { DeviceClient } from '../../api/client';
 import { formatMoney, formatWhen } from '../../i18n/format';
 import { ScreenFrame } from '../../frame/ScreenFrame';
+import { hubRefusalText } from '../../i18n/hubRefusal';
 import { useMoneyData } from './useMoneyData';
 import { withRunningBalance } from './stampRunningBalance';
 
@@ -13,7 +14,7 @@ interface StampsScreenProps {
   onClose(): void;
 }
 
-/** One purchase asked for here: waiting, done with its receipt, or refused with the facility's words. */
+/** One purchase asked for here: waiting, done with its receipt, or refused, worded here from the facility's code and figures. */
 function PurchaseCard({ purchase, language }: { purchase: StampPurchase; language: LanguageCode }) {
   const { t } = useTranslation();
   const { outcome } = purchase;
@@ -27,7 +28,7 @@ function PurchaseCard({ purchase, language }: { purchase: StampPurchase; languag
       {outcome.state === 'pending' ? <p className="purchase__state">{t('stamps.purchase.pending')}</p> : null}
       {outcome.state === 'refused' ? (
         <p className="purchase__state purchase__state--problem">
-          {t('stamps.purchase.refused')} <bdi>{outcome.reason}</bdi> {t('stamps.purchase.nothingCharged')}
+          {t('stamps.purchase.refused')} <span data-testid="purchase-hub-refusal">{hubRefusalText(outcome.refusal, language, t)}</span> {t('stamps.purchase.nothingCharged')}
         </p>
       ) : null}
       {outcome.state === 'completed' ? (
