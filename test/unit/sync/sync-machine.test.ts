@@ -201,20 +201,31 @@ describe('sync machine failures', () => {
     expect(delays).toEqual([1998, 3996, 7992, 15984, 31968, 63936, 127872, 255744, 299700, 299700]);
   });
 
-  it('staff “sync now” and the network coming back cut the wait short', async () => {
-    const sync = startMachine({ pull: () => ({ ok: false, problem: unreachable }) });
+  it('staff “sync now” and the network coming back cut the wait short, and the backoff starts over from its first step', async () => {
+    const sync = startMachine({ random: () => 0.999, pull: () => ({ ok: false, problem: unreachable }) });
     await sync.send({ type: 'SYNC_NOW' });
-    await sync.send({ type: 'NETWORK_UP' });
-    await sync.send({ type: 'SYNC_NOW' });
-    expect(sync.calls).toEqual(['pull', 'pull', 'pull']);
+    // Left to itself, the machine retries with a growing wait: two more failures.
+    for (let retry = 0; retry < 2; retry += 1) {
+      sync.clock.increment((sync.actor.getSnapshot().context.nextAttemptAt ?? 0) - sync.clock.now());
+      await sync.rest();
+    }
     expect(sync.actor.getSnapshot().context.failures).toBe(3);
+    expect(sync.actor.getSnapshot().context.backoffMs).toBe(7992);
+    // Someone asks (or the network returns): a try at once, and a failure then waits the first step, not the fourth.
+    await sync.send({ type: 'NETWORK_UP' });
+    expect(sync.actor.getSnapshot().context.failures).toBe(1);
+    expect(sync.actor.getSnapshot().context.backoffMs).toBe(1998);
+    await sync.send({ type: 'SYNC_NOW' });
+    expect(sync.calls).toEqual(['pull', 'pull', 'pull', 'pull', 'pull']);
+    expect(sync.actor.getSnapshot().context.failures).toBe(1);
   });
 
   it('a success resets the backoff and clears the last error; a later failure starts from the first wait again', async () => {
     let failing = true;
     const sync = startMachine({ random: () => 0.999, push: () => (failing ? { ok: false, problem: { code: 'mutationGap', message: 'gap' } } : { ok: true }) });
     await sync.send({ type: 'SYNC_NOW' });
-    await sync.send({ type: 'SYNC_NOW' });
+    sync.clock.increment((sync.actor.getSnapshot().context.nextAttemptAt ?? 0) - sync.clock.now());
+    await sync.rest();
     expect(sync.actor.getSnapshot().context.backoffMs).toBe(3996);
     failing = false;
     await sync.send({ type: 'SYNC_NOW' });
