@@ -263,6 +263,8 @@ export const SyncErrorCode = z.enum([
   'invalidResponse',
   'invalidBatch',
   'storeFailed',
+  /** The device's disk is full: sync waits, retries with backoff and carries on by itself when space returns. */
+  'storageFull',
   'pullStalled',
   'mutationGap',
   'hubAheadOfDevice',

@@ -7,7 +7,8 @@ import { applyPull } from './apply-pull';
 import { fetchMissingBlobs, type BlobRetryPolicy, type BlobStore } from './blobs';
 import type { HubClient } from './hub-client';
 import { pushPending, type PushError } from './push';
-import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, type SyncProblem } from './sync-errors';
+import { isStorageFull } from '../store/storage-full';
+import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, storageFullProblem, type SyncProblem } from './sync-errors';
 import type { BlobStep, PullStep, PushStep } from './sync-machine';
 
 export interface SyncServicesDeps {
@@ -110,9 +111,24 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     return { problems: failures.map((failure) => problemOfBlob(failure.error)) };
   }
 
+  /**
+   * A full disk is a state the machine backs off from, not an error that stops it: a store write that throws because
+   * the disk is full (settling pushed mutations, reading the cursor's page) becomes the `storageFull` problem. Any
+   * other throw stays a throw, which the machine reports as an internal error.
+   */
+  async function storageFullAsProblem<T extends PullStep | PushStep>(step: string, work: () => Promise<T>): Promise<T | { ok: false; problem: SyncProblem }> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      logger.error({ step, code: storageFullProblem.code }, 'the device’s disk is full; sync will try again');
+      return { ok: false, problem: storageFullProblem };
+    }
+  }
+
   return {
-    pullBatch: (signal) => track(pullBatch(signal)),
-    pushMutations: (signal) => track(pushMutations(signal)),
+    pullBatch: (signal) => track(storageFullAsProblem('pull', () => pullBatch(signal))),
+    pushMutations: (signal) => track(storageFullAsProblem('push', () => pushMutations(signal))),
     fetchBlobs: (signal) => track(fetchBlobs(signal)),
     drained: async () => {
       while (running.size > 0) await Promise.allSettled([...running]);
