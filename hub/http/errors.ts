@@ -14,8 +14,8 @@ export class HubHttpError extends Error {
   }
 }
 
-export function errorBody(code: HubErrorCode, message: string): HubErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: HubErrorCode, message: string, details: { expectedMutationId?: number } = {}): HubErrorBody {
+  return { error: { code, message, ...details } };
 }
 
 /** "mutations.0.args.bookSize: Too small: expected number to be >0" — the field first, so the sender can fix it. */

@@ -294,6 +294,11 @@ export const SyncStatus = z.object({
   blobsWaiting: z.number().int().nonnegative(),
   /** How often each error happened since the device started. */
   errorCounts: z.partialRecord(SyncErrorCode, z.number().int().nonnegative()),
+  /**
+   * When this device found the hub gone back in time (restored from a backup, or commits lost in a power cut) since it
+   * started: it pulled everything again and re-sent what the hub had lost. Staff see it in service mode.
+   */
+  hubRestoredAt: z.number().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -28,7 +28,14 @@ export type HubFailure =
   | { readonly kind: 'network'; readonly cause?: 'tls' }
   | { readonly kind: 'timeout' }
   /** The hub answered with an error status; `code` is null when the body was not the hub's error shape (a proxy's page). */
-  | { readonly kind: 'http'; readonly status: number; readonly code: HubErrorCode | null; readonly message: string }
+  | {
+      readonly kind: 'http';
+      readonly status: number;
+      readonly code: HubErrorCode | null;
+      readonly message: string;
+      /** With a `mutationGap`: the id the hub expected next (absent from hubs that do not say). */
+      readonly expectedMutationId?: number;
+    }
   /** A 2xx answer that does not fit the protocol (not JSON, wrong shape, too large). */
   | { readonly kind: 'invalidResponse'; readonly problem: string }
   /** The caller gave up (the sync engine stopped); nobody is waiting for the answer. */
@@ -156,7 +163,13 @@ export function createHubClient(options: HubClientOptions): HubClient {
       // Not the hub's error shape (a proxy's HTML page, a truncated body): the status alone must do.
     }
     return parsed
-      ? { kind: 'http', status: response.status, code: parsed.error.code, message: parsed.error.message }
+      ? {
+          kind: 'http',
+          status: response.status,
+          code: parsed.error.code,
+          message: parsed.error.message,
+          ...(parsed.error.expectedMutationId === undefined ? {} : { expectedMutationId: parsed.error.expectedMutationId }),
+        }
       : { kind: 'http', status: response.status, code: null, message: `HTTP ${response.status}` };
   }
 

@@ -3,9 +3,9 @@
 // answer is safe; the device marks done exactly what the hub says is done, and nothing else.
 import { maxPushMutations, type MutationResult } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries } from '../store/outbox';
+import { outboxQueries, type OutboxQueries, type OutboxSettlement } from '../store/outbox';
 import type { HubClient, HubFailure } from './hub-client';
-import { pendingMutations } from './outbox';
+import { mutationsFrom, pendingMutations } from './outbox';
 
 export type PushError =
   | { readonly kind: 'hub'; readonly failure: HubFailure }
@@ -22,6 +22,8 @@ export interface PushSummary {
   readonly sent: number;
   readonly applied: number;
   readonly refused: number;
+  /** Mutations the hub had answered before and lost (it went back in time), sent again and answered again. */
+  readonly resent: number;
 }
 
 export type PushOutcome = { readonly ok: true; readonly value: PushSummary } | { readonly ok: false; readonly error: PushError; readonly partial: PushSummary };
@@ -32,15 +34,22 @@ export interface PushOptions {
   readonly signal?: AbortSignal;
   /** Mutations per request; the protocol's maximum unless a test wants smaller batches. */
   readonly batchSize?: number;
+  /**
+   * The hub went back in time (pull found its cursor gone): send the newest answered mutation again first. The hub
+   * skips it if it still has it, or answers a gap naming the first id it lost, from which this device re-sends.
+   */
+  readonly probeSettled?: boolean;
 }
 
 export async function pushPending(db: DeviceDatabase, client: HubClient, options: PushOptions): Promise<PushOutcome> {
   const outbox = outboxQueries(db);
   const batchSize = Math.min(options.batchSize ?? maxPushMutations, maxPushMutations);
-  const totals = { sent: 0, applied: 0, refused: 0 };
+  const totals = { sent: 0, applied: 0, refused: 0, resent: 0 };
+  // While set, the batch is read from here on whatever the hub had answered: the hub lost those mutations.
+  let replayFrom: number | null = options.probeSettled === true && outbox.maxSettledId() > 0 ? outbox.maxSettledId() : null;
 
   for (;;) {
-    const pending = pendingMutations(db, batchSize);
+    const pending = replayFrom === null ? pendingMutations(db, batchSize) : mutationsFrom(db, replayFrom, batchSize);
     if (!pending.ok) return { ok: false, error: { kind: 'unreadableMutation', mutationId: pending.unreadableId }, partial: totals };
     const mutations = pending.mutations;
     const first = mutations[0];
@@ -50,8 +59,13 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
     const answer = await client.push({ deviceId: options.deviceId, mutations }, options.signal);
     if (!answer.ok) {
       const { failure } = answer;
-      const error: PushError = failure.kind === 'http' && failure.status === 409 && failure.code === 'mutationGap' ? { kind: 'mutationGap' } : { kind: 'hub', failure };
-      return { ok: false, error, partial: totals };
+      if (failure.kind === 'http' && failure.status === 409 && failure.code === 'mutationGap') {
+        const resendFrom = lostMutationsToResend(failure.expectedMutationId, first.id, outbox);
+        if (resendFrom === null) return { ok: false, error: { kind: 'mutationGap' }, partial: totals };
+        replayFrom = resendFrom;
+        continue;
+      }
+      return { ok: false, error: { kind: 'hub', failure }, partial: totals };
     }
     totals.sent += mutations.length;
     const { lastMutationId, results } = answer.value;
@@ -66,18 +80,37 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
       for (const mutation of mutations) {
         if (mutation.id > lastMutationId) break;
         const result = resultById.get(mutation.id);
-        if (result?.status === 'refused') {
-          outbox.settle(mutation.id, { status: 'refused', code: result.code, reason: result.reason }, settledAt);
-          totals.refused += 1;
+        // No result for an id at or below lastMutationId: the hub did it on an earlier push whose answer was lost,
+        // and skipped it this time. It is done; its effects arrive with the next pull.
+        const settlement: OutboxSettlement = result?.status === 'refused' ? { status: 'refused', code: result.code, reason: result.reason } : { status: 'applied' };
+        const wasAnswered = outbox.byId(mutation.id)?.status !== 'pending';
+        if (wasAnswered) {
+          // Sent again to a hub that had lost it: the hub's new answer is the truth the screens must show. A result the
+          // hub repeats for an id it still had is the same answer, so this changes nothing then.
+          if (result !== undefined) outbox.resettle(mutation.id, settlement, settledAt);
+          totals.resent += 1;
         } else {
-          // No result for an id at or below lastMutationId: the hub did it on an earlier push whose answer was lost,
-          // and skipped it this time. It is done; its effects arrive with the next pull.
-          outbox.settle(mutation.id, { status: 'applied' }, settledAt);
-          totals.applied += 1;
+          outbox.settle(mutation.id, settlement, settledAt);
         }
+        if (settlement.status === 'refused') totals.refused += 1;
+        else totals.applied += 1;
       }
     })();
+    if (replayFrom !== null) replayFrom = lastMutationId + 1 <= outbox.maxSettledId() ? lastMutationId + 1 : null;
     // When the hub stopped part way (lastMutationId < last.id), the next loop starts just after it: progress was made,
     // so this cannot spin.
   }
+}
+
+/**
+ * Where to re-send from after a gap, or null when this device cannot fill it. A hub that went back in time (a restore,
+ * a commit lost before the hub flushed its disk) expects an id this device was told was done; the device still holds
+ * every answered mutation, so it sends them again from there — the hub applies each exactly once, by id. Null when the
+ * hub does not say what it expected, when the device no longer holds them all (an evict removed a person's answered
+ * ones). It cannot loop: a gap means the hub expected an id below the first one sent, so each re-send starts lower.
+ */
+function lostMutationsToResend(expectedId: number | undefined, firstSentId: number, outbox: OutboxQueries): number | null {
+  if (expectedId === undefined || expectedId >= firstSentId) return null;
+  const lost = firstSentId - expectedId;
+  return outbox.countBetween(expectedId, firstSentId - 1) === lost ? expectedId : null;
 }
