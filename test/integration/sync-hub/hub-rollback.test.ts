@@ -3,7 +3,10 @@
 // the hub had acknowledged after the snapshot. The device must notice (its cursor names a position the restored log
 // no longer holds), pull again from the start, and re-send what the hub lost, which the hub applies exactly once: 0
 // lost, 0 doubled, and a letter approved after the restore arrives. No "staff must check the device" dead end.
+// On PGlite the snapshot is a copy of the hub's data folder; on PostgreSQL (a cluster with fsync on) a copy of the
+// hub's database (CREATE DATABASE … TEMPLATE), restored by dropping the database and copying the snapshot back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +16,7 @@ import { startHub, type RunningHub } from '../../../hub/server';
 import { deposit, issueEnrollmentCode } from '../../../hub/services/index';
 import { checkExactlyOnce, hubLastMutationId } from '../../support/hub-audit';
 import { enrollSyncedDevice, silentLogger, syncToQuiet, type SyncedDevice } from '../../support/synced-device';
+import { startPostgresServer, type PostgresServer } from '../../support/postgres-server';
 import { makeTempDir } from '../../support/temp-dir';
 import { seedFacility, testPinCost, type Facility } from '../hub/fixture';
 import { familyMessage } from './harness';
@@ -20,10 +24,67 @@ import { familyMessage } from './harness';
 /** Creating and reopening PGlite folders is WebAssembly work: tens of seconds each on a loaded machine. */
 const hubTimeoutMs = 600_000;
 
-describe('a device across a hub restored from an earlier snapshot (PGlite folder)', () => {
+/** Where the hub keeps its data, and how a test takes a snapshot of it and puts it back. */
+interface HubStorage {
+  open(): Promise<HubDatabase>;
+  /** With the hub stopped. */
+  snapshot(): Promise<void>;
+  /** With the hub stopped: its data becomes the snapshot again. */
+  restore(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+function pgliteFolder(): HubStorage {
   const folder = makeTempDir('dayroom-hub-rollback-');
   const dataDir = join(folder.path, 'hub');
   const snapshotDir = join(folder.path, 'snapshot');
+  return {
+    open: () => openHubDatabase({ dataDir }),
+    snapshot: async () => cpSync(dataDir, snapshotDir, { recursive: true }),
+    restore: async () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      cpSync(snapshotDir, dataDir, { recursive: true });
+    },
+    dispose: async () => folder.remove(),
+  };
+}
+
+function postgresDatabase(): HubStorage {
+  let server: PostgresServer | null = null;
+  const admin = async (sql: string): Promise<void> => {
+    server ??= await startPostgresServer({ durable: true });
+    const client = new pg.Client({ connectionString: server.url('postgres') });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  let created = false;
+  return {
+    open: async () => {
+      if (!created) await admin('CREATE DATABASE hub');
+      created = true;
+      if (server === null) throw new Error('the PostgreSQL server did not start');
+      return openHubDatabase({ databaseUrl: server.url('hub') });
+    },
+    snapshot: () => admin('CREATE DATABASE hub_snapshot TEMPLATE hub'),
+    restore: async () => {
+      await admin('DROP DATABASE hub');
+      await admin('CREATE DATABASE hub TEMPLATE hub_snapshot');
+    },
+    dispose: async () => {
+      await server?.stop();
+    },
+  };
+}
+
+describe.each([
+  ['PGlite folder', pgliteFolder],
+  ['PostgreSQL database', postgresDatabase],
+] as const)('a device across a hub restored from an earlier snapshot (%s)', (_name, makeStorage) => {
+  const storage = makeStorage();
   let database: HubDatabase;
   let running: RunningHub;
   let port = 0;
@@ -31,7 +92,7 @@ describe('a device across a hub restored from an earlier snapshot (PGlite folder
   let facility: Facility;
 
   async function startHubOnFolder(): Promise<void> {
-    database = await openHubDatabase({ dataDir });
+    database = await storage.open();
     running = await startHub({ database, port, logger: silentLogger(), pinCost: testPinCost });
     port = running.port;
   }
@@ -50,7 +111,7 @@ describe('a device across a hub restored from an earlier snapshot (PGlite folder
   afterAll(async () => {
     await device?.stop();
     await stopHub();
-    folder.remove();
+    await storage.dispose();
   });
 
   const letter = (body: string): number =>
@@ -64,7 +125,7 @@ describe('a device across a hub restored from an earlier snapshot (PGlite folder
     await syncToQuiet(device);
 
     await stopHub();
-    cpSync(dataDir, snapshotDir, { recursive: true });
+    await storage.snapshot();
     await startHubOnFolder();
 
     // Work the hub acknowledges after the snapshot: these are what the restore takes away.
@@ -78,8 +139,7 @@ describe('a device across a hub restored from an earlier snapshot (PGlite folder
 
     // The restore: the hub's folder goes back to the snapshot.
     await stopHub();
-    rmSync(dataDir, { recursive: true, force: true });
-    cpSync(snapshotDir, dataDir, { recursive: true });
+    await storage.restore();
     await startHubOnFolder();
     expect(await hubLastMutationId(database, device.deviceId)).toBeLessThan(highestAcknowledged);
 
