@@ -19,14 +19,17 @@ export function mountSmallFilesystem(sizeBytes: number): SmallFilesystem {
     folder.remove();
     return { mounted: false, reason: `mount -t tmpfs failed: ${(mounted.stderr || mounted.error?.message || 'no reason given').trim()}` };
   }
-  return {
-    mounted: true,
-    path: folder.path,
-    unmount: () => {
-      spawnSync('umount', ['-l', folder.path]);
-      folder.remove();
-    },
+  let mountedNow = true;
+  const unmount = (): void => {
+    if (!mountedNow) return;
+    mountedNow = false;
+    process.removeListener('exit', unmount);
+    spawnSync('umount', ['-l', folder.path]);
+    folder.remove();
   };
+  // A run filtered down to other tests skips the file's afterAll: the mount must not outlive the process anyway.
+  process.once('exit', unmount);
+  return { mounted: true, path: folder.path, unmount };
 }
 
 /** Writes a file until the file system refuses (ENOSPC); returns its path, so removing it gives the space back. */
