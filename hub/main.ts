@@ -1,6 +1,7 @@
 // Runs the facility hub: `tsx hub/main.ts --data .hub --port 8787` (PGlite in a folder), or with DATABASE_URL set
 // (a PostgreSQL server). Stops cleanly on SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { durabilityWarnings } from './db/durability-check';
 import { openHubDatabase } from './db/open';
 import { createHubLogger } from './logger';
 import { parseTrustProxy, startHub } from './server';
@@ -28,6 +29,12 @@ async function main(): Promise<void> {
   const logger = createHubLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   const databaseUrl = process.env.DATABASE_URL;
   const database = await openHubDatabase({ ...(values.data === undefined ? {} : { dataDir: values.data }), ...(databaseUrl === undefined ? {} : { databaseUrl }) });
+  if (database.backend === 'postgres') {
+    for (const warning of await durabilityWarnings(database)) {
+      logger.warn({ check: 'durability' }, warning);
+      console.warn(`Warning: ${warning}`);
+    }
+  }
   const consoleFile = values['console-file'];
   const adminToken = consoleFile === undefined ? undefined : newAdminToken();
   const trustProxy = parseTrustProxy(values['trust-proxy'] ?? process.env.HUB_TRUST_PROXY);

@@ -145,7 +145,9 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const vault = options.vault ?? fileCredentialVault(options.dataDir);
   // Before the store is opened: a wipe cut short by a power loss is finished, so a half-wiped store is never served.
   if (finishPendingWipe(options.dataDir, vault)) logger.warn('a wipe of this device was pending and has been finished');
-  const database = openDeviceDatabase(join(options.dataDir, 'device.sqlite'));
+  const database = openDeviceDatabase(join(options.dataDir, 'device.sqlite'), {
+    onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
+  });
   const residents = residentQueries(database);
   // Audit entries go straight into the outbox and ride with the next sync cycle (a sign-in starts one; so does the
   // interval): waking sync for each would start a cycle at every card swipe and sign-out. A failed append is logged by

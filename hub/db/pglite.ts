@@ -3,6 +3,7 @@
 // manage here: a transaction runs alone, and a query outside it waits until it ends.
 import { PGlite, types } from '@electric-sql/pglite';
 import type { HubDatabase, HubTransaction, SqlValue } from './database';
+import { DurableNodeFS, durableStartParams, type FlushObserver } from './pglite-durable-fs';
 
 interface PgliteQueryable {
   query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
@@ -41,10 +42,13 @@ export function pgliteDatabase(pglite: PGlite): HubDatabase {
   };
 }
 
-/** Opens PGlite in `dataDir` (created when missing), or in memory when no folder is given. */
-export async function openPgliteDatabase(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<HubDatabase> {
+/**
+ * Opens PGlite in `dataDir` (created when missing), or in memory when no folder is given. A folder is opened durable:
+ * every commit is fsync'd before it is reported done (pglite-durable-fs.ts); memory has nothing to flush.
+ */
+export async function openPgliteDatabase(options: { dataDir?: string; loadDataDir?: Blob; flushObserver?: FlushObserver } = {}): Promise<HubDatabase> {
   const pglite = await PGlite.create({
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.dataDir === undefined ? {} : { fs: new DurableNodeFS(options.dataDir, options.flushObserver), startParams: durableStartParams() }),
     ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
     parsers,
   });

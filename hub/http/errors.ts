@@ -7,6 +7,8 @@ import type { HubErrorBody, HubErrorCode } from '../protocol/index';
 export interface HubErrorDetails {
   readonly attemptsLeft?: number;
   readonly lockedUntil?: number;
+  /** With `mutationGap`: the id the hub expected next, so a device can re-send what a restored hub lost. */
+  readonly expectedMutationId?: number;
 }
 
 export class HubHttpError extends Error {

@@ -21,6 +21,7 @@ import { decodeCursor, encodeCursor } from '../security/cursor';
 import type { HubContext } from '../services/context';
 import { assignTabletByBookingNumber, enrollDevice, releaseTablet, type EnrollmentOutcome, type TabletAssignRefusal, type TabletRefused } from '../services/devices';
 import { pullChanges } from '../services/pull';
+import { changeFingerprint, logPositionHolds } from '../services/log-position';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
 import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited } from './auth';
@@ -124,16 +125,23 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
     const pull = parseOrReject(PullRequest, request.body);
     // null: a fresh cursor, answered with a snapshot of the device's current scope rather than the log from its start.
     let afterSeq: number | null = null;
+    let afterFingerprint: string | null = null;
     if (pull.cursor !== null) {
       const decoded = decodeCursor(cursorKey, pull.cursor);
       if (!decoded.ok) throw new HubHttpError(400, 'badRequest', 'cursor: not a cursor this hub issued; pull again from the start (cursor null).');
       if (decoded.position.deviceId !== device.device_id) throw new HubHttpError(400, 'cursorNotYours', 'cursor: this cursor was issued to another device.');
       afterSeq = decoded.position.seq;
+      afterFingerprint = decoded.position.fingerprint;
+      if (!(await logPositionHolds(hub.database, afterSeq, afterFingerprint))) {
+        request.log.warn({ deviceId: device.device_id, cursorSeq: afterSeq }, 'a device is past this hub’s change log: the hub went back in time (a restore or a lost commit)');
+        throw new HubHttpError(409, 'cursorFromAnotherHistory', 'cursor: this hub no longer holds the position this device reached (it was restored to an earlier state); pull again from the start (cursor null).');
+      }
     }
     const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit, now: hub.now() });
+    const last = page.changes.at(-1);
     return {
       changes: page.changes,
-      cursor: encodeCursor(cursorKey, { deviceId: device.device_id, seq: page.lastSeq }),
+      cursor: encodeCursor(cursorKey, { deviceId: device.device_id, seq: page.lastSeq, fingerprint: last === undefined ? afterFingerprint : changeFingerprint(last) }),
       hasMore: page.hasMore,
       serverTime: hub.now(),
     };
@@ -151,7 +159,9 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }
         return { lastMutationId: outcome.lastMutationId, results: [...outcome.results] };
       case 'gap':
         reply.code(409);
-        return errorBody('mutationGap', `mutations: the hub has everything up to mutation ${outcome.lastMutationId} from this device and expected ${outcome.lastMutationId + 1} next, not ${outcome.receivedId}.`);
+        return errorBody('mutationGap', `mutations: the hub has everything up to mutation ${outcome.lastMutationId} from this device and expected ${outcome.lastMutationId + 1} next, not ${outcome.receivedId}.`, {
+          expectedMutationId: outcome.lastMutationId + 1,
+        });
       default: {
         const unknownOutcome: never = outcome;
         throw new Error(`unknown push outcome ${JSON.stringify(unknownOutcome)}`);

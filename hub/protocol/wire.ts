@@ -202,6 +202,9 @@ export const HubErrorCode = z.enum([
   'enrollmentCodeExpired',
   'enrollmentCodeUsed',
   'cursorNotYours',
+  // The cursor names a change-log position this hub no longer holds as it was: the hub went back in time (a power cut
+  // before durable commits, a restore from backup). The device pulls again from the start and re-sends what it holds.
+  'cursorFromAnotherHistory',
   'mutationGap',
   'deviceMismatch',
   'outOfScope',
@@ -235,6 +238,8 @@ export const HubErrorBody = z.object({
     attemptsLeft: z.number().int().nonnegative().optional(),
     /** staffLockedOut: until when (epoch milliseconds). */
     lockedUntil: Timestamp.optional(),
+    /** With `mutationGap`: the id the hub expected next, so a device can re-send what a restored hub lost. */
+    expectedMutationId: z.number().int().positive().optional(),
   }),
 });
 export type HubErrorBody = z.infer<typeof HubErrorBody>;

@@ -4,12 +4,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-const CursorPayload = z.object({ d: z.string().min(1), s: z.number().int().nonnegative() }).strict();
+// `f`: the fingerprint of the change at `s` (services/log-position.ts), so a hub restored to an earlier state knows
+// the position is not its own; cursors issued before it have none.
+const CursorPayload = z.object({ d: z.string().min(1), s: z.number().int().nonnegative(), f: z.string().max(64).optional() }).strict();
 
 export interface PullPosition {
   readonly deviceId: string;
   /** The change-log sequence number of the last change the device has received. */
   readonly seq: number;
+  /** The fingerprint of the change at `seq`; null at the start and in cursors issued before fingerprints. */
+  readonly fingerprint: string | null;
 }
 
 export type CursorDecoding = { ok: true; position: PullPosition } | { ok: false; problem: 'malformed' | 'forged' };
@@ -19,7 +23,7 @@ function signature(key: Uint8Array, payload: string): Buffer {
 }
 
 export function encodeCursor(key: Uint8Array, position: PullPosition): string {
-  const payload = Buffer.from(JSON.stringify({ d: position.deviceId, s: position.seq })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ d: position.deviceId, s: position.seq, ...(position.fingerprint === null ? {} : { f: position.fingerprint }) })).toString('base64url');
   return `${payload}.${signature(key, payload).toString('base64url')}`;
 }
 
@@ -41,5 +45,5 @@ export function decodeCursor(key: Uint8Array, cursor: string): CursorDecoding {
   }
   const parsed = CursorPayload.safeParse(decoded);
   if (!parsed.success) return { ok: false, problem: 'malformed' };
-  return { ok: true, position: { deviceId: parsed.data.d, seq: parsed.data.s } };
+  return { ok: true, position: { deviceId: parsed.data.d, seq: parsed.data.s, fingerprint: parsed.data.f ?? null } };
 }

@@ -74,7 +74,19 @@ export function createDispatcher(options: DispatcherOptions): { call: DeviceBrid
     return { ok: false, error };
   };
 
+  /**
+   * The promise to both shells: never a rejection. Anything thrown on the way — a handler, the session lookup, or the
+   * error reporter itself (a log on a full disk) — becomes an `internal` refusal.
+   */
   async function call(name: string, rawInput: unknown): Promise<CallResult<unknown>> {
+    try {
+      return await checkedCall(name, rawInput);
+    } catch {
+      return refuse({ code: 'internal', message: 'The call failed inside the device.' });
+    }
+  }
+
+  async function checkedCall(name: string, rawInput: unknown): Promise<CallResult<unknown>> {
     counters.calls += 1;
     if (typeof name !== 'string' || !isCallName(name)) {
       return refuse({ code: 'unknownCall', message: `There is no call named ${JSON.stringify(String(name).slice(0, 64))}.` });
@@ -99,7 +111,11 @@ export function createDispatcher(options: DispatcherOptions): { call: DeviceBrid
       return { ok: true, value: definition.output.parse(value) };
     } catch (error) {
       if (error instanceof DeviceCallError) return refuse({ code: error.code, message: error.message });
-      options.onInternalError(name, error);
+      try {
+        options.onInternalError(name, error);
+      } catch {
+        // The report failed too (its log on a full disk): the caller still gets its answer.
+      }
       return refuse({ code: 'internal', message: `${name} failed inside the device; the error was logged.` });
     }
   }

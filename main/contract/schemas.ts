@@ -270,6 +270,8 @@ export const SyncErrorCode = z.enum([
   'invalidResponse',
   'invalidBatch',
   'storeFailed',
+  /** The device's disk is full: sync waits, retries with backoff and carries on by itself when space returns. */
+  'storageFull',
   'pullStalled',
   'mutationGap',
   'hubAheadOfDevice',
@@ -299,6 +301,11 @@ export const SyncStatus = z.object({
   blobsWaiting: z.number().int().nonnegative(),
   /** How often each error happened since the device started. */
   errorCounts: z.partialRecord(SyncErrorCode, z.number().int().nonnegative()),
+  /**
+   * When this device found the hub gone back in time (restored from a backup, or commits lost in a power cut) since it
+   * started: it pulled everything again and re-sent what the hub had lost. Staff see it in service mode.
+   */
+  hubRestoredAt: z.number().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

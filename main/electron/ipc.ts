@@ -62,7 +62,10 @@ export function wireDeviceIpc(options: DeviceIpcOptions): () => void {
       return refusedSenderResult;
     }
     // The bridge refuses a name that is not a call; String() only keeps its type honest.
-    return bridge.call(typeof name === 'string' ? name : String(name), input);
+    // bridge.call never rejects; the shell checks anyway, so the page always gets an answer it can show in words.
+    return bridge
+      .call(typeof name === 'string' ? name : String(name), input)
+      .catch((): CallResult<unknown> => ({ ok: false, error: { code: 'internal', message: 'The call failed inside the device.' } }));
   });
 
   const stopForwarding = bridge.onEvent((name, payload) => {

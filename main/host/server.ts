@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { DeviceBridge } from '../bridge/dispatch';
 import type { AttachmentContent } from '../mail/attachment-content';
-import { attachmentRoute, ClientFrame, hostSocketPath, hostTokenParam, maxCallFrameBytes, type DeviceError, type ServerFrame } from '../contract';
+import { attachmentRoute, ClientFrame, hostSocketPath, hostTokenParam, maxCallFrameBytes, type CallResult, type DeviceError, type ServerFrame } from '../contract';
 import type { Logger } from '../logging';
 import { contentSecurityPolicy } from '../security/content-policy';
 
@@ -135,7 +135,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       const frame = ClientFrame.safeParse(raw);
       if (!frame.success) return refuse({ code: 'invalidInput', message: 'A frame did not match the contract.' });
-      void bridge.call(frame.data.name, frame.data.input).then((result) => send({ type: 'result', id: frame.data.id, result }));
+      const { id } = frame.data;
+      // bridge.call never rejects; the host checks anyway, so a broken promise can never become an unhandled
+      // rejection that ends the process and leaves the screen waiting for an answer that never comes.
+      bridge
+        .call(frame.data.name, frame.data.input)
+        .catch((): CallResult<unknown> => ({ ok: false, error: { code: 'internal', message: 'The call failed inside the device.' } }))
+        .then((result) => send({ type: 'result', id, result }), () => undefined);
     });
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', (error) => logger.warn({ err: error }, 'web host socket error'));

@@ -89,6 +89,22 @@ export function createMoneyService(options: MoneyServiceOptions): MoneyService {
 
   const priceOf = (bookSize: number): number | null => queries.stampBooks().find((book) => book.stamps === bookSize)?.priceCents ?? null;
 
+  /** Whether a purchase will still take money from the balance the hub last confirmed to this device. */
+  const notYetInConfirmedBalance = (outcome: StampPurchase['outcome']): boolean => {
+    switch (outcome.state) {
+      case 'pending':
+        return true;
+      case 'completed':
+        return !outcome.balanceUpdated;
+      case 'refused':
+        return false;
+      default: {
+        const unknownState: never = outcome;
+        return unknownState;
+      }
+    }
+  };
+
   const purchaseOf = (residentId: string, row: PurchaseRequestRow): StampPurchase => {
     const priceCents = priceOf(row.bookSize);
     const base = { requestId: row.requestId, bookSize: row.bookSize, priceCents, requestedAt: row.requestedAt };
@@ -146,11 +162,14 @@ export function createMoneyService(options: MoneyServiceOptions): MoneyService {
       if (priceCents === null) return { ok: false, refusal: { reason: 'unknownBook' } };
       const balance = summary.forResident(residentId).balance;
       if (balance !== null) {
-        // What the hub last confirmed, less what purchases still waiting here will take: never promise money twice.
+        // What the hub last confirmed, less every purchase that confirmed balance does not count yet: those still
+        // waiting here, and those the hub has already charged whose entries and balance have not arrived (the screen's
+        // "balance being updated"). Counting only the first kind promised the same money twice.
         const waiting = queries
           .purchaseRequests(residentId)
-          .filter((row) => row.status === 'pending')
-          .reduce((sum, row) => sum + (priceOf(row.bookSize) ?? 0), 0);
+          .map((row) => purchaseOf(residentId, row))
+          .filter((purchase) => notYetInConfirmedBalance(purchase.outcome))
+          .reduce((sum, purchase) => sum + (purchase.priceCents ?? 0), 0);
         const availableCents = Math.max(0, balance.availableCents - waiting);
         if (priceCents > availableCents) return { ok: false, refusal: { reason: 'notEnoughMoney', neededCents: priceCents, availableCents } };
       }

@@ -1,10 +1,10 @@
 // The one place that opens the device's SQLite file. Keeping every open here makes encrypting the store
 // at rest (better-sqlite3-multiple-ciphers) a one-place change later.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrateToLatest, type Migration } from './migrate';
 import { deviceMigrations } from './migrations';
+import { keepStoreFilesPrivate, prepareStoreFolder, type RepairedPermission } from './private-files';
 
 export type DeviceDatabase = Database.Database;
 
@@ -12,10 +12,17 @@ export interface OpenStoreOptions {
   /** Stop at this schema version (tests of a single migration); default: the latest. */
   readonly upToVersion?: number;
   readonly migrations?: readonly Migration[];
+  /** Told about each folder or file whose mode was loosened and has been made private again (for the log). */
+  readonly onPermissionRepaired?: (repaired: RepairedPermission) => void;
 }
 
 export function openDeviceDatabase(file: string, options: OpenStoreOptions = {}): DeviceDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const report = (repaired: readonly RepairedPermission[]): void => {
+    for (const entry of repaired) options.onPermissionRepaired?.(entry);
+  };
+  // PIN hashes and mail: readable by the app's user only (private-files.ts). Throws StoreNotPrivateError when that
+  // cannot be made so.
+  if (file !== ':memory:') report(prepareStoreFolder(dirname(file), file));
   const db = new Database(file);
   // Kiosks lose power without warning: WAL plus synchronous=FULL means a committed transaction survives a cut.
   db.pragma('journal_mode = WAL');
@@ -28,5 +35,13 @@ export function openDeviceDatabase(file: string, options: OpenStoreOptions = {})
   db.pragma('wal_autocheckpoint = 4096');
   db.pragma('journal_size_limit = 16777216');
   migrateToLatest(db, options.migrations ?? deviceMigrations, options.upToVersion);
+  if (file !== ':memory:') {
+    try {
+      report(keepStoreFilesPrivate(file));
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
   return db;
 }

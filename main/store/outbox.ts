@@ -67,6 +67,14 @@ export interface OutboxQueries {
   /** Drops pending mutations of one kind (a new identity drops the old audit chain's unsent entries; audit_log keeps them). */
   deletePendingNamed(name: string): number;
   maxMutationId(): number;
+  /** Mutations from `fromId` on, in id order, whatever the hub answered: what a hub that went back in time lost. */
+  from(fromId: number, limit: number): OutboxEntry[];
+  /** How many mutations with ids in [fromId, toId] this device still holds. */
+  countBetween(fromId: number, toId: number): number;
+  /** The newest mutation the hub has answered (0 when none). */
+  maxSettledId(): number;
+  /** A mutation sent again to a hub that had lost it: the hub's new answer replaces the old one. */
+  resettle(mutationId: number, settlement: OutboxSettlement, at: number): void;
 }
 
 export function outboxQueries(db: DeviceDatabase): OutboxQueries {
@@ -87,6 +95,12 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
   const moveId = db.prepare('UPDATE outbox SET mutation_id = ? WHERE mutation_id = ?');
   const deletePendingByName = db.prepare("DELETE FROM outbox WHERE status = 'pending' AND name = ?");
   const selectMax = db.prepare<[], { n: number }>('SELECT coalesce(max(mutation_id), 0) AS n FROM outbox');
+  const selectFrom = db.prepare<[number, number], OutboxRow>('SELECT * FROM outbox WHERE mutation_id >= ? ORDER BY mutation_id LIMIT ?');
+  const countBetweenIds = db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM outbox WHERE mutation_id BETWEEN ? AND ?');
+  const selectMaxSettled = db.prepare<[], { n: number }>("SELECT coalesce(max(mutation_id), 0) AS n FROM outbox WHERE status <> 'pending'");
+  const resettleRow = db.prepare(
+    'UPDATE outbox SET status = @status, result_code = @code, result_reason = @reason, result_figures = @figures, settled_at = @at WHERE mutation_id = @mutationId',
+  );
 
   return {
     insert: (entry) => {
@@ -122,5 +136,18 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
     },
     deletePendingNamed: (name) => deletePendingByName.run(name).changes,
     maxMutationId: () => selectMax.get()?.n ?? 0,
+    from: (fromId, limit) => selectFrom.all(fromId, limit).map(toEntry),
+    countBetween: (fromId, toId) => countBetweenIds.get(fromId, toId)?.n ?? 0,
+    maxSettledId: () => selectMaxSettled.get()?.n ?? 0,
+    resettle: (mutationId, settlement, at) => {
+      resettleRow.run({
+        mutationId,
+        status: settlement.status,
+        code: settlement.status === 'refused' ? settlement.code : null,
+        reason: settlement.status === 'refused' ? settlement.reason : null,
+        figures: settlement.status === 'refused' && settlement.figures !== null ? JSON.stringify(settlement.figures) : null,
+        at,
+      });
+    },
   };
 }

@@ -10,12 +10,13 @@ import { replicaQueries } from '../store/replica';
 import { PullEnvelope } from './hub-client';
 import { residentQueries } from '../store/residents';
 import { syncStateQueries } from '../store/sync-state';
+import { isStorageFull } from '../store/storage-full';
 
 export type ApplyPullError =
   /** The batch breaks the protocol; `changeIndex` is null when the envelope itself is wrong. Nothing was written. */
   | { readonly kind: 'invalidBatch'; readonly changeIndex: number | null; readonly problem: string }
   /** The store refused a write (a constraint, a full disk); the transaction rolled back. */
-  | { readonly kind: 'storeFailed'; readonly problem: string };
+  | { readonly kind: 'storeFailed'; readonly problem: string; readonly storageFull: boolean };
 
 export interface ApplyPullSummary {
   /** Changes that wrote something. */
@@ -244,7 +245,7 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
       return { applied, unchanged, evicted, releasedBlobs: replica.unreferenced(touchedBlobs), cursor, hasMore };
     })();
   } catch (error) {
-    return { ok: false, error: { kind: 'storeFailed', problem: error instanceof Error ? error.message : 'the store refused the batch' } };
+    return { ok: false, error: { kind: 'storeFailed', problem: error instanceof Error ? error.message : 'the store refused the batch', storageFull: isStorageFull(error) } };
   }
 
   // Only after the commit: a file removed for a batch that rolled back would be a photo lost. A crash between the

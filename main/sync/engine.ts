@@ -9,6 +9,7 @@ import type { Logger } from '../logging';
 import { attachmentQueries } from '../store/attachments';
 import type { DeviceDatabase } from '../store/database';
 import { outboxQueries } from '../store/outbox';
+import { isStorageFull } from '../store/storage-full';
 import { syncStateQueries } from '../store/sync-state';
 import { BlobRetryPolicy, openBlobStore } from './blobs';
 import type { DeviceCredential } from './credential';
@@ -111,6 +112,20 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
   const outbox = outboxQueries(db);
   const stored = syncState.get();
 
+  /**
+   * The machine's actions write status to the store. A write that fails (a full disk) must not throw inside the
+   * machine: xstate stops an actor whose action throws, and sync would then sit in "pulling" for good while "Sync now"
+   * answered "already syncing". The failure is logged (the logger never throws) and the machine carries on; what it
+   * keeps in memory is what status shows.
+   */
+  const writeStatus = (what: string, write: () => void): void => {
+    try {
+      write();
+    } catch (error) {
+      logger.error({ err: error, what, storageFull: isStorageFull(error) }, 'sync status could not be saved on this device');
+    }
+  };
+
   const actor = createActor(
     syncMachine.provide({
       actors: {
@@ -119,9 +134,9 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
         fetchBlobs: fromPromise<BlobStep>(({ signal }) => services.fetchBlobs(signal)),
       },
       actions: {
-        cycleSucceeded: (_, { at }) => syncState.recordSuccess(at),
+        cycleSucceeded: (_, { at }) => writeStatus('success', () => syncState.recordSuccess(at)),
         cycleFailed: (_, { error, retryInMs }) => {
-          syncState.recordError(error);
+          writeStatus('error', () => syncState.recordError(error));
           logger.warn({ code: error.code, retryInMs }, 'sync failed; backing off');
         },
         blobProblems: (_, { problems }) => {
@@ -145,8 +160,11 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   let stopped = false;
   const listeners = new Set<(status: SyncStatus) => void>();
-  const status = (): SyncStatus =>
-    syncStatusOf(actor.getSnapshot(), stopped ? { pendingMutations: 0, blobsWaiting: 0 } : { pendingMutations: outbox.pendingCount(), blobsWaiting: attachments.toFetchCount() });
+  const status = (): SyncStatus => {
+    const current = syncStatusOf(actor.getSnapshot(), stopped ? { pendingMutations: 0, blobsWaiting: 0 } : { pendingMutations: outbox.pendingCount(), blobsWaiting: attachments.toFetchCount() });
+    const hubRestoredAt = services.hubRestoredAt();
+    return hubRestoredAt === null ? current : { ...current, hubRestoredAt };
+  };
   let lastPublished = '';
   const publish = (): void => {
     if (stopped) return;

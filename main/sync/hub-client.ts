@@ -37,6 +37,8 @@ export type HubFailure =
       readonly attemptsLeft?: number;
       /** staffLockedOut: until when. */
       readonly lockedUntil?: number;
+      /** With a `mutationGap`: the id the hub expected next (absent from hubs that do not say). */
+      readonly expectedMutationId?: number;
     }
   /** A 2xx answer that does not fit the protocol (not JSON, wrong shape, too large). */
   | { readonly kind: 'invalidResponse'; readonly problem: string }
@@ -172,6 +174,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
           message: parsed.error.message,
           ...(parsed.error.attemptsLeft === undefined ? {} : { attemptsLeft: parsed.error.attemptsLeft }),
           ...(parsed.error.lockedUntil === undefined ? {} : { lockedUntil: parsed.error.lockedUntil }),
+          ...(parsed.error.expectedMutationId === undefined ? {} : { expectedMutationId: parsed.error.expectedMutationId }),
         }
       : { kind: 'http', status: response.status, code: null, message: `HTTP ${response.status}` };
   }

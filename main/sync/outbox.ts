@@ -70,8 +70,21 @@ export function recordMutation<N extends MutationName, T>(
 
 /** The oldest pending mutations as the hub expects them; an entry that no longer parses is reported by id. */
 export function pendingMutations(db: DeviceDatabase, limit: number): { ok: true; mutations: Mutation[] } | { ok: false; unreadableId: number } {
+  return parsedEntries(outboxQueries(db).pending(limit));
+}
+
+/**
+ * Mutations from `fromId` on, answered or not, as the hub expects them: what this device re-sends to a hub that went
+ * back in time. Answered mutations stay in the outbox (only an evict or a new identity removes them), which is what
+ * makes this possible.
+ */
+export function mutationsFrom(db: DeviceDatabase, fromId: number, limit: number): { ok: true; mutations: Mutation[] } | { ok: false; unreadableId: number } {
+  return parsedEntries(outboxQueries(db).from(fromId, limit));
+}
+
+function parsedEntries(entries: readonly OutboxEntry[]): { ok: true; mutations: Mutation[] } | { ok: false; unreadableId: number } {
   const mutations: Mutation[] = [];
-  for (const entry of outboxQueries(db).pending(limit)) {
+  for (const entry of entries) {
     const parsed = parseEntry(entry);
     if (!parsed) return { ok: false, unreadableId: entry.mutationId };
     mutations.push(parsed);

@@ -8,7 +8,7 @@
 // hold back the ones after it: a `notSent` note goes under its id and the hub records it refused with the reason.
 import { maxMutationJsonBytes, maxPushMutations, maxRequestBytes, Mutation, utf8ByteLength, type MutationResult, type PushedMutation } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries, type OutboxEntry } from '../store/outbox';
+import { outboxQueries, type OutboxEntry, type OutboxQueries, type OutboxSettlement } from '../store/outbox';
 import type { HubClient, HubFailure } from './hub-client';
 
 export type PushError =
@@ -24,6 +24,8 @@ export interface PushSummary {
   readonly sent: number;
   readonly applied: number;
   readonly refused: number;
+  /** Mutations the hub had answered before and lost (it went back in time), sent again and answered again. */
+  readonly resent: number;
 }
 
 export type PushOutcome = { readonly ok: true; readonly value: PushSummary } | { readonly ok: false; readonly error: PushError; readonly partial: PushSummary };
@@ -38,6 +40,11 @@ export interface PushOptions {
   readonly batchBytes?: number;
   /** Bytes one mutation may take; the protocol's largest mutation unless a test wants a smaller one. */
   readonly mutationBytes?: number;
+  /**
+   * The hub went back in time (pull found its cursor gone): send the newest answered mutation again first. The hub
+   * skips it if it still has it, or answers a gap naming the first id it lost, from which this device re-sends.
+   */
+  readonly probeSettled?: boolean;
 }
 
 /** What goes under an outbox entry's id: the mutation itself, or the note that it cannot be sent and why. */
@@ -59,13 +66,20 @@ export function wireMutationOf(entry: OutboxEntry, maxBytes: number = maxMutatio
 }
 
 /**
- * The oldest pending mutations that fit one request: at most `count`, and at most `bytes` of JSON with the envelope.
- * Never empty while anything is pending: every wire mutation is at most maxMutationJsonBytes, which one request holds.
+ * The next mutations that fit one request: at most `count`, and at most `bytes` of JSON with the envelope — the oldest
+ * pending ones, or, while replaying to a hub that lost them, everything from `replayFrom` on, answered or not. Never
+ * empty while any is left: every wire mutation is at most maxMutationJsonBytes, which one request holds.
  */
-export function nextPushBatch(db: DeviceDatabase, deviceId: string, limits: { readonly count: number; readonly bytes: number; readonly mutationBytes: number }): PushedMutation[] {
+export function nextPushBatch(
+  db: DeviceDatabase,
+  deviceId: string,
+  limits: { readonly count: number; readonly bytes: number; readonly mutationBytes: number },
+  replayFrom: number | null = null,
+): PushedMutation[] {
   let used = utf8ByteLength(JSON.stringify({ deviceId, mutations: [] }));
   const batch: PushedMutation[] = [];
-  for (const entry of outboxQueries(db).pending(limits.count)) {
+  const outbox = outboxQueries(db);
+  for (const entry of replayFrom === null ? outbox.pending(limits.count) : outbox.from(replayFrom, limits.count)) {
     const mutation = wireMutationOf(entry, limits.mutationBytes);
     const size = utf8ByteLength(JSON.stringify(mutation)) + (batch.length === 0 ? 0 : 1);
     if (batch.length > 0 && used + size > limits.bytes) break;
@@ -82,10 +96,12 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
     bytes: Math.min(options.batchBytes ?? maxRequestBytes, maxRequestBytes),
     mutationBytes: Math.min(options.mutationBytes ?? maxMutationJsonBytes, maxMutationJsonBytes),
   };
-  const totals = { sent: 0, applied: 0, refused: 0 };
+  const totals = { sent: 0, applied: 0, refused: 0, resent: 0 };
+  // While set, the batch is read from here on whatever the hub had answered: the hub lost those mutations.
+  let replayFrom: number | null = options.probeSettled === true && outbox.maxSettledId() > 0 ? outbox.maxSettledId() : null;
 
   for (;;) {
-    const mutations = nextPushBatch(db, options.deviceId, limits);
+    const mutations = nextPushBatch(db, options.deviceId, limits, replayFrom);
     const first = mutations[0];
     const last = mutations[mutations.length - 1];
     if (!first || !last) return { ok: true, value: totals };
@@ -93,8 +109,13 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
     const answer = await client.push({ deviceId: options.deviceId, mutations }, options.signal);
     if (!answer.ok) {
       const { failure } = answer;
-      const error: PushError = failure.kind === 'http' && failure.status === 409 && failure.code === 'mutationGap' ? { kind: 'mutationGap' } : { kind: 'hub', failure };
-      return { ok: false, error, partial: totals };
+      if (failure.kind === 'http' && failure.status === 409 && failure.code === 'mutationGap') {
+        const resendFrom = lostMutationsToResend(failure.expectedMutationId, first.id, outbox);
+        if (resendFrom === null) return { ok: false, error: { kind: 'mutationGap' }, partial: totals };
+        replayFrom = resendFrom;
+        continue;
+      }
+      return { ok: false, error: { kind: 'hub', failure }, partial: totals };
     }
     totals.sent += mutations.length;
     const { lastMutationId, results } = answer.value;
@@ -109,18 +130,37 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
       for (const mutation of mutations) {
         if (mutation.id > lastMutationId) break;
         const result = resultById.get(mutation.id);
-        if (result?.status === 'refused') {
-          outbox.settle(mutation.id, { status: 'refused', code: result.code, reason: result.reason, figures: result.figures ?? null }, settledAt);
-          totals.refused += 1;
+        // No result for an id at or below lastMutationId: the hub did it on an earlier push whose answer was lost,
+        // and skipped it this time. It is done; its effects arrive with the next pull.
+        const settlement: OutboxSettlement = result?.status === 'refused' ? { status: 'refused', code: result.code, reason: result.reason, figures: result.figures ?? null } : { status: 'applied' };
+        const wasAnswered = outbox.byId(mutation.id)?.status !== 'pending';
+        if (wasAnswered) {
+          // Sent again to a hub that had lost it: the hub's new answer is the truth the screens must show. A result the
+          // hub repeats for an id it still had is the same answer, so this changes nothing then.
+          if (result !== undefined) outbox.resettle(mutation.id, settlement, settledAt);
+          totals.resent += 1;
         } else {
-          // No result for an id at or below lastMutationId: the hub did it on an earlier push whose answer was lost,
-          // and skipped it this time. It is done; its effects arrive with the next pull.
-          outbox.settle(mutation.id, { status: 'applied' }, settledAt);
-          totals.applied += 1;
+          outbox.settle(mutation.id, settlement, settledAt);
         }
+        if (settlement.status === 'refused') totals.refused += 1;
+        else totals.applied += 1;
       }
     })();
+    if (replayFrom !== null) replayFrom = lastMutationId + 1 <= outbox.maxSettledId() ? lastMutationId + 1 : null;
     // When the hub stopped part way (lastMutationId < last.id), the next loop starts just after it: progress was made,
     // so this cannot spin.
   }
+}
+
+/**
+ * Where to re-send from after a gap, or null when this device cannot fill it. A hub that went back in time (a restore,
+ * a commit lost before the hub flushed its disk) expects an id this device was told was done; the device still holds
+ * every answered mutation, so it sends them again from there — the hub applies each exactly once, by id. Null when the
+ * hub does not say what it expected, when the device no longer holds them all (an evict removed a person's answered
+ * ones). It cannot loop: a gap means the hub expected an id below the first one sent, so each re-send starts lower.
+ */
+function lostMutationsToResend(expectedId: number | undefined, firstSentId: number, outbox: OutboxQueries): number | null {
+  if (expectedId === undefined || expectedId >= firstSentId) return null;
+  const lost = firstSentId - expectedId;
+  return outbox.countBetween(expectedId, firstSentId - 1) === lost ? expectedId : null;
 }

@@ -10,6 +10,9 @@ export interface SyncProblem {
   readonly message: string;
 }
 
+/** The disk is full: nothing was written, and sync tries again by itself (the machine backs off). */
+export const storageFullProblem: SyncProblem = { code: 'storageFull', message: 'The device’s disk is full; nothing was lost, and sync carries on by itself when space is freed.' };
+
 export function problemOfHubFailure(failure: HubFailure): SyncProblem {
   switch (failure.kind) {
     case 'network':
@@ -57,6 +60,7 @@ export function problemOfApplyPull(error: ApplyPullError): SyncProblem {
         message: `The hub sent changes that do not fit the protocol${error.changeIndex === null ? '' : ` (change ${error.changeIndex}: ${error.problem})`}; none were applied.`,
       };
     case 'storeFailed':
+      if (error.storageFull) return storageFullProblem;
       return { code: 'storeFailed', message: 'The device could not save the changes from the hub; none were applied.' };
     default: {
       const unreachable: never = error;

@@ -7,7 +7,8 @@ import { applyPull } from './apply-pull';
 import { fetchMissingBlobs, type BlobRetryPolicy, type BlobStore } from './blobs';
 import type { HubClient } from './hub-client';
 import { pushPending, type PushError } from './push';
-import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, type SyncProblem } from './sync-errors';
+import { isStorageFull } from '../store/storage-full';
+import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, storageFullProblem, type SyncProblem } from './sync-errors';
 import type { BlobStep, PullStep, PushStep } from './sync-machine';
 
 export interface SyncServicesDeps {
@@ -27,6 +28,8 @@ export interface SyncServices {
   fetchBlobs(signal: AbortSignal): Promise<BlobStep>;
   /** Resolves when no step is running: the store can be closed safely after this. */
   drained(): Promise<void>;
+  /** When this device last found the hub gone back in time (restored from a backup), since the start; for staff. */
+  hubRestoredAt(): number | null;
 }
 
 function problemOfPush(error: PushError): SyncProblem {
@@ -56,11 +59,27 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     return work;
   };
 
+  let hubRestoredAt: number | null = null;
   const aborted: SyncProblem = { code: 'internal', message: 'The sync was stopped on this device.' };
+
+  /**
+   * Set when the hub turned out to have gone back in time (a restore, a commit it lost): the next push first re-sends
+   * the newest answered mutation, so the hub says what it lost and the device sends it again.
+   */
+  let hubWentBack = false;
 
   async function pullBatch(signal: AbortSignal): Promise<PullStep> {
     const before = syncState.get().cursor;
     const answer = await client.pull({ cursor: before, limit: deps.pullLimit }, signal);
+    if (!answer.ok && answer.failure.kind === 'http' && answer.failure.code === 'cursorFromAnotherHistory') {
+      // The hub no longer holds the position this device reached: pull everything again from the start (applying a
+      // change the device already has changes nothing), and have the push find what the hub lost.
+      logger.warn({ code: 'hubRestored' }, 'the hub was restored to an earlier state; pulling again from the start and re-sending what it lost');
+      syncState.setCursor(null);
+      hubWentBack = true;
+      hubRestoredAt = deps.now();
+      return { ok: true, hasMore: true };
+    }
     if (!answer.ok) {
       const problem = problemOfHubFailure(answer.failure);
       logger.warn({ failure: answer.failure.kind, status: answer.failure.kind === 'http' ? answer.failure.status : undefined, code: problem.code }, 'pull failed');
@@ -87,8 +106,9 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
   }
 
   async function pushMutations(signal: AbortSignal): Promise<PushStep> {
-    const outcome = await pushPending(db, client, { deviceId: deps.deviceId, now: deps.now, signal });
+    const outcome = await pushPending(db, client, { deviceId: deps.deviceId, now: deps.now, signal, probeSettled: hubWentBack });
     if (outcome.ok) {
+      hubWentBack = false;
       if (outcome.value.sent > 0) logger.info({ ...outcome.value }, 'mutations pushed');
       return { ok: true };
     }
@@ -108,10 +128,26 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     return { problems: failures.map((failure) => problemOfBlob(failure.error)) };
   }
 
+  /**
+   * A full disk is a state the machine backs off from, not an error that stops it: a store write that throws because
+   * the disk is full (settling pushed mutations, reading the cursor's page) becomes the `storageFull` problem. Any
+   * other throw stays a throw, which the machine reports as an internal error.
+   */
+  async function storageFullAsProblem<T extends PullStep | PushStep>(step: string, work: () => Promise<T>): Promise<T | { ok: false; problem: SyncProblem }> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isStorageFull(error)) throw error;
+      logger.error({ step, code: storageFullProblem.code }, 'the device’s disk is full; sync will try again');
+      return { ok: false, problem: storageFullProblem };
+    }
+  }
+
   return {
-    pullBatch: (signal) => track(pullBatch(signal)),
-    pushMutations: (signal) => track(pushMutations(signal)),
+    pullBatch: (signal) => track(storageFullAsProblem('pull', () => pullBatch(signal))),
+    pushMutations: (signal) => track(storageFullAsProblem('push', () => pushMutations(signal))),
     fetchBlobs: (signal) => track(fetchBlobs(signal)),
+    hubRestoredAt: () => hubRestoredAt,
     drained: async () => {
       while (running.size > 0) await Promise.allSettled([...running]);
     },

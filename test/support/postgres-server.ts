@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL cluster for a test run: initdb into a temp folder (as the `postgres` OS user when running as
 // root, since PostgreSQL refuses to run as root), start it on a free loopback port with its socket in the same
-// folder, and stop and delete it at the end. Durability is off: the data lives only as long as the tests.
+// folder, and stop and delete it at the end. Durability is off unless asked for (`durable`): the data lives only as
+// long as the tests, but the durability tests must run the settings production runs.
 import { execFile, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -49,7 +50,7 @@ function postgresUser(): { uid: number; gid: number } {
 }
 
 /** `root` is where Debian puts the server's versions; tests point it elsewhere to see the missing-package failure. */
-export async function startPostgresServer(options: { root?: string } = {}): Promise<PostgresServer> {
+export async function startPostgresServer(options: { root?: string; durable?: boolean } = {}): Promise<PostgresServer> {
   const binaries = findPostgresBinaries(options.root);
   if (binaries === null) throw new Error(postgresMissingMessage);
   const asRoot = process.getuid?.() === 0;
@@ -85,9 +86,10 @@ export async function startPostgresServer(options: { root?: string } = {}): Prom
     port = await freePort();
     // No durability (the data dies with the tests) and no autovacuum: its workers visit a freshly migrated template
     // database, and CREATE DATABASE ... TEMPLATE then waits for them in 100 ms steps.
-    const options = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c autovacuum=off', '-c max_connections=200'].join(' ');
+    const durability = options.durable === true ? ['-c fsync=on', '-c synchronous_commit=on', '-c full_page_writes=on'] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+    const serverOptions = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', ...durability, '-c autovacuum=off', '-c max_connections=200'].join(' ');
     try {
-      await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', options, 'start']);
+      await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions, 'start']);
       break;
     } catch (error) {
       if (attempt >= 3) {

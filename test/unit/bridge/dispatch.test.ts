@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createDispatcher, DeviceCallError, type CallHandlers, type SessionAccess } from '../../../main/bridge/dispatch';
 import { callNames, deviceCalls, type CallName, type DeviceInfo, type SyncStatus } from '../../../main/contract';
 
-function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> = {}) {
+function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides: Partial<CallHandlers> = {}, reportInternalError?: (name: CallName, error: unknown) => void) {
   const calls: string[] = [];
   const record = <T,>(name: string, value: T) => () => {
     calls.push(name);
@@ -78,8 +78,9 @@ function dispatcherWith(access: SessionAccess, overrides: Partial<CallHandlers> 
     'service.unassignTablet': record('service.unassignTablet', { unassigned: false, error: 'notATablet', unsent: 0 }),
     ...overrides,
   };
-  const onInternalError = vi.fn();
-  return { ...createDispatcher({ handlers, currentAccess: () => access, onInternalError }), calls, onInternalError };
+  const onInternalError = vi.fn(reportInternalError);
+  const currentAccess = typeof access === 'function' ? access : () => access;
+  return { ...createDispatcher({ handlers, currentAccess, onInternalError }), calls, onInternalError };
 }
 
 describe('call dispatcher', () => {
@@ -167,5 +168,24 @@ describe('call dispatcher', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('call dispatcher when reporting fails too', () => {
+  const diskFull = (): never => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  };
+
+  it('answers internal, never rejects, when the handler throws and the error reporter throws as well (a log on a full disk)', async () => {
+    const { call, onInternalError } = dispatcherWith({ kind: 'none' }, { 'session.enterPin': diskFull }, diskFull);
+    await expect(call('session.enterPin', { pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(onInternalError).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers internal, never rejects, when even the session lookup throws', async () => {
+    const { call } = dispatcherWith(() => {
+      throw new Error('the store is gone');
+    });
+    await expect(call('session.enterPin', { pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 });

@@ -8,16 +8,16 @@ const key = randomBytes(32);
 describe('pull cursors', () => {
   it('round-trips any device id and position, and fits the protocol limit', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 64 }), fc.nat(), (deviceId, seq) => {
-        const cursor = encodeCursor(key, { deviceId, seq });
+      fc.property(fc.string({ minLength: 1, maxLength: 64 }), fc.nat(), fc.option(fc.base64String({ minLength: 16, maxLength: 16 })), (deviceId, seq, fingerprint) => {
+        const cursor = encodeCursor(key, { deviceId, seq, fingerprint });
         expect(cursor.length).toBeLessThanOrEqual(512);
-        expect(decodeCursor(key, cursor)).toEqual({ ok: true, position: { deviceId, seq } });
+        expect(decodeCursor(key, cursor)).toEqual({ ok: true, position: { deviceId, seq, fingerprint } });
       }),
     );
   });
 
   it('refuses a cursor signed with another key, or altered in any character', () => {
-    const cursor = encodeCursor(key, { deviceId: 'kiosk-1', seq: 41 });
+    const cursor = encodeCursor(key, { deviceId: 'kiosk-1', seq: 41, fingerprint: 'AbCdEfGhIjKlMnOp' });
     expect(decodeCursor(randomBytes(32), cursor)).toEqual({ ok: false, problem: 'forged' });
     fc.assert(
       fc.property(fc.nat({ max: cursor.length - 1 }), fc.constantFrom(...'ABCxyz019-_.'), (index, replacement) => {

@@ -94,6 +94,21 @@ describe('stamps', () => {
     expect(outboxQueries(store.db).pendingCount()).toBe(1);
   });
 
+  it('counts a purchase the hub has charged but whose balance has not arrived, so the same money is never promised twice', () => {
+    // $7.00 confirmed; a book of 10 ($4.50) bought and charged by the hub, its entries and new balance not pulled yet.
+    expect(money.buyStamps('r1', { requestId: request(7), bookSize: 10 })).toMatchObject({ ok: true });
+    const [charged] = outboxQueries(store.db).pending(10);
+    outboxQueries(store.db).settle(charged!.mutationId, { status: 'applied' }, 95_000);
+    expect(money.buyStamps('r1', { requestId: request(8), bookSize: 10 })).toEqual({ ok: false, refusal: { reason: 'notEnoughMoney', neededCents: 450, availableCents: 250 } });
+
+    // The hub's entries and balance arrive: the confirmed balance now counts it, and only once.
+    apply([
+      upsert('stampEntry', ledgerEntry('s9', 'r1', 10, { kind: 'purchase', reference: request(7), createdAt: 94_000 }), 1),
+      upsert('balance', balance('r1', { stamps: 13, availableCents: 250, confirmedAt: 94_500 }), 2),
+    ]);
+    expect(money.buyStamps('r1', { requestId: request(9), bookSize: 5 })).toMatchObject({ ok: true });
+  });
+
   it('never shows one person’s purchase to another', () => {
     money.buyStamps('r1', { requestId: request(6), bookSize: 5 });
     expect(() => money.purchase('r2', request(6))).toThrow(MoneyAccessError);

@@ -16,6 +16,8 @@ class HubLedgerOfMutations {
   /** Answers that get lost on the way back (the hub still did the work). */
   loseNextAnswers = 0;
   requests: PushRequest[] = [];
+  /** Answer a gap with the id expected next, as the real hub does (older hubs did not). */
+  saysExpectedId = false;
 
   push(request: PushRequest): HubResult<PushResponse> {
     this.requests.push(request);
@@ -23,7 +25,8 @@ class HubLedgerOfMutations {
     for (const mutation of request.mutations) {
       if (mutation.id <= this.lastMutationId) continue;
       if (mutation.id > this.lastMutationId + 1) {
-        return { ok: false, failure: { kind: 'http', status: 409, code: 'mutationGap', message: `expected ${this.lastMutationId + 1}` } };
+        const expected = this.saysExpectedId ? { expectedMutationId: this.lastMutationId + 1 } : {};
+        return { ok: false, failure: { kind: 'http', status: 409, code: 'mutationGap', message: `expected ${this.lastMutationId + 1}`, ...expected } };
       }
       if (this.refuse.has(mutation.id)) results.push({ id: mutation.id, status: 'refused', code: 'notEnoughStamps', reason: 'No stamps left.' });
       else {
@@ -67,7 +70,7 @@ describe('pushPending', () => {
   it('sends pending mutations in id order, in batches, and records each answer', async () => {
     record(5);
     hub.refuse.add(3);
-    await expect(push(2)).resolves.toEqual({ ok: true, value: { sent: 5, applied: 4, refused: 1 } });
+    await expect(push(2)).resolves.toEqual({ ok: true, value: { sent: 5, applied: 4, refused: 1, resent: 0 } });
     expect(hub.requests.map((request) => request.mutations.map((mutation) => mutation.id))).toEqual([[1, 2], [3, 4], [5]]);
     expect(hub.requests.every((request) => request.deviceId === 'dev-1')).toBe(true);
     expect(statuses()).toEqual([
@@ -117,9 +120,37 @@ describe('pushPending', () => {
       requests += 1;
       return hub.push(request);
     }), { deviceId: 'dev-1', now: () => 1 });
-    expect(result).toEqual({ ok: false, error: { kind: 'mutationGap' }, partial: { sent: 0, applied: 0, refused: 0 } });
+    expect(result).toEqual({ ok: false, error: { kind: 'mutationGap' }, partial: { sent: 0, applied: 0, refused: 0, resent: 0 } });
     expect(requests).toBe(1);
     expect(statuses().filter((row) => (row as { status: string }).status === 'pending')).toHaveLength(2);
+  });
+
+  it('re-sends, from the id the hub expected, the answered mutations a hub that went back in time lost — each applied once', async () => {
+    record(4);
+    outboxQueries(store.db).settle(1, { status: 'applied' }, 1);
+    outboxQueries(store.db).settle(2, { status: 'applied' }, 1);
+    // Restored from a backup taken after mutation 1: the hub lost mutation 2, which this device was told was done.
+    hub.lastMutationId = 1;
+    hub.saysExpectedId = true;
+    const result = await pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 1 });
+    expect(result).toEqual({ ok: true, value: { sent: 3, applied: 3, refused: 0, resent: 1 } });
+    expect(hub.appliedIds).toEqual([2, 3, 4]);
+    expect(statuses().every((row) => (row as { status: string }).status === 'applied')).toBe(true);
+  });
+
+  it('probes a hub that may have gone back in time with the newest answered mutation, even with nothing pending', async () => {
+    record(2);
+    outboxQueries(store.db).settle(1, { status: 'applied' }, 1);
+    outboxQueries(store.db).settle(2, { status: 'applied' }, 1);
+    hub.lastMutationId = 0;
+    hub.saysExpectedId = true;
+    const result = await pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 1, probeSettled: true });
+    expect(result).toMatchObject({ ok: true, value: { resent: 2 } });
+    expect(hub.appliedIds).toEqual([1, 2]);
+    // A hub that still has everything only skips the probe: nothing is applied twice.
+    const again = await pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 1, probeSettled: true });
+    expect(again).toMatchObject({ ok: true, value: { resent: 1 } });
+    expect(hub.appliedIds).toEqual([1, 2]);
   });
 
   it('a hub that claims more than was sent is not believed: nothing is marked', async () => {

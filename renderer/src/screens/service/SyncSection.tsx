@@ -54,6 +54,11 @@ export function SyncSection({ api, language }: ServiceSectionProps) {
               ],
             ]}
           />
+          {status.hubRestoredAt === undefined ? null : (
+            <p className="notice" data-testid="service-sync-hub-restored">
+              {t('service.sync.hubRestored', { time: formatWhen(status.hubRestoredAt, language) })}
+            </p>
+          )}
           <div className="service-section__actions">
             <button type="button" className="button button--primary button--wide" disabled={busy || status.state === 'notEnrolled'} onClick={startSync} data-testid="service-sync-now">
               {busy ? t('service.sync.syncing') : t('service.sync.syncNow')}

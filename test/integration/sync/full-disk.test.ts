@@ -1,0 +1,69 @@
+// A full disk is a state, not a crash (issue 15): on a real, small file system that fills up during a pull batch,
+// the sync machine reports "storageFull" in status, keeps answering triggers, retries with backoff, and carries on by
+// itself when space is freed — it never stops with status stuck at "pulling".
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { join } from 'node:path';
+import pino from 'pino';
+import { openDeviceDatabase } from '../../../main/store/database';
+import { startSyncEngine, syncSettingsOf, type SyncEngine } from '../../../main/sync/engine';
+import { homeSummaryQueries } from '../../../main/store/home-summary';
+import type { DeviceDatabase } from '../../../main/store/database';
+import { message, resident, siteRules, upsert } from '../../unit/sync/fixtures';
+import { fillDisk, freeDisk, mountSmallFilesystem, type SmallFilesystem } from '../../support/small-filesystem';
+import { ScriptedHub } from './scripted-hub';
+
+const smallDisk: SmallFilesystem = mountSmallFilesystem(6 * 1024 * 1024);
+if (!smallDisk.mounted) console.warn(`full-disk tests skipped: ${smallDisk.reason}`);
+
+describe.skipIf(!smallDisk.mounted)('sync on a device whose disk fills up (a real tmpfs)', () => {
+  let hub: ScriptedHub;
+  let db: DeviceDatabase;
+  let engine: SyncEngine;
+  let logText = '';
+
+  beforeAll(async () => {
+    if (!smallDisk.mounted) return;
+    hub = await new ScriptedHub().start();
+    db = openDeviceDatabase(join(smallDisk.path, 'device.sqlite'));
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    db?.close();
+    await hub?.close();
+    if (smallDisk.mounted) smallDisk.unmount();
+  });
+
+  it('reports the full disk in words, stays alive, and resumes by itself when space returns', async () => {
+    if (!smallDisk.mounted) return;
+    hub.log.push(upsert('siteRules', siteRules(), 1), upsert('resident', resident('r1'), 1));
+    engine = startSyncEngine({
+      db,
+      dataDir: smallDisk.path,
+      credential: { deviceId: hub.deviceId, secret: hub.secret, hubUrl: hub.url, siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk', housingUnitId: 'B', enrolledAt: 1 },
+      settings: { ...syncSettingsOf(undefined, 'kiosk'), pullLimit: 200, requestTimeoutMs: 5_000, backoff: { baseMs: 40, maxMs: 200, minMs: 20 } },
+      logger: pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _encoding, done) => ((logText += chunk.toString()), done()) })),
+      now: Date.now,
+      random: () => 0.5,
+    });
+    expect(await engine.whenResting()).toMatchObject({ state: 'idle', lastError: null });
+
+    // Letters that need far more room than is left: the batch cannot be written.
+    const filler = fillDisk(smallDisk.path);
+    const body = 'Querida familia, '.repeat(1_500);
+    for (let index = 0; index < 120; index += 1) hub.log.push(upsert('message', message(`m${index}`, 'r1', { body }), 1));
+    engine.send({ type: 'SYNC_NOW' });
+    await expect.poll(() => engine.status().lastError?.code, { timeout: 30_000 }).toBe('storageFull');
+    expect(engine.status().lastError?.message).toMatch(/disk is full/);
+    expect(logText).toMatch(/disk is full|could not save|refused whole/);
+
+    // Alive: it keeps trying (each attempt is a pull), rather than sitting in "pulling" for good.
+    const pullsWhileFull = hub.pulls;
+    await expect.poll(() => hub.pulls, { timeout: 30_000 }).toBeGreaterThan(pullsWhileFull + 1);
+    expect(await engine.whenResting()).toMatchObject({ state: 'backingOff', lastError: { code: 'storageFull' } });
+
+    freeDisk(filler);
+    await expect.poll(() => engine.status(), { timeout: 30_000 }).toMatchObject({ state: 'idle', lastError: null });
+    expect(homeSummaryQueries(db).forResident('r1')?.unreadMessages).toBe(120);
+  }, 90_000);
+});
