@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { characterCount, maxMessageCharacters, maxReviewReasonLength, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
+import { sha256Hex } from '../security/tokens';
 import { storeBlob } from './blobs';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { appendLedgerEntries } from './ledgers';
@@ -199,10 +200,20 @@ async function tellOfStoppedLetter(tx: SqlExecutor, resident: ResidentRow, lette
   const [notice] = await tx.query<LetterNoticeRow>(
     `INSERT INTO letter_notices (notice_id, resident_id, message_id, contact_id, sender_name, reason, stopped_at, after_delivery)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${letterNoticeColumns}`,
-    [newRecordId(now), resident.resident_id, letter.message_id, letter.contact_id, contact?.display_name ?? 'Unknown sender', reason, now, how === 'withdrawn'],
+    [letterNoticeIdOf(letter.message_id), resident.resident_id, letter.message_id, letter.contact_id, contact?.display_name ?? 'Unknown sender', reason, now, how === 'withdrawn'],
   );
   if (notice === undefined) throw new Error('INSERT ... RETURNING returned no row');
   await publishForResident(tx, resident, [letterStoppedChange(notice)], now);
+}
+
+/**
+ * The notice's id, derived from the letter's (one letter is stopped once): the same facts give the same record on every
+ * hub and in every run, and the id tells a device nothing of the letter it came from (a one-way hash, shaped as a
+ * UUID with version 8, "custom").
+ */
+function letterNoticeIdOf(messageId: string): string {
+  const hex = sha256Hex(`letterStopped:${messageId}`);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** A reviewer's decision. Either way the message's new state reaches the resident's devices. */

@@ -55,6 +55,17 @@ for (const language of languages) {
     const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
     expect(letterId, sent).toBeDefined();
     await hubConsole(hub.consoleFile, 'approve', '--message', letterId!);
+    // A letter the facility stopped (its notice on the inbox) and two visits, one of them cancelled.
+    const stopped = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'A letter review will stop');
+    const stoppedId = /message id ([0-9a-f-]{36})/.exec(stopped)?.[1];
+    expect(stoppedId, stopped).toBeDefined();
+    await hubConsole(hub.consoleFile, 'reject', '--message', stoppedId!, '--reason', 'Letters may not describe another resident. '.repeat(6).trim());
+    const booking = resident.badge.replace(/^R/, '');
+    await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', booking, '--visitor', family.contact.display_name, '--kind', 'remote', '--starts', '2030-06-01T14:00Z', '--minutes', '30');
+    const cancelled = await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', booking, '--visitor', 'Ηλέκτρα Παπαδοπούλου-Καραγιαννοπούλου', '--kind', 'onSite', '--starts', '2030-06-08T09:30Z', '--minutes', '60');
+    const visitId = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/.exec(cancelled)?.[1];
+    expect(visitId, cancelled).toBeDefined();
+    await hubConsole(hub.consoleFile, 'cancel-visit', '--visit', visitId!);
 
     await page.goto(kiosk.url);
     await expect(page.locator('[data-screen="attract"]')).toBeVisible();
@@ -112,6 +123,12 @@ for (const language of languages) {
     await expect(page.getByTestId('money-balance')).toBeVisible();
     await expectScreenFits(page, 'money', language.code);
     await page.getByTestId('money-home').click();
+
+    await page.getByTestId('tile-visits').click();
+    await expect(page.locator('[data-screen="visits"]')).toBeVisible();
+    await expect(page.getByTestId('visits-upcoming')).toContainText(family.contact.display_name);
+    await expectScreenFits(page, 'visits', language.code);
+    await page.getByTestId('visits-home').click();
 
     await page.getByTestId('sign-out').click();
     await expect(page.getByTestId('attract-notice')).not.toBeEmpty();

@@ -71,9 +71,9 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
     expect(answer).toEqual({
       lastMutationId: 4,
       results: [
-        { id: 1, status: 'refused', code: 'unknownBookSize', reason: 'This facility does not sell a book of 7 stamps.' },
-        { id: 2, status: 'refused', code: 'unknownBookSize', reason: 'This facility does not sell a book of 1 stamp.' },
-        { id: 3, status: 'refused', code: 'unknownBookSize', reason: 'This facility does not sell a book of 1000 stamps.' },
+        { id: 1, status: 'refused', code: 'unknownBookSize', reason: 'This facility does not sell a book of 7 stamps.', figures: { bookSize: 7 } },
+        { id: 2, status: 'refused', code: 'unknownBookSize', reason: 'This facility does not sell a book of 1 stamp.', figures: { bookSize: 1 } },
+        { id: 3, status: 'refused', code: 'unknownBookSize', reason: 'This facility does not sell a book of 1000 stamps.', figures: { bookSize: 1000 } },
         { id: 4, status: 'applied' },
       ],
     });

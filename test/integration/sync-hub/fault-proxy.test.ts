@@ -302,6 +302,20 @@ function relabel(records: readonly ReplicaRecord[], known: ReadonlyMap<string, s
       labels.set(record.id, label);
     }
   }
+  // A stopped-letter notice is named by what it says (its id derives from the letter's, drawn at random); notices that
+  // say the same are numbered, since nothing else tells them apart.
+  const sameNotice = new Map<string, number>();
+  const notices = records.filter((record) => record.entity === 'letterStopped');
+  const noticeKey = (record: ReplicaRecord): string => {
+    const { noticeId: _noticeId, ...rest } = record.data as Record<string, unknown>;
+    return JSON.stringify(Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, typeof value === 'string' ? (labels.get(value) ?? value) : value])));
+  };
+  for (const record of [...notices].sort((a, b) => (noticeKey(a) < noticeKey(b) ? -1 : noticeKey(a) > noticeKey(b) ? 1 : 0))) {
+    const key = noticeKey(record);
+    const n = (sameNotice.get(key) ?? 0) + 1;
+    sameNotice.set(key, n);
+    labels.set(record.id, `letterStopped:${key}:${n}`);
+  }
   const replace = (value: unknown): unknown => {
     if (typeof value === 'string') return labels.get(value) ?? value;
     if (Array.isArray(value)) return value.map(replace);
@@ -332,7 +346,7 @@ describe('a faulty network between device and hub', () => {
     expect(digestOfRecords(faulty.records)).toBe(digestOfRecords(clean.records));
     // The scenario reached everything it meant to: mail with photos, purchases, refusals, moves.
     const entities = new Set(clean.records.map((record) => record.entity));
-    expect([...entities].sort()).toEqual(['balance', 'contact', 'debitEntry', 'message', 'resident', 'siteRules', 'staff', 'stampEntry', 'visit']);
+    expect([...entities].sort()).toEqual(['balance', 'contact', 'debitEntry', 'letterStopped', 'message', 'resident', 'siteRules', 'staff', 'stampEntry', 'visit']);
     expect(Object.values(clean.outcomes).some((outcome) => outcome.startsWith('refused notEnoughMoney'))).toBe(true);
     expect(Object.values(clean.outcomes).some((outcome) => outcome.startsWith('refused contactNotApproved'))).toBe(true);
   }, 120_000);

@@ -124,7 +124,7 @@ describe('sync in the runtime', () => {
     expect(device.hub.pulls).toBeGreaterThan(pullsBefore);
     await expect(call('home.summary')).resolves.toEqual({
       ok: true,
-      value: { unreadMessages: 2, balance: { stamps: 3, availableCents: 1250, holdsCents: 0, confirmedAt: 42 }, waitingOnThisDevice: 0 },
+      value: { unreadMessages: 2, balance: { stamps: 3, availableCents: 1250, holdsCents: 0, confirmedAt: 42 }, waitingOnThisDevice: 0, nextVisit: null, stoppedLetters: 0 },
     });
     // Sync status is for anyone at the screen: counts, times and codes.
     await call('session.signOut');
