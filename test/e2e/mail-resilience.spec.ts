@@ -159,7 +159,9 @@ test('a reply rejected at review shows the reviewer’s reason and its stamp com
   await expect(timeline).toContainText('Rejected by the facility');
   await expect(timeline.locator('.timeline__reason')).toHaveText(`The reviewer’s reason: ${reason}`);
   await expect(timeline).toContainText('1 stamp was returned to you.');
-  await expect(timeline.locator('[data-step="delivered"]')).toHaveAttribute('data-done', 'false');
+  // It ends at the rejection, with its time: no "Delivered — not yet" for a letter that will never be delivered.
+  await expect(timeline.locator('[data-step="delivered"]')).toHaveCount(0);
+  await expect(timeline.getByTestId('timeline-ended')).toContainText('Rejected by the facility');
   await timeline.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${screenshotDir}/mail-rejected-with-reason-en.png` });
 

@@ -81,7 +81,7 @@ export function ConversationView({ navigation, api, contactId, conversation, foc
   return (
     <ScreenFrame
       screen="mail"
-      dataAttributes={{ 'data-view': 'conversation', 'data-contact-id': contactId }}
+      dataAttributes={{ 'data-view': 'conversation', 'data-contact-id': contactId, 'data-testid': 'conversation-view' }}
       title={contact === null ? '' : <Name text={contact.displayName} />}
       subtitle={contact !== null && !contact.approved ? t('mail.notApproved') : null}
       navigation={navigation}
