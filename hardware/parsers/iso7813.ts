@@ -1,6 +1,6 @@
 // Magnetic stripe tracks (ISO/IEC 7811 encoding, ISO/IEC 7813 financial layout) as readers send them in
 // ASCII: `%`…`?` for track 1, `;`…`?` for track 2, `+`…`?` for track 3, each optionally followed by its
-// LRC character. Pure and never throwing on reader input; see ../../../shared/design/HARDWARE.md.
+// LRC character. Pure and never throwing on reader input; the test vectors and the LRC rule are in test/unit/hardware/iso7813.test.ts.
 //
 // Decisions worth knowing:
 // - The end sentinel is the FIRST `?` after the start sentinel: `?` cannot occur in track data, but the

@@ -16,7 +16,7 @@ import {
   type Track2Fields,
 } from '../../../hardware/parsers/iso7813';
 
-// The vectors of ../shared/design/HARDWARE.md, verbatim.
+// Published reader vectors (card-processor test tracks and reader manuals), verbatim.
 const authorizeNetTrack2 = ';4111111111111111=1803101000020000831?';
 const authorizeNetTrack1 = '%B4111111111111111^CARDUSER/JOHN^1803101000000000020000831000000?';
 const lrcIsEndSentinelTrack2 = ';1234567890123445=99011200000000000000?';
