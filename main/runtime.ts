@@ -659,7 +659,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       return { ...homeSummaries.forResident(residentId), nextVisit: visits.next(residentId), stoppedLetters: letterNotices.unseenCount(residentId) };
     },
     'mail.conversations': () => forResident('mail.conversations', (residentId) => mail.conversations(residentId)),
-    'mail.conversation': ({ contactId }) => forResident('mail.conversation', (residentId) => mail.conversation(residentId, contactId)),
+    'mail.conversation': ({ contactId, page }) => forResident('mail.conversation', (residentId) => mail.conversation(residentId, contactId, page)),
     'mail.markRead': ({ messageId }) =>
       forResident('mail.markRead', (residentId) => {
         mail.markRead(residentId, messageId);

@@ -9,6 +9,7 @@ import {
   EnrollmentStatus,
   ComposeInput,
   Conversation,
+  ConversationPageRequest,
   DeviceLogs,
   LogExport,
   ServiceOverview,
@@ -128,10 +129,10 @@ export const deviceCalls = {
     summary: 'The signed-in resident’s contacts with their mail, newest first, with unread counts',
   }),
   'mail.conversation': defineCall({
-    input: z.object({ contactId: MailId }).strict(),
+    input: z.object({ contactId: MailId, page: ConversationPageRequest }).strict(),
     output: Conversation,
     access: 'resident',
-    summary: 'Every message between the resident and one of their contacts, oldest first, with each sent message’s timeline',
+    summary: 'One page of the messages between the resident and one of their contacts, oldest first, with each sent message’s timeline',
   }),
   'mail.markRead': defineCall({
     input: z.object({ messageId: MailId }).strict(),

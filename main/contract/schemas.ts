@@ -489,7 +489,34 @@ export const MailMessage = z.object({
 });
 export type MailMessage = z.infer<typeof MailMessage>;
 
-export const Conversation = z.object({ contact: MailContact, messages: z.array(MailMessage) });
+/**
+ * How many letters one answer of `mail.conversation` carries. A conversation can hold thousands of letters of up to
+ * 30,000 characters each; the screen shows a handful, so the runtime sends a page around what is on screen and the
+ * screen asks for the next page as the person scrolls (the inbox-open bench measures the difference).
+ */
+export const conversationPageSize = 24;
+
+/** Which letters of a conversation to send: the newest page, the page around one letter (a search hit), or from a position. */
+export const ConversationPageRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('newest') }).strict(),
+  z.object({ kind: z.literal('around'), messageId: MailId }).strict(),
+  /** Position 0 is the oldest letter; a position past the end answers the newest page. */
+  z.object({ kind: z.literal('from'), position: z.number().int().nonnegative().max(10_000_000) }).strict(),
+]);
+export type ConversationPageRequest = z.infer<typeof ConversationPageRequest>;
+
+/**
+ * One page of a conversation, oldest first: `messages[0]` sits at `firstPosition` among `total` letters, so the screen
+ * can hold a place for every letter it has not fetched yet and scroll as if all were there.
+ */
+export const Conversation = z.object({
+  contact: MailContact,
+  total: z.number().int().nonnegative(),
+  firstPosition: z.number().int().nonnegative(),
+  messages: z.array(MailMessage),
+  /** The newest letter's id (null with no letters), so the screen knows when a new one arrived without fetching it. */
+  newestMessageId: z.string().nullable(),
+});
 export type Conversation = z.infer<typeof Conversation>;
 
 export const ComposeInput = z

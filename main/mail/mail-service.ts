@@ -2,20 +2,22 @@
 // each sent message and search. Domain rules only; SQL is in store/mail.ts and the outbox in sync/outbox.ts. Every
 // method takes the resident from the session (never from the screen) and refuses anything that is not theirs.
 import { characterCount, maxMessageCharacters, messageCost, newRecordId } from '../../hub/protocol';
-import type {
-  Conversation,
-  ConversationSummary,
-  CostResult,
-  MailContact,
-  MailCostPreview,
-  MailAttachment,
-  MailDraft,
-  MailMessage,
-  MailRefusal,
-  MailSearchHit,
-  SendResult,
-  SentStep,
-  SentTimeline,
+import {
+  conversationPageSize,
+  type Conversation,
+  type ConversationPageRequest,
+  type ConversationSummary,
+  type CostResult,
+  type MailContact,
+  type MailCostPreview,
+  type MailAttachment,
+  type MailDraft,
+  type MailMessage,
+  type MailRefusal,
+  type MailSearchHit,
+  type SendResult,
+  type SentStep,
+  type SentTimeline,
 } from '../contract';
 import type { DeviceDatabase } from '../store/database';
 import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
@@ -40,7 +42,8 @@ export interface ComposeRequest {
 
 export interface MailService {
   conversations(residentId: string): ConversationSummary[];
-  conversation(residentId: string, contactId: string): Conversation;
+  /** One page of the conversation (the newest unless asked otherwise): see conversationPageSize. */
+  conversation(residentId: string, contactId: string, page?: ConversationPageRequest): Conversation;
   markRead(residentId: string, messageId: string): void;
   cost(residentId: string, request: ComposeRequest): CostResult;
   send(residentId: string, request: ComposeRequest & { readonly draftId: string | null }): SendResult;
@@ -219,18 +222,43 @@ export function createMailService(options: MailServiceOptions): MailService {
         // Newest first; contacts with no mail yet after, by name.
         .sort((a, b) => (b.lastMessageAt ?? -1) - (a.lastMessageAt ?? -1) || a.contact.displayName.localeCompare(b.contact.displayName)),
 
-    conversation: (residentId, contactId) => {
+    conversation: (residentId, contactId, page = { kind: 'newest' }) => {
       const contact = ownContact(residentId, contactId);
-      // One query for the whole conversation's attachments rather than one per letter.
+      const total = queries.conversationSize(residentId, contactId);
+      const newestPage = Math.max(0, total - conversationPageSize);
+      const firstPosition = ((): number => {
+        switch (page.kind) {
+          case 'newest':
+            return newestPage;
+          case 'around': {
+            // The letter asked for a few letters into its page, so the person sees what came just before it too; a
+            // letter no longer in the conversation (moved, withdrawn) opens at the newest.
+            const position = queries.conversationPosition(residentId, contactId, page.messageId);
+            return position === null ? newestPage : Math.min(newestPage, Math.max(0, position - Math.floor(conversationPageSize / 4)));
+          }
+          case 'from':
+            return Math.min(newestPage, page.position);
+          default: {
+            const unreachable: never = page;
+            return unreachable;
+          }
+        }
+      })();
+      const rows = queries.messagesWith(residentId, contactId, { offset: firstPosition, limit: conversationPageSize });
+      // One query for the page's attachments rather than one per letter.
       const attachments = new Map<string, MailAttachmentRow[]>();
-      for (const attachment of queries.attachmentsWith(residentId, contactId)) {
+      for (const attachment of queries.attachmentsOfMessages(residentId, rows.map((row) => row.messageId))) {
         const list = attachments.get(attachment.messageId);
         if (list) list.push(attachment);
         else attachments.set(attachment.messageId, [attachment]);
       }
+      const newest = firstPosition + rows.length === total ? rows.at(-1) : queries.messagesWith(residentId, contactId, { offset: total - 1, limit: 1 })[0];
       return {
         contact: contactOf(contact),
-        messages: queries.messagesWith(residentId, contactId).map((message) => toMailMessage(residentId, message, attachments.get(message.messageId))),
+        total,
+        firstPosition,
+        messages: rows.map((message) => toMailMessage(residentId, message, attachments.get(message.messageId))),
+        newestMessageId: newest?.messageId ?? null,
       };
     },
 

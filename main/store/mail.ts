@@ -94,11 +94,15 @@ export interface MailQueries {
   contacts(residentId: string): MailContactRow[];
   contact(residentId: string, contactId: string): MailContactRow | null;
   conversations(residentId: string): ConversationRow[];
-  /** Oldest first, as a conversation reads. */
-  messagesWith(residentId: string, contactId: string): MailMessageRow[];
+  /** How many letters the conversation holds (the replica's and this device's replies not back from the hub yet). */
+  conversationSize(residentId: string, contactId: string): number;
+  /** Where a letter sits in the conversation, oldest first from 0; null when it is not in it. */
+  conversationPosition(residentId: string, contactId: string, messageId: string): number | null;
+  /** `limit` letters from `offset`, oldest first, as a conversation reads. */
+  messagesWith(residentId: string, contactId: string, window: { readonly offset: number; readonly limit: number }): MailMessageRow[];
   message(residentId: string, messageId: string): MailMessageRow | null;
-  /** The attachments of every message in the conversation, in the order the hub listed them. */
-  attachmentsWith(residentId: string, contactId: string): MailAttachmentRow[];
+  /** The attachments of these messages of the person's, each message's in the order the hub listed them. */
+  attachmentsOfMessages(residentId: string, messageIds: readonly string[]): MailAttachmentRow[];
   attachmentsOf(residentId: string, messageId: string): MailAttachmentRow[];
   /** A delivered attachment of the person's own message whose bytes are on the device; null for anything else. */
   attachmentContent(residentId: string, messageId: string, attachmentId: string): AttachmentContentRow | null;
@@ -277,15 +281,31 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
            max(CASE WHEN position = 1 THEN body END) AS last_body
       FROM ranked
      GROUP BY contact_id`);
-  const selectMessagesWith = db.prepare<{ residentId: string; contactId: string }, MessageJoinRow>(
-    `${messageSelect} WHERE mine.contact_id = @contactId ORDER BY coalesce(mine.received_at, mine.written_at), mine.message_id`,
+  // A conversation's order, in one place: when the letter reached the facility (or was written, until it has), then id.
+  const conversationOrder = (table: string): string => `coalesce(${table}.received_at, ${table}.written_at), ${table}.message_id`;
+  const selectMessagesWith = db.prepare<{ residentId: string; contactId: string; offset: number; limit: number }, MessageJoinRow>(
+    `${messageSelect} WHERE mine.contact_id = @contactId ORDER BY ${conversationOrder('mine')} LIMIT @limit OFFSET @offset`,
   );
+  // The letters of one conversation with only what orders them: counting and placing a letter reads no bodies.
+  const conversationKeys = `
+    WITH keys AS (
+      SELECT message_id, written_at, received_at FROM messages WHERE resident_id = @residentId AND contact_id = @contactId
+      UNION ALL
+      SELECT g.message_id, g.written_at, NULL FROM mail_outgoing g
+       WHERE g.resident_id = @residentId AND g.contact_id = @contactId
+         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = g.message_id)
+    )`;
+  const selectConversationSize = db.prepare<{ residentId: string; contactId: string }, { n: number }>(`${conversationKeys} SELECT count(*) AS n FROM keys`);
+  const selectConversationPosition = db.prepare<{ residentId: string; contactId: string; messageId: string }, { position: number }>(`
+    ${conversationKeys}
+    SELECT position FROM (SELECT message_id, row_number() OVER (ORDER BY ${conversationOrder('keys')}) - 1 AS position FROM keys)
+     WHERE message_id = @messageId`);
   const selectMessage = db.prepare<{ residentId: string; messageId: string }, MessageJoinRow>(`${messageSelect} WHERE mine.message_id = @messageId`);
   const attachmentSelect = `
     SELECT a.message_id, a.attachment_id, a.kind, a.mime_type, a.byte_size, a.status, a.rejection_reason, a.downloaded
       FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId`;
-  const selectAttachmentsWith = db.prepare<{ residentId: string; contactId: string }, AttachmentSqlRow>(
-    `${attachmentSelect} WHERE m.contact_id = @contactId ORDER BY a.message_id, a.position`,
+  const selectAttachmentsOfMessages = db.prepare<{ residentId: string; messageIds: string }, AttachmentSqlRow>(
+    `${attachmentSelect} WHERE a.message_id IN (SELECT value FROM json_each(@messageIds)) ORDER BY a.message_id, a.position`,
   );
   const selectAttachmentsOf = db.prepare<{ residentId: string; messageId: string }, AttachmentSqlRow>(
     `${attachmentSelect} WHERE a.message_id = @messageId ORDER BY a.position`,
@@ -342,12 +362,15 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
         return { contact: toContact(row), unread: fact?.unread ?? 0, lastMessageAt: fact?.last_at ?? null, lastMessageBody: fact?.last_body ?? null };
       });
     },
-    messagesWith: (residentId, contactId) => selectMessagesWith.all({ residentId, contactId }).map(toMessage),
+    conversationSize: (residentId, contactId) => selectConversationSize.get({ residentId, contactId })?.n ?? 0,
+    conversationPosition: (residentId, contactId, messageId) => selectConversationPosition.get({ residentId, contactId, messageId })?.position ?? null,
+    messagesWith: (residentId, contactId, { offset, limit }) => selectMessagesWith.all({ residentId, contactId, offset, limit }).map(toMessage),
     message: (residentId, messageId) => {
       const row = selectMessage.get({ residentId, messageId });
       return row ? toMessage(row) : null;
     },
-    attachmentsWith: (residentId, contactId) => selectAttachmentsWith.all({ residentId, contactId }).map(toAttachment),
+    attachmentsOfMessages: (residentId, messageIds) =>
+      messageIds.length === 0 ? [] : selectAttachmentsOfMessages.all({ residentId, messageIds: JSON.stringify(messageIds) }).map(toAttachment),
     attachmentsOf: (residentId, messageId) => selectAttachmentsOf.all({ residentId, messageId }).map(toAttachment),
     attachmentContent: (residentId, messageId, attachmentId) => {
       const row = selectAttachmentContent.get({ residentId, messageId, attachmentId });

@@ -8,6 +8,7 @@ import { demoResidents } from '../../scripts/demo-data';
 import { startDemoHub, type DemoHub } from '../../scripts/demo-hub';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { makeTempDir } from '../support/temp-dir';
+import { expectScreenFits } from './support/fit-check';
 
 const test = base.extend<{ hub: DemoHub; kiosk: KioskUnderTest }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
@@ -29,6 +30,8 @@ const test = base.extend<{ hub: DemoHub; kiosk: KioskUnderTest }>({
 const marcus = demoResidents[0]!;
 
 test('a fresh kiosk asks staff to enroll it; a wrong code is said in words; the right one brings the residents', async ({ page, hub, kiosk }, testInfo) => {
+  // Two fit checks (every window and text size) on top of the enrollment itself.
+  test.setTimeout(300_000);
   await page.goto(kiosk.url);
   const screen = page.locator('[data-screen="enrollment"]');
   await expect(screen).toBeVisible();
@@ -47,6 +50,9 @@ test('a fresh kiosk asks staff to enroll it; a wrong code is said in words; the 
   await page.getByTestId('enrollment-submit').click();
   await expect(page.getByTestId('enrollment-outcome')).toContainText('The hub does not know that code.');
   await page.screenshot({ path: testInfo.outputPath('enrollment-en-wrong-code.png'), fullPage: true });
+  // The enrollment screen fits every window and text size, with its refusal showing and the keyboard open on the code.
+  await page.getByTestId('enrollment-code').click();
+  await expectScreenFits(page, 'enrollment', 'en');
 
   // The same screen in Spanish, with the same refusal in Spanish.
   await page.getByRole('button', { name: 'Español' }).click();
@@ -54,6 +60,8 @@ test('a fresh kiosk asks staff to enroll it; a wrong code is said in words; the 
   await page.getByTestId('enrollment-submit').click();
   await expect(page.getByTestId('enrollment-outcome')).toContainText('El hub no conoce ese código.');
   await page.screenshot({ path: testInfo.outputPath('enrollment-es-wrong-code.png'), fullPage: true });
+  await page.getByTestId('enrollment-code').click();
+  await expectScreenFits(page, 'enrollment', 'es');
 
   // The right code: the attract screen takes over and the residents arrive by sync.
   await page.getByTestId('enrollment-code').fill(await hub.kioskEnrollmentCode());

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { demoResidents, demoStaff, type DemoResident } from '../../scripts/demo-data';
 import { patternPng } from '../support/test-images';
 import { expectScreenFits } from './support/fit-check';
+import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { expect, hubConsole, test } from './support/hub-kiosk';
+import { assignTabletInServiceMode, openServiceMode } from './support/pads';
 
 // Long enough that no idle sign-out happens while every size is measured; the idle warning has its own test below.
 test.use({ timings: { idleSeconds: 900, idleWarningSeconds: 60, maxSessionMinutes: 60 } });
@@ -168,5 +170,79 @@ test.describe('the idle warning', () => {
     await signInAs(page, kiosk, demoResidents[0]!);
     await expect(page.getByTestId('idle-warning')).toBeVisible({ timeout: 20_000 });
     await expectScreenFits(page, 'idle-warning', 'en');
+  });
+});
+
+test.describe('a tablet', () => {
+  // Dimming late and for long: the device runs on a test clock that only jumps when told to, but real time passes while
+  // each screen is measured twelve times, and the dimmed screen must still be there at the end.
+  const tabletRules = { idleLockSeconds: 3_600, dimSeconds: 1_800, lockAfterDaysWithoutSync: 7, warnFromDaysWithoutSync: 5 };
+  const dayMs = 24 * 60 * 60 * 1000;
+
+  test('its lock, dimmed, sync-warning and sync-lock screens fit every window and text size, in English and Spanish', async ({ page, hub }) => {
+    // Ten screens measured twelve times each, besides the tablet's own setup.
+    test.setTimeout(900_000);
+    const tablet = await launchKiosk(defaultTimings, {
+      mode: 'tablet',
+      tablet: tabletRules,
+      testClock: true,
+      hub: { url: hub.running.url, enrollmentCode: await hub.tabletEnrollmentCode() },
+    });
+    let offsetMs = 0;
+    const passes = async (ms: number): Promise<void> => {
+      offsetMs += ms;
+      await tablet.setClockOffset(offsetMs);
+    };
+    /** The screen on the page measured in English, then in Spanish (its own language buttons), back in English. */
+    const fitsInBoth = async (screen: string): Promise<void> => {
+      await expectScreenFits(page, screen, 'en');
+      await page.getByRole('button', { name: 'Español' }).click();
+      await expectScreenFits(page, screen, 'es');
+      await page.getByRole('button', { name: 'English' }).click();
+    };
+    const resident = demoResidents[0]!;
+    try {
+      await page.goto(tablet.url);
+      await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+      await assignTabletInServiceMode(page, tablet, resident.badge.replace(/^R/, ''));
+
+      await expect(page.locator('[data-screen="tabletLock"]')).toBeVisible();
+      await fitsInBoth('tablet-lock');
+
+      await typePin(page, resident.pin);
+      await expect(page.locator('[data-screen="home"]')).toBeVisible();
+      await page.getByTestId('tile-mail').click();
+      await expect(page.locator('[data-screen="mail"]')).toBeVisible();
+      await passes((tabletRules.idleLockSeconds - tabletRules.dimSeconds) * 1000 + 1000);
+      await expect(page.getByTestId('tablet-dimmed')).toBeVisible();
+      await expectScreenFits(page, 'tablet-dimmed', 'en');
+      await page.getByTestId('tablet-dimmed').click();
+      await expect(page.getByTestId('tablet-dimmed')).toHaveCount(0);
+      await page.getByTestId('mail-home').click();
+      await page.getByTestId('sign-out').click();
+
+      // No hub for five days: the warning on the lock screen, at sign-in and on every signed-in screen.
+      await hub.stop();
+      await passes(5 * dayMs + 60_000);
+      await expect(page.getByTestId('tablet-sync-warning')).toBeVisible({ timeout: 15_000 });
+      await fitsInBoth('tablet-lock-sync-warning');
+      await typePin(page, resident.pin);
+      await expect(page.getByTestId('tablet-sync-warning-dialog')).toBeVisible();
+      await expectScreenFits(page, 'tablet-sync-warning-dialog', 'en');
+      await page.getByRole('button', { name: 'OK' }).click();
+      await expect(page.locator('[data-screen="home"]')).toBeVisible();
+      await fitsInBoth('home-sync-warning');
+      await page.getByTestId('sign-out').click();
+
+      // Two more days: locked for sync age, with "Try to sync now".
+      await passes(2 * dayMs);
+      await expect(page.locator('[data-screen="syncLocked"]')).toBeVisible();
+      await fitsInBoth('tablet-sync-locked');
+      // Staff still reach service mode on a locked tablet.
+      await openServiceMode(page, tablet);
+      await page.getByTestId('service-sign-out').click();
+    } finally {
+      await tablet.stop();
+    }
   });
 });

@@ -9,21 +9,11 @@ import type { Page } from '@playwright/test';
 import { demoResidents, demoStaff, type DemoResident } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { expect, hubConsole, test, type DemoHubUnderTest } from './support/hub-kiosk';
+import { typeDigits, confirmWithStaffPin } from './support/pads';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
 mkdirSync(screens, { recursive: true });
-
-async function typeDigits(page: Page, digits: string): Promise<void> {
-  for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
-}
-
-/** The hub checks the staff member's PIN for every assignment change: they type it again on its own pad. */
-async function confirmWithStaffPin(page: Page, pin: string): Promise<void> {
-  await expect(page.getByTestId('tablet-staff-pin-form')).toBeVisible();
-  await typeDigits(page, pin);
-  await page.getByTestId('tablet-staff-pin-confirm').click();
-}
 
 /** Staff assign the tablet to Marcus in its service mode, as in tablet-service.spec.ts. */
 async function assignTablet(page: Page, tablet: KioskUnderTest, bookingNumber: string): Promise<void> {

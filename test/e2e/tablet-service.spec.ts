@@ -10,20 +10,10 @@ import { residentDataTables } from '../../main/store/resident-data';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { expect, test } from './support/hub-kiosk';
+import { typeDigits, confirmWithStaffPin } from './support/pads';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
-
-async function typeDigits(page: Page, digits: string): Promise<void> {
-  for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
-}
-
-/** The hub checks the staff member's PIN for every assignment change: they type it again on its own pad. */
-async function confirmWithStaffPin(page: Page, pin: string): Promise<void> {
-  await expect(page.getByTestId('tablet-staff-pin-form')).toBeVisible();
-  await typeDigits(page, pin);
-  await page.getByTestId('tablet-staff-pin-confirm').click();
-}
 
 async function openServiceMode(page: Page, tablet: KioskUnderTest): Promise<void> {
   // The staff prompt of a tablet nobody has, or its person's lock screen: a staff badge works on either.

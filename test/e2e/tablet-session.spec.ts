@@ -5,31 +5,14 @@
 // threshold the tablet locks with why and what to do, staff badges still open service mode, and a sync unlocks it.
 import type { Page } from '@playwright/test';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
-import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
+import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { expect, test } from './support/hub-kiosk';
+import { typeDigits, confirmWithStaffPin, openServiceMode } from './support/pads';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
 const dayMs = 24 * 60 * 60 * 1000;
 const tabletRules = { idleLockSeconds: 120, dimSeconds: 15, lockAfterDaysWithoutSync: 7, warnFromDaysWithoutSync: 5 };
-
-async function typeDigits(page: Page, digits: string): Promise<void> {
-  for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
-}
-
-/** The hub checks the staff member's PIN for every assignment change: they type it again on its own pad. */
-async function confirmWithStaffPin(page: Page, pin: string): Promise<void> {
-  await expect(page.getByTestId('tablet-staff-pin-form')).toBeVisible();
-  await typeDigits(page, pin);
-  await page.getByTestId('tablet-staff-pin-confirm').click();
-}
-
-async function openServiceMode(page: Page, tablet: KioskUnderTest): Promise<void> {
-  await tablet.scan(demoStaff.badge);
-  await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');
-  await typeDigits(page, demoStaff.pin);
-  await expect(page.locator('[data-screen="service"]')).toBeVisible();
-}
 
 /** Nothing of the person but their first name on a lock screen: not their surname, not their mail. */
 async function expectNothingOfMarcus(page: Page): Promise<void> {

@@ -58,11 +58,15 @@ describe('mail calls', () => {
     await expect(call('mail.conversations')).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
     await signIn(marcus);
     await expect(call('mail.conversations')).resolves.toMatchObject({ ok: true, value: [{ contact: { displayName: 'Denise Lee' }, unread: 1 }] });
+    await expect(call('mail.conversation', { contactId: 'c-marcus', page: { kind: 'newest' } })).resolves.toMatchObject({
+      ok: true,
+      value: { total: 1, firstPosition: 0, newestMessageId: 'm-marcus', messages: [{ messageId: 'm-marcus', body: 'Hi Marcus' }] },
+    });
     // Ana's message, contact and words are refused or invisible, the same as ids that do not exist.
     for (const messageId of ['m-ana', 'no-such-message']) {
       await expect(call('mail.markRead', { messageId })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     }
-    await expect(call('mail.conversation', { contactId: 'c-ana' })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+    await expect(call('mail.conversation', { contactId: 'c-ana', page: { kind: 'newest' } })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     await expect(call('mail.send', { contactId: 'c-ana', body: 'hi', replyToMessageId: null, draftId: null })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     // Another person's letter as the one answered is refused like a letter that is not here: nothing said of whose it is.
     await expect(call('mail.send', { contactId: 'c-marcus', body: 'hi', replyToMessageId: 'm-ana', draftId: null })).resolves.toEqual({ ok: true, value: { ok: false, refusal: { reason: 'replyTargetGone' } } });
@@ -78,6 +82,6 @@ describe('mail calls', () => {
     });
 
     await call('session.signOut');
-    await expect(call('mail.conversation', { contactId: 'c-marcus' })).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
+    await expect(call('mail.conversation', { contactId: 'c-marcus', page: { kind: 'newest' } })).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
   });
 });

@@ -36,7 +36,7 @@ function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides
     'tablet.syncNow': record('tablet.syncNow', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
     'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0, nextVisit: null, stoppedLetters: 0 }),
     'mail.conversations': record('mail.conversations', []),
-    'mail.conversation': record('mail.conversation', { contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true }, messages: [] }),
+    'mail.conversation': record('mail.conversation', { contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true }, total: 0, firstPosition: 0, messages: [], newestMessageId: null }),
     'mail.markRead': record('mail.markRead', { done: true }),
     'mail.cost': record('mail.cost', { ok: false, refusal: { reason: 'rulesNotSynced' } }),
     'mail.send': record('mail.send', { ok: false, refusal: { reason: 'emptyMessage' } }),

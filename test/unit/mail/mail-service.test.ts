@@ -2,6 +2,7 @@
 // refusals in words, drafts that survive a reopen, each sent message's timeline, search, and one resident never
 // reaching another's mail.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { conversationPageSize } from '../../../main/contract';
 import { createMailService, MailAccessError, searchExpression, type MailService } from '../../../main/mail/mail-service';
 import { outboxQueries } from '../../../main/store/outbox';
 import { applyPull } from '../../../main/sync/apply-pull';
@@ -66,6 +67,48 @@ describe('conversations', () => {
     outboxQueries(store.db).settle(1, { status: 'applied' }, 51_000);
     expect(mail.conversation('r1', 'c-r1').messages.find((m) => m.messageId === 'm1')?.read).toBe(true);
   });
+});
+
+describe('a conversation in pages', () => {
+  // 60 letters with Rosa after m1 and m2 (2,000 and 3,000), one a minute, and one reply of the person's own not back yet.
+  beforeEach(() => {
+    apply(Array.from({ length: 60 }, (_, n) => upsert('message', message(`p${String(n).padStart(2, '0')}`, 'r1', { body: `letter ${n}`, receivedAt: 10_000 + n * 60_000 }), 1)));
+    clock = 10_000 + 61 * 60_000;
+    expect(mail.send('r1', { contactId: 'c-r1', body: 'my reply', replyToMessageId: null, draftId: null }).ok).toBe(true);
+  });
+  const idsOf = (page: ReturnType<MailService['conversation']>) => page.messages.map((entry) => entry.messageId);
+
+  it('opens on the newest page, oldest first, and says how many letters there are and where the page sits', () => {
+    const page = mail.conversation('r1', 'c-r1');
+    expect(page.total).toBe(63);
+    expect(page.messages).toHaveLength(conversationPageSize);
+    expect(page.firstPosition).toBe(63 - conversationPageSize);
+    expect(page.messages.at(-1)?.body).toBe('my reply');
+    expect(page.newestMessageId).toBe(page.messages.at(-1)?.messageId);
+    expect(idsOf(page).at(-2)).toBe('p59');
+  });
+
+  it('pages from a position, and every letter comes once across the pages, in order', () => {
+    const seen: string[] = [];
+    for (let position = 0; position < 63; position += conversationPageSize) {
+      const page = mail.conversation('r1', 'c-r1', { kind: 'from', position });
+      expect(page.firstPosition).toBe(Math.min(position, 63 - conversationPageSize));
+      for (const [index, id] of idsOf(page).entries()) if (page.firstPosition + index >= seen.length) seen.push(id);
+    }
+    expect(seen).toEqual(['m1', 'm2', ...Array.from({ length: 60 }, (_, n) => `p${String(n).padStart(2, '0')}`), seen.at(-1)]);
+    expect(new Set(seen).size).toBe(63);
+    // A position past the end is the newest page, never an empty one.
+    expect(mail.conversation('r1', 'c-r1', { kind: 'from', position: 5_000 }).messages).toHaveLength(conversationPageSize);
+  });
+
+  it('opens around a letter a search found, with a few before it; an id not in the conversation opens at the newest', () => {
+    const page = mail.conversation('r1', 'c-r1', { kind: 'around', messageId: 'p10' });
+    const at = idsOf(page).indexOf('p10');
+    expect(at).toBeGreaterThan(0);
+    expect(page.firstPosition + at).toBe(12);
+    expect(mail.conversation('r1', 'c-r1', { kind: 'around', messageId: 'm-other' }).firstPosition).toBe(63 - conversationPageSize);
+  });
+
 });
 
 describe('attachments', () => {

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Conversation, LanguageCode, MailContact, MailMessage } from '../../../../main/contract';
+import { conversationPageSize, type Conversation, type ConversationPageRequest, type LanguageCode, type MailContact, type MailMessage } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { formatWhen } from '../../i18n/format';
 import { MessageText, Name } from '../../components/MessageText';
@@ -16,51 +16,141 @@ interface ConversationViewProps {
   navigation: ReactNode;
   api: DeviceClient;
   contactId: string;
-  /** Null until the runtime has answered for this contact. */
-  conversation: Conversation | null;
   /** The letter to open at (a search hit); null opens at the newest. */
   focusMessageId: string | null;
   language: LanguageCode;
   onReply(contact: MailContact, message: MailMessage): void;
   onWrite(contact: MailContact): void;
-  /** After messages were marked read, so the counts can be fetched again. */
+  /** After letters were marked read, so the inbox's counts can be fetched again. */
   onRead(): void;
 }
 
 /** A letter's height in px at the base text size before it is measured; each is measured once on screen. */
 const estimatedLetterHeight = 220;
 
+/** What the screen holds of the conversation: the letters fetched so far by position, and how many there are. */
+interface LoadedLetters {
+  contact: MailContact;
+  total: number;
+  newestMessageId: string | null;
+  byPosition: ReadonlyMap<number, MailMessage>;
+  /** The request whose answer last set the total: an older answer never takes the conversation back. */
+  askedAs: number;
+}
+
+/**
+ * A page merged into what is held. A page that says the conversation changed (a letter arrived, so positions moved)
+ * replaces it all — unless it answers a request older than the one that set what is held.
+ */
+function merged(held: LoadedLetters | null, page: Conversation, askedAs: number): LoadedLetters {
+  const sameLetters = held !== null && held.total === page.total && held.newestMessageId === page.newestMessageId;
+  if (held !== null && !sameLetters && askedAs < held.askedAs) return held;
+  const byPosition = new Map(sameLetters ? held.byPosition : []);
+  page.messages.forEach((message, index) => byPosition.set(page.firstPosition + index, message));
+  return { contact: page.contact, total: page.total, newestMessageId: page.newestMessageId, byPosition, askedAs: sameLetters ? held.askedAs : askedAs };
+}
+
 /**
  * One person's letters, oldest first, opened at the *start* of the newest letter (or of the one a search found), so
  * the person reads it from its first line; the contact's name is the frame's title and "Write to …" its main action,
- * both always in view. Only the letters on screen and a few either side are in the page, so a conversation of
- * thousands opens as fast as one of ten. Opening the conversation marks its letters read.
+ * both always in view. The runtime sends a page of letters at a time (conversationPageSize): the list holds a place
+ * for every letter, fetches the pages that scroll into view, and only the letters on screen and a few either side are
+ * in the page, so a conversation of thousands opens as fast as one of ten. A letter counts as read once it has been on
+ * screen, so the sender's "read" means the person had it in front of them.
  */
-export function ConversationView({ navigation, api, contactId, conversation, focusMessageId, language, onReply, onWrite, onRead }: ConversationViewProps) {
+export function ConversationView({ navigation, api, contactId, focusMessageId, language, onReply, onWrite, onRead }: ConversationViewProps) {
   const { t } = useTranslation();
-  const messages = conversation?.messages ?? [];
-  const contact = conversation?.contact ?? null;
+  const [letters, setLetters] = useState<LoadedLetters | null>(null);
+  const contact = letters?.contact ?? null;
+  const total = letters?.total ?? 0;
   const facilityUnreachable = useFacilityUnreachable(api);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: messages.length,
+    count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => estimatedLetterHeight,
     overscan: 6,
-    getItemKey: (index) => messages[index]?.messageId ?? index,
+    getItemKey: (index) => letters?.byPosition.get(index)?.messageId ?? `position-${index}`,
   });
 
-  // Where the view opens: the letter asked for, else the newest; again when a new newest letter arrives or is sent.
-  const newestId = messages.at(-1)?.messageId ?? null;
+  // Pages asked for and not answered yet, by first position, so scrolling does not ask twice.
+  const asking = useRef(new Set<number>());
+  const requests = useRef(0);
+  const fetchPage = useCallback(
+    (page: ConversationPageRequest): Promise<Conversation | null> => {
+      const key = page.kind === 'from' ? page.position : -1;
+      if (key >= 0 && asking.current.has(key)) return Promise.resolve(null);
+      if (key >= 0) asking.current.add(key);
+      const askedAs = ++requests.current;
+      return api.call('mail.conversation', { contactId, page }).then(
+        (answer) => {
+          asking.current.delete(key);
+          setLetters((held) => merged(held, answer, askedAs));
+          return answer;
+        },
+        () => {
+          asking.current.delete(key);
+          return null;
+        },
+      );
+    },
+    [api, contactId],
+  );
+
+  // Open at the letter asked for, else the newest; fetched again after each sync, around what is on screen.
+  useEffect(() => {
+    setLetters(null);
+    void fetchPage(focusMessageId === null ? { kind: 'newest' } : { kind: 'around', messageId: focusMessageId });
+    return api.on('sync.statusChanged', (status) => {
+      if (status.state === 'pulling' || status.state === 'pushing') return;
+      const onScreen = virtualizer.getVirtualItems()[0]?.index ?? 0;
+      void fetchPage({ kind: 'newest' }).then(() => fetchPage({ kind: 'from', position: onScreen }));
+    });
+    // The virtualizer object changes identity every render; what is on screen is read when a sync ends.
+  }, [api, contactId, focusMessageId, fetchPage]);
+
+  // Where the view opens, and again when a new newest letter arrives or is sent: at the start of that letter.
+  const newestId = letters?.newestMessageId ?? null;
   const openedAt = useRef<string | null>(null);
   useEffect(() => {
-    if (newestId === null) return;
+    if (letters === null || newestId === null) return;
     const target = openedAt.current === null && focusMessageId !== null ? focusMessageId : newestId;
-    const index = messages.findIndex((message) => message.messageId === target);
+    let index = -1;
+    for (const [position, message] of letters.byPosition) if (message.messageId === target) index = position;
     openedAt.current = target;
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'start' });
-    // Only a new newest letter moves the view, not every render (the virtualizer object changes identity).
+    virtualizer.scrollToIndex(index >= 0 ? index : letters.total - 1, { align: 'start' });
+    // Only a new newest letter moves the view, not every render.
   }, [newestId]);
+
+  // Places on screen whose letters have not been fetched: ask for the page that starts there.
+  const virtualItems = virtualizer.getVirtualItems();
+  const firstMissing = letters === null ? undefined : virtualItems.find((item) => !letters.byPosition.has(item.index))?.index;
+  useEffect(() => {
+    if (firstMissing === undefined) return;
+    // Scrolling up reaches a page's last letter first: fetch the page that ends there.
+    const scrollingUp = virtualItems.length > 0 && firstMissing === virtualItems[0]?.index && letters?.byPosition.has(firstMissing + 1) === true;
+    void fetchPage({ kind: 'from', position: scrollingUp ? Math.max(0, firstMissing - conversationPageSize + 1) : firstMissing });
+  }, [firstMissing, fetchPage]);
+
+  // Letters that have been on screen are read (each once); the inbox's counts follow.
+  const marked = useRef(new Set<string>());
+  const scrollOffset = virtualizer.scrollOffset ?? 0;
+  const viewportHeight = scroller.current?.clientHeight ?? 0;
+  const unreadOnScreen =
+    letters === null
+      ? ''
+      : virtualItems
+          .filter((item) => item.end > scrollOffset && item.start < scrollOffset + viewportHeight)
+          .map((item) => letters.byPosition.get(item.index))
+          .filter((message): message is MailMessage => message !== undefined && message.direction === 'inbound' && !message.read && !marked.current.has(message.messageId))
+          .map((message) => message.messageId)
+          .join(' ');
+  useEffect(() => {
+    if (unreadOnScreen === '') return;
+    const ids = unreadOnScreen.split(' ');
+    for (const id of ids) marked.current.add(id);
+    void Promise.allSettled(ids.map((messageId) => api.call('mail.markRead', { messageId }))).then(onRead);
+  }, [api, unreadOnScreen, onRead]);
 
   // The photo viewer covers the screen; closing it puts the person back exactly where they were reading.
   const [viewing, setViewing] = useState<{ messageId: string; startAt: number; scrollTop: number } | null>(null);
@@ -70,13 +160,7 @@ export function ConversationView({ navigation, api, contactId, conversation, foc
     scroller.current.scrollTop = restoreScrollTop.current;
     restoreScrollTop.current = null;
   }, [viewing]);
-  const viewedMessage = viewing === null ? undefined : messages.find((message) => message.messageId === viewing.messageId);
-
-  const unreadIds = messages.filter((message) => message.direction === 'inbound' && !message.read).map((message) => message.messageId).join(' ');
-  useEffect(() => {
-    if (unreadIds === '') return;
-    void Promise.allSettled(unreadIds.split(' ').map((messageId) => api.call('mail.markRead', { messageId }))).then(onRead);
-  }, [api, unreadIds, onRead]);
+  const viewedMessage = viewing === null || letters === null ? undefined : [...letters.byPosition.values()].find((message) => message.messageId === viewing.messageId);
 
   return (
     <ScreenFrame
@@ -94,16 +178,19 @@ export function ConversationView({ navigation, api, contactId, conversation, foc
         ) : null
       }
     >
-      {conversation !== null && messages.length === 0 ? <p className="screen__lead frame__lead">{t('mail.conversationEmpty')}</p> : null}
-      <div className="conversation__scroller" ref={scroller} data-testid="conversation-scroller" data-scroll-region="" tabIndex={-1}>
+      {letters !== null && total === 0 ? <p className="screen__lead frame__lead">{t('mail.conversationEmpty')}</p> : null}
+      <div className="conversation__scroller" ref={scroller} data-testid="conversation-scroller" data-scroll-region="" data-letters={total} tabIndex={-1}>
         <ol className="conversation__messages" style={{ height: virtualizer.getTotalSize() }}>
-          {contact === null
+          {contact === null || letters === null
             ? null
-            : virtualizer.getVirtualItems().map((item) => {
-                const message = messages[item.index];
-                if (message === undefined) return null;
+            : virtualItems.map((item) => {
+                const message = letters.byPosition.get(item.index);
+                if (message === undefined)
+                  return (
+                    <li key={item.key} className="conversation__slot conversation__slot--loading" data-index={item.index} aria-busy="true" style={{ height: estimatedLetterHeight, transform: `translateY(${item.start}px)` }} />
+                  );
                 return (
-                  <li key={message.messageId} className="conversation__slot" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
+                  <li key={item.key} className="conversation__slot" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
                     <article className={`letter letter--${message.direction}`} data-testid="letter" data-direction={message.direction} data-message-id={message.messageId}>
                       <p className="letter__from">
                         {message.direction === 'inbound' ? t('mail.from', { name: '' }) : t('mail.you')}

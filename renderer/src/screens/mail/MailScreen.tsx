@@ -2,7 +2,7 @@
 // fetched again after each sync, so a reply's timeline moves while the person watches.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Conversation, ConversationSummary, LanguageCode, MailContact, MailDraft } from '../../../../main/contract';
+import type { ConversationSummary, LanguageCode, MailContact, MailDraft } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { ComposeView, type ComposeTarget } from './ComposeView';
 import { ConversationView } from './ConversationView';
@@ -61,11 +61,8 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
   const [view, setView] = useState<MailView>({ kind: 'inbox' });
 
   const loadConversations = useCallback(() => api.call('mail.conversations', {}), [api]);
-  const contactId = view.kind === 'conversation' ? view.contactId : null;
-  const loadConversation = useCallback(() => api.call('mail.conversation', { contactId: contactId ?? '' }), [api, contactId]);
   const loadDrafts = useCallback(() => api.call('mail.drafts', {}), [api]);
   const [conversations, refreshConversations] = useSynced<ConversationSummary[]>(api, view.kind === 'inbox' ? loadConversations : null);
-  const [conversation, refreshConversation] = useSynced<Conversation>(api, contactId === null ? null : loadConversation);
   const [drafts] = useSynced<MailDraft[]>(api, view.kind === 'drafts' ? loadDrafts : null);
 
   const openConversation = (id: string, focusMessageId: string | null = null) => setView({ kind: 'conversation', contactId: id, focusMessageId });
@@ -126,13 +123,14 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
     case 'conversation':
       return (
         <ConversationView
+          // Another contact or letter to open at is another view: nothing held, scrolled or marked carries over.
+          key={`${view.contactId} ${view.focusMessageId ?? ''}`}
           navigation={navigation}
           api={api}
           contactId={view.contactId}
-          conversation={conversation === null || conversation.contact.contactId !== view.contactId ? null : conversation}
           focusMessageId={view.focusMessageId}
           language={language}
-          onRead={refreshConversation}
+          onRead={refreshConversations}
           onWrite={(contact) => void writeTo(contact, view.contactId)}
           onReply={(contact, message) =>
             setView({ kind: 'compose', returnTo: view.contactId, target: { contact, replyToMessageId: message.messageId, draftId: newDraftId(), body: '' } })
