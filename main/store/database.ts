@@ -1,6 +1,6 @@
-// The one place that opens the device's SQLite file. Keeping every open here makes encrypting the store
-// at rest (better-sqlite3-multiple-ciphers) a one-place change later.
-import Database from 'better-sqlite3';
+// The one place that opens the device's SQLite file, through better-sqlite3-multiple-ciphers (better-sqlite3 with
+// SQLite3MultipleCiphers built in), so encrypting the store at rest is decided here and nowhere else.
+import Database from 'better-sqlite3-multiple-ciphers';
 import { dirname } from 'node:path';
 import { migrateToLatest, type Migration } from './migrate';
 import { deviceMigrations } from './migrations';
