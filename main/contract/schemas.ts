@@ -723,6 +723,7 @@ export const ServiceOverview = z.object({
   hubUrl: z.string().nullable(),
   enrolled: z.boolean(),
   storage: StorageUse,
+  storeEncryption: StoreEncryption,
   /** The site file in force, as parsed (defaults filled in), pretty-printed JSON. It holds no secret: the hub credential lives elsewhere. */
   siteConfig: z.string(),
   /** On a tablet, who it serves (null while nobody); always null on a kiosk. */
