@@ -155,6 +155,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
     ...(options.storeKey ? { storeKey: options.storeKey } : {}),
     onEncrypted: () => logger.info('the device store was unencrypted and has been encrypted with a key sealed by the OS keychain'),
+    onEncryptionFailed: (error) => logger.error({ err: error }, 'the device store could not be encrypted at this start; it stays unencrypted, and the next start tries again'),
   });
   const database = store.db;
   if (store.encryption.state === 'off') logger.warn({ reason: store.encryption.reason }, 'the device store is not encrypted at rest');

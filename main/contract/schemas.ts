@@ -695,10 +695,12 @@ export type StorageUse = z.infer<typeof StorageUse>;
  * - safeStorageUnavailable: Electron's safeStorage reports no encryption on this machine;
  * - safeStorageBasicText: on Linux, safeStorage found no keyring and would use a key built into Chromium (no protection);
  * - safeStorageBackendUnknown: safeStorage was asked before it knew its backend;
- * - keyUnreadable: a sealed store key exists but could not be unsealed (another machine's or user's keyring), and
- *   the store was not yet encrypted with it.
+ * - keyUnreadable: a sealed store key exists but could not be unsealed (another machine's or user's keychain), and
+ *   the store was not yet encrypted with it;
+ * - encryptionFailed: there is a key, but encrypting the existing store failed at this start (a full disk, say); it
+ *   stays as it was, readable, and the next start tries again.
  */
-export const StoreEncryptionOffReason = z.enum(['noKeyStore', 'safeStorageUnavailable', 'safeStorageBasicText', 'safeStorageBackendUnknown', 'keyUnreadable']);
+export const StoreEncryptionOffReason = z.enum(['noKeyStore', 'safeStorageUnavailable', 'safeStorageBasicText', 'safeStorageBackendUnknown', 'keyUnreadable', 'encryptionFailed']);
 export type StoreEncryptionOffReason = z.infer<typeof StoreEncryptionOffReason>;
 
 /** Whether device.sqlite is encrypted at rest (issue 14 item 9); 'on' means with a key sealed by the OS keychain. */

@@ -24,6 +24,8 @@ export interface OpenStoreOptions {
   readonly storeKey?: StoreKeyProvider;
   /** Told when an existing unencrypted store has just been encrypted (for the log). */
   readonly onEncrypted?: () => void;
+  /** Told when encrypting an existing store failed; it opens as it was, and the next start tries again (for the log). */
+  readonly onEncryptionFailed?: (error: unknown) => void;
   /** The encryption's steps, for the crash tests. */
   readonly encryptionObserver?: EncryptionObserver;
 }
@@ -50,8 +52,16 @@ function keyFor(file: string, provider: StoreKeyProvider, options: OpenStoreOpti
   const outcome = provider.storeKey({ create: state !== 'encrypted' });
   if ('key' in outcome) {
     if (state === 'plain') {
-      encryptExistingStore(file, outcome.key, options.encryptionObserver);
-      options.onEncrypted?.();
+      try {
+        encryptExistingStore(file, outcome.key, options.encryptionObserver);
+        options.onEncrypted?.();
+      } catch (error) {
+        // A device that cannot start is worse than one whose store stays as it was for one more start: whatever was
+        // left is finished or undone, and the store opens as what it now is.
+        finishInterruptedEncryption(file);
+        options.onEncryptionFailed?.(error);
+        if (storeFileState(file) === 'plain') return { key: null, encryption: { state: 'off', reason: 'encryptionFailed' } };
+      }
     }
     return { key: outcome.key, encryption: { state: 'on' } };
   }

@@ -9,7 +9,8 @@ export const storeKeyBytes = 32;
 /** The sealed key's file in the data folder: ciphertext only, 0600, written atomically. */
 export const sealedStoreKeyFileName = 'store-key.sealed';
 
-export type StoreKey = { readonly key: Buffer } | { readonly unavailable: StoreEncryptionOffReason | 'keyMissing' };
+/** A key, or why there is none: a reason service mode words, or keyMissing (only ever answered without `create`). */
+export type StoreKey = { readonly key: Buffer } | { readonly unavailable: Exclude<StoreEncryptionOffReason, 'encryptionFailed'> | 'keyMissing' };
 
 export interface StoreKeyProvider {
   /**

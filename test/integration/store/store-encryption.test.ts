@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDeviceDatabase, openDeviceStore, type DeviceDatabase } from '../../../main/store/database';
-import { storeFileState, StoreKeyError, type EncryptionStep } from '../../../main/store/store-encryption';
+import { encryptExistingStore, storeFileState, StoreKeyError, type EncryptionStep } from '../../../main/store/store-encryption';
 import { sealedStoreKeyFileName, type StoreKey, type StoreKeyProvider } from '../../../main/store/store-key';
 import { seedDemoResidents } from '../../../scripts/demo-data';
 import { finishPendingWipe, markWipePending } from '../../../main/device-wipe';
@@ -154,7 +154,7 @@ describe('the device store encrypted at rest', () => {
     const stopAt = (reached: EncryptionStep): void => {
       if (reached === step) throw new Error(`power cut after ${reached}`);
     };
-    expect(() => openDeviceStore(file, { storeKey: withKey(), encryptionObserver: { onStep: stopAt } })).toThrow(`power cut after ${step}`);
+    expect(() => encryptExistingStore(file, key, { onStep: stopAt })).toThrow(`power cut after ${step}`);
     // Before the rename the store is still the old one, readable as it was; from the rename on it is the new one.
     expect(storeFileState(file)).toBe(steps.indexOf(step) < steps.indexOf('replaced') ? 'plain' : 'encrypted');
     const store = openDeviceStore(file, { storeKey: withKey() });
@@ -166,6 +166,34 @@ describe('the device store encrypted at rest', () => {
     }
     expectNoLeftovers(file);
     expectUnreadableWithoutKey(file);
+  });
+
+  it('an encryption that fails at start (here: another connection keeps the WAL) leaves the store readable as it was, says so, and succeeds at the next start', async () => {
+    const file = storeFile();
+    await seed(file);
+    const before = plainRowCounts(file);
+    const holder = openDeviceDatabase(file);
+    holder.pragma('wal_autocheckpoint = 0');
+    holder.prepare("UPDATE messages SET read_at = 2 WHERE message_id = 'm-1'").run();
+    const failures: unknown[] = [];
+    const store = openDeviceStore(file, { storeKey: withKey(), onEncryptionFailed: (error) => failures.push(error) });
+    try {
+      expect(store.encryption).toEqual({ state: 'off', reason: 'encryptionFailed' });
+      expect(failures).toHaveLength(1);
+      expect(rowCounts(store.db)).toEqual(before);
+      expect(store.db.prepare("SELECT read_at FROM messages WHERE message_id = 'm-1'").get()).toEqual({ read_at: 2 });
+    } finally {
+      store.db.close();
+      holder.close();
+    }
+    expectNoLeftovers(file);
+    const next = openDeviceStore(file, { storeKey: withKey() });
+    try {
+      expect(next.encryption).toEqual({ state: 'on' });
+      expect(next.db.prepare("SELECT read_at FROM messages WHERE message_id = 'm-1'").get()).toEqual({ read_at: 2 });
+    } finally {
+      next.db.close();
+    }
   });
 
   it.each(steps)('an encryption SIGKILLed after "%s" leaves a store that opens with every row', async (step) => {

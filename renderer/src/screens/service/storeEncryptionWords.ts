@@ -15,6 +15,8 @@ function offReasonText(t: TFunction, reason: StoreEncryptionOffReason): string {
       return t('service.overview.storeEncryptionOffReasons.safeStorageBackendUnknown');
     case 'keyUnreadable':
       return t('service.overview.storeEncryptionOffReasons.keyUnreadable');
+    case 'encryptionFailed':
+      return t('service.overview.storeEncryptionOffReasons.encryptionFailed');
     default: {
       const unknownReason: never = reason;
       return unknownReason;
