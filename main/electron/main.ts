@@ -39,8 +39,9 @@ const unresponsiveGraceMs = 15_000;
 const exitCodeBadConfig = 78;
 const exitCodeStartFailed = 70;
 /**
- * sysexits EX_DATAERR: the store is encrypted and this machine's key does not open it (or there is none). Restarting
- * changes nothing, so the supervisor can stop on it too, with the sentence in the log instead of a loop.
+ * sysexits EX_DATAERR: the store is encrypted and this start's key does not open it (or there is none). Told apart
+ * from other failures so a supervisor can stop or slow down on it, with the sentence in the log; a wrong key never
+ * comes right by restarting, a keychain that was not running yet may.
  */
 const exitCodeStoreKey = 65;
 

@@ -77,7 +77,7 @@ function keyFor(file: string, provider: StoreKeyProvider, options: OpenStoreOpti
     case 'safeStorageUnavailable':
     case 'safeStorageBasicText':
     case 'safeStorageBackendUnknown':
-      throw new StoreKeyError('storeKeyMissing', `The device store is encrypted, and this start has no key for it (${outcome.unavailable}). Start it with the Electron shell on the machine whose keychain sealed its key; the web host cannot open an encrypted store.`);
+      throw new StoreKeyError('storeKeyMissing', `The device store is encrypted, and this start has no key for it (${outcome.unavailable}). Its key is sealed by the OS keychain of the user and machine that encrypted it: start the Electron shell as that user with the keychain running (the web host never can open an encrypted store), or wipe the device (remove the data folder) and enroll it again to start fresh.`);
     default: {
       const unreachable: never = outcome.unavailable;
       return unreachable;
