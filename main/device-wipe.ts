@@ -1,19 +1,35 @@
-// Wiping a device: every person's data (the store with its drafts, outbox and audit log, the attachment files) and the
-// hub credential go, so the device starts again at the enrollment screen. A power cut must leave it wiped or intact,
-// never half, so the wipe is a durable intention first: a marker file is written atomically, and from that moment the
-// device is committed. Every start finishes a wipe whose marker it finds before it opens the store, so a half-deleted
-// store is never opened, and each step below is safe to run again. Before the marker exists nothing has been touched.
+// Wiping a device: every person's data (the store with its drafts, outbox and audit log, its sealed key, the attachment
+// files) and the hub credential go, so the device starts again at the enrollment screen. A power cut must leave it
+// wiped or intact, never half, so the wipe is a durable intention first: a marker file is written atomically, and from
+// that moment the device is committed. Every start finishes a wipe whose marker it finds before it opens the store, so
+// a half-deleted store is never opened, and each step below is safe to run again. Before the marker exists nothing has
+// been touched.
 //
 // The logs stay: they hold ids, codes and counts, never names, PINs, message bodies or card data (SECURITY.md), and
 // support needs to see that a wipe happened and why a device came back empty.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncFolder, removeFileDurably, writeFileAtomically, type CredentialVault } from './sync/credential';
+import { encryptingSuffix, plaintextSuffix } from './store/store-encryption';
+import { sealedStoreKeyFileName } from './store/store-key';
 
 export const wipeMarkerFileName = 'wipe-pending';
 export const storeFileName = 'device.sqlite';
-/** SQLite's companions of the store file: the WAL and its index, and a rollback journal should one ever exist. */
-const storeFiles = [storeFileName, `${storeFileName}-wal`, `${storeFileName}-shm`, `${storeFileName}-journal`];
+/**
+ * SQLite's companions of the store file (the WAL and its index, and a rollback journal should one ever exist), what an
+ * interrupted encryption may have left (main/store/store-encryption.ts), and last the sealed store key: without it
+ * nothing that survives of the encrypted store on the disk can be read, and the next start makes a new one.
+ */
+const storeFiles = [
+  storeFileName,
+  `${storeFileName}-wal`,
+  `${storeFileName}-shm`,
+  `${storeFileName}-journal`,
+  `${storeFileName}${encryptingSuffix}`,
+  `${storeFileName}${encryptingSuffix}-journal`,
+  `${storeFileName}${plaintextSuffix}`,
+  sealedStoreKeyFileName,
+];
 
 /** The steps of a wipe in order, named so a test can stop the process at each one (test/integration/device-wipe). */
 export type WipeStep = 'markerWritten' | 'credentialErased' | 'storeRemoved' | 'attachmentsRemoved' | 'finished';

@@ -18,7 +18,8 @@ import { createSignInService, type CredentialLookup, type PinCheck, type StaffPi
 import { createServiceMode } from './service-mode/service-mode';
 import { createReadLog, type ReadOutcome } from './service-mode/read-log';
 import { staffQueries } from './store/staff';
-import { openDeviceDatabase, type DeviceDatabase } from './store/database';
+import { openDeviceStore, type DeviceDatabase } from './store/database';
+import type { StoreKeyProvider } from './store/store-key';
 import { pinLockoutQueries } from './store/pin-lockouts';
 import { residentQueries } from './store/residents';
 import { attachmentQueries } from './store/attachments';
@@ -85,6 +86,11 @@ export interface DeviceRuntimeOptions {
    * sealed with safeStorage where a real backend exists (main/electron/safe-storage-vault.ts).
    */
   readonly vault?: CredentialVault;
+  /**
+   * Where the store's key comes from; default none, which leaves the store unencrypted (plain Node has no OS key store).
+   * The Electron shell passes a key sealed with safeStorage where a real backend exists (main/electron/safe-storage-vault.ts).
+   */
+  readonly storeKey?: StoreKeyProvider;
 }
 
 export interface DeviceRuntime {
@@ -145,9 +151,14 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const vault = options.vault ?? fileCredentialVault(options.dataDir);
   // Before the store is opened: a wipe cut short by a power loss is finished, so a half-wiped store is never served.
   if (finishPendingWipe(options.dataDir, vault)) logger.warn('a wipe of this device was pending and has been finished');
-  const database = openDeviceDatabase(join(options.dataDir, 'device.sqlite'), {
+  const store = openDeviceStore(join(options.dataDir, 'device.sqlite'), {
     onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
+    ...(options.storeKey ? { storeKey: options.storeKey } : {}),
+    onEncrypted: () => logger.info('the device store was unencrypted and has been encrypted with a key sealed by the OS keychain'),
+    onEncryptionFailed: (error) => logger.error({ err: error }, 'the device store could not be encrypted at this start; it stays unencrypted, and the next start tries again'),
   });
+  const database = store.db;
+  if (store.encryption.state === 'off') logger.warn({ reason: store.encryption.reason }, 'the device store is not encrypted at rest');
   const residents = residentQueries(database);
   // Audit entries go straight into the outbox and ride with the next sync cycle (a sign-in starts one; so does the
   // interval): waking sync for each would start a cycle at every card swipe and sign-out. A failed append is logged by
@@ -485,6 +496,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     logFile: deviceLogPath(options.dataDir),
     appVersion,
     db: database,
+    storeEncryption: store.encryption,
     now,
     enrolled: () => sync !== null,
     readerStatuses,

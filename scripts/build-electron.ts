@@ -15,7 +15,7 @@ const outDir = join(repoRoot, 'dist', 'electron');
  */
 const runtimeRequired = [
   'electron',
-  'better-sqlite3',
+  'better-sqlite3-multiple-ciphers',
   'node-hid',
   'serialport',
   '@serialport/*',

@@ -716,6 +716,27 @@ export const StorageUse = z.object({
 });
 export type StorageUse = z.infer<typeof StorageUse>;
 
+/**
+ * Why the device store is not encrypted at rest, as a code the screen words (renderer/locales):
+ * - noKeyStore: this shell has no OS key store to seal a key with (the web host, development, tests: plain Node);
+ * - safeStorageUnavailable: Electron's safeStorage reports no encryption on this machine;
+ * - safeStorageBasicText: on Linux, safeStorage found no keyring and would use a key built into Chromium (no protection);
+ * - safeStorageBackendUnknown: safeStorage was asked before it knew its backend;
+ * - keyUnreadable: a sealed store key exists but could not be unsealed (another machine's or user's keychain), and
+ *   the store was not yet encrypted with it;
+ * - encryptionFailed: there is a key, but encrypting the existing store failed at this start (a full disk, say); it
+ *   stays as it was, readable, and the next start tries again.
+ */
+export const StoreEncryptionOffReason = z.enum(['noKeyStore', 'safeStorageUnavailable', 'safeStorageBasicText', 'safeStorageBackendUnknown', 'keyUnreadable', 'encryptionFailed']);
+export type StoreEncryptionOffReason = z.infer<typeof StoreEncryptionOffReason>;
+
+/** Whether device.sqlite is encrypted at rest (issue 14 item 9); 'on' means with a key sealed by the OS keychain. */
+export const StoreEncryption = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('on') }),
+  z.object({ state: z.literal('off'), reason: StoreEncryptionOffReason }),
+]);
+export type StoreEncryption = z.infer<typeof StoreEncryption>;
+
 /** The person a tablet serves, as staff see them in service mode: name and booking number, to check against the wristband. */
 export const TabletAssignee = z.object({ residentId: z.string(), displayName: z.string(), bookingNumber: z.string() });
 export type TabletAssignee = z.infer<typeof TabletAssignee>;
@@ -731,6 +752,7 @@ export const ServiceOverview = z.object({
   hubUrl: z.string().nullable(),
   enrolled: z.boolean(),
   storage: StorageUse,
+  storeEncryption: StoreEncryption,
   /** The site file in force, as parsed (defaults filled in), pretty-printed JSON. It holds no secret: the hub credential lives elsewhere. */
   siteConfig: z.string(),
   /** On a tablet, who it serves (null while nobody); always null on a kiosk. */

@@ -12,7 +12,8 @@ import { createDeviceRuntime, type DeviceRuntime } from '../runtime';
 import { attachmentRoute } from '../contract';
 import { wireDeviceIpc } from './ipc';
 import { attachKeyboardWedgeFilter } from './keyboard-wedge-filter';
-import { chooseCredentialVault } from './safe-storage-vault';
+import { chooseCredentialVault, chooseStoreKey } from './safe-storage-vault';
+import { StoreKeyError } from '../store/store-encryption';
 import type { KeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge';
 import {
   appEntryUrl,
@@ -37,6 +38,12 @@ const unresponsiveGraceMs = 15_000;
 /** sysexits EX_CONFIG: the systemd unit can stop restarting on a broken site file instead of looping. */
 const exitCodeBadConfig = 78;
 const exitCodeStartFailed = 70;
+/**
+ * sysexits EX_DATAERR: the store is encrypted and this start's key does not open it (or there is none). Told apart
+ * from other failures so a supervisor can stop or slow down on it, with the sentence in the log; a wrong key never
+ * comes right by restarting, a keychain that was not running yet may.
+ */
+const exitCodeStoreKey = 65;
 
 // ---- Before ready: switches, the app scheme, the sandbox, one instance ----
 
@@ -136,11 +143,15 @@ function runKiosk(): void {
       // file only this user can read. safeStorage works only once the app is ready, which it is here.
       const credentialStore = chooseCredentialVault(dataDir, safeStorage);
       if (credentialStore.refusal !== null) logger.info({ reason: credentialStore.refusal }, 'hub credential kept in a file readable by this user only');
+      // The store's key, sealed the same way (issue 14 item 9); without a real backend the store stays unencrypted and
+      // service mode says why.
+      const storeKey = chooseStoreKey(dataDir, safeStorage);
       const started = await createDeviceRuntime({
         configFile,
         dataDir,
         logger,
         vault: credentialStore.vault,
+        storeKey,
         keyboardWedgeDetection: 'shell',
         // Service mode's restart: a new copy starts once this one has quit (will-quit stops the runtime cleanly first).
         onRestartRequested: () => {
@@ -169,6 +180,7 @@ function runKiosk(): void {
     })
     .catch((error: unknown) => {
       if (error instanceof KioskConfigError) fail(exitCodeBadConfig, error.message, error);
+      else if (error instanceof StoreKeyError) fail(exitCodeStoreKey, `${error.message} [${error.code}]`, error);
       else fail(exitCodeStartFailed, `Dayroom could not start: ${error instanceof Error ? error.message : String(error)}`, error);
     });
 }

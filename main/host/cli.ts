@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { startSimulatedHidMagstripe, type SimulatedHidMagstripe } from '../../hardware/simulators/hid-magstripe-simulator';
 import { KioskConfigError } from '../../kiosk-config/load';
+import { StoreKeyError } from '../store/store-encryption';
 import { createDeviceRuntime } from '../runtime';
 import { createDeviceLogger } from '../logging';
 import { RendererNotBuiltError, startWebHost } from './server';
@@ -102,7 +103,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof KioskConfigError || error instanceof RendererNotBuiltError) {
+  if (error instanceof StoreKeyError) {
+    // The web host has no OS key store: an encrypted store (an Electron device's data folder) is refused in words.
+    console.error(`${error.message} [${error.code}]`);
+  } else if (error instanceof KioskConfigError || error instanceof RendererNotBuiltError) {
     console.error(error.message);
   } else {
     console.error('The Dayroom host could not start:', error);

@@ -2,7 +2,7 @@
 // the dispatcher refuses anyone else; this module only gathers facts from the store, the files and the readers.
 import { join } from 'node:path';
 import type { KioskConfig } from '../../kiosk-config/schema';
-import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, SyncStatus, TabletAssignee } from '../contract';
+import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, StoreEncryption, SyncStatus, TabletAssignee } from '../contract';
 import type { DeviceDatabase } from '../store/database';
 import { syncStateQueries } from '../store/sync-state';
 import { readDeviceLogTail, writeSupportBundle } from './device-log';
@@ -16,6 +16,8 @@ export interface ServiceModeDeps {
   readonly logFile: string;
   readonly appVersion: string;
   readonly db: DeviceDatabase;
+  /** Decided when the store was opened (main/store/database.ts); it does not change while the runtime runs. */
+  readonly storeEncryption: StoreEncryption;
   readonly now: () => number;
   readonly enrolled: () => boolean;
   readonly readerStatuses: () => ReaderStatus[];
@@ -57,6 +59,7 @@ export function createServiceMode(deps: ServiceModeDeps): ServiceMode {
       hubUrl: identity.hubUrl ?? deps.config.hub?.url ?? null,
       enrolled: deps.enrolled(),
       storage: storageUse(deps.dataDir, deps.storeFile),
+      storeEncryption: deps.storeEncryption,
       siteConfig: siteConfigForDisplay(deps.config),
       tabletAssignee: deps.tabletAssignee(),
     };

@@ -1,5 +1,5 @@
 // Numbered migrations, each in its own transaction; the schema version lives in PRAGMA user_version.
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 
 export interface Migration {
   readonly version: number;

@@ -13,7 +13,7 @@ import type {
   SyncedEntity,
   VisitRecord,
 } from '../../hub/protocol';
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { DeviceDatabase } from './database';
 
 /** An entity stored in this module's tables (residents live in residents.ts). */

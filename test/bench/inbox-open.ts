@@ -10,7 +10,7 @@
 //  paint   — a real kiosk web host on a copy of the store and Debian's Chromium: sign in (badge scan and PIN), then
 //            from a tap on the mail tile to the inbox rows painted, and from a tap on the conversation to its letters
 //            painted; baseline: a round trip into the page and two animation frames, as scan-to-pin.
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { chromium, type Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

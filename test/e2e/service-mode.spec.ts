@@ -28,6 +28,8 @@ test('staff badge → PIN → service mode: device, readers with a live read, sy
   await expect(facts).toContainText('Unit B dayroom kiosk 1');
   await expect(facts).toContainText('Riverbend County Detention Center');
   await expect(facts).toContainText('Wall kiosk');
+  // The web host is plain Node: no OS keychain, so the store is not encrypted, and the overview says why in words.
+  await expect(facts).toContainText('Off: this app runs without an OS keychain (the web host or development), so there is no key to seal');
   await page.screenshot({ path: `${screens}/service-overview-en.png` });
 
   // "Test your card here": a resident's wristband is shown as a read, and nobody is signed in.

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { residentDataTables } from '../../main/store/resident-data';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';

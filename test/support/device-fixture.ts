@@ -2,7 +2,7 @@
 // seeded with the demo residents, and the runtime built exactly as the shells build it.
 import { join } from 'node:path';
 import { KioskConfig, type KioskConfigInput } from '../../kiosk-config/schema';
-import { createDeviceRuntime, type DeviceRuntime } from '../../main/runtime';
+import { createDeviceRuntime, type DeviceRuntime, type DeviceRuntimeOptions } from '../../main/runtime';
 import { seedDemoResidents } from '../../scripts/demo-data';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
 import { makeTempDir } from './temp-dir';
@@ -26,12 +26,13 @@ export interface DeviceFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startDeviceFixture(overrides: Partial<KioskConfigInput> = {}): Promise<DeviceFixture> {
+/** `storeKey`: the key the runtime encrypts the (seeded, unencrypted) store with; default none, as under plain Node. */
+export async function startDeviceFixture(overrides: Partial<KioskConfigInput> = {}, options: Pick<DeviceRuntimeOptions, 'storeKey'> = {}): Promise<DeviceFixture> {
   const dir = makeTempDir();
   const pty = await startPtyPair(dir.path);
   const dataDir = join(dir.path, 'data');
   await seedDemoResidents(join(dataDir, 'device.sqlite'));
-  const runtime = await createDeviceRuntime({ config: testSiteConfig(pty.devicePath, overrides), dataDir });
+  const runtime = await createDeviceRuntime({ config: testSiteConfig(pty.devicePath, overrides), dataDir, ...options });
   return {
     runtime,
     pty,

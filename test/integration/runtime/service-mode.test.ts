@@ -69,6 +69,14 @@ function auditedKinds(runtime: DeviceRuntime): Array<{ kind: string; actorKind: 
 }
 
 describe('service mode', () => {
+  it('says the store is encrypted when the runtime was given a key, and the seeded store was encrypted at start', async () => {
+    const key = Buffer.alloc(32, 7);
+    fixture = await startDeviceFixture({}, { storeKey: { storeKey: () => ({ key }) } });
+    expect(readFileSync(join(fixture.dataDir, 'device.sqlite')).subarray(0, 15).toString('latin1')).not.toBe('SQLite format 3');
+    await enterServiceMode();
+    await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { storeEncryption: { state: 'on' } } });
+  });
+
   it('staff badge + PIN → service mode: its calls answer, resident calls are refused, sign-out closes it', async () => {
     fixture = await startDeviceFixture();
     await expect(call('service.overview')).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
@@ -82,8 +90,10 @@ describe('service mode', () => {
       value: { deviceName: 'Test Kiosk', siteName: 'Test Site', mode: 'kiosk', enrolled: false, deviceId: null, hubUrl: null },
     });
     if (!overview.ok) throw new Error('unreachable');
-    const value = overview.value as { storage: Record<string, number>; siteConfig: string };
+    const value = overview.value as { storage: Record<string, number>; siteConfig: string; storeEncryption: unknown };
     expect(value.storage.storeBytes).toBeGreaterThan(0);
+    // Plain Node has no OS keychain to seal a store key with: the store stays unencrypted, and the overview says why.
+    expect(value.storeEncryption).toEqual({ state: 'off', reason: 'noKeyStore' });
     expect(JSON.parse(value.siteConfig)).toMatchObject({ device: { name: 'Test Kiosk' }, pin: { maxAttempts: 5 } });
 
     // A staff session has no resident calls.

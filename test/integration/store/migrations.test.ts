@@ -1,6 +1,6 @@
 // Each migration is tested by migrating real rows written in the previous shape, on a real SQLite file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 import { openDeviceDatabase } from '../../../main/store/database';
 import { migrateToLatest, schemaVersion, StoreMigrationError } from '../../../main/store/migrate';

@@ -14,7 +14,7 @@
 // entries by reference, purchases by request id, lastMutationId); no partial attachment file is left and every file is
 // whole; and the replica equals the hub's view of the device's scope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -60,6 +60,7 @@ function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides
       hubUrl: null,
       enrolled: false,
       storage: { storeBytes: 0, walBytes: 0, attachmentsBytes: 0, logsBytes: 0 },
+      storeEncryption: { state: 'off', reason: 'noKeyStore' },
       siteConfig: '{}',
       tabletAssignee: null,
     }),

@@ -1,10 +1,13 @@
-// The credential vaults: the 0600 file, and the safeStorage-sealed file the Electron shell uses only where a real
-// backend exists. safeStorage is a fake with Electron's shape: it "encrypts" by XOR with a per-fake key, so the test
+// The credential vaults (the 0600 file, and the safeStorage-sealed file the Electron shell uses only where a real
+// backend exists) and the store key sealed the same way. safeStorage is a fake with Electron's shape: it "encrypts" by XOR with a per-fake key, so the test
 // can see the file holds no plain secret and that another machine's key cannot open it.
 import { describe, expect, it, afterEach } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseCredentialVault, safeStorageCredentialVault, sealedCredentialFileName, type SafeStorageLike } from '../../../main/electron/safe-storage-vault';
+import { chooseCredentialVault, chooseStoreKey, safeStorageCredentialVault, safeStorageStoreKey, sealedCredentialFileName, type SafeStorageLike } from '../../../main/electron/safe-storage-vault';
+import { openDeviceStore } from '../../../main/store/database';
+import { storeFileState } from '../../../main/store/store-encryption';
+import { sealedStoreKeyFileName } from '../../../main/store/store-key';
 import { credentialFileName, fileCredentialVault, writeDeviceCredential, type DeviceCredential } from '../../../main/sync/credential';
 import { makeTempDir } from '../../support/temp-dir';
 
@@ -123,5 +126,80 @@ describe('the file vault', () => {
     expect(vault.read()).toMatchObject({ kind: 'found', credential: { siteName: 'Riverbend East' } });
     vault.erase();
     expect(vault.read()).toEqual({ kind: 'none' });
+  });
+});
+
+describe('the store key sealed with safeStorage', () => {
+  const keyOf = (outcome: ReturnType<ReturnType<typeof safeStorageStoreKey>['storeKey']>): Buffer => {
+    if (!('key' in outcome)) throw new Error(`no key: ${outcome.unavailable}`);
+    return outcome.key;
+  };
+
+  it('makes a random 32-byte key once, seals it (0600, no key bytes on disk), and gives the same key at every start after', () => {
+    const dataDir = tempDir();
+    const safeStorage = fakeSafeStorage();
+    const first = keyOf(safeStorageStoreKey(dataDir, safeStorage).storeKey({ create: true }));
+    expect(first).toHaveLength(32);
+    const file = join(dataDir, sealedStoreKeyFileName);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const sealed = readFileSync(file);
+    expect(sealed.includes(Buffer.from(first.toString('hex')))).toBe(false);
+    expect(sealed.includes(first)).toBe(false);
+    expect(readdirSync(dataDir)).toEqual([sealedStoreKeyFileName]);
+    expect(safeStorage.sealed).toBe(1);
+    // A new shell (the next start) reads the same key and seals nothing new.
+    expect(keyOf(safeStorageStoreKey(dataDir, safeStorage).storeKey({ create: true })).equals(first)).toBe(true);
+    expect(keyOf(safeStorageStoreKey(dataDir, safeStorage).storeKey({ create: false })).equals(first)).toBe(true);
+    expect(safeStorage.sealed).toBe(1);
+  });
+
+  it('two devices get different keys', () => {
+    const one = keyOf(safeStorageStoreKey(tempDir(), fakeSafeStorage()).storeKey({ create: true }));
+    const two = keyOf(safeStorageStoreKey(tempDir(), fakeSafeStorage()).storeKey({ create: true }));
+    expect(one.equals(two)).toBe(false);
+  });
+
+  it("another machine's keychain cannot unseal it: keyUnreadable, never a throw, and the sealed file is kept", () => {
+    const dataDir = tempDir();
+    safeStorageStoreKey(dataDir, fakeSafeStorage({ key: 1 })).storeKey({ create: true });
+    const before = readFileSync(join(dataDir, sealedStoreKeyFileName));
+    expect(safeStorageStoreKey(dataDir, fakeSafeStorage({ key: 2 })).storeKey({ create: true })).toEqual({ unavailable: 'keyUnreadable' });
+    writeFileSync(join(dataDir, sealedStoreKeyFileName), 'garbage');
+    expect(safeStorageStoreKey(dataDir, fakeSafeStorage({ key: 1 })).storeKey({ create: true })).toEqual({ unavailable: 'keyUnreadable' });
+    writeFileSync(join(dataDir, sealedStoreKeyFileName), before);
+    expect(safeStorageStoreKey(dataDir, fakeSafeStorage({ key: 1 })).storeKey({ create: true })).toHaveProperty('key');
+  });
+
+  it('without `create` a missing key is keyMissing, and nothing is written', () => {
+    const dataDir = tempDir();
+    expect(safeStorageStoreKey(dataDir, fakeSafeStorage()).storeKey({ create: false })).toEqual({ unavailable: 'keyMissing' });
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it.each([
+    ['safeStorageUnavailable', { available: false }],
+    ['safeStorageBasicText', { backend: 'basic_text' }],
+    ['safeStorageBackendUnknown', { backend: 'unknown' }],
+  ] as const)('gives no key (%s) where safeStorage has no real backend, and seals nothing', (reason, fake) => {
+    const dataDir = tempDir();
+    const safeStorage = fakeSafeStorage(fake);
+    expect(chooseStoreKey(dataDir, safeStorage).storeKey({ create: true })).toEqual({ unavailable: reason });
+    expect(safeStorage.sealed).toBe(0);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('the chosen key encrypts a real store, which the next start opens with the key unsealed again', () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, 'device.sqlite');
+    const first = openDeviceStore(file, { storeKey: chooseStoreKey(dataDir, fakeSafeStorage({ backend: 'gnome_libsecret' })) });
+    first.db.exec("CREATE TABLE note (text TEXT); INSERT INTO note VALUES ('kept')");
+    first.db.close();
+    expect(first.encryption).toEqual({ state: 'on' });
+    expect(storeFileState(file)).toBe('encrypted');
+    const second = openDeviceStore(file, { storeKey: chooseStoreKey(dataDir, fakeSafeStorage({ backend: 'gnome_libsecret' })) });
+    expect(second.db.prepare('SELECT text FROM note').get()).toEqual({ text: 'kept' });
+    second.db.close();
+    // The same store on a machine whose keychain cannot unseal the key: a coded refusal, not a crash.
+    expect(() => openDeviceStore(file, { storeKey: chooseStoreKey(dataDir, fakeSafeStorage({ key: 9 })) })).toThrow(expect.objectContaining({ code: 'storeKeyUnreadable' }));
   });
 });

@@ -1,7 +1,7 @@
 // The Spanish and English screen text stay in step, and every code the contract can send has words.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { AttractNotice, DeviceErrorCode, HubRefusal, TabletAssignError, TabletUnassignError, DeviceLogLine, DeviceMode, MailRefusal, PinNotice, ReadFormat, ReaderConnection, ReadRejectionReason, SentStep, SentTimeline, SyncErrorCode, SyncState, supportedLanguages } from '../../../main/contract';
+import { AttractNotice, DeviceErrorCode, StoreEncryptionOffReason, HubRefusal, TabletAssignError, TabletUnassignError, DeviceLogLine, DeviceMode, MailRefusal, PinNotice, ReadFormat, ReaderConnection, ReadRejectionReason, SentStep, SentTimeline, SyncErrorCode, SyncState, supportedLanguages } from '../../../main/contract';
 import en from '../../../renderer/locales/en.json';
 import es from '../../../renderer/locales/es.json';
 
@@ -63,6 +63,7 @@ describe('screen text', () => {
     for (const code of SyncErrorCode.options) expect(hasText(tree, `service.sync.errors.${code}`), code).toBe(true);
     for (const level of DeviceLogLine.shape.level.options) expect(hasText(tree, `service.logs.levels.${level}`), level).toBe(true);
     for (const mode of DeviceMode.options) expect(hasText(tree, `service.overview.modes.${mode}`), mode).toBe(true);
+    for (const reason of StoreEncryptionOffReason.options) expect(hasText(tree, `service.overview.storeEncryptionOffReasons.${reason}`), reason).toBe(true);
     for (const error of TabletAssignError.options) expect(hasText(tree, `service.tablet.assignErrors.${error}`), error).toBe(true);
     for (const error of TabletUnassignError.options) expect(hasText(tree, `service.tablet.unassignErrors.${error}`), error).toBe(true);
   });

@@ -5,10 +5,11 @@ import { DeviceApiError } from '../../api/client';
 import { ConfirmDialog } from './ConfirmDialog';
 import { FactList } from './FactList';
 import { formatBytes } from './serviceFormat';
+import { storeEncryptionText } from './storeEncryptionWords';
 import type { ServiceSectionProps } from './serviceSection';
 import { useServiceCall } from './useServiceCall';
 
-/** Which device this is, where it syncs, how much it stores; and the restart, behind a confirmation. */
+/** Which device this is, where it syncs, how much it stores and whether encrypted; and the restart, behind a confirmation. */
 export function OverviewSection({ api, language }: ServiceSectionProps) {
   const { t } = useTranslation();
   const load = useCallback(() => api.call('service.overview', {}), [api]);
@@ -61,6 +62,7 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
                 logs: formatBytes(overview.storage.logsBytes, language),
               }),
             ],
+            [t('service.overview.storeEncryption'), storeEncryptionText(t, overview.storeEncryption)],
           ]}
         />
       )}
