@@ -7,6 +7,7 @@ import { errorBody, HubHttpError } from './http/errors';
 import { defaultFailureRateLimit, FailureRateLimiter } from './http/rate-limiter';
 import { registerAdminRoute } from './http/admin';
 import { registerRoutes } from './http/routes';
+import { RefusalCounts } from './http/refusal-counts';
 import { hubContext, type HubContext } from './services/context';
 import { cursorKey } from './services/hub-secrets';
 import type { ScryptCost } from './security/pin-hash';
@@ -45,6 +46,8 @@ export interface RunningHub {
   /** The services' context, for hub-side work (review, deposits…) against the same database and clock. */
   readonly context: HubContext;
   readonly app: FastifyInstance;
+  /** The requests refused since the hub started, by code (the health route reports the same). */
+  readonly refusals: RefusalCounts;
   /** Stops listening and waits for requests in flight. */
   close(): Promise<void>;
 }
@@ -102,6 +105,7 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const hub = hubContext(options.database, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }) });
   const limiter = new FailureRateLimiter({ ...defaultFailureRateLimit, ...options.rateLimit, now: hub.now });
+  const refusals = new RefusalCounts(hub.now());
   // forceCloseConnections: a hub shutting down closes every connection, not only idle ones. A device that stopped
   // reading a blob halfway (it was switched off, or its runtime stopped) leaves a socket with a response still being
   // written, and waiting for that socket would hold the shutdown forever.
@@ -109,6 +113,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
 
   app.setErrorHandler((error, request, reply) => {
     const refusal = classify(error);
+    refusals.count(refusal.code);
     if (refusal.statusCode >= 500) {
       // Name and code only: database errors can carry row contents (message bodies, hashes) in their details.
       const name = error instanceof Error ? error.name : typeof error;
@@ -137,7 +142,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('notFound', 'There is nothing at this address on the hub.')));
 
-  registerRoutes(app, { hub, limiter, cursorKey: await cursorKey(options.database) });
+  registerRoutes(app, { hub, limiter, refusals, cursorKey: await cursorKey(options.database) });
   if (options.adminToken !== undefined) {
     if (options.adminToken.length < 32) throw new TypeError('adminToken must be at least 32 characters');
     registerAdminRoute(app, { database: options.database, adminToken: options.adminToken, limiter, now: hub.now });
@@ -148,5 +153,5 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const port = typeof listening === 'object' && listening !== null ? listening.port : Number(new URL(address).port);
   const host = options.host ?? '127.0.0.1';
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, context: hub, app, close: () => app.close() };
+  return { url: `http://${urlHost}:${port}`, port, context: hub, app, refusals, close: () => app.close() };
 }

@@ -27,10 +27,13 @@ import { readBlobForDevice } from '../services/blobs';
 import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited } from './auth';
 import { errorBody, HubHttpError, parseOrReject } from './errors';
 import { limitKeys, type FailureRateLimiter } from './rate-limiter';
+import type { RefusalCounts } from './refusal-counts';
 
 export interface RouteDependencies {
   readonly hub: HubContext;
   readonly limiter: FailureRateLimiter;
+  /** What the hub refused since it started, reported by the health route. */
+  readonly refusals: RefusalCounts;
   /** Signs pull cursors (hub_secrets). */
   readonly cursorKey: Uint8Array;
 }
@@ -98,10 +101,13 @@ function countsAgainstTablet(refusal: TabletAssignRefusal): boolean {
   }
 }
 
-export function registerRoutes(app: FastifyInstance, { hub, limiter, cursorKey }: RouteDependencies): void {
+export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, cursorKey }: RouteDependencies): void {
   const authenticate = deviceAuthentication(hub, limiter);
 
-  app.get(hubPaths.health, async () => ({ ok: true, protocolVersion, serverTime: hub.now() }));
+  // Health carries the refusal counts so a flood of bad tokens is a number anyone watching the hub can see. Counts by
+  // code only — no address, device id or token — so answering them without authentication tells a caller nothing
+  // about anyone; an attacker learns only what their own 401s and 429s already told them.
+  app.get(hubPaths.health, async () => ({ ok: true, protocolVersion, serverTime: hub.now(), refusals: { since: refusals.since, byCode: refusals.snapshot() } }));
 
   // Enrollment codes name nobody until they are right, so their failures count per address. A device enrolling again
   // sends its old credential as its bearer token: that proves which device it was, and the hub revokes it in the same
