@@ -13,6 +13,7 @@
 // address: the device is not guessing, and its neighbours must not pay for it.
 import type { FastifyRequest } from 'fastify';
 import type { HubContext } from '../services/context';
+import { appendHubAuditEntry } from '../services/audit';
 import { authenticateDevice, recordWipeOrdered, type DeviceRow } from '../services/devices';
 import { looksLikeDeviceSecret } from '../security/tokens';
 import { HubHttpError } from './errors';
@@ -38,13 +39,32 @@ export async function deviceOfBearer(hub: HubContext, request: FastifyRequest): 
   return token !== null && looksLikeDeviceSecret(token) ? authenticateDevice(hub.database, token) : null;
 }
 
+/**
+ * Puts on the hub's chain that an address's bad tokens reached the limit. Once per crossing, not per refused request:
+ * the refusals after it are counted (health's refusal counts) and logged, and a row per request would let a flood
+ * write as much to the audit chain as it sends. A sliding window lets an address that keeps flooding cross again as its
+ * oldest failures age out, so it is at most maxFailures entries per window per address, and each needs that many bad
+ * requests first. An audit write that fails is logged and does not change the answer: the refusal stands either way.
+ */
+async function auditThrottledAddress(hub: HubContext, limiter: FailureRateLimiter, request: FastifyRequest): Promise<void> {
+  const { maxFailures, windowMs } = limiter.limit;
+  try {
+    await hub.database.transaction((tx) =>
+      appendHubAuditEntry(tx, { kind: 'unknownTokensThrottled', actor: null, details: { address: request.ip.slice(0, 100), failures: maxFailures, windowMs: Math.max(1, Math.round(windowMs)) } }, hub.now()),
+    );
+  } catch (error) {
+    request.log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'could not audit a throttled address');
+  }
+  request.log.warn({ address: request.ip, failures: maxFailures, windowMs }, 'address throttled for bad tokens');
+}
+
 export function deviceAuthentication(hub: HubContext, limiter: FailureRateLimiter): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
     const device = await deviceOfBearer(hub, request);
     if (device === null) {
       const addressKey = limitKeys.unknownToken(request.ip);
       rejectIfRateLimited(limiter, addressKey);
-      limiter.recordFailure(addressKey);
+      if (limiter.recordFailure(addressKey)) await auditThrottledAddress(hub, limiter, request);
       // The same words whether the header was missing, malformed or wrong: nothing to learn from the difference.
       throw new HubHttpError(401, 'unauthorized', 'This device is not enrolled with the hub, or its credential is not valid.');
     }

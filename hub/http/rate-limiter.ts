@@ -50,9 +50,19 @@ export class FailureRateLimiter {
     return this.recent(address).length >= this.options.maxFailures;
   }
 
-  recordFailure(address: string): void {
+  /** The limit every key is held to, for saying it in words and on the audit chain. */
+  get limit(): { readonly maxFailures: number; readonly windowMs: number } {
+    return { maxFailures: this.options.maxFailures, windowMs: this.options.windowMs };
+  }
+
+  /**
+   * Counts one failure; true when this one brought the key to its limit (the moment it starts being refused), so a
+   * caller can record that moment once rather than every refusal after it.
+   */
+  recordFailure(address: string): boolean {
     const kept = this.recent(address);
     kept.push(this.options.now());
+    const reachedLimit = kept.length === this.options.maxFailures;
     // Re-inserting moves the address to the end of the Map's order: the first key is always the least recent.
     this.failures.delete(address);
     this.failures.set(address, kept);
@@ -61,5 +71,6 @@ export class FailureRateLimiter {
       if (oldest.done === true) break;
       this.failures.delete(oldest.value);
     }
+    return reachedLimit;
   }
 }

@@ -198,6 +198,16 @@ export const HubAuditEvent = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('deviceWipeOrdered'), actor: z.null(), details: z.object({ deviceId: DeviceRef }).strict() }).strict(),
+  // An address whose tokens named no device reached the failure limit and is refused from now on (http/auth.ts): one
+  // entry each time it crosses the limit, with the address (as the hub saw it, or as a trusted proxy named it), the
+  // failures counted and the window. Not one per bad request: a flood would then write as many rows as it sends.
+  z
+    .object({
+      kind: z.literal('unknownTokensThrottled'),
+      actor: z.null(),
+      details: z.object({ address: z.string().min(1).max(100), failures: z.number().int().min(1), windowMs: z.number().int().min(1) }).strict(),
+    })
+    .strict(),
   // A person's wrong-PIN lockout cleared at the console (hub/services/lockouts.ts): who did it, and what it cleared.
   z
     .object({
