@@ -6,15 +6,19 @@
 // - no credential could be withdrawn: revoke-device and re-enrolling revoke it at once (401 deviceRevoked), and a lost
 //   device revoked with --wipe is told to wipe itself (401 deviceWipeOrdered);
 // - ten bad tokens from one address locked out every device at that address: now a valid credential is never refused
-//   for its address's bad tokens, and behind a trusted proxy the forwarded address is the one counted.
+//   for its address's bad tokens, and behind a trusted proxy the forwarded address is the one counted;
+// - a flood of bad tokens was visible only as log lines: now the hub counts its refusals by code (the health route)
+//   and puts an address that reaches the limit on its audit chain (unknownTokensThrottled), once per crossing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defaultFailureRateLimit } from '../../../hub/http/rate-limiter';
 import { runCli } from '../../../hub/commands/run';
 import { HubErrorBody, hubPaths, TabletAssignment } from '../../../hub/protocol/index';
-import { changeStaffPin, hubAuditEntries, issueEnrollmentCode, listStaff, tabletAssignmentLog, verifyHubAuditChain } from '../../../hub/services/index';
+import { changeStaffPin, hubAuditEntries, issueEnrollmentCode, listStaff, tabletAssignmentLog, transferStamps, verifyHubAuditChain } from '../../../hub/services/index';
 import { staffProofRules } from '../../../hub/services/staff-proof';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
-import { call, deviceFor, enroll, errorCodeOf, Replica, seedFacility, startTestHub, testPinCost, type Facility, type HubAnswer, type TestDevice, type TestHub } from './fixture';
+import { call, deviceFor, enroll, errorCodeOf, parsePush, Replica, seedFacility, sendMessageMutation, startTestHub, testPinCost, type Facility, type HubAnswer, type TestDevice, type TestHub } from './fixture';
 
 useHubDatabases();
 
@@ -22,6 +26,9 @@ useHubDatabases();
 const officerPin = '9876';
 const wrongPin = '1111';
 const lockoutMs = staffProofRules.lockoutBaseSeconds * 1000;
+
+/** What the health route says the hub refused since it started. */
+const HealthRefusals = z.object({ refusals: z.object({ since: z.number(), byCode: z.record(z.string(), z.number()) }) });
 
 function errorOf(answer: HubAnswer): HubErrorBody['error'] {
   return HubErrorBody.parse(answer.json).error;
@@ -89,12 +96,23 @@ describe.each(hubBackends)('a device is trusted with nothing it cannot prove (%s
     expect(await hubAuditKinds(testHub)).toEqual(['staffPinRejected', 'tabletAssigned']);
   });
 
-  it('an old PIN stops working the moment the staff member changes it', async () => {
+  it('an old PIN stops working the moment the staff member changes it, and counts toward the lockout like any wrong one', async () => {
     await changeStaffPin(testHub.hub, { staffId, pin: '5555' });
-    const old = await assign(assignBody('B1001', officerPin));
-    expect([old.status, errorOf(old).code]).toEqual([403, 'staffPinWrong']);
+    const olds: HubAnswer[] = [];
+    for (let attempt = 0; attempt < staffProofRules.maxAttempts; attempt += 1) olds.push(await assign(assignBody('B1001', officerPin)));
+    expect(olds.slice(0, -1).map((answer) => [answer.status, errorOf(answer).code, errorOf(answer).attemptsLeft])).toEqual([4, 3, 2, 1].map((left) => [403, 'staffPinWrong', left]));
+    expect(errorOf(olds.slice(0, -1)[0] as HubAnswer).message).toMatch(/not the staff member’s PIN/);
+    expect(errorOf(olds.at(-1) as HubAnswer)).toMatchObject({ code: 'staffLockedOut', lockedUntil: testHub.clock.now() + lockoutMs, message: expect.stringMatching(/Too many wrong PINs/) });
     expect(await assignedResident(tablet.deviceId)).toBeNull();
+    // Locked out by the old PIN, the new one waits too; then it works.
+    expect(errorOf(await assign(assignBody('B1001', '5555'))).code).toBe('staffLockedOut');
+    testHub.clock.advance(lockoutMs);
     expect((await assign(assignBody('B1001', '5555'))).status).toBe(200);
+
+    const rejected = Array.from({ length: staffProofRules.maxAttempts - 1 }, () => 'staffPinRejected');
+    expect(await hubAuditKinds(testHub)).toEqual([...rejected, 'staffLockedOut', 'staffLockedOutAttempt', 'tabletAssigned']);
+    const counts = HealthRefusals.parse((await call(testHub.url, hubPaths.health, { method: 'GET' })).json).refusals.byCode;
+    expect(counts).toEqual({ staffLockedOut: 2, staffPinWrong: staffProofRules.maxAttempts - 1 });
   });
 
   it('refuses a replayed request, even once the tablet has been released and the replay would act again', async () => {
@@ -204,47 +222,103 @@ describe.each(hubBackends)('throttles that cannot be turned against others (%s)'
 
   const badToken = (index: number): string => (index % 3 === 0 ? 'not-even-a-token' : randomBytes(32).toString('base64url'));
   const pullWith = (token: string, headers: Record<string, string> = {}) => call(testHub.url, hubPaths.pull, { token, body: { cursor: null }, headers });
+  const refusalCounts = async (): Promise<Record<string, number>> => HealthRefusals.parse((await call(testHub.url, hubPaths.health, { method: 'GET' })).json).refusals.byCode;
 
-  it('1,000 bad tokens from one address beside 50 devices syncing: every device keeps syncing, every bad token is refused and counted', async () => {
+  // The issue's numbers by default; DAYROOM_STORM_BAD_TOKENS and DAYROOM_STORM_DEVICES make it larger or smaller (both
+  // backends together take about half a minute on a loaded 2-core machine, most of it PGlite).
+  const stormBadTokens = Math.max(defaultFailureRateLimit.maxFailures + 1, Number(process.env.DAYROOM_STORM_BAD_TOKENS ?? 1000));
+  const stormDevices = Math.max(2, Number(process.env.DAYROOM_STORM_DEVICES ?? 50));
+
+  it(`${stormBadTokens} bad tokens from one address beside ${stormDevices} devices pulling and pushing: every device keeps syncing, every bad token is refused in words, counted and the throttle audited`, async () => {
     testHub = await startTestHub(backend);
     const facility = await seedFacility(testHub.hub);
+    // Stamps for every letter the kiosks send: three rounds each, half the kiosks writing for Ana, half for Cruz.
+    for (const resident of [facility.ana, facility.cruz]) for (let given = 0; given < stormDevices * 3; given += 1000) await transferStamps(testHub.hub, { residentId: resident.resident_id, stamps: Math.min(1000, stormDevices * 3 - given), from: 'test' });
     const devices: TestDevice[] = [];
-    for (let index = 0; index < 50; index += 1) devices.push(await enroll(testHub, facility.siteId, 'kiosk', index % 2 === 0 ? facility.unitA : facility.unitB));
+    for (let index = 0; index < stormDevices; index += 1) devices.push(await enroll(testHub, facility.siteId, 'kiosk', index % 2 === 0 ? facility.unitA : facility.unitB));
 
-    const badStatuses: number[] = [];
+    const badAnswers: HubAnswer[] = [];
     const flood = async (): Promise<void> => {
       let next = 0;
-      // 20 at a time: enough to interleave with the devices' pulls on a loaded machine without swamping it.
+      // 20 at a time: enough to interleave with the devices' requests on a loaded machine without swamping it.
       await Promise.all(
         Array.from({ length: 20 }, async () => {
-          while (next < 1000) {
+          while (next < stormBadTokens) {
             const index = next;
             next += 1;
-            badStatuses.push((await pullWith(badToken(index))).status);
+            badAnswers.push(await pullWith(badToken(index)));
           }
         }),
       );
     };
     const cursors = new Map<string, string>();
-    const syncRound = async (device: TestDevice): Promise<void> => {
+    const sent = new Map<string, number>();
+    const syncRound = async (device: TestDevice, index: number): Promise<void> => {
       const page = await device.pullAll(cursors.get(device.deviceId) ?? null);
       cursors.set(device.deviceId, page.cursor);
+      const mutationId = (sent.get(device.deviceId) ?? 0) + 1;
+      const letter = index % 2 === 0 ? { residentId: facility.ana.resident_id, contactId: facility.anaMom } : { residentId: facility.cruz.resident_id, contactId: facility.cruzSister };
+      // parsePush throws on anything but 200, as pullAll does: a device refused while the flood runs fails the test here.
+      const pushed = parsePush(await device.push([sendMessageMutation(mutationId, letter)]));
+      expect(pushed.results).toEqual([{ id: mutationId, status: 'applied' }]);
+      sent.set(device.deviceId, mutationId);
     };
-    const syncing = async (device: TestDevice): Promise<void> => {
-      for (let round = 0; round < 3; round += 1) await syncRound(device);
+    const syncing = async (device: TestDevice, index: number): Promise<void> => {
+      for (let round = 0; round < 3; round += 1) await syncRound(device, index);
     };
-    // pullAll throws on anything but 200: a device refused while the flood runs fails the test here.
     await Promise.all([flood(), ...devices.map(syncing)]);
     // And after it, with the address over its limit for certain, every device still syncs.
-    await Promise.all(devices.map(syncRound));
+    await Promise.all(devices.map(async (device, index) => syncRound(device, index)));
+    expect([...sent.values()]).toEqual(devices.map(() => 4));
 
-    expect(badStatuses).toHaveLength(1000);
-    expect(badStatuses.filter((status) => status === 401)).toHaveLength(10);
-    expect(badStatuses.filter((status) => status === 429)).toHaveLength(990);
+    // Refused in words: the first maxFailures are the 401 every bad credential gets, then 429 rateLimited with a sentence.
+    const { maxFailures, windowMs } = defaultFailureRateLimit;
+    expect(badAnswers).toHaveLength(stormBadTokens);
+    const refusals = badAnswers.map((answer) => [answer.status, errorOf(answer).code]);
+    expect(refusals.filter(([status, code]) => status === 401 && code === 'unauthorized')).toHaveLength(maxFailures);
+    expect(refusals.filter(([status, code]) => status === 429 && code === 'rateLimited')).toHaveLength(stormBadTokens - maxFailures);
+    for (const answer of badAnswers) expect(errorOf(answer).message).toMatch(answer.status === 429 ? /^Too many failed attempts; wait a few minutes/ : /credential is not valid/);
+
+    // Counted: the hub's health route reports its refusals by code — these and nothing else (no good device was refused).
+    expect(await refusalCounts()).toEqual({ rateLimited: stormBadTokens - maxFailures, unauthorized: maxFailures });
     const refusedLines = testHub.logLines.filter((line) => line.includes('"msg":"request refused"'));
-    expect(refusedLines.filter((line) => line.includes('"code":"unauthorized"'))).toHaveLength(10);
-    expect(refusedLines.filter((line) => line.includes('"code":"rateLimited"'))).toHaveLength(990);
+    expect(refusedLines.filter((line) => line.includes('"code":"unauthorized"'))).toHaveLength(maxFailures);
+    expect(refusedLines.filter((line) => line.includes('"code":"rateLimited"'))).toHaveLength(stormBadTokens - maxFailures);
+
+    // Audited: once, when the address reached the limit — not once per refused request.
+    const throttled = (await hubAuditEntries(testHub.hub.database)).filter((entry) => entry.kind === 'unknownTokensThrottled');
+    expect(throttled).toHaveLength(1);
+    const throttledDetails: unknown = JSON.parse(throttled[0]?.details ?? 'null');
+    expect(throttledDetails).toEqual({ address: expect.stringMatching(/127\.0\.0\.1|::1/), failures: maxFailures, windowMs });
+
+    // Once the window has passed the address is heard again, and crossing the limit again is a second entry.
+    testHub.clock.advance(windowMs);
+    const again: number[] = [];
+    for (let index = 0; index <= maxFailures; index += 1) again.push((await pullWith(badToken(index))).status);
+    expect(again).toEqual([...Array.from({ length: maxFailures }, () => 401), 429]);
+    expect(await hubAuditKinds(testHub)).toEqual(['unknownTokensThrottled', 'unknownTokensThrottled']);
+    expect(await verifyHubAuditChain(testHub.hub.database)).toMatchObject({ entries: 2, verified: 2, problem: null });
   }, 240_000);
+
+  it('a revoked credential presented again and again is refused in its own words each time, and counts against no address', async () => {
+    testHub = await startTestHub(backend, { rateLimit: { maxFailures: 3, windowMs: 60_000 } });
+    const facility = await seedFacility(testHub.hub);
+    const revoked = await enroll(testHub, facility.siteId, 'kiosk', facility.unitA);
+    const neighbour = await enroll(testHub, facility.siteId, 'kiosk', facility.unitA);
+    expect((await cli(testHub, 'revoke-device', '--device', revoked.deviceId, '--reason', 'retired')).code).toBe(0);
+    // Three times the limit, from the same address as the neighbour: every answer is deviceRevoked, never 429.
+    for (let attempt = 0; attempt < 9; attempt += 1) {
+      const answer = await pullWith(revoked.secret);
+      expect([answer.status, errorCodeOf(answer)]).toEqual([401, 'deviceRevoked']);
+      expect(errorOf(answer).message).toMatch(/withdrawn at the hub/);
+    }
+    // None of them was counted against the address: a junk token from it is still the first failure's 401, not 429,
+    // and the neighbour syncs.
+    expect((await pullWith(badToken(1))).status).toBe(401);
+    await expect(neighbour.pull(null)).resolves.toMatchObject({ hasMore: false });
+    expect(await refusalCounts()).toEqual({ deviceRevoked: 9, unauthorized: 1 });
+    expect(await hubAuditKinds(testHub)).toEqual(['deviceRevoked']);
+  });
 
   it('a device’s own failures count against it alone: a guessing tablet is stopped, its neighbour and its own sync go on', async () => {
     testHub = await startTestHub(backend, { rateLimit: { maxFailures: 3, windowMs: 60_000 } });
