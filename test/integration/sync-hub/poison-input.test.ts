@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { hubPaths, maxRequestBytes, maxMessageCharacters, PushResponse } from '../../../hub/protocol/index';
 import { assignTablet, transferStamps } from '../../../hub/services/index';
 import { outboxQueries } from '../../../main/store/outbox';
@@ -17,6 +18,9 @@ import { call, enroll, errorCodeOf, seedFacility, testEpoch, type TestHub, start
 import { enrollOn, expectAtRest, storeUncheckedMutation } from './harness';
 
 useHubDatabases();
+
+/** The refusal counts the health route reports. */
+const HealthRefusals = z.object({ refusals: z.object({ byCode: z.record(z.string(), z.number()) }) });
 
 let testHub: TestHub | null = null;
 const devices: SyncedDevice[] = [];
@@ -179,6 +183,11 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
     expect(broken.bytes.toString()).toMatch(/not valid UTF-8/);
 
     expect((await call(testHub.url, hubPaths.health, { method: 'GET' })).status).toBe(200);
+    // Counted: the hub's refusal counts (health) hold both huge bodies and the broken one — nothing else was refused.
+    // Polled: the client may have seen its socket close before the hub finished answering the body it cut off.
+    const url = testHub.url;
+    const refusals = async (): Promise<Record<string, number>> => HealthRefusals.parse((await call(url, hubPaths.health, { method: 'GET' })).json).refusals.byCode;
+    await expect.poll(refusals, { timeout: 10_000 }).toEqual({ badRequest: 1, payloadTooLarge: 2 });
     const sent = kiosk.act('sendMessage', { messageId: randomUUID(), residentId: facility.ana.resident_id, contactId: facility.anaMom, body: 'Sent after the attack', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
     await syncToQuiet(kiosk);
     expect(outboxQueries(kiosk.db).byId(sent)).toMatchObject({ status: 'applied' });
