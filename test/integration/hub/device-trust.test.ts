@@ -226,8 +226,15 @@ describe.each(hubBackends)('throttles that cannot be turned against others (%s)'
 
   // The issue's numbers by default; DAYROOM_STORM_BAD_TOKENS and DAYROOM_STORM_DEVICES make it larger or smaller (both
   // backends together take about half a minute on a loaded 2-core machine, most of it PGlite).
-  const stormBadTokens = Math.max(defaultFailureRateLimit.maxFailures + 1, Number(process.env.DAYROOM_STORM_BAD_TOKENS ?? 1000));
-  const stormDevices = Math.max(2, Number(process.env.DAYROOM_STORM_DEVICES ?? 50));
+  const stormNumber = (name: string, fallback: number, least: number): number => {
+    const value = Number(process.env[name] ?? fallback);
+    // A typo in the variable must not quietly run a storm of NaN requests that proves nothing.
+    if (!Number.isSafeInteger(value) || value < least) throw new TypeError(`${name} must be a whole number of at least ${least}, not "${process.env[name]}"`);
+    return value;
+  };
+  // More bad tokens than the limit, so the 429s are seen; two devices at least, one per unit.
+  const stormBadTokens = stormNumber('DAYROOM_STORM_BAD_TOKENS', 1000, defaultFailureRateLimit.maxFailures + 1);
+  const stormDevices = stormNumber('DAYROOM_STORM_DEVICES', 50, 2);
 
   it(`${stormBadTokens} bad tokens from one address beside ${stormDevices} devices pulling and pushing: every device keeps syncing, every bad token is refused in words, counted and the throttle audited`, async () => {
     testHub = await startTestHub(backend);
