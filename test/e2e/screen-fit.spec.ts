@@ -176,7 +176,7 @@ test.describe('the idle warning', () => {
 test.describe('a tablet', () => {
   // Dimming late and for long: the device runs on a test clock that only jumps when told to, but real time passes while
   // each screen is measured twelve times, and the dimmed screen must still be there at the end.
-  const tabletRules = { idleLockSeconds: 3_600, dimSeconds: 1_800, lockAfterDaysWithoutSync: 7, warnFromDaysWithoutSync: 5 };
+  const tabletRules = { idleLockSeconds: 3_600, dimSeconds: 300, lockAfterDaysWithoutSync: 7, warnFromDaysWithoutSync: 5 };
   const dayMs = 24 * 60 * 60 * 1000;
 
   test('its lock, dimmed, sync-warning and sync-lock screens fit every window and text size, in English and Spanish', async ({ page, hub }) => {

@@ -58,7 +58,9 @@ function layoutProblems(): string[] {
     }
     return null;
   };
-  const interactive = document.querySelectorAll('button, input, textarea, select, a[href], [tabindex]:not([tabindex="-1"]), video[controls]');
+  // With a modal dialog open only the dialog can be reached; what is behind it is checked once it closes.
+  const modal = Array.from(document.querySelectorAll('[aria-modal="true"]')).find(shown) ?? document;
+  const interactive = modal.querySelectorAll('button, input, textarea, select, a[href], [tabindex]:not([tabindex="-1"]), video[controls]');
   for (const element of Array.from(interactive)) {
     if (!shown(element) || element.closest('.on-screen-keyboard') !== null) continue;
     const rect = element.getBoundingClientRect();
