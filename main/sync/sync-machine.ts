@@ -5,7 +5,7 @@
 // and every time it uses comes from `now`, which follows the actor's clock, so tests drive it with SimulatedClock.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
 import type { SyncError, SyncErrorCode, SyncState, SyncStatus } from '../contract';
-import type { SyncProblem } from './sync-errors';
+import { storageFullProblem, type SyncProblem } from './sync-errors';
 
 export interface BackoffPolicy {
   /** The ceiling of the first wait; each further failure doubles it. */
@@ -126,6 +126,7 @@ export const syncMachine = setup({
       params.output.ok && params.output.hasMore && context.pullBatches < context.maxPullBatchesPerCycle,
     hasMore: (_, params: { output: PullStep }) => params.output.ok && params.output.hasMore,
     rerunWanted: ({ context }) => context.rerun,
+    diskFull: (_, params: { problems: readonly SyncProblem[] }) => params.problems.some((problem) => problem.code === 'storageFull'),
   },
   delays: {
     syncInterval: ({ context }) => context.intervalMs,
@@ -193,6 +194,13 @@ export const syncMachine = setup({
       invoke: {
         src: 'fetchBlobs',
         onDone: [
+          // A full disk is a state, not a blob's problem: backed off from like a pull that could not be written, so the
+          // status says so until space returns and the retry finds room.
+          {
+            guard: { type: 'diskFull', params: ({ event }) => ({ problems: event.output.problems }) },
+            target: 'backingOff',
+            actions: [{ type: 'recordFailure', params: () => ({ problem: storageFullProblem }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }],
+          },
           {
             guard: 'rerunWanted',
             target: 'pulling',
