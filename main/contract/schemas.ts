@@ -90,6 +90,11 @@ export const SessionView = z.discriminatedUnion('phase', [
   }),
   /** A tablet locked for want of a sync (DeviceInfo.tablet.sync says how long); staff badges still open service mode. */
   z.object({ phase: z.literal('syncLocked'), sessionHeld: z.boolean() }),
+  /**
+   * The device could not start because its disk is full: the shell serves this instead of crashing into a restart loop,
+   * and starts the device by itself once space is freed. Nobody can sign in meanwhile; the screen says so in words.
+   */
+  z.object({ phase: z.literal('deviceFull') }),
 ]);
 export type SessionView = z.infer<typeof SessionView>;
 export type SessionPhase = SessionView['phase'];
