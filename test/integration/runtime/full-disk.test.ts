@@ -5,11 +5,11 @@
 // all by themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { statfsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReaderEvent, CredentialReader } from '../../../hardware/reader';
 import type { CallName, SessionView } from '../../../main/contract';
-import { createDeviceLogger } from '../../../main/logging';
+import { createDeviceLogger, deviceLogHealth, deviceLogPath } from '../../../main/logging';
 import { createDeviceRuntime, type DeviceRuntime } from '../../../main/runtime';
 import { hashPin } from '../../../main/signin/pin-hash';
 import { auditLogQueries } from '../../../main/store/audit-log';
@@ -17,11 +17,15 @@ import { homeSummaryQueries } from '../../../main/store/home-summary';
 import { writeDeviceCredential } from '../../../main/sync/credential';
 import { contact, message, resident, siteRules, upsert } from '../../unit/sync/fixtures';
 import { testSiteConfig } from '../../support/device-fixture';
-import { freeDisk, mountSmallFilesystem, type SmallFilesystem } from '../../support/small-filesystem';
+import { fillDisk, freeDisk, mountSmallFilesystem, type SmallFilesystem } from '../../support/small-filesystem';
 import { ScriptedHub } from '../sync/scripted-hub';
+import { makeTempDir } from '../../support/temp-dir';
 
 const disk: SmallFilesystem = mountSmallFilesystem(24 * 1024 * 1024);
 if (!disk.mounted) console.warn(`runtime full-disk test skipped: ${disk.reason}`);
+// The log folder alone on a file system of its own, which the test makes read-only under the running device.
+const logDisk: SmallFilesystem = mountSmallFilesystem(1024 * 1024);
+if (!logDisk.mounted) console.warn(`unwritable log folder test skipped: ${logDisk.reason}`);
 
 const reserveBytes = 1024 * 1024;
 
@@ -143,4 +147,44 @@ describe.skipIf(!disk.mounted)('the runtime on a disk that fills up (a real tmpf
     await expect(call('mail.saveDraft', { draftId, contactId: 'c1', replyToMessageId: null, body: `${firstPart} And the second part.` })).resolves.toMatchObject({ ok: true });
     await expect(call('mail.drafts')).resolves.toMatchObject({ ok: true, value: [{ draftId, body: `${firstPart} And the second part.` }] });
   }, 120_000);
+});
+
+describe.skipIf(!logDisk.mounted)('the runtime whose log folder can no longer be written (its own tmpfs, full)', () => {
+  // A folder made read-only under an open log file would still take its writes (root, an open descriptor): a log
+  // partition of its own that fills up is the way a running kiosk's log folder really stops taking lines.
+  const dir = makeTempDir();
+  let runtime: DeviceRuntime | undefined;
+  afterAll(async () => {
+    await runtime?.stop();
+    if (logDisk.mounted) logDisk.unmount();
+    dir.remove();
+  });
+
+  it('keeps serving, counts the lines it cannot write, and writes again when the folder takes lines again', async () => {
+    if (!logDisk.mounted) return;
+    const dataDir = join(dir.path, 'data');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    symlinkSync(logDisk.path, join(dataDir, 'logs'));
+    const scanner = fakeScanner();
+    const logger = createDeviceLogger({ dataDir });
+    runtime = await createDeviceRuntime({ config: testSiteConfig('/dev/null'), dataDir, readers: [scanner.reader], logger });
+    const device = runtime;
+
+    const filler = fillDisk(logDisk.path);
+    // Cards read, a PIN pad opened and cancelled, calls answered: every one of them logs, none of them fails.
+    // Enough of them to pass the end of the log file's last page, which a full tmpfs still has room in.
+    for (let read = 0; read < 40; read += 1) {
+      scanner.scan('R100001');
+      await expect(device.bridge.call('session.cancel', {})).resolves.toMatchObject({ ok: true, value: { phase: 'attract' } });
+    }
+    await expect(device.bridge.call('sync.status', {})).resolves.toMatchObject({ ok: true, value: { state: 'notEnrolled' } });
+    expect(deviceLogHealth(logger)).toMatchObject({ lastFailure: 'ENOSPC' });
+    expect(deviceLogHealth(logger)?.droppedLines).toBeGreaterThan(0);
+    // The store, on another file system, took the audit entries of those reads as ever.
+    expect(runtime.storage.space().level).not.toBe('full');
+
+    freeDisk(filler);
+    scanner.scan('R100001');
+    await expect.poll(() => readFileSync(deviceLogPath(dataDir), 'utf8'), { timeout: 10_000 }).toMatch(/credential read/);
+  }, 60_000);
 });
