@@ -195,6 +195,17 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
       return work();
     }
   };
+  /** The same for a PIN check, whose count is written after the slow hash: staff must reach service mode on a full disk. */
+  const withReserveAsync = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isStorageFull(error) || !storage.space().reserveHeld) throw error;
+      storage.storageFull();
+      logger.warn({ what }, 'the disk was full; the storage reserve was given back so this could be saved');
+      return work();
+    }
+  };
   const openStore = (): DeviceDatabase =>
     openDeviceDatabase(join(options.dataDir, 'device.sqlite'), {
       onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
@@ -399,9 +410,13 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
     kioskSessionMachine.provide({
       actors: {
         identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
-        checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => signIn.checkPin(input.residentId, input.pin)),
-        checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) => signIn.checkStaffPin(input.staffId, input.pin)),
-        checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) => signIn.checkTabletPin(input.pin)),
+        // A PIN check writes the person's count: on a full disk it uses the reserve rather than fail the sign-in (a
+        // write that failed was rolled back whole, so the check runs again from the start and counts once).
+        checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => withReserveAsync('PIN check', () => signIn.checkPin(input.residentId, input.pin))),
+        checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) =>
+          withReserveAsync('staff PIN check', () => signIn.checkStaffPin(input.staffId, input.pin)),
+        ),
+        checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) => withReserveAsync('PIN check', () => signIn.checkTabletPin(input.pin))),
       },
       actions: {
         residentSignedIn: (_, { resident }) => {
