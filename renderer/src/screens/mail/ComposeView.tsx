@@ -196,6 +196,12 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
         data-testid="compose-body"
       />
       <div className="compose__facts" aria-live="polite">
+        {/* First, right under the letter: with the keyboard open, anything lower is out of sight. */}
+        {deviceFull ? (
+          <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
+            {t('mail.compose.deviceFull')}
+          </p>
+        ) : null}
         {cutCharacters === 0 ? null : (
           <p className="notice notice--problem" role="alert" data-testid="compose-cut">
             {t('mail.compose.cut', { count: cutCharacters, max: maxMessageCharacters })}
@@ -226,11 +232,6 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
             {failed === 'textNotAccepted' ? t('mail.compose.textNotAccepted') : t('errors.internal')}
           </p>
         )}
-        {deviceFull ? (
-          <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
-            {t('mail.compose.deviceFull')}
-          </p>
-        ) : null}
         <p className="compose__draft" data-testid="draft-state">
           {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
         </p>
