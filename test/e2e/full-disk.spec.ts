@@ -13,6 +13,7 @@ import { openDeviceDatabase } from '../../main/store/database';
 import { applyPull } from '../../main/sync/apply-pull';
 import { demoResidents, demoStaff, seedDemoResidents } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk } from '../support/kiosk-process';
+import { expectScreenFits } from './support/fit-check';
 import { fillDisk, freeDisk, mountSmallFilesystem } from '../support/small-filesystem';
 import { makeTempDir } from '../support/temp-dir';
 import { contact, pullBatch, siteRules, upsert } from '../unit/sync/fixtures';
@@ -74,6 +75,8 @@ base('a kiosk that starts on a full disk says so in its language, and starts by 
     await expect(screen).toContainText('Este dispositivo está lleno');
     await expect(screen).toContainText('Avise al personal');
     await page.screenshot({ path: 'test-results/screens/device-full-start-es.png' });
+    // The fit check, as for every screen (test/e2e/screen-fit.spec.ts): this one needs a host on a full disk, so here.
+    await expectScreenFits(page, 'deviceFull', 'es');
     // Someone who reads English can switch: the screen follows.
     await page.getByRole('button', { name: 'English' }).click();
     await expect(screen).toContainText('This device is full');
@@ -122,6 +125,7 @@ base('a draft that can no longer be saved says so with the letter still on scree
     await expect(page.getByTestId('compose-device-full')).toHaveText('This device is full. Your letter is safe up to here; tell staff.');
     await expect(body).toHaveValue(whole);
     await page.screenshot({ path: 'test-results/screens/compose-device-full-en.png' });
+    await expectScreenFits(page, 'compose-deviceFull', 'en');
 
     freeDisk(filler);
     // The next save finds room (the reserve is taken again first) and the notice goes.
