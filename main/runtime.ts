@@ -18,7 +18,7 @@ import { createSignInService, type CredentialLookup, type PinCheck, type StaffPi
 import { createServiceMode } from './service-mode/service-mode';
 import { createReadLog, type ReadOutcome } from './service-mode/read-log';
 import { staffQueries } from './store/staff';
-import { openDeviceStore, type DeviceDatabase } from './store/database';
+import { openDeviceStore, type DeviceDatabase, type DeviceStore } from './store/database';
 import type { StoreKeyProvider } from './store/store-key';
 import { pinLockoutQueries } from './store/pin-lockouts';
 import { residentQueries } from './store/residents';
@@ -39,6 +39,8 @@ import { letterNoticeQueries } from './store/letter-notices';
 import { readAttachmentContent, type AttachmentContent } from './mail/attachment-content';
 import { mailQueries } from './store/mail';
 import { openBlobStore } from './sync/blobs';
+import { createStorageReserve, type StorageReserve } from './store/storage-reserve';
+import { isStorageFull } from './store/storage-full';
 import { auditRecorder, createAuditLog } from './audit/audit-log';
 import { createTabletAssignment } from './tablet/tablet-assignment';
 import { syncDeadlineOf, syncStandingOf, type SyncDeadline } from './tablet/sync-lock';
@@ -91,6 +93,10 @@ export interface DeviceRuntimeOptions {
    * The Electron shell passes a key sealed with safeStorage where a real backend exists (main/electron/safe-storage-vault.ts).
    */
   readonly storeKey?: StoreKeyProvider;
+  /** Bytes kept back on the disk for sync's pushes and sign-outs (main/store/storage-reserve.ts); tests use less. */
+  readonly storageReserveBytes?: number;
+  /** How often the disk is looked at again, so the reserve comes back and drafts resume by themselves; default 30 s. */
+  readonly storageCheckMs?: number;
 }
 
 export interface DeviceRuntime {
@@ -101,6 +107,8 @@ export interface DeviceRuntime {
   readonly sync: SyncEngine | null;
   /** The keyboard-mode reader, for a shell created with keyboardWedgeDetection 'shell'; null otherwise or without one. */
   readonly shellKeyboardWedge: KeyboardWedgeReader | null;
+  /** The disk's free space and the reserve (service mode shows it; tests fill the disk and watch it). */
+  readonly storage: StorageReserve;
   /**
    * Enrolls the device with a one-time code from the hub and starts syncing. Until service mode has its screens,
    * the demo and the tests call this directly.
@@ -145,17 +153,76 @@ function readerFor(config: ReaderConfig, hid: HidLoader | undefined): Credential
 }
 
 export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promise<DeviceRuntime> {
+  // A start that fails part-way (a disk that fills while it starts) closes what it opened, so the shell can try again
+  // later in the same process (main/host/cli.ts, a start on a full disk) without a second store handle or timer left over.
+  const undo: Array<() => Promise<void> | void> = [];
+  try {
+    return await buildDeviceRuntime(options, undo);
+  } catch (error) {
+    for (const step of undo.reverse()) {
+      try {
+        await step();
+      } catch {
+        // Already failing: the first error is the one to report.
+      }
+    }
+    throw error;
+  }
+}
+
+async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() => Promise<void> | void>): Promise<DeviceRuntime> {
   const config = options.config ?? loadKioskConfig(requireConfigFile(options.configFile));
   const logger = options.logger ?? createDeviceLogger({ dataDir: options.dataDir });
   const now = options.now ?? Date.now;
   const vault = options.vault ?? fileCredentialVault(options.dataDir);
   // Before the store is opened: a wipe cut short by a power loss is finished, so a half-wiped store is never served.
   if (finishPendingWipe(options.dataDir, vault)) logger.warn('a wipe of this device was pending and has been finished');
-  const store = openDeviceStore(join(options.dataDir, 'device.sqlite'), {
-    onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
-    ...(options.storeKey ? { storeKey: options.storeKey } : {}),
-    onEncrypted: () => logger.info('the device store was unencrypted and has been encrypted with a key sealed by the OS keychain'),
-    onEncryptionFailed: (error) => logger.error({ err: error }, 'the device store could not be encrypted at this start; it stays unencrypted, and the next start tries again'),
+  // Before the store: on a disk that is full the reserve is what lets the store open at all (below).
+  const storage = createStorageReserve({
+    dataDir: options.dataDir,
+    ...(options.storageReserveBytes === undefined ? {} : { reserveBytes: options.storageReserveBytes }),
+    onLevelChange: (space, previous) =>
+      logger[space.level === 'ok' ? 'info' : 'warn'](
+        { level: space.level, previous, freeBytes: space.freeBytes, totalBytes: space.totalBytes, reserveHeld: space.reserveHeld },
+        space.level === 'full' ? 'the device’s disk is full: drafts and pulls wait, pushes and sign-outs use the reserve' : 'the device’s disk space changed',
+      ),
+  });
+  /**
+   * Runs a write that must happen even on a full disk (opening the store, an audit entry at sign-out): if the disk is
+   * full and the reserve is still held, the reserve is given back and the write tried once more.
+   */
+  const withReserve = <T>(what: string, work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (!isStorageFull(error) || !storage.space().reserveHeld) throw error;
+      storage.storageFull();
+      logger.warn({ what }, 'the disk was full; the storage reserve was given back so this could be saved');
+      return work();
+    }
+  };
+  /** The same for a PIN check, whose count is written after the slow hash: staff must reach service mode on a full disk. */
+  const withReserveAsync = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isStorageFull(error) || !storage.space().reserveHeld) throw error;
+      storage.storageFull();
+      logger.warn({ what }, 'the disk was full; the storage reserve was given back so this could be saved');
+      return work();
+    }
+  };
+  const openStore = (): DeviceStore =>
+    openDeviceStore(join(options.dataDir, 'device.sqlite'), {
+      onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
+      ...(options.storeKey ? { storeKey: options.storeKey } : {}),
+      onEncrypted: () => logger.info('the device store was unencrypted and has been encrypted with a key sealed by the OS keychain'),
+      onEncryptionFailed: (error) => logger.error({ err: error }, 'the device store could not be encrypted at this start; it stays unencrypted, and the next start tries again'),
+    });
+  // A store that cannot open even then is the shell's to say in words (a start on a full disk: main/host/cli.ts).
+  const store = withReserve('open the store', openStore);
+  undo.push(() => {
+    store.db.close();
   });
   const database = store.db;
   if (store.encryption.state === 'off') logger.warn({ reason: store.encryption.reason }, 'the device store is not encrypted at rest');
@@ -163,8 +230,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   // Audit entries go straight into the outbox and ride with the next sync cycle (a sign-in starts one; so does the
   // interval): waking sync for each would start a cycle at every card swipe and sign-out. A failed append is logged by
   // kind, never with the entry, and never stops a sign-in or a sign-out.
-  const audit = auditRecorder(createAuditLog({ db: database, now, recordMutation: (name, args, effect) => recordMutation(database, name, args, effect, { now: now() }) }), (kind, error) =>
-    logger.error({ err: error, kind }, 'audit entry not written'),
+  const auditLog = createAuditLog({ db: database, now, recordMutation: (name, args, effect) => recordMutation(database, name, args, effect, { now: now() }) });
+  // A sign-out on a full disk still writes its audit entry: that is what the reserve is for.
+  const audit = auditRecorder({ append: (kind, actor, details) => withReserve('audit entry', () => auditLog.append(kind, actor, details)) }, (kind, error) =>
+    logger.error({ err: error, kind, storageFull: isStorageFull(error) }, 'audit entry not written'),
   );
   const staff = staffQueries(database);
   const signIn = createSignInService({
@@ -199,6 +268,10 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   // Mail arriving by sync is made searchable in idle time, after each sync step and once now (left over from a crash).
   const searchIndexer = createSearchIndexer({ db: database, logger });
   searchIndexer.schedule();
+  undo.push(async () => {
+    searchIndexer.stop();
+    await searchIndexer.whenIdle();
+  });
 
   // Sync runs only on an enrolled device: the credential in the data folder is what says it is one.
   let sync: SyncEngine | null = null;
@@ -214,6 +287,8 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      roomToPull: () => storage.roomForDeferrableWrites(),
+      onStorageFull: () => storage.storageFull(),
     });
     engine.onStatusChange((status) => {
       emit('sync.statusChanged', status);
@@ -265,6 +340,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     case 'found':
       if (storedCredential.permissionsTightened) logger.warn('the hub credential file was readable by others; its mode was set back to 0600');
       startSync(storedCredential.credential);
+      undo.push(() => sync?.stop());
       break;
     default: {
       const unreachable: never = storedCredential;
@@ -345,9 +421,13 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     kioskSessionMachine.provide({
       actors: {
         identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
-        checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => signIn.checkPin(input.residentId, input.pin)),
-        checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) => signIn.checkStaffPin(input.staffId, input.pin)),
-        checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) => signIn.checkTabletPin(input.pin)),
+        // A PIN check writes the person's count: on a full disk it uses the reserve rather than fail the sign-in (a
+        // write that failed was rolled back whole, so the check runs again from the start and counts once).
+        checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => withReserveAsync('PIN check', () => signIn.checkPin(input.residentId, input.pin))),
+        checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) =>
+          withReserveAsync('staff PIN check', () => signIn.checkStaffPin(input.staffId, input.pin)),
+        ),
+        checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) => withReserveAsync('PIN check', () => signIn.checkTabletPin(input.pin))),
       },
       actions: {
         residentSignedIn: (_, { resident }) => {
@@ -427,6 +507,9 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     error: (error) => logger.fatal({ err: error }, 'session machine stopped'),
   });
   session.start();
+  undo.push(() => {
+    session.stop();
+  });
 
   const readers = options.readers ?? config.readers.map((reader) => readerFor(reader, options.hid));
   keyboardWedge = readers.find(isKeyboardWedgeReader) ?? null;
@@ -492,6 +575,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
   const serviceMode = createServiceMode({
     config,
     dataDir: options.dataDir,
+    storage,
     storeFile: join(options.dataDir, 'device.sqlite'),
     logFile: deviceLogPath(options.dataDir),
     appVersion,
@@ -679,7 +763,13 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       }),
     'mail.cost': (request) => forResident('mail.cost', (residentId) => mail.cost(residentId, request)),
     'mail.send': (request) => forResident('mail.send', (residentId) => mail.send(residentId, request)),
-    'mail.saveDraft': (draft) => forResident('mail.saveDraft', (residentId) => mail.saveDraft(residentId, draft)),
+    'mail.saveDraft': (draft) =>
+      forResident('mail.saveDraft', (residentId) => {
+        // Drafts are the first writes to stop on a full disk: the text stays on the person's screen, and what is left
+        // of the disk goes to sync and the sign-out. They resume by themselves once there is room again.
+        if (!storage.roomForDeferrableWrites()) throw new DeviceCallError('deviceFull', 'The draft was not saved: this device’s disk is full.');
+        return mail.saveDraft(residentId, draft);
+      }),
     'mail.drafts': () => forResident('mail.drafts', (residentId) => mail.drafts(residentId)),
     'mail.deleteDraft': ({ draftId }) =>
       forResident('mail.deleteDraft', (residentId) => {
@@ -748,7 +838,20 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     handlers,
     currentAccess,
     onInternalError: (name, error) => logger.error({ err: error, call: name }, 'call failed'),
+    onStorageFull: (name) => {
+      storage.storageFull();
+      logger.warn({ call: name }, 'a call met a full disk; the storage reserve was given back for sync and sign-out');
+    },
   });
+  // The disk is looked at again now and then, so the reserve comes back (and drafts and pulls resume) by themselves.
+  const storageTimer = setInterval(() => {
+    try {
+      storage.refresh();
+    } catch (error) {
+      logger.error({ err: error }, 'the disk’s free space could not be read');
+    }
+  }, options.storageCheckMs ?? 30_000);
+  storageTimer.unref();
 
   logger.info({ device: config.device.name, mode: config.device.mode, readers: readers.length, residents: residents.count() }, 'device runtime started');
 
@@ -759,6 +862,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
       return sync;
     },
     shellKeyboardWedge: keyboardWedgeDetection === 'shell' ? keyboardWedge : null,
+    storage,
     enroll: enrollWithHub,
     bridge: {
       call: dispatcher.call,
@@ -777,6 +881,7 @@ export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promis
     },
     async stop() {
       clearTimeout(restartTimer);
+      clearInterval(storageTimer);
       unsubscribeReaders.forEach((unsubscribe) => unsubscribe());
       await Promise.allSettled(readers.map((reader) => reader.stop()));
       session.stop();

@@ -14,6 +14,7 @@ import {
   type EventName,
   type EventPayload,
 } from '../contract';
+import { isStorageFull } from '../store/storage-full';
 
 export type CallHandlers = { [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N> };
 
@@ -62,12 +63,17 @@ export interface DispatcherOptions {
   currentAccess: () => SessionAccess;
   /** Called for failures that are not the caller's fault, to be logged (without payloads). */
   onInternalError: (name: CallName, error: unknown) => void;
+  /**
+   * Called when a handler failed because the disk is full, before the caller hears `deviceFull`: the runtime gives its
+   * reserve back there, so the sign-out and sync that follow have room.
+   */
+  onStorageFull?: (name: CallName) => void;
 }
 
 export function createDispatcher(options: DispatcherOptions): { call: DeviceBridge['call']; counters: BridgeCounters } {
   const counters: BridgeCounters = {
     calls: 0,
-    refused: { invalidInput: 0, unknownCall: 0, notSignedIn: 0, notAuthorized: 0, wrongPhase: 0, languageNotOffered: 0, noKeyboardReader: 0, unavailable: 0, timeout: 0, disconnected: 0, internal: 0 },
+    refused: { invalidInput: 0, unknownCall: 0, notSignedIn: 0, notAuthorized: 0, wrongPhase: 0, languageNotOffered: 0, noKeyboardReader: 0, unavailable: 0, timeout: 0, disconnected: 0, deviceFull: 0, internal: 0 },
   };
   const refuse = (error: DeviceError): CallResult<unknown> => {
     counters.refused[error.code] += 1;
@@ -111,6 +117,15 @@ export function createDispatcher(options: DispatcherOptions): { call: DeviceBrid
       return { ok: true, value: definition.output.parse(value) };
     } catch (error) {
       if (error instanceof DeviceCallError) return refuse({ code: error.code, message: error.message });
+      // A full disk is a state the screen says in words ("this device is full"), not an internal failure.
+      if (isStorageFull(error)) {
+        try {
+          options.onStorageFull?.(name);
+        } catch {
+          // Giving the reserve back failed too; the caller still hears that the device is full.
+        }
+        return refuse({ code: 'deviceFull', message: `${name} could not be saved: this device's disk is full.` });
+      }
       try {
         options.onInternalError(name, error);
       } catch {

@@ -90,6 +90,11 @@ export const SessionView = z.discriminatedUnion('phase', [
   }),
   /** A tablet locked for want of a sync (DeviceInfo.tablet.sync says how long); staff badges still open service mode. */
   z.object({ phase: z.literal('syncLocked'), sessionHeld: z.boolean() }),
+  /**
+   * The device could not start because its disk is full: the shell serves this instead of crashing into a restart loop,
+   * and starts the device by itself once space is freed. Nobody can sign in meanwhile; the screen says so in words.
+   */
+  z.object({ phase: z.literal('deviceFull') }),
 ]);
 export type SessionView = z.infer<typeof SessionView>;
 export type SessionPhase = SessionView['phase'];
@@ -238,6 +243,8 @@ export const DeviceErrorCode = z.enum([
   'unavailable', // this device or shell cannot do it (service.restart where the shell gave no way to restart)
   'timeout',
   'disconnected',
+  // The device's disk is full: a draft is not saved (the text stays on the screen), sync and sign-out still work.
+  'deviceFull',
   'internal',
 ]);
 export type DeviceErrorCode = z.infer<typeof DeviceErrorCode>;
@@ -707,12 +714,25 @@ export type ServiceRead = z.infer<typeof ServiceRead>;
 export const ServiceReaders = z.object({ readers: z.array(ReaderStatus), recentReads: z.array(ServiceRead) });
 export type ServiceReaders = z.infer<typeof ServiceReaders>;
 
+/**
+ * How full the data folder's disk is: `low` is the warning before it runs out (under a tenth of the disk or four
+ * reserves' worth free); `full` means drafts and pulls wait while the reserve keeps sync's pushes and sign-outs working.
+ */
+export const StorageLevel = z.enum(['ok', 'low', 'full']);
+export type StorageLevel = z.infer<typeof StorageLevel>;
+
 export const StorageUse = z.object({
   storeBytes: z.number().int().nonnegative(),
   /** SQLite's write-ahead log beside the store: large and growing means checkpoints are not keeping up. */
   walBytes: z.number().int().nonnegative(),
   attachmentsBytes: z.number().int().nonnegative(),
   logsBytes: z.number().int().nonnegative(),
+  /** Free bytes on the data folder's file system for this app (the reserve not counted), and its size. */
+  freeBytes: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative(),
+  /** Whether the reserve file is in place (given back when a write met a full disk). */
+  reserveHeld: z.boolean(),
+  level: StorageLevel,
 });
 export type StorageUse = z.infer<typeof StorageUse>;
 

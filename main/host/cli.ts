@@ -4,9 +4,11 @@
 // driven over that Unix socket by `npm run simulate` and the e2e tests: no USB device is needed, none is touched.
 import { parseArgs } from 'node:util';
 import { startSimulatedHidMagstripe, type SimulatedHidMagstripe } from '../../hardware/simulators/hid-magstripe-simulator';
-import { KioskConfigError } from '../../kiosk-config/load';
+import { KioskConfigError, loadKioskConfig } from '../../kiosk-config/load';
 import { StoreKeyError } from '../store/store-encryption';
-import { createDeviceRuntime } from '../runtime';
+import { appVersion, createDeviceRuntime, type DeviceRuntime } from '../runtime';
+import { isStorageFull } from '../store/storage-full';
+import { createSwitchableBridge, deviceFullBridge } from './device-full-start';
 import { createDeviceLogger } from '../logging';
 import { RendererNotBuiltError, startWebHost } from './server';
 
@@ -19,6 +21,9 @@ import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } fr
  * on it — a systemd unit with `Restart=on-failure` (or `always`), `npm start`'s wrapper, or any loop that reruns on 75.
  */
 export const exitCodeRestartRequested = 75;
+
+/** How often a device that could not start on a full disk tries again; `DAYROOM_FULL_DISK_RETRY_MS` for tests. */
+const fullDiskRetryMs = Number(process.env['DAYROOM_FULL_DISK_RETRY_MS'] ?? '') || 15_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -71,20 +76,64 @@ async function main(): Promise<void> {
   }
   // Set once `stop` exists (below); staff can only ask for a restart after the host is serving.
   let restart = (): void => undefined;
-  const runtime = await createDeviceRuntime({
-    configFile: values.config,
-    dataDir: values.data,
-    logger,
-    ...(simulatedHid === null ? {} : { hid: simulatedHid.loader }),
-    onRestartRequested: () => restart(),
-    ...(testClock === null ? {} : { clock: testClock, now: testClock.now }),
-  });
+  // Read first and alone: a site file that is wrong stops the start in words, whatever the disk.
+  const config = loadKioskConfig(values.config);
+  const dataDir = values.data;
+  const startRuntime = (): Promise<DeviceRuntime> =>
+    createDeviceRuntime({
+      config,
+      dataDir,
+      logger,
+      ...(simulatedHid === null ? {} : { hid: simulatedHid.loader }),
+      onRestartRequested: () => restart(),
+      ...(testClock === null ? {} : { clock: testClock, now: testClock.now }),
+    });
+  let runtime: DeviceRuntime | null = null;
+  try {
+    runtime = await startRuntime();
+  } catch (error) {
+    // A full disk is a state with a screen, not a crash the supervisor restarts into the same crash again.
+    if (!isStorageFull(error)) throw error;
+    logger.error({ err: error }, 'the device could not start: its disk is full; the screen says so, and it starts by itself once space is freed');
+    console.error('The device could not start: its disk is full. Its screen says so; it starts by itself once space is freed.');
+  }
+  const bridge = createSwitchableBridge(runtime?.bridge ?? deviceFullBridge(config, appVersion));
   // The same token across restarts: with a fixed --port, an open page reconnects to the restarted host by itself.
-  const { token, source: tokenSource } = loadOrCreateHostToken(values.data);
+  const { token, source: tokenSource } = loadOrCreateHostToken(dataDir);
   logger.info({ tokenSource }, 'web host token');
-  const host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: values.renderer, port, logger, token });
-  console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid })}`);
-  console.log(`Dayroom kiosk "${runtime.config.device.name}" is ready: open ${host.url}`);
+  const host = await startWebHost({
+    bridge,
+    // Through `runtime` at each request: there is none while the device waits for space.
+    attachments: (messageId, attachmentId) => runtime?.attachment(messageId, attachmentId) ?? { ok: false, refusal: 'notSignedIn', problem: 'the device has not started' },
+    rendererDir: values.renderer,
+    port,
+    logger,
+    token,
+  });
+  console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid, deviceFull: runtime === null })}`);
+  console.log(`Dayroom kiosk "${config.device.name}" is ready: open ${host.url}`);
+
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const retryStart = (): void => {
+    retryTimer = setTimeout(() => {
+      startRuntime().then(
+        (started) => {
+          runtime = started;
+          bridge.switchTo(started.bridge);
+          logger.info('space was freed: the device has started');
+          console.log('Space was freed: the device has started.');
+          host.reconnectClients();
+        },
+        (error: unknown) => {
+          if (isStorageFull(error)) return retryStart();
+          // Anything else is a failed start like any other: said, and left to the supervisor.
+          console.error('The Dayroom host could not start:', error);
+          process.exit(2);
+        },
+      );
+    }, fullDiskRetryMs);
+  };
+  if (runtime === null) retryStart();
 
   let stopping = false;
   const stop = async (signal: string, exitCode = 0) => {
@@ -92,8 +141,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal, exitCode }, 'host stopping');
     stopFollowingClock();
+    clearTimeout(retryTimer);
     await host.close();
-    await runtime.stop();
+    await runtime?.stop();
     await simulatedHid?.close();
     process.exit(exitCode);
   };

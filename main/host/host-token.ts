@@ -5,13 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomically } from '../sync/credential';
+import { isStorageFull } from '../store/storage-full';
 
 export const hostTokenFileName = 'web-host.token';
 
 /** The shape randomBytes(24).toString('base64url') has: anything else in the file is not ours. */
 const tokenShape = /^[A-Za-z0-9_-]{32}$/;
 
-export type HostTokenSource = 'kept' | 'new';
+/** `unsaved`: the disk was full, so the token lives only in this process; the page needs the new address after a restart. */
+export type HostTokenSource = 'kept' | 'new' | 'unsaved';
 
 export function loadOrCreateHostToken(dataDir: string): { token: string; source: HostTokenSource } {
   try {
@@ -21,6 +23,12 @@ export function loadOrCreateHostToken(dataDir: string): { token: string; source:
     // No file yet (a first start) or unreadable: a new token below.
   }
   const token = randomBytes(24).toString('base64url');
-  writeFileAtomically(dataDir, hostTokenFileName, token);
+  try {
+    writeFileAtomically(dataDir, hostTokenFileName, token);
+  } catch (error) {
+    // A start on a full disk must still serve its screen: the token is then this launch's only.
+    if (isStorageFull(error)) return { token, source: 'unsaved' };
+    throw error;
+  }
   return { token, source: 'new' };
 }

@@ -30,6 +30,11 @@ export interface WebHost {
   readonly origin: string;
   readonly token: string;
   readonly counters: { refusedConnections: number; badFrames: number };
+  /**
+   * Closes the open pages' sockets so they reconnect and fetch everything again: the device behind the bridge changed
+   * (a start on a full disk that has now succeeded), and events sent before are not the new device's.
+   */
+  reconnectClients(): void;
   close(): Promise<void>;
 }
 
@@ -163,6 +168,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     origin,
     token,
     counters,
+    reconnectClients() {
+      for (const socket of sockets) socket.close(1012, 'device restarted');
+    },
     async close() {
       unsubscribe();
       for (const socket of sockets) socket.close(1001, 'host stopping');

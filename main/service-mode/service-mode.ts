@@ -8,10 +8,13 @@ import { syncStateQueries } from '../store/sync-state';
 import { readDeviceLogTail, writeSupportBundle } from './device-log';
 import type { ReadLog } from './read-log';
 import { storageUse } from './storage';
+import type { StorageReserve } from '../store/storage-reserve';
 
 export interface ServiceModeDeps {
   readonly config: KioskConfig;
   readonly dataDir: string;
+  /** Free space and the reserve: staff see how full the disk is, and a warning before it runs out. */
+  readonly storage: StorageReserve;
   readonly storeFile: string;
   readonly logFile: string;
   readonly appVersion: string;
@@ -58,7 +61,7 @@ export function createServiceMode(deps: ServiceModeDeps): ServiceMode {
       appVersion: deps.appVersion,
       hubUrl: identity.hubUrl ?? deps.config.hub?.url ?? null,
       enrolled: deps.enrolled(),
-      storage: storageUse(deps.dataDir, deps.storeFile),
+      storage: storageUse(deps.dataDir, deps.storeFile, deps.storage.refresh()),
       storeEncryption: deps.storeEncryption,
       siteConfig: siteConfigForDisplay(deps.config),
       tabletAssignee: deps.tabletAssignee(),

@@ -2,6 +2,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StorageUse } from '../contract';
+import type { DiskSpace } from '../store/storage-reserve';
 
 function fileBytes(path: string): number {
   try {
@@ -29,8 +30,12 @@ function folderBytes(path: string): number {
   return total;
 }
 
-export function storageUse(dataDir: string, storeFile: string): StorageUse {
+export function storageUse(dataDir: string, storeFile: string, space: DiskSpace): StorageUse {
   return {
+    freeBytes: Math.max(0, Math.floor(space.freeBytes)),
+    totalBytes: Math.max(0, Math.floor(space.totalBytes)),
+    reserveHeld: space.reserveHeld,
+    level: space.level,
     storeBytes: fileBytes(storeFile),
     walBytes: fileBytes(`${storeFile}-wal`),
     attachmentsBytes: folderBytes(join(dataDir, 'blobs')),

@@ -3,6 +3,11 @@
 // (sync, the logger, the start) asks here.
 const storageFullCodes: ReadonlySet<string> = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
 
+/** The same rule for a failure kept only as its code (a blob download keeps `ENOSPC`, not the error). */
+export function isStorageFullCode(code: string): boolean {
+  return storageFullCodes.has(code);
+}
+
 export function isStorageFull(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     const code: unknown = Reflect.get(current, 'code');

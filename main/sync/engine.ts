@@ -52,6 +52,10 @@ export interface SyncEngineOptions {
   readonly clock?: ActorOptions<typeof syncMachine>['clock'];
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
+  /** The device's storage reserve says whether pulls and attachments may write (sync-services.ts); absent: always. */
+  readonly roomToPull?: () => boolean;
+  /** A sync write met a full disk; the runtime gives its reserve back. */
+  readonly onStorageFull?: () => void;
 }
 
 export interface SyncEngine {
@@ -107,6 +111,8 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
     pullLimit: settings.pullLimit,
     now,
     logger,
+    ...(options.roomToPull ? { roomToPull: options.roomToPull } : {}),
+    ...(options.onStorageFull ? { onStorageFull: options.onStorageFull } : {}),
   });
   const syncState = syncStateQueries(db);
   const outbox = outboxQueries(db);

@@ -4,6 +4,7 @@ import type { SyncErrorCode } from '../contract';
 import type { ApplyPullError } from './apply-pull';
 import type { BlobFailure } from './blobs';
 import type { HubFailure } from './hub-client';
+import { isStorageFullCode } from '../store/storage-full';
 
 export interface SyncProblem {
   readonly code: SyncErrorCode;
@@ -76,6 +77,9 @@ export function problemOfBlob(failure: BlobFailure): SyncProblem {
     case 'tooLarge':
       return { code: 'blobTooLarge', message: `An attachment was larger than allowed (${failure.limit} bytes) and was discarded.` };
     case 'writeFailed':
+      // An attachment that met a full disk is the device's full disk, not the attachment's fault: the same state as a
+      // pull that could not be written, backed off from and resumed when space returns.
+      if (isStorageFullCode(failure.problem)) return storageFullProblem;
       return { code: 'blobWriteFailed', message: `An attachment could not be saved on this device (${failure.problem}).` };
     case 'hub':
       return failure.failure.kind === 'http' && failure.failure.status === 404

@@ -5,7 +5,7 @@
 // and every time it uses comes from `now`, which follows the actor's clock, so tests drive it with SimulatedClock.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
 import type { SyncError, SyncErrorCode, SyncState, SyncStatus } from '../contract';
-import type { SyncProblem } from './sync-errors';
+import { storageFullProblem, type SyncProblem } from './sync-errors';
 
 export interface BackoffPolicy {
   /** The ceiling of the first wait; each further failure doubles it. */
@@ -60,6 +60,11 @@ interface SyncContext extends SyncMachineInput {
   /** A trigger arrived while a cycle was under way: run another when this one ends. */
   rerun: boolean;
   pullBatches: number;
+  /**
+   * This cycle's pull met a full disk: the push still runs (what people did reaches the hub, on the storage reserve),
+   * then the cycle ends as a storageFull failure, so the status says so and lastSuccessAt is not moved by half a sync.
+   */
+  pullWaitingForRoom: boolean;
   errorCounts: Partial<Record<SyncErrorCode, number>>;
 }
 
@@ -91,7 +96,8 @@ export const syncMachine = setup({
     cycleSucceeded: (_, _params: { at: number }) => {},
     cycleFailed: (_, _params: { error: SyncError; retryInMs: number }) => {},
     blobProblems: (_, _params: { problems: readonly SyncProblem[] }) => {},
-    startCycle: assign({ rerun: false, pullBatches: 1 }),
+    startCycle: assign({ rerun: false, pullBatches: 1, pullWaitingForRoom: false }),
+    notePullWaitingForRoom: assign({ pullWaitingForRoom: true }),
     // Someone asked (staff, the person) or the network came back: the next failure waits from the first step again, not
     // from wherever a night of failures had taken the backoff.
     resetBackoff: assign({ failures: 0 }),
@@ -126,6 +132,9 @@ export const syncMachine = setup({
       params.output.ok && params.output.hasMore && context.pullBatches < context.maxPullBatchesPerCycle,
     hasMore: (_, params: { output: PullStep }) => params.output.ok && params.output.hasMore,
     rerunWanted: ({ context }) => context.rerun,
+    pullFoundDiskFull: (_, params: { output: PullStep }) => !params.output.ok && params.output.problem.code === 'storageFull',
+    pullWasWaitingForRoom: ({ context }) => context.pullWaitingForRoom,
+    diskFull: (_, params: { problems: readonly SyncProblem[] }) => params.problems.some((problem) => problem.code === 'storageFull'),
   },
   delays: {
     syncInterval: ({ context }) => context.intervalMs,
@@ -133,7 +142,7 @@ export const syncMachine = setup({
   },
 }).createMachine({
   id: 'sync',
-  context: ({ input }) => ({ ...input, failures: 0, backoffMs: 0, nextAttemptAt: null, rerun: false, pullBatches: 0, errorCounts: {} }),
+  context: ({ input }) => ({ ...input, failures: 0, backoffMs: 0, nextAttemptAt: null, rerun: false, pullBatches: 0, pullWaitingForRoom: false, errorCounts: {} }),
   initial: 'idle',
   states: {
     idle: {
@@ -149,6 +158,9 @@ export const syncMachine = setup({
       invoke: {
         src: 'pullBatch',
         onDone: [
+          // A full disk stops the pull, not the push: the person's work still goes to the hub (pushing settles a few rows,
+          // which the storage reserve has room for); the cycle then backs off as storageFull (pushing, below).
+          { guard: { type: 'pullFoundDiskFull', params: ({ event }) => ({ output: event.output }) }, target: 'pushing', actions: 'notePullWaitingForRoom' },
           {
             guard: { type: 'stepFailed', params: ({ event }) => ({ output: event.output }) },
             target: 'backingOff',
@@ -178,6 +190,7 @@ export const syncMachine = setup({
             target: 'backingOff',
             actions: { type: 'recordFailure', params: ({ event }) => ({ problem: failedStep(event.output) }) },
           },
+          { guard: 'pullWasWaitingForRoom', target: 'backingOff', actions: { type: 'recordFailure', params: () => ({ problem: storageFullProblem }) } },
           { target: 'fetchingBlobs', actions: ['recordSuccess', { type: 'cycleSucceeded', params: ({ context }) => ({ at: context.lastSuccessAt ?? context.now() }) }] },
         ],
         onError: { target: 'backingOff', actions: { type: 'recordFailure', params: () => ({ problem: unexpected() }) } },
@@ -193,6 +206,13 @@ export const syncMachine = setup({
       invoke: {
         src: 'fetchBlobs',
         onDone: [
+          // A full disk is a state, not a blob's problem: backed off from like a pull that could not be written, so the
+          // status says so until space returns and the retry finds room.
+          {
+            guard: { type: 'diskFull', params: ({ event }) => ({ problems: event.output.problems }) },
+            target: 'backingOff',
+            actions: [{ type: 'recordFailure', params: () => ({ problem: storageFullProblem }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }],
+          },
           {
             guard: 'rerunWanted',
             target: 'pulling',

@@ -20,6 +20,13 @@ export interface SyncServicesDeps {
   readonly pullLimit: number;
   readonly now: () => number;
   readonly logger: Logger;
+  /**
+   * False while the device is full (main/store/storage-reserve.ts): pulls and attachment downloads wait, so what is
+   * left of the disk goes to pushing what people did. Without it, sync always tries.
+   */
+  readonly roomToPull?: () => boolean;
+  /** A sync write met a full disk: the runtime gives its reserve back here. */
+  readonly onStorageFull?: () => void;
 }
 
 export interface SyncServices {
@@ -68,7 +75,24 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
    */
   let hubWentBack = false;
 
+  /** Said once per full spell in the log, not at every backed-off retry. */
+  let waitingForRoom = false;
+  const roomToPull = (): boolean => {
+    const room = deps.roomToPull?.() ?? true;
+    if (!room && !waitingForRoom) logger.warn({ code: storageFullProblem.code }, 'the device is full: pulls and attachments wait for space; pushes go on');
+    waitingForRoom = !room;
+    return room;
+  };
+  const storageFull = (): void => {
+    try {
+      deps.onStorageFull?.();
+    } catch (error) {
+      logger.error({ err: error }, 'the storage reserve could not be given back');
+    }
+  };
+
   async function pullBatch(signal: AbortSignal): Promise<PullStep> {
+    if (!roomToPull()) return { ok: false, problem: storageFullProblem };
     const before = syncState.get().cursor;
     const answer = await client.pull({ cursor: before, limit: deps.pullLimit }, signal);
     if (!answer.ok && answer.failure.kind === 'http' && answer.failure.code === 'cursorFromAnotherHistory') {
@@ -89,6 +113,7 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     if (signal.aborted) return { ok: false, problem: aborted };
     const applied = applyPull(db, answer.value, { now: deps.now(), blobs: deps.blobs });
     if (!applied.ok) {
+      if (applied.error.kind === 'storeFailed' && applied.error.storageFull) storageFull();
       const problem = problemOfApplyPull(applied.error);
       logger.error(
         { code: problem.code, kind: applied.error.kind, changeIndex: applied.error.kind === 'invalidBatch' ? applied.error.changeIndex : undefined, changes: answer.value.changes.length },
@@ -119,13 +144,16 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
   }
 
   async function fetchBlobs(signal: AbortSignal): Promise<BlobStep> {
+    if (!roomToPull()) return { problems: [storageFullProblem] };
     const summary = await fetchMissingBlobs(db, client, deps.blobs, { now: deps.now, retries: deps.blobRetries, signal });
     // A download cut short by this device (a pull took priority, or shutdown) is not a problem to report.
     const failures = summary.failures.filter((failure) => !(failure.error.kind === 'hub' && failure.error.failure.kind === 'aborted'));
     if (summary.downloaded > 0 || failures.length > 0) {
       logger.info({ downloaded: summary.downloaded, failed: failures.map((failure) => failure.error.kind), remaining: summary.remaining }, 'attachment bytes fetched');
     }
-    return { problems: failures.map((failure) => problemOfBlob(failure.error)) };
+    const problems = failures.map((failure) => problemOfBlob(failure.error));
+    if (problems.some((problem) => problem.code === storageFullProblem.code)) storageFull();
+    return { problems };
   }
 
   /**
@@ -138,6 +166,7 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
       return await work();
     } catch (error) {
       if (!isStorageFull(error)) throw error;
+      storageFull();
       logger.error({ step, code: storageFullProblem.code }, 'the device’s disk is full; sync will try again');
       return { ok: false, problem: storageFullProblem };
     }

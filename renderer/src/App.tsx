@@ -22,6 +22,7 @@ import { AttractScreen } from './screens/AttractScreen';
 import { EnrollmentScreen } from './screens/enrollment/EnrollmentScreen';
 import { HomeScreen, type Service } from './screens/HomeScreen';
 import { LoadingScreen } from './screens/LoadingScreen';
+import { DeviceFullScreen } from './screens/DeviceFullScreen';
 import { LockedOutScreen } from './screens/LockedOutScreen';
 import { PinEntryScreen } from './screens/PinEntryScreen';
 import { ServiceScreen } from './screens/service/ServiceScreen';
@@ -175,6 +176,8 @@ export function App({ api, resetPage }: AppProps) {
         return <TabletLockScreen view={view} info={info} onSubmitPin={enterPin} />;
       case 'syncLocked':
         return <SyncLockedScreen api={api} info={info} />;
+      case 'deviceFull':
+        return <DeviceFullScreen />;
       case 'signedIn': {
         const tabletSync = info?.tablet?.sync ?? null;
         // On a tablet idle dims the screen, then locks: no countdown to a sign-out.

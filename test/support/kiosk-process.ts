@@ -165,6 +165,8 @@ export interface LaunchKioskOptions {
   tablet?: Partial<TabletSettings>;
   /** Runs the host on a test clock that setClockOffset moves (main/host/test-clock.ts). */
   testClock?: boolean;
+  /** Puts the data folder here instead of the temp folder (the full-disk tests' small file system). */
+  dataParent?: string;
 }
 
 /** The site file with a keyboard-mode reader added to its readers, when one is asked for. */
@@ -180,7 +182,7 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
   const badgePty = options.simulatedReaders === true ? await startPtyPair(dir.path, { deviceName: 'badge-device', hostName: 'badge-host' }) : null;
   // In the temp folder: a Unix socket path must stay under ~100 bytes.
   const hidSocket = badgePty === null ? null : join(dir.path, 'magstripe.sock');
-  const dataDir = join(dir.path, 'data');
+  const dataDir = join(options.dataParent ?? dir.path, 'data');
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
   const mode = options.mode ?? 'kiosk';

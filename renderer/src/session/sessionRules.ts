@@ -41,6 +41,8 @@ export function phaseReportsActivity(phase: SessionPhase): boolean {
     case 'lockedOut':
     case 'tabletLock':
     case 'syncLocked':
+    case 'deviceFull':
+      // deviceFull: a device that could not start (its disk is full) has no session at all.
       return false;
     default: {
       const unreachable: never = phase;

@@ -59,7 +59,7 @@ function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides
       appVersion: '0',
       hubUrl: null,
       enrolled: false,
-      storage: { storeBytes: 0, walBytes: 0, attachmentsBytes: 0, logsBytes: 0 },
+      storage: { storeBytes: 0, walBytes: 0, attachmentsBytes: 0, logsBytes: 0, freeBytes: 0, totalBytes: 0, reserveHeld: true, level: 'ok' },
       storeEncryption: { state: 'off', reason: 'noKeyStore' },
       siteConfig: '{}',
       tabletAssignee: null,
@@ -80,8 +80,9 @@ function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides
     ...overrides,
   };
   const onInternalError = vi.fn(reportInternalError);
+  const onStorageFull = vi.fn();
   const currentAccess = typeof access === 'function' ? access : () => access;
-  return { ...createDispatcher({ handlers, currentAccess, onInternalError }), calls, onInternalError };
+  return { ...createDispatcher({ handlers, currentAccess, onInternalError, onStorageFull }), calls, onInternalError, onStorageFull };
 }
 
 describe('call dispatcher', () => {
@@ -177,8 +178,22 @@ describe('call dispatcher when reporting fails too', () => {
     throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
   };
 
+  it('answers deviceFull, never internal, when a handler meets a full disk, and lets the runtime give its reserve back', async () => {
+    const sqliteFull = (): never => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const { call, onInternalError, onStorageFull } = dispatcherWith({ kind: 'resident', residentId: 'r' }, { 'mail.saveDraft': sqliteFull });
+    const result = await call('mail.saveDraft', { draftId: '6f1c2b7e-8d0a-4e5b-9c3d-2a1b0c9d8e7f', contactId: 'c1', replyToMessageId: null, body: 'Dear Rosa' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'deviceFull' } });
+    expect(onStorageFull).toHaveBeenCalledWith('mail.saveDraft');
+    expect(onInternalError).not.toHaveBeenCalled();
+  });
+
   it('answers internal, never rejects, when the handler throws and the error reporter throws as well (a log on a full disk)', async () => {
-    const { call, onInternalError } = dispatcherWith({ kind: 'none' }, { 'session.enterPin': diskFull }, diskFull);
+    const broken = (): never => {
+      throw new Error('the store is gone');
+    };
+    const { call, onInternalError } = dispatcherWith({ kind: 'none' }, { 'session.enterPin': broken }, diskFull);
     await expect(call('session.enterPin', { pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(onInternalError).toHaveBeenCalledTimes(1);
   });

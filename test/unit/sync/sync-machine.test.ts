@@ -300,3 +300,39 @@ describe('backoff', () => {
     );
   });
 });
+
+describe('sync machine on a full disk', () => {
+  const diskFull: SyncProblem = { code: 'storageFull', message: 'The device’s disk is full.' };
+
+  it('a pull that meets the full disk still pushes, then backs off as storageFull without counting a success', async () => {
+    let full = true;
+    const sync = startMachine({ pull: () => (full ? { ok: false, problem: diskFull } : { ok: true, hasMore: false }) });
+    await sync.send({ type: 'SYNC_NOW' });
+    expect(sync.calls).toEqual(['pull', 'push']);
+    expect(sync.state()).toBe('backingOff');
+    expect(sync.successes).toEqual([]);
+    expect(sync.failures.map((failure) => failure.error.code)).toEqual(['storageFull']);
+
+    // Space returns: the retry after the backoff runs the whole cycle and it counts.
+    full = false;
+    sync.clock.increment(sync.failures[0]!.retryInMs);
+    await sync.rest();
+    expect(sync.calls).toEqual(['pull', 'push', 'pull', 'push', 'blobs']);
+    expect(sync.state()).toBe('idle');
+    expect(sync.successes).toHaveLength(1);
+  });
+
+  it('a push that fails after such a pull reports the push’s own failure', async () => {
+    const sync = startMachine({ pull: () => ({ ok: false, problem: diskFull }), push: () => ({ ok: false, problem: unreachable }) });
+    await sync.send({ type: 'SYNC_NOW' });
+    expect(sync.failures.map((failure) => failure.error.code)).toEqual(['hubUnreachable']);
+  });
+
+  it('an attachment that meets the full disk backs off as storageFull rather than resting in idle', async () => {
+    const sync = startMachine({ blobs: () => ({ problems: [diskFull] }) });
+    await sync.send({ type: 'SYNC_NOW' });
+    expect(sync.calls).toEqual(['pull', 'push', 'blobs']);
+    expect(sync.state()).toBe('backingOff');
+    expect(sync.failures.map((failure) => failure.error.code)).toEqual(['storageFull']);
+  });
+});

@@ -68,6 +68,11 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
   const [keyboardShown, setKeyboardShown] = useState(true);
   /** Why the runtime would not take the letter: its text (the text rule refused it), or anything else. */
   const [failed, setFailed] = useState<'textNotAccepted' | 'internal' | null>(null);
+  /**
+   * Set while the device's disk is full (a draft or the letter was refused with deviceFull): the person is told in
+   * words, and what they typed stays in the field. Cleared by the next draft that saves, once there is room again.
+   */
+  const [deviceFull, setDeviceFull] = useState(false);
   // How many characters of the last paste or keys did not fit: said in words, never cut silently. Counted as people
   // count them (an emoji is one), by the same rule as the contract and the hub.
   const [cutCharacters, setCutCharacters] = useState(0);
@@ -81,7 +86,8 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
     setCutCharacters(length - maxMessageCharacters);
     setBody(Array.from(next).slice(0, maxMessageCharacters).join(''));
   };
-  const savedBody = useRef(target.body);
+  /** The text last handed to the device to save; null after a save the full disk refused, so the next one tries again. */
+  const savedBody = useRef<string | null>(target.body);
   const contactId = target.contact.contactId;
   const replyToMessageId = target.replyToMessageId;
 
@@ -104,8 +110,18 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
     savedBody.current = text;
     setDraftState('saving');
     api.call('mail.saveDraft', { draftId: target.draftId, contactId, replyToMessageId, body: text }).then(
-      () => setDraftState('saved'),
-      () => setDraftState(null),
+      () => {
+        setDraftState('saved');
+        setDeviceFull(false);
+      },
+      (error: unknown) => {
+        setDraftState(null);
+        if (error instanceof DeviceApiError && error.code === 'deviceFull') {
+          setDeviceFull(true);
+          // Not saved: the next key (or the way out) tries again, so a draft saves by itself once there is room.
+          savedBody.current = null;
+        }
+      },
     );
   };
   // Saved a moment after the last key, and again on the way out, so sign-out or a crash loses at most that moment.
@@ -132,7 +148,8 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
       }
     } catch (error) {
       // The contract refuses a letter the text rule refuses (NUL, ESC, broken text) as invalidInput.
-      setFailed(error instanceof DeviceApiError ? (error.code === 'invalidInput' ? 'textNotAccepted' : 'internal') : null);
+      if (error instanceof DeviceApiError && error.code === 'deviceFull') setDeviceFull(true);
+      else setFailed(error instanceof DeviceApiError ? (error.code === 'invalidInput' ? 'textNotAccepted' : 'internal') : null);
     } finally {
       setSending(false);
     }
@@ -179,6 +196,12 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
         data-testid="compose-body"
       />
       <div className="compose__facts" aria-live="polite">
+        {/* First, right under the letter: with the keyboard open, anything lower is out of sight. */}
+        {deviceFull ? (
+          <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
+            {t('mail.compose.deviceFull')}
+          </p>
+        ) : null}
         {cutCharacters === 0 ? null : (
           <p className="notice notice--problem" role="alert" data-testid="compose-cut">
             {t('mail.compose.cut', { count: cutCharacters, max: maxMessageCharacters })}

@@ -62,9 +62,22 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
                 logs: formatBytes(overview.storage.logsBytes, language),
               }),
             ],
+            [
+              t('service.overview.freeSpace'),
+              t('service.overview.freeSpaceDetail', {
+                free: formatBytes(overview.storage.freeBytes, language),
+                total: formatBytes(overview.storage.totalBytes, language),
+              }),
+            ],
             [t('service.overview.storeEncryption'), storeEncryptionText(t, overview.storeEncryption)],
           ]}
         />
+      )}
+      {overview === null || overview.storage.level === 'ok' ? null : (
+        // The warning before the disk runs out, and what a full one means for the people using the device.
+        <p className="notice notice--problem" role="alert" data-testid="service-disk-level" data-level={overview.storage.level}>
+          {t(`service.overview.diskLevel.${overview.storage.level}`)}
+        </p>
       )}
       <div className="service-section__actions">
         <button type="button" className="button button--secondary button--wide" disabled={restart === 'asked'} onClick={() => setConfirmingRestart(true)} data-testid="service-restart">
