@@ -228,8 +228,9 @@ export function App({ api, resetPage }: AppProps) {
   const statusLine =
     phase === 'signedIn' && info?.mode === 'tablet' ? (
       <>
-        <StatusHeader api={api} language={language} timeZone={info.timeZone} />
+        {/* The warning first: on a short screen the bar may scroll, and how many days are left matters most. */}
         <TabletSyncWarning standing={info.tablet?.sync ?? null} />
+        <StatusHeader api={api} language={language} timeZone={info.timeZone} />
       </>
     ) : null;
 
