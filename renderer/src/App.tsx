@@ -18,6 +18,7 @@ import { useFacilityUnreachable } from './hooks/useFacilityUnreachable';
 import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
 import { showTimesIn } from './i18n/format';
+import { useFocusedFieldKeptInView } from './hooks/useFocusedFieldKeptInView';
 import { AttractScreen } from './screens/AttractScreen';
 import { EnrollmentScreen } from './screens/enrollment/EnrollmentScreen';
 import { HomeScreen, type Service } from './screens/HomeScreen';
@@ -95,6 +96,7 @@ export function App({ api, resetPage }: AppProps) {
   const language: LanguageCode = screenLanguage(session, info) ?? 'en';
   // Before anything below formats a time: every screen shows the site's clock.
   showTimesIn(info?.timeZone ?? null);
+  useFocusedFieldKeptInView();
   const [textSize, setTextSize] = useState<TextSize>('normal');
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
   // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.
