@@ -199,6 +199,8 @@ describe.each([
         wake();
         await Promise.race([Promise.all(kiosks.map((kiosk) => kiosk.engine.whenResting())), hubAlive.exit]);
       }
+      // A hub that never reached its moment would keep running: stopped here, and the check below says so.
+      if (!died) hubAlive.child.kill('SIGKILL');
       const { signal } = await hubAlive.exit;
       expect(signal, `round ${round + 1}: the hub was to die at ${JSON.stringify(plan)}; it logged ${JSON.stringify(hubAlive.lines)}\n${hubAlive.stderr()}`).toBe('SIGKILL');
       const kill = hubAlive.lines.find((line) => line.startsWith('kill '));
