@@ -58,7 +58,12 @@ export interface SyncWorkerConfig {
   readonly pushAnswerDelayMs: number;
 }
 
+/** The last lines written, for the report of a stalled start. */
+const recentLines: string[] = [];
+
 const emit = (line: string): void => {
+  recentLines.push(line);
+  if (recentLines.length > 20) recentLines.shift();
   // On Linux a pipe is written asynchronously: a kill may take the last lines with it. The test kills only on a line it
   // has received, and a lost `accepted` line only leaves the test fewer actions to find in the store, never a false
   // one; the end state is checked against the hub regardless.
@@ -207,6 +212,13 @@ async function main(): Promise<void> {
     fetch: slowFetch(config),
   });
   emit('ready');
+  // Node ends a process whose event loop has nothing left with code 0, as if main had finished: a last start whose
+  // engine waits on a promise nothing will settle would pass for a quiet one. Both long runs' last starts ended with
+  // code 0 and no `done` line; this makes such an end loud, with what the engine and the last lines were.
+  process.once('beforeExit', () => {
+    process.stderr.write(`the event loop emptied before the device was quiet: engine ${JSON.stringify(engine.status())}; last lines ${JSON.stringify(recentLines)}\n`);
+    process.exit(3);
+  });
 
   // The services as main/runtime.ts builds them: their mutations go through the engine (which wakes sync). The
   // witness row names the action the person asked for, in the same transaction as the service's own local effect.

@@ -296,7 +296,7 @@ describe('crash safety: the device process killed at any moment', () => {
     accepted.push(...last.lines.filter((line) => line.startsWith('accepted ')));
     declinedLines.push(...last.lines.filter((line) => line.startsWith('declined ')));
     const done = last.lines.find((line) => line.startsWith('done '));
-    expect(done).toBeDefined();
+    expect(done, `the last start ended without reaching quiet; its last lines: ${JSON.stringify(last.lines.slice(-20))}\n${last.stderr()}`).toBeDefined();
 
     // Kills landed in every phase, including with the hub's answer on its way and with a download half-written.
     expect(landed.pull, JSON.stringify(landed)).toBeGreaterThanOrEqual(2);
