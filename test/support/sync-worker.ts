@@ -288,14 +288,7 @@ async function main(): Promise<void> {
     settledAfter = fingerprint;
   }
   const digest = replicaDigest(db);
-  // stop() waits for every running step (sync-services.ts drained()). A 120-kill run found an attachment download
-  // step still waiting on its stream after the device was quiet, kept only by its blob timeout — an AbortSignal.timeout,
-  // whose timer does not keep Node alive — so the event loop emptied mid-stop and the process ended without `done`. In
-  // the app the process lives on and the timeout ends the step; here a timer holds the process for as long (open:
-  // why that step's stream was left unread).
-  const keepAlive = setInterval(() => undefined, 1_000);
   await engine.stop();
-  clearInterval(keepAlive);
   db.close();
   emit(`done ${digest}`);
 }
