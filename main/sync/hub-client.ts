@@ -94,6 +94,17 @@ const maxErrorBodyBytes = 64 * 1024;
 
 class ResponseTooLarge extends Error {}
 
+/**
+ * A 2xx answer that names itself as a web page or text: a captive portal, or a load balancer sending the request to
+ * the wrong backend, answered instead of the hub (which answers JSON, and blobs as application/octet-stream). Said
+ * as such, so staff look at the network path rather than at the hub.
+ */
+function pageInsteadOfHub(response: Response): string | null {
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'text/html' || type === 'application/xhtml+xml') return 'an HTML page answered instead of the hub (a proxy or portal on the way?)';
+  return type.startsWith('text/') ? `a ${type} answer instead of the hub's` : null;
+}
+
 /** Joins a protocol path onto the hub URL, keeping any path prefix the hub is served under. */
 /**
  * Node's fetch reports a refused certificate or handshake as "fetch failed" with the TLS error as its cause (OpenSSL's
@@ -204,7 +215,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
     try {
       raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch {
-      return { ok: false, failure: { kind: 'invalidResponse', problem: 'not JSON' } };
+      const page = pageInsteadOfHub(response);
+      return { ok: false, failure: { kind: 'invalidResponse', problem: page === null ? 'not JSON' : `not JSON: ${page}` } };
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
@@ -237,6 +249,13 @@ export function createHubClient(options: HubClientOptions): HubClient {
       let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
       try {
         if (!response.ok) return { ok: false, failure: await httpFailure(response) };
+        // A portal's page is not a damaged attachment: counted as one, the blob would wait ever longer before another
+        // try (blobs.ts), though the network path, not the blob, was at fault. As the network's fault it is tried again.
+        const page = pageInsteadOfHub(response);
+        if (page !== null) {
+          await response.body?.cancel().catch(() => undefined);
+          return { ok: false, failure: { kind: 'invalidResponse', problem: page } };
+        }
         const lengthHeader = response.headers.get('content-length');
         const contentLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
         if (sink.start(contentLength) === 'stop') {

@@ -1,11 +1,30 @@
 // A misbehaving network between a device and the hub, on loopback: each request is passed, delayed, answered with
-// HTTP 500, dropped before it reaches the hub, reset mid-request, or — the nasty one — forwarded to the hub and
-// then dropped before the answer gets back. Faults are drawn from a seeded generator, so a failing run repeats.
+// HTTP 500, dropped before it reaches the hub, reset mid-request, or — the nasty ones — forwarded to the hub and then
+// dropped before the answer gets back, cut part-way through the answer (a Content-Length that promises the whole body,
+// then the connection closed, or reset), answered with a load balancer's HTML 502 page after the hub did the work, or
+// held for seconds. A captive portal's or misconfigured balancer's HTML page with status 200 stands in for the hub.
+// Faults are drawn from a seeded generator, so a failing run repeats.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from './seeded-random';
 
-export type Fault = 'pass' | 'delay' | 'http500' | 'dropBeforeHub' | 'reset' | 'dropAfterHub';
+export type Fault =
+  | 'pass'
+  | 'delay'
+  | 'http500'
+  | 'dropBeforeHub'
+  | 'reset'
+  | 'dropAfterHub'
+  /** The hub's answer, with its full Content-Length, cut part-way and the connection closed. */
+  | 'truncated'
+  /** The hub's answer, part of its body sent, then the connection reset. */
+  | 'resetMidAnswer'
+  /** The hub did the work; a load balancer answers 502 with its HTML page instead (its upstream timed out). */
+  | 'http502'
+  /** An HTML page with status 200 instead of the hub (a captive portal, a balancer sending to the wrong backend). */
+  | 'html'
+  /** Held for `slowDelayMs` before it goes on to the hub: long enough to outlast a device's request timeout. */
+  | 'slow';
 
 export interface FaultProxyOptions {
   readonly target: string;
@@ -13,6 +32,8 @@ export interface FaultProxyOptions {
   readonly weights: Partial<Record<Fault, number>>;
   readonly seed: number;
   readonly maxDelayMs?: number;
+  /** How long a `slow` request is held: drawn between the two (default 1.5 to 3 seconds). */
+  readonly slowDelayMs?: { readonly min: number; readonly max: number };
 }
 
 export interface FaultProxy {
@@ -24,7 +45,9 @@ export interface FaultProxy {
 }
 
 
-const faults: readonly Fault[] = ['pass', 'delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub'];
+const faults: readonly Fault[] = ['pass', 'delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub', 'truncated', 'resetMidAnswer', 'http502', 'html', 'slow'];
+
+const balancerPage = (status: string) => Buffer.from(`<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const random = seededRandom(options.seed);
@@ -71,6 +94,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         response.end(payload);
       };
       const badGateway = () => answer(502, {}, Buffer.from('{"error":{"code":"internal","message":"proxy could not reach the hub"}}'));
+      /** Headers promising the whole answer, then only `fraction` of it, then the connection ends as `end` says. */
+      const cut = (end: 'close' | 'reset') => (status: number, headers: http.IncomingHttpHeaders, payload: Buffer) => {
+        const { connection: _connection, 'transfer-encoding': _encoding, ...rest } = headers;
+        response.writeHead(status, { ...rest, 'content-length': payload.length });
+        const part = payload.subarray(0, Math.floor(payload.length * (0.1 + random() * 0.8)));
+        // flushHeaders and write, then end the connection once the part is out: the device has seen headers and bytes.
+        response.write(part, () => (end === 'close' ? request.socket.end() : request.socket.resetAndDestroy()));
+      };
+      const slow = options.slowDelayMs ?? { min: 1_500, max: 3_000 };
       switch (fault) {
         case 'pass':
           return forward(request, body, answer, badGateway);
@@ -85,6 +117,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         case 'dropAfterHub':
           // The hub did the work; the device never hears about it and must retry safely.
           return forward(request, body, () => request.socket.destroy(), () => request.socket.destroy());
+        case 'truncated':
+          return forward(request, body, cut('close'), badGateway);
+        case 'resetMidAnswer':
+          return forward(request, body, cut('reset'), badGateway);
+        case 'http502':
+          return forward(request, body, () => answer(502, { 'content-type': 'text/html' }, balancerPage('502 Bad Gateway')), badGateway);
+        case 'html':
+          return answer(200, { 'content-type': 'text/html; charset=utf-8' }, Buffer.from('<!DOCTYPE html><html><body><h1>Welcome</h1><p>Please sign in to use this network.</p></body></html>'));
+        case 'slow':
+          // If the device gave up meanwhile, the hub still gets the request: it does the work nobody hears about.
+          return setTimeout(() => forward(request, body, answer, badGateway), slow.min + Math.floor(random() * (slow.max - slow.min)));
         default: {
           const unreachable: never = fault;
           return unreachable;

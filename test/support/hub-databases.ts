@@ -76,6 +76,9 @@ async function adminQuery(server: PostgresServer, sql: string): Promise<void> {
 
 function sharedCluster(): Promise<Cluster> {
   cluster ??= (async () => {
+    // fsync off: these tests check what the hub does, not what survives a crash, and their data dies with the run.
+    // The tests that depend on durability (hub-kill, hub-rollback, postgres-durability-check) start their own cluster
+    // with `durable: true` — fsync, synchronous_commit and full_page_writes on, as production runs.
     const server = await startPostgresServer();
     const template = 'hub_template';
     await adminQuery(server, `CREATE DATABASE ${template}`);

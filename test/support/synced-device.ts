@@ -21,6 +21,9 @@ import { makeTempDir } from './temp-dir';
 
 export const localEffectsTable = 'test_local_effects';
 
+/** In a crash worker's data folder (sync-worker.ts): the keys of the actions the device's services turned down, one a line. */
+export const declinedFileName = 'declined.txt';
+
 /** The local effect of every action: one row per mutation, keyed by what makes the action unique (its message or request id). */
 export function ensureLocalEffectsTable(db: DeviceDatabase): void {
   db.exec(`CREATE TABLE IF NOT EXISTS ${localEffectsTable} (

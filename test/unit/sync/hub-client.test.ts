@@ -83,6 +83,7 @@ describe('hub client', () => {
 
   it.each([
     ['not JSON', reply.raw(200, 'hello', 'text/plain'), /not JSON/],
+    ['an HTML page (a captive portal)', reply.raw(200, '<html><body>Sign in to use this network</body></html>'), /not JSON: an HTML page answered instead of the hub/],
     ['JSON of the wrong shape', { kind: 'json', status: 200, body: { changes: [], cursor: 7, hasMore: false, serverTime: 1 } } as const, /cursor/],
     ['a batch without serverTime', { kind: 'json', status: 200, body: { changes: [], cursor: 'c', hasMore: false } } as const, /serverTime/],
   ])('a 2xx answer that is %s is an invalid response', async (_name, answer, problem) => {
@@ -144,6 +145,13 @@ describe('hub client', () => {
     it('a download cut off part way is a network failure', async () => {
       hub = await startStandInHub(() => ({ kind: 'cutOff', body: bytes, after: 1000 }));
       await expect(client().fetchBlob('a'.repeat(64), collect())).resolves.toEqual({ ok: false, failure: { kind: 'network' } });
+    });
+
+    it('an HTML page instead of the bytes is an invalid response, not a damaged attachment', async () => {
+      hub = await startStandInHub(() => reply.raw(200, '<html><body>Sign in to use this network</body></html>'));
+      const sink = collect();
+      await expect(client().fetchBlob('a'.repeat(64), sink)).resolves.toEqual({ ok: false, failure: { kind: 'invalidResponse', problem: 'an HTML page answered instead of the hub (a proxy or portal on the way?)' } });
+      expect(sink.bytes).toBe(0);
     });
 
     it('a sink that refuses more stops the download', async () => {
