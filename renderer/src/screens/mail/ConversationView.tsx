@@ -112,7 +112,8 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
   // Where the view opens, and again when a new newest letter arrives or is sent: at the start of that letter.
   const newestId = letters?.newestMessageId ?? null;
   const openedAt = useRef<string | null>(null);
-  useEffect(() => {
+  // Before the browser paints: the first frame the person sees is already at the letter, not at the top.
+  useLayoutEffect(() => {
     if (letters === null || newestId === null) return;
     const target = openedAt.current === null && focusMessageId !== null ? focusMessageId : newestId;
     let index = -1;
@@ -124,7 +125,8 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
 
   // Places on screen whose letters have not been fetched: ask for the page that starts there.
   const virtualItems = virtualizer.getVirtualItems();
-  const firstMissing = letters === null ? undefined : virtualItems.find((item) => !letters.byPosition.has(item.index))?.index;
+  // Not before the view has moved to where it opens: the places at the top it starts on are not what the person sees.
+  const firstMissing = letters === null || openedAt.current === null ? undefined : virtualItems.find((item) => !letters.byPosition.has(item.index))?.index;
   useEffect(() => {
     if (firstMissing === undefined) return;
     // Scrolling up reaches a page's last letter first: fetch the page that ends there.
