@@ -137,20 +137,88 @@ export function hubEndpoint(hubUrl: string, path: string): URL {
   return new URL(path.replace(/^\//, ''), base);
 }
 
-async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+/**
+ * One request's deadline and the caller's stop, owned by this client rather than by the fetch underneath. Every await
+ * that waits on the network — the headers, each read of the body — is raced against it, so a body that stalls after
+ * its headers ends at the timeout or at the stop even when the fetch does not pass the abort on to the stream it
+ * returned (a wrapped fetch, a proxy's stream, a socket nothing will ever close): a sync step waiting on such a read
+ * would otherwise never end, and `engine.stop()` (shutdown, wipe, re-enrollment) waits for every step. The timer is a
+ * plain one, cleared when the request ends: AbortSignal.timeout's timer does not hold the process and is dropped
+ * with its signal, so nothing guaranteed that it would ever fire.
+ */
+class RequestScope {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private timedOut = false;
+  private readonly ended: Promise<never>;
+  private readonly onCallerAbort = (): void => this.controller.abort(this.caller?.reason);
+
+  constructor(
+    timeoutMs: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
+    this.ended = new Promise<never>((_, reject) => {
+      this.controller.signal.addEventListener('abort', () => reject(new RequestEnded()), { once: true });
+    });
+    // Nobody may be racing when it ends (between two reads); the rejection is seen through race().
+    this.ended.catch(() => undefined);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort(new DOMException('the hub did not answer in time', 'TimeoutError'));
+    }, timeoutMs);
+    if (caller?.aborted) this.onCallerAbort();
+    else caller?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  /** Given to fetch, so a fetch that honours it closes the connection too. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The work's outcome, or a RequestEnded throw as soon as the deadline passes or the caller stops. */
+  race<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.ended]);
+  }
+
+  /** Which of the two ended the request decides the failure; anything else is the network. */
+  failure(error?: unknown): HubFailure {
+    if (this.caller?.aborted) return { kind: 'aborted' };
+    if (this.timedOut) return { kind: 'timeout' };
+    return isTlsFailure(error) ? { kind: 'network', cause: 'tls' } : { kind: 'network' };
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+class RequestEnded extends Error {}
+
+/**
+ * Lets go of a body without waiting for it: a cancel is passed on to the stream's source, which may be the very thing
+ * that stalled, so awaiting it could hang where the race above did not.
+ */
+function release(stream: { cancel(reason?: unknown): Promise<void> } | null | undefined): void {
+  void stream?.cancel().catch(() => undefined);
+}
+
+async function readLimited(body: ReadableStream<Uint8Array> | null, limit: number, scope: RequestScope): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLarge();
+  try {
+    for (;;) {
+      const { done, value } = await scope.race(reader.read());
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) throw new ResponseTooLarge();
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    release(reader);
+    throw error;
   }
   return Buffer.concat(chunks);
 }
@@ -161,17 +229,10 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const blobTimeoutMs = options.blobTimeoutMs ?? defaultBlobTimeoutMs;
   const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
 
-  /** Which of the two signals ended the request decides the failure; anything else is the network. */
-  const failureOf = (timeout: AbortSignal, caller: AbortSignal | undefined, error?: unknown): HubFailure => {
-    if (caller?.aborted) return { kind: 'aborted' };
-    if (timeout.aborted) return { kind: 'timeout' };
-    return isTlsFailure(error) ? { kind: 'network', cause: 'tls' } : { kind: 'network' };
-  };
-
-  async function httpFailure(response: Response): Promise<HubFailure> {
+  async function httpFailure(response: Response, scope: RequestScope): Promise<HubFailure> {
     let parsed: z.infer<typeof HubErrorBody> | null = null;
     try {
-      const text = new TextDecoder().decode(await readLimited(response.body, maxErrorBodyBytes));
+      const text = new TextDecoder().decode(await readLimited(response.body, maxErrorBodyBytes, scope));
       const result = HubErrorBody.safeParse(JSON.parse(text));
       if (result.success) parsed = result.data;
     } catch {
@@ -191,25 +252,32 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   async function postJson<S extends z.ZodType>(path: string, body: unknown, schema: S, caller: AbortSignal | undefined): Promise<HubResult<z.output<S>>> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
+    const scope = new RequestScope(timeoutMs, caller);
+    try {
+      return await postJsonWithin(path, body, schema, scope);
+    } finally {
+      scope.end();
+    }
+  }
+
+  async function postJsonWithin<S extends z.ZodType>(path: string, body: unknown, schema: S, scope: RequestScope): Promise<HubResult<z.output<S>>> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
     let response: Response;
     try {
       // No redirects: the bearer secret goes to the hub's own address or nowhere.
-      response = await fetchImpl(hubEndpoint(options.hubUrl, path), { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
+      response = await scope.race(fetchImpl(hubEndpoint(options.hubUrl, path), { method: 'POST', headers, body: JSON.stringify(body), signal: scope.signal, redirect: 'manual' }));
     } catch (error) {
-      return { ok: false, failure: failureOf(timeout, caller, error) };
+      return { ok: false, failure: scope.failure(error) };
     }
     let bytes: Uint8Array;
     try {
-      if (!response.ok) return { ok: false, failure: await httpFailure(response) };
-      bytes = await readLimited(response.body, maxResponseBytes);
+      if (!response.ok) return { ok: false, failure: await httpFailure(response, scope) };
+      bytes = await readLimited(response.body, maxResponseBytes, scope);
     } catch (error) {
       if (error instanceof ResponseTooLarge) return { ok: false, failure: { kind: 'invalidResponse', problem: `larger than ${maxResponseBytes} bytes` } };
       // The body was cut off or timed out on its way: the network's doing, not the hub's.
-      return { ok: false, failure: failureOf(timeout, caller) };
+      return { ok: false, failure: scope.failure() };
     }
     let raw: unknown;
     try {
@@ -227,6 +295,50 @@ export function createHubClient(options: HubClientOptions): HubClient {
     return { ok: true, value: parsed.data };
   }
 
+  async function fetchBlobWithin(sha256: string, sink: BlobSink, scope: RequestScope): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>> {
+    const headers: Record<string, string> = { accept: 'application/octet-stream' };
+    if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
+    let response: Response;
+    try {
+      response = await scope.race(fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.blobs}/${encodeURIComponent(sha256)}`), { headers, signal: scope.signal, redirect: 'manual' }));
+    } catch {
+      return { ok: false, failure: scope.failure() };
+    }
+    let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+    try {
+      if (!response.ok) return { ok: false, failure: await httpFailure(response, scope) };
+      // A portal's page is not a damaged attachment: counted as one, the blob would wait ever longer before another
+      // try (blobs.ts), though the network path, not the blob, was at fault. As the network's fault it is tried again.
+      const page = pageInsteadOfHub(response);
+      if (page !== null) {
+        release(response.body);
+        return { ok: false, failure: { kind: 'invalidResponse', problem: page } };
+      }
+      const lengthHeader = response.headers.get('content-length');
+      const contentLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
+      if (sink.start(contentLength) === 'stop') {
+        release(response.body);
+        return { ok: true, value: { bytes: 0, stopped: true } };
+      }
+      if (!response.body) return { ok: true, value: { bytes: 0, stopped: false } };
+      reader = response.body.getReader();
+      let bytes = 0;
+      for (;;) {
+        const { done, value } = await scope.race(reader.read());
+        if (done) return { ok: true, value: { bytes, stopped: false } };
+        bytes += value.byteLength;
+        // Not raced: the sink writes to the device's disk and must be done before the caller closes or removes the file.
+        if ((await sink.write(value)) === 'stop') {
+          release(reader);
+          return { ok: true, value: { bytes, stopped: true } };
+        }
+      }
+    } catch {
+      release(reader ?? response.body);
+      return { ok: false, failure: scope.failure() };
+    }
+  }
+
   return {
     hubUrl: options.hubUrl,
     enroll: (request, signal) => postJson(hubPaths.enroll, request, EnrollResponse, signal),
@@ -236,50 +348,16 @@ export function createHubClient(options: HubClientOptions): HubClient {
     releaseTablet: (request, signal) => postJson(hubPaths.tabletRelease, request, TabletReleaseResponse, signal),
 
     async fetchBlob(sha256, sink, caller) {
-      const timeout = AbortSignal.timeout(blobTimeoutMs);
-      const signal = caller ? AbortSignal.any([timeout, caller]) : timeout;
-      const headers: Record<string, string> = { accept: 'application/octet-stream' };
-      if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
-      let response: Response;
+      // The whole download, body included, is bounded by the blob timeout and ends at the caller's stop.
+      const scope = new RequestScope(blobTimeoutMs, caller);
       try {
-        response = await fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.blobs}/${encodeURIComponent(sha256)}`), { headers, signal, redirect: 'manual' });
-      } catch {
-        return { ok: false, failure: failureOf(timeout, caller) };
-      }
-      let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-      try {
-        if (!response.ok) return { ok: false, failure: await httpFailure(response) };
-        // A portal's page is not a damaged attachment: counted as one, the blob would wait ever longer before another
-        // try (blobs.ts), though the network path, not the blob, was at fault. As the network's fault it is tried again.
-        const page = pageInsteadOfHub(response);
-        if (page !== null) {
-          await response.body?.cancel().catch(() => undefined);
-          return { ok: false, failure: { kind: 'invalidResponse', problem: page } };
-        }
-        const lengthHeader = response.headers.get('content-length');
-        const contentLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
-        if (sink.start(contentLength) === 'stop') {
-          await response.body?.cancel().catch(() => undefined);
-          return { ok: true, value: { bytes: 0, stopped: true } };
-        }
-        if (!response.body) return { ok: true, value: { bytes: 0, stopped: false } };
-        reader = response.body.getReader();
-        let bytes = 0;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return { ok: true, value: { bytes, stopped: false } };
-          bytes += value.byteLength;
-          if ((await sink.write(value)) === 'stop') {
-            await reader.cancel().catch(() => undefined);
-            return { ok: true, value: { bytes, stopped: true } };
-          }
-        }
-      } catch {
-        await reader?.cancel().catch(() => undefined);
-        return { ok: false, failure: failureOf(timeout, caller) };
+        return await fetchBlobWithin(sha256, sink, scope);
+      } finally {
+        scope.end();
       }
     },
   };
+
 }
 
 /** A failure in words for logs and status: codes and statuses only, never a body or the secret. */

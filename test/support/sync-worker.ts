@@ -118,7 +118,21 @@ function slowFetch(config: SyncWorkerConfig): typeof fetch {
       const reader = response.body.getReader();
       let pending = new Uint8Array(0);
       let finished = false;
+      // The throttled stream is this wrapper's own, not the fetch's: the engine's stop or timeout aborts the fetch,
+      // which ends the hub's stream, and this one must end with it rather than rely on a read of the hub's stream to
+      // fail in time. So an abort errors it at once and lets go of the hub's stream.
+      const signal = init?.signal ?? undefined;
+      let throttledController: ReadableStreamDefaultController<Uint8Array> | null = null;
+      const onAbort = (): void => {
+        throttledController?.error(signal?.reason);
+        void reader.cancel(signal?.reason).catch(() => undefined);
+      };
       const throttled = new ReadableStream<Uint8Array>({
+        start(controller) {
+          throttledController = controller;
+          if (signal?.aborted) onAbort();
+          else signal?.addEventListener('abort', onAbort, { once: true });
+        },
         async pull(controller) {
           while (!finished && pending.byteLength < config.blobChunkBytes) {
             const { done, value } = await reader.read();
@@ -126,15 +140,20 @@ function slowFetch(config: SyncWorkerConfig): typeof fetch {
             else pending = Buffer.concat([pending, value]);
           }
           if (pending.byteLength === 0) {
+            signal?.removeEventListener('abort', onAbort);
             phase('blob:received');
             controller.close();
             return;
           }
           await sleep(config.blobChunkDelayMs);
+          if (signal?.aborted) return;
           controller.enqueue(pending.subarray(0, config.blobChunkBytes));
           pending = pending.subarray(config.blobChunkBytes);
         },
-        cancel: (reason) => reader.cancel(reason),
+        cancel: (reason) => {
+          signal?.removeEventListener('abort', onAbort);
+          return reader.cancel(reason);
+        },
       });
       return new Response(throttled, { status: response.status, headers: response.headers });
     }

@@ -1,9 +1,10 @@
 // The sync engine end to end on the device side: a real store on disk, real blob files, real HTTP to a scripted
 // stand-in hub. Pull in batches, push exactly once across outages and restarts, attachments after text, a bad batch
 // refused whole, and logs that carry no secret, no message body and no PIN hash.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Change } from '../../../hub/protocol';
@@ -44,15 +45,16 @@ const logger = () =>
     }),
   );
 
-function start(secret = hub.secret): SyncEngine {
+function start(secret = hub.secret, options: { readonly blobTimeoutMs?: number; readonly fetch?: typeof fetch } = {}): SyncEngine {
   engine = startSyncEngine({
     db: store.db,
     dataDir: store.dir,
     credential: { deviceId: hub.deviceId, secret, hubUrl: hub.url, siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk', housingUnitId: 'B', enrolledAt: 1 },
-    settings: { ...syncSettingsOf(undefined, 'kiosk'), pullLimit: 2, requestTimeoutMs: 5_000 },
+    settings: { ...syncSettingsOf(undefined, 'kiosk'), pullLimit: 2, requestTimeoutMs: 5_000, ...(options.blobTimeoutMs === undefined ? {} : { blobTimeoutMs: options.blobTimeoutMs }) },
     logger: logger(),
     now: Date.now,
     random: () => 0.5,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   return engine;
 }
@@ -92,6 +94,35 @@ function seedHub() {
 }
 
 const markRead = (sync: SyncEngine, messageId: string) => sync.recordMutation('markRead', { residentId: 'r1', messageId, readAt: 5 }, () => undefined);
+
+/**
+ * The network as the long crash run met it: attachment bytes start to arrive and then stop, on a stream that no abort
+ * reaches and nothing ever ends. Everything else goes to the scripted hub.
+ */
+function stallingAttachments(): { readonly fetch: typeof fetch; readonly stalled: () => boolean } {
+  let stalled = false;
+  return {
+    stalled: () => stalled,
+    fetch: async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (!url.includes('/v1/blobs/')) return fetch(input, init);
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(photo.subarray(0, 1000));
+          },
+          pull: () => {
+            stalled = true;
+            return new Promise<void>(() => undefined);
+          },
+        }),
+        { status: 200, headers: { 'content-type': 'application/octet-stream' } },
+      );
+    },
+  };
+}
+
+const partFiles = (): string[] => readdirSync(join(openBlobStore(store.dir).dir, 'tmp'));
 
 describe('sync engine', () => {
   it('pulls the log in batches, fetches attachments after text, and ends equal to the hub’s view', async () => {
@@ -214,5 +245,31 @@ describe('sync engine', () => {
     expect(logText).not.toContain(hub.secret);
     expect(logText).not.toContain(privateBody);
     expect(logText).not.toContain(pinHash);
+  });
+
+  // The long crash run's last start hung in stop() on such a download; without the hub client's own deadline on each
+  // read, both of these waited forever. The bounds are the tests' timeouts, far above the blob timeout.
+  it('an attachment download that stalls mid-body ends at the blob timeout with a coded error and no partial file', { timeout: 20_000 }, async () => {
+    seedHub();
+    const network = stallingAttachments();
+    const sync = start(hub.secret, { blobTimeoutMs: 300, fetch: network.fetch });
+    const status = await sync.whenResting();
+    expect(network.stalled()).toBe(true);
+    expect(status).toMatchObject({ state: 'idle', blobsWaiting: 1, lastError: { code: 'hubTimeout' } });
+    expect(partFiles()).toEqual([]);
+    expect(existsSync(openBlobStore(store.dir).pathOf(sha256Of(photo)))).toBe(false);
+  });
+
+  it('stop() during a stalled attachment download resolves and leaves no partial file', { timeout: 20_000 }, async () => {
+    seedHub();
+    const network = stallingAttachments();
+    const sync = start(hub.secret, { blobTimeoutMs: 3_600_000, fetch: network.fetch });
+    await vi.waitFor(() => {
+      expect(network.stalled()).toBe(true);
+      expect(sync.status().state).toBe('fetchingBlobs');
+    });
+    await sync.stop();
+    engine = null;
+    expect(partFiles()).toEqual([]);
   });
 });

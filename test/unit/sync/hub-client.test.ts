@@ -1,6 +1,6 @@
 // The hub client against a real HTTP server on loopback: every answer is parsed with the protocol, every failure is a
 // typed value (network, timeout, http with the hub's code, invalid response), and nothing throws.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHubClient, describeHubFailure, hubEndpoint, type BlobSink } from '../../../main/sync/hub-client';
@@ -167,5 +167,93 @@ describe('hub client', () => {
       expect(result).toMatchObject({ ok: true, value: { stopped: true } });
       expect(seen).toBeLessThan(bytes.byteLength);
     });
+
+    /** A real server on loopback that sends the headers and the first part of the body, then nothing, for good. */
+    async function stallingServer(): Promise<{ url: string; close: () => Promise<void> }> {
+      const server = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) });
+        response.write(bytes.subarray(0, 1000));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${port}`,
+        close: async () => {
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+      };
+    }
+
+    /**
+     * A fetch whose answer sends part of the body and then stalls in a way no abort reaches: its stream is its own (as
+     * the crash worker's throttled stream, or any wrapper, is), and nothing ever ends or errors it. What a download
+     * waits on when the connection under it is gone without a word.
+     */
+    const stallingFetch: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes.subarray(0, 1000));
+          },
+          pull: () => new Promise<void>(() => undefined),
+        }),
+        { status: 200, headers: { 'content-type': 'application/octet-stream' } },
+      );
+
+    it('a download that stalls mid-body on the wire ends at the blob timeout', async () => {
+      const stalled = await stallingServer();
+      try {
+        const sink = collect();
+        const result = await createHubClient({ hubUrl: stalled.url, secret, blobTimeoutMs: 200 }).fetchBlob('a'.repeat(64), sink);
+        expect(result).toEqual({ ok: false, failure: { kind: 'timeout' } });
+        expect(sink.bytes).toBe(1000);
+      } finally {
+        await stalled.close();
+      }
+    });
+
+    // Without the client's own race on each read, these two waited forever: the abort and the timeout reached the fetch,
+    // not the stream it had returned. The test's timeout is far above the blob timeout, so load cannot make it flake.
+    it('a download whose stream stalls beyond any abort still ends at the blob timeout', { timeout: 20_000 }, async () => {
+      const sink = collect();
+      const result = await createHubClient({ hubUrl: 'http://127.0.0.1:9', secret, blobTimeoutMs: 200, fetch: stallingFetch }).fetchBlob('a'.repeat(64), sink);
+      expect(result).toEqual({ ok: false, failure: { kind: 'timeout' } });
+      expect(sink.bytes).toBe(1000);
+    });
+
+    it('a download whose stream stalls beyond any abort ends when the caller stops it', { timeout: 20_000 }, async () => {
+      const controller = new AbortController();
+      let seen = 0;
+      const pending = createHubClient({ hubUrl: 'http://127.0.0.1:9', secret, blobTimeoutMs: 3_600_000, fetch: stallingFetch }).fetchBlob(
+        'a'.repeat(64),
+        {
+          start: () => 'continue',
+          write: async (chunk) => {
+            seen += chunk.byteLength;
+            return 'continue';
+          },
+        },
+        controller.signal,
+      );
+      await vi.waitFor(() => expect(seen).toBe(1000));
+      controller.abort();
+      await expect(pending).resolves.toEqual({ ok: false, failure: { kind: 'aborted' } });
+    });
+  });
+
+  it('a JSON answer whose body stalls beyond any abort ends at the request timeout', { timeout: 20_000 }, async () => {
+    const stallingJson: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"changes":['));
+          },
+          pull: () => new Promise<void>(() => undefined),
+        }),
+        { status: 200, headers: { 'content-type': 'application/json' } },
+      );
+    const result = await createHubClient({ hubUrl: 'http://127.0.0.1:9', secret, timeoutMs: 200, fetch: stallingJson }).pull({ cursor: null, limit: 10 });
+    expect(result).toEqual({ ok: false, failure: { kind: 'timeout' } });
   });
 });
