@@ -6,9 +6,11 @@ import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, safeStor
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { KioskConfigError } from '../../kiosk-config/load';
+import { KioskConfigError, loadKioskConfig } from '../../kiosk-config/load';
 import { createDeviceLogger, type Logger } from '../logging';
-import { createDeviceRuntime, type DeviceRuntime } from '../runtime';
+import { appVersion, createDeviceRuntime, type DeviceRuntime } from '../runtime';
+import { createSwitchableBridge, deviceFullBridge, fullDiskRetryMs } from '../host/device-full-start';
+import { isStorageFull } from '../store/storage-full';
 import { attachmentRoute } from '../contract';
 import { wireDeviceIpc } from './ipc';
 import { attachKeyboardWedgeFilter } from './keyboard-wedge-filter';
@@ -116,6 +118,46 @@ function runKiosk(): void {
     app.exit(exitCode);
   };
 
+  /**
+   * The device could not start because its disk is full: the window shows the deviceFull screen (in the kiosk's language,
+   * from the site file) through the same IPC, and the start is tried again now and then. Once it starts, the shell
+   * relaunches itself rather than rewire a running window: the started runtime's shell-side keyboard-wedge reader must be
+   * attached to the window as it is created, and a relaunch is the one start path every other start already takes.
+   */
+  function waitForSpace(startRuntime: () => Promise<DeviceRuntime>): void {
+    const config = loadKioskConfig(configFile);
+    logger.error('the device could not start: its disk is full; the screen says so, and it starts by itself once space is freed');
+    const bridge = createSwitchableBridge(deviceFullBridge(config, appVersion));
+    const windowKeeper = createKioskWindowKeeper({ kioskMode: config.device.mode === 'kiosk', logger, keyboardWedge: null });
+    keeper = windowKeeper;
+    unwireIpc = wireDeviceIpc({
+      ipcMain,
+      bridge,
+      eventRecipients: () => windowKeeper.eventRecipients(),
+      onRefusedSender: (frameUrl) => logger.warn({ sender: originForLog(frameUrl) }, 'IPC call refused: the sender is not the Dayroom page'),
+    });
+    windowKeeper.open();
+    const retry = (): void => {
+      setTimeout(() => {
+        if (quitting) return;
+        startRuntime().then(
+          (started) => {
+            logger.info('space was freed: the device has started; relaunching the shell around it');
+            // will-quit stops it cleanly before the relaunched copy opens the store.
+            runtime = started;
+            app.relaunch();
+            app.quit();
+          },
+          (error: unknown) => {
+            if (isStorageFull(error)) retry();
+            else fail(exitCodeStartFailed, `Dayroom could not start: ${error instanceof Error ? error.message : String(error)}`, error);
+          },
+        );
+      }, fullDiskRetryMs);
+    };
+    retry();
+  }
+
   if (!configFile) {
     fail(exitCodeBadConfig, 'Dayroom needs its site file: pass --config=<file> or set DAYROOM_CONFIG.');
     return;
@@ -146,19 +188,29 @@ function runKiosk(): void {
       // The store's key, sealed the same way (issue 14 item 9); without a real backend the store stays unencrypted and
       // service mode says why.
       const storeKey = chooseStoreKey(dataDir, safeStorage);
-      const started = await createDeviceRuntime({
-        configFile,
-        dataDir,
-        logger,
-        vault: credentialStore.vault,
-        storeKey,
-        keyboardWedgeDetection: 'shell',
-        // Service mode's restart: a new copy starts once this one has quit (will-quit stops the runtime cleanly first).
-        onRestartRequested: () => {
-          app.relaunch();
-          app.quit();
-        },
-      });
+      const startRuntime = (): Promise<DeviceRuntime> =>
+        createDeviceRuntime({
+          configFile,
+          dataDir,
+          logger,
+          vault: credentialStore.vault,
+          storeKey,
+          keyboardWedgeDetection: 'shell',
+          // Service mode's restart: a new copy starts once this one has quit (will-quit stops the runtime cleanly first).
+          onRestartRequested: () => {
+            app.relaunch();
+            app.quit();
+          },
+        });
+      let started: DeviceRuntime;
+      try {
+        started = await startRuntime();
+      } catch (error) {
+        // A full disk is a screen in words, not a crash the supervisor restarts into the same crash (issue 15, item 3).
+        if (!isStorageFull(error)) throw error;
+        waitForSpace(startRuntime);
+        return;
+      }
       if (quitting) {
         await started.stop();
         return;

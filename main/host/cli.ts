@@ -8,7 +8,7 @@ import { KioskConfigError, loadKioskConfig } from '../../kiosk-config/load';
 import { StoreKeyError } from '../store/store-encryption';
 import { appVersion, createDeviceRuntime, type DeviceRuntime } from '../runtime';
 import { isStorageFull } from '../store/storage-full';
-import { createSwitchableBridge, deviceFullBridge } from './device-full-start';
+import { createSwitchableBridge, deviceFullBridge, fullDiskRetryMs } from './device-full-start';
 import { createDeviceLogger } from '../logging';
 import { RendererNotBuiltError, startWebHost } from './server';
 
@@ -23,7 +23,6 @@ import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } fr
 export const exitCodeRestartRequested = 75;
 
 /** How often a device that could not start on a full disk tries again; `DAYROOM_FULL_DISK_RETRY_MS` for tests. */
-const fullDiskRetryMs = Number(process.env['DAYROOM_FULL_DISK_RETRY_MS'] ?? '') || 15_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -10,6 +10,9 @@ type Listener = <N extends EventName>(name: N, payload: EventPayload<N>) => void
 
 const deviceFullView: SessionView = { phase: 'deviceFull' };
 
+/** How often a device that could not start on a full disk tries again (DAYROOM_FULL_DISK_RETRY_MS in tests). */
+export const fullDiskRetryMs = Number(process.env['DAYROOM_FULL_DISK_RETRY_MS'] ?? '') || 15_000;
+
 /** The bridge a device that could not start serves: who it is and that it is full; every other call is refused in a code. */
 export function deviceFullBridge(config: KioskConfig, appVersion: string, now: () => number = Date.now): DeviceBridge {
   let language: LanguageCode = config.languages.default;
