@@ -135,10 +135,19 @@ async function main(): Promise<void> {
   if (runtime === null) retryStart();
 
   let stopping = false;
+  const stopGraceMs = 10_000;
+  // EX_SOFTWARE: the stop itself went wrong, so a supervisor's log tells it from a clean stop.
+  const exitCodeStopOverran = 70;
   const stop = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, exitCode }, 'host stopping');
+    // A stop that does not finish (a connection that will not close, a step that will not end) must not leave a kiosk
+    // neither serving nor gone: past the grace the process ends as a kill would, which the store survives (WAL).
+    setTimeout(() => {
+      logger.error({ signal, graceMs: stopGraceMs }, 'host did not stop within its grace; exiting anyway');
+      process.exit(exitCode === 0 ? exitCodeStopOverran : exitCode);
+    }, stopGraceMs);
     stopFollowingClock();
     clearTimeout(retryTimer);
     await host.close();
