@@ -6,30 +6,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { demoResidents, demoStaff, type DemoResident } from '../../scripts/demo-data';
+import { demoResidents, type DemoResident } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { expect, hubConsole, test, type DemoHubUnderTest } from './support/hub-kiosk';
-import { typeDigits, confirmWithStaffPin } from './support/pads';
+import { assignTabletInServiceMode, typeDigits } from './support/pads';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
 mkdirSync(screens, { recursive: true });
-
-/** Staff assign the tablet to Marcus in its service mode, as in tablet-service.spec.ts. */
-async function assignTablet(page: Page, tablet: KioskUnderTest, bookingNumber: string): Promise<void> {
-  await page.goto(tablet.url);
-  await expect(page.locator('[data-screen="attract"]')).toBeVisible();
-  await tablet.scan(demoStaff.badge);
-  await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');
-  await typeDigits(page, demoStaff.pin);
-  await expect(page.locator('[data-screen="service"]')).toBeVisible();
-  await page.getByTestId('service-nav-tablet').click();
-  await typeDigits(page, bookingNumber);
-  await page.getByTestId('tablet-assign').click();
-  await confirmWithStaffPin(page, demoStaff.pin);
-  await expect(page.getByTestId('tablet-outcome')).toContainText('Assigned to', { timeout: 20_000 });
-  await page.getByTestId('service-sign-out').click();
-}
 
 /**
  * The owner signs in on their tablet: with PIN-alone sign-in (issue 8 item 1) an assigned tablet shows its lock screen
@@ -86,7 +70,9 @@ test('with the hub down a tablet reads, replies and buys stamps; when it is back
   test.setTimeout(150_000);
   const tablet = await launchKiosk(defaultTimings, { mode: 'tablet', hub: { url: hub.running.url, enrollmentCode: await hub.tabletEnrollmentCode() } });
   try {
-    await assignTablet(page, tablet, '100001');
+    await page.goto(tablet.url);
+    await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+    await assignTabletInServiceMode(page, tablet, '100001');
     // A second letter, so "all mail" is more than the demo's one.
     await sendApprovedFamilyLetter(hub, 'We got your drawing. Your sister put it on the fridge.');
     await signInOnTablet(page, tablet, marcus);
