@@ -14,9 +14,9 @@
 //   7 services   main/mail, money, visits, tablet, signin (with the site's credential mapping), service-mode, session,
 //                device-wipe: what a person or staff member does, each throwing its own coded errors
 //   8 runtime    main/runtime*, main/device-actions (the enrollment and wipe call handlers), main/bridge, main/host,
-//                main/electron, main/security: wires the services together and speaks the transport; only here is
-//                DeviceCallError thrown, and main/bridge/service-errors.ts turns a service's coded error into the
-//                caller's refusal
+//                main/electron, main/security: wires the services together and speaks the transport; only main/bridge
+//                and main/runtime* throw DeviceCallError, and main/bridge/service-errors.ts turns the others' coded
+//                errors into the caller's refusal
 //
 // Peers in one layer may import each other (a session uses sign-in and the tablet's sync lock). main/contract keeps its
 // own stricter block below; rules/ is checked by the ring too, so the shared rules never reach up into the device.
