@@ -1,8 +1,103 @@
 // Lint, and the layering rules of ARCHITECTURE.md. Each folder lists what it may not import; the test
 // test/static/layering.test.ts proves that a violation is caught.
+//
+// THE DEVICE'S LAYERS (the rule `dayroom/layers` below). Device code (main/, hardware/, kiosk-config/) is a ring of
+// layers, and a file imports only from its own layer or the layers before it in this list:
+//
+//   0 shared     rules/, main/contract, hub/protocol: pure definitions both sides agree on, importable by everyone
+//   1 hardware   reader drivers, parsers and simulators, and the reader config schemas they own
+//   2 site       kiosk-config/: the site file, which embeds hardware's reader schemas
+//   3 logging    main/logging.ts: the device log, which imports nothing of the device
+//   4 store      main/store: the tables and files on disk
+//   5 sync       main/sync: the outbox's trip to the hub and back, and the device's identity there
+//   6 audit      main/audit: the audit log every service records into
+//   7 services   main/mail, money, visits, tablet, signin (with the site's credential mapping), service-mode, session,
+//                device-wipe: what a person or staff member does, each throwing its own coded errors
+//   8 runtime    main/runtime*, main/device-actions (the enrollment and wipe call handlers), main/bridge, main/host,
+//                main/electron, main/security: wires the services together and speaks the transport; only main/bridge
+//                and main/runtime* throw DeviceCallError, and main/bridge/service-errors.ts turns the others' coded
+//                errors into the caller's refusal
+//
+// Peers in one layer may import each other (a session uses sign-in and the tablet's sync lock). main/contract keeps its
+// own stricter block below; rules/ is checked by the ring too, so the shared rules never reach up into the device.
+//
+// Why: each layer can be read, tested and changed knowing only the layers below it. A lower layer that reached up (the
+// store needing sync, sync needing the audit log, a reader driver needing the whole site file) made a cycle, so
+// neither side could be understood or loaded on its own; a service that threw the bridge's transport error tied
+// domain code to one way of being called. A file under main/ that is in no layer is reported too, so a new folder is
+// placed on purpose (add it to `deviceLayers`).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+const repositoryRoot = path.dirname(fileURLToPath(import.meta.url));
+
+/** The ring, innermost first; each entry says which repository paths (folders end in /) belong to the layer. */
+const deviceLayers = [
+  { name: 'shared', paths: ['rules/', 'main/contract/', 'hub/protocol/'] },
+  { name: 'hardware', paths: ['hardware/'] },
+  { name: 'site', paths: ['kiosk-config/'] },
+  { name: 'logging', paths: ['main/logging.ts'] },
+  { name: 'store', paths: ['main/store/'] },
+  { name: 'sync', paths: ['main/sync/'] },
+  { name: 'audit', paths: ['main/audit/'] },
+  { name: 'services', paths: ['main/mail/', 'main/money/', 'main/visits/', 'main/tablet/', 'main/signin/', 'main/service-mode/', 'main/session/', 'main/device-wipe.ts'] },
+  { name: 'runtime', paths: ['main/runtime.ts', 'main/runtime/', 'main/device-actions.ts', 'main/bridge/', 'main/host/', 'main/electron/', 'main/security/'] },
+];
+
+/** Whether a repository path (forward slashes; an import names a folder without its slash, a file without .ts) is under an entry of deviceLayers. */
+function isUnder(repositoryPath, entry) {
+  if (entry.endsWith('/')) return repositoryPath.startsWith(entry) || repositoryPath === entry.slice(0, -1);
+  return repositoryPath === entry || repositoryPath === entry.replace(/\.ts$/, '');
+}
+
+/** The index in deviceLayers of the layer a repository path belongs to, or -1. */
+const layerIndexOf = (repositoryPath) => deviceLayers.findIndex((layer) => layer.paths.some((entry) => isUnder(repositoryPath, entry)));
+
+/** Whether the ring applies to an imported path at all: device code and the shared folders (the hub's internals have their own rule). */
+const isDevicePath = (repositoryPath) => /^(main|hardware|kiosk-config|rules)(\/|\.ts$|$)/.test(repositoryPath) || isUnder(repositoryPath, 'hub/protocol/');
+
+const layersRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Device code imports only its own layer and the layers inside it (the ring at the top of eslint.config.js).' },
+    schema: [],
+  },
+  create(context) {
+    const importer = path.relative(repositoryRoot, context.filename).split(path.sep).join('/');
+    const importerLayer = layerIndexOf(importer);
+    function check(node, specifier) {
+      if (typeof specifier !== 'string' || !specifier.startsWith('.')) return;
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(importer), specifier));
+      if (!isDevicePath(target)) return;
+      const targetLayer = layerIndexOf(target);
+      if (importerLayer === -1 || targetLayer === -1) {
+        const unplaced = importerLayer === -1 ? importer : target;
+        context.report({ node, message: `${unplaced} is in no layer of the device: place it in deviceLayers (eslint.config.js) before importing across folders.` });
+        return;
+      }
+      if (targetLayer > importerLayer) {
+        context.report({
+          node,
+          message: `The ${deviceLayers[importerLayer].name} layer (${importer}) may not import the ${deviceLayers[targetLayer].name} layer (${target}): a layer imports only itself and the layers inside it.`,
+        });
+      }
+    }
+    const checkSource = (node) => {
+      if (node.source) check(node.source, node.source.value);
+    };
+    return {
+      ImportDeclaration: checkSource,
+      ExportNamedDeclaration: checkSource,
+      ExportAllDeclaration: checkSource,
+      ImportExpression: (node) => {
+        if (node.source.type === 'Literal') check(node.source, node.source.value);
+      },
+    };
+  },
+};
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'events', 'url', 'util', 'worker_threads'];
 const electron = { regex: '^electron(/.*)?$', message: 'Only main/electron/ may import electron: the runtime must run under plain Node.' };
@@ -65,6 +160,14 @@ export default tseslint.config(
       ] }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer'],
     },
+  },
+  // The ring of device layers (the top of this file). main/contract is the innermost layer and has its own, stricter
+  // rule above (zod, its own files and hub/protocol/text only), so the ring does not report it a second time.
+  {
+    files: ['main/**', 'hardware/**', 'kiosk-config/**', 'rules/**'],
+    ignores: ['main/contract/**'],
+    plugins: { dayroom: { rules: { layers: layersRule } } },
+    rules: { 'dayroom/layers': 'error' },
   },
   // The hub never imports device code.
   layer(['hub/**'], [

@@ -1,8 +1,8 @@
 // The interface every card reader and badge scanner driver implements, and the events it emits.
 // Drivers report frames (what the reader sent, already unframed); the runtime maps frames to people
-// by the site's rules (see credential-mapping.ts). Raw frame text never leaves the runtime: not to the
+// by the site's rules (see main/signin/credential-mapping.ts). Raw frame text never leaves the runtime: not to the
 // renderer, not to the logs.
-import type { CredentialFormat, Symbology } from '../kiosk-config/schema';
+import type { CredentialFormat, Symbology } from './reader-config';
 import type { ReadRejectionReason } from '../main/contract/schemas';
 
 export type ReaderConnectionState = 'connecting' | 'connected' | 'disconnected';

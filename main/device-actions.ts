@@ -10,9 +10,24 @@
 //   re-enroll because a hub was rebuilt or a device moved, not to destroy anyone's letters; the wipe is there for that.
 // - service.wipeDevice (staff): main/device-wipe.ts, then the shell's restart hook starts a fresh runtime.
 import type { CallHandlers } from './bridge/dispatch';
-import { DeviceCallError } from './bridge/dispatch';
 import type { EnrollmentStatus, EnrollResult } from './contract';
 import type { CredentialRead, DeviceCredential, EnrollOutcome } from './sync/credential';
+
+/**
+ * Why an enrollment or wipe is refused, in this module's words; the bridge turns it into the caller's refusal
+ * (main/bridge/service-errors.ts), as it does for the services, so only the bridge and the runtime speak the transport.
+ */
+export type DeviceActionErrorCode = 'alreadyEnrolled' | 'cannotRestart';
+
+export class DeviceActionError extends Error {
+  override readonly name = 'DeviceActionError';
+  constructor(
+    readonly code: DeviceActionErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export type DeviceActionCalls = 'enrollment.status' | 'enrollment.enroll' | 'service.reenroll' | 'service.wipeDevice';
 
@@ -61,13 +76,13 @@ export function deviceActionHandlers(deps: DeviceActionsDeps): Pick<CallHandlers
     'enrollment.status': () => enrollmentStatusOf(deps),
     'enrollment.enroll': async ({ hubUrl, code }) => {
       if (!enrollmentStatusOf(deps).showEnrollment) {
-        throw new DeviceCallError('notAuthorized', 'This device is already set up; staff enroll it again from service mode.');
+        throw new DeviceActionError('alreadyEnrolled', 'This device is already set up; staff enroll it again from service mode.');
       }
       return resultOf(await deps.enroll(hubUrl, code));
     },
     'service.reenroll': async ({ hubUrl, code }) => resultOf(await deps.reenroll(hubUrl, code)),
     'service.wipeDevice': () => {
-      if (deps.requestWipe === null) throw new DeviceCallError('unavailable', 'This shell cannot start the device again, so it cannot wipe it now.');
+      if (deps.requestWipe === null) throw new DeviceActionError('cannotRestart', 'This shell cannot start the device again, so it cannot wipe it now.');
       deps.requestWipe();
       return { done: true as const };
     },

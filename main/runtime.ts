@@ -2,14 +2,15 @@
 // (main/electron and main/host) call this and carry its bridge to the renderer.
 import { join } from 'node:path';
 import { createActor, fromPromise, waitFor, type ActorOptions } from 'xstate';
-import { createCredentialMapper, type CredentialEvent } from '../hardware/credential-mapping';
+import { createCredentialMapper, type CredentialEvent } from './signin/credential-mapping';
 import { createHidMagstripeReader, type HidLoader } from '../hardware/drivers/hid-magstripe';
 import { createSerialRfidReader } from '../hardware/drivers/serial-rfid';
 import { createSerialScanner } from '../hardware/drivers/serial-scanner';
 import { createKeyboardWedgeReader, isKeyboardWedgeReader, type KeyboardWedgeReader } from '../hardware/drivers/keyboard-wedge';
 import type { CredentialReader, ReaderEvent } from '../hardware/reader';
 import { loadKioskConfig } from '../kiosk-config/load';
-import { tabletSettingsOf, type KioskConfig, type ReaderConfig } from '../kiosk-config/schema';
+import { tabletSettingsOf, type KioskConfig } from '../kiosk-config/schema';
+import type { ReaderConfig } from '../hardware/reader-config';
 import { createDispatcher, DeviceCallError, type CallHandlers, type DeviceBridge, type SessionAccess } from './bridge/dispatch';
 import type { DeviceInfo, EventName, EventPayload, LanguageCode, ReaderStatus, SessionView, SyncStatus } from './contract';
 import { createDeviceLogger, deviceLogPath, type Logger } from './logging';

@@ -4,7 +4,7 @@
 // Exit codes: 0 done, 1 the demo (or the device) is not there or refused, 2 the command line is wrong.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { namedFrameBytes, Symbology } from '../kiosk-config/schema';
+import { namedFrameBytes, Symbology } from '../hardware/reader-config';
 import { LineSocketUnavailableError, type LineAnswer } from '../hardware/simulators/line-socket';
 import { sendHidSimulatorCommand, simulatedFieldSize, type SimulatedHidCommandInput } from '../hardware/simulators/hid-magstripe-simulator';
 import { badgeLine } from '../hardware/simulators/serial-rfid-simulator';

@@ -6,6 +6,7 @@
 import { parseMagtekReport, type MagtekReport, type MagtekReportErrorKind } from '../parsers/magtek-hid-report';
 import { parseTrack1, parseTrack2, readTrack } from '../parsers/iso7813';
 import type { CredentialReader, ReaderHealth } from '../reader';
+import type { HidMagstripeConfig } from '../reader-config';
 // The retry policy is the serial readers': one backoff for every reader that can be unplugged.
 import { fullJitterDelayMs, type ScheduleRetry } from './serial-line-port';
 import { createReaderEventHub } from './reader-event-hub';
@@ -14,31 +15,6 @@ import { createReaderEventHub } from './reader-event-hub';
 export const magtekVendorId = 0x0801;
 /** The vendor-defined usage page MagTek swipe readers report on; their other interfaces (keyboard emulation) use other pages. */
 export const magtekUsagePage = 0xff00;
-
-/**
- * Site settings for one HID magstripe reader. Not in kiosk-config/schema.ts yet: the runtime wiring adds a
- * `hidMagstripe` entry to ReaderConfig with these fields and defaults.
- */
-export interface HidMagstripeConfig {
-  readonly id: string;
-  readonly kind: 'hidMagstripe';
-  /** Default 0x0801 (MagTek). Ignored when `path` is set. */
-  readonly vendorId?: number;
-  /** Omitted: any product of the vendor, preferring the interface on usage page 0xFF00. */
-  readonly productId?: number;
-  /** A fixed hidraw path (`/dev/hidraw3`, or a udev symlink): opened as is, no enumeration. */
-  readonly path?: string;
-  /** Which track identifies a person. */
-  readonly track: 1 | 2;
-  /**
-   * What the scan text is: `accountNumber` parses the track as ISO 7813 (track 1 format B, track 2
-   * `PAN=…`) and sends the account number; `trackData` sends everything between the sentinels, for
-   * facility cards that carry a bare number (`;123456?`), which is a sound track but not an ISO record.
-   */
-  readonly content: 'accountNumber' | 'trackData';
-  /** Bytes per track field for this model; omitted, derived from the report length (110 on the 337-byte report). */
-  readonly fieldSize?: number;
-}
 
 /** The device info node-hid's `devicesAsync()` lists; only the fields the driver reads. */
 export interface HidDeviceInfo {

@@ -6,7 +6,7 @@
 //
 // Frame text is secret like every read: it goes into the `scan` event and nowhere else (not into errors, details or
 // health).
-import type { KioskConfig, ReaderConfig } from '../../kiosk-config/schema';
+import type { ReaderConfig } from '../reader-config';
 import { isCharacterKey, type WedgeDetectorOptions } from '../keyboard/wedge-detector';
 import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
 import { createReaderEventHub } from './reader-event-hub';
@@ -48,7 +48,7 @@ export function wedgeOptionsOf(config: KeyboardWedgeConfig): WedgeDetectorOption
 }
 
 /** The site's keyboard-mode reader entry, if it has one (the schema allows at most one). */
-export function keyboardWedgeConfigOf(config: KioskConfig): KeyboardWedgeConfig | null {
+export function keyboardWedgeConfigOf(config: { readonly readers: readonly ReaderConfig[] }): KeyboardWedgeConfig | null {
   return config.readers.find((reader): reader is KeyboardWedgeConfig => reader.kind === 'keyboardWedge') ?? null;
 }
 

@@ -4,7 +4,7 @@
 // AIM framing, the RFID reader's pcProx lines). Read text never goes into errors, details or health:
 // only the `scan` event carries it.
 import { SerialPort } from 'serialport';
-import type { CredentialFormat, Symbology } from '../../kiosk-config/schema';
+import type { CredentialFormat, Symbology } from '../reader-config';
 import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
 import { createReaderEventHub } from './reader-event-hub';
 

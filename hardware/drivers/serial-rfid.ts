@@ -27,7 +27,7 @@ const maxBadgeLineLength = 80;
 const carriageReturn = 0x0d;
 const lineFeed = 0x0a;
 
-/** The reader's entry in the site config (kiosk-config/schema.ts's `serialRfid`), with the fields the driver reads. */
+/** The reader's entry in the site config (hardware/reader-config.ts's `serialRfid`), with the fields the driver reads. */
 export interface SerialRfidConfig {
   readonly id: string;
   readonly kind: typeof serialRfidKind;

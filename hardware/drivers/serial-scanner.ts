@@ -1,7 +1,7 @@
 // Barcode scanner on a serial port (RS-232 or USB-CDC): frames the byte stream and strips AIM identifiers.
 // Opening, reopening with backoff across unplugs, health and events are the shared serial plumbing in
 // serial-line-port.ts. Frame text never goes into errors, details or health: only the `scan` event carries it.
-import type { ReaderConfig } from '../../kiosk-config/schema';
+import type { ReaderConfig } from '../reader-config';
 import { parseAimIdentifier } from '../parsers/aim';
 import { createFrameSplitter } from '../parsers/frame-splitter';
 import type { CredentialReader } from '../reader';

@@ -1,5 +1,5 @@
-// The site-config shape of a keyboard-mode reader's detection settings, ready to become a reader kind in
-// kiosk-config/schema.ts (`{ kind: 'keyboardWedge', ...KeyboardWedgeSettings }`). Kept apart from the
+// The site-config shape of a keyboard-mode reader's detection settings, a reader kind in
+// hardware/reader-config.ts (`{ kind: 'keyboardWedge', ...KeyboardWedgeSettings }`). Kept apart from the
 // detector so the detector stays import-free; this file needs only zod, which the contract may use too.
 import { z } from 'zod';
 import { defaultWedgeOptions, isCharacterKey, isSilentKey, type WedgeDetectorOptions } from './wedge-detector';

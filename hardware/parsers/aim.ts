@@ -1,6 +1,6 @@
 // AIM symbology identifiers (ISO/IEC 15424): scanners programmed to send them put `]cm` before the data,
 // c naming the symbology and m a modifier. The id lets the site accept only the barcodes its cards carry.
-import type { Symbology } from '../../kiosk-config/schema';
+import type { Symbology } from '../reader-config';
 
 export type AimParseError =
   | 'missingIdentifier' // the frame does not start with `]`

@@ -2,7 +2,7 @@
 // `npm run simulate`): the driver on the device side gets the exact bytes a real scanner would send.
 import { constants as fsConstants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import type { Symbology } from '../../kiosk-config/schema';
+import type { Symbology } from '../reader-config';
 import { aimIdentifierFor } from '../parsers/aim';
 
 export interface SimulatedScanOptions {

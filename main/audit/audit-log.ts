@@ -6,28 +6,14 @@
 // Nothing free-form goes in. Every kind has a strict details schema (enums, counts, times, ids), and an actor is a
 // record id; a caller that passes anything else — a PIN, a card number, a sentence — gets an AuditEventError before
 // anything is written, and the error names the field, never its value.
-import {
-  AuditEvent,
-  auditEntryHash,
-  auditGenesisHash,
-  canonicalJson,
-  hashedFieldsOf,
-  verifyAuditChain,
-  type AuditActorOf,
-  type AuditChainProblem,
-  type AuditDetailsOf,
-  type AuditEntry,
-  type AuditKind,
-} from '../../hub/protocol';
+import { verifyAuditChain, type AuditActorOf, type AuditChainProblem, type AuditDetailsOf, type AuditEntry, type AuditKind } from '../../hub/protocol';
 import { auditLogQueries, type AuditLogRow } from '../store/audit-log';
 import type { DeviceDatabase } from '../store/database';
-import { syncStateQueries } from '../store/sync-state';
-import { recordMutation as recordStraightIntoOutbox, type RecordMutation } from '../sync/outbox';
+import { appendAuditEvent, parseAuditEvent } from '../sync/audit-chain';
+import type { RecordMutation } from '../sync/outbox';
 
-/** An event the audit schema refuses: a bug in the caller, caught before anything is written. */
-export class AuditEventError extends Error {
-  override readonly name = 'AuditEventError';
-}
+// The chain itself (sealing, and restarting it under a new device id) is sync's: main/sync/audit-chain.ts.
+export { AuditEventError } from '../sync/audit-chain';
 
 export interface AuditLog {
   /** Appends one entry (and its outbox mutation); returns the entry as the hub will receive it. */
@@ -58,70 +44,12 @@ export interface AuditLogDeps {
   readonly recordMutation: RecordMutation;
 }
 
-function parseEvent(kind: AuditKind, actor: unknown, details: unknown): AuditEvent {
-  const parsed = AuditEvent.safeParse({ kind, actor, details });
-  if (parsed.success) return parsed.data;
-  const first = parsed.error.issues[0];
-  // The path and the rule only: the value may be exactly the secret the schema kept out.
-  throw new AuditEventError(`${kind}: ${first ? `${first.path.join('.') || '(event)'}: ${first.code}` : 'not a valid audit event'}`);
-}
-
-function rowOf(chain: number, entry: AuditEntry): AuditLogRow {
-  return {
-    chain,
-    seq: entry.seq,
-    deviceId: entry.deviceId,
-    at: entry.at,
-    kind: entry.event.kind,
-    actorKind: entry.event.actor?.kind ?? null,
-    actorId: entry.event.actor?.id ?? null,
-    details: canonicalJson(entry.event.details),
-    prevHash: entry.prevHash,
-    hash: entry.hash,
-  };
-}
-
-/**
- * Seals the next entry after the current head and records it. Reading the head and writing the entry happen in one
- * synchronous run on the store's only connection, so no other append can come between them; the (chain, seq) primary
- * key would refuse the second of two that did, rolling back its outbox row with it.
- */
-function appendEvent(db: DeviceDatabase, event: AuditEvent, at: number, record: RecordMutation, options: { readonly newChain: boolean }): AuditEntry {
-  const head = auditLogQueries(db).head();
-  const startsChain = head === null || options.newChain;
-  const chain = head === null ? 1 : options.newChain ? head.chain + 1 : head.chain;
-  const unsealed = {
-    deviceId: syncStateQueries(db).get().deviceId,
-    seq: startsChain ? 1 : (head?.seq ?? 0) + 1,
-    at,
-    event,
-    prevHash: startsChain ? auditGenesisHash : (head?.hash ?? auditGenesisHash),
-  };
-  const entry: AuditEntry = { ...unsealed, hash: auditEntryHash(hashedFieldsOf(unsealed)) };
-  record('appendAuditEntry', entry, (store) => auditLogQueries(store).insert(rowOf(chain, entry)));
-  return entry;
-}
-
 export function createAuditLog({ db, now, recordMutation }: AuditLogDeps): AuditLog {
   return {
     append(kind, actor, details) {
-      return appendEvent(db, parseEvent(kind, actor, details), now(), recordMutation, { newChain: false });
+      return appendAuditEvent(db, parseAuditEvent(kind, actor, details), now(), recordMutation, { newChain: false });
     },
   };
-}
-
-/**
- * The device was enrolled again under a new id (main/sync/identity.ts, inside its transaction, once the new id is
- * stored and the outbox renumbered). The hub keeps one chain per device id from seq 1, so the old chain's unsent
- * entries cannot join the new id's: identity.ts drops their outbox rows (the entries themselves stay in audit_log) and
- * passes their count, and a new chain starts with an entry naming where the old one ended and how many of its entries
- * never left this device. Nothing to do when nothing was ever logged.
- */
-export function restartAuditChain(db: DeviceDatabase, options: { readonly at: number; readonly unsentEntries: number }): AuditEntry | null {
-  const head = auditLogQueries(db).head();
-  if (head === null) return null;
-  const event = parseEvent('chainRestarted', null, { previousDeviceId: head.deviceId, previousSeq: head.seq, previousHash: head.hash, unsentEntries: options.unsentEntries });
-  return appendEvent(db, event, options.at, (name, args, localEffect) => recordStraightIntoOutbox(db, name, args, localEffect, { now: options.at }), { newChain: true });
 }
 
 /** Checks the device's own copy of its current chain (support, and the tests): the same walk verify-audit does at the hub. */

@@ -15,6 +15,7 @@ import {
   type EventPayload,
 } from '../contract';
 import { isStorageFull } from '../store/storage-full';
+import { refusalOfServiceError } from './service-errors';
 
 export type CallHandlers = { [N in CallName]: (input: CallInput<N>) => Promise<CallOutput<N>> | CallOutput<N> };
 
@@ -117,6 +118,8 @@ export function createDispatcher(options: DispatcherOptions): { call: DeviceBrid
       return { ok: true, value: definition.output.parse(value) };
     } catch (error) {
       if (error instanceof DeviceCallError) return refuse({ code: error.code, message: error.message });
+      const serviceRefusal = refusalOfServiceError(error);
+      if (serviceRefusal !== null) return refuse(serviceRefusal);
       // A full disk is a state the screen says in words ("this device is full"), not an internal failure.
       if (isStorageFull(error)) {
         try {

@@ -10,7 +10,7 @@
 // signedIn. After the site's days without a sync the tablet locks (`syncLocked`, or `locked.syncOverdue` with the session
 // held) until a sync moves the deadline; staff badges still open service mode, which ends a held session first.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
-import type { CredentialEvent } from '../../hardware/credential-mapping';
+import type { CredentialEvent } from '../signin/credential-mapping';
 import type { AttractNotice, PinNotice, PinSubject, ResidentSummary, SessionView, StaffSummary } from '../contract';
 import type { CredentialLookup, PinCheck, StaffPinCheck, TabletPinCheck } from '../signin/sign-in-service';
 import { syncOverdue, type SyncDeadline } from '../tablet/sync-lock';

@@ -1,7 +1,7 @@
 // Who a card belongs to and whether their PIN is right, with the lockout kept in the store. Each outcome a facility
 // audits — a card no rule or no person matches, a locked-out person's card, a wrong PIN, a lockout — is appended to
 // the audit log here, where it is decided (sign-in and sign-out are the session's, so the runtime records those).
-import type { CredentialEvent } from '../../hardware/credential-mapping';
+import type { CredentialEvent } from './credential-mapping';
 import type { AuditRecorder } from '../audit/audit-log';
 import type { ResidentSummary, StaffSummary } from '../contract';
 import type { PinLockoutQueries, PinLockoutState } from '../store/pin-lockouts';

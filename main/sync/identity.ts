@@ -3,13 +3,13 @@
 // differ, and nothing would evict what fell out of it) or its mutation numbering (the hub counts from zero for the new
 // id). Pending mutations are kept and renumbered from 1: their arguments carry the ids (messageId, requestId) that let
 // the hub recognise a repeat, so sending them under the new identity cannot apply anything twice. The audit log starts
-// a new chain instead (main/audit/audit-log.ts, restartAuditChain).
-import { restartAuditChain } from '../audit/audit-log';
+// a new chain instead (audit-chain.ts, restartAuditChain).
 import type { DeviceDatabase } from '../store/database';
 import { outboxQueries } from '../store/outbox';
 import { replicaQueries } from '../store/replica';
 import { residentQueries } from '../store/residents';
 import { syncStateQueries } from '../store/sync-state';
+import { restartAuditChain } from './audit-chain';
 
 export type IdentityChange = 'first' | 'unchanged' | 'replaced';
 

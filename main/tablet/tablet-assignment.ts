@@ -23,7 +23,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KioskConfig } from '../../kiosk-config/schema';
 import type { AuditRecorder } from '../audit/audit-log';
-import { DeviceCallError } from '../bridge/dispatch';
 import type { TabletAssignee, TabletAssignError, TabletAssignResult, TabletUnassignError, TabletUnassignResult } from '../contract';
 import type { Logger } from '../logging';
 import type { DeviceDatabase } from '../store/database';
@@ -33,6 +32,22 @@ import { residentQueries } from '../store/residents';
 import type { ReleasableBlobs } from '../sync/apply-pull';
 import type { SyncEngine } from '../sync/engine';
 import type { HubFailure } from '../sync/hub-client';
+
+/**
+ * Why a change of assignment could not start, in the tablet's own words: a service does not speak the transport, so
+ * the bridge turns this into the caller's refusal (main/bridge/service-errors.ts).
+ */
+export type TabletAssignmentErrorCode = 'changeInProgress';
+
+export class TabletAssignmentError extends Error {
+  override readonly name = 'TabletAssignmentError';
+  constructor(
+    readonly code: TabletAssignmentErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface TabletAssignmentDeps {
   readonly mode: KioskConfig['device']['mode'];
@@ -145,7 +160,7 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
   };
 
   async function exclusively<T>(work: () => Promise<T>): Promise<T> {
-    if (busy) throw new DeviceCallError('wrongPhase', 'The tablet’s assignment is already being changed; wait for that to finish.');
+    if (busy) throw new TabletAssignmentError('changeInProgress', 'The tablet’s assignment is already being changed; wait for that to finish.');
     busy = true;
     try {
       return await work();

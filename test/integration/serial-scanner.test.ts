@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SerialScannerReader } from '../../kiosk-config/schema';
+import { SerialScannerReader } from '../../hardware/reader-config';
 import type { CredentialReader, ReaderEvent } from '../../hardware/reader';
 import { createSerialScanner, type SerialScannerConfig } from '../../hardware/drivers/serial-scanner';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';

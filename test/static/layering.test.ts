@@ -7,7 +7,9 @@ const eslint = new ESLint({ cwd: process.cwd() });
 
 async function layeringErrors(filePath: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath });
-  return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-imports' || message.ruleId === 'no-restricted-globals').map((message) => message.message);
+  return (result?.messages ?? [])
+    .filter((message) => message.ruleId === 'no-restricted-imports' || message.ruleId === 'no-restricted-globals' || message.ruleId === 'dayroom/layers')
+    .map((message) => message.message);
 }
 
 describe('layering rules', () => {
@@ -73,5 +75,74 @@ describe('layering rules', () => {
     for (const source of ["import { x } from '../main/store/database';", "import { y } from '../hardware/reader';", "import { z } from '../kiosk-config/schema';"]) {
       expect(await layeringErrors('hub/routes/bad.ts', source)).toEqual([expect.stringMatching(/never imports device code/)]);
     }
+  });
+
+  describe('the ring of device layers', () => {
+    // Each layer, outermost last, as a file that lives in it and an import of it from a sibling folder of main/.
+    it.each([
+      // The store may not reach up into sync, the services or the runtime.
+      ['main/store/bad.ts', "import { fsyncFolder } from '../sync/credential';", 'store', 'sync'],
+      ['main/store/bad.ts', "import { createAuditLog } from '../audit/audit-log';", 'store', 'audit'],
+      ['main/store/bad.ts', "import { createMailService } from '../mail/mail-service';", 'store', 'services'],
+      ['main/store/bad.ts', "import { createDispatcher } from '../bridge/dispatch';", 'store', 'runtime'],
+      // Sync may not use the audit log, a service or the runtime.
+      ['main/sync/bad.ts', "import { restartAuditChain } from '../audit/audit-log';", 'sync', 'audit'],
+      ['main/sync/bad.ts', "import type { TabletAssignment } from '../tablet/tablet-assignment';", 'sync', 'services'],
+      ['main/sync/bad.ts', "import { createDeviceRuntime } from '../runtime';", 'sync', 'runtime'],
+      // The audit log uses no service; services do not know the transport or the shells.
+      ['main/audit/bad.ts', "import { createSignInService } from '../signin/sign-in-service';", 'audit', 'services'],
+      ['main/tablet/bad.ts', "import { DeviceCallError } from '../bridge/dispatch';", 'services', 'runtime'],
+      ['main/mail/bad.ts', "import { createDeviceRuntime } from '../runtime';", 'services', 'runtime'],
+      ['main/mail/bad.ts', "import { startServer } from '../host/server';", 'services', 'runtime'],
+      ['main/device-wipe.ts', "import { deviceActionHandlers } from './device-actions';", 'services', 'runtime'],
+      // A split runtime is still the runtime.
+      ['main/signin/bad.ts', "import { x } from '../runtime/handlers';", 'services', 'runtime'],
+      // The log imports nothing of the device.
+      ['main/logging.ts', "import { x } from './store/database';", 'logging', 'store'],
+      // Hardware owns its reader schemas and knows nothing of the site file, sign-in or the rest of the device.
+      ['hardware/drivers/bad.ts', "import type { ReaderConfig } from '../../kiosk-config/schema';", 'hardware', 'site'],
+      ['hardware/bad.ts', "import type { CredentialEvent } from '../main/signin/credential-mapping';", 'hardware', 'services'],
+      ['hardware/bad.ts', "import { x } from '../main/store/database';", 'hardware', 'store'],
+      // The shared rules are the bottom layer: they use nothing of the device.
+      ['rules/bad.ts', "import { x } from '../main/store/database';", 'shared', 'store'],
+      ['rules/bad.ts', "import { x } from '../hardware/reader';", 'shared', 'hardware'],
+      // The site file is read by the device; it does not read the device.
+      ['kiosk-config/bad.ts', "import { x } from '../main/sync/engine';", 'site', 'sync'],
+      ['kiosk-config/bad.ts', "import { x } from '../main/logging';", 'site', 'logging'],
+      // However the path is spelled: an export, a dynamic import, a path through another folder.
+      ['main/store/bad.ts', "export { recordMutation } from '../sync/outbox';", 'store', 'sync'],
+      ['main/store/bad.ts', "const sync = await import('../sync/engine');", 'store', 'sync'],
+      ['main/store/bad.ts', "import { x } from '../contract/../sync/outbox';", 'store', 'sync'],
+    ])('%s may not import outward: %s', async (file, source, from, to) => {
+      expect(await layeringErrors(file, source)).toEqual([expect.stringMatching(new RegExp(`^The ${from} layer \\(.*\\) may not import the ${to} layer`))]);
+    });
+
+    it.each([
+      // Inward, and within a layer.
+      ['main/store/good.ts', "import type { DeviceError } from '../contract';\nimport { outboxQueries } from './outbox';\nimport { x } from '../../hub/protocol';"],
+      ['main/sync/good.ts', "import { writeFileAtomically } from '../store/durable-files';\nimport type { Logger } from '../logging';\nimport { HubSettings } from '../../kiosk-config/schema';"],
+      ['main/sync/good.ts', "import { restartAuditChain } from './audit-chain';"],
+      ['main/audit/good.ts', "import { appendAuditEvent } from '../sync/audit-chain';\nimport { auditLogQueries } from '../store/audit-log';"],
+      ['main/signin/good.ts', "import { createAuditLog } from '../audit/audit-log';\nimport type { ScanFrame } from '../../hardware/reader';\nimport type { CredentialRule } from '../../kiosk-config/schema';"],
+      ['main/session/good.ts', "import type { CredentialEvent } from '../signin/credential-mapping';\nimport { syncOverdue } from '../tablet/sync-lock';"],
+      ['main/device-wipe.ts', "import { fsyncFolder } from './store/durable-files';\nimport type { CredentialVault } from './sync/credential';"],
+      ['main/bridge/good.ts', "import { TabletAssignmentError } from '../tablet/tablet-assignment';\nimport { isStorageFull } from '../store/storage-full';"],
+      ['main/runtime.ts', "import { createDispatcher } from './bridge/dispatch';\nimport { createMailService } from './mail/mail-service';\nimport { x } from './runtime/handlers';"],
+      ['main/runtime/good.ts', "import { createDeviceRuntime } from '../runtime';\nimport { deviceActionHandlers } from '../device-actions';"],
+      ['main/electron/good.ts', "import { startServer } from '../host/server';\nimport { loadKioskConfig } from '../../kiosk-config/load';\nimport { createSerialScanner } from '../../hardware/drivers/serial-scanner';"],
+      ['kiosk-config/good.ts', "import { ReaderConfig } from '../hardware/reader-config';\nimport { defaultPinRules } from '../hub/protocol/pin-lockout';"],
+      ['hardware/good.ts', "import type { ReadRejectionReason } from '../main/contract/schemas';\nimport { createPcProxLineParser } from './parsers/pcprox';"],
+      // rules/ is the bottom layer, shared by everyone.
+      ['hardware/good.ts', "import { x } from '../rules/text';"],
+      ['main/store/good.ts', "import { x } from '../../rules';"],
+      ['main/contract/good.ts', "import { z } from 'zod';"],
+    ])('%s may import inward: %s', async (file, source) => {
+      expect(await layeringErrors(file, source)).toEqual([]);
+    });
+
+    it('a folder of main/ that is in no layer is reported, so a new one is placed on purpose', async () => {
+      expect(await layeringErrors('main/newthing/bad.ts', "import { x } from '../store/database';")).toEqual([expect.stringMatching(/main\/newthing\/bad\.ts is in no layer/)]);
+      expect(await layeringErrors('main/store/bad.ts', "import { x } from '../newthing/helper';")).toEqual([expect.stringMatching(/main\/newthing\/helper is in no layer/)]);
+    });
   });
 });

@@ -2,6 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createDispatcher, DeviceCallError, type CallHandlers, type SessionAccess } from '../../../main/bridge/dispatch';
+import { DeviceActionError } from '../../../main/device-actions';
+import { TabletAssignmentError } from '../../../main/tablet/tablet-assignment';
 import { callNames, deviceCalls, type CallName, type DeviceInfo, type SyncStatus } from '../../../main/contract';
 
 function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides: Partial<CallHandlers> = {}, reportInternalError?: (name: CallName, error: unknown) => void) {
@@ -157,6 +159,16 @@ describe('call dispatcher', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(result)).not.toContain('disk on fire');
     expect(crashing.onInternalError).toHaveBeenCalledOnce();
+  });
+
+  it('turns a service’s own coded error into the caller’s refusal, with the service’s sentence', async () => {
+    const busy = dispatcherWith({ kind: 'staff', staffId: 's' }, { 'service.unassignTablet': () => { throw new TabletAssignmentError('changeInProgress', 'already being changed'); } });
+    await expect(busy.call('service.unassignTablet', { confirm: 'unassign', staffPin: '1234' })).resolves.toEqual({ ok: false, error: { code: 'wrongPhase', message: 'already being changed' } });
+    expect(busy.onInternalError).not.toHaveBeenCalled();
+    const noRestart = dispatcherWith({ kind: 'staff', staffId: 's' }, { 'service.wipeDevice': () => { throw new DeviceActionError('cannotRestart', 'cannot wipe now'); } });
+    await expect(noRestart.call('service.wipeDevice', { confirm: 'wipe' })).resolves.toEqual({ ok: false, error: { code: 'unavailable', message: 'cannot wipe now' } });
+    const enrolled = dispatcherWith({ kind: 'none' }, { 'enrollment.enroll': () => { throw new DeviceActionError('alreadyEnrolled', 'already set up'); } });
+    await expect(enrolled.call('enrollment.enroll', { hubUrl: 'https://hub.example/', code: 'ABCD-EFGH' })).resolves.toEqual({ ok: false, error: { code: 'notAuthorized', message: 'already set up' } });
   });
 
   it('never throws and never runs a handler for random payloads', async () => {

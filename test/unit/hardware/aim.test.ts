@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Symbology } from '../../../kiosk-config/schema';
+import { Symbology } from '../../../hardware/reader-config';
 import { aimIdentifierFor, parseAimIdentifier } from '../../../hardware/parsers/aim';
 
 describe('parseAimIdentifier', () => {

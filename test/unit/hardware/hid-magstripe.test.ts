@@ -11,10 +11,10 @@ import {
   type HidApi,
   type HidDeviceInfo,
   type HidInputDevice,
-  type HidMagstripeConfig,
   type HidMagstripeOptions,
 } from '../../../hardware/drivers/hid-magstripe';
 import { encodeMagtekReport, type MagtekTrack } from '../../../hardware/parsers/magtek-hid-report';
+import type { HidMagstripeConfig } from '../../../hardware/reader-config';
 
 const readerId = 'unit-b-swipe';
 const fieldSize = 110; // the 337-byte report of HARDWARE.md

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyboardWedgeReader, isKeyboardWedgeReader, keyboardWedgeConfigOf, type KeyboardWedgeConfig } from '../../../hardware/drivers/keyboard-wedge';
 import type { ReaderEvent } from '../../../hardware/reader';
-import { KioskConfig, ReaderConfig } from '../../../kiosk-config/schema';
+import { ReaderConfig } from '../../../hardware/reader-config';
+import { KioskConfig } from '../../../kiosk-config/schema';
 
 function wedgeConfig(overrides: Record<string, unknown> = {}): KeyboardWedgeConfig {
   const parsed = ReaderConfig.parse({ id: 'keyboard', kind: 'keyboardWedge', ...overrides });

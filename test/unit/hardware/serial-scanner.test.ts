@@ -2,7 +2,7 @@
 // handling, deterministically. test/integration/serial-scanner.test.ts runs it against real ptys.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { SerialScannerReader } from '../../../kiosk-config/schema';
+import { SerialScannerReader } from '../../../hardware/reader-config';
 import type { ReaderEvent } from '../../../hardware/reader';
 import {
   createSerialScanner,

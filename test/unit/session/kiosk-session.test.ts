@@ -1,7 +1,7 @@
 // The kiosk session machine, driven by a simulated clock: no real waiting, no wall-clock assertions.
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
-import type { CredentialEvent } from '../../../hardware/credential-mapping';
+import type { CredentialEvent } from '../../../main/signin/credential-mapping';
 import { kioskSessionMachine, sessionViewOf, signedInResidentId, signedInStaffId, type SessionLimits, type SignOutReason } from '../../../main/session/kiosk-session';
 import type { CredentialLookup, PinCheck, StaffPinCheck } from '../../../main/signin/sign-in-service';
 

@@ -3,7 +3,7 @@
 // exactly at and just before its thresholds.
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
-import type { CredentialEvent } from '../../../hardware/credential-mapping';
+import type { CredentialEvent } from '../../../main/signin/credential-mapping';
 import { acceptsPin, kioskSessionMachine, sessionBusy, sessionViewOf, signedInResidentId, type SessionLimits, type SignOutReason, type TabletLockReason } from '../../../main/session/kiosk-session';
 import type { CredentialLookup, PinCheck, StaffPinCheck, TabletPinCheck } from '../../../main/signin/sign-in-service';
 import { dayMs, syncDeadlineOf, syncStandingOf, type SyncDeadline } from '../../../main/tablet/sync-lock';

@@ -2,7 +2,7 @@
 // rule on the staff member's own count, and every refusal is audited with a staff actor. A real store file; cheap scrypt.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CredentialEvent } from '../../../hardware/credential-mapping';
+import type { CredentialEvent } from '../../../main/signin/credential-mapping';
 import { createSignInService, type SignInService } from '../../../main/signin/sign-in-service';
 import { hashPin } from '../../../main/signin/pin-hash';
 import { openDeviceDatabase, type DeviceDatabase } from '../../../main/store/database';

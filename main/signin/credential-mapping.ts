@@ -1,7 +1,9 @@
 // Turns a scan into a person by the site's credential rules: who (resident, staff or unknown) and their id.
-// This is where raw card data stops: an event carries an id only when a rule vouched for it.
-import type { CredentialFormat, CredentialRule } from '../kiosk-config/schema';
-import type { ScanFrame } from './reader';
+// This is where raw card data stops: an event carries an id only when a rule vouched for it. Site policy, so it is
+// sign-in's, not the readers': hardware reports frames and knows nothing of who carries them.
+import type { ScanFrame } from '../../hardware/reader';
+import type { CredentialFormat } from '../../hardware/reader-config';
+import type { CredentialRule } from '../../kiosk-config/schema';
 
 export type CredentialRole = 'resident' | 'staff' | 'unknown';
 

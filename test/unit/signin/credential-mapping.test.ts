@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CredentialRule, Symbology } from '../../../kiosk-config/schema';
+import type { Symbology } from '../../../hardware/reader-config';
+import type { CredentialRule } from '../../../kiosk-config/schema';
 import type { ScanFrame } from '../../../hardware/reader';
-import { createCredentialMapper, mapScanToCredential, type CredentialRules } from '../../../hardware/credential-mapping';
+import { createCredentialMapper, mapScanToCredential, type CredentialRules } from '../../../main/signin/credential-mapping';
 
 function rule(pattern: string, filters: Partial<Omit<CredentialRule, 'pattern'>> = {}): CredentialRule {
   return { pattern, symbologies: [], formats: [], readers: [], ...filters };
