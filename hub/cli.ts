@@ -1,6 +1,7 @@
-// The hub's command line: `tsx hub/cli.ts <command> [options] --data <pglite folder>` (or DATABASE_URL), or against a
-// running hub: `tsx hub/cli.ts <command> [options] --hub <connection file>` (the demo's is .demo/hub.json).
-// `tsx hub/cli.ts help` lists the commands. The commands themselves live in hub/commands/run.ts.
+// The hub's command line: `npm run hub -- <command> [options] --data <pglite folder>` (or DATABASE_URL), or against a
+// running hub: `npm run hub -- <command> [options] --hub <connection file>` (the demo's is .demo/hub.json).
+// `npm run hub -- help` lists the commands, `npm run hub -- help <command>` one command's options. The commands are
+// declared in hub/commands/commands.ts; hub/commands/run.ts reads the command line into them.
 import { readConsoleConnection, runOnHub } from './console-connection';
 import { runCli } from './commands/run';
 

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { adminCommandPath, AdminCommandResponse } from './http/admin';
+import { readCommandLine, reportRefusedLine } from './commands/run';
+import { adminCommandPath, AdminCommandResponse, type AdminCommandRequest } from './http/admin';
 
 export const ConsoleConnection = z.object({ url: z.string().url(), adminToken: z.string().min(32) }).strict();
 export type ConsoleConnection = z.infer<typeof ConsoleConnection>;
@@ -30,14 +31,40 @@ export function readConsoleConnection(file: string): ConsoleConnection {
   return parsed.data;
 }
 
-/** Runs one CLI command inside the running hub; resolves to its exit code after printing what it printed. */
+/**
+ * Runs one command line inside the running hub; resolves to its exit code after printing what it printed. The words
+ * are read here, against the same registry the hub runs (help needs no hub, and a typo is refused before anything is
+ * sent); what crosses is the command and its options as JSON, which the hub validates again with the command's schema.
+ * --data is dropped: the console always works on the database the running hub serves.
+ */
 export async function runOnHub(connection: ConsoleConnection, args: readonly string[], io: { out: (line: string) => void; err: (line: string) => void }): Promise<number> {
+  const line = readCommandLine(args);
+  switch (line.kind) {
+    case 'help':
+      io.out(line.text);
+      return line.exitCode;
+    case 'refused':
+      reportRefusedLine(line, io.err);
+      return 2;
+    case 'run':
+      break;
+    default: {
+      const unknownLine: never = line;
+      throw new Error(`unknown command line ${JSON.stringify(unknownLine)}`);
+    }
+  }
+  const refusal = line.command.check(line.options, 'commandLine');
+  if (refusal !== null) {
+    reportRefusedLine({ kind: 'refused', error: refusal, command: line.command }, io.err);
+    return 2;
+  }
+  const request: AdminCommandRequest = { command: line.command.name, options: line.options, ...(line.site === undefined ? {} : { site: line.site }) };
   let response: Response;
   try {
     response = await fetch(new URL(adminCommandPath, connection.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${connection.adminToken}` },
-      body: JSON.stringify({ args }),
+      body: JSON.stringify(request),
       signal: AbortSignal.timeout(60_000),
     });
   } catch {

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     console.log(`  npm run hub -- approve --message <id from the queue> --hub ${consoleFile}`);
     console.log(`  npm run hub -- deposit --resident ${marcusFamily.resident.badge.replace(/^R/, '')} --amount 10.00 --source lobbyKiosk --hub ${consoleFile}`);
   }
-  console.log(`\nLogs: ${join(dataDir, 'logs', 'device.log')} and ${join(demoDir, 'hub.log')}. Stop with Ctrl+C.\n`);
+  console.log(`\nLogs: ${join(dataDir, 'logs', 'device.<n>.log')} (the highest number is the newest) and ${join(demoDir, 'hub.log')}. Stop with Ctrl+C.\n`);
 
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {

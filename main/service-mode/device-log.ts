@@ -1,9 +1,11 @@
 // The device log as service mode reads it (its last lines on screen) and takes it away (a support bundle in a folder
 // staff can copy from). The logger never writes PINs, message bodies or card data (main/logging.ts), so what is shown
-// and exported is the log itself, not a filtered copy of it.
+// and exported is the log itself, not a filtered copy of it. The log rotates (main/logging.ts), so its end is read
+// across its files, newest back to older, as one text.
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceLogLine, LogExport } from '../contract';
+import { deviceLogFiles } from '../log-files';
 
 /** The most of the log's end that is read for the screen; a few hundred lines fit many times over. */
 const screenTailBytes = 512 * 1024;
@@ -14,26 +16,46 @@ const pinoLevels: Readonly<Record<number, DeviceLogLine['level']>> = { 10: 'trac
 /** Fields every line has, shown in their own columns or not worth the space. */
 const standardFields = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'app']);
 
-/** The end of a file (whole lines only) and the file's size; empty when there is no file yet. */
-function readTail(file: string, maxBytes: number): { text: string; totalBytes: number } {
+/** The last `maxBytes` of one file (all of it when smaller) and the file's size; empty when there is no file. */
+function readFileEnd(file: string, maxBytes: number): { bytes: Buffer; fileBytes: number } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return { text: '', totalBytes: 0 };
+    return { bytes: Buffer.alloc(0), fileBytes: 0 };
   }
   try {
-    const totalBytes = fstatSync(fd).size;
-    const length = Math.min(totalBytes, maxBytes);
+    const fileBytes = fstatSync(fd).size;
+    const length = Math.min(fileBytes, maxBytes);
     const buffer = Buffer.alloc(length);
-    const read = readSync(fd, buffer, 0, length, totalBytes - length);
-    let text = buffer.subarray(0, read).toString('utf8');
-    // Started mid-file: the first line is a fragment.
-    if (length < totalBytes) text = text.slice(text.indexOf('\n') + 1);
-    return { text, totalBytes };
+    const read = readSync(fd, buffer, 0, length, fileBytes - length);
+    return { bytes: buffer.subarray(0, read), fileBytes };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The end of the log named `logPath` (whole lines only), read back across its rotated files until `maxBytes`, and the
+ * size of all its files; empty when nothing was written yet.
+ */
+function readTail(logPath: string, maxBytes: number): { text: string; totalBytes: number } {
+  const parts: Buffer[] = [];
+  let totalBytes = 0;
+  let remaining = maxBytes;
+  let cutMidFile = false;
+  for (const file of deviceLogFiles(logPath).reverse()) {
+    const { bytes, fileBytes } = readFileEnd(file, remaining);
+    totalBytes += fileBytes;
+    if (remaining === 0) continue;
+    parts.unshift(bytes);
+    remaining -= bytes.length;
+    cutMidFile = bytes.length < fileBytes;
+  }
+  let text = Buffer.concat(parts).toString('utf8');
+  // Started mid-file: the first line is a fragment.
+  if (cutMidFile) text = text.slice(text.indexOf('\n') + 1);
+  return { text, totalBytes };
 }
 
 export function parseLogLine(line: string): DeviceLogLine {

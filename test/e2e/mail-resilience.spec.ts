@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { demoResidents } from '../../scripts/demo-data';
 import type { KioskUnderTest } from '../support/kiosk-process';
 import { expect, hubConsole, signIn, test } from './support/hub-kiosk';
+import { readDeviceLog } from '../support/device-log';
 
 const marcus = demoResidents[0]!;
 const screenshotDir = 'test-results/screens';
@@ -43,7 +44,7 @@ function queuedMessageId(queue: string, body: string): string | undefined {
 /** How many sync cycles the kiosk's log says failed because the hub could not be reached. */
 function unreachableHubFailures(kiosk: KioskUnderTest): number {
   let count = 0;
-  for (const line of readFileSync(join(kiosk.dataDir, 'logs', 'device.log'), 'utf8').split('\n')) {
+  for (const line of readDeviceLog(kiosk.dataDir).split('\n')) {
     if (line.trim() === '') continue;
     const entry = JSON.parse(line) as { msg?: string; code?: string };
     if (entry.msg === 'sync failed; backing off' && entry.code === 'hubUnreachable') count += 1;

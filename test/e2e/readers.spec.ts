@@ -2,13 +2,13 @@
 // simulator (real report bytes over a Unix socket) and whose RFID badge reader is a real pty, in Debian's Chromium.
 // An ID card swipe and an RFID wristband sign a resident in; a bank card and a half swipe are refused in words; an
 // unplugged and replugged swipe reader reads again.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { sendHidSimulatorCommand, type SimulatedHidCommandInput } from '../../hardware/simulators/hid-magstripe-simulator';
 import { demoResidents, idCardTrack2Of, rfidBadgeOf } from '../../scripts/demo-data';
 import { launchKiosk, type KioskUnderTest, type SimulatedReaders } from '../support/kiosk-process';
 import { expect, test as base } from './support/kiosk';
+import { readDeviceLog } from '../support/device-log';
 
 const [marcus, ana] = demoResidents as [(typeof demoResidents)[0], (typeof demoResidents)[0]];
 const screenshotDir = 'test-results/screens';
@@ -52,7 +52,7 @@ async function hid(kiosk: ReaderKiosk, command: SimulatedHidCommandInput): Promi
 
 /** The swipe reader's connection changes as the device runtime logged them (the log is written synchronously). */
 function swipeReaderStates(kiosk: ReaderKiosk): string[] {
-  const lines = readFileSync(join(kiosk.dataDir, 'logs', 'device.log'), 'utf8').split('\n').filter((line) => line !== '');
+  const lines = readDeviceLog(kiosk.dataDir).split('\n').filter((line) => line !== '');
   return lines.flatMap((line) => {
     const entry = JSON.parse(line) as { msg?: string; reader?: string; state?: string };
     return entry.msg === 'reader connection' && entry.reader === 'unit-b-swipe' && entry.state !== undefined ? [entry.state] : [];

@@ -3,13 +3,13 @@
 // still be read, a reply is written and waits on the tablet, a book of stamps is asked for and shows pending, and the
 // balances say when the facility last confirmed them. The hub comes back: "Sync now" (or the retry that beats it) brings
 // the header online with a later "last synced", the reply reaches review, and is delivered once the mailroom approves it.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { demoResidents, type DemoResident } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { expect, hubConsole, test, type DemoHubUnderTest } from './support/hub-kiosk';
 import { assignTabletInServiceMode, typeDigits } from './support/pads';
+import { readDeviceLog } from '../support/device-log';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
@@ -47,7 +47,7 @@ function queuedMessageId(queue: string, body: string): string | undefined {
 
 /** The outcomes of the resident's sync requests, from the tablet's log (which names no person's words, only ids and codes). */
 function residentSyncOutcomes(tablet: KioskUnderTest): string[] {
-  return readFileSync(join(tablet.dataDir, 'logs', 'device.log'), 'utf8')
+  return readDeviceLog(tablet.dataDir)
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as { msg?: string; outcome?: string })

@@ -2,12 +2,12 @@
 // the CSP enforced, only the contract's two functions exposed, and the runtime answering behind them.
 // Page code is passed as text: this Node-side project has no DOM types, and the checks are one-liners.
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preloadGlobalName, type CallResult } from '../../main/contract';
+import { readDeviceLog } from '../support/device-log';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mainBundle = join(repoRoot, 'dist', 'electron', 'main.cjs');
@@ -59,8 +59,8 @@ test.afterEach(async () => {
   // Logs and a screenshot are kept only when a test fails.
   await testInfo.attach('kiosk window', { body: await page.screenshot(), contentType: 'image/png' });
   await testInfo.attach('main process output', { body: mainProcessOutput.join(''), contentType: 'text/plain' });
-  const deviceLog = join(userDataDir, 'logs', 'device.log');
-  if (existsSync(deviceLog)) await testInfo.attach('device log', { body: readFileSync(deviceLog), contentType: 'text/plain' });
+  const deviceLog = readDeviceLog(userDataDir);
+  if (deviceLog !== '') await testInfo.attach('device log', { body: deviceLog, contentType: 'text/plain' });
 });
 
 test.afterAll(async () => {

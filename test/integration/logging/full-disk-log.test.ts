@@ -2,8 +2,8 @@
 // counted, and writing resumes when space returns (issue 15: pino's synchronous destination threw ENOSPC out of the
 // calls that were logging).
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createDeviceLogger, deviceLogHealth, deviceLogPath } from '../../../main/logging';
+import { createDeviceLogger, deviceLogHealth } from '../../../main/logging';
+import { readDeviceLog } from '../../support/device-log';
 import { fillDisk, freeDisk, mountSmallFilesystem, type SmallFilesystem } from '../../support/small-filesystem';
 
 const smallDisk: SmallFilesystem = mountSmallFilesystem(1024 * 1024);
@@ -27,7 +27,7 @@ describe.skipIf(!smallDisk.mounted)('the device log on a full disk (a real tmpfs
 
     freeDisk(filler);
     logger.info({ step: 'after' }, 'written after space came back');
-    const text = readFileSync(deviceLogPath(smallDisk.path), 'utf8');
+    const text = readDeviceLog(smallDisk.path);
     expect(text).toContain('written before the disk filled');
     expect(text).toContain('written after space came back');
   });

@@ -5,11 +5,11 @@
 // all by themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReaderEvent, CredentialReader } from '../../../hardware/reader';
 import type { CallName, SessionView } from '../../../main/contract';
-import { createDeviceLogger, deviceLogHealth, deviceLogPath } from '../../../main/logging';
+import { createDeviceLogger, deviceLogHealth } from '../../../main/logging';
 import { createDeviceRuntime, type DeviceRuntime } from '../../../main/runtime';
 import { hashPin } from '../../../main/signin/pin-hash';
 import { auditLogQueries } from '../../../main/store/audit-log';
@@ -17,6 +17,7 @@ import { homeSummaryQueries } from '../../../main/store/home-summary';
 import { writeDeviceCredential } from '../../../main/sync/credential';
 import { contact, message, resident, siteRules, upsert } from '../../unit/sync/fixtures';
 import { testSiteConfig } from '../../support/device-fixture';
+import { readDeviceLog } from '../../support/device-log';
 import { fillDisk, freeDisk, mountSmallFilesystem, type SmallFilesystem } from '../../support/small-filesystem';
 import { ScriptedHub } from '../sync/scripted-hub';
 import { makeTempDir } from '../../support/temp-dir';
@@ -185,6 +186,6 @@ describe.skipIf(!logDisk.mounted)('the runtime whose log folder can no longer be
 
     freeDisk(filler);
     scanner.scan('R100001');
-    await expect.poll(() => readFileSync(deviceLogPath(dataDir), 'utf8'), { timeout: 10_000 }).toMatch(/credential read/);
+    await expect.poll(() => readDeviceLog(dataDir), { timeout: 10_000 }).toMatch(/credential read/);
   }, 60_000);
 });
