@@ -39,7 +39,7 @@ const deviceLayers = [
   { name: 'shared', paths: ['rules/', 'main/contract/', 'hub/protocol/'] },
   { name: 'hardware', paths: ['hardware/'] },
   { name: 'site', paths: ['kiosk-config/'] },
-  { name: 'logging', paths: ['main/logging.ts'] },
+  { name: 'logging', paths: ['main/logging.ts', 'main/log-files.ts', 'main/pino-roll.d.ts'] },
   { name: 'store', paths: ['main/store/'] },
   { name: 'sync', paths: ['main/sync/'] },
   { name: 'audit', paths: ['main/audit/'] },
