@@ -7,8 +7,7 @@
 // exactly once or refused with the reason its outbox keeps (test/support/hub-audit.ts), the ledgers balance, and each
 // kiosk's replica equals the hub's view of its scope (test/support/hub-scope-digest.ts).
 //
-// DAYROOM_HUB_KILLS sets the kills per backend (3 in `npm test`: one at each moment, the fewest that reach them all;
-// each kill is a hub restart, tens of seconds of PGlite start on a loaded machine; 6 or more for a longer run).
+// DAYROOM_HUB_KILLS sets the kills per backend (6 in `npm test`, two at each moment).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -34,7 +33,7 @@ const startTimeoutMs = 120_000;
 
 function killCount(): number {
   const text = process.env.DAYROOM_HUB_KILLS;
-  if (text === undefined || text === '') return 3;
+  if (text === undefined || text === '') return 6;
   const kills = Number(text);
   if (!Number.isSafeInteger(kills) || kills < 3) throw new Error(`DAYROOM_HUB_KILLS must be a whole number of at least 3, not ${text}`);
   return kills;
