@@ -138,7 +138,8 @@ async function startHostProcess(launch: HostLaunch, port = 0): Promise<{ process
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the host did not start:\n${stderr}`)), 30_000);
+    // A host start (tsx loading the runtime) passed 30 s at load 22; a minute, for load 10 with room.
+    const timer = setTimeout(() => reject(new Error(`the host did not start within 60 s:\n${stderr}`)), 60_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the host exited (${code}) before it was ready:\n${stderr}`));
