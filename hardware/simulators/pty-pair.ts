@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { endWithThisProcess } from './helper-processes';
 import { writeToTerminal } from './serial-scanner-simulator';
 
 export interface PtyPair {
@@ -43,9 +44,12 @@ function hasExited(socat: ChildProcess): boolean {
 }
 
 function launchSocat(devicePath: string, hostPath: string): Promise<ChildProcess> {
-  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // Ended with this process too: a test or benchmark that dies before kill() must not leave its ptys behind.
+  const socat = endWithThisProcess(
+    spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   // Keep the end of socat's log for error messages, and keep reading so its stderr pipe never fills.
   let log = '';
   socat.stderr?.setEncoding('utf8');

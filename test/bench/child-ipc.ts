@@ -1,6 +1,7 @@
 // Request/reply over Node's IPC channel between a benchmark and a process it forks (a hub under load has a core of
 // its own and its own RSS). One definition of the plumbing for every benchmark that forks one.
 import { fork, type ChildProcess } from 'node:child_process';
+import { endWithThisProcess } from '../../hardware/simulators/helper-processes';
 
 type Reply = { readonly id: number; readonly ok: true; readonly result: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
 
@@ -28,7 +29,8 @@ export interface ForkedChild<Ready> {
 
 /** In the parent: forks `script` under tsx and waits (up to 120 s) for its ready message. */
 export async function forkWithRequests<Ready>(script: string, options: { cwd: string; env: NodeJS.ProcessEnv; label: string }): Promise<ForkedChild<Ready>> {
-  const child = fork(script, [], { cwd: options.cwd, execArgv: ['--import', 'tsx'], env: options.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The child also ends when its IPC channel closes (serveParentRequests); this covers one that never got that far.
+  const child = endWithThisProcess(fork(script, [], { cwd: options.cwd, execArgv: ['--import', 'tsx'], env: options.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   const ready = await new Promise<Ready>((resolve, reject) => {

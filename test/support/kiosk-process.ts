@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { hostReadyMarker } from '../../main/host/marker';
 import { seedDemoResidents } from '../../scripts/demo-data';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
+import { endWithThisProcess } from '../../hardware/simulators/helper-processes';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
 import { writeToTerminal } from '../../hardware/simulators/serial-scanner-simulator';
 import { makeTempDir } from './temp-dir';
@@ -106,35 +107,53 @@ function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLin
   }, null, 2);
 }
 
-async function startHostProcess(
-  configFile: string,
-  dataDir: string,
-  hidSocket: string | null = null,
-  clockFile: string | null = null,
-  port = 0,
-): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
+/** How the host process is started: the same on every restart of one kiosk. */
+interface HostLaunch {
+  readonly configFile: string;
+  readonly dataDir: string;
+  readonly hidSocket: string | null;
+  readonly clockFile: string | null;
+  /** The built renderer the host serves; null for the host's own default (dist/renderer). */
+  readonly rendererDir: string | null;
+}
+
+async function startHostProcess(launch: HostLaunch, port = 0): Promise<{ process: ChildProcess; url: string; spawnedAt: number }> {
+  const { configFile, dataDir, hidSocket, clockFile, rendererDir } = launch;
   const spawnedAt = performance.now();
   const simulatedHid = hidSocket === null ? [] : ['--simulated-hid', hidSocket];
   const testClock = clockFile === null ? [] : ['--test-clock-file', clockFile];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', String(port), ...simulatedHid, ...testClock], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // The host takes a test clock only when told it runs under test (main/host/test-clock.ts).
-    env: clockFile === null ? process.env : { ...process.env, [testClockEnv]: '1' },
-  });
+  const renderer = rendererDir === null ? [] : ['--renderer', rendererDir];
+  const args = ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', String(port), ...simulatedHid, ...testClock, ...renderer];
+  // Ended with this process too, so a test or benchmark that dies without stop() leaves no host behind.
+  const child = endWithThisProcess(
+    spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The host takes a test clock only when told it runs under test (main/host/test-clock.ts).
+      env: clockFile === null ? process.env : { ...process.env, [testClockEnv]: '1' },
+    }),
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the host did not start:\n${stderr}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before it was ready:\n${stderr}`)));
+    // A host start (tsx loading the runtime) passed 30 s at load 22; a minute, for load 10 with room.
+    const timer = setTimeout(() => reject(new Error(`the host did not start within 60 s:\n${stderr}`)), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the host exited (${code}) before it was ready:\n${stderr}`));
+    });
     lines.on('line', (line) => {
       if (line.startsWith(hostReadyMarker)) {
         clearTimeout(timer);
         resolve((JSON.parse(line.slice(hostReadyMarker.length)) as { url: string }).url);
       }
     });
+  }).catch(async (error: unknown) => {
+    // A host that never said it was ready is not left running (a late start would hold the port and the store).
+    await stopProcess(child, 'SIGKILL');
+    throw error;
   });
   return { process: child, url, spawnedAt };
 }
@@ -167,6 +186,8 @@ export interface LaunchKioskOptions {
   testClock?: boolean;
   /** Puts the data folder here instead of the temp folder (the full-disk tests' small file system). */
   dataParent?: string;
+  /** The built renderer the host serves; left out, the host's default (dist/renderer). */
+  rendererDir?: string;
 }
 
 /** The site file with a keyboard-mode reader added to its readers, when one is asked for. */
@@ -178,8 +199,23 @@ function withKeyboardWedge(site: string, settings: KeyboardWedgeSettingsInput | 
 
 export async function launchKiosk(timings: SessionTimings, options: LaunchKioskOptions = {}): Promise<KioskUnderTest> {
   const dir = makeTempDir('dayroom-e2e-');
+  const started: PtyPair[] = [];
+  try {
+    return await launchKioskIn(dir, started, timings, options);
+  } catch (error) {
+    // A launch that fails half-way (no renderer built, a host that does not start, a refused enrollment) ends what it
+    // had started — the ptys' socat processes — and removes its folder, instead of leaving them for someone to find.
+    for (const pty of started) await pty.kill();
+    dir.remove();
+    throw error;
+  }
+}
+
+async function launchKioskIn(dir: ReturnType<typeof makeTempDir>, started: PtyPair[], timings: SessionTimings, options: LaunchKioskOptions): Promise<KioskUnderTest> {
   const scanner: PtyPair = await startPtyPair(dir.path);
+  started.push(scanner);
   const badgePty = options.simulatedReaders === true ? await startPtyPair(dir.path, { deviceName: 'badge-device', hostName: 'badge-host' }) : null;
+  if (badgePty !== null) started.push(badgePty);
   // In the temp folder: a Unix socket path must stay under ~100 bytes.
   const hidSocket = badgePty === null ? null : join(dir.path, 'magstripe.sock');
   const dataDir = join(options.dataParent ?? dir.path, 'data');
@@ -199,7 +235,8 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: deviceSection(mode).name, appVersion: 'e2e' });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
   }
-  let host = await startHostProcess(configFile, dataDir, hidSocket, clockFile);
+  const hostLaunch: HostLaunch = { configFile, dataDir, hidSocket, clockFile, rendererDir: options.rendererDir ?? null };
+  let host = await startHostProcess(hostLaunch);
   const simulatedReaders: SimulatedReaders | null =
     badgePty === null || hidSocket === null
       ? null
@@ -227,11 +264,11 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
     // open page reconnects by itself.
     async restart() {
       await stopProcess(host.process);
-      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile, Number(new URL(host.url).port));
+      host = await startHostProcess(hostLaunch, Number(new URL(host.url).port));
     },
     async kill() {
       await stopProcess(host.process, 'SIGKILL');
-      host = await startHostProcess(configFile, dataDir, hidSocket, clockFile, Number(new URL(host.url).port));
+      host = await startHostProcess(hostLaunch, Number(new URL(host.url).port));
     },
     suspend() {
       host.process.kill('SIGSTOP');

@@ -1,12 +1,14 @@
 // A property of the whole system: whatever a device's outbox holds — letters and ids with NUL, ESC, lone surrogates,
 // random binary strings, hostile markup, wrong types, numbers no column holds — pushing it through the real hub (on
 // PGlite and on a real PostgreSQL server) brings the device to rest: nothing pending, every mutation applied or
-// refused with a code, and the hub's lastMutationId at the device's last id. Bounded in runs and in time.
+// refused with a code, and the hub's lastMutationId at the device's last id. A fixed number of runs, every one made
+// (test/support/property-runs.ts: DAYROOM_PROPERTY_RUNS_FACTOR for more).
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { transferStamps } from '../../../hub/services/index';
 import { hubLastMutationId } from '../../support/hub-audit';
+import { propertyRuns, propertyTimeout } from '../../support/property-runs';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { hostileBodies, refusedTexts } from '../../support/hostile-text';
 import { syncToQuiet, type SyncedDevice } from '../../support/synced-device';
@@ -92,7 +94,7 @@ describe.each(hubBackends)('any outbox reaches rest through the real hub (%s)', 
         expect(device.db.prepare<[number], { status: string }>('SELECT status FROM outbox WHERE mutation_id = ?').get(good)).toEqual({ status: 'applied' });
         expect(await hubLastMutationId(hubDatabase, device.deviceId)).toBe(good);
       }),
-      { numRuns: 12, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: false, seed: backend === 'pglite' ? 6001 : 6002 },
+      { numRuns: propertyRuns(12), seed: backend === 'pglite' ? 6001 : 6002 },
     );
-  }, 180_000);
+  }, propertyTimeout(180_000));
 });

@@ -12,6 +12,7 @@ import {
 } from '../../../hardware/keyboard/wedge-detector';
 import { KeyboardWedgeSettings, framingKeys } from '../../../hardware/keyboard/wedge-settings';
 import { buildTraces, formatTrace, type Trace, type TraceEvent } from '../../fixtures/keyboard/generate';
+import { propertyRuns, propertyTimeout } from '../../support/property-runs';
 
 const fixturesDir = join(import.meta.dirname, '../../fixtures/keyboard');
 
@@ -476,6 +477,7 @@ function runSteps(options: Partial<WedgeDetectorOptions>, steps: readonly Step[]
 }
 
 describe('properties', () => {
+  // Hundreds of random typings each: ~1 s on a quiet machine, up to ~13 s at load 22; a minute leaves room at load 10.
   it('a person (keys ≥ 35 ms apart) never makes a frame, and every key reaches the field in order', () => {
     fc.assert(
       fc.property(configArbitrary, fc.array(fc.tuple(anyKey, tenths(35, 2_000)), { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), (options, typed, tickSeeds) => {
@@ -495,9 +497,9 @@ describe('properties', () => {
         expect(ledger.field).toEqual(events);
         for (const release of ledger.releases) expect(release.readerLike).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
-  });
+  }, propertyTimeout(60_000));
 
   it('a burst (keys ≤ maxGapMs apart) framed by prefix and suffix is a frame of exactly its text, wherever it falls in typing', () => {
     const frameCharacters = [...'abcXYZ0189%;?^&=/ ~>ş'];
@@ -532,9 +534,9 @@ describe('properties', () => {
           expect(ledger.field).toEqual([...personBefore, ...personAfter]);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
-  });
+  }, propertyTimeout(60_000));
 
   it('any interleaving of keys, ticks and flushes accounts for every key exactly once, in order', () => {
     fc.assert(
@@ -549,9 +551,9 @@ describe('properties', () => {
           expect([...frame.text].length).toBeLessThanOrEqual(maxFrameLength);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
-  });
+  }, propertyTimeout(60_000));
 
   it('when the timer fires changes only when keys are released, never how they are classified', () => {
     fc.assert(
@@ -565,7 +567,7 @@ describe('properties', () => {
         expect(withTimer.field).toEqual(withoutTimer.field);
         expect(withTimer.frames).toEqual(withoutTimer.frames);
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
-  });
+  }, propertyTimeout(60_000));
 });

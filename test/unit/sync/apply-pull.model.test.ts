@@ -2,7 +2,7 @@
 // batches, and local mutations recorded and answered, applied both to a real store on disk and to a small in-memory
 // model of what SYNC.md says should happen. After every step the store's replica digest equals the model's, and so
 // do the cursor and the outbox.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Change, SyncedEntity } from '../../../hub/protocol';
 import { applyPull } from '../../../main/sync/apply-pull';
@@ -10,6 +10,7 @@ import { recordMutation } from '../../../main/sync/outbox';
 import { digestOfRecords, replicaDigest, type ReplicaRecord } from '../../../main/sync/replica-digest';
 import { outboxQueries } from '../../../main/store/outbox';
 import { syncStateQueries } from '../../../main/store/sync-state';
+import { propertyRuns, propertyTimeout } from '../../support/property-runs';
 import { attachment, balance, contact, evict, ledgerEntry, message, pullBatch, remove, resident, siteRules, staff, tempStore, upsert, visit, type TempStore } from './fixtures';
 
 const residentIds = ['r1', 'r2', 'r3'] as const;
@@ -122,6 +123,14 @@ class ReplicaModel {
   }
 }
 
+// Every run starts from a fresh store: a copy of one migrated store made once, not a migration per run.
+let emptyStore: TempStore | null = null;
+beforeAll(() => {
+  emptyStore = tempStore();
+  emptyStore.db.close();
+});
+afterAll(() => emptyStore?.cleanup());
+
 let store: TempStore | null = null;
 afterEach(() => {
   store?.cleanup();
@@ -133,7 +142,7 @@ describe('apply-pull against a model', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
         store?.cleanup();
-        store = tempStore();
+        store = tempStore({ copyOf: emptyStore!.file });
         const { db } = store;
         const model = new ReplicaModel();
         const applied: Array<{ changes: Change[]; cursor: string }> = [];
@@ -179,7 +188,9 @@ describe('apply-pull against a model', () => {
           expect(db.prepare('SELECT mutation_id AS id, resident_id AS residentId, status FROM outbox ORDER BY mutation_id').all()).toEqual(model.outbox);
         });
       }),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
-  });
+    // 150 runs of up to 30 steps, each followed by a replica digest of the store: ~10 s on a quiet 2-core machine,
+    // ~28 s at load 7 before the stores were copied, ~82 s at load 22 after.
+  }, propertyTimeout(120_000));
 });

@@ -71,6 +71,9 @@ describe('the credential file', () => {
   });
 });
 
+/** A request timeout that holds at load 10 on the stand-in hub; none of these tests waits for it to fire. */
+const enrollTimeoutMs = 15_000;
+
 describe('hub addresses', () => {
   it.each([
     ['https://hub.riverbend.example', true],
@@ -91,7 +94,7 @@ describe('hub addresses', () => {
 describe('enrollDevice', () => {
   const enrollment = { deviceId: 'dev-9', secret: 'z'.repeat(43), siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk' as const, housingUnitId: 'B' };
   const enroll = (code: string, hubUrl = hub?.url ?? 'http://127.0.0.1:9/') =>
-    enrollDevice({ dataDir: dir.path, hubUrl, code, deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', now: () => 5_000, timeoutMs: 2_000 });
+    enrollDevice({ dataDir: dir.path, hubUrl, code, deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', now: () => 5_000, timeoutMs: enrollTimeoutMs });
 
   it('trades the code for a credential and stores it (0600)', async () => {
     hub = await startStandInHub(() => reply.enroll(enrollment));
@@ -134,7 +137,7 @@ describe('enrollDevice', () => {
 
 describe('enrollDevice: TLS and addresses that are not a hub', () => {
   const enrollment = { deviceId: 'dev-9', secret: 'z'.repeat(43), siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk' as const, housingUnitId: 'B' };
-  const enroll = (hubUrl: string) => enrollDevice({ dataDir: dir.path, hubUrl, code: 'ABCD-2345', deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', timeoutMs: 2_000 });
+  const enroll = (hubUrl: string) => enrollDevice({ dataDir: dir.path, hubUrl, code: 'ABCD-2345', deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', timeoutMs: enrollTimeoutMs });
 
   it('a handshake that fails (https spoken to a server that is not) is a TLS problem, not an unreachable hub', async () => {
     hub = await startStandInHub(() => reply.enroll(enrollment));

@@ -1,6 +1,7 @@
 // Records, changes and batches shaped exactly by the hub's protocol schemas (each builder parses what it returns),
 // and a real store on disk in a temp folder.
 import { createHash } from 'node:crypto';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BalanceRecord,
@@ -164,10 +165,15 @@ export interface TempStore {
   cleanup(): void;
 }
 
-/** A real SQLite file in a fresh temp folder, migrated to the latest schema. */
-export function tempStore(): TempStore {
+/**
+ * A real SQLite file in a fresh temp folder, migrated to the latest schema. With `copyOf`, a copy of that closed store
+ * (one made by tempStore and closed, so migrated and empty) instead of migrating anew: a model test that needs a fresh
+ * store for each of its runs pays for the migrations once.
+ */
+export function tempStore(options: { copyOf?: string } = {}): TempStore {
   const temp = makeTempDir('dayroom-sync-');
   const file = join(temp.path, 'device.sqlite');
+  if (options.copyOf !== undefined) copyFileSync(options.copyOf, file);
   let db = openDeviceDatabase(file);
   return {
     get db() {

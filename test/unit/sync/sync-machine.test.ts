@@ -6,6 +6,7 @@ import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import type { SyncError } from '../../../main/contract';
 import { backoffDelay, syncMachine, syncStatusOf, type BackoffPolicy, type BlobStep, type PullStep, type PushStep, type SyncEvent } from '../../../main/sync/sync-machine';
 import type { SyncProblem } from '../../../main/sync/sync-errors';
+import { propertyRuns, propertyTimeout } from '../../support/property-runs';
 
 const backoff: BackoffPolicy = { baseMs: 2_000, maxMs: 300_000, minMs: 1_000 };
 const intervalMs = 30_000;
@@ -296,9 +297,10 @@ describe('backoff', () => {
         expect(pulls).toBeLessThanOrEqual(3_600_000 / backoff.minMs + 1);
         sync.actor.stop();
       }),
-      { numRuns: 25 },
+      { numRuns: propertyRuns(25) },
     );
-  });
+    // 25 simulated hours of 7,200 clock steps each: ~4.5 s at load 7, ~23 s at load 22.
+  }, propertyTimeout(60_000));
 });
 
 describe('sync machine on a full disk', () => {
