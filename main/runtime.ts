@@ -11,12 +11,6 @@ import { createSearchIndexer } from './mail/search-indexer';
 import { createMoneyService } from './money/money-service';
 import { createServiceMode } from './service-mode/service-mode';
 import { createSignInService } from './signin/sign-in-service';
-import { homeSummaryQueries } from './store/home-summary';
-import { letterNoticeQueries } from './store/letter-notices';
-import { pinLockoutQueries } from './store/pin-lockouts';
-import { residentQueries } from './store/residents';
-import { staffQueries } from './store/staff';
-import { syncStateQueries } from './store/sync-state';
 import { openBlobStore } from './sync/blobs';
 import { fileCredentialVault } from './sync/credential';
 import { createTabletAssignment } from './tablet/tablet-assignment';
@@ -76,8 +70,9 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
   });
   const database = store.db;
   if (store.encryption.state === 'off') logger.warn({ reason: store.encryption.reason }, 'the device store is not encrypted at rest');
-  const residents = residentQueries(database);
-  const staff = staffQueries(database);
+  // Each query module's statements are prepared once for this open store, and handed to whoever needs them.
+  const queries = store.queries;
+  const { residents, staff } = queries;
   const audit = deviceAudit(database, now, reserve, logger);
   const events = createEventHub(logger);
   const state = createDeviceState(vault.read(), config.languages.default);
@@ -98,7 +93,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
   const signIn = createSignInService({
     residents,
     staff,
-    lockouts: pinLockoutQueries(database),
+    lockouts: queries.pinLockouts,
     rules: config.pin,
     now,
     audit,
@@ -107,7 +102,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
     tabletUnassigned: () => tabletAssignment.unassigned() || state.credentialRevoked,
     tabletAssigneeId: () => (state.credentialRevoked ? null : (tabletAssignment.assignee()?.residentId ?? null)),
   });
-  const tablet = tabletStanding({ config, tabletAssignment, syncState: syncStateQueries(database), residents, now });
+  const tablet = tabletStanding({ config, tabletAssignment, syncState: queries.syncState, residents, now });
   const readers = readersOf(config, options.readers, options.hid);
   const keyboardWedge = readers.find(isKeyboardWedgeReader) ?? null;
   const keyboardWedgeDetection = options.keyboardWedgeDetection ?? 'page';
@@ -129,7 +124,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
   const connectedReaders = connectReaders({ readers, config, residents, staff, session, emit: events.emit, logger, now });
   await connectedReaders.start();
 
-  const syncStatus = syncStatusReader(state, database);
+  const syncStatus = syncStatusReader(state, queries);
   const serviceMode = createServiceMode({
     config, dataDir: options.dataDir, storage, storeFile: deviceStoreFile(options.dataDir), logFile: deviceLogPath(options.dataDir), appVersion,
     db: database, storeEncryption: store.encryption, now, enrolled: () => state.sync !== null, syncStatus: syncStatus.current,
@@ -138,9 +133,9 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
   const recordMutation = recordThroughSync(state, database, now);
   const handlers = callHandlers({
     config, session, state, residents, deviceInfo, notices, readers: connectedReaders, keyboardWedgeDetection, keyboardWedge, hubLink, syncStatus,
-    homeSummaries: homeSummaryQueries(database), tabletAssignment, storage, serviceMode, restarts, audit, logger, now,
+    homeSummaries: queries.homeSummary, tabletAssignment, storage, serviceMode, restarts, audit, logger, now,
     mail: createMailService({ db: database, now, recordMutation }), money: createMoneyService({ db: database, now, recordMutation }),
-    visits: createVisitsService({ db: database, now }), letterNotices: letterNoticeQueries(database), onRestartRequested: options.onRestartRequested,
+    visits: createVisitsService({ db: database, now }), letterNotices: queries.letterNotices, onRestartRequested: options.onRestartRequested,
   });
   const dispatcher = createDispatcher({
     handlers,
@@ -165,7 +160,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
     storage,
     enroll: hubLink.enroll,
     bridge: { call: dispatcher.call, onEvent: events.listen },
-    attachment: attachmentReader(session, database, blobFiles, logger),
+    attachment: attachmentReader(session, queries.mail, blobFiles, logger),
     async stop() {
       restarts.cancel();
       stopWatchingStorage();

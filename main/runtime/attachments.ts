@@ -3,15 +3,13 @@
 import type { Logger } from '../logging';
 import { readAttachmentContent, type AttachmentContent } from '../mail/attachment-content';
 import { signedInResidentId } from '../session/kiosk-session';
-import type { DeviceDatabase } from '../store/database';
-import { mailQueries } from '../store/mail';
+import type { MailQueries } from '../store/mail';
 import type { BlobStore } from '../sync/blobs';
 import type { SessionHandle } from './session-actor';
 
 export type AttachmentReader = (messageId: string, attachmentId: string) => AttachmentContent;
 
-export function attachmentReader(session: Pick<SessionHandle, 'getSnapshot'>, database: DeviceDatabase, blobFiles: Pick<BlobStore, 'pathOf'>, logger: Logger): AttachmentReader {
-  const attachmentLookup = mailQueries(database);
+export function attachmentReader(session: Pick<SessionHandle, 'getSnapshot'>, attachmentLookup: MailQueries, blobFiles: Pick<BlobStore, 'pathOf'>, logger: Logger): AttachmentReader {
   return (messageId, attachmentId) => {
     const residentId = signedInResidentId(session.getSnapshot());
     if (!residentId) return { ok: false, refusal: 'notSignedIn', problem: 'nobody is signed in' };

@@ -2,12 +2,10 @@
 // once enrolled), the credential as last read or enrolled, whether the hub withdrew it, and the attract screen's language.
 import type { LanguageCode, SyncStatus } from '../contract';
 import type { DeviceDatabase } from '../store/database';
-import { attachmentQueries } from '../store/attachments';
-import { outboxQueries } from '../store/outbox';
-import { syncStateQueries } from '../store/sync-state';
 import type { CredentialRead } from '../sync/credential';
 import type { SyncEngine } from '../sync/engine';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
+import type { DeviceStoreQueries } from '../store/store-queries';
 
 export interface DeviceState {
   /** The sync engine once the device is enrolled; null before, and again once a wipe stopped it. */
@@ -35,14 +33,14 @@ export interface SyncStatusReader {
   current(): SyncStatus;
 }
 
-export function syncStatusReader(state: Pick<DeviceState, 'sync'>, database: DeviceDatabase): SyncStatusReader {
+export function syncStatusReader(state: Pick<DeviceState, 'sync'>, queries: Pick<DeviceStoreQueries, 'syncState' | 'outbox' | 'attachments'>): SyncStatusReader {
   const notEnrolled = (): SyncStatus => ({
     state: 'notEnrolled',
-    lastSuccessAt: syncStateQueries(database).get().lastSuccessAt,
-    pendingMutations: outboxQueries(database).pendingCount(),
+    lastSuccessAt: queries.syncState.get().lastSuccessAt,
+    pendingMutations: queries.outbox.pendingCount(),
     lastError: null,
     nextAttemptAt: null,
-    blobsWaiting: attachmentQueries(database).toFetchCount(),
+    blobsWaiting: queries.attachments.toFetchCount(),
     errorCounts: {},
   });
   return { notEnrolled, current: () => state.sync?.status() ?? notEnrolled() };

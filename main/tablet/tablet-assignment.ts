@@ -27,12 +27,10 @@ import { DeviceCallError } from '../bridge/dispatch';
 import type { TabletAssignee, TabletAssignError, TabletAssignResult, TabletUnassignError, TabletUnassignResult } from '../contract';
 import type { Logger } from '../logging';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries } from '../store/outbox';
-import { residentDataQueries } from '../store/resident-data';
-import { residentQueries } from '../store/residents';
 import type { ReleasableBlobs } from '../sync/apply-pull';
 import type { SyncEngine } from '../sync/engine';
 import type { HubFailure } from '../sync/hub-client';
+import { storeQueriesOf } from '../store/store-queries';
 
 export interface TabletAssignmentDeps {
   readonly mode: KioskConfig['device']['mode'];
@@ -132,9 +130,9 @@ function unassignErrorOf(failure: HubFailure): TabletUnassignError {
 }
 
 export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssignment {
-  const residents = residentQueries(deps.db);
-  const outbox = outboxQueries(deps.db);
-  const residentData = residentDataQueries(deps.db);
+  const residents = storeQueriesOf(deps.db).residents;
+  const outbox = storeQueriesOf(deps.db).outbox;
+  const residentData = storeQueriesOf(deps.db).residentData;
   /** One assignment change at a time: a second press while the first waits on the hub must not start another. */
   let busy = false;
 
