@@ -7,8 +7,9 @@
 // record id; a caller that passes anything else — a PIN, a card number, a sentence — gets an AuditEventError before
 // anything is written, and the error names the field, never its value.
 import { verifyAuditChain, type AuditActorOf, type AuditChainProblem, type AuditDetailsOf, type AuditEntry, type AuditKind } from '../../hub/protocol';
-import { auditLogQueries, type AuditLogRow } from '../store/audit-log';
+import type { AuditLogRow } from '../store/audit-log';
 import type { DeviceDatabase } from '../store/database';
+import { storeQueriesOf } from '../store/store-queries';
 import { appendAuditEvent, parseAuditEvent } from '../sync/audit-chain';
 import type { RecordMutation } from '../sync/outbox';
 
@@ -54,7 +55,7 @@ export function createAuditLog({ db, now, recordMutation }: AuditLogDeps): Audit
 
 /** Checks the device's own copy of its current chain (support, and the tests): the same walk verify-audit does at the hub. */
 export function verifyLocalAuditChain(db: DeviceDatabase): { readonly chain: number; readonly entries: number; readonly problem: AuditChainProblem | null } {
-  const queries = auditLogQueries(db);
+  const queries = storeQueriesOf(db).auditLog;
   const head = queries.head();
   if (head === null) return { chain: 1, entries: 0, problem: null };
   const rows: AuditLogRow[] = [];

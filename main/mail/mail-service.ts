@@ -20,10 +20,10 @@ import {
   type SentTimeline,
 } from '../contract';
 import type { DeviceDatabase } from '../store/database';
-import { mailQueries, type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
-import { mailSearchIndexQueries } from '../store/mail-search';
+import { type MailAttachmentRow, type MailContactRow, type MailMessageRow } from '../store/mail';
 import { hubRefusalOf } from '../sync/hub-refusal';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
+import { storeQueriesOf } from '../store/store-queries';
 
 export { maxMessageCharacters };
 const previewCharacters = 120;
@@ -128,8 +128,8 @@ function toMailAttachment(row: MailAttachmentRow): MailAttachment {
 
 export function createMailService(options: MailServiceOptions): MailService {
   const { db, now } = options;
-  const queries = mailQueries(db);
-  const searchIndex = mailSearchIndexQueries(db);
+  const queries = storeQueriesOf(db).mail;
+  const searchIndex = storeQueriesOf(db).mailSearch;
   const newMessageId = options.newMessageId ?? (() => newRecordId(now()));
   const record: RecordMutation = options.recordMutation ?? ((name, args, localEffect) => recordMutation(db, name, args, localEffect, { now: now() }));
 

@@ -4,7 +4,7 @@
 // search always sees everything the device holds for them.
 import type { Logger } from 'pino';
 import type { DeviceDatabase } from '../store/database';
-import { mailSearchIndexQueries } from '../store/mail-search';
+import { storeQueriesOf } from '../store/store-queries';
 
 /** Letters per transaction: about 25 ms of work on a kiosk, short enough that nothing waits behind it. */
 export const searchIndexChunk = 250;
@@ -27,7 +27,7 @@ export interface SearchIndexerOptions {
 }
 
 export function createSearchIndexer(options: SearchIndexerOptions): SearchIndexer {
-  const queries = mailSearchIndexQueries(options.db);
+  const queries = storeQueriesOf(options.db).mailSearch;
   const chunk = options.chunk ?? searchIndexChunk;
   let running: Promise<void> | null = null;
   let stopped = false;

@@ -4,10 +4,10 @@
 // is charged once however often it is sent. Domain rules only; SQL is in store/money.ts.
 import type { BuyStampsResult, MoneyEntry, PurchaseReceipt, StampHistoryEntry, StampHistoryKind, StampPurchase, StampsView, MoneyView } from '../contract';
 import type { DeviceDatabase } from '../store/database';
-import { homeSummaryQueries } from '../store/home-summary';
-import { moneyQueries, type LedgerEntryRow, type PurchaseRequestRow } from '../store/money';
+import type { LedgerEntryRow, PurchaseRequestRow } from '../store/money';
 import { hubRefusalOf } from '../sync/hub-refusal';
 import { recordMutation, type RecordMutation } from '../sync/outbox';
+import { storeQueriesOf } from '../store/store-queries';
 
 /** Rows of the money history per page: a screenful at the base text size. */
 export const moneyPageSize = 12;
@@ -83,8 +83,8 @@ function readableStampReference(kind: StampHistoryKind, reference: string): stri
 
 export function createMoneyService(options: MoneyServiceOptions): MoneyService {
   const { db, now } = options;
-  const queries = moneyQueries(db);
-  const summary = homeSummaryQueries(db);
+  const queries = storeQueriesOf(db).money;
+  const summary = storeQueriesOf(db).homeSummary;
   const record: RecordMutation = options.recordMutation ?? ((name, args, localEffect) => recordMutation(db, name, args, localEffect, { now: now() }));
 
   const priceOf = (bookSize: number): number | null => queries.stampBooks().find((book) => book.stamps === bookSize)?.priceCents ?? null;

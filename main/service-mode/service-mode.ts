@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { KioskConfig } from '../../kiosk-config/schema';
 import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, StoreEncryption, SyncStatus, TabletAssignee } from '../contract';
 import type { DeviceDatabase } from '../store/database';
-import { syncStateQueries } from '../store/sync-state';
 import { readDeviceLogTail, writeSupportBundle } from './device-log';
 import type { ReadLog } from './read-log';
 import { storageUse } from './storage';
 import type { StorageReserve } from '../store/storage-reserve';
+import { storeQueriesOf } from '../store/store-queries';
 
 export interface ServiceModeDeps {
   readonly config: KioskConfig;
@@ -52,7 +52,7 @@ export function siteConfigForDisplay(config: KioskConfig): string {
 export function createServiceMode(deps: ServiceModeDeps): ServiceMode {
   const exportDirectory = deps.config.service?.exportDirectory ?? join(deps.dataDir, 'exports');
   const overview = (): ServiceOverview => {
-    const identity = syncStateQueries(deps.db).get();
+    const identity = storeQueriesOf(deps.db).syncState.get();
     return {
       deviceName: deps.config.device.name,
       deviceId: identity.deviceId,

@@ -8,6 +8,7 @@ import { keepStoreFilesPrivate, prepareStoreFolder, type RepairedPermission } fr
 import type { StoreEncryption } from '../contract';
 import { encryptExistingStore, finishInterruptedEncryption, keyConnection, storeFileState, StoreKeyError, type EncryptionObserver } from './store-encryption';
 import { noStoreKeyProvider, type StoreKeyProvider } from './store-key';
+import { storeQueriesOf, type DeviceStoreQueries } from './store-queries';
 
 export type DeviceDatabase = Database.Database;
 
@@ -34,6 +35,8 @@ export interface DeviceStore {
   readonly db: DeviceDatabase;
   /** Whether the file on disk is encrypted, and if not why: service mode shows it. */
   readonly encryption: StoreEncryption;
+  /** The store's query modules, each prepared once for this open database (./store-queries.ts). */
+  readonly queries: DeviceStoreQueries;
 }
 
 /** The store without its encryption state: tests, scripts and tools that only need the database. */
@@ -123,5 +126,5 @@ export function openDeviceStore(file: string, options: OpenStoreOptions = {}): D
       throw error;
     }
   }
-  return { db, encryption };
+  return { db, encryption, queries: storeQueriesOf(db) };
 }

@@ -8,9 +8,9 @@
 // What stays: the audit log (append-only by design; its entries name the person by record id only, never by name or
 // words) and the outbox rows that carry those entries (resident_id NULL). Tombstones hold record ids and versions only.
 import type { DeviceDatabase } from './database';
-import { pinLockoutQueries } from './pin-lockouts';
-import { replicaQueries } from './replica';
-import { residentQueries } from './residents';
+import { pinLockoutQueries, type PinLockoutQueries } from './pin-lockouts';
+import { replicaQueries, type ReplicaQueries } from './replica';
+import { residentQueries, type ResidentQueries } from './residents';
 
 /** Every table that holds rows of one person's data, with the SQL that counts that person's rows in it. */
 export const residentDataTables = {
@@ -42,13 +42,20 @@ export interface ResidentDataQueries {
   removeResident(residentId: string): { readonly releasedBlobs: readonly string[]; readonly rowsRemoved: number };
 }
 
-export function residentDataQueries(db: DeviceDatabase): ResidentDataQueries {
+/** The query modules it shares with its store's (./store-queries.ts), so their statements are not prepared twice. */
+export interface ResidentDataParts {
+  readonly replica: ReplicaQueries;
+  readonly residents: ResidentQueries;
+  readonly lockouts: PinLockoutQueries;
+}
+
+export function residentDataQueries(db: DeviceDatabase, parts?: ResidentDataParts): ResidentDataQueries {
   const counts = Object.fromEntries(
     Object.entries(residentDataTables).map(([table, sql]) => [table, db.prepare<[string], { n: number }>(sql)]),
   ) as Record<ResidentDataTable, ReturnType<typeof db.prepare<[string], { n: number }>>>;
-  const replica = replicaQueries(db);
-  const residents = residentQueries(db);
-  const lockouts = pinLockoutQueries(db);
+  const replica = parts?.replica ?? replicaQueries(db);
+  const residents = parts?.residents ?? residentQueries(db);
+  const lockouts = parts?.lockouts ?? pinLockoutQueries(db);
   const deleteDrafts = db.prepare<[string]>('DELETE FROM mail_drafts WHERE resident_id = ?');
   const deleteOutgoing = db.prepare<[string]>('DELETE FROM mail_outgoing WHERE resident_id = ?');
   // Every outbox row of theirs: the caller has made sure none is still pending (the hub has them all).

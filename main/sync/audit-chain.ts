@@ -11,9 +11,9 @@ import {
   type AuditEntry,
   type AuditKind,
 } from '../../hub/protocol';
-import { auditLogQueries, type AuditLogRow } from '../store/audit-log';
+import type { AuditLogRow } from '../store/audit-log';
+import { storeQueriesOf } from '../store/store-queries';
 import type { DeviceDatabase } from '../store/database';
-import { syncStateQueries } from '../store/sync-state';
 import { recordMutation as recordStraightIntoOutbox, type RecordMutation } from './outbox';
 
 /** An event the audit schema refuses: a bug in the caller, caught before anything is written. */
@@ -50,18 +50,18 @@ function rowOf(chain: number, entry: AuditEntry): AuditLogRow {
  * key would refuse the second of two that did, rolling back its outbox row with it.
  */
 export function appendAuditEvent(db: DeviceDatabase, event: AuditEvent, at: number, record: RecordMutation, options: { readonly newChain: boolean }): AuditEntry {
-  const head = auditLogQueries(db).head();
+  const head = storeQueriesOf(db).auditLog.head();
   const startsChain = head === null || options.newChain;
   const chain = head === null ? 1 : options.newChain ? head.chain + 1 : head.chain;
   const unsealed = {
-    deviceId: syncStateQueries(db).get().deviceId,
+    deviceId: storeQueriesOf(db).syncState.get().deviceId,
     seq: startsChain ? 1 : (head?.seq ?? 0) + 1,
     at,
     event,
     prevHash: startsChain ? auditGenesisHash : (head?.hash ?? auditGenesisHash),
   };
   const entry: AuditEntry = { ...unsealed, hash: auditEntryHash(hashedFieldsOf(unsealed)) };
-  record('appendAuditEntry', entry, (store) => auditLogQueries(store).insert(rowOf(chain, entry)));
+  record('appendAuditEntry', entry, (store) => storeQueriesOf(store).auditLog.insert(rowOf(chain, entry)));
   return entry;
 }
 
@@ -73,7 +73,7 @@ export function appendAuditEvent(db: DeviceDatabase, event: AuditEvent, at: numb
  * never left this device. Nothing to do when nothing was ever logged.
  */
 export function restartAuditChain(db: DeviceDatabase, options: { readonly at: number; readonly unsentEntries: number }): AuditEntry | null {
-  const head = auditLogQueries(db).head();
+  const head = storeQueriesOf(db).auditLog.head();
   if (head === null) return null;
   const event = parseAuditEvent('chainRestarted', null, { previousDeviceId: head.deviceId, previousSeq: head.seq, previousHash: head.hash, unsentEntries: options.unsentEntries });
   return appendAuditEvent(db, event, options.at, (name, args, localEffect) => recordStraightIntoOutbox(db, name, args, localEffect, { now: options.at }), { newChain: true });

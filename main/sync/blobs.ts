@@ -7,8 +7,8 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Sha256Hex } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
-import { attachmentQueries } from '../store/attachments';
 import type { HubClient, HubFailure } from './hub-client';
+import { storeQueriesOf } from '../store/store-queries';
 
 export type BlobFailure =
   /** The bytes that arrived are not the ones the hash names. They were discarded. */
@@ -218,7 +218,7 @@ export async function fetchMissingBlobs(
   store: BlobStore,
   options: { readonly now: () => number; readonly retries: BlobRetryPolicy; readonly signal?: AbortSignal },
 ): Promise<BlobFetchSummary> {
-  const attachments = attachmentQueries(db);
+  const attachments = storeQueriesOf(db).attachments;
   const siteLimit = attachments.maxAttachmentBytes();
   let downloaded = 0;
   const failures: Array<{ sha256: string; error: BlobFailure }> = [];

@@ -6,11 +6,8 @@ import type { MutationArgs, MutationName } from '../../hub/protocol';
 import type { SyncState, SyncStatus } from '../contract';
 import { SyncErrorCode } from '../contract';
 import type { Logger } from '../logging';
-import { attachmentQueries } from '../store/attachments';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries } from '../store/outbox';
 import { isStorageFull } from '../store/storage-full';
-import { syncStateQueries } from '../store/sync-state';
 import { BlobRetryPolicy, openBlobStore } from './blobs';
 import type { DeviceCredential } from './credential';
 import { createHubClient, type HubClient } from './hub-client';
@@ -18,6 +15,7 @@ import { adoptDeviceIdentity } from './identity';
 import { recordMutation, type RecordedMutation } from './outbox';
 import { createSyncServices } from './sync-services';
 import { syncMachine, syncStatusOf, type BackoffPolicy, type BlobStep, type PullStep, type PushStep, type SyncEvent } from './sync-machine';
+import { storeQueriesOf } from '../store/store-queries';
 
 export interface SyncSettings {
   readonly intervalMs: number;
@@ -91,7 +89,7 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
   if (identity !== 'unchanged') logger.info({ deviceId: credential.deviceId, identity }, 'device identity adopted');
 
   const blobs = openBlobStore(options.dataDir);
-  const attachments = attachmentQueries(db);
+  const attachments = storeQueriesOf(db).attachments;
   const swept = blobs.sweep((sha256) => attachments.isReferenced(sha256));
   if (swept.temporary + swept.unreferenced > 0) logger.info(swept, 'leftover attachment files removed');
 
@@ -114,8 +112,8 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
     ...(options.roomToPull ? { roomToPull: options.roomToPull } : {}),
     ...(options.onStorageFull ? { onStorageFull: options.onStorageFull } : {}),
   });
-  const syncState = syncStateQueries(db);
-  const outbox = outboxQueries(db);
+  const syncState = storeQueriesOf(db).syncState;
+  const outbox = storeQueriesOf(db).outbox;
   const stored = syncState.get();
 
   /**

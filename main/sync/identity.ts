@@ -5,16 +5,13 @@
 // the hub recognise a repeat, so sending them under the new identity cannot apply anything twice. The audit log starts
 // a new chain instead (audit-chain.ts, restartAuditChain).
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries } from '../store/outbox';
-import { replicaQueries } from '../store/replica';
-import { residentQueries } from '../store/residents';
-import { syncStateQueries } from '../store/sync-state';
+import { storeQueriesOf } from '../store/store-queries';
 import { restartAuditChain } from './audit-chain';
 
 export type IdentityChange = 'first' | 'unchanged' | 'replaced';
 
 export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly deviceId: string; readonly hubUrl: string }, options: { readonly now?: number } = {}): IdentityChange {
-  const syncState = syncStateQueries(db);
+  const syncState = storeQueriesOf(db).syncState;
   return db.transaction((): IdentityChange => {
     const stored = syncState.get();
     if (stored.deviceId === identity.deviceId) {
@@ -23,9 +20,9 @@ export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly dev
     }
     syncState.setIdentity(identity.deviceId, identity.hubUrl);
     if (stored.deviceId === null) return 'first';
-    replicaQueries(db).clearAll();
-    residentQueries(db).removeAllFromHub();
-    const outbox = outboxQueries(db);
+    storeQueriesOf(db).replica.clearAll();
+    storeQueriesOf(db).residents.removeAllFromHub();
+    const outbox = storeQueriesOf(db).outbox;
     // The audit chain is per device id at the hub: the old chain's unsent entries cannot join the new one.
     const unsentAuditEntries = outbox.deletePendingNamed('appendAuditEntry');
     const pending = outbox.renumberPendingFromOne();

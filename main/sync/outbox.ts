@@ -3,8 +3,8 @@
 // in the outbox and not yet answered is what the screens show as "waiting on this device".
 import { Mutation, type MutationArgs, type MutationName } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries, type OutboxEntry, type OutboxStatus } from '../store/outbox';
-import { syncStateQueries } from '../store/sync-state';
+import type { OutboxEntry, OutboxStatus } from '../store/outbox';
+import { storeQueriesOf } from '../store/store-queries';
 
 /**
  * Whose action a mutation is: the person its arguments name, or null for the device's own audit entries — which are
@@ -57,8 +57,8 @@ export function recordMutation<N extends MutationName, T>(
     const first = checked.error.issues[0];
     throw new MutationArgsError(`${name}: ${first ? `${first.path.join('.')}: ${first.code}` : 'invalid arguments'}`);
   }
-  const outbox = outboxQueries(db);
-  const syncState = syncStateQueries(db);
+  const outbox = storeQueriesOf(db).outbox;
+  const syncState = storeQueriesOf(db).syncState;
   const createdAt = options.now ?? Date.now();
   return db.transaction((): RecordedMutation<T> => {
     const mutationId = syncState.allocateMutationId();
@@ -70,7 +70,7 @@ export function recordMutation<N extends MutationName, T>(
 
 /** The oldest pending mutations as the hub expects them; an entry that no longer parses is reported by id. */
 export function pendingMutations(db: DeviceDatabase, limit: number): { ok: true; mutations: Mutation[] } | { ok: false; unreadableId: number } {
-  return parsedEntries(outboxQueries(db).pending(limit));
+  return parsedEntries(storeQueriesOf(db).outbox.pending(limit));
 }
 
 /**
@@ -79,7 +79,7 @@ export function pendingMutations(db: DeviceDatabase, limit: number): { ok: true;
  * makes this possible.
  */
 export function mutationsFrom(db: DeviceDatabase, fromId: number, limit: number): { ok: true; mutations: Mutation[] } | { ok: false; unreadableId: number } {
-  return parsedEntries(outboxQueries(db).from(fromId, limit));
+  return parsedEntries(storeQueriesOf(db).outbox.from(fromId, limit));
 }
 
 function parsedEntries(entries: readonly OutboxEntry[]): { ok: true; mutations: Mutation[] } | { ok: false; unreadableId: number } {
@@ -136,11 +136,11 @@ const isMutationName = (name: string): name is MutationName => mutationNames.has
 
 /** The resident's recent mutations, newest first: what their screens show as waiting, done or refused with a reason. */
 export function residentMutations(db: DeviceDatabase, residentId: string, limit = 50): ResidentMutation[] {
-  return outboxQueries(db)
+  return storeQueriesOf(db).outbox
     .recentFor(residentId, limit)
     .flatMap((entry) => (isMutationName(entry.name) ? [{ mutationId: entry.mutationId, name: entry.name, createdAt: entry.createdAt, outcome: outcomeOf(entry) }] : []));
 }
 
 export function pendingMutationCount(db: DeviceDatabase): number {
-  return outboxQueries(db).pendingCount();
+  return storeQueriesOf(db).outbox.pendingCount();
 }

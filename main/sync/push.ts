@@ -8,8 +8,9 @@
 // hold back the ones after it: a `notSent` note goes under its id and the hub records it refused with the reason.
 import { maxMutationJsonBytes, maxPushMutations, maxRequestBytes, Mutation, utf8ByteLength, type MutationResult, type PushedMutation } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries, type OutboxEntry, type OutboxQueries, type OutboxSettlement } from '../store/outbox';
+import { type OutboxEntry, type OutboxQueries, type OutboxSettlement } from '../store/outbox';
 import type { HubClient, HubFailure } from './hub-client';
+import { storeQueriesOf } from '../store/store-queries';
 
 export type PushError =
   | { readonly kind: 'hub'; readonly failure: HubFailure }
@@ -78,7 +79,7 @@ export function nextPushBatch(
 ): PushedMutation[] {
   let used = utf8ByteLength(JSON.stringify({ deviceId, mutations: [] }));
   const batch: PushedMutation[] = [];
-  const outbox = outboxQueries(db);
+  const outbox = storeQueriesOf(db).outbox;
   for (const entry of replayFrom === null ? outbox.pending(limits.count) : outbox.from(replayFrom, limits.count)) {
     const mutation = wireMutationOf(entry, limits.mutationBytes);
     const size = utf8ByteLength(JSON.stringify(mutation)) + (batch.length === 0 ? 0 : 1);
@@ -90,7 +91,7 @@ export function nextPushBatch(
 }
 
 export async function pushPending(db: DeviceDatabase, client: HubClient, options: PushOptions): Promise<PushOutcome> {
-  const outbox = outboxQueries(db);
+  const outbox = storeQueriesOf(db).outbox;
   const limits = {
     count: Math.min(options.batchSize ?? maxPushMutations, maxPushMutations),
     bytes: Math.min(options.batchBytes ?? maxRequestBytes, maxRequestBytes),

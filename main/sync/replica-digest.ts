@@ -4,8 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { SyncedEntity } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
-import { replicaQueries } from '../store/replica';
-import { residentQueries } from '../store/residents';
+import { storeQueriesOf } from '../store/store-queries';
 
 export interface ReplicaRecord {
   readonly entity: SyncedEntity;
@@ -36,7 +35,7 @@ export function digestOfRecords(records: readonly ReplicaRecord[]): string {
 }
 
 export function replicaRecords(db: DeviceDatabase): ReplicaRecord[] {
-  const residents = residentQueries(db)
+  const residents = storeQueriesOf(db).residents
     .fromHub()
     .map(({ resident, version, hubLockout }): ReplicaRecord => ({
       entity: 'resident',
@@ -53,7 +52,7 @@ export function replicaRecords(db: DeviceDatabase): ReplicaRecord[] {
         lockoutClearedAt: hubLockout.lockoutClearedAt,
       },
     }));
-  return [...residents, ...replicaQueries(db).rows()].sort(byEntityThenId);
+  return [...residents, ...storeQueriesOf(db).replica.rows()].sort(byEntityThenId);
 }
 
 export function replicaDigest(db: DeviceDatabase): string {

@@ -2,7 +2,6 @@
 // typed step for the machine and logs what staff need (codes, counts, ids) and nothing personal.
 import type { Logger } from '../logging';
 import type { DeviceDatabase } from '../store/database';
-import { syncStateQueries } from '../store/sync-state';
 import { applyPull } from './apply-pull';
 import { fetchMissingBlobs, type BlobRetryPolicy, type BlobStore } from './blobs';
 import type { HubClient } from './hub-client';
@@ -10,6 +9,7 @@ import { pushPending, type PushError } from './push';
 import { isStorageFull } from '../store/storage-full';
 import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, storageFullProblem, type SyncProblem } from './sync-errors';
 import type { BlobStep, PullStep, PushStep } from './sync-machine';
+import { storeQueriesOf } from '../store/store-queries';
 
 export interface SyncServicesDeps {
   readonly db: DeviceDatabase;
@@ -58,7 +58,7 @@ function problemOfPush(error: PushError): SyncProblem {
 
 export function createSyncServices(deps: SyncServicesDeps): SyncServices {
   const { db, client, logger } = deps;
-  const syncState = syncStateQueries(db);
+  const syncState = storeQueriesOf(db).syncState;
   const running = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     running.add(work);

@@ -26,12 +26,10 @@ import type { AuditRecorder } from '../audit/audit-log';
 import type { TabletAssignee, TabletAssignError, TabletAssignResult, TabletUnassignError, TabletUnassignResult } from '../contract';
 import type { Logger } from '../logging';
 import type { DeviceDatabase } from '../store/database';
-import { outboxQueries } from '../store/outbox';
-import { residentDataQueries } from '../store/resident-data';
-import { residentQueries } from '../store/residents';
 import type { ReleasableBlobs } from '../sync/apply-pull';
 import type { SyncEngine } from '../sync/engine';
 import type { HubFailure } from '../sync/hub-client';
+import { storeQueriesOf } from '../store/store-queries';
 
 /**
  * Why a change of assignment could not start, in the tablet's own words: a service does not speak the transport, so
@@ -147,9 +145,9 @@ function unassignErrorOf(failure: HubFailure): TabletUnassignError {
 }
 
 export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssignment {
-  const residents = residentQueries(deps.db);
-  const outbox = outboxQueries(deps.db);
-  const residentData = residentDataQueries(deps.db);
+  const residents = storeQueriesOf(deps.db).residents;
+  const outbox = storeQueriesOf(deps.db).outbox;
+  const residentData = storeQueriesOf(deps.db).residentData;
   /** One assignment change at a time: a second press while the first waits on the hub must not start another. */
   let busy = false;
 

@@ -3,7 +3,8 @@
 // session and the tests' moved clock use), never by the page.
 import type { Visit, VisitsView } from '../contract';
 import type { DeviceDatabase } from '../store/database';
-import { visitQueries, type VisitRow } from '../store/visits';
+import type { VisitRow } from '../store/visits';
+import { storeQueriesOf } from '../store/store-queries';
 
 /** How far back the Visits screen lists past visits: enough to check last week's, not a history. */
 export const recentPastVisitDays = 14;
@@ -31,7 +32,7 @@ function visitOf(row: VisitRow, now: number): Visit {
 }
 
 export function createVisitsService(options: { readonly db: DeviceDatabase; readonly now: () => number }): VisitsService {
-  const queries = visitQueries(options.db);
+  const queries = storeQueriesOf(options.db).visits;
   const visitsOf = (residentId: string): { now: number; visits: Visit[] } => {
     const now = options.now();
     return { now, visits: queries.endingAfter(residentId, now - recentPastVisitDays * dayMs).map((row) => visitOf(row, now)) };

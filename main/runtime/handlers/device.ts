@@ -1,0 +1,70 @@
+// device.* calls, and enrollment and the destructive service actions (main/device-actions.ts) wired to this device.
+import type { KeyboardWedgeReader } from '../../../hardware/drivers/keyboard-wedge';
+import type { KioskConfig } from '../../../kiosk-config/schema';
+import { DeviceCallError, type CallHandlers } from '../../bridge/dispatch';
+import { deviceActionHandlers, type DeviceActionCalls } from '../../device-actions';
+import { signedInResidentId, signedInStaffId } from '../../session/kiosk-session';
+import type { ResidentQueries } from '../../store/residents';
+import type { DeviceInfoSource } from '../device-info';
+import type { DeviceState } from '../device-state';
+import type { DeviceNotices } from '../event-dedup';
+import type { HubLink } from '../hub-link';
+import type { ConnectedReaders } from '../readers';
+import type { SessionHandle } from '../session-actor';
+import type { CallerGuard } from './access';
+
+type DeviceCalls = 'device.info' | 'device.readers' | 'device.keyboardRead' | 'device.setLanguage' | DeviceActionCalls;
+
+export interface DeviceHandlerDeps {
+  readonly config: KioskConfig;
+  readonly session: SessionHandle;
+  readonly state: Pick<DeviceState, 'attractLanguage'>;
+  readonly residents: Pick<ResidentQueries, 'setLanguage'>;
+  readonly deviceInfo: DeviceInfoSource;
+  readonly notices: Pick<DeviceNotices, 'languageMaybeChanged'>;
+  readonly readers: Pick<ConnectedReaders, 'readerStatuses'>;
+  readonly keyboardWedgeDetection: 'page' | 'shell';
+  readonly keyboardWedge: KeyboardWedgeReader | null;
+  readonly hubLink: Pick<HubLink, 'enrollment' | 'enroll' | 'requestWipe'>;
+  readonly access: Pick<CallerGuard, 'staffAction'>;
+}
+
+export function deviceHandlers(deps: DeviceHandlerDeps): Pick<CallHandlers, DeviceCalls> {
+  const { config, session, state, deviceInfo, keyboardWedge, hubLink } = deps;
+  const requestWipe = hubLink.requestWipe;
+  return {
+    ...deviceActionHandlers({
+      ...hubLink.enrollment,
+      requestWipe: requestWipe === null ? null : () => requestWipe(signedInStaffId(session.getSnapshot())),
+      reenroll: async (hubUrl, code) => {
+        deps.access.staffAction('service.reenroll', 'enrollDevice');
+        return hubLink.enroll(hubUrl, code);
+      },
+    }),
+    'device.info': () => deviceInfo.info(),
+    'device.readers': () => deps.readers.readerStatuses(),
+    'device.keyboardRead': (input) => {
+      // Exactly one detector per shell: where the shell detects, a page that sends reads is not ours to believe.
+      if (deps.keyboardWedgeDetection === 'shell') throw new DeviceCallError('noKeyboardReader', 'This shell reads the keyboard itself; the page sends no keyboard reads.');
+      if (keyboardWedge === null) throw new DeviceCallError('noKeyboardReader', 'This site has no keyboard-mode card reader.');
+      // The text is never logged; the reader checks it against its settings and maps it like any scan.
+      if ('text' in input) keyboardWedge.acceptFrame(input.text);
+      else keyboardWedge.rejectBurst(input.rejected);
+      return { done: true as const };
+    },
+    'device.setLanguage': ({ language }) => {
+      if (!config.languages.offered.includes(language)) {
+        throw new DeviceCallError('languageNotOffered', `${language} is not offered at this site.`);
+      }
+      const residentId = signedInResidentId(session.getSnapshot());
+      if (residentId) {
+        deps.residents.setLanguage(residentId, language);
+        session.send({ type: 'LANGUAGE_CHOSEN', language });
+      } else {
+        state.attractLanguage = language;
+      }
+      deps.notices.languageMaybeChanged();
+      return deviceInfo.info();
+    },
+  };
+}
