@@ -1,12 +1,13 @@
 // The card readers: which ones this site has, and what a read does (a sign-in attempt through the session, a line in
 // service mode's read log, a count of reads no credential rule accepted).
-import { createCredentialMapper, type CredentialEvent } from '../../hardware/credential-mapping';
+import { createCredentialMapper, type CredentialEvent } from '../signin/credential-mapping';
 import { createHidMagstripeReader, type HidLoader } from '../../hardware/drivers/hid-magstripe';
 import { createKeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge';
 import { createSerialRfidReader } from '../../hardware/drivers/serial-rfid';
 import { createSerialScanner } from '../../hardware/drivers/serial-scanner';
 import type { CredentialReader, ReaderEvent } from '../../hardware/reader';
-import type { KioskConfig, ReaderConfig } from '../../kiosk-config/schema';
+import type { KioskConfig } from '../../kiosk-config/schema';
+import type { ReaderConfig } from '../../hardware/reader-config';
 import type { ReaderStatus } from '../contract';
 import type { Logger } from '../logging';
 import { createReadLog, type ReadLog, type ReadOutcome } from '../service-mode/read-log';

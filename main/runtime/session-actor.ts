@@ -1,7 +1,7 @@
 // The session machine as this device runs it: the site's limits, and what the machine's named actors and actions do
 // here (sign-ins against the store, audit entries, waking sync for the person who signed in).
 import { createActor, fromPromise, type Actor, type ActorOptions } from 'xstate';
-import type { CredentialEvent } from '../../hardware/credential-mapping';
+import type { CredentialEvent } from '../signin/credential-mapping';
 import type { KioskConfig } from '../../kiosk-config/schema';
 import type { AuditRecorder } from '../audit/audit-log';
 import type { Logger } from '../logging';
