@@ -1,6 +1,6 @@
 // The site file: every rule that varies by facility or by device lives here and is checked at start.
 import { z } from 'zod';
-import { defaultPinRules } from '../hub/protocol/pin-lockout';
+import { defaultPinRules } from '../rules/pin-lockout';
 import { createPcProxLineParser } from '../hardware/parsers/pcprox';
 import { wiegandFormats } from '../hardware/parsers/wiegand';
 import { checkKeyboardWedge, keyboardWedgeFields } from '../hardware/keyboard/wedge-settings';

@@ -1,4 +1,4 @@
-// The text rule (hub/protocol/text.ts) every entry uses, and the byte limits derived from the longest letter: the
+// The text rule (rules/text.ts) every entry uses, and the byte limits derived from the longest letter: the
 // largest legal letter in any script fits a mutation, a push request and the hub's body limit.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
