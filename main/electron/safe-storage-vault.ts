@@ -13,12 +13,11 @@ import {
   credentialFileName,
   fileCredentialVault,
   parseStoredCredential,
-  removeFileDurably,
   serializeCredential,
-  writeFileAtomically,
   type CredentialRead,
   type CredentialVault,
 } from '../sync/credential';
+import { removeFileDurably, writeFileAtomically } from '../../platform/atomic-write';
 
 /** The part of Electron's `safeStorage` the vault uses; the real module fits it, and the unit tests pass a fake. */
 export interface SafeStorageLike {

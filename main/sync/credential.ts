@@ -2,12 +2,12 @@
 // vault here keeps it in a file only the app's user can read (mode 0600), written atomically under the data folder;
 // the Electron shell injects a vault sealed with safeStorage where a real backend exists (main/electron/
 // safe-storage-vault.ts, SECURITY.md). The runtime itself stays plain Node. Enrollment trades a one-time code for it.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceKind, EnrollRequest, Id } from '../../hub/protocol';
 import type { EnrollmentErrorCode } from '../contract';
+import { removeFileDurably, writeFileAtomically } from '../../platform/atomic-write';
 import { createHubClient } from './hub-client';
 
 export const credentialFileName = 'hub-credential.json';
@@ -75,41 +75,6 @@ export function parseStoredCredential(text: string): { ok: true; credential: Dev
   }
   const { format: _format, ...credential } = parsed.data;
   return { ok: true, credential };
-}
-
-/** Temp file (0600 from birth) + fsync + rename + fsync of the folder: a power cut leaves the old file or the new one. */
-export function writeFileAtomically(dir: string, name: string, content: string | Uint8Array): void {
-  mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temp);
-    throw error;
-  }
-  closeSync(fd);
-  // The umask can only narrow the mode open() asked for; set it exactly, so the app can still read its own file.
-  chmodSync(temp, 0o600);
-  renameSync(temp, join(dir, name));
-  fsyncFolder(dir);
-}
-
-/** Removes a file and makes the removal durable; a file that is not there is already removed. */
-export function removeFileDurably(dir: string, name: string): void {
-  rmSync(join(dir, name), { force: true });
-  fsyncFolder(dir);
-}
-
-export function fsyncFolder(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function writeDeviceCredential(dataDir: string, credential: DeviceCredential): void {
