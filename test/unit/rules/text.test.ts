@@ -3,17 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  characterCount,
-  checkText,
-  maxLetterJsonBytes,
-  maxMessageCharacters,
-  maxMutationJsonBytes,
-  maxRequestBytes,
-  Mutation,
-  PushRequest,
-  utf8ByteLength,
-} from '../../../hub/protocol';
+import { Mutation, PushRequest } from '../../../hub/protocol';
+import { characterCount, checkText, maxLetterJsonBytes, maxMessageCharacters, maxMutationJsonBytes, maxRequestBytes, utf8ByteLength } from '../../../rules/text';
 
 describe('the text rule', () => {
   it.each([
