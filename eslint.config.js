@@ -127,7 +127,7 @@ export default tseslint.config(
     ...layer(['renderer/**'], [
       electron,
       { group: ['**/main/**', '!**/main/contract', '!**/main/contract/**'], message: 'The renderer imports only main/contract from the device.' },
-      { group: ['**/hub/**', '**/kiosk-config/**', '**/scripts/**'], message: 'The renderer imports only main/contract and its own folder.' },
+      { group: ['**/hub/**', '**/kiosk-config/**', '**/scripts/**', '**/platform/**'], message: 'The renderer imports only main/contract and its own folder.' },
       // hardware/** too, with one exception: the keyboard-mode reader detector. The same detector must run in both
       // shells (Electron's main process, and the page under the web host), and it imports nothing: no Node, no DOM,
       // no device state. A regex, because gitignore-style groups cannot re-include one file of an excluded folder.
@@ -154,9 +154,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         electron,
         { group: nodeBuiltins, message: 'main/contract is shared with the renderer: no Node modules.' },
-        // ../../hub/protocol/text is the one exception: the text rule and the longest letter, pure zod, which the
-        // device's inputs must share with the hub's (one definition of what text is accepted).
-        { regex: '^\\.\\./(?!\\.\\./hub/protocol/text(\\.ts)?$)', message: 'main/contract imports only zod, its own files and hub/protocol/text.' },
+        // ../../rules/ is the one exception: the shared rules (the text rule and the longest letter among them), pure,
+        // which the device's inputs must share with the hub's (one definition of what text is accepted).
+        { regex: '^\\.\\./(?!\\.\\./rules/[\\w-]+(\\.ts)?$)', message: 'main/contract imports only zod, its own files and rules/.' },
       ] }],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer'],
     },
@@ -173,5 +173,24 @@ export default tseslint.config(
   layer(['hub/**'], [
     electron,
     { group: ['**/main/**', '**/hardware/**', '**/renderer/**', '**/kiosk-config/**'], message: 'The hub never imports device code.' },
+  ]),
+  // rules/ is the bottom layer: the rules device and hub both apply, which anyone may import (the renderer and the
+  // contract too). So it imports nothing of the project but its own files, no Node and no DOM — only packages like zod.
+  {
+    files: ['rules/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        electron,
+        { group: nodeBuiltins, message: 'rules/ is imported by the renderer too: no Node modules.' },
+        { regex: '^\\.\\./', message: 'rules/ is the bottom layer: it imports only packages and its own files.' },
+      ] }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer'],
+    },
+  },
+  // platform/ is the Node side of the bottom layer (durable files, credential hashes), for the device runtime and the
+  // hub: Node and rules/, nothing else of the project. The renderer may not import it (above).
+  layer(['platform/**'], [
+    electron,
+    { regex: '^\\.\\./(?!rules/[\\w-]+(\\.ts)?$)', message: 'platform/ imports only Node, packages, its own files and rules/.' },
   ]),
 );

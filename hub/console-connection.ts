@@ -1,8 +1,10 @@
 // The console connection file: where a running hub is and the admin token for its console route. Written by the
 // hub at start (mode 0600, so only its user can read the token) and read by `tsx hub/cli.ts … --hub <file>`.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from '../platform/atomic-write';
 import { readCommandLine, reportRefusedLine } from './commands/run';
 import { adminCommandPath, AdminCommandResponse, type AdminCommandRequest } from './http/admin';
 
@@ -14,9 +16,7 @@ export function newAdminToken(): string {
 }
 
 export function writeConsoleConnection(file: string, connection: ConsoleConnection): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(connection, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  writeFileAtomically(dirname(file), basename(file), `${JSON.stringify(connection, null, 2)}\n`);
 }
 
 export function readConsoleConnection(file: string): ConsoleConnection {

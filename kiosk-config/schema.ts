@@ -1,6 +1,6 @@
 // The site file: every rule that varies by facility or by device lives here and is checked at start.
 import { z } from 'zod';
-import { defaultPinRules } from '../hub/protocol/pin-lockout';
+import { defaultPinRules } from '../rules/pin-lockout';
 // The readers' entries are hardware's (it owns what its drivers accept); the site file lists them.
 import { CredentialFormat, ReaderConfig, Symbology } from '../hardware/reader-config';
 

@@ -9,7 +9,7 @@
 // support needs to see that a wipe happened and why a device came back empty.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsyncFolder, removeFileDurably, writeFileAtomically } from './store/durable-files';
+import { fsyncFolder, removeFileDurably, writeFileAtomically } from '../platform/atomic-write';
 import type { CredentialVault } from './sync/credential';
 import { encryptingSuffix, plaintextSuffix } from './store/store-encryption';
 import { sealedStoreKeyFileName } from './store/store-key';

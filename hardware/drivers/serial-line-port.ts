@@ -4,6 +4,7 @@
 // AIM framing, the RFID reader's pcProx lines). Read text never goes into errors, details or health:
 // only the `scan` event carries it.
 import { SerialPort } from 'serialport';
+import { doublingStep, fullJitter } from '../../rules/backoff';
 import type { CredentialFormat, Symbology } from '../reader-config';
 import type { CredentialReader, ReaderHealth, ReadRejectionReason } from '../reader';
 import { createReaderEventHub } from './reader-event-hub';
@@ -135,8 +136,7 @@ export interface SerialReaderDefinition {
  * and min(maxDelayMs, initialDelayMs * 2^attempt), so a room of kiosks that lost a hub do not retry in step.
  */
 export function fullJitterDelayMs(attempt: number, initialDelayMs: number, maxDelayMs: number, random: () => number): number {
-  const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
+  return fullJitter(doublingStep(attempt, { first: initialDelayMs, cap: maxDelayMs }), random);
 }
 
 const scheduleWithTimers: ScheduleRetry = (callback, delayMs) => {

@@ -1,12 +1,13 @@
 // The audit log's shared definition (SECURITY.md, "Data"): sign-ins, wrong PINs, lockouts and staff actions,
-// appended on the device with a hash chain and synced to the hub. The entry schema, its one canonical encoding and
-// the chain check live here because the device (which hashes) and the hub (which recomputes, and verifies on the
+// appended on the device with a hash chain and synced to the hub. The entry schema, its one encoding (over
+// rules/canonical-json.ts) and the chain check live here because the device (which hashes) and the hub (which recomputes, and verifies on the
 // console) must agree byte for byte; defining them twice would let the two drift apart silently.
 //
 // Nothing free-form goes in: every kind has a strict details schema of enums, counts, times and ids, and an actor is a
 // record id — never a PIN, a card number, a credential or a message body.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson, CanonicalJsonError } from '../../rules/canonical-json';
 import { Id, Sha256Hex, Timestamp } from './records';
 
 /** The prev_hash of a device's first entry: there is nothing before it. */
@@ -118,34 +119,6 @@ export interface AuditHashedFields {
   readonly prevHash: string;
 }
 
-/** A value JSON can carry exactly; anything else (undefined, NaN, a function, a class instance) cannot be hashed. */
-export class AuditEncodingError extends Error {
-  override readonly name = 'AuditEncodingError';
-}
-
-/**
- * JSON with object keys sorted (by UTF-16 code units, like Array.prototype.sort) and no whitespace: one text per value,
- * whatever order its keys were written in — the database (jsonb) or a parser may reorder them.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new AuditEncodingError('a number in an audit entry must be finite');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
-  // Plain objects only (a null prototype counts: some parsers make those); a Date or a Map has no one JSON text.
-  if (typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
-    const record = value as Record<string, unknown>;
-    // A key whose value is undefined is absent, as JSON.stringify (and so the wire) has it.
-    const keys = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
-  }
-  throw new AuditEncodingError(`an audit entry cannot hold a ${typeof value}`);
-}
-
 /**
  * The one encoding the hash is taken over: a JSON array with a version tag and every field in a fixed position. A
  * position never moves and each value is typed JSON, so no two different entries encode alike (no delimiter to
@@ -222,7 +195,7 @@ function hashMatches(entry: AuditChainLink): boolean {
     return auditEntryHash(entry) === entry.hash;
   } catch (error) {
     // Details that are no longer JSON (changed in the database) cannot hash to anything that was written.
-    if (error instanceof AuditEncodingError) return false;
+    if (error instanceof CanonicalJsonError) return false;
     throw error;
   }
 }

@@ -1,9 +1,11 @@
+// The hub's wire protocol, and the shared rules (rules/) it carries, so a caller of the protocol finds both in one import.
 export * from './records';
 export * from './mutations';
 export * from './wire';
-export * from './stamp-rules';
 export * from './ids';
 export * from './media';
 export * from './audit';
-export * from './text';
-export * from './pin-lockout';
+export * from '../../rules/text';
+export * from '../../rules/stamps';
+export * from '../../rules/pin-lockout';
+export * from '../../rules/canonical-json';

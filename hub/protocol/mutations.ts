@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { AuditEntry } from './audit';
 import { Id, Timestamp } from './records';
-import { checkedText, maxMessageCharacters } from './text';
+import { checkedText, maxMessageCharacters } from '../../rules/text';
 
 /** A mutation's id: one more than the device's previous one. */
 export const MutationId = z.number().int().positive();

@@ -1,7 +1,7 @@
 // The records the hub sends to devices in pull batches: one schema per entity, shared by the hub (which writes
 // them into the change log) and the device (which applies them). Pure zod; no I/O.
 import { z } from 'zod';
-import { letterLength } from './text';
+import { letterLength } from '../../rules/text';
 
 export const Id = z.string().min(1).max(64);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
@@ -24,7 +24,7 @@ export const ResidentRecord = z.object({
   language: Language,
   housingUnitId: Id.nullable(),
   /**
-   * The lockout the hub computed from the person's wrong PINs on all their devices (hub/protocol/pin-lockout.ts): a
+   * The lockout the hub computed from the person's wrong PINs on all their devices (rules/pin-lockout.ts): a
    * device refuses their PIN until then, as it does for a lockout of its own. Null when none.
    */
   lockedUntil: Timestamp.nullable(),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Id, Sha256Hex, SyncedEntityName, syncedEntities, Timestamp, type SyncedEntity } from './records';
 import { MutationId, MutationResult, PushedMutation } from './mutations';
-import { checkedText } from './text';
+import { checkedText } from '../../rules/text';
 
 export const protocolVersion = 1;
 

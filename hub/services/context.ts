@@ -43,7 +43,7 @@ export function conflict(message: string): HubInputError {
 }
 
 /**
- * Text from the console, the demo or a service caller, through the one text rule (hub/protocol/text.ts): the text to
+ * Text from the console, the demo or a service caller, through the one text rule (rules/text.ts): the text to
  * store (NFC, line endings as `\n`, names trimmed), or a refusal in words that carries the rule's code. `field` starts
  * the sentence: "The contact's name contains …".
  */

@@ -1,11 +1,13 @@
 // The stamp ledger and the debit ledger: append-only entries (integer stamps; integer cents). A balance is the sum of
 // its entries and is never negative. Every write locks the resident's row first (lockResident), checks, then appends
 // the entries and moves the running balances on the resident row in the same transaction — where CHECK constraints
-// refuse any negative balance a bug might still produce.
-import { newRecordId } from '../protocol/index';
+// refuse any negative balance a bug might still produce. Buying stamps on a device is here too: a purchase is two
+// entries, one on each ledger.
+import { newRecordId, type BuyStampsArgs } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { invalid, type HubContext } from './context';
 import { balanceChange, ledgerEntryChange, ledgerEntryColumns, residentColumns, type LedgerEntryRow, type LedgerName, type ResidentRow } from './records';
+import { applied, plural, refuse, type Outcome } from './mutation-outcome';
 import { lockActiveResident, publishForResident } from './residents';
 
 export type StampEntryKind = 'purchase' | 'messageSent' | 'rejectionRefund' | 'familyTransfer';
@@ -66,6 +68,64 @@ export async function appendLedgerEntries(tx: SqlExecutor, resident: ResidentRow
     now,
   );
   return updated;
+}
+
+// ---- Stamps a resident buys on a device (applied exactly once by push.ts) ----
+
+function dollars(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
+}
+
+/** stamp_books.stamps is an integer column: no book the hub sells is larger. */
+const largestBookSize = 2_147_483_647;
+
+const sameRequest = (earlier: { resident_id: string; book_size: number }, residentId: string, bookSize: number): boolean =>
+  earlier.resident_id === residentId && Number(earlier.book_size) === bookSize;
+
+const requestIdReused = (): Outcome =>
+  refuse('requestIdReused', 'This purchase request was already used for a different purchase. Nothing was charged; please try the purchase again.');
+
+/**
+ * A resident buys a book of stamps from a device: the site's price comes off their debit account and the stamps go on
+ * their stamp ledger, once per request id. `resident` is locked in this transaction and in the device's scope.
+ */
+export async function buyStampBook(tx: SqlExecutor, resident: ResidentRow, deviceId: string, args: BuyStampsArgs, now: number): Promise<Outcome> {
+  // Checked under the resident's lock, so two devices sending the same request at once are charged once. The same
+  // request again (a retry) is the purchase already made; the same id for a different purchase is refused in words.
+  const [earlier] = await tx.query<{ resident_id: string; book_size: number }>('SELECT resident_id, book_size FROM stamp_purchases WHERE request_id = $1', [args.requestId]);
+  if (earlier !== undefined) return sameRequest(earlier, resident.resident_id, args.bookSize) ? applied : requestIdReused();
+  // The protocol's schema stops these at the HTTP door; the service refuses them too, rather than hand the database a
+  // size no integer column can hold (which would throw, and fail the device's queue on every retry).
+  if (!Number.isInteger(args.bookSize) || args.bookSize <= 0 || args.bookSize > largestBookSize) {
+    return refuse('unknownBookSize', `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`, Number.isSafeInteger(args.bookSize) ? { bookSize: args.bookSize } : undefined);
+  }
+  const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [resident.site_id, args.bookSize]);
+  if (book === undefined) return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`, { bookSize: args.bookSize });
+  if (book.price_cents > resident.debit_balance_cents) {
+    return refuse('notEnoughMoney', `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`, {
+      neededCents: book.price_cents,
+      availableCents: resident.debit_balance_cents,
+      bookSize: args.bookSize,
+    });
+  }
+  // Two people's purchases under one request id hold different resident locks: the key decides, and the second
+  // (waiting on the first's commit) inserts nothing and is refused, charged nothing.
+  const [recorded] = await tx.query(
+    `INSERT INTO stamp_purchases (request_id, resident_id, book_size, price_cents, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+    [args.requestId, resident.resident_id, args.bookSize, book.price_cents, deviceId, now],
+  );
+  if (recorded === undefined) return requestIdReused();
+  await appendLedgerEntries(
+    tx,
+    resident,
+    [
+      { ledger: 'debit', kind: 'stampPurchase', amount: -book.price_cents, reference: args.requestId },
+      { ledger: 'stamps', kind: 'purchase', amount: args.bookSize, reference: args.requestId },
+    ],
+    now,
+  );
+  return applied;
 }
 
 export type DepositSource = 'online' | 'lobbyKiosk' | 'moneyOrder';

@@ -1,6 +1,6 @@
 // Lockouts follow the person (issue "A device is trusted with nothing it cannot prove", item 4). Each device counts
 // the wrong PINs typed on it and pushes every one as an audit entry; the hub folds those entries, from all of a
-// person's devices, into one count with the same rule (hub/protocol/pin-lockout.ts) and publishes the lockout on the
+// person's devices, into one count with the same rule (rules/pin-lockout.ts) and publishes the lockout on the
 // resident's record, so the tablet refuses a PIN the kiosk locked out at its next pull.
 //
 // Why the audit entries and not a mutation of their own: every wrong PIN and every sign-in is already pushed, exactly

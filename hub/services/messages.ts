@@ -1,10 +1,24 @@
-// The other side of the glass: family messages in, the review queue, review decisions (a whole message, or one
-// attachment of it), delivery, and the family reading a resident's message.
+// Messages both ways: family messages in, the review queue, review decisions (a whole message, or one attachment of
+// it), delivery and the family reading a resident's message; and a resident's own messages as their devices send them
+// — what a message costs, charging it (a reply's return stamp first), refunding it when review rejects it, and marking
+// letters read. The device's mutations reach here through push.ts, which only makes each apply exactly once.
 import { randomUUID } from 'node:crypto';
-import { characterCount, maxMessageCharacters, maxReviewReasonLength, newRecordId, sniffMimeType, type AttachmentMimeType, type MessageStatus } from '../protocol/index';
+import {
+  characterCount,
+  maxMessageCharacters,
+  maxReviewReasonLength,
+  newRecordId,
+  sniffMimeType,
+  type AttachmentMimeType,
+  type MarkReadArgs,
+  type MessageStatus,
+  type SendMessageArgs,
+} from '../protocol/index';
+import { isAnswerable, messageCost, returnStampStanding, type AnsweredLetter, type ReturnStampStanding } from '../../rules/stamps';
 import type { SqlExecutor } from '../db/database';
 import { sha256Hex } from '../security/tokens';
 import { storeBlob } from './blobs';
+import type { RecordChange } from './change-log';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { appendLedgerEntries } from './ledgers';
 import {
@@ -22,6 +36,7 @@ import {
   type ResidentRow,
   visibleToResident,
 } from './records';
+import { applied, plural, refuse, type Outcome, type Refusal } from './mutation-outcome';
 import { lockActiveResident, lockResident, publishForResident } from './residents';
 
 export { maxMessageCharacters };
@@ -256,18 +271,9 @@ export async function reviewMessage(hub: HubContext, request: ReviewRequest): Pr
           rejectionReason: reason,
           ...(refunds ? { stampsReturned: before.stamps_charged, returnStampRefunded: before.paid_with_return_stamp } : {}),
         });
-        if (refunds && before.stamps_charged > 0) {
-          await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'rejectionRefund', amount: before.stamps_charged, reference: before.message_id }], now);
-        }
+        // Only a resident's (outbound) message is refunded, and a family letter's sender told: never both.
+        if (refunds) await refundRejectedMessage(tx, resident, before, now);
         if (before.direction === 'inbound') await tellOfStoppedLetter(tx, resident, before, reason, 'notDelivered', now);
-        if (refunds && before.paid_with_return_stamp && before.reply_to_message_id !== null) {
-          // The return stamp that paid for this reply may pay for another one.
-          const [replied] = await tx.query<MessageRow>(
-            `UPDATE messages SET return_stamp_used = false, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
-            [before.reply_to_message_id],
-          );
-          if (replied !== undefined) await publishForResident(tx, resident, [messageChange(replied, await loadAttachments(tx, replied.message_id))], now);
-        }
         break;
       }
       default: {
@@ -386,4 +392,123 @@ export async function getMessage(db: SqlExecutor, messageId: string): Promise<Me
   const message = await loadMessage(db, messageId);
   if (message === null) throw notFound(`There is no message ${messageId}.`);
   return message;
+}
+
+// ---- A resident's own mail, as their devices send it (applied exactly once by push.ts) ----
+
+/** The English reason for each way a reply may not spend a return stamp; the device words the code itself. */
+function returnStampRefusal(standing: Exclude<ReturnStampStanding, 'available'>): Refusal {
+  switch (standing) {
+    case 'notAReply':
+      return refuse('returnStampUnavailable', 'A return stamp can pay only for a reply.');
+    case 'noReturnStamp':
+      return refuse('returnStampUnavailable', 'The message you answered did not come with a return stamp.');
+    case 'alreadyUsed':
+      return refuse('returnStampUnavailable', 'The return stamp of that message has already been used.');
+    default: {
+      const unknownStanding: never = standing;
+      throw new Error(`unknown return-stamp standing ${String(unknownStanding)}`);
+    }
+  }
+}
+
+/** The letter a reply answers as the shared rule reads it (rules/stamps.ts). */
+function asAnsweredLetter(message: MessageRow): AnsweredLetter {
+  return { direction: message.direction, status: message.status, carriesReturnStamp: message.carries_return_stamp, returnStampUsed: message.return_stamp_used };
+}
+
+/**
+ * Charges a reply: spends the answered letter's return stamp if the reply uses it, and the rest from the resident's
+ * own stamps. The caller has checked that the stamps cover it; `repliedTo` is locked in this transaction.
+ */
+async function chargeReply(tx: SqlExecutor, resident: ResidentRow, sent: MessageRow, repliedTo: MessageRow | null, fromOwnStamps: number, now: number): Promise<RecordChange[]> {
+  const changes: RecordChange[] = [];
+  if (sent.paid_with_return_stamp && repliedTo !== null) {
+    const [spent] = await tx.query<MessageRow>(`UPDATE messages SET return_stamp_used = true, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`, [repliedTo.message_id]);
+    if (spent !== undefined) changes.push(messageChange(spent, await loadAttachments(tx, spent.message_id)));
+  }
+  if (fromOwnStamps > 0) {
+    await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'messageSent', amount: -fromOwnStamps, reference: sent.message_id }], now);
+  }
+  return changes;
+}
+
+/**
+ * Refunds a resident's message that review rejected, where the site's rule says so: the stamps it cost go back to
+ * the ledger, and the return stamp that paid for a reply may pay for another one.
+ */
+async function refundRejectedMessage(tx: SqlExecutor, resident: ResidentRow, rejected: MessageRow, now: number): Promise<void> {
+  if (rejected.stamps_charged > 0) {
+    await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'rejectionRefund', amount: rejected.stamps_charged, reference: rejected.message_id }], now);
+  }
+  if (rejected.paid_with_return_stamp && rejected.reply_to_message_id !== null) {
+    const [replied] = await tx.query<MessageRow>(`UPDATE messages SET return_stamp_used = false, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`, [rejected.reply_to_message_id]);
+    if (replied !== undefined) await publishForResident(tx, resident, [messageChange(replied, await loadAttachments(tx, replied.message_id))], now);
+  }
+}
+
+/**
+ * A resident sends a message from a device: checked against their contacts, the text limit, the letter it answers
+ * and their stamps, then stored for review and charged. `resident` is locked in this transaction and in the device's scope.
+ */
+export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow, deviceId: string, args: SendMessageArgs, now: number): Promise<Outcome> {
+  const [existing] = await tx.query('SELECT 1 FROM messages WHERE message_id = $1', [args.messageId]);
+  if (existing !== undefined) return refuse('duplicateMessageId', 'A message with this id was already received, so this one was not sent again.');
+  const [contact] = await tx.query<{ approved: boolean; display_name: string }>('SELECT approved, display_name FROM contacts WHERE contact_id = $1 AND resident_id = $2', [args.contactId, resident.resident_id]);
+  if (contact === undefined) return refuse('contactNotFound', 'This contact is not on your list.');
+  if (!contact.approved) return refuse('contactNotApproved', `${contact.display_name} is not an approved contact yet, so the message was not sent.`);
+  const characters = characterCount(args.body);
+  if (characters > maxMessageCharacters) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`, { maxCharacters: maxMessageCharacters, characters });
+
+  let repliedTo: MessageRow | null = null;
+  if (args.replyToMessageId !== null) {
+    const target = await loadMessage(tx, args.replyToMessageId, { forUpdate: true });
+    const answerable = target !== null && target.resident_id === resident.resident_id && isAnswerable(target);
+    if (!answerable) return refuse('replyTargetNotFound', 'The message you answered could not be found.');
+    if (target.contact_id !== args.contactId) return refuse('replyTargetNotFound', 'The message you answered came from someone else.');
+    repliedTo = target;
+  }
+  if (args.useReturnStamp) {
+    const standing = returnStampStanding(repliedTo === null ? null : asAnsweredLetter(repliedTo));
+    if (standing !== 'available') return returnStampRefusal(standing);
+  }
+
+  const rules = await loadSiteRules(tx, resident.site_id);
+  if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
+  const cost = messageCost(args.body, 0, args.useReturnStamp, rules.record);
+  if (cost.fromOwnStamps > resident.stamp_balance) {
+    return refuse('notEnoughStamps', `This message needs ${plural(cost.fromOwnStamps, 'stamp', 'stamps')} and you have ${plural(resident.stamp_balance, 'stamp', 'stamps')}.`, {
+      neededStamps: cost.fromOwnStamps,
+      availableStamps: resident.stamp_balance,
+    });
+  }
+
+  // Every check passed: from here on, only writes.
+  const [message] = await tx.query<MessageRow>(
+    `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
+                           reply_to_message_id, paid_with_return_stamp, stamps_charged, sent_by_device_id)
+     VALUES ($1, $2, $3, 'outbound', $4, $5, $6, 'inReview', $6, $7, $8, $9, $10) RETURNING ${messageColumns}`,
+    [args.messageId, resident.resident_id, args.contactId, args.body, args.writtenAt, now, args.replyToMessageId, args.useReturnStamp, cost.fromOwnStamps, deviceId],
+  );
+  if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
+  const changes = [messageChange(message, []), ...(await chargeReply(tx, resident, message, repliedTo, cost.fromOwnStamps, now))];
+  await publishForResident(tx, resident, changes, now);
+  return applied;
+}
+
+/** A resident opened a delivered letter on a device. `resident` is locked in this transaction and in the device's scope. */
+export async function markReadByResident(tx: SqlExecutor, resident: ResidentRow, args: MarkReadArgs, now: number): Promise<Outcome> {
+  const message = await loadMessage(tx, args.messageId, { forUpdate: true });
+  const readable = message !== null && message.resident_id === resident.resident_id && isAnswerable(message);
+  if (!readable) return refuse('messageNotFound', 'That message could not be found.');
+  // Reading twice (on the kiosk and on the tablet) is not an error; the first time counts.
+  if (message.status === 'read') return applied;
+  const [after] = await tx.query<MessageRow>(
+    // readAt is when the person opened it (the device's clock, like writtenAt); statusChangedAt is when the hub learned it.
+    `UPDATE messages SET status = 'read', read_at = $2, status_changed_at = $3, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
+    [message.message_id, args.readAt, now],
+  );
+  if (after === undefined) throw new Error(`message ${message.message_id} vanished inside its own lock`);
+  await publishForResident(tx, resident, [messageChange(after, await loadAttachments(tx, after.message_id))], now);
+  return applied;
 }

@@ -10,39 +10,20 @@
 // breaks the text rule, or a field is malformed), and so is one whose write the database refuses: its transaction is
 // rolled back whole and the refusal recorded in a new one, so a value PostgreSQL will not store costs that one
 // mutation, never the batch and never a 500 the device would meet on every push.
-import {
-  characterCount,
-  isTooLong,
-  messageCost,
-  PushedMutation,
-  RefusalFigures,
-  textProblemOf,
-  type BuyStampsArgs,
-  type MarkReadArgs,
-  type MutationResult,
-  type NotSentArgs,
-  type RefusalCode,
-  type SendMessageArgs,
-  type TextProblem,
-} from '../protocol/index';
+//
+// Only that machinery is here. What a mutation means — sending and charging a message, marking it read, buying stamps —
+// is the messages and ledgers services' (messages.ts, ledgers.ts); push checks the device may act for the resident,
+// locks them, and calls the service.
+import { isTooLong, maxMessageCharacters, PushedMutation, RefusalFigures, textProblemOf, type MutationResult, type NotSentArgs, type RefusalCode, type TextProblem } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { appendAuditEntry } from './audit';
 import type { HubContext } from './context';
 import { lockDevice, type DeviceRow } from './devices';
-import { appendLedgerEntries } from './ledgers';
-import { maxMessageCharacters } from '../protocol/index';
-import { loadAttachments, loadMessage, loadSiteRules, messageChange, messageColumns, type MessageRow, type ResidentRow } from './records';
-import { lockResident, publishForResident } from './residents';
-
-type Refusal = { readonly status: 'refused'; readonly code: RefusalCode; readonly reason: string; readonly figures?: RefusalFigures };
-type Outcome = { readonly status: 'applied' } | Refusal;
-
-const applied: Outcome = { status: 'applied' };
-
-/** `reason` is English for logs and staff; the device words a refusal from `code` and `figures` in the person's language. */
-function refuse(code: RefusalCode, reason: string, figures?: RefusalFigures): Refusal {
-  return figures === undefined ? { status: 'refused', code, reason } : { status: 'refused', code, reason, figures };
-}
+import { buyStampBook } from './ledgers';
+import { markReadByResident, sendResidentMessage } from './messages';
+import { refuse, type Outcome, type Refusal } from './mutation-outcome';
+import type { ResidentRow } from './records';
+import { lockResident } from './residents';
 
 /** Whether a device may act for (and see) a resident: housed in the kiosk's unit, or the tablet's own resident. */
 export function residentInScope(device: Pick<DeviceRow, 'site_id' | 'kind' | 'housing_unit_id' | 'assigned_resident_id'>, resident: Pick<ResidentRow, 'resident_id' | 'site_id' | 'status' | 'housing_unit_id'>): boolean {
@@ -71,135 +52,10 @@ function isRefusal(value: ResidentRow | Refusal): value is Refusal {
   return 'status' in value && value.status === 'refused';
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-function dollars(cents: number): string {
-  return `$${(cents / 100).toFixed(2)}`;
-}
-
-async function sendMessage(tx: SqlExecutor, device: DeviceRow, args: SendMessageArgs, now: number): Promise<Outcome> {
-  const resident = await residentForMutation(tx, device, args.residentId);
-  if (isRefusal(resident)) return resident;
-  const [existing] = await tx.query('SELECT 1 FROM messages WHERE message_id = $1', [args.messageId]);
-  if (existing !== undefined) return refuse('duplicateMessageId', 'A message with this id was already received, so this one was not sent again.');
-  const [contact] = await tx.query<{ approved: boolean; display_name: string }>('SELECT approved, display_name FROM contacts WHERE contact_id = $1 AND resident_id = $2', [args.contactId, resident.resident_id]);
-  if (contact === undefined) return refuse('contactNotFound', 'This contact is not on your list.');
-  if (!contact.approved) return refuse('contactNotApproved', `${contact.display_name} is not an approved contact yet, so the message was not sent.`);
-  const characters = characterCount(args.body);
-  if (characters > maxMessageCharacters) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`, { maxCharacters: maxMessageCharacters, characters });
-
-  let repliedTo: MessageRow | null = null;
-  if (args.replyToMessageId !== null) {
-    const target = await loadMessage(tx, args.replyToMessageId, { forUpdate: true });
-    const answerable = target !== null && target.resident_id === resident.resident_id && target.direction === 'inbound' && (target.status === 'delivered' || target.status === 'read');
-    if (!answerable) return refuse('replyTargetNotFound', 'The message you answered could not be found.');
-    if (target.contact_id !== args.contactId) return refuse('replyTargetNotFound', 'The message you answered came from someone else.');
-    repliedTo = target;
-  }
-  if (args.useReturnStamp) {
-    if (repliedTo === null) return refuse('returnStampUnavailable', 'A return stamp can pay only for a reply.');
-    if (!repliedTo.carries_return_stamp) return refuse('returnStampUnavailable', 'The message you answered did not come with a return stamp.');
-    if (repliedTo.return_stamp_used) return refuse('returnStampUnavailable', 'The return stamp of that message has already been used.');
-  }
-
-  const rules = await loadSiteRules(tx, resident.site_id);
-  if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
-  const cost = messageCost(args.body, 0, args.useReturnStamp, rules.record);
-  if (cost.fromOwnStamps > resident.stamp_balance) {
-    return refuse('notEnoughStamps', `This message needs ${plural(cost.fromOwnStamps, 'stamp', 'stamps')} and you have ${plural(resident.stamp_balance, 'stamp', 'stamps')}.`, {
-      neededStamps: cost.fromOwnStamps,
-      availableStamps: resident.stamp_balance,
-    });
-  }
-
-  // Every check passed: from here on, only writes.
-  const [message] = await tx.query<MessageRow>(
-    `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
-                           reply_to_message_id, paid_with_return_stamp, stamps_charged, sent_by_device_id)
-     VALUES ($1, $2, $3, 'outbound', $4, $5, $6, 'inReview', $6, $7, $8, $9, $10) RETURNING ${messageColumns}`,
-    [args.messageId, resident.resident_id, args.contactId, args.body, args.writtenAt, now, args.replyToMessageId, args.useReturnStamp, cost.fromOwnStamps, device.device_id],
-  );
-  if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
-  const changes = [messageChange(message, [])];
-  if (args.useReturnStamp && repliedTo !== null) {
-    const [spent] = await tx.query<MessageRow>(`UPDATE messages SET return_stamp_used = true, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`, [repliedTo.message_id]);
-    if (spent !== undefined) changes.push(messageChange(spent, await loadAttachments(tx, spent.message_id)));
-  }
-  if (cost.fromOwnStamps > 0) {
-    await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'messageSent', amount: -cost.fromOwnStamps, reference: message.message_id }], now);
-  }
-  await publishForResident(tx, resident, changes, now);
-  return applied;
-}
-
-async function markRead(tx: SqlExecutor, device: DeviceRow, args: MarkReadArgs, now: number): Promise<Outcome> {
-  const resident = await residentForMutation(tx, device, args.residentId);
-  if (isRefusal(resident)) return resident;
-  const message = await loadMessage(tx, args.messageId, { forUpdate: true });
-  const readable = message !== null && message.resident_id === resident.resident_id && message.direction === 'inbound' && (message.status === 'delivered' || message.status === 'read');
-  if (!readable) return refuse('messageNotFound', 'That message could not be found.');
-  // Reading twice (on the kiosk and on the tablet) is not an error; the first time counts.
-  if (message.status === 'read') return applied;
-  const [after] = await tx.query<MessageRow>(
-    // readAt is when the person opened it (the device's clock, like writtenAt); statusChangedAt is when the hub learned it.
-    `UPDATE messages SET status = 'read', read_at = $2, status_changed_at = $3, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
-    [message.message_id, args.readAt, now],
-  );
-  if (after === undefined) throw new Error(`message ${message.message_id} vanished inside its own lock`);
-  await publishForResident(tx, resident, [messageChange(after, await loadAttachments(tx, after.message_id))], now);
-  return applied;
-}
-
-/** stamp_books.stamps is an integer column: no book the hub sells is larger. */
-const largestBookSize = 2_147_483_647;
-
-const sameRequest = (earlier: { resident_id: string; book_size: number }, residentId: string, bookSize: number): boolean =>
-  earlier.resident_id === residentId && Number(earlier.book_size) === bookSize;
-
-const requestIdReused = (): Outcome =>
-  refuse('requestIdReused', 'This purchase request was already used for a different purchase. Nothing was charged; please try the purchase again.');
-
-async function buyStamps(tx: SqlExecutor, device: DeviceRow, args: BuyStampsArgs, now: number): Promise<Outcome> {
-  const resident = await residentForMutation(tx, device, args.residentId);
-  if (isRefusal(resident)) return resident;
-  // Checked under the resident's lock, so two devices sending the same request at once are charged once. The same
-  // request again (a retry) is the purchase already made; the same id for a different purchase is refused in words.
-  const [earlier] = await tx.query<{ resident_id: string; book_size: number }>('SELECT resident_id, book_size FROM stamp_purchases WHERE request_id = $1', [args.requestId]);
-  if (earlier !== undefined) return sameRequest(earlier, resident.resident_id, args.bookSize) ? applied : requestIdReused();
-  // The protocol's schema stops these at the HTTP door; the service refuses them too, rather than hand the database a
-  // size no integer column can hold (which would throw, and fail the device's queue on every retry).
-  if (!Number.isInteger(args.bookSize) || args.bookSize <= 0 || args.bookSize > largestBookSize) {
-    return refuse('unknownBookSize', `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`, Number.isSafeInteger(args.bookSize) ? { bookSize: args.bookSize } : undefined);
-  }
-  const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [resident.site_id, args.bookSize]);
-  if (book === undefined) return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`, { bookSize: args.bookSize });
-  if (book.price_cents > resident.debit_balance_cents) {
-    return refuse('notEnoughMoney', `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`, {
-      neededCents: book.price_cents,
-      availableCents: resident.debit_balance_cents,
-      bookSize: args.bookSize,
-    });
-  }
-  // Two people's purchases under one request id hold different resident locks: the key decides, and the second
-  // (waiting on the first's commit) inserts nothing and is refused, charged nothing.
-  const [recorded] = await tx.query(
-    `INSERT INTO stamp_purchases (request_id, resident_id, book_size, price_cents, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
-    [args.requestId, resident.resident_id, args.bookSize, book.price_cents, device.device_id, now],
-  );
-  if (recorded === undefined) return requestIdReused();
-  await appendLedgerEntries(
-    tx,
-    resident,
-    [
-      { ledger: 'debit', kind: 'stampPurchase', amount: -book.price_cents, reference: args.requestId },
-      { ledger: 'stamps', kind: 'purchase', amount: args.bookSize, reference: args.requestId },
-    ],
-    now,
-  );
-  return applied;
+/** Runs a service for the resident a mutation names, once that resident is locked and in this device's scope. */
+async function forResident(tx: SqlExecutor, device: DeviceRow, residentId: string, service: (resident: ResidentRow) => Promise<Outcome>): Promise<Outcome> {
+  const resident = await residentForMutation(tx, device, residentId);
+  return isRefusal(resident) ? resident : service(resident);
 }
 
 /** The device gave up sending a mutation and says why; the hub records the refusal under its id. */
@@ -221,11 +77,11 @@ function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: PushedMutat
     case 'appendAuditEntry':
       return appendAuditEntry(tx, device, mutation.id, mutation.args, now);
     case 'sendMessage':
-      return sendMessage(tx, device, mutation.args, now);
+      return forResident(tx, device, mutation.args.residentId, (resident) => sendResidentMessage(tx, resident, device.device_id, mutation.args, now));
     case 'markRead':
-      return markRead(tx, device, mutation.args, now);
+      return forResident(tx, device, mutation.args.residentId, (resident) => markReadByResident(tx, resident, mutation.args, now));
     case 'buyStamps':
-      return buyStamps(tx, device, mutation.args, now);
+      return forResident(tx, device, mutation.args.residentId, (resident) => buyStampBook(tx, resident, device.device_id, mutation.args, now));
     case 'notSent':
       return Promise.resolve(notSent(mutation.args));
     default: {

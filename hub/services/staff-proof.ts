@@ -5,7 +5,7 @@
 // Every outcome that matters is appended to the hub's audit chain in the same transaction as the count, so a refusal
 // is counted and recorded, or neither.
 import type { SqlExecutor } from '../db/database';
-import { afterCorrectPin, afterWrongPin, attemptsLeft, isLockedOut, type PinLockoutState, type PinRules } from '../protocol/pin-lockout';
+import { afterCorrectPin, afterWrongPin, attemptsLeft, isLockedOut, type PinLockoutState, type PinRules } from '../../rules/pin-lockout';
 import { verifyPin } from '../security/pin-hash';
 import { appendHubAuditEntry } from './audit';
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../db/database';
 import { hashPin, isValidPin } from '../security/pin-hash';
-import { sha256Hex } from '../security/tokens';
+import { badgeHash } from '../../platform/credential-hashes';
 import { appendChanges, type Audience } from './change-log';
 import { characterCount } from '../protocol/index';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
@@ -14,10 +14,8 @@ import { staffRecord, type StaffRow } from './records';
 
 const staffColumns = 'staff_id, site_id, display_name, badge_hash, pin_hash, status, version';
 
-/** The badge id as the site's credential rule extracts it; only its hash is stored or synced. */
-export function badgeHash(badgeId: string): string {
-  return sha256Hex(badgeId);
-}
+// The badge id as the site's credential rule extracts it; only its hash is stored or synced.
+export { badgeHash };
 
 /** Where a staff member's record goes: the site when they work site-wide, otherwise each of their units' kiosks. */
 function staffAudiences(siteId: string, housingUnitIds: readonly string[]): Audience[] {

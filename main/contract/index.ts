@@ -47,8 +47,8 @@ import {
 
 export * from './schemas';
 // What the screens need of the text rule: the longest letter, counting characters as the hub does, byte counting.
-export { characterCount, maxMessageCharacters, utf8ByteLength } from '../../hub/protocol/text';
-import { checkedText, maxLetterJsonBytes } from '../../hub/protocol/text';
+export { characterCount, maxMessageCharacters, utf8ByteLength } from '../../rules/text';
+import { checkedText, maxLetterJsonBytes } from '../../rules/text';
 
 /**
  * Who may make a call. The runtime checks this against its own session before it runs anything:

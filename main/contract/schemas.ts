@@ -1,7 +1,7 @@
 // Shapes that cross the renderer ↔ runtime boundary. Pure zod: no Node, no DOM.
 import { z } from 'zod';
 // The one text rule and the longest letter, shared with the hub (the lint allows the contract this one protocol file).
-import { checkedText, maxMessageCharacters } from '../../hub/protocol/text';
+import { checkedText, maxMessageCharacters } from '../../rules/text';
 
 export const LanguageCode = z.enum(['en', 'es']);
 export type LanguageCode = z.infer<typeof LanguageCode>;
@@ -431,7 +431,7 @@ export const HubRefusal = z.discriminatedUnion('code', [
   z.object({ code: z.literal('residentNotFound') }),
   z.object({ code: z.literal('duplicateMessageId') }),
   z.object({ code: z.literal('requestIdReused') }),
-  /** A control character (NUL, ESC…), broken or invisible text: the text rule (hub/protocol/text.ts) refused it. */
+  /** A control character (NUL, ESC…), broken or invisible text: the text rule (rules/text.ts) refused it. */
   z.object({ code: z.literal('textNotAllowed') }),
   /** The device could not read it back, or it was larger than anything the facility accepts. */
   z.object({ code: z.literal('unreadable') }),

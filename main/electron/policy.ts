@@ -1,6 +1,7 @@
 // The kiosk's security decisions as plain functions: which URLs, permissions, keys and IPC senders are
 // allowed. No electron import, so every rule is unit-tested under Node; main.ts only wires them to events.
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { doublingStep } from '../../rules/backoff';
 
 export { contentSecurityPolicy } from '../security/content-policy';
 
@@ -186,8 +187,7 @@ export const longestRestartDelayMs = 60_000;
  * second, at most a minute, so a renderer that crashes at once on every load does not spin the CPU.
  */
 export function restartBackoffMs(attempt: number): number {
-  const steps = Number.isFinite(attempt) && attempt > 0 ? Math.floor(attempt) : 0;
-  return Math.min(longestRestartDelayMs, firstRestartDelayMs * 2 ** steps);
+  return doublingStep(attempt, { first: firstRestartDelayMs, cap: longestRestartDelayMs });
 }
 
 // ---- The app protocol ----

@@ -4,7 +4,7 @@
 // beside it; a token that cannot be read is replaced, and the page then needs the new address (printed, and logged).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomically } from '../store/durable-files';
+import { writeFileAtomically } from '../../platform/atomic-write';
 import { isStorageFull } from '../store/storage-full';
 
 export const hostTokenFileName = 'web-host.token';

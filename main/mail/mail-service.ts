@@ -1,7 +1,9 @@
 // The resident's mail on this device: conversations, reading, replying at a cost shown first, drafts, the timeline of
 // each sent message and search. Domain rules only; SQL is in store/mail.ts and the outbox in sync/outbox.ts. Every
 // method takes the resident from the session (never from the screen) and refuses anything that is not theirs.
-import { characterCount, maxMessageCharacters, messageCost, newRecordId } from '../../hub/protocol';
+import { newRecordId } from '../../hub/protocol';
+import { isAnswerable, messageCost, returnStampStanding } from '../../rules/stamps';
+import { characterCount, maxMessageCharacters } from '../../rules/text';
 import {
   conversationPageSize,
   type Conversation,
@@ -145,12 +147,9 @@ export function createMailService(options: MailServiceOptions): MailService {
   };
 
   const isRead = (message: MailMessageRow): boolean => message.readAt !== null || message.status === 'read' || message.markedReadHere;
+  // The shared rule (rules/stamps.ts), and a stamp this device has spent but not yet told the hub about counts as used.
   const returnStampAvailable = (residentId: string, message: MailMessageRow): boolean =>
-    message.direction === 'inbound' &&
-    (message.status === 'delivered' || message.status === 'read') &&
-    message.carriesReturnStamp &&
-    !message.returnStampUsed &&
-    !queries.returnStampHeldHere(residentId, message.messageId);
+    returnStampStanding(message) === 'available' && !queries.returnStampHeldHere(residentId, message.messageId);
 
   const toMailMessage = (residentId: string, message: MailMessageRow, attachments: readonly MailAttachmentRow[] = []): MailMessage => ({
     messageId: message.messageId,
@@ -173,7 +172,7 @@ export function createMailService(options: MailServiceOptions): MailService {
       // The letter being answered may have gone since the reply was started (withdrawn by the facility, or the person
       // moved): said in words, and the draft stays. Another person's message id is refused the same way, saying nothing.
       const target = queries.message(residentId, request.replyToMessageId);
-      if (target === null || target.direction !== 'inbound' || target.contactId !== contact.contactId || (target.status !== 'delivered' && target.status !== 'read')) {
+      if (target === null || !isAnswerable(target) || target.contactId !== contact.contactId) {
         return { ok: false, refusal: { reason: 'replyTargetGone' } };
       }
       useReturnStamp = returnStampAvailable(residentId, target);

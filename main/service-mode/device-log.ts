@@ -2,9 +2,9 @@
 // staff can copy from). The logger never writes PINs, message bodies or card data (main/logging.ts), so what is shown
 // and exported is the log itself, not a filtered copy of it. The log rotates (main/logging.ts), so its end is read
 // across its files, newest back to older, as one text.
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { DeviceLogLine, LogExport } from '../contract';
+import { writeFileAtomically } from '../../platform/atomic-write';
 import { deviceLogFiles } from '../log-files';
 
 /** The most of the log's end that is read for the screen; a few hundred lines fit many times over. */
@@ -92,10 +92,9 @@ export function supportBundleName(deviceName: string, at: number): string {
 
 /**
  * Writes a support bundle — the facts the caller gathered plus the log's end — into `directory`, under a name that
- * appears only once the file is complete (written beside it, then renamed), so a stick pulled early holds no half file.
+ * appears only once the file is complete (platform/atomic-write.ts), so a stick pulled early holds no half file.
  */
 export function writeSupportBundle(options: { directory: string; logFile: string; deviceName: string; at: number; facts: Record<string, unknown> }): LogExport {
-  mkdirSync(options.directory, { recursive: true });
   const fileName = supportBundleName(options.deviceName, options.at);
   const { text } = readTail(options.logFile, bundleTailBytes);
   const bundle = {
@@ -105,9 +104,7 @@ export function writeSupportBundle(options: { directory: string; logFile: string
     log: text.split('\n').filter((line) => line.trim() !== ''),
   };
   const contents = `${JSON.stringify(bundle, null, 2)}\n`;
-  const finalPath = join(options.directory, fileName);
-  const partPath = `${finalPath}.part`;
-  writeFileSync(partPath, contents, { flush: true });
-  renameSync(partPath, finalPath);
+  // Not owner-only: the bundle is for whoever services the device, often on a USB stick.
+  writeFileAtomically(options.directory, fileName, contents, { ownerOnly: false });
   return { fileName, directory: options.directory, bytes: Buffer.byteLength(contents) };
 }

@@ -1,4 +1,4 @@
-// The wrong-PIN rule the device applies to PINs typed on it. Defined once in the protocol (hub/protocol/pin-lockout.ts)
+// The wrong-PIN rule the device applies to PINs typed on it. Defined once in rules/pin-lockout.ts
 // because the hub applies the same rule to a person's wrong PINs across all their devices, and to the staff PIN that
 // proves a tablet's assignment.
 export {
@@ -10,4 +10,4 @@ export {
   lockoutDurationMs,
   type PinLockoutState,
   type PinRules,
-} from '../../hub/protocol/pin-lockout';
+} from '../../rules/pin-lockout';

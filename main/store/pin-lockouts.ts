@@ -1,5 +1,5 @@
 // Queries over pin_lockouts: wrong-PIN counts that survive a restart.
-import type { PinLockoutState } from '../../hub/protocol/pin-lockout';
+import type { PinLockoutState } from '../../rules/pin-lockout';
 import type { DeviceDatabase } from './database';
 
 export type { PinLockoutState };

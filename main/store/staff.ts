@@ -1,6 +1,6 @@
 // Queries over the staff table (migration 0006), for service-mode sign-in. The rows are the hub's (replica.ts writes
 // them); a staff badge is found by the hash of the id the site's credential rule extracted, never by the id itself.
-import { createHash } from 'node:crypto';
+import { badgeHash } from '../../platform/credential-hashes';
 import type { DeviceDatabase } from './database';
 
 export interface StaffMember {
@@ -17,10 +17,8 @@ interface StaffRow {
 
 const toMember = (row: StaffRow): StaffMember => ({ staffId: row.staff_id, displayName: row.display_name, pinHash: row.pin_hash });
 
-/** The badge hash the hub stores (hub/services/staff.ts badgeHash): sha256 hex of the badge id. */
-export function staffBadgeHash(badgeId: string): string {
-  return createHash('sha256').update(badgeId).digest('hex');
-}
+/** The badge hash the hub stores, by the one definition both sides use (platform/credential-hashes.ts). */
+export const staffBadgeHash = badgeHash;
 
 export interface StaffQueries {
   /** The staff member holding this badge id, or null. Two rows with one badge (a badge mid-move) match neither. */

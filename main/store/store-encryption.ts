@@ -18,7 +18,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { chmodSync, closeSync, existsSync, fsyncSync, linkSync, openSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncFolder } from './durable-files';
+import { fsyncFolder } from '../../platform/atomic-write';
 import { privateFileMode } from './private-files';
 import { storeKeyBytes } from './store-key';
 

@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSyn
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Sha256Hex } from '../../hub/protocol';
+import { doublingStep } from '../../rules/backoff';
 import type { DeviceDatabase } from '../store/database';
 import type { HubClient, HubFailure } from './hub-client';
 import { storeQueriesOf } from '../store/store-queries';
@@ -183,7 +184,7 @@ export class BlobRetryPolicy {
 
   failed(sha256: string, now: number): void {
     const count = (this.failures.get(sha256)?.count ?? 0) + 1;
-    const wait = Math.min(this.maxWaitMs, this.firstWaitMs * 2 ** Math.min(count - 1, 30));
+    const wait = doublingStep(count - 1, { first: this.firstWaitMs, cap: this.maxWaitMs });
     this.failures.set(sha256, { count, retryAt: now + wait });
   }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DeviceKind, EnrollRequest, Id } from '../../hub/protocol';
 import type { EnrollmentErrorCode } from '../contract';
-import { removeFileDurably, writeFileAtomically } from '../store/durable-files';
+import { removeFileDurably, writeFileAtomically } from '../../platform/atomic-write';
 import { createHubClient } from './hub-client';
 
 export const credentialFileName = 'hub-credential.json';

@@ -2,7 +2,7 @@
 // mutation exactly once (it skips ids it has seen, refuses a gap), so sending the same batch again after a lost
 // answer is safe; the device marks done exactly what the hub says is done, and nothing else.
 //
-// Batches are cut by bytes as well as by count, to the hub's own body limit (hub/protocol/text.ts), so a tablet that
+// Batches are cut by bytes as well as by count, to the hub's own body limit (rules/text.ts), so a tablet that
 // comes back with dozens of long letters sends them in several requests instead of one the hub refuses for its size on
 // every push. A mutation that could never be sent — larger than any request, or no longer readable — is not allowed to
 // hold back the ones after it: a `notSent` note goes under its id and the hub records it refused with the reason.

@@ -2,6 +2,7 @@
 // equals the hub's view of its scope" (SYNC.md) is one string comparison. Residents seeded on the device (version 0)
 // are not the hub's and are left out.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../rules/canonical-json';
 import type { SyncedEntity } from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
 import { storeQueriesOf } from '../store/store-queries';
@@ -11,18 +12,6 @@ export interface ReplicaRecord {
   readonly id: string;
   readonly version: number;
   readonly data: unknown;
-}
-
-/** JSON with object keys sorted at every depth: the same records always give the same text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, field]) => field !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 const byEntityThenId = (a: ReplicaRecord, b: ReplicaRecord): number =>

@@ -4,6 +4,7 @@
 // the machine never spins. The machine decides; the work is done by named actors whose I/O lives in sync-services.ts,
 // and every time it uses comes from `now`, which follows the actor's clock, so tests drive it with SimulatedClock.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import { doublingStep, fullJitter } from '../../rules/backoff';
 import type { SyncError, SyncErrorCode, SyncState, SyncStatus } from '../contract';
 import { storageFullProblem, type SyncProblem } from './sync-errors';
 
@@ -18,9 +19,7 @@ export interface BackoffPolicy {
 
 /** Full jitter (a uniform draw below an exponentially growing ceiling), with a floor. `failures` counts from 1. */
 export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(Math.max(failures - 1, 0), 40));
-  const draw = Math.min(Math.max(random(), 0), 1);
-  return Math.max(policy.minMs, Math.floor(draw * ceiling));
+  return fullJitter(doublingStep(failures - 1, { first: policy.baseMs, cap: policy.maxMs }), random, policy.minMs);
 }
 
 /** One pull batch: applied (with or without more to come), or failed with nothing applied. */

@@ -56,11 +56,11 @@ describe('layering rules', () => {
 
   it('the contract has no Node modules, no DOM globals and no device internals', async () => {
     expect(await layeringErrors('main/contract/bad.ts', "import { randomUUID } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod, its own files and hub\/protocol\/text/)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { PushRequest } from '../../hub/protocol/wire';")).toEqual([expect.stringMatching(/only zod, its own files and hub\/protocol\/text/)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { x } from '../../hub/protocol/text/../wire';")).toEqual([expect.stringMatching(/only zod, its own files and hub\/protocol\/text/)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod, its own files and rules\//)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { PushRequest } from '../../hub/protocol/wire';")).toEqual([expect.stringMatching(/only zod, its own files and rules\//)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { x } from '../../rules/text/../../hub/protocol/wire';")).toEqual([expect.stringMatching(/only zod, its own files and rules\//)]);
     // The one text rule, shared by the device's inputs and the hub's.
-    expect(await layeringErrors('main/contract/good.ts', "import { checkedText } from '../../hub/protocol/text';")).toEqual([]);
+    expect(await layeringErrors('main/contract/good.ts', "import { checkedText } from '../../rules/text';")).toEqual([]);
     expect(await layeringErrors('main/contract/bad.ts', 'export const width = window.innerWidth;')).toHaveLength(1);
     expect(await layeringErrors('main/contract/good.ts', "import { z } from 'zod';\nimport { Empty } from './schemas';")).toEqual([]);
   });
@@ -69,6 +69,26 @@ describe('layering rules', () => {
     expect(await layeringErrors('main/sync/bad.ts', "import { App } from '../../renderer/src/App';")).toEqual([expect.stringMatching(/never imports the renderer/)]);
     expect(await layeringErrors('hardware/bad.ts', "import { db } from '../hub/db/pool';")).toEqual([expect.stringMatching(/only the hub wire protocol/)]);
     expect(await layeringErrors('main/sync/good.ts', "import { PullResponse } from '../../hub/protocol/pull';")).toEqual([]);
+  });
+
+  it('rules/ is the bottom layer: no Node, no DOM, nothing of the project', async () => {
+    expect(await layeringErrors('rules/bad.ts', "import { createHash } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
+    expect(await layeringErrors('rules/bad.ts', 'export const width = window.innerWidth;')).toHaveLength(1);
+    for (const source of ["import { x } from '../hub/protocol/records';", "import { y } from '../main/contract';", "import { z } from '../platform/atomic-write';"]) {
+      expect(await layeringErrors('rules/bad.ts', source)).toEqual([expect.stringMatching(/rules\/ is the bottom layer/)]);
+    }
+    expect(await layeringErrors('rules/good.ts', "import { z } from 'zod';\nimport { characterCount } from './text';")).toEqual([]);
+  });
+
+  it('everyone may import rules/; only Node code may import platform/', async () => {
+    for (const file of ['main/sync/good.ts', 'hub/services/good.ts', 'hardware/drivers/good.ts', 'renderer/src/api/good.ts', 'platform/good.ts']) {
+      const depth = file.split('/').length - 1;
+      expect(await layeringErrors(file, `import { doublingStep } from '${'../'.repeat(depth)}rules/backoff';`), file).toEqual([]);
+    }
+    expect(await layeringErrors('main/sync/good.ts', "import { writeFileAtomically } from '../../platform/atomic-write';")).toEqual([]);
+    expect(await layeringErrors('hub/good.ts', "import { writeFileAtomically } from '../platform/atomic-write';")).toEqual([]);
+    expect(await layeringErrors('renderer/src/api/bad.ts', "import { hashPin } from '../../../platform/credential-hashes';")).toEqual([expect.stringMatching(/only main\/contract and its own folder/)]);
+    expect(await layeringErrors('platform/bad.ts', "import { x } from '../hub/protocol/records';")).toEqual([expect.stringMatching(/platform\/ imports only/)]);
   });
 
   it('the hub never imports device code', async () => {
@@ -120,12 +140,12 @@ describe('layering rules', () => {
     it.each([
       // Inward, and within a layer.
       ['main/store/good.ts', "import type { DeviceError } from '../contract';\nimport { outboxQueries } from './outbox';\nimport { x } from '../../hub/protocol';"],
-      ['main/sync/good.ts', "import { writeFileAtomically } from '../store/durable-files';\nimport type { Logger } from '../logging';\nimport { HubSettings } from '../../kiosk-config/schema';"],
+      ['main/sync/good.ts', "import { writeFileAtomically } from '../../platform/atomic-write';\nimport type { Logger } from '../logging';\nimport { HubSettings } from '../../kiosk-config/schema';"],
       ['main/sync/good.ts', "import { restartAuditChain } from './audit-chain';"],
       ['main/audit/good.ts', "import { appendAuditEvent } from '../sync/audit-chain';\nimport { auditLogQueries } from '../store/audit-log';"],
       ['main/signin/good.ts', "import { createAuditLog } from '../audit/audit-log';\nimport type { ScanFrame } from '../../hardware/reader';\nimport type { CredentialRule } from '../../kiosk-config/schema';"],
       ['main/session/good.ts', "import type { CredentialEvent } from '../signin/credential-mapping';\nimport { syncOverdue } from '../tablet/sync-lock';"],
-      ['main/device-wipe.ts', "import { fsyncFolder } from './store/durable-files';\nimport type { CredentialVault } from './sync/credential';"],
+      ['main/device-wipe.ts', "import { fsyncFolder } from '../platform/atomic-write';\nimport type { CredentialVault } from './sync/credential';"],
       ['main/bridge/good.ts', "import { TabletAssignmentError } from '../tablet/tablet-assignment';\nimport { isStorageFull } from '../store/storage-full';"],
       ['main/runtime.ts', "import { createDispatcher } from './bridge/dispatch';\nimport { createMailService } from './mail/mail-service';\nimport { x } from './runtime/handlers';"],
       ['main/runtime/good.ts', "import { createDeviceRuntime } from '../runtime';\nimport { deviceActionHandlers } from '../device-actions';"],

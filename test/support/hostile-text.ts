@@ -1,7 +1,7 @@
 // Text meant to break a page that treats words as markup: script and event-handler injection, links, bidi overrides,
 // zero-width and combining characters, very long runs. Every entry must come back on screen exactly as written.
 // Each payload that could run code would set window.__pwned or open a dialog; tests check that neither happened.
-// Text the text rule refuses (hub/protocol/text.ts) is listed apart: it never reaches a screen, it is refused in words.
+// Text the text rule refuses (rules/text.ts) is listed apart: it never reaches a screen, it is refused in words.
 
 const hook = 'window.__pwned=(window.__pwned||0)+1';
 

@@ -1,5 +1,5 @@
 // Lockouts follow the person (issue "A device is trusted with nothing it cannot prove", item 4). The hub folds every
-// device's wrong PINs for a resident into one count with the shared rule (hub/protocol/pin-lockout.ts) and publishes
+// device's wrong PINs for a resident into one count with the shared rule (rules/pin-lockout.ts) and publishes
 // the resulting lockout on the resident's record; pin_lockout_cleared_at is when staff last cleared it at the hub (the
 // clearing itself is audited on the hub's own chain, hub_audit_entries, from migration 0004).
 export const sql = /* sql */ `

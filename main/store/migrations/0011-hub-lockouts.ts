@@ -2,7 +2,7 @@ import type { Migration } from '../migrate';
 
 /**
  * Lockouts follow the person: the hub counts a resident's wrong PINs on all their devices and sends the lockout with
- * their record (hub/protocol/pin-lockout.ts). Kept beside the record, apart from pin_lockouts (this device's own
+ * their record (rules/pin-lockout.ts). Kept beside the record, apart from pin_lockouts (this device's own
  * count, which goes on working offline); null when the hub has none.
  */
 export const migration0011HubLockouts: Migration = {

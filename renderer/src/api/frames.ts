@@ -1,5 +1,6 @@
 // The web host's wire format, as pure functions so they can be tested without a socket.
 import { ServerFrame, hostSocketPath, hostTokenParam, type CallName, type ClientFrame } from '../../../main/contract';
+import { doublingStep } from '../../../rules/backoff';
 
 /** Parses one incoming WebSocket message; null for anything that is not a valid ServerFrame (binary, bad JSON, wrong shape). */
 export function parseServerFrame(data: unknown): ServerFrame | null {
@@ -40,5 +41,5 @@ export function hostSocketUrl(page: PageLocation): string {
 
 /** Waits before each reconnect: 0.25 s, doubling, at most 10 s — quick after a blip, gentle on a host that is down. */
 export function reconnectDelayMs(failedAttempts: number): number {
-  return Math.min(250 * 2 ** Math.max(0, failedAttempts), 10_000);
+  return doublingStep(failedAttempts, { first: 250, cap: 10_000 });
 }

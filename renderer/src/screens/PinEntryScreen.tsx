@@ -1,11 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { PinNotice, SessionView } from '../../../main/contract';
-import { NumberPad, type Digit } from '../components/NumberPad';
+import { PinPad } from '../components/PinPad';
 import { ScreenFrame } from '../frame/ScreenFrame';
-import { PinDots } from '../components/PinDots';
-import { createReaderBurstDetector, readerKeystrokeGapMs } from '../session/sessionRules';
 
 type PinEntryView = Extract<SessionView, { phase: 'pinEntry' }>;
 
@@ -27,86 +24,9 @@ function pinNoticeText(t: TFunction, notice: PinNotice, attemptsLeft: number): s
   }
 }
 
-function isDigit(key: string): key is Digit {
-  return /^[0-9]$/.test(key);
-}
-
-/** The PIN pad. Submits by itself when the last digit is in; typed digits exist only in a ref, never in the DOM. */
+/** The kiosk's PIN screen, after a card: the shared PIN pad (components/PinPad.tsx) with its notices. */
 export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenProps) {
   const { t } = useTranslation();
-  const digits = useRef('');
-  const [typedCount, setTypedCount] = useState(0);
-  const [sending, setSending] = useState(false);
-  const padDisabled = view.checking || sending;
-  // A PIN completed from a physical keyboard waits this long before it goes, in case a card reader is mid-burst.
-  const keyboardSubmitTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const keyCameTooSoon = useRef(createReaderBurstDetector());
-
-  const setDigits = useCallback((next: string) => {
-    digits.current = next;
-    setTypedCount(next.length);
-  }, []);
-
-  const submit = useCallback(() => {
-    clearTimeout(keyboardSubmitTimer.current);
-    keyboardSubmitTimer.current = undefined;
-    const pin = digits.current;
-    setDigits('');
-    setSending(true);
-    void onSubmitPin(pin).finally(() => setSending(false));
-  }, [onSubmitPin, setDigits]);
-
-  const appendDigit = useCallback(
-    (digit: Digit, from: 'pad' | 'keyboard') => {
-      if (padDisabled || digits.current.length >= view.pinLength) return;
-      const next = digits.current + digit;
-      setDigits(next);
-      if (next.length < view.pinLength) return;
-      if (from === 'pad') submit();
-      else keyboardSubmitTimer.current = setTimeout(submit, readerKeystrokeGapMs);
-    },
-    [padDisabled, view.pinLength, setDigits, submit],
-  );
-
-  const removeLastDigit = useCallback(() => {
-    if (!padDisabled) setDigits(digits.current.slice(0, -1));
-  }, [padDisabled, setDigits]);
-
-  const clearDigits = useCallback(() => {
-    if (!padDisabled) setDigits('');
-  }, [padDisabled, setDigits]);
-
-  useEffect(() => {
-    function onKeyDown(event: KeyboardEvent): void {
-      if (event.repeat || event.altKey || event.ctrlKey || event.metaKey) return;
-      if (keyCameTooSoon.current(event.timeStamp)) {
-        // A card reader is typing. Its first key may already be in the PIN: drop everything typed so far.
-        event.preventDefault();
-        clearTimeout(keyboardSubmitTimer.current);
-        keyboardSubmitTimer.current = undefined;
-        setDigits('');
-        return;
-      }
-      if (isDigit(event.key)) {
-        event.preventDefault();
-        appendDigit(event.key, 'keyboard');
-      } else if (event.key === 'Backspace') {
-        event.preventDefault();
-        removeLastDigit();
-      } else if (event.key === 'Enter') {
-        // A focused pad key answers Enter itself; elsewhere Enter sends a complete PIN without the wait.
-        if (event.target instanceof HTMLButtonElement) return;
-        if (keyboardSubmitTimer.current !== undefined) {
-          event.preventDefault();
-          submit();
-        }
-      }
-    }
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [appendDigit, removeLastDigit, setDigits, submit]);
-
-  useEffect(() => () => clearTimeout(keyboardSubmitTimer.current), []);
 
   let statusText: string | null = null;
   if (view.checking) statusText = view.subject === 'staff' ? t('pinEntry.checkingStaff') : t('pinEntry.checking');
@@ -123,20 +43,14 @@ export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenPr
         </button>
       }
     >
-      <div className="pin-entry">
-        <div className="pin-entry__status">
-          <PinDots typed={typedCount} pinLength={view.pinLength} />
-          <div className="notice-area" role="status" data-testid="pin-notice">
-            {statusText === null ? null : (
-              <p className={view.notice !== null && !view.checking ? 'notice notice--problem' : 'notice'}>{statusText}</p>
-            )}
-          </div>
-          <p className="screen__hint">{view.subject === 'staff' ? t('pinEntry.forgotPinStaff') : t('pinEntry.forgotPin')}</p>
+      <PinPad pinLength={view.pinLength} checking={view.checking} onSubmitPin={onSubmitPin}>
+        <div className="notice-area" role="status" data-testid="pin-notice">
+          {statusText === null ? null : (
+            <p className={view.notice !== null && !view.checking ? 'notice notice--problem' : 'notice'}>{statusText}</p>
+          )}
         </div>
-        <div className="pin-entry__pad">
-          <NumberPad disabled={padDisabled} onDigit={(digit) => appendDigit(digit, 'pad')} onBack={removeLastDigit} onClear={clearDigits} />
-        </div>
-      </div>
+        <p className="screen__hint">{view.subject === 'staff' ? t('pinEntry.forgotPinStaff') : t('pinEntry.forgotPin')}</p>
+      </PinPad>
     </ScreenFrame>
   );
 }

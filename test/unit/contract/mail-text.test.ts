@@ -1,4 +1,4 @@
-// The device's contract takes letters through the same text rule as the hub (hub/protocol/text.ts): what a device
+// The device's contract takes letters through the same text rule as the hub (rules/text.ts): what a device
 // accepts, the hub can store; a letter the rule refuses is refused at the screen's door, in words.
 import { describe, expect, it } from 'vitest';
 import { ComposeInput, maxMessageCharacters, SaveDraftInput } from '../../../main/contract';

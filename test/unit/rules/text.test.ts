@@ -1,20 +1,11 @@
-// The text rule (hub/protocol/text.ts) every entry uses, and the byte limits derived from the longest letter: the
+// The text rule (rules/text.ts) every entry uses, and the byte limits derived from the longest letter: the
 // largest legal letter in any script fits a mutation, a push request and the hub's body limit.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertyRuns, propertyTimeout } from '../../support/property-runs';
-import {
-  characterCount,
-  checkText,
-  maxLetterJsonBytes,
-  maxMessageCharacters,
-  maxMutationJsonBytes,
-  maxRequestBytes,
-  Mutation,
-  PushRequest,
-  utf8ByteLength,
-} from '../../../hub/protocol';
+import { Mutation, PushRequest } from '../../../hub/protocol';
+import { characterCount, checkText, maxLetterJsonBytes, maxMessageCharacters, maxMutationJsonBytes, maxRequestBytes, utf8ByteLength } from '../../../rules/text';
 
 describe('the text rule', () => {
   it.each([

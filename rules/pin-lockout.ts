@@ -1,9 +1,11 @@
 // The wrong-PIN rule, as pure functions: after `maxAttempts` wrong PINs in a row the person is locked out, and each
-// lockout lasts twice as long as the one before, up to the cap. It lives in the protocol because both sides apply it:
+// lockout lasts twice as long as the one before, up to the cap. It lives in rules/ because both sides apply it:
 // each device to the PINs typed on it (main/signin, also offline), the hub to every device's wrong PINs together
 // (hub/services/lockouts.ts), so a person locked out at one device is locked out at all of theirs, and the hub to the
 // staff PIN that proves a tablet's assignment (hub/services/staff-proof.ts). One definition, so none can count
 // differently.
+import { doublingStep } from './backoff';
+
 export interface PinRules {
   readonly maxAttempts: number;
   readonly lockoutBaseSeconds: number;
@@ -22,8 +24,7 @@ export interface PinLockoutState {
 export const noPinLockout: PinLockoutState = { failedAttempts: 0, lockouts: 0, lockedUntil: null };
 
 export function lockoutDurationMs(lockoutNumber: number, rules: PinRules): number {
-  const seconds = Math.min(rules.lockoutBaseSeconds * 2 ** Math.max(0, lockoutNumber - 1), rules.lockoutMaxSeconds);
-  return seconds * 1000;
+  return doublingStep(lockoutNumber - 1, { first: rules.lockoutBaseSeconds, cap: rules.lockoutMaxSeconds }) * 1000;
 }
 
 export function isLockedOut(state: PinLockoutState, now: number): boolean {
