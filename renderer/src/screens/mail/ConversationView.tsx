@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { conversationPageSize, type Conversation, type ConversationPageRequest, type LanguageCode, type MailContact, type MailMessage } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
@@ -47,8 +47,49 @@ function merged(held: LoadedLetters | null, page: Conversation, askedAs: number)
   if (held !== null && !sameLetters && askedAs < held.askedAs) return held;
   const byPosition = new Map(sameLetters ? held.byPosition : []);
   page.messages.forEach((message, index) => byPosition.set(page.firstPosition + index, message));
-  return { contact: page.contact, total: page.total, newestMessageId: page.newestMessageId, byPosition, askedAs: sameLetters ? held.askedAs : askedAs };
+  // The same contact keeps its object, so the memoized letters are not all rendered again for each page that arrives.
+  const contact = held !== null && JSON.stringify(held.contact) === JSON.stringify(page.contact) ? held.contact : page.contact;
+  return { contact, total: page.total, newestMessageId: page.newestMessageId, byPosition, askedAs: sameLetters ? held.askedAs : askedAs };
 }
+
+interface LetterProps {
+  message: MailMessage;
+  contact: MailContact;
+  api: DeviceClient;
+  language: LanguageCode;
+  facilityUnreachable: boolean;
+  onOpenPicture(messageId: string, startAt: number): void;
+  onReply(contact: MailContact, message: MailMessage): void;
+}
+
+/**
+ * One letter. Memoized: the list re-renders on every scroll and every size it measures, and a letter that has not
+ * changed is not rendered again then (its dates and timeline are most of what opening a conversation costs).
+ */
+const Letter = memo(function Letter({ message, contact, api, language, facilityUnreachable, onOpenPicture, onReply }: LetterProps) {
+  const { t } = useTranslation();
+  return (
+    <article className={`letter letter--${message.direction}`} data-testid="letter" data-direction={message.direction} data-message-id={message.messageId}>
+      <p className="letter__from">
+        {message.direction === 'inbound' ? t('mail.from', { name: '' }) : t('mail.you')}
+        {message.direction === 'inbound' ? <Name text={contact.displayName} /> : null}
+        <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
+      </p>
+      <MessageText text={message.body} />
+      <LetterAttachments messageId={message.messageId} attachments={message.attachments} onOpenPicture={(startAt) => onOpenPicture(message.messageId, startAt)} />
+      {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
+      <div className="letter__actions">
+        {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={message.body} language={language} />}
+        {message.direction === 'inbound' && contact.approved ? (
+          <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(contact, message)}>
+            {t('mail.reply')}
+          </button>
+        ) : null}
+      </div>
+      {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} facilityUnreachable={facilityUnreachable} />}
+    </article>
+  );
+});
 
 /**
  * One person's letters, oldest first, opened at the *start* of the newest letter (or of the one a search found), so
@@ -162,6 +203,13 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
     scroller.current.scrollTop = restoreScrollTop.current;
     restoreScrollTop.current = null;
   }, [viewing]);
+  const openPicture = useCallback((messageId: string, startAt: number) => setViewing({ messageId, startAt, scrollTop: scroller.current?.scrollTop ?? 0 }), []);
+  // The screen above passes a new onReply each time it renders; the letters keep one, so they are not rendered again for it.
+  const latestOnReply = useRef(onReply);
+  useLayoutEffect(() => {
+    latestOnReply.current = onReply;
+  }, [onReply]);
+  const reply = useCallback((replyTo: MailContact, message: MailMessage) => latestOnReply.current(replyTo, message), []);
   const viewedMessage = viewing === null || letters === null ? undefined : [...letters.byPosition.values()].find((message) => message.messageId === viewing.messageId);
 
   return (
@@ -193,29 +241,15 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
                   );
                 return (
                   <li key={item.key} className="conversation__slot" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
-                    <article className={`letter letter--${message.direction}`} data-testid="letter" data-direction={message.direction} data-message-id={message.messageId}>
-                      <p className="letter__from">
-                        {message.direction === 'inbound' ? t('mail.from', { name: '' }) : t('mail.you')}
-                        {message.direction === 'inbound' ? <Name text={contact.displayName} /> : null}
-                        <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
-                      </p>
-                      <MessageText text={message.body} />
-                      <LetterAttachments
-                        messageId={message.messageId}
-                        attachments={message.attachments}
-                        onOpenPicture={(startAt) => setViewing({ messageId: message.messageId, startAt, scrollTop: scroller.current?.scrollTop ?? 0 })}
-                      />
-                      {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
-                      <div className="letter__actions">
-                        {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={message.body} language={language} />}
-                        {message.direction === 'inbound' && contact.approved ? (
-                          <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(contact, message)}>
-                            {t('mail.reply')}
-                          </button>
-                        ) : null}
-                      </div>
-                      {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} facilityUnreachable={facilityUnreachable} />}
-                    </article>
+                    <Letter
+                      message={message}
+                      contact={contact}
+                      api={api}
+                      language={language}
+                      facilityUnreachable={facilityUnreachable}
+                      onOpenPicture={openPicture}
+                      onReply={reply}
+                    />
                   </li>
                 );
               })}
