@@ -18,6 +18,8 @@ interface ConversationViewProps {
   contactId: string;
   /** The letter to open at (a search hit); null opens at the newest. */
   focusMessageId: string | null;
+  /** The newest page, already asked for when the person pressed the conversation's row; null: the view asks itself. */
+  firstPage?: Promise<Conversation> | null;
   language: LanguageCode;
   onReply(contact: MailContact, message: MailMessage): void;
   onWrite(contact: MailContact): void;
@@ -99,7 +101,7 @@ const Letter = memo(function Letter({ message, contact, api, language, facilityU
  * in the page, so a conversation of thousands opens as fast as one of ten. A letter counts as read once it has been on
  * screen, so the sender's "read" means the person had it in front of them.
  */
-export function ConversationView({ navigation, api, contactId, focusMessageId, language, onReply, onWrite, onRead }: ConversationViewProps) {
+export function ConversationView({ navigation, api, contactId, focusMessageId, firstPage = null, language, onReply, onWrite, onRead }: ConversationViewProps) {
   const { t } = useTranslation();
   const [letters, setLetters] = useState<LoadedLetters | null>(null);
   const contact = letters?.contact ?? null;
@@ -118,12 +120,12 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
   const asking = useRef(new Set<number>());
   const requests = useRef(0);
   const fetchPage = useCallback(
-    (page: ConversationPageRequest): Promise<Conversation | null> => {
+    (page: ConversationPageRequest, alreadyAsked: Promise<Conversation> | null = null): Promise<Conversation | null> => {
       const key = page.kind === 'from' ? page.position : -1;
       if (key >= 0 && asking.current.has(key)) return Promise.resolve(null);
       if (key >= 0) asking.current.add(key);
       const askedAs = ++requests.current;
-      return api.call('mail.conversation', { contactId, page }).then(
+      return (alreadyAsked ?? api.call('mail.conversation', { contactId, page })).then(
         (answer) => {
           asking.current.delete(key);
           setLetters((held) => merged(held, answer, askedAs));
@@ -141,14 +143,14 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
   // Open at the letter asked for, else the newest; fetched again after each sync, around what is on screen.
   useEffect(() => {
     setLetters(null);
-    void fetchPage(focusMessageId === null ? { kind: 'newest' } : { kind: 'around', messageId: focusMessageId });
+    void fetchPage(focusMessageId === null ? { kind: 'newest' } : { kind: 'around', messageId: focusMessageId }, focusMessageId === null ? firstPage : null);
     return api.on('sync.statusChanged', (status) => {
       if (status.state === 'pulling' || status.state === 'pushing') return;
       const onScreen = virtualizer.getVirtualItems()[0]?.index ?? 0;
       void fetchPage({ kind: 'newest' }).then(() => fetchPage({ kind: 'from', position: onScreen }));
     });
     // The virtualizer object changes identity every render; what is on screen is read when a sync ends.
-  }, [api, contactId, focusMessageId, fetchPage]);
+  }, [api, contactId, focusMessageId, firstPage, fetchPage]);
 
   // Where the view opens, and again when a new newest letter arrives or is sent: at the start of that letter.
   const newestId = letters?.newestMessageId ?? null;
