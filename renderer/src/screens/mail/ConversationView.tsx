@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { conversationPageSize, type Conversation, type ConversationPageRequest, type LanguageCode, type MailContact, type MailMessage } from '../../../../main/contract';
@@ -108,9 +108,21 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
   const total = letters?.total ?? 0;
   const facilityUnreachable = useFacilityUnreachable(api);
   const scroller = useRef<HTMLDivElement>(null);
+  // The virtualizer learns where the list is scrolled from its scroll events, which come a frame after a scroll. Where the
+  // view opens it is told at once instead (readScrollNow), so the letters there are rendered before the first paint
+  // rather than placeholders at the top and the letters a frame later.
+  const readScrollNow = useRef<(() => void) | null>(null);
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
+    observeElementOffset: (instance, onOffset) => {
+      const stop = observeElementOffset(instance, onOffset);
+      readScrollNow.current = () => onOffset(instance.scrollElement?.scrollTop ?? 0, true);
+      return () => {
+        readScrollNow.current = null;
+        stop?.();
+      };
+    },
     estimateSize: () => estimatedLetterHeight,
     overscan: 6,
     getItemKey: (index) => letters?.byPosition.get(index)?.messageId ?? `position-${index}`,
@@ -163,6 +175,8 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
     for (const [position, message] of letters.byPosition) if (message.messageId === target) index = position;
     openedAt.current = target;
     virtualizer.scrollToIndex(index >= 0 ? index : letters.total - 1, { align: 'start' });
+    // Still before the paint, once this commit is done (a render cannot be flushed inside it).
+    queueMicrotask(() => readScrollNow.current?.());
     // Only a new newest letter moves the view, not every render.
   }, [newestId]);
 
