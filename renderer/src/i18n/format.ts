@@ -23,6 +23,21 @@ export function showTimesIn(timeZone: string | null): void {
 
 const inSiteZone = (): Intl.DateTimeFormatOptions => (siteTimeZone === undefined ? {} : { timeZone: siteTimeZone });
 
+/**
+ * One Intl.DateTimeFormat per locale and options, made once: building one costs far more than formatting with it, and a
+ * conversation's letters and timelines format dozens of times in the render that opens it (the inbox-open bench).
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, options);
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
 /** The Intl locale for each screen language. Dayroom's sites are in the US, so Spanish is US Spanish (dollars, US dates). */
 export const intlLocales: Record<LanguageCode, string> = {
   en: 'en-US',
@@ -36,17 +51,17 @@ export function formatMoney(cents: number, language: LanguageCode): string {
 
 /** A clock time such as "3:45 PM". */
 export function formatTime(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
 
 /** A clock time with seconds ("3:45:07 PM"), for service mode: reads and log lines come seconds apart. */
 export function formatClock(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'medium', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { timeStyle: 'medium', ...inSiteZone() }).format(epochMs);
 }
 
 /** A calendar date such as "March 4, 2026". */
 export function formatDate(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'long', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { dateStyle: 'long', ...inSiteZone() }).format(epochMs);
 }
 
 /** Whole seconds until `endsAt`, rounded up so a countdown shows 1 until the moment it ends; never negative. */
@@ -61,7 +76,7 @@ export function minutesUntil(endsAt: number, now: number): number {
 
 /** A date and time together, such as "Mar 4, 3:45 PM": when a message was written or reached a step. */
 export function formatWhen(epochMs: number, language: LanguageCode): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
 
 // ---- In the site's time zone (DeviceInfo.timeZone) ----
@@ -80,15 +95,15 @@ function knownTimeZone(timeZone: string | null): string | undefined {
 
 /** A day such as "Sunday, June 1, 2025" in the site's zone. */
 export function formatDayInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'full', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { dateStyle: 'full', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }
 
 /** A clock time such as "2:00 PM" in the site's zone. */
 export function formatTimeInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }
 
 /** A date and time together, such as "Jun 1, 2025, 2:00 PM", in the site's zone. */
 export function formatWhenInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+  return dateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }

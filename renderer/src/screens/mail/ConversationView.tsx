@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { conversationPageSize, type Conversation, type ConversationPageRequest, type LanguageCode, type MailContact, type MailMessage } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
@@ -18,6 +18,8 @@ interface ConversationViewProps {
   contactId: string;
   /** The letter to open at (a search hit); null opens at the newest. */
   focusMessageId: string | null;
+  /** The newest page, already asked for when the person pressed the conversation's row; null: the view asks itself. */
+  firstPage?: Promise<Conversation> | null;
   language: LanguageCode;
   onReply(contact: MailContact, message: MailMessage): void;
   onWrite(contact: MailContact): void;
@@ -47,8 +49,49 @@ function merged(held: LoadedLetters | null, page: Conversation, askedAs: number)
   if (held !== null && !sameLetters && askedAs < held.askedAs) return held;
   const byPosition = new Map(sameLetters ? held.byPosition : []);
   page.messages.forEach((message, index) => byPosition.set(page.firstPosition + index, message));
-  return { contact: page.contact, total: page.total, newestMessageId: page.newestMessageId, byPosition, askedAs: sameLetters ? held.askedAs : askedAs };
+  // The same contact keeps its object, so the memoized letters are not all rendered again for each page that arrives.
+  const contact = held !== null && JSON.stringify(held.contact) === JSON.stringify(page.contact) ? held.contact : page.contact;
+  return { contact, total: page.total, newestMessageId: page.newestMessageId, byPosition, askedAs: sameLetters ? held.askedAs : askedAs };
 }
+
+interface LetterProps {
+  message: MailMessage;
+  contact: MailContact;
+  api: DeviceClient;
+  language: LanguageCode;
+  facilityUnreachable: boolean;
+  onOpenPicture(messageId: string, startAt: number): void;
+  onReply(contact: MailContact, message: MailMessage): void;
+}
+
+/**
+ * One letter. Memoized: the list re-renders on every scroll and every size it measures, and a letter that has not
+ * changed is not rendered again then (its dates and timeline are most of what opening a conversation costs).
+ */
+const Letter = memo(function Letter({ message, contact, api, language, facilityUnreachable, onOpenPicture, onReply }: LetterProps) {
+  const { t } = useTranslation();
+  return (
+    <article className={`letter letter--${message.direction}`} data-testid="letter" data-direction={message.direction} data-message-id={message.messageId}>
+      <p className="letter__from">
+        {message.direction === 'inbound' ? t('mail.from', { name: '' }) : t('mail.you')}
+        {message.direction === 'inbound' ? <Name text={contact.displayName} /> : null}
+        <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
+      </p>
+      <MessageText text={message.body} />
+      <LetterAttachments messageId={message.messageId} attachments={message.attachments} onOpenPicture={(startAt) => onOpenPicture(message.messageId, startAt)} />
+      {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
+      <div className="letter__actions">
+        {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={message.body} language={language} />}
+        {message.direction === 'inbound' && contact.approved ? (
+          <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(contact, message)}>
+            {t('mail.reply')}
+          </button>
+        ) : null}
+      </div>
+      {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} facilityUnreachable={facilityUnreachable} />}
+    </article>
+  );
+});
 
 /**
  * One person's letters, oldest first, opened at the *start* of the newest letter (or of the one a search found), so
@@ -58,16 +101,28 @@ function merged(held: LoadedLetters | null, page: Conversation, askedAs: number)
  * in the page, so a conversation of thousands opens as fast as one of ten. A letter counts as read once it has been on
  * screen, so the sender's "read" means the person had it in front of them.
  */
-export function ConversationView({ navigation, api, contactId, focusMessageId, language, onReply, onWrite, onRead }: ConversationViewProps) {
+export function ConversationView({ navigation, api, contactId, focusMessageId, firstPage = null, language, onReply, onWrite, onRead }: ConversationViewProps) {
   const { t } = useTranslation();
   const [letters, setLetters] = useState<LoadedLetters | null>(null);
   const contact = letters?.contact ?? null;
   const total = letters?.total ?? 0;
   const facilityUnreachable = useFacilityUnreachable(api);
   const scroller = useRef<HTMLDivElement>(null);
+  // The virtualizer learns where the list is scrolled from its scroll events, which come a frame after a scroll. Where the
+  // view opens it is told at once instead (readScrollNow), so the letters there are rendered before the first paint
+  // rather than placeholders at the top and the letters a frame later.
+  const readScrollNow = useRef<(() => void) | null>(null);
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
+    observeElementOffset: (instance, onOffset) => {
+      const stop = observeElementOffset(instance, onOffset);
+      readScrollNow.current = () => onOffset(instance.scrollElement?.scrollTop ?? 0, true);
+      return () => {
+        readScrollNow.current = null;
+        stop?.();
+      };
+    },
     estimateSize: () => estimatedLetterHeight,
     overscan: 6,
     getItemKey: (index) => letters?.byPosition.get(index)?.messageId ?? `position-${index}`,
@@ -77,12 +132,12 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
   const asking = useRef(new Set<number>());
   const requests = useRef(0);
   const fetchPage = useCallback(
-    (page: ConversationPageRequest): Promise<Conversation | null> => {
+    (page: ConversationPageRequest, alreadyAsked: Promise<Conversation> | null = null): Promise<Conversation | null> => {
       const key = page.kind === 'from' ? page.position : -1;
       if (key >= 0 && asking.current.has(key)) return Promise.resolve(null);
       if (key >= 0) asking.current.add(key);
       const askedAs = ++requests.current;
-      return api.call('mail.conversation', { contactId, page }).then(
+      return (alreadyAsked ?? api.call('mail.conversation', { contactId, page })).then(
         (answer) => {
           asking.current.delete(key);
           setLetters((held) => merged(held, answer, askedAs));
@@ -100,14 +155,14 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
   // Open at the letter asked for, else the newest; fetched again after each sync, around what is on screen.
   useEffect(() => {
     setLetters(null);
-    void fetchPage(focusMessageId === null ? { kind: 'newest' } : { kind: 'around', messageId: focusMessageId });
+    void fetchPage(focusMessageId === null ? { kind: 'newest' } : { kind: 'around', messageId: focusMessageId }, focusMessageId === null ? firstPage : null);
     return api.on('sync.statusChanged', (status) => {
       if (status.state === 'pulling' || status.state === 'pushing') return;
       const onScreen = virtualizer.getVirtualItems()[0]?.index ?? 0;
       void fetchPage({ kind: 'newest' }).then(() => fetchPage({ kind: 'from', position: onScreen }));
     });
     // The virtualizer object changes identity every render; what is on screen is read when a sync ends.
-  }, [api, contactId, focusMessageId, fetchPage]);
+  }, [api, contactId, focusMessageId, firstPage, fetchPage]);
 
   // Where the view opens, and again when a new newest letter arrives or is sent: at the start of that letter.
   const newestId = letters?.newestMessageId ?? null;
@@ -120,6 +175,8 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
     for (const [position, message] of letters.byPosition) if (message.messageId === target) index = position;
     openedAt.current = target;
     virtualizer.scrollToIndex(index >= 0 ? index : letters.total - 1, { align: 'start' });
+    // Still before the paint, once this commit is done (a render cannot be flushed inside it).
+    queueMicrotask(() => readScrollNow.current?.());
     // Only a new newest letter moves the view, not every render.
   }, [newestId]);
 
@@ -162,6 +219,13 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
     scroller.current.scrollTop = restoreScrollTop.current;
     restoreScrollTop.current = null;
   }, [viewing]);
+  const openPicture = useCallback((messageId: string, startAt: number) => setViewing({ messageId, startAt, scrollTop: scroller.current?.scrollTop ?? 0 }), []);
+  // The screen above passes a new onReply each time it renders; the letters keep one, so they are not rendered again for it.
+  const latestOnReply = useRef(onReply);
+  useLayoutEffect(() => {
+    latestOnReply.current = onReply;
+  }, [onReply]);
+  const reply = useCallback((replyTo: MailContact, message: MailMessage) => latestOnReply.current(replyTo, message), []);
   const viewedMessage = viewing === null || letters === null ? undefined : [...letters.byPosition.values()].find((message) => message.messageId === viewing.messageId);
 
   return (
@@ -193,29 +257,15 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, l
                   );
                 return (
                   <li key={item.key} className="conversation__slot" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
-                    <article className={`letter letter--${message.direction}`} data-testid="letter" data-direction={message.direction} data-message-id={message.messageId}>
-                      <p className="letter__from">
-                        {message.direction === 'inbound' ? t('mail.from', { name: '' }) : t('mail.you')}
-                        {message.direction === 'inbound' ? <Name text={contact.displayName} /> : null}
-                        <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
-                      </p>
-                      <MessageText text={message.body} />
-                      <LetterAttachments
-                        messageId={message.messageId}
-                        attachments={message.attachments}
-                        onOpenPicture={(startAt) => setViewing({ messageId: message.messageId, startAt, scrollTop: scroller.current?.scrollTop ?? 0 })}
-                      />
-                      {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
-                      <div className="letter__actions">
-                        {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={message.body} language={language} />}
-                        {message.direction === 'inbound' && contact.approved ? (
-                          <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(contact, message)}>
-                            {t('mail.reply')}
-                          </button>
-                        ) : null}
-                      </div>
-                      {message.timeline === null ? null : <SentTimeline timeline={message.timeline} language={language} facilityUnreachable={facilityUnreachable} />}
-                    </article>
+                    <Letter
+                      message={message}
+                      contact={contact}
+                      api={api}
+                      language={language}
+                      facilityUnreachable={facilityUnreachable}
+                      onOpenPicture={openPicture}
+                      onReply={reply}
+                    />
                   </li>
                 );
               })}

@@ -13,13 +13,15 @@ interface MailInboxProps {
   conversations: ConversationSummary[] | null;
   language: LanguageCode;
   onOpen(contactId: string): void;
+  /** A finger came down on a row: the conversation's first page can be asked for before the tap ends. */
+  onPress?(contactId: string): void;
 }
 
 /** Row height in px at the base text size; the virtualizer measures each row anyway, so larger text only means more work. */
 const estimatedRowHeight = 140;
 
 /** The person's contacts, newest mail first; only the rows on screen are in the page, so a long list stays quick. */
-export function MailInbox({ navigation, notices, conversations, language, onOpen }: MailInboxProps) {
+export function MailInbox({ navigation, notices, conversations, language, onOpen, onPress }: MailInboxProps) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const rows = conversations ?? [];
@@ -42,7 +44,13 @@ export function MailInbox({ navigation, notices, conversations, language, onOpen
               ref={virtualizer.measureElement}
               style={{ transform: `translateY(${item.start}px)` }}
             >
-              <button type="button" className="conversation-row" data-testid="conversation" onClick={() => onOpen(conversation.contact.contactId)}>
+              <button
+                type="button"
+                className="conversation-row"
+                data-testid="conversation"
+                onPointerDown={() => onPress?.(conversation.contact.contactId)}
+                onClick={() => onOpen(conversation.contact.contactId)}
+              >
                 <span className="conversation-row__top">
                   <span className="conversation-row__name">
                     <Name text={conversation.contact.displayName} />

@@ -1,8 +1,8 @@
 // Mail: the inbox, one conversation, writing, drafts and search — one thing on screen at a time. What is shown is
 // fetched again after each sync, so a reply's timeline moves while the person watches.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConversationSummary, LanguageCode, MailContact, MailDraft } from '../../../../main/contract';
+import type { Conversation, ConversationSummary, LanguageCode, MailContact, MailDraft } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { ComposeView, type ComposeTarget } from './ComposeView';
 import { ConversationView } from './ConversationView';
@@ -13,8 +13,11 @@ import { StoppedLetters } from './StoppedLetters';
 
 type MailView =
   | { kind: 'inbox' }
-  /** focusMessageId: the letter to open at (a search hit); otherwise the newest. */
-  | { kind: 'conversation'; contactId: string; focusMessageId: string | null }
+  /**
+   * focusMessageId: the letter to open at (a search hit); otherwise the newest. firstPage: the newest page, asked for
+   * when the row was pressed.
+   */
+  | { kind: 'conversation'; contactId: string; focusMessageId: string | null; firstPage: Promise<Conversation> | null }
   | { kind: 'compose'; target: ComposeTarget; returnTo: string }
   | { kind: 'drafts' }
   | { kind: 'search' };
@@ -56,6 +59,9 @@ function useSynced<T>(api: DeviceClient, load: (() => Promise<T>) | null): [T | 
 
 const newDraftId = (): string => crypto.randomUUID();
 
+/** The longest a press on a conversation's row may come before its tap and still lend it the page it asked for. */
+const pressToTapMs = 1_000;
+
 export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = null }: MailScreenProps) {
   const { t } = useTranslation();
   const [view, setView] = useState<MailView>({ kind: 'inbox' });
@@ -65,7 +71,25 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
   const [conversations, refreshConversations] = useSynced<ConversationSummary[]>(api, view.kind === 'inbox' ? loadConversations : null);
   const [drafts] = useSynced<MailDraft[]>(api, view.kind === 'drafts' ? loadDrafts : null);
 
-  const openConversation = (id: string, focusMessageId: string | null = null) => setView({ kind: 'conversation', contactId: id, focusMessageId });
+  // A conversation's first page is asked for when a finger comes down on its row, not when the tap ends: a tap is 50 to
+  // 150 ms from press to release, and the answer is on its way meanwhile. A press that did not become a tap soon
+  // after (the finger slid off) is not used.
+  const pressed = useRef<{ contactId: string; at: number; page: Promise<Conversation> } | null>(null);
+  const press = useCallback(
+    (contactId: string) => {
+      const page = api.call('mail.conversation', { contactId, page: { kind: 'newest' } });
+      // Unused when the press does not become a tap; the view asks again and hears the refusal itself.
+      page.catch(() => undefined);
+      pressed.current = { contactId, at: performance.now(), page };
+    },
+    [api],
+  );
+  const openConversation = (id: string, focusMessageId: string | null = null) => {
+    const lastPress = pressed.current;
+    pressed.current = null;
+    const firstPage = focusMessageId === null && lastPress !== null && lastPress.contactId === id && performance.now() - lastPress.at < pressToTapMs ? lastPress.page : null;
+    setView({ kind: 'conversation', contactId: id, focusMessageId, firstPage });
+  };
   // "Write to X" picks up the draft already started to X (a new letter, not a reply) instead of starting a second one.
   const writeTo = async (contact: MailContact, returnTo: string): Promise<void> => {
     const saved = await api.call('mail.drafts', {}).catch(() => [] as MailDraft[]);
@@ -118,6 +142,7 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
           conversations={conversations}
           language={language}
           onOpen={openConversation}
+          onPress={press}
         />
       );
     case 'conversation':
@@ -129,6 +154,7 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
           api={api}
           contactId={view.contactId}
           focusMessageId={view.focusMessageId}
+          firstPage={view.firstPage}
           language={language}
           onRead={refreshConversations}
           onWrite={(contact) => void writeTo(contact, view.contactId)}
