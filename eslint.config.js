@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const repositoryRoot = path.dirname(fileURLToPath(import.meta.url));
 
@@ -117,6 +118,29 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error', { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Message text is rendered as text, never as HTML.' }],
+    },
+  },
+  // Type-aware rules: a promise nobody awaits or catches loses its failure silently, and a switch over a union that
+  // misses a member is a state the code never handles. They need the type checker, so TypeScript files only.
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['renderer/vite.config.ts'] }, tsconfigRootDir: repositoryRoot } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false }],
+    },
+  },
+  // The rules of hooks (and the React Compiler's checks of what a component may do while rendering) for the screens.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    rules: {
+      ...reactHooks.configs.flat['recommended-latest'].rules,
+      'react-hooks/exhaustive-deps': 'error',
+      // This project does not compile with the React Compiler, so "the compiler will skip this component" (said of
+      // every @tanstack/react-virtual user) is not a finding here.
+      'react-hooks/incompatible-library': 'off',
     },
   },
   // Everything outside main/electron: no electron.

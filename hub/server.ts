@@ -138,7 +138,8 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       done(new HubHttpError(400, 'badRequest', 'body: not valid UTF-8.'), undefined);
       return;
     }
-    defaultJsonParser(request, text, done);
+    // The parser answers through done (its failures included); what it returns carries nothing more.
+    void defaultJsonParser(request, text, done);
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('notFound', 'There is nothing at this address on the hub.')));
 

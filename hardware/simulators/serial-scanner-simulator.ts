@@ -7,7 +7,7 @@ import { aimIdentifierFor } from '../parsers/aim';
 
 export interface SimulatedScanOptions {
   /** Sends the AIM identifier of this symbology before the data, as a scanner with AIM ids on does. */
-  readonly symbology?: Symbology;
+  readonly symbology?: Symbology | undefined;
   readonly prefix?: string;
   /** Default '\r', the usual factory setting. */
   readonly suffix?: string;

@@ -16,7 +16,7 @@ export class RefusalCounts {
   /** code → refusals, only codes that happened; keys sorted so two reports compare as text. */
   snapshot(): Partial<Record<HubErrorCode, number>> {
     const result: Partial<Record<HubErrorCode, number>> = {};
-    for (const code of [...this.counts.keys()].sort()) result[code] = this.counts.get(code);
+    for (const [code, count] of [...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) result[code] = count;
     return result;
   }
 }

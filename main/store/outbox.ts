@@ -21,7 +21,7 @@ export interface OutboxEntry {
 
 export type OutboxSettlement =
   | { readonly status: 'applied' }
-  | { readonly status: 'refused'; readonly code: string; readonly reason: string; readonly figures: Readonly<Record<string, number>> | null };
+  | { readonly status: 'refused'; readonly code: string; readonly reason: string; readonly figures: Readonly<Partial<Record<string, number>>> | null };
 
 interface OutboxRow {
   mutation_id: number;

@@ -77,6 +77,7 @@ export function useDeviceState(api: DeviceClient, resetPage: () => void): Device
       }),
     ];
     // The transport started before React did; a change that happened before we subscribed was missed.
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- reading an outside system once after subscribing to it
     setConnection(api.connectionState());
     loadEverything();
     return () => {
@@ -84,7 +85,7 @@ export function useDeviceState(api: DeviceClient, resetPage: () => void): Device
       clearTimeout(retryTimer);
       for (const unsubscribe of unsubscribers) unsubscribe();
     };
-  }, [api, applySession]);
+  }, [api, applySession, applyInfo]);
 
   return { session, info, readers, connection, applySession, applyInfo };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { characterCount, maxMessageCharacters, type CostResult, type LanguageCode, type MailContact, type MailRefusal } from '../../../../main/contract';
 import { DeviceApiError, type DeviceClient } from '../../api/client';
@@ -125,14 +125,18 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
     );
   };
   // Saved a moment after the last key, and again on the way out, so sign-out or a crash loses at most that moment.
+  // saveDraft reads the latest props and state; as an effect event it is not a reason to reschedule the save.
+  const saveDraftNow = useEffectEvent((text: string) => saveDraft(text));
   const latestBody = useRef(body);
   const bodyField = useRef<HTMLTextAreaElement>(null);
-  latestBody.current = body;
+  useLayoutEffect(() => {
+    latestBody.current = body;
+  }, [body]);
   useEffect(() => {
-    const timer = setTimeout(() => saveDraft(body), draftDelayMs);
+    const timer = setTimeout(() => saveDraftNow(body), draftDelayMs);
     return () => clearTimeout(timer);
   }, [body]);
-  useEffect(() => () => saveDraft(latestBody.current), []);
+  useEffect(() => () => saveDraftNow(latestBody.current), []);
 
   const send = async () => {
     setSending(true);

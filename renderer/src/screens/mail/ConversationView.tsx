@@ -162,6 +162,7 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
       void fetchPage({ kind: 'newest' }).then(() => fetchPage({ kind: 'from', position: onScreen }));
     });
     // The virtualizer object changes identity every render; what is on screen is read when a sync ends.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new virtualizer each render must not refetch the conversation
   }, [api, contactId, focusMessageId, firstPage, fetchPage]);
 
   // Where the view opens, and again when a new newest letter arrives or is sent: at the start of that letter.
@@ -178,6 +179,7 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
     // Still before the paint, once this commit is done (a render cannot be flushed inside it).
     queueMicrotask(() => readScrollNow.current?.());
     // Only a new newest letter moves the view, not every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a page arriving (letters) must not scroll the person away
   }, [newestId]);
 
   // Places on screen whose letters have not been fetched: ask for the page that starts there.
@@ -189,6 +191,8 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
     // Scrolling up reaches a page's last letter first: fetch the page that ends there.
     const scrollingUp = virtualItems.length > 0 && firstMissing === virtualItems[0]?.index && letters?.byPosition.has(firstMissing + 1) === true;
     void fetchPage({ kind: 'from', position: scrollingUp ? Math.max(0, firstMissing - conversationPageSize + 1) : firstMissing });
+    // Asked once per first missing place; every scroll frame's new virtualItems must not ask again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [firstMissing, fetchPage]);
 
   // Letters that have been on screen are read (each once); the inbox's counts follow.

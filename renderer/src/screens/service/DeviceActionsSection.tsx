@@ -24,7 +24,9 @@ export function DeviceActionsSection({ api, language }: ServiceSectionProps) {
         kind: 'confirmReenroll',
         hubUrl,
         code,
-        settle: (result) => result.then(resolve, reject),
+        settle: (result) => {
+          result.then(resolve, reject);
+        },
       });
     });
 

@@ -21,8 +21,8 @@ const maxPinDigits = 8;
 
 /** The refusals that carry the hub's count: the tries left, or the end of a lockout. */
 interface PinCount {
-  readonly attemptsLeft?: number;
-  readonly lockedUntil?: number;
+  readonly attemptsLeft?: number | undefined;
+  readonly lockedUntil?: number | undefined;
 }
 
 type Outcome =
