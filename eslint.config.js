@@ -1,4 +1,4 @@
-// Lint, and the layering rules of ARCHITECTURE.md. Each folder lists what it may not import; the test
+// Lint, and the layering rules of docs/architecture.md §3 "Layers". Each folder lists what it may not import; the test
 // test/static/layering.test.ts proves that a violation is caught.
 //
 // THE DEVICE'S LAYERS (the rule `dayroom/layers` below). Device code (main/, hardware/, kiosk-config/) is a ring of

@@ -37,7 +37,7 @@ const CredentialRuleList = z.preprocess((rules) => (Array.isArray(rules) ? rules
 /** A wall kiosk syncs often (a line of people, mail arriving); a tablet is offline most of the day. */
 export const defaultSyncIntervalSeconds = { kiosk: 30, tablet: 300 } as const;
 
-/** How this device reaches the facility hub (SYNC.md). The credential itself is never in the site file. */
+/** How this device reaches the facility hub (docs/sync.md §2 "Identity and enrollment", §11 "When it runs"). The credential itself is never in the site file. */
 export const HubSettings = z
   .object({
     /** The hub's address, offered when staff enroll the device. */

@@ -5,7 +5,7 @@
 // a half-deleted store is never opened, and each step below is safe to run again. Before the marker exists nothing has
 // been touched.
 //
-// The logs stay: they hold ids, codes and counts, never names, PINs, message bodies or card data (SECURITY.md), and
+// The logs stay: they hold ids, codes and counts, never names, PINs, message bodies or card data (docs/security.md §11 "Data in logs"), and
 // support needs to see that a wipe happened and why a device came back empty.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // electron-builder afterPack hook: flips the Electron fuses in the binary it has just packed, before that is
-// wrapped into an AppImage or a deb (SECURITY.md item 19). The fuse map has one definition,
+// wrapped into an AppImage or a deb (docs/security.md §12 "The Electron checklist", item 19). The fuse map has one definition,
 // scripts/electron-fuses.ts; tsx loads it here, so there is no second copy and no separate compile step.
 /* eslint-disable @typescript-eslint/no-require-imports -- electron-builder require()s its hooks: this file is CommonJS on purpose. */
 'use strict';

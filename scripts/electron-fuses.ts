@@ -1,4 +1,4 @@
-// Electron fuses for the packaged kiosk (SECURITY.md item 19): switches compiled into the Electron binary
+// Electron fuses for the packaged kiosk (docs/security.md §12 "The Electron checklist", item 19): switches compiled into the Electron binary
 // that no command line or environment variable can turn back. The one definition; electron-after-pack.cjs
 // applies it to every packed binary and test/unit/electron/fuses.test.ts checks it.
 import { flipFuses, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';

@@ -1,6 +1,6 @@
 // Tells a keyboard-mode ("wedge") card reader or barcode scanner apart from a person typing, from key timing
 // and framing alone, so a read can be taken off the keyboard stream before it types into a text field
-// (HARDWARE.md: such readers send "a burst of keys far faster than typing (≈1–20 ms apart), framed by a
+// (docs/readers.md §7 "Keyboard-mode readers": such readers send "a burst of keys far faster than typing (≈1–20 ms apart), framed by a
 // configured prefix/suffix").
 //
 // Pure and deterministic: no clock, no timers, no DOM, no Electron, no Node, no imports. The caller passes each
@@ -85,7 +85,7 @@ export interface WedgeDetectorOptions {
  * - maxGapMs 25: a keyboard-mode reader sends two USB reports per character (press, release), one per poll
  *   of its interrupt endpoint, so a character takes twice the poll interval: 2 ms at 1 ms (full speed; the
  *   default of MagTek's eDynamo), 20 ms at the 10 ms a low-speed device is limited to. That is the 1–20 ms
- *   of HARDWARE.md; 25 ms leaves 5 ms for event delivery jitter. People stay above it: 120 WPM, the fastest
+ *   of docs/readers.md §7; 25 ms leaves 5 ms for event delivery jitter. People stay above it: 120 WPM, the fastest
  *   in Dhakal et al.'s 136-million-keystroke study (CHI 2018), is 100 ms a key; digraphs typed with
  *   alternating hands come 30–60 ms sooner than others (Salthouse 1984), rarely under 30 ms; Windows'
  *   fastest key auto-repeat is about 30 a second (33 ms). A reader set to an inter-character delay
@@ -98,7 +98,7 @@ export interface WedgeDetectorOptions {
  *   are longer; a site whose reader sends unpadded card numbers (26-bit cards go up to 65535) sets it lower.
  * - maxFrameLength 256: the three magstripe tracks together are 79 + 40 + 107 = 226 characters with their
  *   sentinels; the serial scanner's default is the same.
- * - no prefix, suffix Enter: readers' usual framing (HARDWARE.md: "often CR", which a wedge types as Enter).
+ * - no prefix, suffix Enter: readers' usual framing (docs/readers.md §7 "Keyboard-mode readers": "often CR", which a wedge types as Enter).
  *   With no prefix every character is held for up to idleTimeoutMs; configuring the reader's prefix lets
  *   typing pass undelayed and keeps a person's key just before a read out of it.
  */

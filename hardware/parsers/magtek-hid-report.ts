@@ -12,7 +12,7 @@
 // size is either given by the driver for its model or derived from a report that holds exactly three fields.
 import { parsed, refused, type ParseResult } from './parse-result';
 
-/** Byte 6. MagTek also defines 2 (CADL, obsolete) and 6 (none: never sent in a swipe report), which HARDWARE.md omits. */
+/** Byte 6. MagTek also defines 2 (CADL, obsolete) and 6 (none: never sent in a swipe report), as docs/readers.md §3 "HID magstripe" says. */
 export type MagtekCardEncodeType = 'isoAba' | 'aamva' | 'cadl' | 'blank' | 'other' | 'undetermined' | 'none' | 'unknown';
 
 export type MagtekTrack =

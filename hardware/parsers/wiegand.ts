@@ -1,6 +1,6 @@
 // Wiegand credential formats: the bit frames a badge reader sends for a badge, and the facility (or
 // company) code and card number inside. Bits are numbered 1..N from the most significant, the first sent,
-// as in HARDWARE.md and HID's format descriptions.
+// as in docs/readers.md §6 "Wiegand formats" and HID's format descriptions.
 //
 // Every layout below was checked against a second source, Proxmark3's client/src/wiegand_formats.c
 // (RfidResearchGroup/proxmark3), whose positions count from 0 at the first bit:
@@ -12,7 +12,7 @@
 //   21..31 plus Mid bit 0 (bits 3–14); Mid bit 1 (bit 2) even parity with mask 0xB6DB6DB6 plus Mid bit 0
 //   (bits 3,4,6,7,…,33,34); Bot bit 0 (bit 35) odd parity with mask 0x6DB6DB6C plus Mid bits 0–1
 //   (bits 2,3,5,6,…,32,33); Mid bit 2 (bit 1) odd parity over everything else, computed last. This matches
-//   HARDWARE.md exactly, including the order: bit 35 covers bit 2 and bit 1 covers both.
+//   docs/readers.md §6 exactly, including the order: bit 35 covers bit 2 and bit 1 covers both.
 // In every format each bit is covered by at least one parity bit, so any single flipped bit is caught.
 import { parsed, refused, type ParseResult } from './parse-result';
 

@@ -17,7 +17,7 @@ import { sendLineCommand, serveLineSocket, type LineAnswer } from './line-socket
 export const simulatedHidPath = 'sim-hidraw0';
 /** MagTek's product id for the USB HID swipe reader (21040101-family). */
 export const simulatedHidProductId = 0x0002;
-/** Bytes per track field of the simulated model: the 337-byte report of HARDWARE.md. */
+/** Bytes per track field of the simulated model: the 337-byte report of docs/readers.md §3 "HID magstripe". */
 export const simulatedFieldSize = 110;
 /** node-hid's words when a hidraw read fails because the device went away. */
 export const unpluggedReadError = 'could not read from HID device';

@@ -1,4 +1,4 @@
-// The audit log's shared definition (SECURITY.md, "Data"): sign-ins, wrong PINs, lockouts and staff actions,
+// The audit log's shared definition (docs/security.md §9 "The audit log and its hash chain"): sign-ins, wrong PINs, lockouts and staff actions,
 // appended on the device with a hash chain and synced to the hub. The entry schema, its one encoding (over
 // rules/canonical-json.ts) and the chain check live here because the device (which hashes) and the hub (which recomputes, and verifies on the
 // console) must agree byte for byte; defining them twice would let the two drift apart silently.

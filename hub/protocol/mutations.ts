@@ -1,5 +1,5 @@
 // Mutations: what a device asks the hub to do on a person's behalf. Each carries a per-device id that increases by
-// one, and is applied exactly once (SYNC.md). A business refusal is a result with a code and a reason, never a
+// one, and is applied exactly once (docs/sync.md §7 "Push and exactly-once"). A business refusal is a result with a code and a reason, never a
 // lost mutation. Pure zod; no I/O.
 import { z } from 'zod';
 import { AuditEntry } from './audit';

@@ -1,4 +1,4 @@
-// The device ↔ hub wire protocol (SYNC.md): enrollment, pull, push and blobs. The hub validates every request
+// The device ↔ hub wire protocol (docs/sync.md): enrollment, pull, push and blobs. The hub validates every request
 // body with these schemas and the device validates every response with them. Pure zod; no I/O.
 import { z } from 'zod';
 import { Id, Sha256Hex, SyncedEntityName, syncedEntities, Timestamp, type SyncedEntity } from './records';
@@ -15,7 +15,7 @@ export const hubPaths = {
   /** GET `${blobs}/<sha256>` */
   blobs: '/v1/blobs',
   health: '/v1/health',
-  /** A tablet's own service mode gives the tablet to a resident, or takes it back (SYNC.md "Identity", scope). */
+  /** A tablet's own service mode gives the tablet to a resident, or takes it back (docs/sync.md §3 "Scope"). */
   tabletAssign: '/v1/tablet/assign',
   tabletRelease: '/v1/tablet/release',
 } as const;

@@ -1,4 +1,4 @@
-// The change log that pull reads (SYNC.md). Every write to a synced record appends its change here in the same
+// The change log that pull reads (docs/sync.md §5 "Pull"). Every write to a synced record appends its change here in the same
 // transaction. Each row names its audience (see the comment on the change_log table): the whole site, the resident
 // (their tablets) together with the resident's housing unit at the time of writing (its kiosks), one housing unit
 // only (backfill and evict for kiosks), or one device only (backfill and evict for a tablet).

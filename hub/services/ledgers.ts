@@ -145,7 +145,7 @@ export async function deposit(hub: HubContext, input: { residentId: string; amou
   });
 }
 
-/** Stamps a family member bought for the resident (DOMAIN.md: families can transfer stamps). */
+/** Stamps a family member bought for the resident (docs/sync.md §10 "Money and stamps": families can transfer stamps). */
 export async function transferStamps(hub: HubContext, input: { residentId: string; stamps: number; from: string }): Promise<ResidentRow> {
   if (!Number.isSafeInteger(input.stamps) || input.stamps <= 0 || input.stamps > 1000) throw invalid('A transfer is 1 to 1,000 stamps.');
   return hub.database.transaction(async (tx) => {

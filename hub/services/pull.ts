@@ -1,4 +1,4 @@
-// Pull (SYNC.md): the changes in a device's scope after its cursor, in change-log order, one page at a time.
+// Pull (docs/sync.md §5 "Pull"): the changes in a device's scope after its cursor, in change-log order, one page at a time.
 //
 // A device receives only what it needs now. Its scope has a start in the log (devices.scope_start_seq, moved by every
 // tablet assignment change and every pull from a fresh cursor): of the rows meant for the device itself or for its

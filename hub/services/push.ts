@@ -1,4 +1,4 @@
-// Push (SYNC.md): a device's mutations, each applied exactly once in one transaction with its effects, in id order.
+// Push (docs/sync.md §7 "Push and exactly-once"): a device's mutations, each applied exactly once in one transaction with its effects, in id order.
 // A business refusal is a recorded result that advances lastMutationId just like an applied mutation, so one bad
 // mutation never blocks the queue; a retry of anything at or below lastMutationId gets the recorded result back.
 //

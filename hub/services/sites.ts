@@ -9,7 +9,7 @@ import { loadSiteRules } from './records';
 export type SiteRules = Omit<SiteRulesRecord, 'siteId' | 'siteName'>;
 
 /**
- * Realistic defaults from DOMAIN.md: 2,000 characters per stamp (sites range from 500 to 30,000), one more stamp per
+ * Realistic defaults (docs/sync.md §10 "Money and stamps"): 2,000 characters per stamp (sites range from 500 to 30,000), one more stamp per
  * attachment, up to 5 photos of about 3 MB, stamps back when review rejects a message (the commercial systems' top
  * complaint is that they do not), and books of 5/10/20 stamps at 50¢/45¢/40¢ a stamp (small books cost more per stamp).
  */

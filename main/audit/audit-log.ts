@@ -1,4 +1,4 @@
-// The device's audit log (SECURITY.md, "Data"): sign-ins, wrong PINs, lockouts and staff actions, each entry carrying
+// The device's audit log (docs/security.md §9 "The audit log and its hash chain"): sign-ins, wrong PINs, lockouts and staff actions, each entry carrying
 // the hash of the one before (hub/protocol/audit.ts defines the entry, its canonical encoding and the hash, so the
 // hub recomputes exactly what was written here). An entry and the outbox mutation that carries it to the hub are
 // written in one transaction: both are on disk, or neither.

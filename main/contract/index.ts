@@ -233,7 +233,7 @@ export const deviceCalls = {
   }),
   'service.restart': defineCall({ input: Empty, output: Ack, access: 'staff', summary: 'Restart the app (the shell starts it again); signs the staff member out first' }),
   'service.signOut': defineCall({ input: Empty, output: SessionView, access: 'staff', summary: 'Leave service mode' }),
-  // ---- Enrollment (SYNC.md "Identity") and the destructive service actions; rules in main/device-actions.ts ----
+  // ---- Enrollment (docs/sync.md §2 "Identity and enrollment") and the destructive service actions; rules in main/device-actions.ts ----
   'enrollment.status': defineCall({
     input: Empty,
     output: EnrollmentStatus,

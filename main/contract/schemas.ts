@@ -257,7 +257,7 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; error: DeviceE
 export const Empty = z.object({}).strict();
 export const Ack = z.object({ done: z.literal(true) });
 
-// ---- Sync with the hub (SYNC.md) ----
+// ---- Sync with the hub (docs/sync.md) ----
 
 /** What the sync engine is doing. `notEnrolled`: the device has no hub credential yet. */
 export const SyncState = z.enum(['notEnrolled', 'idle', 'pulling', 'pushing', 'fetchingBlobs', 'backingOff']);
@@ -820,7 +820,7 @@ export const LogExport = z.object({
 });
 export type LogExport = z.infer<typeof LogExport>;
 
-// ---- Enrollment and the destructive service actions (SYNC.md "Identity"; issue 7) ----
+// ---- Enrollment and the destructive service actions (docs/sync.md §2 "Identity and enrollment"; issue 7) ----
 
 /**
  * Why an enrollment did not happen, one code per thing staff can do something about; the screens say each in words.

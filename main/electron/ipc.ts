@@ -1,6 +1,6 @@
 // Carries the contract over Electron IPC: one invoke channel for calls, one send channel for events
 // (names from main/contract). Thin on purpose — parsing, authorization and error shaping happen in the
-// runtime's bridge; this module only refuses senders that are not our own page (SECURITY.md item 17).
+// runtime's bridge; this module only refuses senders that are not our own page (docs/security.md §12 "The Electron checklist", item 17).
 //
 // It names the few members of Electron's objects it uses instead of importing Electron's types, so the
 // real ipcMain and WebContents fit and the tests can pass plain objects.

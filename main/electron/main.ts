@@ -1,7 +1,7 @@
 // The Electron main process: one locked-down window showing app://dayroom/, the device runtime behind IPC.
 // What is allowed is decided in policy.ts; this file connects those decisions to Electron's events.
 // Bundled to CommonJS (dist/electron/main.cjs) by scripts/build-electron.ts, so __dirname is that folder.
-// "Item N" below is the numbered Electron checklist in SECURITY.md.
+// "Item N" below is an item of docs/security.md §12 "The Electron checklist".
 import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, protocol, safeStorage, session, type Session, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -181,7 +181,7 @@ function runKiosk(): void {
 
       // The main process sees every key before the page: a keyboard-mode reader is detected here, and the page is told
       // to detect nothing (exactly one detector per shell; card keys never reach the renderer).
-      // The hub credential in the OS keyring where safeStorage has a real backend (SECURITY.md, Data); otherwise the
+      // The hub credential in the OS keyring where safeStorage has a real backend (docs/security.md §3 "The device credential and enrollment"); otherwise the
       // file only this user can read. safeStorage works only once the app is ready, which it is here.
       const credentialStore = chooseCredentialVault(dataDir, safeStorage);
       if (credentialStore.refusal !== null) logger.info({ reason: credentialStore.refusal }, 'hub credential kept in a file readable by this user only');
@@ -431,7 +431,7 @@ function createKioskWindowKeeper(options: { kioskMode: boolean; logger: Logger; 
         experimentalFeatures: false, // item 9 (and item 10: no enableBlinkFeatures is set)
         webviewTag: false, // items 11–12
         navigateOnDragDrop: false, // no drag-and-drop of files
-        devTools: !app.isPackaged, // SECURITY.md: no devtools in packaged builds
+        devTools: !app.isPackaged, // docs/security.md §12 "The Electron checklist": no devtools in packaged builds
         spellcheck: false,
       },
     });

@@ -7,7 +7,7 @@ export { contentSecurityPolicy } from '../security/content-policy';
 
 export type Verdict = 'allow' | 'deny';
 
-/** Our content lives at one origin: app://dayroom/ (SECURITY.md item 18 — a custom protocol, never file://). */
+/** Our content lives at one origin: app://dayroom/ (docs/security.md §12 "The Electron checklist", item 18 — a custom protocol, never file://). */
 export const appScheme = 'app';
 export const appHost = 'dayroom';
 export const appEntryUrl = `${appScheme}://${appHost}/`;
@@ -21,7 +21,7 @@ function parseUrl(url: string): URL | null {
 }
 
 /**
- * True only for app://dayroom/... (SECURITY.md items 1 and 13). The URL is parsed and its parts compared,
+ * True only for app://dayroom/... (docs/security.md §12 "The Electron checklist", items 1 and 13). The URL is parsed and its parts compared,
  * never matched by prefix: `app://dayroom.evil/` and `app://dayroom@evil/` start with the same text.
  */
 export function isAllowedAppUrl(url: string): boolean {
@@ -168,7 +168,7 @@ function kioskShortcutOf(input: KeyboardInput): KioskShortcut | null {
 }
 
 /**
- * before-input-event: drop the browser's own shortcuts (SECURITY.md, lockdown list). Everything else passes
+ * before-input-event: drop the browser's own shortcuts (docs/security.md §12 "The Electron checklist", the lockdown). Everything else passes
  * untouched — above all plain characters, digits, Enter, Tab and Backspace, which is how a card reader in
  * keyboard mode types a badge number, in bursts faster than any person.
  */

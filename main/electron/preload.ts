@@ -1,4 +1,4 @@
-// The sandboxed preload: exposes two named functions to the page and nothing else (SECURITY.md item 20 —
+// The sandboxed preload: exposes two named functions to the page and nothing else (docs/security.md §12 "The Electron checklist", item 20 —
 // never ipcRenderer itself, never the IPC event object, whose `sender` would hand the page ipcRenderer).
 // Bundled to CommonJS by scripts/build-electron.ts; it may import only electron and the contract (and types,
 // which the bundle drops).

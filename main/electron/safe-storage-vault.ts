@@ -1,4 +1,4 @@
-// Secrets sealed with Electron's safeStorage (SECURITY.md, Data): the OS keychain, DPAPI or the Linux secret service
+// Secrets sealed with Electron's safeStorage (docs/security.md §3 "The device credential and enrollment", §5 "The store at rest"): the OS keychain, DPAPI or the Linux secret service
 // holds the key; the files on disk (still 0600, still written atomically) hold only ciphertext. Two secrets are sealed,
 // through the one helper below: the device's hub credential, and the key the device store is encrypted with (issue 14
 // item 9). Where safeStorage has no real backend — unavailable, or 'basic_text' on Linux, which "encrypts" with a key

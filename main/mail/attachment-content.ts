@@ -1,4 +1,4 @@
-// The bytes of a photo, eCard or video, for the screen (SECURITY.md: attachments are served through the app protocol
+// The bytes of a photo, eCard or video, for the screen (docs/security.md §10 "Content and the page": attachments are served through the app protocol
 // or the host's route, after a check of type, size and hash; nothing is loaded from a path the renderer names). The
 // renderer names a message and an attachment of it; the runtime finds the signed-in person's own delivered attachment,
 // reads the content-addressed file, and serves it only if its size and hash are still those the hub declared and its

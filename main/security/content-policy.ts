@@ -1,4 +1,4 @@
-// The Content-Security-Policy for the renderer, one definition for both shells (SECURITY.md item 7):
+// The Content-Security-Policy for the renderer, one definition for both shells (docs/security.md §12 "The Electron checklist", item 7):
 // our own scripts and styles only; images and media only from our own origin or the app protocol.
 export const contentSecurityPolicy = [
   "default-src 'self'",

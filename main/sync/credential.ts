@@ -1,7 +1,7 @@
 // The device's hub credential — its id, its bearer secret and the hub's address — behind a CredentialVault. The file
 // vault here keeps it in a file only the app's user can read (mode 0600), written atomically under the data folder;
 // the Electron shell injects a vault sealed with safeStorage where a real backend exists (main/electron/
-// safe-storage-vault.ts, SECURITY.md). The runtime itself stays plain Node. Enrollment trades a one-time code for it.
+// safe-storage-vault.ts, docs/security.md §3 "The device credential and enrollment"). The runtime itself stays plain Node. Enrollment trades a one-time code for it.
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 // A digest of the device's replica, computed over the hub's own record shapes, so "after quiet the device's replica
-// equals the hub's view of its scope" (SYNC.md) is one string comparison. Residents seeded on the device (version 0)
+// equals the hub's view of its scope" (docs/sync.md §15 "What the tests prove", item 2) is one string comparison. Residents seeded on the device (version 0)
 // are not the hub's and are left out.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../rules/canonical-json';

@@ -14,7 +14,7 @@ const [marcus, ana] = demoResidents as [(typeof demoResidents)[0], (typeof demoR
 const screenshotDir = 'test-results/screens';
 mkdirSync(screenshotDir, { recursive: true });
 
-/** A Visa test card (HARDWARE.md's test vectors): a sound ISO track 2, just not a card of this facility. */
+/** A Visa test card (docs/readers.md §13 "Test vectors and simulators"): a sound ISO track 2, just not a card of this facility. */
 const bankCard = {
   track1: '%B4111111111111111^CARDUSER/JOHN^1803101000000000020000831000000?',
   track2: ';4111111111111111=1803101000020000831?',

@@ -80,12 +80,12 @@ describe('serial RFID reader on a pty', () => {
     expect(texts(events)).toEqual(['12345', '18446744073709551615']);
   });
 
-  it('decodes a raw H10301 line (HARDWARE.md vector FC 123, CN 4567 = 0x2F623AE) and a simulated one', async () => {
+  it('decodes a raw H10301 line (docs/readers.md §13 vector FC 123, CN 4567 = 0x2F623AE) and a simulated one', async () => {
     const { pty, reader, events } = await startReader(rawWiegand26);
     await pty.write('26:2F623AE\r\n');
     const sent = await presentBadge(pty.hostPath, { kind: 'wiegand', credential: { format: 'H10301', facilityCode: 101, cardNumber: 4095 } }, { line: rawWiegand26 });
     await waitUntil('two reads', () => scans(events).length === 2);
-    // The simulator encodes with parity: HARDWARE.md's Allegion vector for FC 101, CN 4095.
+    // The simulator encodes with parity: the Allegion vector of docs/readers.md §13 for FC 101, CN 4095.
     expect(sent.toString('latin1')).toBe('26:CA1FFF\r\n');
     expect(texts(events)).toEqual(['123:4567', '101:4095']);
     expect(reader.health()).toMatchObject({ goodReads: 2, badReads: 0, problem: null });

@@ -1,4 +1,4 @@
-// The layering rules of ARCHITECTURE.md are lint rules; this proves each one catches a violation and lets the
+// The layering rules of docs/architecture.md §3 "Layers" are lint rules; this proves each one catches a violation and lets the
 // allowed imports through, by linting small sources as if they lived in each folder.
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';

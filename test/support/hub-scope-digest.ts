@@ -1,9 +1,9 @@
 // The hub's view of one device's scope, read straight from the hub's tables with this file's own SQL (not the hub's
 // services, not its change log), shaped as the protocol's records and digested the way main/sync/replica-digest.ts
-// digests the device's replica. "After quiet the device's replica equals the hub's view of its scope" (SYNC.md) is
+// digests the device's replica. "After quiet the device's replica equals the hub's view of its scope" (docs/sync.md §15 "What the tests prove", item 2) is
 // then `replicaDigest(db) === await hubScopeDigest(hubDb, deviceId)`.
 //
-// The scope, as SYNC.md and hub/README.md define it: the site's rules, the active staff who work where the device
+// The scope, as docs/sync.md §3 "Scope" and hub/README.md define it: the site's rules, the active staff who work where the device
 // stands (staff with no units listed work site-wide and reach every device; staff with units reach only those units'
 // kiosks, never a tablet), and every
 // record of each resident the device serves right now — a kiosk: the active residents housed in its unit; a tablet:

@@ -1,4 +1,4 @@
-// The devices' audit logs (SECURITY.md, "Data"; hub/protocol/audit.ts): each device's hash-chained entries as it
+// The devices' audit logs (docs/security.md §9 "The audit log and its hash chain"; hub/protocol/audit.ts): each device's hash-chained entries as it
 // pushed them, one row per (device, seq), append-only. `link` is what the hub found when the entry arrived — linked
 // to the head before it, or the way it was not — so an entry that broke the chain is kept, not lost, and
 // verify-audit (which recomputes everything from the stored fields) reports the same seq. Entries that cannot take

@@ -1,7 +1,7 @@
 import type { Migration } from '../migrate';
 
 /**
- * The audit log (SECURITY.md, "Data"; hub/protocol/audit.ts): sign-ins, wrong PINs, lockouts and staff actions, each
+ * The audit log (docs/security.md §9 "The audit log and its hash chain"; hub/protocol/audit.ts): sign-ins, wrong PINs, lockouts and staff actions, each
  * entry carrying the hash of the one before, appended in the same transaction as the outbox row that carries it to the
  * hub. Append-only: triggers refuse UPDATE and DELETE, and nothing (evict, a new identity) removes an entry.
  *

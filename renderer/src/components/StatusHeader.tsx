@@ -1,6 +1,6 @@
 // The tablet's status line, above every screen while its owner is signed in: whether the facility can be reached, when
 // the tablet last synced, a "Sync now" button, and the battery where the platform reports one. A tablet lives offline;
-// its owner should never have to guess whether their letter has gone (DOMAIN.md: "last synced" always visible).
+// its owner should never have to guess whether their letter has gone (docs/screens.md §9 "The tablet's status line": "last synced" always visible).
 // Words, never icons alone, so a screen reader and large text say the same as the screen.
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';

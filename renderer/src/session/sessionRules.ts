@@ -7,7 +7,7 @@ import type { DeviceInfo, LanguageCode, SessionPhase, SessionView } from '../../
  * and the DOM; the runtime has already reset its side.
  */
 export function mustResetPage(previous: SessionView | null, next: SessionView): boolean {
-  // A tablet's lock holds the session (SECURITY.md: a lock is not a sign-out), so the page keeps where the person was;
+  // A tablet's lock holds the session (docs/security.md §6 "Sessions, PINs and lockouts": a lock is not a sign-out), so the page keeps where the person was;
   // what it shows meanwhile is the lock screen alone. Anything else after a held lock is the end of that session.
   if (previous?.phase === 'signedIn') return !holdsSession(next) && (next.phase !== 'signedIn' || next.resident.id !== previous.resident.id);
   if (previous !== null && holdsSession(previous)) return !holdsSession(next) && next.phase !== 'signedIn';

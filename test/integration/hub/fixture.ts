@@ -1,6 +1,6 @@
 // Shared by the hub integration tests: a real hub on loopback (port 0) over a fresh database of either backend, a
 // controllable clock, captured logs, HTTP helpers that speak the wire protocol with fetch, a seeded facility, and a
-// device replica that applies pull batches the way SYNC.md says a device must.
+// device replica that applies pull batches the way docs/sync.md §5 "Pull" says a device must.
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { isDeepStrictEqual } from 'node:util';

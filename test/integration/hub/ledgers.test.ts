@@ -1,4 +1,4 @@
-// The ledgers (SYNC.md "Money and stamps"): append-only entries whose sums are the balances, never negative, under
+// The ledgers (docs/sync.md §10 "Money and stamps"): append-only entries whose sums are the balances, never negative, under
 // random interleavings of deposits, purchases, messages, review refunds and retries from a kiosk and a tablet — and
 // under many pushes spending for one resident at the same moment (on PostgreSQL, the resident row lock at work).
 import { randomUUID } from 'node:crypto';

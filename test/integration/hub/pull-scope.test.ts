@@ -1,4 +1,4 @@
-// Pull scope over loopback HTTP (SYNC.md): kiosks see their housing unit's residents, tablets their one resident,
+// Pull scope over loopback HTTP (docs/sync.md §3 "Scope"): kiosks see their housing unit's residents, tablets their one resident,
 // everyone the site's staff and rules; moves, releases and tablet assignments produce evicts and backfills for
 // exactly the devices concerned; cursors are opaque, paged, and bound to their device.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

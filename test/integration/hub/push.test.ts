@@ -1,4 +1,4 @@
-// Push over loopback HTTP (SYNC.md): every mutation is applied exactly once or refused with a recorded reason; a
+// Push over loopback HTTP (docs/sync.md §7 "Push and exactly-once"): every mutation is applied exactly once or refused with a recorded reason; a
 // retry gets the same answers; a gap stops the batch with 409; a body naming another device gets 403; a mutation
 // for a resident outside the device's scope is refused (outOfScope) and still advances lastMutationId.
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Authorization everywhere (SECURITY.md, Sessions): every call of the contract, found by iterating the contract itself,
+// Authorization everywhere (docs/security.md §2 "Authority"): every call of the contract, found by iterating the contract itself,
 // against a real runtime and store holding two residents' mail, stamps and money. Signed in as A: B's records are
 // refused exactly as records that do not exist, and nothing of B's comes back; calls above a resident's access level are
 // refused; after sign-out nothing of A's is reachable. The same attempts through the web host's WebSocket get the same

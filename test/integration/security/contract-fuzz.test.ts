@@ -1,4 +1,4 @@
-// Hardening proof for the contract boundary (SECURITY.md, "Bad input gets a clear answer and loses nothing"): random
+// Hardening proof for the contract boundary (docs/security.md §14 "Bad input gets a clear answer and loses nothing"): random
 // JSON, and valid inputs mutated (fields dropped and added, wrong types, huge and odd Unicode strings, prototype keys),
 // sent to every call of the contract and to names that are not calls, signed out and signed in. Every answer is either
 // ok with exactly the call's output shape, or a refusal whose code is in the contract's list; never an internal error, a

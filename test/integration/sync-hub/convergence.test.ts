@@ -1,4 +1,4 @@
-// SYNC.md, what the tests must show, 2: after quiet, the device's replica equals the hub's view of its scope.
+// docs/sync.md §15 "What the tests prove", item 2: after quiet, the device's replica equals the hub's view of its scope.
 //
 // Two kiosks (A-Pod, B-Pod) and a tablet, each with a real store on disk and the real sync engine, against the real
 // hub. The facility lives: deposits and stamp transfers, family mail with photos approved, rejected, held in review or

@@ -1,4 +1,4 @@
-// SYNC.md, what the tests must show, 3: killing the device process at any point (SIGKILL during pull, apply, push,
+// docs/sync.md §15 "What the tests prove", item 3: killing the device process at any point (SIGKILL during pull, apply, push,
 // blob download) loses nothing accepted and duplicates nothing.
 //
 // The device is its own process (test/support/sync-worker.ts under `node --import tsx`): a real store on disk, the

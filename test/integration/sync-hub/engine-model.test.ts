@@ -3,7 +3,7 @@
 // what happens at a facility — the kiosk recording the residents' actions (messages, replies on a return stamp,
 // purchases, marking mail read), families writing, review deciding, deposits, residents moving in and out of the
 // kiosk's unit, syncs that lose the hub's answer on the way back, device restarts — against the real device (store on
-// disk, real engine) and the real hub (PGlite, one site per run), and against a small model of SYNC.md's rules: the
+// disk, real engine) and the real hub (PGlite, one site per run), and against a small model of the rules of docs/sync.md: the
 // hub applies a device's mutations in id order, once, with business refusals in words. After every sync the real
 // system must agree with the model: each mutation's fate at the hub and in the outbox, both ledgers' balances, the
 // residents the kiosk holds and the state of their mail, and the replica equal to the hub's view of the scope.
@@ -53,7 +53,7 @@ type Pending =
   | { readonly id: number; readonly name: 'buyStamps'; readonly person: PersonIndex }
   | { readonly id: number; readonly name: 'markRead'; readonly person: PersonIndex; readonly letter: Letter };
 
-/** SYNC.md's rules as the hub applies them, for three residents and one kiosk in unit A. */
+/** The rules of docs/sync.md as the hub applies them, for three residents and one kiosk in unit A. */
 class Model {
   readonly unit: ('A' | 'B')[] = ['A', 'A', 'B'];
   readonly stamps = [0, 0, 0];

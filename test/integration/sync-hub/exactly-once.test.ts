@@ -1,4 +1,4 @@
-// SYNC.md, what the tests must show, 1: every mutation the device accepted is applied at the hub exactly once, or
+// docs/sync.md §15 "What the tests prove", item 1: every mutation the device accepted is applied at the hub exactly once, or
 // refused with a reason that the person sees.
 //
 // A kiosk with a real store on disk runs the real sync engine against the real hub through a fault proxy that drops,

@@ -1,4 +1,4 @@
-// SYNC.md, what the tests must show, 4: a proxy that drops, resets, delays and answers 500 between device and hub
+// docs/sync.md §15 "What the tests prove", item 4: a proxy that drops, resets, delays and answers 500 between device and hub
 // changes nothing in the end state. Issue 15 added the faults a real network path adds: answers cut part-way under a
 // Content-Length that promises the whole body, connections reset mid-answer, a load balancer's HTML 502 page after the
 // hub did the work, an HTML page with status 200 instead of the hub, and requests held for seconds — longer than the

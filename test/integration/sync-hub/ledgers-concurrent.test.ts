@@ -1,4 +1,4 @@
-// SYNC.md, what the tests must show, 5: ledgers balance at every step, under concurrent spending from a kiosk and a
+// docs/sync.md §15 "What the tests prove", item 5: ledgers balance at every step, under concurrent spending from a kiosk and a
 // tablet for the same person.
 //
 // Ana is served by two devices at once: the A-Pod kiosk (her unit) and her tablet, each a real store on disk with the

@@ -1,5 +1,5 @@
 // A stand-in for the hub, on a real loopback HTTP server, for the device-only sync tests: an ordered change log served
-// by pull with an offset cursor, push with SYNC.md's exactly-once rule, blobs by hash, enrollment by one code, and a
+// by pull with an offset cursor, push with the exactly-once rule of docs/sync.md §7 "Push and exactly-once", blobs by hash, enrollment by one code, and a
 // bearer check. Every JSON answer goes through the protocol's schemas (see stand-in-hub.ts). It is not the hub: the
 // device ↔ real hub tests come once the hub lands.
 import type { Change, MutationResult, PullRequest, PushedMutation as Mutation, PushRequest, RefusalCode } from '../../../hub/protocol';

@@ -1,4 +1,4 @@
-// The fuses compiled into the packaged binary are the ones SECURITY.md item 19 requires, every known fuse is
+// The fuses compiled into the packaged binary are the ones docs/security.md §12 "The Electron checklist", item 19 requires, every known fuse is
 // set on purpose, and the afterPack hook writes exactly that map — checked on a stand-in binary that carries
 // a fuse wire the way Electron's does (a sentinel, then version, length and one byte per fuse).
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';

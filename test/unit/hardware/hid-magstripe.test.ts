@@ -17,7 +17,7 @@ import { encodeMagtekReport, type MagtekTrack } from '../../../hardware/parsers/
 import type { HidMagstripeConfig } from '../../../hardware/reader-config';
 
 const readerId = 'unit-b-swipe';
-const fieldSize = 110; // the 337-byte report of HARDWARE.md
+const fieldSize = 110; // the 337-byte report of docs/readers.md §3 "HID magstripe"
 const track1 = '%B4111111111111111^CARDUSER/JOHN^1803101000000000020000831000000?';
 const track2 = ';4111111111111111=1803101000020000831?';
 const empty: MagtekTrack = { status: 'empty' };

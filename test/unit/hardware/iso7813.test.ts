@@ -60,9 +60,9 @@ function trackWithLrc(prefix: string, wanted: string): string {
 
 describe('lrcOf', () => {
   it.each([
-    [authorizeNetTrack2, '>'], // HARDWARE.md, computed there
-    [authorizeNetTrack1, 'F'], // HARDWARE.md, computed there
-    [lrcIsEndSentinelTrack2, '?'], // HARDWARE.md: the LRC is `?` itself
+    [authorizeNetTrack2, '>'], // docs/readers.md §13, computed there
+    [authorizeNetTrack1, 'F'], // docs/readers.md §13, computed there
+    [lrcIsEndSentinelTrack2, '?'], // docs/readers.md §13: the LRC is `?` itself
     ['%7C^SZ?', '9'], // DataCard CP80 service manual, worked LRC example (LRC bits 011001)
     [';0?', '4'], // MagTek TTL reader manual, section 3: B ⊕ 0 ⊕ F = 4
   ])('%s has LRC %s', (track, lrc) => {

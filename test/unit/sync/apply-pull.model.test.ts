@@ -1,6 +1,6 @@
 // Model-based test of apply-pull: random sequences of batches (upserts, deletes, evicts), batches replayed, invalid
 // batches, and local mutations recorded and answered, applied both to a real store on disk and to a small in-memory
-// model of what SYNC.md says should happen. After every step the store's replica digest equals the model's, and so
+// model of what docs/sync.md §5 "Pull" says should happen. After every step the store's replica digest equals the model's, and so
 // do the cursor and the outbox.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -64,7 +64,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Step>({ kind: 'answer' }) },
 );
 
-/** What SYNC.md says the replica should hold: the newest version of each record, deletions remembered, evicts total. */
+/** What docs/sync.md §5 "Pull" says the replica should hold: the newest version of each record, deletions remembered, evicts total. */
 class ReplicaModel {
   readonly rows = new Map<string, ReplicaRecord>();
   readonly tombstones = new Map<string, number>();

@@ -1,4 +1,4 @@
-// Push against a hub that follows SYNC.md's rule (skip ids it has seen, refuse a gap, apply the next): every mutation
+// Push against a hub that follows the rule of docs/sync.md §7 "Push and exactly-once" (skip ids it has seen, refuse a gap, apply the next): every mutation
 // is applied exactly once or refused with a reason, lost answers are harmless, and disagreements stop with an error.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MutationResult, PushRequest, PushResponse } from '../../../hub/protocol';
@@ -8,7 +8,7 @@ import { pushPending } from '../../../main/sync/push';
 import { outboxQueries } from '../../../main/store/outbox';
 import { tempStore, type TempStore } from './fixtures';
 
-/** The hub's side of push, as SYNC.md states it. */
+/** The hub's side of push, as docs/sync.md §7 "Push and exactly-once" states it. */
 class HubLedgerOfMutations {
   lastMutationId = 0;
   readonly appliedIds: number[] = [];
