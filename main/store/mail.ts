@@ -152,17 +152,24 @@ interface MessageJoinRow {
 const outboxOf = (table: string): string => `o.name = 'sendMessage' AND o.resident_id = ${table}.resident_id AND o.message_id = ${table}.message_id`;
 
 // The replica's messages, plus replies of this device whose hub copy has not arrived; each with its outbox row.
-const messageSelect = `
-  WITH mine AS (
+/**
+ * The person's letters whose id satisfies `onlyIds` (a condition on `message_id`, e.g. `= @messageId`), with what the
+ * screens show of each. The condition goes inside both halves of the union so only those letters are read in full:
+ * filtering after the union read every letter the person has, bodies included, to show 24 of them.
+ * `moreWith` adds common table expressions the condition may name (it ends with a comma). The unary `+` keeps SQLite
+ * from walking the person's index and testing each of their letters against the ids: the ids lead, by primary key.
+ */
+const messageSelect = (onlyIds: string, moreWith = ''): string => `
+  WITH ${moreWith} mine AS (
     SELECT m.message_id, m.contact_id, m.direction, m.body, m.written_at, m.received_at, m.status, m.status_changed_at,
            m.rejection_reason, m.carries_return_stamp, m.return_stamp_used, m.reply_to_message_id, m.read_at,
            m.stamps_charged, m.stamps_returned
-      FROM messages m WHERE m.resident_id = @residentId
+      FROM messages m WHERE +m.resident_id = @residentId AND m.message_id ${onlyIds}
     UNION ALL
     SELECT g.message_id, g.contact_id, 'outbound', g.body, g.written_at, NULL, NULL, NULL, NULL, 0, 0, g.reply_to_message_id,
            NULL, NULL, NULL
       FROM mail_outgoing g
-     WHERE g.resident_id = @residentId AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = g.message_id)
+     WHERE +g.resident_id = @residentId AND g.message_id ${onlyIds} AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = g.message_id)
   )
   SELECT mine.*, o.mutation_id, o.status AS outbox_status, o.result_code, o.result_reason, o.result_figures, o.created_at AS outbox_created_at, o.settled_at,
          EXISTS (
@@ -283,24 +290,29 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
      GROUP BY contact_id`);
   // A conversation's order, in one place: when the letter reached the facility (or was written, until it has), then id.
   const conversationOrder = (table: string): string => `coalesce(${table}.received_at, ${table}.written_at), ${table}.message_id`;
-  const selectMessagesWith = db.prepare<{ residentId: string; contactId: string; offset: number; limit: number }, MessageJoinRow>(
-    `${messageSelect} WHERE mine.contact_id = @contactId ORDER BY ${conversationOrder('mine')} LIMIT @limit OFFSET @offset`,
-  );
-  // The letters of one conversation with only what orders them: counting and placing a letter reads no bodies.
+  // The letters of one conversation with only what orders them (index-only, messages_by_conversation): counting,
+  // placing and paging a letter read no bodies.
   const conversationKeys = `
-    WITH keys AS (
+    keys AS (
       SELECT message_id, written_at, received_at FROM messages WHERE resident_id = @residentId AND contact_id = @contactId
       UNION ALL
       SELECT g.message_id, g.written_at, NULL FROM mail_outgoing g
        WHERE g.resident_id = @residentId AND g.contact_id = @contactId
          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = g.message_id)
     )`;
-  const selectConversationSize = db.prepare<{ residentId: string; contactId: string }, { n: number }>(`${conversationKeys} SELECT count(*) AS n FROM keys`);
+  const selectConversationSize = db.prepare<{ residentId: string; contactId: string }, { n: number }>(`WITH ${conversationKeys} SELECT count(*) AS n FROM keys`);
   const selectConversationPosition = db.prepare<{ residentId: string; contactId: string; messageId: string }, { position: number }>(`
-    ${conversationKeys}
+    WITH ${conversationKeys}
     SELECT position FROM (SELECT message_id, row_number() OVER (ORDER BY ${conversationOrder('keys')}) - 1 AS position FROM keys)
      WHERE message_id = @messageId`);
-  const selectMessage = db.prepare<{ residentId: string; messageId: string }, MessageJoinRow>(`${messageSelect} WHERE mine.message_id = @messageId`);
+  // A page is chosen from the keys first, then only its letters are read in full.
+  const selectMessagesWith = db.prepare<{ residentId: string; contactId: string; offset: number; limit: number }, MessageJoinRow>(
+    `${messageSelect(
+      'IN (SELECT message_id FROM page)',
+      `${conversationKeys}, page AS (SELECT message_id FROM keys ORDER BY ${conversationOrder('keys')} LIMIT @limit OFFSET @offset),`,
+    )} ORDER BY ${conversationOrder('mine')}`,
+  );
+  const selectMessage = db.prepare<{ residentId: string; messageId: string }, MessageJoinRow>(messageSelect('= @messageId'));
   const attachmentSelect = `
     SELECT a.message_id, a.attachment_id, a.kind, a.mime_type, a.byte_size, a.status, a.rejection_reason, a.downloaded
       FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId`;

@@ -11,6 +11,7 @@ import { migration0009MailQueryIndexes } from './0009-mail-query-indexes';
 import { migration0010AuditLog } from './0010-audit-log';
 import { migration0011HubLockouts } from './0011-hub-lockouts';
 import { migration0012LetterNotices } from './0012-letter-notices';
+import { migration0013ConversationIndex } from './0013-conversation-index';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0010AuditLog,
   migration0011HubLockouts,
   migration0012LetterNotices,
+  migration0013ConversationIndex,
 ];

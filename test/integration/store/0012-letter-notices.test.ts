@@ -25,7 +25,7 @@ describe('0012 letter notices', () => {
       .run(1, 'buyStamps', JSON.stringify({ residentId: 'r1', requestId: '22222222-2222-4222-8222-222222222222', bookSize: 5 }), 'r1', 11, 'refused', 'notEnoughMoney', 'Too little money.', 21);
     before.close();
 
-    const db = openDeviceDatabase(file);
+    const db = openDeviceDatabase(file, { upToVersion: 12 });
     expect(schemaVersion(db)).toBe(12);
     expect(db.prepare('SELECT result_code, result_reason, result_figures FROM outbox').all()).toEqual([{ result_code: 'notEnoughMoney', result_reason: 'Too little money.', result_figures: null }]);
     const money = createMoneyService({ db, now: () => 30 });
