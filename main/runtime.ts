@@ -3,13 +3,11 @@
 // before it is used and handed exactly what it needs (the parts are in main/runtime/).
 import { isKeyboardWedgeReader } from '../hardware/drivers/keyboard-wedge';
 import { loadKioskConfig } from '../kiosk-config/load';
-import { createDispatcher } from './bridge/dispatch';
 import { finishPendingWipe } from './device-wipe';
-import { createDeviceLogger, deviceLogPath } from './logging';
+import { createDeviceLogger } from './logging';
 import { createMailService } from './mail/mail-service';
 import { createSearchIndexer } from './mail/search-indexer';
 import { createMoneyService } from './money/money-service';
-import { createServiceMode } from './service-mode/service-mode';
 import { createSignInService } from './signin/sign-in-service';
 import { openBlobStore } from './sync/blobs';
 import { fileCredentialVault } from './sync/credential';
@@ -19,41 +17,29 @@ import { attachmentReader } from './runtime/attachments';
 import { deviceAudit } from './runtime/audit';
 import { deviceInfoSource } from './runtime/device-info';
 import { createDeviceState, recordThroughSync, syncStatusReader } from './runtime/device-state';
+import { deviceDispatcher } from './runtime/dispatcher';
 import { deviceNotices } from './runtime/event-dedup';
 import { createEventHub, createSignal } from './runtime/events';
-import { sessionAccessOf } from './runtime/handlers/access';
 import { callHandlers } from './runtime/handlers';
 import { createHubLink } from './runtime/hub-link';
-import { deviceStoreFile, openRuntimeStore } from './runtime/open-store';
-import { appVersion, type DeviceRuntime, type DeviceRuntimeOptions } from './runtime/options';
+import { openRuntimeStore } from './runtime/open-store';
+import type { DeviceRuntime, DeviceRuntimeOptions } from './runtime/options';
 import { connectReaders, readersOf } from './runtime/readers';
 import { restartScheduler } from './runtime/restart';
+import { deviceServiceMode } from './runtime/service-mode';
 import { createSessionActor } from './runtime/session-actor';
 import { createDeviceStorage, reserveGuard, watchStorage } from './runtime/storage-guard';
 import { tabletStanding } from './runtime/tablet-standing';
+import { undoOnFailure, type UndoSteps } from './runtime/undo-on-failure';
 
 export { appVersion, type DeviceRuntime, type DeviceRuntimeOptions } from './runtime/options';
 export { sessionLimitsOf } from './runtime/session-actor';
 
-export async function createDeviceRuntime(options: DeviceRuntimeOptions): Promise<DeviceRuntime> {
-  // A start that fails part-way (a disk that fills while it starts) closes what it opened, so the shell can try again
-  // later in the same process (main/host/cli.ts, a start on a full disk) without a second store handle or timer left over.
-  const undo: Array<() => Promise<void> | void> = [];
-  try {
-    return await buildDeviceRuntime(options, undo);
-  } catch (error) {
-    for (const step of undo.reverse()) {
-      try {
-        await step();
-      } catch {
-        // Already failing: the first error is the one to report.
-      }
-    }
-    throw error;
-  }
+export function createDeviceRuntime(options: DeviceRuntimeOptions): Promise<DeviceRuntime> {
+  return undoOnFailure((undo) => buildDeviceRuntime(options, undo));
 }
 
-async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() => Promise<void> | void>): Promise<DeviceRuntime> {
+async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps): Promise<DeviceRuntime> {
   const config = options.config ?? loadKioskConfig(requireConfigFile(options.configFile));
   const logger = options.logger ?? createDeviceLogger({ dataDir: options.dataDir });
   const now = options.now ?? Date.now;
@@ -65,9 +51,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
   const reserve = reserveGuard(storage, logger);
   // A store that cannot open even then is the shell's to say in words (a start on a full disk: main/host/cli.ts).
   const store = reserve.withReserve('open the store', () => openRuntimeStore(options, logger));
-  undo.push(() => {
-    store.db.close();
-  });
+  undo.push(() => store.db.close());
   const database = store.db;
   if (store.encryption.state === 'off') logger.warn({ reason: store.encryption.reason }, 'the device store is not encrypted at rest');
   // Each query module's statements are prepared once for this open store, and handed to whoever needs them.
@@ -112,24 +96,18 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
   const notices = deviceNotices({ mode: config.device.mode, session, emit: events.emit, deviceInfo, tablet });
   tabletChanged.listen(() => notices.refreshTabletInfo());
   const restarts = restartScheduler();
-  const hubLink = createHubLink({ options, config, vault, database, residents, state, session, storage, searchIndexer, notices, restarts, emit: events.emit, logger, now });
+  const hubLink = createHubLink({ options, config, vault, store, state, session, storage, searchIndexer, notices, restarts, events, logger, now });
   hubLink.startFromVault();
   undo.push(() => state.sync?.stop());
   session.subscribe({ next: notices.sessionChanged, error: (error) => logger.fatal({ err: error }, 'session machine stopped') });
   session.start();
-  undo.push(() => {
-    session.stop();
-  });
+  undo.push(() => session.stop());
 
   const connectedReaders = connectReaders({ readers, config, residents, staff, session, emit: events.emit, logger, now });
   await connectedReaders.start();
 
   const syncStatus = syncStatusReader(state, queries);
-  const serviceMode = createServiceMode({
-    config, dataDir: options.dataDir, storage, storeFile: deviceStoreFile(options.dataDir), logFile: deviceLogPath(options.dataDir), appVersion,
-    db: database, storeEncryption: store.encryption, now, enrolled: () => state.sync !== null, syncStatus: syncStatus.current,
-    readerStatuses: connectedReaders.readerStatuses, readLog: connectedReaders.readLog, tabletAssignee: () => tabletAssignment.assignee(),
-  });
+  const serviceMode = deviceServiceMode({ options, config, store, storage, state, syncStatus, readers: connectedReaders, tabletAssignment, now });
   const recordMutation = recordThroughSync(state, database, now);
   const handlers = callHandlers({
     config, session, state, residents, deviceInfo, notices, readers: connectedReaders, keyboardWedgeDetection, keyboardWedge, hubLink, syncStatus,
@@ -137,15 +115,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: Array<() 
     mail: createMailService({ db: database, now, recordMutation }), money: createMoneyService({ db: database, now, recordMutation }),
     visits: createVisitsService({ db: database, now }), letterNotices: queries.letterNotices, onRestartRequested: options.onRestartRequested,
   });
-  const dispatcher = createDispatcher({
-    handlers,
-    currentAccess: () => sessionAccessOf(session),
-    onInternalError: (name, error) => logger.error({ err: error, call: name }, 'call failed'),
-    onStorageFull: (name) => {
-      storage.storageFull();
-      logger.warn({ call: name }, 'a call met a full disk; the storage reserve was given back for sync and sign-out');
-    },
-  });
+  const dispatcher = deviceDispatcher({ handlers, session, storage, logger });
   const stopWatchingStorage = watchStorage(storage, options.storageCheckMs ?? 30_000, logger);
 
   logger.info({ device: config.device.name, mode: config.device.mode, readers: readers.length, residents: residents.count() }, 'device runtime started');

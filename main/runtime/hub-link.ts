@@ -6,14 +6,13 @@ import { enrollmentStatusOf, type DeviceActionsDeps } from '../device-actions';
 import { markWipePending, type WipeReason } from '../device-wipe';
 import type { Logger } from '../logging';
 import type { SearchIndexer } from '../mail/search-indexer';
-import type { DeviceDatabase } from '../store/database';
-import type { ResidentQueries } from '../store/residents';
+import type { DeviceStore } from '../store/database';
 import type { StorageReserve } from '../store/storage-reserve';
 import { enrollDevice, type CredentialVault, type DeviceCredential, type EnrollOutcome } from '../sync/credential';
 import { startSyncEngine, syncSettingsOf } from '../sync/engine';
 import type { DeviceState } from './device-state';
 import type { DeviceNotices } from './event-dedup';
-import type { EventListener } from './events';
+import type { EventHub } from './events';
 import { appVersion, type DeviceRuntimeOptions } from './options';
 import type { RestartScheduler } from './restart';
 import type { SessionHandle } from './session-actor';
@@ -37,28 +36,30 @@ export interface HubLinkDeps {
   readonly options: Pick<DeviceRuntimeOptions, 'dataDir' | 'clock' | 'random' | 'fetch' | 'onRestartRequested'>;
   readonly config: KioskConfig;
   readonly vault: CredentialVault;
-  readonly database: DeviceDatabase;
-  readonly residents: Pick<ResidentQueries, 'count'>;
+  /** The open store: the engine syncs into it, and enrollment says how many residents it holds. */
+  readonly store: Pick<DeviceStore, 'db' | 'queries'>;
   readonly state: DeviceState;
   readonly session: Pick<SessionHandle, 'send'>;
   readonly storage: StorageReserve;
   readonly searchIndexer: Pick<SearchIndexer, 'schedule'>;
   readonly notices: Pick<DeviceNotices, 'refreshTabletInfo'>;
   readonly restarts: RestartScheduler;
-  readonly emit: EventListener;
+  readonly events: Pick<EventHub, 'emit'>;
   readonly logger: Logger;
   readonly now: () => number;
 }
 
 export function createHubLink(deps: HubLinkDeps): HubLink {
-  const { options, config, vault, database, state, session, storage, emit, logger, now } = deps;
+  const { options, config, vault, state, session, storage, logger, now } = deps;
+  const database = deps.store.db;
+  const emit = deps.events.emit;
   const syncSettings = syncSettingsOf(config.hub, config.device.mode);
   const enrollment: EnrollmentDeps = {
     deviceName: config.device.name,
     siteHubUrl: config.hub?.url ?? null,
     credential: () => state.credentialRead,
     revoked: () => state.credentialRevoked,
-    residentCount: () => deps.residents.count(),
+    residentCount: () => deps.store.queries.residents.count(),
     enroll,
   };
   const restartForWipe = options.onRestartRequested;
