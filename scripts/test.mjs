@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every tier in order — system packages, typecheck, lint, the Electron security scan, unit + integration (vitest),
+// `npm test`: every tier in order — system packages, typecheck, lint, formatting, the Electron security scan, unit + integration (vitest),
 // renderer build, end-to-end in Chromium (Playwright), and the Electron suite (which says plainly when it is skipped).
 // Stops at the first failing step and exits with its code.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { ensureSystemPackages } from './system-packages.mjs';
 const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
+  ['formatting (Prettier)', 'npm', ['run', '--silent', 'format:check']],
   ['Electron security scan (Electronegativity)', 'node', ['scripts/electron-scan.mjs']],
   ['unit and integration (vitest)', 'npx', ['vitest', 'run']],
   ['build the renderer', 'npm', ['run', '--silent', 'build:renderer']],
