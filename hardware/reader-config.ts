@@ -35,7 +35,10 @@ const UsbId = z.number().int().min(0).max(0xffff);
  */
 const serialLocationFields = {
   path: z.string().min(1).optional(),
-  usb: z.object({ vendorId: UsbId, productId: UsbId, serialNumber: z.string().min(1).optional() }).strict().optional(),
+  usb: z
+    .object({ vendorId: UsbId, productId: UsbId, serialNumber: z.string().min(1).optional() })
+    .strict()
+    .optional(),
 };
 
 function checkSerialLocation(reader: { readonly path?: string | undefined; readonly usb?: unknown }, context: z.RefinementCtx): void {
@@ -72,12 +75,17 @@ const SerialRfidReader = z
     baudRate: z.number().int().positive().default(9600),
     line: z
       .discriminatedUnion('kind', [
-        z.object({ kind: z.literal('cardId'), base: z.enum(['decimal', 'hex']).default('decimal'), facilityDelimiter: Delimiter.nullable().default(':') }).strict(),
+        z
+          .object({ kind: z.literal('cardId'), base: z.enum(['decimal', 'hex']).default('decimal'), facilityDelimiter: Delimiter.nullable().default(':') })
+          .strict(),
         z
           .object({
             kind: z.literal('rawWiegand'),
             bitCount: z.union([z.object({ delimiter: Delimiter }).strict(), z.object({ fixed: z.number().int().min(1).max(64) }).strict()]),
-            formats: z.array(z.enum(wiegandFormats)).min(1).default([...wiegandFormats]),
+            formats: z
+              .array(z.enum(wiegandFormats))
+              .min(1)
+              .default([...wiegandFormats]),
           })
           .strict(),
       ])

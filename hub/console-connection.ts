@@ -37,7 +37,11 @@ export function readConsoleConnection(file: string): ConsoleConnection {
  * sent); what crosses is the command and its options as JSON, which the hub validates again with the command's schema.
  * --data is dropped: the console always works on the database the running hub serves.
  */
-export async function runOnHub(connection: ConsoleConnection, args: readonly string[], io: { out: (line: string) => void; err: (line: string) => void }): Promise<number> {
+export async function runOnHub(
+  connection: ConsoleConnection,
+  args: readonly string[],
+  io: { out: (line: string) => void; err: (line: string) => void },
+): Promise<number> {
   const line = readCommandLine(args);
   switch (line.kind) {
     case 'help':

@@ -17,7 +17,14 @@ const usage = `usage: tsx hub/main.ts [--data <pglite folder>] [--port 8787] [--
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { data: { type: 'string' }, port: { type: 'string', default: '8787' }, host: { type: 'string', default: '127.0.0.1' }, help: { type: 'boolean', short: 'h' }, 'console-file': { type: 'string' }, 'trust-proxy': { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      help: { type: 'boolean', short: 'h' },
+      'console-file': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+    },
     strict: true,
   });
   if (values.help === true) {
@@ -28,7 +35,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number (0–65535), not "${values.port}"`);
   const logger = createHubLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   const databaseUrl = process.env.DATABASE_URL;
-  const database = await openHubDatabase({ ...(values.data === undefined ? {} : { dataDir: values.data }), ...(databaseUrl === undefined ? {} : { databaseUrl }) });
+  const database = await openHubDatabase({
+    ...(values.data === undefined ? {} : { dataDir: values.data }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  });
   if (database.backend === 'postgres') {
     for (const warning of await durabilityWarnings(database)) {
       logger.warn({ check: 'durability' }, warning);
@@ -41,7 +51,9 @@ async function main(): Promise<void> {
   const hub = await startHub({ database, port, host: values.host, logger, trustProxy, ...(adminToken === undefined ? {} : { adminToken }) });
   if (consoleFile !== undefined && adminToken !== undefined) writeConsoleConnection(consoleFile, { url: hub.url, adminToken });
   logger.info({ url: hub.url, backend: database.backend }, 'hub listening');
-  console.log(`Dayroom hub listening on ${hub.url} (${database.backend === 'postgres' ? 'PostgreSQL server' : values.data === undefined ? 'in-memory PGlite' : `PGlite in ${values.data}`})`);
+  console.log(
+    `Dayroom hub listening on ${hub.url} (${database.backend === 'postgres' ? 'PostgreSQL server' : values.data === undefined ? 'in-memory PGlite' : `PGlite in ${values.data}`})`,
+  );
   const stop = async (): Promise<void> => {
     await hub.close();
     await database.close();

@@ -75,7 +75,8 @@ function classify(error: unknown): HubHttpError {
     }
     // Any other client error Fastify raises while reading a request (bad Content-Length, aborted upload…).
     if (error.statusCode === 413) return new HubHttpError(413, 'payloadTooLarge', 'The request body is too large.');
-    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new HubHttpError(400, 'badRequest', 'The request could not be read.');
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500)
+      return new HubHttpError(400, 'badRequest', 'The request could not be read.');
   }
   return new HubHttpError(500, 'internal', 'The hub could not do this just now; it will work if you try again later.');
 }
@@ -98,18 +99,27 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
   if (value === 'true') return true;
   if (/^[0-9]+$/.test(value)) return Number(value);
   const entries = value.split(',').map((entry) => entry.trim());
-  if (entries.some((entry) => !/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(entry))) throw new TypeError(`trust proxy: "${value}" is not false, true, a hop count, or addresses/CIDR ranges separated by commas`);
+  if (entries.some((entry) => !/^[0-9a-fA-F:.]+(\/[0-9]{1,3})?$/.test(entry)))
+    throw new TypeError(`trust proxy: "${value}" is not false, true, a hop count, or addresses/CIDR ranges separated by commas`);
   return entries;
 }
 
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
-  const hub = hubContext(options.database, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }) });
+  const hub = hubContext(options.database, {
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }),
+  });
   const limiter = new FailureRateLimiter({ ...defaultFailureRateLimit, ...options.rateLimit, now: hub.now });
   const refusals = new RefusalCounts(hub.now());
   // forceCloseConnections: a hub shutting down closes every connection, not only idle ones. A device that stopped
   // reading a blob halfway (it was switched off, or its runtime stopped) leaves a socket with a response still being
   // written, and waiting for that socket would hold the shutdown forever.
-  const app = Fastify({ loggerInstance: options.logger, bodyLimit: maxRequestBytes, trustProxy: trustProxyOption(options.trustProxy ?? false), forceCloseConnections: true });
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: maxRequestBytes,
+    trustProxy: trustProxyOption(options.trustProxy ?? false),
+    forceCloseConnections: true,
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const refusal = classify(error);

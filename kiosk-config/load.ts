@@ -49,7 +49,9 @@ export function loadKioskConfig(file: string): KioskConfig {
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
   } catch (error) {
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new KioskConfigError(file, [{ path: '', message: `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${(error as Error).message.split('\n')[0]}` }]);
+    throw new KioskConfigError(file, [
+      { path: '', message: `is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${(error as Error).message.split('\n')[0]}` },
+    ]);
   }
   return parseKioskConfig(raw, file);
 }

@@ -43,14 +43,24 @@ export const HubSettings = z
     /** The hub's address, offered when staff enroll the device. */
     url: z.string().url().optional(),
     /** Between syncs when nothing else triggers one; default 30 s on a kiosk, 300 s on a tablet. */
-    syncIntervalSeconds: z.number().int().min(5).max(24 * 3600).optional(),
+    syncIntervalSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 3600)
+      .optional(),
     requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
     blobTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /** Changes per pull request (the hub caps it at 1000). */
     pullBatchSize: z.number().int().min(1).max(1000).default(500),
     /** Retries after failures wait up to 2^n × this, never longer than backoffMaxSeconds. */
     backoffBaseSeconds: z.number().min(0.1).max(600).default(2),
-    backoffMaxSeconds: z.number().int().min(1).max(24 * 3600).default(300),
+    backoffMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 3600)
+      .default(300),
   })
   .strict()
   .refine((hub) => hub.backoffBaseSeconds <= hub.backoffMaxSeconds, {
@@ -66,7 +76,11 @@ export type HubSettings = z.infer<typeof HubSettings>;
 export const TabletSettings = z
   .object({
     /** Longest session before the person must sign in again (a lock in between does not restart it). */
-    maxSessionMinutes: z.number().min(1).max(24 * 60).default(240),
+    maxSessionMinutes: z
+      .number()
+      .min(1)
+      .max(24 * 60)
+      .default(240),
     /** Untouched this long, the tablet locks; the screen dims for the last `dimSeconds` of it first. */
     idleLockSeconds: z.number().int().min(10).max(3600).default(120),
     dimSeconds: z.number().int().min(3).max(300).default(15),
@@ -115,7 +129,10 @@ export const KioskConfig = z
       .object({
         idleSeconds: z.number().int().min(5).max(3600),
         idleWarningSeconds: z.number().int().min(3).max(300),
-        maxSessionMinutes: z.number().min(0.25).max(24 * 60),
+        maxSessionMinutes: z
+          .number()
+          .min(0.25)
+          .max(24 * 60),
         pinEntrySeconds: z.number().int().min(5).max(600).default(45),
         noticeSeconds: z.number().int().min(2).max(120).default(8),
       })
@@ -142,14 +159,21 @@ export const KioskConfig = z
         // could never be told apart from the first.
         const wedges = readers.flatMap((reader, index) => (reader.kind === 'keyboardWedge' ? [index] : []));
         for (const index of wedges.slice(1)) {
-          context.addIssue({ code: 'custom', path: [index], message: 'at most one keyboardWedge reader per site: there is one keyboard, so one detector reads it' });
+          context.addIssue({
+            code: 'custom',
+            path: [index],
+            message: 'at most one keyboardWedge reader per site: there is one keyboard, so one detector reads it',
+          });
         }
       })
       .default([]),
     credentials: z.object({ resident: CredentialRuleList, staff: CredentialRuleList.optional() }).strict(),
     hub: HubSettings.optional(),
     /** Service mode (staff): where "Export logs" writes its bundle; default the data folder's exports/. */
-    service: z.object({ exportDirectory: z.string().min(1).optional() }).strict().optional(),
+    service: z
+      .object({ exportDirectory: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** Only on a tablet (device.mode: tablet); every field has a default. */
     tablet: TabletSettings.optional(),
   })

@@ -151,7 +151,7 @@ export class DeviceLogDestination implements DestinationStream {
     }
     try {
       const bytes = Buffer.from(line, 'utf8');
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.#direct, bytes, offset, bytes.length - offset);
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(this.#direct, bytes, offset, bytes.length - offset);
     } catch (error) {
       // Part of a line may have reached the file; the next line starts on its own line, so a reader skips one bad line.
       this.#failed(error);

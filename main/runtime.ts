@@ -73,7 +73,15 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   // The tablet's assignment changes under the runtime (by staff, or by the hub's backfill and evict); the screens and
   // the session hear of it through this signal, attached once they exist.
   const tabletChanged = createSignal();
-  const tabletAssignment = createTabletAssignment({ mode: config.device.mode, db: database, sync: () => state.sync, blobs: blobFiles, audit, logger, onChange: tabletChanged.notify });
+  const tabletAssignment = createTabletAssignment({
+    mode: config.device.mode,
+    db: database,
+    sync: () => state.sync,
+    blobs: blobFiles,
+    audit,
+    logger,
+    onChange: tabletChanged.notify,
+  });
   const signIn = createSignInService({
     residents,
     staff,
@@ -110,10 +118,30 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   const serviceMode = deviceServiceMode({ options, config, store, storage, state, syncStatus, readers: connectedReaders, tabletAssignment, now });
   const recordMutation = recordThroughSync(state, database, now);
   const handlers = callHandlers({
-    config, session, state, residents, deviceInfo, notices, readers: connectedReaders, keyboardWedgeDetection, keyboardWedge, hubLink, syncStatus,
-    homeSummaries: queries.homeSummary, tabletAssignment, storage, serviceMode, restarts, audit, logger, now,
-    mail: createMailService({ db: database, now, recordMutation }), money: createMoneyService({ db: database, now, recordMutation }),
-    visits: createVisitsService({ db: database, now }), letterNotices: queries.letterNotices, onRestartRequested: options.onRestartRequested,
+    config,
+    session,
+    state,
+    residents,
+    deviceInfo,
+    notices,
+    readers: connectedReaders,
+    keyboardWedgeDetection,
+    keyboardWedge,
+    hubLink,
+    syncStatus,
+    homeSummaries: queries.homeSummary,
+    tabletAssignment,
+    storage,
+    serviceMode,
+    restarts,
+    audit,
+    logger,
+    now,
+    mail: createMailService({ db: database, now, recordMutation }),
+    money: createMoneyService({ db: database, now, recordMutation }),
+    visits: createVisitsService({ db: database, now }),
+    letterNotices: queries.letterNotices,
+    onRestartRequested: options.onRestartRequested,
   });
   const dispatcher = deviceDispatcher({ handlers, session, storage, logger });
   const stopWatchingStorage = watchStorage(storage, options.storageCheckMs ?? 30_000, logger);

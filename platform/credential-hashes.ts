@@ -6,7 +6,9 @@ import { defaultPinCost, formatPinHash, parsePinHash, pinKeyBytes, pinSaltBytes,
 
 function scryptKey(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(secret, salt, pinKeyBytes, { N: cost.N, r: cost.r, p: cost.p, maxmem: pinScryptMaxMemoryBytes }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(secret, salt, pinKeyBytes, { N: cost.N, r: cost.r, p: cost.p, maxmem: pinScryptMaxMemoryBytes }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 

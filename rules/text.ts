@@ -144,7 +144,11 @@ export function checkedText(kind: TextKind, limits: { readonly minCharacters?: n
       return z.NEVER;
     }
     if (characters > limits.maxCharacters) {
-      context.addIssue({ code: 'custom', message: `${limits.field} can be at most ${limits.maxCharacters} characters; this one has ${characters}.`, params: { tooLong: true } });
+      context.addIssue({
+        code: 'custom',
+        message: `${limits.field} can be at most ${limits.maxCharacters} characters; this one has ${characters}.`,
+        params: { tooLong: true },
+      });
       return z.NEVER;
     }
     return checked.text;
@@ -168,7 +172,9 @@ export function isTooLong(error: z.ZodError): boolean {
 }
 
 /** A letter's length as stored or sent (code points), without the rest of the rule: records the hub already holds. */
-export const letterLength = z.string().refine((value) => characterCount(value) <= maxMessageCharacters, { message: `a message is at most ${maxMessageCharacters} characters` });
+export const letterLength = z
+  .string()
+  .refine((value) => characterCount(value) <= maxMessageCharacters, { message: `a message is at most ${maxMessageCharacters} characters` });
 
 // ---- Sizes on the wire, all from maxMessageCharacters ----
 

@@ -60,7 +60,14 @@ export async function seedDemoResidents(storeFile: string, now = Date.now()): Pr
     db.transaction(() => {
       for (const { resident, pinHash } of hashed) {
         residents.upsert(
-          { residentId: resident.residentId, credentialId: credentialIdOf(resident.badge), displayName: resident.displayName, pinHash, housingUnit: 'B', language: resident.language },
+          {
+            residentId: resident.residentId,
+            credentialId: credentialIdOf(resident.badge),
+            displayName: resident.displayName,
+            pinHash,
+            housingUnit: 'B',
+            language: resident.language,
+          },
           now,
         );
       }

@@ -59,7 +59,8 @@ const families: Record<string, { name: string; relationship: string; letter: str
 
 /** A real PNG (a soft gradient), so the photo travels as a real image and passes the hub's type check. */
 export function demoPhoto(width = 240, height = 160): Buffer {
-  const row = (y: number) => Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width * 3 }, (_, i) => [120 + (y % 100), 150 + ((i / 3) % 80), 200][i % 3] as number))]);
+  const row = (y: number) =>
+    Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width * 3 }, (_, i) => [120 + (y % 100), 150 + ((i / 3) % 80), 200][i % 3] as number))]);
   const pixels = Buffer.concat(Array.from({ length: height }, (_, y) => row(y)));
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -73,7 +74,12 @@ export function demoPhoto(width = 240, height = 160): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export async function startDemoHub(options: { dataDir: string; port: number; consoleFile: string; logger: Logger }): Promise<DemoHub> {
@@ -95,13 +101,24 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
   await addStaff(hub, { siteId: site.siteId, displayName: demoStaff.displayName, badgeId: staffBadgeIdOf(demoStaff.badge), pin: demoStaff.pin });
   const seeded: DemoFamilyContact[] = [];
   for (const resident of demoResidents) {
-    const row = await addResident(hub, { housingUnitId: unit.housingUnitId, credentialId: credentialIdOf(resident.badge), displayName: resident.displayName, pin: resident.pin, language: resident.language });
+    const row = await addResident(hub, {
+      housingUnitId: unit.housingUnitId,
+      credentialId: credentialIdOf(resident.badge),
+      displayName: resident.displayName,
+      pin: resident.pin,
+      language: resident.language,
+    });
     const family = families[resident.badge];
     if (!family) throw new Error(`no demo family for ${resident.badge}`);
     const contact = await addContact(hub, { residentId: row.resident_id, displayName: family.name, relationship: family.relationship, approved: true });
     await deposit(hub, { residentId: row.resident_id, amountCents: 2500, source: 'online', reference: 'demo' });
     await transferStamps(hub, { residentId: row.resident_id, stamps: 5, from: family.name });
-    const letter = await sendFamilyMessage(hub, { contactId: contact.contact_id, body: family.letter, carriesReturnStamp: true, attachments: resident.badge === 'R100001' ? [{ kind: 'photo', bytes: demoPhoto() }] : [] });
+    const letter = await sendFamilyMessage(hub, {
+      contactId: contact.contact_id,
+      body: family.letter,
+      carriesReturnStamp: true,
+      attachments: resident.badge === 'R100001' ? [{ kind: 'photo', bytes: demoPhoto() }] : [],
+    });
     await reviewMessage(hub, { decision: 'approve', messageId: letter.message_id, reviewer: 'Demo mailroom' });
     seeded.push({ resident, contact });
   }
@@ -121,7 +138,8 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
     siteId: site.siteId,
     housingUnitId: unit.housingUnitId,
     families: seeded,
-    kioskEnrollmentCode: async () => (await issueEnrollmentCode(running.context, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId })).code,
+    kioskEnrollmentCode: async () =>
+      (await issueEnrollmentCode(running.context, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId })).code,
     tabletEnrollmentCode: async () => (await issueEnrollmentCode(running.context, { siteId: site.siteId, kind: 'tablet' })).code,
     stop,
     async start() {

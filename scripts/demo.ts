@@ -52,7 +52,18 @@ function openScreen(url: string, siteFile: string, dataDir: string): ChildProces
   console.log('Electron is not installed on this machine (its binary cannot be downloaded here), so the kiosk runs in a browser.');
   if (process.env.DISPLAY && existsSync('/usr/bin/chromium')) {
     console.log('Opening it in Chromium (app mode).');
-    return spawn('/usr/bin/chromium', [`--app=${url}`, `--user-data-dir=${join(demoDir, 'chromium')}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--window-size=1280,800'], { stdio: 'ignore' });
+    return spawn(
+      '/usr/bin/chromium',
+      [
+        `--app=${url}`,
+        `--user-data-dir=${join(demoDir, 'chromium')}`,
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-sync',
+        '--window-size=1280,800',
+      ],
+      { stdio: 'ignore' },
+    );
   }
   console.log('No display here: open the address above in Chromium or Chrome.');
   return null;
@@ -107,7 +118,14 @@ async function main(): Promise<void> {
       await host.close();
       await runtime.stop();
       runtime = await createDeviceRuntime({ configFile: siteFile, dataDir, logger, hid: magstripe.loader, onRestartRequested: requestRestart });
-      host = await startWebHost({ bridge: runtime.bridge, attachments: runtime.attachment, rendererDir: 'dist/renderer', logger, port: Number(new URL(host.url).port), token: host.token });
+      host = await startWebHost({
+        bridge: runtime.bridge,
+        attachments: runtime.attachment,
+        rendererDir: 'dist/renderer',
+        logger,
+        port: Number(new URL(host.url).port),
+        token: host.token,
+      });
       console.log('The kiosk is back; the open screen reconnects by itself.');
       restarting = false;
     })().catch((error: unknown) => {
@@ -131,7 +149,9 @@ async function main(): Promise<void> {
     const cards = `${resident.badge}   ${idCardTrack2Of(resident)}   ${rfidBadgeOf(resident)}`;
     console.log(`  ${cards}   PIN ${resident.pin}   ${resident.displayName.padEnd(14)} ${resident.language === 'es' ? 'Español' : 'English'}`);
   }
-  console.log(`Staff: ${demoStaff.badge} (barcode) or 42:${demoStaff.badge.replace(/^S/, '')} (RFID badge)   PIN ${demoStaff.pin}   ${demoStaff.displayName} — opens service mode`);
+  console.log(
+    `Staff: ${demoStaff.badge} (barcode) or 42:${demoStaff.badge.replace(/^S/, '')} (RFID badge)   PIN ${demoStaff.pin}   ${demoStaff.displayName} — opens service mode`,
+  );
   console.log('\nType a wristband number and press Enter to scan it (e.g. R100001); "garbage" sends an unreadable scan.');
   const [firstResident] = demoResidents;
   if (firstResident) {
@@ -152,7 +172,9 @@ async function main(): Promise<void> {
   console.log(`\nThe facility hub: ${hub.running.url} (its console: npm run hub -- help --hub ${consoleFile})`);
   if (marcusFamily) {
     console.log(`Send Marcus a letter from his mother, approve it, and watch the count of new mail on his home screen go up:`);
-    console.log(`  npm run hub -- send-family-message --contact ${marcusFamily.contact.contact_id} --text "See you Sunday" --return-stamp --hub ${consoleFile}`);
+    console.log(
+      `  npm run hub -- send-family-message --contact ${marcusFamily.contact.contact_id} --text "See you Sunday" --return-stamp --hub ${consoleFile}`,
+    );
     console.log(`  npm run hub -- review-queue --hub ${consoleFile}`);
     console.log(`  npm run hub -- approve --message <id from the queue> --hub ${consoleFile}`);
     console.log(`  npm run hub -- deposit --resident ${marcusFamily.resident.badge.replace(/^R/, '')} --amount 10.00 --source lobbyKiosk --hub ${consoleFile}`);

@@ -15,7 +15,9 @@ const { electronBinaryPath } = await import('./electron-binary.mjs');
 
 const electronBinary = electronBinaryPath();
 if (electronBinary === null) {
-  const missing = existsSync('node_modules/electron/path.txt') ? 'node_modules/electron/dist is missing' : 'node_modules/electron/path.txt and dist are missing';
+  const missing = existsSync('node_modules/electron/path.txt')
+    ? 'node_modules/electron/dist is missing'
+    : 'node_modules/electron/path.txt and dist are missing';
   console.log(
     `electron e2e: SKIPPED — the Electron binary is not installed (${missing}; it cannot be downloaded on this machine). Run \`npx install-electron\` where the network allows, then \`npm run test:electron\`.`,
   );
@@ -51,7 +53,9 @@ let command = 'npx';
 let args = playwright;
 if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
   if (spawnSync('xvfb-run', ['--help'], { stdio: 'ignore' }).error) {
-    console.error("electron e2e: there is no display and xvfb-run is missing. Install it first, as root: sudo sh -c 'apt-get update && apt-get install -y xvfb'");
+    console.error(
+      "electron e2e: there is no display and xvfb-run is missing. Install it first, as root: sudo sh -c 'apt-get update && apt-get install -y xvfb'",
+    );
     process.exit(1);
   }
   command = 'xvfb-run';

@@ -62,7 +62,9 @@ const problems = [];
 for (const message of unparsed) problems.push(`could not parse ${message}`);
 for (const finding of findings) {
   if (!answered.has(keyOf(finding))) {
-    problems.push(`${finding.check} at ${finding.file}:${finding.line} (${JSON.stringify(finding.sample)}): ${finding.description} — fix it, or answer it in scripts/electron-scan-answers.json with the reason`);
+    problems.push(
+      `${finding.check} at ${finding.file}:${finding.line} (${JSON.stringify(finding.sample)}): ${finding.description} — fix it, or answer it in scripts/electron-scan-answers.json with the reason`,
+    );
   }
 }
 const found = new Set(findings.map(keyOf));
@@ -76,4 +78,6 @@ if (problems.length > 0) {
   for (const problem of problems) console.error(`  - ${problem}`);
   process.exit(1);
 }
-console.log(`Electron security scan (Electronegativity, Electron ${electronVersion}): ${findings.length} finding(s), each answered in scripts/electron-scan-answers.json`);
+console.log(
+  `Electron security scan (Electronegativity, Electron ${electronVersion}): ${findings.length} finding(s), each answered in scripts/electron-scan-answers.json`,
+);

@@ -51,7 +51,14 @@ export class UsageError extends Error {}
 
 export type SimulateCommand =
   | { readonly kind: 'help' }
-  | { readonly kind: 'scan'; readonly text: string; readonly port: string; readonly symbology: Symbology | undefined; readonly prefix: string; readonly suffix: string }
+  | {
+      readonly kind: 'scan';
+      readonly text: string;
+      readonly port: string;
+      readonly symbology: Symbology | undefined;
+      readonly prefix: string;
+      readonly suffix: string;
+    }
   | { readonly kind: 'swipe'; readonly socket: string; readonly command: SimulatedHidCommandInput; readonly described: string }
   | { readonly kind: 'badge'; readonly port: string; readonly line: string }
   | { readonly kind: 'plug'; readonly op: 'unplug' | 'replug'; readonly reader: ReaderName; readonly socket: string; readonly control: string };
@@ -82,7 +89,8 @@ function checkTrack(name: string, text: string, startSentinel: string, example: 
   if (!text.startsWith(startSentinel) || !text.includes('?')) {
     throw new UsageError(`${name} starts with '${startSentinel}' and ends with '?' (e.g. '${example}'); quote it, the shell treats ; and ? specially`);
   }
-  if (!isPrintableAscii(text) || text.length > simulatedFieldSize) throw new UsageError(`${name} is printable ASCII of at most ${simulatedFieldSize} characters`);
+  if (!isPrintableAscii(text) || text.length > simulatedFieldSize)
+    throw new UsageError(`${name} is printable ASCII of at most ${simulatedFieldSize} characters`);
 }
 
 /** One positional argument after the command, or a UsageError that says what is missing or extra. */
@@ -152,7 +160,8 @@ export function parseSimulateArgs(args: readonly string[]): SimulateCommand {
       const socket = values.socket ?? demoPaths.magstripeSocket;
       const half = values.half === true;
       if (values.raw !== undefined) {
-        if (rest.length > 0 || values.track1 !== undefined || half) throw new UsageError('swipe --raw sends the given report bytes alone: no track text, --track1 or --half with it');
+        if (rest.length > 0 || values.track1 !== undefined || half)
+          throw new UsageError('swipe --raw sends the given report bytes alone: no track text, --track1 or --half with it');
         const bytes = Buffer.from(values.raw, 'base64');
         // Node's base64 decoder skips what it cannot read; re-encoding shows whether anything was skipped.
         if (bytes.length === 0 || bytes.toString('base64').replace(/=+$/, '') !== values.raw.replace(/=+$/, '')) {
@@ -203,7 +212,8 @@ const notRunning = 'is `npm start` running?';
 
 function describeFailure(error: unknown, what: string, where: string): string {
   if (error instanceof LineSocketUnavailableError) return `no ${what} at ${where}: ${notRunning}`;
-  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return `no ${what} at ${where}: ${notRunning} (or is it unplugged? npm run simulate -- replug ...)`;
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
+    return `no ${what} at ${where}: ${notRunning} (or is it unplugged? npm run simulate -- replug ...)`;
   return `could not reach the ${what} at ${where}: ${error instanceof Error ? error.message : String(error)}`;
 }
 

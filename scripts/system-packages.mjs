@@ -44,7 +44,10 @@ export function ensureSystemPackages(purpose) {
   }
   console.log(`installing: ${packages.join(' ')}`);
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   const stillMissing = missing.filter((requirement) => !requirement.present());
   if (stillMissing.length > 0) {
     console.error(`still missing after apt-get: ${stillMissing.map((requirement) => requirement.package).join(' ')}`);

@@ -187,7 +187,8 @@ function readSwipe(config: HidMagstripeConfig, report: MagtekReport): SwipeOutco
 /** Among listed devices, the reader's swipe interface: the vendor page when the platform reports pages. */
 function chooseDevice(devices: readonly HidDeviceInfo[], vendorId: number, productId: number | undefined): HidDeviceInfo | null {
   const candidates = devices.filter(
-    (device) => device.vendorId === vendorId && (productId === undefined || device.productId === productId) && typeof device.path === 'string' && device.path !== '',
+    (device) =>
+      device.vendorId === vendorId && (productId === undefined || device.productId === productId) && typeof device.path === 'string' && device.path !== '',
   );
   return candidates.find((device) => device.usagePage === magtekUsagePage) ?? candidates[0] ?? null;
 }
@@ -226,7 +227,6 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
   const closingDevices = new WeakMap<HidInputDevice, Promise<void>>();
   let cancelRetry: (() => void) | null = null;
   let failedAttempts = 0;
-
 
   function reportScan(text: string): void {
     goodReads += 1;
@@ -330,7 +330,11 @@ export function createHidMagstripeReader(config: HidMagstripeConfig, options: Hi
     try {
       device = await hid.HIDAsync.open(found.path);
     } catch (error) {
-      if (running) markAbsent({ kind: 'cannotOpen', message: `Cannot open the card reader at ${found.path} (permissions or udev rule?): ${describeError(error, 'open failed')}` });
+      if (running)
+        markAbsent({
+          kind: 'cannotOpen',
+          message: `Cannot open the card reader at ${found.path} (permissions or udev rule?): ${describeError(error, 'open failed')}`,
+        });
       return;
     }
     if (!running) {

@@ -193,7 +193,6 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   let cancelRetry: (() => void) | null = null;
   let failedAttempts = 0;
 
-
   const decoder = definition.createDecoder({
     scan(text, symbology) {
       goodReads += 1;

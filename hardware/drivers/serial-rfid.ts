@@ -50,7 +50,6 @@ export type SerialRfidOptions = SerialReaderOptions;
  */
 export type SerialRfidRejectionReason = FramingRejectionReason | PcProxErrorKind;
 
-
 /**
  * The event's reason for a parser's: the pcProx parser's empty and overlong lines are the framing codes every
  * line reader uses; the rest are the RFID codes of ReadRejectionReason by the same name.

@@ -81,9 +81,16 @@ export const keyboardWedgeFields = {
 };
 
 /** The checks between fields. */
-export function checkKeyboardWedge(settings: Pick<WedgeDetectorOptions, 'maxGapMs' | 'idleTimeoutMs' | 'minFrameLength' | 'maxFrameLength'>, context: z.RefinementCtx): void {
+export function checkKeyboardWedge(
+  settings: Pick<WedgeDetectorOptions, 'maxGapMs' | 'idleTimeoutMs' | 'minFrameLength' | 'maxFrameLength'>,
+  context: z.RefinementCtx,
+): void {
   if (settings.idleTimeoutMs <= settings.maxGapMs) {
-    context.addIssue({ code: 'custom', message: 'idleTimeoutMs must be longer than maxGapMs, or keys still arriving in a burst are released', path: ['idleTimeoutMs'] });
+    context.addIssue({
+      code: 'custom',
+      message: 'idleTimeoutMs must be longer than maxGapMs, or keys still arriving in a burst are released',
+      path: ['idleTimeoutMs'],
+    });
   }
   if (settings.maxFrameLength < settings.minFrameLength) {
     context.addIssue({ code: 'custom', message: 'maxFrameLength cannot be smaller than minFrameLength', path: ['maxFrameLength'] });

@@ -105,10 +105,34 @@ interface TrackLayout {
 const endSentinel = '?';
 const failedTrackMarker = 'E';
 
-const track1Layout: TrackLayout = { trackNumber: 1, startSentinel: '%', firstCode: 0x20, valueCount: 64, fieldSeparator: '^', maxLength: 79, startSentinelValue: 0x05 };
-const track2Layout: TrackLayout = { trackNumber: 2, startSentinel: ';', firstCode: 0x30, valueCount: 16, fieldSeparator: '=', maxLength: 40, startSentinelValue: 0x0b };
+const track1Layout: TrackLayout = {
+  trackNumber: 1,
+  startSentinel: '%',
+  firstCode: 0x20,
+  valueCount: 64,
+  fieldSeparator: '^',
+  maxLength: 79,
+  startSentinelValue: 0x05,
+};
+const track2Layout: TrackLayout = {
+  trackNumber: 2,
+  startSentinel: ';',
+  firstCode: 0x30,
+  valueCount: 16,
+  fieldSeparator: '=',
+  maxLength: 40,
+  startSentinelValue: 0x0b,
+};
 // ISO/IEC 4909 gives track 3 up to 107 characters (docs/readers.md §8 "ISO 7813 tracks"); no vector tests it.
-const track3Layout: TrackLayout = { trackNumber: 3, startSentinel: '+', firstCode: 0x30, valueCount: 16, fieldSeparator: '=', maxLength: 107, startSentinelValue: 0x0b };
+const track3Layout: TrackLayout = {
+  trackNumber: 3,
+  startSentinel: '+',
+  firstCode: 0x30,
+  valueCount: 16,
+  fieldSeparator: '=',
+  maxLength: 107,
+  startSentinelValue: 0x0b,
+};
 
 function layoutForStartSentinel(character: string): TrackLayout | null {
   switch (character) {

@@ -62,7 +62,10 @@ function validateFieldSize(fieldSize: number): void {
 function resolveFieldSize(report: Uint8Array, options: MagtekReportOptions): ParseResult<number, 'reportTooShort' | 'unexpectedReportLength'> {
   if (options.fieldSize !== undefined) {
     if (report.length < headerLength + trackCount * options.fieldSize) {
-      return refused('reportTooShort', `A report with ${options.fieldSize}-byte fields has at least ${headerLength + trackCount * options.fieldSize} bytes, this one ${report.length}`);
+      return refused(
+        'reportTooShort',
+        `A report with ${options.fieldSize}-byte fields has at least ${headerLength + trackCount * options.fieldSize} bytes, this one ${report.length}`,
+      );
     }
     return parsed(options.fieldSize);
   }

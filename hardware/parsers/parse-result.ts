@@ -9,9 +9,7 @@ export interface ParseError<Kind extends string> {
   readonly message: string;
 }
 
-export type ParseResult<Value, Kind extends string> =
-  | { readonly ok: true; readonly value: Value }
-  | { readonly ok: false; readonly error: ParseError<Kind> };
+export type ParseResult<Value, Kind extends string> = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly error: ParseError<Kind> };
 
 export function parsed<Value>(value: Value): { readonly ok: true; readonly value: Value } {
   return { ok: true, value };

@@ -6,7 +6,15 @@
 // The reader's output is configured on the reader, not announced on the wire, so the site config says which
 // form to expect; a parser is made once per reader from that and then never throws on a line.
 import { parsed, refused, type ParseResult } from './parse-result';
-import { decodeWiegand, maxWiegandBits, wiegandFormatForLength, wiegandFormats, type WiegandCredential, type WiegandErrorKind, type WiegandFormat } from './wiegand';
+import {
+  decodeWiegand,
+  maxWiegandBits,
+  wiegandFormatForLength,
+  wiegandFormats,
+  type WiegandCredential,
+  type WiegandErrorKind,
+  type WiegandFormat,
+} from './wiegand';
 
 export type NumberBase = 'decimal' | 'hex';
 

@@ -22,7 +22,10 @@ export const simulatedFieldSize = 110;
 /** node-hid's words when a hidraw read fails because the device went away. */
 export const unpluggedReadError = 'could not read from HID device';
 
-const encodeTypes = ['isoAba', 'aamva', 'cadl', 'blank', 'other', 'undetermined', 'none'] as const satisfies readonly Exclude<MagtekCardEncodeType, 'unknown'>[];
+const encodeTypes = ['isoAba', 'aamva', 'cadl', 'blank', 'other', 'undetermined', 'none'] as const satisfies readonly Exclude<
+  MagtekCardEncodeType,
+  'unknown'
+>[];
 
 /** Track text as the reader puts it in a field: printable ASCII that fits. The sentinels are the sender's business. */
 const TrackText = z

@@ -114,7 +114,9 @@ function reportAuditChain(name: string, report: AuditChainReport, out: (line: st
         out(`${device}: BROKEN at seq ${problem.seq}: gap — entry ${problem.seq} is missing (the next stored entry is seq ${problem.foundSeq}). ${before}`);
         break;
       case 'prevHashMismatch':
-        out(`${device}: BROKEN at seq ${problem.seq}: prev_hash mismatch — it does not link to ${problem.seq === 1 ? 'the start of the chain' : `entry ${problem.seq - 1}'s hash`}. ${before}`);
+        out(
+          `${device}: BROKEN at seq ${problem.seq}: prev_hash mismatch — it does not link to ${problem.seq === 1 ? 'the start of the chain' : `entry ${problem.seq - 1}'s hash`}. ${before}`,
+        );
         break;
       case 'hashMismatch':
         out(`${device}: BROKEN at seq ${problem.seq}: hash mismatch — its fields do not hash to its stored hash (changed after it was written). ${before}`);
@@ -156,7 +158,9 @@ export const hubCommands: readonly HubCommand[] = [
       if (options.books !== undefined) rules.stampBooks = options.books;
       const site = await createSite(hub, { name: options.name, rules });
       out(`Created site ${site.siteName} (site id ${site.siteId}).`);
-      out(`  A stamp pays for ${site.charactersPerStamp} characters; each attachment costs ${count(site.stampsPerAttachment, 'more stamp', 'more stamps')}; up to ${site.maxAttachments} attachments of ${bytes(site.maxAttachmentBytes)}.`);
+      out(
+        `  A stamp pays for ${site.charactersPerStamp} characters; each attachment costs ${count(site.stampsPerAttachment, 'more stamp', 'more stamps')}; up to ${site.maxAttachments} attachments of ${bytes(site.maxAttachmentBytes)}.`,
+      );
       out(`  Stamps ${site.refundStampsOnRejection ? 'come back' : 'do not come back'} when review rejects a message.`);
       out(`  Books: ${site.stampBooks.map((book) => `${book.stamps} stamps for ${dollars(book.priceCents)}`).join(', ')}.`);
     },
@@ -192,7 +196,13 @@ export const hubCommands: readonly HubCommand[] = [
     },
     async run(options, context) {
       const unit = await unitOf(context, options.unit);
-      const resident = await addResident(context.hub, { housingUnitId: unit.housingUnitId, credentialId: options.credential, displayName: options.name, pin: options.pin, language: options.language });
+      const resident = await addResident(context.hub, {
+        housingUnitId: unit.housingUnitId,
+        credentialId: options.credential,
+        displayName: options.name,
+        pin: options.pin,
+        language: options.language,
+      });
       context.out(`Booked ${resident.display_name} (${resident.credential_id}) into ${unit.name}. Resident id: ${resident.resident_id}.`);
     },
   }),
@@ -226,7 +236,9 @@ export const hubCommands: readonly HubCommand[] = [
       if (residents.length === 0) context.out('No residents yet: book one in with add-resident.');
       for (const resident of residents) {
         const where = resident.status === 'active' ? `in ${resident.housing_unit_name ?? '?'}` : 'released';
-        context.out(`${resident.display_name} (${resident.credential_id}), ${where}: ${count(resident.stamp_balance, 'stamp', 'stamps')}, ${dollars(resident.debit_balance_cents)}  (id ${resident.resident_id})`);
+        context.out(
+          `${resident.display_name} (${resident.credential_id}), ${where}: ${count(resident.stamp_balance, 'stamp', 'stamps')}, ${dollars(resident.debit_balance_cents)}  (id ${resident.resident_id})`,
+        );
       }
     },
   }),
@@ -242,7 +254,13 @@ export const hubCommands: readonly HubCommand[] = [
     async run(options, context) {
       const siteId = await context.site();
       const units = await unitsOf(context, siteId, options.unit);
-      const staff = await addStaff(context.hub, { siteId, displayName: options.name, badgeId: options.badge, pin: options.pin, housingUnitIds: units.map((unit) => unit.housingUnitId) });
+      const staff = await addStaff(context.hub, {
+        siteId,
+        displayName: options.name,
+        badgeId: options.badge,
+        pin: options.pin,
+        housingUnitIds: units.map((unit) => unit.housingUnitId),
+      });
       context.out(`Added staff member ${staff.display_name} (id ${staff.staff_id}); ${staffReach(units.map((unit) => unit.name))}`);
     },
   }),
@@ -257,7 +275,10 @@ export const hubCommands: readonly HubCommand[] = [
     note: 'Give either --unit (once or more) or --site-wide.',
     async run(options, context) {
       // Both or neither is a slip of the hand; say which one was meant rather than guess.
-      if (options.siteWide === options.unit.length > 0) throw new CommandUsageError('badOptionValue', 'Give the units they work in with --unit, or --site-wide for every device of the site (not both).', ['unit']);
+      if (options.siteWide === options.unit.length > 0)
+        throw new CommandUsageError('badOptionValue', 'Give the units they work in with --unit, or --site-wide for every device of the site (not both).', [
+          'unit',
+        ]);
       const units = await unitsOf(context, await context.site(), options.unit);
       const { staff } = await setStaffUnits(context.hub, { staffId: options.staff, housingUnitIds: units.map((unit) => unit.housingUnitId) });
       context.out(`${staff.display_name}: ${staffReach(units.map((unit) => unit.name))}`);
@@ -272,7 +293,8 @@ export const hubCommands: readonly HubCommand[] = [
       const lockout = await residentLockout(context.hub.database, resident.resident_id);
       if (lockout === null) throw new Error(`resident ${resident.resident_id} vanished`);
       const name = `${resident.display_name} (${resident.credential_id})`;
-      if (lockout.lockedUntil !== null && lockout.lockedUntil > context.hub.now()) context.out(`${name} is locked out until ${when(lockout.lockedUntil)} (lockout ${lockout.lockouts} in a row).`);
+      if (lockout.lockedUntil !== null && lockout.lockedUntil > context.hub.now())
+        context.out(`${name} is locked out until ${when(lockout.lockedUntil)} (lockout ${lockout.lockouts} in a row).`);
       else context.out(`${name} is not locked out: ${count(lockout.failedAttempts, 'wrong PIN', 'wrong PINs')} since the last sign-in or lockout.`);
       if (lockout.clearedAt !== null) context.out(`Last cleared by staff at ${when(lockout.clearedAt)}.`);
     },
@@ -286,7 +308,9 @@ export const hubCommands: readonly HubCommand[] = [
       const { was } = await clearLockout(context.hub, { residentId: resident.resident_id, operator: options.operator ?? context.reviewer });
       const name = `${resident.display_name} (${resident.credential_id})`;
       const wasLocked = was.lockedUntil !== null && was.lockedUntil > context.hub.now();
-      context.out(`${name}: lockout cleared${wasLocked ? '' : ' (they were not locked out)'}; their devices let them try their PIN again after their next sync.`);
+      context.out(
+        `${name}: lockout cleared${wasLocked ? '' : ' (they were not locked out)'}; their devices let them try their PIN again after their next sync.`,
+      );
     },
   }),
   defineCommand({
@@ -300,8 +324,15 @@ export const hubCommands: readonly HubCommand[] = [
     },
     async run(options, context) {
       const resident = await residentOf(context, options.resident);
-      const contact = await addContact(context.hub, { residentId: resident.resident_id, displayName: options.name, relationship: options.relationship ?? '', approved: options.approved });
-      context.out(`Added ${contact.display_name} to ${resident.display_name}'s contacts, ${contact.approved ? 'approved' : 'waiting for approval'}. Contact id: ${contact.contact_id}.`);
+      const contact = await addContact(context.hub, {
+        residentId: resident.resident_id,
+        displayName: options.name,
+        relationship: options.relationship ?? '',
+        approved: options.approved,
+      });
+      context.out(
+        `Added ${contact.display_name} to ${resident.display_name}'s contacts, ${contact.approved ? 'approved' : 'waiting for approval'}. Contact id: ${contact.contact_id}.`,
+      );
     },
   }),
   defineCommand({
@@ -313,7 +344,9 @@ export const hubCommands: readonly HubCommand[] = [
       const contacts = await listContacts(context.hub.database, resident.resident_id);
       if (contacts.length === 0) context.out(`${resident.display_name} has no contacts yet: add one with add-contact.`);
       for (const contact of contacts) {
-        context.out(`${contact.display_name}${contact.relationship === '' ? '' : ` (${contact.relationship})`}, ${contact.approved ? 'approved' : 'not approved'}  (id ${contact.contact_id})`);
+        context.out(
+          `${contact.display_name}${contact.relationship === '' ? '' : ` (${contact.relationship})`}, ${contact.approved ? 'approved' : 'not approved'}  (id ${contact.contact_id})`,
+        );
       }
     },
   }),
@@ -344,8 +377,14 @@ export const hubCommands: readonly HubCommand[] = [
     },
     note: 'A kiosk needs --unit; a tablet takes none (it is assigned to a resident after enrolling).',
     async run(options, context) {
-      if (options.kind === 'kiosk' && options.unit === undefined) throw new CommandUsageError('missingOption', '--unit is required: the housing unit, by name or id.', ['unit']);
-      if (options.kind === 'tablet' && options.unit !== undefined) throw new CommandUsageError('badOptionValue', 'A tablet is not enrolled into a housing unit: leave out --unit and assign it to a resident after enrolling.', ['unit']);
+      if (options.kind === 'kiosk' && options.unit === undefined)
+        throw new CommandUsageError('missingOption', '--unit is required: the housing unit, by name or id.', ['unit']);
+      if (options.kind === 'tablet' && options.unit !== undefined)
+        throw new CommandUsageError(
+          'badOptionValue',
+          'A tablet is not enrolled into a housing unit: leave out --unit and assign it to a resident after enrolling.',
+          ['unit'],
+        );
       const unit = options.unit === undefined ? null : await unitOf(context, options.unit);
       const issued = await issueEnrollmentCode(context.hub, { siteId: await context.site(), kind: options.kind, housingUnitId: unit?.housingUnitId ?? null });
       context.out(`Enrollment code for a ${options.kind}${unit === null ? '' : ` in ${unit.name}`}: ${issued.code}`);
@@ -399,7 +438,11 @@ export const hubCommands: readonly HubCommand[] = [
         }
       }
       context.out(`${outcome.device.device_name} (${deviceId}) is revoked (${reason}): its credential opens nothing from now on.`);
-      context.out(wipe ? '  If it reaches the hub again it is told to wipe itself, then shows the enrollment screen.' : '  It shows the enrollment screen when it next reaches the hub; enroll it again with a new code to use it.');
+      context.out(
+        wipe
+          ? '  If it reaches the hub again it is told to wipe itself, then shows the enrollment screen.'
+          : '  It shows the enrollment screen when it next reaches the hub; enroll it again with a new code to use it.',
+      );
     },
   }),
   defineCommand({
@@ -418,7 +461,7 @@ export const hubCommands: readonly HubCommand[] = [
     options: { device: requiredText('<device id>', 'the tablet id (see devices)') },
     async run(options, context) {
       await unassignTablet(context.hub, { deviceId: options.device });
-      context.out('The tablet is no longer assigned; it deletes its resident\'s records on its next sync.');
+      context.out("The tablet is no longer assigned; it deletes its resident's records on its next sync.");
     },
   }),
   defineCommand({
@@ -439,8 +482,15 @@ export const hubCommands: readonly HubCommand[] = [
         ...(await attachmentFiles(options.ecard, 'ecard')),
         ...(await attachmentFiles(options.video, 'video')),
       ];
-      const message = await sendFamilyMessage(context.hub, { contactId: contact.contact_id, body: options.text ?? '', attachments, carriesReturnStamp: options.returnStamp });
-      context.out(`Received a message from ${contact.display_name}${attachments.length === 0 ? '' : ` with ${count(attachments.length, 'attachment', 'attachments')}`}${message.carries_return_stamp ? ' and a return stamp' : ''}. It is waiting for review (message id ${message.message_id}).`);
+      const message = await sendFamilyMessage(context.hub, {
+        contactId: contact.contact_id,
+        body: options.text ?? '',
+        attachments,
+        carriesReturnStamp: options.returnStamp,
+      });
+      context.out(
+        `Received a message from ${contact.display_name}${attachments.length === 0 ? '' : ` with ${count(attachments.length, 'attachment', 'attachments')}`}${message.carries_return_stamp ? ' and a return stamp' : ''}. It is waiting for review (message id ${message.message_id}).`,
+      );
     },
   }),
   defineCommand({
@@ -451,11 +501,17 @@ export const hubCommands: readonly HubCommand[] = [
       const queue = await listReviewQueue(context.hub.database, await context.site());
       if (queue.length === 0) context.out('Nothing is waiting for review.');
       for (const item of queue) {
-        const direction = item.direction === 'inbound' ? `From ${item.contactName} to ${item.residentName} (${item.credentialId})` : `From ${item.residentName} (${item.credentialId}) to ${item.contactName}`;
+        const direction =
+          item.direction === 'inbound'
+            ? `From ${item.contactName} to ${item.residentName} (${item.credentialId})`
+            : `From ${item.residentName} (${item.credentialId}) to ${item.contactName}`;
         context.out(`${direction}, received ${when(item.receivedAt)} — message ${item.messageId}`);
-        context.out(`  ${count(item.characters, 'character', 'characters')}${item.direction === 'outbound' ? `, ${count(item.stampsCharged, 'stamp', 'stamps')} paid` : ''}:`);
+        context.out(
+          `  ${count(item.characters, 'character', 'characters')}${item.direction === 'outbound' ? `, ${count(item.stampsCharged, 'stamp', 'stamps')} paid` : ''}:`,
+        );
         for (const line of item.body.split('\n')) context.out(`  | ${line}`);
-        for (const attachment of item.attachments) context.out(`  + ${attachment.kind} ${attachment.mimeType}, ${bytes(attachment.byteSize)} — attachment ${attachment.attachmentId}`);
+        for (const attachment of item.attachments)
+          context.out(`  + ${attachment.kind} ${attachment.mimeType}, ${bytes(attachment.byteSize)} — attachment ${attachment.attachmentId}`);
       }
     },
   }),
@@ -471,7 +527,8 @@ export const hubCommands: readonly HubCommand[] = [
     note: 'Withholding an attachment needs --reason.',
     async run(options, context) {
       const withheld = options.rejectAttachment;
-      if (withheld.length > 0 && options.reason === undefined) throw new CommandUsageError('missingOption', '--reason is required: why the attachment is withheld, in words the resident will read.', ['reason']);
+      if (withheld.length > 0 && options.reason === undefined)
+        throw new CommandUsageError('missingOption', '--reason is required: why the attachment is withheld, in words the resident will read.', ['reason']);
       const reason = withheld.length === 0 ? '' : (options.reason ?? '');
       const message = await reviewMessage(context.hub, {
         decision: 'approve',
@@ -479,24 +536,45 @@ export const hubCommands: readonly HubCommand[] = [
         reviewer: options.reviewer ?? context.reviewer,
         rejectedAttachments: withheld.map((attachmentId) => ({ attachmentId, reason })),
       });
-      context.out(`Delivered message ${message.message_id}${withheld.length === 0 ? '' : `, withholding ${count(withheld.length, 'attachment', 'attachments')}`}.`);
+      context.out(
+        `Delivered message ${message.message_id}${withheld.length === 0 ? '' : `, withholding ${count(withheld.length, 'attachment', 'attachments')}`}.`,
+      );
     },
   }),
   defineCommand({
     name: 'reject',
     summary: 'Reject a message with a reason (stamps come back if the site says so)',
-    options: { message: requiredText('<id>', 'the message id (see review-queue)'), reason: requiredText('"..."', 'why, in words the resident will read'), reviewer: reviewerOption() },
+    options: {
+      message: requiredText('<id>', 'the message id (see review-queue)'),
+      reason: requiredText('"..."', 'why, in words the resident will read'),
+      reviewer: reviewerOption(),
+    },
     async run(options, context) {
-      const message = await reviewMessage(context.hub, { decision: 'reject', messageId: options.message, reason: options.reason, reviewer: options.reviewer ?? context.reviewer });
-      context.out(`Rejected message ${message.message_id}.${message.stamps_returned > 0 ? ` ${count(message.stamps_returned, 'stamp goes', 'stamps go')} back to the resident.` : ''}`);
+      const message = await reviewMessage(context.hub, {
+        decision: 'reject',
+        messageId: options.message,
+        reason: options.reason,
+        reviewer: options.reviewer ?? context.reviewer,
+      });
+      context.out(
+        `Rejected message ${message.message_id}.${message.stamps_returned > 0 ? ` ${count(message.stamps_returned, 'stamp goes', 'stamps go')} back to the resident.` : ''}`,
+      );
     },
   }),
   defineCommand({
     name: 'withdraw',
     summary: 'Take back a family letter already delivered: the devices delete it; sender and resident are told the reason',
-    options: { message: requiredText('<id>', 'the id of the delivered letter'), reason: requiredText('"..."', 'why, in words the resident and the sender will read'), reviewer: reviewerOption() },
+    options: {
+      message: requiredText('<id>', 'the id of the delivered letter'),
+      reason: requiredText('"..."', 'why, in words the resident and the sender will read'),
+      reviewer: reviewerOption(),
+    },
     async run(options, context) {
-      const message = await withdrawMessage(context.hub, { messageId: options.message, reason: options.reason, reviewer: options.reviewer ?? context.reviewer });
+      const message = await withdrawMessage(context.hub, {
+        messageId: options.message,
+        reason: options.reason,
+        reviewer: options.reviewer ?? context.reviewer,
+      });
       context.out(`Withdrew message ${message.message_id}; the resident's devices delete it at their next sync.`);
     },
   }),
@@ -507,12 +585,17 @@ export const hubCommands: readonly HubCommand[] = [
     async run(options, context) {
       const contactId = options.contact;
       const notices = await listFamilyNotices(context.hub.database, await context.site(), contactId);
-      if (notices.length === 0) context.out(contactId === undefined ? 'No family sender has been told of a stopped letter.' : 'This sender has not been told of a stopped letter.');
+      if (notices.length === 0)
+        context.out(contactId === undefined ? 'No family sender has been told of a stopped letter.' : 'This sender has not been told of a stopped letter.');
       for (const notice of notices) {
         const what = notice.kind === 'notDelivered' ? 'was not delivered' : 'was withdrawn after delivery';
-        context.out(`${when(notice.at)} — to ${notice.contactName} (contact ${notice.contactId}): your letter to ${notice.residentName} ${what} (message ${notice.messageId}).`);
+        context.out(
+          `${when(notice.at)} — to ${notice.contactName} (contact ${notice.contactId}): your letter to ${notice.residentName} ${what} (message ${notice.messageId}).`,
+        );
         context.out(`  Reason: ${notice.reason}`);
-        context.out(`  ${notice.residentTold ? `${notice.residentName} was told too, without the letter's words.` : `${notice.residentName} was not told (the site's rule).`}`);
+        context.out(
+          `  ${notice.residentTold ? `${notice.residentName} was told too, without the letter's words.` : `${notice.residentName} was not told (the site's rule).`}`,
+        );
       }
     },
   }),
@@ -523,7 +606,11 @@ export const hubCommands: readonly HubCommand[] = [
     async run(options, context) {
       const notify = options.notifyResidentOfRejectedMail === 'on';
       await setNotifyResidentOfRejectedMail(context.hub, { siteId: await context.site(), notify });
-      context.out(notify ? 'Residents are told when review stops a letter to them (sender, reason, never the words).' : 'Residents are no longer told when review stops a letter to them; senders still are.');
+      context.out(
+        notify
+          ? 'Residents are told when review stops a letter to them (sender, reason, never the words).'
+          : 'Residents are no longer told when review stops a letter to them; senders still are.',
+      );
     },
   }),
   defineCommand({
@@ -564,11 +651,15 @@ export const hubCommands: readonly HubCommand[] = [
     async run(options, context) {
       const resident = await residentOf(context, options.resident);
       const audit = await auditLedgers(context.hub.database, resident.resident_id);
-      context.out(`${resident.display_name} (${resident.credential_id}): ${count(audit.stampBalance, 'stamp', 'stamps')}, ${dollars(audit.debitBalanceCents)}.`);
+      context.out(
+        `${resident.display_name} (${resident.credential_id}): ${count(audit.stampBalance, 'stamp', 'stamps')}, ${dollars(audit.debitBalanceCents)}.`,
+      );
       if (!audit.balanced) context.out(`  WARNING: the entries add up to ${audit.stampEntriesSum} stamps and ${dollars(audit.debitEntriesSum)}; tell support.`);
       for (const entry of await listLedgerEntries(context.hub.database, resident.resident_id, 20)) {
         const amount = entry.ledger === 'stamps' ? count(entry.amount, 'stamp', 'stamps') : dollars(entry.amount);
-        context.out(`  ${when(entry.createdAt)}  ${entry.amount > 0 ? '+' : ''}${amount}  ${entry.kind}${entry.reference === '' ? '' : ` (${entry.reference})`}`);
+        context.out(
+          `  ${when(entry.createdAt)}  ${entry.amount > 0 ? '+' : ''}${amount}  ${entry.kind}${entry.reference === '' ? '' : ` (${entry.reference})`}`,
+        );
       }
     },
   }),
@@ -579,13 +670,21 @@ export const hubCommands: readonly HubCommand[] = [
       resident: residentOption(),
       visitor: requiredText('"Maria Diaz"', "the visitor's name"),
       kind: oneOf(['onSite', 'remote'] as const, 'on site or by video'),
-      starts: dateTime('when it starts: the hub\'s local time, or with an offset (2025-06-01T14:00-05:00)'),
+      starts: dateTime("when it starts: the hub's local time, or with an offset (2025-06-01T14:00-05:00)"),
       minutes: optionalWholeNumber({ description: 'how long the visit lasts', min: 1, max: 600, example: '30' }),
     },
     async run(options, context) {
       const resident = await residentOf(context, options.resident);
-      const visit = await scheduleVisit(context.hub, { residentId: resident.resident_id, visitorName: options.visitor, kind: options.kind, startsAt: options.starts, durationMinutes: options.minutes ?? 30 });
-      context.out(`Scheduled a ${visit.kind === 'onSite' ? 'visit on site' : 'remote visit'} for ${resident.display_name} with ${visit.visitor_name} on ${when(visit.starts_at)}, ${visit.duration_minutes} minutes (visit id ${visit.visit_id}).`);
+      const visit = await scheduleVisit(context.hub, {
+        residentId: resident.resident_id,
+        visitorName: options.visitor,
+        kind: options.kind,
+        startsAt: options.starts,
+        durationMinutes: options.minutes ?? 30,
+      });
+      context.out(
+        `Scheduled a ${visit.kind === 'onSite' ? 'visit on site' : 'remote visit'} for ${resident.display_name} with ${visit.visitor_name} on ${when(visit.starts_at)}, ${visit.duration_minutes} minutes (visit id ${visit.visit_id}).`,
+      );
     },
   }),
   defineCommand({
@@ -631,8 +730,12 @@ export const hubCommands: readonly HubCommand[] = [
     options: {},
     async run(_options, context) {
       const rules = await getSiteRules(context.hub.database, await context.site());
-      context.out(`${rules.siteName}: ${rules.charactersPerStamp} characters a stamp, ${count(rules.stampsPerAttachment, 'stamp', 'stamps')} per attachment, up to ${rules.maxAttachments} attachments of ${bytes(rules.maxAttachmentBytes)}.`);
-      context.out(`  Stamps ${rules.refundStampsOnRejection ? 'come back' : 'do not come back'} on rejection. Books: ${rules.stampBooks.map((book) => `${book.stamps} for ${dollars(book.priceCents)}`).join(', ')}.`);
+      context.out(
+        `${rules.siteName}: ${rules.charactersPerStamp} characters a stamp, ${count(rules.stampsPerAttachment, 'stamp', 'stamps')} per attachment, up to ${rules.maxAttachments} attachments of ${bytes(rules.maxAttachmentBytes)}.`,
+      );
+      context.out(
+        `  Stamps ${rules.refundStampsOnRejection ? 'come back' : 'do not come back'} on rejection. Books: ${rules.stampBooks.map((book) => `${book.stamps} for ${dollars(book.priceCents)}`).join(', ')}.`,
+      );
     },
   }),
 ];

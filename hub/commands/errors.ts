@@ -9,7 +9,17 @@
  * siteNeeded: the site is unknown, missing, or must be chosen with --site. unreadableFile: a file an option names
  * cannot be read.
  */
-export const commandUsageCodes = ['unknownCommand', 'unknownOption', 'missingOption', 'badOptionValue', 'unexpectedArgument', 'badRequest', 'noDataLocation', 'siteNeeded', 'unreadableFile'] as const;
+export const commandUsageCodes = [
+  'unknownCommand',
+  'unknownOption',
+  'missingOption',
+  'badOptionValue',
+  'unexpectedArgument',
+  'badRequest',
+  'noDataLocation',
+  'siteNeeded',
+  'unreadableFile',
+] as const;
 export type CommandUsageCode = (typeof commandUsageCodes)[number];
 
 export class CommandUsageError extends Error {

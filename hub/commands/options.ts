@@ -56,11 +56,24 @@ export function optionalText(example: string, description: string) {
 
 /** A repeatable option (`--photo a.jpg --photo b.jpg`), in the order given. */
 export function textList(example: string, description: string) {
-  return declare(z.array(z.string().max(100_000)).max(64).optional().transform((values) => values ?? []), { kind: 'list', required: false, example, description });
+  return declare(
+    z
+      .array(z.string().max(100_000))
+      .max(64)
+      .optional()
+      .transform((values) => values ?? []),
+    { kind: 'list', required: false, example, description },
+  );
 }
 
 export function flag(description: string) {
-  return declare(z.boolean().optional().transform((value) => value === true), { kind: 'flag', required: false, example: '', description });
+  return declare(
+    z
+      .boolean()
+      .optional()
+      .transform((value) => value === true),
+    { kind: 'flag', required: false, example: '', description },
+  );
 }
 
 interface WholeNumberSpec {

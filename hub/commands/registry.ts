@@ -88,9 +88,30 @@ export function describeOptions(command: HubCommand): OptionDescription[] {
 
 /** The options every command takes besides its own. */
 export const globalOptions: readonly OptionDescription[] = [
-  { key: 'site', flag: '--site', kind: 'text', required: false, example: '<site id>', description: 'the site (may be left out while the hub has a single site)' },
-  { key: 'data', flag: '--data', kind: 'text', required: false, example: '<pglite folder>', description: 'where the hub keeps its data (or DATABASE_URL=postgres://…)' },
-  { key: 'hub', flag: '--hub', kind: 'text', required: false, example: '.demo/hub.json', description: "a running hub's connection file: run the command inside that hub" },
+  {
+    key: 'site',
+    flag: '--site',
+    kind: 'text',
+    required: false,
+    example: '<site id>',
+    description: 'the site (may be left out while the hub has a single site)',
+  },
+  {
+    key: 'data',
+    flag: '--data',
+    kind: 'text',
+    required: false,
+    example: '<pglite folder>',
+    description: 'where the hub keeps its data (or DATABASE_URL=postgres://…)',
+  },
+  {
+    key: 'hub',
+    flag: '--hub',
+    kind: 'text',
+    required: false,
+    example: '.demo/hub.json',
+    description: "a running hub's connection file: run the command inside that hub",
+  },
 ];
 
 function usagePart(option: OptionDescription): string {
@@ -185,16 +206,30 @@ export function optionsRefusal(command: HubCommand, error: z.ZodError, spelling:
   switch (issue.code) {
     case 'unrecognized_keys': {
       const unknown = issue.keys[0] ?? '';
-      return new CommandUsageError('unknownOption', `Unknown option '${spelling === 'commandLine' ? `--${flagName(unknown)}` : unknown}': ${takesInWords}.`, [unknown]);
+      return new CommandUsageError('unknownOption', `Unknown option '${spelling === 'commandLine' ? `--${flagName(unknown)}` : unknown}': ${takesInWords}.`, [
+        unknown,
+      ]);
     }
     case 'custom': {
       const missing = issue.params?.problem === missingOptionMarker;
-      return new CommandUsageError(missing ? 'missingOption' : 'badOptionValue', `${optionName(issue.path, spelling)} ${issue.message}`, issue.path.map((part) => (typeof part === 'number' ? part : String(part))));
+      return new CommandUsageError(
+        missing ? 'missingOption' : 'badOptionValue',
+        `${optionName(issue.path, spelling)} ${issue.message}`,
+        issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+      );
     }
     case 'invalid_type':
-      return new CommandUsageError('badOptionValue', `${optionName(issue.path, spelling)} must be ${expectedInWords(issue.expected)}.`, issue.path.map((part) => (typeof part === 'number' ? part : String(part))));
+      return new CommandUsageError(
+        'badOptionValue',
+        `${optionName(issue.path, spelling)} must be ${expectedInWords(issue.expected)}.`,
+        issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+      );
     default:
-      return new CommandUsageError('badOptionValue', `${optionName(issue.path, spelling)}: ${issue.message}.`, issue.path.map((part) => (typeof part === 'number' ? part : String(part))));
+      return new CommandUsageError(
+        'badOptionValue',
+        `${optionName(issue.path, spelling)}: ${issue.message}.`,
+        issue.path.map((part) => (typeof part === 'number' ? part : String(part))),
+      );
   }
 }
 
@@ -231,7 +266,11 @@ export async function runCommand(run: CommandRun): Promise<CommandResult> {
       }
       if (sites.length === 1 && sites[0] !== undefined) return sites[0].siteId;
       if (sites.length === 0) throw new CommandUsageError('siteNeeded', 'There is no site yet: run create-site first.');
-      throw new CommandUsageError('siteNeeded', `This hub has several sites; choose one with --site: ${sites.map((candidate) => `${candidate.name} (${candidate.siteId})`).join(', ')}.`, ['site']);
+      throw new CommandUsageError(
+        'siteNeeded',
+        `This hub has several sites; choose one with --site: ${sites.map((candidate) => `${candidate.name} (${candidate.siteId})`).join(', ')}.`,
+        ['site'],
+      );
     };
     const outcome = await command.run(run.options, run.spelling, { hub, out: run.out, reviewer: run.reviewer, site });
     return { exitCode: outcome === 'problemFound' ? 1 : 0, refusal: null };

@@ -61,7 +61,11 @@ function parseRefusal(command: HubCommand, error: unknown): CommandUsageError {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const typed = /'([^']+)'/.exec(message)?.[1] ?? message;
     const takes = describeOptions(command).map((option) => option.flag);
-    return new CommandUsageError('unknownOption', `Unknown option '${typed}': ${command.name} takes ${takes.length === 0 ? 'no options of its own' : takes.join(', ')}.`, [typed.replace(/^-+/, '')]);
+    return new CommandUsageError(
+      'unknownOption',
+      `Unknown option '${typed}': ${command.name} takes ${takes.length === 0 ? 'no options of its own' : takes.join(', ')}.`,
+      [typed.replace(/^-+/, '')],
+    );
   }
   return new CommandUsageError('badOptionValue', message);
 }
@@ -81,7 +85,16 @@ export function readCommandLine(args: readonly string[]): CommandLine {
   const command = findCommand(name);
   if (command === undefined) return { kind: 'refused', error: new CommandUsageError('unknownCommand', `Unknown command "${name}".`), command: null };
   const described = describeOptions(command);
-  const own = Object.fromEntries(described.map((option) => [option.flag.slice(2), option.kind === 'text' ? { type: 'string' as const } : option.kind === 'flag' ? { type: 'boolean' as const } : { type: 'string' as const, multiple: true }]));
+  const own = Object.fromEntries(
+    described.map((option) => [
+      option.flag.slice(2),
+      option.kind === 'text'
+        ? { type: 'string' as const }
+        : option.kind === 'flag'
+          ? { type: 'boolean' as const }
+          : { type: 'string' as const, multiple: true },
+    ]),
+  );
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...args], options: { ...globalParseOptions, ...own }, strict: true, allowPositionals: true });
@@ -89,7 +102,11 @@ export function readCommandLine(args: readonly string[]): CommandLine {
     return { kind: 'refused', error: parseRefusal(command, error), command };
   }
   if (parsed.positionals.length !== 1) {
-    return { kind: 'refused', error: new CommandUsageError('unexpectedArgument', `Unexpected argument "${parsed.positionals[1] ?? ''}"; values follow their --option.`), command };
+    return {
+      kind: 'refused',
+      error: new CommandUsageError('unexpectedArgument', `Unexpected argument "${parsed.positionals[1] ?? ''}"; values follow their --option.`),
+      command,
+    };
   }
   if (parsed.values.help === true) return { kind: 'help', text: commandHelp(command), exitCode: 0 };
   const options: Record<string, TypedOptionValue> = {};
@@ -143,13 +160,35 @@ async function runOnDatabase(line: Extract<CommandLine, { kind: 'run' }>, io: Cl
     if (database === undefined) {
       const databaseUrl = io.env.DATABASE_URL;
       if (line.data === undefined && (databaseUrl === undefined || databaseUrl === '')) {
-        reportRefusedLine({ kind: 'refused', error: new CommandUsageError('noDataLocation', 'Say where the hub keeps its data: --data <folder> (PGlite) or DATABASE_URL=postgres://… (a PostgreSQL server).'), command: line.command }, io.err);
+        reportRefusedLine(
+          {
+            kind: 'refused',
+            error: new CommandUsageError(
+              'noDataLocation',
+              'Say where the hub keeps its data: --data <folder> (PGlite) or DATABASE_URL=postgres://… (a PostgreSQL server).',
+            ),
+            command: line.command,
+          },
+          io.err,
+        );
         return 2;
       }
-      database = await openHubDatabase({ ...(line.data === undefined ? {} : { dataDir: line.data }), ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }) });
+      database = await openHubDatabase({
+        ...(line.data === undefined ? {} : { dataDir: line.data }),
+        ...(databaseUrl === undefined || databaseUrl === '' ? {} : { databaseUrl }),
+      });
     }
     const hub = hubContext(database, { ...(io.now === undefined ? {} : { now: io.now }), ...(io.pinCost === undefined ? {} : { pinCost: io.pinCost }) });
-    const result = await runCommand({ command: line.command, options: line.options, site: line.site, hub, reviewer: io.env.USER ?? io.env.LOGNAME ?? 'hub console', spelling: 'commandLine', out: io.out, err: io.err });
+    const result = await runCommand({
+      command: line.command,
+      options: line.options,
+      site: line.site,
+      hub,
+      reviewer: io.env.USER ?? io.env.LOGNAME ?? 'hub console',
+      spelling: 'commandLine',
+      out: io.out,
+      err: io.err,
+    });
     return result.exitCode;
   } catch (error) {
     io.err(`The hub could not do this: ${error instanceof Error ? error.message : String(error)}`);

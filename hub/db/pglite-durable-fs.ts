@@ -20,7 +20,15 @@ const fsyncOffFlag = '-F';
  * one sync call its Emscripten build passes on to the filesystem.
  */
 export function durableStartParams(): string[] {
-  return [...PGlite.defaultStartParams.filter((parameter) => parameter !== fsyncOffFlag), '-c', 'fsync=on', '-c', 'wal_sync_method=fsync', '-c', 'synchronous_commit=on'];
+  return [
+    ...PGlite.defaultStartParams.filter((parameter) => parameter !== fsyncOffFlag),
+    '-c',
+    'fsync=on',
+    '-c',
+    'wal_sync_method=fsync',
+    '-c',
+    'synchronous_commit=on',
+  ];
 }
 
 /** Counts what reached the disk, for the test that proves a commit is flushed before it is answered. */

@@ -42,7 +42,10 @@ export type AdminCommandResponse = z.infer<typeof AdminCommandResponse>;
 
 const requestShape = 'The console takes JSON { "command": "<name>", "options": { "<option>": "<value>", … }, "site"?: "<site id>" }, not command-line words';
 
-export function registerAdminRoute(app: FastifyInstance, options: { database: HubDatabase; adminToken: string; limiter: FailureRateLimiter; now: () => number }): void {
+export function registerAdminRoute(
+  app: FastifyInstance,
+  options: { database: HubDatabase; adminToken: string; limiter: FailureRateLimiter; now: () => number },
+): void {
   const expected = sha256Hex(options.adminToken);
   app.post(adminCommandPath, async (request) => {
     rejectIfRateLimited(options.limiter, limitKeys.adminToken(request.ip));

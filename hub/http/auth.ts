@@ -50,7 +50,15 @@ async function auditThrottledAddress(hub: HubContext, limiter: FailureRateLimite
   const { maxFailures, windowMs } = limiter.limit;
   try {
     await hub.database.transaction((tx) =>
-      appendHubAuditEntry(tx, { kind: 'unknownTokensThrottled', actor: null, details: { address: request.ip.slice(0, 100), failures: maxFailures, windowMs: Math.max(1, Math.round(windowMs)) } }, hub.now()),
+      appendHubAuditEntry(
+        tx,
+        {
+          kind: 'unknownTokensThrottled',
+          actor: null,
+          details: { address: request.ip.slice(0, 100), failures: maxFailures, windowMs: Math.max(1, Math.round(windowMs)) },
+        },
+        hub.now(),
+      ),
     );
   } catch (error) {
     request.log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'could not audit a throttled address');
@@ -72,7 +80,11 @@ export function deviceAuthentication(hub: HubContext, limiter: FailureRateLimite
       request.log.info({ deviceId: device.device_id, reason: device.revoked_reason, wipe: device.wipe_on_contact }, 'revoked credential presented');
       if (device.wipe_on_contact) {
         await recordWipeOrdered(hub, device.device_id);
-        throw new HubHttpError(401, 'deviceWipeOrdered', 'This device was reported lost and its credential withdrawn; it must wipe itself and be enrolled again.');
+        throw new HubHttpError(
+          401,
+          'deviceWipeOrdered',
+          'This device was reported lost and its credential withdrawn; it must wipe itself and be enrolled again.',
+        );
       }
       throw new HubHttpError(401, 'deviceRevoked', 'This device’s credential was withdrawn at the hub; staff must enroll it again.');
     }

@@ -33,7 +33,8 @@ export class FailureRateLimiter {
   private readonly maxAddresses: number;
 
   constructor(private readonly options: FailureRateLimitOptions) {
-    if (!Number.isInteger(options.maxFailures) || options.maxFailures < 1) throw new TypeError(`maxFailures must be a positive integer, not ${options.maxFailures}`);
+    if (!Number.isInteger(options.maxFailures) || options.maxFailures < 1)
+      throw new TypeError(`maxFailures must be a positive integer, not ${options.maxFailures}`);
     if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) throw new TypeError(`windowMs must be a positive number, not ${options.windowMs}`);
     this.maxAddresses = options.maxAddresses ?? 10_000;
   }

@@ -19,7 +19,14 @@ import {
 } from '../protocol/index';
 import { decodeCursor, encodeCursor } from '../security/cursor';
 import type { HubContext } from '../services/context';
-import { assignTabletByBookingNumber, enrollDevice, releaseTablet, type EnrollmentOutcome, type TabletAssignRefusal, type TabletRefused } from '../services/devices';
+import {
+  assignTabletByBookingNumber,
+  enrollDevice,
+  releaseTablet,
+  type EnrollmentOutcome,
+  type TabletAssignRefusal,
+  type TabletRefused,
+} from '../services/devices';
 import { pullChanges } from '../services/pull';
 import { changeFingerprint, logPositionHolds } from '../services/log-position';
 import { applyPush } from '../services/push';
@@ -62,7 +69,12 @@ function tabletRefusal(outcome: TabletRefused): HubHttpError {
     case 'staffPinWrong':
       return new HubHttpError(403, 'staffPinWrong', 'staffPin: that is not the staff member’s PIN.', { attemptsLeft: outcome.attemptsLeft ?? 0 });
     case 'staffLockedOut':
-      return new HubHttpError(403, 'staffLockedOut', 'Too many wrong PINs: this staff member cannot assign tablets for a while.', outcome.lockedUntil === null ? {} : { lockedUntil: outcome.lockedUntil });
+      return new HubHttpError(
+        403,
+        'staffLockedOut',
+        'Too many wrong PINs: this staff member cannot assign tablets for a while.',
+        outcome.lockedUntil === null ? {} : { lockedUntil: outcome.lockedUntil },
+      );
     case 'requestReplayed':
       return new HubHttpError(409, 'requestReplayed', 'requestId: this request was already made once; a new one needs a new id.');
     case 'bookingNumberUnknown':
@@ -107,24 +119,33 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
   // Health carries the refusal counts so a flood of bad tokens is a number anyone watching the hub can see. Counts by
   // code only — no address, device id or token — so answering them without authentication tells a caller nothing
   // about anyone; an attacker learns only what their own 401s and 429s already told them.
-  app.get(hubPaths.health, async () => ({ ok: true, protocolVersion, serverTime: hub.now(), refusals: { since: refusals.since, byCode: refusals.snapshot() } }));
+  app.get(hubPaths.health, async () => ({
+    ok: true,
+    protocolVersion,
+    serverTime: hub.now(),
+    refusals: { since: refusals.since, byCode: refusals.snapshot() },
+  }));
 
   // Enrollment codes name nobody until they are right, so their failures count per address. A device enrolling again
   // sends its old credential as its bearer token: that proves which device it was, and the hub revokes it in the same
   // transaction (a credential that names no live device is simply not replaced: enrollment needs no bearer).
-  app.post(hubPaths.enroll, { onRequest: async (request) => rejectIfRateLimited(limiter, limitKeys.enrollment(request.ip)) }, async (request): Promise<EnrollResponse> => {
-    const enrollment = parseOrReject(EnrollRequest, request.body);
-    const previous = await deviceOfBearer(hub, request);
-    const replacing = previous !== null && previous.revoked_at === null ? previous : null;
-    const outcome = await enrollDevice(hub, enrollment, replacing);
-    if (!outcome.ok) {
-      limiter.recordFailure(limitKeys.enrollment(request.ip));
-      request.log.info({ problem: outcome.problem }, 'enrollment refused');
-      throw enrollmentRefusal(outcome.problem);
-    }
-    request.log.info({ deviceId: outcome.enrollment.deviceId, kind: outcome.enrollment.kind, replacedDeviceId: replacing?.device_id }, 'device enrolled');
-    return outcome.enrollment;
-  });
+  app.post(
+    hubPaths.enroll,
+    { onRequest: async (request) => rejectIfRateLimited(limiter, limitKeys.enrollment(request.ip)) },
+    async (request): Promise<EnrollResponse> => {
+      const enrollment = parseOrReject(EnrollRequest, request.body);
+      const previous = await deviceOfBearer(hub, request);
+      const replacing = previous !== null && previous.revoked_at === null ? previous : null;
+      const outcome = await enrollDevice(hub, enrollment, replacing);
+      if (!outcome.ok) {
+        limiter.recordFailure(limitKeys.enrollment(request.ip));
+        request.log.info({ problem: outcome.problem }, 'enrollment refused');
+        throw enrollmentRefusal(outcome.problem);
+      }
+      request.log.info({ deviceId: outcome.enrollment.deviceId, kind: outcome.enrollment.kind, replacedDeviceId: replacing?.device_id }, 'device enrolled');
+      return outcome.enrollment;
+    },
+  );
 
   app.post(hubPaths.pull, { onRequest: authenticate }, async (request): Promise<PullResponse> => {
     const device = authenticatedDevice(request);
@@ -139,15 +160,26 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
       afterSeq = decoded.position.seq;
       afterFingerprint = decoded.position.fingerprint;
       if (!(await logPositionHolds(hub.database, afterSeq, afterFingerprint))) {
-        request.log.warn({ deviceId: device.device_id, cursorSeq: afterSeq }, 'a device is past this hub’s change log: the hub went back in time (a restore or a lost commit)');
-        throw new HubHttpError(409, 'cursorFromAnotherHistory', 'cursor: this hub no longer holds the position this device reached (it was restored to an earlier state); pull again from the start (cursor null).');
+        request.log.warn(
+          { deviceId: device.device_id, cursorSeq: afterSeq },
+          'a device is past this hub’s change log: the hub went back in time (a restore or a lost commit)',
+        );
+        throw new HubHttpError(
+          409,
+          'cursorFromAnotherHistory',
+          'cursor: this hub no longer holds the position this device reached (it was restored to an earlier state); pull again from the start (cursor null).',
+        );
       }
     }
     const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit, now: hub.now() });
     const last = page.changes.at(-1);
     return {
       changes: page.changes,
-      cursor: encodeCursor(cursorKey, { deviceId: device.device_id, seq: page.lastSeq, fingerprint: last === undefined ? afterFingerprint : changeFingerprint(last) }),
+      cursor: encodeCursor(cursorKey, {
+        deviceId: device.device_id,
+        seq: page.lastSeq,
+        fingerprint: last === undefined ? afterFingerprint : changeFingerprint(last),
+      }),
       hasMore: page.hasMore,
       serverTime: hub.now(),
     };
@@ -156,7 +188,8 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
   app.post(hubPaths.push, { onRequest: authenticate }, async (request, reply): Promise<PushResponse | HubErrorBody> => {
     const device = authenticatedDevice(request);
     const push = parseOrReject(PushEnvelope, request.body);
-    if (push.deviceId !== device.device_id) throw new HubHttpError(403, 'deviceMismatch', 'deviceId: the mutations name another device than the one that sent them.');
+    if (push.deviceId !== device.device_id)
+      throw new HubHttpError(403, 'deviceMismatch', 'deviceId: the mutations name another device than the one that sent them.');
     const outcome = await applyPush(hub, device.device_id, push.mutations);
     const refused = outcome.results.flatMap((result) => (result.status === 'refused' ? [result.code] : []));
     request.log.info({ deviceId: device.device_id, mutations: push.mutations.length, lastMutationId: outcome.lastMutationId, refused }, 'push');
@@ -165,9 +198,13 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
         return { lastMutationId: outcome.lastMutationId, results: [...outcome.results] };
       case 'gap':
         reply.code(409);
-        return errorBody('mutationGap', `mutations: the hub has everything up to mutation ${outcome.lastMutationId} from this device and expected ${outcome.lastMutationId + 1} next, not ${outcome.receivedId}.`, {
-          expectedMutationId: outcome.lastMutationId + 1,
-        });
+        return errorBody(
+          'mutationGap',
+          `mutations: the hub has everything up to mutation ${outcome.lastMutationId} from this device and expected ${outcome.lastMutationId + 1} next, not ${outcome.receivedId}.`,
+          {
+            expectedMutationId: outcome.lastMutationId + 1,
+          },
+        );
       default: {
         const unknownOutcome: never = outcome;
         throw new Error(`unknown push outcome ${JSON.stringify(unknownOutcome)}`);
@@ -180,7 +217,8 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
   app.post(hubPaths.tabletAssign, { onRequest: authenticate }, async (request): Promise<TabletAssignment> => {
     const device = authenticatedDevice(request);
     const tabletKey = limitKeys.device(device.device_id);
-    if (limiter.isLimited(tabletKey)) throw new HubHttpError(429, 'rateLimited', 'Too many refused assignments from this tablet; wait a few minutes and try again.');
+    if (limiter.isLimited(tabletKey))
+      throw new HubHttpError(429, 'rateLimited', 'Too many refused assignments from this tablet; wait a few minutes and try again.');
     const assign = parseOrReject(TabletAssignRequest, request.body);
     const outcome = await assignTabletByBookingNumber(hub, { deviceId: device.device_id, ...assign });
     if (!outcome.ok) {
@@ -188,14 +226,18 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
       request.log.info({ deviceId: device.device_id, staffId: assign.staffId, refusal: outcome.refusal }, 'tablet assignment refused');
       throw tabletRefusal(outcome);
     }
-    request.log.info({ deviceId: device.device_id, staffId: assign.staffId, residentId: outcome.resident.resident_id, again: outcome.alreadyAssigned }, 'tablet assigned');
+    request.log.info(
+      { deviceId: device.device_id, staffId: assign.staffId, residentId: outcome.resident.resident_id, again: outcome.alreadyAssigned },
+      'tablet assigned',
+    );
     return { residentId: outcome.resident.resident_id, displayName: outcome.resident.display_name, bookingNumber: outcome.resident.credential_id };
   });
 
   app.post(hubPaths.tabletRelease, { onRequest: authenticate }, async (request): Promise<TabletReleaseResponse> => {
     const device = authenticatedDevice(request);
     const tabletKey = limitKeys.device(device.device_id);
-    if (limiter.isLimited(tabletKey)) throw new HubHttpError(429, 'rateLimited', 'Too many refused requests from this tablet; wait a few minutes and try again.');
+    if (limiter.isLimited(tabletKey))
+      throw new HubHttpError(429, 'rateLimited', 'Too many refused requests from this tablet; wait a few minutes and try again.');
     const release = parseOrReject(TabletReleaseRequest, request.body);
     const outcome = await releaseTablet(hub, { deviceId: device.device_id, ...release });
     if (!outcome.ok) {

@@ -79,10 +79,19 @@ export const AuditEvent = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('chainRestarted'),
       actor: z.null(),
-      details: z.object({ previousDeviceId: Id.nullable(), previousSeq: z.number().int().positive(), previousHash: Sha256Hex, unsentEntries: z.number().int().nonnegative() }).strict(),
+      details: z
+        .object({
+          previousDeviceId: Id.nullable(),
+          previousSeq: z.number().int().positive(),
+          previousHash: Sha256Hex,
+          unsentEntries: z.number().int().nonnegative(),
+        })
+        .strict(),
     })
     .strict(),
-  z.object({ kind: z.literal('staffAction'), actor: StaffActor, details: z.object({ action: StaffActionName, residentId: ActorId.optional() }).strict() }).strict(),
+  z
+    .object({ kind: z.literal('staffAction'), actor: StaffActor, details: z.object({ action: StaffActionName, residentId: ActorId.optional() }).strict() })
+    .strict(),
 ]);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditKind = AuditEvent['kind'];
@@ -143,7 +152,15 @@ export function auditEntryHash(fields: AuditHashedFields): string {
 
 /** The hashed fields of a well-formed entry. */
 export function hashedFieldsOf(entry: Omit<AuditEntry, 'hash'>): AuditHashedFields {
-  return { deviceId: entry.deviceId, seq: entry.seq, at: entry.at, kind: entry.event.kind, actor: entry.event.actor, details: entry.event.details, prevHash: entry.prevHash };
+  return {
+    deviceId: entry.deviceId,
+    seq: entry.seq,
+    at: entry.at,
+    kind: entry.event.kind,
+    actor: entry.event.actor,
+    details: entry.event.details,
+    prevHash: entry.prevHash,
+  };
 }
 
 /** What is wrong at the first broken link of a chain. */

@@ -136,6 +136,12 @@ export type RefusalFigures = z.infer<typeof RefusalFigures>;
 
 export const MutationResult = z.discriminatedUnion('status', [
   z.object({ id: z.number().int().positive(), status: z.literal('applied') }),
-  z.object({ id: z.number().int().positive(), status: z.literal('refused'), code: RefusalCode, reason: z.string().max(500), figures: RefusalFigures.optional() }),
+  z.object({
+    id: z.number().int().positive(),
+    status: z.literal('refused'),
+    code: RefusalCode,
+    reason: z.string().max(500),
+    figures: RefusalFigures.optional(),
+  }),
 ]);
 export type MutationResult = z.infer<typeof MutationResult>;

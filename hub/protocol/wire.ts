@@ -123,7 +123,10 @@ export type PushRequest = z.infer<typeof PushRequest>;
 export const PushEnvelope = z
   .object({
     deviceId: Id,
-    mutations: z.array(z.looseObject({ id: MutationId, name: z.string().max(64), args: z.unknown() })).min(1).max(maxPushMutations),
+    mutations: z
+      .array(z.looseObject({ id: MutationId, name: z.string().max(64), args: z.unknown() }))
+      .min(1)
+      .max(maxPushMutations),
   })
   .strict();
 export type PushEnvelope = z.infer<typeof PushEnvelope>;

@@ -23,7 +23,9 @@ function signature(key: Uint8Array, payload: string): Buffer {
 }
 
 export function encodeCursor(key: Uint8Array, position: PullPosition): string {
-  const payload = Buffer.from(JSON.stringify({ d: position.deviceId, s: position.seq, ...(position.fingerprint === null ? {} : { f: position.fingerprint }) })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ d: position.deviceId, s: position.seq, ...(position.fingerprint === null ? {} : { f: position.fingerprint }) }),
+  ).toString('base64url');
   return `${payload}.${signature(key, payload).toString('base64url')}`;
 }
 

@@ -29,12 +29,25 @@ export type AuditAppendOutcome = { readonly status: 'applied' } | { readonly sta
 type Link = 'linked' | 'seqNotNext' | 'prevHashMismatch' | 'hashMismatch';
 
 const linkRefusals: Record<Exclude<Link, 'linked'>, { code: RefusalCode; reason: (seq: number, head: number) => string }> = {
-  seqNotNext: { code: 'auditSeqNotNext', reason: (seq, head) => `Audit entry ${seq} does not follow entry ${head}, the last the hub holds; it was kept and marked.` },
-  prevHashMismatch: { code: 'auditPrevHashMismatch', reason: (seq, head) => `Audit entry ${seq} does not link to entry ${head}'s hash; it was kept and marked.` },
+  seqNotNext: {
+    code: 'auditSeqNotNext',
+    reason: (seq, head) => `Audit entry ${seq} does not follow entry ${head}, the last the hub holds; it was kept and marked.`,
+  },
+  prevHashMismatch: {
+    code: 'auditPrevHashMismatch',
+    reason: (seq, head) => `Audit entry ${seq} does not link to entry ${head}'s hash; it was kept and marked.`,
+  },
   hashMismatch: { code: 'auditHashMismatch', reason: (seq) => `Audit entry ${seq} does not match its own hash; it was kept and marked.` },
 };
 
-async function setAside(tx: SqlExecutor, deviceId: string, mutationId: number, entry: AuditEntry, reason: 'seqTaken' | 'otherDevice', now: number): Promise<void> {
+async function setAside(
+  tx: SqlExecutor,
+  deviceId: string,
+  mutationId: number,
+  entry: AuditEntry,
+  reason: 'seqTaken' | 'otherDevice',
+  now: number,
+): Promise<void> {
   await tx.query(
     `INSERT INTO audit_entries_set_aside (device_id, mutation_id, seq, entry, reason, received_at) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (device_id, mutation_id) DO NOTHING`,
@@ -53,15 +66,37 @@ export async function appendAuditEntry(tx: SqlExecutor, device: DeviceRow, mutat
     await setAside(tx, device.device_id, mutationId, entry, 'seqTaken', now);
     return { status: 'refused', code: 'auditSeqTaken', reason: `The hub already holds a different audit entry ${entry.seq}; this one was kept aside.` };
   }
-  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [device.device_id]);
+  const [head] = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_entries WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [
+    device.device_id,
+  ]);
   const headSeq = head?.seq ?? 0;
   const link: Link =
-    entry.seq !== headSeq + 1 ? 'seqNotNext' : entry.prevHash !== (head?.hash ?? auditGenesisHash) ? 'prevHashMismatch' : auditEntryHash(hashedFieldsOf(entry)) !== entry.hash ? 'hashMismatch' : 'linked';
+    entry.seq !== headSeq + 1
+      ? 'seqNotNext'
+      : entry.prevHash !== (head?.hash ?? auditGenesisHash)
+        ? 'prevHashMismatch'
+        : auditEntryHash(hashedFieldsOf(entry)) !== entry.hash
+          ? 'hashMismatch'
+          : 'linked';
   const { actor, details, kind } = entry.event;
   await tx.query(
     `INSERT INTO audit_entries (device_id, seq, entry_device_id, at, kind, actor_kind, actor_id, details, prev_hash, hash, mutation_id, received_at, link)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [device.device_id, entry.seq, entry.deviceId, entry.at, kind, actor?.kind ?? null, actor?.id ?? null, canonicalJson(details), entry.prevHash, entry.hash, mutationId, now, link],
+    [
+      device.device_id,
+      entry.seq,
+      entry.deviceId,
+      entry.at,
+      kind,
+      actor?.kind ?? null,
+      actor?.id ?? null,
+      canonicalJson(details),
+      entry.prevHash,
+      entry.hash,
+      mutationId,
+      now,
+      link,
+    ],
   );
   // Stored once per (device, seq), so each wrong PIN counts once towards the person's lockout across devices.
   await countPinOutcome(tx, device, entry.event, entry.at, now);
@@ -160,7 +195,9 @@ export async function devicesWithAuditEntries(database: SqlExecutor, siteId: str
 
 /** A device by id, for verify-audit --device; null when the hub never enrolled it. */
 export async function findAuditDevice(database: SqlExecutor, deviceId: string): Promise<{ device_id: string; device_name: string } | null> {
-  const [device] = await database.query<{ device_id: string; device_name: string }>('SELECT device_id, device_name FROM devices WHERE device_id = $1', [deviceId]);
+  const [device] = await database.query<{ device_id: string; device_name: string }>('SELECT device_id, device_name FROM devices WHERE device_id = $1', [
+    deviceId,
+  ]);
   return device ?? null;
 }
 
@@ -188,13 +225,19 @@ export const HubAuditEvent = z.discriminatedUnion('kind', [
       details: z.object({ deviceId: DeviceRef, action: z.enum(['assign', 'release']), attemptsLeft: z.number().int().min(0).max(100) }).strict(),
     })
     .strict(),
-  z.object({ kind: z.literal('staffLockedOut'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, until: z.number().int() }).strict() }).strict(),
-  z.object({ kind: z.literal('staffLockedOutAttempt'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, until: z.number().int() }).strict() }).strict(),
+  z
+    .object({ kind: z.literal('staffLockedOut'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, until: z.number().int() }).strict() })
+    .strict(),
+  z
+    .object({ kind: z.literal('staffLockedOutAttempt'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, until: z.number().int() }).strict() })
+    .strict(),
   z
     .object({
       kind: z.literal('deviceRevoked'),
       actor: z.null(),
-      details: z.object({ deviceId: DeviceRef, reason: z.enum(['lost', 'reenrolled', 'retired']), wipe: z.boolean(), replacedBy: DeviceRef.nullable() }).strict(),
+      details: z
+        .object({ deviceId: DeviceRef, reason: z.enum(['lost', 'reenrolled', 'retired']), wipe: z.boolean(), replacedBy: DeviceRef.nullable() })
+        .strict(),
     })
     .strict(),
   z.object({ kind: z.literal('deviceWipeOrdered'), actor: z.null(), details: z.object({ deviceId: DeviceRef }).strict() }).strict(),
@@ -241,10 +284,16 @@ export async function appendHubAuditEntry(tx: SqlExecutor, event: HubAuditEvent,
   const seq = (head?.seq ?? 0) + 1;
   const prevHash = head?.hash ?? auditGenesisHash;
   const hash = auditEntryHash({ deviceId: hubAuditChainName, seq, at, kind: checked.kind, actor: checked.actor, details: checked.details, prevHash });
-  await tx.query(
-    'INSERT INTO hub_audit_entries (seq, at, kind, actor_kind, actor_id, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [seq, at, checked.kind, checked.actor?.kind ?? null, checked.actor?.id ?? null, canonicalJson(checked.details), prevHash, hash],
-  );
+  await tx.query('INSERT INTO hub_audit_entries (seq, at, kind, actor_kind, actor_id, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+    seq,
+    at,
+    checked.kind,
+    checked.actor?.kind ?? null,
+    checked.actor?.id ?? null,
+    canonicalJson(checked.details),
+    prevHash,
+    hash,
+  ]);
 }
 
 export interface HubAuditRow {
@@ -260,7 +309,10 @@ export interface HubAuditRow {
 
 /** The hub chain's entries after a seq, oldest first (the console and tests read it). */
 export async function hubAuditEntries(db: SqlExecutor, afterSeq = 0, limit = 1000): Promise<HubAuditRow[]> {
-  return db.query<HubAuditRow>('SELECT seq, at, kind, actor_kind, actor_id, details, prev_hash, hash FROM hub_audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit]);
+  return db.query<HubAuditRow>(
+    'SELECT seq, at, kind, actor_kind, actor_id, details, prev_hash, hash FROM hub_audit_entries WHERE seq > $1 ORDER BY seq LIMIT $2',
+    [afterSeq, limit],
+  );
 }
 
 /** Walks the hub's chain from seq 1 like verifyDeviceAuditChain walks a device's, in one snapshot. */

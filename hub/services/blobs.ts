@@ -9,7 +9,12 @@ export const maxBlobBytes = 16 * 1024 * 1024;
 export async function storeBlob(tx: SqlExecutor, bytes: Uint8Array, now: number): Promise<{ sha256: string; byteSize: number }> {
   if (bytes.length === 0 || bytes.length > maxBlobBytes) throw new RangeError(`a blob is 1 to ${maxBlobBytes} bytes, not ${bytes.length}`);
   const sha256 = sha256Hex(bytes);
-  await tx.query('INSERT INTO blobs (sha256, bytes, byte_size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [sha256, bytes, bytes.length, now]);
+  await tx.query('INSERT INTO blobs (sha256, bytes, byte_size, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING', [
+    sha256,
+    bytes,
+    bytes.length,
+    now,
+  ]);
   return { sha256, byteSize: bytes.length };
 }
 

@@ -10,7 +10,9 @@ export type SyncedRecord<E extends SyncedEntity> = z.infer<(typeof syncedEntitie
 
 /** An upsert carries the whole record as the device stores it; a delete withdraws one record. */
 export type RecordChange =
-  | { [E in SyncedEntity]: { readonly entity: E; readonly id: string; readonly version: number; readonly op: 'upsert'; readonly data: SyncedRecord<E> } }[SyncedEntity]
+  | {
+      [E in SyncedEntity]: { readonly entity: E; readonly id: string; readonly version: number; readonly op: 'upsert'; readonly data: SyncedRecord<E> };
+    }[SyncedEntity]
   | { readonly entity: SyncedEntity; readonly id: string; readonly version: number; readonly op: 'delete' };
 
 export type Audience =

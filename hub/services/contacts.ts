@@ -10,7 +10,7 @@ export async function addContact(
   hub: HubContext,
   input: { residentId: string; displayName: string; relationship: string; approved?: boolean },
 ): Promise<ContactRow> {
-  const displayName = checkedInputText(input.displayName, 'name', 'The contact\'s name');
+  const displayName = checkedInputText(input.displayName, 'name', "The contact's name");
   const relationship = checkedInputText(input.relationship, 'line', 'The relationship').trim();
   if (displayName === '' || characterCount(displayName) > 120) throw invalid('A contact needs a name of at most 120 characters.');
   if (characterCount(relationship) > 60) throw invalid('A relationship is at most 60 characters.');
@@ -33,10 +33,10 @@ export async function setContactApproval(hub: HubContext, input: { contactId: st
     const [owner] = await tx.query<{ resident_id: string }>('SELECT resident_id FROM contacts WHERE contact_id = $1', [input.contactId]);
     if (owner === undefined) throw notFound(`There is no contact ${input.contactId}.`);
     const resident = await lockActiveResident(tx, owner.resident_id);
-    const [contact] = await tx.query<ContactRow>(
-      `UPDATE contacts SET approved = $2, version = version + 1 WHERE contact_id = $1 RETURNING ${contactColumns}`,
-      [input.contactId, input.approved],
-    );
+    const [contact] = await tx.query<ContactRow>(`UPDATE contacts SET approved = $2, version = version + 1 WHERE contact_id = $1 RETURNING ${contactColumns}`, [
+      input.contactId,
+      input.approved,
+    ]);
     if (contact === undefined) throw new Error(`contact ${input.contactId} vanished`);
     await publishForResident(tx, resident, [contactChange(contact)], hub.now());
     return contact;

@@ -71,15 +71,20 @@ export async function issueEnrollmentCode(
     const now = hub.now();
     const code = newEnrollmentCode();
     const expiresAt = now + validForMs;
-    await tx.query(
-      'INSERT INTO enrollment_codes (code_hash, site_id, kind, housing_unit_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [enrollmentCodeHash(code), input.siteId, input.kind, housingUnitId, now, expiresAt],
-    );
+    await tx.query('INSERT INTO enrollment_codes (code_hash, site_id, kind, housing_unit_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      enrollmentCodeHash(code),
+      input.siteId,
+      input.kind,
+      housingUnitId,
+      now,
+      expiresAt,
+    ]);
     return { code, expiresAt, kind: input.kind, housingUnitId };
   });
 }
 
-export type EnrollmentOutcome = { readonly ok: true; readonly enrollment: EnrollResponse } | { readonly ok: false; readonly problem: 'invalid' | 'expired' | 'used' };
+export type EnrollmentOutcome =
+  { readonly ok: true; readonly enrollment: EnrollResponse } | { readonly ok: false; readonly problem: 'invalid' | 'expired' | 'used' };
 
 /**
  * Trades a one-time code for a device id and a fresh secret; the hub stores only the secret's hash. `replacing` is the
@@ -88,7 +93,15 @@ export type EnrollmentOutcome = { readonly ok: true; readonly enrollment: Enroll
  */
 export async function enrollDevice(hub: HubContext, request: EnrollRequest, replacing: DeviceRow | null = null): Promise<EnrollmentOutcome> {
   return hub.database.transaction(async (tx): Promise<EnrollmentOutcome> => {
-    const [code] = await tx.query<{ code_hash: string; site_id: string; kind: DeviceKind; housing_unit_id: string | null; expires_at: number; used_at: number | null; site_name: string }>(
+    const [code] = await tx.query<{
+      code_hash: string;
+      site_id: string;
+      kind: DeviceKind;
+      housing_unit_id: string | null;
+      expires_at: number;
+      used_at: number | null;
+      site_name: string;
+    }>(
       `SELECT c.code_hash, c.site_id, c.kind, c.housing_unit_id, c.expires_at, c.used_at, s.name AS site_name
          FROM enrollment_codes c JOIN sites s ON s.site_id = c.site_id
         WHERE c.code_hash = $1
@@ -107,7 +120,8 @@ export async function enrollDevice(hub: HubContext, request: EnrollRequest, repl
       [deviceId, code.site_id, code.kind, request.deviceName, request.appVersion, code.housing_unit_id, sha256Hex(secret), now],
     );
     await tx.query('UPDATE enrollment_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1', [code.code_hash, now, deviceId]);
-    if (replacing !== null) await revokeInTransaction(tx, { siteId: replacing.site_id, deviceId: replacing.device_id, reason: 'reenrolled', wipe: false, replacedBy: deviceId }, now);
+    if (replacing !== null)
+      await revokeInTransaction(tx, { siteId: replacing.site_id, deviceId: replacing.device_id, reason: 'reenrolled', wipe: false, replacedBy: deviceId }, now);
     return {
       ok: true,
       enrollment: { deviceId, secret, siteId: code.site_id, siteName: code.site_name, kind: code.kind, housingUnitId: code.housing_unit_id },
@@ -147,12 +161,19 @@ async function revokeInTransaction(
     [device.device_id, now, input.reason, input.wipe, input.replacedBy],
   );
   if (revoked === undefined) throw new Error(`device ${device.device_id} vanished inside its own lock`);
-  await appendHubAuditEntry(tx, { kind: 'deviceRevoked', actor: null, details: { deviceId: device.device_id, reason: input.reason, wipe: input.wipe, replacedBy: input.replacedBy } }, now);
+  await appendHubAuditEntry(
+    tx,
+    { kind: 'deviceRevoked', actor: null, details: { deviceId: device.device_id, reason: input.reason, wipe: input.wipe, replacedBy: input.replacedBy } },
+    now,
+  );
   return { ok: true, device: revoked };
 }
 
 /** The console's revoke-device: see revokeInTransaction. */
-export async function revokeDevice(hub: HubContext, input: { siteId: string; deviceId: string; reason: RevocationReason; wipe: boolean }): Promise<RevocationOutcome> {
+export async function revokeDevice(
+  hub: HubContext,
+  input: { siteId: string; deviceId: string; reason: RevocationReason; wipe: boolean },
+): Promise<RevocationOutcome> {
   return hub.database.transaction((tx) => revokeInTransaction(tx, { ...input, replacedBy: null }, hub.now()));
 }
 
@@ -163,7 +184,10 @@ export async function revokeDevice(hub: HubContext, input: { siteId: string; dev
 export async function recordWipeOrdered(hub: HubContext, deviceId: string): Promise<void> {
   await hub.database.transaction(async (tx) => {
     const now = hub.now();
-    const [first] = await tx.query('UPDATE devices SET wipe_ordered_at = $2 WHERE device_id = $1 AND wipe_on_contact AND wipe_ordered_at IS NULL RETURNING device_id', [deviceId, now]);
+    const [first] = await tx.query(
+      'UPDATE devices SET wipe_ordered_at = $2 WHERE device_id = $1 AND wipe_on_contact AND wipe_ordered_at IS NULL RETURNING device_id',
+      [deviceId, now],
+    );
     if (first !== undefined) await appendHubAuditEntry(tx, { kind: 'deviceWipeOrdered', actor: null, details: { deviceId } }, now);
   });
 }
@@ -200,7 +224,10 @@ export async function assignTablet(hub: HubContext, input: { deviceId: string; r
     if (resident.site_id !== tablet.site_id) throw notFound(`There is no resident ${input.residentId} at the tablet's site.`);
     const now = hub.now();
     await evictFromTablet(tx, tablet, now);
-    const [assigned] = await tx.query<DeviceRow>(`UPDATE devices SET assigned_resident_id = $2 WHERE device_id = $1 RETURNING ${deviceColumns}`, [tablet.device_id, resident.resident_id]);
+    const [assigned] = await tx.query<DeviceRow>(`UPDATE devices SET assigned_resident_id = $2 WHERE device_id = $1 RETURNING ${deviceColumns}`, [
+      tablet.device_id,
+      resident.resident_id,
+    ]);
     if (assigned === undefined) throw new Error(`device ${tablet.device_id} vanished inside its own lock`);
     await startDeviceScope(tx, tablet.device_id);
     await appendChanges(tx, { kind: 'device', siteId: tablet.site_id, deviceId: tablet.device_id }, await residentSnapshot(tx, resident), now);
@@ -214,7 +241,9 @@ export async function unassignTablet(hub: HubContext, input: { deviceId: string 
     const tablet = await lockTablet(tx, input.deviceId);
     if (tablet.assigned_resident_id === null) throw conflict('The tablet is not assigned to anyone.');
     await evictFromTablet(tx, tablet, hub.now());
-    const [unassigned] = await tx.query<DeviceRow>(`UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1 RETURNING ${deviceColumns}`, [tablet.device_id]);
+    const [unassigned] = await tx.query<DeviceRow>(`UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1 RETURNING ${deviceColumns}`, [
+      tablet.device_id,
+    ]);
     if (unassigned === undefined) throw new Error(`device ${tablet.device_id} vanished inside its own lock`);
     await startDeviceScope(tx, tablet.device_id);
     return unassigned;
@@ -228,14 +257,7 @@ export async function unassignTablet(hub: HubContext, input: { deviceId: string 
 // send that person's waiting actions and wipe their data (main/tablet), so the hub refuses and staff unassign first.
 
 export type TabletAssignRefusal =
-  | 'notATablet'
-  | 'staffNotKnown'
-  | 'staffPinWrong'
-  | 'staffLockedOut'
-  | 'requestReplayed'
-  | 'bookingNumberUnknown'
-  | 'residentReleased'
-  | 'assignedElsewhere';
+  'notATablet' | 'staffNotKnown' | 'staffPinWrong' | 'staffLockedOut' | 'requestReplayed' | 'bookingNumberUnknown' | 'residentReleased' | 'assignedElsewhere';
 
 /** A refusal, with what staff need to hear about their PIN: the tries left, or until when they are locked out. */
 export interface TabletRefused {
@@ -280,16 +302,34 @@ export interface StaffProofRequest {
  * a request id used before is a replay (refused before the PIN is looked at, so a replay cannot count against anyone);
  * then the staff member's PIN (staff-proof.ts). Only a proved request's id is kept.
  */
-async function proveStaffRequest(tx: SqlExecutor, tablet: DeviceRow, request: StaffProofRequest, action: StaffProofAction, now: number): Promise<TabletRefused | null> {
+async function proveStaffRequest(
+  tx: SqlExecutor,
+  tablet: DeviceRow,
+  request: StaffProofRequest,
+  action: StaffProofAction,
+  now: number,
+): Promise<TabletRefused | null> {
   const [used] = await tx.query('SELECT 1 FROM tablet_assignment_requests WHERE device_id = $1 AND request_id = $2', [tablet.device_id, request.requestId]);
   if (used !== undefined) return refused('requestReplayed');
-  const proof = await checkStaffProof(tx, { siteId: tablet.site_id, deviceId: tablet.device_id, staffId: request.staffId, staffPin: request.staffPin, action }, now);
+  const proof = await checkStaffProof(
+    tx,
+    { siteId: tablet.site_id, deviceId: tablet.device_id, staffId: request.staffId, staffPin: request.staffPin, action },
+    now,
+  );
   if (!proof.ok) return refusedProof(proof);
-  await tx.query('INSERT INTO tablet_assignment_requests (device_id, request_id, staff_id, at) VALUES ($1, $2, $3, $4)', [tablet.device_id, request.requestId, request.staffId, now]);
+  await tx.query('INSERT INTO tablet_assignment_requests (device_id, request_id, staff_id, at) VALUES ($1, $2, $3, $4)', [
+    tablet.device_id,
+    request.requestId,
+    request.staffId,
+    now,
+  ]);
   return null;
 }
 
-async function logAssignment(tx: SqlExecutor, entry: { deviceId: string; residentId: string; action: 'assigned' | 'released'; staffId: string; at: number }): Promise<void> {
+async function logAssignment(
+  tx: SqlExecutor,
+  entry: { deviceId: string; residentId: string; action: 'assigned' | 'released'; staffId: string; at: number },
+): Promise<void> {
   await tx.query('INSERT INTO tablet_assignment_log (device_id, resident_id, action, staff_id, at) VALUES ($1, $2, $3, $4, $5)', [
     entry.deviceId,
     entry.residentId,
@@ -299,7 +339,11 @@ async function logAssignment(tx: SqlExecutor, entry: { deviceId: string; residen
   ]);
   const actor = { kind: 'staff', id: entry.staffId } as const;
   const details = { deviceId: entry.deviceId, residentId: entry.residentId };
-  await appendHubAuditEntry(tx, entry.action === 'assigned' ? { kind: 'tabletAssigned', actor, details } : { kind: 'tabletReleased', actor, details }, entry.at);
+  await appendHubAuditEntry(
+    tx,
+    entry.action === 'assigned' ? { kind: 'tabletAssigned', actor, details } : { kind: 'tabletReleased', actor, details },
+    entry.at,
+  );
 }
 
 /**
@@ -307,7 +351,10 @@ async function logAssignment(tx: SqlExecutor, entry: { deviceId: string; residen
  * who they are. Assigning the same person again answers as a success without writing anything (a retry whose first
  * answer was lost, sent as a new request); assigning while the tablet serves someone else is refused.
  */
-export async function assignTabletByBookingNumber(hub: HubContext, input: StaffProofRequest & { deviceId: string; bookingNumber: string }): Promise<TabletAssignOutcome> {
+export async function assignTabletByBookingNumber(
+  hub: HubContext,
+  input: StaffProofRequest & { deviceId: string; bookingNumber: string },
+): Promise<TabletAssignOutcome> {
   return hub.database.transaction(async (tx): Promise<TabletAssignOutcome> => {
     // Device, then the staff member's lockout row, then resident: the lock order push uses, with the proof between.
     const tablet = await lockDevice(tx, input.deviceId);

@@ -1,7 +1,19 @@
 // The hub's services: plain functions over a HubDatabase, shared by the HTTP server, the CLI, the demo and the tests.
 // All the hub's SQL lives in this folder (and in db/migrations).
 export { hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
-export { createSite, updateSiteRules, getSiteRules, listSites, addHousingUnit, listHousingUnits, findHousingUnit, defaultSiteRules, type SiteRules, type SiteSummary, type HousingUnit } from './sites';
+export {
+  createSite,
+  updateSiteRules,
+  getSiteRules,
+  listSites,
+  addHousingUnit,
+  listHousingUnits,
+  findHousingUnit,
+  defaultSiteRules,
+  type SiteRules,
+  type SiteSummary,
+  type HousingUnit,
+} from './sites';
 export { addResident, moveResident, releaseResident, findResident, listResidents, type AddResidentInput } from './residents';
 export { addStaff, removeStaff, listStaff, badgeHash, changeStaffPin, setStaffUnits, staffUnits, staffInScope } from './staff';
 export { addContact, setContactApproval, getContact, listContacts } from './contacts';
@@ -30,7 +42,17 @@ export {
   type TabletAssignRefusal,
   type TabletReleaseOutcome,
 } from './devices';
-export { deposit, transferStamps, auditLedgers, listLedgerEntries, depositSources, maxDepositCents, type DepositSource, type LedgerAudit, type LedgerEntry } from './ledgers';
+export {
+  deposit,
+  transferStamps,
+  auditLedgers,
+  listLedgerEntries,
+  depositSources,
+  maxDepositCents,
+  type DepositSource,
+  type LedgerAudit,
+  type LedgerEntry,
+} from './ledgers';
 export {
   sendFamilyMessage,
   listReviewQueue,

@@ -61,12 +61,7 @@ export async function appendLedgerEntries(tx: SqlExecutor, resident: ResidentRow
     [resident.resident_id, stampDelta, debitDelta, now],
   );
   if (updated === undefined) throw new Error(`resident ${resident.resident_id} vanished inside its own lock`);
-  await publishForResident(
-    tx,
-    updated,
-    [...written.map(({ ledger, row }) => ledgerEntryChange(ledger, row)), balanceChange(updated)],
-    now,
-  );
+  await publishForResident(tx, updated, [...written.map(({ ledger, row }) => ledgerEntryChange(ledger, row)), balanceChange(updated)], now);
   return updated;
 }
 
@@ -92,21 +87,35 @@ const requestIdReused = (): Outcome =>
 export async function buyStampBook(tx: SqlExecutor, resident: ResidentRow, deviceId: string, args: BuyStampsArgs, now: number): Promise<Outcome> {
   // Checked under the resident's lock, so two devices sending the same request at once are charged once. The same
   // request again (a retry) is the purchase already made; the same id for a different purchase is refused in words.
-  const [earlier] = await tx.query<{ resident_id: string; book_size: number }>('SELECT resident_id, book_size FROM stamp_purchases WHERE request_id = $1', [args.requestId]);
+  const [earlier] = await tx.query<{ resident_id: string; book_size: number }>('SELECT resident_id, book_size FROM stamp_purchases WHERE request_id = $1', [
+    args.requestId,
+  ]);
   if (earlier !== undefined) return sameRequest(earlier, resident.resident_id, args.bookSize) ? applied : requestIdReused();
   // The protocol's schema stops these at the HTTP door; the service refuses them too, rather than hand the database a
   // size no integer column can hold (which would throw, and fail the device's queue on every retry).
   if (!Number.isInteger(args.bookSize) || args.bookSize <= 0 || args.bookSize > largestBookSize) {
-    return refuse('unknownBookSize', `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`, Number.isSafeInteger(args.bookSize) ? { bookSize: args.bookSize } : undefined);
+    return refuse(
+      'unknownBookSize',
+      `A book holds a whole number of stamps, one or more; ${String(args.bookSize)} is not one.`,
+      Number.isSafeInteger(args.bookSize) ? { bookSize: args.bookSize } : undefined,
+    );
   }
-  const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [resident.site_id, args.bookSize]);
-  if (book === undefined) return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`, { bookSize: args.bookSize });
+  const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [
+    resident.site_id,
+    args.bookSize,
+  ]);
+  if (book === undefined)
+    return refuse('unknownBookSize', `This facility does not sell a book of ${plural(args.bookSize, 'stamp', 'stamps')}.`, { bookSize: args.bookSize });
   if (book.price_cents > resident.debit_balance_cents) {
-    return refuse('notEnoughMoney', `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`, {
-      neededCents: book.price_cents,
-      availableCents: resident.debit_balance_cents,
-      bookSize: args.bookSize,
-    });
+    return refuse(
+      'notEnoughMoney',
+      `A book of ${plural(args.bookSize, 'stamp', 'stamps')} costs ${dollars(book.price_cents)} and your account has ${dollars(resident.debit_balance_cents)}.`,
+      {
+        neededCents: book.price_cents,
+        availableCents: resident.debit_balance_cents,
+        bookSize: args.bookSize,
+      },
+    );
   }
   // Two people's purchases under one request id hold different resident locks: the key decides, and the second
   // (waiting on the first's commit) inserts nothing and is refused, charged nothing.
@@ -135,10 +144,16 @@ export const depositSources: readonly DepositSource[] = ['online', 'lobbyKiosk',
 export const maxDepositCents = 100_000;
 
 /** Money in from family (the money office records it): a debit-ledger entry. */
-export async function deposit(hub: HubContext, input: { residentId: string; amountCents: number; source: DepositSource; reference?: string }): Promise<ResidentRow> {
+export async function deposit(
+  hub: HubContext,
+  input: { residentId: string; amountCents: number; source: DepositSource; reference?: string },
+): Promise<ResidentRow> {
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) throw invalid('A deposit is a positive whole number of cents.');
   if (input.amountCents > maxDepositCents) throw invalid(`One deposit may be at most $${(maxDepositCents / 100).toFixed(2)}.`);
-  const reference = [input.source, input.reference?.trim() ?? ''].filter((part) => part !== '').join(' ').slice(0, 120);
+  const reference = [input.source, input.reference?.trim() ?? '']
+    .filter((part) => part !== '')
+    .join(' ')
+    .slice(0, 120);
   return hub.database.transaction(async (tx) => {
     const resident = await lockActiveResident(tx, input.residentId);
     return appendLedgerEntries(tx, resident, [{ ledger: 'debit', kind: 'deposit', amount: input.amountCents, reference }], hub.now());
@@ -150,7 +165,12 @@ export async function transferStamps(hub: HubContext, input: { residentId: strin
   if (!Number.isSafeInteger(input.stamps) || input.stamps <= 0 || input.stamps > 1000) throw invalid('A transfer is 1 to 1,000 stamps.');
   return hub.database.transaction(async (tx) => {
     const resident = await lockActiveResident(tx, input.residentId);
-    return appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'familyTransfer', amount: input.stamps, reference: input.from.trim().slice(0, 120) }], hub.now());
+    return appendLedgerEntries(
+      tx,
+      resident,
+      [{ ledger: 'stamps', kind: 'familyTransfer', amount: input.stamps, reference: input.from.trim().slice(0, 120) }],
+      hub.now(),
+    );
   });
 }
 

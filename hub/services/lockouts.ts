@@ -20,7 +20,12 @@ export interface ResidentLockout extends PinLockoutState {
 }
 
 function lockoutOf(resident: ResidentRow): ResidentLockout {
-  return { failedAttempts: resident.pin_failed_attempts, lockouts: resident.pin_lockouts, lockedUntil: resident.pin_locked_until, clearedAt: resident.pin_lockout_cleared_at };
+  return {
+    failedAttempts: resident.pin_failed_attempts,
+    lockouts: resident.pin_lockouts,
+    lockedUntil: resident.pin_locked_until,
+    clearedAt: resident.pin_lockout_cleared_at,
+  };
 }
 
 /** What an audit entry says about a resident's PIN: wrong, right (a sign-in), or nothing. */
@@ -85,7 +90,13 @@ export async function clearLockout(hub: HubContext, input: { residentId: string;
       {
         kind: 'lockoutCleared',
         actor: null,
-        details: { residentId: resident.resident_id, operator: input.operator, failedAttempts: was.failedAttempts, lockouts: was.lockouts, lockedUntil: was.lockedUntil },
+        details: {
+          residentId: resident.resident_id,
+          operator: input.operator,
+          failedAttempts: was.failedAttempts,
+          lockouts: was.lockouts,
+          lockedUntil: was.lockedUntil,
+        },
       },
       now,
     );

@@ -24,7 +24,10 @@ export function changeFingerprint(change: LoggedChange): string {
  */
 export async function logPositionHolds(db: SqlExecutor, seq: number, fingerprint: string | null): Promise<boolean> {
   if (seq === 0) return true;
-  const [row] = await db.query<{ entity: string; record_id: string; version: number; op: string }>('SELECT entity, record_id, version, op FROM change_log WHERE seq = $1', [seq]);
+  const [row] = await db.query<{ entity: string; record_id: string; version: number; op: string }>(
+    'SELECT entity, record_id, version, op FROM change_log WHERE seq = $1',
+    [seq],
+  );
   if (row === undefined) return false;
   return fingerprint === null || changeFingerprint({ entity: row.entity, id: row.record_id, version: row.version, op: row.op }) === fingerprint;
 }

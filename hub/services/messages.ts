@@ -88,7 +88,8 @@ export async function sendFamilyMessage(
     const resident = await lockActiveResident(tx, contact.resident_id);
     const rules = await loadSiteRules(tx, resident.site_id);
     if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
-    if (attachments.length > rules.record.maxAttachments) throw invalid(`This facility accepts at most ${rules.record.maxAttachments} attachments per message.`);
+    if (attachments.length > rules.record.maxAttachments)
+      throw invalid(`This facility accepts at most ${rules.record.maxAttachments} attachments per message.`);
     attachments.forEach((attachment, index) => {
       if (attachment.bytes.length > rules.record.maxAttachmentBytes) {
         throw invalid(`Attachment ${index + 1} is ${attachment.bytes.length} bytes; this facility accepts at most ${rules.record.maxAttachmentBytes}.`);
@@ -132,7 +133,10 @@ export interface ReviewQueueItem {
 /** Messages waiting for review at a site, oldest first (both directions: every message is reviewed). */
 export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<ReviewQueueItem[]> {
   const messages = await db.query<MessageRow & { resident_name: string; credential_id: string; contact_name: string }>(
-    `SELECT ${messageColumns.split(', ').map((column) => `m.${column}`).join(', ')},
+    `SELECT ${messageColumns
+      .split(', ')
+      .map((column) => `m.${column}`)
+      .join(', ')},
             r.display_name AS resident_name, r.credential_id, c.display_name AS contact_name
        FROM messages m
        JOIN residents r ON r.resident_id = m.resident_id
@@ -142,7 +146,10 @@ export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<
     [siteId],
   );
   const attachments = await db.query<AttachmentRow>(
-    `SELECT ${attachmentColumns.split(', ').map((column) => `a.${column}`).join(', ')}
+    `SELECT ${attachmentColumns
+      .split(', ')
+      .map((column) => `a.${column}`)
+      .join(', ')}
        FROM attachments a JOIN messages m ON m.message_id = a.message_id JOIN residents r ON r.resident_id = m.resident_id
       WHERE m.status = 'inReview' AND r.site_id = $1
       ORDER BY a.message_id, a.position`,
@@ -161,31 +168,52 @@ export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<
     stampsCharged: message.stamps_charged,
     attachments: attachments
       .filter((attachment) => attachment.message_id === message.message_id)
-      .map((attachment) => ({ attachmentId: attachment.attachment_id, kind: attachment.kind, mimeType: attachment.mime_type, byteSize: attachment.byte_size, sha256: attachment.sha256 })),
+      .map((attachment) => ({
+        attachmentId: attachment.attachment_id,
+        kind: attachment.kind,
+        mimeType: attachment.mime_type,
+        byteSize: attachment.byte_size,
+        sha256: attachment.sha256,
+      })),
   }));
 }
 
 export type ReviewRequest =
   /** Deliver the message; any attachment listed here is withheld with its reason and the rest are delivered. */
-  | { readonly decision: 'approve'; readonly messageId: string; readonly reviewer: string; readonly rejectedAttachments?: readonly { attachmentId: string; reason: string }[] }
+  | {
+      readonly decision: 'approve';
+      readonly messageId: string;
+      readonly reviewer: string;
+      readonly rejectedAttachments?: readonly { attachmentId: string; reason: string }[];
+    }
   /** Reject the whole message with a reason; stamps come back if the site's rule says so. */
   | { readonly decision: 'reject'; readonly messageId: string; readonly reviewer: string; readonly reason: string };
 
 function checkedReason(reason: string, what: string): string {
   const trimmed = checkedInputText(reason, 'letter', 'The reason').trim();
   if (trimmed === '') throw invalid(`Rejecting ${what} needs a reason the resident can read.`);
-  if (characterCount(trimmed) > maxReviewReasonLength) throw invalid(`A reason is at most ${maxReviewReasonLength} characters; this one has ${characterCount(trimmed)}.`);
+  if (characterCount(trimmed) > maxReviewReasonLength)
+    throw invalid(`A reason is at most ${maxReviewReasonLength} characters; this one has ${characterCount(trimmed)}.`);
   return trimmed;
 }
 
-async function recordDecision(tx: SqlExecutor, input: { messageId: string; attachmentId: string | null; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string; now: number }): Promise<void> {
+async function recordDecision(
+  tx: SqlExecutor,
+  input: { messageId: string; attachmentId: string | null; decision: 'approved' | 'rejected'; reason: string | null; reviewer: string; now: number },
+): Promise<void> {
   await tx.query(
     'INSERT INTO review_decisions (decision_id, message_id, attachment_id, decision, reason, reviewer, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
     [randomUUID(), input.messageId, input.attachmentId, input.decision, input.reason, input.reviewer, input.now],
   );
 }
 
-async function setStatus(tx: SqlExecutor, messageId: string, status: MessageStatus, now: number, extra: { rejectionReason?: string; stampsReturned?: number; returnStampRefunded?: boolean } = {}): Promise<MessageRow> {
+async function setStatus(
+  tx: SqlExecutor,
+  messageId: string,
+  status: MessageStatus,
+  now: number,
+  extra: { rejectionReason?: string; stampsReturned?: number; returnStampRefunded?: boolean } = {},
+): Promise<MessageRow> {
   const [message] = await tx.query<MessageRow>(
     `UPDATE messages
         SET status = $2, status_changed_at = $3, rejection_reason = $4,
@@ -203,8 +231,17 @@ async function setStatus(tx: SqlExecutor, messageId: string, status: MessageStat
  * recorded in family_notices, which the family side lists — and the resident is told too where the site's rule
  * notifyResidentOfRejectedMail says so: who sent it, the reviewer's reason, and nothing of the letter.
  */
-async function tellOfStoppedLetter(tx: SqlExecutor, resident: ResidentRow, letter: MessageRow, reason: string, how: 'notDelivered' | 'withdrawn', now: number): Promise<void> {
-  const [site] = await tx.query<{ notify_resident_of_rejected_mail: boolean }>('SELECT notify_resident_of_rejected_mail FROM sites WHERE site_id = $1', [resident.site_id]);
+async function tellOfStoppedLetter(
+  tx: SqlExecutor,
+  resident: ResidentRow,
+  letter: MessageRow,
+  reason: string,
+  how: 'notDelivered' | 'withdrawn',
+  now: number,
+): Promise<void> {
+  const [site] = await tx.query<{ notify_resident_of_rejected_mail: boolean }>('SELECT notify_resident_of_rejected_mail FROM sites WHERE site_id = $1', [
+    resident.site_id,
+  ]);
   const residentTold = site?.notify_resident_of_rejected_mail ?? true;
   await tx.query(
     'INSERT INTO family_notices (notice_id, contact_id, message_id, kind, reason, resident_told, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
@@ -215,7 +252,16 @@ async function tellOfStoppedLetter(tx: SqlExecutor, resident: ResidentRow, lette
   const [notice] = await tx.query<LetterNoticeRow>(
     `INSERT INTO letter_notices (notice_id, resident_id, message_id, contact_id, sender_name, reason, stopped_at, after_delivery)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${letterNoticeColumns}`,
-    [letterNoticeIdOf(letter.message_id), resident.resident_id, letter.message_id, letter.contact_id, contact?.display_name ?? 'Unknown sender', reason, now, how === 'withdrawn'],
+    [
+      letterNoticeIdOf(letter.message_id),
+      resident.resident_id,
+      letter.message_id,
+      letter.contact_id,
+      contact?.display_name ?? 'Unknown sender',
+      reason,
+      now,
+      how === 'withdrawn',
+    ],
   );
   if (notice === undefined) throw new Error('INSERT ... RETURNING returned no row');
   await publishForResident(tx, resident, [letterStoppedChange(notice)], now);
@@ -234,7 +280,7 @@ function letterNoticeIdOf(messageId: string): string {
 /** A reviewer's decision. Either way the message's new state reaches the resident's devices. */
 export async function reviewMessage(hub: HubContext, request: ReviewRequest): Promise<MessageRow> {
   const reviewer = request.reviewer.trim();
-  if (reviewer === '') throw invalid('A review decision needs the reviewer\'s name.');
+  if (reviewer === '') throw invalid("A review decision needs the reviewer's name.");
   return hub.database.transaction(async (tx) => {
     const [owner] = await tx.query<{ resident_id: string }>('SELECT resident_id FROM messages WHERE message_id = $1', [request.messageId]);
     if (owner === undefined) throw notFound(`There is no message ${request.messageId}.`);
@@ -249,13 +295,19 @@ export async function reviewMessage(hub: HubContext, request: ReviewRequest): Pr
       case 'approve': {
         const withheld = new Map<string, string>();
         for (const rejection of request.rejectedAttachments ?? []) {
-          if (!attachments.some((attachment) => attachment.attachment_id === rejection.attachmentId)) throw notFound(`The message has no attachment ${rejection.attachmentId}.`);
+          if (!attachments.some((attachment) => attachment.attachment_id === rejection.attachmentId))
+            throw notFound(`The message has no attachment ${rejection.attachmentId}.`);
           withheld.set(rejection.attachmentId, checkedReason(rejection.reason, 'an attachment'));
         }
         for (const attachment of attachments) {
           const reason = withheld.get(attachment.attachment_id) ?? null;
-          await tx.query('UPDATE attachments SET status = $2, rejection_reason = $3 WHERE attachment_id = $1', [attachment.attachment_id, reason === null ? 'delivered' : 'rejected', reason]);
-          if (reason !== null) await recordDecision(tx, { messageId: before.message_id, attachmentId: attachment.attachment_id, decision: 'rejected', reason, reviewer, now });
+          await tx.query('UPDATE attachments SET status = $2, rejection_reason = $3 WHERE attachment_id = $1', [
+            attachment.attachment_id,
+            reason === null ? 'delivered' : 'rejected',
+            reason,
+          ]);
+          if (reason !== null)
+            await recordDecision(tx, { messageId: before.message_id, attachmentId: attachment.attachment_id, decision: 'rejected', reason, reviewer, now });
         }
         await recordDecision(tx, { messageId: before.message_id, attachmentId: null, decision: 'approved', reason: null, reviewer, now });
         after = await setStatus(tx, before.message_id, 'delivered', now);
@@ -296,7 +348,9 @@ export async function withdrawMessage(hub: HubContext, input: { messageId: strin
   if (reviewer === '') throw invalid("A review decision needs the reviewer's name.");
   const reason = checkedReason(input.reason, 'a delivered letter');
   return hub.database.transaction(async (tx) => {
-    const [owner] = await tx.query<{ resident_id: string }>("SELECT resident_id FROM messages WHERE message_id = $1 AND direction = 'inbound'", [input.messageId]);
+    const [owner] = await tx.query<{ resident_id: string }>("SELECT resident_id FROM messages WHERE message_id = $1 AND direction = 'inbound'", [
+      input.messageId,
+    ]);
     if (owner === undefined) throw notFound(`There is no family letter ${input.messageId}.`);
     const resident = await lockResident(tx, owner.resident_id);
     const before = await loadMessage(tx, input.messageId, { forUpdate: true });
@@ -364,14 +418,19 @@ export async function listFamilyNotices(db: SqlExecutor, siteId: string, contact
 
 /** Whether residents at a site are told when review stops a family member's letter (default: they are). */
 export async function setNotifyResidentOfRejectedMail(hub: HubContext, input: { siteId: string; notify: boolean }): Promise<void> {
-  const updated = await hub.database.query('UPDATE sites SET notify_resident_of_rejected_mail = $2 WHERE site_id = $1 RETURNING site_id', [input.siteId, input.notify]);
+  const updated = await hub.database.query('UPDATE sites SET notify_resident_of_rejected_mail = $2 WHERE site_id = $1 RETURNING site_id', [
+    input.siteId,
+    input.notify,
+  ]);
   if (updated.length === 0) throw notFound(`There is no site ${input.siteId}.`);
 }
 
 /** The family opened a resident's delivered message: the resident's timeline shows "read". */
 export async function markReadByFamily(hub: HubContext, input: { messageId: string }): Promise<MessageRow> {
   return hub.database.transaction(async (tx) => {
-    const [owner] = await tx.query<{ resident_id: string }>("SELECT resident_id FROM messages WHERE message_id = $1 AND direction = 'outbound'", [input.messageId]);
+    const [owner] = await tx.query<{ resident_id: string }>("SELECT resident_id FROM messages WHERE message_id = $1 AND direction = 'outbound'", [
+      input.messageId,
+    ]);
     if (owner === undefined) throw notFound(`There is no message ${input.messageId} from a resident.`);
     const resident = await lockResident(tx, owner.resident_id);
     const before = await loadMessage(tx, input.messageId, { forUpdate: true });
@@ -421,10 +480,20 @@ function asAnsweredLetter(message: MessageRow): AnsweredLetter {
  * Charges a reply: spends the answered letter's return stamp if the reply uses it, and the rest from the resident's
  * own stamps. The caller has checked that the stamps cover it; `repliedTo` is locked in this transaction.
  */
-async function chargeReply(tx: SqlExecutor, resident: ResidentRow, sent: MessageRow, repliedTo: MessageRow | null, fromOwnStamps: number, now: number): Promise<RecordChange[]> {
+async function chargeReply(
+  tx: SqlExecutor,
+  resident: ResidentRow,
+  sent: MessageRow,
+  repliedTo: MessageRow | null,
+  fromOwnStamps: number,
+  now: number,
+): Promise<RecordChange[]> {
   const changes: RecordChange[] = [];
   if (sent.paid_with_return_stamp && repliedTo !== null) {
-    const [spent] = await tx.query<MessageRow>(`UPDATE messages SET return_stamp_used = true, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`, [repliedTo.message_id]);
+    const [spent] = await tx.query<MessageRow>(
+      `UPDATE messages SET return_stamp_used = true, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
+      [repliedTo.message_id],
+    );
     if (spent !== undefined) changes.push(messageChange(spent, await loadAttachments(tx, spent.message_id)));
   }
   if (fromOwnStamps > 0) {
@@ -439,10 +508,18 @@ async function chargeReply(tx: SqlExecutor, resident: ResidentRow, sent: Message
  */
 async function refundRejectedMessage(tx: SqlExecutor, resident: ResidentRow, rejected: MessageRow, now: number): Promise<void> {
   if (rejected.stamps_charged > 0) {
-    await appendLedgerEntries(tx, resident, [{ ledger: 'stamps', kind: 'rejectionRefund', amount: rejected.stamps_charged, reference: rejected.message_id }], now);
+    await appendLedgerEntries(
+      tx,
+      resident,
+      [{ ledger: 'stamps', kind: 'rejectionRefund', amount: rejected.stamps_charged, reference: rejected.message_id }],
+      now,
+    );
   }
   if (rejected.paid_with_return_stamp && rejected.reply_to_message_id !== null) {
-    const [replied] = await tx.query<MessageRow>(`UPDATE messages SET return_stamp_used = false, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`, [rejected.reply_to_message_id]);
+    const [replied] = await tx.query<MessageRow>(
+      `UPDATE messages SET return_stamp_used = false, version = version + 1 WHERE message_id = $1 RETURNING ${messageColumns}`,
+      [rejected.reply_to_message_id],
+    );
     if (replied !== undefined) await publishForResident(tx, resident, [messageChange(replied, await loadAttachments(tx, replied.message_id))], now);
   }
 }
@@ -454,11 +531,18 @@ async function refundRejectedMessage(tx: SqlExecutor, resident: ResidentRow, rej
 export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow, deviceId: string, args: SendMessageArgs, now: number): Promise<Outcome> {
   const [existing] = await tx.query('SELECT 1 FROM messages WHERE message_id = $1', [args.messageId]);
   if (existing !== undefined) return refuse('duplicateMessageId', 'A message with this id was already received, so this one was not sent again.');
-  const [contact] = await tx.query<{ approved: boolean; display_name: string }>('SELECT approved, display_name FROM contacts WHERE contact_id = $1 AND resident_id = $2', [args.contactId, resident.resident_id]);
+  const [contact] = await tx.query<{ approved: boolean; display_name: string }>(
+    'SELECT approved, display_name FROM contacts WHERE contact_id = $1 AND resident_id = $2',
+    [args.contactId, resident.resident_id],
+  );
   if (contact === undefined) return refuse('contactNotFound', 'This contact is not on your list.');
   if (!contact.approved) return refuse('contactNotApproved', `${contact.display_name} is not an approved contact yet, so the message was not sent.`);
   const characters = characterCount(args.body);
-  if (characters > maxMessageCharacters) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`, { maxCharacters: maxMessageCharacters, characters });
+  if (characters > maxMessageCharacters)
+    return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`, {
+      maxCharacters: maxMessageCharacters,
+      characters,
+    });
 
   let repliedTo: MessageRow | null = null;
   if (args.replyToMessageId !== null) {
@@ -477,10 +561,14 @@ export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow
   if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
   const cost = messageCost(args.body, 0, args.useReturnStamp, rules.record);
   if (cost.fromOwnStamps > resident.stamp_balance) {
-    return refuse('notEnoughStamps', `This message needs ${plural(cost.fromOwnStamps, 'stamp', 'stamps')} and you have ${plural(resident.stamp_balance, 'stamp', 'stamps')}.`, {
-      neededStamps: cost.fromOwnStamps,
-      availableStamps: resident.stamp_balance,
-    });
+    return refuse(
+      'notEnoughStamps',
+      `This message needs ${plural(cost.fromOwnStamps, 'stamp', 'stamps')} and you have ${plural(resident.stamp_balance, 'stamp', 'stamps')}.`,
+      {
+        neededStamps: cost.fromOwnStamps,
+        availableStamps: resident.stamp_balance,
+      },
+    );
   }
 
   // Every check passed: from here on, only writes.
@@ -488,7 +576,18 @@ export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow
     `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
                            reply_to_message_id, paid_with_return_stamp, stamps_charged, sent_by_device_id)
      VALUES ($1, $2, $3, 'outbound', $4, $5, $6, 'inReview', $6, $7, $8, $9, $10) RETURNING ${messageColumns}`,
-    [args.messageId, resident.resident_id, args.contactId, args.body, args.writtenAt, now, args.replyToMessageId, args.useReturnStamp, cost.fromOwnStamps, deviceId],
+    [
+      args.messageId,
+      resident.resident_id,
+      args.contactId,
+      args.body,
+      args.writtenAt,
+      now,
+      args.replyToMessageId,
+      args.useReturnStamp,
+      cost.fromOwnStamps,
+      deviceId,
+    ],
   );
   if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
   const changes = [messageChange(message, []), ...(await chargeReply(tx, resident, message, repliedTo, cost.fromOwnStamps, now))];

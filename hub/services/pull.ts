@@ -68,7 +68,10 @@ function scopedChangesSql(scope: DeviceScope): { sql: string; audienceParams: st
 }
 
 function changeOf(row: ChangeRow): Change {
-  const change = row.op === 'upsert' ? { entity: row.entity, id: row.record_id, version: row.version, op: row.op, data: row.data } : { entity: row.entity, id: row.record_id, version: row.version, op: row.op };
+  const change =
+    row.op === 'upsert'
+      ? { entity: row.entity, id: row.record_id, version: row.version, op: row.op, data: row.data }
+      : { entity: row.entity, id: row.record_id, version: row.version, op: row.op };
   // Validated when written; parsed again here so a damaged row fails loudly at the hub instead of on a device.
   return Change.parse(change);
 }
@@ -81,7 +84,9 @@ export function scopedChangesQuery(deviceId: string, scope: DeviceScope, afterSe
 }
 
 async function readPage(tx: SqlExecutor, input: { deviceId: string; afterSeq: number; limit: number }): Promise<PulledPage> {
-  const [scope] = await tx.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [input.deviceId]);
+  const [scope] = await tx.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [
+    input.deviceId,
+  ]);
   if (scope === undefined) return { changes: [], lastSeq: input.afterSeq, hasMore: false };
   const query = scopedChangesQuery(input.deviceId, scope, input.afterSeq, input.limit);
   const rows = await tx.query<ChangeRow>(query.sql, query.params);
@@ -94,7 +99,10 @@ async function readPage(tx: SqlExecutor, input: { deviceId: string; afterSeq: nu
  * (staffInScope) and every record of each resident it serves — a kiosk's unit's active residents, a tablet's assigned
  * resident while active.
  */
-async function scopeSnapshot(tx: SqlExecutor, device: { site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null }): Promise<RecordChange[]> {
+async function scopeSnapshot(
+  tx: SqlExecutor,
+  device: { site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null },
+): Promise<RecordChange[]> {
   const changes: RecordChange[] = [];
   const rules = await loadSiteRules(tx, device.site_id);
   if (rules !== null) changes.push({ entity: 'siteRules', id: device.site_id, version: rules.version, op: 'upsert', data: rules.record });
@@ -103,7 +111,9 @@ async function scopeSnapshot(tx: SqlExecutor, device: { site_id: string; housing
   }
   const residents =
     device.housing_unit_id !== null
-      ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE housing_unit_id = $1 AND status = 'active' ORDER BY resident_id`, [device.housing_unit_id])
+      ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE housing_unit_id = $1 AND status = 'active' ORDER BY resident_id`, [
+          device.housing_unit_id,
+        ])
       : device.assigned_resident_id !== null
         ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE resident_id = $1 AND status = 'active'`, [device.assigned_resident_id])
         : [];

@@ -14,7 +14,17 @@
 // Only that machinery is here. What a mutation means — sending and charging a message, marking it read, buying stamps —
 // is the messages and ledgers services' (messages.ts, ledgers.ts); push checks the device may act for the resident,
 // locks them, and calls the service.
-import { isTooLong, maxMessageCharacters, PushedMutation, RefusalFigures, textProblemOf, type MutationResult, type NotSentArgs, type RefusalCode, type TextProblem } from '../protocol/index';
+import {
+  isTooLong,
+  maxMessageCharacters,
+  PushedMutation,
+  RefusalFigures,
+  textProblemOf,
+  type MutationResult,
+  type NotSentArgs,
+  type RefusalCode,
+  type TextProblem,
+} from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { appendAuditEntry } from './audit';
 import type { HubContext } from './context';
@@ -26,7 +36,10 @@ import type { ResidentRow } from './records';
 import { lockResident } from './residents';
 
 /** Whether a device may act for (and see) a resident: housed in the kiosk's unit, or the tablet's own resident. */
-export function residentInScope(device: Pick<DeviceRow, 'site_id' | 'kind' | 'housing_unit_id' | 'assigned_resident_id'>, resident: Pick<ResidentRow, 'resident_id' | 'site_id' | 'status' | 'housing_unit_id'>): boolean {
+export function residentInScope(
+  device: Pick<DeviceRow, 'site_id' | 'kind' | 'housing_unit_id' | 'assigned_resident_id'>,
+  resident: Pick<ResidentRow, 'resident_id' | 'site_id' | 'status' | 'housing_unit_id'>,
+): boolean {
   if (resident.site_id !== device.site_id || resident.status !== 'active') return false;
   switch (device.kind) {
     case 'kiosk':
@@ -93,10 +106,13 @@ function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: PushedMutat
 
 function resultOf(id: number, outcome: Outcome): MutationResult {
   if (outcome.status === 'applied') return { id, status: 'applied' };
-  return outcome.figures === undefined ? { id, status: 'refused', code: outcome.code, reason: outcome.reason } : { id, status: 'refused', code: outcome.code, reason: outcome.reason, figures: outcome.figures };
+  return outcome.figures === undefined
+    ? { id, status: 'refused', code: outcome.code, reason: outcome.reason }
+    : { id, status: 'refused', code: outcome.code, reason: outcome.reason, figures: outcome.figures };
 }
 
-type Step = { readonly kind: 'done'; readonly result: MutationResult; readonly lastMutationId: number } | { readonly kind: 'gap'; readonly lastMutationId: number };
+type Step =
+  { readonly kind: 'done'; readonly result: MutationResult; readonly lastMutationId: number } | { readonly kind: 'gap'; readonly lastMutationId: number };
 
 /** A mutation as the envelope read it: its id and name are known; the rest is checked here, one mutation at a time. */
 export interface ReceivedMutation {
@@ -131,8 +147,14 @@ function readMutation(received: ReceivedMutation): PushedMutation | Refusal {
   if (isTooLong(parsed.error)) return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters, so this one was not sent.`);
   const issue = parsed.error.issues[0];
   // Only the schema's own field names go into the reason: a key the device sent could carry anything.
-  const where = issue === undefined || issue.path.length === 0 ? 'the mutation' : issue.path.map((part) => (typeof part === 'number' || /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(String(part)) ? String(part) : '…')).join('.');
-  return refuse('malformedMutation', `This did not fit what the facility accepts (${where}: ${issue?.code ?? 'invalid'}), so it was not applied.`.slice(0, 500));
+  const where =
+    issue === undefined || issue.path.length === 0
+      ? 'the mutation'
+      : issue.path.map((part) => (typeof part === 'number' || /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(String(part)) ? String(part) : '…')).join('.');
+  return refuse(
+    'malformedMutation',
+    `This did not fit what the facility accepts (${where}: ${issue?.code ?? 'invalid'}), so it was not applied.`.slice(0, 500),
+  );
 }
 
 const pushedMutationNames: ReadonlySet<string> = new Set(PushedMutation.options.map((option) => option.shape.name.value));
@@ -167,7 +189,13 @@ export function isUnstorableValueError(error: unknown): boolean {
 }
 
 /** Under the device lock: skip what is done, refuse a gap, else run `decide` and record its outcome under the id. */
-async function settleNext(hub: HubContext, deviceId: string, mutationId: number, name: string, decide: (tx: SqlExecutor, device: DeviceRow, now: number) => Promise<Outcome>): Promise<Step> {
+async function settleNext(
+  hub: HubContext,
+  deviceId: string,
+  mutationId: number,
+  name: string,
+  decide: (tx: SqlExecutor, device: DeviceRow, now: number) => Promise<Outcome>,
+): Promise<Step> {
   return hub.database.transaction(async (tx): Promise<Step> => {
     // The device row is the lock that makes two pushes from one device (a retry racing the original) take turns.
     const device = await lockDevice(tx, deviceId);
@@ -199,14 +227,17 @@ async function pushOne(hub: HubContext, deviceId: string, received: ReceivedMuta
   const mutation = readMutation(received);
   // The name is stored with the result; one the protocol does not know is stored as such, never as the device sent it
   // (it could hold a NUL, which the database would refuse, failing the push again on every retry).
-  if (isReadRefusal(mutation)) return settleNext(hub, deviceId, received.id, pushedMutationNames.has(received.name) ? received.name : 'unknown', async () => mutation);
+  if (isReadRefusal(mutation))
+    return settleNext(hub, deviceId, received.id, pushedMutationNames.has(received.name) ? received.name : 'unknown', async () => mutation);
   try {
     return await settleNext(hub, deviceId, mutation.id, mutation.name, (tx, device, now) => applyMutation(tx, device, mutation, now));
   } catch (error) {
     if (!isUnstorableValueError(error)) throw error;
     // Everything the attempt wrote was rolled back with its transaction; the refusal goes in a new one, under the same
     // checks (another push may have settled this id meanwhile).
-    return settleNext(hub, deviceId, mutation.id, mutation.name, async () => refuse('hubCouldNotStore', 'The facility could not store this, so it was not applied. Nothing was charged.'));
+    return settleNext(hub, deviceId, mutation.id, mutation.name, async () =>
+      refuse('hubCouldNotStore', 'The facility could not store this, so it was not applied. Nothing was charged.'),
+    );
   }
 }
 

@@ -93,7 +93,9 @@ export async function loadSiteRules(db: SqlExecutor, siteId: string): Promise<{ 
     [siteId],
   );
   if (site === undefined) return null;
-  const books = await db.query<{ stamps: number; price_cents: number }>('SELECT stamps, price_cents FROM stamp_books WHERE site_id = $1 ORDER BY stamps', [siteId]);
+  const books = await db.query<{ stamps: number; price_cents: number }>('SELECT stamps, price_cents FROM stamp_books WHERE site_id = $1 ORDER BY stamps', [
+    siteId,
+  ]);
   return {
     version: site.version,
     record: {
@@ -236,7 +238,10 @@ export function messageChange(message: MessageRow, attachments: readonly Attachm
 }
 
 export async function loadMessage(db: SqlExecutor, messageId: string, options: { forUpdate?: boolean } = {}): Promise<MessageRow | null> {
-  const [message] = await db.query<MessageRow>(`SELECT ${messageColumns} FROM messages WHERE message_id = $1${options.forUpdate === true ? ' FOR UPDATE' : ''}`, [messageId]);
+  const [message] = await db.query<MessageRow>(
+    `SELECT ${messageColumns} FROM messages WHERE message_id = $1${options.forUpdate === true ? ' FOR UPDATE' : ''}`,
+    [messageId],
+  );
   return message ?? null;
 }
 
@@ -341,15 +346,25 @@ export async function residentSnapshot(db: SqlExecutor, resident: ResidentRow, o
   const contacts = await db.query<ContactRow>(`SELECT ${contactColumns} FROM contacts WHERE resident_id = $1 ORDER BY created_at, contact_id`, [residentId]);
   const messages = await db.query<MessageRow>(`SELECT ${messageColumns} FROM messages WHERE resident_id = $1 ORDER BY received_at, message_id`, [residentId]);
   const attachments = await db.query<AttachmentRow>(
-    `SELECT ${attachmentColumns.split(', ').map((column) => `a.${column}`).join(', ')}
+    `SELECT ${attachmentColumns
+      .split(', ')
+      .map((column) => `a.${column}`)
+      .join(', ')}
        FROM attachments a JOIN messages m ON m.message_id = a.message_id
       WHERE m.resident_id = $1`,
     [residentId],
   );
-  const stampEntries = await db.query<LedgerEntryRow>(`SELECT ${ledgerEntryColumns} FROM stamp_ledger WHERE resident_id = $1 ORDER BY created_at, entry_id`, [residentId]);
-  const debitEntries = await db.query<LedgerEntryRow>(`SELECT ${ledgerEntryColumns} FROM debit_ledger WHERE resident_id = $1 ORDER BY created_at, entry_id`, [residentId]);
+  const stampEntries = await db.query<LedgerEntryRow>(`SELECT ${ledgerEntryColumns} FROM stamp_ledger WHERE resident_id = $1 ORDER BY created_at, entry_id`, [
+    residentId,
+  ]);
+  const debitEntries = await db.query<LedgerEntryRow>(`SELECT ${ledgerEntryColumns} FROM debit_ledger WHERE resident_id = $1 ORDER BY created_at, entry_id`, [
+    residentId,
+  ]);
   const visits = await db.query<VisitRow>(`SELECT ${visitColumns} FROM visits WHERE resident_id = $1 ORDER BY starts_at, visit_id`, [residentId]);
-  const letterNotices = await db.query<LetterNoticeRow>(`SELECT ${letterNoticeColumns} FROM letter_notices WHERE resident_id = $1 ORDER BY stopped_at, notice_id`, [residentId]);
+  const letterNotices = await db.query<LetterNoticeRow>(
+    `SELECT ${letterNoticeColumns} FROM letter_notices WHERE resident_id = $1 ORDER BY stopped_at, notice_id`,
+    [residentId],
+  );
   const attachmentsByMessage = new Map<string, AttachmentRow[]>();
   for (const attachment of attachments) {
     const list = attachmentsByMessage.get(attachment.message_id) ?? [];

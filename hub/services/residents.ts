@@ -46,7 +46,7 @@ export interface AddResidentInput {
 
 export async function addResident(hub: HubContext, input: AddResidentInput): Promise<ResidentRow> {
   const credentialId = input.credentialId.trim();
-  const displayName = checkedInputText(input.displayName, 'name', 'The resident\'s name');
+  const displayName = checkedInputText(input.displayName, 'name', "The resident's name");
   if (credentialId === '' || credentialId.length > 64) throw invalid('A resident needs a credential id (such as a booking number) of at most 64 characters.');
   if (displayName === '' || characterCount(displayName) > 120) throw invalid('A resident needs a name of at most 120 characters.');
   if (!isValidPin(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
@@ -80,7 +80,8 @@ export async function moveResident(hub: HubContext, input: { residentId: string;
   return hub.database.transaction(async (tx) => {
     const before = await lockActiveResident(tx, input.residentId);
     const [unit] = await tx.query<{ site_id: string }>('SELECT site_id FROM housing_units WHERE housing_unit_id = $1', [input.housingUnitId]);
-    if (unit === undefined || unit.site_id !== before.site_id) throw notFound(`There is no housing unit ${input.housingUnitId} at ${before.display_name}'s site.`);
+    if (unit === undefined || unit.site_id !== before.site_id)
+      throw notFound(`There is no housing unit ${input.housingUnitId} at ${before.display_name}'s site.`);
     if (before.housing_unit_id === input.housingUnitId) throw conflict(`${before.display_name} is already housed there.`);
     const [after] = await tx.query<ResidentRow>(
       `UPDATE residents SET housing_unit_id = $2, version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
@@ -90,7 +91,12 @@ export async function moveResident(hub: HubContext, input: { residentId: string;
     const now = hub.now();
     await appendEvict(tx, { kind: 'housingUnit', siteId: after.site_id, housingUnitId: before.housing_unit_id }, after.resident_id, after.version, now);
     await publishForResident(tx, after, [residentChange(after)], now);
-    await appendChanges(tx, { kind: 'housingUnit', siteId: after.site_id, housingUnitId: input.housingUnitId }, await residentSnapshot(tx, after, { includeResident: false }), now);
+    await appendChanges(
+      tx,
+      { kind: 'housingUnit', siteId: after.site_id, housingUnitId: input.housingUnitId },
+      await residentSnapshot(tx, after, { includeResident: false }),
+      now,
+    );
     return after;
   });
 }
@@ -99,7 +105,9 @@ export async function moveResident(hub: HubContext, input: { residentId: string;
 export async function releaseResident(hub: HubContext, input: { residentId: string }): Promise<ResidentRow> {
   return hub.database.transaction(async (tx) => {
     // Devices first, then the resident: the same lock order as push (device, then resident), so the two never deadlock.
-    const tablets = await tx.query<{ device_id: string }>('SELECT device_id FROM devices WHERE assigned_resident_id = $1 ORDER BY device_id FOR UPDATE', [input.residentId]);
+    const tablets = await tx.query<{ device_id: string }>('SELECT device_id FROM devices WHERE assigned_resident_id = $1 ORDER BY device_id FOR UPDATE', [
+      input.residentId,
+    ]);
     const before = await lockActiveResident(tx, input.residentId);
     const [after] = await tx.query<ResidentRow>(
       `UPDATE residents SET housing_unit_id = NULL, status = 'released', version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
@@ -133,7 +141,10 @@ export async function findResident(db: SqlExecutor, siteId: string, reference: s
 
 export async function listResidents(db: SqlExecutor, siteId: string): Promise<(ResidentRow & { housing_unit_name: string | null })[]> {
   return db.query<ResidentRow & { housing_unit_name: string | null }>(
-    `SELECT ${residentColumns.split(', ').map((column) => `r.${column}`).join(', ')}, u.name AS housing_unit_name
+    `SELECT ${residentColumns
+      .split(', ')
+      .map((column) => `r.${column}`)
+      .join(', ')}, u.name AS housing_unit_name
        FROM residents r LEFT JOIN housing_units u ON u.housing_unit_id = r.housing_unit_id
       WHERE r.site_id = $1
       ORDER BY r.status, r.display_name, r.resident_id`,

@@ -53,14 +53,23 @@ async function publishSiteRules(tx: SqlExecutor, siteId: string, now: number): P
 
 export async function createSite(hub: HubContext, input: { name: string; rules?: Partial<SiteRules> }): Promise<SiteRulesRecord> {
   const siteId = randomUUID();
-  const rules = checkedRules(siteId, checkedInputText(input.name, 'line', 'The site\'s name').trim(), { ...defaultSiteRules, ...input.rules });
+  const rules = checkedRules(siteId, checkedInputText(input.name, 'line', "The site's name").trim(), { ...defaultSiteRules, ...input.rules });
   return hub.database.transaction(async (tx) => {
     const now = hub.now();
     await tx.query(
       `INSERT INTO sites (site_id, name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
                           refund_stamps_on_rejection, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [siteId, rules.siteName, rules.charactersPerStamp, rules.stampsPerAttachment, rules.maxAttachments, rules.maxAttachmentBytes, rules.refundStampsOnRejection, now],
+      [
+        siteId,
+        rules.siteName,
+        rules.charactersPerStamp,
+        rules.stampsPerAttachment,
+        rules.maxAttachments,
+        rules.maxAttachmentBytes,
+        rules.refundStampsOnRejection,
+        now,
+      ],
     );
     await writeStampBooks(tx, siteId, rules.stampBooks);
     return publishSiteRules(tx, siteId, now);
@@ -107,7 +116,7 @@ export interface HousingUnit {
 }
 
 export async function addHousingUnit(hub: HubContext, input: { siteId: string; name: string }): Promise<HousingUnit> {
-  const name = checkedInputText(input.name, 'line', 'The housing unit\'s name').trim();
+  const name = checkedInputText(input.name, 'line', "The housing unit's name").trim();
   if (name === '') throw invalid('A housing unit needs a name.');
   return hub.database.transaction(async (tx) => {
     const [site] = await tx.query('SELECT 1 FROM sites WHERE site_id = $1', [input.siteId]);
@@ -115,7 +124,12 @@ export async function addHousingUnit(hub: HubContext, input: { siteId: string; n
     const [existing] = await tx.query('SELECT 1 FROM housing_units WHERE site_id = $1 AND name = $2', [input.siteId, name]);
     if (existing !== undefined) throw conflict(`The site already has a housing unit named ${name}.`);
     const housingUnitId = randomUUID();
-    await tx.query('INSERT INTO housing_units (housing_unit_id, site_id, name, created_at) VALUES ($1, $2, $3, $4)', [housingUnitId, input.siteId, name, hub.now()]);
+    await tx.query('INSERT INTO housing_units (housing_unit_id, site_id, name, created_at) VALUES ($1, $2, $3, $4)', [
+      housingUnitId,
+      input.siteId,
+      name,
+      hub.now(),
+    ]);
     return { housingUnitId, siteId: input.siteId, name };
   });
 }

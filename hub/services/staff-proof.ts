@@ -34,7 +34,10 @@ export interface StaffProofInput {
  * turns and none of them escapes the count. While locked out the PIN is not even checked: a guess then teaches nothing.
  */
 export async function checkStaffProof(tx: SqlExecutor, input: StaffProofInput, now: number): Promise<StaffProofOutcome> {
-  const [staff] = await tx.query<{ pin_hash: string }>("SELECT pin_hash FROM staff WHERE staff_id = $1 AND site_id = $2 AND status = 'active'", [input.staffId, input.siteId]);
+  const [staff] = await tx.query<{ pin_hash: string }>("SELECT pin_hash FROM staff WHERE staff_id = $1 AND site_id = $2 AND status = 'active'", [
+    input.staffId,
+    input.siteId,
+  ]);
   if (staff === undefined) return { ok: false, refusal: 'staffNotKnown' };
   await tx.query('INSERT INTO staff_proof_lockouts (staff_id) VALUES ($1) ON CONFLICT (staff_id) DO NOTHING', [input.staffId]);
   const [row] = await tx.query<{ failures: number; lockouts: number; locked_until: number | null }>(
@@ -50,7 +53,12 @@ export async function checkStaffProof(tx: SqlExecutor, input: StaffProofInput, n
   }
   const right = await verifyPin(input.staffPin, staff.pin_hash);
   const after = right ? afterCorrectPin() : afterWrongPin(before, staffProofRules, now);
-  await tx.query('UPDATE staff_proof_lockouts SET failures = $2, lockouts = $3, locked_until = $4 WHERE staff_id = $1', [input.staffId, after.failedAttempts, after.lockouts, after.lockedUntil]);
+  await tx.query('UPDATE staff_proof_lockouts SET failures = $2, lockouts = $3, locked_until = $4 WHERE staff_id = $1', [
+    input.staffId,
+    after.failedAttempts,
+    after.lockouts,
+    after.lockedUntil,
+  ]);
   if (right) return { ok: true };
   if (after.lockedUntil !== null) {
     await appendHubAuditEntry(tx, { kind: 'staffLockedOut', actor, details: { deviceId: input.deviceId, until: after.lockedUntil } }, now);

@@ -47,7 +47,7 @@ export interface AddStaffInput {
 }
 
 export async function addStaff(hub: HubContext, input: AddStaffInput): Promise<StaffRow> {
-  const displayName = checkedInputText(input.displayName, 'name', 'The staff member\'s name');
+  const displayName = checkedInputText(input.displayName, 'name', "The staff member's name");
   if (displayName === '' || characterCount(displayName) > 120) throw invalid('A staff member needs a name of at most 120 characters.');
   if (input.badgeId.trim() === '') throw invalid('A staff member needs a badge id.');
   if (!isValidPin(input.pin)) throw invalid('A PIN is 4 to 8 digits.');
@@ -80,7 +80,10 @@ export async function addStaff(hub: HubContext, input: AddStaffInput): Promise<S
  * site-wide delete also reaches the kiosks that keep the staff member, and a device keeps a delete's tombstone against
  * anything not newer — so the record after it must be newer. Returns the units they work in now.
  */
-export async function setStaffUnits(hub: HubContext, input: { staffId: string; housingUnitIds: readonly string[] }): Promise<{ staff: StaffRow; housingUnitIds: string[] }> {
+export async function setStaffUnits(
+  hub: HubContext,
+  input: { staffId: string; housingUnitIds: readonly string[] },
+): Promise<{ staff: StaffRow; housingUnitIds: string[] }> {
   return hub.database.transaction(async (tx) => {
     const [before] = await tx.query<StaffRow>(`SELECT ${staffColumns} FROM staff WHERE staff_id = $1 AND status = 'active' FOR UPDATE`, [input.staffId]);
     if (before === undefined) throw notFound(`There is no active staff member ${input.staffId}.`);
@@ -95,7 +98,12 @@ export async function setStaffUnits(hub: HubContext, input: { staffId: string; h
     const unitsLeft = unitsBefore.filter((unit) => !units.includes(unit));
     // Site-wide now: the site audience reaches every device, so no device leaves their reach. Site-wide before: every
     // device had the record, so the delete goes to the site and the record to their units again after it.
-    const left: Audience[] = units.length === 0 ? [] : unitsBefore.length === 0 ? staffAudiences(staff.site_id, []) : unitsLeft.map((housingUnitId) => ({ kind: 'housingUnit', siteId: staff.site_id, housingUnitId }));
+    const left: Audience[] =
+      units.length === 0
+        ? []
+        : unitsBefore.length === 0
+          ? staffAudiences(staff.site_id, [])
+          : unitsLeft.map((housingUnitId) => ({ kind: 'housingUnit', siteId: staff.site_id, housingUnitId }));
     for (const audience of left) await appendChanges(tx, audience, [{ entity: 'staff', id: staff.staff_id, version: staff.version - 1, op: 'delete' }], now);
     for (const audience of staffAudiences(staff.site_id, units)) {
       await appendChanges(tx, audience, [{ entity: 'staff', id: staff.staff_id, version: staff.version, op: 'upsert', data: staffRecord(staff) }], now);
@@ -152,7 +160,12 @@ export async function changeStaffPin(hub: HubContext, input: { staffId: string; 
       [input.staffId, pinHash],
     );
     if (staff === undefined) throw notFound(`There is no active staff member ${input.staffId}.`);
-    await appendChanges(tx, { kind: 'site', siteId: staff.site_id }, [{ entity: 'staff', id: staff.staff_id, version: staff.version, op: 'upsert', data: staffRecord(staff) }], hub.now());
+    await appendChanges(
+      tx,
+      { kind: 'site', siteId: staff.site_id },
+      [{ entity: 'staff', id: staff.staff_id, version: staff.version, op: 'upsert', data: staffRecord(staff) }],
+      hub.now(),
+    );
     return staff;
   });
 }

@@ -11,8 +11,8 @@ export async function scheduleVisit(
   hub: HubContext,
   input: { residentId: string; visitorName: string; kind: VisitKind; startsAt: number; durationMinutes: number },
 ): Promise<VisitRow> {
-  const visitorName = checkedInputText(input.visitorName, 'name', 'The visitor\'s name');
-  if (visitorName === '' || characterCount(visitorName) > 120) throw invalid('A visit needs the visitor\'s name (at most 120 characters).');
+  const visitorName = checkedInputText(input.visitorName, 'name', "The visitor's name");
+  if (visitorName === '' || characterCount(visitorName) > 120) throw invalid("A visit needs the visitor's name (at most 120 characters).");
   if (!Number.isSafeInteger(input.startsAt) || input.startsAt < 0) throw invalid('A visit needs a start time.');
   if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 1 || input.durationMinutes > 600) throw invalid('A visit lasts 1 to 600 minutes.');
   return hub.database.transaction(async (tx) => {

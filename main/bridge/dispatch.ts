@@ -74,7 +74,20 @@ export interface DispatcherOptions {
 export function createDispatcher(options: DispatcherOptions): { call: DeviceBridge['call']; counters: BridgeCounters } {
   const counters: BridgeCounters = {
     calls: 0,
-    refused: { invalidInput: 0, unknownCall: 0, notSignedIn: 0, notAuthorized: 0, wrongPhase: 0, languageNotOffered: 0, noKeyboardReader: 0, unavailable: 0, timeout: 0, disconnected: 0, deviceFull: 0, internal: 0 },
+    refused: {
+      invalidInput: 0,
+      unknownCall: 0,
+      notSignedIn: 0,
+      notAuthorized: 0,
+      wrongPhase: 0,
+      languageNotOffered: 0,
+      noKeyboardReader: 0,
+      unavailable: 0,
+      timeout: 0,
+      disconnected: 0,
+      deviceFull: 0,
+      internal: 0,
+    },
   };
   const refuse = (error: DeviceError): CallResult<unknown> => {
     counters.refused[error.code] += 1;

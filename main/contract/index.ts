@@ -217,8 +217,18 @@ export const deviceCalls = {
     access: 'staff',
     summary: 'Each reader’s state and its last reads, as role and reason only: never a card’s text or id',
   }),
-  'service.sync': defineCall({ input: Empty, output: SyncStatus, access: 'staff', summary: 'Sync with the hub: state, last success, what waits to go, the last error' }),
-  'service.syncNow': defineCall({ input: Empty, output: SyncNowResult, access: 'staff', summary: 'Start a sync with the hub now; progress follows in sync.statusChanged' }),
+  'service.sync': defineCall({
+    input: Empty,
+    output: SyncStatus,
+    access: 'staff',
+    summary: 'Sync with the hub: state, last success, what waits to go, the last error',
+  }),
+  'service.syncNow': defineCall({
+    input: Empty,
+    output: SyncNowResult,
+    access: 'staff',
+    summary: 'Start a sync with the hub now; progress follows in sync.statusChanged',
+  }),
   'service.logs': defineCall({
     input: z.object({ limit: z.number().int().min(1).max(500) }).strict(),
     output: DeviceLogs,
@@ -231,7 +241,12 @@ export const deviceCalls = {
     access: 'staff',
     summary: 'Write a support bundle (the log with device, reader and sync facts) to the export folder',
   }),
-  'service.restart': defineCall({ input: Empty, output: Ack, access: 'staff', summary: 'Restart the app (the shell starts it again); signs the staff member out first' }),
+  'service.restart': defineCall({
+    input: Empty,
+    output: Ack,
+    access: 'staff',
+    summary: 'Restart the app (the shell starts it again); signs the staff member out first',
+  }),
   'service.signOut': defineCall({ input: Empty, output: SessionView, access: 'staff', summary: 'Leave service mode' }),
   // ---- Enrollment (docs/sync.md §2 "Identity and enrollment") and the destructive service actions; rules in main/device-actions.ts ----
   'enrollment.status': defineCall({

@@ -588,9 +588,7 @@ export const MailDraft = z.object({
 });
 export type MailDraft = z.infer<typeof MailDraft>;
 
-export const SaveDraftInput = z
-  .object({ draftId: z.uuid(), contactId: MailId, replyToMessageId: MailId.nullable(), body: MailBody })
-  .strict();
+export const SaveDraftInput = z.object({ draftId: z.uuid(), contactId: MailId, replyToMessageId: MailId.nullable(), body: MailBody }).strict();
 
 export const MailSearchHit = z.object({
   messageId: z.string(),
@@ -747,7 +745,14 @@ export type StorageUse = z.infer<typeof StorageUse>;
  * - encryptionFailed: there is a key, but encrypting the existing store failed at this start (a full disk, say); it
  *   stays as it was, readable, and the next start tries again.
  */
-export const StoreEncryptionOffReason = z.enum(['noKeyStore', 'safeStorageUnavailable', 'safeStorageBasicText', 'safeStorageBackendUnknown', 'keyUnreadable', 'encryptionFailed']);
+export const StoreEncryptionOffReason = z.enum([
+  'noKeyStore',
+  'safeStorageUnavailable',
+  'safeStorageBasicText',
+  'safeStorageBackendUnknown',
+  'keyUnreadable',
+  'encryptionFailed',
+]);
 export type StoreEncryptionOffReason = z.infer<typeof StoreEncryptionOffReason>;
 
 /** Whether device.sqlite is encrypted at rest (issue 14 item 9); 'on' means with a key sealed by the OS keychain. */
@@ -827,7 +832,17 @@ export type LogExport = z.infer<typeof LogExport>;
  * `notAHub`: something answered at the address, but not a Dayroom hub (a router page, a wrong path, a redirect).
  * `tlsProblem`: the hub's certificate is not trusted by this device (self-signed, expired, another name).
  */
-export const EnrollmentErrorCode = z.enum(['badHubUrl', 'badCode', 'codeExpired', 'codeUsed', 'hubUnreachable', 'tlsProblem', 'notAHub', 'hubRefused', 'saveFailed']);
+export const EnrollmentErrorCode = z.enum([
+  'badHubUrl',
+  'badCode',
+  'codeExpired',
+  'codeUsed',
+  'hubUnreachable',
+  'tlsProblem',
+  'notAHub',
+  'hubRefused',
+  'saveFailed',
+]);
 export type EnrollmentErrorCode = z.infer<typeof EnrollmentErrorCode>;
 
 export const EnrollmentStatus = z.object({

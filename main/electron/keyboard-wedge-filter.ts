@@ -12,7 +12,14 @@
 // tests under plain Node pass a fake.
 import type { Event as ElectronEvent, Input, KeyboardInputEvent } from 'electron';
 import type { RejectedBurstReason } from '../../hardware/drivers/keyboard-wedge';
-import { createWedgeDetector, isCharacterKey, isSilentKey, type WedgeAction, type WedgeDetectorOptions, type WedgeKey } from '../../hardware/keyboard/wedge-detector';
+import {
+  createWedgeDetector,
+  isCharacterKey,
+  isSilentKey,
+  type WedgeAction,
+  type WedgeDetectorOptions,
+  type WedgeKey,
+} from '../../hardware/keyboard/wedge-detector';
 
 /** Electron's own shapes, named here so tests (which may not import electron) can build them. */
 export type WedgeInputEvent = ElectronEvent;
@@ -177,11 +184,14 @@ export function attachKeyboardWedgeFilter(options: KeyboardWedgeFilterOptions): 
     cancelTick = null;
     const deadline = detector.deadline();
     if (deadline === null) return;
-    cancelTick = schedule(() => {
-      cancelTick = null;
-      perform(detector.tick(now()), null);
-      armTick();
-    }, Math.max(0, deadline - now()));
+    cancelTick = schedule(
+      () => {
+        cancelTick = null;
+        perform(detector.tick(now()), null);
+        armTick();
+      },
+      Math.max(0, deadline - now()),
+    );
   }
 
   /** True when the input is one of our own replays coming back: it must reach the page untouched. */

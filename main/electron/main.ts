@@ -365,10 +365,17 @@ function serveAttachment(current: DeviceRuntime | null, named: { messageId: stri
   if (request.method !== 'GET') return textResponse(405, 'Method not allowed');
   const content = current?.attachment(named.messageId, named.attachmentId) ?? null;
   if (content === null || !content.ok) {
-    return content?.ok === false && content.refusal === 'damaged' ? textResponse(422, 'This attachment is damaged on this device.') : textResponse(404, 'Not found');
+    return content?.ok === false && content.refusal === 'damaged'
+      ? textResponse(422, 'This attachment is damaged on this device.')
+      : textResponse(404, 'Not found');
   }
   return new Response(new Uint8Array(content.bytes), {
-    headers: { 'content-type': content.mimeType, 'content-security-policy': contentSecurityPolicy, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': content.mimeType,
+      'content-security-policy': contentSecurityPolicy,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    },
   });
 }
 

@@ -80,18 +80,7 @@ export interface KeyboardInput {
 }
 
 /** Browser shortcuts that would take a person out of the app, or show them its insides. */
-export type KioskShortcut =
-  | 'reload'
-  | 'close'
-  | 'newWindow'
-  | 'devTools'
-  | 'print'
-  | 'zoom'
-  | 'fullScreen'
-  | 'history'
-  | 'viewSource'
-  | 'find'
-  | 'save';
+export type KioskShortcut = 'reload' | 'close' | 'newWindow' | 'devTools' | 'print' | 'zoom' | 'fullScreen' | 'history' | 'viewSource' | 'find' | 'save';
 
 export type InputVerdict = { readonly verdict: 'allow' } | { readonly verdict: 'deny'; readonly shortcut: KioskShortcut };
 

@@ -9,7 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoreEncryptionOffReason } from '../contract';
 import { sealedStoreKeyFileName, storeKeyBytes, type StoreKey, type StoreKeyProvider } from '../store/store-key';
-import { credentialFileName, fileCredentialVault, parseStoredCredential, serializeCredential, type CredentialRead, type CredentialVault } from '../sync/credential';
+import {
+  credentialFileName,
+  fileCredentialVault,
+  parseStoredCredential,
+  serializeCredential,
+  type CredentialRead,
+  type CredentialVault,
+} from '../sync/credential';
 import { removeFileDurably, writeFileAtomically } from '../../platform/atomic-write';
 
 /** The part of Electron's `safeStorage` the vault uses; the real module fits it, and the unit tests pass a fake. */

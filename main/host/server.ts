@@ -10,7 +10,16 @@ import { join, resolve } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { DeviceBridge } from '../bridge/dispatch';
 import type { AttachmentContent } from '../mail/attachment-content';
-import { attachmentRoute, ClientFrame, hostSocketPath, hostTokenParam, maxCallFrameBytes, type CallResult, type DeviceError, type ServerFrame } from '../contract';
+import {
+  attachmentRoute,
+  ClientFrame,
+  hostSocketPath,
+  hostTokenParam,
+  maxCallFrameBytes,
+  type CallResult,
+  type DeviceError,
+  type ServerFrame,
+} from '../contract';
 import type { Logger } from '../logging';
 import { contentSecurityPolicy } from '../security/content-policy';
 
@@ -86,10 +95,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   app.get('/', async (request, reply) => {
     if (!sameSecret(tokenOf(request), token)) {
       counters.refusedConnections += 1;
-      return reply
-        .code(403)
-        .type('text/plain; charset=utf-8')
-        .send('This kiosk page needs the address printed by the Dayroom host, including its token.\n');
+      return reply.code(403).type('text/plain; charset=utf-8').send('This kiosk page needs the address printed by the Dayroom host, including its token.\n');
     }
     return reply.sendFile('index.html');
   });
@@ -105,52 +111,62 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const content = named && options.attachments ? options.attachments(named.messageId, named.attachmentId) : null;
     if (content === null || !content.ok) {
       const status = content?.ok === false && content.refusal === 'damaged' ? 422 : 404;
-      return reply.code(status).type('text/plain; charset=utf-8').send(status === 422 ? 'This attachment is damaged on this device.\n' : 'Not found.\n');
+      return reply
+        .code(status)
+        .type('text/plain; charset=utf-8')
+        .send(status === 422 ? 'This attachment is damaged on this device.\n' : 'Not found.\n');
     }
     return reply.header('Cross-Origin-Resource-Policy', 'same-origin').type(content.mimeType).send(content.bytes);
   });
 
-  app.get(hostSocketPath, {
-    websocket: true,
-    // Refuse before the upgrade, so a connection without the token or from another origin never opens.
-    preValidation: async (request, reply) => {
-      const reason = !sameSecret(tokenOf(request), token) ? 'bad token' : request.headers.origin !== origin ? 'wrong origin' : null;
-      if (reason) {
-        counters.refusedConnections += 1;
-        logger.warn({ reason }, 'web host refused a connection');
-        await reply.code(403).send({ code: 'notAuthorized', message: `Connection refused: ${reason}.` });
-      }
+  app.get(
+    hostSocketPath,
+    {
+      websocket: true,
+      // Refuse before the upgrade, so a connection without the token or from another origin never opens.
+      preValidation: async (request, reply) => {
+        const reason = !sameSecret(tokenOf(request), token) ? 'bad token' : request.headers.origin !== origin ? 'wrong origin' : null;
+        if (reason) {
+          counters.refusedConnections += 1;
+          logger.warn({ reason }, 'web host refused a connection');
+          await reply.code(403).send({ code: 'notAuthorized', message: `Connection refused: ${reason}.` });
+        }
+      },
     },
-  }, (socket) => {
-    sockets.add(socket);
-    const send = (frame: ServerFrame) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
-    };
-    const refuse = (error: DeviceError) => {
-      counters.badFrames += 1;
-      send({ type: 'refused', error });
-    };
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) return refuse({ code: 'invalidInput', message: 'Frames are JSON text.' });
-      let raw: unknown;
-      try {
-        raw = JSON.parse(data.toString());
-      } catch {
-        return refuse({ code: 'invalidInput', message: 'A frame was not valid JSON.' });
-      }
-      const frame = ClientFrame.safeParse(raw);
-      if (!frame.success) return refuse({ code: 'invalidInput', message: 'A frame did not match the contract.' });
-      const { id } = frame.data;
-      // bridge.call never rejects; the host checks anyway, so a broken promise can never become an unhandled
-      // rejection that ends the process and leaves the screen waiting for an answer that never comes.
-      bridge
-        .call(frame.data.name, frame.data.input)
-        .catch((): CallResult<unknown> => ({ ok: false, error: { code: 'internal', message: 'The call failed inside the device.' } }))
-        .then((result) => send({ type: 'result', id, result }), () => undefined);
-    });
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', (error) => logger.warn({ err: error }, 'web host socket error'));
-  });
+    (socket) => {
+      sockets.add(socket);
+      const send = (frame: ServerFrame) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+      };
+      const refuse = (error: DeviceError) => {
+        counters.badFrames += 1;
+        send({ type: 'refused', error });
+      };
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) return refuse({ code: 'invalidInput', message: 'Frames are JSON text.' });
+        let raw: unknown;
+        try {
+          raw = JSON.parse(data.toString());
+        } catch {
+          return refuse({ code: 'invalidInput', message: 'A frame was not valid JSON.' });
+        }
+        const frame = ClientFrame.safeParse(raw);
+        if (!frame.success) return refuse({ code: 'invalidInput', message: 'A frame did not match the contract.' });
+        const { id } = frame.data;
+        // bridge.call never rejects; the host checks anyway, so a broken promise can never become an unhandled
+        // rejection that ends the process and leaves the screen waiting for an answer that never comes.
+        bridge
+          .call(frame.data.name, frame.data.input)
+          .catch((): CallResult<unknown> => ({ ok: false, error: { code: 'internal', message: 'The call failed inside the device.' } }))
+          .then(
+            (result) => send({ type: 'result', id, result }),
+            () => undefined,
+          );
+      });
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', (error) => logger.warn({ err: error }, 'web host socket error'));
+    },
+  );
 
   const unsubscribe = bridge.onEvent((name, payload) => {
     const text = JSON.stringify({ type: 'event', name, payload } satisfies ServerFrame);

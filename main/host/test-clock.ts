@@ -35,16 +35,19 @@ export function createOffsetClock(realNow: () => number = Date.now): OffsetClock
   const now = (): number => realNow() + offsetMs;
 
   const arm = (id: number, timer: Pick<PendingTimer, 'fn' | 'dueAt'>): ReturnType<typeof setTimeout> =>
-    setTimeout(() => {
-      if (now() < timer.dueAt) {
-        // Due past what setTimeout can wait: wait again.
-        const pending = timers.get(id);
-        if (pending) pending.handle = arm(id, timer);
-        return;
-      }
-      timers.delete(id);
-      timer.fn();
-    }, Math.min(longestWaitMs, Math.max(0, timer.dueAt - now())));
+    setTimeout(
+      () => {
+        if (now() < timer.dueAt) {
+          // Due past what setTimeout can wait: wait again.
+          const pending = timers.get(id);
+          if (pending) pending.handle = arm(id, timer);
+          return;
+        }
+        timers.delete(id);
+        timer.fn();
+      },
+      Math.min(longestWaitMs, Math.max(0, timer.dueAt - now())),
+    );
 
   return {
     now,

@@ -115,7 +115,10 @@ export function sentTimeline(message: MailMessageRow): SentTimeline {
 export function searchExpression(query: string): string | null {
   const words = query.match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) return null;
-  return words.slice(0, 12).map((word) => `"${word}"*`).join(' ');
+  return words
+    .slice(0, 12)
+    .map((word) => `"${word}"*`)
+    .join(' ');
 }
 
 function toMailAttachment(row: MailAttachmentRow): MailAttachment {
@@ -165,7 +168,10 @@ export function createMailService(options: MailServiceOptions): MailService {
   });
 
   /** Checks a message before it costs anything; the reply target, if any, must be a delivered letter from that contact. */
-  const priced = (residentId: string, request: ComposeRequest): { ok: true; cost: MailCostPreview; useReturnStamp: boolean } | { ok: false; refusal: MailRefusal } => {
+  const priced = (
+    residentId: string,
+    request: ComposeRequest,
+  ): { ok: true; cost: MailCostPreview; useReturnStamp: boolean } | { ok: false; refusal: MailRefusal } => {
     const contact = ownContact(residentId, request.contactId);
     let useReturnStamp = false;
     if (request.replyToMessageId !== null) {
@@ -203,7 +209,10 @@ export function createMailService(options: MailServiceOptions): MailService {
     };
   };
 
-  const toDraft = (residentId: string, draft: { draftId: string; contactId: string; replyToMessageId: string | null; body: string; updatedAt: number }): MailDraft => ({
+  const toDraft = (
+    residentId: string,
+    draft: { draftId: string; contactId: string; replyToMessageId: string | null; body: string; updatedAt: number },
+  ): MailDraft => ({
     ...draft,
     contactName: queries.contact(residentId, draft.contactId)?.displayName ?? '',
   });
@@ -246,7 +255,10 @@ export function createMailService(options: MailServiceOptions): MailService {
       const rows = queries.messagesWith(residentId, contactId, { offset: firstPosition, limit: conversationPageSize });
       // One query for the page's attachments rather than one per letter.
       const attachments = new Map<string, MailAttachmentRow[]>();
-      for (const attachment of queries.attachmentsOfMessages(residentId, rows.map((row) => row.messageId))) {
+      for (const attachment of queries.attachmentsOfMessages(
+        residentId,
+        rows.map((row) => row.messageId),
+      )) {
         const list = attachments.get(attachment.messageId);
         if (list) list.push(attachment);
         else attachments.set(attachment.messageId, [attachment]);

@@ -146,7 +146,13 @@ export function createMoneyService(options: MoneyServiceOptions): MoneyService {
       });
       // Return stamps are not in the ledger (they belong to one letter); the history shows them coming and going.
       for (const stamp of queries.returnStamps(residentId)) {
-        entries.push({ id: `${stamp.messageId}:received`, at: stamp.receivedAt, kind: 'returnStampReceived', stamps: 1, reference: readableStampReference('returnStampReceived', stamp.messageId) });
+        entries.push({
+          id: `${stamp.messageId}:received`,
+          at: stamp.receivedAt,
+          kind: 'returnStampReceived',
+          stamps: 1,
+          reference: readableStampReference('returnStampReceived', stamp.messageId),
+        });
       }
       entries.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
       const purchases = queries.purchaseRequests(residentId).map((row) => purchaseOf(residentId, row));

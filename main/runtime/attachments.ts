@@ -9,7 +9,12 @@ import type { SessionHandle } from './session-actor';
 
 export type AttachmentReader = (messageId: string, attachmentId: string) => AttachmentContent;
 
-export function attachmentReader(session: Pick<SessionHandle, 'getSnapshot'>, attachmentLookup: MailQueries, blobFiles: Pick<BlobStore, 'pathOf'>, logger: Logger): AttachmentReader {
+export function attachmentReader(
+  session: Pick<SessionHandle, 'getSnapshot'>,
+  attachmentLookup: MailQueries,
+  blobFiles: Pick<BlobStore, 'pathOf'>,
+  logger: Logger,
+): AttachmentReader {
   return (messageId, attachmentId) => {
     const residentId = signedInResidentId(session.getSnapshot());
     if (!residentId) return { ok: false, refusal: 'notSignedIn', problem: 'nobody is signed in' };

@@ -24,7 +24,8 @@ export function createDeviceState(credentialRead: CredentialRead, defaultLanguag
 
 /** Through the engine once enrolled, so the mutation also wakes sync; before that, straight into the outbox. */
 export function recordThroughSync(state: Pick<DeviceState, 'sync'>, database: DeviceDatabase, now: () => number): RecordMutation {
-  return (name, args, localEffect) => (state.sync ? state.sync.recordMutation(name, args, localEffect) : recordMutation(database, name, args, localEffect, { now: now() }));
+  return (name, args, localEffect) =>
+    state.sync ? state.sync.recordMutation(name, args, localEffect) : recordMutation(database, name, args, localEffect, { now: now() });
 }
 
 export interface SyncStatusReader {
@@ -33,7 +34,10 @@ export interface SyncStatusReader {
   current(): SyncStatus;
 }
 
-export function syncStatusReader(state: Pick<DeviceState, 'sync'>, queries: Pick<DeviceStoreQueries, 'syncState' | 'outbox' | 'attachments'>): SyncStatusReader {
+export function syncStatusReader(
+  state: Pick<DeviceState, 'sync'>,
+  queries: Pick<DeviceStoreQueries, 'syncState' | 'outbox' | 'attachments'>,
+): SyncStatusReader {
   const notEnrolled = (): SyncStatus => ({
     state: 'notEnrolled',
     lastSuccessAt: queries.syncState.get().lastSuccessAt,

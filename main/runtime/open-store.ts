@@ -10,9 +10,11 @@ export function deviceStoreFile(dataDir: string): string {
 
 export function openRuntimeStore(options: Pick<DeviceRuntimeOptions, 'dataDir' | 'storeKey'>, logger: Logger): DeviceStore {
   return openDeviceStore(deviceStoreFile(options.dataDir), {
-    onPermissionRepaired: (repaired) => logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
+    onPermissionRepaired: (repaired) =>
+      logger.warn({ path: repaired.path, was: repaired.was }, 'the device store was readable by other users; made private again'),
     ...(options.storeKey ? { storeKey: options.storeKey } : {}),
     onEncrypted: () => logger.info('the device store was unencrypted and has been encrypted with a key sealed by the OS keychain'),
-    onEncryptionFailed: (error) => logger.error({ err: error }, 'the device store could not be encrypted at this start; it stays unencrypted, and the next start tries again'),
+    onEncryptionFailed: (error) =>
+      logger.error({ err: error }, 'the device store could not be encrypted at this start; it stays unencrypted, and the next start tries again'),
   });
 }

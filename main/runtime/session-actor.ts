@@ -45,11 +45,15 @@ export function createSessionActor({ config, signIn, reserve, audit, logger, sta
       identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
       // A PIN check writes the person's count: on a full disk it uses the reserve rather than fail the sign-in (a
       // write that failed was rolled back whole, so the check runs again from the start and counts once).
-      checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) => reserve.withReserveAsync('PIN check', () => signIn.checkPin(input.residentId, input.pin))),
+      checkPin: fromPromise<PinCheck, { residentId: string; pin: string }>(async ({ input }) =>
+        reserve.withReserveAsync('PIN check', () => signIn.checkPin(input.residentId, input.pin)),
+      ),
       checkStaffPin: fromPromise<StaffPinCheck, { staffId: string; pin: string }>(async ({ input }) =>
         reserve.withReserveAsync('staff PIN check', () => signIn.checkStaffPin(input.staffId, input.pin)),
       ),
-      checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) => reserve.withReserveAsync('PIN check', () => signIn.checkTabletPin(input.pin))),
+      checkTabletPin: fromPromise<TabletPinCheck, { pin: string }>(async ({ input }) =>
+        reserve.withReserveAsync('PIN check', () => signIn.checkTabletPin(input.pin)),
+      ),
     },
     actions: {
       residentSignedIn: (_, { resident }) => {
@@ -83,5 +87,8 @@ export function createSessionActor({ config, signIn, reserve, audit, logger, sta
       },
     },
   });
-  return createActor(machine, { input: { limits: sessionLimitsOf(config), now, ...(tabletRules === null ? {} : { tablet: tabletRules }) }, ...(clock ? { clock } : {}) });
+  return createActor(machine, {
+    input: { limits: sessionLimitsOf(config), now, ...(tabletRules === null ? {} : { tablet: tabletRules }) },
+    ...(clock ? { clock } : {}),
+  });
 }

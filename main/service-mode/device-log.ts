@@ -85,7 +85,12 @@ export function readDeviceLogTail(logFile: string, limit: number): { lines: Devi
 
 /** A name that sorts by time and says which device: letters, digits and dashes only, whatever the device is called. */
 export function supportBundleName(deviceName: string, at: number): string {
-  const device = deviceName.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'device';
+  const device =
+    deviceName
+      .normalize('NFKD')
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'device';
   const stamp = new Date(at).toISOString().replace(/[:.]/g, '-');
   return `dayroom-logs-${device}-${stamp}.json`;
 }

@@ -141,7 +141,10 @@ function signOut(reason: SignOutReason) {
     actions: [
       { type: 'residentSignedOut', params: ({ context }: { context: KioskSessionContext }) => ({ resident: context.resident as ResidentSummary, reason }) },
       // Said in the language of the person it concerns, who is still at the screen; the next person's default follows.
-      { type: 'setPersonalNotice', params: ({ context }: { context: KioskSessionContext }) => ({ notice: reason, language: context.resident?.language ?? null }) },
+      {
+        type: 'setPersonalNotice',
+        params: ({ context }: { context: KioskSessionContext }) => ({ notice: reason, language: context.resident?.language ?? null }),
+      },
       'forgetResident',
     ],
   } as const;
@@ -170,7 +173,10 @@ export const kioskSessionMachine = setup({
     residentUnlocked: (_, _params: { resident: ResidentSummary }) => {},
     clearPad: assign({ tabletPad: quietPad }),
     setNotice: assign((_, params: { notice: AttractNotice | null }) => ({ notice: params.notice, noticeLanguage: null })),
-    setPersonalNotice: assign((_, params: { notice: AttractNotice; language: ResidentSummary['language'] | null }) => ({ notice: params.notice, noticeLanguage: params.language })),
+    setPersonalNotice: assign((_, params: { notice: AttractNotice; language: ResidentSummary['language'] | null }) => ({
+      notice: params.notice,
+      noticeLanguage: params.language,
+    })),
     forgetCandidate: assign({ candidate: null, pinNotice: null }),
     startIdleWarning: assign({ idleWarningEndsAt: ({ context }) => context.now() + context.limits.idleWarningMs }),
     clearIdleWarning: assign({ idleWarningEndsAt: null }),
@@ -191,7 +197,8 @@ export const kioskSessionMachine = setup({
     idleBeforeWarning: ({ context }) => context.limits.idleMs - context.limits.idleWarningMs,
     idleWarningDuration: ({ context }) => context.limits.idleWarningMs,
     // A resident's idle rule: a tablet's own (dim, then lock) where there is one; service mode keeps the site's.
-    residentIdleBeforeWarning: ({ context }) => (context.tablet ? context.tablet.idleLockMs - context.tablet.dimMs : context.limits.idleMs - context.limits.idleWarningMs),
+    residentIdleBeforeWarning: ({ context }) =>
+      context.tablet ? context.tablet.idleLockMs - context.tablet.dimMs : context.limits.idleMs - context.limits.idleWarningMs,
     residentIdleWarning: ({ context }) => (context.tablet ? context.tablet.dimMs : context.limits.idleWarningMs),
     syncLockDue: ({ context }) => {
       const deadline = context.tablet?.syncDeadline() ?? null;
@@ -234,7 +241,12 @@ export const kioskSessionMachine = setup({
       initial: 'waiting',
       states: {
         waiting: {
-          after: { syncLockDue: [{ guard: 'syncOverdue', target: '#kioskSession.syncLocked' }, { target: 'waiting', reenter: true }] },
+          after: {
+            syncLockDue: [
+              { guard: 'syncOverdue', target: '#kioskSession.syncLocked' },
+              { target: 'waiting', reenter: true },
+            ],
+          },
           on: { TABLET_CHANGED: { target: 'waiting', reenter: true } },
         },
       },
@@ -297,7 +309,10 @@ export const kioskSessionMachine = setup({
             target: 'pinEntry',
             actions: assign(({ event }) => ({
               notice: null,
-              candidate: event.output.kind === 'resident' ? { subject: 'resident' as const, id: event.output.residentId, attemptsLeft: event.output.attemptsLeft } : null,
+              candidate:
+                event.output.kind === 'resident'
+                  ? { subject: 'resident' as const, id: event.output.residentId, attemptsLeft: event.output.attemptsLeft }
+                  : null,
             })),
           },
           {
@@ -305,7 +320,8 @@ export const kioskSessionMachine = setup({
             target: 'pinEntry',
             actions: assign(({ event }) => ({
               notice: null,
-              candidate: event.output.kind === 'staff' ? { subject: 'staff' as const, id: event.output.staffId, attemptsLeft: event.output.attemptsLeft } : null,
+              candidate:
+                event.output.kind === 'staff' ? { subject: 'staff' as const, id: event.output.staffId, attemptsLeft: event.output.attemptsLeft } : null,
             })),
           },
           {
@@ -372,9 +388,7 @@ export const kioskSessionMachine = setup({
             actions: assign(({ event, context }) => ({
               pinNotice: 'wrongPin' as const,
               candidate:
-                context.candidate && event.output.kind === 'wrongPin'
-                  ? { ...context.candidate, attemptsLeft: event.output.attemptsLeft }
-                  : context.candidate,
+                context.candidate && event.output.kind === 'wrongPin' ? { ...context.candidate, attemptsLeft: event.output.attemptsLeft } : context.candidate,
             })),
           },
         ],
@@ -406,7 +420,8 @@ export const kioskSessionMachine = setup({
             target: 'pinEntry',
             actions: assign(({ event, context }) => ({
               pinNotice: 'wrongPin' as const,
-              candidate: context.candidate && event.output.kind === 'wrongPin' ? { ...context.candidate, attemptsLeft: event.output.attemptsLeft } : context.candidate,
+              candidate:
+                context.candidate && event.output.kind === 'wrongPin' ? { ...context.candidate, attemptsLeft: event.output.attemptsLeft } : context.candidate,
             })),
           },
         ],
@@ -478,7 +493,12 @@ export const kioskSessionMachine = setup({
       states: {
         waiting: {
           always: { guard: 'syncOverdue', target: 'syncOverdue' },
-          after: { syncLockDue: [{ guard: 'syncOverdue', target: 'syncOverdue' }, { target: 'waiting', reenter: true }] },
+          after: {
+            syncLockDue: [
+              { guard: 'syncOverdue', target: 'syncOverdue' },
+              { target: 'waiting', reenter: true },
+            ],
+          },
           on: { PIN_ENTERED: 'checking', TABLET_CHANGED: { target: 'waiting', reenter: true } },
         },
         checking: {

@@ -59,7 +59,16 @@ export interface SignInServiceDeps {
 
 const notAudited: AuditRecorder = () => undefined;
 
-export function createSignInService({ residents, staff, lockouts, rules, now, audit = notAudited, tabletUnassigned = () => false, tabletAssigneeId = () => null }: SignInServiceDeps): SignInService {
+export function createSignInService({
+  residents,
+  staff,
+  lockouts,
+  rules,
+  now,
+  audit = notAudited,
+  tabletUnassigned = () => false,
+  tabletAssigneeId = () => null,
+}: SignInServiceDeps): SignInService {
   const resident = (id: string) => ({ kind: 'resident' as const, id });
   const staffMember = (id: string) => ({ kind: 'staff' as const, id });
 
@@ -84,7 +93,11 @@ export function createSignInService({ residents, staff, lockouts, rules, now, au
     who: { readonly kind: 'resident' | 'staff'; readonly id: string },
     pin: string,
     lookUp: () => { readonly pinHash: string; readonly summary: Summary } | null,
-  ): Promise<{ readonly kind: 'accepted'; readonly summary: Summary } | { readonly kind: 'wrongPin'; readonly attemptsLeft: number } | { readonly kind: 'lockedOut'; readonly until: number }> {
+  ): Promise<
+    | { readonly kind: 'accepted'; readonly summary: Summary }
+    | { readonly kind: 'wrongPin'; readonly attemptsLeft: number }
+    | { readonly kind: 'lockedOut'; readonly until: number }
+  > {
     const before = lockoutOf(who);
     if (isLockedOut(before, now()) && before.lockedUntil !== null) {
       audit('lockedOutAttempt', who, { until: before.lockedUntil });

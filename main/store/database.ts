@@ -74,13 +74,19 @@ function keyFor(file: string, provider: StoreKeyProvider, options: OpenStoreOpti
   }
   switch (outcome.unavailable) {
     case 'keyUnreadable':
-      throw new StoreKeyError('storeKeyUnreadable', 'The device store is encrypted, and its key, sealed by the OS keychain, could not be unsealed on this machine (another user\'s or machine\'s keychain). Its data cannot be read here; wipe the device (remove the data folder) and enroll it again to start fresh.');
+      throw new StoreKeyError(
+        'storeKeyUnreadable',
+        "The device store is encrypted, and its key, sealed by the OS keychain, could not be unsealed on this machine (another user's or machine's keychain). Its data cannot be read here; wipe the device (remove the data folder) and enroll it again to start fresh.",
+      );
     case 'keyMissing':
     case 'noKeyStore':
     case 'safeStorageUnavailable':
     case 'safeStorageBasicText':
     case 'safeStorageBackendUnknown':
-      throw new StoreKeyError('storeKeyMissing', `The device store is encrypted, and this start has no key for it (${outcome.unavailable}). Its key is sealed by the OS keychain of the user and machine that encrypted it: start the Electron shell as that user with the keychain running (the web host never can open an encrypted store), or wipe the device (remove the data folder) and enroll it again to start fresh.`);
+      throw new StoreKeyError(
+        'storeKeyMissing',
+        `The device store is encrypted, and this start has no key for it (${outcome.unavailable}). Its key is sealed by the OS keychain of the user and machine that encrypted it: start the Electron shell as that user with the keychain running (the web host never can open an encrypted store), or wipe the device (remove the data folder) and enroll it again to start fresh.`,
+      );
     default: {
       const unreachable: never = outcome.unavailable;
       return unreachable;

@@ -19,7 +19,10 @@ export interface LetterNoticeQueries {
 }
 
 export function letterNoticeQueries(db: DeviceDatabase): LetterNoticeQueries {
-  const select = db.prepare<[string], { notice_id: string; sender_name: string; reason: string; stopped_at: number; after_delivery: number; seen_at: number | null }>(
+  const select = db.prepare<
+    [string],
+    { notice_id: string; sender_name: string; reason: string; stopped_at: number; after_delivery: number; seen_at: number | null }
+  >(
     'SELECT notice_id, sender_name, reason, stopped_at, after_delivery, seen_at FROM letter_notices WHERE resident_id = ? ORDER BY stopped_at DESC, notice_id DESC',
   );
   const countUnseen = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM letter_notices WHERE resident_id = ? AND seen_at IS NULL');

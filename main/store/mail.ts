@@ -39,7 +39,15 @@ export interface MailMessageRow {
   readonly stampsCharged: number | null;
   readonly stampsReturned: number | null;
   /** Sent from this device: the outbox row that carries it, and how the hub answered it. */
-  readonly outbox: { readonly mutationId: number; readonly status: OutboxStatus; readonly resultCode: string | null; readonly resultReason: string | null; readonly resultFigures: string | null; readonly createdAt: number; readonly settledAt: number | null } | null;
+  readonly outbox: {
+    readonly mutationId: number;
+    readonly status: OutboxStatus;
+    readonly resultCode: string | null;
+    readonly resultReason: string | null;
+    readonly resultFigures: string | null;
+    readonly createdAt: number;
+    readonly settledAt: number | null;
+  } | null;
   /** A markRead for it is waiting in the outbox. */
   readonly markedReadHere: boolean;
 }
@@ -267,10 +275,7 @@ const toDraft = (row: DraftSqlRow): DraftRow => ({
 export function mailQueries(db: DeviceDatabase): MailQueries {
   const selectContacts = db.prepare<[string], ContactRow>('SELECT * FROM contacts WHERE resident_id = ? ORDER BY display_name, contact_id');
   const selectContact = db.prepare<[string, string], ContactRow>('SELECT * FROM contacts WHERE resident_id = ? AND contact_id = ?');
-  const selectConversationFacts = db.prepare<
-    { residentId: string },
-    { contact_id: string; unread: number; last_at: number | null; last_body: string | null }
-  >(`
+  const selectConversationFacts = db.prepare<{ residentId: string }, { contact_id: string; unread: number; last_at: number | null; last_body: string | null }>(`
     WITH mine AS (
       SELECT message_id, contact_id, body, max(received_at, written_at) AS at, direction, status, read_at
         FROM messages WHERE resident_id = @residentId
@@ -300,7 +305,9 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
        WHERE g.resident_id = @residentId AND g.contact_id = @contactId
          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = g.message_id)
     )`;
-  const selectConversationSize = db.prepare<{ residentId: string; contactId: string }, { n: number }>(`WITH ${conversationKeys} SELECT count(*) AS n FROM keys`);
+  const selectConversationSize = db.prepare<{ residentId: string; contactId: string }, { n: number }>(
+    `WITH ${conversationKeys} SELECT count(*) AS n FROM keys`,
+  );
   const selectConversationPosition = db.prepare<{ residentId: string; contactId: string; messageId: string }, { position: number }>(`
     WITH ${conversationKeys}
     SELECT position FROM (SELECT message_id, row_number() OVER (ORDER BY ${conversationOrder('keys')}) - 1 AS position FROM keys)
@@ -322,7 +329,10 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
   const selectAttachmentsOf = db.prepare<{ residentId: string; messageId: string }, AttachmentSqlRow>(
     `${attachmentSelect} WHERE a.message_id = @messageId ORDER BY a.position`,
   );
-  const selectAttachmentContent = db.prepare<{ residentId: string; messageId: string; attachmentId: string }, { sha256: string; mime_type: string; byte_size: number }>(`
+  const selectAttachmentContent = db.prepare<
+    { residentId: string; messageId: string; attachmentId: string },
+    { sha256: string; mime_type: string; byte_size: number }
+  >(`
     SELECT a.sha256, a.mime_type, a.byte_size
       FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId
      WHERE a.message_id = @messageId AND a.attachment_id = @attachmentId AND a.status = 'delivered' AND a.downloaded = 1
@@ -394,7 +404,11 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
     stampRules: () => {
       const row = selectRules.get();
       return row
-        ? { charactersPerStamp: row.characters_per_stamp, stampsPerAttachment: row.stamps_per_attachment, refundStampsOnRejection: row.refund_stamps_on_rejection === 1 }
+        ? {
+            charactersPerStamp: row.characters_per_stamp,
+            stampsPerAttachment: row.stamps_per_attachment,
+            refundStampsOnRejection: row.refund_stamps_on_rejection === 1,
+          }
         : null;
     },
     insertOutgoing: (row) => {

@@ -75,7 +75,13 @@ interface PurchaseSqlRow {
   settled_at: number | null;
 }
 
-const toEntry = (row: EntrySqlRow): LedgerEntryRow => ({ entryId: row.entry_id, amount: row.amount, kind: row.kind, reference: row.reference, createdAt: row.created_at });
+const toEntry = (row: EntrySqlRow): LedgerEntryRow => ({
+  entryId: row.entry_id,
+  amount: row.amount,
+  kind: row.kind,
+  reference: row.reference,
+  createdAt: row.created_at,
+});
 const toPurchase = (row: PurchaseSqlRow): PurchaseRequestRow => ({
   requestId: row.request_id,
   bookSize: row.book_size,
@@ -112,7 +118,9 @@ export function moneyQueries(db: DeviceDatabase): MoneyQueries {
            result_code, result_reason, result_figures, settled_at
       FROM outbox WHERE name = 'buyStamps' AND resident_id = @residentId`;
   const selectPurchases = db.prepare<{ residentId: string }, PurchaseSqlRow>(`${purchaseSelect} ORDER BY mutation_id DESC`);
-  const selectPurchase = db.prepare<{ residentId: string; requestId: string }, PurchaseSqlRow>(`${purchaseSelect} AND json_extract(args, '$.requestId') = @requestId`);
+  const selectPurchase = db.prepare<{ residentId: string; requestId: string }, PurchaseSqlRow>(
+    `${purchaseSelect} AND json_extract(args, '$.requestId') = @requestId`,
+  );
   const selectPurchaseEntry = db.prepare<[string, string], EntrySqlRow>(
     "SELECT entry_id, amount, kind, reference, created_at FROM stamp_entries WHERE resident_id = ? AND kind = 'purchase' AND reference = ?",
   );

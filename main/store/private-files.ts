@@ -26,13 +26,18 @@ function makePrivate(path: string, wanted: number): RepairedPermission | null {
   const stats = statSync(path);
   const uid = process.getuid?.();
   if (uid !== undefined && uid !== 0 && stats.uid !== uid) {
-    throw new StoreNotPrivateError(`${path} belongs to another user (uid ${stats.uid}); the device will not keep its data there. Give it to the app's user or choose another data folder.`);
+    throw new StoreNotPrivateError(
+      `${path} belongs to another user (uid ${stats.uid}); the device will not keep its data there. Give it to the app's user or choose another data folder.`,
+    );
   }
   if ((stats.mode & sharedBits) === 0) return null;
   try {
     chmodSync(path, wanted);
   } catch (error) {
-    throw new StoreNotPrivateError(`${path} is readable by other users (mode ${octal(stats.mode)}) and could not be made private: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new StoreNotPrivateError(
+      `${path} is readable by other users (mode ${octal(stats.mode)}) and could not be made private: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return { path, was: octal(stats.mode) };
 }
@@ -41,7 +46,8 @@ function makePrivate(path: string, wanted: number): RepairedPermission | null {
 export function prepareStoreFolder(folder: string, storeFile: string): RepairedPermission[] {
   mkdirSync(folder, { recursive: true, mode: privateFolderMode });
   // A sticky folder (/tmp) is shared by design: making it private would break every other user of it.
-  if ((statSync(folder).mode & stickyBit) !== 0) throw new StoreNotPrivateError(`${folder} is a folder shared by every user; the device keeps its data in a folder of its own.`);
+  if ((statSync(folder).mode & stickyBit) !== 0)
+    throw new StoreNotPrivateError(`${folder} is a folder shared by every user; the device keeps its data in a folder of its own.`);
   const repaired = [makePrivate(folder, privateFolderMode)];
   if (!existsSync(storeFile)) closeSync(openSync(storeFile, 'a', privateFileMode));
   return repaired.filter((entry): entry is RepairedPermission => entry !== null);

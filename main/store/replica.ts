@@ -262,25 +262,45 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
   const selectStaff = db.prepare<[], { staff_id: string; display_name: string; badge_hash: string; pin_hash: string; version: number }>(
     'SELECT * FROM staff ORDER BY staff_id',
   );
-  const selectContacts = db.prepare<[], { contact_id: string; resident_id: string; display_name: string; relationship: string; approved: number; version: number }>(
-    'SELECT * FROM contacts ORDER BY contact_id',
-  );
+  const selectContacts = db.prepare<
+    [],
+    { contact_id: string; resident_id: string; display_name: string; relationship: string; approved: number; version: number }
+  >('SELECT * FROM contacts ORDER BY contact_id');
   const selectMessages = db.prepare<[], MessageRow>('SELECT * FROM messages ORDER BY message_id');
   const selectAttachments = db.prepare<[], AttachmentRow>('SELECT * FROM message_attachments ORDER BY message_id, position');
   const selectStampEntries = db.prepare<[], LedgerRow>('SELECT * FROM stamp_entries ORDER BY entry_id');
   const selectDebitEntries = db.prepare<[], LedgerRow>(
     'SELECT entry_id, resident_id, amount_cents AS amount, kind, reference, created_at, version FROM debit_entries ORDER BY entry_id',
   );
-  const selectBalances = db.prepare<[], { resident_id: string; stamps: number; available_cents: number; holds_cents: number; confirmed_at: number; version: number }>(
-    'SELECT * FROM balances ORDER BY resident_id',
-  );
+  const selectBalances = db.prepare<
+    [],
+    { resident_id: string; stamps: number; available_cents: number; holds_cents: number; confirmed_at: number; version: number }
+  >('SELECT * FROM balances ORDER BY resident_id');
   const selectVisits = db.prepare<
     [],
-    { visit_id: string; resident_id: string; visitor_name: string; kind: VisitRecord['kind']; starts_at: number; duration_minutes: number; status: VisitRecord['status']; version: number }
+    {
+      visit_id: string;
+      resident_id: string;
+      visitor_name: string;
+      kind: VisitRecord['kind'];
+      starts_at: number;
+      duration_minutes: number;
+      status: VisitRecord['status'];
+      version: number;
+    }
   >('SELECT * FROM visits ORDER BY visit_id');
   const selectLetterNotices = db.prepare<
     [],
-    { notice_id: string; resident_id: string; contact_id: string; sender_name: string; reason: string; stopped_at: number; after_delivery: number; version: number }
+    {
+      notice_id: string;
+      resident_id: string;
+      contact_id: string;
+      sender_name: string;
+      reason: string;
+      stopped_at: number;
+      after_delivery: number;
+      version: number;
+    }
   >('SELECT * FROM letter_notices ORDER BY notice_id');
   const selectSiteRules = db.prepare<
     [],
@@ -295,7 +315,9 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       version: number;
     }
   >('SELECT * FROM site_rules ORDER BY site_id');
-  const selectStampBooks = db.prepare<[], { site_id: string; stamps: number; price_cents: number }>('SELECT * FROM site_stamp_books ORDER BY site_id, position');
+  const selectStampBooks = db.prepare<[], { site_id: string; stamps: number; price_cents: number }>(
+    'SELECT * FROM site_stamp_books ORDER BY site_id, position',
+  );
 
   const ledgerRecord = (row: LedgerRow): LedgerEntryRecord => ({
     entryId: row.entry_id,
@@ -420,107 +442,105 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
         booksBySite.set(row.site_id, list);
       }
       return [
-        ...selectStaff.all().map(
-          (row): ReplicaRow => ({
-            entity: 'staff',
-            id: row.staff_id,
-            version: row.version,
-            data: { staffId: row.staff_id, displayName: row.display_name, badgeHash: row.badge_hash, pinHash: row.pin_hash },
-          }),
-        ),
-        ...selectContacts.all().map(
-          (row): ReplicaRow => ({
-            entity: 'contact',
-            id: row.contact_id,
-            version: row.version,
-            data: { contactId: row.contact_id, residentId: row.resident_id, displayName: row.display_name, relationship: row.relationship, approved: row.approved === 1 },
-          }),
-        ),
-        ...selectMessages.all().map(
-          (row): ReplicaRow => ({
-            entity: 'message',
-            id: row.message_id,
-            version: row.version,
-            data: {
-              messageId: row.message_id,
-              residentId: row.resident_id,
-              contactId: row.contact_id,
-              direction: row.direction,
-              body: row.body,
-              writtenAt: row.written_at,
-              receivedAt: row.received_at,
-              status: row.status,
-              statusChangedAt: row.status_changed_at,
-              rejectionReason: row.rejection_reason,
-              carriesReturnStamp: row.carries_return_stamp === 1,
-              returnStampUsed: row.return_stamp_used === 1,
-              replyToMessageId: row.reply_to_message_id,
-              stampsCharged: row.stamps_charged,
-              stampsReturned: row.stamps_returned,
-              readAt: row.read_at,
-              attachments: attachmentsByMessage.get(row.message_id) ?? [],
-            },
-          }),
-        ),
+        ...selectStaff.all().map((row): ReplicaRow => ({
+          entity: 'staff',
+          id: row.staff_id,
+          version: row.version,
+          data: { staffId: row.staff_id, displayName: row.display_name, badgeHash: row.badge_hash, pinHash: row.pin_hash },
+        })),
+        ...selectContacts.all().map((row): ReplicaRow => ({
+          entity: 'contact',
+          id: row.contact_id,
+          version: row.version,
+          data: {
+            contactId: row.contact_id,
+            residentId: row.resident_id,
+            displayName: row.display_name,
+            relationship: row.relationship,
+            approved: row.approved === 1,
+          },
+        })),
+        ...selectMessages.all().map((row): ReplicaRow => ({
+          entity: 'message',
+          id: row.message_id,
+          version: row.version,
+          data: {
+            messageId: row.message_id,
+            residentId: row.resident_id,
+            contactId: row.contact_id,
+            direction: row.direction,
+            body: row.body,
+            writtenAt: row.written_at,
+            receivedAt: row.received_at,
+            status: row.status,
+            statusChangedAt: row.status_changed_at,
+            rejectionReason: row.rejection_reason,
+            carriesReturnStamp: row.carries_return_stamp === 1,
+            returnStampUsed: row.return_stamp_used === 1,
+            replyToMessageId: row.reply_to_message_id,
+            stampsCharged: row.stamps_charged,
+            stampsReturned: row.stamps_returned,
+            readAt: row.read_at,
+            attachments: attachmentsByMessage.get(row.message_id) ?? [],
+          },
+        })),
         ...selectStampEntries.all().map((row): ReplicaRow => ({ entity: 'stampEntry', id: row.entry_id, version: row.version, data: ledgerRecord(row) })),
         ...selectDebitEntries.all().map((row): ReplicaRow => ({ entity: 'debitEntry', id: row.entry_id, version: row.version, data: ledgerRecord(row) })),
-        ...selectBalances.all().map(
-          (row): ReplicaRow => ({
-            entity: 'balance',
-            id: row.resident_id,
-            version: row.version,
-            data: { residentId: row.resident_id, stamps: row.stamps, availableCents: row.available_cents, holdsCents: row.holds_cents, confirmedAt: row.confirmed_at },
-          }),
-        ),
-        ...selectVisits.all().map(
-          (row): ReplicaRow => ({
-            entity: 'visit',
-            id: row.visit_id,
-            version: row.version,
-            data: {
-              visitId: row.visit_id,
-              residentId: row.resident_id,
-              visitorName: row.visitor_name,
-              kind: row.kind,
-              startsAt: row.starts_at,
-              durationMinutes: row.duration_minutes,
-              status: row.status,
-            },
-          }),
-        ),
-        ...selectLetterNotices.all().map(
-          (row): ReplicaRow => ({
-            entity: 'letterStopped',
-            id: row.notice_id,
-            version: row.version,
-            data: {
-              noticeId: row.notice_id,
-              residentId: row.resident_id,
-              contactId: row.contact_id,
-              senderName: row.sender_name,
-              reason: row.reason,
-              stoppedAt: row.stopped_at,
-              afterDelivery: row.after_delivery === 1,
-            },
-          }),
-        ),
-        ...selectSiteRules.all().map(
-          (row): ReplicaRow => ({
-            entity: 'siteRules',
-            id: row.site_id,
-            version: row.version,
-            data: {
-              siteId: row.site_id,
-              siteName: row.site_name,
-              charactersPerStamp: row.characters_per_stamp,
-              stampsPerAttachment: row.stamps_per_attachment,
-              maxAttachments: row.max_attachments,
-              maxAttachmentBytes: row.max_attachment_bytes,
-              refundStampsOnRejection: row.refund_stamps_on_rejection === 1,
-              stampBooks: booksBySite.get(row.site_id) ?? [],
-            },
-          }),
-        ),
+        ...selectBalances.all().map((row): ReplicaRow => ({
+          entity: 'balance',
+          id: row.resident_id,
+          version: row.version,
+          data: {
+            residentId: row.resident_id,
+            stamps: row.stamps,
+            availableCents: row.available_cents,
+            holdsCents: row.holds_cents,
+            confirmedAt: row.confirmed_at,
+          },
+        })),
+        ...selectVisits.all().map((row): ReplicaRow => ({
+          entity: 'visit',
+          id: row.visit_id,
+          version: row.version,
+          data: {
+            visitId: row.visit_id,
+            residentId: row.resident_id,
+            visitorName: row.visitor_name,
+            kind: row.kind,
+            startsAt: row.starts_at,
+            durationMinutes: row.duration_minutes,
+            status: row.status,
+          },
+        })),
+        ...selectLetterNotices.all().map((row): ReplicaRow => ({
+          entity: 'letterStopped',
+          id: row.notice_id,
+          version: row.version,
+          data: {
+            noticeId: row.notice_id,
+            residentId: row.resident_id,
+            contactId: row.contact_id,
+            senderName: row.sender_name,
+            reason: row.reason,
+            stoppedAt: row.stopped_at,
+            afterDelivery: row.after_delivery === 1,
+          },
+        })),
+        ...selectSiteRules.all().map((row): ReplicaRow => ({
+          entity: 'siteRules',
+          id: row.site_id,
+          version: row.version,
+          data: {
+            siteId: row.site_id,
+            siteName: row.site_name,
+            charactersPerStamp: row.characters_per_stamp,
+            stampsPerAttachment: row.stamps_per_attachment,
+            maxAttachments: row.max_attachments,
+            maxAttachmentBytes: row.max_attachment_bytes,
+            refundStampsOnRejection: row.refund_stamps_on_rejection === 1,
+            stampBooks: booksBySite.get(row.site_id) ?? [],
+          },
+        })),
       ];
     },
     clearAll: () => {

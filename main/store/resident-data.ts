@@ -50,9 +50,10 @@ export interface ResidentDataParts {
 }
 
 export function residentDataQueries(db: DeviceDatabase, parts?: ResidentDataParts): ResidentDataQueries {
-  const counts = Object.fromEntries(
-    Object.entries(residentDataTables).map(([table, sql]) => [table, db.prepare<[string], { n: number }>(sql)]),
-  ) as Record<ResidentDataTable, ReturnType<typeof db.prepare<[string], { n: number }>>>;
+  const counts = Object.fromEntries(Object.entries(residentDataTables).map(([table, sql]) => [table, db.prepare<[string], { n: number }>(sql)])) as Record<
+    ResidentDataTable,
+    ReturnType<typeof db.prepare<[string], { n: number }>>
+  >;
   const replica = parts?.replica ?? replicaQueries(db);
   const residents = parts?.residents ?? residentQueries(db);
   const lockouts = parts?.lockouts ?? pinLockoutQueries(db);
@@ -62,7 +63,9 @@ export function residentDataQueries(db: DeviceDatabase, parts?: ResidentDataPart
   const deleteOutbox = db.prepare<[string]>('DELETE FROM outbox WHERE resident_id = ?');
   // The index's bookkeeping first (it finds documents through the index rows), then the rows, then the queue the
   // deletes above just added to: nothing is left for the indexer to do for this person.
-  const deleteSearchDocuments = db.prepare<[string]>('DELETE FROM mail_search_documents WHERE document_id IN (SELECT rowid FROM mail_search WHERE resident_id = ?)');
+  const deleteSearchDocuments = db.prepare<[string]>(
+    'DELETE FROM mail_search_documents WHERE document_id IN (SELECT rowid FROM mail_search WHERE resident_id = ?)',
+  );
   const deleteSearchRows = db.prepare<[string]>('DELETE FROM mail_search WHERE resident_id = ?');
   const deleteSearchQueue = db.prepare<[string]>('DELETE FROM mail_search_queue WHERE resident_id = ?');
 

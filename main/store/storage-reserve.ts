@@ -59,7 +59,7 @@ function writeReserve(path: string, bytes: number): boolean {
   let descriptor: number | null = null;
   try {
     descriptor = openSync(path, 'w', 0o600);
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       written += writeSync(descriptor, chunk, 0, Math.min(chunk.length, bytes - written));
     }
     fsyncSync(descriptor);

@@ -103,7 +103,10 @@ export function keyConnection(db: Database.Database, key: Buffer): void {
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
     if (!isNotADatabase(error)) throw error;
-    throw new StoreKeyError('storeKeyWrong', 'The device store is encrypted with a key other than the one this device holds (or the store file is damaged). Its data cannot be read here; wipe the device (remove the data folder) and enroll it again to start fresh.');
+    throw new StoreKeyError(
+      'storeKeyWrong',
+      'The device store is encrypted with a key other than the one this device holds (or the store file is damaged). Its data cannot be read here; wipe the device (remove the data folder) and enroll it again to start fresh.',
+    );
   }
 }
 

@@ -17,7 +17,10 @@ export interface VisitQueries {
 
 export function visitQueries(db: DeviceDatabase): VisitQueries {
   // starts_at + duration is the end; the index on (resident_id, starts_at) narrows by person, the rest is a few rows.
-  const select = db.prepare<{ residentId: string; since: number }, { visit_id: string; visitor_name: string; kind: VisitRow['kind']; starts_at: number; duration_minutes: number; status: VisitRow['status'] }>(`
+  const select = db.prepare<
+    { residentId: string; since: number },
+    { visit_id: string; visitor_name: string; kind: VisitRow['kind']; starts_at: number; duration_minutes: number; status: VisitRow['status'] }
+  >(`
     SELECT visit_id, visitor_name, kind, starts_at, duration_minutes, status FROM visits
      WHERE resident_id = @residentId AND starts_at + duration_minutes * 60000 > @since
      ORDER BY starts_at, visit_id`);

@@ -213,7 +213,10 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
       return { applied, unchanged, evicted, releasedBlobs: replica.unreferenced(touchedBlobs), cursor, hasMore };
     })();
   } catch (error) {
-    return { ok: false, error: { kind: 'storeFailed', problem: error instanceof Error ? error.message : 'the store refused the batch', storageFull: isStorageFull(error) } };
+    return {
+      ok: false,
+      error: { kind: 'storeFailed', problem: error instanceof Error ? error.message : 'the store refused the batch', storageFull: isStorageFull(error) },
+    };
   }
 
   // Only after the commit: a file removed for a batch that rolled back would be a photo lost. A crash between the

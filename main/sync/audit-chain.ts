@@ -2,15 +2,7 @@
 // the log the services record into). It is sync's because the chain belongs to the device's identity at the hub: when
 // the device is enrolled again under a new id, identity.ts must start a new chain inside the same transaction that
 // renumbers the outbox, and sync may not reach up into the audit service to do it.
-import {
-  AuditEvent,
-  auditEntryHash,
-  auditGenesisHash,
-  canonicalJson,
-  hashedFieldsOf,
-  type AuditEntry,
-  type AuditKind,
-} from '../../hub/protocol';
+import { AuditEvent, auditEntryHash, auditGenesisHash, canonicalJson, hashedFieldsOf, type AuditEntry, type AuditKind } from '../../hub/protocol';
 import type { AuditLogRow } from '../store/audit-log';
 import { storeQueriesOf } from '../store/store-queries';
 import type { DeviceDatabase } from '../store/database';
@@ -49,7 +41,13 @@ function rowOf(chain: number, entry: AuditEntry): AuditLogRow {
  * synchronous run on the store's only connection, so no other append can come between them; the (chain, seq) primary
  * key would refuse the second of two that did, rolling back its outbox row with it.
  */
-export function appendAuditEvent(db: DeviceDatabase, event: AuditEvent, at: number, record: RecordMutation, options: { readonly newChain: boolean }): AuditEntry {
+export function appendAuditEvent(
+  db: DeviceDatabase,
+  event: AuditEvent,
+  at: number,
+  record: RecordMutation,
+  options: { readonly newChain: boolean },
+): AuditEntry {
   const head = storeQueriesOf(db).auditLog.head();
   const startsChain = head === null || options.newChain;
   const chain = head === null ? 1 : options.newChain ? head.chain + 1 : head.chain;
@@ -75,6 +73,13 @@ export function appendAuditEvent(db: DeviceDatabase, event: AuditEvent, at: numb
 export function restartAuditChain(db: DeviceDatabase, options: { readonly at: number; readonly unsentEntries: number }): AuditEntry | null {
   const head = storeQueriesOf(db).auditLog.head();
   if (head === null) return null;
-  const event = parseAuditEvent('chainRestarted', null, { previousDeviceId: head.deviceId, previousSeq: head.seq, previousHash: head.hash, unsentEntries: options.unsentEntries });
-  return appendAuditEvent(db, event, options.at, (name, args, localEffect) => recordStraightIntoOutbox(db, name, args, localEffect, { now: options.at }), { newChain: true });
+  const event = parseAuditEvent('chainRestarted', null, {
+    previousDeviceId: head.deviceId,
+    previousSeq: head.seq,
+    previousHash: head.hash,
+    unsentEntries: options.unsentEntries,
+  });
+  return appendAuditEvent(db, event, options.at, (name, args, localEffect) => recordStraightIntoOutbox(db, name, args, localEffect, { now: options.at }), {
+    newChain: true,
+  });
 }

@@ -262,7 +262,13 @@ function stopsThePhase(error: BlobFailure): boolean {
       return true;
     case 'hub':
       // A refusal of this one blob (missing, out of scope) is about the blob; anything else is about the hub.
-      return !(error.failure.kind === 'http' && error.failure.status >= 400 && error.failure.status < 500 && error.failure.status !== 429 && error.failure.status !== 401);
+      return !(
+        error.failure.kind === 'http' &&
+        error.failure.status >= 400 &&
+        error.failure.status < 500 &&
+        error.failure.status !== 429 &&
+        error.failure.status !== 401
+      );
     default: {
       const unreachable: never = error;
       return unreachable;

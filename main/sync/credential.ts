@@ -160,7 +160,11 @@ export async function enrollDevice(options: EnrollDeviceOptions): Promise<Enroll
   const fail = (code: EnrollErrorCode, message: string): EnrollOutcome => ({ ok: false, error: { code, message } });
   const hub = checkHubUrl(options.hubUrl);
   if (!hub.ok) return fail('badHubUrl', `The hub address ${hub.problem}.`);
-  const request = EnrollRequest.safeParse({ code: options.code.replace(/\s+/g, '').toUpperCase(), deviceName: options.deviceName, appVersion: options.appVersion });
+  const request = EnrollRequest.safeParse({
+    code: options.code.replace(/\s+/g, '').toUpperCase(),
+    deviceName: options.deviceName,
+    appVersion: options.appVersion,
+  });
   if (!request.success) {
     return request.error.issues.some((issue) => issue.path[0] === 'code')
       ? fail('badCode', 'That is not an enrollment code: it looks like ABCD-2345.')
@@ -169,7 +173,12 @@ export async function enrollDevice(options: EnrollDeviceOptions): Promise<Enroll
 
   const previous = options.previous ?? null;
   const sameHub = previous !== null && checkHubUrl(previous.hubUrl).ok && new URL(previous.hubUrl).href === hub.url;
-  const client = createHubClient({ hubUrl: hub.url, ...(sameHub ? { secret: previous.secret } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const client = createHubClient({
+    hubUrl: hub.url,
+    ...(sameHub ? { secret: previous.secret } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const answer = await client.enroll(request.data);
   if (!answer.ok) {
     const { failure } = answer;

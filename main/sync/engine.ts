@@ -165,7 +165,10 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
   let stopped = false;
   const listeners = new Set<(status: SyncStatus) => void>();
   const status = (): SyncStatus => {
-    const current = syncStatusOf(actor.getSnapshot(), stopped ? { pendingMutations: 0, blobsWaiting: 0 } : { pendingMutations: outbox.pendingCount(), blobsWaiting: attachments.toFetchCount() });
+    const current = syncStatusOf(
+      actor.getSnapshot(),
+      stopped ? { pendingMutations: 0, blobsWaiting: 0 } : { pendingMutations: outbox.pendingCount(), blobsWaiting: attachments.toFetchCount() },
+    );
     const hubRestoredAt = services.hubRestoredAt();
     return hubRestoredAt === null ? current : { ...current, hubRestoredAt };
   };

@@ -266,7 +266,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
     let response: Response;
     try {
       // No redirects: the bearer secret goes to the hub's own address or nowhere.
-      response = await scope.race(fetchImpl(hubEndpoint(options.hubUrl, path), { method: 'POST', headers, body: JSON.stringify(body), signal: scope.signal, redirect: 'manual' }));
+      response = await scope.race(
+        fetchImpl(hubEndpoint(options.hubUrl, path), { method: 'POST', headers, body: JSON.stringify(body), signal: scope.signal, redirect: 'manual' }),
+      );
     } catch (error) {
       return { ok: false, failure: scope.failure(error) };
     }
@@ -290,17 +292,26 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       // The path names the field, never its value: values may be personal data.
-      return { ok: false, failure: { kind: 'invalidResponse', problem: first ? `${first.path.join('.') || 'body'}: ${first.code}` : 'does not fit the protocol' } };
+      return {
+        ok: false,
+        failure: { kind: 'invalidResponse', problem: first ? `${first.path.join('.') || 'body'}: ${first.code}` : 'does not fit the protocol' },
+      };
     }
     return { ok: true, value: parsed.data };
   }
 
-  async function fetchBlobWithin(sha256: string, sink: BlobSink, scope: RequestScope): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>> {
+  async function fetchBlobWithin(
+    sha256: string,
+    sink: BlobSink,
+    scope: RequestScope,
+  ): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>> {
     const headers: Record<string, string> = { accept: 'application/octet-stream' };
     if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
     let response: Response;
     try {
-      response = await scope.race(fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.blobs}/${encodeURIComponent(sha256)}`), { headers, signal: scope.signal, redirect: 'manual' }));
+      response = await scope.race(
+        fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.blobs}/${encodeURIComponent(sha256)}`), { headers, signal: scope.signal, redirect: 'manual' }),
+      );
     } catch {
       return { ok: false, failure: scope.failure() };
     }
@@ -357,7 +368,6 @@ export function createHubClient(options: HubClientOptions): HubClient {
       }
     },
   };
-
 }
 
 /** A failure in words for logs and status: codes and statuses only, never a body or the secret. */

@@ -10,7 +10,11 @@ import { restartAuditChain } from './audit-chain';
 
 export type IdentityChange = 'first' | 'unchanged' | 'replaced';
 
-export function adoptDeviceIdentity(db: DeviceDatabase, identity: { readonly deviceId: string; readonly hubUrl: string }, options: { readonly now?: number } = {}): IdentityChange {
+export function adoptDeviceIdentity(
+  db: DeviceDatabase,
+  identity: { readonly deviceId: string; readonly hubUrl: string },
+  options: { readonly now?: number } = {},
+): IdentityChange {
   const syncState = storeQueriesOf(db).syncState;
   return db.transaction((): IdentityChange => {
     const stored = syncState.get();

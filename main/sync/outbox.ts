@@ -37,7 +37,11 @@ export interface RecordedMutation<T> {
 }
 
 /** How a service records a mutation: the sync engine's (which also wakes sync) once the device is enrolled. */
-export type RecordMutation = <N extends MutationName, T>(name: N, args: MutationArgs<N>, localEffect: (db: DeviceDatabase, mutationId: number) => T) => RecordedMutation<T>;
+export type RecordMutation = <N extends MutationName, T>(
+  name: N,
+  args: MutationArgs<N>,
+  localEffect: (db: DeviceDatabase, mutationId: number) => T,
+) => RecordedMutation<T>;
 
 /**
  * Runs the local effect and appends the mutation in one transaction: both are on disk, or neither is. The effect gets
@@ -136,9 +140,11 @@ const isMutationName = (name: string): name is MutationName => mutationNames.has
 
 /** The resident's recent mutations, newest first: what their screens show as waiting, done or refused with a reason. */
 export function residentMutations(db: DeviceDatabase, residentId: string, limit = 50): ResidentMutation[] {
-  return storeQueriesOf(db).outbox
-    .recentFor(residentId, limit)
-    .flatMap((entry) => (isMutationName(entry.name) ? [{ mutationId: entry.mutationId, name: entry.name, createdAt: entry.createdAt, outcome: outcomeOf(entry) }] : []));
+  return storeQueriesOf(db)
+    .outbox.recentFor(residentId, limit)
+    .flatMap((entry) =>
+      isMutationName(entry.name) ? [{ mutationId: entry.mutationId, name: entry.name, createdAt: entry.createdAt, outcome: outcomeOf(entry) }] : [],
+    );
 }
 
 export function pendingMutationCount(db: DeviceDatabase): number {

@@ -6,7 +6,15 @@
 // comes back with dozens of long letters sends them in several requests instead of one the hub refuses for its size on
 // every push. A mutation that could never be sent — larger than any request, or no longer readable — is not allowed to
 // hold back the ones after it: a `notSent` note goes under its id and the hub records it refused with the reason.
-import { maxMutationJsonBytes, maxPushMutations, maxRequestBytes, Mutation, utf8ByteLength, type MutationResult, type PushedMutation } from '../../hub/protocol';
+import {
+  maxMutationJsonBytes,
+  maxPushMutations,
+  maxRequestBytes,
+  Mutation,
+  utf8ByteLength,
+  type MutationResult,
+  type PushedMutation,
+} from '../../hub/protocol';
 import type { DeviceDatabase } from '../store/database';
 import { type OutboxEntry, type OutboxQueries, type OutboxSettlement } from '../store/outbox';
 import type { HubClient, HubFailure } from './hub-client';
@@ -133,7 +141,10 @@ export async function pushPending(db: DeviceDatabase, client: HubClient, options
         const result = resultById.get(mutation.id);
         // No result for an id at or below lastMutationId: the hub did it on an earlier push whose answer was lost,
         // and skipped it this time. It is done; its effects arrive with the next pull.
-        const settlement: OutboxSettlement = result?.status === 'refused' ? { status: 'refused', code: result.code, reason: result.reason, figures: result.figures ?? null } : { status: 'applied' };
+        const settlement: OutboxSettlement =
+          result?.status === 'refused'
+            ? { status: 'refused', code: result.code, reason: result.reason, figures: result.figures ?? null }
+            : { status: 'applied' };
         const wasAnswered = outbox.byId(mutation.id)?.status !== 'pending';
         if (wasAnswered) {
           // Sent again to a hub that had lost it: the hub's new answer is the truth the screens must show. A result the

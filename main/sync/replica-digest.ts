@@ -20,12 +20,14 @@ const byEntityThenId = (a: ReplicaRecord, b: ReplicaRecord): number =>
 /** The digest of any set of records (the device's, a test model's or, later, the hub's view of a scope). */
 export function digestOfRecords(records: readonly ReplicaRecord[]): string {
   const sorted = [...records].sort(byEntityThenId);
-  return createHash('sha256').update(canonicalJson(sorted.map(({ entity, id, version, data }) => ({ entity, id, version, data })))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(sorted.map(({ entity, id, version, data }) => ({ entity, id, version, data }))))
+    .digest('hex');
 }
 
 export function replicaRecords(db: DeviceDatabase): ReplicaRecord[] {
-  const residents = storeQueriesOf(db).residents
-    .fromHub()
+  const residents = storeQueriesOf(db)
+    .residents.fromHub()
     .map(({ resident, version, hubLockout }): ReplicaRecord => ({
       entity: 'resident',
       id: resident.residentId,

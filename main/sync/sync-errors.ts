@@ -12,7 +12,10 @@ export interface SyncProblem {
 }
 
 /** The disk is full: nothing was written, and sync tries again by itself (the machine backs off). */
-export const storageFullProblem: SyncProblem = { code: 'storageFull', message: 'The device’s disk is full; nothing was lost, and sync carries on by itself when space is freed.' };
+export const storageFullProblem: SyncProblem = {
+  code: 'storageFull',
+  message: 'The device’s disk is full; nothing was lost, and sync carries on by itself when space is freed.',
+};
 
 export function problemOfHubFailure(failure: HubFailure): SyncProblem {
   switch (failure.kind) {

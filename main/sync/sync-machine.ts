@@ -30,11 +30,7 @@ export interface BlobStep {
   readonly problems: readonly SyncProblem[];
 }
 
-export type SyncEvent =
-  | { type: 'MUTATION_RECORDED' }
-  | { type: 'NETWORK_UP' }
-  | { type: 'RESIDENT_SIGNED_IN'; residentId: string }
-  | { type: 'SYNC_NOW' };
+export type SyncEvent = { type: 'MUTATION_RECORDED' } | { type: 'NETWORK_UP' } | { type: 'RESIDENT_SIGNED_IN'; residentId: string } | { type: 'SYNC_NOW' };
 
 export interface SyncMachineInput {
   readonly now: () => number;
@@ -141,7 +137,16 @@ export const syncMachine = setup({
   },
 }).createMachine({
   id: 'sync',
-  context: ({ input }) => ({ ...input, failures: 0, backoffMs: 0, nextAttemptAt: null, rerun: false, pullBatches: 0, pullWaitingForRoom: false, errorCounts: {} }),
+  context: ({ input }) => ({
+    ...input,
+    failures: 0,
+    backoffMs: 0,
+    nextAttemptAt: null,
+    rerun: false,
+    pullBatches: 0,
+    pullWaitingForRoom: false,
+    errorCounts: {},
+  }),
   initial: 'idle',
   states: {
     idle: {
@@ -190,7 +195,10 @@ export const syncMachine = setup({
             actions: { type: 'recordFailure', params: ({ event }) => ({ problem: failedStep(event.output) }) },
           },
           { guard: 'pullWasWaitingForRoom', target: 'backingOff', actions: { type: 'recordFailure', params: () => ({ problem: storageFullProblem }) } },
-          { target: 'fetchingBlobs', actions: ['recordSuccess', { type: 'cycleSucceeded', params: ({ context }) => ({ at: context.lastSuccessAt ?? context.now() }) }] },
+          {
+            target: 'fetchingBlobs',
+            actions: ['recordSuccess', { type: 'cycleSucceeded', params: ({ context }) => ({ at: context.lastSuccessAt ?? context.now() }) }],
+          },
         ],
         onError: { target: 'backingOff', actions: { type: 'recordFailure', params: () => ({ problem: unexpected() }) } },
       },
@@ -210,16 +218,26 @@ export const syncMachine = setup({
           {
             guard: { type: 'diskFull', params: ({ event }) => ({ problems: event.output.problems }) },
             target: 'backingOff',
-            actions: [{ type: 'recordFailure', params: () => ({ problem: storageFullProblem }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }],
+            actions: [
+              { type: 'recordFailure', params: () => ({ problem: storageFullProblem }) },
+              { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) },
+            ],
           },
           {
             guard: 'rerunWanted',
             target: 'pulling',
-            actions: [{ type: 'recordBlobProblems', params: ({ event }) => ({ problems: event.output.problems }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }, 'startCycle'],
+            actions: [
+              { type: 'recordBlobProblems', params: ({ event }) => ({ problems: event.output.problems }) },
+              { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) },
+              'startCycle',
+            ],
           },
           {
             target: 'idle',
-            actions: [{ type: 'recordBlobProblems', params: ({ event }) => ({ problems: event.output.problems }) }, { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) }],
+            actions: [
+              { type: 'recordBlobProblems', params: ({ event }) => ({ problems: event.output.problems }) },
+              { type: 'blobProblems', params: ({ event }) => ({ problems: event.output.problems }) },
+            ],
           },
         ],
         onError: { target: 'idle', actions: { type: 'recordBlobProblems', params: () => ({ problems: [unexpected()] }) } },
@@ -233,7 +251,10 @@ export const syncMachine = setup({
       },
     },
     backingOff: {
-      entry: { type: 'cycleFailed', params: ({ context }) => ({ error: context.lastError ?? { ...unexpected(), at: context.now() }, retryInMs: context.backoffMs }) },
+      entry: {
+        type: 'cycleFailed',
+        params: ({ context }) => ({ error: context.lastError ?? { ...unexpected(), at: context.now() }, retryInMs: context.backoffMs }),
+      },
       exit: 'clearRetry',
       after: { backoffDelay: { target: 'pulling', actions: 'startCycle' } },
       // Only staff or a returning network cut the wait short; a new mutation or a sign-in waits for the retry, so a

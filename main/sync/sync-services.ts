@@ -106,7 +106,10 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     }
     if (!answer.ok) {
       const problem = problemOfHubFailure(answer.failure);
-      logger.warn({ failure: answer.failure.kind, status: answer.failure.kind === 'http' ? answer.failure.status : undefined, code: problem.code }, 'pull failed');
+      logger.warn(
+        { failure: answer.failure.kind, status: answer.failure.kind === 'http' ? answer.failure.status : undefined, code: problem.code },
+        'pull failed',
+      );
       return { ok: false, problem };
     }
     // Stopped while the answer was on its way: leave the store alone, the next start pulls the same batch again.
@@ -116,7 +119,12 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
       if (applied.error.kind === 'storeFailed' && applied.error.storageFull) storageFull();
       const problem = problemOfApplyPull(applied.error);
       logger.error(
-        { code: problem.code, kind: applied.error.kind, changeIndex: applied.error.kind === 'invalidBatch' ? applied.error.changeIndex : undefined, changes: answer.value.changes.length },
+        {
+          code: problem.code,
+          kind: applied.error.kind,
+          changeIndex: applied.error.kind === 'invalidBatch' ? applied.error.changeIndex : undefined,
+          changes: answer.value.changes.length,
+        },
         'pull batch refused whole; nothing applied',
       );
       return { ok: false, problem };
@@ -149,7 +157,10 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     // A download cut short by this device (a pull took priority, or shutdown) is not a problem to report.
     const failures = summary.failures.filter((failure) => !(failure.error.kind === 'hub' && failure.error.failure.kind === 'aborted'));
     if (summary.downloaded > 0 || failures.length > 0) {
-      logger.info({ downloaded: summary.downloaded, failed: failures.map((failure) => failure.error.kind), remaining: summary.remaining }, 'attachment bytes fetched');
+      logger.info(
+        { downloaded: summary.downloaded, failed: failures.map((failure) => failure.error.kind), remaining: summary.remaining },
+        'attachment bytes fetched',
+      );
     }
     const problems = failures.map((failure) => problemOfBlob(failure.error));
     if (problems.some((problem) => problem.code === storageFullProblem.code)) storageFull();

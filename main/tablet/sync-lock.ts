@@ -18,7 +18,11 @@ export interface SyncDeadline {
  * The deadline for a tablet serving someone. `assignedAt` is when their records reached this tablet: a tablet that has
  * never synced since then counts from then, not from a sync made for the person before them.
  */
-export function syncDeadlineOf(lastSuccessAt: number | null, assignedAt: number, rules: Pick<TabletSettings, 'warnFromDaysWithoutSync' | 'lockAfterDaysWithoutSync'>): SyncDeadline {
+export function syncDeadlineOf(
+  lastSuccessAt: number | null,
+  assignedAt: number,
+  rules: Pick<TabletSettings, 'warnFromDaysWithoutSync' | 'lockAfterDaysWithoutSync'>,
+): SyncDeadline {
   const since = Math.max(lastSuccessAt ?? assignedAt, assignedAt);
   return { since, warnAt: since + rules.warnFromDaysWithoutSync * dayMs, lockAt: since + rules.lockAfterDaysWithoutSync * dayMs };
 }

@@ -115,7 +115,10 @@ function proofErrorOf(failure: Extract<HubFailure, { kind: 'http' }>): ProofErro
 /** The tries left or the lockout's end, when the hub sent them, for the screen's words. */
 function proofDetails(failure: HubFailure): { attemptsLeft?: number; lockedUntil?: number } {
   if (failure.kind !== 'http') return {};
-  return { ...(failure.attemptsLeft === undefined ? {} : { attemptsLeft: failure.attemptsLeft }), ...(failure.lockedUntil === undefined ? {} : { lockedUntil: failure.lockedUntil }) };
+  return {
+    ...(failure.attemptsLeft === undefined ? {} : { attemptsLeft: failure.attemptsLeft }),
+    ...(failure.lockedUntil === undefined ? {} : { lockedUntil: failure.lockedUntil }),
+  };
 }
 
 function assignErrorOf(failure: HubFailure): TabletAssignError {
@@ -174,7 +177,10 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     if (assignee() !== null) return { assigned: false, error: 'alreadyAssigned' };
     const answer = await sync.hub.assignTablet({ bookingNumber, staffId, staffPin, requestId: randomUUID() });
     if (!answer.ok) {
-      deps.logger.warn({ staffId, failure: answer.failure.kind, code: answer.failure.kind === 'http' ? answer.failure.code : undefined }, 'tablet assignment refused');
+      deps.logger.warn(
+        { staffId, failure: answer.failure.kind, code: answer.failure.kind === 'http' ? answer.failure.code : undefined },
+        'tablet assignment refused',
+      );
       return { assigned: false, error: assignErrorOf(answer.failure), ...proofDetails(answer.failure) };
     }
     const { residentId, displayName } = answer.value;
@@ -183,7 +189,8 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     // The backfill: their records, so they can sign in as soon as staff leave. Photos may follow after this answers.
     const status = await sync.syncThrough('pull');
     const recordsArrived = residents.byId(residentId) !== null;
-    if (!recordsArrived) deps.logger.warn({ residentId, syncState: status.state, code: status.lastError?.code }, 'assigned at the hub; the records have not arrived yet');
+    if (!recordsArrived)
+      deps.logger.warn({ residentId, syncState: status.state, code: status.lastError?.code }, 'assigned at the hub; the records have not arrived yet');
     deps.onChange();
     return { assigned: true, assignee: { residentId, displayName, bookingNumber: answer.value.bookingNumber }, recordsArrived };
   }
@@ -200,14 +207,20 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     const unsent = outbox.pendingCountFor(previous.residentId);
     if (unsent > 0) {
       const hubDown = status.lastError !== null && (status.lastError.code === 'hubUnreachable' || status.lastError.code === 'hubTimeout');
-      deps.logger.warn({ staffId, residentId: previous.residentId, unsent, code: status.lastError?.code }, 'unassignment refused: the person has actions the hub has not taken');
+      deps.logger.warn(
+        { staffId, residentId: previous.residentId, unsent, code: status.lastError?.code },
+        'unassignment refused: the person has actions the hub has not taken',
+      );
       return { unassigned: false, error: hubDown ? 'hubUnreachable' : 'unsentItems', unsent };
     }
 
     // 2. The hub takes the tablet back (and queues the evict for it).
     const answer = await sync.hub.releaseTablet({ residentId: previous.residentId, staffId, staffPin, requestId: randomUUID() });
     if (!answer.ok) {
-      deps.logger.warn({ staffId, failure: answer.failure.kind, code: answer.failure.kind === 'http' ? answer.failure.code : undefined }, 'tablet release refused');
+      deps.logger.warn(
+        { staffId, failure: answer.failure.kind, code: answer.failure.kind === 'http' ? answer.failure.code : undefined },
+        'tablet release refused',
+      );
       return { unassigned: false, error: unassignErrorOf(answer.failure), unsent: 0, ...proofDetails(answer.failure) };
     }
 
@@ -217,7 +230,16 @@ export function createTabletAssignment(deps: TabletAssignmentDeps): TabletAssign
     // Nothing of theirs may have been recorded meanwhile (nobody can sign in during service mode), so this removes all.
     const removed = residentData.removeResident(previous.residentId);
     for (const sha256 of removed.releasedBlobs) deps.blobs.remove(sha256);
-    deps.logger.info({ staffId, residentId: previous.residentId, rows: removed.rowsRemoved, files: removed.releasedBlobs.length, hubHadReleased: answer.value.releasedResidentId !== null }, 'tablet unassigned; the person’s data was removed');
+    deps.logger.info(
+      {
+        staffId,
+        residentId: previous.residentId,
+        rows: removed.rowsRemoved,
+        files: removed.releasedBlobs.length,
+        hubHadReleased: answer.value.releasedResidentId !== null,
+      },
+      'tablet unassigned; the person’s data was removed',
+    );
     deps.audit('staffAction', { kind: 'staff', id: staffId }, { action: 'unassignTablet', residentId: previous.residentId });
     deps.onChange();
     // The evict (nothing left for it to do) and the audit entry go now rather than at the next interval.

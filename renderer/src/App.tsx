@@ -57,9 +57,7 @@ function SignedInScreens({
   const goHome = useCallback(() => setService('home'), [setService]);
   switch (service) {
     case 'mail':
-      return (
-        <MailScreen api={props.api} language={language} onClose={goHome} onGoToStamps={() => setService('stamps')} timeZone={props.timeZone ?? null} />
-      );
+      return <MailScreen api={props.api} language={language} onClose={goHome} onGoToStamps={() => setService('stamps')} timeZone={props.timeZone ?? null} />;
     case 'stamps':
       return <StampsScreen api={props.api} language={language} onClose={goHome} />;
     case 'money':
@@ -128,10 +126,7 @@ export function App({ api, resetPage }: AppProps) {
     [phase],
   );
 
-  const enterPin = useCallback(
-    (pin: string) => run(async () => applySession(await api.call('session.enterPin', { pin }))),
-    [api, run, applySession],
-  );
+  const enterPin = useCallback((pin: string) => run(async () => applySession(await api.call('session.enterPin', { pin }))), [api, run, applySession]);
   const cancel = useCallback(() => void run(async () => applySession(await api.call('session.cancel', {}))), [api, run, applySession]);
   const signOut = useCallback(() => void run(async () => applySession(await api.call('session.signOut', {}))), [api, run, applySession]);
   const leaveService = useCallback(() => void run(async () => applySession(await api.call('service.signOut', {}))), [api, run, applySession]);
@@ -205,7 +200,9 @@ export function App({ api, resetPage }: AppProps) {
               />
             </div>
             {idleNotice ??
-              (tabletSync?.state === 'warning' && !syncWarningSeen ? <TabletSyncWarningDialog standing={tabletSync} onClose={() => setSyncWarningSeen(true)} /> : null)}
+              (tabletSync?.state === 'warning' && !syncWarningSeen ? (
+                <TabletSyncWarningDialog standing={tabletSync} onClose={() => setSyncWarningSeen(true)} />
+              ) : null)}
           </>
         );
       }

@@ -10,7 +10,8 @@ export function serveParentRequests<Request>(handle: (request: Request) => Promi
   process.on('message', (message: { id: number; request: Request }) => {
     handle(message.request).then(
       (result) => process.send?.({ id: message.id, ok: true, result } satisfies Reply),
-      (error: unknown) => process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
+      (error: unknown) =>
+        process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
     );
   });
   // The parent going away (a benchmark killed with Ctrl-C) ends the child too.
@@ -30,7 +31,9 @@ export interface ForkedChild<Ready> {
 /** In the parent: forks `script` under tsx and waits (up to 120 s) for its ready message. */
 export async function forkWithRequests<Ready>(script: string, options: { cwd: string; env: NodeJS.ProcessEnv; label: string }): Promise<ForkedChild<Ready>> {
   // The child also ends when its IPC channel closes (serveParentRequests); this covers one that never got that far.
-  const child = endWithThisProcess(fork(script, [], { cwd: options.cwd, execArgv: ['--import', 'tsx'], env: options.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = endWithThisProcess(
+    fork(script, [], { cwd: options.cwd, execArgv: ['--import', 'tsx'], env: options.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   const ready = await new Promise<Ready>((resolve, reject) => {

@@ -45,7 +45,6 @@ interface Replies {
   stop: null;
 }
 
-
 export interface BenchHub {
   readonly url: string;
   readonly backend: HubBackend;
@@ -100,10 +99,12 @@ export async function startBenchHub(backend: HubBackend): Promise<BenchHub> {
     postgres = null;
     dir.remove();
   };
-  const forked = await forkWithRequests<{ url: string; backend: HubBackend }>(hubScript, { cwd: repositoryRoot, env, label: 'the bench hub' }).catch(async (error: unknown) => {
-    await cleanup();
-    throw error;
-  });
+  const forked = await forkWithRequests<{ url: string; backend: HubBackend }>(hubScript, { cwd: repositoryRoot, env, label: 'the bench hub' }).catch(
+    async (error: unknown) => {
+      await cleanup();
+      throw error;
+    },
+  );
   const { child, ready } = forked;
   const pid = child.pid!;
   // The child answers each command with its Replies type (hub-process.ts); IPC carries it untyped.

@@ -32,7 +32,11 @@ async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T
   return results;
 }
 
-async function enrollDevices(hub: BenchHub, seeded: { siteId: string; unitIds: readonly string[]; residentIds: readonly string[] }, devices: number): Promise<Enrolled[]> {
+async function enrollDevices(
+  hub: BenchHub,
+  seeded: { siteId: string; unitIds: readonly string[]; residentIds: readonly string[] },
+  devices: number,
+): Promise<Enrolled[]> {
   const kiosks = Math.max(1, Math.round(devices / 10));
   const kioskUnits = Array.from({ length: kiosks }, (_, index) => seeded.unitIds[index % seeded.unitIds.length]!);
   const codes = await hub.call({ command: 'issueCodes', siteId: seeded.siteId, kioskUnits, tablets: devices - kiosks });
@@ -42,7 +46,11 @@ async function enrollDevices(hub: BenchHub, seeded: { siteId: string; unitIds: r
     if (!answer.ok) throw new Error(`enrollment failed: ${JSON.stringify(answer.failure)}`);
     return { deviceId: answer.value.deviceId, secret: answer.value.secret, kind: answer.value.kind };
   });
-  await hub.call({ command: 'assignTablets', deviceIds: enrolled.filter((device) => device.kind === 'tablet').map((device) => device.deviceId), residentIds: seeded.residentIds });
+  await hub.call({
+    command: 'assignTablets',
+    deviceIds: enrolled.filter((device) => device.kind === 'tablet').map((device) => device.deviceId),
+    residentIds: seeded.residentIds,
+  });
   return enrolled;
 }
 
@@ -56,7 +64,12 @@ interface Load {
 }
 
 /** Starts one loop per device at once; each makes `requestsEach` requests in sequence (or stops at the deadline). */
-async function runLoops<S>(count: number, requestsEach: number, start: (index: number) => S, request: (state: S) => Promise<{ ok: boolean; changes: number }>): Promise<Load> {
+async function runLoops<S>(
+  count: number,
+  requestsEach: number,
+  start: (index: number) => S,
+  request: (state: S) => Promise<{ ok: boolean; changes: number }>,
+): Promise<Load> {
   const latencies: number[] = [];
   let failures = 0;
   let changes = 0;
@@ -87,7 +100,13 @@ interface FanoutResult {
   readonly p99Ms: number;
 }
 
-async function runConfiguration(backend: HubBackend, devices: number, requestsEach: number, reference: FanoutResult | null, note: Record<string, string | number>): Promise<FanoutResult> {
+async function runConfiguration(
+  backend: HubBackend,
+  devices: number,
+  requestsEach: number,
+  reference: FanoutResult | null,
+  note: Record<string, string | number>,
+): Promise<FanoutResult> {
   const hub = await startBenchHub(backend);
   try {
     const seeded = await hub.call({ command: 'seedFanout', ...facility });
@@ -110,17 +129,19 @@ async function runConfiguration(backend: HubBackend, devices: number, requestsEa
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, hub.memory().rss);
     }, 50);
-    const pulls = await hub.profiled(`hub-fanout-${backend}-${devices}`, () => runLoops(
-      devices,
-      requestsEach,
-      (index) => ({ client: createHubClient({ hubUrl: hub.url, secret: enrolled[index]!.secret, timeoutMs: 60_000 }), cursor: null as string | null }),
-      async (state) => {
-        const answer = await state.client.pull({ cursor: state.cursor, limit: pullLimit });
-        if (!answer.ok) return { ok: false, changes: 0 };
-        state.cursor = answer.value.cursor;
-        return { ok: true, changes: answer.value.changes.length };
-      },
-    ));
+    const pulls = await hub.profiled(`hub-fanout-${backend}-${devices}`, () =>
+      runLoops(
+        devices,
+        requestsEach,
+        (index) => ({ client: createHubClient({ hubUrl: hub.url, secret: enrolled[index]!.secret, timeoutMs: 60_000 }), cursor: null as string | null }),
+        async (state) => {
+          const answer = await state.client.pull({ cursor: state.cursor, limit: pullLimit });
+          if (!answer.ok) return { ok: false, changes: 0 };
+          state.cursor = answer.value.cursor;
+          return { ok: true, changes: answer.value.changes.length };
+        },
+      ),
+    );
     clearInterval(sampler);
     peakRss = Math.max(peakRss, hub.memory().rss);
 
@@ -158,7 +179,9 @@ async function runConfiguration(backend: HubBackend, devices: number, requestsEa
 
 export async function hubFanout(): Promise<void> {
   const requestsEach = benchCount('BENCH_FANOUT_REQUESTS_EACH', 20);
-  const backends = (process.env.BENCH_FANOUT_BACKENDS ?? 'pglite,postgres').split(',').filter((name): name is HubBackend => name === 'pglite' || name === 'postgres');
+  const backends = (process.env.BENCH_FANOUT_BACKENDS ?? 'pglite,postgres')
+    .split(',')
+    .filter((name): name is HubBackend => name === 'pglite' || name === 'postgres');
   // Taken before this benchmark's own processes start, so it shows what else the machine was doing.
   const note = { ...machineLoad(), ...requestsEach.note };
   for (const backend of backends) {

@@ -34,8 +34,10 @@ async function main(): Promise<void> {
         return seedFanoutFacility(context, request);
       case 'issueCodes': {
         const codes: string[] = [];
-        for (const unitId of request.kioskUnits) codes.push((await issueEnrollmentCode(context, { siteId: request.siteId, kind: 'kiosk', housingUnitId: unitId, validForMs: 3600_000 })).code);
-        for (let index = 0; index < request.tablets; index += 1) codes.push((await issueEnrollmentCode(context, { siteId: request.siteId, kind: 'tablet', validForMs: 3600_000 })).code);
+        for (const unitId of request.kioskUnits)
+          codes.push((await issueEnrollmentCode(context, { siteId: request.siteId, kind: 'kiosk', housingUnitId: unitId, validForMs: 3600_000 })).code);
+        for (let index = 0; index < request.tablets; index += 1)
+          codes.push((await issueEnrollmentCode(context, { siteId: request.siteId, kind: 'tablet', validForMs: 3600_000 })).code);
         return codes;
       }
       case 'assignTablets': {

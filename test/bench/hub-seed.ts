@@ -9,7 +9,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { Change, syncedEntities } from '../../hub/protocol';
 import { getSiteRules, listStaff, reviewMessage, sendFamilyMessage, type HubContext } from '../../hub/services/index';
 import { addContact, addHousingUnit, addResident, addStaff, createSite } from '../../hub/services/index';
-import { messageChange, messageColumns, residentColumns, residentSnapshot, staffRecord, visibleToResident, type MessageRow, type ResidentRow } from '../../hub/services/records';
+import {
+  messageChange,
+  messageColumns,
+  residentColumns,
+  residentSnapshot,
+  staffRecord,
+  visibleToResident,
+  type MessageRow,
+  type ResidentRow,
+} from '../../hub/services/records';
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
 import { messageSpecs, rejectionReasons, type MessageSpec } from './sync-data';
 import { seededRandom } from '../support/seeded-random';
@@ -113,7 +122,11 @@ export async function bulkReviewedMessages(hub: HubContext, seeded: SeededReside
 export async function serviceReviewedMessages(hub: HubContext, seeded: SeededResident, count: number): Promise<void> {
   for (let index = 0; index < count; index += 1) {
     const contactId = seeded.contactIds[index % seeded.contactIds.length]!;
-    const message = await sendFamilyMessage(hub, { contactId, body: `Reference letter ${index}: we love you and we will visit on Sunday.`, carriesReturnStamp: index % 2 === 1 });
+    const message = await sendFamilyMessage(hub, {
+      contactId,
+      body: `Reference letter ${index}: we love you and we will visit on Sunday.`,
+      carriesReturnStamp: index % 2 === 1,
+    });
     await reviewMessage(
       hub,
       index % 3 === 2
@@ -123,11 +136,22 @@ export async function serviceReviewedMessages(hub: HubContext, seeded: SeededRes
   }
 }
 
-async function residentWithContacts(hub: HubContext, housingUnitId: string, credentialId: string, displayName: string, contacts: number): Promise<SeededResident> {
+async function residentWithContacts(
+  hub: HubContext,
+  housingUnitId: string,
+  credentialId: string,
+  displayName: string,
+  contacts: number,
+): Promise<SeededResident> {
   const resident = await addResident(hub, { housingUnitId, credentialId, displayName, pin: '4821', language: credentialId.endsWith('1') ? 'es' : 'en' });
   const contactIds: string[] = [];
   for (let index = 0; index < contacts; index += 1) {
-    const contact = await addContact(hub, { residentId: resident.resident_id, displayName: `Family ${index + 1} of ${displayName}`, relationship: ['mother', 'sister', 'brother', 'friend'][index % 4]!, approved: true });
+    const contact = await addContact(hub, {
+      residentId: resident.resident_id,
+      displayName: `Family ${index + 1} of ${displayName}`,
+      relationship: ['mother', 'sister', 'brother', 'friend'][index % 4]!,
+      approved: true,
+    });
     contactIds.push(contact.contact_id);
   }
   return { resident, contactIds };
@@ -162,9 +186,13 @@ export interface FanoutFacility {
   readonly messages: number;
 }
 
-export async function seedFanoutFacility(hub: HubContext, input: { units: number; residentsPerUnit: number; messagesPerResident: number }): Promise<FanoutFacility> {
+export async function seedFanoutFacility(
+  hub: HubContext,
+  input: { units: number; residentsPerUnit: number; messagesPerResident: number },
+): Promise<FanoutFacility> {
   const site = await createSite(hub, { name: 'Riverbend County Detention Center' });
-  for (let index = 0; index < 3; index += 1) await addStaff(hub, { siteId: site.siteId, displayName: `Officer ${index + 1}`, badgeId: `STAFF-${index + 1}`, pin: '9876' });
+  for (let index = 0; index < 3; index += 1)
+    await addStaff(hub, { siteId: site.siteId, displayName: `Officer ${index + 1}`, badgeId: `STAFF-${index + 1}`, pin: '9876' });
   const unitIds: string[] = [];
   const residentIds: string[] = [];
   for (let unit = 0; unit < input.units; unit += 1) {
@@ -217,7 +245,10 @@ export async function verifyMessageChanges(hub: HubContext, residentId: string):
   for (;;) {
     const rows = await hub.database.query<LoggedMessageRow>(
       `SELECT c.seq, c.site_id, c.audience_unit, c.audience_resident, c.audience_device, c.entity, c.record_id, c.version AS log_version, c.op,
-              c.data, c.created_at, ${messageColumns.split(', ').map((column) => `m.${column}`).join(', ')}
+              c.data, c.created_at, ${messageColumns
+                .split(', ')
+                .map((column) => `m.${column}`)
+                .join(', ')}
          FROM change_log c JOIN messages m ON m.message_id = c.record_id
         WHERE c.audience_resident = $1 AND c.entity = 'message' AND c.seq > $2
         ORDER BY c.seq LIMIT 5000`,
@@ -228,8 +259,10 @@ export async function verifyMessageChanges(hub: HubContext, residentId: string):
       const parsed = Change.safeParse({ entity: row.entity, id: row.record_id, version: row.log_version, op: row.op, data: row.data });
       if (!parsed.success) fail(row.seq, `not a protocol Change (${parsed.error.issues[0]?.path.join('.') ?? ''})`);
       const expected = messageChange(row, []);
-      if (expected.op !== 'upsert' || !isDeepStrictEqual(row.data, expected.data) || row.log_version !== expected.version) fail(row.seq, 'is not messageChange(the stored message)');
-      if (row.site_id !== resident.site_id || row.audience_unit !== resident.housing_unit_id || row.audience_device !== null) fail(row.seq, 'is not addressed to the resident and their unit');
+      if (expected.op !== 'upsert' || !isDeepStrictEqual(row.data, expected.data) || row.log_version !== expected.version)
+        fail(row.seq, 'is not messageChange(the stored message)');
+      if (row.site_id !== resident.site_id || row.audience_unit !== resident.housing_unit_id || row.audience_device !== null)
+        fail(row.seq, 'is not addressed to the resident and their unit');
       if (row.created_at !== row.status_changed_at || row.created_at < lastCreatedAt) fail(row.seq, 'was not logged in review order');
       lastCreatedAt = row.created_at;
     }
@@ -259,8 +292,11 @@ export async function kioskScopeDigest(hub: HubContext, siteId: string, unitId: 
   const records: ReplicaRecord[] = [];
   const [site] = await hub.database.query<{ version: number }>('SELECT version FROM sites WHERE site_id = $1', [siteId]);
   records.push({ entity: 'siteRules', id: siteId, version: site?.version ?? 0, data: await getSiteRules(hub.database, siteId) });
-  for (const staff of await listStaff(hub.database, siteId)) records.push({ entity: 'staff', id: staff.staff_id, version: staff.version, data: staffRecord(staff) });
-  const residents = await hub.database.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE housing_unit_id = $1 AND status = 'active'`, [unitId]);
+  for (const staff of await listStaff(hub.database, siteId))
+    records.push({ entity: 'staff', id: staff.staff_id, version: staff.version, data: staffRecord(staff) });
+  const residents = await hub.database.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE housing_unit_id = $1 AND status = 'active'`, [
+    unitId,
+  ]);
   for (const resident of residents) {
     for (const change of await residentSnapshot(hub.database, resident)) {
       if (change.op === 'upsert') records.push({ entity: change.entity, id: change.id, version: change.version, data: change.data });

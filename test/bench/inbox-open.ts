@@ -66,12 +66,7 @@ interface QuerySeries {
  * Service and baseline alternate by whole rounds, never back to back on one resident: SQLite's page cache (2 MiB by
  * default, as on a kiosk) would otherwise hand the second of the two the pages the first just read.
  */
-function measureQueries<T>(
-  subjects: readonly T[],
-  rounds: number,
-  service: (subject: T) => number,
-  baseline: (subject: T) => number,
-): QuerySeries {
+function measureQueries<T>(subjects: readonly T[], rounds: number, service: (subject: T) => number, baseline: (subject: T) => number): QuerySeries {
   const series: QuerySeries = { serviceMs: [], baselineMs: [], rows: [] };
   for (let round = 0; round < rounds; round += 1) {
     for (const subject of shuffled(subjects, 1 + round)) series.baselineMs.push(timed(() => baseline(subject)).ms);
@@ -121,7 +116,8 @@ function queryFigures(mailbox: Mailbox, sizes: Record<string, number | string>):
     const inbox = (residentId: string): number => mail.conversations(residentId).length;
     const inboxBaseline = (residentId: string): number => inboxRows.all(residentId, limit).length;
     const conversation = ({ resident, contactId }: (typeof long)[number]): number => mail.conversation(resident.residentId, contactId).messages.length;
-    const conversationBaseline = ({ resident, contactId }: (typeof long)[number]): number => conversationRows.all(resident.residentId, contactId, conversationPageSize).length;
+    const conversationBaseline = ({ resident, contactId }: (typeof long)[number]): number =>
+      conversationRows.all(resident.residentId, contactId, conversationPageSize).length;
 
     printQueries('inbox-query', measureQueries(everyone, inboxRounds, inbox, inboxBaseline), { ...common, residents: everyone.length });
     printQueries('conversation-query', measureQueries(long, conversationRounds, conversation, conversationBaseline), { ...common, conversations: long.length });
@@ -139,7 +135,11 @@ function queryFigures(mailbox: Mailbox, sizes: Record<string, number | string>):
     }
     const readers = long.map((entry) => entry.resident.residentId);
     const markedEach = marked / Math.max(1, long.length);
-    printQueries('inbox-query-after-reading', measureQueries(readers, conversationRounds, inbox, inboxBaseline), { ...common, residents: readers.length, marked_read_each: markedEach });
+    printQueries('inbox-query-after-reading', measureQueries(readers, conversationRounds, inbox, inboxBaseline), {
+      ...common,
+      residents: readers.length,
+      marked_read_each: markedEach,
+    });
     printQueries('conversation-query-after-reading', measureQueries(long, conversationRounds, conversation, conversationBaseline), {
       ...common,
       conversations: long.length,
@@ -157,7 +157,10 @@ const painted = (page: Page) => page.evaluate(() => new Promise<void>((resolve) 
 /** The sign-out button's words in each language the site offers (residents here use English or Spanish). */
 const signOutName = new RegExp(
   `^(${['en', 'es']
-    .map((language) => (JSON.parse(readFileSync(new URL(`../../renderer/locales/${language}.json`, import.meta.url), 'utf8')) as { home: { signOut: string } }).home.signOut)
+    .map(
+      (language) =>
+        (JSON.parse(readFileSync(new URL(`../../renderer/locales/${language}.json`, import.meta.url), 'utf8')) as { home: { signOut: string } }).home.signOut,
+    )
     .join('|')})$`,
 );
 

@@ -29,7 +29,17 @@ import { openHubDatabase } from '../../hub/db/open';
 import { createHubLogger } from '../../hub/logger';
 import { hubPaths } from '../../hub/protocol';
 import { startHub } from '../../hub/server';
-import { addHousingUnit, addResident, assignTablet, auditLedgers, createSite, deposit, issueEnrollmentCode, maxDepositCents, type HubContext } from '../../hub/services/index';
+import {
+  addHousingUnit,
+  addResident,
+  assignTablet,
+  auditLedgers,
+  createSite,
+  deposit,
+  issueEnrollmentCode,
+  maxDepositCents,
+  type HubContext,
+} from '../../hub/services/index';
 import { createHubClient, hubEndpoint, type HubClient } from '../../main/sync/hub-client';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { makeTempDir } from '../support/temp-dir';
@@ -88,7 +98,6 @@ interface Replies {
   stop: null;
 }
 
-
 /** scrypt at the tests' cost: it only hashes the seeded residents' PINs, which this benchmark does not measure. */
 const seedingPinCost = { N: 1 << 10, r: 8, p: 1 } as const;
 
@@ -97,12 +106,19 @@ async function seed(hub: HubContext): Promise<Seeded> {
   const unit = await addHousingUnit(hub, { siteId: site.siteId, name: 'A-Pod' });
   const residentIds: string[] = [];
   for (let index = 0; index < people + otherResidents; index += 1) {
-    const resident = await addResident(hub, { housingUnitId: unit.housingUnitId, credentialId: `B${1001 + index}`, displayName: `Resident ${index + 1}`, pin: '4821' });
+    const resident = await addResident(hub, {
+      housingUnitId: unit.housingUnitId,
+      credentialId: `B${1001 + index}`,
+      displayName: `Resident ${index + 1}`,
+      pin: '4821',
+    });
     residentIds.push(resident.resident_id);
   }
   const codes: string[] = [];
-  for (let index = 0; index < kiosks; index += 1) codes.push((await issueEnrollmentCode(hub, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId, validForMs: 3600_000 })).code);
-  for (let index = 0; index < tablets; index += 1) codes.push((await issueEnrollmentCode(hub, { siteId: site.siteId, kind: 'tablet', validForMs: 3600_000 })).code);
+  for (let index = 0; index < kiosks; index += 1)
+    codes.push((await issueEnrollmentCode(hub, { siteId: site.siteId, kind: 'kiosk', housingUnitId: unit.housingUnitId, validForMs: 3600_000 })).code);
+  for (let index = 0; index < tablets; index += 1)
+    codes.push((await issueEnrollmentCode(hub, { siteId: site.siteId, kind: 'tablet', validForMs: 3600_000 })).code);
   return { residentIds: residentIds.slice(0, people), otherResidentIds: residentIds.slice(people), codes };
 }
 
@@ -156,7 +172,8 @@ async function hubMain(): Promise<void> {
       case 'deposit':
         for (const residentId of request.residentIds) {
           // In deposits the money office may take (maxDepositCents each).
-          for (let left = request.amountCents; left > 0; left -= maxDepositCents) await deposit(context, { residentId, amountCents: Math.min(left, maxDepositCents), source: 'online' });
+          for (let left = request.amountCents; left > 0; left -= maxDepositCents)
+            await deposit(context, { residentId, amountCents: Math.min(left, maxDepositCents), source: 'online' });
         }
         return request.residentIds.length;
       case 'audit': {
@@ -277,7 +294,10 @@ async function runLoops(count: number, requestsEach: number, request: (index: nu
 async function buy(device: Device, residentId: string, bookSize: number): Promise<Outcome> {
   const id = device.nextMutationId;
   device.nextMutationId += 1;
-  const answer = await device.client.push({ deviceId: device.deviceId, mutations: [{ id, name: 'buyStamps', args: { residentId, requestId: randomUUID(), bookSize } }] });
+  const answer = await device.client.push({
+    deviceId: device.deviceId,
+    mutations: [{ id, name: 'buyStamps', args: { residentId, requestId: randomUUID(), bookSize } }],
+  });
   if (!answer.ok) return 'failed';
   const [result] = answer.value.results;
   if (result === undefined) return 'failed';
@@ -296,7 +316,12 @@ async function runBackend(backend: HubBackend, pushesEach: number, note: Record<
     for (const code of seeded.codes) {
       const answer = await enrolling.enroll({ code, deviceName: 'bench device', appVersion: '0.1.0' });
       if (!answer.ok) throw new Error(`enrollment failed: ${JSON.stringify(answer.failure)}`);
-      enrolled.push({ deviceId: answer.value.deviceId, kind: answer.value.kind, client: createHubClient({ hubUrl: hub.url, secret: answer.value.secret, timeoutMs: 60_000 }), nextMutationId: 1 });
+      enrolled.push({
+        deviceId: answer.value.deviceId,
+        kind: answer.value.kind,
+        client: createHubClient({ hubUrl: hub.url, secret: answer.value.secret, timeoutMs: 60_000 }),
+        nextMutationId: 1,
+      });
     }
     const kioskDevices = enrolled.filter((device) => device.kind === 'kiosk');
     const tabletDevices = enrolled.filter((device) => device.kind === 'tablet');
@@ -359,7 +384,9 @@ async function runBackend(backend: HubBackend, pushesEach: number, note: Record<
       p99_ms: percentile(contended.latencies, 99),
       max_ms: Math.max(...contended.latencies),
       balanced: audits.every((person) => person.balanced) ? 'yes' : 'no',
-      negative: audits.some((person) => person.stampBalance < 0 || person.debitBalanceCents < 0 || person.minRunningStamps < 0 || person.minRunningCents < 0) ? 'yes' : 'no',
+      negative: audits.some((person) => person.stampBalance < 0 || person.debitBalanceCents < 0 || person.minRunningStamps < 0 || person.minRunningCents < 0)
+        ? 'yes'
+        : 'no',
       charged_once: audits.every((person) => person.chargedTwice === 0) && purchasesRecorded === contended.outcomes.applied ? 'yes' : 'no',
       min_balance_cents: Math.min(...audits.map((person) => person.debitBalanceCents)),
       baseline_uncontended_purchases_per_s: uncontendedPerSecond,
@@ -380,7 +407,9 @@ async function runBackend(backend: HubBackend, pushesEach: number, note: Record<
 
 export async function ledgerContention(): Promise<void> {
   const pushesEach = benchCount('BENCH_LEDGER_PUSHES_EACH', 100);
-  const backends = (process.env.BENCH_LEDGER_BACKENDS ?? 'pglite,postgres').split(',').filter((name): name is HubBackend => name === 'pglite' || name === 'postgres');
+  const backends = (process.env.BENCH_LEDGER_BACKENDS ?? 'pglite,postgres')
+    .split(',')
+    .filter((name): name is HubBackend => name === 'pglite' || name === 'postgres');
   // Taken before this benchmark's own processes start, so it shows what else the machine was doing.
   const note = { ...machineLoad(), ...pushesEach.note };
   for (const backend of backends) await runBackend(backend, pushesEach.value, note);

@@ -37,7 +37,9 @@ export async function mailSearch(): Promise<void> {
   const load = machineLoad();
   try {
     const mail = createMailService({ db, now: () => Date.UTC(2026, 0, 2) });
-    const newest = db.prepare<[string, number], unknown>('SELECT message_id, contact_id, body, received_at FROM messages WHERE resident_id = ? ORDER BY received_at DESC LIMIT ?');
+    const newest = db.prepare<[string, number], unknown>(
+      'SELECT message_id, contact_id, body, received_at FROM messages WHERE resident_id = ? ORDER BY received_at DESC LIMIT ?',
+    );
     // A spread of people, in the same order every run.
     const random = seededRandom(7_007);
     const people = [...mailbox.residents]
@@ -51,7 +53,9 @@ export async function mailSearch(): Promise<void> {
 
     // For the diagnosis, not the figure: the same FTS5 match and resident filter without ranking or snippets, and how
     // many letters of everyone's match (FTS5 ranks all of them before the resident filter leaves the person's).
-    const unrankedMatch = db.prepare<[string, string, number], unknown>('SELECT message_id FROM mail_search WHERE mail_search MATCH ? AND resident_id = ? LIMIT ?');
+    const unrankedMatch = db.prepare<[string, string, number], unknown>(
+      'SELECT message_id FROM mail_search WHERE mail_search MATCH ? AND resident_id = ? LIMIT ?',
+    );
     const matchesInStore = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM mail_search WHERE mail_search MATCH ?');
     const unrankedMs: number[] = [];
     const storeMatches: number[] = [];

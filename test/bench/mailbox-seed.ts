@@ -181,7 +181,10 @@ async function buildMailbox(sizes: MailboxSizes, storeFile: string): Promise<Mai
     const specs = messageSpecs(sizes.messagesEach, { seed, start: Date.UTC(2024, 0, 1) });
     for (const message of messageRecords(specs, { seed, residentId: record.residentId, contactIds: correspondents })) {
       attachments += message.attachments.length;
-      letters.push({ at: message.statusChangedAt, change: { entity: 'message', id: message.messageId, version: messageVersion(message), op: 'upsert', data: message } });
+      letters.push({
+        at: message.statusChangedAt,
+        change: { entity: 'message', id: message.messageId, version: messageVersion(message), op: 'upsert', data: message },
+      });
     }
   });
   // Interleaved across residents as the change log is, so one person's letters are spread over the store's pages as on a
@@ -207,7 +210,8 @@ async function buildMailbox(sizes: MailboxSizes, storeFile: string): Promise<Mai
     const messages = count('SELECT count(*) AS n FROM messages');
     const indexed = count('SELECT count(*) AS n FROM mail_search');
     const expected = sizes.residents * sizes.messagesEach;
-    if (messages !== expected || indexed !== expected) throw new Error(`seeding the mailbox: ${messages} messages stored and ${indexed} indexed of ${expected}`);
+    if (messages !== expected || indexed !== expected)
+      throw new Error(`seeding the mailbox: ${messages} messages stored and ${indexed} indexed of ${expected}`);
     return {
       storeFile,
       sizes,

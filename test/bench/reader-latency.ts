@@ -26,7 +26,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
 import { createKeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge';
-import { createHidMagstripeReader, magtekUsagePage, magtekVendorId, type HidApi, type HidDeviceInfo, type HidInputDevice } from '../../hardware/drivers/hid-magstripe';
+import {
+  createHidMagstripeReader,
+  magtekUsagePage,
+  magtekVendorId,
+  type HidApi,
+  type HidDeviceInfo,
+  type HidInputDevice,
+} from '../../hardware/drivers/hid-magstripe';
 import { createSerialRfidReader } from '../../hardware/drivers/serial-rfid';
 import { createSerialScanner } from '../../hardware/drivers/serial-scanner';
 import { createWedgeDetector, type WedgeAction, type WedgeDetector, type WedgeKey } from '../../hardware/keyboard/wedge-detector';
@@ -400,7 +407,8 @@ async function benchKind(kind: KindSetUp, scans: number, sizeNote: Record<string
         }
       }
       const counts = bench.readerCounts();
-      if (counts.good_reads !== warmUp + scans || counts.bad_reads !== 0) throw new Error(`${kind.name}: ${JSON.stringify(counts)} for ${warmUp + scans} scans`);
+      if (counts.good_reads !== warmUp + scans || counts.bad_reads !== 0)
+        throw new Error(`${kind.name}: ${JSON.stringify(counts)} for ${warmUp + scans} scans`);
       const p50 = percentile(measuredMs, 50);
       const baselineP50 = percentile(baselineMs, 50);
       printResult(kind.name, {

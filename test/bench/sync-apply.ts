@@ -28,7 +28,9 @@ interface Measured {
 
 function bytesWritten(): number {
   try {
-    const line = readFileSync('/proc/self/io', 'utf8').split('\n').find((entry) => entry.startsWith('wchar:'));
+    const line = readFileSync('/proc/self/io', 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('wchar:'));
     return line === undefined ? Number.NaN : Number(line.slice('wchar:'.length));
   } catch {
     return Number.NaN;
@@ -106,30 +108,40 @@ function baselineInsert(file: string, ddl: readonly string[], records: readonly 
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return measure(() =>
       db.transaction(() => {
-      for (const record of records) {
-        insertMessage.run(
-          record.messageId,
-          record.residentId,
-          record.contactId,
-          record.direction,
-          record.body,
-          record.writtenAt,
-          record.receivedAt,
-          record.status,
-          record.statusChangedAt,
-          record.rejectionReason,
-          record.carriesReturnStamp ? 1 : 0,
-          record.returnStampUsed ? 1 : 0,
-          record.replyToMessageId,
-          record.stampsCharged,
-          record.stampsReturned,
-          record.readAt,
-          versionOf(record),
-        );
-        record.attachments.forEach((attachment, position) => {
-          insertAttachment.run(record.messageId, attachment.attachmentId, position, attachment.kind, attachment.sha256, attachment.byteSize, attachment.mimeType, attachment.status, attachment.rejectionReason);
-        });
-      }
+        for (const record of records) {
+          insertMessage.run(
+            record.messageId,
+            record.residentId,
+            record.contactId,
+            record.direction,
+            record.body,
+            record.writtenAt,
+            record.receivedAt,
+            record.status,
+            record.statusChangedAt,
+            record.rejectionReason,
+            record.carriesReturnStamp ? 1 : 0,
+            record.returnStampUsed ? 1 : 0,
+            record.replyToMessageId,
+            record.stampsCharged,
+            record.stampsReturned,
+            record.readAt,
+            versionOf(record),
+          );
+          record.attachments.forEach((attachment, position) => {
+            insertAttachment.run(
+              record.messageId,
+              attachment.attachmentId,
+              position,
+              attachment.kind,
+              attachment.sha256,
+              attachment.byteSize,
+              attachment.mimeType,
+              attachment.status,
+              attachment.rejectionReason,
+            );
+          });
+        }
       })(),
     );
   } finally {

@@ -6,7 +6,6 @@ import { v7 } from 'uuid';
 import { MessageRecord, type AttachmentRecord } from '../../hub/protocol';
 import { seededRandom } from '../support/seeded-random';
 
-
 /** A UUID-shaped id drawn from the generator (ids must be stable across runs, so not randomUUID). */
 export function seededUuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');

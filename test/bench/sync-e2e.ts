@@ -67,12 +67,14 @@ async function runOnce(backend: HubBackend, messages: number, note: Record<strin
     const engine = startSyncEngine({ db, dataDir, credential: enrolled.credential, settings, logger, now: Date.now, fetch: counter.fetch });
     engine.onStatusChange(() => undefined);
     let deadline: NodeJS.Timeout | undefined;
-    const status = await hub.profiled(`sync-e2e-${backend}`, () => Promise.race([
-      engine.whenResting(),
-      new Promise<never>((_, reject) => {
-        deadline = setTimeout(() => reject(new Error(`the kiosk did not finish syncing within ${syncDeadlineMs / 1000} s`)), syncDeadlineMs);
-      }),
-    ]).finally(() => clearTimeout(deadline)));
+    const status = await hub.profiled(`sync-e2e-${backend}`, () =>
+      Promise.race([
+        engine.whenResting(),
+        new Promise<never>((_, reject) => {
+          deadline = setTimeout(() => reject(new Error(`the kiosk did not finish syncing within ${syncDeadlineMs / 1000} s`)), syncDeadlineMs);
+        }),
+      ]).finally(() => clearTimeout(deadline)),
+    );
     const wallMs = performance.now() - started;
     await engine.stop();
 

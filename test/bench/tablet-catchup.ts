@@ -60,13 +60,24 @@ async function startDevice(hub: BenchHub, root: string, label: string, code: str
   const db = openDeviceDatabase(join(dataDir, 'device.sqlite'));
   const logger = createDeviceLogger({ dataDir, level: 'info' });
   const gate = switchableFetch();
-  const engine = startSyncEngine({ db, dataDir, credential: enrolled.credential, settings: syncSettingsOf(undefined, mode), logger, now: Date.now, fetch: gate.fetch });
+  const engine = startSyncEngine({
+    db,
+    dataDir,
+    credential: enrolled.credential,
+    settings: syncSettingsOf(undefined, mode),
+    logger,
+    now: Date.now,
+    fetch: gate.fetch,
+  });
   return { label, db, engine, gate, logger };
 }
 
 async function withDeadline<T>(what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${deadlineMs / 1000} s`)), deadlineMs)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${deadlineMs / 1000} s`)), deadlineMs))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** Cuts the device off and waits until a cycle has failed for it, so it sits backing off as a tablet away from Wi-Fi does. */
@@ -74,7 +85,8 @@ async function goOffline(device: BenchDevice): Promise<void> {
   device.gate.offline = true;
   device.engine.send({ type: 'SYNC_NOW' });
   const status = await device.engine.whenResting();
-  if (status.state !== 'backingOff' || status.lastError?.code !== 'hubUnreachable') throw new Error(`${device.label} did not go offline: ${JSON.stringify(status)}`);
+  if (status.state !== 'backingOff' || status.lastError?.code !== 'hubUnreachable')
+    throw new Error(`${device.label} did not go offline: ${JSON.stringify(status)}`);
 }
 
 interface Catchup {
@@ -111,7 +123,8 @@ async function reconnect(device: BenchDevice, residentId: string, newestPreview:
   if (newestPreview !== null && inboxMs === null && mail.conversations(residentId)[0]?.preview?.startsWith(newestPreview) === true) inboxMs = upToDateMs;
   polling = false;
   await polled;
-  if (status.state !== 'idle' || status.lastSuccessAt === null || status.lastSuccessAt < startedWall) throw new Error(`${device.label} rested ${status.state}, last success ${status.lastSuccessAt}: ${JSON.stringify(status.lastError)}`);
+  if (status.state !== 'idle' || status.lastSuccessAt === null || status.lastSuccessAt < startedWall)
+    throw new Error(`${device.label} rested ${status.state}, last success ${status.lastSuccessAt}: ${JSON.stringify(status.lastError)}`);
   if (newestPreview !== null && inboxMs === null) throw new Error(`${device.label}'s inbox never showed the newest letter`);
   return { upToDateMs, inboxMs, pulls: device.gate.pulls - pullsBefore };
 }
@@ -151,7 +164,8 @@ async function runOnce(messages: number, ledgerEntries: number, note: Record<str
     const tabletCatchup = await reconnect(tablet, facility.residentId, seeded.newestPreview);
     const tabletMessages = countRows(tablet.db, 'messages', facility.residentId) - messagesBefore;
     const tabletEntries = countRows(tablet.db, 'debit_entries', facility.residentId) - entriesBefore;
-    if (tabletMessages !== messages || tabletEntries < ledgerEntries) throw new Error(`the tablet holds ${tabletMessages} new letters and ${tabletEntries} new entries, not ${messages} and ${ledgerEntries}`);
+    if (tabletMessages !== messages || tabletEntries < ledgerEntries)
+      throw new Error(`the tablet holds ${tabletMessages} new letters and ${tabletEntries} new entries, not ${messages} and ${ledgerEntries}`);
     const kioskCatchup = await reconnect(kiosk, facility.residentId, seeded.newestPreview);
 
     // Baseline: the tablet away and back again with nothing waiting at the hub.

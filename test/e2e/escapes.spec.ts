@@ -46,7 +46,11 @@ async function stateOf(page: Page): Promise<KioskState> {
   return {
     url: page.url(),
     screen: await page.locator('[data-screen]').first().getAttribute('data-screen'),
-    ...(await page.evaluate(() => ({ devicePixelRatio: window.devicePixelRatio, visualScale: window.visualViewport?.scale ?? 1, innerWidth: window.innerWidth }))),
+    ...(await page.evaluate(() => ({
+      devicePixelRatio: window.devicePixelRatio,
+      visualScale: window.visualViewport?.scale ?? 1,
+      innerWidth: window.innerWidth,
+    }))),
   };
 }
 

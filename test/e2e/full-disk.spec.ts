@@ -104,7 +104,11 @@ base('a draft that can no longer be saved says so with the letter still on scree
   const storeFile = join(prepared.path, 'device.sqlite');
   await seedDemoResidents(storeFile);
   const db = openDeviceDatabase(storeFile);
-  applyPull(db, pullBatch([upsert('siteRules', siteRules(), 1), upsert('contact', contact('c-sister', marcus.residentId, { displayName: 'Denise Lee' }), 1)], 'c1'), { now: 1 });
+  applyPull(
+    db,
+    pullBatch([upsert('siteRules', siteRules(), 1), upsert('contact', contact('c-sister', marcus.residentId, { displayName: 'Denise Lee' }), 1)], 'c1'),
+    { now: 1 },
+  );
   db.close();
   const kiosk = await launchKiosk(defaultTimings, { storeFile, dataParent: disk.path });
   try {

@@ -35,7 +35,14 @@ async function typeAsReader(page: Page, text: string, gapMs = 3): Promise<void> 
     const key = enter ? 'Enter' : character;
     const timestamp = startSeconds + (index * gapMs) / 1000;
     const keyCode = enter ? 13 : character.toUpperCase().charCodeAt(0);
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key, code: enter ? 'Enter' : '', text: enter ? '\r' : character, windowsVirtualKeyCode: keyCode, timestamp });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyDown',
+      key,
+      code: enter ? 'Enter' : '',
+      text: enter ? '\r' : character,
+      windowsVirtualKeyCode: keyCode,
+      timestamp,
+    });
     await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key, windowsVirtualKeyCode: keyCode, timestamp: timestamp + 0.001 });
     index += 1;
   }

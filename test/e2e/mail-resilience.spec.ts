@@ -72,7 +72,9 @@ test('a reply written while the hub is down waits on the kiosk, reaches review o
   await expect(letter).toContainText('A return stamp came with this letter');
   // Opening the conversation marked the letter read; that reaches the hub before it goes down (with the sign-in's
   // audit entry, also a mutation), so the reply is the only thing left waiting.
-  await expect.poll(() => hubConsole(hub.consoleFile, 'devices'), { timeout: 20_000 }).toMatch(/Unit B dayroom kiosk 1: kiosk in B, [2-9]\d* mutations received/);
+  await expect
+    .poll(() => hubConsole(hub.consoleFile, 'devices'), { timeout: 20_000 })
+    .toMatch(/Unit B dayroom kiosk 1: kiosk in B, [2-9]\d* mutations received/);
   const receivedBefore = mutationsReceived(await hubConsole(hub.consoleFile, 'devices'));
 
   await hub.stop();
@@ -126,7 +128,11 @@ test('a reply written while the hub is down waits on the kiosk, reaches review o
   await expect(page.getByTestId('facility-unreachable')).toHaveCount(0);
 });
 
-test('a reply rejected at review shows the reviewer’s reason and its stamp coming back; a family letter rejected at review never reaches the kiosk', async ({ page, hub, kiosk }) => {
+test('a reply rejected at review shows the reviewer’s reason and its stamp coming back; a family letter rejected at review never reaches the kiosk', async ({
+  page,
+  hub,
+  kiosk,
+}) => {
   const family = hub.families[0]!;
   await signIn(page, kiosk);
   await expect(page.getByTestId('tile-stamps')).toContainText('5 stamps', { timeout: 20_000 });
@@ -169,10 +175,21 @@ test('a reply rejected at review shows the reviewer’s reason and its stamp com
   // A family letter the mailroom rejects, then one it approves: once the second is on the kiosk, anything the hub
   // published for the first (earlier in its change log) has arrived too.
   const withheldText = 'Your cousin says the Quillfeather deal is still on, tell nobody.';
-  const withheld = /message id ([0-9a-f-]{36})/.exec(await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', withheldText))?.[1];
+  const withheld = /message id ([0-9a-f-]{36})/.exec(
+    await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', withheldText),
+  )?.[1];
   expect(withheld).toBeDefined();
   await hubConsole(hub.consoleFile, 'reject', '--message', withheld!, '--reason', 'Talks about illegal activity.');
-  const approved = /message id ([0-9a-f-]{36})/.exec(await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'Grandma says hello. We will visit on Saturday.'))?.[1];
+  const approved = /message id ([0-9a-f-]{36})/.exec(
+    await hubConsole(
+      hub.consoleFile,
+      'send-family-message',
+      '--contact',
+      family.contact.contact_id,
+      '--text',
+      'Grandma says hello. We will visit on Saturday.',
+    ),
+  )?.[1];
   expect(approved).toBeDefined();
   await hubConsole(hub.consoleFile, 'approve', '--message', approved!);
 

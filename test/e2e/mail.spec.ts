@@ -25,7 +25,11 @@ async function everyLetterText(page: Page): Promise<string[]> {
   for (;;) {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const seen = await page.locator('.conversation__slot').evaluateAll((slots) =>
-      slots.map((slot) => ({ index: Number(slot.getAttribute('data-index')), text: slot.querySelector('.message-text')?.textContent ?? '', elements: slot.querySelectorAll('.message-text *').length })),
+      slots.map((slot) => ({
+        index: Number(slot.getAttribute('data-index')),
+        text: slot.querySelector('.message-text')?.textContent ?? '',
+        elements: slot.querySelectorAll('.message-text *').length,
+      })),
     );
     for (const letter of seen) {
       expect(letter.elements).toBe(0);
@@ -48,7 +52,9 @@ test('a letter with photos and a return stamp: viewed, read aloud, answered with
     const spoken: Array<{ text: string; lang: string }> = [];
     (window as unknown as { __spoken: typeof spoken }).__spoken = spoken;
     // A platform with a voice (the button is offered only then; headless Chromium may have none).
-    window.speechSynthesis.getVoices = () => [{ lang: 'en-US', name: 'Test voice', localService: true, default: true, voiceURI: 'test' } as SpeechSynthesisVoice];
+    window.speechSynthesis.getVoices = () => [
+      { lang: 'en-US', name: 'Test voice', localService: true, default: true, voiceURI: 'test' } as SpeechSynthesisVoice,
+    ];
     window.speechSynthesis.speak = (utterance: SpeechSynthesisUtterance) => {
       spoken.push({ text: utterance.text, lang: utterance.lang });
     };
@@ -57,9 +63,34 @@ test('a letter with photos and a return stamp: viewed, read aloud, answered with
   const photos = makeTempDir('dayroom-e2e-photos-');
   const beach = join(photos.path, 'beach.png');
   const birthday = join(photos.path, 'birthday.png');
-  writeFileSync(beach, patternPng(640, 480, [[80, 160, 230], [240, 220, 150]]));
-  writeFileSync(birthday, patternPng(480, 640, [[230, 90, 120], [250, 240, 240], [120, 200, 120]]));
-  const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'See you Sunday', '--photo', beach, '--photo', birthday, '--return-stamp');
+  writeFileSync(
+    beach,
+    patternPng(640, 480, [
+      [80, 160, 230],
+      [240, 220, 150],
+    ]),
+  );
+  writeFileSync(
+    birthday,
+    patternPng(480, 640, [
+      [230, 90, 120],
+      [250, 240, 240],
+      [120, 200, 120],
+    ]),
+  );
+  const sent = await hubConsole(
+    hub.consoleFile,
+    'send-family-message',
+    '--contact',
+    family.contact.contact_id,
+    '--text',
+    'See you Sunday',
+    '--photo',
+    beach,
+    '--photo',
+    birthday,
+    '--return-stamp',
+  );
   photos.remove();
   const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
   expect(letterId).toBeDefined();
@@ -113,7 +144,9 @@ test('a letter with photos and a return stamp: viewed, read aloud, answered with
   expect((await page.request.get(`${origin}${imageUrl!.replace(/\/attachments\/[^/]+\//, '/attachments/not-a-message/')}`)).status()).toBe(404);
 
   await letter.getByTestId('read-aloud').click();
-  expect(await page.evaluate(() => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken)).toEqual([{ text: 'See you Sunday', lang: 'en-US' }]);
+  expect(await page.evaluate(() => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken)).toEqual([
+    { text: 'See you Sunday', lang: 'en-US' },
+  ]);
   await letter.getByTestId('read-aloud').click();
 
   await letter.getByTestId('reply').click();
@@ -122,7 +155,9 @@ test('a letter with photos and a return stamp: viewed, read aloud, answered with
   // A few keys on the on-screen keyboard, as a kiosk without a keyboard would type them.
   for (const key of ['{space}', 'x', 'o']) await page.locator(`[data-testid="on-screen-keyboard"] [data-skbtn="${key}"]`).click();
   await expect(page.getByTestId('compose-body')).toHaveValue('Thank you Mom xo');
-  await expect(page.getByTestId('compose-cost')).toContainText('This message costs 1 stamp. The return stamp that came with the letter pays for one stamp. Nothing comes out of your own stamps.');
+  await expect(page.getByTestId('compose-cost')).toContainText(
+    'This message costs 1 stamp. The return stamp that came with the letter pays for one stamp. Nothing comes out of your own stamps.',
+  );
   await expect(page.getByTestId('compose-counter')).toContainText('16 characters · 1984 more characters before the next stamp starts');
   await expect(page.getByTestId('compose-refund-rule')).toContainText('If it is rejected, your stamps come back.');
   await expect(page.getByTestId('draft-state')).toContainText('Draft saved');
@@ -136,7 +171,9 @@ test('a letter with photos and a return stamp: viewed, read aloud, answered with
   await expect(timeline).toHaveAttribute('data-state', 'inReview', { timeout: 20_000 });
 
   const queue = await hubConsole(hub.consoleFile, 'review-queue');
-  const replyId = new RegExp(`From ${marcus.displayName} \\(\\w+\\) to Denise Lee, received .* — message ([0-9a-f-]{36})\\n  16 characters, 0 stamps paid:\\n  \\| Thank you Mom xo`).exec(queue)?.[1];
+  const replyId = new RegExp(
+    `From ${marcus.displayName} \\(\\w+\\) to Denise Lee, received .* — message ([0-9a-f-]{36})\\n  16 characters, 0 stamps paid:\\n  \\| Thank you Mom xo`,
+  ).exec(queue)?.[1];
   expect(replyId, queue).toBeDefined();
   await hubConsole(hub.consoleFile, 'approve', '--message', replyId!);
   await expect(timeline).toHaveAttribute('data-state', 'delivered', { timeout: 20_000 });
@@ -184,13 +221,33 @@ test('a video message plays in the letter; a photo withheld by review says why a
   const photo = join(files.path, 'photo.png');
   writeFileSync(video, Buffer.from(clip));
   writeFileSync(photo, patternPng(300, 200, [[40, 40, 200]]));
-  const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'A video from the park', '--video', video, '--photo', photo);
+  const sent = await hubConsole(
+    hub.consoleFile,
+    'send-family-message',
+    '--contact',
+    family.contact.contact_id,
+    '--text',
+    'A video from the park',
+    '--video',
+    video,
+    '--photo',
+    photo,
+  );
   files.remove();
   const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
   const queue = await hubConsole(hub.consoleFile, 'review-queue');
   const photoId = new RegExp(`\\+ photo image/png, .* — attachment ([0-9a-f-]{36})`).exec(queue)?.[1];
   expect(photoId, queue).toBeDefined();
-  await hubConsole(hub.consoleFile, 'approve', '--message', letterId!, '--reject-attachment', photoId!, '--reason', 'Photos of other residents are not allowed');
+  await hubConsole(
+    hub.consoleFile,
+    'approve',
+    '--message',
+    letterId!,
+    '--reject-attachment',
+    photoId!,
+    '--reason',
+    'Photos of other residents are not allowed',
+  );
 
   await signIn(page, kiosk);
   await page.getByTestId('tile-mail').click();
@@ -234,7 +291,8 @@ test('hostile message text and contact names are shown as text and run nothing',
   const context = hub.running.context;
   const residentId = hub.families[0]!.contact.resident_id;
   const contacts = [];
-  for (const name of hostileContactNames) contacts.push(await addContact(context, { residentId, displayName: name, relationship: '<b>kin</b>', approved: true }));
+  for (const name of hostileContactNames)
+    contacts.push(await addContact(context, { residentId, displayName: name, relationship: '<b>kin</b>', approved: true }));
   for (const [index, body] of hostileBodies.entries()) {
     const contact = contacts[index % contacts.length]!;
     const message = await sendFamilyMessage(context, { contactId: contact.contact_id, body });
@@ -261,7 +319,11 @@ test('hostile message text and contact names are shown as text and run nothing',
   for (const [index, contact] of contacts.entries()) {
     await page.getByTestId('mail-inbox').or(page.getByTestId('conversation-list')).first().waitFor();
     if (await page.getByTestId('mail-inbox').isVisible()) await page.getByTestId('mail-inbox').click();
-    await page.getByTestId('conversation').filter({ has: page.locator('.conversation-row__name', { hasText: contact.display_name }) }).first().click();
+    await page
+      .getByTestId('conversation')
+      .filter({ has: page.locator('.conversation-row__name', { hasText: contact.display_name }) })
+      .first()
+      .click();
     const expected = hostileBodies.filter((_, bodyIndex) => bodyIndex % contacts.length === index);
     await expect(page.getByTestId('letter').first()).toBeVisible();
     expect(await everyLetterText(page)).toEqual(expected);
@@ -366,7 +428,9 @@ test('a Spanish speaker writes in Spanish, with ñ and accents on the on-screen 
   for (const key of ['{space}', 'm', 'u', 'y', 'x', '{bksp}']) await page.locator(`[data-testid="on-screen-keyboard"] [data-skbtn="${key}"]`).click();
   await expect(page.getByTestId('compose-body')).toHaveValue('Niño muy querido');
   await expect.poll(() => page.getByTestId('compose-body').evaluate((field) => (field as HTMLTextAreaElement).selectionStart)).toBe(8);
-  await expect(page.getByTestId('compose-cost')).toContainText('Este mensaje cuesta 1 estampilla. La estampilla de respuesta que vino con la carta paga una estampilla.');
+  await expect(page.getByTestId('compose-cost')).toContainText(
+    'Este mensaje cuesta 1 estampilla. La estampilla de respuesta que vino con la carta paga una estampilla.',
+  );
   await expect(page.getByTestId('compose-refund-rule')).toContainText('Si lo rechaza, se le devuelven las estampillas.');
   await page.screenshot({ path: 'test-results/screens/mail-compose-es.png' });
 });

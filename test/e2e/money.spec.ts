@@ -12,7 +12,18 @@ test('a deposit appears on the money screen; a book of stamps bought with it cha
   await signIn(page, kiosk);
   // The demo gave him $25.00 and 5 stamps.
   await expect(page.getByTestId('tile-money')).toContainText('$25.00', { timeout: 20_000 });
-  const deposited = await hubConsole(hub.consoleFile, 'deposit', '--resident', marcusAtHub, '--amount', '40.00', '--source', 'moneyOrder', '--reference', 'MO 88231');
+  const deposited = await hubConsole(
+    hub.consoleFile,
+    'deposit',
+    '--resident',
+    marcusAtHub,
+    '--amount',
+    '40.00',
+    '--source',
+    'moneyOrder',
+    '--reference',
+    'MO 88231',
+  );
   expect(deposited).toMatch(/\$40\.00/);
   await expect(page.getByTestId('tile-money')).toContainText('$65.00', { timeout: 20_000 });
 

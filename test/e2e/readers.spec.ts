@@ -43,16 +43,21 @@ async function typePin(page: Page, pin: string): Promise<void> {
  */
 async function hid(kiosk: ReaderKiosk, command: SimulatedHidCommandInput): Promise<void> {
   await expect
-    .poll(async () => {
-      const answer = await sendHidSimulatorCommand(kiosk.simulatedReaders.magstripeSocket, command);
-      return answer.ok ? 'ok' : answer.error;
-    }, { message: `the simulator took ${command.op}`, timeout: 15_000 })
+    .poll(
+      async () => {
+        const answer = await sendHidSimulatorCommand(kiosk.simulatedReaders.magstripeSocket, command);
+        return answer.ok ? 'ok' : answer.error;
+      },
+      { message: `the simulator took ${command.op}`, timeout: 15_000 },
+    )
     .toBe('ok');
 }
 
 /** The swipe reader's connection changes as the device runtime logged them (the log is written synchronously). */
 function swipeReaderStates(kiosk: ReaderKiosk): string[] {
-  const lines = readDeviceLog(kiosk.dataDir).split('\n').filter((line) => line !== '');
+  const lines = readDeviceLog(kiosk.dataDir)
+    .split('\n')
+    .filter((line) => line !== '');
   return lines.flatMap((line) => {
     const entry = JSON.parse(line) as { msg?: string; reader?: string; state?: string };
     return entry.msg === 'reader connection' && entry.reader === 'unit-b-swipe' && entry.state !== undefined ? [entry.state] : [];

@@ -13,14 +13,23 @@ import { expect, hubConsole, signIn, test } from './support/hub-kiosk';
 const marcus = demoResidents[0]!;
 
 function longLetter(): string {
-  return Array.from({ length: 12 }, (_, index) => `${index + 1}. We went to the lake on Sunday and the dog chased every duck on the shore until it was too tired to walk home.`).join('\n\n');
+  return Array.from(
+    { length: 12 },
+    (_, index) => `${index + 1}. We went to the lake on Sunday and the dog chased every duck on the shore until it was too tired to walk home.`,
+  ).join('\n\n');
 }
 
 /** Sends Marcus a long letter with a photo through the hub console and approves it; resolves to its id. */
 async function longLetterWithPhoto(consoleFile: string, contactId: string): Promise<string> {
   const folder = mkdtempSync(join(tmpdir(), 'dayroom-defects-'));
   const photo = join(folder, 'lake.png');
-  writeFileSync(photo, patternPng(900, 300, [[60, 120, 200], [240, 230, 200]]));
+  writeFileSync(
+    photo,
+    patternPng(900, 300, [
+      [60, 120, 200],
+      [240, 230, 200],
+    ]),
+  );
   const sent = await hubConsole(consoleFile, 'send-family-message', '--contact', contactId, '--text', longLetter(), '--photo', photo);
   rmSync(folder, { recursive: true, force: true });
   const id = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
@@ -136,7 +145,9 @@ test('"Write to" picks up the draft already started, and a paste too long says w
     setter?.call(area, text);
     area.dispatchEvent(new Event('input', { bubbles: true }));
   });
-  await expect(page.getByTestId('compose-cut')).toHaveText('Only 30000 characters fit in a letter: 250 characters at the end of what you pasted were left out.');
+  await expect(page.getByTestId('compose-cut')).toHaveText(
+    'Only 30000 characters fit in a letter: 250 characters at the end of what you pasted were left out.',
+  );
   await expect(page.getByTestId('compose-body')).toHaveValue('x'.repeat(30_000));
 });
 

@@ -50,9 +50,33 @@ for (const language of languages) {
     const pictures = mkdtempSync(join(tmpdir(), 'dayroom-fit-'));
     const photo = join(pictures, 'garden.png');
     const card = join(pictures, 'card.png');
-    writeFileSync(photo, patternPng(640, 480, [[80, 160, 90], [230, 200, 120]]));
-    writeFileSync(card, patternPng(480, 640, [[200, 80, 120], [250, 240, 240]]));
-    const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', longLetter(), '--photo', photo, '--photo', card, '--return-stamp');
+    writeFileSync(
+      photo,
+      patternPng(640, 480, [
+        [80, 160, 90],
+        [230, 200, 120],
+      ]),
+    );
+    writeFileSync(
+      card,
+      patternPng(480, 640, [
+        [200, 80, 120],
+        [250, 240, 240],
+      ]),
+    );
+    const sent = await hubConsole(
+      hub.consoleFile,
+      'send-family-message',
+      '--contact',
+      family.contact.contact_id,
+      '--text',
+      longLetter(),
+      '--photo',
+      photo,
+      '--photo',
+      card,
+      '--return-stamp',
+    );
     rmSync(pictures, { recursive: true, force: true });
     const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
     expect(letterId, sent).toBeDefined();
@@ -63,8 +87,34 @@ for (const language of languages) {
     expect(stoppedId, stopped).toBeDefined();
     await hubConsole(hub.consoleFile, 'reject', '--message', stoppedId!, '--reason', 'Letters may not describe another resident. '.repeat(6).trim());
     const booking = resident.badge.replace(/^R/, '');
-    await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', booking, '--visitor', family.contact.display_name, '--kind', 'remote', '--starts', '2030-06-01T14:00Z', '--minutes', '30');
-    const cancelled = await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', booking, '--visitor', 'Ηλέκτρα Παπαδοπούλου-Καραγιαννοπούλου', '--kind', 'onSite', '--starts', '2030-06-08T09:30Z', '--minutes', '60');
+    await hubConsole(
+      hub.consoleFile,
+      'schedule-visit',
+      '--resident',
+      booking,
+      '--visitor',
+      family.contact.display_name,
+      '--kind',
+      'remote',
+      '--starts',
+      '2030-06-01T14:00Z',
+      '--minutes',
+      '30',
+    );
+    const cancelled = await hubConsole(
+      hub.consoleFile,
+      'schedule-visit',
+      '--resident',
+      booking,
+      '--visitor',
+      'Ηλέκτρα Παπαδοπούλου-Καραγιαννοπούλου',
+      '--kind',
+      'onSite',
+      '--starts',
+      '2030-06-08T09:30Z',
+      '--minutes',
+      '60',
+    );
     const visitId = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/.exec(cancelled)?.[1];
     expect(visitId, cancelled).toBeDefined();
     await hubConsole(hub.consoleFile, 'cancel-visit', '--visit', visitId!);

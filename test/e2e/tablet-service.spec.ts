@@ -28,7 +28,9 @@ async function openServiceMode(page: Page, tablet: KioskUnderTest): Promise<void
 function personRowsOnDisk(dataDir: string, residentId: string): Record<string, number> {
   const db = new Database(join(dataDir, 'device.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return Object.fromEntries(Object.entries(residentDataTables).map(([table, sql]) => [table, (db.prepare<[string], { n: number }>(sql).get(residentId)?.n ?? 0)]));
+    return Object.fromEntries(
+      Object.entries(residentDataTables).map(([table, sql]) => [table, db.prepare<[string], { n: number }>(sql).get(residentId)?.n ?? 0]),
+    );
   } finally {
     db.close();
   }
@@ -37,7 +39,9 @@ function personRowsOnDisk(dataDir: string, residentId: string): Record<string, n
 function attachmentFiles(dataDir: string): string[] {
   const root = join(dataDir, 'blobs');
   if (!existsSync(root)) return [];
-  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name);
 }
 
 test('staff badge → service mode → reader test → sync now → assign tablet → resident reads mail → unassign wipes their data', async ({ page, hub }) => {
@@ -84,7 +88,9 @@ test('staff badge → service mode → reader test → sync now → assign table
     await expect(page.getByTestId('tablet-staff-pin')).toHaveAttribute('type', 'password');
     await page.screenshot({ path: `${screens}/tablet-staff-pin-en.png`, fullPage: true });
     await confirmWithStaffPin(page, '0000');
-    await expect(page.getByTestId('tablet-outcome')).toHaveText('That is not your staff PIN. 4 tries left before you are locked out of assigning tablets.', { timeout: 20_000 });
+    await expect(page.getByTestId('tablet-outcome')).toHaveText('That is not your staff PIN. 4 tries left before you are locked out of assigning tablets.', {
+      timeout: 20_000,
+    });
     await expect(page.getByTestId('tablet-assignee')).toHaveText('This tablet is not assigned to anyone.');
     await page.getByTestId('tablet-assign').click();
     await confirmWithStaffPin(page, demoStaff.pin);

@@ -34,12 +34,51 @@ test('a visit scheduled at the hub shows on home and on Visits in the site’s t
   await signIn(page, kiosk);
   await expect(page.getByTestId('tile-visits')).toContainText('No visits scheduled', { timeout: 20_000 });
 
-  const scheduled = await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', marcusAtHub, '--visitor', 'Denise Lee', '--kind', 'remote', '--starts', '2030-06-01T14:00Z', '--minutes', '30');
+  const scheduled = await hubConsole(
+    hub.consoleFile,
+    'schedule-visit',
+    '--resident',
+    marcusAtHub,
+    '--visitor',
+    'Denise Lee',
+    '--kind',
+    'remote',
+    '--starts',
+    '2030-06-01T14:00Z',
+    '--minutes',
+    '30',
+  );
   const visitId = /visit id ([0-9a-f-]{36})/.exec(scheduled)?.[1];
   expect(visitId, scheduled).toBeDefined();
   // A visitor's name in another script, and one visit already over.
-  await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', marcusAtHub, '--visitor', 'Ηλέκτρα Παπαδοπούλου-Καραγιαννοπούλου', '--kind', 'onSite', '--starts', '2030-06-08T09:30Z', '--minutes', '60');
-  await hubConsole(hub.consoleFile, 'schedule-visit', '--resident', marcusAtHub, '--visitor', 'Tía Lupe', '--kind', 'onSite', '--starts', consoleUtc(Date.now() - 2 * dayMs), '--minutes', '45');
+  await hubConsole(
+    hub.consoleFile,
+    'schedule-visit',
+    '--resident',
+    marcusAtHub,
+    '--visitor',
+    'Ηλέκτρα Παπαδοπούλου-Καραγιαννοπούλου',
+    '--kind',
+    'onSite',
+    '--starts',
+    '2030-06-08T09:30Z',
+    '--minutes',
+    '60',
+  );
+  await hubConsole(
+    hub.consoleFile,
+    'schedule-visit',
+    '--resident',
+    marcusAtHub,
+    '--visitor',
+    'Tía Lupe',
+    '--kind',
+    'onSite',
+    '--starts',
+    consoleUtc(Date.now() - 2 * dayMs),
+    '--minutes',
+    '45',
+  );
 
   await expect(page.getByTestId('tile-visits')).toContainText('Next: Saturday, June 1, 2030, 2:00 PM', { timeout: 20_000 });
   await page.screenshot({ path: `${screenshotDir}/home-next-visit-en.png` });

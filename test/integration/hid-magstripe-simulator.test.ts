@@ -43,7 +43,10 @@ async function startSimulator(plugged = true): Promise<{ simulator: SimulatedHid
 
 async function startReader(simulator: SimulatedHidMagstripe): Promise<{ reader: HidMagstripeReader; events: ReaderEvent[] }> {
   // trackData, as the demo site reads ID cards that carry the booking number alone (;100001?).
-  const reader = createHidMagstripeReader({ id: 'unit-b-swipe', kind: 'hidMagstripe', track: 2, content: 'trackData' }, { hid: simulator.loader, initialDelayMs: 20, maxDelayMs: 100 });
+  const reader = createHidMagstripeReader(
+    { id: 'unit-b-swipe', kind: 'hidMagstripe', track: 2, content: 'trackData' },
+    { hid: simulator.loader, initialDelayMs: 20, maxDelayMs: 100 },
+  );
   const events: ReaderEvent[] = [];
   reader.onEvent((event) => events.push(event));
   cleanups.push(() => reader.stop());
@@ -98,7 +101,16 @@ describe('simulated HID magstripe reader: socket protocol', () => {
     const { socketPath } = await startSimulator();
     const lines = await exchange(
       socketPath,
-      ['{not json', '{"op":"shake"}', '"swipe"', '{"op":"swipe","track2":12}', '{"op":"swipe","track2":";1?","extra":1}', '{"op":"raw","base64":"***"}', '{"op":"status"}', ''].join('\n'),
+      [
+        '{not json',
+        '{"op":"shake"}',
+        '"swipe"',
+        '{"op":"swipe","track2":12}',
+        '{"op":"swipe","track2":";1?","extra":1}',
+        '{"op":"raw","base64":"***"}',
+        '{"op":"status"}',
+        '',
+      ].join('\n'),
       7,
     );
     const answers = lines.map((line) => JSON.parse(line) as { ok: boolean; error?: string });
@@ -174,15 +186,26 @@ describe('simulated HID magstripe reader: read by the real driver', () => {
 
     await swipe(socketPath, ';100001?');
     expect(await sendHidSimulatorCommand(socketPath, { op: 'swipe', track2: ';100001?', decodeError: [2] })).toMatchObject({ ok: true, delivered: 1 });
-    expect(await sendHidSimulatorCommand(socketPath, { op: 'raw', base64: Buffer.from([0, 0, 0, 1, 2]).toString('base64') })).toMatchObject({ ok: true, delivered: 1 });
+    expect(await sendHidSimulatorCommand(socketPath, { op: 'raw', base64: Buffer.from([0, 0, 0, 1, 2]).toString('base64') })).toMatchObject({
+      ok: true,
+      delivered: 1,
+    });
     await waitUntil('one scan and two rejections', () => scans(events).length === 1 && rejections(events).length === 2);
     expect(scans(events).map((frame) => frame.text)).toEqual(['100001']);
     expect(reader.health().badReadsByReason).toMatchObject({ decodeError: 1, reportTooShort: 1 });
 
     expect(await sendHidSimulatorCommand(socketPath, { op: 'unplug' })).toEqual({ ok: true, plugged: false, openDevices: 0 });
     await waitUntil('the driver to see the unplug', () => reader.health().connection === 'disconnected');
-    expect(events).toContainEqual({ type: 'connection', readerId: 'unit-b-swipe', state: 'disconnected', detail: `The card reader stopped responding (unplugged?): ${unpluggedReadError}` });
-    expect(await sendHidSimulatorCommand(socketPath, { op: 'swipe', track2: ';100001?' })).toEqual({ ok: false, error: 'the simulated magstripe reader is unplugged: replug it first' });
+    expect(events).toContainEqual({
+      type: 'connection',
+      readerId: 'unit-b-swipe',
+      state: 'disconnected',
+      detail: `The card reader stopped responding (unplugged?): ${unpluggedReadError}`,
+    });
+    expect(await sendHidSimulatorCommand(socketPath, { op: 'swipe', track2: ';100001?' })).toEqual({
+      ok: false,
+      error: 'the simulated magstripe reader is unplugged: replug it first',
+    });
     // While it is away the driver keeps looking and finds nothing; the old handle never comes back.
     await waitUntil('the driver to look again', () => reader.health().problemKind === 'deviceNotFound');
 

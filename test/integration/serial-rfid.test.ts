@@ -83,7 +83,11 @@ describe('serial RFID reader on a pty', () => {
   it('decodes a raw H10301 line (docs/readers.md §13 vector FC 123, CN 4567 = 0x2F623AE) and a simulated one', async () => {
     const { pty, reader, events } = await startReader(rawWiegand26);
     await pty.write('26:2F623AE\r\n');
-    const sent = await presentBadge(pty.hostPath, { kind: 'wiegand', credential: { format: 'H10301', facilityCode: 101, cardNumber: 4095 } }, { line: rawWiegand26 });
+    const sent = await presentBadge(
+      pty.hostPath,
+      { kind: 'wiegand', credential: { format: 'H10301', facilityCode: 101, cardNumber: 4095 } },
+      { line: rawWiegand26 },
+    );
     await waitUntil('two reads', () => scans(events).length === 2);
     // The simulator encodes with parity: the Allegion vector of docs/readers.md §13 for FC 101, CN 4095.
     expect(sent.toString('latin1')).toBe('26:CA1FFF\r\n');

@@ -28,7 +28,6 @@ afterEach(async () => {
   cleanups = [];
 });
 
-
 async function startScanner(settings: Partial<SerialScannerConfig> = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dayroom-serial-scanner-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));

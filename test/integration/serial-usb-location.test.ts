@@ -90,7 +90,10 @@ describe('serial readers found by USB id', () => {
       return [{ path: pty.devicePath, vendorId: '0c27', productId: '3bfa' }];
     });
     await reader.start();
-    expect(reader.health()).toMatchObject({ connection: 'disconnected', problem: expect.stringContaining('cannot list serial ports: udevadm: command not found') });
+    expect(reader.health()).toMatchObject({
+      connection: 'disconnected',
+      problem: expect.stringContaining('cannot list serial ports: udevadm: command not found'),
+    });
     failing = false;
     await waitUntil('the reader to connect once the list works', () => reader.health().connection === 'connected');
   });
@@ -102,7 +105,10 @@ describe('serial readers found by USB id', () => {
     );
     cleanups.push(() => reader.stop());
     await reader.start();
-    expect(reader.health()).toMatchObject({ connection: 'disconnected', problem: 'Cannot reach the reader at USB 0c27:fffe: no serial device with USB 0c27:fffe is plugged in' });
+    expect(reader.health()).toMatchObject({
+      connection: 'disconnected',
+      problem: 'Cannot reach the reader at USB 0c27:fffe: no serial device with USB 0c27:fffe is plugged in',
+    });
   });
 
   it('the site file takes a path or USB ids, and says so when it gets both or neither', () => {
@@ -119,7 +125,9 @@ describe('serial readers found by USB id', () => {
     for (const location of [{}, { path: '/dev/ttyACM0', usb }]) {
       const result = KioskConfig.safeParse(site(location));
       expect(result.success).toBe(false);
-      expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['readers', 0, 'path'], message: 'give either a path or usb ids (vendorId, productId), not both and not neither' })]);
+      expect(result.error?.issues).toEqual([
+        expect.objectContaining({ path: ['readers', 0, 'path'], message: 'give either a path or usb ids (vendorId, productId), not both and not neither' }),
+      ]);
     }
   });
 });

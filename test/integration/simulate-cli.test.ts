@@ -68,7 +68,16 @@ describe('simulate: the command line', () => {
   it('--help lists every command and exits 0', async () => {
     const { code, out } = await run('--help');
     expect(code).toBe(0);
-    for (const command of ['scan <text>', 'swipe <track 2>', '--track1', '--half', '--raw', 'badge <facility:card | card>', 'unplug <magstripe|badge|scanner>', 'replug']) {
+    for (const command of [
+      'scan <text>',
+      'swipe <track 2>',
+      '--track1',
+      '--half',
+      '--raw',
+      'badge <facility:card | card>',
+      'unplug <magstripe|badge|scanner>',
+      'replug',
+    ]) {
       expect(out.join('\n')).toContain(command);
     }
   });
@@ -84,14 +93,21 @@ describe('simulate: the command line', () => {
     expect(parseSimulateArgs(['badge', '21:100001'])).toEqual({ kind: 'badge', port: join('.demo', 'badge-host'), line: '21:100001' });
     expect(parseSimulateArgs(['badge', '0100001'])).toMatchObject({ line: '100001' });
     expect(parseSimulateArgs(['badge', '21:100001', '--hex'])).toMatchObject({ line: '15:186A1' });
-    expect(parseSimulateArgs(['replug', 'scanner', '--control', '/tmp/c.sock'])).toMatchObject({ kind: 'plug', op: 'replug', reader: 'scanner', control: '/tmp/c.sock' });
+    expect(parseSimulateArgs(['replug', 'scanner', '--control', '/tmp/c.sock'])).toMatchObject({
+      kind: 'plug',
+      op: 'replug',
+      reader: 'scanner',
+      control: '/tmp/c.sock',
+    });
   });
 
   it('the real script: a wrong command line is exit 2 with one line on stderr; --help is exit 0', () => {
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', 'unplug', 'printer'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr.trim()).toBe('simulate: unplug: unknown reader "printer"; one of magstripe, badge, scanner (npm run simulate -- --help lists the commands)');
+    expect(bad.stderr.trim()).toBe(
+      'simulate: unplug: unknown reader "printer"; one of magstripe, badge, scanner (npm run simulate -- --help lists the commands)',
+    );
     const help = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout.trim()).toBe(usage);
@@ -102,7 +118,10 @@ describe('simulate: against running simulators', () => {
   it('with no demo running, each command says so in one line and exits 1', async () => {
     const dir = tempDir();
     const checks: [string[], string][] = [
-      [['swipe', ';100001?', '--socket', join(dir, 'magstripe.sock')], `no simulated magstripe reader at ${join(dir, 'magstripe.sock')}: is \`npm start\` running?`],
+      [
+        ['swipe', ';100001?', '--socket', join(dir, 'magstripe.sock')],
+        `no simulated magstripe reader at ${join(dir, 'magstripe.sock')}: is \`npm start\` running?`,
+      ],
       [['unplug', 'badge', '--control', join(dir, 'control.sock')], `no demo control socket at ${join(dir, 'control.sock')}: is \`npm start\` running?`],
       [['badge', '21:100001', '--port', join(dir, 'badge-host')], `no badge reader at ${join(dir, 'badge-host')}: is \`npm start\` running?`],
       [['scan', 'R100001', '--port', join(dir, 'scanner-host')], `no scanner simulator at ${join(dir, 'scanner-host')}: is \`npm start\` running?`],
@@ -137,14 +156,20 @@ describe('simulate: against running simulators', () => {
     const controlSocket = join(dir, 'control.sock');
     const control = await startDemoControl(controlSocket, { badge, scanner });
     cleanups.push(() => control.close());
-    const reader = createSerialRfidReader({ id: 'unit-b-badge', kind: 'serialRfid', path: badge.devicePath, line: { kind: 'cardId', base: 'decimal', facilityDelimiter: ':' } }, { initialDelayMs: 20, maxDelayMs: 100 });
+    const reader = createSerialRfidReader(
+      { id: 'unit-b-badge', kind: 'serialRfid', path: badge.devicePath, line: { kind: 'cardId', base: 'decimal', facilityDelimiter: ':' } },
+      { initialDelayMs: 20, maxDelayMs: 100 },
+    );
     const events: ReaderEvent[] = [];
     reader.onEvent((event) => events.push(event));
     cleanups.push(() => reader.stop());
     await reader.start();
     await waitUntil('the badge reader to connect', () => reader.health().connection === 'connected');
 
-    expect(await run('badge', '21:100001', '--port', badge.hostPath)).toMatchObject({ code: 0, out: [`sent badge line "21:100001\\r\\n" to ${badge.hostPath}`] });
+    expect(await run('badge', '21:100001', '--port', badge.hostPath)).toMatchObject({
+      code: 0,
+      out: [`sent badge line "21:100001\\r\\n" to ${badge.hostPath}`],
+    });
     await waitUntil('the badge read', () => scans(events).length === 1);
 
     expect(await run('unplug', 'badge', '--control', controlSocket)).toMatchObject({ code: 0, out: ['unplugged the badge reader'] });

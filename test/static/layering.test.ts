@@ -45,11 +45,15 @@ describe('layering rules', () => {
   });
 
   it('the renderer may import the contract and its own files', async () => {
-    expect(await layeringErrors('renderer/src/screens/Good.tsx', "import { deviceCalls } from '../../../main/contract';\nimport { t } from '../i18n';")).toEqual([]);
+    expect(
+      await layeringErrors('renderer/src/screens/Good.tsx', "import { deviceCalls } from '../../../main/contract';\nimport { t } from '../i18n';"),
+    ).toEqual([]);
   });
 
   it('the renderer may import the keyboard-reader detector, which both shells run and which imports nothing', async () => {
-    expect(await layeringErrors('renderer/src/keyboard/Good.ts', "import { createWedgeDetector } from '../../../hardware/keyboard/wedge-detector';")).toEqual([]);
+    expect(await layeringErrors('renderer/src/keyboard/Good.ts', "import { createWedgeDetector } from '../../../hardware/keyboard/wedge-detector';")).toEqual(
+      [],
+    );
   });
 
   it.each([
@@ -64,9 +68,15 @@ describe('layering rules', () => {
 
   it('the contract has no Node modules, no DOM globals and no device internals', async () => {
     expect(await layeringErrors('main/contract/bad.ts', "import { randomUUID } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([expect.stringMatching(/only zod, its own files and rules\//)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { PushRequest } from '../../hub/protocol/wire';")).toEqual([expect.stringMatching(/only zod, its own files and rules\//)]);
-    expect(await layeringErrors('main/contract/bad.ts', "import { x } from '../../rules/text/../../hub/protocol/wire';")).toEqual([expect.stringMatching(/only zod, its own files and rules\//)]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { residentQueries } from '../store/residents';")).toEqual([
+      expect.stringMatching(/only zod, its own files and rules\//),
+    ]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { PushRequest } from '../../hub/protocol/wire';")).toEqual([
+      expect.stringMatching(/only zod, its own files and rules\//),
+    ]);
+    expect(await layeringErrors('main/contract/bad.ts', "import { x } from '../../rules/text/../../hub/protocol/wire';")).toEqual([
+      expect.stringMatching(/only zod, its own files and rules\//),
+    ]);
     // The one text rule, shared by the device's inputs and the hub's.
     expect(await layeringErrors('main/contract/good.ts', "import { checkedText } from '../../rules/text';")).toEqual([]);
     expect(await layeringErrors('main/contract/bad.ts', 'export const width = window.innerWidth;')).toHaveLength(1);
@@ -74,7 +84,9 @@ describe('layering rules', () => {
   });
 
   it('device code never imports the renderer or hub internals, but may import the hub wire protocol', async () => {
-    expect(await layeringErrors('main/sync/bad.ts', "import { App } from '../../renderer/src/App';")).toEqual([expect.stringMatching(/never imports the renderer/)]);
+    expect(await layeringErrors('main/sync/bad.ts', "import { App } from '../../renderer/src/App';")).toEqual([
+      expect.stringMatching(/never imports the renderer/),
+    ]);
     expect(await layeringErrors('hardware/bad.ts', "import { db } from '../hub/db/pool';")).toEqual([expect.stringMatching(/only the hub wire protocol/)]);
     expect(await layeringErrors('main/sync/good.ts', "import { PullResponse } from '../../hub/protocol/pull';")).toEqual([]);
   });
@@ -82,7 +94,13 @@ describe('layering rules', () => {
   it('rules/ is the bottom layer: no Node, no DOM, nothing of the project', async () => {
     expect(await layeringErrors('rules/bad.ts', "import { createHash } from 'node:crypto';")).toEqual([expect.stringMatching(/no Node modules/)]);
     expect(await layeringErrors('rules/bad.ts', 'export const width = window.innerWidth;')).toHaveLength(1);
-    for (const source of ["import { x } from '../hub/protocol/records';", "import { y } from '../main/contract';", "import { z } from '../platform/atomic-write';", "import { x } from '../main/store/database';", "import { x } from '../hardware/reader';"]) {
+    for (const source of [
+      "import { x } from '../hub/protocol/records';",
+      "import { y } from '../main/contract';",
+      "import { z } from '../platform/atomic-write';",
+      "import { x } from '../main/store/database';",
+      "import { x } from '../hardware/reader';",
+    ]) {
       expect(await layeringErrors('rules/bad.ts', source)).toEqual([expect.stringMatching(/rules\/ is the bottom layer/)]);
     }
     expect(await layeringErrors('rules/good.ts', "import { z } from 'zod';\nimport { characterCount } from './text';")).toEqual([]);
@@ -95,12 +113,18 @@ describe('layering rules', () => {
     }
     expect(await layeringErrors('main/sync/good.ts', "import { writeFileAtomically } from '../../platform/atomic-write';")).toEqual([]);
     expect(await layeringErrors('hub/good.ts', "import { writeFileAtomically } from '../platform/atomic-write';")).toEqual([]);
-    expect(await layeringErrors('renderer/src/api/bad.ts', "import { hashPin } from '../../../platform/credential-hashes';")).toEqual([expect.stringMatching(/only main\/contract and its own folder/)]);
+    expect(await layeringErrors('renderer/src/api/bad.ts', "import { hashPin } from '../../../platform/credential-hashes';")).toEqual([
+      expect.stringMatching(/only main\/contract and its own folder/),
+    ]);
     expect(await layeringErrors('platform/bad.ts', "import { x } from '../hub/protocol/records';")).toEqual([expect.stringMatching(/platform\/ imports only/)]);
   });
 
   it('the hub never imports device code', async () => {
-    for (const source of ["import { x } from '../main/store/database';", "import { y } from '../hardware/reader';", "import { z } from '../kiosk-config/schema';"]) {
+    for (const source of [
+      "import { x } from '../main/store/database';",
+      "import { y } from '../hardware/reader';",
+      "import { z } from '../kiosk-config/schema';",
+    ]) {
       expect(await layeringErrors('hub/routes/bad.ts', source)).toEqual([expect.stringMatching(/never imports device code/)]);
     }
   });
@@ -144,17 +168,32 @@ describe('layering rules', () => {
 
     it.each([
       // Inward, and within a layer.
-      ['main/store/good.ts', "import type { DeviceError } from '../contract';\nimport { outboxQueries } from './outbox';\nimport { x } from '../../hub/protocol';"],
-      ['main/sync/good.ts', "import { writeFileAtomically } from '../../platform/atomic-write';\nimport type { Logger } from '../logging';\nimport { HubSettings } from '../../kiosk-config/schema';"],
+      [
+        'main/store/good.ts',
+        "import type { DeviceError } from '../contract';\nimport { outboxQueries } from './outbox';\nimport { x } from '../../hub/protocol';",
+      ],
+      [
+        'main/sync/good.ts',
+        "import { writeFileAtomically } from '../../platform/atomic-write';\nimport type { Logger } from '../logging';\nimport { HubSettings } from '../../kiosk-config/schema';",
+      ],
       ['main/sync/good.ts', "import { restartAuditChain } from './audit-chain';"],
       ['main/audit/good.ts', "import { appendAuditEvent } from '../sync/audit-chain';\nimport { auditLogQueries } from '../store/audit-log';"],
-      ['main/signin/good.ts', "import { createAuditLog } from '../audit/audit-log';\nimport type { ScanFrame } from '../../hardware/reader';\nimport type { CredentialRule } from '../../kiosk-config/schema';"],
+      [
+        'main/signin/good.ts',
+        "import { createAuditLog } from '../audit/audit-log';\nimport type { ScanFrame } from '../../hardware/reader';\nimport type { CredentialRule } from '../../kiosk-config/schema';",
+      ],
       ['main/session/good.ts', "import type { CredentialEvent } from '../signin/credential-mapping';\nimport { syncOverdue } from '../tablet/sync-lock';"],
       ['main/device-wipe.ts', "import { fsyncFolder } from '../platform/atomic-write';\nimport type { CredentialVault } from './sync/credential';"],
       ['main/bridge/good.ts', "import { TabletAssignmentError } from '../tablet/tablet-assignment';\nimport { isStorageFull } from '../store/storage-full';"],
-      ['main/runtime.ts', "import { createDispatcher } from './bridge/dispatch';\nimport { createMailService } from './mail/mail-service';\nimport { x } from './runtime/handlers';"],
+      [
+        'main/runtime.ts',
+        "import { createDispatcher } from './bridge/dispatch';\nimport { createMailService } from './mail/mail-service';\nimport { x } from './runtime/handlers';",
+      ],
       ['main/runtime/good.ts', "import { createDeviceRuntime } from '../runtime';\nimport { deviceActionHandlers } from '../device-actions';"],
-      ['main/electron/good.ts', "import { startServer } from '../host/server';\nimport { loadKioskConfig } from '../../kiosk-config/load';\nimport { createSerialScanner } from '../../hardware/drivers/serial-scanner';"],
+      [
+        'main/electron/good.ts',
+        "import { startServer } from '../host/server';\nimport { loadKioskConfig } from '../../kiosk-config/load';\nimport { createSerialScanner } from '../../hardware/drivers/serial-scanner';",
+      ],
       ['kiosk-config/good.ts', "import { ReaderConfig } from '../hardware/reader-config';\nimport { defaultPinRules } from '../hub/protocol/pin-lockout';"],
       ['hardware/good.ts', "import type { ReadRejectionReason } from '../main/contract/schemas';\nimport { createPcProxLineParser } from './parsers/pcprox';"],
       // rules/ is the bottom layer, shared by everyone.
@@ -166,8 +205,12 @@ describe('layering rules', () => {
     });
 
     it('a folder of main/ that is in no layer is reported, so a new one is placed on purpose', async () => {
-      expect(await layeringErrors('main/newthing/bad.ts', "import { x } from '../store/database';")).toEqual([expect.stringMatching(/main\/newthing\/bad\.ts is in no layer/)]);
-      expect(await layeringErrors('main/store/bad.ts', "import { x } from '../newthing/helper';")).toEqual([expect.stringMatching(/main\/newthing\/helper is in no layer/)]);
+      expect(await layeringErrors('main/newthing/bad.ts', "import { x } from '../store/database';")).toEqual([
+        expect.stringMatching(/main\/newthing\/bad\.ts is in no layer/),
+      ]);
+      expect(await layeringErrors('main/store/bad.ts', "import { x } from '../newthing/helper';")).toEqual([
+        expect.stringMatching(/main\/newthing\/helper is in no layer/),
+      ]);
     });
   });
 });

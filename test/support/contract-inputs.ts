@@ -35,8 +35,27 @@ export function inputSchemaOf(name: CallName): JsonSchema {
 
 /** Keywords this generator understands; anything else fails loudly so a new kind of field is not silently skipped. */
 const understood = new Set([
-  '$schema', 'type', 'properties', 'required', 'additionalProperties', 'anyOf', 'oneOf', 'enum', 'const', 'minLength', 'maxLength',
-  'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'items', 'minItems', 'maxItems', 'description',
+  '$schema',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'anyOf',
+  'oneOf',
+  'enum',
+  'const',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'items',
+  'minItems',
+  'maxItems',
+  'description',
 ]);
 
 /** Values for string fields named like ids: the caller's pool (someone's real ids) mixed with made-up ones. */
@@ -85,7 +104,10 @@ function arbitraryOf(schema: JsonSchema, ids: IdPool, field: string | null): fc.
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(schema.items ? arbitraryOf(schema.items, ids, field) : fc.constant(null), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) });
+      return fc.array(schema.items ? arbitraryOf(schema.items, ids, field) : fc.constant(null), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? 5, 5),
+      });
     default:
       throw new Error(`contract-inputs: unsupported JSON Schema type ${String(schema.type)}`);
   }

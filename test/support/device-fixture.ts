@@ -27,7 +27,10 @@ export interface DeviceFixture {
 }
 
 /** `storeKey`: the key the runtime encrypts the (seeded, unencrypted) store with; default none, as under plain Node. */
-export async function startDeviceFixture(overrides: Partial<KioskConfigInput> = {}, options: Pick<DeviceRuntimeOptions, 'storeKey'> = {}): Promise<DeviceFixture> {
+export async function startDeviceFixture(
+  overrides: Partial<KioskConfigInput> = {},
+  options: Pick<DeviceRuntimeOptions, 'storeKey'> = {},
+): Promise<DeviceFixture> {
   const dir = makeTempDir();
   const pty = await startPtyPair(dir.path);
   const dataDir = join(dir.path, 'data');

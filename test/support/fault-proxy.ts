@@ -44,10 +44,24 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+const faults: readonly Fault[] = [
+  'pass',
+  'delay',
+  'http500',
+  'dropBeforeHub',
+  'reset',
+  'dropAfterHub',
+  'truncated',
+  'resetMidAnswer',
+  'http502',
+  'html',
+  'slow',
+];
 
-const faults: readonly Fault[] = ['pass', 'delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub', 'truncated', 'resetMidAnswer', 'http502', 'html', 'slow'];
-
-const balancerPage = (status: string) => Buffer.from(`<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+const balancerPage = (status: string) =>
+  Buffer.from(
+    `<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+  );
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const random = seededRandom(options.seed);
@@ -67,7 +81,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return 'pass';
   };
 
-  const forward = (request: IncomingMessage, body: Buffer, onAnswer: (status: number, headers: http.IncomingHttpHeaders, answer: Buffer) => void, onError: () => void) => {
+  const forward = (
+    request: IncomingMessage,
+    body: Buffer,
+    onAnswer: (status: number, headers: http.IncomingHttpHeaders, answer: Buffer) => void,
+    onError: () => void,
+  ) => {
     const upstream = http.request(
       { hostname: target.hostname, port: target.port, path: request.url, method: request.method, headers: { ...request.headers, host: target.host } },
       (response) => {
@@ -116,7 +135,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           return request.socket.resetAndDestroy();
         case 'dropAfterHub':
           // The hub did the work; the device never hears about it and must retry safely.
-          return forward(request, body, () => request.socket.destroy(), () => request.socket.destroy());
+          return forward(
+            request,
+            body,
+            () => request.socket.destroy(),
+            () => request.socket.destroy(),
+          );
         case 'truncated':
           return forward(request, body, cut('close'), badGateway);
         case 'resetMidAnswer':
@@ -124,7 +148,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         case 'http502':
           return forward(request, body, () => answer(502, { 'content-type': 'text/html' }, balancerPage('502 Bad Gateway')), badGateway);
         case 'html':
-          return answer(200, { 'content-type': 'text/html; charset=utf-8' }, Buffer.from('<!DOCTYPE html><html><body><h1>Welcome</h1><p>Please sign in to use this network.</p></body></html>'));
+          return answer(
+            200,
+            { 'content-type': 'text/html; charset=utf-8' },
+            Buffer.from('<!DOCTYPE html><html><body><h1>Welcome</h1><p>Please sign in to use this network.</p></body></html>'),
+          );
         case 'slow':
           // If the device gave up meanwhile, the hub still gets the request: it does the work nobody hears about.
           return setTimeout(() => forward(request, body, answer, badGateway), slow.min + Math.floor(random() * (slow.max - slow.min)));

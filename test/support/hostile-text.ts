@@ -62,7 +62,14 @@ export const hostileBodies: readonly string[] = [
 export const hostileContactNames: readonly string[] = [`<img src=x onerror="${hook}">`, `<script>${hook}</script>`, `${'W'.repeat(120)}`];
 
 /** Names that would pass for another ("Dad" and zero-width spaces, a reversed name): refused wherever names are made. */
-export const impersonatingNames: readonly string[] = ['\u202EecnoD lareneG\u202C', 'Zero\u200Bwidth\u200DName', 'Dad\u200B\u200B', 'Dad\u2066', 'D\u00ADad', 'Da\uFEFFd'];
+export const impersonatingNames: readonly string[] = [
+  '\u202EecnoD lareneG\u202C',
+  'Zero\u200Bwidth\u200DName',
+  'Dad\u200B\u200B',
+  'Dad\u2066',
+  'D\u00ADad',
+  'Da\uFEFFd',
+];
 
 /**
  * Text no field accepts (the text rule): NUL, ESC sequences, other C0 and C1 controls, DEL, and lone surrogates —

@@ -32,7 +32,9 @@ export interface HubMutationRow {
 }
 
 export async function hubMutationResults(db: SqlExecutor, deviceId: string): Promise<HubMutationRow[]> {
-  return db.query<HubMutationRow>('SELECT mutation_id, name, status, refusal_code, reason FROM device_mutations WHERE device_id = $1 ORDER BY mutation_id', [deviceId]);
+  return db.query<HubMutationRow>('SELECT mutation_id, name, status, refusal_code, reason FROM device_mutations WHERE device_id = $1 ORDER BY mutation_id', [
+    deviceId,
+  ]);
 }
 
 export async function hubLastMutationId(db: SqlExecutor, deviceId: string): Promise<number> {
@@ -58,7 +60,11 @@ export interface ExactlyOnceReport {
  * Compares a device's outbox with what the hub did. `complete` means no evict ever removed settled rows from this
  * outbox, so it must hold ids 1..n without a hole and the hub must know no id beyond them.
  */
-export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db: DeviceDatabase; readonly deviceId: string }, options: { complete: boolean }): Promise<ExactlyOnceReport> {
+export async function checkExactlyOnce(
+  hubDb: SqlExecutor,
+  device: { readonly db: DeviceDatabase; readonly deviceId: string },
+  options: { complete: boolean },
+): Promise<ExactlyOnceReport> {
   const problems: string[] = [];
   const rows = outboxRows(device.db);
   const hubRows = new Map((await hubMutationResults(hubDb, device.deviceId)).map((row) => [row.mutation_id, row]));
@@ -66,7 +72,12 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
   const refusedByCode: Record<string, number> = {};
   let applied = 0;
 
-  const effects = new Set(device.db.prepare<[], { mutation_id: number }>(`SELECT mutation_id FROM ${localEffectsTable}`).all().map((row) => row.mutation_id));
+  const effects = new Set(
+    device.db
+      .prepare<[], { mutation_id: number }>(`SELECT mutation_id FROM ${localEffectsTable}`)
+      .all()
+      .map((row) => row.mutation_id),
+  );
   const highest = rows.at(-1)?.mutation_id ?? 0;
   if (options.complete) {
     rows.forEach((row, index) => {
@@ -105,15 +116,19 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
     }
     if (hub.name !== row.name) problems.push(`mutation ${id}: the hub recorded ${hub.name}, the device sent ${row.name}`);
     if (hub.status !== row.status || (hub.refusal_code ?? null) !== row.result_code || (hub.reason ?? null) !== row.result_reason) {
-      problems.push(`mutation ${id}: the hub says ${hub.status} ${hub.refusal_code ?? ''} "${hub.reason ?? ''}", the outbox says ${row.status} ${row.result_code ?? ''} "${row.result_reason ?? ''}"`);
+      problems.push(
+        `mutation ${id}: the hub says ${hub.status} ${hub.refusal_code ?? ''} "${hub.reason ?? ''}", the outbox says ${row.status} ${row.result_code ?? ''} "${row.result_reason ?? ''}"`,
+      );
     }
     if (row.status === 'refused') {
       refusedByCode[row.result_code ?? '?'] = (refusedByCode[row.result_code ?? '?'] ?? 0) + 1;
-      if (row.result_code === null || row.result_reason === null || row.result_reason.trim() === '') problems.push(`mutation ${id} was refused without a code and a reason`);
+      if (row.result_code === null || row.result_reason === null || row.result_reason.trim() === '')
+        problems.push(`mutation ${id} was refused without a code and a reason`);
       // What the person's screens read.
       if (row.resident_id !== null) {
         const shown = residentMutations(device.db, row.resident_id, 10_000).find((entry) => entry.mutationId === id);
-        if (shown?.outcome.status !== 'refused' || shown.outcome.reason !== row.result_reason) problems.push(`mutation ${id}'s refusal is not what the resident's screens show`);
+        if (shown?.outcome.status !== 'refused' || shown.outcome.reason !== row.result_reason)
+          problems.push(`mutation ${id}'s refusal is not what the resident's screens show`);
       }
     } else {
       applied += 1;
@@ -123,13 +138,17 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
     const m = mutation.data;
     switch (m.name) {
       case 'sendMessage': {
-        const messages = await hubDb.query<{ sent_by_device_id: string | null; body: string; stamps_charged: number }>('SELECT sent_by_device_id, body, stamps_charged FROM messages WHERE message_id = $1', [m.args.messageId]);
+        const messages = await hubDb.query<{ sent_by_device_id: string | null; body: string; stamps_charged: number }>(
+          'SELECT sent_by_device_id, body, stamps_charged FROM messages WHERE message_id = $1',
+          [m.args.messageId],
+        );
         const entries = await countOf(hubDb, "SELECT count(*) AS n FROM stamp_ledger WHERE kind = 'messageSent' AND reference = $1", [m.args.messageId]);
         if (isApplied) {
           const [message] = messages;
           if (messages.length !== 1 || message === undefined) problems.push(`sendMessage ${id}: ${messages.length} messages at the hub with its id`);
           else {
-            if (message.sent_by_device_id !== device.deviceId || message.body !== m.args.body) problems.push(`sendMessage ${id}: the hub's message is not the one sent`);
+            if (message.sent_by_device_id !== device.deviceId || message.body !== m.args.body)
+              problems.push(`sendMessage ${id}: the hub's message is not the one sent`);
             const cost = messageCost(m.args.body, 0, m.args.useReturnStamp, stampRules).fromOwnStamps;
             if (message.stamps_charged !== cost) problems.push(`sendMessage ${id}: charged ${message.stamps_charged} stamps, costs ${cost}`);
             if (entries !== (cost > 0 ? 1 : 0)) problems.push(`sendMessage ${id}: ${entries} messageSent ledger entries`);
@@ -146,7 +165,9 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
         const stamps = await countOf(hubDb, "SELECT count(*) AS n FROM stamp_ledger WHERE kind = 'purchase' AND reference = $1", [m.args.requestId]);
         const expected = isApplied ? 1 : 0;
         if (purchases !== expected || debits !== expected || stamps !== expected) {
-          problems.push(`buyStamps ${id} (${row.status}): ${purchases} purchases, ${debits} debit entries, ${stamps} stamp entries at the hub; expected ${expected} of each`);
+          problems.push(
+            `buyStamps ${id} (${row.status}): ${purchases} purchases, ${debits} debit entries, ${stamps} stamp entries at the hub; expected ${expected} of each`,
+          );
         }
         break;
       }
@@ -159,9 +180,17 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
       }
       case 'appendAuditEntry': {
         // Applied or refused, the hub keeps the entry: in the chain, or aside.
-        const inChain = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries WHERE device_id = $1 AND seq = $2 AND hash = $3', [device.deviceId, m.args.seq, m.args.hash]);
-        const aside = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries_set_aside WHERE device_id = $1 AND mutation_id = $2', [device.deviceId, id]);
-        if (inChain + aside !== 1) problems.push(`appendAuditEntry ${id} (seq ${m.args.seq}): ${inChain} chain rows and ${aside} set-aside rows at the hub; expected one`);
+        const inChain = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries WHERE device_id = $1 AND seq = $2 AND hash = $3', [
+          device.deviceId,
+          m.args.seq,
+          m.args.hash,
+        ]);
+        const aside = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries_set_aside WHERE device_id = $1 AND mutation_id = $2', [
+          device.deviceId,
+          id,
+        ]);
+        if (inChain + aside !== 1)
+          problems.push(`appendAuditEntry ${id} (seq ${m.args.seq}): ${inChain} chain rows and ${aside} set-aside rows at the hub; expected one`);
         break;
       }
       default: {
@@ -174,7 +203,8 @@ export async function checkExactlyOnce(hubDb: SqlExecutor, device: { readonly db
   if (options.complete) {
     const sentByDevice = await countOf(hubDb, 'SELECT count(*) AS n FROM messages WHERE sent_by_device_id = $1', [device.deviceId]);
     const appliedSends = rows.filter((row) => row.name === 'sendMessage' && row.status === 'applied').length;
-    if (sentByDevice !== appliedSends) problems.push(`the hub holds ${sentByDevice} messages from this device; ${appliedSends} sendMessage mutations were applied`);
+    if (sentByDevice !== appliedSends)
+      problems.push(`the hub holds ${sentByDevice} messages from this device; ${appliedSends} sendMessage mutations were applied`);
     const purchases = await countOf(hubDb, 'SELECT count(*) AS n FROM stamp_purchases WHERE device_id = $1', [device.deviceId]);
     const appliedBuys = rows.filter((row) => row.name === 'buyStamps' && row.status === 'applied').length;
     if (purchases !== appliedBuys) problems.push(`the hub holds ${purchases} purchases from this device; ${appliedBuys} buyStamps mutations were applied`);
@@ -204,7 +234,8 @@ export async function runningBalances(db: SqlExecutor, residentId: string): Prom
     ['stampEntry', 'stamp_ledger'],
     ['debitEntry', 'debit_ledger'],
   ] as const) {
-    for (const entry of await db.query<{ entry_id: string; amount: number }>(`SELECT entry_id, amount FROM ${table} WHERE resident_id = $1`, [residentId])) amounts.set(`${entity}:${entry.entry_id}`, entry.amount);
+    for (const entry of await db.query<{ entry_id: string; amount: number }>(`SELECT entry_id, amount FROM ${table} WHERE resident_id = $1`, [residentId]))
+      amounts.set(`${entity}:${entry.entry_id}`, entry.amount);
   }
   if (amounts.size !== rows.length) throw new Error(`${amounts.size} ledger entries, ${rows.length} of them in the change log`);
   let stamps = 0;

@@ -25,7 +25,9 @@ let pgliteTemplate: Promise<Blob> | null = null;
 
 /** Where the migrated image is cached between test files and runs: named by what it contains, so it never goes stale. */
 function pgliteImagePath(): string {
-  const pgliteVersion = (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
+  const pgliteVersion = (
+    JSON.parse(readFileSync(join(process.cwd(), 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const contents = createHash('sha256').update(pgliteVersion);
   for (const migration of migrations) contents.update(`${migration.version}:${migration.name}:${migration.sql}`);
   return join(tmpdir(), `dayroom-hub-pglite-${contents.digest('hex').slice(0, 16)}.tar`);

@@ -68,10 +68,16 @@ async function main(): Promise<void> {
   const plan = process.env.HUB_KILL === undefined || process.env.HUB_KILL === '' ? null : (JSON.parse(process.env.HUB_KILL) as HubKillPlan);
   const databaseUrl = process.env.DATABASE_URL;
   const dataDir = process.env.HUB_DATA_DIR;
-  if (!databaseUrl && !dataDir) throw new Error('DATABASE_URL or HUB_DATA_DIR must name the hub\'s data');
+  if (!databaseUrl && !dataDir) throw new Error("DATABASE_URL or HUB_DATA_DIR must name the hub's data");
   const database = await openHubDatabase(databaseUrl ? { databaseUrl } : dataDir ? { dataDir } : {});
   // scrypt at the tests' cost: no PIN is checked while this hub runs, and its start must stay quick.
-  const running = await startHub({ database: watched(database, plan), port, host: '127.0.0.1', logger: pino({ level: 'silent' }), pinCost: { N: 1 << 10, r: 8, p: 1 } });
+  const running = await startHub({
+    database: watched(database, plan),
+    port,
+    host: '127.0.0.1',
+    logger: pino({ level: 'silent' }),
+    pinCost: { N: 1 << 10, r: 8, p: 1 },
+  });
   process.once('SIGTERM', () => {
     void running
       .close()

@@ -94,7 +94,9 @@ export async function residentsInScope(db: SqlExecutor, deviceId: string): Promi
 
 /** Every record the device should hold, as the protocol's records with their versions. */
 export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promise<ReplicaRecord[]> {
-  const [device] = await db.query<DeviceScopeRow>('SELECT device_id, site_id, kind, housing_unit_id, assigned_resident_id FROM devices WHERE device_id = $1', [deviceId]);
+  const [device] = await db.query<DeviceScopeRow>('SELECT device_id, site_id, kind, housing_unit_id, assigned_resident_id FROM devices WHERE device_id = $1', [
+    deviceId,
+  ]);
   if (device === undefined) throw new Error(`the hub has no device ${deviceId}`);
   const records: ReplicaRecord[] = [];
 
@@ -107,9 +109,14 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
     max_attachment_bytes: number;
     refund_stamps_on_rejection: boolean;
     version: number;
-  }>('SELECT site_id, name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes, refund_stamps_on_rejection, version FROM sites WHERE site_id = $1', [device.site_id]);
+  }>(
+    'SELECT site_id, name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes, refund_stamps_on_rejection, version FROM sites WHERE site_id = $1',
+    [device.site_id],
+  );
   if (site === undefined) throw new Error(`the hub has no site ${device.site_id}`);
-  const books = await db.query<{ stamps: number; price_cents: number }>('SELECT stamps, price_cents FROM stamp_books WHERE site_id = $1 ORDER BY stamps', [site.site_id]);
+  const books = await db.query<{ stamps: number; price_cents: number }>('SELECT stamps, price_cents FROM stamp_books WHERE site_id = $1 ORDER BY stamps', [
+    site.site_id,
+  ]);
   records.push({
     entity: 'siteRules',
     id: site.site_id,
@@ -134,7 +141,12 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
     [site.site_id, device.kind === 'kiosk' ? device.housing_unit_id : null],
   );
   for (const member of staff) {
-    records.push({ entity: 'staff', id: member.staff_id, version: member.version, data: { staffId: member.staff_id, displayName: member.display_name, badgeHash: member.badge_hash, pinHash: member.pin_hash } });
+    records.push({
+      entity: 'staff',
+      id: member.staff_id,
+      version: member.version,
+      data: { staffId: member.staff_id, displayName: member.display_name, badgeHash: member.badge_hash, pinHash: member.pin_hash },
+    });
   }
 
   for (const residentId of await residentsInScope(db, deviceId)) {
@@ -164,7 +176,13 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
       entity: 'balance',
       id: resident.resident_id,
       version: resident.balance_version,
-      data: { residentId: resident.resident_id, stamps: resident.stamp_balance, availableCents: resident.debit_balance_cents, holdsCents: 0, confirmedAt: resident.balance_changed_at },
+      data: {
+        residentId: resident.resident_id,
+        stamps: resident.stamp_balance,
+        availableCents: resident.debit_balance_cents,
+        holdsCents: 0,
+        confirmedAt: resident.balance_changed_at,
+      },
     });
 
     const contacts = await db.query<{ contact_id: string; display_name: string; relationship: string; approved: boolean; version: number }>(
@@ -232,42 +250,77 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
       ['stampEntry', 'stamp_ledger'],
       ['debitEntry', 'debit_ledger'],
     ] as const) {
-      const entries = await db.query<LedgerScopeRow>(`SELECT entry_id, resident_id, amount, kind, reference, created_at FROM ${table} WHERE resident_id = $1`, [residentId]);
+      const entries = await db.query<LedgerScopeRow>(`SELECT entry_id, resident_id, amount, kind, reference, created_at FROM ${table} WHERE resident_id = $1`, [
+        residentId,
+      ]);
       for (const entry of entries) {
         // Entries never change: version 1 forever.
         records.push({
           entity,
           id: entry.entry_id,
           version: 1,
-          data: { entryId: entry.entry_id, residentId: entry.resident_id, amount: entry.amount, kind: entry.kind, reference: entry.reference, createdAt: entry.created_at },
+          data: {
+            entryId: entry.entry_id,
+            residentId: entry.resident_id,
+            amount: entry.amount,
+            kind: entry.kind,
+            reference: entry.reference,
+            createdAt: entry.created_at,
+          },
         });
       }
     }
 
-    const visits = await db.query<{ visit_id: string; visitor_name: string; kind: 'onSite' | 'remote'; starts_at: number; duration_minutes: number; status: 'scheduled' | 'cancelled'; version: number }>(
-      'SELECT visit_id, visitor_name, kind, starts_at, duration_minutes, status, version FROM visits WHERE resident_id = $1',
-      [residentId],
-    );
+    const visits = await db.query<{
+      visit_id: string;
+      visitor_name: string;
+      kind: 'onSite' | 'remote';
+      starts_at: number;
+      duration_minutes: number;
+      status: 'scheduled' | 'cancelled';
+      version: number;
+    }>('SELECT visit_id, visitor_name, kind, starts_at, duration_minutes, status, version FROM visits WHERE resident_id = $1', [residentId]);
     for (const visit of visits) {
       records.push({
         entity: 'visit',
         id: visit.visit_id,
         version: visit.version,
-        data: { visitId: visit.visit_id, residentId, visitorName: visit.visitor_name, kind: visit.kind, startsAt: visit.starts_at, durationMinutes: visit.duration_minutes, status: visit.status },
+        data: {
+          visitId: visit.visit_id,
+          residentId,
+          visitorName: visit.visitor_name,
+          kind: visit.kind,
+          startsAt: visit.starts_at,
+          durationMinutes: visit.duration_minutes,
+          status: visit.status,
+        },
       });
     }
 
     // Stopped-letter notices: the sender and the reviewer's reason, never the letter (hub/services/messages.ts).
-    const notices = await db.query<{ notice_id: string; contact_id: string; sender_name: string; reason: string; stopped_at: number; after_delivery: boolean; version: number }>(
-      'SELECT notice_id, contact_id, sender_name, reason, stopped_at, after_delivery, version FROM letter_notices WHERE resident_id = $1',
-      [residentId],
-    );
+    const notices = await db.query<{
+      notice_id: string;
+      contact_id: string;
+      sender_name: string;
+      reason: string;
+      stopped_at: number;
+      after_delivery: boolean;
+      version: number;
+    }>('SELECT notice_id, contact_id, sender_name, reason, stopped_at, after_delivery, version FROM letter_notices WHERE resident_id = $1', [residentId]);
     for (const notice of notices) {
       records.push({
         entity: 'letterStopped',
         id: notice.notice_id,
         version: notice.version,
-        data: { noticeId: notice.notice_id, residentId, contactId: notice.contact_id, senderName: notice.sender_name, reason: notice.reason, stoppedAt: notice.stopped_at, afterDelivery: notice.after_delivery },
+        data: {
+          noticeId: notice.notice_id,
+          residentId,
+          contactId: notice.contact_id,
+          senderName: notice.sender_name,
+          reason: notice.reason,
+          stoppedAt: notice.stopped_at,
+          afterDelivery: notice.after_delivery,
+        },
       });
     }
   }

@@ -95,16 +95,20 @@ function deviceSection(mode: DeviceMode): { name: string; mode: DeviceMode; hous
 
 function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined, badgePath: string | null, mode: DeviceMode): string {
   const extra = badgePath === null ? null : simulatedReaderSite(badgePath);
-  return JSON.stringify({
-    ...(hub === undefined ? {} : { hub: { url: hub.url, syncIntervalSeconds: 5, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 } }),
-    site: { name: 'Riverbend County Detention Center' },
-    device: deviceSection(mode),
-    languages: { offered: ['en', 'es'], default: 'en' },
-    session: { ...timings, pinEntrySeconds: 120 },
-    pin: { length: 4, maxAttempts: 5, lockoutBaseSeconds: 600, lockoutMaxSeconds: 3600 },
-    readers: [{ id: 'unit-b-scanner', kind: 'serialScanner', path: scannerPath, suffix: 'CR', symbologyIdentifier: true }, ...(extra?.readers ?? [])],
-    credentials: { resident: extra?.resident ?? { pattern: '^R(\\d{6})$', symbologies: ['code39', 'code128'] }, staff: { pattern: '^S(\\d{5})$' } },
-  }, null, 2);
+  return JSON.stringify(
+    {
+      ...(hub === undefined ? {} : { hub: { url: hub.url, syncIntervalSeconds: 5, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 } }),
+      site: { name: 'Riverbend County Detention Center' },
+      device: deviceSection(mode),
+      languages: { offered: ['en', 'es'], default: 'en' },
+      session: { ...timings, pinEntrySeconds: 120 },
+      pin: { length: 4, maxAttempts: 5, lockoutBaseSeconds: 600, lockoutMaxSeconds: 3600 },
+      readers: [{ id: 'unit-b-scanner', kind: 'serialScanner', path: scannerPath, suffix: 'CR', symbologyIdentifier: true }, ...(extra?.readers ?? [])],
+      credentials: { resident: extra?.resident ?? { pattern: '^R(\\d{6})$', symbologies: ['code39', 'code128'] }, staff: { pattern: '^S(\\d{5})$' } },
+    },
+    null,
+    2,
+  );
 }
 
 /** How the host process is started: the same on every restart of one kiosk. */
@@ -123,7 +127,20 @@ async function startHostProcess(launch: HostLaunch, port = 0): Promise<{ process
   const simulatedHid = hidSocket === null ? [] : ['--simulated-hid', hidSocket];
   const testClock = clockFile === null ? [] : ['--test-clock-file', clockFile];
   const renderer = rendererDir === null ? [] : ['--renderer', rendererDir];
-  const args = ['--import', 'tsx', 'main/host/cli.ts', '--config', configFile, '--data', dataDir, '--port', String(port), ...simulatedHid, ...testClock, ...renderer];
+  const args = [
+    '--import',
+    'tsx',
+    'main/host/cli.ts',
+    '--config',
+    configFile,
+    '--data',
+    dataDir,
+    '--port',
+    String(port),
+    ...simulatedHid,
+    ...testClock,
+    ...renderer,
+  ];
   // Ended with this process too, so a test or benchmark that dies without stop() leaves no host behind.
   const child = endWithThisProcess(
     spawn(process.execPath, args, {
@@ -211,7 +228,12 @@ export async function launchKiosk(timings: SessionTimings, options: LaunchKioskO
   }
 }
 
-async function launchKioskIn(dir: ReturnType<typeof makeTempDir>, started: PtyPair[], timings: SessionTimings, options: LaunchKioskOptions): Promise<KioskUnderTest> {
+async function launchKioskIn(
+  dir: ReturnType<typeof makeTempDir>,
+  started: PtyPair[],
+  timings: SessionTimings,
+  options: LaunchKioskOptions,
+): Promise<KioskUnderTest> {
   const scanner: PtyPair = await startPtyPair(dir.path);
   started.push(scanner);
   const badgePty = options.simulatedReaders === true ? await startPtyPair(dir.path, { deviceName: 'badge-device', hostName: 'badge-host' }) : null;
@@ -232,7 +254,13 @@ async function launchKioskIn(dir: ReturnType<typeof makeTempDir>, started: PtyPa
     await seedDemoResidents(join(dataDir, 'device.sqlite'));
   } else if (options.enroll !== false) {
     // As staff would in service mode: enroll with a one-time code; the residents then arrive by sync.
-    const enrolled = await enrollDevice({ dataDir, hubUrl: options.hub.url, code: options.hub.enrollmentCode, deviceName: deviceSection(mode).name, appVersion: 'e2e' });
+    const enrolled = await enrollDevice({
+      dataDir,
+      hubUrl: options.hub.url,
+      code: options.hub.enrollmentCode,
+      deviceName: deviceSection(mode).name,
+      appVersion: 'e2e',
+    });
     if (!enrolled.ok) throw new Error(`enrollment failed: ${enrolled.error.message}`);
   }
   const hostLaunch: HostLaunch = { configFile, dataDir, hidSocket, clockFile, rendererDir: options.rendererDir ?? null };
@@ -288,4 +316,3 @@ async function launchKioskIn(dir: ReturnType<typeof makeTempDir>, started: PtyPa
 }
 
 export const defaultTimings: SessionTimings = { idleSeconds: 120, idleWarningSeconds: 30, maxSessionMinutes: 15 };
-

@@ -45,7 +45,8 @@ function freePort(): Promise<number> {
 function postgresUser(): { uid: number; gid: number } {
   const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (uid.status !== 0 || gid.status !== 0) throw new Error('running as root, but there is no `postgres` OS user to run the test cluster as (apt-get install postgresql creates it)');
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new Error('running as root, but there is no `postgres` OS user to run the test cluster as (apt-get install postgresql creates it)');
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
@@ -62,7 +63,8 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
     chownSync(folder, owner.uid, owner.gid);
   }
   /** A PostgreSQL tool, as `postgres` when we are root. */
-  const command = (tool: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', join(binaries, tool), ...args]] : [join(binaries, tool), args]);
+  const command = (tool: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(binaries, tool), ...args]] : [join(binaries, tool), args];
   const run = async (tool: string, args: string[]): Promise<void> => {
     const [file, fileArgs] = command(tool, args);
     await execFileAsync(file, fileArgs, { cwd: folder, env: { ...process.env, LC_ALL: 'C' }, timeout: 60_000 });
@@ -86,8 +88,13 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
     port = await freePort();
     // No durability (the data dies with the tests) and no autovacuum: its workers visit a freshly migrated template
     // database, and CREATE DATABASE ... TEMPLATE then waits for them in 100 ms steps.
-    const durability = options.durable === true ? ['-c fsync=on', '-c synchronous_commit=on', '-c full_page_writes=on'] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
-    const serverOptions = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', ...durability, '-c autovacuum=off', '-c max_connections=200'].join(' ');
+    const durability =
+      options.durable === true
+        ? ['-c fsync=on', '-c synchronous_commit=on', '-c full_page_writes=on']
+        : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+    const serverOptions = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', ...durability, '-c autovacuum=off', '-c max_connections=200'].join(
+      ' ',
+    );
     try {
       await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions, 'start']);
       break;

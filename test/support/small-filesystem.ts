@@ -6,9 +6,7 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from './temp-dir';
 
-export type SmallFilesystem =
-  | { readonly mounted: true; readonly path: string; unmount(): void }
-  | { readonly mounted: false; readonly reason: string };
+export type SmallFilesystem = { readonly mounted: true; readonly path: string; unmount(): void } | { readonly mounted: false; readonly reason: string };
 
 export function mountSmallFilesystem(sizeBytes: number): SmallFilesystem {
   if (process.platform !== 'linux') return { mounted: false, reason: `tmpfs mounts need Linux; this is ${process.platform}` };

@@ -19,11 +19,7 @@ export function storeDigest(db: DeviceDatabase): string {
   hash.update(`user_version=${String(db.pragma('user_version', { simple: true }))}\n`);
   for (const table of tables) {
     const quoted = `"${table.replace(/"/g, '""')}"`;
-    const rows = db
-      .prepare<[], Record<string, unknown>>(`SELECT * FROM ${quoted}`)
-      .all()
-      .map(rowText)
-      .sort();
+    const rows = db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${quoted}`).all().map(rowText).sort();
     hash.update(`table ${table} ${rows.length}\n`);
     for (const row of rows) hash.update(`${row}\n`);
   }

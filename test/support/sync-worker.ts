@@ -163,7 +163,11 @@ function slowFetch(config: SyncWorkerConfig): typeof fetch {
 
 /** Turns the engine's own log lines into phase markers (it logs after each step it completes). */
 function markerLogger() {
-  const markers: Record<string, string> = { 'pull batch applied': 'pull:applied', 'mutations pushed': 'push:settled', 'attachment bytes fetched': 'blobs:done' };
+  const markers: Record<string, string> = {
+    'pull batch applied': 'pull:applied',
+    'mutations pushed': 'push:settled',
+    'attachment bytes fetched': 'blobs:done',
+  };
   return pino(
     { level: 'info' },
     new Writable({
@@ -225,7 +229,14 @@ async function main(): Promise<void> {
     db,
     dataDir: config.dataDir,
     credential: stored.credential,
-    settings: { ...syncSettingsOf(undefined, 'kiosk'), intervalMs: 3_600_000, backoff: { baseMs: 20, maxMs: 100, minMs: 5 }, requestTimeoutMs: 10_000, blobTimeoutMs: 20_000, pullLimit: config.pullLimit },
+    settings: {
+      ...syncSettingsOf(undefined, 'kiosk'),
+      intervalMs: 3_600_000,
+      backoff: { baseMs: 20, maxMs: 100, minMs: 5 },
+      requestTimeoutMs: 10_000,
+      blobTimeoutMs: 20_000,
+      pullLimit: config.pullLimit,
+    },
     logger: markerLogger(),
     now: Date.now,
     fetch: slowFetch(config),
@@ -235,7 +246,9 @@ async function main(): Promise<void> {
   // engine waits on a promise nothing will settle would pass for a quiet one. Both long runs' last starts ended with
   // code 0 and no `done` line; this makes such an end loud, with what the engine and the last lines were.
   process.once('beforeExit', () => {
-    process.stderr.write(`the event loop emptied before the device was quiet: engine ${JSON.stringify(engine.status())}; last lines ${JSON.stringify(recentLines)}\n`);
+    process.stderr.write(
+      `the event loop emptied before the device was quiet: engine ${JSON.stringify(engine.status())}; last lines ${JSON.stringify(recentLines)}\n`,
+    );
     process.exit(3);
   });
 
@@ -255,13 +268,24 @@ async function main(): Promise<void> {
     });
   const services: Services = {
     // A letter's id is the plan's, so that the test can find it at the hub; otherwise the service draws it, as on a kiosk.
-    mail: createMailService({ db, now: Date.now, recordMutation: recordThroughSync, newMessageId: () => (asking?.kind === 'send' ? asking.messageId : randomUUID()) }),
+    mail: createMailService({
+      db,
+      now: Date.now,
+      recordMutation: recordThroughSync,
+      newMessageId: () => (asking?.kind === 'send' ? asking.messageId : randomUUID()),
+    }),
     money: createMoneyService({ db, now: Date.now, recordMutation: recordThroughSync }),
   };
 
   const alreadyAccepted = db.prepare<[string], { found: number }>(`SELECT 1 AS found FROM ${localEffectsTable} WHERE action_key = ?`);
   const declinedFile = join(config.dataDir, declinedFileName);
-  const declined = new Set(existsSync(declinedFile) ? readFileSync(declinedFile, 'utf8').split('\n').filter((line) => line !== '') : []);
+  const declined = new Set(
+    existsSync(declinedFile)
+      ? readFileSync(declinedFile, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+      : [],
+  );
   let asked = 0;
   for (const action of config.plan) {
     if (alreadyAccepted.get(action.key) !== undefined || declined.has(action.key)) continue;

@@ -197,7 +197,9 @@ export function blobFolderState(dataDir: string): BlobFolderState {
   for (const prefix of readdirSync(store.dir)) {
     if (prefix === 'tmp' || !statSync(join(store.dir, prefix)).isDirectory()) continue;
     for (const name of readdirSync(join(store.dir, prefix))) {
-      const hash = createHash('sha256').update(readFileSync(join(store.dir, prefix, name))).digest('hex');
+      const hash = createHash('sha256')
+        .update(readFileSync(join(store.dir, prefix, name)))
+        .digest('hex');
       (hash === name ? files : damaged).push(name);
     }
   }

@@ -108,14 +108,26 @@ export async function startTwoResidentDevice(): Promise<TwoResidentDevice> {
 
   const device = await runDevice(dir, pty, dataDir, seedA.seeded, seedB.seeded);
   // What each person made on this device through the screens: a draft, a stamp purchase and a letter waiting to go.
-  for (const [tag, seeded] of [['a', seedA.seeded], ['b', seedB.seeded]] as const) {
+  for (const [tag, seeded] of [
+    ['a', seedA.seeded],
+    ['b', seedB.seeded],
+  ] as const) {
     await device.signIn(seeded.resident);
     const made = [
-      await device.call('mail.saveDraft', { draftId: tag === 'a' ? '1a1a1a1a-0000-4000-8000-00000000000a' : '1b1b1b1b-0000-4000-8000-00000000000b', contactId: seeded.contactIds[0], replyToMessageId: seeded.messageIds[1], body: `draft secret-${tag}-draft` }),
-      await device.call('money.buyStamps', { requestId: tag === 'a' ? '2a2a2a2a-0000-4000-8000-00000000000a' : '2b2b2b2b-0000-4000-8000-00000000000b', bookSize: 5 }),
+      await device.call('mail.saveDraft', {
+        draftId: tag === 'a' ? '1a1a1a1a-0000-4000-8000-00000000000a' : '1b1b1b1b-0000-4000-8000-00000000000b',
+        contactId: seeded.contactIds[0],
+        replyToMessageId: seeded.messageIds[1],
+        body: `draft secret-${tag}-draft`,
+      }),
+      await device.call('money.buyStamps', {
+        requestId: tag === 'a' ? '2a2a2a2a-0000-4000-8000-00000000000a' : '2b2b2b2b-0000-4000-8000-00000000000b',
+        bookSize: 5,
+      }),
       await device.call('mail.send', { contactId: seeded.contactIds[0], body: `sent secret-${tag}-sent`, replyToMessageId: null, draftId: null }),
     ];
-    for (const result of made) if (!result.ok || (result.value as { ok?: boolean }).ok === false) throw new Error(`seeding through the contract failed: ${JSON.stringify(result)}`);
+    for (const result of made)
+      if (!result.ok || (result.value as { ok?: boolean }).ok === false) throw new Error(`seeding through the contract failed: ${JSON.stringify(result)}`);
     await device.signOut();
   }
   return device;
@@ -173,7 +185,8 @@ async function runDevice(dir: TempDir, pty: PtyPair, dataDir: string, a: SeededR
     await simulateScan(pty.hostPath, resident.badge, { symbology: 'code39' });
     await pinScreen;
     const entered = await callName('session.enterPin', { pin: resident.pin });
-    if (!entered.ok || (entered.value as SessionView).phase !== 'signedIn') throw new Error(`${resident.displayName} could not sign in: ${JSON.stringify(entered)}`);
+    if (!entered.ok || (entered.value as SessionView).phase !== 'signedIn')
+      throw new Error(`${resident.displayName} could not sign in: ${JSON.stringify(entered)}`);
   }
 
   let stopped = false;

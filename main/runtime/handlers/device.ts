@@ -45,7 +45,8 @@ export function deviceHandlers(deps: DeviceHandlerDeps): Pick<CallHandlers, Devi
     'device.readers': () => deps.readers.readerStatuses(),
     'device.keyboardRead': (input) => {
       // Exactly one detector per shell: where the shell detects, a page that sends reads is not ours to believe.
-      if (deps.keyboardWedgeDetection === 'shell') throw new DeviceCallError('noKeyboardReader', 'This shell reads the keyboard itself; the page sends no keyboard reads.');
+      if (deps.keyboardWedgeDetection === 'shell')
+        throw new DeviceCallError('noKeyboardReader', 'This shell reads the keyboard itself; the page sends no keyboard reads.');
       if (keyboardWedge === null) throw new DeviceCallError('noKeyboardReader', 'This site has no keyboard-mode card reader.');
       // The text is never logged; the reader checks it against its settings and maps it like any scan.
       if ('text' in input) keyboardWedge.acceptFrame(input.text);

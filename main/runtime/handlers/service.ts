@@ -8,7 +8,8 @@ import type { RestartScheduler } from '../restart';
 import type { SessionHandle } from '../session-actor';
 import type { CallerGuard } from './access';
 
-type ServiceCalls = 'service.overview' | 'service.readers' | 'service.sync' | 'service.syncNow' | 'service.logs' | 'service.exportLogs' | 'service.restart' | 'service.signOut';
+type ServiceCalls =
+  'service.overview' | 'service.readers' | 'service.sync' | 'service.syncNow' | 'service.logs' | 'service.exportLogs' | 'service.restart' | 'service.signOut';
 
 export interface ServiceHandlerDeps {
   readonly serviceMode: ServiceMode;

@@ -20,12 +20,14 @@ export function tabletHandlers({ session, tabletAssignment, residentSyncNow, acc
   return {
     'tablet.syncNow': () => {
       const snapshot = session.getSnapshot();
-      if (!snapshot.matches('syncLocked') && !snapshot.matches({ locked: 'syncOverdue' })) throw new DeviceCallError('notAuthorized', 'tablet.syncNow is offered only on a tablet locked for sync age.');
+      if (!snapshot.matches('syncLocked') && !snapshot.matches({ locked: 'syncOverdue' }))
+        throw new DeviceCallError('notAuthorized', 'tablet.syncNow is offered only on a tablet locked for sync age.');
       const result = residentSyncNow('asked');
       logger.info({ outcome: result.outcome }, 'sync asked for from the sync-age lock screen');
       return result;
     },
-    'service.assignTablet': async ({ bookingNumber, staffPin }) => tabletAssignment.assign({ staffId: access.requireStaff('service.assignTablet'), staffPin }, bookingNumber),
+    'service.assignTablet': async ({ bookingNumber, staffPin }) =>
+      tabletAssignment.assign({ staffId: access.requireStaff('service.assignTablet'), staffPin }, bookingNumber),
     'service.unassignTablet': async ({ staffPin }) => tabletAssignment.unassign({ staffId: access.requireStaff('service.unassignTablet'), staffPin }),
   };
 }

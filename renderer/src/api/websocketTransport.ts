@@ -168,7 +168,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       // The host closes the socket on a frame over its limit, and every call in flight would fail with it: a frame
       // that cannot fit is answered here, in words, and never sent.
       if (utf8ByteLength(frame) > maxCallFrameBytes) {
-        return Promise.resolve({ ok: false, error: { code: 'invalidInput', message: `${name}: the input is larger than the device accepts (${maxCallFrameBytes} bytes).` } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'invalidInput', message: `${name}: the input is larger than the device accepts (${maxCallFrameBytes} bytes).` },
+        });
       }
       return new Promise((resolve) => {
         const call: PendingCall = { name, frame, sent: false, resolve };

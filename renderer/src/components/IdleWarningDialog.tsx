@@ -23,14 +23,7 @@ export function IdleWarningDialog({ endsAt, onStillHere }: IdleWarningDialogProp
 
   return (
     <div className="dialog-backdrop">
-      <div
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={countdownId}
-        data-testid="idle-warning"
-      >
+      <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby={titleId} aria-describedby={countdownId} data-testid="idle-warning">
         <h2 id={titleId} className="dialog__title">
           {t('idleWarning.title')}
         </h2>

@@ -14,14 +14,7 @@ export function LanguageSwitch({ languages, current, onChoose }: LanguageSwitchP
   return (
     <div className="language-switch" role="group" aria-label={t('language.switchLabel')}>
       {languages.map((language) => (
-        <button
-          key={language}
-          type="button"
-          className="toggle-button"
-          lang={language}
-          aria-pressed={language === current}
-          onClick={() => onChoose(language)}
-        >
+        <button key={language} type="button" className="toggle-button" lang={language} aria-pressed={language === current} onClick={() => onChoose(language)}>
           {t(`language.names.${language}`)}
         </button>
       ))}

@@ -27,14 +27,28 @@ export function NumberPad({ disabled, onDigit, onBack, onClear }: NumberPadProps
     <div className="number-pad" role="group" aria-label={t('pinEntry.padLabel')}>
       {digitRows.flat().map(digitKey)}
       {/* Each word key carries a mark as well as a short word, so "clear all" and "delete one" never read alike. */}
-      <button type="button" className="pad-key pad-key--word" disabled={disabled} onClick={onClear} aria-label={t('pinEntry.clearLabel')} data-testid="pad-clear">
+      <button
+        type="button"
+        className="pad-key pad-key--word"
+        disabled={disabled}
+        onClick={onClear}
+        aria-label={t('pinEntry.clearLabel')}
+        data-testid="pad-clear"
+      >
         <span className="pad-key__mark" aria-hidden="true">
           ✕
         </span>
         <span className="pad-key__word">{t('pinEntry.clear')}</span>
       </button>
       {digitKey('0')}
-      <button type="button" className="pad-key pad-key--word" disabled={disabled} onClick={onBack} aria-label={t('pinEntry.backLabel')} data-testid="pad-delete">
+      <button
+        type="button"
+        className="pad-key pad-key--word"
+        disabled={disabled}
+        onClick={onBack}
+        aria-label={t('pinEntry.backLabel')}
+        data-testid="pad-delete"
+      >
         <span className="pad-key__mark" aria-hidden="true">
           ⌫
         </span>

@@ -9,7 +9,7 @@ import { deleteBackward, typeInto } from './keyboardEditing';
 
 const layouts: Record<LanguageCode, { default: string[]; shift: string[] }> = {
   en: {
-    default: ['1 2 3 4 5 6 7 8 9 0 {bksp}', 'q w e r t y u i o p', 'a s d f g h j k l \'', '{shift} z x c v b n m , . ?', '{enter} {space} ! -'],
+    default: ['1 2 3 4 5 6 7 8 9 0 {bksp}', 'q w e r t y u i o p', "a s d f g h j k l '", '{shift} z x c v b n m , . ?', '{enter} {space} ! -'],
     shift: ['! @ # $ % & * ( ) " {bksp}', 'Q W E R T Y U I O P', 'A S D F G H J K L :', '{shift} Z X C V B N M ; / ?', '{enter} {space} ! -'],
   },
   es: {
@@ -76,7 +76,12 @@ export function OnScreenKeyboard({ language, value, onChange, singleLine = false
         layout={layout}
         layoutName={shifted ? 'shift' : 'default'}
         onKeyPress={press}
-        display={{ '{bksp}': t('mail.keyboard.backspace'), '{space}': t('mail.keyboard.space'), '{enter}': t('mail.keyboard.enter'), '{shift}': t('mail.keyboard.shift') }}
+        display={{
+          '{bksp}': t('mail.keyboard.backspace'),
+          '{space}': t('mail.keyboard.space'),
+          '{enter}': t('mail.keyboard.enter'),
+          '{shift}': t('mail.keyboard.shift'),
+        }}
         theme="hg-theme-default dayroom-keyboard"
         physicalKeyboardHighlight={false}
         disableButtonHold

@@ -58,5 +58,7 @@ export function batteryReadingOf(facts: BatteryFacts): BatteryReading | null {
 /** When the device last synced, such as "Nov 22, 3:45 PM", in the facility's time zone. */
 export function formatSyncedAt(epochMs: number, language: LanguageCode, timeZone: string | null): string {
   const zone = usableTimeZone(timeZone);
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...(zone === undefined ? {} : { timeZone: zone }) }).format(epochMs);
+  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...(zone === undefined ? {} : { timeZone: zone }) }).format(
+    epochMs,
+  );
 }

@@ -45,10 +45,27 @@ export interface ScreenFrameProps {
   children: ReactNode;
 }
 
-export function ScreenFrame({ screen, title, subtitle, navigation, contentScrollsItself = false, actions, keyboard, withoutDisplayControls = false, centered = false, contentRef, dataAttributes, children }: ScreenFrameProps) {
+export function ScreenFrame({
+  screen,
+  title,
+  subtitle,
+  navigation,
+  contentScrollsItself = false,
+  actions,
+  keyboard,
+  withoutDisplayControls = false,
+  centered = false,
+  contentRef,
+  dataAttributes,
+  children,
+}: ScreenFrameProps) {
   const chrome = useContext(FrameChromeContext);
   return (
-    <main className={keyboard === undefined || keyboard === null ? `frame frame--${screen}` : `frame frame--${screen} frame--typing`} data-screen={screen} {...dataAttributes}>
+    <main
+      className={keyboard === undefined || keyboard === null ? `frame frame--${screen}` : `frame frame--${screen} frame--typing`}
+      data-screen={screen}
+      {...dataAttributes}
+    >
       <header className="frame__top">
         <div className="frame__where">
           <h1 className="frame__title" dir="auto">

@@ -21,7 +21,14 @@
 // Focus: held keys are flushed to the field they were typed in on pointerdown (before a tap moves focus), and on
 // focusin and window blur as a backstop (a programmatic focus change then receives them: at most the ≤50 ms of
 // typing still held).
-import { createWedgeDetector, isCharacterKey, isSilentKey, type WedgeAction, type WedgeDetector, type WedgeKey } from '../../../hardware/keyboard/wedge-detector';
+import {
+  createWedgeDetector,
+  isCharacterKey,
+  isSilentKey,
+  type WedgeAction,
+  type WedgeDetector,
+  type WedgeKey,
+} from '../../../hardware/keyboard/wedge-detector';
 import type { KeyboardReadInput, KeyboardWedgeDetection } from '../../../main/contract';
 
 export interface WedgeCapture {
@@ -123,11 +130,14 @@ export function installWedgeCapture(target: Window, send: (read: KeyboardReadInp
     const deadline = detector?.deadline() ?? null;
     if (deadline === null) return;
     // event.timeStamp and performance.now() share the page's time origin, so the deadline is on this clock.
-    tickTimer = setTimeout(() => {
-      tickTimer = undefined;
-      if (detector !== null) perform(detector.tick(target.performance.now()), null);
-      armTick();
-    }, Math.max(0, deadline - target.performance.now()));
+    tickTimer = setTimeout(
+      () => {
+        tickTimer = undefined;
+        if (detector !== null) perform(detector.tick(target.performance.now()), null);
+        armTick();
+      },
+      Math.max(0, deadline - target.performance.now()),
+    );
   }
 
   function flush(): void {

@@ -23,22 +23,30 @@ export function AttractScreen({ notice, info, readers }: AttractScreenProps) {
   return (
     <ScreenFrame
       screen="attract"
-      title={info === null ? '' : <span data-testid="device-identity">{info.siteName} · {info.deviceName}</span>}
+      title={
+        info === null ? (
+          ''
+        ) : (
+          <span data-testid="device-identity">
+            {info.siteName} · {info.deviceName}
+          </span>
+        )
+      }
       centered
     >
-        <CardScanIcon />
-        <h2 className="screen__title screen__title--huge" data-testid="attract-title">
-          {t(unassignedTablet ? 'attract.unassignedTitle' : 'attract.title')}
-        </h2>
-        <p className="screen__lead">{t(unassignedTablet ? 'attract.unassignedHint' : 'attract.hint')}</p>
-        <div className="notice-area" role="status" data-testid="attract-notice">
-          {notice === null ? null : <p className="notice">{attractNoticeText(t, notice)}</p>}
-        </div>
-        {readerDown ? (
-          <p className="notice notice--problem" role="alert" data-testid="reader-problem">
-            {t(someReaderWorks ? 'attract.oneReaderNotWorking' : 'attract.readerNotWorking')}
-          </p>
-        ) : null}
+      <CardScanIcon />
+      <h2 className="screen__title screen__title--huge" data-testid="attract-title">
+        {t(unassignedTablet ? 'attract.unassignedTitle' : 'attract.title')}
+      </h2>
+      <p className="screen__lead">{t(unassignedTablet ? 'attract.unassignedHint' : 'attract.hint')}</p>
+      <div className="notice-area" role="status" data-testid="attract-notice">
+        {notice === null ? null : <p className="notice">{attractNoticeText(t, notice)}</p>}
+      </div>
+      {readerDown ? (
+        <p className="notice notice--problem" role="alert" data-testid="reader-problem">
+          {t(someReaderWorks ? 'attract.oneReaderNotWorking' : 'attract.readerNotWorking')}
+        </p>
+      ) : null}
     </ScreenFrame>
   );
 }

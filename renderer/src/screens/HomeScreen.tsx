@@ -38,7 +38,10 @@ function tileFact(service: Service, summary: HomeSummary | null, language: Langu
     case 'visits':
       return summary.nextVisit === null
         ? t('home.facts.noVisits')
-        : t('home.facts.nextVisit', { day: formatDayInZone(summary.nextVisit.startsAt, language, timeZone), time: formatTimeInZone(summary.nextVisit.startsAt, language, timeZone) });
+        : t('home.facts.nextVisit', {
+            day: formatDayInZone(summary.nextVisit.startsAt, language, timeZone),
+            time: formatTimeInZone(summary.nextVisit.startsAt, language, timeZone),
+          });
     default: {
       const unreachable: never = service;
       return unreachable;
@@ -49,8 +52,7 @@ function tileFact(service: Service, summary: HomeSummary | null, language: Langu
 function SessionTimeLeft({ endsAt }: { endsAt: number }) {
   const { t } = useTranslation();
   const now = useNow(1000);
-  const text =
-    secondsUntil(endsAt, now) < 60 ? t('home.timeLeftUnderAMinute') : t('home.timeLeft', { count: minutesUntil(endsAt, now) });
+  const text = secondsUntil(endsAt, now) < 60 ? t('home.timeLeftUnderAMinute') : t('home.timeLeft', { count: minutesUntil(endsAt, now) });
   return (
     <span className="session-time-left" data-testid="session-time-left">
       {text}
@@ -74,35 +76,35 @@ export function HomeScreen({ resident, sessionEndsAt, summary, timeZone = null, 
         </button>
       }
     >
-        {summary !== null && summary.waitingOnThisDevice > 0 ? (
-          <p className="home__waiting">
-            {t('home.facts.waiting', { count: summary.waitingOnThisDevice })}
-            {facilityUnreachable ? (
-              <>
-                {' '}
-                <span data-testid="facility-unreachable">{t('home.facts.unreachable')}</span>
-              </>
-            ) : null}
-          </p>
-        ) : null}
-        <div className="tiles">
-          {services.map((service) => {
-            const open = openers[service];
-            return (
-              <button key={service} type="button" className="tile" disabled={open === undefined} onClick={open} data-testid={`tile-${service}`}>
-                <span className="tile__name">{t(`home.tiles.${service}`)}</span>
-                <span className="tile__fact">{tileFact(service, summary, resident.language, timeZone, t)}</span>
-                {/* Letters the facility stopped are said on the Mail tile until the person has seen the notice. */}
-                {service === 'mail' && summary !== null && summary.stoppedLetters > 0 ? (
-                  <span className="tile__alert" data-testid="home-stopped-letters">
-                    {t('home.facts.stoppedLetters', { count: summary.stoppedLetters })}
-                  </span>
-                ) : null}
-                <span className="tile__status">{open === undefined ? t('home.comingSoon') : t('home.open')}</span>
-              </button>
-            );
-          })}
-        </div>
+      {summary !== null && summary.waitingOnThisDevice > 0 ? (
+        <p className="home__waiting">
+          {t('home.facts.waiting', { count: summary.waitingOnThisDevice })}
+          {facilityUnreachable ? (
+            <>
+              {' '}
+              <span data-testid="facility-unreachable">{t('home.facts.unreachable')}</span>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      <div className="tiles">
+        {services.map((service) => {
+          const open = openers[service];
+          return (
+            <button key={service} type="button" className="tile" disabled={open === undefined} onClick={open} data-testid={`tile-${service}`}>
+              <span className="tile__name">{t(`home.tiles.${service}`)}</span>
+              <span className="tile__fact">{tileFact(service, summary, resident.language, timeZone, t)}</span>
+              {/* Letters the facility stopped are said on the Mail tile until the person has seen the notice. */}
+              {service === 'mail' && summary !== null && summary.stoppedLetters > 0 ? (
+                <span className="tile__alert" data-testid="home-stopped-letters">
+                  {t('home.facts.stoppedLetters', { count: summary.stoppedLetters })}
+                </span>
+              ) : null}
+              <span className="tile__status">{open === undefined ? t('home.comingSoon') : t('home.open')}</span>
+            </button>
+          );
+        })}
+      </div>
     </ScreenFrame>
   );
 }

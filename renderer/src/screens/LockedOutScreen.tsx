@@ -25,16 +25,16 @@ export function LockedOutScreen({ until, onDismiss }: LockedOutScreenProps) {
         </button>
       }
     >
-        {minutesLeft > 0 ? (
-          <>
-            <p className="screen__lead">{t('lockedOut.tryAgainAt', { time: formatTime(until, language) })}</p>
-            <p className="screen__lead" data-testid="lockout-countdown">
-              {t('lockedOut.minutesLeft', { count: minutesLeft })}
-            </p>
-          </>
-        ) : (
-          <p className="screen__lead">{t('lockedOut.tryAgainNow')}</p>
-        )}
+      {minutesLeft > 0 ? (
+        <>
+          <p className="screen__lead">{t('lockedOut.tryAgainAt', { time: formatTime(until, language) })}</p>
+          <p className="screen__lead" data-testid="lockout-countdown">
+            {t('lockedOut.minutesLeft', { count: minutesLeft })}
+          </p>
+        </>
+      ) : (
+        <p className="screen__lead">{t('lockedOut.tryAgainNow')}</p>
+      )}
     </ScreenFrame>
   );
 }

@@ -45,9 +45,7 @@ export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenPr
     >
       <PinPad pinLength={view.pinLength} checking={view.checking} onSubmitPin={onSubmitPin}>
         <div className="notice-area" role="status" data-testid="pin-notice">
-          {statusText === null ? null : (
-            <p className={view.notice !== null && !view.checking ? 'notice notice--problem' : 'notice'}>{statusText}</p>
-          )}
+          {statusText === null ? null : <p className={view.notice !== null && !view.checking ? 'notice notice--problem' : 'notice'}>{statusText}</p>}
         </div>
         <p className="screen__hint">{view.subject === 'staff' ? t('pinEntry.forgotPinStaff') : t('pinEntry.forgotPin')}</p>
       </PinPad>

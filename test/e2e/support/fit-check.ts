@@ -69,7 +69,9 @@ function layoutProblems(): string[] {
     if (horizontallyIn && verticallyIn) continue;
     const region = scrollRegionOf(element);
     if (horizontallyIn && region !== null) continue;
-    problems.push(`${describe(element)} is outside the window (${Math.round(rect.left)},${Math.round(rect.top)} ${Math.round(rect.width)}×${Math.round(rect.height)}) and no region scrolls to it`);
+    problems.push(
+      `${describe(element)} is outside the window (${Math.round(rect.left)},${Math.round(rect.top)} ${Math.round(rect.width)}×${Math.round(rect.height)}) and no region scrolls to it`,
+    );
   }
   // The docked keyboard's keys must all be in the window: it never scrolls. (The enrollment forms still show their
   // keyboard inside the content, where the region scrolls to it like any other content.)
@@ -77,12 +79,15 @@ function layoutProblems(): string[] {
     const rect = key.getBoundingClientRect();
     if (rect.left < -1 || rect.right > width + 1 || rect.bottom > height + 1) problems.push(`keyboard key ${describe(key)} is cut off`);
   }
-  const textElements = document.querySelectorAll('h1, h2, h3, p, li, dt, dd, label, button, .badge, .conversation-row__name, .conversation-row__preview, .ledger__what, .ledger__amount');
+  const textElements = document.querySelectorAll(
+    'h1, h2, h3, p, li, dt, dd, label, button, .badge, .conversation-row__name, .conversation-row__preview, .ledger__what, .ledger__amount',
+  );
   for (const element of Array.from(textElements)) {
     if (!shown(element) || !(element instanceof HTMLElement)) continue;
     const style = getComputedStyle(element);
     if (style.display === 'inline' || style.overflowX === 'auto' || style.overflowX === 'scroll') continue;
-    if (element.scrollWidth > element.clientWidth + 1) problems.push(`text runs out of its box: ${describe(element)} (${element.scrollWidth}px in ${element.clientWidth}px)`);
+    if (element.scrollWidth > element.clientWidth + 1)
+      problems.push(`text runs out of its box: ${describe(element)} (${element.scrollWidth}px in ${element.clientWidth}px)`);
     // A button's words must also fit its height: a key whose label spills over its edge is unreadable however wide it is.
     if (element instanceof HTMLButtonElement && style.overflowY !== 'auto' && element.scrollHeight > element.clientHeight + 2) {
       problems.push(`text runs out of its box: ${describe(element)} (${element.scrollHeight}px tall in ${element.clientHeight}px)`);
@@ -92,12 +97,14 @@ function layoutProblems(): string[] {
   if (focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement) {
     const rect = focused.getBoundingClientRect();
     const keyboard = document.querySelector('.frame__keyboard');
-    if (keyboard !== null && rect.top >= keyboard.getBoundingClientRect().top - 1) problems.push(`the focused field ${describe(focused)} is under the keyboard`);
+    if (keyboard !== null && rect.top >= keyboard.getBoundingClientRect().top - 1)
+      problems.push(`the focused field ${describe(focused)} is under the keyboard`);
     const region = scrollRegionOf(focused);
     const visibleTop = region === null ? 0 : region.getBoundingClientRect().top;
     const visibleBottom = region === null ? height : region.getBoundingClientRect().bottom;
     // At least two lines' worth of the field must show, so the person sees what they type.
-    if (Math.min(rect.bottom, visibleBottom) - Math.max(rect.top, visibleTop) < Math.min(rect.height, 40)) problems.push(`the focused field ${describe(focused)} is scrolled out of sight`);
+    if (Math.min(rect.bottom, visibleBottom) - Math.max(rect.top, visibleTop) < Math.min(rect.height, 40))
+      problems.push(`the focused field ${describe(focused)} is scrolled out of sight`);
   }
   return problems;
 }

@@ -80,10 +80,14 @@ describe.skipIf(!disk.mounted)('the web host started on a full disk (a real tmpf
     mkdirSync(dataDir, { mode: 0o700 });
     const filler = fillDisk(disk.path);
 
-    const host = spawn(process.execPath, ['--import', 'tsx', 'main/host/cli.ts', '--config', join(outside.path, 'site.yaml'), '--data', dataDir, '--renderer', outside.path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DAYROOM_FULL_DISK_RETRY_MS: '200' },
-    });
+    const host = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'main/host/cli.ts', '--config', join(outside.path, 'site.yaml'), '--data', dataDir, '--renderer', outside.path],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DAYROOM_FULL_DISK_RETRY_MS: '200' },
+      },
+    );
     child = host;
     host.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let exitCode: number | null = null;
@@ -107,7 +111,10 @@ describe.skipIf(!disk.mounted)('the web host started on a full disk (a real tmpf
     const page = pageConnection(ready.origin, token);
     await page.opened;
     await expect(page.call('session.current')).resolves.toEqual({ ok: true, value: { phase: 'deviceFull' } });
-    await expect(page.call('device.info')).resolves.toMatchObject({ ok: true, value: { deviceName: 'Unit B Kiosk 2', language: 'es', languages: ['es', 'en'] } });
+    await expect(page.call('device.info')).resolves.toMatchObject({
+      ok: true,
+      value: { deviceName: 'Unit B Kiosk 2', language: 'es', languages: ['es', 'en'] },
+    });
     await expect(page.call('device.setLanguage', { language: 'en' })).resolves.toMatchObject({ ok: true, value: { language: 'en' } });
     await expect(page.call('enrollment.status')).resolves.toMatchObject({ ok: false, error: { code: 'deviceFull' } });
     // Still full after more tries: still serving, never exited (no restart loop).

@@ -48,10 +48,21 @@ function frames(socket: WebSocket): { next(): Promise<ServerFrame> } {
     if (resolve) resolve(frame);
     else queue.push(frame);
   });
-  return { next: () => new Promise((resolve) => { const frame = queue.shift(); if (frame) resolve(frame); else waiting.push(resolve); }) };
+  return {
+    next: () =>
+      new Promise((resolve) => {
+        const frame = queue.shift();
+        if (frame) resolve(frame);
+        else waiting.push(resolve);
+      }),
+  };
 }
 
-const opened = (socket: WebSocket) => new Promise<void>((resolve, reject) => { socket.once('open', () => resolve()); socket.once('error', reject); });
+const opened = (socket: WebSocket) =>
+  new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
 
 describe('web host', () => {
   it('listens on loopback only', () => {
@@ -94,9 +105,19 @@ describe('web host', () => {
     const socket = connect({ token: host.token });
     const incoming = frames(socket);
     await opened(socket);
-    const letters = ['漢'.repeat(maxMessageCharacters), '😀'.repeat(maxMessageCharacters), '"'.repeat(maxMessageCharacters), '\u0000'.repeat(maxMessageCharacters)];
+    const letters = [
+      '漢'.repeat(maxMessageCharacters),
+      '😀'.repeat(maxMessageCharacters),
+      '"'.repeat(maxMessageCharacters),
+      '\u0000'.repeat(maxMessageCharacters),
+    ];
     for (const [index, body] of letters.entries()) {
-      const frame = JSON.stringify({ type: 'call', id: 10 + index, name: 'mail.saveDraft', input: { draftId: '0190a5f0-0000-7000-8000-000000000001', contactId: 'c1', replyToMessageId: null, body } });
+      const frame = JSON.stringify({
+        type: 'call',
+        id: 10 + index,
+        name: 'mail.saveDraft',
+        input: { draftId: '0190a5f0-0000-7000-8000-000000000001', contactId: 'c1', replyToMessageId: null, body },
+      });
       expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(maxCallFrameBytes);
       socket.send(frame);
       // Nobody is signed in, so the runtime refuses — but it answered: the frame was read, the socket is open.
@@ -129,7 +150,9 @@ describe('web host', () => {
   it('will not start without a built renderer, and says how to build it', async () => {
     const empty = makeTempDir();
     mkdirSync(join(empty.path, 'x'));
-    await expect(startWebHost({ bridge: fixture.runtime.bridge, rendererDir: empty.path, logger: pino({ level: 'silent' }) })).rejects.toThrow(RendererNotBuiltError);
+    await expect(startWebHost({ bridge: fixture.runtime.bridge, rendererDir: empty.path, logger: pino({ level: 'silent' }) })).rejects.toThrow(
+      RendererNotBuiltError,
+    );
     empty.remove();
   });
 });

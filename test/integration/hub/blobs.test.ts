@@ -28,12 +28,20 @@ describe.each(hubBackends)('blobs (%s)', (backend) => {
   });
   afterEach(async () => testHub.close());
 
-  const fetchBlob = (device: TestDevice | null, hash: string) => call(testHub.url, `${hubPaths.blobs}/${hash}`, { method: 'GET', ...(device === null ? {} : { token: device.secret }) });
+  const fetchBlob = (device: TestDevice | null, hash: string) =>
+    call(testHub.url, `${hubPaths.blobs}/${hash}`, { method: 'GET', ...(device === null ? {} : { token: device.secret }) });
 
   it('serves a delivered photo, verified by its hash, only to the devices of its resident, and only after review', async () => {
     const photo = fakeJpeg('birthday cake');
     const withheldPhoto = fakeJpeg('withheld');
-    const family = await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'Happy birthday', attachments: [{ kind: 'photo', bytes: photo }, { kind: 'photo', bytes: withheldPhoto }] });
+    const family = await sendFamilyMessage(testHub.hub, {
+      contactId: facility.anaMom,
+      body: 'Happy birthday',
+      attachments: [
+        { kind: 'photo', bytes: photo },
+        { kind: 'photo', bytes: withheldPhoto },
+      ],
+    });
 
     // In review: nobody gets it yet.
     expect((await fetchBlob(kioskA, sha256(photo))).status).toBe(404);
@@ -54,7 +62,11 @@ describe.each(hubBackends)('blobs (%s)', (backend) => {
       expect(answer.bytes.equals(photo)).toBe(true);
     }
     // Another unit's kiosk, a withheld attachment, a blob that does not exist: all the same 404.
-    for (const [device, hash] of [[kioskB, sha256(photo)], [kioskA, sha256(withheldPhoto)], [kioskA, sha256(tinyPng)]] as const) {
+    for (const [device, hash] of [
+      [kioskB, sha256(photo)],
+      [kioskA, sha256(withheldPhoto)],
+      [kioskA, sha256(tinyPng)],
+    ] as const) {
       const answer = await fetchBlob(device, hash);
       expect(answer.status).toBe(404);
       expect(errorCodeOf(answer)).toBe('notFound');
@@ -68,7 +80,9 @@ describe.each(hubBackends)('blobs (%s)', (backend) => {
   it('stores a photo sent twice once (content-addressed), refuses a malformed hash and an unauthenticated request', async () => {
     await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'One', attachments: [{ kind: 'photo', bytes: tinyPng }] });
     await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'Two', attachments: [{ kind: 'ecard', bytes: tinyPng }] });
-    const [count] = await testHub.hub.database.query<{ blobs: number; attachments: number }>('SELECT (SELECT count(*) FROM blobs)::bigint AS blobs, (SELECT count(*) FROM attachments)::bigint AS attachments');
+    const [count] = await testHub.hub.database.query<{ blobs: number; attachments: number }>(
+      'SELECT (SELECT count(*) FROM blobs)::bigint AS blobs, (SELECT count(*) FROM attachments)::bigint AS attachments',
+    );
     expect(count).toEqual({ blobs: 1, attachments: 2 });
 
     const malformed = await fetchBlob(kioskA, 'NOT-A-HASH');

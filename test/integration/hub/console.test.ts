@@ -57,24 +57,44 @@ describe('hub console route', () => {
     expect(badInput.err.join('\n')).toMatch(/usage/);
   });
 
-  it('takes JSON { command, options } validated by the command\'s schema, and refuses command-line words', async () => {
+  it("takes JSON { command, options } validated by the command's schema, and refuses command-line words", async () => {
     const adminToken = newAdminToken();
     await startWith(adminToken);
     const post = async (body: unknown) => {
-      const response = await fetch(new URL(adminCommandPath, hub.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify(body) });
+      const response = await fetch(new URL(adminCommandPath, hub.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify(body),
+      });
       return { status: response.status, body: (await response.json()) as unknown };
     };
     const argv = await post({ args: ['create-site', '--name', 'Hill County Jail'] });
     expect(argv.status).toBe(400);
     expect(argv.body).toMatchObject({ error: { code: 'badRequest', message: expect.stringContaining('not command-line words') } });
-    expect(await post({ command: 'create-site', options: { name: 'Hill County Jail', charactersPerStamp: '6000' } })).toMatchObject({ status: 200, body: { exitCode: 0, out: expect.arrayContaining([expect.stringContaining('Created site Hill County Jail'), expect.stringContaining('6000 characters')]), refusal: null } });
+    expect(await post({ command: 'create-site', options: { name: 'Hill County Jail', charactersPerStamp: '6000' } })).toMatchObject({
+      status: 200,
+      body: {
+        exitCode: 0,
+        out: expect.arrayContaining([expect.stringContaining('Created site Hill County Jail'), expect.stringContaining('6000 characters')]),
+        refusal: null,
+      },
+    });
     expect(await post({ command: 'deposit', options: { resident: 'B1001', amount: 'lots', source: 'online' } })).toMatchObject({
       status: 200,
-      body: { exitCode: 2, refusal: { code: 'badOptionValue', path: ['amount'], message: 'options.amount must be an amount in dollars such as 25.00, not "lots".' } },
+      body: {
+        exitCode: 2,
+        refusal: { code: 'badOptionValue', path: ['amount'], message: 'options.amount must be an amount in dollars such as 25.00, not "lots".' },
+      },
     });
-    expect(await post({ command: 'units', options: { nmae: 'A-Pod' } })).toMatchObject({ status: 200, body: { exitCode: 2, refusal: { code: 'unknownOption', path: ['nmae'] } } });
+    expect(await post({ command: 'units', options: { nmae: 'A-Pod' } })).toMatchObject({
+      status: 200,
+      body: { exitCode: 2, refusal: { code: 'unknownOption', path: ['nmae'] } },
+    });
     expect(await post({ command: 'teleport', options: {} })).toMatchObject({ status: 200, body: { exitCode: 2, refusal: { code: 'unknownCommand' } } });
-    expect(await post({ command: 'deposit', options: { resident: 'B404', amount: '5', source: 'online' } })).toMatchObject({ status: 200, body: { exitCode: 1, refusal: { code: 'notFound' } } });
+    expect(await post({ command: 'deposit', options: { resident: 'B404', amount: '5', source: 'online' } })).toMatchObject({
+      status: 200,
+      body: { exitCode: 1, refusal: { code: 'notFound' } },
+    });
   });
 
   it('refuses a wrong token, and does not exist without one', async () => {
@@ -85,7 +105,11 @@ describe('hub console route', () => {
     await hub.close();
     await database.dispose();
     await startWith();
-    const response = await fetch(new URL(adminCommandPath, hub.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"command":"units","options":{}}' });
+    const response = await fetch(new URL(adminCommandPath, hub.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"command":"units","options":{}}',
+    });
     expect(response.status).toBe(404);
   });
 

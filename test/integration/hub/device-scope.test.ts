@@ -123,7 +123,13 @@ describe.each(hubBackends)('a device receives only what it needs now (%s)', (bac
     }
     await syncAll();
 
-    const unitBOfficer = await addStaff(testHub.hub, { siteId: facility.siteId, displayName: 'Officer Pike', badgeId: 'STAFF-B2', pin: '5511', housingUnitIds: [facility.unitB] });
+    const unitBOfficer = await addStaff(testHub.hub, {
+      siteId: facility.siteId,
+      displayName: 'Officer Pike',
+      badgeId: 'STAFF-B2',
+      pin: '5511',
+      housingUnitIds: [facility.unitB],
+    });
     await syncAll();
     const verifiers = [badgeHash('STAFF-B2'), unitBOfficer.pin_hash];
     for (const verifier of verifiers) {
@@ -135,7 +141,8 @@ describe.each(hubBackends)('a device receives only what it needs now (%s)', (bac
     expect((await pullPages(kioskA, null)).pages.join('')).not.toContain(unitBOfficer.pin_hash);
 
     // Moved to unit A at the console: kiosk B gets a delete, kiosk A the record; the tablet still never sees it.
-    const cli = (args: string[]) => runCli(args, { out: () => undefined, err: () => undefined, env: {}, database: testHub.hub.database, now: testHub.clock.now });
+    const cli = (args: string[]) =>
+      runCli(args, { out: () => undefined, err: () => undefined, env: {}, database: testHub.hub.database, now: testHub.clock.now });
     expect(await cli(['set-staff-units', '--staff', unitBOfficer.staff_id, '--unit', 'A-Pod', '--site-wide'])).toBe(2);
     expect(await cli(['set-staff-units', '--staff', unitBOfficer.staff_id, '--unit', 'A-Pod'])).toBe(0);
     await syncAll();

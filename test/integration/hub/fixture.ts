@@ -47,7 +47,10 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(backend: HubBackend, options: { rateLimit?: { maxFailures: number; windowMs: number }; trustProxy?: TrustProxy } = {}): Promise<TestHub> {
+export async function startTestHub(
+  backend: HubBackend,
+  options: { rateLimit?: { maxFailures: number; windowMs: number }; trustProxy?: TrustProxy } = {},
+): Promise<TestHub> {
   const testDatabase: TestHubDatabase = await freshHubDatabase(backend);
   const clock = new TestClock();
   const logLines: string[] = [];
@@ -58,7 +61,14 @@ export async function startTestHub(backend: HubBackend, options: { rateLimit?: {
     },
   });
   const logger = pino({ level: 'debug' }, destination);
-  const running = await startHub({ database: testDatabase.database, logger, now: clock.now, pinCost: testPinCost, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }), ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }) });
+  const running = await startHub({
+    database: testDatabase.database,
+    logger,
+    now: clock.now,
+    pinCost: testPinCost,
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+  });
   return {
     backend,
     url: running.url,
@@ -267,7 +277,10 @@ export async function hubViewOfScope(hub: HubContext, siteId: string, residentId
 
 // ---- mutations ----
 
-export function sendMessageMutation(id: number, args: { residentId: string; contactId: string; body?: string; replyToMessageId?: string | null; useReturnStamp?: boolean; messageId?: string }): Mutation {
+export function sendMessageMutation(
+  id: number,
+  args: { residentId: string; contactId: string; body?: string; replyToMessageId?: string | null; useReturnStamp?: boolean; messageId?: string },
+): Mutation {
   return {
     id,
     name: 'sendMessage',

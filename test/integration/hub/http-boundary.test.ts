@@ -46,7 +46,10 @@ describe.each(hubBackends)('HTTP boundary (%s)', (backend) => {
 
   it('refuses a body larger than the limit with 413 and malformed JSON with 400, without echoing the body', async () => {
     const kiosk = await enroll(testHub, facility.siteId, 'kiosk', facility.unitA);
-    const huge = JSON.stringify({ deviceId: kiosk.deviceId, mutations: [sendMessageMutation(1, { residentId: facility.ana.resident_id, contactId: facility.anaMom, body: 'z'.repeat(maxRequestBytes) })] });
+    const huge = JSON.stringify({
+      deviceId: kiosk.deviceId,
+      mutations: [sendMessageMutation(1, { residentId: facility.ana.resident_id, contactId: facility.anaMom, body: 'z'.repeat(maxRequestBytes) })],
+    });
     const tooLarge = await call(testHub.url, hubPaths.push, { token: kiosk.secret, rawBody: huge });
     expect(tooLarge.status).toBe(413);
     expect(errorCodeOf(tooLarge)).toBe('payloadTooLarge');
@@ -69,18 +72,30 @@ describe.each(hubBackends)('HTTP boundary (%s)', (backend) => {
 
     const badBook = await call(testHub.url, hubPaths.push, {
       token: kiosk.secret,
-      body: { deviceId: kiosk.deviceId, mutations: [{ id: 1, name: 'buyStamps', args: { residentId: facility.ana.resident_id, requestId: 'not-a-uuid', bookSize: 5 } }] },
+      body: {
+        deviceId: kiosk.deviceId,
+        mutations: [{ id: 1, name: 'buyStamps', args: { residentId: facility.ana.resident_id, requestId: 'not-a-uuid', bookSize: 5 } }],
+      },
     });
     // A 400 for the batch would meet the device again on every push, for ever: the hub refuses that one mutation.
     expect(badBook.status).toBe(200);
-    expect(badBook.json).toMatchObject({ lastMutationId: 1, results: [{ id: 1, status: 'refused', code: 'malformedMutation', reason: expect.stringContaining('args.requestId') }] });
+    expect(badBook.json).toMatchObject({
+      lastMutationId: 1,
+      results: [{ id: 1, status: 'refused', code: 'malformedMutation', reason: expect.stringContaining('args.requestId') }],
+    });
 
-    const unknownMutation = await call(testHub.url, hubPaths.push, { token: kiosk.secret, body: { deviceId: kiosk.deviceId, mutations: [{ id: 2, name: 'escape', args: {} }] } });
+    const unknownMutation = await call(testHub.url, hubPaths.push, {
+      token: kiosk.secret,
+      body: { deviceId: kiosk.deviceId, mutations: [{ id: 2, name: 'escape', args: {} }] },
+    });
     expect(unknownMutation.status).toBe(200);
     expect(unknownMutation.json).toMatchObject({ lastMutationId: 2, results: [{ id: 2, status: 'refused', code: 'malformedMutation' }] });
 
     // Without an id there is no place in the device's order to refuse it in: that is the request's fault, a 400.
-    const noId = await call(testHub.url, hubPaths.push, { token: kiosk.secret, body: { deviceId: kiosk.deviceId, mutations: [{ id: 0, name: 'markRead', args: {} }] } });
+    const noId = await call(testHub.url, hubPaths.push, {
+      token: kiosk.secret,
+      body: { deviceId: kiosk.deviceId, mutations: [{ id: 0, name: 'markRead', args: {} }] },
+    });
     expect(noId.status).toBe(400);
     expect(JSON.stringify(noId.json)).toContain('mutations.0.id');
 
@@ -101,14 +116,27 @@ describe.each(hubBackends)('HTTP boundary (%s)', (backend) => {
     const { secret, deviceId } = enrolled.json as { secret: string; deviceId: string };
     await transferStamps(testHub.hub, { residentId: facility.ana.resident_id, stamps: 3, from: 'Maria Diaz' });
     const body = 'PRIVATE-LETTER-TEXT please keep this out of the logs';
-    parsePush(await call(testHub.url, hubPaths.push, { token: secret, body: { deviceId, mutations: [sendMessageMutation(1, { residentId: facility.ana.resident_id, contactId: facility.anaMom, body })] } }));
+    parsePush(
+      await call(testHub.url, hubPaths.push, {
+        token: secret,
+        body: { deviceId, mutations: [sendMessageMutation(1, { residentId: facility.ana.resident_id, contactId: facility.anaMom, body })] },
+      }),
+    );
     await call(testHub.url, hubPaths.pull, { token: secret, body: { cursor: null } });
     await call(testHub.url, hubPaths.push, { token: secret, rawBody: `{"oops": "${body}"` });
     await call(testHub.url, hubPaths.pull, { token: 'wrong-secret-but-long-enough-to-look-like-one-xx', body: { cursor: null } });
 
     const logs = testHub.logLines.join('\n');
     expect(logs).toContain(deviceId);
-    for (const forbidden of [secret, issued.code, issued.code.replace('-', ''), 'PRIVATE-LETTER-TEXT', 'wrong-secret-but-long', facility.ana.pin_hash, 'scrypt:']) {
+    for (const forbidden of [
+      secret,
+      issued.code,
+      issued.code.replace('-', ''),
+      'PRIVATE-LETTER-TEXT',
+      'wrong-secret-but-long',
+      facility.ana.pin_hash,
+      'scrypt:',
+    ]) {
       expect(logs).not.toContain(forbidden);
     }
   });

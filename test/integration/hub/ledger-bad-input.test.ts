@@ -36,7 +36,13 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
   const lastMutationId = (device: TestDevice): Promise<number> => scalar('SELECT last_mutation_id AS n FROM devices WHERE device_id = $1', [device.deviceId]);
 
   async function expectAccount(residentId: string, stamps: number, cents: number): Promise<void> {
-    expect(await auditLedgers(testHub.hub.database, residentId)).toEqual({ stampBalance: stamps, stampEntriesSum: stamps, debitBalanceCents: cents, debitEntriesSum: cents, balanced: true });
+    expect(await auditLedgers(testHub.hub.database, residentId)).toEqual({
+      stampBalance: stamps,
+      stampEntriesSum: stamps,
+      debitBalanceCents: cents,
+      debitEntriesSum: cents,
+      balanced: true,
+    });
   }
 
   it('refuses a mutation whose book size is negative, zero, fractional, absurd or not a number under its id, naming the field; the rest of the batch is applied', async () => {
@@ -51,12 +57,20 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
       expect({ bookSize, status: answer.status }).toEqual({ bookSize, status: 200 });
       expect(parsePush(answer)).toEqual({
         lastMutationId: id + 2,
-        results: [{ id: id + 1, status: 'applied' }, { id: id + 2, status: 'refused', code: 'malformedMutation', reason: expect.stringMatching(/args\.bookSize: \w+/) }],
+        results: [
+          { id: id + 1, status: 'applied' },
+          { id: id + 2, status: 'refused', code: 'malformedMutation', reason: expect.stringMatching(/args\.bookSize: \w+/) },
+        ],
       });
       id += 2;
     }
     // Nor a request id that is not a UUID (the one thing that makes a retry charge once).
-    const noRequestId = parsePush(await call(testHub.url, hubPaths.push, { token: kiosk.secret, body: { deviceId: kiosk.deviceId, mutations: [{ id: id + 1, name: 'buyStamps', args: { residentId: ana, requestId: 'again', bookSize: 5 } }] } }));
+    const noRequestId = parsePush(
+      await call(testHub.url, hubPaths.push, {
+        token: kiosk.secret,
+        body: { deviceId: kiosk.deviceId, mutations: [{ id: id + 1, name: 'buyStamps', args: { residentId: ana, requestId: 'again', bookSize: 5 } }] },
+      }),
+    );
     expect(noRequestId.results).toEqual([{ id: id + 1, status: 'refused', code: 'malformedMutation', reason: expect.stringMatching(/args\.requestId: \w+/) }]);
 
     expect(await lastMutationId(kiosk)).toBe(id + 1);
@@ -67,7 +81,9 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
 
   it('refuses book sizes the site does not sell (unknownBookSize), in words, and charges nothing', async () => {
     await deposit(testHub.hub, { residentId: ana, amountCents: 100_000, source: 'moneyOrder' });
-    const answer = parsePush(await kiosk.push([buyStampsMutation(1, ana, 7), buyStampsMutation(2, ana, 1), buyStampsMutation(3, ana, 1000), buyStampsMutation(4, ana, 10)]));
+    const answer = parsePush(
+      await kiosk.push([buyStampsMutation(1, ana, 7), buyStampsMutation(2, ana, 1), buyStampsMutation(3, ana, 1000), buyStampsMutation(4, ana, 10)]),
+    );
     expect(answer).toEqual({
       lastMutationId: 4,
       results: [
@@ -90,7 +106,12 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
     expect(outcome).toEqual({
       kind: 'accepted',
       lastMutationId: mutations.length,
-      results: absurd.map((_bookSize, index) => ({ id: index + 1, status: 'refused', code: 'malformedMutation', reason: expect.stringMatching(/args\.bookSize/) })),
+      results: absurd.map((_bookSize, index) => ({
+        id: index + 1,
+        status: 'refused',
+        code: 'malformedMutation',
+        reason: expect.stringMatching(/args\.bookSize/),
+      })),
     });
     expect(await purchases()).toBe(0);
     await expectAccount(ana, 0, 100_000);
@@ -99,7 +120,8 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
   it('refuses a purchase for someone outside the device scope, unknown, or released — and charges no one', async () => {
     const tablet = await enroll(testHub, facility.siteId, 'tablet');
     await assignTablet(testHub.hub, { deviceId: tablet.deviceId, residentId: ana });
-    for (const resident of [facility.ana, facility.ben, facility.cruz]) await deposit(testHub.hub, { residentId: resident.resident_id, amountCents: 1000, source: 'online' });
+    for (const resident of [facility.ana, facility.ben, facility.cruz])
+      await deposit(testHub.hub, { residentId: resident.resident_id, amountCents: 1000, source: 'online' });
     const ben = facility.ben.resident_id;
     const cruz = facility.cruz.resident_id;
 
@@ -112,7 +134,10 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
     const afterRelease = parsePush(await kioskB.push([buyStampsMutation(1, cruz, 5)]));
 
     const outOfScope = { status: 'refused', code: 'outOfScope', reason: 'This device does not serve this person any more, so the hub did not accept this.' };
-    expect(fromKiosk.results).toEqual([{ id: 1, ...outOfScope }, { id: 2, status: 'refused', code: 'residentNotFound', reason: 'This person is not known at this facility.' }]);
+    expect(fromKiosk.results).toEqual([
+      { id: 1, ...outOfScope },
+      { id: 2, status: 'refused', code: 'residentNotFound', reason: 'This person is not known at this facility.' },
+    ]);
     expect(fromTablet.results).toEqual([{ id: 1, ...outOfScope }]);
     expect(afterRelease.results).toEqual([{ id: 1, ...outOfScope }]);
     expect(await purchases()).toBe(0);
@@ -133,7 +158,9 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
 
     // A new request sent by both devices at the same moment (a tablet's offline request replayed through the kiosk).
     const together = randomUUID();
-    const answers = (await Promise.all([kiosk.push([buyStampsMutation(3, ana, 5, together)]), tablet.push([buyStampsMutation(2, ana, 5, together)])])).map(parsePush);
+    const answers = (await Promise.all([kiosk.push([buyStampsMutation(3, ana, 5, together)]), tablet.push([buyStampsMutation(2, ana, 5, together)])])).map(
+      parsePush,
+    );
     expect(answers.map((answer) => answer.results)).toEqual([[{ id: 3, status: 'applied' }], [{ id: 2, status: 'applied' }]]);
     await expectAccount(ana, 15, 300);
     expect(await scalar("SELECT count(*)::bigint AS n FROM debit_ledger WHERE reference = $1 AND kind = 'stampPurchase'", [together])).toBe(1);
@@ -170,10 +197,14 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
         (error: unknown) => error,
       );
       expect(refusal, `deposit of ${amountCents}`).toBeInstanceOf(HubInputError);
-      expect(refusal, `deposit of ${amountCents}`).toMatchObject({ message: expect.stringMatching(/^(A deposit is a positive whole number of cents\.|One deposit may be at most \$1000\.00\.)$/) });
+      expect(refusal, `deposit of ${amountCents}`).toMatchObject({
+        message: expect.stringMatching(/^(A deposit is a positive whole number of cents\.|One deposit may be at most \$1000\.00\.)$/),
+      });
     }
     for (const stamps of [-1, 0, 1.5, 1001, 1e9, Number.NaN]) {
-      await expect(transferStamps(testHub.hub, { residentId: ana, stamps, from: 'Maria Diaz' }), `transfer of ${stamps}`).rejects.toThrow(/^A transfer is 1 to 1,000 stamps\.$/);
+      await expect(transferStamps(testHub.hub, { residentId: ana, stamps, from: 'Maria Diaz' }), `transfer of ${stamps}`).rejects.toThrow(
+        /^A transfer is 1 to 1,000 stamps\.$/,
+      );
     }
     expect(await entries()).toBe(0);
     await expectAccount(ana, 0, 0);
@@ -187,7 +218,14 @@ describe.each(hubBackends)('ledger bad input (%s)', (backend) => {
   it('the CLI refuses bad deposit amounts and stamp counts with a message and a non-zero exit, changing nothing', async () => {
     const cli = async (...args: string[]): Promise<{ code: number; err: string }> => {
       const err: string[] = [];
-      const code = await runCli(args, { out: () => undefined, err: (line) => err.push(line), env: {}, database: testHub.hub.database, pinCost: testPinCost, now: testHub.clock.now });
+      const code = await runCli(args, {
+        out: () => undefined,
+        err: (line) => err.push(line),
+        env: {},
+        database: testHub.hub.database,
+        pinCost: testPinCost,
+        now: testHub.clock.now,
+      });
       return { code, err: err.join('\n') };
     };
     const depositOf = (amount: string): string[] => ['deposit', '--resident', 'B1001', `--amount=${amount}`, '--source', 'online'];

@@ -43,12 +43,24 @@ describe.each(hubBackends)('two devices buying for one person at once (%s)', (ba
   /** Both answers together: exactly one applied and one refused in words, whichever device won. */
   function expectOneApplied(answers: readonly PushResponse[], round: number): void {
     const results = answers.flatMap((answer) => answer.results);
-    expect(results.filter((result) => result.status === 'applied'), `round ${round}`).toHaveLength(1);
-    expect(results.filter((result) => result.status === 'refused'), `round ${round}`).toEqual([expect.objectContaining({ status: 'refused', code: 'notEnoughMoney', reason: loserReason })]);
+    expect(
+      results.filter((result) => result.status === 'applied'),
+      `round ${round}`,
+    ).toHaveLength(1);
+    expect(
+      results.filter((result) => result.status === 'refused'),
+      `round ${round}`,
+    ).toEqual([expect.objectContaining({ status: 'refused', code: 'notEnoughMoney', reason: loserReason })]);
   }
 
   async function expectLedgers(round: number): Promise<void> {
-    expect(await auditLedgers(testHub.hub.database, ana), `round ${round}`).toEqual({ stampBalance: 5 * round, stampEntriesSum: 5 * round, debitBalanceCents: 0, debitEntriesSum: 0, balanced: true });
+    expect(await auditLedgers(testHub.hub.database, ana), `round ${round}`).toEqual({
+      stampBalance: 5 * round,
+      stampEntriesSum: 5 * round,
+      debitBalanceCents: 0,
+      debitEntriesSum: 0,
+      balanced: true,
+    });
     expect(await count('SELECT 1 FROM stamp_purchases WHERE resident_id = $1', [ana]), `round ${round}`).toBe(round);
     expect(await count("SELECT 1 FROM debit_ledger WHERE resident_id = $1 AND kind = 'stampPurchase'", [ana]), `round ${round}`).toBe(round);
   }
@@ -85,7 +97,8 @@ describe.each(hubBackends)('two devices buying for one person at once (%s)', (ba
   });
 
   it('makes the two pushes collide for certain: both wait on the person while the money office deposits, then take turns', async () => {
-    const buy = (device: TestDevice): Promise<PushResponse> => device.push([{ id: 1, name: 'buyStamps', args: { residentId: ana, requestId: randomUUID(), bookSize: 5 } }]).then(parsePush);
+    const buy = (device: TestDevice): Promise<PushResponse> =>
+      device.push([{ id: 1, name: 'buyStamps', args: { residentId: ana, requestId: randomUUID(), bookSize: 5 } }]).then(parsePush);
     const inFlight: Promise<PushResponse>[] = [];
     // The deposit holds Ana's row (and, on PGlite, the only connection) until both purchases are waiting behind it.
     await testHub.hub.database.transaction(async (tx) => {
@@ -102,7 +115,9 @@ describe.each(hubBackends)('two devices buying for one person at once (%s)', (ba
   /** How many of the pushes are waiting: on PostgreSQL, sessions waiting for a lock; on PGlite, requests received. */
   async function waiting(): Promise<number> {
     if (backend === 'postgres') {
-      const [row] = await testHub.hub.database.query<{ n: number }>("SELECT count(*)::bigint AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      const [row] = await testHub.hub.database.query<{ n: number }>(
+        "SELECT count(*)::bigint AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
       return row?.n ?? 0;
     }
     // PGlite has one connection, held by the deposit: a push that has reached the hub is waiting for it.

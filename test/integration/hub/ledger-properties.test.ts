@@ -189,7 +189,13 @@ type Step =
   | { readonly kind: 'push'; readonly device: DeviceName; readonly buys: readonly BuyPlan[] }
   | { readonly kind: 'retry'; readonly device: DeviceName; readonly twiceAtOnce: boolean }
   | { readonly kind: 'crashPush'; readonly device: DeviceName; readonly buy: BuyPlan; readonly point: number; readonly mode: CrashMode }
-  | { readonly kind: 'crashService'; readonly service: 'deposit' | 'transfer'; readonly resident: ResidentName; readonly point: number; readonly mode: CrashMode }
+  | {
+      readonly kind: 'crashService';
+      readonly service: 'deposit' | 'transfer';
+      readonly resident: ResidentName;
+      readonly point: number;
+      readonly mode: CrashMode;
+    }
   | { readonly kind: 'race'; readonly steps: readonly RaceStep[] };
 
 type RaceStep = Extract<Step, { kind: 'deposit' | 'transfer' | 'push' }>;
@@ -207,7 +213,10 @@ const serviceCrashPoints: readonly RegExp[] = [/^\s*INSERT INTO (debit|stamp)_le
 const residentArb = fc.constantFrom(...residentNames);
 const deviceArb = fc.constantFrom(...deviceNames);
 const buyArb: fc.Arbitrary<BuyPlan> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ inScope: fc.constantFrom(true, true, true, true, false), pick: fc.nat({ max: 5 }), bookSize: fc.constantFrom(5, 5, 10, 20, 7) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ inScope: fc.constantFrom(true, true, true, true, false), pick: fc.nat({ max: 5 }), bookSize: fc.constantFrom(5, 5, 10, 20, 7) }),
+  },
   { weight: 1, arbitrary: fc.record({ replay: fc.nat({ max: 1000 }) }) },
 );
 const depositArb = fc.record({ kind: fc.constant('deposit' as const), resident: residentArb, cents: fc.integer({ min: 1, max: 2500 }) });
@@ -236,8 +245,26 @@ function stepArb(backend: HubBackend): fc.Arbitrary<Step> {
     { weight: 1, arbitrary: transferArb },
     { weight: 4, arbitrary: pushArb },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), device: deviceArb, twiceAtOnce: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('crashPush' as const), device: deviceArb, buy: buyArb, point: fc.nat({ max: pushCrashPoints.length - 1 }), mode }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('crashService' as const), service: fc.constantFrom('deposit' as const, 'transfer' as const), resident: residentArb, point: fc.nat({ max: serviceCrashPoints.length - 1 }), mode }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('crashPush' as const),
+        device: deviceArb,
+        buy: buyArb,
+        point: fc.nat({ max: pushCrashPoints.length - 1 }),
+        mode,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('crashService' as const),
+        service: fc.constantFrom('deposit' as const, 'transfer' as const),
+        resident: residentArb,
+        point: fc.nat({ max: serviceCrashPoints.length - 1 }),
+        mode,
+      }),
+    },
     { weight: 3, arbitrary: race },
     { weight: 2, arbitrary: contest },
   );
@@ -294,7 +321,18 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
 
   it('balances equal the sums of their entries, never go negative, and charge each request at most once, whatever the interleaving', async () => {
     // What the runs did, to show the property is not vacuous: every kind of answer, crash and race happened.
-    const seen = { applied: 0, notEnoughMoney: 0, outOfScope: 0, unknownBookSize: 0, replays: 0, retries: 0, pushCrashes: 0, serviceCrashes: 0, races: 0, racesWithTwoApplied: 0 };
+    const seen = {
+      applied: 0,
+      notEnoughMoney: 0,
+      outOfScope: 0,
+      unknownBookSize: 0,
+      replays: 0,
+      retries: 0,
+      pushCrashes: 0,
+      serviceCrashes: 0,
+      races: 0,
+      racesWithTwoApplied: 0,
+    };
     await fc.assert(
       fc.asyncProperty(fc.array(openingDepositArb, { maxLength: 3 }), fc.array(stepArb(backend), { minLength: 4, maxLength: 24 }), async (opening, rest) => {
         const steps: Step[] = [...opening, ...rest];
@@ -342,7 +380,8 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
           const answer = await devices[name].device.push(batch.map((item) => item.mutation));
           return { status: answer.status, results: answer.status === 200 ? parsePush(answer).results : [] };
         };
-        const answersOf = (results: readonly MutationResult[]): Answer[] => results.map((result) => (result.status === 'applied' ? 'applied' : (result.code as Answer)));
+        const answersOf = (results: readonly MutationResult[]): Answer[] =>
+          results.map((result) => (result.status === 'applied' ? 'applied' : (result.code as Answer)));
         const settled = (name: DeviceName, batch: { mutation: Mutation; purchase: Purchase }[], results: readonly MutationResult[]): void => {
           devices[name].pending = [];
           devices[name].lastBatch = { mutations: batch.map((item) => item.mutation), results };
@@ -405,9 +444,12 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
                 // committed, each in its own transaction (like a gap's prefix); the device sends the rest again first
                 // thing in its next push.
                 expect(answer.status, where).toBe(500);
-                const [row] = await testHub.hub.database.query<{ last_mutation_id: number }>('SELECT last_mutation_id FROM devices WHERE device_id = $1', [devices[step.device].device.deviceId]);
+                const [row] = await testHub.hub.database.query<{ last_mutation_id: number }>('SELECT last_mutation_id FROM devices WHERE device_id = $1', [
+                  devices[step.device].device.deviceId,
+                ]);
                 const committedUpTo = row?.last_mutation_id ?? 0;
-                for (const item of batch) if (item.mutation.id <= committedUpTo) applyUnit(state, { kind: 'buy', device: step.device, purchase: item.purchase });
+                for (const item of batch)
+                  if (item.mutation.id <= committedUpTo) applyUnit(state, { kind: 'buy', device: step.device, purchase: item.purchase });
                 devices[step.device].pending = batch.filter((item) => item.mutation.id > committedUpTo);
                 expect(devices[step.device].pending.length, where).toBeGreaterThan(0);
               } else {
@@ -421,7 +463,10 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
             }
             case 'crashService': {
               faulty.arm({ after: serviceCrashPoints[step.point]!, mode: step.mode });
-              const attempt = step.service === 'deposit' ? call({ kind: 'deposit', resident: step.resident, cents: 500 }) : call({ kind: 'transfer', resident: step.resident, stamps: 5 });
+              const attempt =
+                step.service === 'deposit'
+                  ? call({ kind: 'deposit', resident: step.resident, cents: 500 })
+                  : call({ kind: 'transfer', resident: step.resident, stamps: 5 });
               await expect(attempt, where).rejects.toThrow(/injected crash/);
               expect(faulty.disarm(), where).toBe(true);
               seen.serviceCrashes += 1;
@@ -432,7 +477,9 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
               const prepared = step.steps.map((raced) => (raced.kind === 'push' ? { raced, batch: batchFor(raced.device, raced.buys) } : { raced, batch: [] }));
               const answers = await Promise.all(prepared.map(({ raced, batch }) => (raced.kind === 'push' ? send(raced.device, batch) : call(raced))));
               const observed: Answer[][] = [];
-              const sequences: Unit[][] = prepared.map(({ raced, batch }) => (raced.kind === 'push' ? batch.map(({ purchase }) => ({ kind: 'buy' as const, device: raced.device, purchase })) : [raced]));
+              const sequences: Unit[][] = prepared.map(({ raced, batch }) =>
+                raced.kind === 'push' ? batch.map(({ purchase }) => ({ kind: 'buy' as const, device: raced.device, purchase })) : [raced],
+              );
               for (const [position, { raced, batch }] of prepared.entries()) {
                 if (raced.kind !== 'push') continue;
                 const answer = answers[position];
@@ -450,7 +497,9 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
                   const answer = applyUnit(candidate, unit);
                   if (answer !== null) answered[position]!.push(answer);
                 }
-                if (prepared.every(({ raced }, position) => raced.kind !== 'push' || JSON.stringify(answered[position]) === JSON.stringify(observed[position]))) {
+                if (
+                  prepared.every(({ raced }, position) => raced.kind !== 'push' || JSON.stringify(answered[position]) === JSON.stringify(observed[position]))
+                ) {
                   explained = candidate;
                   break;
                 }
@@ -493,7 +542,10 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
     const facility = await seedFacility(testHub.hub);
     const ana = facility.ana.resident_id;
     await deposit(testHub.hub, { residentId: ana, amountCents: 300, source: 'online' });
-    const [before] = await testHub.hub.database.query<{ seq: number; version: number }>('SELECT (SELECT max(seq) FROM change_log)::bigint AS seq, balance_version AS version FROM residents WHERE resident_id = $1', [ana]);
+    const [before] = await testHub.hub.database.query<{ seq: number; version: number }>(
+      'SELECT (SELECT max(seq) FROM change_log)::bigint AS seq, balance_version AS version FROM residents WHERE resident_id = $1',
+      [ana],
+    );
     const modes: CrashMode[] = backend === 'postgres' ? ['throw', 'drop'] : ['throw'];
     for (const mode of modes) {
       for (const after of serviceCrashPoints) {
@@ -505,8 +557,17 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
         expect(faulty.disarm()).toBe(true);
       }
     }
-    expect(await auditLedgers(testHub.hub.database, ana)).toEqual({ stampBalance: 0, stampEntriesSum: 0, debitBalanceCents: 300, debitEntriesSum: 300, balanced: true });
-    const [after] = await testHub.hub.database.query<{ seq: number; version: number }>('SELECT (SELECT max(seq) FROM change_log)::bigint AS seq, balance_version AS version FROM residents WHERE resident_id = $1', [ana]);
+    expect(await auditLedgers(testHub.hub.database, ana)).toEqual({
+      stampBalance: 0,
+      stampEntriesSum: 0,
+      debitBalanceCents: 300,
+      debitEntriesSum: 300,
+      balanced: true,
+    });
+    const [after] = await testHub.hub.database.query<{ seq: number; version: number }>(
+      'SELECT (SELECT max(seq) FROM change_log)::bigint AS seq, balance_version AS version FROM residents WHERE resident_id = $1',
+      [ana],
+    );
     expect(after).toEqual(before);
     // And the hub goes on working afterwards (on PostgreSQL: the pool replaced the dropped connections).
     expect((await deposit(testHub.hub, { residentId: ana, amountCents: 200, source: 'online' })).debit_balance_cents).toBe(500);
@@ -514,7 +575,13 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
 });
 
 /** Every request id is charged at most once; the ones the model says were bought exactly once, at the book's price. */
-async function expectChargedOnce(db: HubDatabase, residentIds: readonly string[], state: ModelState, ids: Record<ResidentName, string>, where: string): Promise<void> {
+async function expectChargedOnce(
+  db: HubDatabase,
+  residentIds: readonly string[],
+  state: ModelState,
+  ids: Record<ResidentName, string>,
+  where: string,
+): Promise<void> {
   const placeholders = residentIds.map((_, index) => `$${index + 1}`).join(', ');
   const debits = await db.query<{ reference: string; resident_id: string; entries: number; amount: number }>(
     `SELECT reference, resident_id, count(*)::bigint AS entries, sum(amount)::bigint AS amount FROM debit_ledger
@@ -527,8 +594,18 @@ async function expectChargedOnce(db: HubDatabase, residentIds: readonly string[]
     residentIds,
   );
   const purchases = await db.query<{ request_id: string }>(`SELECT request_id FROM stamp_purchases WHERE resident_id IN (${placeholders})`, residentIds);
-  const expectedDebits = [...state.bought.values()].map((purchase) => ({ reference: purchase.requestId, resident_id: ids[purchase.resident], entries: 1, amount: -(bookPrices.get(purchase.bookSize) ?? Number.NaN) }));
-  const expectedStamps = [...state.bought.values()].map((purchase) => ({ reference: purchase.requestId, resident_id: ids[purchase.resident], entries: 1, amount: purchase.bookSize }));
+  const expectedDebits = [...state.bought.values()].map((purchase) => ({
+    reference: purchase.requestId,
+    resident_id: ids[purchase.resident],
+    entries: 1,
+    amount: -(bookPrices.get(purchase.bookSize) ?? Number.NaN),
+  }));
+  const expectedStamps = [...state.bought.values()].map((purchase) => ({
+    reference: purchase.requestId,
+    resident_id: ids[purchase.resident],
+    entries: 1,
+    amount: purchase.bookSize,
+  }));
   const byReference = (left: { reference: string }, right: { reference: string }): number => left.reference.localeCompare(right.reference);
   expect(debits.sort(byReference), `${where}: money taken per request`).toEqual(expectedDebits.sort(byReference));
   expect(stamps.sort(byReference), `${where}: stamps given per request`).toEqual(expectedStamps.sort(byReference));

@@ -102,7 +102,11 @@ describe.each(hubBackends)('ledgers (%s)', (backend) => {
                       model.stamps -= cost;
                       charged.set(messageId, cost);
                     }
-                    return { id, name: 'sendMessage', args: { messageId, residentId: ana, contactId: facility.anaMom, body, writtenAt: 0, replyToMessageId: null, useReturnStamp: false } };
+                    return {
+                      id,
+                      name: 'sendMessage',
+                      args: { messageId, residentId: ana, contactId: facility.anaMom, body, writtenAt: 0, replyToMessageId: null, useReturnStamp: false },
+                    };
                   }
                   default: {
                     const unknownAction: never = planned;
@@ -172,7 +176,13 @@ describe.each(hubBackends)('ledgers (%s)', (backend) => {
     const outcomes = results.filter((_, index) => index % 2 === 0).flatMap((result) => result.results);
     expect(outcomes.filter((result) => result.status === 'applied')).toHaveLength(5);
     expect(outcomes.filter((result) => result.status === 'refused' && result.code === 'notEnoughMoney')).toHaveLength(outcomes.length - 5);
-    expect(await auditLedgers(testHub.hub.database, ana)).toEqual({ stampBalance: 25, stampEntriesSum: 25, debitBalanceCents: 0, debitEntriesSum: 0, balanced: true });
+    expect(await auditLedgers(testHub.hub.database, ana)).toEqual({
+      stampBalance: 25,
+      stampEntriesSum: 25,
+      debitBalanceCents: 0,
+      debitEntriesSum: 0,
+      balanced: true,
+    });
   });
 
   it('refuses, in the database itself, an entry that would change history or a balance below zero', async () => {
@@ -180,6 +190,8 @@ describe.each(hubBackends)('ledgers (%s)', (backend) => {
     await deposit(testHub.hub, { residentId: facility.ana.resident_id, amountCents: 100, source: 'online' });
     await expect(testHub.hub.database.query('UPDATE debit_ledger SET amount = 1000000')).rejects.toThrow(/append-only/);
     await expect(testHub.hub.database.query('DELETE FROM debit_ledger')).rejects.toThrow(/append-only/);
-    await expect(testHub.hub.database.query('UPDATE residents SET debit_balance_cents = -1 WHERE resident_id = $1', [facility.ana.resident_id])).rejects.toThrow(/check constraint/);
+    await expect(
+      testHub.hub.database.query('UPDATE residents SET debit_balance_cents = -1 WHERE resident_id = $1', [facility.ana.resident_id]),
+    ).rejects.toThrow(/check constraint/);
   });
 });

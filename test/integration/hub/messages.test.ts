@@ -16,7 +16,19 @@ import {
   updateSiteRules,
 } from '../../../hub/services/index';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
-import { enroll, fakeJpeg, markReadMutation, parsePush, seedFacility, sendMessageMutation, startTestHub, tinyPng, type Facility, type TestDevice, type TestHub } from './fixture';
+import {
+  enroll,
+  fakeJpeg,
+  markReadMutation,
+  parsePush,
+  seedFacility,
+  sendMessageMutation,
+  startTestHub,
+  tinyPng,
+  type Facility,
+  type TestDevice,
+  type TestHub,
+} from './fixture';
 
 useHubDatabases();
 
@@ -86,7 +98,12 @@ describe.each(hubBackends)('messages and review (%s)', (backend) => {
     expect(queued?.attachments.map((attachment) => attachment.mimeType)).toEqual(['image/png', 'image/jpeg']);
     const withheld = queued?.attachments[1]?.attachmentId ?? '';
     testHub.clock.advance(60_000);
-    await reviewMessage(testHub.hub, { decision: 'approve', messageId: family.message_id, reviewer: 'Reviewer Kim', rejectedAttachments: [{ attachmentId: withheld, reason: 'Shows the facility layout.' }] });
+    await reviewMessage(testHub.hub, {
+      decision: 'approve',
+      messageId: family.message_id,
+      reviewer: 'Reviewer Kim',
+      rejectedAttachments: [{ attachmentId: withheld, reason: 'Shows the facility layout.' }],
+    });
 
     const [delivered] = messagesIn(await newChanges());
     expect(delivered).toMatchObject({ status: 'delivered', body: 'Fotos de la casa', statusChangedAt: testHub.clock.now(), rejectionReason: null });
@@ -95,7 +112,9 @@ describe.each(hubBackends)('messages and review (%s)', (backend) => {
       ['rejected', 'Shows the facility layout.'],
     ]);
     expect(await listReviewQueue(testHub.hub.database, facility.siteId)).toEqual([]);
-    const decisions = await testHub.hub.database.query<{ decision: string; attachment_id: string | null }>('SELECT decision, attachment_id FROM review_decisions ORDER BY decision');
+    const decisions = await testHub.hub.database.query<{ decision: string; attachment_id: string | null }>(
+      'SELECT decision, attachment_id FROM review_decisions ORDER BY decision',
+    );
     expect(decisions).toEqual([
       { decision: 'approved', attachment_id: null },
       { decision: 'rejected', attachment_id: withheld },
@@ -103,7 +122,11 @@ describe.each(hubBackends)('messages and review (%s)', (backend) => {
   });
 
   it('never sends a rejected family message to a device, not even as an empty letter, nor in a backfill', async () => {
-    const family = await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'Something the facility will not deliver', attachments: [{ kind: 'ecard', bytes: tinyPng }] });
+    const family = await sendFamilyMessage(testHub.hub, {
+      contactId: facility.anaMom,
+      body: 'Something the facility will not deliver',
+      attachments: [{ kind: 'ecard', bytes: tinyPng }],
+    });
     await reviewMessage(testHub.hub, { decision: 'reject', messageId: family.message_id, reviewer: 'Reviewer Kim', reason: 'Mentions another resident.' });
     const changes = await newChanges();
     expect(changes.filter((change) => change.id === family.message_id)).toEqual([]);
@@ -123,18 +146,26 @@ describe.each(hubBackends)('messages and review (%s)', (backend) => {
 
     // Ana has no stamps of her own: the return stamp pays.
     const replyId = randomUUID();
-    expect(await send({ residentId: ana(), contactId: facility.anaMom, replyToMessageId: family.message_id, useReturnStamp: true, messageId: replyId })).toEqual({ id: 1, status: 'applied' });
+    expect(
+      await send({ residentId: ana(), contactId: facility.anaMom, replyToMessageId: family.message_id, useReturnStamp: true, messageId: replyId }),
+    ).toEqual({ id: 1, status: 'applied' });
     const afterReply = messagesIn(await newChanges());
     expect(afterReply.find((message) => message.messageId === replyId)).toMatchObject({ stampsCharged: 0, replyToMessageId: family.message_id });
     expect(afterReply.find((message) => message.messageId === family.message_id)).toMatchObject({ returnStampUsed: true });
 
-    expect(await send({ residentId: ana(), contactId: facility.anaMom, replyToMessageId: family.message_id, useReturnStamp: true })).toMatchObject({ status: 'refused', code: 'returnStampUnavailable' });
+    expect(await send({ residentId: ana(), contactId: facility.anaMom, replyToMessageId: family.message_id, useReturnStamp: true })).toMatchObject({
+      status: 'refused',
+      code: 'returnStampUnavailable',
+    });
 
     await reviewMessage(testHub.hub, { decision: 'reject', messageId: replyId, reviewer: 'Reviewer Kim', reason: 'Contains a phone number.' });
     const afterRejection = messagesIn(await newChanges());
     expect(afterRejection.find((message) => message.messageId === family.message_id)).toMatchObject({ returnStampUsed: false });
     expect(afterRejection.find((message) => message.messageId === replyId)).toMatchObject({ status: 'rejected', rejectionReason: 'Contains a phone number.' });
-    expect(await send({ residentId: ana(), contactId: facility.anaMom, replyToMessageId: family.message_id, useReturnStamp: true })).toEqual({ id: 3, status: 'applied' });
+    expect(await send({ residentId: ana(), contactId: facility.anaMom, replyToMessageId: family.message_id, useReturnStamp: true })).toEqual({
+      id: 3,
+      status: 'applied',
+    });
     expect(await auditLedgers(testHub.hub.database, ana())).toMatchObject({ stampBalance: 0, balanced: true });
   });
 
@@ -145,7 +176,9 @@ describe.each(hubBackends)('messages and review (%s)', (backend) => {
     await reviewMessage(testHub.hub, { decision: 'reject', messageId: firstId, reviewer: 'Reviewer Kim', reason: 'Threatening language.' });
     expect(await getMessage(testHub.hub.database, firstId)).toMatchObject({ stamps_charged: 2, stamps_returned: 2 });
     expect(await auditLedgers(testHub.hub.database, ana())).toMatchObject({ stampBalance: 10, balanced: true });
-    const refund = await testHub.hub.database.query<{ amount: number; kind: string; reference: string }>("SELECT amount, kind, reference FROM stamp_ledger WHERE kind = 'rejectionRefund'");
+    const refund = await testHub.hub.database.query<{ amount: number; kind: string; reference: string }>(
+      "SELECT amount, kind, reference FROM stamp_ledger WHERE kind = 'rejectionRefund'",
+    );
     expect(refund).toEqual([{ amount: 2, kind: 'rejectionRefund', reference: firstId }]);
 
     await updateSiteRules(testHub.hub, { siteId: facility.siteId, rules: { refundStampsOnRejection: false } });

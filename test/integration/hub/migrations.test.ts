@@ -14,7 +14,11 @@ describe.each(hubBackends)('hub migrations (%s)', (backend) => {
   });
   afterEach(async () => testDatabase.dispose());
 
-  const probe: Migration = { version: migrations.length + 1, name: 'probe', sql: 'CREATE TABLE migration_probe (probe_id integer PRIMARY KEY); INSERT INTO migration_probe VALUES (1);' };
+  const probe: Migration = {
+    version: migrations.length + 1,
+    name: 'probe',
+    sql: 'CREATE TABLE migration_probe (probe_id integer PRIMARY KEY); INSERT INTO migration_probe VALUES (1);',
+  };
 
   async function tableExists(name: string): Promise<boolean> {
     const [row] = await testDatabase.database.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [name]);

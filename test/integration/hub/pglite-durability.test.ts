@@ -46,7 +46,11 @@ describe('the embedded hub (PGlite in a folder)', () => {
     const [fsync] = await database.query<{ fsync: string }>('SHOW fsync');
     const [method] = await database.query<{ wal_sync_method: string }>('SHOW wal_sync_method');
     const [commit] = await database.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
-    expect({ fsync: fsync?.fsync, method: method?.wal_sync_method, commit: commit?.synchronous_commit }).toEqual({ fsync: 'on', method: 'fsync', commit: 'on' });
+    expect({ fsync: fsync?.fsync, method: method?.wal_sync_method, commit: commit?.synchronous_commit }).toEqual({
+      fsync: 'on',
+      method: 'fsync',
+      commit: 'on',
+    });
   });
 
   it('has fsync’d every WAL write by the time a committing transaction returns', async () => {

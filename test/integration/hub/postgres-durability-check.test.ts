@@ -13,28 +13,36 @@ describe('the PostgreSQL durability check', () => {
     for (const server of servers) await server.stop();
   });
 
-  it('names every unsafe setting of a server that acknowledges commits before they are on disk', async () => {
-    const server = await startPostgresServer({ durable: false });
-    servers.push(server);
-    const database = openPostgresDatabase({ databaseUrl: server.url('postgres') });
-    try {
-      const warnings = await durabilityWarnings(database);
-      expect(warnings).toHaveLength(3);
-      expect(warnings.join('\n')).toMatch(/fsync is off.*Set fsync = on/);
-      expect(warnings.join('\n')).toMatch(/synchronous_commit is off/);
-    } finally {
-      await database.close();
-    }
-  }, startTimeoutMs);
+  it(
+    'names every unsafe setting of a server that acknowledges commits before they are on disk',
+    async () => {
+      const server = await startPostgresServer({ durable: false });
+      servers.push(server);
+      const database = openPostgresDatabase({ databaseUrl: server.url('postgres') });
+      try {
+        const warnings = await durabilityWarnings(database);
+        expect(warnings).toHaveLength(3);
+        expect(warnings.join('\n')).toMatch(/fsync is off.*Set fsync = on/);
+        expect(warnings.join('\n')).toMatch(/synchronous_commit is off/);
+      } finally {
+        await database.close();
+      }
+    },
+    startTimeoutMs,
+  );
 
-  it('has nothing to say about a server with fsync and synchronous commits on', async () => {
-    const server = await startPostgresServer({ durable: true });
-    servers.push(server);
-    const database = openPostgresDatabase({ databaseUrl: server.url('postgres') });
-    try {
-      expect(await durabilityWarnings(database)).toEqual([]);
-    } finally {
-      await database.close();
-    }
-  }, startTimeoutMs);
+  it(
+    'has nothing to say about a server with fsync and synchronous commits on',
+    async () => {
+      const server = await startPostgresServer({ durable: true });
+      servers.push(server);
+      const database = openPostgresDatabase({ databaseUrl: server.url('postgres') });
+      try {
+        expect(await durabilityWarnings(database)).toEqual([]);
+      } finally {
+        await database.close();
+      }
+    },
+    startTimeoutMs,
+  );
 });

@@ -30,7 +30,8 @@ function changeLogScans(node: PlanNode): Array<{ nodeType: string; index: string
           {
             nodeType: node['Node Type'],
             index: node['Index Name'] ?? null,
-            rowsTouched: ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1),
+            rowsTouched:
+              ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1),
           },
         ]
       : [];
@@ -63,13 +64,18 @@ describe.each(hubBackends)('pull query plan on an analysed change log (%s)', (ba
   afterEach(async () => testHub.close());
 
   async function scansFor(deviceId: string, afterSeq: number): Promise<Array<{ nodeType: string; index: string | null; rowsTouched: number }>> {
-    const [device] = await testHub.hub.database.query<{ site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null; scope_start_seq: number }>(
-      'SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1',
-      [deviceId],
-    );
+    const [device] = await testHub.hub.database.query<{
+      site_id: string;
+      housing_unit_id: string | null;
+      assigned_resident_id: string | null;
+      scope_start_seq: number;
+    }>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [deviceId]);
     if (device === undefined) throw new Error('no such device');
     const query = scopedChangesQuery(deviceId, device, afterSeq, pageSize);
-    const [explained] = await testHub.hub.database.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> | string }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, query.params);
+    const [explained] = await testHub.hub.database.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> | string }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`,
+      query.params,
+    );
     const plan = explained?.['QUERY PLAN'];
     const parsed = typeof plan === 'string' ? (JSON.parse(plan) as Array<{ Plan: PlanNode }>) : plan;
     const root = parsed?.[0]?.Plan;

@@ -3,7 +3,18 @@
 // exactly the devices concerned; cursors are opaque, paged, and bound to their device.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hubPaths, type Change } from '../../../hub/protocol/index';
-import { assignTablet, cancelVisit, deposit, listStaff, moveResident, releaseResident, removeStaff, scheduleVisit, unassignTablet, updateSiteRules } from '../../../hub/services/index';
+import {
+  assignTablet,
+  cancelVisit,
+  deposit,
+  listStaff,
+  moveResident,
+  releaseResident,
+  removeStaff,
+  scheduleVisit,
+  unassignTablet,
+  updateSiteRules,
+} from '../../../hub/services/index';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { call, enroll, errorCodeOf, hubViewOfScope, Replica, seedFacility, startTestHub, type Facility, type TestDevice, type TestHub } from './fixture';
 
@@ -80,9 +91,17 @@ describe.each(hubBackends)('pull scope (%s)', (backend) => {
     await assignTablet(testHub.hub, { deviceId: tablet.deviceId, residentId: facility.ana.resident_id });
     const cursors = await Promise.all([kioskA, kioskB, tablet].map(async (device) => (await device.pullAll(null)).cursor));
 
-    const visit = await scheduleVisit(testHub.hub, { residentId: facility.ana.resident_id, visitorName: 'Maria Diaz', kind: 'remote', startsAt: testHub.clock.now() + 86_400_000, durationMinutes: 30 });
+    const visit = await scheduleVisit(testHub.hub, {
+      residentId: facility.ana.resident_id,
+      visitorName: 'Maria Diaz',
+      kind: 'remote',
+      startsAt: testHub.clock.now() + 86_400_000,
+      durationMinutes: 30,
+    });
     await cancelVisit(testHub.hub, { visitId: visit.visit_id });
-    const [toA, toB, toTablet] = await Promise.all([kioskA, kioskB, tablet].map(async (device, index) => (await device.pullAll(cursors[index] ?? null)).changes));
+    const [toA, toB, toTablet] = await Promise.all(
+      [kioskA, kioskB, tablet].map(async (device, index) => (await device.pullAll(cursors[index] ?? null)).changes),
+    );
     for (const changes of [toA, toTablet]) {
       expect(changes).toEqual([
         expect.objectContaining({ entity: 'visit', id: visit.visit_id, version: 1, data: expect.objectContaining({ status: 'scheduled' }) }),
@@ -135,7 +154,14 @@ describe.each(hubBackends)('pull scope (%s)', (backend) => {
     expect(replicas.kioskB.contents()).toEqual(await hubViewOfScope(testHub.hub, facility.siteId, [facility.cruz.resident_id, facility.ana.resident_id]));
 
     const toTablet = await sync(tablet, replicas.tablet, states.tablet);
-    expect(toTablet).toEqual([expect.objectContaining({ entity: 'resident', id: facility.ana.resident_id, op: 'upsert', data: expect.objectContaining({ housingUnitId: facility.unitB }) })]);
+    expect(toTablet).toEqual([
+      expect.objectContaining({
+        entity: 'resident',
+        id: facility.ana.resident_id,
+        op: 'upsert',
+        data: expect.objectContaining({ housingUnitId: facility.unitB }),
+      }),
+    ]);
     expect(replicas.tablet.contents()).toEqual(await hubViewOfScope(testHub.hub, facility.siteId, [facility.ana.resident_id]));
 
     // From now on Ana's writes go to unit B's kiosks and her tablet, not to unit A's.
@@ -159,10 +185,14 @@ describe.each(hubBackends)('pull scope (%s)', (backend) => {
 
     await releaseResident(testHub.hub, { residentId: facility.cruz.resident_id });
     expect(evictsIn(await sync(kioskB, kioskReplica, kioskState))).toEqual([facility.cruz.resident_id]);
-    expect(await sync(tablet, tabletReplica, tabletState)).toEqual([expect.objectContaining({ entity: 'resident', id: facility.cruz.resident_id, op: 'evict' })]);
+    expect(await sync(tablet, tabletReplica, tabletState)).toEqual([
+      expect.objectContaining({ entity: 'resident', id: facility.cruz.resident_id, op: 'evict' }),
+    ]);
     expect(kioskReplica.residents()).toEqual(new Set());
     expect(tabletReplica.residents()).toEqual(new Set());
-    const [row] = await testHub.hub.database.query<{ assigned_resident_id: string | null }>('SELECT assigned_resident_id FROM devices WHERE device_id = $1', [tablet.deviceId]);
+    const [row] = await testHub.hub.database.query<{ assigned_resident_id: string | null }>('SELECT assigned_resident_id FROM devices WHERE device_id = $1', [
+      tablet.deviceId,
+    ]);
     expect(row?.assigned_resident_id).toBeNull();
   });
 

@@ -36,7 +36,9 @@ describe.each(hubBackends)('push (%s)', (backend) => {
   afterEach(async () => testHub.close());
 
   async function lastMutationIdOf(device: TestDevice): Promise<number> {
-    const [row] = await testHub.hub.database.query<{ last_mutation_id: number }>('SELECT last_mutation_id FROM devices WHERE device_id = $1', [device.deviceId]);
+    const [row] = await testHub.hub.database.query<{ last_mutation_id: number }>('SELECT last_mutation_id FROM devices WHERE device_id = $1', [
+      device.deviceId,
+    ]);
     return row?.last_mutation_id ?? -1;
   }
 
@@ -51,7 +53,13 @@ describe.each(hubBackends)('push (%s)', (backend) => {
     const batch: Mutation[] = [buyStampsMutation(1, ana, 5), sendMessageMutation(2, { residentId: ana, contactId: facility.anaMom })];
 
     const first = parsePush(await kioskA.push(batch));
-    expect(first).toEqual({ lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] });
+    expect(first).toEqual({
+      lastMutationId: 2,
+      results: [
+        { id: 1, status: 'applied' },
+        { id: 2, status: 'applied' },
+      ],
+    });
     const [again, concurrently] = await Promise.all([kioskA.push(batch), kioskA.push(batch)]);
     expect(parsePush(again)).toEqual(first);
     expect(parsePush(concurrently)).toEqual(first);
@@ -84,7 +92,10 @@ describe.each(hubBackends)('push (%s)', (backend) => {
   it('refuses mutations naming another device with 403 deviceMismatch, applying nothing', async () => {
     const otherKiosk = await enroll(testHub, facility.siteId, 'kiosk', facility.unitA);
     await deposit(testHub.hub, { residentId: facility.ana.resident_id, amountCents: 1000, source: 'online' });
-    const answer = await call(testHub.url, hubPaths.push, { token: kioskA.secret, body: { deviceId: otherKiosk.deviceId, mutations: [buyStampsMutation(1, facility.ana.resident_id, 5)] } });
+    const answer = await call(testHub.url, hubPaths.push, {
+      token: kioskA.secret,
+      body: { deviceId: otherKiosk.deviceId, mutations: [buyStampsMutation(1, facility.ana.resident_id, 5)] },
+    });
     expect(answer.status).toBe(403);
     expect(errorCodeOf(answer)).toBe('deviceMismatch');
     expect(await lastMutationIdOf(kioskA)).toBe(0);
@@ -161,7 +172,12 @@ describe.each(hubBackends)('push (%s)', (backend) => {
 
     // A message id already taken is refused too (a different mutation reusing it).
     await transferStamps(testHub.hub, { residentId: ana, stamps: 2, from: 'Maria Diaz' });
-    const sent = parsePush(await kioskA.push([sendMessageMutation(11, { residentId: ana, contactId: facility.anaMom, messageId: takenId }), sendMessageMutation(12, { residentId: ana, contactId: facility.anaMom, messageId: takenId })]));
+    const sent = parsePush(
+      await kioskA.push([
+        sendMessageMutation(11, { residentId: ana, contactId: facility.anaMom, messageId: takenId }),
+        sendMessageMutation(12, { residentId: ana, contactId: facility.anaMom, messageId: takenId }),
+      ]),
+    );
     expect(sent.results).toEqual([{ id: 11, status: 'applied' }, expect.objectContaining({ id: 12, status: 'refused', code: 'duplicateMessageId' })]);
   });
 
@@ -170,7 +186,10 @@ describe.each(hubBackends)('push (%s)', (backend) => {
     await deposit(testHub.hub, { residentId: ana, amountCents: 1000, source: 'lobbyKiosk' });
     const requestId = randomUUID();
     const answer = parsePush(await kioskA.push([buyStampsMutation(1, ana, 10, requestId), buyStampsMutation(2, ana, 10, requestId)]));
-    expect(answer.results).toEqual([{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }]);
+    expect(answer.results).toEqual([
+      { id: 1, status: 'applied' },
+      { id: 2, status: 'applied' },
+    ]);
     expect(await auditLedgers(testHub.hub.database, ana)).toMatchObject({ stampBalance: 10, debitBalanceCents: 550, balanced: true });
   });
 });

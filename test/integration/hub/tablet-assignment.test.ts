@@ -30,9 +30,15 @@ describe.each(hubBackends)('tablet assignment from the tablet (%s)', (backend) =
   afterEach(async () => testHub.close());
 
   const assign = (bookingNumber: string, options: { token?: string; staff?: string } = {}) =>
-    call(testHub.url, hubPaths.tabletAssign, { token: options.token ?? tablet.secret, body: { bookingNumber, staffId: options.staff ?? staffId, staffPin: officerPin, requestId: randomUUID() } });
+    call(testHub.url, hubPaths.tabletAssign, {
+      token: options.token ?? tablet.secret,
+      body: { bookingNumber, staffId: options.staff ?? staffId, staffPin: officerPin, requestId: randomUUID() },
+    });
   const release = (residentId: string, options: { token?: string } = {}) =>
-    call(testHub.url, hubPaths.tabletRelease, { token: options.token ?? tablet.secret, body: { residentId, staffId, staffPin: officerPin, requestId: randomUUID() } });
+    call(testHub.url, hubPaths.tabletRelease, {
+      token: options.token ?? tablet.secret,
+      body: { residentId, staffId, staffPin: officerPin, requestId: randomUUID() },
+    });
 
   it('assigns by booking number, then the pull brings that person (and only them), and release brings their evict', async () => {
     const answer = await assign('B1001');
@@ -77,7 +83,10 @@ describe.each(hubBackends)('tablet assignment from the tablet (%s)', (backend) =
     expect(errorCodeOf(other)).toBe('tabletAssignedElsewhere');
     // A release naming someone the tablet does not serve takes nothing from Ana.
     expect(TabletReleaseResponse.parse((await release(facility.ben.resident_id)).json)).toEqual({ releasedResidentId: null });
-    const [device] = await testHub.hub.database.query<{ assigned_resident_id: string | null }>('SELECT assigned_resident_id FROM devices WHERE device_id = $1', [tablet.deviceId]);
+    const [device] = await testHub.hub.database.query<{ assigned_resident_id: string | null }>(
+      'SELECT assigned_resident_id FROM devices WHERE device_id = $1',
+      [tablet.deviceId],
+    );
     expect(device?.assigned_resident_id).toBe(facility.ana.resident_id);
   });
 
@@ -102,7 +111,9 @@ describe.each(hubBackends)('tablet assignment from the tablet (%s)', (backend) =
     expect([malformed.status, errorCodeOf(malformed)]).toEqual([400, 'badRequest']);
     expect(JSON.stringify(malformed.json)).toContain('bookingNumber');
 
-    const anonymous = await call(testHub.url, hubPaths.tabletAssign, { body: { bookingNumber: 'B1001', staffId, staffPin: officerPin, requestId: randomUUID() } });
+    const anonymous = await call(testHub.url, hubPaths.tabletAssign, {
+      body: { bookingNumber: 'B1001', staffId, staffPin: officerPin, requestId: randomUUID() },
+    });
     expect([anonymous.status, errorCodeOf(anonymous)]).toEqual([401, 'unauthorized']);
     expect(await tabletAssignmentLog(testHub.hub.database, tablet.deviceId)).toEqual([]);
   });

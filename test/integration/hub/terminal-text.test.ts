@@ -39,7 +39,14 @@ describe.each(hubBackends)('the console and hostile text (%s)', (backend) => {
   async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line), env: { USER: 'reviewer' }, database: testDatabase.database, pinCost: testPinCost, now: clock.now });
+    const code = await runCli(args, {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      env: { USER: 'reviewer' },
+      database: testDatabase.database,
+      pinCost: testPinCost,
+      now: clock.now,
+    });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
   async function ok(...args: string[]): Promise<string> {
@@ -64,7 +71,9 @@ describe.each(hubBackends)('the console and hostile text (%s)', (backend) => {
       expect(contact.err).toMatch(/The contact's name contains an invisible or direction-changing character/);
       expect(contact.err).not.toMatch(rawControl);
     }
-    expect((await cli('add-resident', '--unit', 'A-Pod', '--credential', 'B1002', '--name', 'Ana\u200bDiaz', '--pin', '4821')).err).toMatch(/resident's name contains an invisible/);
+    expect((await cli('add-resident', '--unit', 'A-Pod', '--credential', 'B1002', '--name', 'Ana\u200bDiaz', '--pin', '4821')).err).toMatch(
+      /resident's name contains an invisible/,
+    );
     expect((await cli('add-staff', '--name', '\u202eOfficer', '--badge', 'S1', '--pin', '9876')).err).toMatch(/staff member's name contains an invisible/);
     expect(await ok('contacts', '--resident', 'B1001')).not.toMatch(/\n/);
   });
@@ -95,14 +104,24 @@ describe.each(hubBackends)('the console and hostile text (%s)', (backend) => {
   it('the services refuse with the code behind the words', async () => {
     const hub = hubContext(testDatabase.database, { now: clock.now, pinCost: testPinCost });
     await siteWithAna();
-    const [resident] = await testDatabase.database.query<{ resident_id: string; housing_unit_id: string; site_id: string }>('SELECT resident_id, housing_unit_id, site_id FROM residents');
+    const [resident] = await testDatabase.database.query<{ resident_id: string; housing_unit_id: string; site_id: string }>(
+      'SELECT resident_id, housing_unit_id, site_id FROM residents',
+    );
     if (resident === undefined) throw new Error('no resident');
-    const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => (error instanceof HubInputError ? error.textProblem : error));
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (error: unknown) => (error instanceof HubInputError ? error.textProblem : error),
+      );
     expect(await refusal(addContact(hub, { residentId: resident.resident_id, displayName: 'Dad\u200b', relationship: '' }))).toBe('invisibleCharacter');
     expect(await refusal(addContact(hub, { residentId: resident.resident_id, displayName: 'Dad\ud800', relationship: '' }))).toBe('invalidUnicode');
-    expect(await refusal(addResident(hub, { housingUnitId: resident.housing_unit_id, credentialId: 'X1', displayName: 'X\u0001', pin: '4821' }))).toBe('controlCharacter');
+    expect(await refusal(addResident(hub, { housingUnitId: resident.housing_unit_id, credentialId: 'X1', displayName: 'X\u0001', pin: '4821' }))).toBe(
+      'controlCharacter',
+    );
     expect(await refusal(addStaff(hub, { siteId: resident.site_id, displayName: 'X\u2067', badgeId: 'S9', pin: '9876' }))).toBe('invisibleCharacter');
-    expect(await refusal(scheduleVisit(hub, { residentId: resident.resident_id, visitorName: 'Mom\u200b', kind: 'remote', startsAt: 1, durationMinutes: 30 }))).toBe('invisibleCharacter');
+    expect(
+      await refusal(scheduleVisit(hub, { residentId: resident.resident_id, visitorName: 'Mom\u200b', kind: 'remote', startsAt: 1, durationMinutes: 30 })),
+    ).toBe('invisibleCharacter');
     // The same name typed with a combining accent is stored as the composed one: one name, one spelling.
     const composed = await addContact(hub, { residentId: resident.resident_id, displayName: 'Jose\u0301 ', relationship: 'brother' });
     expect(composed.display_name).toBe('José');
@@ -113,7 +132,10 @@ describe.each(hubBackends)('the console and hostile text (%s)', (backend) => {
     const sent = await ok('send-family-message', '--contact', contactId, '--text', 'Hola \u202eamigo\u202c and a hidden\u200bword');
     const messageId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1] ?? '';
     // As if written before the text rule existed: an escape sequence that would hide "send money" on a terminal.
-    await testDatabase.database.query('UPDATE messages SET body = $2 WHERE message_id = $1', [messageId, 'Hola\u001b[8m send money to 555\u001b[0m\u009b2J bye\u202e']);
+    await testDatabase.database.query('UPDATE messages SET body = $2 WHERE message_id = $1', [
+      messageId,
+      'Hola\u001b[8m send money to 555\u001b[0m\u009b2J bye\u202e',
+    ]);
     const queue = await ok('review-queue');
     expect(queue).not.toMatch(rawControl);
     expect(queue).toContain('Hola␛[8m send money to 555␛[0m\\u{9b}2J bye\\u{202e}');

@@ -95,7 +95,13 @@ describe('the device log rotates', () => {
 
     const bundleFolder = makeTempDir('dayroom-log-bundle-');
     try {
-      const exported = writeSupportBundle({ directory: bundleFolder.path, logFile: deviceLogPath(folder.path), deviceName: 'Kiosk', at: Date.UTC(2030, 0, 1), facts: {} });
+      const exported = writeSupportBundle({
+        directory: bundleFolder.path,
+        logFile: deviceLogPath(folder.path),
+        deviceName: 'Kiosk',
+        at: Date.UTC(2030, 0, 1),
+        facts: {},
+      });
       const bundle = readFileSync(`${exported.directory}/${exported.fileName}`, 'utf8');
       expect(bundle).toContain('before 0');
       expect(bundle).toContain('after 2');

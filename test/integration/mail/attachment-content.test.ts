@@ -27,16 +27,25 @@ afterEach(() => {
 const photo = patternPng(32, 24, [[200, 40, 40]]);
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-function storeLetter(options: { messageId: string; residentId: string; status?: string; attachmentStatus?: string; downloaded?: 0 | 1; bytes?: Buffer; declaredType?: string; declaredSize?: number }): void {
+function storeLetter(options: {
+  messageId: string;
+  residentId: string;
+  status?: string;
+  attachmentStatus?: string;
+  downloaded?: 0 | 1;
+  bytes?: Buffer;
+  declaredType?: string;
+  declaredSize?: number;
+}): void {
   const bytes = options.bytes ?? photo;
-  db.prepare(`INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
-    carries_return_stamp, return_stamp_used, stamps_charged, stamps_returned, version) VALUES (?, ?, 'c1', 'inbound', 'a photo for you', 1, 2, ?, 2, 0, 0, 0, 0, 2)`).run(
-    options.messageId,
-    options.residentId,
-    options.status ?? 'delivered',
-  );
-  db.prepare(`INSERT INTO message_attachments (message_id, attachment_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason, downloaded)
-    VALUES (?, 'a1', 0, 'photo', ?, ?, ?, ?, NULL, ?)`).run(
+  db.prepare(
+    `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
+    carries_return_stamp, return_stamp_used, stamps_charged, stamps_returned, version) VALUES (?, ?, 'c1', 'inbound', 'a photo for you', 1, 2, ?, 2, 0, 0, 0, 0, 2)`,
+  ).run(options.messageId, options.residentId, options.status ?? 'delivered');
+  db.prepare(
+    `INSERT INTO message_attachments (message_id, attachment_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason, downloaded)
+    VALUES (?, 'a1', 0, 'photo', ?, ?, ?, ?, NULL, ?)`,
+  ).run(
     options.messageId,
     sha256(bytes),
     options.declaredSize ?? bytes.length,
@@ -49,7 +58,8 @@ function storeLetter(options: { messageId: string; residentId: string; status?: 
   writeFileSync(path, bytes);
 }
 
-const read = (residentId: string, messageId: string, attachmentId = 'a1') => readAttachmentContent({ queries: mailQueries(db), pathOf: blobs.pathOf }, residentId, messageId, attachmentId);
+const read = (residentId: string, messageId: string, attachmentId = 'a1') =>
+  readAttachmentContent({ queries: mailQueries(db), pathOf: blobs.pathOf }, residentId, messageId, attachmentId);
 
 describe('attachment content', () => {
   it("serves the person's own delivered photo, byte for byte, with its type", () => {

@@ -58,7 +58,13 @@ type Outcome = 'intact' | 'wiped';
 async function startAndClassify(dataDir: string): Promise<Outcome> {
   // Looked at before the start: the sync engine's sweep removes attachment files no record names, as this one is.
   const blobBeforeStart = existsSync(join(dataDir, 'blobs', 'ab', blobSha));
-  const runtime = await createDeviceRuntime({ config: testSiteConfig('/dev/null'), dataDir, readers: [], random: () => 0.5, logger: createDeviceLogger({ dataDir: null }) });
+  const runtime = await createDeviceRuntime({
+    config: testSiteConfig('/dev/null'),
+    dataDir,
+    readers: [],
+    random: () => 0.5,
+    logger: createDeviceLogger({ dataDir: null }),
+  });
   try {
     const residents = residentQueries(runtime.database).count();
     const credential = fileCredentialVault(dataDir).read().kind;
@@ -99,7 +105,9 @@ describe('wiping a device survives a power cut at any step', () => {
       if (expected === 'wiped') {
         expect(readdirSync(dataDir).filter((name) => name.startsWith('hub-credential'))).toEqual([]);
         // The fresh runtime makes an empty attachment folder again; nothing of the old one is in it.
-        const files = existsSync(join(dataDir, 'blobs')) ? readdirSync(join(dataDir, 'blobs'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()) : [];
+        const files = existsSync(join(dataDir, 'blobs'))
+          ? readdirSync(join(dataDir, 'blobs'), { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+          : [];
         expect(files).toEqual([]);
       }
     } finally {

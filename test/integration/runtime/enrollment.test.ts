@@ -46,7 +46,14 @@ const call = (name: CallName, input: unknown = {}) => {
   return runtime.bridge.call(name, input);
 };
 const code = async (validForMs?: number) =>
-  (await issueEnrollmentCode(hub.hub, { siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA, ...(validForMs === undefined ? {} : { validForMs }) })).code;
+  (
+    await issueEnrollmentCode(hub.hub, {
+      siteId: facility.siteId,
+      kind: 'kiosk',
+      housingUnitId: facility.unitA,
+      ...(validForMs === undefined ? {} : { validForMs }),
+    })
+  ).code;
 
 async function until<T>(probe: () => T | null, what: string): Promise<T> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
@@ -70,7 +77,10 @@ describe('enrollment through the contract', () => {
       ok: true,
       value: { enrolled: true, siteName: 'Test County Jail', kind: 'kiosk' },
     });
-    expect(events).toContainEqual({ name: 'enrollment.changed', payload: expect.objectContaining({ credential: 'enrolled', showEnrollment: false, siteName: 'Test County Jail' }) });
+    expect(events).toContainEqual({
+      name: 'enrollment.changed',
+      payload: expect.objectContaining({ credential: 'enrolled', showEnrollment: false, siteName: 'Test County Jail' }),
+    });
     await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'enrolled', showEnrollment: false } });
 
     // Unit A's residents (Ana and Ben), and nobody from unit B.
@@ -87,8 +97,14 @@ describe('enrollment through the contract', () => {
 
   it('a code the hub does not know, a used code and an expired code each get their own answer, and leave the device unenrolled', async () => {
     await freshDevice();
-    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'ZZZZ-9999' })).resolves.toEqual({ ok: true, value: { enrolled: false, error: 'badCode' } });
-    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'not a code' })).resolves.toEqual({ ok: true, value: { enrolled: false, error: 'badCode' } });
+    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'ZZZZ-9999' })).resolves.toEqual({
+      ok: true,
+      value: { enrolled: false, error: 'badCode' },
+    });
+    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'not a code' })).resolves.toEqual({
+      ok: true,
+      value: { enrolled: false, error: 'badCode' },
+    });
 
     const used = await code();
     const other = await freshOtherDeviceEnrolledWith(used);
@@ -97,7 +113,10 @@ describe('enrollment through the contract', () => {
 
     const expiring = await code(60_000);
     hub.clock.advance(60_001);
-    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: expiring })).resolves.toEqual({ ok: true, value: { enrolled: false, error: 'codeExpired' } });
+    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: expiring })).resolves.toEqual({
+      ok: true,
+      value: { enrolled: false, error: 'codeExpired' },
+    });
 
     await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'none', showEnrollment: true } });
     await expect(call('sync.status')).resolves.toMatchObject({ ok: true, value: { state: 'notEnrolled' } });
@@ -113,8 +132,14 @@ describe('enrollment through the contract', () => {
     });
     await freshDevice();
     const good = await code();
-    await expect(call('enrollment.enroll', { hubUrl: `http://127.0.0.1:${closedPort}/`, code: good })).resolves.toEqual({ ok: true, value: { enrolled: false, error: 'hubUnreachable' } });
-    await expect(call('enrollment.enroll', { hubUrl: 'http://hub.riverbend.example/', code: good })).resolves.toEqual({ ok: true, value: { enrolled: false, error: 'badHubUrl' } });
+    await expect(call('enrollment.enroll', { hubUrl: `http://127.0.0.1:${closedPort}/`, code: good })).resolves.toEqual({
+      ok: true,
+      value: { enrolled: false, error: 'hubUnreachable' },
+    });
+    await expect(call('enrollment.enroll', { hubUrl: 'http://hub.riverbend.example/', code: good })).resolves.toEqual({
+      ok: true,
+      value: { enrolled: false, error: 'badHubUrl' },
+    });
     // The code was never spent: it still enrolls once the right address is given.
     await expect(call('enrollment.enroll', { hubUrl: hub.url, code: good })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
   });
@@ -122,7 +147,10 @@ describe('enrollment through the contract', () => {
   it('refuses input that is not a string of sensible length before anything runs', async () => {
     await freshDevice();
     await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'x'.repeat(65) })).resolves.toMatchObject({ ok: false, error: { code: 'invalidInput' } });
-    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'ABCD-2345', extra: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'invalidInput' } });
+    await expect(call('enrollment.enroll', { hubUrl: hub.url, code: 'ABCD-2345', extra: 1 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalidInput' },
+    });
   });
 });
 

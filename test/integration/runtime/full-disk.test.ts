@@ -37,13 +37,23 @@ function fakeScanner() {
     kind: 'fake',
     start: async () => undefined,
     stop: async () => undefined,
-    health: () => ({ readerId: 'scanner', kind: 'fake', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null }),
+    health: () => ({
+      readerId: 'scanner',
+      kind: 'fake',
+      connection: 'connected',
+      goodReads: 0,
+      badReads: 0,
+      badReadsByReason: {},
+      problem: null,
+      lastEventAt: null,
+    }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
-  const scan = (text: string) => listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'scanner', text, symbology: 'code39', format: 'barcode' } }));
+  const scan = (text: string) =>
+    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'scanner', text, symbology: 'code39', format: 'barcode' } }));
   return { reader, scan };
 }
 
@@ -83,14 +93,28 @@ describe.skipIf(!disk.mounted)('the runtime on a disk that fills up (a real tmpf
     await pinPad;
     await expect(call('session.enterPin', { pin: '2468' })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn' } });
   };
-  const signOutEntries = () => hub.applied.filter((mutation) => mutation.name === 'appendAuditEntry' && JSON.stringify(mutation.args).includes('"signOut"')).length;
+  const signOutEntries = () =>
+    hub.applied.filter((mutation) => mutation.name === 'appendAuditEntry' && JSON.stringify(mutation.args).includes('"signOut"')).length;
 
   it('drafts stop first and say so, sign-out and pushes go on, nothing is lost or doubled, and it all resumes by itself', async () => {
     if (!disk.mounted) return;
     const pinHash = await hashPin('2468', { N: 1024, r: 8, p: 1 });
-    hub.log.push(upsert('siteRules', siteRules(), 1), upsert('resident', resident('r1', { credentialId: '100001', pinHash }), 1), upsert('contact', contact('c1', 'r1'), 1));
+    hub.log.push(
+      upsert('siteRules', siteRules(), 1),
+      upsert('resident', resident('r1', { credentialId: '100001', pinHash }), 1),
+      upsert('contact', contact('c1', 'r1'), 1),
+    );
     const dataDir = join(disk.path, 'data');
-    writeDeviceCredential(dataDir, { deviceId: hub.deviceId, secret: hub.secret, hubUrl: hub.url, siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk', housingUnitId: 'B', enrolledAt: 1 });
+    writeDeviceCredential(dataDir, {
+      deviceId: hub.deviceId,
+      secret: hub.secret,
+      hubUrl: hub.url,
+      siteId: 'site-1',
+      siteName: 'Riverbend',
+      kind: 'kiosk',
+      housingUnitId: 'B',
+      enrolledAt: 1,
+    });
     runtime = await createDeviceRuntime({
       config: testSiteConfig('/dev/null', { hub: { backoffBaseSeconds: 0.1, backoffMaxSeconds: 1 } }),
       dataDir,
@@ -122,7 +146,9 @@ describe.skipIf(!disk.mounted)('the runtime on a disk that fills up (a real tmpf
     expect(runtime.storage.space()).toMatchObject({ level: 'full', reserveHeld: false });
 
     // The draft is refused in a code the screen words ("This device is full…"); what was saved before is intact.
-    await expect(call('mail.saveDraft', { draftId, contactId: 'c1', replyToMessageId: null, body: `${firstPart} And the second part.` })).resolves.toMatchObject({
+    await expect(
+      call('mail.saveDraft', { draftId, contactId: 'c1', replyToMessageId: null, body: `${firstPart} And the second part.` }),
+    ).resolves.toMatchObject({
       ok: false,
       error: { code: 'deviceFull' },
     });
@@ -145,7 +171,9 @@ describe.skipIf(!disk.mounted)('the runtime on a disk that fills up (a real tmpf
 
     // And the person's drafts save again.
     await signIn();
-    await expect(call('mail.saveDraft', { draftId, contactId: 'c1', replyToMessageId: null, body: `${firstPart} And the second part.` })).resolves.toMatchObject({ ok: true });
+    await expect(
+      call('mail.saveDraft', { draftId, contactId: 'c1', replyToMessageId: null, body: `${firstPart} And the second part.` }),
+    ).resolves.toMatchObject({ ok: true });
     await expect(call('mail.drafts')).resolves.toMatchObject({ ok: true, value: [{ draftId, body: `${firstPart} And the second part.` }] });
   }, 120_000);
 });

@@ -48,14 +48,23 @@ describe('keyboard-mode reader in the runtime', () => {
   it('tells the page how to detect, and a read it sends signs the resident in to PIN entry', async () => {
     const runtime = await startRuntime([keyboardReader]);
     const info = await runtime.bridge.call('device.info', {});
-    expect(info).toMatchObject({ ok: true, value: { keyboardWedge: { detectIn: 'page', maxGapMs: 25, idleTimeoutMs: 50, minFrameLength: 4, maxFrameLength: 256, prefix: ['%'], suffix: ['Enter'] } } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: { keyboardWedge: { detectIn: 'page', maxGapMs: 25, idleTimeoutMs: 50, minFrameLength: 4, maxFrameLength: 256, prefix: ['%'], suffix: ['Enter'] } },
+    });
     expect(runtime.shellKeyboardWedge).toBeNull();
 
     const pinEntry = nextView(runtime, (view) => view.phase === 'pinEntry');
     await expect(runtime.bridge.call('device.keyboardRead', { text: marcus.badge })).resolves.toEqual({ ok: true, value: { done: true } });
     await pinEntry;
-    await expect(runtime.bridge.call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn', resident: { id: marcus.residentId } } });
-    await expect(runtime.bridge.call('device.readers', {})).resolves.toMatchObject({ ok: true, value: [{ readerId: 'keyboard', kind: 'keyboardWedge', connection: 'connected', goodReads: 1, badReads: 0 }] });
+    await expect(runtime.bridge.call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'signedIn', resident: { id: marcus.residentId } },
+    });
+    await expect(runtime.bridge.call('device.readers', {})).resolves.toMatchObject({
+      ok: true,
+      value: [{ readerId: 'keyboard', kind: 'keyboardWedge', connection: 'connected', goodReads: 1, badReads: 0 }],
+    });
   });
 
   it('a burst that was not a read says "card not recognized" and is counted by reason', async () => {
@@ -63,7 +72,10 @@ describe('keyboard-mode reader in the runtime', () => {
     const refused = nextView(runtime, (view) => view.phase === 'attract' && view.notice === 'cardNotRecognized');
     await expect(runtime.bridge.call('device.keyboardRead', { rejected: 'unframedBurst' })).resolves.toMatchObject({ ok: true });
     await refused;
-    await expect(runtime.bridge.call('device.readers', {})).resolves.toMatchObject({ ok: true, value: [{ badReads: 1, badReadsByReason: { unframedBurst: 1 } }] });
+    await expect(runtime.bridge.call('device.readers', {})).resolves.toMatchObject({
+      ok: true,
+      value: [{ badReads: 1, badReadsByReason: { unframedBurst: 1 } }],
+    });
   });
 
   it('refuses keyboard reads, and tells the page to detect nothing, where the site has no keyboard-mode reader', async () => {

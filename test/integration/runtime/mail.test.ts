@@ -13,7 +13,7 @@ afterEach(async () => {
   fixture = null;
 });
 
-const [marcus, ana] = demoResidents as [typeof demoResidents[0], typeof demoResidents[0]];
+const [marcus, ana] = demoResidents as [(typeof demoResidents)[0], (typeof demoResidents)[0]];
 
 async function call(name: CallName, input: unknown = {}) {
   if (!fixture) throw new Error('no fixture');
@@ -66,10 +66,19 @@ describe('mail calls', () => {
     for (const messageId of ['m-ana', 'no-such-message']) {
       await expect(call('mail.markRead', { messageId })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     }
-    await expect(call('mail.conversation', { contactId: 'c-ana', page: { kind: 'newest' } })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
-    await expect(call('mail.send', { contactId: 'c-ana', body: 'hi', replyToMessageId: null, draftId: null })).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+    await expect(call('mail.conversation', { contactId: 'c-ana', page: { kind: 'newest' } })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'notAuthorized' },
+    });
+    await expect(call('mail.send', { contactId: 'c-ana', body: 'hi', replyToMessageId: null, draftId: null })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'notAuthorized' },
+    });
     // Another person's letter as the one answered is refused like a letter that is not here: nothing said of whose it is.
-    await expect(call('mail.send', { contactId: 'c-marcus', body: 'hi', replyToMessageId: 'm-ana', draftId: null })).resolves.toEqual({ ok: true, value: { ok: false, refusal: { reason: 'replyTargetGone' } } });
+    await expect(call('mail.send', { contactId: 'c-marcus', body: 'hi', replyToMessageId: 'm-ana', draftId: null })).resolves.toEqual({
+      ok: true,
+      value: { ok: false, refusal: { reason: 'replyTargetGone' } },
+    });
     await expect(call('mail.search', { query: 'Hola' })).resolves.toEqual({ ok: true, value: [] });
     // A resident id in the input is not part of the contract: it is refused, never used.
     await expect(call('mail.conversations', { residentId: ana.residentId })).resolves.toMatchObject({ ok: false, error: { code: 'invalidInput' } });
@@ -82,6 +91,9 @@ describe('mail calls', () => {
     });
 
     await call('session.signOut');
-    await expect(call('mail.conversation', { contactId: 'c-marcus', page: { kind: 'newest' } })).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
+    await expect(call('mail.conversation', { contactId: 'c-marcus', page: { kind: 'newest' } })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'notSignedIn' },
+    });
   });
 });

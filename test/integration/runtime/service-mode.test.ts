@@ -31,7 +31,11 @@ function runtimeOf(): DeviceRuntime {
 
 const call = (name: CallName, input: unknown = {}) => runtimeOf().bridge.call(name, input);
 
-function nextEvent<N extends EventName>(runtime: DeviceRuntime, name: N, predicate: (payload: EventPayload<N>) => boolean = () => true): Promise<EventPayload<N>> {
+function nextEvent<N extends EventName>(
+  runtime: DeviceRuntime,
+  name: N,
+  predicate: (payload: EventPayload<N>) => boolean = () => true,
+): Promise<EventPayload<N>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no matching ${name} event`)), 20_000);
     const stop = runtime.bridge.onEvent((eventName: EventName, payload: unknown) => {
@@ -82,7 +86,10 @@ describe('service mode', () => {
     await expect(call('service.overview')).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
 
     const opened = await enterServiceMode();
-    expect(opened).toMatchObject({ ok: true, value: { phase: 'service', staff: { id: demoStaff.staffId, displayName: demoStaff.displayName }, idleWarningEndsAt: null } });
+    expect(opened).toMatchObject({
+      ok: true,
+      value: { phase: 'service', staff: { id: demoStaff.staffId, displayName: demoStaff.displayName }, idleWarningEndsAt: null },
+    });
 
     const overview = await call('service.overview');
     expect(overview).toMatchObject({
@@ -107,11 +114,17 @@ describe('service mode', () => {
     await expect(call('service.restart')).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
 
     const logs = await call('service.logs', { limit: 50 });
-    expect(logs).toMatchObject({ ok: true, value: { lines: expect.arrayContaining([expect.objectContaining({ message: 'service mode opened', level: 'info' })]) } });
+    expect(logs).toMatchObject({
+      ok: true,
+      value: { lines: expect.arrayContaining([expect.objectContaining({ message: 'service mode opened', level: 'info' })]) },
+    });
     expect(JSON.stringify(logs)).not.toContain(demoStaff.pin);
 
     const exported = await call('service.exportLogs');
-    expect(exported).toMatchObject({ ok: true, value: { directory: join(fixture.dataDir, 'exports'), fileName: expect.stringMatching(/^dayroom-logs-Test-Kiosk-.*\.json$/) } });
+    expect(exported).toMatchObject({
+      ok: true,
+      value: { directory: join(fixture.dataDir, 'exports'), fileName: expect.stringMatching(/^dayroom-logs-Test-Kiosk-.*\.json$/) },
+    });
     if (!exported.ok) throw new Error('unreachable');
     const { fileName, directory } = exported.value as { fileName: string; directory: string };
     const bundle = JSON.parse(readFileSync(join(directory, fileName), 'utf8')) as { format: string; overview: { deviceName: string }; log: string[] };
@@ -149,7 +162,10 @@ describe('service mode', () => {
 
     await expect(call('session.current')).resolves.toMatchObject({ ok: true, value: { phase: 'service' } });
     const readers = await call('service.readers');
-    expect(readers).toMatchObject({ ok: true, value: { readers: [{ readerId: 'scanner', connection: 'connected' }], recentReads: [{ outcome: { kind: 'rejected' } }, {}, {}, {}] } });
+    expect(readers).toMatchObject({
+      ok: true,
+      value: { readers: [{ readerId: 'scanner', connection: 'connected' }], recentReads: [{ outcome: { kind: 'rejected' } }, {}, {}, {}] },
+    });
     // Never what was on a card: no booking number, no badge digits.
     expect(JSON.stringify(readers)).not.toMatch(/100001|999999|42001/);
   });
@@ -160,7 +176,15 @@ describe('service mode', () => {
     await scan(fixture.pty, marcus.badge);
     expect(await pinPad).toMatchObject({ subject: 'resident' });
     await expect(call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn' } });
-    for (const name of ['service.overview', 'service.readers', 'service.logs', 'service.exportLogs', 'service.syncNow', 'service.restart', 'service.signOut'] as const) {
+    for (const name of [
+      'service.overview',
+      'service.readers',
+      'service.logs',
+      'service.exportLogs',
+      'service.syncNow',
+      'service.restart',
+      'service.signOut',
+    ] as const) {
       await expect(call(name, name === 'service.logs' ? { limit: 5 } : {}), name).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
     }
     await call('session.signOut');
@@ -168,7 +192,10 @@ describe('service mode', () => {
     const again = nextView((view) => view.phase === 'pinEntry');
     await scan(fixture.pty, marcus.badge);
     await again;
-    await expect(call('session.enterPin', { pin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'pinEntry', subject: 'resident', notice: 'wrongPin' } });
+    await expect(call('session.enterPin', { pin: demoStaff.pin })).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'pinEntry', subject: 'resident', notice: 'wrongPin' },
+    });
   });
 
   it('five wrong staff PINs lock the staff member out, audited, and the lockout survives a restart', async () => {
@@ -209,11 +236,11 @@ describe('service mode', () => {
     await expect(call('service.restart')).resolves.toEqual({ ok: true, value: { done: true } });
     await expect(call('session.current')).resolves.toMatchObject({ ok: true, value: { phase: 'attract' } });
     await requested;
-    expect(auditedKinds(runtime).filter((entry) => entry.kind === 'staffAction').map((entry) => entry.details)).toEqual([
-      { action: 'enterServiceMode' },
-      { action: 'restartApp' },
-      { action: 'leaveServiceMode' },
-    ]);
+    expect(
+      auditedKinds(runtime)
+        .filter((entry) => entry.kind === 'staffAction')
+        .map((entry) => entry.details),
+    ).toEqual([{ action: 'enterServiceMode' }, { action: 'restartApp' }, { action: 'leaveServiceMode' }]);
   });
 });
 
@@ -221,7 +248,12 @@ describe('service mode against a real hub', () => {
   it('the staff member arrives by sync; "sync now" reaches the hub, and a hub that is down shows as the last error', async () => {
     const dir = makeTempDir();
     cleanups.push(() => dir.remove());
-    const hub: DemoHub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+    const hub: DemoHub = await startDemoHub({
+      dataDir: join(dir.path, 'hub'),
+      port: 0,
+      consoleFile: join(dir.path, 'hub.json'),
+      logger: pino({ level: 'silent' }),
+    });
     cleanups.push(() => hub.close());
     const pty = await startPtyPair(dir.path);
     cleanups.push(() => pty.kill());
@@ -234,10 +266,17 @@ describe('service mode against a real hub', () => {
     await runtime.sync?.whenResting();
 
     await expect(enterServiceMode()).resolves.toMatchObject({ ok: true, value: { phase: 'service', staff: { displayName: demoStaff.displayName } } });
-    await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { enrolled: true, hubUrl: expect.stringContaining(new URL(hub.running.url).host), deviceId: expect.any(String) } });
+    await expect(call('service.overview')).resolves.toMatchObject({
+      ok: true,
+      value: { enrolled: true, hubUrl: expect.stringContaining(new URL(hub.running.url).host), deviceId: expect.any(String) },
+    });
 
     const before = (await call('service.sync')) as { ok: true; value: SyncStatus };
-    const synced = nextEvent(runtime, 'sync.statusChanged', (status) => status.state === 'idle' && (status.lastSuccessAt ?? 0) >= (before.value.lastSuccessAt ?? 0) && status.lastError === null);
+    const synced = nextEvent(
+      runtime,
+      'sync.statusChanged',
+      (status) => status.state === 'idle' && (status.lastSuccessAt ?? 0) >= (before.value.lastSuccessAt ?? 0) && status.lastError === null,
+    );
     await expect(call('service.syncNow')).resolves.toMatchObject({ ok: true, value: { started: true } });
     await synced;
     // The staff action itself went to the hub with that sync or the next: nothing waits that the hub refused.
@@ -259,7 +298,12 @@ describe('service mode against a real hub', () => {
   it('staff re-enroll with a new code keeps the residents, and a wrong code changes nothing', async () => {
     const dir = makeTempDir();
     cleanups.push(() => dir.remove());
-    const hub: DemoHub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+    const hub: DemoHub = await startDemoHub({
+      dataDir: join(dir.path, 'hub'),
+      port: 0,
+      consoleFile: join(dir.path, 'hub.json'),
+      logger: pino({ level: 'silent' }),
+    });
     cleanups.push(() => hub.close());
     const pty = await startPtyPair(dir.path);
     cleanups.push(() => pty.kill());
@@ -271,10 +315,16 @@ describe('service mode against a real hub', () => {
     await enterServiceMode();
     const first = (await call('service.overview')) as { ok: true; value: { deviceId: string } };
 
-    await expect(call('service.reenroll', { hubUrl: hub.running.url, code: 'WRONG-CODE' })).resolves.toMatchObject({ ok: true, value: { enrolled: false, error: expect.any(String) } });
+    await expect(call('service.reenroll', { hubUrl: hub.running.url, code: 'WRONG-CODE' })).resolves.toMatchObject({
+      ok: true,
+      value: { enrolled: false, error: expect.any(String) },
+    });
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { enrolled: true, deviceId: first.value.deviceId } });
 
-    await expect(call('service.reenroll', { hubUrl: hub.running.url, code: await hub.kioskEnrollmentCode() })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
+    await expect(call('service.reenroll', { hubUrl: hub.running.url, code: await hub.kioskEnrollmentCode() })).resolves.toMatchObject({
+      ok: true,
+      value: { enrolled: true },
+    });
     const second = (await call('service.overview')) as { ok: true; value: { deviceId: string; enrolled: boolean } };
     expect(second.value.enrolled).toBe(true);
     expect(second.value.deviceId).not.toBe(first.value.deviceId);
@@ -298,7 +348,12 @@ describe('service mode against a real hub', () => {
   it('staff wipe the device: answered, the shell restarts it, and it comes back with nobody and no credential', async () => {
     const dir = makeTempDir();
     cleanups.push(() => dir.remove());
-    const hub: DemoHub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+    const hub: DemoHub = await startDemoHub({
+      dataDir: join(dir.path, 'hub'),
+      port: 0,
+      consoleFile: join(dir.path, 'hub.json'),
+      logger: pino({ level: 'silent' }),
+    });
     cleanups.push(() => hub.close());
     const pty = await startPtyPair(dir.path);
     cleanups.push(() => pty.kill());
@@ -329,4 +384,3 @@ describe('service mode against a real hub', () => {
     await expect(call('session.current')).resolves.toMatchObject({ ok: true, value: { phase: 'attract' } });
   }, 60_000);
 });
-

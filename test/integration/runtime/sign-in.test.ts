@@ -12,7 +12,7 @@ afterEach(async () => {
   fixture = null;
 });
 
-const [marcus, ana] = demoResidents as [typeof demoResidents[0], typeof demoResidents[0]];
+const [marcus, ana] = demoResidents as [(typeof demoResidents)[0], (typeof demoResidents)[0]];
 
 async function call(name: CallName, input: unknown = {}) {
   if (!fixture) throw new Error('no fixture');
@@ -88,7 +88,9 @@ describe('signing in at a kiosk', () => {
     const readers = await call('device.readers');
     expect(readers).toMatchObject({
       ok: true,
-      value: [{ readerId: 'scanner', connection: 'connected', goodReads: 4, badReads: 1, badReadsByReason: { unprintable: 1 }, unrecognizedReads: 1, problem: null }],
+      value: [
+        { readerId: 'scanner', connection: 'connected', goodReads: 4, badReads: 1, badReadsByReason: { unprintable: 1 }, unrecognizedReads: 1, problem: null },
+      ],
     });
     // Service mode sees counts and codes, never what was on a card.
     expect(JSON.stringify(readers)).not.toMatch(/4111|999999|R1000/);
@@ -100,7 +102,10 @@ describe('signing in at a kiosk', () => {
     await scan(marcus.badge);
     await pinScreen;
     for (let attempt = 1; attempt <= 4; attempt += 1) {
-      await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { phase: 'pinEntry', notice: 'wrongPin', attemptsLeft: 5 - attempt } });
+      await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({
+        ok: true,
+        value: { phase: 'pinEntry', notice: 'wrongPin', attemptsLeft: 5 - attempt },
+      });
     }
     const locked = await call('session.enterPin', { pin: '0000' });
     expect(locked).toMatchObject({ ok: true, value: { phase: 'lockedOut' } });

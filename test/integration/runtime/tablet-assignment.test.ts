@@ -80,7 +80,10 @@ async function enterServiceMode(): Promise<void> {
 
 async function signInMarcus(): Promise<void> {
   await scan(marcus.badge, (view) => view.phase === 'pinEntry' && view.subject === 'resident');
-  await expect(call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn', resident: { displayName: marcus.displayName } } });
+  await expect(call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({
+    ok: true,
+    value: { phase: 'signedIn', resident: { displayName: marcus.displayName } },
+  });
 }
 
 async function marcusAtHub(): Promise<string> {
@@ -110,7 +113,10 @@ describe('tablet assignment in service mode', () => {
 
     await enterServiceMode();
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { mode: 'tablet', tabletAssignee: null } });
-    await expect(call('service.assignTablet', { bookingNumber: '999999', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'bookingNumberUnknown' } });
+    await expect(call('service.assignTablet', { bookingNumber: '999999', staffPin: demoStaff.pin })).resolves.toEqual({
+      ok: true,
+      value: { assigned: false, error: 'bookingNumberUnknown' },
+    });
     const assignedInfo = nextEvent('device.infoChanged', (info) => info.tablet?.assigned === true);
     const assigned = await call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin });
     expect(assigned).toEqual({
@@ -118,9 +124,15 @@ describe('tablet assignment in service mode', () => {
       value: { assigned: true, assignee: { residentId: marcusId, displayName: marcus.displayName, bookingNumber: '100001' }, recordsArrived: true },
     });
     await assignedInfo;
-    await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { tabletAssignee: { displayName: marcus.displayName, bookingNumber: '100001' } } });
+    await expect(call('service.overview')).resolves.toMatchObject({
+      ok: true,
+      value: { tabletAssignee: { displayName: marcus.displayName, bookingNumber: '100001' } },
+    });
     // Someone else's booking number while Marcus has it: unassign first.
-    await expect(call('service.assignTablet', { bookingNumber: '100002', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'alreadyAssigned' } });
+    await expect(call('service.assignTablet', { bookingNumber: '100002', staffPin: demoStaff.pin })).resolves.toEqual({
+      ok: true,
+      value: { assigned: false, error: 'alreadyAssigned' },
+    });
     await call('service.signOut');
 
     await signInMarcus();
@@ -150,8 +162,19 @@ describe('tablet assignment in service mode', () => {
     // Both actions are in the audit log with the staff member and the person's record id.
     const audit = auditLogQueries(runtime.database);
     const head = audit.head();
-    const actions = head === null ? [] : audit.entries(head.chain, 0, 1000).filter((row) => row.kind === 'staffAction').map((row) => JSON.parse(row.details) as { action: string; residentId?: string });
-    expect(actions).toEqual(expect.arrayContaining([{ action: 'assignTablet', residentId: marcusId }, { action: 'unassignTablet', residentId: marcusId }]));
+    const actions =
+      head === null
+        ? []
+        : audit
+            .entries(head.chain, 0, 1000)
+            .filter((row) => row.kind === 'staffAction')
+            .map((row) => JSON.parse(row.details) as { action: string; residentId?: string });
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        { action: 'assignTablet', residentId: marcusId },
+        { action: 'unassignTablet', residentId: marcusId },
+      ]),
+    );
     await call('service.signOut');
 
     // The evict that follows finds nothing to do, and the tablet is back to serving staff only.
@@ -164,7 +187,10 @@ describe('tablet assignment in service mode', () => {
   it('refuses to unassign while the hub is down and a letter is unsent, losing nothing; then sends it and unassigns', async () => {
     const marcusId = await marcusAtHub();
     await enterServiceMode();
-    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({
+      ok: true,
+      value: { assigned: true, recordsArrived: true },
+    });
     await call('service.signOut');
 
     await hub.stop();
@@ -179,7 +205,10 @@ describe('tablet assignment in service mode', () => {
 
     await enterServiceMode();
     const before = rowsOf(marcusId);
-    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { unassigned: false, error: 'hubUnreachable', unsent: 1 } });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({
+      ok: true,
+      value: { unassigned: false, error: 'hubUnreachable', unsent: 1 },
+    });
     // Nothing was removed: the letter still waits to go, and everything else of his is still here.
     expect(rowsOf(marcusId)).toEqual(before);
     expect(before.outbox).toBeGreaterThan(0);
@@ -187,7 +216,10 @@ describe('tablet assignment in service mode', () => {
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { tabletAssignee: { residentId: marcusId } } });
 
     await hub.start();
-    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { unassigned: true } });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toMatchObject({
+      ok: true,
+      value: { unassigned: true },
+    });
     // The letter reached the facility before his data left the tablet.
     const sent = await hub.database.query<{ body: string }>("SELECT body FROM messages WHERE resident_id = $1 AND direction = 'outbound'", [marcusId]);
     expect(sent.map((row) => row.body)).toEqual([body]);
@@ -196,18 +228,31 @@ describe('tablet assignment in service mode', () => {
 
   it('a wrong staff PIN is refused with the tries left; a revoked credential brings the enrollment screen; a hub-ordered wipe wipes', async () => {
     await enterServiceMode();
-    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: '0000' })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'staffPinWrong', attemptsLeft: 4 } });
-    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: '0000' })).resolves.toMatchObject({ ok: true, value: { unassigned: false, error: 'notAssigned' } });
-    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: '0000' })).resolves.toEqual({
+      ok: true,
+      value: { assigned: false, error: 'staffPinWrong', attemptsLeft: 4 },
+    });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: '0000' })).resolves.toMatchObject({
+      ok: true,
+      value: { unassigned: false, error: 'notAssigned' },
+    });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({
+      ok: true,
+      value: { assigned: true, recordsArrived: true },
+    });
     await call('service.signOut');
 
     const tabletAtHub = async (): Promise<{ device_id: string; site_id: string }> => {
-      const [row] = await hub.database.query<{ device_id: string; site_id: string }>("SELECT device_id, site_id FROM devices WHERE kind = 'tablet' AND revoked_at IS NULL");
+      const [row] = await hub.database.query<{ device_id: string; site_id: string }>(
+        "SELECT device_id, site_id FROM devices WHERE kind = 'tablet' AND revoked_at IS NULL",
+      );
       if (row === undefined) throw new Error('no trusted tablet at the hub');
       return row;
     };
     const first = await tabletAtHub();
-    await expect(revokeDevice(hub.running.context, { siteId: first.site_id, deviceId: first.device_id, reason: 'lost', wipe: false })).resolves.toMatchObject({ ok: true });
+    await expect(revokeDevice(hub.running.context, { siteId: first.site_id, deviceId: first.device_id, reason: 'lost', wipe: false })).resolves.toMatchObject({
+      ok: true,
+    });
     const revokedStatus = nextEvent('enrollment.changed', (status) => status.showEnrollment);
     runtime.sync?.send({ type: 'SYNC_NOW' });
     await expect(revokedStatus).resolves.toMatchObject({ credential: 'revoked', showEnrollment: true });
@@ -217,18 +262,26 @@ describe('tablet assignment in service mode', () => {
     await scan(marcus.badge, (view) => 'notice' in view && view.notice === 'tabletNotAssigned');
 
     // The enrollment screen's call works now, without staff: the facility decided this device serves nobody as it is.
-    await expect(call('enrollment.enroll', { hubUrl: hub.running.url, code: await hub.tabletEnrollmentCode() })).resolves.toMatchObject({ ok: true, value: { enrolled: true } });
+    await expect(call('enrollment.enroll', { hubUrl: hub.running.url, code: await hub.tabletEnrollmentCode() })).resolves.toMatchObject({
+      ok: true,
+      value: { enrolled: true },
+    });
     await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'enrolled', showEnrollment: false } });
     await runtime.sync?.whenResting();
 
     // Reported lost with --wipe: on its next contact the tablet commits to the crash-safe wipe, and the next start finishes it.
     const second = await tabletAtHub();
     expect(second.device_id).not.toBe(first.device_id);
-    await expect(revokeDevice(hub.running.context, { siteId: second.site_id, deviceId: second.device_id, reason: 'lost', wipe: true })).resolves.toMatchObject({ ok: true });
+    await expect(revokeDevice(hub.running.context, { siteId: second.site_id, deviceId: second.device_id, reason: 'lost', wipe: true })).resolves.toMatchObject({
+      ok: true,
+    });
     runtime.sync?.send({ type: 'SYNC_NOW' });
     await expect.poll(() => wipePending(dataDir), { timeout: 20_000 }).toBe(true);
     await runtime.stop();
-    runtime = await createDeviceRuntime({ config: testSiteConfig(pty.devicePath, { device: { name: 'Tablet 0042', mode: 'tablet' }, hub: { url: hub.running.url } }), dataDir });
+    runtime = await createDeviceRuntime({
+      config: testSiteConfig(pty.devicePath, { device: { name: 'Tablet 0042', mode: 'tablet' }, hub: { url: hub.running.url } }),
+      dataDir,
+    });
     expect(wipePending(dataDir)).toBe(false);
     await expect(call('enrollment.status')).resolves.toMatchObject({ ok: true, value: { credential: 'none', showEnrollment: true } });
   }, 150_000);
@@ -241,8 +294,14 @@ describe('tablet assignment in service mode', () => {
     expect(enrolled.ok).toBe(true);
     await runtime.sync?.whenResting();
     await enterServiceMode();
-    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { assigned: false, error: 'notATablet' } });
-    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({ ok: true, value: { unassigned: false, error: 'notATablet', unsent: 0 } });
+    await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toEqual({
+      ok: true,
+      value: { assigned: false, error: 'notATablet' },
+    });
+    await expect(call('service.unassignTablet', { confirm: 'unassign', staffPin: demoStaff.pin })).resolves.toEqual({
+      ok: true,
+      value: { unassigned: false, error: 'notATablet', unsent: 0 },
+    });
     await expect(call('device.info')).resolves.toMatchObject({ ok: true, value: { tablet: null } });
     await expect(call('service.overview')).resolves.toMatchObject({ ok: true, value: { tabletAssignee: null } });
   }, 90_000);

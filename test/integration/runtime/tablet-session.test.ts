@@ -82,7 +82,10 @@ async function assignToMarcus(): Promise<void> {
   await simulateScan(pty.hostPath, demoStaff.badge, { symbology: 'code39' });
   await pad;
   await expect(call('session.enterPin', { pin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'service' } });
-  await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({ ok: true, value: { assigned: true, recordsArrived: true } });
+  await expect(call('service.assignTablet', { bookingNumber: '100001', staffPin: demoStaff.pin })).resolves.toMatchObject({
+    ok: true,
+    value: { assigned: true, recordsArrived: true },
+  });
   await call('service.signOut');
 }
 
@@ -90,9 +93,18 @@ describe('a tablet’s own session', () => {
   it('PIN alone signs its person in, wrong PINs counting and audited as with a card', { timeout: 90_000 }, async () => {
     await assignToMarcus();
     expect(await view()).toMatchObject({ phase: 'tabletLock', sessionHeld: false });
-    await expect(call('device.info')).resolves.toMatchObject({ ok: true, value: { tablet: { assigned: true, assigneeFirstName: 'Marcus', sync: { state: 'ok', daysLeft: 7 } } } });
-    await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { phase: 'tabletLock', pinNotice: 'wrongPin', attemptsLeft: 4 } });
-    await expect(call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn', resident: { displayName: marcus.displayName } } });
+    await expect(call('device.info')).resolves.toMatchObject({
+      ok: true,
+      value: { tablet: { assigned: true, assigneeFirstName: 'Marcus', sync: { state: 'ok', daysLeft: 7 } } },
+    });
+    await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'tabletLock', pinNotice: 'wrongPin', attemptsLeft: 4 },
+    });
+    await expect(call('session.enterPin', { pin: marcus.pin })).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'signedIn', resident: { displayName: marcus.displayName } },
+    });
     await expect(call('mail.conversations')).resolves.toMatchObject({ ok: true });
     const audit = auditLogQueries(runtime.database);
     const head = audit.head();

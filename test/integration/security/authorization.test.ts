@@ -89,7 +89,10 @@ async function worldOf(device: TwoResidentDevice, resident: SeededResident): Pro
   for (let pass = 0; pass < 2; pass += 1) {
     for (const name of callNames.filter((call) => knownAccess(call) === 'resident')) {
       const fields = idFieldsOf(name);
-      const inputs = fields.length === 0 ? [inputWith(name, world, {})] : fields.flatMap((idField) => idsFor(world, idField.field).map((id) => inputWith(name, world, { [idField.field]: id })));
+      const inputs =
+        fields.length === 0
+          ? [inputWith(name, world, {})]
+          : fields.flatMap((idField) => idsFor(world, idField.field).map((id) => inputWith(name, world, { [idField.field]: id })));
       for (const input of inputs) {
         const result = await device.call(name, input);
         if (result.ok) collect(result.value, world);
@@ -227,7 +230,10 @@ describe('authorization of every call against the current session', () => {
       await expect(device.call(name, sampleInput(name)), name).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
       expect(storeDigest(device.runtime.database), name).toBe(before);
     }
-    await expect(device.call('session.current', {})).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn', resident: { id: device.a.resident.residentId } } });
+    await expect(device.call('session.current', {})).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'signedIn', resident: { id: device.a.resident.residentId } },
+    });
   });
 
   it("after sign-out refuses every call but the attract screen's, and nothing of A's is reachable", async () => {
@@ -270,7 +276,9 @@ describe('through the web host', () => {
 
   /** Calls over a real WebSocket, as the page makes them: the per-launch token, the host's own origin. */
   async function socketCaller(): Promise<{ call: Caller; close(): void }> {
-    const socket = new WebSocket(`${host.origin.replace('http', 'ws')}${hostSocketPath}?token=${encodeURIComponent(host.token)}`, { headers: { origin: host.origin } });
+    const socket = new WebSocket(`${host.origin.replace('http', 'ws')}${hostSocketPath}?token=${encodeURIComponent(host.token)}`, {
+      headers: { origin: host.origin },
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

@@ -42,7 +42,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     if (keys.length > 0) delete copy[keys[index % keys.length]!];
     return copy;
   }),
-  fc.tuple(fc.oneof(fc.constantFrom(...hostileKeys), fc.string({ maxLength: 12 })), anyJson).map(([key, value]): Mutation => (input) => JSON.parse(JSON.stringify({ ...input, [key]: value }) ?? '{}') as Record<string, unknown>),
+  fc.tuple(fc.oneof(fc.constantFrom(...hostileKeys), fc.string({ maxLength: 12 })), anyJson).map(
+    ([key, value]): Mutation =>
+      (input) =>
+        JSON.parse(JSON.stringify({ ...input, [key]: value }) ?? '{}') as Record<string, unknown>,
+  ),
   fc.tuple(fc.nat(), fc.oneof(anyJson, hostileString)).map(([index, value]): Mutation => (input) => {
     const keys = Object.keys(input);
     return keys.length === 0 ? { value } : { ...input, [keys[index % keys.length]!]: value };
@@ -50,9 +54,13 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function mutated(name: CallName, ids: IdPool): fc.Arbitrary<unknown> {
-  return fc.tuple(validInput(name, ids), fc.array(mutation, { minLength: 0, maxLength: 3 })).map(([input, changes]) =>
-    typeof input === 'object' && input !== null && !Array.isArray(input) ? changes.reduce((value, change) => change(value), input as Record<string, unknown>) : input,
-  );
+  return fc
+    .tuple(validInput(name, ids), fc.array(mutation, { minLength: 0, maxLength: 3 }))
+    .map(([input, changes]) =>
+      typeof input === 'object' && input !== null && !Array.isArray(input)
+        ? changes.reduce((value, change) => change(value), input as Record<string, unknown>)
+        : input,
+    );
 }
 
 /** The shapes a caller may get back: ok with the call's own output, or a refusal with a listed code. Never `internal`. */
@@ -74,7 +82,16 @@ let knownIds: IdPool = () => [];
 
 beforeAll(async () => {
   device = await startTwoResidentDevice();
-  const pool = [...device.a.contactIds, ...device.b.contactIds, ...device.a.messageIds, ...device.b.messageIds, '1a1a1a1a-0000-4000-8000-00000000000a', '1b1b1b1b-0000-4000-8000-00000000000b', '2a2a2a2a-0000-4000-8000-00000000000a', '2b2b2b2b-0000-4000-8000-00000000000b'];
+  const pool = [
+    ...device.a.contactIds,
+    ...device.b.contactIds,
+    ...device.a.messageIds,
+    ...device.b.messageIds,
+    '1a1a1a1a-0000-4000-8000-00000000000a',
+    '1b1b1b1b-0000-4000-8000-00000000000b',
+    '2a2a2a2a-0000-4000-8000-00000000000a',
+    '2b2b2b2b-0000-4000-8000-00000000000b',
+  ];
   knownIds = () => pool;
 }, 60_000);
 afterAll(async () => {

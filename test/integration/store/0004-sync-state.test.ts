@@ -16,7 +16,11 @@ afterEach(() => dir.remove());
 describe('0004 sync-state', () => {
   it('keeps residents and lockouts written at version 3, and starts sync with no identity, no cursor and no mutations', () => {
     const before = openDeviceDatabase(file, { upToVersion: 3 });
-    before.prepare("INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at) VALUES ('r1', '100001', 'Ana Díaz', 'scrypt:a', 'B', 'es', 5)").run();
+    before
+      .prepare(
+        "INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at) VALUES ('r1', '100001', 'Ana Díaz', 'scrypt:a', 'B', 'es', 5)",
+      )
+      .run();
     before.prepare("INSERT INTO pin_lockouts (subject_kind, subject_id, failed_attempts, lockouts, locked_until) VALUES ('resident', 'r1', 3, 1, 900)").run();
     before.close();
 
@@ -25,9 +29,23 @@ describe('0004 sync-state', () => {
     expect(after.prepare('SELECT resident_id, credential_id, language, housing_unit FROM residents').all()).toEqual([
       { resident_id: 'r1', credential_id: '100001', language: 'es', housing_unit: 'B' },
     ]);
-    expect(after.prepare('SELECT failed_attempts, lockouts, locked_until FROM pin_lockouts').get()).toEqual({ failed_attempts: 3, lockouts: 1, locked_until: 900 });
+    expect(after.prepare('SELECT failed_attempts, lockouts, locked_until FROM pin_lockouts').get()).toEqual({
+      failed_attempts: 3,
+      lockouts: 1,
+      locked_until: 900,
+    });
     expect(after.prepare('SELECT * FROM sync_state').all()).toEqual([
-      { singleton: 1, device_id: null, hub_url: null, cursor: null, last_mutation_id: 0, last_success_at: null, last_error_code: null, last_error_message: null, last_error_at: null },
+      {
+        singleton: 1,
+        device_id: null,
+        hub_url: null,
+        cursor: null,
+        last_mutation_id: 0,
+        last_success_at: null,
+        last_error_code: null,
+        last_error_message: null,
+        last_error_at: null,
+      },
     ]);
     after.close();
   });
@@ -41,7 +59,9 @@ describe('0004 sync-state', () => {
 
   it('outbox rows: known names, JSON arguments, a status with a result only when refused', () => {
     const db = openDeviceDatabase(file, { upToVersion: 4 });
-    const insert = db.prepare('INSERT INTO outbox (mutation_id, name, args, resident_id, created_at, status, result_code, settled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO outbox (mutation_id, name, args, resident_id, created_at, status, result_code, settled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     insert.run(1, 'markRead', '{"residentId":"r1","messageId":"m1","readAt":1}', 'r1', 10, 'pending', null, null);
     insert.run(2, 'buyStamps', '{}', 'r1', 11, 'refused', 'notEnoughMoney', 12);
     expect(() => insert.run(3, 'launchMissiles', '{}', 'r1', 12, 'pending', null, null)).toThrow(/CHECK/);

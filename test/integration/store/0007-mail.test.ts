@@ -17,7 +17,11 @@ afterEach(() => dir.remove());
 const insertMessage = `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
   carries_return_stamp, return_stamp_used, stamps_charged, stamps_returned, version) VALUES (?, ?, 'c1', 'inbound', ?, 1, 2, 'delivered', 2, 0, 0, 1, 0, 1)`;
 const search = (db: ReturnType<typeof openDeviceDatabase>, match: string) =>
-  db.prepare<[string], { message_id: string; resident_id: string }>('SELECT message_id, resident_id FROM mail_search WHERE mail_search MATCH ? ORDER BY message_id').all(match);
+  db
+    .prepare<[string], { message_id: string; resident_id: string }>(
+      'SELECT message_id, resident_id FROM mail_search WHERE mail_search MATCH ? ORDER BY message_id',
+    )
+    .all(match);
 
 describe('0007 mail', () => {
   it('indexes the mail synced before it, keeps every earlier row, and follows later changes', () => {
@@ -49,7 +53,8 @@ describe('0007 mail', () => {
     const draft = db.prepare('INSERT INTO mail_drafts (draft_id, resident_id, contact_id, reply_to_message_id, body, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
     draft.run('d1', 'r1', 'c1', null, 'Dear', 10);
     expect(() => draft.run('d2', 'r1', 'c1', null, 'x', 'soon')).toThrow(/TEXT value in INTEGER column/);
-    const outgoing = db.prepare(`INSERT INTO mail_outgoing (message_id, resident_id, contact_id, body, written_at, reply_to_message_id, use_return_stamp, own_stamps)
+    const outgoing =
+      db.prepare(`INSERT INTO mail_outgoing (message_id, resident_id, contact_id, body, written_at, reply_to_message_id, use_return_stamp, own_stamps)
       VALUES (?, 'r1', 'c1', 'hello there', 5, NULL, ?, ?)`);
     outgoing.run('o1', 1, 0);
     expect(() => outgoing.run('o2', 2, 0)).toThrow(/CHECK/);

@@ -23,7 +23,9 @@ const insertOutgoing = `INSERT INTO mail_outgoing (message_id, resident_id, cont
   VALUES (?, ?, 'c1', ?, 5, NULL, 0, 1)`;
 const search = (db: DeviceDatabase, match: string) =>
   db
-    .prepare<[string], { message_id: string; resident_id: string; body: string }>('SELECT message_id, resident_id, body FROM mail_search WHERE mail_search MATCH ? ORDER BY message_id')
+    .prepare<[string], { message_id: string; resident_id: string; body: string }>(
+      'SELECT message_id, resident_id, body FROM mail_search WHERE mail_search MATCH ? ORDER BY message_id',
+    )
     .all(match);
 const indexRows = (db: DeviceDatabase) => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_search').get()?.n;
 const queued = (db: DeviceDatabase) => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mail_search_queue').get()?.n;

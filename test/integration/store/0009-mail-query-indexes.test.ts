@@ -52,8 +52,13 @@ describe('0009 mail query indexes', () => {
       .map((row) => row.detail);
     expect(plan.join('\n')).toMatch(/SEARCH r USING INDEX outbox_by_message \(message_id=\? AND name=\?\)/);
     // The generated column is the message id of the arguments, or null for a mutation without one.
-    db.prepare("INSERT INTO outbox (mutation_id, name, args, resident_id, created_at) VALUES (1, 'markRead', '{\"messageId\":\"m1\",\"residentId\":\"r1\"}', 'r1', 5), (2, 'buyStamps', '{\"residentId\":\"r1\"}', 'r1', 6)").run();
-    expect(db.prepare('SELECT mutation_id, message_id FROM outbox ORDER BY mutation_id').all()).toEqual([{ mutation_id: 1, message_id: 'm1' }, { mutation_id: 2, message_id: null }]);
+    db.prepare(
+      'INSERT INTO outbox (mutation_id, name, args, resident_id, created_at) VALUES (1, \'markRead\', \'{"messageId":"m1","residentId":"r1"}\', \'r1\', 5), (2, \'buyStamps\', \'{"residentId":"r1"}\', \'r1\', 6)',
+    ).run();
+    expect(db.prepare('SELECT mutation_id, message_id FROM outbox ORDER BY mutation_id').all()).toEqual([
+      { mutation_id: 1, message_id: 'm1' },
+      { mutation_id: 2, message_id: null },
+    ]);
     db.close();
   });
 });

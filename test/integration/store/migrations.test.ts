@@ -42,7 +42,17 @@ describe('device store', () => {
 
   it('rolls a failing migration back whole and leaves the version where it was', () => {
     const db = openDeviceDatabase(file, { upToVersion: 1 });
-    const broken = [...deviceMigrations.slice(0, 1), { version: 2, name: 'broken', up: (d: Database.Database) => { d.exec('CREATE TABLE half_done (x INTEGER) STRICT'); d.exec('THIS IS NOT SQL'); } }];
+    const broken = [
+      ...deviceMigrations.slice(0, 1),
+      {
+        version: 2,
+        name: 'broken',
+        up: (d: Database.Database) => {
+          d.exec('CREATE TABLE half_done (x INTEGER) STRICT');
+          d.exec('THIS IS NOT SQL');
+        },
+      },
+    ];
     expect(() => migrateToLatest(db, broken)).toThrow();
     expect(schemaVersion(db)).toBe(1);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
@@ -51,14 +61,20 @@ describe('device store', () => {
 
   it('0001 residents: creates the table that holds who may sign in', () => {
     const db = openDeviceDatabase(file, { upToVersion: 1 });
-    db.prepare("INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, updated_at) VALUES ('r1', '100001', 'Ana Diaz', 'scrypt:x', 'B', 1)").run();
-    expect(() => db.prepare("INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, updated_at) VALUES ('r2', '100001', 'Dup', 'h', 1)").run()).toThrow(/UNIQUE/);
+    db.prepare(
+      "INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, updated_at) VALUES ('r1', '100001', 'Ana Diaz', 'scrypt:x', 'B', 1)",
+    ).run();
+    expect(() =>
+      db.prepare("INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, updated_at) VALUES ('r2', '100001', 'Dup', 'h', 1)").run(),
+    ).toThrow(/UNIQUE/);
     db.close();
   });
 
   it('0002 resident-language: existing residents keep their rows and start in English; only offered languages fit', () => {
     const before = openDeviceDatabase(file, { upToVersion: 1 });
-    const insert = before.prepare('INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, updated_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const insert = before.prepare(
+      'INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     insert.run('r1', '100001', 'Ana Díaz', 'scrypt:a', 'B', 10);
     insert.run('r2', '100002', 'Marcus Lee', 'scrypt:b', null, 20);
     before.close();
@@ -74,7 +90,9 @@ describe('device store', () => {
 
   it('0003 pin-lockouts: residents are untouched and wrong-PIN counts get a table of their own', () => {
     const before = openDeviceDatabase(file, { upToVersion: 2 });
-    before.prepare("INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, language, updated_at) VALUES ('r1', '100001', 'Ana', 'h', 'es', 1)").run();
+    before
+      .prepare("INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, language, updated_at) VALUES ('r1', '100001', 'Ana', 'h', 'es', 1)")
+      .run();
     before.close();
 
     const after = openDeviceDatabase(file, { upToVersion: 3 });

@@ -38,12 +38,16 @@ async function seed(file: string, provider?: StoreKeyProvider): Promise<{ pinHas
   const db = openDeviceDatabase(file, provider === undefined ? {} : { storeKey: provider });
   try {
     if (provider !== undefined) {
-      db.prepare(`INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at)
-        VALUES ('r-1', 'c-1', 'Marcus Lee', 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g', 'B', 'en', 1)`).run();
+      db.prepare(
+        `INSERT INTO residents (resident_id, credential_id, display_name, pin_hash, housing_unit, language, updated_at)
+        VALUES ('r-1', 'c-1', 'Marcus Lee', 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g', 'B', 'en', 1)`,
+      ).run();
     }
-    db.prepare(`INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
+    db.prepare(
+      `INSERT INTO messages (message_id, resident_id, contact_id, direction, body, written_at, received_at, status, status_changed_at,
         carries_return_stamp, return_stamp_used, stamps_charged, stamps_returned, version)
-      VALUES ('m-1', (SELECT resident_id FROM residents LIMIT 1), 'k-1', 'inbound', ?, 1, 1, 'delivered', 1, 0, 0, 0, 0, 1)`).run(letter);
+      VALUES ('m-1', (SELECT resident_id FROM residents LIMIT 1), 'k-1', 'inbound', ?, 1, 1, 'delivered', 1, 0, 0, 0, 0, 1)`,
+    ).run(letter);
     const { pin_hash: pinHash } = db.prepare('SELECT pin_hash FROM residents LIMIT 1').get() as { pin_hash: string };
     return { pinHash };
   } finally {
@@ -196,34 +200,40 @@ describe('the device store encrypted at rest', () => {
     }
   });
 
-  it.each(steps)('an encryption SIGKILLed after "%s" leaves a store that opens with every row', async (step) => {
-    const file = storeFile();
-    const { pinHash } = await seed(file);
-    const before = plainRowCounts(file);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/encrypt-child.ts', file, key.toString('hex'), step], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const stopped = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        if (line.startsWith('STOPPED ')) resolve(line.slice('STOPPED '.length));
+  it.each(steps)(
+    'an encryption SIGKILLed after "%s" leaves a store that opens with every row',
+    async (step) => {
+      const file = storeFile();
+      const { pinHash } = await seed(file);
+      const before = plainRowCounts(file);
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/encrypt-child.ts', file, key.toString('hex'), step], {
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.once('exit', (code) => reject(new Error(`the child exited (${code}) before stopping:\n${stderr}`)));
-    });
-    expect(stopped).toBe(step);
-    child.kill('SIGKILL');
-    await exited;
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const stopped = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (line.startsWith('STOPPED ')) resolve(line.slice('STOPPED '.length));
+        });
+        child.once('exit', (code) => reject(new Error(`the child exited (${code}) before stopping:\n${stderr}`)));
+      });
+      expect(stopped).toBe(step);
+      child.kill('SIGKILL');
+      await exited;
 
-    const store = openDeviceStore(file, { storeKey: withKey() });
-    try {
-      expect(rowCounts(store.db)).toEqual(before);
-    } finally {
-      store.db.close();
-    }
-    expectNoLeftovers(file);
-    // Whatever the cut left, nothing readable is left of the old store under any name in the folder.
-    for (const name of readdirSync(join(file, '..'))) expect(readFileSync(join(file, '..', name)).includes(pinHash.slice(0, 20)), name).toBe(false);
-  }, 30_000);
+      const store = openDeviceStore(file, { storeKey: withKey() });
+      try {
+        expect(rowCounts(store.db)).toEqual(before);
+      } finally {
+        store.db.close();
+      }
+      expectNoLeftovers(file);
+      // Whatever the cut left, nothing readable is left of the old store under any name in the folder.
+      for (const name of readdirSync(join(file, '..'))) expect(readFileSync(join(file, '..', name)).includes(pinHash.slice(0, 20)), name).toBe(false);
+    },
+    30_000,
+  );
 
   it('a wrong key is a coded error with a sentence, and the store is left as it was', async () => {
     const file = storeFile();
@@ -245,7 +255,9 @@ describe('the device store encrypted at rest', () => {
     await seed(file, withKey());
     expect(() => openDeviceStore(file)).toThrow(expect.objectContaining({ code: 'storeKeyMissing', message: expect.stringMatching(/noKeyStore/) }));
     expect(() => openDeviceStore(file, { storeKey: without({ unavailable: 'keyMissing' }) })).toThrow(expect.objectContaining({ code: 'storeKeyMissing' }));
-    expect(() => openDeviceStore(file, { storeKey: without({ unavailable: 'keyUnreadable' }) })).toThrow(expect.objectContaining({ code: 'storeKeyUnreadable' }));
+    expect(() => openDeviceStore(file, { storeKey: without({ unavailable: 'keyUnreadable' }) })).toThrow(
+      expect.objectContaining({ code: 'storeKeyUnreadable' }),
+    );
   });
 
   it('asks for a new key only when the store is not encrypted yet', async () => {

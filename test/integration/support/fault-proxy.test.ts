@@ -55,13 +55,16 @@ describe('fault proxy', () => {
     expect(upstreamHits).toBe(1);
   });
 
-  it.each(['truncated', 'resetMidAnswer'] as const)('%s: the hub sees the request; headers promise the whole answer, the body stops part-way', async (fault) => {
-    const response = await only(fault);
-    expect(response.status).toBe(200);
-    expect(Number(response.headers.get('content-length'))).toBeGreaterThan(2_000);
-    await expect(response.arrayBuffer()).rejects.toThrow();
-    expect(upstreamHits).toBe(1);
-  });
+  it.each(['truncated', 'resetMidAnswer'] as const)(
+    '%s: the hub sees the request; headers promise the whole answer, the body stops part-way',
+    async (fault) => {
+      const response = await only(fault);
+      expect(response.status).toBe(200);
+      expect(Number(response.headers.get('content-length'))).toBeGreaterThan(2_000);
+      await expect(response.arrayBuffer()).rejects.toThrow();
+      expect(upstreamHits).toBe(1);
+    },
+  );
 
   it("http502: the hub does the work, the caller gets a load balancer's HTML page", async () => {
     const response = await only('http502');

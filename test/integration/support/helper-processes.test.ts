@@ -76,10 +76,16 @@ function tempFolder(): string {
 }
 
 /** Starts kiosk-launch-child.ts and resolves with it and its helpers (two socat, one host) once it says READY. */
-async function startLauncher(ending: 'throw' | 'wait'): Promise<{ child: ChildProcess; helpers: ProcessEntry[]; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/kiosk-launch-child.ts', stubRenderer(tempFolder()), ending], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startLauncher(
+  ending: 'throw' | 'wait',
+): Promise<{ child: ChildProcess; helpers: ProcessEntry[]; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/kiosk-launch-child.ts', stubRenderer(tempFolder()), ending], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   launcher = child;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -110,12 +116,16 @@ describe('helper processes end with what started them', () => {
     await vi.waitFor(() => expect(stillRunning(helpers.map((entry) => entry.pid))).toEqual([]), { timeout: 30_000, interval: 200 });
   }, 180_000);
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('a process that launched a kiosk and is stopped by %s takes socat and the host with it', async (signal) => {
-    const { child, helpers, exited } = await startLauncher('wait');
-    expect(helpers.length).toBe(3);
-    child.kill(signal);
-    // It still ends by the signal, as it would have without the hook that ends its helpers.
-    expect((await exited).signal).toBe(signal);
-    await vi.waitFor(() => expect(stillRunning(helpers.map((entry) => entry.pid))).toEqual([]), { timeout: 30_000, interval: 200 });
-  }, 180_000);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'a process that launched a kiosk and is stopped by %s takes socat and the host with it',
+    async (signal) => {
+      const { child, helpers, exited } = await startLauncher('wait');
+      expect(helpers.length).toBe(3);
+      child.kill(signal);
+      // It still ends by the signal, as it would have without the hook that ends its helpers.
+      expect((await exited).signal).toBe(signal);
+      await vi.waitFor(() => expect(stillRunning(helpers.map((entry) => entry.pid))).toEqual([]), { timeout: 30_000, interval: 200 });
+    },
+    180_000,
+  );
 });

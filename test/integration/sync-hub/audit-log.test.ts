@@ -41,13 +41,23 @@ function fakeScanner(): { reader: CredentialReader; scan: (text: string) => void
     kind: 'fake',
     start: async () => undefined,
     stop: async () => undefined,
-    health: () => ({ readerId: 'front-scanner', kind: 'fake', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null }),
+    health: () => ({
+      readerId: 'front-scanner',
+      kind: 'fake',
+      connection: 'connected',
+      goodReads: 0,
+      badReads: 0,
+      badReadsByReason: {},
+      problem: null,
+      lastEventAt: null,
+    }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
-  const scan = (text: string) => listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
+  const scan = (text: string) =>
+    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
   return { reader, scan };
 }
 
@@ -96,8 +106,16 @@ describe.each(hubBackends)('the audit log, device to hub (%s)', (backend) => {
     const code = await issueEnrollmentCode(testHub.hub, { siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA });
     dir = makeTempDir();
     const scanner = fakeScanner();
-    const config = testSiteConfig('/dev/null', { credentials: { resident: { pattern: '^(B\\d{4})$', symbologies: ['code39'] }, staff: { pattern: '^(STAFF-\\d+)$' } } });
-        const device = await createDeviceRuntime({ config, dataDir: join(dir.path, 'data'), readers: [scanner.reader], random: () => 0.5, logger: createDeviceLogger({ dataDir: null }) });
+    const config = testSiteConfig('/dev/null', {
+      credentials: { resident: { pattern: '^(B\\d{4})$', symbologies: ['code39'] }, staff: { pattern: '^(STAFF-\\d+)$' } },
+    });
+    const device = await createDeviceRuntime({
+      config,
+      dataDir: join(dir.path, 'data'),
+      readers: [scanner.reader],
+      random: () => 0.5,
+      logger: createDeviceLogger({ dataDir: null }),
+    });
     runtime = device;
     const enrolled = await device.enroll(testHub.url, code.code);
     if (!enrolled.ok) throw new Error(enrolled.error.message);
@@ -113,7 +131,8 @@ describe.each(hubBackends)('the audit log, device to hub (%s)', (backend) => {
     view = nextView(device, (next) => next.phase === 'pinEntry');
     scanner.scan(facility.ana.credential_id);
     await view;
-    for (let attempt = 1; attempt <= 4; attempt++) await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { notice: 'wrongPin' } });
+    for (let attempt = 1; attempt <= 4; attempt++)
+      await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { notice: 'wrongPin' } });
     await expect(call('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { phase: 'lockedOut' } });
     await call('session.cancel');
     view = nextView(device, (next) => next.phase === 'lockedOut');
@@ -168,14 +187,19 @@ describe.each(hubBackends)('the audit log, device to hub (%s)', (backend) => {
     await tamper(testHub, 'UPDATE audit_entries SET details = $3 WHERE device_id = $1 AND seq = $2', [deviceId, 5, '{"attemptsLeft":4}']);
     const broken = await cli(testHub, ['verify-audit', '--device', deviceId]);
     expect(broken.code).toBe(1);
-    expect(broken.out).toEqual([`Test Kiosk (${deviceId}): BROKEN at seq 5: hash mismatch — its fields do not hash to its stored hash (changed after it was written). 4 entries before it verified; 11 stored.`]);
+    expect(broken.out).toEqual([
+      `Test Kiosk (${deviceId}): BROKEN at seq 5: hash mismatch — its fields do not hash to its stored hash (changed after it was written). 4 entries before it verified; 11 stored.`,
+    ]);
 
     await tamper(testHub, 'DELETE FROM audit_entries WHERE device_id = $1 AND seq = $2', [deviceId, 3]);
     const gap = await cli(testHub, ['verify-audit', '--device', deviceId]);
     expect(gap.code).toBe(1);
     expect(gap.out[0]).toContain('BROKEN at seq 3: gap — entry 3 is missing (the next stored entry is seq 4)');
 
-    await expect(cli(testHub, ['verify-audit', '--device', 'no-such-device'])).resolves.toMatchObject({ code: 1, err: ['There is no device no-such-device (see devices).'] });
+    await expect(cli(testHub, ['verify-audit', '--device', 'no-such-device'])).resolves.toMatchObject({
+      code: 1,
+      err: ['There is no device no-such-device (see devices).'],
+    });
   }, 60_000);
 
   it('a push repeated after a lost answer stores nothing twice; entries that break the chain are kept and refused in words', async () => {
@@ -202,7 +226,8 @@ describe.each(hubBackends)('the audit log, device to hub (%s)', (backend) => {
         { id: 2, status: 'applied' },
       ],
     });
-    const count = async (table: string) => (await testHub?.hub.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE device_id = $1`, [device.deviceId]))?.[0]?.n;
+    const count = async (table: string) =>
+      (await testHub?.hub.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE device_id = $1`, [device.deviceId]))?.[0]?.n;
     expect(await count('audit_entries')).toBe(2);
 
     // The same entry again under a new mutation id (renumbered): nothing new. A different entry under seq 2: kept aside.
@@ -210,7 +235,13 @@ describe.each(hubBackends)('the audit log, device to hub (%s)', (backend) => {
     const third = seal(3, second.hash, { attemptsLeft: 2 });
     const gapped = seal(5, third.hash, { attemptsLeft: 1 });
     const relinked = seal(6, first.hash, { attemptsLeft: 0 });
-    const outcome = await applyPush(testHub.hub, device.deviceId, [asMutation(3, second), asMutation(4, forged), asMutation(5, third), asMutation(6, gapped), asMutation(7, relinked)]);
+    const outcome = await applyPush(testHub.hub, device.deviceId, [
+      asMutation(3, second),
+      asMutation(4, forged),
+      asMutation(5, third),
+      asMutation(6, gapped),
+      asMutation(7, relinked),
+    ]);
     expect(outcome).toMatchObject({
       kind: 'accepted',
       results: [
@@ -226,7 +257,9 @@ describe.each(hubBackends)('the audit log, device to hub (%s)', (backend) => {
     const report = await cli(testHub, ['verify-audit', '--device', device.deviceId]);
     expect(report.code).toBe(1);
     expect(report.out).toEqual([
-      expect.stringContaining(`(${device.deviceId}): BROKEN at seq 4: gap — entry 4 is missing (the next stored entry is seq 5). 3 entries before it verified; 5 stored.`),
+      expect.stringContaining(
+        `(${device.deviceId}): BROKEN at seq 4: gap — entry 4 is missing (the next stored entry is seq 5). 3 entries before it verified; 5 stored.`,
+      ),
       '  1 entry was kept aside on arrival; the first, seq 2: a different entry under a seq the hub already held.',
     ]);
   });

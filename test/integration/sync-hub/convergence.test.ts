@@ -76,15 +76,37 @@ describe.each(hubBackends)('convergence, devices ↔ hub (%s)', (backend) => {
     await familyMessage(hub, f.benBrother, 'Yo, here is the dog', { photos: [photo()] });
     await familyMessage(hub, f.cruzSister, 'Saludos', { photos: [photo()] });
     await scheduleVisit(hub, { residentId: ana, visitorName: 'Maria Diaz', kind: 'remote', startsAt: testEpoch + 86_400_000, durationMinutes: 30 });
-    const cruzVisit = await scheduleVisit(hub, { residentId: cruz, visitorName: 'Min Lee', kind: 'onSite', startsAt: testEpoch + 2 * 86_400_000, durationMinutes: 60 });
+    const cruzVisit = await scheduleVisit(hub, {
+      residentId: cruz,
+      visitorName: 'Min Lee',
+      kind: 'onSite',
+      startsAt: testEpoch + 2 * 86_400_000,
+      durationMinutes: 60,
+    });
     await cancelVisit(hub, { visitId: cruzVisit.visit_id });
 
     const kioskMessage = randomUUID();
-    kioskA.act('sendMessage', { messageId: kioskMessage, residentId: ana, contactId: f.anaMom, body: 'Hola mamá', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
+    kioskA.act('sendMessage', {
+      messageId: kioskMessage,
+      residentId: ana,
+      contactId: f.anaMom,
+      body: 'Hola mamá',
+      writtenAt: testEpoch,
+      replyToMessageId: null,
+      useReturnStamp: false,
+    });
     kioskA.act('buyStamps', { residentId: ben, requestId: randomUUID(), bookSize: 5 });
     tablet.act('buyStamps', { residentId: ana, requestId: randomUUID(), bookSize: 10 });
     const tabletReply = randomUUID();
-    tablet.act('sendMessage', { messageId: tabletReply, residentId: ana, contactId: f.anaMom, body: 'Gracias, mamá', writtenAt: testEpoch, replyToMessageId: returnStampLetter, useReturnStamp: true });
+    tablet.act('sendMessage', {
+      messageId: tabletReply,
+      residentId: ana,
+      contactId: f.anaMom,
+      body: 'Gracias, mamá',
+      writtenAt: testEpoch,
+      replyToMessageId: returnStampLetter,
+      useReturnStamp: true,
+    });
     tablet.act('markRead', { residentId: ana, messageId: anaLetter, readAt: testEpoch });
     await expectConverged(hub, [kioskA, kioskB, tablet]);
     expect(await residentsInScope(hub.database, kioskA.deviceId)).toEqual([ana, ben].sort());
@@ -124,8 +146,24 @@ describe.each(hubBackends)('convergence, devices ↔ hub (%s)', (backend) => {
     // ---- 4: Ana comes back to A (a second backfill for the A-Pod kiosk, an evict for B); everyone catches up ----
     await moveResident(hub, { residentId: ana, housingUnitId: f.unitA });
     await familyMessage(hub, f.anaMom, 'Bienvenida de vuelta', { photos: [photo(), photo()] });
-    kioskA.act('sendMessage', { messageId: randomUUID(), residentId: ana, contactId: f.anaFriend, body: 'Hi Sam, finally approved', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
-    tablet.act('sendMessage', { messageId: randomUUID(), residentId: cruz, contactId: f.cruzSister, body: 'Hola hermana', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
+    kioskA.act('sendMessage', {
+      messageId: randomUUID(),
+      residentId: ana,
+      contactId: f.anaFriend,
+      body: 'Hi Sam, finally approved',
+      writtenAt: testEpoch,
+      replyToMessageId: null,
+      useReturnStamp: false,
+    });
+    tablet.act('sendMessage', {
+      messageId: randomUUID(),
+      residentId: cruz,
+      contactId: f.cruzSister,
+      body: 'Hola hermana',
+      writtenAt: testEpoch,
+      replyToMessageId: null,
+      useReturnStamp: false,
+    });
     await expectConverged(hub, [kioskA, kioskB, tablet]);
     expect(await residentsInScope(hub.database, kioskA.deviceId)).toEqual([ana, cruz, dee.resident_id].sort());
     expect(await residentsInScope(hub.database, kioskB.deviceId)).toEqual([]);
@@ -136,7 +174,13 @@ describe.each(hubBackends)('convergence, devices ↔ hub (%s)', (backend) => {
     await unassignTablet(hub, { deviceId: tablet.deviceId });
     await familyMessage(hub, f.cruzSister, 'Mientras tanto', { photos: [photo()] });
     await assignTablet(hub, { deviceId: tablet.deviceId, residentId: cruz });
-    const lateKiosk = await enrollOn(testHub, { name: 'late A-Pod kiosk', siteId: f.siteId, kind: 'kiosk', housingUnitId: f.unitA, settings: { pullLimit: 3 } });
+    const lateKiosk = await enrollOn(testHub, {
+      name: 'late A-Pod kiosk',
+      siteId: f.siteId,
+      kind: 'kiosk',
+      housingUnitId: f.unitA,
+      settings: { pullLimit: 3 },
+    });
     const lateTablet = await enrollOn(testHub, { name: 'late tablet', siteId: f.siteId, kind: 'tablet', settings: { pullLimit: 3 } });
     devices.push(lateKiosk, lateTablet);
     await assignTablet(hub, { deviceId: lateTablet.deviceId, residentId: ana });

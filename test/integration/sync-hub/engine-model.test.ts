@@ -49,7 +49,15 @@ interface Outbound {
   status: 'inReview' | 'delivered' | 'rejected';
 }
 type Pending =
-  | { readonly id: number; readonly name: 'sendMessage'; readonly person: PersonIndex; readonly messageId: string; readonly approvedContact: boolean; readonly cost: number; readonly replyTo: Letter | null }
+  | {
+      readonly id: number;
+      readonly name: 'sendMessage';
+      readonly person: PersonIndex;
+      readonly messageId: string;
+      readonly approvedContact: boolean;
+      readonly cost: number;
+      readonly replyTo: Letter | null;
+    }
   | { readonly id: number; readonly name: 'buyStamps'; readonly person: PersonIndex }
   | { readonly id: number; readonly name: 'markRead'; readonly person: PersonIndex; readonly letter: Letter };
 
@@ -134,10 +142,29 @@ class Send implements Command {
   async run(model: Model, real: Real): Promise<void> {
     const messageId = randomUUID();
     const contactId = this.approvedContact ? real.contacts[this.person]?.approved : real.contacts[this.person]?.unapproved;
-    const pending: Pending = { id: model.lastMutationId + 1, name: 'sendMessage', person: this.person, messageId, approvedContact: this.approvedContact, cost: this.long ? 2 : 1, replyTo: null };
+    const pending: Pending = {
+      id: model.lastMutationId + 1,
+      name: 'sendMessage',
+      person: this.person,
+      messageId,
+      approvedContact: this.approvedContact,
+      cost: this.long ? 2 : 1,
+      replyTo: null,
+    };
     record(model, pending, (id) => {
-      const args = { messageId, residentId: real.residentIds[this.person] ?? '', contactId: contactId ?? '', body: this.long ? longBody : 'Hola', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false };
-      expect(recordMutation(real.device.db, 'sendMessage', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'sendMessage', `send:${messageId}`)).mutationId).toBe(id);
+      const args = {
+        messageId,
+        residentId: real.residentIds[this.person] ?? '',
+        contactId: contactId ?? '',
+        body: this.long ? longBody : 'Hola',
+        writtenAt: testEpoch,
+        replyToMessageId: null,
+        useReturnStamp: false,
+      };
+      expect(
+        recordMutation(real.device.db, 'sendMessage', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'sendMessage', `send:${messageId}`))
+          .mutationId,
+      ).toBe(id);
     });
   }
   toString = () => `send(${this.person}, ${this.approvedContact ? 'approved' : 'unapproved'}${this.long ? ', long' : ''})`;
@@ -155,10 +182,29 @@ class Reply implements Command {
     if (letter === undefined) return;
     const messageId = randomUUID();
     // Paid with the letter's return stamp: the one stamp of a short reply is covered.
-    const pending: Pending = { id: model.lastMutationId + 1, name: 'sendMessage', person: this.person, messageId, approvedContact: true, cost: 0, replyTo: letter };
+    const pending: Pending = {
+      id: model.lastMutationId + 1,
+      name: 'sendMessage',
+      person: this.person,
+      messageId,
+      approvedContact: true,
+      cost: 0,
+      replyTo: letter,
+    };
     record(model, pending, (id) => {
-      const args = { messageId, residentId: real.residentIds[this.person] ?? '', contactId: real.contacts[this.person]?.approved ?? '', body: 'Gracias', writtenAt: testEpoch, replyToMessageId: letter.id, useReturnStamp: true };
-      expect(recordMutation(real.device.db, 'sendMessage', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'sendMessage', `send:${messageId}`)).mutationId).toBe(id);
+      const args = {
+        messageId,
+        residentId: real.residentIds[this.person] ?? '',
+        contactId: real.contacts[this.person]?.approved ?? '',
+        body: 'Gracias',
+        writtenAt: testEpoch,
+        replyToMessageId: letter.id,
+        useReturnStamp: true,
+      };
+      expect(
+        recordMutation(real.device.db, 'sendMessage', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'sendMessage', `send:${messageId}`))
+          .mutationId,
+      ).toBe(id);
     });
   }
   toString = () => `reply(${this.person}, letter ${this.which})`;
@@ -171,7 +217,9 @@ class Buy implements Command {
     const requestId = randomUUID();
     record(model, { id: model.lastMutationId + 1, name: 'buyStamps', person: this.person }, (id) => {
       const args = { residentId: real.residentIds[this.person] ?? '', requestId, bookSize: 5 };
-      expect(recordMutation(real.device.db, 'buyStamps', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'buyStamps', `buy:${requestId}`)).mutationId).toBe(id);
+      expect(
+        recordMutation(real.device.db, 'buyStamps', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'buyStamps', `buy:${requestId}`)).mutationId,
+      ).toBe(id);
     });
   }
   toString = () => `buy(${this.person})`;
@@ -189,7 +237,9 @@ class Read implements Command {
     if (letter === undefined) return;
     record(model, { id: model.lastMutationId + 1, name: 'markRead', person: this.person, letter }, (id) => {
       const args = { residentId: real.residentIds[this.person] ?? '', messageId: letter.id, readAt: testEpoch };
-      expect(recordMutation(real.device.db, 'markRead', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'markRead', `read:${id}`)).mutationId).toBe(id);
+      expect(recordMutation(real.device.db, 'markRead', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'markRead', `read:${id}`)).mutationId).toBe(
+        id,
+      );
     });
   }
   toString = () => `read(${this.person}, letter ${this.which})`;
@@ -217,9 +267,14 @@ class FamilyWrites implements Command {
   check = () => true;
   async run(model: Model, real: Real): Promise<void> {
     const hub = real.testHub.hub;
-    const message = await sendFamilyMessage(hub, { contactId: real.contacts[this.person]?.approved ?? '', body: 'Querida familia', carriesReturnStamp: this.returnStamp });
+    const message = await sendFamilyMessage(hub, {
+      contactId: real.contacts[this.person]?.approved ?? '',
+      body: 'Querida familia',
+      carriesReturnStamp: this.returnStamp,
+    });
     if (this.review === 'approve') await reviewMessage(hub, { decision: 'approve', messageId: message.message_id, reviewer: 'Officer Grant' });
-    if (this.review === 'reject') await reviewMessage(hub, { decision: 'reject', messageId: message.message_id, reviewer: 'Officer Grant', reason: 'Not allowed.' });
+    if (this.review === 'reject')
+      await reviewMessage(hub, { decision: 'reject', messageId: message.message_id, reviewer: 'Officer Grant', reason: 'Not allowed.' });
     model.letters[this.person]?.push({
       id: message.message_id,
       status: this.review === 'approve' ? 'delivered' : this.review === 'reject' ? 'rejected' : 'inReview',
@@ -237,7 +292,8 @@ class ReviewAll implements Command {
   async run(model: Model, real: Real): Promise<void> {
     const hub = real.testHub.hub;
     for (const item of await listReviewQueue(hub.database, real.siteId)) {
-      if (item.direction === 'outbound' && this.rejectOutbound) await reviewMessage(hub, { decision: 'reject', messageId: item.messageId, reviewer: 'Officer Grant', reason: 'Not allowed.' });
+      if (item.direction === 'outbound' && this.rejectOutbound)
+        await reviewMessage(hub, { decision: 'reject', messageId: item.messageId, reviewer: 'Officer Grant', reason: 'Not allowed.' });
       else await reviewMessage(hub, { decision: 'approve', messageId: item.messageId, reviewer: 'Officer Grant' });
     }
     for (const letter of model.letters.flat()) if (letter.status === 'inReview') letter.status = 'delivered';
@@ -303,20 +359,35 @@ async function expectAgreement(model: Model, real: Real): Promise<void> {
     if (row.status === 'refused') expect(row.result_reason).toMatch(/\w/);
   }
   // Money and stamps at the hub, and on the kiosk for the residents it holds.
-  const held = new Set(device.db.prepare<[], { resident_id: string }>('SELECT resident_id FROM residents WHERE version > 0').all().map((row) => row.resident_id));
+  const held = new Set(
+    device.db
+      .prepare<[], { resident_id: string }>('SELECT resident_id FROM residents WHERE version > 0')
+      .all()
+      .map((row) => row.resident_id),
+  );
   for (const person of people) {
     const residentId = real.residentIds[person] ?? '';
     const audit = await auditLedgers(hub.database, residentId);
     expect(audit).toMatchObject({ balanced: true, stampBalance: model.stamps[person], debitBalanceCents: model.cents[person] });
     expect(held.has(residentId), `kiosk holds resident ${person}`).toBe(model.unit[person] === 'A');
     if (model.unit[person] !== 'A') continue;
-    const balance = device.db.prepare<[string], { stamps: number; available_cents: number }>('SELECT stamps, available_cents FROM balances WHERE resident_id = ?').get(residentId);
+    const balance = device.db
+      .prepare<[string], { stamps: number; available_cents: number }>('SELECT stamps, available_cents FROM balances WHERE resident_id = ?')
+      .get(residentId);
     expect(balance).toEqual({ stamps: model.stamps[person], available_cents: model.cents[person] });
     // The mail as the resident sees it: delivered letters (in review or rejected: not at all), and their own messages.
-    const mail = device.db.prepare<[string], { message_id: string; status: string; return_stamp_used: number }>('SELECT message_id, status, return_stamp_used FROM messages WHERE resident_id = ? ORDER BY message_id').all(residentId);
+    const mail = device.db
+      .prepare<[string], { message_id: string; status: string; return_stamp_used: number }>(
+        'SELECT message_id, status, return_stamp_used FROM messages WHERE resident_id = ? ORDER BY message_id',
+      )
+      .all(residentId);
     const expected = [
-      ...(model.letters[person] ?? []).filter((letter) => letter.status !== 'inReview' && letter.status !== 'rejected').map((letter) => ({ message_id: letter.id, status: letter.status, return_stamp_used: letter.returnStampUsed ? 1 : 0 })),
-      ...model.outbound.filter((message) => message.person === person).map((message) => ({ message_id: message.id, status: message.status, return_stamp_used: 0 })),
+      ...(model.letters[person] ?? [])
+        .filter((letter) => letter.status !== 'inReview' && letter.status !== 'rejected')
+        .map((letter) => ({ message_id: letter.id, status: letter.status, return_stamp_used: letter.returnStampUsed ? 1 : 0 })),
+      ...model.outbound
+        .filter((message) => message.person === person)
+        .map((message) => ({ message_id: message.id, status: message.status, return_stamp_used: 0 })),
     ].sort((a, b) => (a.message_id < b.message_id ? -1 : 1));
     expect(mail).toEqual(expected);
   }
@@ -340,7 +411,9 @@ const commands = [
   fc.tuple(person, fc.nat(5)).map(([who, which]) => new Reply(who, which)),
   // Often exactly the price of a book, so that a balance is as often exactly enough as not enough.
   fc.tuple(person, fc.constantFrom(250, 250, 500, 120)).map(([who, cents]) => new Deposit(who, cents)),
-  fc.tuple(person, fc.constantFrom<'approve' | 'reject' | 'later'>('approve', 'approve', 'reject', 'later'), fc.boolean()).map(([who, review, stamp]) => new FamilyWrites(who, review, stamp)),
+  fc
+    .tuple(person, fc.constantFrom<'approve' | 'reject' | 'later'>('approve', 'approve', 'reject', 'later'), fc.boolean())
+    .map(([who, review, stamp]) => new FamilyWrites(who, review, stamp)),
   fc.boolean().map((reject) => new ReviewAll(reject)),
   person.map((who) => new Move(who)),
   fc.constant(new Restart()),
@@ -363,7 +436,10 @@ async function freshReal(): Promise<Real> {
   const hub = testHub.hub;
   runs += 1;
   const site = await createSite(hub, { name: `Model site ${runs}` });
-  const units = { A: (await addHousingUnit(hub, { siteId: site.siteId, name: 'A' })).housingUnitId, B: (await addHousingUnit(hub, { siteId: site.siteId, name: 'B' })).housingUnitId };
+  const units = {
+    A: (await addHousingUnit(hub, { siteId: site.siteId, name: 'A' })).housingUnitId,
+    B: (await addHousingUnit(hub, { siteId: site.siteId, name: 'B' })).housingUnitId,
+  };
   const residentIds: string[] = [];
   const contacts: { approved: string; unapproved: string }[] = [];
   for (const [index, unit] of [units.A, units.A, units.B].entries()) {

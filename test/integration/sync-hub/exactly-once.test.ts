@@ -80,7 +80,14 @@ describe.each(hubBackends)('exactly once, device ↔ hub through a faulty networ
       weights: { pass: 4, delay: 2, http500: 1, dropBeforeHub: 1, reset: 1, dropAfterHub: 4 },
     });
     const watch: PushWatch = { sent: new Map(), lostAfterApplied: 0, hubLastMutationId: async () => 0 };
-    kiosk = await enrollOn(testHub, { name: 'A-Pod kiosk', siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA, via: proxy.url, fetch: watchingFetch(watch) });
+    kiosk = await enrollOn(testHub, {
+      name: 'A-Pod kiosk',
+      siteId: facility.siteId,
+      kind: 'kiosk',
+      housingUnitId: facility.unitA,
+      via: proxy.url,
+      fetch: watchingFetch(watch),
+    });
     const device = kiosk;
     watch.hubLastMutationId = () => hubLastMutationId(hub.database, device.deviceId);
 

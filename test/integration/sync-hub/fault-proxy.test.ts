@@ -12,7 +12,17 @@
 // two end states are the same: the devices' replicas have the same digest once the ids each hub drew at random (and
 // the salted PIN hashes) are replaced by the names the scenario gave them, and every action came out the same way.
 import { afterEach, describe, expect, it } from 'vitest';
-import { addResident, deposit, listReviewQueue, listStaff, moveResident, reviewMessage, scheduleVisit, cancelVisit, transferStamps } from '../../../hub/services/index';
+import {
+  addResident,
+  deposit,
+  listReviewQueue,
+  listStaff,
+  moveResident,
+  reviewMessage,
+  scheduleVisit,
+  cancelVisit,
+  transferStamps,
+} from '../../../hub/services/index';
 import type { LedgerEntryRecord, MessageRecord } from '../../../hub/protocol/index';
 import { digestOfRecords, type ReplicaRecord } from '../../../main/sync/replica-digest';
 import { seededRandom } from '../../support/seeded-random';
@@ -26,7 +36,14 @@ type Person = 'ana' | 'ben' | 'cruz';
 type Decision = 'approve' | 'withhold' | 'reject' | 'later';
 
 type HubOp =
-  | { readonly kind: 'family'; readonly label: string; readonly to: Person; readonly photos: readonly Buffer[]; readonly review: Decision; readonly returnStamp: boolean }
+  | {
+      readonly kind: 'family';
+      readonly label: string;
+      readonly to: Person;
+      readonly photos: readonly Buffer[];
+      readonly review: Decision;
+      readonly returnStamp: boolean;
+    }
   | { readonly kind: 'deposit'; readonly label: string; readonly cents: number }
   | { readonly kind: 'visit'; readonly label: string }
   | { readonly kind: 'cancelVisit'; readonly label: string }
@@ -35,7 +52,13 @@ type HubOp =
   | { readonly kind: 'reviewLater' };
 
 type DeviceAction =
-  | { readonly kind: 'send'; readonly key: string; readonly who: 'ana' | 'anaToFriend' | 'ben'; readonly long: boolean; readonly decision: 'approve' | 'reject' }
+  | {
+      readonly kind: 'send';
+      readonly key: string;
+      readonly who: 'ana' | 'anaToFriend' | 'ben';
+      readonly long: boolean;
+      readonly decision: 'approve' | 'reject';
+    }
   | { readonly kind: 'buy'; readonly key: string; readonly who: 'ana' | 'ben' }
   | { readonly kind: 'read'; readonly target: string }
   | { readonly kind: 'reply'; readonly key: string; readonly target: string; readonly decision: 'approve' | 'reject' };
@@ -69,7 +92,9 @@ function scenario(seed: number, roundCount: number): Round[] {
         const label = `family-${++family}`;
         const to = pick<Person>(['ana', 'ana', 'ben', 'cruz']);
         const review = pick<Decision>(['approve', 'approve', 'withhold', 'reject', 'later']);
-        const photos = Array.from({ length: Math.floor(random() * 3) }, () => photo(0, Buffer.from(Array.from({ length: 3_000 }, () => Math.floor(random() * 256)))));
+        const photos = Array.from({ length: Math.floor(random() * 3) }, () =>
+          photo(0, Buffer.from(Array.from({ length: 3_000 }, () => Math.floor(random() * 256)))),
+        );
         const returnStamp = to === 'ana' && review === 'approve' && chance(0.4);
         hub.push({ kind: 'family', label, to, photos, review: review === 'withhold' && photos.length === 0 ? 'approve' : review, returnStamp });
         if (to === 'ana' && review !== 'reject') readable.push(label);
@@ -96,7 +121,8 @@ function scenario(seed: number, roundCount: number): Round[] {
         device.push({ kind: 'buy', key: seededUuid(random), who: 'ana' });
       } else if (roll < 0.7) device.push({ kind: 'buy', key: seededUuid(random), who: 'ben' });
       else if (roll < 0.9 && readable.length > 0) device.push({ kind: 'read', target: pick(readable) });
-      else if (withReturnStamp.length > 0) device.push({ kind: 'reply', key: seededUuid(random), target: withReturnStamp.shift() ?? '', decision: chance(0.5) ? 'approve' : 'reject' });
+      else if (withReturnStamp.length > 0)
+        device.push({ kind: 'reply', key: seededUuid(random), target: withReturnStamp.shift() ?? '', decision: chance(0.5) ? 'approve' : 'reject' });
     }
     rounds.push({ hub, device, cycles: 1 + Math.floor(random() * 2) });
   }
@@ -161,7 +187,14 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
     });
   }
   // A request timeout of 2.5 s, so that a good share of the slow requests outlast it; the same on the clean run.
-  kiosk = await enrollOn(testHub, { name: `A-Pod kiosk (${network})`, siteId: f.siteId, kind: 'kiosk', housingUnitId: f.unitA, settings: { requestTimeoutMs: 2_500 }, ...(proxy === null ? {} : { via: proxy.url }) });
+  kiosk = await enrollOn(testHub, {
+    name: `A-Pod kiosk (${network})`,
+    siteId: f.siteId,
+    kind: 'kiosk',
+    housingUnitId: f.unitA,
+    settings: { requestTimeoutMs: 2_500 },
+    ...(proxy === null ? {} : { via: proxy.url }),
+  });
   const device = kiosk;
 
   const byLabel = new Map<string, string>();
@@ -188,7 +221,7 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
     return id !== undefined && device.db.prepare("SELECT 1 FROM messages WHERE message_id = ? AND status IN ('delivered', 'read')").get(id) !== undefined;
   };
   const flushDeferred = () => {
-    for (let index = 0; index < deferred.length; ) {
+    for (let index = 0; index < deferred.length;) {
       const action = deferred[index];
       if (action === undefined || !deliveredHere(action.target)) {
         index += 1;
@@ -196,10 +229,19 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
       }
       deferred.splice(index, 1);
       const target = byLabel.get(action.target) ?? '';
-      if (action.kind === 'read') outcomesByMutation.set(device.act('markRead', { residentId: people.ana, messageId: target, readAt: testEpoch }), `read ${action.target}`);
+      if (action.kind === 'read')
+        outcomesByMutation.set(device.act('markRead', { residentId: people.ana, messageId: target, readAt: testEpoch }), `read ${action.target}`);
       else {
         decisions.set(action.key, action.decision);
-        const id = device.act('sendMessage', { messageId: action.key, residentId: people.ana, contactId: f.anaMom, body: 'Gracias por el sello', writtenAt: testEpoch, replyToMessageId: target, useReturnStamp: true });
+        const id = device.act('sendMessage', {
+          messageId: action.key,
+          residentId: people.ana,
+          contactId: f.anaMom,
+          body: 'Gracias por el sello',
+          writtenAt: testEpoch,
+          replyToMessageId: target,
+          useReturnStamp: true,
+        });
         outcomesByMutation.set(id, `reply ${action.target}`);
       }
     }
@@ -228,7 +270,13 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
           await deposit(hub, { residentId: people.ana, amountCents: op.cents, source: 'online', reference: op.label });
           break;
         case 'visit': {
-          const visit = await scheduleVisit(hub, { residentId: people.ana, visitorName: 'Maria Diaz', kind: 'remote', startsAt: testEpoch + visitIds.size * 3_600_000, durationMinutes: 30 });
+          const visit = await scheduleVisit(hub, {
+            residentId: people.ana,
+            visitorName: 'Maria Diaz',
+            kind: 'remote',
+            startsAt: testEpoch + visitIds.size * 3_600_000,
+            durationMinutes: 30,
+          });
           visitIds.set(op.label, visit.visit_id);
           labels.set(visit.visit_id, op.label);
           break;
@@ -255,14 +303,26 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
     for (const action of round.device) {
       switch (action.kind) {
         case 'send': {
-          const [residentId, contactId] = action.who === 'ana' ? [people.ana, f.anaMom] : action.who === 'anaToFriend' ? [people.ana, f.anaFriend] : [people.ben, f.benBrother];
+          const [residentId, contactId] =
+            action.who === 'ana' ? [people.ana, f.anaMom] : action.who === 'anaToFriend' ? [people.ana, f.anaFriend] : [people.ben, f.benBrother];
           decisions.set(action.key, action.decision);
-          const id = device.act('sendMessage', { messageId: action.key, residentId, contactId, body: action.long ? 'Una carta larga. '.repeat(150) : 'Hola', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
+          const id = device.act('sendMessage', {
+            messageId: action.key,
+            residentId,
+            contactId,
+            body: action.long ? 'Una carta larga. '.repeat(150) : 'Hola',
+            writtenAt: testEpoch,
+            replyToMessageId: null,
+            useReturnStamp: false,
+          });
           outcomesByMutation.set(id, `send ${action.key}`);
           break;
         }
         case 'buy':
-          outcomesByMutation.set(device.act('buyStamps', { residentId: action.who === 'ana' ? people.ana : people.ben, requestId: action.key, bookSize: 5 }), `buy ${action.key}`);
+          outcomesByMutation.set(
+            device.act('buyStamps', { residentId: action.who === 'ana' ? people.ana : people.ben, requestId: action.key, bookSize: 5 }),
+            `buy ${action.key}`,
+          );
           break;
         case 'read':
         case 'reply':
@@ -297,7 +357,8 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
   const outcomes: Record<string, string> = {};
   for (const row of outboxRows(device.db)) {
     const name = outcomesByMutation.get(row.mutation_id) ?? `unknown ${row.mutation_id}`;
-    outcomes[`${name} #${Object.keys(outcomes).filter((key) => key.startsWith(`${name} #`)).length + 1}`] = row.status === 'refused' ? `refused ${row.result_code ?? ''}: ${row.result_reason ?? ''}` : row.status;
+    outcomes[`${name} #${Object.keys(outcomes).filter((key) => key.startsWith(`${name} #`)).length + 1}`] =
+      row.status === 'refused' ? `refused ${row.result_code ?? ''}: ${row.result_reason ?? ''}` : row.status;
   }
   const { errorCounts } = await device.engine.whenResting();
   const result = { records: relabel(device.records(), labels), outcomes, faults: proxy === null ? null : { ...proxy.counts }, problems: { ...errorCounts } };
@@ -322,7 +383,9 @@ function relabel(records: readonly ReplicaRecord[], known: ReadonlyMap<string, s
   const notices = records.filter((record) => record.entity === 'letterStopped');
   const noticeKey = (record: ReplicaRecord): string => {
     const { noticeId: _noticeId, ...rest } = record.data as Record<string, unknown>;
-    return JSON.stringify(Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, typeof value === 'string' ? (labels.get(value) ?? value) : value])));
+    return JSON.stringify(
+      Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, typeof value === 'string' ? (labels.get(value) ?? value) : value])),
+    );
   };
   for (const record of [...notices].sort((a, b) => (noticeKey(a) < noticeKey(b) ? -1 : noticeKey(a) > noticeKey(b) ? 1 : 0))) {
     const key = noticeKey(record);
@@ -339,7 +402,11 @@ function relabel(records: readonly ReplicaRecord[], known: ReadonlyMap<string, s
   return records
     .map((record) => {
       const data = replace(record.data) as Record<string, unknown>;
-      if (record.entity === 'message') data.attachments = (data.attachments as MessageRecord['attachments']).map((attachment, position) => ({ ...attachment, attachmentId: `attachment-${position}` }));
+      if (record.entity === 'message')
+        data.attachments = (data.attachments as MessageRecord['attachments']).map((attachment, position) => ({
+          ...attachment,
+          attachmentId: `attachment-${position}`,
+        }));
       if (record.entity === 'resident' || record.entity === 'staff') data.pinHash = '(salted hash)';
       return { entity: record.entity, id: labels.get(record.id) ?? record.id, version: record.version, data };
     })
@@ -354,7 +421,8 @@ describe('a faulty network between device and hub', () => {
     const clean = await play(rounds, 'clean', seed);
 
     console.info(`fault run: requests by fault ${JSON.stringify(faulty.faults)}; problems the device saw ${JSON.stringify(faulty.problems)}`);
-    for (const fault of ['delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub', 'truncated', 'resetMidAnswer', 'http502', 'html', 'slow'] as const) expect(faulty.faults?.[fault] ?? 0, fault).toBeGreaterThan(2);
+    for (const fault of ['delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub', 'truncated', 'resetMidAnswer', 'http502', 'html', 'slow'] as const)
+      expect(faulty.faults?.[fault] ?? 0, fault).toBeGreaterThan(2);
     // The device saw each kind of trouble for what it is: no answer in time (a slow request outlasting its timeout), an
     // HTML page where the hub's JSON should be, the network; and never took a portal's page for a damaged attachment.
     expect(faulty.problems.hubTimeout ?? 0, 'slow requests that outlasted the request timeout').toBeGreaterThan(0);
@@ -367,7 +435,18 @@ describe('a faulty network between device and hub', () => {
     expect(digestOfRecords(faulty.records)).toBe(digestOfRecords(clean.records));
     // The scenario reached everything it meant to: mail with photos, purchases, refusals, moves.
     const entities = new Set(clean.records.map((record) => record.entity));
-    expect([...entities].sort()).toEqual(['balance', 'contact', 'debitEntry', 'letterStopped', 'message', 'resident', 'siteRules', 'staff', 'stampEntry', 'visit']);
+    expect([...entities].sort()).toEqual([
+      'balance',
+      'contact',
+      'debitEntry',
+      'letterStopped',
+      'message',
+      'resident',
+      'siteRules',
+      'staff',
+      'stampEntry',
+      'visit',
+    ]);
     expect(Object.values(clean.outcomes).some((outcome) => outcome.startsWith('refused notEnoughMoney'))).toBe(true);
     expect(Object.values(clean.outcomes).some((outcome) => outcome.startsWith('refused contactNotApproved'))).toBe(true);
   }, 400_000);

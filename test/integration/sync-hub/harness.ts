@@ -62,7 +62,10 @@ export async function familyMessage(hub: HubContext, contactId: string, body: st
     await reviewMessage(hub, { decision: 'reject', messageId: message.message_id, reviewer: 'Officer Grant', reason: review.reason });
     return message.message_id;
   }
-  const attachments = await hub.database.query<{ attachment_id: string; position: number }>('SELECT attachment_id, position FROM attachments WHERE message_id = $1 ORDER BY position', [message.message_id]);
+  const attachments = await hub.database.query<{ attachment_id: string; position: number }>(
+    'SELECT attachment_id, position FROM attachments WHERE message_id = $1 ORDER BY position',
+    [message.message_id],
+  );
   const withheld = attachments.filter((attachment) => (review.withhold ?? []).includes(attachment.position));
   await reviewMessage(hub, {
     decision: 'approve',
@@ -104,9 +107,14 @@ export function storeUncheckedMutation(device: SyncedDevice, name: string, args:
 
 /** Every mutation the device ever recorded is settled: applied, or refused with a code the hub's protocol defines. */
 export function expectAtRest(device: SyncedDevice): void {
-  const outbox = device.db.prepare<[], { mutation_id: number; status: string; result_code: string | null }>('SELECT mutation_id, status, result_code FROM outbox ORDER BY mutation_id').all();
+  const outbox = device.db
+    .prepare<[], { mutation_id: number; status: string; result_code: string | null }>(
+      'SELECT mutation_id, status, result_code FROM outbox ORDER BY mutation_id',
+    )
+    .all();
   for (const row of outbox) {
     expect(row.status, `mutation ${row.mutation_id}`).not.toBe('pending');
-    if (row.status === 'refused') expect(RefusalCode.safeParse(row.result_code).success, `code of mutation ${row.mutation_id}: ${String(row.result_code)}`).toBe(true);
+    if (row.status === 'refused')
+      expect(RefusalCode.safeParse(row.result_code).success, `code of mutation ${row.mutation_id}: ${String(row.result_code)}`).toBe(true);
   }
 }

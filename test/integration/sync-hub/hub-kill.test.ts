@@ -111,8 +111,14 @@ async function startHubProcess(storage: HubStorage, port: number, plan: HubKillP
     lines.push(line);
     if (line.startsWith('listening ')) listening();
   });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  const started = await Promise.race([ready.then(() => true), exit.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), startTimeoutMs))]);
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+  const started = await Promise.race([
+    ready.then(() => true),
+    exit.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), startTimeoutMs)),
+  ]);
   if (!started) {
     child.kill('SIGKILL');
     throw new Error(`the hub process did not start:\n${errors}`);
@@ -168,85 +174,126 @@ describe.each([
     await storage.dispose();
   }, startTimeoutMs);
 
-  it(`${kills} kills: every kiosk reaches rest, 0 lost, 0 doubled, and converges`, async () => {
-    const [kioskA, kioskB] = kiosks;
-    if (kioskA === undefined || kioskB === undefined) throw new Error('the kiosks were not enrolled');
-    const random = seededRandom(kills * 7_919 + name.length);
-    const { ana, ben, cruz } = { ana: facility.ana.resident_id, ben: facility.ben.resident_id, cruz: facility.cruz.resident_id };
-    const act = (): void => {
-      const roll = random();
-      const id = seededUuid(random);
-      if (roll < 0.35) kioskA.act('sendMessage', { messageId: id, residentId: ana, contactId: facility.anaMom, body: `Hola ${id.slice(0, 8)}`, writtenAt: Date.now(), replyToMessageId: null, useReturnStamp: false });
-      else if (roll < 0.45) kioskA.act('sendMessage', { messageId: id, residentId: ben, contactId: facility.benBrother, body: 'No stamps yet', writtenAt: Date.now(), replyToMessageId: null, useReturnStamp: false });
-      else if (roll < 0.6) kioskA.act('buyStamps', { residentId: ana, requestId: id, bookSize: 5 });
-      else if (roll < 0.8) kioskB.act('sendMessage', { messageId: id, residentId: cruz, contactId: facility.cruzSister, body: `Hi ${id.slice(0, 8)}`, writtenAt: Date.now(), replyToMessageId: null, useReturnStamp: false });
-      else kioskB.act('buyStamps', { residentId: cruz, requestId: id, bookSize: 5 });
-    };
-    const wake = (): void => {
-      for (const kiosk of kiosks) kiosk.engine.send({ type: 'SYNC_NOW' });
-    };
+  it(
+    `${kills} kills: every kiosk reaches rest, 0 lost, 0 doubled, and converges`,
+    async () => {
+      const [kioskA, kioskB] = kiosks;
+      if (kioskA === undefined || kioskB === undefined) throw new Error('the kiosks were not enrolled');
+      const random = seededRandom(kills * 7_919 + name.length);
+      const { ana, ben, cruz } = { ana: facility.ana.resident_id, ben: facility.ben.resident_id, cruz: facility.cruz.resident_id };
+      const act = (): void => {
+        const roll = random();
+        const id = seededUuid(random);
+        if (roll < 0.35)
+          kioskA.act('sendMessage', {
+            messageId: id,
+            residentId: ana,
+            contactId: facility.anaMom,
+            body: `Hola ${id.slice(0, 8)}`,
+            writtenAt: Date.now(),
+            replyToMessageId: null,
+            useReturnStamp: false,
+          });
+        else if (roll < 0.45)
+          kioskA.act('sendMessage', {
+            messageId: id,
+            residentId: ben,
+            contactId: facility.benBrother,
+            body: 'No stamps yet',
+            writtenAt: Date.now(),
+            replyToMessageId: null,
+            useReturnStamp: false,
+          });
+        else if (roll < 0.6) kioskA.act('buyStamps', { residentId: ana, requestId: id, bookSize: 5 });
+        else if (roll < 0.8)
+          kioskB.act('sendMessage', {
+            messageId: id,
+            residentId: cruz,
+            contactId: facility.cruzSister,
+            body: `Hi ${id.slice(0, 8)}`,
+            writtenAt: Date.now(),
+            replyToMessageId: null,
+            useReturnStamp: false,
+          });
+        else kioskB.act('buyStamps', { residentId: cruz, requestId: id, bookSize: 5 });
+      };
+      const wake = (): void => {
+        for (const kiosk of kiosks) kiosk.engine.send({ type: 'SYNC_NOW' });
+      };
 
-    const landed: Record<HubKillMoment, number> = { inTransaction: 0, beforeCommit: 0, afterCommit: 0 };
-    const stepsPerRound: number[] = [];
-    for (let round = 0; round < kills; round++) {
-      const plan: HubKillPlan = { moment: moments[round % moments.length] ?? 'inTransaction', nth: 1 + Math.floor(random() * 3) };
-      const hubAlive = await startHubProcess(storage, port, plan);
-      hubProcess = hubAlive;
-      let died = false;
-      void hubAlive.exit.then(() => {
-        died = true;
-      });
-      // The kiosks act and sync until the hub dies at its planned moment: a few actions, a sync now, its outcome. Bounded
-      // by time, not by a count of cycles: on a loaded machine a cycle can end early (a request given up on at its
-      // timeout) without reaching the hub's transaction, and a fixed count then ran out first (seen once at load 5).
-      const roundEnds = Date.now() + roundBudgetMs;
-      let steps = 0;
-      for (; !died && Date.now() < roundEnds; steps++) {
-        for (let count = 0; count < 2; count++) act();
+      const landed: Record<HubKillMoment, number> = { inTransaction: 0, beforeCommit: 0, afterCommit: 0 };
+      const stepsPerRound: number[] = [];
+      for (let round = 0; round < kills; round++) {
+        const plan: HubKillPlan = { moment: moments[round % moments.length] ?? 'inTransaction', nth: 1 + Math.floor(random() * 3) };
+        const hubAlive = await startHubProcess(storage, port, plan);
+        hubProcess = hubAlive;
+        let died = false;
+        void hubAlive.exit.then(() => {
+          died = true;
+        });
+        // The kiosks act and sync until the hub dies at its planned moment: a few actions, a sync now, its outcome. Bounded
+        // by time, not by a count of cycles: on a loaded machine a cycle can end early (a request given up on at its
+        // timeout) without reaching the hub's transaction, and a fixed count then ran out first (seen once at load 5).
+        const roundEnds = Date.now() + roundBudgetMs;
+        let steps = 0;
+        for (; !died && Date.now() < roundEnds; steps++) {
+          for (let count = 0; count < 2; count++) act();
+          wake();
+          await Promise.race([Promise.all(kiosks.map((kiosk) => kiosk.engine.whenResting())), hubAlive.exit]);
+        }
+        stepsPerRound.push(steps);
+        // A hub that never reached its moment would keep running: stopped here, and the check below says so.
+        if (!died) hubAlive.child.kill('SIGKILL');
+        const { signal } = await hubAlive.exit;
+        expect(
+          signal,
+          `round ${round + 1}: the hub was to die at ${JSON.stringify(plan)}; it logged ${JSON.stringify(hubAlive.lines)}\n${hubAlive.stderr()}`,
+        ).toBe('SIGKILL');
+        const kill = hubAlive.lines.find((line) => line.startsWith('kill '));
+        const kiosksThen = JSON.stringify(kiosks.map((kiosk) => kiosk.engine.status()));
+        expect(kill, `round ${round + 1}, ${steps} steps: hub said ${JSON.stringify(hubAlive.lines)}; kiosks ${kiosksThen}`).toBe(
+          `kill ${plan.moment} ${plan.nth}`,
+        );
+        landed[plan.moment] += 1;
+        // The kiosks keep going while the hub is down: their actions wait in the outbox.
+        act();
         wake();
-        await Promise.race([Promise.all(kiosks.map((kiosk) => kiosk.engine.whenResting())), hubAlive.exit]);
       }
-      stepsPerRound.push(steps);
-      // A hub that never reached its moment would keep running: stopped here, and the check below says so.
-      if (!died) hubAlive.child.kill('SIGKILL');
-      const { signal } = await hubAlive.exit;
-      expect(signal, `round ${round + 1}: the hub was to die at ${JSON.stringify(plan)}; it logged ${JSON.stringify(hubAlive.lines)}\n${hubAlive.stderr()}`).toBe('SIGKILL');
-      const kill = hubAlive.lines.find((line) => line.startsWith('kill '));
-      const kiosksThen = JSON.stringify(kiosks.map((kiosk) => kiosk.engine.status()));
-      expect(kill, `round ${round + 1}, ${steps} steps: hub said ${JSON.stringify(hubAlive.lines)}; kiosks ${kiosksThen}`).toBe(`kill ${plan.moment} ${plan.nth}`);
-      landed[plan.moment] += 1;
-      // The kiosks keep going while the hub is down: their actions wait in the outbox.
-      act();
-      wake();
-    }
-    expect(Object.values(landed).every((count) => count >= 1), JSON.stringify(landed)).toBe(true);
+      expect(
+        Object.values(landed).every((count) => count >= 1),
+        JSON.stringify(landed),
+      ).toBe(true);
 
-    // ---- the hub back for good: every kiosk reaches rest ----
-    const lastHub = await startHubProcess(storage, port, null);
-    hubProcess = lastHub;
-    for (const kiosk of kiosks) {
-      const status = await syncToQuiet(kiosk);
-      expect(status).toMatchObject({ state: 'idle', pendingMutations: 0, blobsWaiting: 0 });
-    }
-    lastHub.child.kill('SIGTERM');
-    expect(await lastHub.exit).toEqual({ code: 0, signal: null });
-    hubProcess = null;
-
-    // ---- the audit, on the hub's data with no hub running ----
-    const database = await storage.open();
-    try {
-      const figures: string[] = [];
+      // ---- the hub back for good: every kiosk reaches rest ----
+      const lastHub = await startHubProcess(storage, port, null);
+      hubProcess = lastHub;
       for (const kiosk of kiosks) {
-        const report = await checkExactlyOnce(database, kiosk, { complete: true });
-        expect(report.problems, kiosk.name).toEqual([]);
-        expect(report.mutations, kiosk.name).toBeGreaterThan(kills);
-        expect(kiosk.digest(), `${kiosk.name}: the replica is the hub's view of its scope`).toBe(await hubScopeDigest(database, kiosk.deviceId));
-        figures.push(`${kiosk.name}: ${report.mutations} actions, ${report.applied} applied, refused ${JSON.stringify(report.refusedByCode)}`);
+        const status = await syncToQuiet(kiosk);
+        expect(status).toMatchObject({ state: 'idle', pendingMutations: 0, blobsWaiting: 0 });
       }
-      for (const residentId of [ana, ben, cruz]) expect((await auditLedgers(database, residentId)).balanced, residentId).toBe(true);
-      console.info(`hub kill run (${database.backend}): ${kills} kills ${JSON.stringify(landed)}, sync steps to each kill ${stepsPerRound.join(' ')}; ${figures.join('; ')}; 0 lost, 0 doubled`);
-    } finally {
-      await database.close();
-    }
-  }, (startTimeoutMs + roundBudgetMs) * (kills + 3));
+      lastHub.child.kill('SIGTERM');
+      expect(await lastHub.exit).toEqual({ code: 0, signal: null });
+      hubProcess = null;
+
+      // ---- the audit, on the hub's data with no hub running ----
+      const database = await storage.open();
+      try {
+        const figures: string[] = [];
+        for (const kiosk of kiosks) {
+          const report = await checkExactlyOnce(database, kiosk, { complete: true });
+          expect(report.problems, kiosk.name).toEqual([]);
+          expect(report.mutations, kiosk.name).toBeGreaterThan(kills);
+          expect(kiosk.digest(), `${kiosk.name}: the replica is the hub's view of its scope`).toBe(await hubScopeDigest(database, kiosk.deviceId));
+          figures.push(`${kiosk.name}: ${report.mutations} actions, ${report.applied} applied, refused ${JSON.stringify(report.refusedByCode)}`);
+        }
+        for (const residentId of [ana, ben, cruz]) expect((await auditLedgers(database, residentId)).balanced, residentId).toBe(true);
+        console.info(
+          `hub kill run (${database.backend}): ${kills} kills ${JSON.stringify(landed)}, sync steps to each kill ${stepsPerRound.join(' ')}; ${figures.join('; ')}; 0 lost, 0 doubled`,
+        );
+      } finally {
+        await database.close();
+      }
+    },
+    (startTimeoutMs + roundBudgetMs) * (kills + 3),
+  );
 });

@@ -115,47 +115,61 @@ describe.each([
   });
 
   const letter = (body: string): number =>
-    device.act('sendMessage', { messageId: randomUUID(), residentId: facility.ana.resident_id, contactId: facility.anaMom, body, writtenAt: Date.now(), replyToMessageId: null, useReturnStamp: false });
+    device.act('sendMessage', {
+      messageId: randomUUID(),
+      residentId: facility.ana.resident_id,
+      contactId: facility.anaMom,
+      body,
+      writtenAt: Date.now(),
+      replyToMessageId: null,
+      useReturnStamp: false,
+    });
   const purchase = (): number => device.act('buyStamps', { residentId: facility.ana.resident_id, requestId: randomUUID(), bookSize: 5 });
 
-  it('re-sends what the hub lost, exactly once, pulls again from the start, and receives a letter approved after the restore', async () => {
-    // Settled work before the snapshot.
-    letter('Before the backup');
-    purchase();
-    await syncToQuiet(device);
+  it(
+    're-sends what the hub lost, exactly once, pulls again from the start, and receives a letter approved after the restore',
+    async () => {
+      // Settled work before the snapshot.
+      letter('Before the backup');
+      purchase();
+      await syncToQuiet(device);
 
-    await stopHub();
-    await storage.snapshot();
-    await startHubOnFolder();
+      await stopHub();
+      await storage.snapshot();
+      await startHubOnFolder();
 
-    // Work the hub acknowledges after the snapshot: these are what the restore takes away.
-    letter('After the backup, one');
-    purchase();
-    letter('After the backup, two');
-    const acknowledged = await syncToQuiet(device);
-    expect(acknowledged).toMatchObject({ pendingMutations: 0, lastError: null });
-    const highestAcknowledged = await hubLastMutationId(database, device.deviceId);
-    expect(highestAcknowledged).toBeGreaterThanOrEqual(5);
+      // Work the hub acknowledges after the snapshot: these are what the restore takes away.
+      letter('After the backup, one');
+      purchase();
+      letter('After the backup, two');
+      const acknowledged = await syncToQuiet(device);
+      expect(acknowledged).toMatchObject({ pendingMutations: 0, lastError: null });
+      const highestAcknowledged = await hubLastMutationId(database, device.deviceId);
+      expect(highestAcknowledged).toBeGreaterThanOrEqual(5);
 
-    // The restore: the hub's folder goes back to the snapshot.
-    await stopHub();
-    await storage.restore();
-    await startHubOnFolder();
-    expect(await hubLastMutationId(database, device.deviceId)).toBeLessThan(highestAcknowledged);
+      // The restore: the hub's folder goes back to the snapshot.
+      await stopHub();
+      await storage.restore();
+      await startHubOnFolder();
+      expect(await hubLastMutationId(database, device.deviceId)).toBeLessThan(highestAcknowledged);
 
-    // Staff approve a family letter on the restored hub: its change takes log positions the device had passed.
-    const approvedAfter = await familyMessage(running.context, facility.anaMom, 'Written after the restore');
+      // Staff approve a family letter on the restored hub: its change takes log positions the device had passed.
+      const approvedAfter = await familyMessage(running.context, facility.anaMom, 'Written after the restore');
 
-    const quiet = await syncToQuiet(device);
-    expect(quiet).toMatchObject({ state: 'idle', pendingMutations: 0, lastError: null });
-    expect(quiet.hubRestoredAt).toEqual(expect.any(Number));
+      const quiet = await syncToQuiet(device);
+      expect(quiet).toMatchObject({ state: 'idle', pendingMutations: 0, lastError: null });
+      expect(quiet.hubRestoredAt).toEqual(expect.any(Number));
 
-    const report = await checkExactlyOnce(database, device, { complete: true });
-    expect(report.problems).toEqual([]);
-    expect(await hubLastMutationId(database, device.deviceId)).toBe(highestAcknowledged);
-    expect(device.records().some((record) => record.entity === 'message' && record.id === approvedAfter)).toBe(true);
-    // Two books of stamps were bought, each charged once.
-    const [charges] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM debit_ledger WHERE resident_id = $1 AND kind = 'stampPurchase'", [facility.ana.resident_id]);
-    expect(charges?.n).toBe(2);
-  }, hubTimeoutMs);
+      const report = await checkExactlyOnce(database, device, { complete: true });
+      expect(report.problems).toEqual([]);
+      expect(await hubLastMutationId(database, device.deviceId)).toBe(highestAcknowledged);
+      expect(device.records().some((record) => record.entity === 'message' && record.id === approvedAfter)).toBe(true);
+      // Two books of stamps were bought, each charged once.
+      const [charges] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM debit_ledger WHERE resident_id = $1 AND kind = 'stampPurchase'", [
+        facility.ana.resident_id,
+      ]);
+      expect(charges?.n).toBe(2);
+    },
+    hubTimeoutMs,
+  );
 });

@@ -61,9 +61,19 @@ describe.each(hubBackends)('ledgers under concurrent spending (%s)', (backend) =
     const spend = (device: SyncedDevice, action: 'buy' | 'send'): void => {
       const key = seededUuid(random);
       if (action === 'buy') {
-        recordMutation(device.db, 'buyStamps', { residentId: ana, requestId: key, bookSize: 5 }, (db, mutationId) => writeLocalEffect(db, mutationId, 'buyStamps', `buy:${key}`));
+        recordMutation(device.db, 'buyStamps', { residentId: ana, requestId: key, bookSize: 5 }, (db, mutationId) =>
+          writeLocalEffect(db, mutationId, 'buyStamps', `buy:${key}`),
+        );
       } else {
-        const args = { residentId: ana, messageId: key, contactId: f.anaMom, body: letter, writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false };
+        const args = {
+          residentId: ana,
+          messageId: key,
+          contactId: f.anaMom,
+          body: letter,
+          writtenAt: testEpoch,
+          replyToMessageId: null,
+          useReturnStamp: false,
+        };
         recordMutation(device.db, 'sendMessage', args, (db, mutationId) => writeLocalEffect(db, mutationId, 'sendMessage', `send:${key}`));
       }
     };
@@ -93,7 +103,10 @@ describe.each(hubBackends)('ledgers under concurrent spending (%s)', (backend) =
 
       // Everything both devices asked for was applied once or refused in words, and the sums follow from what was applied.
       const reports = await Promise.all(devices.map((device) => checkExactlyOnce(hub.database, device, { complete: true })));
-      expect(reports.flatMap((report) => report.problems), `round ${round}`).toEqual([]);
+      expect(
+        reports.flatMap((report) => report.problems),
+        `round ${round}`,
+      ).toEqual([]);
       const all = devices.flatMap((device) => outboxRows(device.db));
       const applied = (name: string) => all.filter((row) => row.name === name && row.status === 'applied').length;
       const refused = (code: string) => all.filter((row) => row.result_code === code).length;
@@ -103,12 +116,16 @@ describe.each(hubBackends)('ledgers under concurrent spending (%s)', (backend) =
       expect(audit.debitBalanceCents).toBe(deposited - bookPriceCents * applied('buyStamps'));
       expect(audit.stampBalance).toBe(5 * applied('buyStamps') - letterStamps * applied('sendMessage'));
       expect(applied('sendMessage') + refused('notEnoughStamps')).toBe(2 * round);
-      expect(all.every((row) => row.status !== 'pending' && (row.status === 'applied' || ['notEnoughMoney', 'notEnoughStamps'].includes(row.result_code ?? '')))).toBe(true);
+      expect(
+        all.every((row) => row.status !== 'pending' && (row.status === 'applied' || ['notEnoughMoney', 'notEnoughStamps'].includes(row.result_code ?? ''))),
+      ).toBe(true);
 
       // Both devices see the balance the hub holds.
       await Promise.all(devices.map((device) => syncToQuiet(device)));
       for (const device of devices) {
-        const balance = device.db.prepare<[string], { stamps: number; available_cents: number }>('SELECT stamps, available_cents FROM balances WHERE resident_id = ?').get(ana);
+        const balance = device.db
+          .prepare<[string], { stamps: number; available_cents: number }>('SELECT stamps, available_cents FROM balances WHERE resident_id = ?')
+          .get(ana);
         expect(balance, `${device.name} after round ${round}`).toEqual({ stamps: audit.stampBalance, available_cents: audit.debitBalanceCents });
       }
     }

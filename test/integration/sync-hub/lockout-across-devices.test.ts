@@ -38,13 +38,23 @@ function fakeScanner(): { reader: CredentialReader; scan: (text: string) => void
     kind: 'fake',
     start: async () => undefined,
     stop: async () => undefined,
-    health: () => ({ readerId: 'front-scanner', kind: 'fake', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null }),
+    health: () => ({
+      readerId: 'front-scanner',
+      kind: 'fake',
+      connection: 'connected',
+      goodReads: 0,
+      badReads: 0,
+      badReadsByReason: {},
+      problem: null,
+      lastEventAt: null,
+    }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
-  const scan = (text: string) => listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
+  const scan = (text: string) =>
+    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
   return { reader, scan };
 }
 
@@ -115,7 +125,8 @@ describe.each(hubBackends)('a lockout follows the person across devices (%s)', (
     async function fiveWrongPinsAtTheKiosk(): Promise<void> {
       scanner.scan(facility.ana.credential_id);
       await expect.poll(async () => (await currentView(kiosk)).phase).toBe('pinEntry');
-      for (let attempt = 1; attempt <= 4; attempt++) await expect(atKiosk('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { notice: 'wrongPin' } });
+      for (let attempt = 1; attempt <= 4; attempt++)
+        await expect(atKiosk('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { notice: 'wrongPin' } });
       await expect(atKiosk('session.enterPin', { pin: '0000' })).resolves.toMatchObject({ ok: true, value: { phase: 'lockedOut' } });
       await atKiosk('session.cancel');
       await syncUntilPushed(kiosk);
@@ -126,13 +137,22 @@ describe.each(hubBackends)('a lockout follows the person across devices (%s)', (
     const locked = await residentLockout(hub.hub.database, facility.ana.resident_id);
     expect(locked?.lockedUntil).toBeGreaterThan(deviceTime);
     await syncUntilPushed(tablet);
-    await expect(onTablet('session.enterPin', { pin: '1234' })).resolves.toMatchObject({ ok: true, value: { phase: 'tabletLock', lockedUntil: locked?.lockedUntil } });
+    await expect(onTablet('session.enterPin', { pin: '1234' })).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'tabletLock', lockedUntil: locked?.lockedUntil },
+    });
     expect((await currentView(tablet)).phase).toBe('tabletLock');
 
     // Staff look at it and clear it at the hub; the clear is on the hub's chain and reaches both devices.
     const cli = async (args: string[]) => {
       const out: string[] = [];
-      const code = await runCli(args, { out: (line) => out.push(line), err: (line) => out.push(line), env: {}, database: hub.hub.database, now: hub.clock.now });
+      const code = await runCli(args, {
+        out: (line) => out.push(line),
+        err: (line) => out.push(line),
+        env: {},
+        database: hub.hub.database,
+        now: hub.clock.now,
+      });
       return { code, out: out.join('\n') };
     };
     const shown = await cli(['lockout', '--resident', facility.ana.credential_id]);
@@ -159,7 +179,10 @@ describe.each(hubBackends)('a lockout follows the person across devices (%s)', (
     await syncUntilPushed(tablet);
     const again = await residentLockout(hub.hub.database, facility.ana.resident_id);
     if (again?.lockedUntil === null || again === null) throw new Error('the hub did not lock Ana out again');
-    await expect(onTablet('session.enterPin', { pin: '1234' })).resolves.toMatchObject({ ok: true, value: { phase: 'tabletLock', lockedUntil: again.lockedUntil } });
+    await expect(onTablet('session.enterPin', { pin: '1234' })).resolves.toMatchObject({
+      ok: true,
+      value: { phase: 'tabletLock', lockedUntil: again.lockedUntil },
+    });
     deviceTime = again.lockedUntil + 1;
     await expect(onTablet('session.enterPin', { pin: '1234' })).resolves.toMatchObject({ ok: true, value: { phase: 'signedIn' } });
   });

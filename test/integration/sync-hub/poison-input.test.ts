@@ -36,7 +36,13 @@ function streamHugeBody(url: string, token: string, totalBytes: number, declareL
     const chunk = Buffer.alloc(1024 * 1024, 0x61);
     const target = new URL(`${url}${hubPaths.push}`);
     const outgoing = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(totalBytes) } : {}) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(totalBytes) } : {}) },
+      },
       (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
@@ -67,13 +73,31 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
     await transferStamps(testHub.hub, { residentId: facility.ana.resident_id, stamps: 100, from: 'test' });
     const kiosk = await enroll(testHub, facility.siteId, 'kiosk', facility.unitA);
     const ana = facility.ana.resident_id;
-    const letter = (fields: Record<string, unknown>) => ({ name: 'sendMessage', args: { messageId: randomUUID(), residentId: ana, contactId: facility.anaMom, body: 'Hola', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false, ...fields } });
+    const letter = (fields: Record<string, unknown>) => ({
+      name: 'sendMessage',
+      args: {
+        messageId: randomUUID(),
+        residentId: ana,
+        contactId: facility.anaMom,
+        body: 'Hola',
+        writtenAt: testEpoch,
+        replyToMessageId: null,
+        useReturnStamp: false,
+        ...fields,
+      },
+    });
     const poisoned: { name: string; args: unknown }[] = [];
     for (const text of refusedTexts) poisoned.push(letter({ body: text }));
     for (const nul of ['\u0000', `${ana}\u0000`]) {
       poisoned.push(letter({ messageId: nul }), letter({ residentId: nul }), letter({ contactId: nul }), letter({ replyToMessageId: nul }));
-      poisoned.push({ name: 'markRead', args: { residentId: nul, messageId: randomUUID(), readAt: testEpoch } }, { name: 'markRead', args: { residentId: ana, messageId: nul, readAt: testEpoch } });
-      poisoned.push({ name: 'buyStamps', args: { residentId: nul, requestId: randomUUID(), bookSize: 5 } }, { name: 'buyStamps', args: { residentId: ana, requestId: nul, bookSize: 5 } });
+      poisoned.push(
+        { name: 'markRead', args: { residentId: nul, messageId: randomUUID(), readAt: testEpoch } },
+        { name: 'markRead', args: { residentId: ana, messageId: nul, readAt: testEpoch } },
+      );
+      poisoned.push(
+        { name: 'buyStamps', args: { residentId: nul, requestId: randomUUID(), bookSize: 5 } },
+        { name: 'buyStamps', args: { residentId: ana, requestId: nul, bookSize: 5 } },
+      );
       poisoned.push({ name: `sendMessage${nul}`, args: {} }, { name: 'notSent', args: { originalName: nul, reason: 'tooLargeToSend' } });
     }
     let id = 0;
@@ -86,9 +110,15 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
       expect(pushed.results).toEqual([expect.objectContaining({ id, status: 'refused' })]);
     }
     // The worded codes of the text rule, for the letters.
-    const codes = await testHub.hub.database.query<{ refusal_code: string }>('SELECT refusal_code FROM device_mutations WHERE device_id = $1 AND mutation_id <= $2 ORDER BY mutation_id', [kiosk.deviceId, refusedTexts.length]);
+    const codes = await testHub.hub.database.query<{ refusal_code: string }>(
+      'SELECT refusal_code FROM device_mutations WHERE device_id = $1 AND mutation_id <= $2 ORDER BY mutation_id',
+      [kiosk.deviceId, refusedTexts.length],
+    );
     expect(new Set(codes.map((row) => row.refusal_code))).toEqual(new Set(['textControlCharacter', 'textInvalidUnicode']));
-    const good = await call(testHub.url, hubPaths.push, { token: kiosk.secret, body: { deviceId: kiosk.deviceId, mutations: [{ id: id + 1, ...letter({}) }] } });
+    const good = await call(testHub.url, hubPaths.push, {
+      token: kiosk.secret,
+      body: { deviceId: kiosk.deviceId, mutations: [{ id: id + 1, ...letter({}) }] },
+    });
     expect(PushResponse.parse(good.json).results).toEqual([{ id: id + 1, status: 'applied' }]);
   }, 120_000);
 
@@ -100,17 +130,39 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
     // A value the database refuses although the protocol allows it (as PostgreSQL refuses NUL in text): a CHECK that
     // fails for one letter's text, raised inside the mutation's transaction after other writes of it.
     await testHub.hub.database.query("ALTER TABLE messages ADD CONSTRAINT test_refuses_poison CHECK (body NOT LIKE '%poison%')");
-    const letter = (id: number, body: string) => ({ id, name: 'sendMessage', args: { messageId: randomUUID(), residentId: facility.ana.resident_id, contactId: facility.anaMom, body, writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false } });
-    const answer = await call(testHub.url, hubPaths.push, { token: kiosk.secret, body: { deviceId: kiosk.deviceId, mutations: [letter(1, 'first'), letter(2, 'a poison letter'), letter(3, 'third')] } });
+    const letter = (id: number, body: string) => ({
+      id,
+      name: 'sendMessage',
+      args: {
+        messageId: randomUUID(),
+        residentId: facility.ana.resident_id,
+        contactId: facility.anaMom,
+        body,
+        writtenAt: testEpoch,
+        replyToMessageId: null,
+        useReturnStamp: false,
+      },
+    });
+    const answer = await call(testHub.url, hubPaths.push, {
+      token: kiosk.secret,
+      body: { deviceId: kiosk.deviceId, mutations: [letter(1, 'first'), letter(2, 'a poison letter'), letter(3, 'third')] },
+    });
     expect(answer.status).toBe(200);
     expect(PushResponse.parse(answer.json)).toEqual({
       lastMutationId: 3,
-      results: [{ id: 1, status: 'applied' }, { id: 2, status: 'refused', code: 'hubCouldNotStore', reason: expect.stringMatching(/could not store/) }, { id: 3, status: 'applied' }],
+      results: [
+        { id: 1, status: 'applied' },
+        { id: 2, status: 'refused', code: 'hubCouldNotStore', reason: expect.stringMatching(/could not store/) },
+        { id: 3, status: 'applied' },
+      ],
     });
     // Nothing of the refused one was kept: no message, no stamps charged for it.
     const bodies = await testHub.hub.database.query<{ body: string }>("SELECT body FROM messages WHERE direction = 'outbound' ORDER BY body");
     expect(bodies.map((row) => row.body)).toEqual(['first', 'third']);
-    const retried = await call(testHub.url, hubPaths.push, { token: kiosk.secret, body: { deviceId: kiosk.deviceId, mutations: [letter(2, 'a poison letter')] } });
+    const retried = await call(testHub.url, hubPaths.push, {
+      token: kiosk.secret,
+      body: { deviceId: kiosk.deviceId, mutations: [letter(2, 'a poison letter')] },
+    });
     expect(PushResponse.parse(retried.json).results).toEqual([expect.objectContaining({ id: 2, status: 'refused', code: 'hubCouldNotStore' })]);
   });
 
@@ -134,14 +186,25 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
     await tablet.restart();
     const letters = 36;
     for (let index = 0; index < letters; index += 1) {
-      tablet.act('sendMessage', { messageId: randomUUID(), residentId: ana, contactId: facility.anaMom, body: `${index} ${'😀'.repeat(maxMessageCharacters - 1 - String(index).length)}`, writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
+      tablet.act('sendMessage', {
+        messageId: randomUUID(),
+        residentId: ana,
+        contactId: facility.anaMom,
+        body: `${index} ${'😀'.repeat(maxMessageCharacters - 1 - String(index).length)}`,
+        writtenAt: testEpoch,
+        replyToMessageId: null,
+        useReturnStamp: false,
+      });
     }
     await syncToQuiet(tablet);
     expectAtRest(tablet);
     expect(tablet.db.prepare("SELECT count(*) AS n FROM outbox WHERE name = 'sendMessage' AND status = 'applied'").get()).toEqual({ n: letters });
     expect(requestBytes.length).toBeGreaterThan(1);
     for (const bytes of requestBytes) expect(bytes).toBeLessThanOrEqual(maxRequestBytes);
-    const [stored] = await testHub.hub.database.query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound' AND resident_id = $1", [ana]);
+    const [stored] = await testHub.hub.database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound' AND resident_id = $1",
+      [ana],
+    );
     expect(stored?.n).toBe(letters);
   }, 120_000);
 
@@ -152,7 +215,15 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
     const kiosk = await enrollOn(testHub, { name: 'kiosk', siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA });
     devices.push(kiosk);
     const ana = facility.ana.resident_id;
-    const args = (body: string) => ({ messageId: randomUUID(), residentId: ana, contactId: facility.anaMom, body, writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
+    const args = (body: string) => ({
+      messageId: randomUUID(),
+      residentId: ana,
+      contactId: facility.anaMom,
+      body,
+      writtenAt: testEpoch,
+      replyToMessageId: null,
+      useReturnStamp: false,
+    });
     for (const text of refusedTexts) storeUncheckedMutation(kiosk, 'sendMessage', args(text), ana);
     storeUncheckedMutation(kiosk, 'sendMessage', args('x'.repeat(maxMessageCharacters + 1)), ana);
     storeUncheckedMutation(kiosk, 'sendMessage', '{not json', ana);
@@ -176,7 +247,11 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
       const status = await streamHugeBody(testHub.url, attacker.secret, twoHundredMegabytes, declareLength);
       expect([413, 'closed']).toContain(status);
     }
-    const invalidUtf8 = Buffer.concat([Buffer.from(`{"deviceId":"${attacker.deviceId}","mutations":[{"id":1,"name":"markRead","args":{"residentId":"`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}}]}')]);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from(`{"deviceId":"${attacker.deviceId}","mutations":[{"id":1,"name":"markRead","args":{"residentId":"`),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}}]}'),
+    ]);
     const broken = await call(testHub.url, hubPaths.push, { token: attacker.secret, rawBody: invalidUtf8 });
     expect(broken.status).toBe(400);
     expect(errorCodeOf(broken)).toBe('badRequest');
@@ -186,9 +261,18 @@ describe.each(hubBackends)('no input stops sync (%s)', (backend) => {
     // Counted: the hub's refusal counts (health) hold both huge bodies and the broken one — nothing else was refused.
     // Polled: the client may have seen its socket close before the hub finished answering the body it cut off.
     const url = testHub.url;
-    const refusals = async (): Promise<Record<string, number>> => HealthRefusals.parse((await call(url, hubPaths.health, { method: 'GET' })).json).refusals.byCode;
+    const refusals = async (): Promise<Record<string, number>> =>
+      HealthRefusals.parse((await call(url, hubPaths.health, { method: 'GET' })).json).refusals.byCode;
     await expect.poll(refusals, { timeout: 10_000 }).toEqual({ badRequest: 1, payloadTooLarge: 2 });
-    const sent = kiosk.act('sendMessage', { messageId: randomUUID(), residentId: facility.ana.resident_id, contactId: facility.anaMom, body: 'Sent after the attack', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
+    const sent = kiosk.act('sendMessage', {
+      messageId: randomUUID(),
+      residentId: facility.ana.resident_id,
+      contactId: facility.anaMom,
+      body: 'Sent after the attack',
+      writtenAt: testEpoch,
+      replyToMessageId: null,
+      useReturnStamp: false,
+    });
     await syncToQuiet(kiosk);
     expect(outboxQueries(kiosk.db).byId(sent)).toMatchObject({ status: 'applied' });
   });

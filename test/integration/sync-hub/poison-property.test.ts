@@ -50,51 +50,85 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   }),
   // Any arguments under a name the store allows (its CHECK keeps other names out; the hub's own handling of unknown
   // names is in poison-input.test.ts).
-  fc.record({ kind: fc.constant('garbage' as const), name: fc.constantFrom('sendMessage', 'markRead', 'buyStamps', 'appendAuditEntry'), args: fc.jsonValue({ maxDepth: 2 }) }),
+  fc.record({
+    kind: fc.constant('garbage' as const),
+    name: fc.constantFrom('sendMessage', 'markRead', 'buyStamps', 'appendAuditEntry'),
+    args: fc.jsonValue({ maxDepth: 2 }),
+  }),
 );
 
 describe.each(hubBackends)('any outbox reaches rest through the real hub (%s)', (backend) => {
-  it('every mutation is applied or refused with a code, and nothing stays pending', async () => {
-    testHub = await startTestHub(backend);
-    const facility = await seedFacility(testHub.hub);
-    const ana = facility.ana.resident_id;
-    await transferStamps(testHub.hub, { residentId: ana, stamps: 1_000, from: 'test' });
-    kiosk = await enrollOn(testHub, { name: 'kiosk', siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA });
-    const device = kiosk;
-    const hubDatabase = testHub.hub.database;
-    const contactOf = (contact: string) => (contact === 'mom' ? facility.anaMom : contact === 'friend' ? facility.anaFriend : contact);
-    const residentOf = (resident: string) => (resident === 'ana' ? ana : resident);
+  it(
+    'every mutation is applied or refused with a code, and nothing stays pending',
+    async () => {
+      testHub = await startTestHub(backend);
+      const facility = await seedFacility(testHub.hub);
+      const ana = facility.ana.resident_id;
+      await transferStamps(testHub.hub, { residentId: ana, stamps: 1_000, from: 'test' });
+      kiosk = await enrollOn(testHub, { name: 'kiosk', siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA });
+      const device = kiosk;
+      const hubDatabase = testHub.hub.database;
+      const contactOf = (contact: string) => (contact === 'mom' ? facility.anaMom : contact === 'friend' ? facility.anaFriend : contact);
+      const residentOf = (resident: string) => (resident === 'ana' ? ana : resident);
 
-    await fc.assert(
-      fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 8 }), async (actions) => {
-        for (const next of actions) {
-          switch (next.kind) {
-            case 'send':
-              storeUncheckedMutation(device, 'sendMessage', { messageId: randomUUID(), residentId: ana, contactId: contactOf(next.contact), body: next.body, writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false }, ana);
-              break;
-            case 'markRead':
-              storeUncheckedMutation(device, 'markRead', { residentId: residentOf(next.residentId), messageId: next.messageId, readAt: testEpoch }, ana);
-              break;
-            case 'buy':
-              storeUncheckedMutation(device, 'buyStamps', { residentId: residentOf(next.residentId), requestId: next.requestId, bookSize: next.bookSize }, ana);
-              break;
-            case 'garbage':
-              storeUncheckedMutation(device, next.name, next.args, null);
-              break;
-            default: {
-              const unknownAction: never = next;
-              throw new Error(`unknown action ${JSON.stringify(unknownAction)}`);
+      await fc.assert(
+        fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 8 }), async (actions) => {
+          for (const next of actions) {
+            switch (next.kind) {
+              case 'send':
+                storeUncheckedMutation(
+                  device,
+                  'sendMessage',
+                  {
+                    messageId: randomUUID(),
+                    residentId: ana,
+                    contactId: contactOf(next.contact),
+                    body: next.body,
+                    writtenAt: testEpoch,
+                    replyToMessageId: null,
+                    useReturnStamp: false,
+                  },
+                  ana,
+                );
+                break;
+              case 'markRead':
+                storeUncheckedMutation(device, 'markRead', { residentId: residentOf(next.residentId), messageId: next.messageId, readAt: testEpoch }, ana);
+                break;
+              case 'buy':
+                storeUncheckedMutation(
+                  device,
+                  'buyStamps',
+                  { residentId: residentOf(next.residentId), requestId: next.requestId, bookSize: next.bookSize },
+                  ana,
+                );
+                break;
+              case 'garbage':
+                storeUncheckedMutation(device, next.name, next.args, null);
+                break;
+              default: {
+                const unknownAction: never = next;
+                throw new Error(`unknown action ${JSON.stringify(unknownAction)}`);
+              }
             }
           }
-        }
-        // And one letter written today, through every check: it must get through whatever came before it.
-        const good = device.act('sendMessage', { messageId: randomUUID(), residentId: ana, contactId: facility.anaMom, body: 'After the storm', writtenAt: testEpoch, replyToMessageId: null, useReturnStamp: false });
-        await syncToQuiet(device);
-        expectAtRest(device);
-        expect(device.db.prepare<[number], { status: string }>('SELECT status FROM outbox WHERE mutation_id = ?').get(good)).toEqual({ status: 'applied' });
-        expect(await hubLastMutationId(hubDatabase, device.deviceId)).toBe(good);
-      }),
-      { numRuns: propertyRuns(12), seed: backend === 'pglite' ? 6001 : 6002 },
-    );
-  }, propertyTimeout(180_000));
+          // And one letter written today, through every check: it must get through whatever came before it.
+          const good = device.act('sendMessage', {
+            messageId: randomUUID(),
+            residentId: ana,
+            contactId: facility.anaMom,
+            body: 'After the storm',
+            writtenAt: testEpoch,
+            replyToMessageId: null,
+            useReturnStamp: false,
+          });
+          await syncToQuiet(device);
+          expectAtRest(device);
+          expect(device.db.prepare<[number], { status: string }>('SELECT status FROM outbox WHERE mutation_id = ?').get(good)).toEqual({ status: 'applied' });
+          expect(await hubLastMutationId(hubDatabase, device.deviceId)).toBe(good);
+        }),
+        { numRuns: propertyRuns(12), seed: backend === 'pglite' ? 6001 : 6002 },
+      );
+    },
+    propertyTimeout(180_000),
+  );
 });

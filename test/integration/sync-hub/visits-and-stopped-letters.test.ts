@@ -4,7 +4,15 @@
 // told; a letter withdrawn after delivery is deleted from the device, its search entry and its photo file too; and a
 // purchase the hub refuses comes back as a code with its figures, not as the hub's English sentence.
 import { afterEach, describe, expect, it } from 'vitest';
-import { cancelVisit, deposit, listFamilyNotices, moveResident, scheduleVisit, setNotifyResidentOfRejectedMail, withdrawMessage } from '../../../hub/services/index';
+import {
+  cancelVisit,
+  deposit,
+  listFamilyNotices,
+  moveResident,
+  scheduleVisit,
+  setNotifyResidentOfRejectedMail,
+  withdrawMessage,
+} from '../../../hub/services/index';
 import { createMailService } from '../../../main/mail/mail-service';
 import { createMoneyService } from '../../../main/money/money-service';
 import { letterNoticeQueries } from '../../../main/store/letter-notices';
@@ -39,10 +47,22 @@ describe.each(hubBackends)('visits and stopped letters, device ↔ hub (%s)', (b
     const visits = createVisitsService({ db: kiosk.db, now: () => testEpoch });
 
     // A visitor's name in another script, one already past, one to be cancelled, one under way.
-    const greek = await scheduleVisit(hub, { residentId: ana, visitorName: 'Ηλέκτρα Παπαδοπούλου', kind: 'remote', startsAt: testEpoch + day, durationMinutes: 30 });
+    const greek = await scheduleVisit(hub, {
+      residentId: ana,
+      visitorName: 'Ηλέκτρα Παπαδοπούλου',
+      kind: 'remote',
+      startsAt: testEpoch + day,
+      durationMinutes: 30,
+    });
     const past = await scheduleVisit(hub, { residentId: ana, visitorName: 'Maria Diaz', kind: 'onSite', startsAt: testEpoch - 2 * day, durationMinutes: 45 });
     const toCancel = await scheduleVisit(hub, { residentId: ana, visitorName: 'Sam Roe', kind: 'onSite', startsAt: testEpoch + 2 * day, durationMinutes: 60 });
-    const underway = await scheduleVisit(hub, { residentId: ana, visitorName: 'Tía Lupe', kind: 'remote', startsAt: testEpoch - 10 * minute, durationMinutes: 20 });
+    const underway = await scheduleVisit(hub, {
+      residentId: ana,
+      visitorName: 'Tía Lupe',
+      kind: 'remote',
+      startsAt: testEpoch - 10 * minute,
+      durationMinutes: 20,
+    });
     await cancelVisit(hub, { visitId: toCancel.visit_id });
     await expectConverged(hub, [kiosk]);
 
@@ -78,7 +98,9 @@ describe.each(hubBackends)('visits and stopped letters, device ↔ hub (%s)', (b
     expect(longReason).toHaveLength(2000);
     const rejected = await familyMessage(hub, facility.anaMom, 'Quillfeather is the password', { review: { decision: 'reject', reason: longReason } });
     await expectConverged(hub, [kiosk]);
-    expect(notices.forResident(ana)).toEqual([{ noticeId: expect.any(String), senderName: 'Maria Diaz', reason: longReason, stoppedAt: testEpoch, afterDelivery: false, seen: false }]);
+    expect(notices.forResident(ana)).toEqual([
+      { noticeId: expect.any(String), senderName: 'Maria Diaz', reason: longReason, stoppedAt: testEpoch, afterDelivery: false, seen: false },
+    ]);
     expect(notices.unseenCount(ana)).toBe(1);
     const storeText = JSON.stringify(kiosk.records());
     expect(storeText).not.toContain('Quillfeather');
@@ -118,7 +140,9 @@ describe.each(hubBackends)('visits and stopped letters, device ↔ hub (%s)', (b
     expect(mail.search(ana, 'marigolds')).toEqual([]);
     expect(deliveredAttachmentHashes(kiosk.db)).toEqual([]);
     expect(blobFolderState(kiosk.dataDir).files).toEqual([]);
-    expect(letterNoticeQueries(kiosk.db).forResident(ana)).toMatchObject([{ senderName: 'Maria Diaz', reason: 'The photo shows another resident.', afterDelivery: true }]);
+    expect(letterNoticeQueries(kiosk.db).forResident(ana)).toMatchObject([
+      { senderName: 'Maria Diaz', reason: 'The photo shows another resident.', afterDelivery: true },
+    ]);
     expect((await listFamilyNotices(hub.database, facility.siteId)).map((notice) => notice.kind)).toEqual(['withdrawn']);
   }, 120_000);
 

@@ -50,7 +50,12 @@ function start(secret = hub.secret, options: { readonly blobTimeoutMs?: number; 
     db: store.db,
     dataDir: store.dir,
     credential: { deviceId: hub.deviceId, secret, hubUrl: hub.url, siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk', housingUnitId: 'B', enrolledAt: 1 },
-    settings: { ...syncSettingsOf(undefined, 'kiosk'), pullLimit: 2, requestTimeoutMs: 5_000, ...(options.blobTimeoutMs === undefined ? {} : { blobTimeoutMs: options.blobTimeoutMs }) },
+    settings: {
+      ...syncSettingsOf(undefined, 'kiosk'),
+      pullLimit: 2,
+      requestTimeoutMs: 5_000,
+      ...(options.blobTimeoutMs === undefined ? {} : { blobTimeoutMs: options.blobTimeoutMs }),
+    },
     logger: logger(),
     now: Date.now,
     random: () => 0.5,

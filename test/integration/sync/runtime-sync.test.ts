@@ -35,13 +35,23 @@ function fakeScanner() {
     kind: 'fake',
     start: async () => undefined,
     stop: async () => undefined,
-    health: () => ({ readerId: 'scanner', kind: 'fake', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null }),
+    health: () => ({
+      readerId: 'scanner',
+      kind: 'fake',
+      connection: 'connected',
+      goodReads: 0,
+      badReads: 0,
+      badReadsByReason: {},
+      problem: null,
+      lastEventAt: null,
+    }),
     onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
-  const scan = (text: string) => listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'scanner', text, symbology: 'code39', format: 'barcode' } }));
+  const scan = (text: string) =>
+    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'scanner', text, symbology: 'code39', format: 'barcode' } }));
   return { reader, scan };
 }
 
@@ -52,11 +62,26 @@ async function startDevice(options: { enrolled: boolean; log?: Change[] }) {
   dir = makeTempDir();
   const dataDir = join(dir.path, 'data');
   if (options.enrolled) {
-    writeDeviceCredential(dataDir, { deviceId: hub.deviceId, secret: hub.secret, hubUrl: hub.url, siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk', housingUnitId: 'B', enrolledAt: 1 });
+    writeDeviceCredential(dataDir, {
+      deviceId: hub.deviceId,
+      secret: hub.secret,
+      hubUrl: hub.url,
+      siteId: 'site-1',
+      siteName: 'Riverbend',
+      kind: 'kiosk',
+      housingUnitId: 'B',
+      enrolledAt: 1,
+    });
   }
   const scanner = fakeScanner();
   // A silent logger: the file logger's async open would race the temp folder's removal in a test this short.
-  runtime = await createDeviceRuntime({ config: testSiteConfig('/dev/null'), dataDir, readers: [scanner.reader], random: () => 0.5, logger: createDeviceLogger({ dataDir: null }) });
+  runtime = await createDeviceRuntime({
+    config: testSiteConfig('/dev/null'),
+    dataDir,
+    readers: [scanner.reader],
+    random: () => 0.5,
+    logger: createDeviceLogger({ dataDir: null }),
+  });
   const events: Array<{ name: EventName; payload: unknown }> = [];
   runtime.bridge.onEvent((name, payload) => events.push({ name, payload }));
   return { hub, runtime, dataDir, scanner, events };
@@ -124,7 +149,13 @@ describe('sync in the runtime', () => {
     expect(device.hub.pulls).toBeGreaterThan(pullsBefore);
     await expect(call('home.summary')).resolves.toEqual({
       ok: true,
-      value: { unreadMessages: 2, balance: { stamps: 3, availableCents: 1250, holdsCents: 0, confirmedAt: 42 }, waitingOnThisDevice: 0, nextVisit: null, stoppedLetters: 0 },
+      value: {
+        unreadMessages: 2,
+        balance: { stamps: 3, availableCents: 1250, holdsCents: 0, confirmedAt: 42 },
+        waitingOnThisDevice: 0,
+        nextVisit: null,
+        stoppedLetters: 0,
+      },
     });
     // Sync status is for anyone at the screen: counts, times and codes.
     await call('session.signOut');

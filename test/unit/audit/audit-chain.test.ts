@@ -55,7 +55,9 @@ describe('canonical encoding', () => {
 
   it('puts every field in a fixed position, so a value cannot slide into its neighbour', () => {
     const fields = hashedFieldsOf({ deviceId: 'dev-1', seq: 3, at: 42, event: sampleEvents[1] as AuditEvent, prevHash: auditGenesisHash });
-    expect(auditHashInput(fields)).toBe(`["dayroom.audit.v1","dev-1",3,42,"pinRejected",["resident","${residentActor.id}"],{"attemptsLeft":4},"${auditGenesisHash}"]`);
+    expect(auditHashInput(fields)).toBe(
+      `["dayroom.audit.v1","dev-1",3,42,"pinRejected",["resident","${residentActor.id}"],{"attemptsLeft":4},"${auditGenesisHash}"]`,
+    );
     // A known vector (also `printf '%s' <the text above> | sha256sum`): hub and device must agree on it, release after release.
     expect(auditEntryHash(fields)).toBe('7dec2aa0a5e065692d08d4ce9d952e4d6f07a81023e87384632dca03540bb52c');
     expect(auditEntryHash({ ...fields, deviceId: null })).not.toBe(auditEntryHash(fields));
@@ -72,9 +74,15 @@ describe('the event schema lets nothing free-form in', () => {
     ['a PIN as the actor', { kind: 'signIn', actor: { kind: 'resident', id: '4821' }, details: {} }],
     ['a card number as the actor', { kind: 'pinRejected', actor: { kind: 'resident', id: '100001' }, details: { attemptsLeft: 2 } }],
     ['an extra detail', { kind: 'pinRejected', actor: residentActor, details: { attemptsLeft: 2, pin: '4821' } }],
-    ['text where an enum belongs', { kind: 'staffAction', actor: { kind: 'staff', id: 'staff-7' }, details: { action: 'told the resident their PIN is 4821' } }],
+    [
+      'text where an enum belongs',
+      { kind: 'staffAction', actor: { kind: 'staff', id: 'staff-7' }, details: { action: 'told the resident their PIN is 4821' } },
+    ],
     ['an actor on an unrecognized card', { kind: 'credentialUnrecognized', actor: residentActor, details: { reader: 'scanner', reason: 'notKnownHere' } }],
-    ['card data as a reader id', { kind: 'credentialUnrecognized', actor: null, details: { reader: '%B4111111111111111^DOE/JOHN^2512?', reason: 'notAPersonCard' } }],
+    [
+      'card data as a reader id',
+      { kind: 'credentialUnrecognized', actor: null, details: { reader: '%B4111111111111111^DOE/JOHN^2512?', reason: 'notAPersonCard' } },
+    ],
     ['a staff action by a resident', { kind: 'staffAction', actor: residentActor, details: { action: 'syncNow' } }],
   ])('refuses %s', (_name, event) => {
     expect(AuditEvent.safeParse(event).success).toBe(false);
@@ -99,17 +107,34 @@ describe('the hash chain', () => {
   it('names a missing entry, a relinked entry and a changed entry by seq', () => {
     const chain = sealChain(sampleEvents);
     expect(verifyAuditChain(chain.filter((link) => link.seq !== 3)).problem).toEqual({ seq: 3, problem: 'gap', foundSeq: 4 });
-    expect(verifyAuditChain(chain.map((link) => (link.seq === 2 ? { ...link, prevHash: auditGenesisHash } : link))).problem).toEqual({ seq: 2, problem: 'prevHashMismatch' });
-    expect(verifyAuditChain(chain.map((link) => (link.seq === 4 ? { ...link, details: { note: 'x' } } : link))).problem).toEqual({ seq: 4, problem: 'hashMismatch' });
+    expect(verifyAuditChain(chain.map((link) => (link.seq === 2 ? { ...link, prevHash: auditGenesisHash } : link))).problem).toEqual({
+      seq: 2,
+      problem: 'prevHashMismatch',
+    });
+    expect(verifyAuditChain(chain.map((link) => (link.seq === 4 ? { ...link, details: { note: 'x' } } : link))).problem).toEqual({
+      seq: 4,
+      problem: 'hashMismatch',
+    });
     // Details that are no longer JSON at all (read back from a changed row) cannot match either.
-    expect(verifyAuditChain(chain.map((link) => (link.seq === 5 ? { ...link, details: undefined } : link))).problem).toEqual({ seq: 5, problem: 'hashMismatch' });
+    expect(verifyAuditChain(chain.map((link) => (link.seq === 5 ? { ...link, details: undefined } : link))).problem).toEqual({
+      seq: 5,
+      problem: 'hashMismatch',
+    });
   });
 
   const arbitraryEvent: fc.Arbitrary<AuditEvent> = fc.oneof(
-    fc.record({ kind: fc.constant('pinRejected' as const), actor: fc.constant(residentActor), details: fc.record({ attemptsLeft: fc.integer({ min: 0, max: 100 }) }) }),
+    fc.record({
+      kind: fc.constant('pinRejected' as const),
+      actor: fc.constant(residentActor),
+      details: fc.record({ attemptsLeft: fc.integer({ min: 0, max: 100 }) }),
+    }),
     fc.record({ kind: fc.constant('lockedOut' as const), actor: fc.constant(residentActor), details: fc.record({ until: fc.nat() }) }),
     fc.record({ kind: fc.constant('signIn' as const), actor: fc.constant(residentActor), details: fc.constant({}) }),
-    fc.record({ kind: fc.constant('signOut' as const), actor: fc.constant(residentActor), details: fc.record({ reason: fc.constantFrom('signedOut' as const, 'signedOutIdle' as const, 'sessionTimeLimit' as const) }) }),
+    fc.record({
+      kind: fc.constant('signOut' as const),
+      actor: fc.constant(residentActor),
+      details: fc.record({ reason: fc.constantFrom('signedOut' as const, 'signedOutIdle' as const, 'sessionTimeLimit' as const) }),
+    }),
   );
 
   type Field = keyof AuditChainLink;

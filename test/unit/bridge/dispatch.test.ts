@@ -6,15 +6,41 @@ import { DeviceActionError } from '../../../main/device-actions';
 import { TabletAssignmentError } from '../../../main/tablet/tablet-assignment';
 import { callNames, deviceCalls, type CallName, type DeviceInfo, type SyncStatus } from '../../../main/contract';
 
-function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides: Partial<CallHandlers> = {}, reportInternalError?: (name: CallName, error: unknown) => void) {
+function dispatcherWith(
+  access: SessionAccess | (() => SessionAccess),
+  overrides: Partial<CallHandlers> = {},
+  reportInternalError?: (name: CallName, error: unknown) => void,
+) {
   const calls: string[] = [];
-  const record = <T,>(name: string, value: T) => () => {
-    calls.push(name);
-    return value;
+  const record =
+    <T>(name: string, value: T) =>
+    () => {
+      calls.push(name);
+      return value;
+    };
+  const info: DeviceInfo = {
+    deviceName: 'K',
+    siteName: 'S',
+    mode: 'kiosk',
+    appVersion: '0',
+    languages: ['en'],
+    defaultLanguage: 'en',
+    language: 'en',
+    keyboardWedge: null,
+    tablet: null,
+    timeZone: 'UTC',
+    clockAt: 0,
   };
-  const info: DeviceInfo = { deviceName: 'K', siteName: 'S', mode: 'kiosk', appVersion: '0', languages: ['en'], defaultLanguage: 'en', language: 'en', keyboardWedge: null, tablet: null, timeZone: 'UTC', clockAt: 0 };
   const attract = { phase: 'attract', notice: null, noticeLanguage: null } as const;
-  const notEnrolled: SyncStatus = { state: 'notEnrolled', lastSuccessAt: null, pendingMutations: 0, lastError: null, nextAttemptAt: null, blobsWaiting: 0, errorCounts: {} };
+  const notEnrolled: SyncStatus = {
+    state: 'notEnrolled',
+    lastSuccessAt: null,
+    pendingMutations: 0,
+    lastError: null,
+    nextAttemptAt: null,
+    blobsWaiting: 0,
+    errorCounts: {},
+  };
   const handlers: CallHandlers = {
     'device.info': record('device.info', info),
     'device.readers': record('device.readers', []),
@@ -38,7 +64,13 @@ function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides
     'tablet.syncNow': record('tablet.syncNow', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
     'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0, nextVisit: null, stoppedLetters: 0 }),
     'mail.conversations': record('mail.conversations', []),
-    'mail.conversation': record('mail.conversation', { contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true }, total: 0, firstPosition: 0, messages: [], newestMessageId: null }),
+    'mail.conversation': record('mail.conversation', {
+      contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true },
+      total: 0,
+      firstPosition: 0,
+      messages: [],
+      newestMessageId: null,
+    }),
     'mail.markRead': record('mail.markRead', { done: true }),
     'mail.cost': record('mail.cost', { ok: false, refusal: { reason: 'rulesNotSynced' } }),
     'mail.send': record('mail.send', { ok: false, refusal: { reason: 'emptyMessage' } }),
@@ -52,7 +84,13 @@ function dispatcherWith(access: SessionAccess | (() => SessionAccess), overrides
     'money.stamps': record('money.stamps', { balance: null, books: [], purchases: [], history: [] }),
     'money.buyStamps': record('money.buyStamps', { ok: false, refusal: { reason: 'unknownBook' } }),
     'money.purchase': record('money.purchase', { requestId: 'r', bookSize: 5, priceCents: null, requestedAt: 1, outcome: { state: 'pending' } }),
-    'money.account': record('money.account', { balance: null, entries: [], page: 0, pageCount: 1, totals: { depositsCents: 0, purchasesCents: 0, feesCents: 0 } }),
+    'money.account': record('money.account', {
+      balance: null,
+      entries: [],
+      page: 0,
+      pageCount: 1,
+      totals: { depositsCents: 0, purchasesCents: 0, feesCents: 0 },
+    }),
     'service.overview': record('service.overview', {
       deviceName: 'K',
       deviceId: null,
@@ -115,21 +153,32 @@ describe('call dispatcher', () => {
 
   it('refuses a resident call when nobody is signed in, and when staff are', async () => {
     await expect(dispatcherWith({ kind: 'none' }).call('session.signOut', {})).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
-    await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('session.signOut', {})).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
+    await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('session.signOut', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'notAuthorized' },
+    });
     await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('session.signOut', {})).resolves.toMatchObject({ ok: true });
   });
 
   it('sync status is for anyone at the screen; the home summary only for a signed-in resident', async () => {
     await expect(dispatcherWith({ kind: 'none' }).call('sync.status', {})).resolves.toMatchObject({ ok: true, value: { state: 'notEnrolled' } });
     await expect(dispatcherWith({ kind: 'none' }).call('home.summary', {})).resolves.toMatchObject({ ok: false, error: { code: 'notSignedIn' } });
-    await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('home.summary', {})).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
-    await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('home.summary', {})).resolves.toMatchObject({ ok: true, value: { unreadMessages: 0, balance: null } });
+    await expect(dispatcherWith({ kind: 'staff', staffId: 's' }).call('home.summary', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'notAuthorized' },
+    });
+    await expect(dispatcherWith({ kind: 'resident', residentId: 'r' }).call('home.summary', {})).resolves.toMatchObject({
+      ok: true,
+      value: { unreadMessages: 0, balance: null },
+    });
   });
 
   it('refuses every staff call to a resident and to nobody, and every resident call to staff, without running any', async () => {
     const validInput: Partial<Record<CallName, unknown>> = { 'service.logs': { limit: 10 } };
     const namesFor = (access: 'staff' | 'resident') => callNames.filter((name) => deviceCalls[name].access === access);
-    expect(namesFor('staff')).toEqual(expect.arrayContaining(['service.overview', 'service.readers', 'service.syncNow', 'service.exportLogs', 'service.restart', 'service.signOut']));
+    expect(namesFor('staff')).toEqual(
+      expect.arrayContaining(['service.overview', 'service.readers', 'service.syncNow', 'service.exportLogs', 'service.restart', 'service.signOut']),
+    );
     for (const name of namesFor('staff')) {
       const asResident = dispatcherWith({ kind: 'resident', residentId: 'r' });
       await expect(asResident.call(name, validInput[name] ?? {}), name).resolves.toMatchObject({ ok: false, error: { code: 'notAuthorized' } });
@@ -152,9 +201,23 @@ describe('call dispatcher', () => {
   });
 
   it('passes a handler refusal through with its code, and hides internal errors behind a worded one', async () => {
-    const refusing = dispatcherWith({ kind: 'none' }, { 'device.setLanguage': () => { throw new DeviceCallError('languageNotOffered', 'no'); } });
+    const refusing = dispatcherWith(
+      { kind: 'none' },
+      {
+        'device.setLanguage': () => {
+          throw new DeviceCallError('languageNotOffered', 'no');
+        },
+      },
+    );
     await expect(refusing.call('device.setLanguage', { language: 'es' })).resolves.toEqual({ ok: false, error: { code: 'languageNotOffered', message: 'no' } });
-    const crashing = dispatcherWith({ kind: 'none' }, { 'device.info': () => { throw new Error('disk on fire'); } });
+    const crashing = dispatcherWith(
+      { kind: 'none' },
+      {
+        'device.info': () => {
+          throw new Error('disk on fire');
+        },
+      },
+    );
     const result = await crashing.call('device.info', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(result)).not.toContain('disk on fire');
@@ -162,13 +225,43 @@ describe('call dispatcher', () => {
   });
 
   it('turns a service’s own coded error into the caller’s refusal, with the service’s sentence', async () => {
-    const busy = dispatcherWith({ kind: 'staff', staffId: 's' }, { 'service.unassignTablet': () => { throw new TabletAssignmentError('changeInProgress', 'already being changed'); } });
-    await expect(busy.call('service.unassignTablet', { confirm: 'unassign', staffPin: '1234' })).resolves.toEqual({ ok: false, error: { code: 'wrongPhase', message: 'already being changed' } });
+    const busy = dispatcherWith(
+      { kind: 'staff', staffId: 's' },
+      {
+        'service.unassignTablet': () => {
+          throw new TabletAssignmentError('changeInProgress', 'already being changed');
+        },
+      },
+    );
+    await expect(busy.call('service.unassignTablet', { confirm: 'unassign', staffPin: '1234' })).resolves.toEqual({
+      ok: false,
+      error: { code: 'wrongPhase', message: 'already being changed' },
+    });
     expect(busy.onInternalError).not.toHaveBeenCalled();
-    const noRestart = dispatcherWith({ kind: 'staff', staffId: 's' }, { 'service.wipeDevice': () => { throw new DeviceActionError('cannotRestart', 'cannot wipe now'); } });
-    await expect(noRestart.call('service.wipeDevice', { confirm: 'wipe' })).resolves.toEqual({ ok: false, error: { code: 'unavailable', message: 'cannot wipe now' } });
-    const enrolled = dispatcherWith({ kind: 'none' }, { 'enrollment.enroll': () => { throw new DeviceActionError('alreadyEnrolled', 'already set up'); } });
-    await expect(enrolled.call('enrollment.enroll', { hubUrl: 'https://hub.example/', code: 'ABCD-EFGH' })).resolves.toEqual({ ok: false, error: { code: 'notAuthorized', message: 'already set up' } });
+    const noRestart = dispatcherWith(
+      { kind: 'staff', staffId: 's' },
+      {
+        'service.wipeDevice': () => {
+          throw new DeviceActionError('cannotRestart', 'cannot wipe now');
+        },
+      },
+    );
+    await expect(noRestart.call('service.wipeDevice', { confirm: 'wipe' })).resolves.toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: 'cannot wipe now' },
+    });
+    const enrolled = dispatcherWith(
+      { kind: 'none' },
+      {
+        'enrollment.enroll': () => {
+          throw new DeviceActionError('alreadyEnrolled', 'already set up');
+        },
+      },
+    );
+    await expect(enrolled.call('enrollment.enroll', { hubUrl: 'https://hub.example/', code: 'ABCD-EFGH' })).resolves.toEqual({
+      ok: false,
+      error: { code: 'notAuthorized', message: 'already set up' },
+    });
   });
 
   it('never throws and never runs a handler for random payloads', async () => {
@@ -195,7 +288,12 @@ describe('call dispatcher when reporting fails too', () => {
       throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
     };
     const { call, onInternalError, onStorageFull } = dispatcherWith({ kind: 'resident', residentId: 'r' }, { 'mail.saveDraft': sqliteFull });
-    const result = await call('mail.saveDraft', { draftId: '6f1c2b7e-8d0a-4e5b-9c3d-2a1b0c9d8e7f', contactId: 'c1', replyToMessageId: null, body: 'Dear Rosa' });
+    const result = await call('mail.saveDraft', {
+      draftId: '6f1c2b7e-8d0a-4e5b-9c3d-2a1b0c9d8e7f',
+      contactId: 'c1',
+      replyToMessageId: null,
+      body: 'Dear Rosa',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'deviceFull' } });
     expect(onStorageFull).toHaveBeenCalledWith('mail.saveDraft');
     expect(onInternalError).not.toHaveBeenCalled();

@@ -48,10 +48,18 @@ describe('kiosk-config', () => {
   });
 
   it('reads JSON as well as YAML', () => {
-    const config = loadKioskConfig(writeSite('site.json', JSON.stringify({
-      site: { name: 'J' }, device: { name: 'K', mode: 'tablet' }, languages: { offered: ['es'], default: 'es' },
-      session: { idleSeconds: 300, idleWarningSeconds: 30, maxSessionMinutes: 120 }, credentials: { resident: { pattern: '^\\d+$' } },
-    })));
+    const config = loadKioskConfig(
+      writeSite(
+        'site.json',
+        JSON.stringify({
+          site: { name: 'J' },
+          device: { name: 'K', mode: 'tablet' },
+          languages: { offered: ['es'], default: 'es' },
+          session: { idleSeconds: 300, idleWarningSeconds: 30, maxSessionMinutes: 120 },
+          credentials: { resident: { pattern: '^\\d+$' } },
+        }),
+      ),
+    );
     expect(config.device.mode).toBe('tablet');
   });
 
@@ -59,13 +67,22 @@ describe('kiosk-config', () => {
     const tabletSite = validSite.replace('mode: kiosk', 'mode: tablet');
     const config = loadKioskConfig(writeSite('site.yaml', `${tabletSite}tablet: { lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 1 }\n`));
     expect(config.tablet).toEqual({ maxSessionMinutes: 240, idleLockSeconds: 120, dimSeconds: 15, lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 1 });
-    expect(problemsOf(writeSite('site.yaml', `${tabletSite}tablet: { lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 3, dimSeconds: 200, idleLockSeconds: 100 }\n`))).toEqual(
+    expect(
+      problemsOf(
+        writeSite('site.yaml', `${tabletSite}tablet: { lockAfterDaysWithoutSync: 3, warnFromDaysWithoutSync: 3, dimSeconds: 200, idleLockSeconds: 100 }\n`),
+      ),
+    ).toEqual(
       expect.arrayContaining([
-        { path: 'tablet.warnFromDaysWithoutSync', message: 'the warnings must start before the lock: warnFromDaysWithoutSync must be fewer days than lockAfterDaysWithoutSync' },
+        {
+          path: 'tablet.warnFromDaysWithoutSync',
+          message: 'the warnings must start before the lock: warnFromDaysWithoutSync must be fewer days than lockAfterDaysWithoutSync',
+        },
         { path: 'tablet.dimSeconds', message: 'the screen must dim before it locks: dimSeconds must be shorter than idleLockSeconds' },
       ]),
     );
-    expect(problemsOf(writeSite('site.yaml', `${validSite}tablet: {}\n`))).toEqual([{ path: 'tablet', message: 'a tablet section is only for a tablet (device.mode is kiosk)' }]);
+    expect(problemsOf(writeSite('site.yaml', `${validSite}tablet: {}\n`))).toEqual([
+      { path: 'tablet', message: 'a tablet section is only for a tablet (device.mode is kiosk)' },
+    ]);
   });
 
   it('a wrong type names the file, the field path and what is wrong', () => {
@@ -75,15 +92,27 @@ describe('kiosk-config', () => {
   });
 
   it('names fields inside lists, missing fields and unknown fields', () => {
-    const file = writeSite('site.yaml', validSite.replace('suffix: CRLF', 'suffix: CRLF, baudrate: 9600').replace('device: { name: Kiosk 1, mode: kiosk }', 'device: { mode: kiosk }'));
-    expect(problemsOf(file)).toEqual(expect.arrayContaining([
-      { path: 'device.name', message: 'expected string, but it is missing' },
-      { path: 'readers.0', message: 'unknown field baudrate' },
-    ]));
+    const file = writeSite(
+      'site.yaml',
+      validSite.replace('suffix: CRLF', 'suffix: CRLF, baudrate: 9600').replace('device: { name: Kiosk 1, mode: kiosk }', 'device: { mode: kiosk }'),
+    );
+    expect(problemsOf(file)).toEqual(
+      expect.arrayContaining([
+        { path: 'device.name', message: 'expected string, but it is missing' },
+        { path: 'readers.0', message: 'unknown field baudrate' },
+      ]),
+    );
   });
 
   it('checks rules between fields and inside strings', () => {
-    const file = writeSite('site.yaml', validSite.replace('default: en', 'default: es').replace('offered: [en, es]', 'offered: [en]').replace("'^R(\\d{6})$'", () => "'^R(\\d{6}$'").replace('idleWarningSeconds: 15', 'idleWarningSeconds: 90'));
+    const file = writeSite(
+      'site.yaml',
+      validSite
+        .replace('default: en', 'default: es')
+        .replace('offered: [en, es]', 'offered: [en]')
+        .replace("'^R(\\d{6})$'", () => "'^R(\\d{6}$'")
+        .replace('idleWarningSeconds: 15', 'idleWarningSeconds: 90'),
+    );
     const problems = problemsOf(file);
     // A single rule is a list of one, so its fields are named as the first of the list.
     expect(problems.map((problem) => problem.path).sort()).toEqual(['credentials.resident.0.pattern', 'languages.default', 'session.idleWarningSeconds']);
@@ -101,8 +130,20 @@ describe('kiosk-config', () => {
       ),
     );
     expect(config.readers.slice(0, 3)).toEqual([
-      { id: 'badge', kind: 'serialRfid', path: '/dev/serial/by-id/usb-rfid', baudRate: 9600, line: { kind: 'cardId', base: 'decimal', facilityDelimiter: ':' } },
-      { id: 'raw', kind: 'serialRfid', path: '/dev/ttyUSB1', baudRate: 9600, line: { kind: 'rawWiegand', bitCount: { delimiter: ':' }, formats: ['H10301', 'H10304', 'Corporate1000'] } },
+      {
+        id: 'badge',
+        kind: 'serialRfid',
+        path: '/dev/serial/by-id/usb-rfid',
+        baudRate: 9600,
+        line: { kind: 'cardId', base: 'decimal', facilityDelimiter: ':' },
+      },
+      {
+        id: 'raw',
+        kind: 'serialRfid',
+        path: '/dev/ttyUSB1',
+        baudRate: 9600,
+        line: { kind: 'rawWiegand', bitCount: { delimiter: ':' }, formats: ['H10301', 'H10304', 'Corporate1000'] },
+      },
       { id: 'swipe', kind: 'hidMagstripe', vendorId: 0x0801, productId: 2, track: 2, content: 'accountNumber' },
     ]);
   });
@@ -110,7 +151,10 @@ describe('kiosk-config', () => {
   it('refuses, by field, a badge line format its reader could not read and a magstripe track that does not exist', () => {
     const file = writeSite(
       'site.yaml',
-      validSite.replace('readers:\n', "readers:\n  - { id: badge, kind: serialRfid, path: /dev/ttyUSB1, line: { kind: cardId, base: hex, facilityDelimiter: 'A' } }\n  - { id: swipe, kind: hidMagstripe, track: 3 }\n"),
+      validSite.replace(
+        'readers:\n',
+        "readers:\n  - { id: badge, kind: serialRfid, path: /dev/ttyUSB1, line: { kind: cardId, base: hex, facilityDelimiter: 'A' } }\n  - { id: swipe, kind: hidMagstripe, track: 3 }\n",
+      ),
     );
     const problems = problemsOf(file);
     expect(problems.map((problem) => problem.path).sort()).toEqual(['readers.0.line', 'readers.1.track']);

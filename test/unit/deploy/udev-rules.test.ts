@@ -56,7 +56,12 @@ describe(rulesFile, () => {
     const vendor = magtekVendorId.toString(16).padStart(4, '0');
     const hidraw = rules.filter((rule) => value(rule, 'SUBSYSTEM') === 'hidraw' && value(rule, 'ATTRS{idVendor}') === vendor);
     expect(hidraw).toHaveLength(1);
-    expect(hidraw[0]).toEqual(expect.arrayContaining([{ key: 'MODE', operator: '=', value: '0660' }, { key: 'GROUP', operator: '=', value: 'dayroom' }]));
+    expect(hidraw[0]).toEqual(
+      expect.arrayContaining([
+        { key: 'MODE', operator: '=', value: '0660' },
+        { key: 'GROUP', operator: '=', value: 'dayroom' },
+      ]),
+    );
     expect(magtekUsagePage).toBe(0xff00);
   });
 
@@ -64,11 +69,13 @@ describe(rulesFile, () => {
     const serial = rules.filter((rule) => value(rule, 'SUBSYSTEM') === 'tty');
     expect(serial.length).toBeGreaterThanOrEqual(4);
     for (const rule of serial) {
-      expect(rule).toEqual(expect.arrayContaining([
-        { key: 'ENV{ID_MM_DEVICE_IGNORE}', operator: '=', value: '1' },
-        { key: 'GROUP', operator: '=', value: 'dayroom' },
-        { key: 'MODE', operator: '=', value: '0660' },
-      ]));
+      expect(rule).toEqual(
+        expect.arrayContaining([
+          { key: 'ENV{ID_MM_DEVICE_IGNORE}', operator: '=', value: '1' },
+          { key: 'GROUP', operator: '=', value: 'dayroom' },
+          { key: 'MODE', operator: '=', value: '0660' },
+        ]),
+      );
       expect(value(rule, 'KERNEL')).toMatch(/^tty(ACM|USB)\*$/);
     }
   });

@@ -26,7 +26,12 @@ const electronDefaultWire = [
 ];
 
 function standInBinary(wire: readonly number[]): Buffer {
-  return Buffer.concat([Buffer.from('\x7fELF…code before the wire…'), Buffer.from(SENTINEL), Buffer.from([1, wire.length, ...wire]), Buffer.from('…code after')]);
+  return Buffer.concat([
+    Buffer.from('\x7fELF…code before the wire…'),
+    Buffer.from(SENTINEL),
+    Buffer.from([1, wire.length, ...wire]),
+    Buffer.from('…code after'),
+  ]);
 }
 
 const expectedState = (enabled: boolean): FuseState => (enabled ? FuseState.ENABLE : FuseState.DISABLE);

@@ -101,13 +101,30 @@ function harness(settings: Partial<WedgeDetectorOptions> = {}, options: { echoRe
     for (const key of text) press(key === '\n' ? 'Enter' : key, gapMs, { shift: /[A-Z%^?]/.test(key) });
   }
 
-  const typedKeyDowns = () => page.filter((entry) => entry.type === 'keyDown').map((entry) => entry.key).join('');
+  const typedKeyDowns = () =>
+    page
+      .filter((entry) => entry.type === 'keyDown')
+      .map((entry) => entry.key)
+      .join('');
   return { press, type, advance, page, sent, frames, rejected, filter, typedKeyDowns, lost: () => lostReplays };
 }
 
 function input(type: 'keyDown' | 'keyUp', key: string, modifiers: Partial<Input> = {}): Input {
   const code = key.length === 1 && /[a-z]/i.test(key) ? `Key${key.toUpperCase()}` : key.length === 1 && /\d/.test(key) ? `Digit${key}` : key;
-  return { type, key, code, isAutoRepeat: false, isComposing: false, shift: false, control: false, alt: false, meta: false, location: 0, modifiers: [], ...modifiers };
+  return {
+    type,
+    key,
+    code,
+    isAutoRepeat: false,
+    isComposing: false,
+    shift: false,
+    control: false,
+    alt: false,
+    meta: false,
+    location: 0,
+    modifiers: [],
+    ...modifiers,
+  };
 }
 
 describe('keyboard-mode reader filter (Electron shell)', () => {
@@ -128,7 +145,12 @@ describe('keyboard-mode reader filter (Electron shell)', () => {
     expect(h.typedKeyDowns()).toBe('Hi R1');
     // Every key the page saw came from a replay; the real ones (and their key-ups) were kept back.
     expect(h.page.every((entry) => entry.from === 'replay')).toBe(true);
-    expect(h.page.filter((entry) => entry.type === 'keyUp').map((entry) => entry.key).join('')).toBe('Hi R1');
+    expect(
+      h.page
+        .filter((entry) => entry.type === 'keyUp')
+        .map((entry) => entry.key)
+        .join(''),
+    ).toBe('Hi R1');
     // Characters are replayed as key-down, char, key-up; capitals keep their Shift.
     expect(h.sent.slice(0, 3)).toEqual([
       { type: 'keyDown', keyCode: 'H', modifiers: ['shift'] },

@@ -4,7 +4,14 @@
 import { describe, expect, it, afterEach } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chooseCredentialVault, chooseStoreKey, safeStorageCredentialVault, safeStorageStoreKey, sealedCredentialFileName, type SafeStorageLike } from '../../../main/electron/safe-storage-vault';
+import {
+  chooseCredentialVault,
+  chooseStoreKey,
+  safeStorageCredentialVault,
+  safeStorageStoreKey,
+  sealedCredentialFileName,
+  type SafeStorageLike,
+} from '../../../main/electron/safe-storage-vault';
 import { openDeviceStore } from '../../../main/store/database';
 import { storeFileState } from '../../../main/store/store-encryption';
 import { sealedStoreKeyFileName } from '../../../main/store/store-key';
@@ -89,7 +96,10 @@ describe('the safeStorage vault', () => {
     safeStorageCredentialVault(dataDir, fakeSafeStorage({ key: 1 })).write(credential);
     expect(safeStorageCredentialVault(dataDir, fakeSafeStorage({ key: 2 })).read()).toMatchObject({ kind: 'unreadable' });
     writeFileSync(join(dataDir, sealedCredentialFileName), 'garbage');
-    expect(safeStorageCredentialVault(dataDir, fakeSafeStorage({ key: 2 })).read()).toEqual({ kind: 'unreadable', problem: 'cannot be unsealed with this machine’s key' });
+    expect(safeStorageCredentialVault(dataDir, fakeSafeStorage({ key: 2 })).read()).toEqual({
+      kind: 'unreadable',
+      problem: 'cannot be unsealed with this machine’s key',
+    });
   });
 
   it('seals a credential enrolled before it existed, and removes the plain file', () => {
@@ -200,6 +210,8 @@ describe('the store key sealed with safeStorage', () => {
     expect(second.db.prepare('SELECT text FROM note').get()).toEqual({ text: 'kept' });
     second.db.close();
     // The same store on a machine whose keychain cannot unseal the key: a coded refusal, not a crash.
-    expect(() => openDeviceStore(file, { storeKey: chooseStoreKey(dataDir, fakeSafeStorage({ key: 9 })) })).toThrow(expect.objectContaining({ code: 'storeKeyUnreadable' }));
+    expect(() => openDeviceStore(file, { storeKey: chooseStoreKey(dataDir, fakeSafeStorage({ key: 9 })) })).toThrow(
+      expect.objectContaining({ code: 'storeKeyUnreadable' }),
+    );
   });
 });

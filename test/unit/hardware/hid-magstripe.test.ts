@@ -198,7 +198,11 @@ describe('createHidMagstripeReader', () => {
     const { bus, reader, start } = setUp({ productId: 0x0011 });
     bus.plugIn('/dev/hidraw5', 0x0002);
     await start();
-    expect(reader.health()).toMatchObject({ connection: 'disconnected', problemKind: 'deviceNotFound', problem: 'No card reader with USB id 0x0801:0x0011 is plugged in' });
+    expect(reader.health()).toMatchObject({
+      connection: 'disconnected',
+      problemKind: 'deviceNotFound',
+      problem: 'No card reader with USB id 0x0801:0x0011 is plugged in',
+    });
     expect(bus.opened).toEqual([]);
   });
 
@@ -222,7 +226,16 @@ describe('createHidMagstripeReader', () => {
     device.swipe(binary);
 
     expect(scans()).toEqual([]);
-    expect(rejections()).toEqual(['decodeError', 'badTrack', 'trackLengthBeyondField', 'blankCard', 'trackMissing', 'reportTooShort', 'badTrack', 'unprintableTrackData']);
+    expect(rejections()).toEqual([
+      'decodeError',
+      'badTrack',
+      'trackLengthBeyondField',
+      'blankCard',
+      'trackMissing',
+      'reportTooShort',
+      'badTrack',
+      'unprintableTrackData',
+    ]);
     const health = reader.health();
     expect(health).toMatchObject({ connection: 'connected', goodReads: 0, badReads: 8 });
     expect(health.badReadsByReason).toEqual({
@@ -301,7 +314,11 @@ describe('createHidMagstripeReader', () => {
   it('keeps looking for a reader that is absent at start', async () => {
     const { bus, retries, reader, start, connectionStates } = setUp();
     await start();
-    expect(reader.health()).toMatchObject({ connection: 'disconnected', problemKind: 'deviceNotFound', problem: 'No card reader with USB id vendor 0x0801 is plugged in' });
+    expect(reader.health()).toMatchObject({
+      connection: 'disconnected',
+      problemKind: 'deviceNotFound',
+      problem: 'No card reader with USB id vendor 0x0801 is plugged in',
+    });
     bus.plugIn();
     await retries.fire();
     expect(connectionStates()).toEqual(['connecting', 'disconnected', 'connected']);
@@ -389,7 +406,10 @@ describe('createHidMagstripeReader', () => {
   it('loads the real node-hid by default and reports no reader on a machine without one', async () => {
     const retries = new ManualSchedule();
     // A vendor id no real device has, so the result does not depend on what is plugged into this machine.
-    const reader = createHidMagstripeReader({ id: readerId, kind: 'hidMagstripe', vendorId: 0xfffe, track: 2, content: 'accountNumber' }, { schedule: retries.schedule });
+    const reader = createHidMagstripeReader(
+      { id: readerId, kind: 'hidMagstripe', vendorId: 0xfffe, track: 2, content: 'accountNumber' },
+      { schedule: retries.schedule },
+    );
     await reader.start();
     expect(reader.health().problemKind).toMatch(/^(deviceNotFound|hidLibraryUnavailable)$/);
     expect(reader.health().connection).toBe('disconnected');

@@ -21,8 +21,7 @@ const authorizeNetTrack2 = ';4111111111111111=1803101000020000831?';
 const authorizeNetTrack1 = '%B4111111111111111^CARDUSER/JOHN^1803101000000000020000831000000?';
 const lrcIsEndSentinelTrack2 = ';1234567890123445=99011200000000000000?';
 const wikipediaTrack1 = '%B6011898748579348^DOE/ JOHN ^37829821000123456789?';
-const jqueryCardswipeSwipe =
-  '%B6009050000000000^SIMPSON/HOMER J           ^0000000X11111111100000000000000?;6009050000000000=00000002411111111100?\n';
+const jqueryCardswipeSwipe = '%B6009050000000000^SIMPSON/HOMER J           ^0000000X11111111100000000000000?;6009050000000000=00000002411111111100?\n';
 
 // Every error kind, so a property can tell a typed error from anything else (and the compiler flags a new kind).
 const track1ErrorKinds = new Set(
@@ -107,7 +106,10 @@ describe('parseTrack2', () => {
 
   it('reads a track whose LRC is `?`: the first `?` ends the track', () => {
     const result = parseTrack2(`${lrcIsEndSentinelTrack2}?`);
-    expect(result).toMatchObject({ ok: true, value: { primaryAccountNumber: '1234567890123445', expiry: { kind: 'date', twoDigitYear: 99, month: 1 }, serviceCode: '120', lrc: 'matched' } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { primaryAccountNumber: '1234567890123445', expiry: { kind: 'date', twoDigitYear: 99, month: 1 }, serviceCode: '120', lrc: 'matched' },
+    });
   });
 
   it('reads separators in place of expiry and service code', () => {
@@ -162,8 +164,14 @@ describe('parseTrack1', () => {
   });
 
   it('reads separators in place of expiry and service code', () => {
-    expect(parseTrack1('%B1234^DOE/JANE^^^ABC?')).toMatchObject({ ok: true, value: { expiry: { kind: 'notEncoded' }, serviceCode: null, discretionaryData: 'ABC' } });
-    expect(parseTrack1('%B1234^DOE/JANE^^101?')).toMatchObject({ ok: true, value: { expiry: { kind: 'notEncoded' }, serviceCode: '101', discretionaryData: '' } });
+    expect(parseTrack1('%B1234^DOE/JANE^^^ABC?')).toMatchObject({
+      ok: true,
+      value: { expiry: { kind: 'notEncoded' }, serviceCode: null, discretionaryData: 'ABC' },
+    });
+    expect(parseTrack1('%B1234^DOE/JANE^^101?')).toMatchObject({
+      ok: true,
+      value: { expiry: { kind: 'notEncoded' }, serviceCode: '101', discretionaryData: '' },
+    });
   });
 
   it('accepts `;` and `+` inside track 1: they are ordinary characters of its code', () => {
@@ -258,7 +266,12 @@ describe('parseKeyboardSwipe', () => {
     const swipe = parseKeyboardSwipe(`${lrcIsEndSentinelTrack2}?\r\n+0?`);
     expect(swipe).toMatchObject({
       ok: true,
-      value: { tracks: [{ status: 'read', text: `${lrcIsEndSentinelTrack2}?`, track: { lrc: 'matched' } }, { status: 'read', trackNumber: 3 }] },
+      value: {
+        tracks: [
+          { status: 'read', text: `${lrcIsEndSentinelTrack2}?`, track: { lrc: 'matched' } },
+          { status: 'read', trackNumber: 3 },
+        ],
+      },
     });
   });
 
@@ -281,14 +294,25 @@ describe('parseKeyboardSwipe', () => {
     const wrong = lrcOf(authorizeNetTrack1) === 'X' ? 'Y' : 'X';
     expect(parseKeyboardSwipe(`${authorizeNetTrack1}${wrong}${authorizeNetTrack2}>`)).toMatchObject({
       ok: true,
-      value: { tracks: [{ status: 'invalid', trackNumber: 1, error: { kind: 'lrcMismatch' } }, { status: 'read', track: { lrc: 'matched' } }] },
+      value: {
+        tracks: [
+          { status: 'invalid', trackNumber: 1, error: { kind: 'lrcMismatch' } },
+          { status: 'read', track: { lrc: 'matched' } },
+        ],
+      },
     });
   });
 
   it('reports the failure markers of a keyboard-mode reader in place', () => {
     expect(parseKeyboardSwipe(`%E?${authorizeNetTrack2}+E?\r`)).toMatchObject({
       ok: true,
-      value: { tracks: [{ status: 'failed', trackNumber: 1 }, { status: 'read', trackNumber: 2 }, { status: 'failed', trackNumber: 3 }] },
+      value: {
+        tracks: [
+          { status: 'failed', trackNumber: 1 },
+          { status: 'read', trackNumber: 2 },
+          { status: 'failed', trackNumber: 3 },
+        ],
+      },
     });
   });
 
@@ -327,9 +351,9 @@ describe('encodeTrack1 and encodeTrack2', () => {
     };
     expect(encodeTrack2(fields)).toBe(authorizeNetTrack2);
     expect(encodeTrack2(fields, { withLrc: true })).toBe(`${authorizeNetTrack2}>`);
-    expect(encodeTrack1({ ...fields, name: { surname: 'CARDUSER', firstName: 'JOHN' }, discretionaryData: '000000000020000831000000' }, { withLrc: true })).toBe(
-      `${authorizeNetTrack1}F`,
-    );
+    expect(
+      encodeTrack1({ ...fields, name: { surname: 'CARDUSER', firstName: 'JOHN' }, discretionaryData: '000000000020000831000000' }, { withLrc: true }),
+    ).toBe(`${authorizeNetTrack1}F`);
   });
 
   it.each<[string, Partial<Track1Fields>]>([
@@ -340,7 +364,14 @@ describe('encodeTrack1 and encodeTrack2', () => {
     ['a letter in the account number', { primaryAccountNumber: '41X1' }],
     ['an end sentinel in the discretionary data', { discretionaryData: 'A?B' }],
   ])('throw a RangeError for %s', (_, change) => {
-    const fields: Track1Fields = { primaryAccountNumber: '1234', name: { surname: 'DOE', firstName: 'JANE' }, expiry: { kind: 'zeroFilled' }, serviceCode: null, discretionaryData: '', ...change };
+    const fields: Track1Fields = {
+      primaryAccountNumber: '1234',
+      name: { surname: 'DOE', firstName: 'JANE' },
+      expiry: { kind: 'zeroFilled' },
+      serviceCode: null,
+      discretionaryData: '',
+      ...change,
+    };
     expect(() => encodeTrack1(fields)).toThrow(RangeError);
   });
 });
@@ -434,7 +465,12 @@ describe('properties', () => {
         const result = parseKeyboardSwipe(`${track1}${between}${track2}${after}`);
         expect(result).toMatchObject({
           ok: true,
-          value: { tracks: [{ status: 'read', text: track1 }, { status: 'read', text: track2 }] },
+          value: {
+            tracks: [
+              { status: 'read', text: track1 },
+              { status: 'read', text: track2 },
+            ],
+          },
         });
       }),
       { numRuns: 300 },

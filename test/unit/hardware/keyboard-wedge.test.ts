@@ -25,7 +25,16 @@ describe('keyboard-mode reader driver', () => {
   it('is connected once started (it cannot be seen until it types) and disconnected once stopped', async () => {
     const { reader, events } = await startedReader();
     expect(events).toEqual([{ type: 'connection', readerId: 'keyboard', state: 'connected', detail: null }]);
-    expect(reader.health()).toEqual({ readerId: 'keyboard', kind: 'keyboardWedge', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null });
+    expect(reader.health()).toEqual({
+      readerId: 'keyboard',
+      kind: 'keyboardWedge',
+      connection: 'connected',
+      goodReads: 0,
+      badReads: 0,
+      badReadsByReason: {},
+      problem: null,
+      lastEventAt: null,
+    });
     await reader.stop();
     expect(reader.health().connection).toBe('disconnected');
   });
@@ -59,7 +68,13 @@ describe('keyboard-mode reader driver', () => {
     reader.acceptFrame('12345678');
     // Counted in characters as the detector counts keys, so a name with accents or an emoji is not cut short.
     reader.acceptFrame('ÑÑÑÑÑÑÑÑ');
-    expect(events.slice(1).map((event) => (event.type === 'rejected' ? event.reason : event.type))).toEqual(['emptyFrame', 'oversizeFrame', 'unprintable', 'scan', 'scan']);
+    expect(events.slice(1).map((event) => (event.type === 'rejected' ? event.reason : event.type))).toEqual([
+      'emptyFrame',
+      'oversizeFrame',
+      'unprintable',
+      'scan',
+      'scan',
+    ]);
     expect(reader.health()).toMatchObject({ goodReads: 2, badReads: 3 });
   });
 
@@ -98,19 +113,44 @@ describe('keyboardWedge in the site file', () => {
 
   it('takes the defaults of wedge-settings.ts', () => {
     const config = KioskConfig.parse(site([{ id: 'keyboard', kind: 'keyboardWedge' }]));
-    expect(keyboardWedgeConfigOf(config)).toEqual({ id: 'keyboard', kind: 'keyboardWedge', maxGapMs: 25, idleTimeoutMs: 50, minFrameLength: 4, maxFrameLength: 256, prefix: [], suffix: ['Enter'] });
+    expect(keyboardWedgeConfigOf(config)).toEqual({
+      id: 'keyboard',
+      kind: 'keyboardWedge',
+      maxGapMs: 25,
+      idleTimeoutMs: 50,
+      minFrameLength: 4,
+      maxFrameLength: 256,
+      prefix: [],
+      suffix: ['Enter'],
+    });
   });
 
   it('refuses settings the detector could not run, naming the field', () => {
     const result = KioskConfig.safeParse(site([{ id: 'keyboard', kind: 'keyboardWedge', maxGapMs: 40, idleTimeoutMs: 30 }]));
     expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['readers', 0, 'idleTimeoutMs'], message: expect.stringMatching(/longer than maxGapMs/) })]);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['readers', 0, 'idleTimeoutMs'], message: expect.stringMatching(/longer than maxGapMs/) }),
+    ]);
   });
 
   it('allows one keyboardWedge reader per site, beside other readers: there is one keyboard', () => {
-    expect(KioskConfig.safeParse(site([{ id: 'scanner', kind: 'serialScanner', path: '/dev/ttyUSB0' }, { id: 'keyboard', kind: 'keyboardWedge' }])).success).toBe(true);
-    const result = KioskConfig.safeParse(site([{ id: 'a', kind: 'keyboardWedge' }, { id: 'b', kind: 'keyboardWedge', prefix: '%' }]));
+    expect(
+      KioskConfig.safeParse(
+        site([
+          { id: 'scanner', kind: 'serialScanner', path: '/dev/ttyUSB0' },
+          { id: 'keyboard', kind: 'keyboardWedge' },
+        ]),
+      ).success,
+    ).toBe(true);
+    const result = KioskConfig.safeParse(
+      site([
+        { id: 'a', kind: 'keyboardWedge' },
+        { id: 'b', kind: 'keyboardWedge', prefix: '%' },
+      ]),
+    );
     expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['readers', 1], message: expect.stringMatching(/at most one keyboardWedge reader/) })]);
+    expect(result.error?.issues).toEqual([
+      expect.objectContaining({ path: ['readers', 1], message: expect.stringMatching(/at most one keyboardWedge reader/) }),
+    ]);
   });
 });

@@ -20,7 +20,13 @@ const track2 = ';4111111111111111=1803101000020000831?';
  * A report laid out by hand, as MagTek's manual tables it (not with the encoder under test):
  * statuses, lengths, encode type, then the fields at 7 + n × fieldSize.
  */
-function handmadeReport(fieldSize: number, tracks: readonly [string, string, string], statuses: readonly [number, number, number] = [0, 0, 0], encodeType = 0, trailing = 0): Buffer {
+function handmadeReport(
+  fieldSize: number,
+  tracks: readonly [string, string, string],
+  statuses: readonly [number, number, number] = [0, 0, 0],
+  encodeType = 0,
+  trailing = 0,
+): Buffer {
   const report = Buffer.alloc(7 + 3 * fieldSize + trailing);
   tracks.forEach((text, index) => {
     report[index] = statuses[index] ?? 0;
@@ -58,7 +64,10 @@ describe('parseMagtekReport', () => {
     const report = handmadeReport(110, [track1, track2, '']);
     report.write('GARBAGE', 7 + track1.length, 'latin1');
     report[8 + track1.length + 10] = 0xff;
-    expect(parseMagtekReport(report)).toMatchObject({ ok: true, value: { tracks: [{ status: 'read', text: track1 }, { status: 'read', text: track2 }, { status: 'empty' }] } });
+    expect(parseMagtekReport(report)).toMatchObject({
+      ok: true,
+      value: { tracks: [{ status: 'read', text: track1 }, { status: 'read', text: track2 }, { status: 'empty' }] },
+    });
   });
 
   it('derives other field sizes from the report length (the 112-byte fields of the MagnePrint reader)', () => {
@@ -98,7 +107,10 @@ describe('parseMagtekReport', () => {
     [7, 'unknown'],
     [255, 'unknown'],
   ])('card encode type %i is %s', (code, cardEncodeType) => {
-    expect(parseMagtekReport(handmadeReport(110, ['', '', ''], [0, 0, 0], code))).toMatchObject({ ok: true, value: { cardEncodeType, cardEncodeTypeCode: code } });
+    expect(parseMagtekReport(handmadeReport(110, ['', '', ''], [0, 0, 0], code))).toMatchObject({
+      ok: true,
+      value: { cardEncodeType, cardEncodeTypeCode: code },
+    });
   });
 
   it('refuses a length byte beyond its field instead of reading the next field', () => {
@@ -150,7 +162,10 @@ describe('encodeMagtekReport', () => {
   });
 
   it('marks a failed track in its status byte with length 0', () => {
-    const report = encodeMagtekReport([{ status: 'decodeError' }, { status: 'empty' }, { status: 'empty' }], { fieldSize: 110, cardEncodeType: 'undetermined' });
+    const report = encodeMagtekReport([{ status: 'decodeError' }, { status: 'empty' }, { status: 'empty' }], {
+      fieldSize: 110,
+      cardEncodeType: 'undetermined',
+    });
     expect([...report.subarray(0, 7)]).toEqual([1, 0, 0, 0, 0, 0, 5]);
   });
 
@@ -167,13 +182,20 @@ describe('encodeMagtekReport', () => {
 describe('properties', () => {
   it('never throws on random bytes and fails only with typed errors', () => {
     // Random 337-byte reports mostly claim lengths beyond 110; this one keeps them in range to reach the track bytes.
-    const plausible337 = fc.tuple(fc.uint8Array({ minLength: 7, maxLength: 7 }), fc.uint8Array({ minLength: 330, maxLength: 330, min: 0x1e, max: 0x80 })).map(([header, fields]) => {
-      const report = new Uint8Array(337);
-      report.set(header.map((byte, index) => (index >= 3 && index <= 5 ? byte % 111 : byte)));
-      report.set(fields, 7);
-      return report;
-    });
-    const report = fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.uint8Array({ minLength: 337, maxLength: 337 }), fc.uint8Array({ minLength: 343, maxLength: 343 }), plausible337);
+    const plausible337 = fc
+      .tuple(fc.uint8Array({ minLength: 7, maxLength: 7 }), fc.uint8Array({ minLength: 330, maxLength: 330, min: 0x1e, max: 0x80 }))
+      .map(([header, fields]) => {
+        const report = new Uint8Array(337);
+        report.set(header.map((byte, index) => (index >= 3 && index <= 5 ? byte % 111 : byte)));
+        report.set(fields, 7);
+        return report;
+      });
+    const report = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.uint8Array({ minLength: 337, maxLength: 337 }),
+      fc.uint8Array({ minLength: 343, maxLength: 343 }),
+      plausible337,
+    );
     fc.assert(
       fc.property(report, fc.option(fc.integer({ min: 1, max: 130 }), { nil: undefined }), (bytes, fieldSize) => {
         const result = parseMagtekReport(bytes, fieldSize === undefined ? {} : { fieldSize });

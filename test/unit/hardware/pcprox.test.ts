@@ -70,7 +70,10 @@ describe('card id lines', () => {
 
 describe('raw Wiegand lines', () => {
   it('decodes a 26-bit frame: FC 123, CN 4567 is 2F623AE', () => {
-    expect(rawWithCount('26:2F623AE\r\n')).toEqual({ ok: true, value: { kind: 'wiegand', credential: { format: 'H10301', facilityCode: 123, cardNumber: 4567 } } });
+    expect(rawWithCount('26:2F623AE\r\n')).toEqual({
+      ok: true,
+      value: { kind: 'wiegand', credential: { format: 'H10301', facilityCode: 123, cardNumber: 4567 } },
+    });
     expect(rawFixed26('2f623ae\r\n')).toEqual({ ok: true, value: { kind: 'wiegand', credential: { format: 'H10301', facilityCode: 123, cardNumber: 4567 } } });
   });
 
@@ -143,7 +146,11 @@ describe('properties', () => {
   it('read back any encoded Wiegand credential', () => {
     const limits: Record<WiegandFormat, readonly [number, number]> = { H10301: [0xff, 0xffff], H10304: [0xffff, 0x7ffff], Corporate1000: [0xfff, 0xfffff] };
     const credential = fc.constantFrom(...wiegandFormats).chain((format) =>
-      fc.record({ format: fc.constant(format), facilityCode: fc.integer({ min: 0, max: limits[format][0] }), cardNumber: fc.integer({ min: 0, max: limits[format][1] }) }),
+      fc.record({
+        format: fc.constant(format),
+        facilityCode: fc.integer({ min: 0, max: limits[format][0] }),
+        cardNumber: fc.integer({ min: 0, max: limits[format][1] }),
+      }),
     );
     fc.assert(
       fc.property(credential, (value) => {

@@ -133,7 +133,16 @@ describe('createSerialScanner', () => {
     device.present = true;
     await scanner.start();
     expect(connectionStates()).toEqual(['connecting', 'connected']);
-    expect(scanner.health()).toEqual({ readerId: 'unit-b-scanner', kind: 'serialScanner', connection: 'connected', goodReads: 0, badReads: 0, badReadsByReason: {}, problem: null, lastEventAt: null });
+    expect(scanner.health()).toEqual({
+      readerId: 'unit-b-scanner',
+      kind: 'serialScanner',
+      connection: 'connected',
+      goodReads: 0,
+      badReads: 0,
+      badReadsByReason: {},
+      problem: null,
+      lastEventAt: null,
+    });
   });
 
   it('keeps looking for an absent device with capped, jittered backoff', async () => {

@@ -436,7 +436,8 @@ function stamp(keys: readonly string[], gaps: readonly number[], startAt = 1_000
 }
 
 /** A step of a random run: a key after a gap, a tick some way into the wait, or a flush. */
-type Step = { readonly kind: 'key'; readonly key: string; readonly gap: number } | { readonly kind: 'tick'; readonly after: number } | { readonly kind: 'flush' };
+type Step =
+  { readonly kind: 'key'; readonly key: string; readonly gap: number } | { readonly kind: 'tick'; readonly after: number } | { readonly kind: 'flush' };
 
 const gapArbitrary = fc.oneof(tenths(0, 25), fc.constantFrom(0, 25, 25.1, 49.9, 50, 50.1), tenths(25, 400));
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
@@ -478,96 +479,117 @@ function runSteps(options: Partial<WedgeDetectorOptions>, steps: readonly Step[]
 
 describe('properties', () => {
   // Hundreds of random typings each: ~1 s on a quiet machine, up to ~13 s at load 22; a minute leaves room at load 10.
-  it('a person (keys ≥ 35 ms apart) never makes a frame, and every key reaches the field in order', () => {
-    fc.assert(
-      fc.property(configArbitrary, fc.array(fc.tuple(anyKey, tenths(35, 2_000)), { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), (options, typed, tickSeeds) => {
-        const events = stamp(
-          typed.map(([key]) => key),
-          typed.map(([, gap]) => gap),
-        );
-        const ledger = new Ledger(createWedgeDetector(options));
-        events.forEach((event, index) => {
-          // Ticks at arbitrary moments before each key, as a timer might fire.
-          const previous = events[index - 1];
-          if (previous !== undefined && tickSeeds.includes(index)) ledger.tick(previous.at + (event.at - previous.at) * 0.7);
-          ledger.push(event);
-        });
-        ledger.finish();
-        expect(ledger.frames).toEqual([]);
-        expect(ledger.field).toEqual(events);
-        for (const release of ledger.releases) expect(release.readerLike).toBe(false);
-      }),
-      { numRuns: propertyRuns(300) },
-    );
-  }, propertyTimeout(60_000));
+  it(
+    'a person (keys ≥ 35 ms apart) never makes a frame, and every key reaches the field in order',
+    () => {
+      fc.assert(
+        fc.property(
+          configArbitrary,
+          fc.array(fc.tuple(anyKey, tenths(35, 2_000)), { maxLength: 60 }),
+          fc.array(fc.nat(), { maxLength: 10 }),
+          (options, typed, tickSeeds) => {
+            const events = stamp(
+              typed.map(([key]) => key),
+              typed.map(([, gap]) => gap),
+            );
+            const ledger = new Ledger(createWedgeDetector(options));
+            events.forEach((event, index) => {
+              // Ticks at arbitrary moments before each key, as a timer might fire.
+              const previous = events[index - 1];
+              if (previous !== undefined && tickSeeds.includes(index)) ledger.tick(previous.at + (event.at - previous.at) * 0.7);
+              ledger.push(event);
+            });
+            ledger.finish();
+            expect(ledger.frames).toEqual([]);
+            expect(ledger.field).toEqual(events);
+            for (const release of ledger.releases) expect(release.readerLike).toBe(false);
+          },
+        ),
+        { numRuns: propertyRuns(300) },
+      );
+    },
+    propertyTimeout(60_000),
+  );
 
-  it('a burst (keys ≤ maxGapMs apart) framed by prefix and suffix is a frame of exactly its text, wherever it falls in typing', () => {
-    const frameCharacters = [...'abcXYZ0189%;?^&=/ ~>ş'];
-    fc.assert(
-      fc.property(
-        configArbitrary,
-        fc.array(fc.constantFrom(...frameCharacters), { minLength: 6, maxLength: 120 }),
-        fc.array(tenths(0, 25), { minLength: 400, maxLength: 400 }),
-        fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
-        fc.array(fc.tuple(anyKey, tenths(35, 500)), { maxLength: 8 }),
-        fc.array(fc.tuple(anyKey, tenths(35, 500)), { maxLength: 8 }),
-        (options, characters, gaps, shifted, before, after) => {
-          const { prefix, suffix, minFrameLength, maxFrameLength } = { ...defaultWedgeOptions, ...options };
-          const payload = characters.slice(0, maxFrameLength).filter((character) => !suffix.includes(character));
-          fc.pre(payload.length >= minFrameLength);
-          // The reader's keys: prefix, payload with a Shift before some characters, suffix.
-          const readerKeys = [...prefix, ...payload.flatMap((character, index) => (shifted[index] ? ['Shift', character] : [character])), ...suffix];
-          const personBefore = stamp(
-            before.map(([key]) => key),
-            before.map(([, gap]) => gap),
+  it(
+    'a burst (keys ≤ maxGapMs apart) framed by prefix and suffix is a frame of exactly its text, wherever it falls in typing',
+    () => {
+      const frameCharacters = [...'abcXYZ0189%;?^&=/ ~>ş'];
+      fc.assert(
+        fc.property(
+          configArbitrary,
+          fc.array(fc.constantFrom(...frameCharacters), { minLength: 6, maxLength: 120 }),
+          fc.array(tenths(0, 25), { minLength: 400, maxLength: 400 }),
+          fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+          fc.array(fc.tuple(anyKey, tenths(35, 500)), { maxLength: 8 }),
+          fc.array(fc.tuple(anyKey, tenths(35, 500)), { maxLength: 8 }),
+          (options, characters, gaps, shifted, before, after) => {
+            const { prefix, suffix, minFrameLength, maxFrameLength } = { ...defaultWedgeOptions, ...options };
+            const payload = characters.slice(0, maxFrameLength).filter((character) => !suffix.includes(character));
+            fc.pre(payload.length >= minFrameLength);
+            // The reader's keys: prefix, payload with a Shift before some characters, suffix.
+            const readerKeys = [...prefix, ...payload.flatMap((character, index) => (shifted[index] ? ['Shift', character] : [character])), ...suffix];
+            const personBefore = stamp(
+              before.map(([key]) => key),
+              before.map(([, gap]) => gap),
+            );
+            const burstStart = (personBefore.at(-1)?.at ?? 0) + 35;
+            const burst = stamp(readerKeys, gaps, burstStart);
+            const personAfter = stamp(
+              after.map(([key]) => key),
+              after.map(([, gap]) => gap),
+              (burst.at(-1)?.at ?? 0) + 35,
+            );
+            const ledger = play(options, [...personBefore, ...burst, ...personAfter], 'timer');
+            expect(frameTexts(ledger)).toEqual([payload.join('')]);
+            expect(ledger.frames[0]?.keys).toEqual(burst);
+            expect(ledger.field).toEqual([...personBefore, ...personAfter]);
+          },
+        ),
+        { numRuns: propertyRuns(300) },
+      );
+    },
+    propertyTimeout(60_000),
+  );
+
+  it(
+    'any interleaving of keys, ticks and flushes accounts for every key exactly once, in order',
+    () => {
+      fc.assert(
+        fc.property(configArbitrary, fc.array(stepArbitrary, { maxLength: 150 }), (options, steps) => {
+          const ledger = runSteps(options, steps);
+          // Ledger has checked identity and order; here the totals and the frames' bounds.
+          const { minFrameLength, maxFrameLength } = { ...defaultWedgeOptions, ...options };
+          const framed = ledger.frames.reduce((sum, frame) => sum + frame.keys.length, 0);
+          expect(ledger.field.length + framed).toBe(ledger.input.length);
+          for (const frame of ledger.frames) {
+            expect([...frame.text].length).toBeGreaterThanOrEqual(minFrameLength);
+            expect([...frame.text].length).toBeLessThanOrEqual(maxFrameLength);
+          }
+        }),
+        { numRuns: propertyRuns(500) },
+      );
+    },
+    propertyTimeout(60_000),
+  );
+
+  it(
+    'when the timer fires changes only when keys are released, never how they are classified',
+    () => {
+      fc.assert(
+        fc.property(configArbitrary, fc.array(fc.tuple(anyKey, gapArbitrary), { maxLength: 150 }), (options, typed) => {
+          const events = stamp(
+            typed.map(([key]) => key),
+            typed.map(([, gap]) => gap),
           );
-          const burstStart = (personBefore.at(-1)?.at ?? 0) + 35;
-          const burst = stamp(readerKeys, gaps, burstStart);
-          const personAfter = stamp(
-            after.map(([key]) => key),
-            after.map(([, gap]) => gap),
-            (burst.at(-1)?.at ?? 0) + 35,
-          );
-          const ledger = play(options, [...personBefore, ...burst, ...personAfter], 'timer');
-          expect(frameTexts(ledger)).toEqual([payload.join('')]);
-          expect(ledger.frames[0]?.keys).toEqual(burst);
-          expect(ledger.field).toEqual([...personBefore, ...personAfter]);
-        },
-      ),
-      { numRuns: propertyRuns(300) },
-    );
-  }, propertyTimeout(60_000));
-
-  it('any interleaving of keys, ticks and flushes accounts for every key exactly once, in order', () => {
-    fc.assert(
-      fc.property(configArbitrary, fc.array(stepArbitrary, { maxLength: 150 }), (options, steps) => {
-        const ledger = runSteps(options, steps);
-        // Ledger has checked identity and order; here the totals and the frames' bounds.
-        const { minFrameLength, maxFrameLength } = { ...defaultWedgeOptions, ...options };
-        const framed = ledger.frames.reduce((sum, frame) => sum + frame.keys.length, 0);
-        expect(ledger.field.length + framed).toBe(ledger.input.length);
-        for (const frame of ledger.frames) {
-          expect([...frame.text].length).toBeGreaterThanOrEqual(minFrameLength);
-          expect([...frame.text].length).toBeLessThanOrEqual(maxFrameLength);
-        }
-      }),
-      { numRuns: propertyRuns(500) },
-    );
-  }, propertyTimeout(60_000));
-
-  it('when the timer fires changes only when keys are released, never how they are classified', () => {
-    fc.assert(
-      fc.property(configArbitrary, fc.array(fc.tuple(anyKey, gapArbitrary), { maxLength: 150 }), (options, typed) => {
-        const events = stamp(
-          typed.map(([key]) => key),
-          typed.map(([, gap]) => gap),
-        );
-        const withTimer = play(options, events, 'timer');
-        const withoutTimer = play(options, events, 'lazy');
-        expect(withTimer.field).toEqual(withoutTimer.field);
-        expect(withTimer.frames).toEqual(withoutTimer.frames);
-      }),
-      { numRuns: propertyRuns(300) },
-    );
-  }, propertyTimeout(60_000));
+          const withTimer = play(options, events, 'timer');
+          const withoutTimer = play(options, events, 'lazy');
+          expect(withTimer.field).toEqual(withoutTimer.field);
+          expect(withTimer.frames).toEqual(withoutTimer.frames);
+        }),
+        { numRuns: propertyRuns(300) },
+      );
+    },
+    propertyTimeout(60_000),
+  );
 });

@@ -42,14 +42,21 @@ describe('change log', () => {
   it('refuses a record that does not match its protocol schema before writing anything', async () => {
     const tx = recordingExecutor();
     const bad = { residentId: 'r1', stamps: -1, availableCents: 0, holdsCents: 0, confirmedAt: 0 };
-    await expect(appendChanges(tx, { kind: 'site', siteId: 's' }, [{ entity: 'balance', id: 'r1', version: 1, op: 'upsert', data: bad }], 0)).rejects.toThrow(/invalid balance r1: stamps/);
+    await expect(appendChanges(tx, { kind: 'site', siteId: 's' }, [{ entity: 'balance', id: 'r1', version: 1, op: 'upsert', data: bad }], 0)).rejects.toThrow(
+      /invalid balance r1: stamps/,
+    );
     expect(tx.statements).toEqual([]);
   });
 
   it('writes each audience into its own columns, and evicts only to a unit or a device', async () => {
     const tx = recordingExecutor();
     const visit = { visitId: 'v1', residentId: 'r1', visitorName: 'Maria', kind: 'remote', startsAt: 0, durationMinutes: 30, status: 'scheduled' } as const;
-    await appendChanges(tx, { kind: 'resident', siteId: 's', residentId: 'r1', housingUnitId: 'unit-a' }, [{ entity: 'visit', id: 'v1', version: 1, op: 'upsert', data: visit }], 5);
+    await appendChanges(
+      tx,
+      { kind: 'resident', siteId: 's', residentId: 'r1', housingUnitId: 'unit-a' },
+      [{ entity: 'visit', id: 'v1', version: 1, op: 'upsert', data: visit }],
+      5,
+    );
     await appendEvict(tx, { kind: 'housingUnit', siteId: 's', housingUnitId: 'unit-a' }, 'r1', 2, 6);
     await appendEvict(tx, { kind: 'device', siteId: 's', deviceId: 'tablet-1' }, 'r1', 2, 7);
     const inserts = tx.statements.filter((statement) => statement.sql.includes('INSERT INTO change_log'));
@@ -71,6 +78,11 @@ describe('device scope', () => {
     expect(residentInScope({ site_id: 's', kind: 'tablet', housing_unit_id: null, assigned_resident_id: 'r1' }, resident)).toBe(true);
     expect(residentInScope({ site_id: 's', kind: 'tablet', housing_unit_id: null, assigned_resident_id: 'r2' }, resident)).toBe(false);
     expect(residentInScope({ site_id: 'other', kind: 'tablet', housing_unit_id: null, assigned_resident_id: 'r1' }, resident)).toBe(false);
-    expect(residentInScope({ site_id: 's', kind: 'kiosk', housing_unit_id: 'unit-a', assigned_resident_id: null }, { ...resident, status: 'released', housing_unit_id: null })).toBe(false);
+    expect(
+      residentInScope(
+        { site_id: 's', kind: 'kiosk', housing_unit_id: 'unit-a', assigned_resident_id: null },
+        { ...resident, status: 'released', housing_unit_id: null },
+      ),
+    ).toBe(false);
   });
 });

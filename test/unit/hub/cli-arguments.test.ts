@@ -42,6 +42,9 @@ describe('hub CLI arguments', () => {
     expect(() => read({ kind: 'Remote' })).toThrow(/--kind must be one of onSite, remote/);
     expect(read({ starts: '2025-06-01T14:00' }).starts).toBe(new Date(2025, 5, 1, 14, 0).getTime());
     expect(() => read({ starts: 'tomorrow' })).toThrow(/--starts/);
-    expect(read({ books: '5:250, 10:450' }).books).toEqual([{ stamps: 5, priceCents: 250 }, { stamps: 10, priceCents: 450 }]);
+    expect(read({ books: '5:250, 10:450' }).books).toEqual([
+      { stamps: 5, priceCents: 250 },
+      { stamps: 10, priceCents: 450 },
+    ]);
   });
 });

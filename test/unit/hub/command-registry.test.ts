@@ -39,14 +39,19 @@ describe('hub command registry', () => {
   });
 
   it('writes required options bare, optional ones in brackets and repeatable ones with "..."', async () => {
-    expect((await cli('help', 'deposit')).out).toContain('usage: npm run hub -- deposit --resident B1001 --amount 25.00 --source online|lobbyKiosk|moneyOrder [--reference "MO 1234"]');
+    expect((await cli('help', 'deposit')).out).toContain(
+      'usage: npm run hub -- deposit --resident B1001 --amount 25.00 --source online|lobbyKiosk|moneyOrder [--reference "MO 1234"]',
+    );
     expect((await cli('help', 'add-staff')).out).toContain('[--unit A-Pod]...');
     expect((await cli('help', 'revoke-device')).out).toContain('[--wipe]');
     expect(await cli('help', 'teleport')).toMatchObject({ code: 2, err: expect.stringContaining('Unknown command "teleport".') });
   });
 
   it('refuses an unknown option in words, naming the options the command takes', async () => {
-    expect(await cli('add-unit', '--nmae', 'C-Pod')).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--nmae': add-unit takes --name.") });
+    expect(await cli('add-unit', '--nmae', 'C-Pod')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("Unknown option '--nmae': add-unit takes --name."),
+    });
     const refusal = command('add-unit').check({ name: 'C-Pod', nmae: 'C-Pod' }, 'console');
     expect(refusal).toMatchObject({ code: 'unknownOption', path: ['nmae'], message: "Unknown option 'nmae': add-unit takes name." });
   });
@@ -58,9 +63,20 @@ describe('hub command registry', () => {
     expect(typed.err).toContain('usage: npm run hub -- deposit');
     const sent = command('deposit').check({ resident: 'B1001', amount: 'lots', source: 'online' }, 'console');
     expect(sent).toMatchObject({ code: 'badOptionValue', path: ['amount'], message: 'options.amount must be an amount in dollars such as 25.00, not "lots".' });
-    expect(command('create-site').check({ name: 'Jail', charactersPerStamp: '12' }, 'console')).toMatchObject({ code: 'badOptionValue', path: ['charactersPerStamp'] });
-    expect(command('create-site').check({ name: 'Jail', charactersPerStamp: 12 }, 'console')).toMatchObject({ code: 'badOptionValue', path: ['charactersPerStamp'], message: 'options.charactersPerStamp must be text.' });
-    expect(command('deposit').check({ amount: '5', source: 'online' }, 'commandLine')).toMatchObject({ code: 'missingOption', path: ['resident'], message: '--resident is required: the resident id or booking number.' });
+    expect(command('create-site').check({ name: 'Jail', charactersPerStamp: '12' }, 'console')).toMatchObject({
+      code: 'badOptionValue',
+      path: ['charactersPerStamp'],
+    });
+    expect(command('create-site').check({ name: 'Jail', charactersPerStamp: 12 }, 'console')).toMatchObject({
+      code: 'badOptionValue',
+      path: ['charactersPerStamp'],
+      message: 'options.charactersPerStamp must be text.',
+    });
+    expect(command('deposit').check({ amount: '5', source: 'online' }, 'commandLine')).toMatchObject({
+      code: 'missingOption',
+      path: ['resident'],
+      message: '--resident is required: the resident id or booking number.',
+    });
   });
 
   it('lists every command with its options and their schema, for a console to build on', () => {
@@ -71,6 +87,11 @@ describe('hub command registry', () => {
       ['source', '--source', 'text', true],
       ['reference', '--reference', 'text', false],
     ]);
-    expect(deposit?.schema.parse({ resident: 'B1001', amount: '25.50', source: 'online' })).toEqual({ resident: 'B1001', amount: 2550, source: 'online', reference: undefined });
+    expect(deposit?.schema.parse({ resident: 'B1001', amount: '25.50', source: 'online' })).toEqual({
+      resident: 'B1001',
+      amount: 2550,
+      source: 'online',
+      reference: undefined,
+    });
   });
 });

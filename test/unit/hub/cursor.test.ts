@@ -8,11 +8,16 @@ const key = randomBytes(32);
 describe('pull cursors', () => {
   it('round-trips any device id and position, and fits the protocol limit', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 64 }), fc.nat(), fc.option(fc.base64String({ minLength: 16, maxLength: 16 })), (deviceId, seq, fingerprint) => {
-        const cursor = encodeCursor(key, { deviceId, seq, fingerprint });
-        expect(cursor.length).toBeLessThanOrEqual(512);
-        expect(decodeCursor(key, cursor)).toEqual({ ok: true, position: { deviceId, seq, fingerprint } });
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 64 }),
+        fc.nat(),
+        fc.option(fc.base64String({ minLength: 16, maxLength: 16 })),
+        (deviceId, seq, fingerprint) => {
+          const cursor = encodeCursor(key, { deviceId, seq, fingerprint });
+          expect(cursor.length).toBeLessThanOrEqual(512);
+          expect(decodeCursor(key, cursor)).toEqual({ ok: true, position: { deviceId, seq, fingerprint } });
+        },
+      ),
     );
   });
 

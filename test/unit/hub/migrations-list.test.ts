@@ -10,7 +10,9 @@ describe('hub migrations list', () => {
       .filter((file) => file !== 'index.ts')
       .sort();
     for (const file of files) expect(file).toMatch(/^\d{4}-[a-z0-9-]+\.ts$/);
-    expect(files.map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -3) }))).toEqual(migrations.map((migration) => ({ version: migration.version, name: migration.name })));
+    expect(files.map((file) => ({ version: Number(file.slice(0, 4)), name: file.slice(5, -3) }))).toEqual(
+      migrations.map((migration) => ({ version: migration.version, name: migration.name })),
+    );
     expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
   });
 });

@@ -3,7 +3,12 @@ import { FailureRateLimiter } from '../../../hub/http/rate-limiter';
 
 function limiterAt(start = 1_000_000, options: { maxFailures?: number; windowMs?: number; maxAddresses?: number } = {}) {
   const clock = { now: start };
-  const limiter = new FailureRateLimiter({ maxFailures: options.maxFailures ?? 3, windowMs: options.windowMs ?? 10_000, now: () => clock.now, ...(options.maxAddresses === undefined ? {} : { maxAddresses: options.maxAddresses }) });
+  const limiter = new FailureRateLimiter({
+    maxFailures: options.maxFailures ?? 3,
+    windowMs: options.windowMs ?? 10_000,
+    now: () => clock.now,
+    ...(options.maxAddresses === undefined ? {} : { maxAddresses: options.maxAddresses }),
+  });
   return { limiter, clock };
 }
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EnrollRequest } from '../../../hub/protocol/index';
-import { enrollmentCodeHash, looksLikeDeviceSecret, newDeviceSecret, newEnrollmentCode, normalizeEnrollmentCode, sameDigest, sha256Hex } from '../../../hub/security/tokens';
+import {
+  enrollmentCodeHash,
+  looksLikeDeviceSecret,
+  newDeviceSecret,
+  newEnrollmentCode,
+  normalizeEnrollmentCode,
+  sameDigest,
+  sha256Hex,
+} from '../../../hub/security/tokens';
 
 describe('device secrets and enrollment codes', () => {
   it('makes enrollment codes the protocol accepts, without look-alike characters', () => {

@@ -17,6 +17,7 @@ describe('parseTrustProxy', () => {
   });
 
   it('refuses anything else with a sentence', () => {
-    for (const value of ['yes', 'loadbalancer.local', '10.0.0.0/8;rm', '*']) expect(() => parseTrustProxy(value), value).toThrow(/trust proxy: .* is not false, true, a hop count/);
+    for (const value of ['yes', 'loadbalancer.local', '10.0.0.0/8;rm', '*'])
+      expect(() => parseTrustProxy(value), value).toThrow(/trust proxy: .* is not false, true, a hop count/);
   });
 });

@@ -62,7 +62,9 @@ describe('conversations', () => {
     mail.markRead('r1', 'm1');
     expect(mail.conversations('r1')[0]?.unread).toBe(1);
     const pending = pendingMutations(store.db, 10);
-    expect(pending.ok && pending.mutations.map((mutation) => [mutation.name, mutation.args])).toEqual([['markRead', { residentId: 'r1', messageId: 'm1', readAt: 50_000 }]]);
+    expect(pending.ok && pending.mutations.map((mutation) => [mutation.name, mutation.args])).toEqual([
+      ['markRead', { residentId: 'r1', messageId: 'm1', readAt: 50_000 }],
+    ]);
     // Still read after the hub applied it and before its copy arrives.
     outboxQueries(store.db).settle(1, { status: 'applied' }, 51_000);
     expect(mail.conversation('r1', 'c-r1').messages.find((m) => m.messageId === 'm1')?.read).toBe(true);
@@ -72,7 +74,11 @@ describe('conversations', () => {
 describe('a conversation in pages', () => {
   // 60 letters with Rosa after m1 and m2 (2,000 and 3,000), one a minute, and one reply of the person's own not back yet.
   beforeEach(() => {
-    apply(Array.from({ length: 60 }, (_, n) => upsert('message', message(`p${String(n).padStart(2, '0')}`, 'r1', { body: `letter ${n}`, receivedAt: 10_000 + n * 60_000 }), 1)));
+    apply(
+      Array.from({ length: 60 }, (_, n) =>
+        upsert('message', message(`p${String(n).padStart(2, '0')}`, 'r1', { body: `letter ${n}`, receivedAt: 10_000 + n * 60_000 }), 1),
+      ),
+    );
     clock = 10_000 + 61 * 60_000;
     expect(mail.send('r1', { contactId: 'c-r1', body: 'my reply', replyToMessageId: null, draftId: null }).ok).toBe(true);
   });
@@ -108,7 +114,6 @@ describe('a conversation in pages', () => {
     expect(page.firstPosition + at).toBe(12);
     expect(mail.conversation('r1', 'c-r1', { kind: 'around', messageId: 'm-other' }).firstPosition).toBe(63 - conversationPageSize);
   });
-
 });
 
 describe('attachments', () => {
@@ -125,7 +130,11 @@ describe('attachments', () => {
     apply([
       upsert(
         'message',
-        message('m3', 'r1', { body: 'Photos from the party', receivedAt: 5_000, attachments: [attachment('p2', 'b', 'delivered'), attachment('p1', 'a', 'rejected', 'Shows another resident'), attachment('p3', 'c', 'delivered')] }),
+        message('m3', 'r1', {
+          body: 'Photos from the party',
+          receivedAt: 5_000,
+          attachments: [attachment('p2', 'b', 'delivered'), attachment('p1', 'a', 'rejected', 'Shows another resident'), attachment('p3', 'c', 'delivered')],
+        }),
         1,
       ),
     ]);
@@ -147,7 +156,10 @@ describe('authorization', () => {
     expect(() => mail.conversation('r1', 'c-r2')).toThrow(MailAccessError);
     // Another person's letter as the one being answered: refused as one that is not here, saying nothing of whose it is.
     expect(mail.cost('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: 'm-other' })).toEqual({ ok: false, refusal: { reason: 'replyTargetGone' } });
-    expect(mail.send('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: 'm-other', draftId: null })).toEqual({ ok: false, refusal: { reason: 'replyTargetGone' } });
+    expect(mail.send('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: 'm-other', draftId: null })).toEqual({
+      ok: false,
+      refusal: { reason: 'replyTargetGone' },
+    });
     expect(() => mail.send('r1', { contactId: 'c-r2', body: 'hi', replyToMessageId: null, draftId: null })).toThrow(MailAccessError);
     const draftId = '11111111-1111-4111-8111-111111111111';
     mail.saveDraft('r2', { draftId, contactId: 'c-r2', replyToMessageId: null, body: 'theirs' });
@@ -164,7 +176,10 @@ describe('cost and sending', () => {
     const draftId = '22222222-2222-4222-8222-222222222222';
     mail.saveDraft('r1', { draftId, contactId: 'c-r1', replyToMessageId: 'm2', body: 'Yes, Sunday works' });
     apply([remove('message', 'm2', 5)]);
-    expect(mail.send('r1', { contactId: 'c-r1', body: 'Yes, Sunday works', replyToMessageId: 'm2', draftId })).toEqual({ ok: false, refusal: { reason: 'replyTargetGone' } });
+    expect(mail.send('r1', { contactId: 'c-r1', body: 'Yes, Sunday works', replyToMessageId: 'm2', draftId })).toEqual({
+      ok: false,
+      refusal: { reason: 'replyTargetGone' },
+    });
     expect(mail.drafts('r1').map((draft) => draft.body)).toEqual(['Yes, Sunday works']);
     expect(pendingMutations(store.db, 10)).toEqual({ ok: true, mutations: [] });
   });
@@ -197,7 +212,9 @@ describe('cost and sending', () => {
     expect(pending.ok && pending.mutations[0]?.args).toMatchObject({ replyToMessageId: 'm2', useReturnStamp: true, contactId: 'c-r1' });
     // The stamp is held by the waiting reply: a second reply pays with the person's own stamps.
     expect(mail.conversation('r1', 'c-r1').messages.find((m) => m.messageId === 'm2')?.returnStampAvailable).toBe(false);
-    expect(mail.cost('r1', { contactId: 'c-r1', body: 'Again', replyToMessageId: 'm2' })).toMatchObject({ cost: { coveredByReturnStamp: 0, fromOwnStamps: 1, stampsAvailable: 2 } });
+    expect(mail.cost('r1', { contactId: 'c-r1', body: 'Again', replyToMessageId: 'm2' })).toMatchObject({
+      cost: { coveredByReturnStamp: 0, fromOwnStamps: 1, stampsAvailable: 2 },
+    });
   });
 
   it('holds the stamps of waiting replies and refuses, in words, when there are not enough', () => {
@@ -211,8 +228,14 @@ describe('cost and sending', () => {
   });
 
   it('refuses an unapproved contact, an empty message, and a device without the site’s rules', () => {
-    expect(mail.send('r1', { contactId: 'c-r1-b', body: 'hi', replyToMessageId: null, draftId: null })).toEqual({ ok: false, refusal: { reason: 'contactNotApproved' } });
-    expect(mail.send('r1', { contactId: 'c-r1', body: '   ', replyToMessageId: null, draftId: null })).toEqual({ ok: false, refusal: { reason: 'emptyMessage' } });
+    expect(mail.send('r1', { contactId: 'c-r1-b', body: 'hi', replyToMessageId: null, draftId: null })).toEqual({
+      ok: false,
+      refusal: { reason: 'contactNotApproved' },
+    });
+    expect(mail.send('r1', { contactId: 'c-r1', body: '   ', replyToMessageId: null, draftId: null })).toEqual({
+      ok: false,
+      refusal: { reason: 'emptyMessage' },
+    });
     store.db.prepare('DELETE FROM site_rules').run();
     expect(mail.cost('r1', { contactId: 'c-r1', body: 'hi', replyToMessageId: null })).toEqual({ ok: false, refusal: { reason: 'rulesNotSynced' } });
     expect(outboxQueries(store.db).pendingCount()).toBe(0);
@@ -227,7 +250,9 @@ describe('drafts', () => {
     mail.saveDraft('r1', { draftId, contactId: 'c-r1', replyToMessageId: 'm2', body: 'Dear Rosa,' });
     store.reopen();
     mail = newService();
-    expect(mail.drafts('r1')).toEqual([{ draftId, contactId: 'c-r1', contactName: 'Rosa Díaz', replyToMessageId: 'm2', body: 'Dear Rosa,', updatedAt: 51_000 }]);
+    expect(mail.drafts('r1')).toEqual([
+      { draftId, contactId: 'c-r1', contactName: 'Rosa Díaz', replyToMessageId: 'm2', body: 'Dear Rosa,', updatedAt: 51_000 },
+    ]);
     expect(mail.drafts('r2')).toEqual([]);
     expect(mail.send('r1', { contactId: 'c-r1', body: 'Dear Rosa,', replyToMessageId: 'm2', draftId }).ok).toBe(true);
     expect(mail.drafts('r1')).toEqual([]);
@@ -242,12 +267,30 @@ describe('the timeline of a sent message', () => {
   };
   const timelineOf = (messageId: string) => mail.conversation('r1', 'c-r1').messages.find((m) => m.messageId === messageId)?.timeline;
   const hubCopy = (messageId: string, version: number, overrides: Parameters<typeof message>[2]) =>
-    upsert('message', message(messageId, 'r1', { direction: 'outbound', body: 'Hello from B unit', writtenAt: 50_000, receivedAt: 60_000, replyToMessageId: 'm2', status: 'inReview', statusChangedAt: 60_000, stampsCharged: 0, ...overrides }), version);
+    upsert(
+      'message',
+      message(messageId, 'r1', {
+        direction: 'outbound',
+        body: 'Hello from B unit',
+        writtenAt: 50_000,
+        receivedAt: 60_000,
+        replyToMessageId: 'm2',
+        status: 'inReview',
+        statusChangedAt: 60_000,
+        stampsCharged: 0,
+        ...overrides,
+      }),
+      version,
+    );
 
   it('goes written → waiting → received → in review → delivered → read', () => {
     const id = send();
     expect(timelineOf(id)).toMatchObject({ state: 'waitingOnDevice', reason: null });
-    expect(timelineOf(id)?.steps.filter((step) => step.done).map((step) => step.step)).toEqual(['written', 'waitingOnDevice']);
+    expect(
+      timelineOf(id)
+        ?.steps.filter((step) => step.done)
+        .map((step) => step.step),
+    ).toEqual(['written', 'waitingOnDevice']);
     outboxQueries(store.db).settle(1, { status: 'applied' }, 55_000);
     expect(timelineOf(id)).toMatchObject({ state: 'inReview' });
     apply([hubCopy(id, 1, {})]);
@@ -272,9 +315,23 @@ describe('the timeline of a sent message', () => {
 
     const refused = mail.send('r1', { contactId: 'c-r1', body: 'second', replyToMessageId: null, draftId: null });
     if (!refused.ok) throw new Error('not sent');
-    outboxQueries(store.db).settle(2, { status: 'refused', code: 'notEnoughStamps', reason: 'This message needs 1 stamp and you have 0 stamps.', figures: { neededStamps: 1, availableStamps: 0 } }, 56_000);
+    outboxQueries(store.db).settle(
+      2,
+      {
+        status: 'refused',
+        code: 'notEnoughStamps',
+        reason: 'This message needs 1 stamp and you have 0 stamps.',
+        figures: { neededStamps: 1, availableStamps: 0 },
+      },
+      56_000,
+    );
     // The screen words the refusal from its code and figures; the hub's English sentence does not cross the contract.
-    expect(timelineOf(refused.message.messageId)).toMatchObject({ state: 'notAccepted', reason: null, refusal: { code: 'notEnoughStamps', neededStamps: 1, availableStamps: 0 }, endedAt: 56_000 });
+    expect(timelineOf(refused.message.messageId)).toMatchObject({
+      state: 'notAccepted',
+      reason: null,
+      refusal: { code: 'notEnoughStamps', neededStamps: 1, availableStamps: 0 },
+      endedAt: 56_000,
+    });
     expect(timelineOf(refused.message.messageId)?.steps.some((step) => !step.done)).toBe(false);
   });
 });

@@ -23,7 +23,16 @@ beforeEach(() => {
   cursor = 0;
   money = createMoneyService({ db: store.db, now: () => clock });
   apply([
-    upsert('siteRules', siteRules('site-1', { stampBooks: [{ stamps: 5, priceCents: 250 }, { stamps: 10, priceCents: 450 }] }), 1),
+    upsert(
+      'siteRules',
+      siteRules('site-1', {
+        stampBooks: [
+          { stamps: 5, priceCents: 250 },
+          { stamps: 10, priceCents: 450 },
+        ],
+      }),
+      1,
+    ),
     upsert('resident', resident('r1'), 1),
     upsert('resident', resident('r2'), 1),
     upsert('balance', balance('r1', { stamps: 3, availableCents: 700, confirmedAt: 4_000 }), 1),
@@ -74,7 +83,12 @@ describe('stamps', () => {
     const second = outboxQueries(store.db).pending(10)[0]!;
     outboxQueries(store.db).settle(
       second.mutationId,
-      { status: 'refused', code: 'notEnoughMoney', reason: 'A book of 5 stamps costs $2.50 and your account has $1.00.', figures: { neededCents: 250, availableCents: 100, bookSize: 5 } },
+      {
+        status: 'refused',
+        code: 'notEnoughMoney',
+        reason: 'A book of 5 stamps costs $2.50 and your account has $1.00.',
+        figures: { neededCents: 250, availableCents: 100, bookSize: 5 },
+      },
       96_000,
     );
     // A code with its figures, for the screen to word in the person's language; never the hub's English sentence.
@@ -90,7 +104,10 @@ describe('stamps', () => {
     expect(money.buyStamps('r1', { requestId: request(3), bookSize: 7 })).toEqual({ ok: false, refusal: { reason: 'unknownBook' } });
     expect(money.buyStamps('r1', { requestId: request(4), bookSize: 10 })).toMatchObject({ ok: true });
     // $7.00 confirmed, $4.50 already waiting: another $4.50 is more than is left.
-    expect(money.buyStamps('r1', { requestId: request(5), bookSize: 10 })).toEqual({ ok: false, refusal: { reason: 'notEnoughMoney', neededCents: 450, availableCents: 250 } });
+    expect(money.buyStamps('r1', { requestId: request(5), bookSize: 10 })).toEqual({
+      ok: false,
+      refusal: { reason: 'notEnoughMoney', neededCents: 450, availableCents: 250 },
+    });
     expect(outboxQueries(store.db).pendingCount()).toBe(1);
   });
 
@@ -99,7 +116,10 @@ describe('stamps', () => {
     expect(money.buyStamps('r1', { requestId: request(7), bookSize: 10 })).toMatchObject({ ok: true });
     const [charged] = outboxQueries(store.db).pending(10);
     outboxQueries(store.db).settle(charged!.mutationId, { status: 'applied' }, 95_000);
-    expect(money.buyStamps('r1', { requestId: request(8), bookSize: 10 })).toEqual({ ok: false, refusal: { reason: 'notEnoughMoney', neededCents: 450, availableCents: 250 } });
+    expect(money.buyStamps('r1', { requestId: request(8), bookSize: 10 })).toEqual({
+      ok: false,
+      refusal: { reason: 'notEnoughMoney', neededCents: 450, availableCents: 250 },
+    });
 
     // The hub's entries and balance arrive: the confirmed balance now counts it, and only once.
     apply([
@@ -128,7 +148,11 @@ describe('money', () => {
     expect(view.totals).toEqual({ depositsCents: 2_500, purchasesCents: 250, feesCents: 1_550 });
     expect(view).toMatchObject({ page: 0, pageCount: 1 });
 
-    apply(Array.from({ length: moneyPageSize * 2 }, (_, index) => upsert('debitEntry', ledgerEntry(`x${index}`, 'r1', 100, { kind: 'deposit', reference: 'online', createdAt: 10_000 + index }), 1)));
+    apply(
+      Array.from({ length: moneyPageSize * 2 }, (_, index) =>
+        upsert('debitEntry', ledgerEntry(`x${index}`, 'r1', 100, { kind: 'deposit', reference: 'online', createdAt: 10_000 + index }), 1),
+      ),
+    );
     const last = money.account('r1', 99);
     expect(last).toMatchObject({ page: 2, pageCount: 3 });
     expect(last.entries).toHaveLength(3);

@@ -13,7 +13,9 @@ describe('parseServerFrame', () => {
     expect(parseServerFrame(JSON.stringify({ type: 'result', id: 8, result: { ok: false, error: { code: 'timeout', message: 'slow' } } }))).toMatchObject({
       result: { ok: false, error: { code: 'timeout' } },
     });
-    expect(parseServerFrame(JSON.stringify({ type: 'event', name: 'session.changed', payload: { phase: 'attract', notice: null, noticeLanguage: null } }))).toMatchObject({
+    expect(
+      parseServerFrame(JSON.stringify({ type: 'event', name: 'session.changed', payload: { phase: 'attract', notice: null, noticeLanguage: null } })),
+    ).toMatchObject({
       type: 'event',
       name: 'session.changed',
     });

@@ -17,18 +17,36 @@ describe('hub refusals in the person’s language', () => {
   it('words a purchase the facility could not cover, with the figures it gave, in English and Spanish', async () => {
     const refusal = HubRefusal.parse({ code: 'notEnoughMoney', neededCents: 800, availableCents: 100 });
     expect(hubRefusalText(refusal, 'en', await translator('en'))).toBe('The facility checked your account: this costs $8.00 and you had $1.00.');
-    expect(hubRefusalText(refusal, 'es', await translator('es'))).toMatch(/^El centro revisó su cuenta: esto cuesta (US)?\$8\.00 y usted tenía (US)?\$1\.00\.$/);
+    expect(hubRefusalText(refusal, 'es', await translator('es'))).toMatch(
+      /^El centro revisó su cuenta: esto cuesta (US)?\$8\.00 y usted tenía (US)?\$1\.00\.$/,
+    );
   });
 
   it('says counts in singular and plural, and every code has words', async () => {
     const englishT = await translator('en');
     const spanishT = await translator('es');
-    expect(hubRefusalText({ code: 'notEnoughStamps', neededStamps: 1, availableStamps: 0 }, 'en', englishT)).toBe('The facility checked your stamps: this needs 1 stamp and you had 0.');
-    expect(hubRefusalText({ code: 'notEnoughStamps', neededStamps: 3, availableStamps: 1 }, 'es', spanishT)).toBe('El centro revisó sus estampillas: esto necesita 3 estampillas y usted tenía 1.');
+    expect(hubRefusalText({ code: 'notEnoughStamps', neededStamps: 1, availableStamps: 0 }, 'en', englishT)).toBe(
+      'The facility checked your stamps: this needs 1 stamp and you had 0.',
+    );
+    expect(hubRefusalText({ code: 'notEnoughStamps', neededStamps: 3, availableStamps: 1 }, 'es', spanishT)).toBe(
+      'El centro revisó sus estampillas: esto necesita 3 estampillas y usted tenía 1.',
+    );
     for (const option of HubRefusal.options) {
       const code = option.shape.code.value;
-      const sample = HubRefusal.parse({ code, neededCents: 1, availableCents: 0, neededStamps: 2, availableStamps: 0, maxCharacters: 30000, characters: 30001, bookSize: 7 });
-      for (const [language, t] of [['en', englishT], ['es', spanishT]] as const) {
+      const sample = HubRefusal.parse({
+        code,
+        neededCents: 1,
+        availableCents: 0,
+        neededStamps: 2,
+        availableStamps: 0,
+        maxCharacters: 30000,
+        characters: 30001,
+        bookSize: 7,
+      });
+      for (const [language, t] of [
+        ['en', englishT],
+        ['es', spanishT],
+      ] as const) {
         const text = hubRefusalText(sample, language, t);
         expect(text, `${code} in ${language}`).not.toContain('hubRefusal.');
         expect(text.length, `${code} in ${language}`).toBeGreaterThan(10);

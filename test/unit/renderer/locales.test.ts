@@ -1,7 +1,26 @@
 // The Spanish and English screen text stay in step, and every code the contract can send has words.
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import { AttractNotice, DeviceErrorCode, StoreEncryptionOffReason, HubRefusal, TabletAssignError, TabletUnassignError, DeviceLogLine, DeviceMode, MailRefusal, PinNotice, ReadFormat, ReaderConnection, ReadRejectionReason, SentStep, SentTimeline, SyncErrorCode, SyncState, supportedLanguages } from '../../../main/contract';
+import {
+  AttractNotice,
+  DeviceErrorCode,
+  StoreEncryptionOffReason,
+  HubRefusal,
+  TabletAssignError,
+  TabletUnassignError,
+  DeviceLogLine,
+  DeviceMode,
+  MailRefusal,
+  PinNotice,
+  ReadFormat,
+  ReaderConnection,
+  ReadRejectionReason,
+  SentStep,
+  SentTimeline,
+  SyncErrorCode,
+  SyncState,
+  supportedLanguages,
+} from '../../../main/contract';
 import en from '../../../renderer/locales/en.json';
 import es from '../../../renderer/locales/es.json';
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceInfo, SessionView } from '../../../main/contract';
 import { formatMoney, minutesUntil, secondsUntil } from '../../../renderer/src/i18n/format';
-import {
-  createReaderBurstDetector,
-  createThrottle,
-  mustResetPage,
-  phaseReportsActivity,
-  screenLanguage,
-} from '../../../renderer/src/session/sessionRules';
+import { createReaderBurstDetector, createThrottle, mustResetPage, phaseReportsActivity, screenLanguage } from '../../../renderer/src/session/sessionRules';
 
 const attract: SessionView = { phase: 'attract', notice: 'signedOut', noticeLanguage: null };
 const signedIn = (id: string, language: 'en' | 'es' = 'en'): SessionView => ({
@@ -37,7 +31,11 @@ describe('mustResetPage', () => {
   });
 
   it('reloads when service mode ends, so nothing staff saw (logs, the site file) stays in the page', () => {
-    const service = (id: string, idleWarningEndsAt: number | null = null): SessionView => ({ phase: 'service', staff: { id, displayName: 'Officer Grant' }, idleWarningEndsAt });
+    const service = (id: string, idleWarningEndsAt: number | null = null): SessionView => ({
+      phase: 'service',
+      staff: { id, displayName: 'Officer Grant' },
+      idleWarningEndsAt,
+    });
     expect(mustResetPage(service('s1'), attract)).toBe(true);
     expect(mustResetPage(service('s1'), signedIn('r1'))).toBe(true);
     expect(mustResetPage(service('s1'), service('s2'))).toBe(true);
@@ -46,7 +44,16 @@ describe('mustResetPage', () => {
   });
 
   it('a tablet’s lock holds the session: no reload into it or out of it by the PIN; any other way out reloads', () => {
-    const lock = (sessionHeld: boolean): SessionView => ({ phase: 'tabletLock', sessionHeld, pinLength: 4, checking: false, notice: null, pinNotice: null, attemptsLeft: null, lockedUntil: null });
+    const lock = (sessionHeld: boolean): SessionView => ({
+      phase: 'tabletLock',
+      sessionHeld,
+      pinLength: 4,
+      checking: false,
+      notice: null,
+      pinNotice: null,
+      attemptsLeft: null,
+      lockedUntil: null,
+    });
     const syncLocked = (sessionHeld: boolean): SessionView => ({ phase: 'syncLocked', sessionHeld });
     expect(mustResetPage(signedIn('r1'), lock(true))).toBe(false);
     expect(mustResetPage(signedIn('r1'), syncLocked(true))).toBe(false);
@@ -54,7 +61,9 @@ describe('mustResetPage', () => {
     expect(mustResetPage(lock(true), signedIn('r1'))).toBe(false);
     // Signed out (the session cap, a staff badge) while locked, or signed out outright.
     expect(mustResetPage(lock(true), lock(false))).toBe(true);
-    expect(mustResetPage(syncLocked(true), { phase: 'pinEntry', subject: 'staff', pinLength: 4, attemptsLeft: 5, notice: null, checking: false, expiresAt: 0 })).toBe(true);
+    expect(
+      mustResetPage(syncLocked(true), { phase: 'pinEntry', subject: 'staff', pinLength: 4, attemptsLeft: 5, notice: null, checking: false, expiresAt: 0 }),
+    ).toBe(true);
     expect(mustResetPage(signedIn('r1'), lock(false))).toBe(true);
     expect(mustResetPage(lock(false), signedIn('r1'))).toBe(false);
     expect(phaseReportsActivity('tabletLock')).toBe(false);

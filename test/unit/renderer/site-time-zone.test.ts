@@ -35,7 +35,11 @@ describe('sentences around times', () => {
   it('in Spanish never end with a full stop right after a time, which already ends in "p. m."', () => {
     const timeThenStop = /\{\{(time|when|date|at)\}\}\./;
     expect(formatTime(at, 'es')).toMatch(/m\.$/);
-    expect(strings(es).filter(([, text]) => timeThenStop.test(text)).map(([key]) => key)).toEqual([]);
+    expect(
+      strings(es)
+        .filter(([, text]) => timeThenStop.test(text))
+        .map(([key]) => key),
+    ).toEqual([]);
     // English times end in "AM"/"PM", so its sentences keep their full stops.
     expect(strings(en).filter(([, text]) => timeThenStop.test(text)).length).toBeGreaterThan(0);
   });

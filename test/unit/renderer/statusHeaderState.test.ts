@@ -11,7 +11,12 @@ describe('what the tablet header says about the facility', () => {
   });
 
   it('offline when the last attempt could not reach the hub, problem when the hub answered badly', () => {
-    const failed = (code: 'hubUnreachable' | 'hubTimeout' | 'hubError'): SyncStatus => ({ ...base, state: 'backingOff', lastSuccessAt: 100, lastError: { code, message: 'x', at: 200 } });
+    const failed = (code: 'hubUnreachable' | 'hubTimeout' | 'hubError'): SyncStatus => ({
+      ...base,
+      state: 'backingOff',
+      lastSuccessAt: 100,
+      lastError: { code, message: 'x', at: 200 },
+    });
     expect(facilityLinkOf(failed('hubUnreachable'), true)).toBe('offline');
     expect(facilityLinkOf(failed('hubTimeout'), null)).toBe('offline');
     expect(facilityLinkOf(failed('hubError'), true)).toBe('problem');

@@ -17,8 +17,12 @@ describe('store encryption in words', () => {
   it('English: on names the OS keychain; off gives the reason', async () => {
     const t = await translator('en');
     expect(storeEncryptionText(t, { state: 'on' })).toBe('On (key sealed by the OS keychain)');
-    expect(storeEncryptionText(t, { state: 'off', reason: 'noKeyStore' })).toBe('Off: this app runs without an OS keychain (the web host or development), so there is no key to seal');
-    expect(storeEncryptionText(t, { state: 'off', reason: 'safeStorageBasicText' })).toBe('Off: no keyring runs on this Linux system, so no key could be sealed');
+    expect(storeEncryptionText(t, { state: 'off', reason: 'noKeyStore' })).toBe(
+      'Off: this app runs without an OS keychain (the web host or development), so there is no key to seal',
+    );
+    expect(storeEncryptionText(t, { state: 'off', reason: 'safeStorageBasicText' })).toBe(
+      'Off: no keyring runs on this Linux system, so no key could be sealed',
+    );
   });
 
   it('Spanish: activado / desactivado with the reason', async () => {

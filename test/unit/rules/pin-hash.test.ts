@@ -13,9 +13,12 @@ describe('the PIN-hash format', () => {
     expect(parsePinHash(formatPinHash(parts))).toEqual(parts);
   });
 
-  it.each(['', 'plain-text-pin', 'scrypt:0:8:1:AAAA:BBBB', 'scrypt:1.5:8:1:AAAA:BBBB', 'scrypt:1024:8:1:AAAA', 'bcrypt:1:2:3:4:5'])('is not a hash: %j', (stored) => {
-    expect(parsePinHash(stored)).toBeNull();
-  });
+  it.each(['', 'plain-text-pin', 'scrypt:0:8:1:AAAA:BBBB', 'scrypt:1.5:8:1:AAAA:BBBB', 'scrypt:1024:8:1:AAAA', 'bcrypt:1:2:3:4:5'])(
+    'is not a hash: %j',
+    (stored) => {
+      expect(parsePinHash(stored)).toBeNull();
+    },
+  );
 
   it('is slow by default', () => {
     expect(defaultPinCost).toEqual({ N: 32768, r: 8, p: 1 });
@@ -23,7 +26,7 @@ describe('the PIN-hash format', () => {
 });
 
 describe('hashing and checking a PIN', () => {
-  it('a hash made here verifies the right PIN, refuses a wrong one, and keeps a key of the format\'s length', async () => {
+  it("a hash made here verifies the right PIN, refuses a wrong one, and keeps a key of the format's length", async () => {
     const stored = await hashPin('2468', cheap);
     const parts = parsePinHash(stored);
     expect(parts?.cost).toEqual(cheap);

@@ -33,7 +33,7 @@ describe('the return-stamp rule', () => {
     expect(isAnswerable({ ...letter, direction: 'outbound' })).toBe(false);
   });
 
-  it('a reply may spend the answered letter\'s unspent return stamp, and says why not otherwise', () => {
+  it("a reply may spend the answered letter's unspent return stamp, and says why not otherwise", () => {
     expect(returnStampStanding(letter)).toBe('available');
     expect(returnStampStanding({ ...letter, status: 'read' })).toBe('available');
     expect(returnStampStanding(null)).toBe('notAReply');

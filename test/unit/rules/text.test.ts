@@ -5,7 +5,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertyRuns, propertyTimeout } from '../../support/property-runs';
 import { Mutation, PushRequest } from '../../../hub/protocol';
-import { characterCount, checkText, maxLetterJsonBytes, maxMessageCharacters, maxMutationJsonBytes, maxRequestBytes, utf8ByteLength } from '../../../rules/text';
+import {
+  characterCount,
+  checkText,
+  maxLetterJsonBytes,
+  maxMessageCharacters,
+  maxMutationJsonBytes,
+  maxRequestBytes,
+  utf8ByteLength,
+} from '../../../rules/text';
 
 describe('the text rule', () => {
   it.each([
@@ -56,32 +64,48 @@ describe('the text rule', () => {
     expect(checkText('👨‍👩‍👧 \u202ertl\u202c', 'letter')).toMatchObject({ ok: true });
   });
 
-  it('never throws, and what it accepts it accepts again unchanged (normalising twice changes nothing)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('letter', 'line', 'name'), (text, kind: 'letter' | 'line' | 'name') => {
-        const first = checkText(text, kind);
-        if (first.ok) expect(checkText(first.text, kind)).toEqual(first);
-      }),
-      { numRuns: propertyRuns(300) },
-    );
-    // 300 runs take ~3.5 s at load 7 and ~30 s at load 22; all of them run, however long that takes.
-  }, propertyTimeout(60_000));
+  it(
+    'never throws, and what it accepts it accepts again unchanged (normalising twice changes nothing)',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('letter', 'line', 'name'), (text, kind: 'letter' | 'line' | 'name') => {
+          const first = checkText(text, kind);
+          if (first.ok) expect(checkText(first.text, kind)).toEqual(first);
+        }),
+        { numRuns: propertyRuns(300) },
+      );
+      // 300 runs take ~3.5 s at load 7 and ~30 s at load 22; all of them run, however long that takes.
+    },
+    propertyTimeout(60_000),
+  );
 
-  it('counts bytes as UTF-8 does', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 100 }), (text) => {
-        expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, 'utf8'));
-      }),
-      { numRuns: propertyRuns(300) },
-    );
-  }, propertyTimeout(60_000));
+  it(
+    'counts bytes as UTF-8 does',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', maxLength: 100 }), (text) => {
+          expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, 'utf8'));
+        }),
+        { numRuns: propertyRuns(300) },
+      );
+    },
+    propertyTimeout(60_000),
+  );
 });
 
 describe('limits derived from the longest letter', () => {
   const letterOf = (body: string) => ({
     id: 1,
     name: 'sendMessage',
-    args: { messageId: randomUUID(), residentId: randomUUID(), contactId: randomUUID(), body, writtenAt: Date.UTC(2030, 0, 1), replyToMessageId: randomUUID(), useReturnStamp: true },
+    args: {
+      messageId: randomUUID(),
+      residentId: randomUUID(),
+      contactId: randomUUID(),
+      body,
+      writtenAt: Date.UTC(2030, 0, 1),
+      replyToMessageId: randomUUID(),
+      useReturnStamp: true,
+    },
   });
   const pushOf = (mutations: readonly object[]) => ({ deviceId: randomUUID(), mutations });
 

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import type { CredentialEvent } from '../../../main/signin/credential-mapping';
-import { kioskSessionMachine, sessionViewOf, signedInResidentId, signedInStaffId, type SessionLimits, type SignOutReason } from '../../../main/session/kiosk-session';
+import {
+  kioskSessionMachine,
+  sessionViewOf,
+  signedInResidentId,
+  signedInStaffId,
+  type SessionLimits,
+  type SignOutReason,
+} from '../../../main/session/kiosk-session';
 import type { CredentialLookup, PinCheck, StaffPinCheck } from '../../../main/signin/sign-in-service';
 
 const limits: SessionLimits = { idleMs: 60_000, idleWarningMs: 15_000, maxSessionMs: 15 * 60_000, pinEntryMs: 45_000, noticeMs: 8_000, pinLength: 4 };
@@ -99,7 +106,12 @@ describe('kiosk session', () => {
   });
 
   it('a wrong PIN stays on the pad with the tries left; a lockout shows until when', async () => {
-    const session = startSession({ pinChecks: [{ kind: 'wrongPin', attemptsLeft: 1 }, { kind: 'lockedOut', until: 60_000 }] });
+    const session = startSession({
+      pinChecks: [
+        { kind: 'wrongPin', attemptsLeft: 1 },
+        { kind: 'lockedOut', until: 60_000 },
+      ],
+    });
     session.actor.send({ type: 'CREDENTIAL_READ', credential: residentCard });
     await session.settled();
     session.actor.send({ type: 'PIN_ENTERED', pin: '0000' });
@@ -215,7 +227,13 @@ describe('service mode in the kiosk session', () => {
   });
 
   it('wrong staff PINs count down and end in the lockout message', async () => {
-    const session = startSession({ lookup: staffLookup, staffPinChecks: [{ kind: 'wrongPin', attemptsLeft: 1 }, { kind: 'lockedOut', until: 600_000 }] });
+    const session = startSession({
+      lookup: staffLookup,
+      staffPinChecks: [
+        { kind: 'wrongPin', attemptsLeft: 1 },
+        { kind: 'lockedOut', until: 600_000 },
+      ],
+    });
     await openServiceMode(session);
     expect(session.view()).toMatchObject({ phase: 'pinEntry', subject: 'staff', attemptsLeft: 1, notice: 'wrongPin' });
     session.actor.send({ type: 'PIN_ENTERED', pin: '0000' });

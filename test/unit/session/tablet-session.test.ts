@@ -4,7 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import type { CredentialEvent } from '../../../main/signin/credential-mapping';
-import { acceptsPin, kioskSessionMachine, sessionBusy, sessionViewOf, signedInResidentId, type SessionLimits, type SignOutReason, type TabletLockReason } from '../../../main/session/kiosk-session';
+import {
+  acceptsPin,
+  kioskSessionMachine,
+  sessionBusy,
+  sessionViewOf,
+  signedInResidentId,
+  type SessionLimits,
+  type SignOutReason,
+  type TabletLockReason,
+} from '../../../main/session/kiosk-session';
 import type { CredentialLookup, PinCheck, StaffPinCheck, TabletPinCheck } from '../../../main/signin/sign-in-service';
 import { dayMs, syncDeadlineOf, syncStandingOf, type SyncDeadline } from '../../../main/tablet/sync-lock';
 
@@ -62,7 +71,16 @@ function startTablet(options: { tabletPins?: TabletPinCheck[]; pins?: PinCheck[]
 describe('tablet session', () => {
   it('shows the lock screen, and the PIN alone signs its person in for the tablet’s longer session', async () => {
     const session = startTablet();
-    expect(session.view()).toEqual({ phase: 'tabletLock', sessionHeld: false, pinLength: 4, checking: false, notice: null, pinNotice: null, attemptsLeft: null, lockedUntil: null });
+    expect(session.view()).toEqual({
+      phase: 'tabletLock',
+      sessionHeld: false,
+      pinLength: 4,
+      checking: false,
+      notice: null,
+      pinNotice: null,
+      attemptsLeft: null,
+      lockedUntil: null,
+    });
     expect(acceptsPin(session.actor.getSnapshot())).toBe(true);
     await session.enterPin();
     expect(session.view()).toEqual({ phase: 'signedIn', resident: marcus, sessionEndsAt: 240 * 60_000, idleWarningEndsAt: null });
@@ -89,7 +107,16 @@ describe('tablet session', () => {
     expect(session.view()).toMatchObject({ phase: 'signedIn' });
     session.clock.increment(tabletRules.idleLockMs - tabletRules.dimMs);
     session.clock.increment(tabletRules.dimMs);
-    expect(session.view()).toEqual({ phase: 'tabletLock', sessionHeld: true, pinLength: 4, checking: false, notice: null, pinNotice: null, attemptsLeft: null, lockedUntil: null });
+    expect(session.view()).toEqual({
+      phase: 'tabletLock',
+      sessionHeld: true,
+      pinLength: 4,
+      checking: false,
+      notice: null,
+      pinNotice: null,
+      attemptsLeft: null,
+      lockedUntil: null,
+    });
     expect(session.signOuts).toEqual([]);
     expect(session.locks).toEqual(['idle']);
     // Locked is not signed in: the runtime refuses the person's calls meanwhile, though the session is kept.

@@ -24,7 +24,10 @@ let service: SignInService;
 beforeEach(async () => {
   dir = makeTempDir();
   db = openDeviceDatabase(join(dir.path, 'device.sqlite'));
-  replicaQueries(db).putStaff({ staffId: 'staff-grant', displayName: 'Officer Grant', badgeHash: staffBadgeHash('42001'), pinHash: await hashPin('9753', { N: 1 << 10, r: 8, p: 1 }) }, 1);
+  replicaQueries(db).putStaff(
+    { staffId: 'staff-grant', displayName: 'Officer Grant', badgeHash: staffBadgeHash('42001'), pinHash: await hashPin('9753', { N: 1 << 10, r: 8, p: 1 }) },
+    1,
+  );
   audited = [];
   clock = 1_000_000;
   service = createSignInService({
@@ -58,7 +61,10 @@ describe('staff sign-in', () => {
   });
 
   it('accepts the right PIN with the staff member’s name', async () => {
-    await expect(service.checkStaffPin('staff-grant', '9753')).resolves.toEqual({ kind: 'accepted', staff: { id: 'staff-grant', displayName: 'Officer Grant' } });
+    await expect(service.checkStaffPin('staff-grant', '9753')).resolves.toEqual({
+      kind: 'accepted',
+      staff: { id: 'staff-grant', displayName: 'Officer Grant' },
+    });
     expect(audited).toEqual([]);
   });
 

@@ -11,7 +11,23 @@ import { digestOfRecords, replicaDigest, type ReplicaRecord } from '../../../mai
 import { outboxQueries } from '../../../main/store/outbox';
 import { syncStateQueries } from '../../../main/store/sync-state';
 import { propertyRuns, propertyTimeout } from '../../support/property-runs';
-import { attachment, balance, contact, evict, ledgerEntry, message, pullBatch, remove, resident, siteRules, staff, tempStore, upsert, visit, type TempStore } from './fixtures';
+import {
+  attachment,
+  balance,
+  contact,
+  evict,
+  ledgerEntry,
+  message,
+  pullBatch,
+  remove,
+  resident,
+  siteRules,
+  staff,
+  tempStore,
+  upsert,
+  visit,
+  type TempStore,
+} from './fixtures';
 
 const residentIds = ['r1', 'r2', 'r3'] as const;
 const anyResident = fc.constantFrom(...residentIds);
@@ -20,34 +36,67 @@ const name = fc.constantFrom('Ana', 'Marcus', 'Zoë 😀', 'O’Brien');
 const small = (prefix: string) => fc.constantFrom(`${prefix}1`, `${prefix}2`, `${prefix}3`);
 
 const upsertChange: fc.Arbitrary<Change> = fc.oneof(
-  fc.tuple(anyResident, name, fc.constantFrom('en', 'es' as const), fc.option(fc.constantFrom('A', 'B'), { nil: null }), version).map(([id, displayName, language, housingUnitId, v]) =>
-    upsert('resident', resident(id, { displayName, language, housingUnitId }), v),
-  ),
+  fc
+    .tuple(anyResident, name, fc.constantFrom('en', 'es' as const), fc.option(fc.constantFrom('A', 'B'), { nil: null }), version)
+    .map(([id, displayName, language, housingUnitId, v]) => upsert('resident', resident(id, { displayName, language, housingUnitId }), v)),
   fc.tuple(small('s'), name, version).map(([id, displayName, v]) => upsert('staff', staff(id, { displayName }), v)),
   fc.tuple(small('c'), anyResident, fc.boolean(), version).map(([id, owner, approved, v]) => upsert('contact', contact(id, owner, { approved }), v)),
   fc
-    .tuple(small('m'), anyResident, fc.constantFrom('inReview', 'delivered', 'read', 'rejected' as const), fc.array(fc.constantFrom('p1', 'p2', 'p3'), { maxLength: 3 }), name, version)
+    .tuple(
+      small('m'),
+      anyResident,
+      fc.constantFrom('inReview', 'delivered', 'read', 'rejected' as const),
+      fc.array(fc.constantFrom('p1', 'p2', 'p3'), { maxLength: 3 }),
+      name,
+      version,
+    )
     .map(([id, owner, status, photos, body, v]) =>
       upsert('message', message(id, owner, { status, body, attachments: [...new Set(photos)].map((photo, index) => attachment(`a${index}`, photo)) }), v),
     ),
-  fc.tuple(small('se'), anyResident, fc.integer({ min: -20, max: 20 }), version).map(([id, owner, amount, v]) => upsert('stampEntry', ledgerEntry(id, owner, amount), v)),
-  fc.tuple(small('de'), anyResident, fc.integer({ min: -50_000, max: 50_000 }), version).map(([id, owner, amount, v]) => upsert('debitEntry', ledgerEntry(id, owner, amount), v)),
-  fc.tuple(anyResident, fc.nat({ max: 100 }), fc.nat({ max: 100_000 }), version).map(([owner, stamps, availableCents, v]) => upsert('balance', balance(owner, { stamps, availableCents }), v)),
-  fc.tuple(small('v'), anyResident, fc.constantFrom('scheduled', 'cancelled' as const), version).map(([id, owner, status, v]) => upsert('visit', visit(id, owner, { status }), v)),
-  fc.tuple(fc.constantFrom(3000, 6000), fc.array(fc.record({ stamps: fc.integer({ min: 1, max: 20 }), priceCents: fc.integer({ min: 1, max: 2000 }) }), { minLength: 1, maxLength: 3 }), version).map(
-    ([charactersPerStamp, stampBooks, v]) => upsert('siteRules', siteRules('site-1', { charactersPerStamp, stampBooks }), v),
-  ),
+  fc
+    .tuple(small('se'), anyResident, fc.integer({ min: -20, max: 20 }), version)
+    .map(([id, owner, amount, v]) => upsert('stampEntry', ledgerEntry(id, owner, amount), v)),
+  fc
+    .tuple(small('de'), anyResident, fc.integer({ min: -50_000, max: 50_000 }), version)
+    .map(([id, owner, amount, v]) => upsert('debitEntry', ledgerEntry(id, owner, amount), v)),
+  fc
+    .tuple(anyResident, fc.nat({ max: 100 }), fc.nat({ max: 100_000 }), version)
+    .map(([owner, stamps, availableCents, v]) => upsert('balance', balance(owner, { stamps, availableCents }), v)),
+  fc
+    .tuple(small('v'), anyResident, fc.constantFrom('scheduled', 'cancelled' as const), version)
+    .map(([id, owner, status, v]) => upsert('visit', visit(id, owner, { status }), v)),
+  fc
+    .tuple(
+      fc.constantFrom(3000, 6000),
+      fc.array(fc.record({ stamps: fc.integer({ min: 1, max: 20 }), priceCents: fc.integer({ min: 1, max: 2000 }) }), { minLength: 1, maxLength: 3 }),
+      version,
+    )
+    .map(([charactersPerStamp, stampBooks, v]) => upsert('siteRules', siteRules('site-1', { charactersPerStamp, stampBooks }), v)),
 );
 
 const deleteChange: fc.Arbitrary<Change> = fc
   .tuple(
-    fc.constantFrom<[SyncedEntity, string]>(['resident', 'r'], ['staff', 's'], ['contact', 'c'], ['message', 'm'], ['stampEntry', 'se'], ['debitEntry', 'de'], ['balance', 'r'], ['visit', 'v'], ['siteRules', 'site-']),
+    fc.constantFrom<[SyncedEntity, string]>(
+      ['resident', 'r'],
+      ['staff', 's'],
+      ['contact', 'c'],
+      ['message', 'm'],
+      ['stampEntry', 'se'],
+      ['debitEntry', 'de'],
+      ['balance', 'r'],
+      ['visit', 'v'],
+      ['siteRules', 'site-'],
+    ),
     fc.constantFrom('1', '2', '3'),
     version,
   )
   .map(([[entity, prefix], n, v]) => remove(entity, `${prefix}${n}`, v));
 
-const change = fc.oneof({ weight: 6, arbitrary: upsertChange }, { weight: 2, arbitrary: deleteChange }, { weight: 1, arbitrary: anyResident.map((id) => evict(id)) });
+const change = fc.oneof(
+  { weight: 6, arbitrary: upsertChange },
+  { weight: 2, arbitrary: deleteChange },
+  { weight: 1, arbitrary: anyResident.map((id) => evict(id)) },
+);
 
 type Step =
   | { kind: 'batch'; changes: Change[] }
@@ -138,59 +187,71 @@ afterEach(() => {
 });
 
 describe('apply-pull against a model', () => {
-  it('the store always equals the model: digest, cursor and outbox', () => {
-    fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
-        store?.cleanup();
-        store = tempStore({ copyOf: emptyStore!.file });
-        const { db } = store;
-        const model = new ReplicaModel();
-        const applied: Array<{ changes: Change[]; cursor: string }> = [];
+  it(
+    'the store always equals the model: digest, cursor and outbox',
+    () => {
+      fc.assert(
+        fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+          store?.cleanup();
+          store = tempStore({ copyOf: emptyStore!.file });
+          const { db } = store;
+          const model = new ReplicaModel();
+          const applied: Array<{ changes: Change[]; cursor: string }> = [];
 
-        steps.forEach((current, index) => {
-          switch (current.kind) {
-            case 'batch': {
-              const cursor = `cursor-${index}`;
-              const result = applyPull(db, pullBatch(current.changes, cursor), { now: index });
-              expect(result.ok).toBe(true);
-              model.apply(current.changes, cursor);
-              applied.push({ changes: current.changes, cursor });
-              break;
+          steps.forEach((current, index) => {
+            switch (current.kind) {
+              case 'batch': {
+                const cursor = `cursor-${index}`;
+                const result = applyPull(db, pullBatch(current.changes, cursor), { now: index });
+                expect(result.ok).toBe(true);
+                model.apply(current.changes, cursor);
+                applied.push({ changes: current.changes, cursor });
+                break;
+              }
+              case 'replay': {
+                // The same batch again (a lost acknowledgement, a restart): it must change nothing but the cursor.
+                const earlier = applied[current.which % Math.max(applied.length, 1)];
+                if (!earlier) break;
+                expect(applyPull(db, pullBatch(earlier.changes, earlier.cursor), { now: index }).ok).toBe(true);
+                model.apply(earlier.changes, earlier.cursor);
+                break;
+              }
+              case 'invalid': {
+                const changes: unknown[] = [...current.changes];
+                changes.splice(current.at % (changes.length + 1), 0, {
+                  entity: 'balance',
+                  id: 'r1',
+                  version: 1,
+                  op: 'upsert',
+                  data: { residentId: 'r1', stamps: -1 },
+                });
+                const result = applyPull(db, { changes, cursor: `bad-${index}`, hasMore: false, serverTime: 0 }, { now: index });
+                expect(result).toMatchObject({ ok: false, error: { kind: 'invalidBatch' } });
+                break;
+              }
+              case 'mutate': {
+                const { mutationId } = recordMutation(db, 'markRead', { residentId: current.residentId, messageId: 'm1', readAt: index }, () => undefined, {
+                  now: index,
+                });
+                expect(mutationId).toBe(model.mutate(current.residentId));
+                break;
+              }
+              case 'answer': {
+                const id = model.answerOldest();
+                if (id !== null) outboxQueries(db).settle(id, { status: 'applied' }, index);
+                break;
+              }
             }
-            case 'replay': {
-              // The same batch again (a lost acknowledgement, a restart): it must change nothing but the cursor.
-              const earlier = applied[current.which % Math.max(applied.length, 1)];
-              if (!earlier) break;
-              expect(applyPull(db, pullBatch(earlier.changes, earlier.cursor), { now: index }).ok).toBe(true);
-              model.apply(earlier.changes, earlier.cursor);
-              break;
-            }
-            case 'invalid': {
-              const changes: unknown[] = [...current.changes];
-              changes.splice(current.at % (changes.length + 1), 0, { entity: 'balance', id: 'r1', version: 1, op: 'upsert', data: { residentId: 'r1', stamps: -1 } });
-              const result = applyPull(db, { changes, cursor: `bad-${index}`, hasMore: false, serverTime: 0 }, { now: index });
-              expect(result).toMatchObject({ ok: false, error: { kind: 'invalidBatch' } });
-              break;
-            }
-            case 'mutate': {
-              const { mutationId } = recordMutation(db, 'markRead', { residentId: current.residentId, messageId: 'm1', readAt: index }, () => undefined, { now: index });
-              expect(mutationId).toBe(model.mutate(current.residentId));
-              break;
-            }
-            case 'answer': {
-              const id = model.answerOldest();
-              if (id !== null) outboxQueries(db).settle(id, { status: 'applied' }, index);
-              break;
-            }
-          }
-          expect(replicaDigest(db)).toBe(digestOfRecords([...model.rows.values()]));
-          expect(syncStateQueries(db).get().cursor).toBe(model.cursor);
-          expect(db.prepare('SELECT mutation_id AS id, resident_id AS residentId, status FROM outbox ORDER BY mutation_id').all()).toEqual(model.outbox);
-        });
-      }),
-      { numRuns: propertyRuns(150) },
-    );
-    // 150 runs of up to 30 steps, each followed by a replica digest of the store: ~10 s on a quiet 2-core machine,
-    // ~28 s at load 7 before the stores were copied, ~82 s at load 22 after.
-  }, propertyTimeout(120_000));
+            expect(replicaDigest(db)).toBe(digestOfRecords([...model.rows.values()]));
+            expect(syncStateQueries(db).get().cursor).toBe(model.cursor);
+            expect(db.prepare('SELECT mutation_id AS id, resident_id AS residentId, status FROM outbox ORDER BY mutation_id').all()).toEqual(model.outbox);
+          });
+        }),
+        { numRuns: propertyRuns(150) },
+      );
+      // 150 runs of up to 30 steps, each followed by a replica digest of the store: ~10 s on a quiet 2-core machine,
+      // ~28 s at load 7 before the stores were copied, ~82 s at load 22 after.
+    },
+    propertyTimeout(120_000),
+  );
 });

@@ -54,7 +54,11 @@ const everyEntity = () => [
   upsert('resident', resident('r1'), 1),
   upsert('staff', staff('s1'), 1),
   upsert('contact', contact('c1', 'r1'), 1),
-  upsert('message', message('m1', 'r1', { attachments: [attachment('a1', 'photo-1'), attachment('a2', 'photo-2', { status: 'rejected', rejectionReason: 'not allowed' })] }), 1),
+  upsert(
+    'message',
+    message('m1', 'r1', { attachments: [attachment('a1', 'photo-1'), attachment('a2', 'photo-2', { status: 'rejected', rejectionReason: 'not allowed' })] }),
+    1,
+  ),
   upsert('stampEntry', ledgerEntry('se1', 'r1', 5), 1),
   upsert('debitEntry', ledgerEntry('de1', 'r1', 2_000), 1),
   upsert('balance', balance('r1'), 1),
@@ -69,7 +73,15 @@ describe('applyPull', () => {
     expect(syncStateQueries(store.db).get().cursor).toBe('cursor-1');
     const records = replicaRecords(store.db);
     expect(records.map((record) => `${record.entity}:${record.id}`)).toEqual([
-      'balance:r1', 'contact:c1', 'debitEntry:de1', 'message:m1', 'resident:r1', 'siteRules:site-1', 'staff:s1', 'stampEntry:se1', 'visit:v1',
+      'balance:r1',
+      'contact:c1',
+      'debitEntry:de1',
+      'message:m1',
+      'resident:r1',
+      'siteRules:site-1',
+      'staff:s1',
+      'stampEntry:se1',
+      'visit:v1',
     ]);
     // The store gives back exactly what the hub sent.
     for (const change of everyEntity()) {
@@ -168,8 +180,20 @@ describe('applyPull', () => {
       expect(result).toMatchObject({ ok: true, value: { evicted: 1, releasedBlobs: [r1Photo] } });
 
       const left = replicaRecords(store.db).map((record) => `${record.entity}:${record.id}`);
-      expect(left).toEqual(['balance:r2', 'contact:c-r2', 'debitEntry:de-r2', 'message:m-r2', 'resident:r2', 'siteRules:site-1', 'staff:s1', 'stampEntry:se-r2', 'visit:v-r2']);
-      expect(store.db.prepare('SELECT count(*) AS n FROM message_attachments a JOIN messages m USING (message_id) WHERE m.resident_id = ?').get('r1')).toEqual({ n: 0 });
+      expect(left).toEqual([
+        'balance:r2',
+        'contact:c-r2',
+        'debitEntry:de-r2',
+        'message:m-r2',
+        'resident:r2',
+        'siteRules:site-1',
+        'staff:s1',
+        'stampEntry:se-r2',
+        'visit:v-r2',
+      ]);
+      expect(store.db.prepare('SELECT count(*) AS n FROM message_attachments a JOIN messages m USING (message_id) WHERE m.resident_id = ?').get('r1')).toEqual({
+        n: 0,
+      });
       expect(pinLockoutQueries(store.db).get('resident', 'r1')).toEqual({ failedAttempts: 0, lockouts: 0, lockedUntil: null });
       expect(pinLockoutQueries(store.db).get('resident', 'r2').failedAttempts).toBe(1);
       expect(existsSync(blobs.pathOf(r1Photo))).toBe(false);
@@ -188,7 +212,11 @@ describe('applyPull', () => {
       expect(apply(pullBatch([evict('r1')], 'c3'))).toMatchObject({ ok: true });
       expect(replicaDigest(store.db)).toBe(afterEvict);
       apply(pullBatch([upsert('resident', resident('r1'), 1), upsert('balance', balance('r1'), 1)], 'c4'));
-      expect(replicaRecords(store.db).filter((record) => record.id === 'r1').map((record) => record.entity)).toEqual(['balance', 'resident']);
+      expect(
+        replicaRecords(store.db)
+          .filter((record) => record.id === 'r1')
+          .map((record) => record.entity),
+      ).toEqual(['balance', 'resident']);
     });
   });
 
@@ -199,13 +227,28 @@ describe('applyPull', () => {
     }
 
     it.each([
-      ['a record that fails its schema', { ...upsert('balance', balance('r2'), 1), data: { ...balance('r2'), availableCents: -5 } }, 1, /balance upsert: .*availableCents/],
-      ['fractional cents', { ...upsert('debitEntry', ledgerEntry('d2', 'r2', 1), 1), data: { ...ledgerEntry('d2', 'r2', 1), amount: 1.5 } }, 1, /debitEntry upsert/],
+      [
+        'a record that fails its schema',
+        { ...upsert('balance', balance('r2'), 1), data: { ...balance('r2'), availableCents: -5 } },
+        1,
+        /balance upsert: .*availableCents/,
+      ],
+      [
+        'fractional cents',
+        { ...upsert('debitEntry', ledgerEntry('d2', 'r2', 1), 1), data: { ...ledgerEntry('d2', 'r2', 1), amount: 1.5 } },
+        1,
+        /debitEntry upsert/,
+      ],
       ['an unknown entity', { entity: 'inmateFile', id: 'x', version: 1, op: 'upsert', data: {} }, 1, /inmateFile upsert/],
       ['an unknown operation', { entity: 'visit', id: 'v2', version: 1, op: 'merge' }, 1, /visit merge/],
       ['a version of zero', { ...upsert('visit', visit('v2', 'r2'), 1), version: 0 }, 1, /version/],
       ['an id that is not the record’s', { ...upsert('visit', visit('v2', 'r2'), 1), id: 'v3' }, 1, /does not have the change's id/],
-      ['a message listing one attachment twice', upsert('message', message('m2', 'r2', { attachments: [attachment('a1', 'x'), attachment('a1', 'y')] }), 1), 1, /same attachment twice/],
+      [
+        'a message listing one attachment twice',
+        upsert('message', message('m2', 'r2', { attachments: [attachment('a1', 'x'), attachment('a1', 'y')] }), 1),
+        1,
+        /same attachment twice/,
+      ],
     ])('%s', (_name, bad, index, problem) => {
       apply(pullBatch([upsert('resident', resident('r1'), 1)], 'c1'));
       const before = replicaDigest(store.db);
@@ -217,7 +260,10 @@ describe('applyPull', () => {
 
     it('an envelope without a cursor', () => {
       const before = replicaDigest(store.db);
-      expect(apply({ changes: [upsert('visit', visit('v9', 'r1'), 1)], hasMore: false, serverTime: 1 })).toMatchObject({ ok: false, error: { kind: 'invalidBatch', changeIndex: null } });
+      expect(apply({ changes: [upsert('visit', visit('v9', 'r1'), 1)], hasMore: false, serverTime: 1 })).toMatchObject({
+        ok: false,
+        error: { kind: 'invalidBatch', changeIndex: null },
+      });
       expect(apply('not a batch')).toMatchObject({ ok: false, error: { kind: 'invalidBatch' } });
       expectNothingApplied(before, null);
     });
@@ -233,7 +279,12 @@ describe('applyPull', () => {
 
     it('the problem names the field, never its value', () => {
       const secret = 'the text of a private letter';
-      const result = apply({ changes: [{ ...upsert('message', message('m1', 'r1'), 1), data: { ...message('m1', 'r1'), body: secret, status: 'teleported' } }], cursor: 'c', hasMore: false, serverTime: 1 });
+      const result = apply({
+        changes: [{ ...upsert('message', message('m1', 'r1'), 1), data: { ...message('m1', 'r1'), body: secret, status: 'teleported' } }],
+        cursor: 'c',
+        hasMore: false,
+        serverTime: 1,
+      });
       expect(result.ok).toBe(false);
       expect(JSON.stringify(result)).not.toContain(secret);
       expect(JSON.stringify(result)).not.toContain('teleported');

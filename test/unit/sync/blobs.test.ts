@@ -62,14 +62,20 @@ describe('downloadBlob', () => {
   it('a body longer than allowed is stopped while streaming and discarded, with or without a length header', async () => {
     for (const contentLength of [null, photo.byteLength]) {
       served.set(photoSha, reply.bytes(photo, contentLength));
-      await expect(downloadBlob(client, blobs, { sha256: photoSha, maxBytes: 20_000 })).resolves.toEqual({ ok: false, error: { kind: 'tooLarge', limit: 20_000 } });
+      await expect(downloadBlob(client, blobs, { sha256: photoSha, maxBytes: 20_000 })).resolves.toEqual({
+        ok: false,
+        error: { kind: 'tooLarge', limit: 20_000 },
+      });
       expect(filesOnDisk()).toEqual([]);
     }
   });
 
   it('a download cut off part way leaves no partial file, in place or in temp', async () => {
     served.set(photoSha, { kind: 'cutOff', body: photo, after: 20_000 });
-    await expect(downloadBlob(client, blobs, { sha256: photoSha, maxBytes: 100_000 })).resolves.toEqual({ ok: false, error: { kind: 'hub', failure: { kind: 'network' } } });
+    await expect(downloadBlob(client, blobs, { sha256: photoSha, maxBytes: 100_000 })).resolves.toEqual({
+      ok: false,
+      error: { kind: 'hub', failure: { kind: 'network' } },
+    });
     expect(filesOnDisk()).toEqual([]);
   });
 
@@ -90,7 +96,11 @@ describe('fetchMissingBlobs', () => {
       store.db,
       pullBatch(
         [
-          upsert('message', message('m1', 'r1', { attachments: [attachment('a1', photo), attachment('a2', rejected, { status: 'rejected', rejectionReason: 'not allowed' })] }), 1),
+          upsert(
+            'message',
+            message('m1', 'r1', { attachments: [attachment('a1', photo), attachment('a2', rejected, { status: 'rejected', rejectionReason: 'not allowed' })] }),
+            1,
+          ),
           upsert('message', message('m2', 'r2', { attachments: [attachment('a3', photo)] }), 1),
         ],
         'c1',
@@ -109,7 +119,17 @@ describe('fetchMissingBlobs', () => {
   });
 
   it('holds a photo to the site’s size limit as well as its declared size', async () => {
-    applyPull(store.db, pullBatch([upsert('siteRules', siteRules('site-1', { maxAttachmentBytes: 10_000 }), 1), upsert('message', message('m1', 'r1', { attachments: [attachment('a1', photo)] }), 1)], 'c1'), { now: 1 });
+    applyPull(
+      store.db,
+      pullBatch(
+        [
+          upsert('siteRules', siteRules('site-1', { maxAttachmentBytes: 10_000 }), 1),
+          upsert('message', message('m1', 'r1', { attachments: [attachment('a1', photo)] }), 1),
+        ],
+        'c1',
+      ),
+      { now: 1 },
+    );
     served.set(photoSha, reply.bytes(photo));
     const summary = await fetchAll();
     expect(summary.failures).toEqual([{ sha256: photoSha, error: { kind: 'tooLarge', limit: 10_000 } }]);
@@ -119,7 +139,9 @@ describe('fetchMissingBlobs', () => {
 
   it('a damaged photo does not stop the others, and is retried only after a growing wait', async () => {
     const good = Buffer.from('good photo');
-    applyPull(store.db, pullBatch([upsert('message', message('m1', 'r1', { attachments: [attachment('a1', photo), attachment('a2', good)] }), 1)], 'c1'), { now: 1 });
+    applyPull(store.db, pullBatch([upsert('message', message('m1', 'r1', { attachments: [attachment('a1', photo), attachment('a2', good)] }), 1)], 'c1'), {
+      now: 1,
+    });
     served.set(photoSha, reply.bytes(Buffer.alloc(50_000, 9)));
     served.set(sha256Of(good), reply.bytes(good));
     const retries = new BlobRetryPolicy(60_000, 3_600_000);
@@ -135,7 +157,9 @@ describe('fetchMissingBlobs', () => {
   });
 
   it('an unreachable hub stops the phase at the first photo; the rest wait for the next sync', async () => {
-    applyPull(store.db, pullBatch([upsert('message', message('m1', 'r1', { attachments: [attachment('a1', 'one'), attachment('a2', 'two')] }), 1)], 'c1'), { now: 1 });
+    applyPull(store.db, pullBatch([upsert('message', message('m1', 'r1', { attachments: [attachment('a1', 'one'), attachment('a2', 'two')] }), 1)], 'c1'), {
+      now: 1,
+    });
     await hub.close();
     const summary = await fetchAll();
     expect(summary).toMatchObject({ downloaded: 0, stoppedBy: { kind: 'hub', failure: { kind: 'network' } }, remaining: 2 });

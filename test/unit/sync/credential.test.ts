@@ -137,7 +137,8 @@ describe('enrollDevice', () => {
 
 describe('enrollDevice: TLS and addresses that are not a hub', () => {
   const enrollment = { deviceId: 'dev-9', secret: 'z'.repeat(43), siteId: 'site-1', siteName: 'Riverbend', kind: 'kiosk' as const, housingUnitId: 'B' };
-  const enroll = (hubUrl: string) => enrollDevice({ dataDir: dir.path, hubUrl, code: 'ABCD-2345', deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', timeoutMs: enrollTimeoutMs });
+  const enroll = (hubUrl: string) =>
+    enrollDevice({ dataDir: dir.path, hubUrl, code: 'ABCD-2345', deviceName: 'Unit B kiosk 1', appVersion: '0.1.0', timeoutMs: enrollTimeoutMs });
 
   it('a handshake that fails (https spoken to a server that is not) is a TLS problem, not an unreachable hub', async () => {
     hub = await startStandInHub(() => reply.enroll(enrollment));

@@ -90,11 +90,29 @@ export function balance(residentId: string, overrides: Partial<BalanceRecord> = 
 }
 
 export function visit(visitId: string, residentId: string, overrides: Partial<VisitRecord> = {}): VisitRecord {
-  return VisitRecord.parse({ visitId, residentId, visitorName: 'Rosa', kind: 'remote', startsAt: 5_000, durationMinutes: 30, status: 'scheduled', ...overrides });
+  return VisitRecord.parse({
+    visitId,
+    residentId,
+    visitorName: 'Rosa',
+    kind: 'remote',
+    startsAt: 5_000,
+    durationMinutes: 30,
+    status: 'scheduled',
+    ...overrides,
+  });
 }
 
 export function letterStopped(noticeId: string, residentId: string, overrides: Partial<LetterStoppedRecord> = {}): LetterStoppedRecord {
-  return LetterStoppedRecord.parse({ noticeId, residentId, contactId: `c-${residentId}`, senderName: 'Denise Lee', reason: 'Not allowed here.', stoppedAt: 6_000, afterDelivery: false, ...overrides });
+  return LetterStoppedRecord.parse({
+    noticeId,
+    residentId,
+    contactId: `c-${residentId}`,
+    senderName: 'Denise Lee',
+    reason: 'Not allowed here.',
+    stoppedAt: 6_000,
+    afterDelivery: false,
+    ...overrides,
+  });
 }
 
 export function siteRules(siteId = 'site-1', overrides: Partial<SiteRulesRecord> = {}): SiteRulesRecord {
@@ -111,7 +129,18 @@ export function siteRules(siteId = 'site-1', overrides: Partial<SiteRulesRecord>
   });
 }
 
-type UpsertData = { resident: ResidentRecord; staff: StaffRecord; contact: ContactRecord; message: MessageRecord; stampEntry: LedgerEntryRecord; debitEntry: LedgerEntryRecord; balance: BalanceRecord; visit: VisitRecord; letterStopped: LetterStoppedRecord; siteRules: SiteRulesRecord };
+type UpsertData = {
+  resident: ResidentRecord;
+  staff: StaffRecord;
+  contact: ContactRecord;
+  message: MessageRecord;
+  stampEntry: LedgerEntryRecord;
+  debitEntry: LedgerEntryRecord;
+  balance: BalanceRecord;
+  visit: VisitRecord;
+  letterStopped: LetterStoppedRecord;
+  siteRules: SiteRulesRecord;
+};
 
 const keyOf = (entity: SyncedEntity, data: UpsertData[SyncedEntity]): string => {
   switch (entity) {

@@ -46,14 +46,25 @@ describe('hub client', () => {
   });
 
   it('pushes and parses the results', async () => {
-    hub = await startStandInHub(() => reply.push({ lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'refused', code: 'notEnoughStamps', reason: 'No stamps left.' }] }));
+    hub = await startStandInHub(() =>
+      reply.push({
+        lastMutationId: 2,
+        results: [
+          { id: 1, status: 'applied' },
+          { id: 2, status: 'refused', code: 'notEnoughStamps', reason: 'No stamps left.' },
+        ],
+      }),
+    );
     const result = await client().push({ deviceId: 'dev-1', mutations: [{ id: 1, name: 'markRead', args: { residentId: 'r1', messageId: 'm1', readAt: 1 } }] });
     expect(result).toMatchObject({ ok: true, value: { lastMutationId: 2, results: [{ status: 'applied' }, { status: 'refused', code: 'notEnoughStamps' }] } });
   });
 
   it('an error status with the hub’s error body gives its code and message', async () => {
     hub = await startStandInHub(() => reply.error(409, 'mutationGap', 'expected mutation 4'));
-    await expect(client().pull({ cursor: null, limit: 10 })).resolves.toEqual({ ok: false, failure: { kind: 'http', status: 409, code: 'mutationGap', message: 'expected mutation 4' } });
+    await expect(client().pull({ cursor: null, limit: 10 })).resolves.toEqual({
+      ok: false,
+      failure: { kind: 'http', status: 409, code: 'mutationGap', message: 'expected mutation 4' },
+    });
   });
 
   it('an error status from something else (a proxy page) gives the status alone', async () => {
@@ -74,7 +85,10 @@ describe('hub client', () => {
     // The stand-in cannot set Location, so a bare server redirects for this one.
     const redirecting = createServer((_request, response) => response.writeHead(307, { location: target }).end());
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
-    const result = await createHubClient({ hubUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/`, secret }).pull({ cursor: null, limit: 1 });
+    const result = await createHubClient({ hubUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/`, secret }).pull({
+      cursor: null,
+      limit: 1,
+    });
     expect(result).toMatchObject({ ok: false, failure: { kind: 'http', status: 307 } });
     expect(elsewhere).toBe(0);
     await new Promise<void>((resolve) => redirecting.close(() => resolve()));
@@ -83,7 +97,11 @@ describe('hub client', () => {
 
   it.each([
     ['not JSON', reply.raw(200, 'hello', 'text/plain'), /not JSON/],
-    ['an HTML page (a captive portal)', reply.raw(200, '<html><body>Sign in to use this network</body></html>'), /not JSON: an HTML page answered instead of the hub/],
+    [
+      'an HTML page (a captive portal)',
+      reply.raw(200, '<html><body>Sign in to use this network</body></html>'),
+      /not JSON: an HTML page answered instead of the hub/,
+    ],
     ['JSON of the wrong shape', { kind: 'json', status: 200, body: { changes: [], cursor: 7, hasMore: false, serverTime: 1 } } as const, /cursor/],
     ['a batch without serverTime', { kind: 'json', status: 200, body: { changes: [], cursor: 'c', hasMore: false } } as const, /serverTime/],
   ])('a 2xx answer that is %s is an invalid response', async (_name, answer, problem) => {
@@ -95,7 +113,10 @@ describe('hub client', () => {
 
   it('an answer larger than the limit is refused without being parsed', async () => {
     hub = await startStandInHub(() => reply.pull(pullBatch([upsert('resident', resident('r1', { displayName: 'x'.repeat(100) }), 1)], 'c')));
-    await expect(client({ maxResponseBytes: 64 }).pull({ cursor: null, limit: 10 })).resolves.toMatchObject({ ok: false, failure: { kind: 'invalidResponse', problem: /larger than 64 bytes/ } });
+    await expect(client({ maxResponseBytes: 64 }).pull({ cursor: null, limit: 10 })).resolves.toMatchObject({
+      ok: false,
+      failure: { kind: 'invalidResponse', problem: /larger than 64 bytes/ },
+    });
   });
 
   it('an answer cut off part way is the network’s fault, not an invalid response', async () => {
@@ -150,7 +171,10 @@ describe('hub client', () => {
     it('an HTML page instead of the bytes is an invalid response, not a damaged attachment', async () => {
       hub = await startStandInHub(() => reply.raw(200, '<html><body>Sign in to use this network</body></html>'));
       const sink = collect();
-      await expect(client().fetchBlob('a'.repeat(64), sink)).resolves.toEqual({ ok: false, failure: { kind: 'invalidResponse', problem: 'an HTML page answered instead of the hub (a proxy or portal on the way?)' } });
+      await expect(client().fetchBlob('a'.repeat(64), sink)).resolves.toEqual({
+        ok: false,
+        failure: { kind: 'invalidResponse', problem: 'an HTML page answered instead of the hub (a proxy or portal on the way?)' },
+      });
       expect(sink.bytes).toBe(0);
     });
 

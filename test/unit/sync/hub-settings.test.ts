@@ -17,7 +17,12 @@ describe('hub settings', () => {
   it('are optional; without them a kiosk syncs every 30 s and a tablet every 5 minutes', () => {
     const parsed = site();
     expect(parsed.success && parsed.data.hub).toBeUndefined();
-    expect(syncSettingsOf(undefined, 'kiosk')).toMatchObject({ intervalMs: 30_000, requestTimeoutMs: 20_000, pullLimit: 500, backoff: { baseMs: 2_000, maxMs: 300_000, minMs: 1_000 } });
+    expect(syncSettingsOf(undefined, 'kiosk')).toMatchObject({
+      intervalMs: 30_000,
+      requestTimeoutMs: 20_000,
+      pullLimit: 500,
+      backoff: { baseMs: 2_000, maxMs: 300_000, minMs: 1_000 },
+    });
     expect(syncSettingsOf(undefined, 'tablet').intervalMs).toBe(300_000);
   });
 

@@ -60,9 +60,14 @@ describe('recordMutation', () => {
 
   it('refuses arguments the hub would refuse as malformed, before writing anything', () => {
     expect(() => recordMutation(store.db, 'buyStamps', { residentId: 'r1', requestId: 'not-a-uuid', bookSize: 5 }, () => undefined)).toThrow(MutationArgsError);
-    expect(() => recordMutation(store.db, 'sendMessage', { messageId: randomUUID(), residentId: 'r1', contactId: 'c1', body: '', writtenAt: 1, replyToMessageId: null, useReturnStamp: false }, () => undefined)).toThrow(
-      /body/,
-    );
+    expect(() =>
+      recordMutation(
+        store.db,
+        'sendMessage',
+        { messageId: randomUUID(), residentId: 'r1', contactId: 'c1', body: '', writtenAt: 1, replyToMessageId: null, useReturnStamp: false },
+        () => undefined,
+      ),
+    ).toThrow(/body/);
     expect(pendingMutationCount(store.db)).toBe(0);
     expect(markRead('r1').mutationId).toBe(1);
   });
@@ -90,7 +95,12 @@ describe('recordMutation', () => {
     outbox.settle(refused, { status: 'applied' }, 22);
     expect(residentMutations(store.db, 'r1')).toEqual([
       { mutationId: 3, name: 'markRead', createdAt: 7, outcome: { status: 'pending' } },
-      { mutationId: 2, name: 'sendMessage', createdAt: 8, outcome: { status: 'refused', code: 'notEnoughStamps', reason: 'You need 1 more stamp.', settledAt: 21 } },
+      {
+        mutationId: 2,
+        name: 'sendMessage',
+        createdAt: 8,
+        outcome: { status: 'refused', code: 'notEnoughStamps', reason: 'You need 1 more stamp.', settledAt: 21 },
+      },
       { mutationId: 1, name: 'markRead', createdAt: 7, outcome: { status: 'applied', settledAt: 20 } },
     ]);
   });
@@ -118,7 +128,9 @@ describe('home summary from the outbox and the replica', () => {
     expect(summaries.forResident('r1')).toEqual({ unreadMessages: 2, balance: null, waitingOnThisDevice: 0 });
     markRead('r1', 'm1');
     expect(summaries.forResident('r1')).toEqual({ unreadMessages: 1, balance: null, waitingOnThisDevice: 1 });
-    applyPull(store.db, pullBatch([upsert('balance', balance('r1', { stamps: 3, availableCents: 1999, holdsCents: 100, confirmedAt: 77 }), 1)], 'c2'), { now: 2 });
+    applyPull(store.db, pullBatch([upsert('balance', balance('r1', { stamps: 3, availableCents: 1999, holdsCents: 100, confirmedAt: 77 }), 1)], 'c2'), {
+      now: 2,
+    });
     expect(summaries.forResident('r1').balance).toEqual({ stamps: 3, availableCents: 1999, holdsCents: 100, confirmedAt: 77 });
     expect(summaries.forResident('r2')).toEqual({ unreadMessages: 1, balance: null, waitingOnThisDevice: 0 });
   });

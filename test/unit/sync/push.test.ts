@@ -47,7 +47,15 @@ function clientFor(push: (request: PushRequest) => HubResult<PushResponse>): Hub
   const unused = async (): Promise<never> => {
     throw new Error('not used in push tests');
   };
-  return { hubUrl: 'http://127.0.0.1/', enroll: unused, pull: unused, fetchBlob: unused, assignTablet: unused, releaseTablet: unused, push: async (request) => push(request) };
+  return {
+    hubUrl: 'http://127.0.0.1/',
+    enroll: unused,
+    pull: unused,
+    fetchBlob: unused,
+    assignTablet: unused,
+    releaseTablet: unused,
+    push: async (request) => push(request),
+  };
 }
 
 let store: TempStore;
@@ -63,7 +71,12 @@ const record = (count: number) => {
     recordMutation(store.db, 'markRead', { residentId: 'r1', messageId: `m${index}`, readAt: index }, () => undefined, { now: index });
   }
 };
-const push = (batchSize = 200) => pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 99, batchSize });
+const push = (batchSize = 200) =>
+  pushPending(
+    store.db,
+    clientFor((request) => hub.push(request)),
+    { deviceId: 'dev-1', now: () => 99, batchSize },
+  );
 const statuses = () => store.db.prepare('SELECT mutation_id AS id, status, result_code AS code FROM outbox ORDER BY mutation_id').all();
 
 describe('pushPending', () => {
@@ -103,7 +116,17 @@ describe('pushPending', () => {
     const client = clientFor((request) => {
       calls += 1;
       // First answer: only the first two were done (lastMutationId 2).
-      if (calls === 1) return { ok: true, value: { lastMutationId: 2, results: [{ id: 1, status: 'applied' }, { id: 2, status: 'applied' }] } };
+      if (calls === 1)
+        return {
+          ok: true,
+          value: {
+            lastMutationId: 2,
+            results: [
+              { id: 1, status: 'applied' },
+              { id: 2, status: 'applied' },
+            ],
+          },
+        };
       return hub.push(request);
     });
     hub.lastMutationId = 2;
@@ -116,10 +139,14 @@ describe('pushPending', () => {
     hub.lastMutationId = 0;
     outboxQueries(store.db).settle(1, { status: 'applied' }, 1);
     let requests = 0;
-    const result = await pushPending(store.db, clientFor((request) => {
-      requests += 1;
-      return hub.push(request);
-    }), { deviceId: 'dev-1', now: () => 1 });
+    const result = await pushPending(
+      store.db,
+      clientFor((request) => {
+        requests += 1;
+        return hub.push(request);
+      }),
+      { deviceId: 'dev-1', now: () => 1 },
+    );
     expect(result).toEqual({ ok: false, error: { kind: 'mutationGap' }, partial: { sent: 0, applied: 0, refused: 0, resent: 0 } });
     expect(requests).toBe(1);
     expect(statuses().filter((row) => (row as { status: string }).status === 'pending')).toHaveLength(2);
@@ -132,7 +159,11 @@ describe('pushPending', () => {
     // Restored from a backup taken after mutation 1: the hub lost mutation 2, which this device was told was done.
     hub.lastMutationId = 1;
     hub.saysExpectedId = true;
-    const result = await pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 1 });
+    const result = await pushPending(
+      store.db,
+      clientFor((request) => hub.push(request)),
+      { deviceId: 'dev-1', now: () => 1 },
+    );
     expect(result).toEqual({ ok: true, value: { sent: 3, applied: 3, refused: 0, resent: 1 } });
     expect(hub.appliedIds).toEqual([2, 3, 4]);
     expect(statuses().every((row) => (row as { status: string }).status === 'applied')).toBe(true);
@@ -144,18 +175,30 @@ describe('pushPending', () => {
     outboxQueries(store.db).settle(2, { status: 'applied' }, 1);
     hub.lastMutationId = 0;
     hub.saysExpectedId = true;
-    const result = await pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 1, probeSettled: true });
+    const result = await pushPending(
+      store.db,
+      clientFor((request) => hub.push(request)),
+      { deviceId: 'dev-1', now: () => 1, probeSettled: true },
+    );
     expect(result).toMatchObject({ ok: true, value: { resent: 2 } });
     expect(hub.appliedIds).toEqual([1, 2]);
     // A hub that still has everything only skips the probe: nothing is applied twice.
-    const again = await pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 1, probeSettled: true });
+    const again = await pushPending(
+      store.db,
+      clientFor((request) => hub.push(request)),
+      { deviceId: 'dev-1', now: () => 1, probeSettled: true },
+    );
     expect(again).toMatchObject({ ok: true, value: { resent: 1 } });
     expect(hub.appliedIds).toEqual([1, 2]);
   });
 
   it('a hub that claims more than was sent is not believed: nothing is marked', async () => {
     record(2);
-    const result = await pushPending(store.db, clientFor(() => ({ ok: true, value: { lastMutationId: 9, results: [] } })), { deviceId: 'dev-1', now: () => 1 });
+    const result = await pushPending(
+      store.db,
+      clientFor(() => ({ ok: true, value: { lastMutationId: 9, results: [] } })),
+      { deviceId: 'dev-1', now: () => 1 },
+    );
     expect(result).toMatchObject({ ok: false, error: { kind: 'hubAheadOfDevice', hubLastMutationId: 9, highestSent: 2 } });
     expect(outboxQueries(store.db).pendingCount()).toBe(2);
   });
@@ -163,17 +206,21 @@ describe('pushPending', () => {
   it('an answer that does nothing stops the push instead of spinning', async () => {
     record(2);
     let requests = 0;
-    const result = await pushPending(store.db, clientFor(() => {
-      requests += 1;
-      return { ok: true, value: { lastMutationId: 0, results: [] } };
-    }), { deviceId: 'dev-1', now: () => 1 });
+    const result = await pushPending(
+      store.db,
+      clientFor(() => {
+        requests += 1;
+        return { ok: true, value: { lastMutationId: 0, results: [] } };
+      }),
+      { deviceId: 'dev-1', now: () => 1 },
+    );
     expect(result).toMatchObject({ ok: false, error: { kind: 'noProgress' } });
     expect(requests).toBe(1);
   });
 
   it('a stored mutation that no longer fits the protocol goes as a notSent note under its id, and the queue moves on', async () => {
     record(2);
-    store.db.prepare("UPDATE outbox SET args = '{\"residentId\":\"r1\"}' WHERE mutation_id = 1").run();
+    store.db.prepare('UPDATE outbox SET args = \'{"residentId":"r1"}\' WHERE mutation_id = 1').run();
     await expect(push()).resolves.toMatchObject({ ok: true, value: { sent: 2, applied: 2 } });
     expect(hub.requests[0]?.mutations[0]).toEqual({ id: 1, name: 'notSent', args: { originalName: 'markRead', reason: 'unreadableOnDevice' } });
     expect(hub.requests[0]?.mutations[1]).toMatchObject({ id: 2, name: 'markRead' });
@@ -183,7 +230,13 @@ describe('pushPending', () => {
     record(6);
     const oneMarkRead = JSON.stringify({ id: 1, name: 'markRead', args: { residentId: 'r1', messageId: 'm0', readAt: 0 } }).length;
     const batchBytes = 60 + oneMarkRead * 2;
-    await expect(pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 99, batchBytes })).resolves.toMatchObject({ ok: true, value: { sent: 6 } });
+    await expect(
+      pushPending(
+        store.db,
+        clientFor((request) => hub.push(request)),
+        { deviceId: 'dev-1', now: () => 99, batchBytes },
+      ),
+    ).resolves.toMatchObject({ ok: true, value: { sent: 6 } });
     for (const request of hub.requests) expect(Buffer.byteLength(JSON.stringify(request))).toBeLessThanOrEqual(batchBytes);
     expect(hub.requests.length).toBeGreaterThan(1);
     expect(hub.requests.flatMap((request) => request.mutations.map((mutation) => mutation.id))).toEqual([1, 2, 3, 4, 5, 6]);
@@ -192,7 +245,13 @@ describe('pushPending', () => {
   it('a mutation larger than any request goes as a notSent note under its id, and the ones after it are sent', async () => {
     recordMutation(store.db, 'markRead', { residentId: 'r1', messageId: 'm'.repeat(60), readAt: 1 }, () => undefined, { now: 1 });
     record(1);
-    await expect(pushPending(store.db, clientFor((request) => hub.push(request)), { deviceId: 'dev-1', now: () => 99, mutationBytes: 90 })).resolves.toMatchObject({ ok: true, value: { sent: 2 } });
+    await expect(
+      pushPending(
+        store.db,
+        clientFor((request) => hub.push(request)),
+        { deviceId: 'dev-1', now: () => 99, mutationBytes: 90 },
+      ),
+    ).resolves.toMatchObject({ ok: true, value: { sent: 2 } });
     expect(hub.requests[0]?.mutations).toEqual([
       { id: 1, name: 'notSent', args: { originalName: 'markRead', reason: 'tooLargeToSend' } },
       expect.objectContaining({ id: 2, name: 'markRead' }),

@@ -29,7 +29,11 @@ export const reply = {
   pull: (response: PullResponse): HubReply => ({ kind: 'json', status: 200, body: PullResponse.parse(response) }),
   push: (response: PushResponse): HubReply => ({ kind: 'json', status: 200, body: PushResponse.parse(response) }),
   enroll: (response: EnrollResponse): HubReply => ({ kind: 'json', status: 200, body: EnrollResponse.parse(response) }),
-  error: (status: number, code: HubErrorCode, message = 'refused'): HubReply => ({ kind: 'json', status, body: HubErrorBody.parse({ error: { code, message } }) }),
+  error: (status: number, code: HubErrorCode, message = 'refused'): HubReply => ({
+    kind: 'json',
+    status,
+    body: HubErrorBody.parse({ error: { code, message } }),
+  }),
   bytes: (body: Uint8Array | string, contentLength?: number | null): HubReply => ({
     kind: 'bytes',
     status: 200,

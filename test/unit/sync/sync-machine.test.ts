@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import type { SyncError } from '../../../main/contract';
-import { backoffDelay, syncMachine, syncStatusOf, type BackoffPolicy, type BlobStep, type PullStep, type PushStep, type SyncEvent } from '../../../main/sync/sync-machine';
+import {
+  backoffDelay,
+  syncMachine,
+  syncStatusOf,
+  type BackoffPolicy,
+  type BlobStep,
+  type PullStep,
+  type PushStep,
+  type SyncEvent,
+} from '../../../main/sync/sync-machine';
 import type { SyncProblem } from '../../../main/sync/sync-errors';
 import { propertyRuns, propertyTimeout } from '../../support/property-runs';
 
@@ -118,11 +127,14 @@ describe('sync machine triggers', () => {
     expect(sync.calls).toHaveLength(6);
   });
 
-  it.each<SyncEvent>([{ type: 'MUTATION_RECORDED' }, { type: 'NETWORK_UP' }, { type: 'RESIDENT_SIGNED_IN', residentId: 'r1' }, { type: 'SYNC_NOW' }])('$type starts a cycle at once, pull first', async (event) => {
-    const sync = startMachine();
-    await sync.send(event);
-    expect(sync.calls).toEqual(['pull', 'push', 'blobs']);
-  });
+  it.each<SyncEvent>([{ type: 'MUTATION_RECORDED' }, { type: 'NETWORK_UP' }, { type: 'RESIDENT_SIGNED_IN', residentId: 'r1' }, { type: 'SYNC_NOW' }])(
+    '$type starts a cycle at once, pull first',
+    async (event) => {
+      const sync = startMachine();
+      await sync.send(event);
+      expect(sync.calls).toEqual(['pull', 'push', 'blobs']);
+    },
+  );
 
   it('pulls batch after batch while the hub has more, then pushes', async () => {
     const more = [true, true, false];
@@ -279,28 +291,36 @@ describe('backoff', () => {
     expect(backoffDelay(3, backoff, () => -1)).toBe(1_000);
   });
 
-  it('never spins: however steps fail and draws fall, attempts in an hour stay under one per floor', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1 }), async (outcomes, draws) => {
-        let step = 0;
-        let drawIndex = 0;
-        const sync = startMachine({
-          random: () => draws[drawIndex++ % draws.length] ?? 0,
-          pull: () => (outcomes[step++ % outcomes.length] ? { ok: true, hasMore: false } : { ok: false, problem: unreachable }),
-        });
-        await sync.send({ type: 'SYNC_NOW' });
-        for (let elapsed = 0; elapsed < 3_600_000; elapsed += 500) {
-          sync.clock.increment(500);
-          await sync.rest();
-        }
-        const pulls = sync.calls.filter((call) => call === 'pull').length;
-        expect(pulls).toBeLessThanOrEqual(3_600_000 / backoff.minMs + 1);
-        sync.actor.stop();
-      }),
-      { numRuns: propertyRuns(25) },
-    );
-    // 25 simulated hours of 7,200 clock steps each: ~4.5 s at load 7, ~23 s at load 22.
-  }, propertyTimeout(60_000));
+  it(
+    'never spins: however steps fail and draws fall, attempts in an hour stay under one per floor',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+          fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1 }),
+          async (outcomes, draws) => {
+            let step = 0;
+            let drawIndex = 0;
+            const sync = startMachine({
+              random: () => draws[drawIndex++ % draws.length] ?? 0,
+              pull: () => (outcomes[step++ % outcomes.length] ? { ok: true, hasMore: false } : { ok: false, problem: unreachable }),
+            });
+            await sync.send({ type: 'SYNC_NOW' });
+            for (let elapsed = 0; elapsed < 3_600_000; elapsed += 500) {
+              sync.clock.increment(500);
+              await sync.rest();
+            }
+            const pulls = sync.calls.filter((call) => call === 'pull').length;
+            expect(pulls).toBeLessThanOrEqual(3_600_000 / backoff.minMs + 1);
+            sync.actor.stop();
+          },
+        ),
+        { numRuns: propertyRuns(25) },
+      );
+      // 25 simulated hours of 7,200 clock steps each: ~4.5 s at load 7, ~23 s at load 22.
+    },
+    propertyTimeout(60_000),
+  );
 });
 
 describe('sync machine on a full disk', () => {

@@ -58,7 +58,9 @@ describe('visits on the device', () => {
     expect(notices.unseenCount('r1')).toBe(1);
     expect(notices.unseenCount('r2')).toBe(0);
     notices.markAllSeen('r1', now);
-    expect(applyPull(store.db, pullBatch([upsert('letterStopped', letterStopped('n1', 'r1', { reason: 'Corrected reason.' }), 2)], 'c3'), { now }).ok).toBe(true);
+    expect(applyPull(store.db, pullBatch([upsert('letterStopped', letterStopped('n1', 'r1', { reason: 'Corrected reason.' }), 2)], 'c3'), { now }).ok).toBe(
+      true,
+    );
     expect(notices.forResident('r1')).toMatchObject([{ reason: 'Corrected reason.', seen: true }]);
     expect(notices.unseenCount('r1')).toBe(0);
   });

@@ -18,7 +18,11 @@ interface EnrollmentFormProps {
   onEnrolled?(result: Extract<EnrollResult, { enrolled: true }>): void;
 }
 
-type Outcome = { kind: 'none' } | { kind: 'refused'; code: EnrollmentErrorCode } | { kind: 'callFailed'; code: DeviceApiError['code'] } | { kind: 'enrolled'; siteName: string };
+type Outcome =
+  | { kind: 'none' }
+  | { kind: 'refused'; code: EnrollmentErrorCode }
+  | { kind: 'callFailed'; code: DeviceApiError['code'] }
+  | { kind: 'enrolled'; siteName: string };
 
 export function EnrollmentForm({ language, suggestedHubUrl, submitLabel, enroll, onEnrolled }: EnrollmentFormProps) {
   const { t } = useTranslation();
@@ -108,7 +112,12 @@ export function EnrollmentForm({ language, suggestedHubUrl, submitLabel, enroll,
         {outcome.kind === 'enrolled' ? <p className="notice">{t('enrollment.enrolled', { site: outcome.siteName })}</p> : null}
         {busy ? <p className="notice">{t('enrollment.enrolling')}</p> : null}
       </div>
-      <button type="submit" className="button button--primary button--wide" disabled={busy || code.trim() === '' || hubUrl.trim() === ''} data-testid="enrollment-submit">
+      <button
+        type="submit"
+        className="button button--primary button--wide"
+        disabled={busy || code.trim() === '' || hubUrl.trim() === ''}
+        data-testid="enrollment-submit"
+      >
         {submitLabel}
       </button>
       {editing === 'hubUrl' ? (

@@ -17,22 +17,22 @@ export function EnrollmentScreen({ api, status, language }: EnrollmentScreenProp
   const { t } = useTranslation();
   return (
     <ScreenFrame screen="enrollment" title={t('enrollment.title')} subtitle={<span data-testid="device-identity">{status.deviceName}</span>}>
-        <p className="screen__lead" data-testid="enrollment-no-residents">
-          {t('enrollment.noResidents')}
+      <p className="screen__lead" data-testid="enrollment-no-residents">
+        {t('enrollment.noResidents')}
+      </p>
+      {status.credential === 'unreadable' ? <p className="notice notice--problem">{t('enrollment.credentialUnreadable')}</p> : null}
+      {status.credential === 'revoked' ? (
+        <p className="notice notice--problem" data-testid="enrollment-revoked">
+          {t('enrollment.credentialRevoked')}
         </p>
-        {status.credential === 'unreadable' ? <p className="notice notice--problem">{t('enrollment.credentialUnreadable')}</p> : null}
-        {status.credential === 'revoked' ? (
-          <p className="notice notice--problem" data-testid="enrollment-revoked">
-            {t('enrollment.credentialRevoked')}
-          </p>
-        ) : null}
-        <p className="screen__hint">{t('enrollment.staffHint')}</p>
-        <EnrollmentForm
-          language={language}
-          suggestedHubUrl={status.suggestedHubUrl}
-          submitLabel={t('enrollment.submit')}
-          enroll={(hubUrl, code) => api.call('enrollment.enroll', { hubUrl, code })}
-        />
+      ) : null}
+      <p className="screen__hint">{t('enrollment.staffHint')}</p>
+      <EnrollmentForm
+        language={language}
+        suggestedHubUrl={status.suggestedHubUrl}
+        submitLabel={t('enrollment.submit')}
+        enroll={(hubUrl, code) => api.call('enrollment.enroll', { hubUrl, code })}
+      />
     </ScreenFrame>
   );
 }

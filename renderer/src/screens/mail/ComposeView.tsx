@@ -179,68 +179,77 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
           <button type="button" className="button button--secondary" data-testid="keyboard-toggle" onClick={() => setKeyboardShown((shown) => !shown)}>
             {keyboardShown ? t('mail.keyboard.hide') : t('mail.keyboard.show')}
           </button>
-          <button type="button" className="button button--primary button--wide" data-testid="send" disabled={sending || body.trim() === '' || (preview !== null && !preview.enoughStamps)} onClick={() => void send()}>
+          <button
+            type="button"
+            className="button button--primary button--wide"
+            data-testid="send"
+            disabled={sending || body.trim() === '' || (preview !== null && !preview.enoughStamps)}
+            onClick={() => void send()}
+          >
             {sending ? t('mail.compose.sending') : t('mail.compose.send')}
           </button>
         </>
       }
       keyboard={keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={changeBody} field={bodyField} /> : null}
     >
-    <div className="compose" data-testid="compose">
-      <label className="compose__label" htmlFor="compose-body">
-        {t('mail.compose.label')}
-      </label>
-      <textarea
-        ref={bodyField}
-        id="compose-body"
-        className="compose__body"
-        dir="auto"
-        value={body}
-        onChange={(event) => changeBody(event.target.value)}
-        data-testid="compose-body"
-      />
-      <div className="compose__facts" aria-live="polite">
-        {/* First, right under the letter: with the keyboard open, anything lower is out of sight. */}
-        {deviceFull ? (
-          <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
-            {t('mail.compose.deviceFull')}
-          </p>
-        ) : null}
-        {cutCharacters === 0 ? null : (
-          <p className="notice notice--problem" role="alert" data-testid="compose-cut">
-            {t('mail.compose.cut', { count: cutCharacters, max: maxMessageCharacters })}
-          </p>
-        )}
-        {preview === null ? null : (
-          <>
-            <p className="compose__counter" data-testid="compose-counter">
-              {t('mail.compose.characters', { count: preview.characters })} · {t('mail.compose.untilNextStamp', { count: preview.charactersUntilNextStamp })}
+      <div className="compose" data-testid="compose">
+        <label className="compose__label" htmlFor="compose-body">
+          {t('mail.compose.label')}
+        </label>
+        <textarea
+          ref={bodyField}
+          id="compose-body"
+          className="compose__body"
+          dir="auto"
+          value={body}
+          onChange={(event) => changeBody(event.target.value)}
+          data-testid="compose-body"
+        />
+        <div className="compose__facts" aria-live="polite">
+          {/* First, right under the letter: with the keyboard open, anything lower is out of sight. */}
+          {deviceFull ? (
+            <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
+              {t('mail.compose.deviceFull')}
             </p>
-            <p className="compose__cost" data-testid="compose-cost">
-              {t('mail.compose.cost', { count: preview.totalStamps })} {preview.coveredByReturnStamp > 0 ? t('mail.compose.paidByReturnStamp') : ''}{' '}
-              {preview.fromOwnStamps === 0 ? t('mail.compose.nothingFromYourStamps') : t('mail.compose.fromYourStamps', { count: preview.fromOwnStamps })}{' '}
-              {preview.stampsAvailable === null ? t('mail.compose.stampsNotConfirmed') : t('mail.compose.youHave', { count: preview.stampsAvailable })}
+          ) : null}
+          {cutCharacters === 0 ? null : (
+            <p className="notice notice--problem" role="alert" data-testid="compose-cut">
+              {t('mail.compose.cut', { count: cutCharacters, max: maxMessageCharacters })}
             </p>
-            <p className="compose__rule" data-testid="compose-refund-rule">
-              {preview.refundOnRejection ? t('mail.compose.refundYes') : t('mail.compose.refundNo')}
+          )}
+          {preview === null ? null : (
+            <>
+              <p className="compose__counter" data-testid="compose-counter">
+                {t('mail.compose.characters', { count: preview.characters })} · {t('mail.compose.untilNextStamp', { count: preview.charactersUntilNextStamp })}
+              </p>
+              <p className="compose__cost" data-testid="compose-cost">
+                {t('mail.compose.cost', { count: preview.totalStamps })} {preview.coveredByReturnStamp > 0 ? t('mail.compose.paidByReturnStamp') : ''}{' '}
+                {preview.fromOwnStamps === 0 ? t('mail.compose.nothingFromYourStamps') : t('mail.compose.fromYourStamps', { count: preview.fromOwnStamps })}{' '}
+                {preview.stampsAvailable === null ? t('mail.compose.stampsNotConfirmed') : t('mail.compose.youHave', { count: preview.stampsAvailable })}
+              </p>
+              <p className="compose__rule" data-testid="compose-refund-rule">
+                {preview.refundOnRejection ? t('mail.compose.refundYes') : t('mail.compose.refundNo')}
+              </p>
+            </>
+          )}
+          {cost !== null && !cost.ok && cost.refusal.reason !== 'emptyMessage' ? <RefusalNotice refusal={cost.refusal} onGoToStamps={onGoToStamps} /> : null}
+          {refusal === null && preview !== null && !preview.enoughStamps ? (
+            <RefusalNotice
+              refusal={{ reason: 'notEnoughStamps', needed: preview.fromOwnStamps, available: preview.stampsAvailable ?? 0 }}
+              onGoToStamps={onGoToStamps}
+            />
+          ) : null}
+          {refusal === null ? null : <RefusalNotice refusal={refusal} onGoToStamps={onGoToStamps} />}
+          {failed === null ? null : (
+            <p className="notice notice--problem" role="alert" data-testid="send-failed">
+              {failed === 'textNotAccepted' ? t('mail.compose.textNotAccepted') : t('errors.internal')}
             </p>
-          </>
-        )}
-        {cost !== null && !cost.ok && cost.refusal.reason !== 'emptyMessage' ? <RefusalNotice refusal={cost.refusal} onGoToStamps={onGoToStamps} /> : null}
-        {refusal === null && preview !== null && !preview.enoughStamps ? (
-          <RefusalNotice refusal={{ reason: 'notEnoughStamps', needed: preview.fromOwnStamps, available: preview.stampsAvailable ?? 0 }} onGoToStamps={onGoToStamps} />
-        ) : null}
-        {refusal === null ? null : <RefusalNotice refusal={refusal} onGoToStamps={onGoToStamps} />}
-        {failed === null ? null : (
-          <p className="notice notice--problem" role="alert" data-testid="send-failed">
-            {failed === 'textNotAccepted' ? t('mail.compose.textNotAccepted') : t('errors.internal')}
+          )}
+          <p className="compose__draft" data-testid="draft-state">
+            {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
           </p>
-        )}
-        <p className="compose__draft" data-testid="draft-state">
-          {draftState === 'saved' ? t('mail.compose.draftSaved') : draftState === 'saving' ? t('mail.compose.saving') : ''}
-        </p>
+        </div>
       </div>
-    </div>
     </ScreenFrame>
   );
 }

@@ -1,7 +1,14 @@
 import { observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { conversationPageSize, type Conversation, type ConversationPageRequest, type LanguageCode, type MailContact, type MailMessage } from '../../../../main/contract';
+import {
+  conversationPageSize,
+  type Conversation,
+  type ConversationPageRequest,
+  type LanguageCode,
+  type MailContact,
+  type MailMessage,
+} from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { formatWhen } from '../../i18n/format';
 import { MessageText, Name } from '../../components/MessageText';
@@ -78,7 +85,11 @@ const Letter = memo(function Letter({ message, contact, api, language, facilityU
         <span className="letter__when">{formatWhen(message.receivedAt ?? message.writtenAt, language)}</span>
       </p>
       <MessageText text={message.body} />
-      <LetterAttachments messageId={message.messageId} attachments={message.attachments} onOpenPicture={(startAt) => onOpenPicture(message.messageId, startAt)} />
+      <LetterAttachments
+        messageId={message.messageId}
+        attachments={message.attachments}
+        onOpenPicture={(startAt) => onOpenPicture(message.messageId, startAt)}
+      />
       {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
       <div className="letter__actions">
         {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={message.body} language={language} />}
@@ -205,7 +216,10 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
       : virtualItems
           .filter((item) => item.end > scrollOffset && item.start < scrollOffset + viewportHeight)
           .map((item) => letters.byPosition.get(item.index))
-          .filter((message): message is MailMessage => message !== undefined && message.direction === 'inbound' && !message.read && !marked.current.has(message.messageId))
+          .filter(
+            (message): message is MailMessage =>
+              message !== undefined && message.direction === 'inbound' && !message.read && !marked.current.has(message.messageId),
+          )
           .map((message) => message.messageId)
           .join(' ');
   useEffect(() => {
@@ -230,7 +244,8 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
     latestOnReply.current = onReply;
   }, [onReply]);
   const reply = useCallback((replyTo: MailContact, message: MailMessage) => latestOnReply.current(replyTo, message), []);
-  const viewedMessage = viewing === null || letters === null ? undefined : [...letters.byPosition.values()].find((message) => message.messageId === viewing.messageId);
+  const viewedMessage =
+    viewing === null || letters === null ? undefined : [...letters.byPosition.values()].find((message) => message.messageId === viewing.messageId);
 
   return (
     <ScreenFrame
@@ -257,10 +272,22 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
                 const message = letters.byPosition.get(item.index);
                 if (message === undefined)
                   return (
-                    <li key={item.key} className="conversation__slot conversation__slot--loading" data-index={item.index} aria-busy="true" style={{ height: estimatedLetterHeight, transform: `translateY(${item.start}px)` }} />
+                    <li
+                      key={item.key}
+                      className="conversation__slot conversation__slot--loading"
+                      data-index={item.index}
+                      aria-busy="true"
+                      style={{ height: estimatedLetterHeight, transform: `translateY(${item.start}px)` }}
+                    />
                   );
                 return (
-                  <li key={item.key} className="conversation__slot" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
+                  <li
+                    key={item.key}
+                    className="conversation__slot"
+                    data-index={item.index}
+                    ref={virtualizer.measureElement}
+                    style={{ transform: `translateY(${item.start}px)` }}
+                  >
                     <Letter
                       message={message}
                       contact={contact}

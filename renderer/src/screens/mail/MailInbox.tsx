@@ -31,45 +31,45 @@ export function MailInbox({ navigation, notices, conversations, language, onOpen
     <ScreenFrame screen="mail" dataAttributes={{ 'data-view': 'inbox' }} title={t('mail.title')} navigation={navigation} contentScrollsItself>
       {notices === undefined ? null : <div className="frame__lead">{notices}</div>}
       {conversations !== null && conversations.length === 0 ? <p className="screen__lead frame__lead">{t('mail.noContacts')}</p> : null}
-    <div className="mail-list" ref={scroller} data-testid="conversation-list" data-scroll-region="">
-      <ul className="mail-list__inner" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const conversation = rows[item.index];
-          if (conversation === undefined) return null;
-          return (
-            <li
-              key={conversation.contact.contactId}
-              className="mail-list__row"
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              <button
-                type="button"
-                className="conversation-row"
-                data-testid="conversation"
-                onPointerDown={() => onPress?.(conversation.contact.contactId)}
-                onClick={() => onOpen(conversation.contact.contactId)}
+      <div className="mail-list" ref={scroller} data-testid="conversation-list" data-scroll-region="">
+        <ul className="mail-list__inner" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const conversation = rows[item.index];
+            if (conversation === undefined) return null;
+            return (
+              <li
+                key={conversation.contact.contactId}
+                className="mail-list__row"
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                style={{ transform: `translateY(${item.start}px)` }}
               >
-                <span className="conversation-row__top">
-                  <span className="conversation-row__name">
-                    <Name text={conversation.contact.displayName} />
+                <button
+                  type="button"
+                  className="conversation-row"
+                  data-testid="conversation"
+                  onPointerDown={() => onPress?.(conversation.contact.contactId)}
+                  onClick={() => onOpen(conversation.contact.contactId)}
+                >
+                  <span className="conversation-row__top">
+                    <span className="conversation-row__name">
+                      <Name text={conversation.contact.displayName} />
+                    </span>
+                    {conversation.unread > 0 ? <span className="badge">{t('mail.unread', { count: conversation.unread })}</span> : null}
                   </span>
-                  {conversation.unread > 0 ? <span className="badge">{t('mail.unread', { count: conversation.unread })}</span> : null}
-                </span>
-                <span className="conversation-row__preview" dir="auto">
-                  {conversation.preview ?? t('mail.noMailYet')}
-                </span>
-                <span className="conversation-row__meta">
-                  {conversation.contact.approved ? '' : t('mail.notApproved')}
-                  {conversation.lastMessageAt === null ? '' : t('mail.lastMessage', { date: formatWhen(conversation.lastMessageAt, language) })}
-                </span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
-    </div>
+                  <span className="conversation-row__preview" dir="auto">
+                    {conversation.preview ?? t('mail.noMailYet')}
+                  </span>
+                  <span className="conversation-row__meta">
+                    {conversation.contact.approved ? '' : t('mail.notApproved')}
+                    {conversation.lastMessageAt === null ? '' : t('mail.lastMessage', { date: formatWhen(conversation.lastMessageAt, language) })}
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
     </ScreenFrame>
   );
 }

@@ -87,7 +87,8 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
   const openConversation = (id: string, focusMessageId: string | null = null) => {
     const lastPress = pressed.current;
     pressed.current = null;
-    const firstPage = focusMessageId === null && lastPress !== null && lastPress.contactId === id && performance.now() - lastPress.at < pressToTapMs ? lastPress.page : null;
+    const firstPage =
+      focusMessageId === null && lastPress !== null && lastPress.contactId === id && performance.now() - lastPress.at < pressToTapMs ? lastPress.page : null;
     setView({ kind: 'conversation', contactId: id, focusMessageId, firstPage });
   };
   // "Write to X" picks up the draft already started to X (a new letter, not a reply) instead of starting a second one.
@@ -105,7 +106,12 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
     setView({
       kind: 'compose',
       returnTo: draft.contactId,
-      target: { contact: contact ?? { contactId: draft.contactId, displayName: draft.contactName, relationship: '', approved: true }, replyToMessageId: draft.replyToMessageId, draftId: draft.draftId, body: draft.body },
+      target: {
+        contact: contact ?? { contactId: draft.contactId, displayName: draft.contactName, relationship: '', approved: true },
+        replyToMessageId: draft.replyToMessageId,
+        draftId: draft.draftId,
+        body: draft.body,
+      },
     });
   };
 
@@ -124,10 +130,22 @@ export function MailScreen({ api, language, onClose, onGoToStamps, timeZone = nu
           {t('mail.backToInbox')}
         </button>
       )}
-      <button type="button" className="button button--secondary" data-testid="mail-drafts" aria-pressed={view.kind === 'drafts'} onClick={() => setView({ kind: 'drafts' })}>
+      <button
+        type="button"
+        className="button button--secondary"
+        data-testid="mail-drafts"
+        aria-pressed={view.kind === 'drafts'}
+        onClick={() => setView({ kind: 'drafts' })}
+      >
         {t('mail.drafts')}
       </button>
-      <button type="button" className="button button--secondary" data-testid="mail-search" aria-pressed={view.kind === 'search'} onClick={() => setView({ kind: 'search' })}>
+      <button
+        type="button"
+        className="button button--secondary"
+        data-testid="mail-search"
+        aria-pressed={view.kind === 'search'}
+        onClick={() => setView({ kind: 'search' })}
+      >
         {t('mail.search')}
       </button>
     </>

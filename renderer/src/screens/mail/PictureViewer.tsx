@@ -74,13 +74,25 @@ export function PictureViewer({ messageId, pictures, startAt, onClose }: Picture
         <button type="button" className="button button--secondary" data-testid="viewer-previous" disabled={pictures.length < 2} onClick={() => show(index - 1)}>
           {t('mail.viewer.previous')}
         </button>
-        <button type="button" className="button button--secondary" data-testid="viewer-zoom-out" disabled={zoomStep === 0} onClick={() => setZoomStep(zoomStep - 1)}>
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="viewer-zoom-out"
+          disabled={zoomStep === 0}
+          onClick={() => setZoomStep(zoomStep - 1)}
+        >
           {t('mail.viewer.zoomOut')}
         </button>
         <span className="viewer__zoom" aria-live="polite">
           {t('mail.viewer.zoom', { percent: Math.round(zoom * 100) })}
         </span>
-        <button type="button" className="button button--secondary" data-testid="viewer-zoom-in" disabled={zoomStep === zoomLevels.length - 1} onClick={() => setZoomStep(zoomStep + 1)}>
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="viewer-zoom-in"
+          disabled={zoomStep === zoomLevels.length - 1}
+          onClick={() => setZoomStep(zoomStep + 1)}
+        >
           {t('mail.viewer.zoomIn')}
         </button>
         <button type="button" className="button button--secondary" data-testid="viewer-next" disabled={pictures.length < 2} onClick={() => show(index + 1)}>

@@ -8,7 +8,15 @@ import { MessageText } from '../../components/MessageText';
  * Where a message the person sent is now, step by step. A rejection shows the reviewer's reason in their words (a
  * person's words about the letter); a letter the hub did not accept is worded here from its code and figures.
  */
-export function SentTimeline({ timeline, language, facilityUnreachable = false }: { timeline: Timeline; language: LanguageCode; facilityUnreachable?: boolean }) {
+export function SentTimeline({
+  timeline,
+  language,
+  facilityUnreachable = false,
+}: {
+  timeline: Timeline;
+  language: LanguageCode;
+  facilityUnreachable?: boolean;
+}) {
   const { t } = useTranslation();
   const failed = timeline.state === 'rejected' || timeline.state === 'notAccepted';
   return (

@@ -100,7 +100,13 @@ export function MoneyScreen({ api, language, onClose }: MoneyScreenProps) {
               </ul>
               {view.pageCount > 1 ? (
                 <div className="pager">
-                  <button type="button" className="button button--secondary" data-testid="money-newer" disabled={view.page === 0} onClick={() => setPage(view.page - 1)}>
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    data-testid="money-newer"
+                    disabled={view.page === 0}
+                    onClick={() => setPage(view.page - 1)}
+                  >
                     {t('money.newer')}
                   </button>
                   <span data-testid="money-page">{t('money.page', { page: view.page + 1, count: view.pageCount })}</span>

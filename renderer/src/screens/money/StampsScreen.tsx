@@ -28,7 +28,8 @@ function PurchaseCard({ purchase, language }: { purchase: StampPurchase; languag
       {outcome.state === 'pending' ? <p className="purchase__state">{t('stamps.purchase.pending')}</p> : null}
       {outcome.state === 'refused' ? (
         <p className="purchase__state purchase__state--problem">
-          {t('stamps.purchase.refused')} <span data-testid="purchase-hub-refusal">{hubRefusalText(outcome.refusal, language, t)}</span> {t('stamps.purchase.nothingCharged')}
+          {t('stamps.purchase.refused')} <span data-testid="purchase-hub-refusal">{hubRefusalText(outcome.refusal, language, t)}</span>{' '}
+          {t('stamps.purchase.nothingCharged')}
         </p>
       ) : null}
       {outcome.state === 'completed' ? (
@@ -48,7 +49,19 @@ function PurchaseCard({ purchase, language }: { purchase: StampPurchase; languag
 }
 
 /** "Buy this book?" — centred and modal, its buttons in view at every size; Cancel has the focus. */
-function PurchaseDialog({ choice, language, buying, onBuy, onCancel }: { choice: StampBook; language: LanguageCode; buying: boolean; onBuy(): void; onCancel(): void }) {
+function PurchaseDialog({
+  choice,
+  language,
+  buying,
+  onBuy,
+  onCancel,
+}: {
+  choice: StampBook;
+  language: LanguageCode;
+  buying: boolean;
+  onBuy(): void;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const titleId = useId();
   const cancelButton = useRef<HTMLButtonElement>(null);
@@ -77,7 +90,10 @@ function refusalText(refusal: PurchaseRefusal, language: LanguageCode, t: Return
     case 'unknownBook':
       return t('stamps.refusal.unknownBook');
     case 'notEnoughMoney':
-      return t('stamps.refusal.notEnoughMoney', { needed: formatMoney(refusal.neededCents, language), available: formatMoney(refusal.availableCents, language) });
+      return t('stamps.refusal.notEnoughMoney', {
+        needed: formatMoney(refusal.neededCents, language),
+        available: formatMoney(refusal.availableCents, language),
+      });
     default: {
       const unknownRefusal: never = refusal;
       return unknownRefusal;
@@ -118,7 +134,11 @@ export function StampsScreen({ api, language, onClose }: StampsScreenProps) {
   const spendableCents =
     view?.balance == null
       ? null
-      : Math.max(0, view.balance.availableCents - view.purchases.reduce((sum, purchase) => sum + (purchase.outcome.state === 'pending' ? (purchase.priceCents ?? 0) : 0), 0));
+      : Math.max(
+          0,
+          view.balance.availableCents -
+            view.purchases.reduce((sum, purchase) => sum + (purchase.outcome.state === 'pending' ? (purchase.priceCents ?? 0) : 0), 0),
+        );
 
   return (
     <ScreenFrame
@@ -143,7 +163,8 @@ export function StampsScreen({ api, language, onClose }: StampsScreenProps) {
                 <>
                   <p className="money__big">{t('home.facts.stamps', { count: view.balance.stamps })}</p>
                   <p>
-                    {t('money.available', { amount: formatMoney(view.balance.availableCents, language) })} · {t('money.confirmedAt', { when: formatWhen(view.balance.confirmedAt, language) })}
+                    {t('money.available', { amount: formatMoney(view.balance.availableCents, language) })} ·{' '}
+                    {t('money.confirmedAt', { when: formatWhen(view.balance.confirmedAt, language) })}
                   </p>
                 </>
               )}

@@ -27,7 +27,10 @@ export function movesOwnStamps(kind: StampHistoryKind): boolean {
  * confirmed: the newest line ends at that balance, and each older one at that less what came after. Null where the
  * balance is not confirmed yet, and on a return stamp's lines (they never were in that balance).
  */
-export function withRunningBalance(history: readonly StampHistoryEntry[], confirmedStamps: number | null): Array<{ entry: StampHistoryEntry; balanceAfter: number | null }> {
+export function withRunningBalance(
+  history: readonly StampHistoryEntry[],
+  confirmedStamps: number | null,
+): Array<{ entry: StampHistoryEntry; balanceAfter: number | null }> {
   let after = confirmedStamps;
   return history.map((entry) => {
     if (!movesOwnStamps(entry.kind)) return { entry, balanceAfter: null };

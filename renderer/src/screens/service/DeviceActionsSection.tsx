@@ -10,7 +10,8 @@ import { EnrollmentForm } from '../enrollment/EnrollmentForm';
 import { ConfirmDialog } from './ConfirmDialog';
 import type { ServiceSectionProps } from './serviceSection';
 
-type Pending = { kind: 'none' } | { kind: 'confirmWipe' } | { kind: 'confirmReenroll'; hubUrl: string; code: string; settle(result: Promise<EnrollResult>): void };
+type Pending =
+  { kind: 'none' } | { kind: 'confirmWipe' } | { kind: 'confirmReenroll'; hubUrl: string; code: string; settle(result: Promise<EnrollResult>): void };
 
 export function DeviceActionsSection({ api, language }: ServiceSectionProps) {
   const { t } = useTranslation();
@@ -42,7 +43,13 @@ export function DeviceActionsSection({ api, language }: ServiceSectionProps) {
         {wipe.state === 'wiping' ? <p className="notice">{t('service.deviceActions.wiping')}</p> : null}
         {wipe.state === 'failed' ? <p className="notice notice--problem">{t(`errors.${wipe.code}`)}</p> : null}
       </div>
-      <button type="button" className="button button--danger button--wide" disabled={wipe.state === 'wiping'} onClick={() => setPending({ kind: 'confirmWipe' })} data-testid="wipe-device">
+      <button
+        type="button"
+        className="button button--danger button--wide"
+        disabled={wipe.state === 'wiping'}
+        onClick={() => setPending({ kind: 'confirmWipe' })}
+        data-testid="wipe-device"
+      >
         {t('service.deviceActions.wipeButton')}
       </button>
 
@@ -57,7 +64,9 @@ export function DeviceActionsSection({ api, language }: ServiceSectionProps) {
             setPending({ kind: 'none' });
             setWipe({ state: 'wiping' });
             // On success the device restarts and this page reloads at the enrollment screen.
-            api.call('service.wipeDevice', { confirm: 'wipe' }).catch((error: unknown) => setWipe({ state: 'failed', code: error instanceof DeviceApiError ? error.code : 'internal' }));
+            api
+              .call('service.wipeDevice', { confirm: 'wipe' })
+              .catch((error: unknown) => setWipe({ state: 'failed', code: error instanceof DeviceApiError ? error.code : 'internal' }));
           }}
         />
       ) : null}

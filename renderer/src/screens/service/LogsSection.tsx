@@ -29,7 +29,13 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
         {t('service.sections.logs')}
       </h2>
       <div className="service-section__actions">
-        <button type="button" className="button button--primary button--wide" disabled={exported === 'exporting'} onClick={exportLogs} data-testid="service-export-logs">
+        <button
+          type="button"
+          className="button button--primary button--wide"
+          disabled={exported === 'exporting'}
+          onClick={exportLogs}
+          data-testid="service-export-logs"
+        >
           {t('service.logs.export')}
         </button>
         <button type="button" className="button button--secondary" onClick={reload}>
@@ -37,7 +43,14 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
         </button>
         <div className="log-filter" role="group" aria-label={t('service.logs.filterLabel')}>
           {(['all', 'problems'] as const).map((choice) => (
-            <button key={choice} type="button" className="toggle-button" aria-pressed={filter === choice} onClick={() => setFilter(choice)} data-testid={`service-log-filter-${choice}`}>
+            <button
+              key={choice}
+              type="button"
+              className="toggle-button"
+              aria-pressed={filter === choice}
+              onClick={() => setFilter(choice)}
+              data-testid={`service-log-filter-${choice}`}
+            >
               {t(`service.logs.filter.${choice}`)}
             </button>
           ))}
@@ -45,7 +58,9 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
       </div>
       <div role="status" data-testid="service-export-result">
         {typeof exported === 'object' && exported !== null ? (
-          <p className="notice">{t('service.logs.exported', { file: exported.fileName, folder: exported.directory, size: formatBytes(exported.bytes, language) })}</p>
+          <p className="notice">
+            {t('service.logs.exported', { file: exported.fileName, folder: exported.directory, size: formatBytes(exported.bytes, language) })}
+          </p>
         ) : null}
         {typeof exported === 'string' && exported !== 'exporting' ? <p className="notice notice--problem">{t(`errors.${exported}`)}</p> : null}
       </div>
@@ -56,7 +71,12 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
         <ol className="log-lines" data-testid="service-log-lines">
           {/* Newest first: what just happened is what staff came to see. */}
           {linesToShow(logs.lines, filter).map(({ line, count }, index) => (
-            <li key={`${line.at ?? 'none'}-${index}`} className={`log-lines__line log-lines__line--${line.level}`} data-testid="service-log-line" data-count={count}>
+            <li
+              key={`${line.at ?? 'none'}-${index}`}
+              className={`log-lines__line log-lines__line--${line.level}`}
+              data-testid="service-log-line"
+              data-count={count}
+            >
               <span className="log-lines__time">{line.at === null ? '—' : formatClock(line.at, language)}</span>
               <span className="log-lines__level">{t(`service.logs.levels.${line.level}`)}</span>
               <span className="log-lines__message">

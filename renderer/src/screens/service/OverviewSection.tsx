@@ -80,7 +80,13 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
         </p>
       )}
       <div className="service-section__actions">
-        <button type="button" className="button button--secondary button--wide" disabled={restart === 'asked'} onClick={() => setConfirmingRestart(true)} data-testid="service-restart">
+        <button
+          type="button"
+          className="button button--secondary button--wide"
+          disabled={restart === 'asked'}
+          onClick={() => setConfirmingRestart(true)}
+          data-testid="service-restart"
+        >
           {t('service.restart.button')}
         </button>
       </div>

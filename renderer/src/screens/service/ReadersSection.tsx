@@ -50,7 +50,9 @@ function ReaderCard({ reader }: { reader: ReaderStatus }) {
         {t(`service.readers.connection.${reader.connection}`)}
       </p>
       {reader.problem === null ? null : <p className="reader-card__problem">{reader.problem}</p>}
-      <p className="reader-card__counts">{t('service.readers.counts', { good: reader.goodReads, bad: reader.badReads, unrecognized: reader.unrecognizedReads })}</p>
+      <p className="reader-card__counts">
+        {t('service.readers.counts', { good: reader.goodReads, bad: reader.badReads, unrecognized: reader.unrecognizedReads })}
+      </p>
     </li>
   );
 }
@@ -64,7 +66,9 @@ export function ReadersSection({ api, language }: ServiceSectionProps) {
   useEffect(() => {
     const stops = [
       api.on('service.readSeen', (read) =>
-        setValue((current) => (current === null ? current : { ...current, recentReads: [read, ...current.recentReads.filter((seen) => seen.sequence !== read.sequence)] })),
+        setValue((current) =>
+          current === null ? current : { ...current, recentReads: [read, ...current.recentReads.filter((seen) => seen.sequence !== read.sequence)] },
+        ),
       ),
       api.on('device.readersChanged', (readers) => setValue((current) => (current === null ? current : { ...current, readers }))),
     ];

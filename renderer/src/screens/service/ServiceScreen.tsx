@@ -52,7 +52,14 @@ export function ServiceScreen({ api, staff, language, onSignOut }: ServiceScreen
       navigation={
         <div className="service-nav" role="group" aria-label={t('service.sectionsLabel')}>
           {serviceSections.map(({ id }) => (
-            <button key={id} type="button" className="toggle-button service-nav__button" aria-pressed={id === shown} onClick={() => setShown(id)} data-testid={`service-nav-${id}`}>
+            <button
+              key={id}
+              type="button"
+              className="toggle-button service-nav__button"
+              aria-pressed={id === shown}
+              onClick={() => setShown(id)}
+              data-testid={`service-nav-${id}`}
+            >
               {t(`service.sections.${id}`)}
             </button>
           ))}

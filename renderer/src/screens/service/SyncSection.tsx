@@ -60,7 +60,13 @@ export function SyncSection({ api, language }: ServiceSectionProps) {
             </p>
           )}
           <div className="service-section__actions">
-            <button type="button" className="button button--primary button--wide" disabled={busy || status.state === 'notEnrolled'} onClick={startSync} data-testid="service-sync-now">
+            <button
+              type="button"
+              className="button button--primary button--wide"
+              disabled={busy || status.state === 'notEnrolled'}
+              onClick={startSync}
+              data-testid="service-sync-now"
+            >
               {busy ? t('service.sync.syncing') : t('service.sync.syncNow')}
             </button>
           </div>

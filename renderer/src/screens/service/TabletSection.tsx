@@ -88,7 +88,11 @@ export function TabletSection({ api, language }: ServiceSectionProps) {
       }, callFailed);
     } else {
       api.call('service.unassignTablet', { confirm: 'unassign', staffPin: pin }).then((result) => {
-        setOutcome(result.unassigned ? { kind: 'unassigned', previous: result.previous } : { kind: 'unassignRefused', error: result.error, unsent: result.unsent, ...countOf(result) });
+        setOutcome(
+          result.unassigned
+            ? { kind: 'unassigned', previous: result.previous }
+            : { kind: 'unassignRefused', error: result.error, unsent: result.unsent, ...countOf(result) },
+        );
         reload();
       }, callFailed);
     }
@@ -115,14 +119,27 @@ export function TabletSection({ api, language }: ServiceSectionProps) {
             {t('service.tablet.staffPin')}
           </label>
           {/* Dots, never the digits. */}
-          <input id="tablet-staff-pin" className="search__input tablet-assign__field" type="password" autoComplete="off" readOnly value={staffPin} data-testid="tablet-staff-pin" />
+          <input
+            id="tablet-staff-pin"
+            className="search__input tablet-assign__field"
+            type="password"
+            autoComplete="off"
+            readOnly
+            value={staffPin}
+            data-testid="tablet-staff-pin"
+          />
           <NumberPad
             disabled={working}
             onDigit={(digit) => setStaffPin((current) => (current.length < maxPinDigits ? current + digit : current))}
             onBack={() => setStaffPin((current) => current.slice(0, -1))}
             onClear={() => setStaffPin('')}
           />
-          <button type="submit" className="button button--primary button--wide" disabled={working || staffPin.length < minPinDigits} data-testid="tablet-staff-pin-confirm">
+          <button
+            type="submit"
+            className="button button--primary button--wide"
+            disabled={working || staffPin.length < minPinDigits}
+            data-testid="tablet-staff-pin-confirm"
+          >
             {t('service.tablet.staffPinConfirm')}
           </button>
           <button type="button" className="button button--wide" onClick={cancelPin} data-testid="tablet-staff-pin-cancel">
@@ -134,7 +151,9 @@ export function TabletSection({ api, language }: ServiceSectionProps) {
         <>
           {/* Names are text nodes: shown, never interpreted. */}
           <p className="screen__lead" data-testid="tablet-assignee">
-            {assignee === null ? t('service.tablet.notAssigned') : t('service.tablet.assignedTo', { name: assignee.displayName, booking: assignee.bookingNumber })}
+            {assignee === null
+              ? t('service.tablet.notAssigned')
+              : t('service.tablet.assignedTo', { name: assignee.displayName, booking: assignee.bookingNumber })}
           </p>
           {assignee === null ? (
             <form className="tablet-assign" onSubmit={assign} data-testid="tablet-assign-form">
@@ -166,7 +185,13 @@ export function TabletSection({ api, language }: ServiceSectionProps) {
             <>
               <h3 className="compose__title">{t('service.tablet.unassignTitle')}</h3>
               <p className="screen__hint">{t('service.tablet.unassignHint')}</p>
-              <button type="button" className="button button--danger button--wide" disabled={working} onClick={() => setConfirming(true)} data-testid="tablet-unassign">
+              <button
+                type="button"
+                className="button button--danger button--wide"
+                disabled={working}
+                onClick={() => setConfirming(true)}
+                data-testid="tablet-unassign"
+              >
                 {t('service.tablet.unassignButton')}
               </button>
             </>
@@ -200,7 +225,10 @@ function OutcomeText({ outcome, language }: { outcome: Outcome; language: Langua
     case 'assigned':
       return (
         <p className="notice">
-          {t(outcome.recordsArrived ? 'service.tablet.assigned' : 'service.tablet.assignedWaiting', { name: outcome.assignee.displayName, booking: outcome.assignee.bookingNumber })}
+          {t(outcome.recordsArrived ? 'service.tablet.assigned' : 'service.tablet.assignedWaiting', {
+            name: outcome.assignee.displayName,
+            booking: outcome.assignee.bookingNumber,
+          })}
         </p>
       );
     case 'assignRefused':
@@ -230,7 +258,10 @@ function OutcomeText({ outcome, language }: { outcome: Outcome; language: Langua
 }
 
 function countOf(result: PinCount): PinCount {
-  return { ...(result.attemptsLeft === undefined ? {} : { attemptsLeft: result.attemptsLeft }), ...(result.lockedUntil === undefined ? {} : { lockedUntil: result.lockedUntil }) };
+  return {
+    ...(result.attemptsLeft === undefined ? {} : { attemptsLeft: result.attemptsLeft }),
+    ...(result.lockedUntil === undefined ? {} : { lockedUntil: result.lockedUntil }),
+  };
 }
 
 /** The hub's count in words: tries left after a wrong PIN, or when a lockout ends. */
