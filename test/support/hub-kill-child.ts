@@ -34,29 +34,32 @@ const recordsMutationResult = (sql: string): boolean => /INSERT\s+INTO\s+device_
 /** The database with every transaction watched; at the planned moment of the planned push transaction, the process dies. */
 function watched(database: HubDatabase, plan: HubKillPlan | null): HubDatabase {
   let pushTransactions = 0;
-  const die = (moment: HubKillMoment): void => {
-    emit(`kill ${moment} ${pushTransactions}`);
+  const die = (moment: HubKillMoment, nth: number): void => {
+    emit(`kill ${moment} ${nth}`);
     process.kill(process.pid, 'SIGKILL');
   };
   const transaction = async <T>(fn: (tx: HubTransaction) => Promise<T>): Promise<T> => {
-    let isPush = false;
+    // This transaction's own number among the push transactions, 0 until it records a result. Two devices push at
+    // once, so the shared count may have moved on by the time this one reaches its commit: comparing the count there
+    // missed the planned transaction whenever another began in between, and the hub then never died.
+    let number = 0;
     const result = await database.transaction(async (tx) => {
       const watchedTx: HubTransaction = {
         exec: (script) => tx.exec(script),
         query: async (sql, params) => {
-          if (recordsMutationResult(sql) && !isPush) {
-            isPush = true;
+          if (recordsMutationResult(sql) && number === 0) {
             pushTransactions += 1;
-            if (plan?.moment === 'inTransaction' && pushTransactions === plan.nth) die('inTransaction');
+            number = pushTransactions;
+            if (plan?.moment === 'inTransaction' && number === plan.nth) die('inTransaction', number);
           }
           return tx.query(sql, params);
         },
       };
       const value = await fn(watchedTx);
-      if (isPush && plan?.moment === 'beforeCommit' && pushTransactions === plan.nth) die('beforeCommit');
+      if (plan?.moment === 'beforeCommit' && number === plan.nth) die('beforeCommit', number);
       return value;
     });
-    if (isPush && plan?.moment === 'afterCommit' && pushTransactions === plan.nth) die('afterCommit');
+    if (plan?.moment === 'afterCommit' && number === plan.nth) die('afterCommit', number);
     return result;
   };
   return { backend: database.backend, query: (sql, params) => database.query(sql, params), transaction, close: () => database.close() };
