@@ -1,9 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The long proofs: each kills processes over and over (the device, the hub) or runs a seeded stream of network faults,
+ * and each takes a minute or more of a core. They run in `npm run test:long` (and in CI); `npm test` runs everything
+ * else, in under 10 minutes on a quiet 2-core machine.
+ */
+const longProofs = [
+  'test/integration/sync-hub/crash-safety.test.ts',
+  'test/integration/sync-hub/hub-kill.test.ts',
+  'test/integration/sync-hub/fault-proxy.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/static/**/*.test.ts'],
     // Native modules (better-sqlite3, serialport) are happier in forked processes than in worker threads.
     pool: 'forks',
     // One test file per core. Vitest's own default is one less than the cores — a single worker on the 2-core build
@@ -12,5 +22,17 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // `vitest run` runs both; `--project checks` or `--project proofs` one of them.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'checks',
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/static/**/*.test.ts'],
+          exclude: longProofs,
+        },
+      },
+      { extends: true, test: { name: 'proofs', include: longProofs } },
+    ],
   },
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The Electron security scan of `npm test`'s static tier (docs/security.md §13 "Static checks"): Electronegativity over the sources that make
+// The Electron security scan of `npm test`'s static checks (docs/security.md §13 "Static checks"): Electronegativity over the sources that make
 // up the Electron app — the shell (main/electron), the content policy it serves (main/security) and the renderer page
 // it loads (renderer/index.html, renderer/src) — without the Electron binary. Offline: the Electron version is passed
 // in (read from the installed electron package) and the check that downloads Electron's release list is left out.

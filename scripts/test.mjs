@@ -1,33 +1,75 @@
 #!/usr/bin/env node
-// `npm test`: every tier in order — system packages, typecheck, lint, formatting, the Electron security scan, unit + integration (vitest),
-// renderer build, end-to-end in Chromium (Playwright), and the Electron suite (which says plainly when it is skipped).
-// Stops at the first failing step and exits with its code.
-import { spawnSync } from 'node:child_process';
+// The test tiers. Each stops at the first failing step and exits with its code.
+//
+// `npm test` (`node scripts/test.mjs`): the checks a change must pass, in under 10 minutes on a quiet 2-core machine —
+// system packages, typecheck and lint (side by side: one core each), formatting, the Electron security scan, and the
+// unit and integration tests (vitest project `checks`).
+//
+// `npm run test:long` (`node scripts/test.mjs long`): the slow tiers — the long proofs (vitest project `proofs`: the
+// device killed at any moment, the hub killed inside its transactions, a seeded run of network faults), the renderer
+// build, end-to-end in Chromium (Playwright) and the Electron suite, which says plainly when it is skipped. CI runs both.
+import { spawn } from 'node:child_process';
 import { ensureSystemPackages } from './system-packages.mjs';
 
-const steps = [
-  ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
-  ['lint', 'npm', ['run', '--silent', 'lint']],
-  ['formatting (Prettier)', 'npm', ['run', '--silent', 'format:check']],
-  ['Electron security scan (Electronegativity)', 'node', ['scripts/electron-scan.mjs']],
-  ['unit and integration (vitest)', 'npx', ['vitest', 'run']],
-  ['build the renderer', 'npm', ['run', '--silent', 'build:renderer']],
-  ['end-to-end in Chromium (Playwright)', 'npx', ['playwright', 'test']],
-  ['Electron end-to-end', 'node', ['scripts/electron-e2e.mjs']],
-];
+/** @typedef {{ title: string, command: string, args: string[] }} Command */
+/** @typedef {{ title: string, together: Command[] }} Step  One step; its commands run at the same time. */
+
+/** @type {(title: string, command: string, args: string[]) => Step} */
+const alone = (title, command, args) => ({ title, together: [{ title, command, args }] });
+
+/** @type {Record<string, Step[]>} */
+const tiers = {
+  checks: [
+    {
+      title: 'typecheck and lint',
+      together: [
+        { title: 'typecheck', command: 'npm', args: ['run', '--silent', 'typecheck'] },
+        { title: 'lint', command: 'npm', args: ['run', '--silent', 'lint'] },
+      ],
+    },
+    alone('formatting (Prettier)', 'npm', ['run', '--silent', 'format:check']),
+    alone('Electron security scan (Electronegativity)', 'node', ['scripts/electron-scan.mjs']),
+    alone('unit and integration (vitest, project checks)', 'npx', ['vitest', 'run', '--project', 'checks']),
+  ],
+  long: [
+    alone('the long proofs (vitest, project proofs)', 'npx', ['vitest', 'run', '--project', 'proofs']),
+    alone('build the renderer', 'npm', ['run', '--silent', 'build:renderer']),
+    alone('end-to-end in Chromium (Playwright)', 'npx', ['playwright', 'test']),
+    alone('Electron end-to-end', 'node', ['scripts/electron-e2e.mjs']),
+  ],
+};
+
+const tierName = process.argv[2] ?? 'checks';
+const steps = tiers[tierName];
+if (steps === undefined) {
+  console.error(`scripts/test.mjs: no tier "${tierName}"; the tiers are ${Object.keys(tiers).join(', ')}`);
+  process.exit(2);
+}
+const label = tierName === 'checks' ? 'npm test' : `npm run test:${tierName}`;
+
+/** Runs one command with the terminal as its output; resolves with its exit code (or 1 for a signal). */
+function run({ command, args }) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.once('error', () => resolve(1));
+    child.once('close', (code) => resolve(code ?? 1));
+  });
+}
 
 console.log('== system packages');
 ensureSystemPackages('test');
 const started = Date.now();
-for (const [title, command, args] of steps) {
+for (const { title, together } of steps) {
   console.log(`\n== ${title}`);
   const stepStarted = Date.now();
-  const result = spawnSync(command, args, { stdio: 'inherit' });
+  // Side by side, each command's output interleaves by line; a failure names the command that failed.
+  const codes = await Promise.all(together.map(run));
   const seconds = ((Date.now() - stepStarted) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    console.error(`\nnpm test: "${title}" failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
-    process.exit(result.status ?? 1);
+  const failed = together.map((command, index) => ({ command, code: codes[index] ?? 1 })).filter(({ code }) => code !== 0);
+  if (failed.length > 0) {
+    for (const { command, code } of failed) console.error(`\n${label}: "${command.title}" failed (exit ${code}) after ${seconds} s`);
+    process.exit(failed[0]?.code ?? 1);
   }
   console.log(`== ${title}: ok (${seconds} s)`);
 }
-console.log(`\nnpm test: all ${steps.length} steps passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`\n${label}: all ${steps.length} steps passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

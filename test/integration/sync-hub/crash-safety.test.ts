@@ -6,7 +6,7 @@
 // real mail and money services (a letter sent, a book of stamps bought, a letter read) while it syncs; what the
 // services turn down on the device (no stamps, a contact not approved) is recorded nowhere, as on a kiosk.
 //
-// The number of kills is DAYROOM_CRASH_KILLS (34 in `npm test`; the plan grows with it, about four actions a start).
+// The number of kills is DAYROOM_CRASH_KILLS (34 in `npm run test:long`; the plan grows with it, about four actions a start).
 // The long run and its figures are in test/integration/sync-hub/README.md.
 // The hub holds a sizeable backlog (a resident with hundreds of records and photos, who moves out of the unit and
 // back in — an evict, then a backfill of hundreds of rows — while the device is being killed) and new mail with a

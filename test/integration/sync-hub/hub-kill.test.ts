@@ -7,7 +7,7 @@
 // exactly once or refused with the reason its outbox keeps (test/support/hub-audit.ts), the ledgers balance, and each
 // kiosk's replica equals the hub's view of its scope (test/support/hub-scope-digest.ts).
 //
-// DAYROOM_HUB_KILLS sets the kills per backend (6 in `npm test`, two at each moment).
+// DAYROOM_HUB_KILLS sets the kills per backend (6 in `npm run test:long`, two at each moment).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
