@@ -3,10 +3,10 @@
 // folder, and stop and delete it at the end. Durability is off unless asked for (`durable`): the data lives only as
 // long as the tests, but the durability tests must run the settings production runs.
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -50,6 +50,34 @@ function postgresUser(): { uid: number; gid: number } {
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
+/**
+ * A fresh cluster in `dataDir`. initdb is most of a second of CPU, and some thirty test files each start a cluster, so
+ * the first run makes one with initdb and keeps it in the temp folder (per server version, made under a temporary name
+ * and renamed, so a parallel file never copies half of it); every cluster after that is a copy, with its owner and modes.
+ */
+async function initializedCluster(binaries: string, dataDir: string, run: (tool: string, args: string[]) => Promise<void>): Promise<void> {
+  const version = basename(dirname(binaries));
+  const cached = join(tmpdir(), `dayroom-pg-initdb-${version}`);
+  if (!existsSync(join(cached, 'PG_VERSION'))) {
+    const partial = `${cached}.${process.pid}.partial`;
+    await run('initdb', ['-D', dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    copyCluster(dataDir, partial);
+    try {
+      renameSync(partial, cached);
+    } catch {
+      // Another test file made it first: theirs is the same.
+      rmSync(partial, { recursive: true, force: true });
+    }
+    return;
+  }
+  copyCluster(cached, dataDir);
+}
+
+function copyCluster(from: string, to: string): void {
+  const copied = spawnSync('cp', ['-a', from, to], { encoding: 'utf8' });
+  if (copied.status !== 0) throw new Error(`copying the cluster ${from} failed: ${copied.stderr}`);
+}
+
 /** `root` is where Debian puts the server's versions; tests point it elsewhere to see the missing-package failure. */
 export async function startPostgresServer(options: { root?: string; durable?: boolean } = {}): Promise<PostgresServer> {
   const binaries = findPostgresBinaries(options.root);
@@ -76,7 +104,7 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
   };
 
   try {
-    await run('initdb', ['-D', dataDir, '--auth=trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    await initializedCluster(binaries, dataDir, run);
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });
     throw new Error(`initdb failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
