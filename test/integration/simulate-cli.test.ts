@@ -114,7 +114,11 @@ describe('simulate: the command line', () => {
   });
 });
 
-describe('simulate: against running simulators', () => {
+// These tests start ptys, socat and the demo's control socket beside a driver, and wait on each in turn: with the whole
+// suite and four busy loops on 2 cores, the badge driver once took more than 15 s to see its pty vanish. Each wait here
+// has 30 s, and the test time for several of them.
+const waitLong = (what: string, condition: () => boolean): Promise<void> => waitUntil(what, condition, 30_000);
+describe('simulate: against running simulators', { timeout: 120_000 }, () => {
   it('with no demo running, each command says so in one line and exits 1', async () => {
     const dir = tempDir();
     const checks: [string[], string][] = [
@@ -164,26 +168,26 @@ describe('simulate: against running simulators', () => {
     reader.onEvent((event) => events.push(event));
     cleanups.push(() => reader.stop());
     await reader.start();
-    await waitUntil('the badge reader to connect', () => reader.health().connection === 'connected');
+    await waitLong('the badge reader to connect', () => reader.health().connection === 'connected');
 
     expect(await run('badge', '21:100001', '--port', badge.hostPath)).toMatchObject({
       code: 0,
       out: [`sent badge line "21:100001\\r\\n" to ${badge.hostPath}`],
     });
-    await waitUntil('the badge read', () => scans(events).length === 1);
+    await waitLong('the badge read', () => scans(events).length === 1);
 
     expect(await run('unplug', 'badge', '--control', controlSocket)).toMatchObject({ code: 0, out: ['unplugged the badge reader'] });
     expect(existsSync(badge.devicePath)).toBe(false);
-    await waitUntil('the driver to see the unplug', () => reader.health().connection === 'disconnected');
+    await waitLong('the driver to see the unplug', () => reader.health().connection === 'disconnected');
     expect(await run('unplug', 'badge', '--control', controlSocket)).toMatchObject({ code: 0, out: ['unplugged the badge reader (it was already unplugged)'] });
     const whileUnplugged = await run('badge', '21:100001', '--port', badge.hostPath);
     expect(whileUnplugged.code).toBe(1);
     expect(whileUnplugged.err[0]).toContain('or is it unplugged?');
 
     expect(await run('replug', 'badge', '--control', controlSocket)).toMatchObject({ code: 0, out: ['replugged the badge reader'] });
-    await waitUntil('the driver to reopen the same path', () => reader.health().connection === 'connected');
+    await waitLong('the driver to reopen the same path', () => reader.health().connection === 'connected');
     await run('badge', '21:100002', '--port', badge.hostPath);
-    await waitUntil('the read after the replug', () => scans(events).length === 2);
+    await waitLong('the read after the replug', () => scans(events).length === 2);
     expect(scans(events).map((frame) => frame.text)).toEqual(['21:100001', '21:100002']);
     expect(existsSync(scanner.devicePath)).toBe(true);
   });

@@ -10,8 +10,8 @@ export function pause(ms: number): Promise<void> {
 }
 
 /** Polls until `condition` holds; fails with `what` after a generous timeout (never asserts on time). */
-export async function waitUntil(what: string, condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + readerWaitTimeoutMs;
+export async function waitUntil(what: string, condition: () => boolean, timeoutMs = readerWaitTimeoutMs): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await pause(10);
