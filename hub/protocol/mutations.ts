@@ -87,6 +87,8 @@ export const RefusalCode = z.enum([
   'duplicateMessageId',
   /** A purchase request id already used for a different purchase (another person or book size). */
   'requestIdReused',
+  /** Staff paused the person's messaging (a suspension) until `pausedUntil`; nothing was charged. */
+  'messagingSuspended',
   /**
    * An audit entry that does not continue the device's chain at the hub. The hub still stores it (hub/README.md) and
    * verify-audit names the seq; these say which link broke: a seq that is not the next one, a prev_hash that is not
@@ -129,6 +131,8 @@ export const RefusalFigures = z
     maxCharacters: z.number().int().positive(),
     characters: z.number().int().nonnegative(),
     bookSize: z.number().int(),
+    /** messagingSuspended: when the pause ends (epoch ms). */
+    pausedUntil: z.number().int().nonnegative(),
   })
   .partial()
   .strict();

@@ -38,6 +38,8 @@ import {
 } from './records';
 import { applied, plural, refuse, type Outcome, type Refusal } from './mutation-outcome';
 import { lockActiveResident, lockResident, publishForResident } from './residents';
+import { activeSuspension } from './suspensions';
+import { flagArrivingLetter } from './watch-list';
 
 export { maxMessageCharacters };
 
@@ -86,6 +88,12 @@ export async function sendFamilyMessage(
     if (contact === undefined) throw notFound(`There is no contact ${input.contactId}.`);
     if (!contact.approved) throw conflict(`${contact.display_name} is not an approved contact yet.`);
     const resident = await lockActiveResident(tx, contact.resident_id);
+    // Refused at the door rather than held: the sender keeps the letter and learns now, not weeks later, why it was not taken.
+    const suspension = await activeSuspension(tx, resident.resident_id, hub.now());
+    if (suspension !== null)
+      throw conflict(
+        `${resident.display_name} cannot receive letters until ${new Date(suspension.endsAt).toISOString().slice(0, 10)}; this letter was not accepted.`,
+      );
     const rules = await loadSiteRules(tx, resident.site_id);
     if (rules === null) throw new Error(`resident ${resident.resident_id} has no site`);
     if (attachments.length > rules.record.maxAttachments)
@@ -111,6 +119,7 @@ export async function sendFamilyMessage(
         [newRecordId(now), messageId, position, attachment.kind, blob.sha256, blob.byteSize, mimeTypes[position] ?? null],
       );
     }
+    await flagArrivingLetter(tx, messageId);
     // No change row: nothing of a family message reaches a device before review.
     return message;
   });
@@ -537,6 +546,16 @@ export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow
   );
   if (contact === undefined) return refuse('contactNotFound', 'This contact is not on your list.');
   if (!contact.approved) return refuse('contactNotApproved', `${contact.display_name} is not an approved contact yet, so the message was not sent.`);
+  // Before anything is charged: a refused reply costs nothing (its stamps were never taken).
+  const suspension = await activeSuspension(tx, resident.resident_id, now);
+  if (suspension !== null)
+    return refuse(
+      'messagingSuspended',
+      `Your messaging is paused until ${new Date(suspension.endsAt).toISOString().slice(0, 10)}, so this was not sent. Nothing was charged.`,
+      {
+        pausedUntil: suspension.endsAt,
+      },
+    );
   const characters = characterCount(args.body);
   if (characters > maxMessageCharacters)
     return refuse('messageTooLong', `A message can be at most ${maxMessageCharacters} characters; this one has ${characters}.`, {
@@ -590,6 +609,7 @@ export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow
     ],
   );
   if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
+  await flagArrivingLetter(tx, message.message_id);
   const changes = [messageChange(message, []), ...(await chargeReply(tx, resident, message, repliedTo, cost.fromOwnStamps, now))];
   await publishForResident(tx, resident, changes, now);
   return applied;

@@ -431,6 +431,8 @@ export const HubRefusal = z.discriminatedUnion('code', [
   z.object({ code: z.literal('residentNotFound') }),
   z.object({ code: z.literal('duplicateMessageId') }),
   z.object({ code: z.literal('requestIdReused') }),
+  /** Staff paused the person's messaging until `pausedUntil` (epoch ms); nothing was charged. */
+  z.object({ code: z.literal('messagingPaused'), pausedUntil: count }),
   /** A control character (NUL, ESC…), broken or invisible text: the text rule (rules/text.ts) refused it. */
   z.object({ code: z.literal('textNotAllowed') }),
   /** The device could not read it back, or it was larger than anything the facility accepts. */

@@ -45,6 +45,8 @@ export function hubRefusalOf(code: string | null, figuresJson: string | null): H
       return { code: 'unreadable' };
     case 'hubCouldNotStore':
       return { code: 'facilityCouldNotStore' };
+    case 'messagingSuspended':
+      return figures.pausedUntil === undefined ? { code: 'other' } : { code: 'messagingPaused', pausedUntil: figures.pausedUntil };
     case 'contactNotApproved':
     case 'contactNotFound':
     case 'replyTargetNotFound':

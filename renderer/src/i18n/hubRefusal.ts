@@ -2,7 +2,7 @@
 // the screen's language. One place, so a refused purchase and a letter not accepted say the same thing the same way.
 import type { TFunction } from 'i18next';
 import type { HubRefusal, LanguageCode } from '../../../main/contract';
-import { formatMoney } from './format';
+import { formatDate, formatMoney } from './format';
 
 export function hubRefusalText(refusal: HubRefusal, language: LanguageCode, t: TFunction): string {
   switch (refusal.code) {
@@ -14,6 +14,8 @@ export function hubRefusalText(refusal: HubRefusal, language: LanguageCode, t: T
       return t('hubRefusal.messageTooLong', { max: refusal.maxCharacters.toLocaleString(language), characters: refusal.characters.toLocaleString(language) });
     case 'unknownBookSize':
       return t('hubRefusal.unknownBookSize', { count: refusal.bookSize });
+    case 'messagingPaused':
+      return t('hubRefusal.messagingPaused', { date: formatDate(refusal.pausedUntil, language) });
     case 'contactNotApproved':
     case 'contactNotFound':
     case 'replyTargetNotFound':

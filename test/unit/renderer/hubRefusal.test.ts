@@ -42,6 +42,7 @@ describe('hub refusals in the person’s language', () => {
         maxCharacters: 30000,
         characters: 30001,
         bookSize: 7,
+        pausedUntil: Date.UTC(2026, 2, 12, 17),
       });
       for (const [language, t] of [
         ['en', englishT],
