@@ -146,6 +146,23 @@ export const LetterStoppedRecord = z.object({
 });
 export type LetterStoppedRecord = z.infer<typeof LetterStoppedRecord>;
 
+/** The longest reason staff may give a person for pausing their messaging (their screens show it whole). */
+export const maxMessagingPauseReasonLength = 500;
+
+/**
+ * Staff paused the resident's messaging until `pausedUntil`, for `reason` (staff's own words, shown to the person as
+ * theirs). The hub refuses the person's letters while it holds; the device says so before they write, on the home and
+ * compose screens. A pause lifted early is deleted from the devices (a delete change), so a device that saw the lift
+ * and one that takes the person afresh hold the same records.
+ */
+export const MessagingPauseRecord = z.object({
+  pauseId: Id,
+  residentId: Id,
+  pausedUntil: Timestamp,
+  reason: z.string().min(1).max(maxMessagingPauseReasonLength),
+});
+export type MessagingPauseRecord = z.infer<typeof MessagingPauseRecord>;
+
 /**
  * The site's money and stamp rules. They are decided at the hub (which charges) and synced to devices (which show
  * the cost before sending), so the two can never disagree.
@@ -174,6 +191,7 @@ export const syncedEntities = {
   balance: BalanceRecord,
   visit: VisitRecord,
   letterStopped: LetterStoppedRecord,
+  messagingPause: MessagingPauseRecord,
   siteRules: SiteRulesRecord,
 } as const;
 export type SyncedEntity = keyof typeof syncedEntities;

@@ -91,6 +91,7 @@ const UpsertChange = z.discriminatedUnion('entity', [
   changeOf('balance'),
   changeOf('visit'),
   changeOf('letterStopped'),
+  changeOf('messagingPause'),
   changeOf('siteRules'),
 ]);
 export const Change = z.discriminatedUnion('op', [UpsertChange, DeleteChange, EvictChange]);

@@ -6,6 +6,7 @@ import type {
   LedgerEntryRecord,
   LetterStoppedRecord,
   MessageRecord,
+  MessagingPauseRecord,
   ResidentRecord,
   SiteRulesRecord,
   StaffRecord,
@@ -333,6 +334,31 @@ export function letterStoppedChange(row: LetterNoticeRow): RecordChange {
   return { entity: 'letterStopped', id: row.notice_id, version: row.version, op: 'upsert', data };
 }
 
+// ---- messaging pauses ----
+
+export interface MessagingPauseRow {
+  readonly suspension_id: string;
+  readonly resident_id: string;
+  readonly ends_at: number;
+  readonly reason: string;
+  readonly lifted_at: number | null;
+  readonly version: number;
+}
+
+export const messagingPauseColumns = 'suspension_id, resident_id, ends_at, reason, lifted_at, version';
+
+/** What the resident's devices are told of a pause: until when and staff's reason; once lifted, to forget it. */
+export function messagingPauseChange(row: MessagingPauseRow): RecordChange {
+  const data: MessagingPauseRecord = {
+    pauseId: row.suspension_id,
+    residentId: row.resident_id,
+    pausedUntil: row.ends_at,
+    reason: row.reason,
+  };
+  if (row.lifted_at !== null) return { entity: 'messagingPause', id: row.suspension_id, version: row.version, op: 'delete' };
+  return { entity: 'messagingPause', id: row.suspension_id, version: row.version, op: 'upsert', data };
+}
+
 // ---- a resident's whole scope, for backfill ----
 
 /**
@@ -365,6 +391,11 @@ export async function residentSnapshot(db: SqlExecutor, resident: ResidentRow, o
     `SELECT ${letterNoticeColumns} FROM letter_notices WHERE resident_id = $1 ORDER BY stopped_at, notice_id`,
     [residentId],
   );
+  // A lifted pause is deleted from devices, so a device taking the resident afresh is not sent it.
+  const pauses = await db.query<MessagingPauseRow>(
+    `SELECT ${messagingPauseColumns} FROM messaging_suspensions WHERE resident_id = $1 AND lifted_at IS NULL ORDER BY starts_at, suspension_id`,
+    [residentId],
+  );
   const attachmentsByMessage = new Map<string, AttachmentRow[]>();
   for (const attachment of attachments) {
     const list = attachmentsByMessage.get(attachment.message_id) ?? [];
@@ -380,5 +411,6 @@ export async function residentSnapshot(db: SqlExecutor, resident: ResidentRow, o
     ...debitEntries.map((entry) => ledgerEntryChange('debit', entry)),
     ...visits.map(visitChange),
     ...letterNotices.map(letterStoppedChange),
+    ...pauses.map(messagingPauseChange),
   ];
 }

@@ -3,14 +3,15 @@
 // before anything is charged) and refuses new family letters to them at the door, so the sender keeps their letter and
 // learns at once why it was not taken, rather than it waiting unseen in the queue for weeks; letters already in review
 // when the pause began are reviewed as usual. Every suspension is kept, lifted or not: the history is the record.
-import { characterCount } from '../protocol/index';
-import { newRecordId } from '../protocol/index';
+import { characterCount, maxMessagingPauseReasonLength, newRecordId } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
+import type { ResidentRow } from './records';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
-import { lockActiveResident, lockResident } from './residents';
+import { messagingPauseChange, messagingPauseColumns, type MessagingPauseRow } from './records';
+import { lockActiveResident, lockResident, publishForResident } from './residents';
 
 /** The longest reason a person is shown for their pause (their home screen shows it whole). */
-export const maxSuspensionReasonCharacters = 500;
+export const maxSuspensionReasonCharacters = maxMessagingPauseReasonLength;
 /** The longest pause staff may set at once: a longer one is set again when it ends, by someone who looks again. */
 export const maxSuspensionMs = 366 * 24 * 60 * 60 * 1000;
 
@@ -96,6 +97,7 @@ export async function suspendMessaging(
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [suspensionId, resident.resident_id, resident.site_id, now, input.endsAt, reason, input.suspendedBy],
     );
+    await publishPause(tx, resident, suspensionId, now);
     const created = await loadSuspension(tx, suspensionId, now);
     if (created === null) throw new Error('a suspension vanished inside its own transaction');
     return created;
@@ -107,13 +109,21 @@ export async function loadSuspension(db: SqlExecutor, suspensionId: string, now:
   return row === undefined ? null : suspensionOf(row, now);
 }
 
+/** The pause's record goes to the resident's devices, which say it on the home and compose screens. */
+async function publishPause(tx: SqlExecutor, resident: ResidentRow, suspensionId: string, now: number): Promise<void> {
+  const [row] = await tx.query<MessagingPauseRow>(`SELECT ${messagingPauseColumns} FROM messaging_suspensions WHERE suspension_id = $1`, [suspensionId]);
+  if (row === undefined) throw new Error('a suspension vanished inside its own transaction');
+  await publishForResident(tx, resident, [messagingPauseChange(row)], now);
+}
+
 /** Ends a pause early. One that has already ended or been lifted is refused in words. */
 export async function liftSuspension(hub: HubContext, input: { suspensionId: string; liftedBy: string }): Promise<MessagingSuspension> {
   return hub.database.transaction(async (tx) => {
     const [owner] = await tx.query<{ resident_id: string }>('SELECT resident_id FROM messaging_suspensions WHERE suspension_id = $1', [input.suspensionId]);
     if (owner === undefined) throw notFound('There is no such pause.');
     // The resident's lock, as every write to their records takes it: a reply being pushed waits for the lift, or the other way round.
-    await lockResident(tx, owner.resident_id);
+    const resident = await lockResident(tx, owner.resident_id);
+    if (resident === null) throw new Error(`suspension ${input.suspensionId} lost its resident`);
     const now = hub.now();
     const before = await loadSuspension(tx, input.suspensionId, now);
     if (before === null) throw notFound('There is no such pause.');
@@ -124,6 +134,7 @@ export async function liftSuspension(hub: HubContext, input: { suspensionId: str
       now,
       input.liftedBy,
     ]);
+    await publishPause(tx, resident, input.suspensionId, now);
     const after = await loadSuspension(tx, input.suspensionId, now);
     if (after === null) throw new Error('a suspension vanished inside its own transaction');
     return after;

@@ -377,6 +377,8 @@ export const HomeSummary = z.object({
   nextVisit: Visit.nullable(),
   /** Letters to them the facility stopped that they have not yet seen the notice of. */
   stoppedLetters: z.number().int().nonnegative(),
+  /** Staff paused their messaging until `pausedUntil`, for `reason` (staff's words, shown as written); null when not paused. */
+  messagingPause: z.object({ pausedUntil: z.number(), reason: z.string() }).nullable(),
 });
 export type HomeSummary = z.infer<typeof HomeSummary>;
 

@@ -17,8 +17,16 @@ export interface ResidentHomeSummary {
   readonly waitingOnThisDevice: number;
 }
 
+/** Staff paused the person's messaging: until when, and staff's reason in their own words. */
+export interface MessagingPause {
+  readonly pausedUntil: number;
+  readonly reason: string;
+}
+
 export interface HomeSummaryQueries {
   forResident(residentId: string): ResidentHomeSummary;
+  /** The pause holding at `now` (not yet ended; a lifted one was deleted), the one ending last if several; null when none. */
+  messagingPause(residentId: string, now: number): MessagingPause | null;
 }
 
 export function homeSummaryQueries(db: DeviceDatabase): HomeSummaryQueries {
@@ -35,6 +43,9 @@ export function homeSummaryQueries(db: DeviceDatabase): HomeSummaryQueries {
   const selectBalance = db.prepare<[string], { stamps: number; available_cents: number; holds_cents: number; confirmed_at: number }>(
     'SELECT stamps, available_cents, holds_cents, confirmed_at FROM balances WHERE resident_id = ?',
   );
+  const selectPause = db.prepare<[string, number], { paused_until: number; reason: string }>(
+    'SELECT paused_until, reason FROM messaging_pauses WHERE resident_id = ? AND paused_until > ? ORDER BY paused_until DESC LIMIT 1',
+  );
   const countWaiting = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM outbox WHERE resident_id = ? AND status = 'pending'");
   return {
     forResident: (residentId) => {
@@ -46,6 +57,10 @@ export function homeSummaryQueries(db: DeviceDatabase): HomeSummaryQueries {
           : null,
         waitingOnThisDevice: countWaiting.get(residentId)?.n ?? 0,
       };
+    },
+    messagingPause: (residentId, now) => {
+      const pause = selectPause.get(residentId, now);
+      return pause === undefined ? null : { pausedUntil: pause.paused_until, reason: pause.reason };
     },
   };
 }

@@ -8,6 +8,7 @@ import type {
   LedgerEntryRecord,
   LetterStoppedRecord,
   MessageRecord,
+  MessagingPauseRecord,
   SiteRulesRecord,
   StaffRecord,
   SyncedEntity,
@@ -28,11 +29,12 @@ const tables: Record<ReplicaEntity, { table: string; key: string }> = {
   balance: { table: 'balances', key: 'resident_id' },
   visit: { table: 'visits', key: 'visit_id' },
   letterStopped: { table: 'letter_notices', key: 'notice_id' },
+  messagingPause: { table: 'messaging_pauses', key: 'pause_id' },
   siteRules: { table: 'site_rules', key: 'site_id' },
 };
 
 /** Tables holding one resident's records, by the column that names the resident. Evict empties each of them. */
-const residentTables = ['messages', 'contacts', 'stamp_entries', 'debit_entries', 'balances', 'visits', 'letter_notices'] as const;
+const residentTables = ['messages', 'contacts', 'stamp_entries', 'debit_entries', 'balances', 'visits', 'letter_notices', 'messaging_pauses'] as const;
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
 
@@ -120,6 +122,7 @@ export type ReplicaRow =
   | { readonly entity: 'balance'; readonly id: string; readonly version: number; readonly data: BalanceRecord }
   | { readonly entity: 'visit'; readonly id: string; readonly version: number; readonly data: VisitRecord }
   | { readonly entity: 'letterStopped'; readonly id: string; readonly version: number; readonly data: LetterStoppedRecord }
+  | { readonly entity: 'messagingPause'; readonly id: string; readonly version: number; readonly data: MessagingPauseRecord }
   | { readonly entity: 'siteRules'; readonly id: string; readonly version: number; readonly data: SiteRulesRecord };
 
 /** What the device holds of one record: the version of its row and of its tombstone (null where there is none). */
@@ -142,6 +145,7 @@ export interface ReplicaQueries {
   putBalance(balance: BalanceRecord, version: number): void;
   putVisit(visit: VisitRecord, version: number): void;
   putLetterStopped(notice: LetterStoppedRecord, version: number): void;
+  putMessagingPause(pause: MessagingPauseRecord, version: number): void;
   putSiteRules(rules: SiteRulesRecord, version: number): void;
 
   /** Deletes one row; returns the attachment hashes it referred to (for a message). */
@@ -248,6 +252,11 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     ON CONFLICT (notice_id) DO UPDATE SET resident_id = excluded.resident_id, contact_id = excluded.contact_id,
       sender_name = excluded.sender_name, reason = excluded.reason, stopped_at = excluded.stopped_at,
       after_delivery = excluded.after_delivery, version = excluded.version`);
+  const upsertMessagingPause = db.prepare(`
+    INSERT INTO messaging_pauses (pause_id, resident_id, paused_until, reason, version)
+    VALUES (@pauseId, @residentId, @pausedUntil, @reason, @version)
+    ON CONFLICT (pause_id) DO UPDATE SET resident_id = excluded.resident_id, paused_until = excluded.paused_until, reason = excluded.reason,
+      version = excluded.version`);
   const upsertSiteRules = db.prepare(`
     INSERT INTO site_rules (site_id, site_name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
       refund_stamps_on_rejection, version)
@@ -302,6 +311,9 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       version: number;
     }
   >('SELECT * FROM letter_notices ORDER BY notice_id');
+  const selectMessagingPauses = db.prepare<[], { pause_id: string; resident_id: string; paused_until: number; reason: string; version: number }>(
+    'SELECT * FROM messaging_pauses ORDER BY pause_id',
+  );
   const selectSiteRules = db.prepare<
     [],
     {
@@ -400,6 +412,9 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     },
     putLetterStopped: (notice, version) => {
       upsertLetterStopped.run({ ...notice, afterDelivery: bit(notice.afterDelivery), version });
+    },
+    putMessagingPause: (pause, version) => {
+      upsertMessagingPause.run({ ...pause, version });
     },
     putSiteRules: (rules, version) => {
       const { stampBooks, ...fields } = rules;
@@ -525,6 +540,12 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
             stoppedAt: row.stopped_at,
             afterDelivery: row.after_delivery === 1,
           },
+        })),
+        ...selectMessagingPauses.all().map((row): ReplicaRow => ({
+          entity: 'messagingPause',
+          id: row.pause_id,
+          version: row.version,
+          data: { pauseId: row.pause_id, residentId: row.resident_id, pausedUntil: row.paused_until, reason: row.reason },
         })),
         ...selectSiteRules.all().map((row): ReplicaRow => ({
           entity: 'siteRules',

@@ -24,6 +24,7 @@ export const residentDataTables = {
   balances: 'SELECT count(*) AS n FROM balances WHERE resident_id = ?',
   visits: 'SELECT count(*) AS n FROM visits WHERE resident_id = ?',
   letter_notices: 'SELECT count(*) AS n FROM letter_notices WHERE resident_id = ?',
+  messaging_pauses: 'SELECT count(*) AS n FROM messaging_pauses WHERE resident_id = ?',
   mail_drafts: 'SELECT count(*) AS n FROM mail_drafts WHERE resident_id = ?',
   mail_outgoing: 'SELECT count(*) AS n FROM mail_outgoing WHERE resident_id = ?',
   mail_search: 'SELECT count(*) AS n FROM mail_search WHERE resident_id = ?',

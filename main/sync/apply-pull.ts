@@ -52,6 +52,7 @@ const recordKey: { [E in SyncedEntity]: (data: z.output<(typeof syncedEntities)[
   balance: (data) => data.residentId,
   visit: (data) => data.visitId,
   letterStopped: (data) => data.noticeId,
+  messagingPause: (data) => data.pauseId,
   siteRules: (data) => data.siteId,
 };
 
@@ -143,6 +144,9 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
         return [];
       case 'letterStopped':
         replica.putLetterStopped(change.data, change.version);
+        return [];
+      case 'messagingPause':
+        replica.putMessagingPause(change.data, change.version);
         return [];
       case 'siteRules':
         replica.putSiteRules(change.data, change.version);

@@ -323,6 +323,20 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
         },
       });
     }
+
+    // Messaging pauses not lifted (a lifted one is deleted from devices): until when and staff's reason (hub/services/suspensions.ts).
+    const pauses = await db.query<{ suspension_id: string; ends_at: number; reason: string; version: number }>(
+      'SELECT suspension_id, ends_at, reason, version FROM messaging_suspensions WHERE resident_id = $1 AND lifted_at IS NULL',
+      [residentId],
+    );
+    for (const pause of pauses) {
+      records.push({
+        entity: 'messagingPause',
+        id: pause.suspension_id,
+        version: pause.version,
+        data: { pauseId: pause.suspension_id, residentId, pausedUntil: pause.ends_at, reason: pause.reason },
+      });
+    }
   }
 
   return records.sort((a, b) => (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

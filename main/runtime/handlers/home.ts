@@ -11,15 +11,21 @@ export interface HomeHandlerDeps {
   readonly homeSummaries: HomeSummaryQueries;
   readonly visits: Pick<VisitsService, 'next'>;
   readonly letterNotices: Pick<LetterNoticeQueries, 'unseenCount'>;
+  readonly now: () => number;
 }
 
-export function homeHandlers({ session, homeSummaries, visits, letterNotices }: HomeHandlerDeps): Pick<CallHandlers, 'home.summary'> {
+export function homeHandlers({ session, homeSummaries, visits, letterNotices, now }: HomeHandlerDeps): Pick<CallHandlers, 'home.summary'> {
   return {
     'home.summary': () => {
       // The dispatcher let this through for a signed-in resident; read whose home it is from the session itself.
       const residentId = signedInResidentId(session.getSnapshot());
       if (!residentId) throw new DeviceCallError('notSignedIn', 'home.summary needs someone signed in.');
-      return { ...homeSummaries.forResident(residentId), nextVisit: visits.next(residentId), stoppedLetters: letterNotices.unseenCount(residentId) };
+      return {
+        ...homeSummaries.forResident(residentId),
+        nextVisit: visits.next(residentId),
+        stoppedLetters: letterNotices.unseenCount(residentId),
+        messagingPause: homeSummaries.messagingPause(residentId, now()),
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { HomeSummary, LanguageCode, ResidentSummary } from '../../../main/contract';
+import { MessagingPauseNotice } from '../components/MessagingPauseNotice';
 import { ScreenFrame } from '../frame/ScreenFrame';
 import { useNow } from '../hooks/useNow';
 import { formatDayInZone, formatMoney, formatTime, formatTimeInZone, minutesUntil, secondsUntil } from '../i18n/format';
@@ -87,6 +88,7 @@ export function HomeScreen({ resident, sessionEndsAt, summary, timeZone = null, 
           ) : null}
         </p>
       ) : null}
+      {summary?.messagingPause ? <MessagingPauseNotice pause={summary.messagingPause} language={resident.language} /> : null}
       <div className="tiles">
         {services.map((service) => {
           const open = openers[service];

@@ -4,7 +4,7 @@
 // reason refused, nothing changed); attachments served with their stored type; the search of reviewed mail; standard
 // reasons seeded for every site; and a messaging pause refusing replies (nothing charged) and family letters.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addContact, addHousingUnit, addResident, createSite, sendFamilyMessage, transferStamps } from '../../../hub/services/index';
+import { addContact, addHousingUnit, addResident, assignTablet, createSite, sendFamilyMessage, transferStamps } from '../../../hub/services/index';
 import {
   addReviewReason,
   attachmentForReview,
@@ -251,6 +251,34 @@ describe.each(hubBackends)('review (%s)', (backend) => {
 
     await expect(suspendMessaging(hub, { residentId: ana, endsAt: hub.now() - 1, reason: 'x', suspendedBy: 'Sgt. Ruiz' })).rejects.toThrow(/future/);
     await expect(suspendMessaging(hub, { residentId: ana, endsAt, reason: 'r'.repeat(501), suspendedBy: 'Sgt. Ruiz' })).rejects.toThrow(/at most 500/);
+  });
+
+  it("sends a pause to the resident's devices as a record, and its lifting, and backfills only a pause not lifted", async () => {
+    const hub = testHub.hub;
+    const ana = facility.ana.resident_id;
+    let cursor = (await kioskA.pullAll(null)).cursor;
+    const endsAt = hub.now() + 3 * day;
+    const pause = await suspendMessaging(hub, { residentId: ana, endsAt, reason: 'Threats in letters.', suspendedBy: 'Sgt. Ruiz' });
+    const afterPause = await kioskA.pullAll(cursor);
+    cursor = afterPause.cursor;
+    expect(afterPause.changes.filter((change) => change.entity === 'messagingPause')).toMatchObject([
+      {
+        op: 'upsert',
+        id: pause.suspensionId,
+        data: { pauseId: pause.suspensionId, residentId: ana, pausedUntil: endsAt, reason: 'Threats in letters.' },
+      },
+    ]);
+    const tablet = await enroll(testHub, facility.siteId, 'tablet');
+    await assignTablet(hub, { deviceId: tablet.deviceId, residentId: ana });
+    expect((await tablet.pullAll(null)).changes.filter((change) => change.entity === 'messagingPause')).toHaveLength(1);
+
+    await liftSuspension(hub, { suspensionId: pause.suspensionId, liftedBy: 'Lt. Shaw' });
+    expect((await kioskA.pullAll(cursor)).changes.filter((change) => change.entity === 'messagingPause')).toMatchObject([
+      { op: 'delete', id: pause.suspensionId },
+    ]);
+    const secondTablet = await enroll(testHub, facility.siteId, 'tablet');
+    await assignTablet(hub, { deviceId: secondTablet.deviceId, residentId: ana });
+    expect((await secondTablet.pullAll(null)).changes.filter((change) => change.entity === 'messagingPause')).toEqual([]);
   });
 
   function testEpochPlus(milliseconds: number): number {

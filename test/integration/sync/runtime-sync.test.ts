@@ -155,6 +155,7 @@ describe('sync in the runtime', () => {
         waitingOnThisDevice: 0,
         nextVisit: null,
         stoppedLetters: 0,
+        messagingPause: null,
       },
     });
     // Sync status is for anyone at the screen: counts, times and codes.

@@ -62,7 +62,14 @@ function dispatcherWith(
     }),
     'sync.now': record('sync.now', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
     'tablet.syncNow': record('tablet.syncNow', { outcome: 'notEnrolled', retryAt: null, status: notEnrolled }),
-    'home.summary': record('home.summary', { unreadMessages: 0, balance: null, waitingOnThisDevice: 0, nextVisit: null, stoppedLetters: 0 }),
+    'home.summary': record('home.summary', {
+      unreadMessages: 0,
+      balance: null,
+      waitingOnThisDevice: 0,
+      nextVisit: null,
+      stoppedLetters: 0,
+      messagingPause: null,
+    }),
     'mail.conversations': record('mail.conversations', []),
     'mail.conversation': record('mail.conversation', {
       contact: { contactId: 'c1', displayName: 'Rosa', relationship: 'sister', approved: true },

@@ -14,6 +14,7 @@ import {
   StaffRecord,
   VisitRecord,
   LetterStoppedRecord,
+  MessagingPauseRecord,
   type AttachmentRecord,
   type Change,
   type SyncedEntity,
@@ -139,6 +140,7 @@ type UpsertData = {
   balance: BalanceRecord;
   visit: VisitRecord;
   letterStopped: LetterStoppedRecord;
+  messagingPause: MessagingPauseRecord;
   siteRules: SiteRulesRecord;
 };
 
@@ -160,6 +162,8 @@ const keyOf = (entity: SyncedEntity, data: UpsertData[SyncedEntity]): string => 
       return (data as VisitRecord).visitId;
     case 'letterStopped':
       return (data as LetterStoppedRecord).noticeId;
+    case 'messagingPause':
+      return (data as MessagingPauseRecord).pauseId;
     case 'siteRules':
       return (data as SiteRulesRecord).siteId;
     default: {

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { characterCount, maxMessageCharacters, type CostResult, type LanguageCode, type MailContact, type MailRefusal } from '../../../../main/contract';
 import { DeviceApiError, type DeviceClient } from '../../api/client';
 import { Name } from '../../components/MessageText';
+import { MessagingPauseNotice } from '../../components/MessagingPauseNotice';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
+import { useHomeSummary } from '../../hooks/useHomeSummary';
 import { ScreenFrame } from '../../frame/ScreenFrame';
 
 export interface ComposeTarget {
@@ -61,6 +63,8 @@ function RefusalNotice({ refusal, onGoToStamps }: { refusal: MailRefusal; onGoTo
 export function ComposeView({ navigation, api, target, language, onSent, onBack, onGoToStamps }: ComposeViewProps) {
   const { t } = useTranslation();
   const [body, setBody] = useState(target.body);
+  // The pause staff may have set is in the home summary: said here before the person writes a letter the facility would refuse.
+  const messagingPause = useHomeSummary(api)?.messagingPause ?? null;
   const [cost, setCost] = useState<CostResult | null>(null);
   const [refusal, setRefusal] = useState<MailRefusal | null>(null);
   const [draftState, setDraftState] = useState<'saved' | 'saving' | null>(null);
@@ -207,6 +211,7 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
         />
         <div className="compose__facts" aria-live="polite">
           {/* First, right under the letter: with the keyboard open, anything lower is out of sight. */}
+          {messagingPause === null ? null : <MessagingPauseNotice pause={messagingPause} language={language} />}
           {deviceFull ? (
             <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
               {t('mail.compose.deviceFull')}
