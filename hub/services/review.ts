@@ -580,3 +580,40 @@ export async function removeReviewReason(hub: HubContext, input: { siteId: strin
   if (row === undefined) throw notFound('That reason is not on this site’s list of standard reasons.');
   return { reasonId: row.reason_id, siteId: row.site_id, text: row.text, position: row.position };
 }
+
+// ---- what the console's filters offer ----
+
+export interface QueueFilterChoices {
+  readonly housingUnits: readonly { housingUnitId: string; name: string }[];
+  readonly residents: readonly { residentId: string; displayName: string; credentialId: string }[];
+  readonly contacts: readonly { contactId: string; residentId: string; displayName: string }[];
+}
+
+/** The units, active residents and their contacts of a site (every site for null), for the queue's and search's filters. */
+export async function queueFilterChoices(db: SqlExecutor, siteId: string | null): Promise<QueueFilterChoices> {
+  const units = await db.query<{ housing_unit_id: string; name: string }>(
+    'SELECT housing_unit_id, name FROM housing_units WHERE ($1::text IS NULL OR site_id = $1) ORDER BY name, housing_unit_id',
+    [siteId],
+  );
+  const residents = await db.query<{ resident_id: string; display_name: string; credential_id: string }>(
+    "SELECT resident_id, display_name, credential_id FROM residents WHERE ($1::text IS NULL OR site_id = $1) AND status = 'active' ORDER BY display_name, resident_id",
+    [siteId],
+  );
+  const contacts = await db.query<{ contact_id: string; resident_id: string; display_name: string }>(
+    `SELECT c.contact_id, c.resident_id, c.display_name FROM contacts c JOIN residents r ON r.resident_id = c.resident_id
+      WHERE ($1::text IS NULL OR r.site_id = $1) AND r.status = 'active' ORDER BY c.display_name, c.contact_id`,
+    [siteId],
+  );
+  return {
+    housingUnits: units.map((unit) => ({ housingUnitId: unit.housing_unit_id, name: unit.name })),
+    residents: residents.map((resident) => ({ residentId: resident.resident_id, displayName: resident.display_name, credentialId: resident.credential_id })),
+    contacts: contacts.map((contact) => ({ contactId: contact.contact_id, residentId: contact.resident_id, displayName: contact.display_name })),
+  };
+}
+
+/** The site a resident belongs to, for the console to check before acting; not found in words when there is none. */
+export async function residentSite(db: SqlExecutor, residentId: string): Promise<string> {
+  const [row] = await db.query<{ site_id: string }>('SELECT site_id FROM residents WHERE resident_id = $1', [residentId]);
+  if (row === undefined) throw notFound('There is no such resident.');
+  return row.site_id;
+}
