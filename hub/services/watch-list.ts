@@ -79,7 +79,8 @@ async function lockSite(tx: SqlExecutor, siteId: string): Promise<void> {
 
 /** Adds a word or phrase to the site's watch list. The same term in another form ("DRUGS", "ｄｒｕｇｓ") is refused. */
 export async function addWatchTerm(hub: HubContext, input: { siteId: string; term: string; addedBy: string }): Promise<WatchTerm> {
-  const term = checkedInputText(input.term, 'name', 'The watch-list term').trim();
+  // Spacing does not matter to the rule, so the list keeps one space between words.
+  const term = checkedInputText(input.term, 'name', 'The watch-list term').trim().replace(/\s+/gu, ' ');
   const key = watchTermKey(term);
   if (key === '') throw invalid('A watch-list term needs at least one word.');
   if (characterCount(term) > maxWatchTermCharacters)

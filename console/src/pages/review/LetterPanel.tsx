@@ -35,6 +35,7 @@ const writeOwn = 'own';
 /** A reason picker: the site's standard reasons, or "write your own". */
 function ReasonPicker({
   id,
+  label,
   reasons,
   choice,
   text,
@@ -43,6 +44,7 @@ function ReasonPicker({
   pickerRef,
 }: {
   id: string;
+  label: string;
   reasons: StandardReasonList['reasons'];
   choice: string;
   text: string;
@@ -53,7 +55,7 @@ function ReasonPicker({
   const { t } = useTranslation();
   return (
     <div className="reason-picker">
-      <label htmlFor={`${id}-choice`}>{t('review.decide.reason')}</label>
+      <label htmlFor={`${id}-choice`}>{label}</label>
       <select id={`${id}-choice`} ref={pickerRef} value={choice} onChange={(event) => onChoice(event.target.value)}>
         <option value="">{t('review.decide.chooseReason')}</option>
         {reasons.map((reason) => (
@@ -219,6 +221,7 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
                     {picked === undefined ? null : (
                       <ReasonPicker
                         id={`withhold-${attachment.attachmentId}`}
+                        label={t('review.decide.withholdReason')}
                         reasons={reasons.data?.reasons ?? []}
                         choice={picked.choice}
                         text={picked.text}
@@ -242,6 +245,7 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
           <div className="reject-box">
             <ReasonPicker
               id="reject"
+              label={t('review.decide.reason')}
               reasons={reasons.data?.reasons ?? []}
               choice={rejectChoice}
               text={rejectText}
