@@ -55,20 +55,31 @@ export async function flagArrivingLetter(tx: SqlExecutor, messageId: string): Pr
   if (isFlagged(letter.body, watchList)) await tx.query('UPDATE messages SET flagged = true WHERE message_id = $1', [messageId]);
 }
 
+/** Letters read at a time when the list changes: 10,000 waiting letters of 30,000 characters must not be held at once. */
+const reflagBatch = 500;
+
 /** Flags again every letter of the site still waiting for review, by the list as it is now in `tx`. */
 async function reflagWaitingLetters(tx: SqlExecutor, siteId: string): Promise<void> {
   const watchList = await siteWatchList(tx, siteId);
-  const waiting = await tx.query<{ message_id: string; body: string; flagged: boolean }>(
-    "SELECT message_id, body, flagged FROM messages WHERE site_id = $1 AND status = 'inReview' ORDER BY received_at, message_id",
-    [siteId],
-  );
-  const changed = waiting.filter((letter) => isFlagged(letter.body, watchList) !== letter.flagged);
-  const nowFlagged = changed.filter((letter) => !letter.flagged).map((letter) => letter.message_id);
-  const nowClear = changed.filter((letter) => letter.flagged).map((letter) => letter.message_id);
   // The ids travel as one JSON array: a parameter is a single value on both backends.
   const setFlag = 'UPDATE messages SET flagged = $2 WHERE message_id IN (SELECT jsonb_array_elements_text($1::jsonb))';
-  if (nowFlagged.length > 0) await tx.query(setFlag, [JSON.stringify(nowFlagged), true]);
-  if (nowClear.length > 0) await tx.query(setFlag, [JSON.stringify(nowClear), false]);
+  let after: { receivedAt: number; messageId: string } = { receivedAt: -1, messageId: '' };
+  for (;;) {
+    const waiting = await tx.query<{ message_id: string; received_at: number; body: string; flagged: boolean }>(
+      `SELECT message_id, received_at, body, flagged FROM messages
+        WHERE site_id = $1 AND status = 'inReview' AND (received_at, message_id) > ($2, $3)
+        ORDER BY received_at, message_id LIMIT $4`,
+      [siteId, after.receivedAt, after.messageId, reflagBatch],
+    );
+    const changed = waiting.filter((letter) => isFlagged(letter.body, watchList) !== letter.flagged);
+    const nowFlagged = changed.filter((letter) => !letter.flagged).map((letter) => letter.message_id);
+    const nowClear = changed.filter((letter) => letter.flagged).map((letter) => letter.message_id);
+    if (nowFlagged.length > 0) await tx.query(setFlag, [JSON.stringify(nowFlagged), true]);
+    if (nowClear.length > 0) await tx.query(setFlag, [JSON.stringify(nowClear), false]);
+    const last = waiting[waiting.length - 1];
+    if (last === undefined || waiting.length < reflagBatch) return;
+    after = { receivedAt: last.received_at, messageId: last.message_id };
+  }
 }
 
 async function lockSite(tx: SqlExecutor, siteId: string): Promise<void> {

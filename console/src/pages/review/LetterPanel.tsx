@@ -1,8 +1,9 @@
 // One letter for review: its words exactly as written (React text nodes; the watch list's matches marked, never
 // markup), its photos, eCards and video from the console's own attachment route, what was decided, and — while it
 // waits — approve (withholding any attachment), or reject with a standard reason or the reviewer's own words.
-// Keyboard: A approves, N opens the next letter without deciding, R goes to the rejection's reason.
-import { useEffect, useRef, useState } from 'react';
+// Keyboard: A approves, N opens the next letter without deciding, R goes to the rejection's reason. The caller keys it
+// by the letter's id, so a new letter starts with nothing chosen.
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DecisionResult, LetterView, StandardReasonList, type ReasonChoice } from '../../../../hub/console/api/schemas/review';
 import { watchSegments } from '../../../../rules/watch-list';
@@ -95,13 +96,6 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
   const [withheld, setWithheld] = useState<Record<string, { choice: string; text: string }>>({});
   const reasonField = useRef<HTMLSelectElement>(null);
 
-  useEffect(() => {
-    setError(null);
-    setRejectChoice('');
-    setRejectText('');
-    setWithheld({});
-  }, [messageId]);
-
   const fail = (failure: unknown) => setError(failure instanceof ConsoleError ? failure : new ConsoleError('internal', String(failure), 0));
   const decide = (path: 'approve' | 'reject', body: unknown) => {
     setBusy(true);
@@ -134,27 +128,26 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
 
   const waiting = letter?.status === 'inReview';
   // Keys for a desk that reviews hundreds of letters a day; never while typing in a field.
-  const keys = useRef({ approve, onNext, waiting, busy });
-  keys.current = { approve, onNext, waiting, busy };
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (key === 'a' && waiting && !busy) {
+      event.preventDefault();
+      approve();
+    } else if (key === 'n') {
+      event.preventDefault();
+      onNext();
+    } else if (key === 'r' && waiting) {
+      event.preventDefault();
+      reasonField.current?.focus();
+    }
+  });
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target;
-      if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return;
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const key = event.key.toLowerCase();
-      if (key === 'a' && keys.current.waiting && !keys.current.busy) {
-        event.preventDefault();
-        keys.current.approve();
-      } else if (key === 'n') {
-        event.preventDefault();
-        keys.current.onNext();
-      } else if (key === 'r' && keys.current.waiting) {
-        event.preventDefault();
-        reasonField.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
   }, []);
 
   if (letter === null) return loaded.error === null ? <p className="loading">{t('loading')}</p> : <ErrorNotice error={loaded.error} />;

@@ -123,7 +123,7 @@ export function QueueView({ siteId, openId, onOpen }: { siteId: string | null; o
         {openId === null ? (
           <p className="empty">{t('review.letter.none')}</p>
         ) : (
-          <LetterPanel messageId={openId} onDecided={() => openNext(openId)} onNext={() => openNext(openId)} />
+          <LetterPanel key={openId} messageId={openId} onDecided={() => openNext(openId)} onNext={() => openNext(openId)} />
         )}
       </section>
     </div>
