@@ -147,3 +147,36 @@ test("a mailroom officer of one site opening another site's letter by id is told
   await page.goto(`${consoleHub.url}/console/review/letters/${letterId}`);
   await expect(page.getByTestId('letter-body')).toHaveText('Paul, the annex letter only Lakeside staff may read.');
 });
+
+test("a supervisor keeps the standard reasons; the mailroom pauses a resident's messaging, new letters to them are refused, and the pause is lifted", async ({
+  page,
+  consoleHub,
+}) => {
+  const [marcus] = consoleHub.hub.families;
+  if (marcus === undefined) throw new Error('the demo has no families');
+  await consoleHub.signInAs(page, 'supervisor');
+  await page.goto(`${consoleHub.url}/console/review/reasons`);
+  await page.getByLabel('New reason').fill('Mentions a court case in progress.');
+  await page.getByRole('button', { name: 'Add reason' }).click();
+  await expect(page.getByText('Mentions a court case in progress.')).toBeVisible();
+  await expectNoAxeViolations(page);
+  await screenshotAtDeskSizes(page, 'review-reasons');
+
+  await page.context().clearCookies();
+  await consoleHub.signInAs(page, 'mailroom');
+  await page.goto(`${consoleHub.url}/console/review/pauses`);
+  await page.getByRole('combobox', { name: 'Resident', exact: true }).selectOption({ value: marcus.contact.resident_id });
+  await page.getByLabel('Paused until').fill(new Date(Date.now() + 10 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10));
+  await page.getByLabel('Reason (the resident reads it)').fill('Threats in letters.');
+  await page.getByRole('button', { name: 'Pause messaging' }).click();
+  await expect(page.getByRole('cell', { name: 'Paused by Officer Jean Ruiz' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await screenshotAtDeskSizes(page, 'review-pauses');
+  await expect(sendFamilyMessage(consoleHub.hub.running.context, { contactId: marcus.contact.contact_id, body: 'Are you there?' })).rejects.toThrow(
+    /cannot receive letters until/,
+  );
+
+  await page.getByRole('button', { name: 'Lift now' }).click();
+  await expect(page.getByRole('cell', { name: /^Lifted by Officer Jean Ruiz/ })).toBeVisible();
+  await sendFamilyMessage(consoleHub.hub.running.context, { contactId: marcus.contact.contact_id, body: 'Are you there?' });
+});

@@ -186,8 +186,8 @@ export function PausesView({ siteId }: { siteId: string }) {
       <ErrorNotice error={error ?? pauses.error} />
       <form className="card form-grid" onSubmit={pause}>
         <label>
-          {t('review.filters.resident')}
-          <select value={residentId} onChange={(event) => setResidentId(event.target.value)} required>
+          <span id="pause-resident-label">{t('review.filters.resident')}</span>
+          <select value={residentId} onChange={(event) => setResidentId(event.target.value)} required aria-labelledby="pause-resident-label">
             <option value="">{t('review.pauses.choose')}</option>
             {(choices.data?.residents ?? []).map((resident) => (
               <option key={resident.residentId} value={resident.residentId}>
