@@ -5,6 +5,7 @@ import type { StaffRole } from '../../hub/console/api/schemas/common';
 import type { SessionView } from '../../hub/console/api/schemas/session';
 import { AccountsPage } from './pages/AccountsPage';
 import { HomePage } from './pages/HomePage';
+import { PeoplePage } from './pages/PeoplePage';
 
 export interface ConsolePageProps {
   readonly session: SessionView;
@@ -22,6 +23,7 @@ export interface ConsolePage {
 
 export const consolePages: readonly ConsolePage[] = [
   { path: '/', titleKey: 'pages.home', roles: 'all', Component: HomePage },
+  { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
 ];
 

@@ -8,6 +8,7 @@ import { sql as deviceScopes } from './0005-device-scopes';
 import { sql as pinLockouts } from './0006-pin-lockouts';
 import { sql as stoppedLetters } from './0007-stopped-letters';
 import { sql as consoleAccounts } from './0008-console-accounts';
+import { sql as contactBlocks } from './0012-contact-blocks';
 
 export interface Migration {
   readonly version: number;
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'pin-lockouts', sql: pinLockouts },
   { version: 7, name: 'stopped-letters', sql: stoppedLetters },
   { version: 8, name: 'console-accounts', sql: consoleAccounts },
+  { version: 12, name: 'contact-blocks', sql: contactBlocks },
 ];
