@@ -5,6 +5,7 @@ import type { StaffRole } from '../../hub/console/api/schemas/common';
 import type { SessionView } from '../../hub/console/api/schemas/session';
 import { AccountsPage } from './pages/AccountsPage';
 import { HomePage } from './pages/HomePage';
+import { PeoplePage } from './pages/PeoplePage';
 import { ReviewPage } from './pages/ReviewPage';
 
 export interface ConsolePageProps {
@@ -23,6 +24,7 @@ export interface ConsolePage {
 
 export const consolePages: readonly ConsolePage[] = [
   { path: '/', titleKey: 'pages.home', roles: 'all', Component: HomePage },
+  { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/review', titleKey: 'pages.review', roles: ['mailroom', 'supervisor'], Component: ReviewPage },
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
 ];

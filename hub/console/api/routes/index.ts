@@ -1,6 +1,7 @@
 // Every route of the console's API, by area. Add an area's array here; the authorization test walks this list.
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
+import { peopleRoutes } from './people';
 import { reviewRoutes } from './review';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...reviewRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...reviewRoutes];
