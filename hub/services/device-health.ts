@@ -8,7 +8,7 @@ import { DeviceHealthReport, type HealthReceipt } from '../protocol/health';
 import type { SqlExecutor } from '../db/database';
 import { notFound, type HubContext } from './context';
 import { scopedChangesQuery } from './pull';
-import { fleetOrder, newestVersionOf, troublesOf, worstSeverity, type Trouble, type TroubleSeverity } from './device-trouble';
+import { fleetOrder, newestVersionOf, troublesOf, worstSeverity, type Trouble, type TroubleSeverity } from '../../rules/device-trouble';
 import type { DeviceKind, RevocationReason } from './devices';
 
 /** A report as the route parsed it: the report, or why it does not fit (in words, naming the field). */

@@ -1,8 +1,8 @@
-// The one rule for what is wrong with a device (issue 17), for IT's fleet view: each trouble with a severity and a
-// sentence, so the console never says it with colour alone. Pure: the hub's facts (when it last saw the device, its
-// revocation) and the device's latest report in, troubles out. The hub's clock decides "not seen"; the report's own
-// figures decide the rest, as of when the report came.
-import type { DeviceHealthReport } from '../protocol/health';
+// The one rule for what is wrong with a device (issue 17), for IT's fleet view at the hub and in the console: each
+// trouble with a severity and a sentence, so the console never says it with colour alone. Pure: the hub's facts (when
+// it last saw the device, its revocation) and the device's latest report in, troubles out. The hub's clock decides
+// "not seen"; the report's own figures decide the rest, as of when the report came.
+import type { DeviceHealthReport } from './device-health';
 
 export const troubleSeverities = ['critical', 'warning', 'notice'] as const;
 /** critical: people cannot use the device, or what they did is not reaching the hub; warning: it will soon; notice: to know. */

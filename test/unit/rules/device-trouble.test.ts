@@ -1,7 +1,7 @@
 // The trouble rule (hub/services/device-trouble.ts): each trouble IT must see, with its severity and its words, from
 // the hub's facts and the device's latest report; and the fleet order, trouble first.
 import { describe, expect, it } from 'vitest';
-import type { DeviceHealthReport } from '../../../hub/protocol/health';
+import type { DeviceHealthReport } from '../../../rules/device-health';
 import {
   compareVersions,
   durationInWords,
@@ -12,7 +12,7 @@ import {
   worstSeverity,
   type DeviceFacts,
   type TroubleKind,
-} from '../../../hub/services/device-trouble';
+} from '../../../rules/device-trouble';
 
 const now = Date.UTC(2026, 11, 7, 14, 0, 0);
 const minute = 60_000;
