@@ -50,6 +50,7 @@ import {
   type AuditChainReport,
   type SiteRules,
 } from '../services/index';
+import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { CommandUsageError } from './errors';
 import { bytes, count, dollars, when } from './format';
 import {
@@ -135,6 +136,25 @@ function reportAuditChain(name: string, report: AuditChainReport, out: (line: st
 }
 
 export const hubCommands: readonly HubCommand[] = [
+  defineCommand({
+    name: 'create-admin',
+    summary: 'Create a facility console account with a temporary password (an admin of every site by default)',
+    options: {
+      username: requiredText('dana.ortiz', 'the name they sign in with: letters, digits, dots, dashes'),
+      name: requiredText('"Dana Ortiz"', 'their name as the console and the audit chain show it'),
+      role: oneOfOr(staffRoles, 'admin', 'what they do at the console'),
+      forSite: flag('only the chosen site (--site, or the only one); an admin without it sees every site'),
+    },
+    async run(options, context) {
+      const siteId = options.role === 'admin' && !options.forSite ? null : await context.site();
+      const created = await createConsoleAccount(context.hub, { username: options.username, displayName: options.name, role: options.role, siteId });
+      context.out(
+        `Created console account ${created.account.username} (${created.account.displayName}, ${created.account.role}${siteId === null ? ', every site' : ''}).`,
+      );
+      context.out(`Temporary password: ${created.temporaryPassword}`);
+      context.out('It is shown only this once. Sign in at <hub address>/console; the console asks for a new password at once.');
+    },
+  }),
   defineCommand({
     name: 'create-site',
     summary: 'Create a site (a facility) with its stamp and money rules',
