@@ -8,7 +8,8 @@ import { deviceHealthDetail, fleetHealth, type DeviceHealthView } from '../../..
 import { assignTablet, issueEnrollmentCode, revokeDevice, unassignTablet } from '../../../services/devices';
 import { findResident } from '../../../services/residents';
 import { listHousingUnits, listSites } from '../../../services/sites';
-import { ConsoleRefusal, defineConsoleRoute, type ConsoleRequestContext, type StaffRole } from '../route';
+import { ConsoleRefusal, defineConsoleRoute, type ConsoleRequestContext } from '../route';
+import type { StaffRole } from '../schemas/common';
 import {
   AssignRequest,
   AuditCheckResponse,
@@ -70,7 +71,7 @@ async function detailResponse(context: ConsoleRequestContext, deviceId: string):
 /** The site a code or a unit list is for: the staff member's own; an admin has none and must work from one site's page. */
 function ownSite(context: ConsoleRequestContext): string {
   const siteId = context.staff.siteId;
-  if (siteId === null) throw new ConsoleRefusal(400, 'siteNeeded', 'An admin account belongs to no site: sign in with a site’s account to enroll its devices.');
+  if (siteId === null) throw new ConsoleRefusal(400, 'invalid', 'An admin account belongs to no site: sign in with a site’s account to enroll its devices.');
   return siteId;
 }
 
@@ -78,7 +79,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.fleet',
     method: 'GET',
-    path: '/console/api/devices',
+    path: '/devices',
     roles: deviceRoles,
     query: FleetQuery,
     response: FleetResponse,
@@ -97,7 +98,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.units',
     method: 'GET',
-    path: '/console/api/devices/housing-units',
+    path: '/devices/housing-units',
     roles: deviceRoles,
     response: HousingUnitsResponse,
     handler: async (_input, context) => {
@@ -108,7 +109,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.detail',
     method: 'GET',
-    path: '/console/api/devices/:deviceId',
+    path: '/devices/:deviceId',
     roles: deviceRoles,
     params: DeviceParams,
     response: DeviceDetailResponse,
@@ -117,7 +118,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.auditCheck',
     method: 'POST',
-    path: '/console/api/devices/:deviceId/audit-check',
+    path: '/devices/:deviceId/audit-check',
     roles: deviceRoles,
     params: DeviceParams,
     body: EmptyRequest,
@@ -131,7 +132,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.issueEnrollmentCode',
     method: 'POST',
-    path: '/console/api/devices/enrollment-codes',
+    path: '/devices/enrollment-codes',
     roles: deviceRoles,
     body: EnrollmentCodeRequest,
     response: EnrollmentCodeResponse,
@@ -140,7 +141,7 @@ export const deviceRoutes = [
       let unitName: string | null = null;
       if (body.kind === 'kiosk') {
         const unit = (await listHousingUnits(context.hub.database, siteId)).find((candidate) => candidate.housingUnitId === body.housingUnitId);
-        if (unit === undefined) throw new ConsoleRefusal(404, 'unitNotFound', 'There is no such housing unit at your site.');
+        if (unit === undefined) throw new ConsoleRefusal(404, 'notFound', 'There is no such housing unit at your site.');
         unitName = unit.name;
       }
       const issued = await issueEnrollmentCode(context.hub, { siteId, kind: body.kind, housingUnitId: body.kind === 'kiosk' ? body.housingUnitId : null });
@@ -152,7 +153,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.revoke',
     method: 'POST',
-    path: '/console/api/devices/:deviceId/revoke',
+    path: '/devices/:deviceId/revoke',
     roles: deviceRoles,
     params: DeviceParams,
     body: RevokeRequest,
@@ -161,12 +162,12 @@ export const deviceRoutes = [
       const device = await deviceAtYourSite(context, params.deviceId);
       context.audit(`device ${device.deviceName} (${device.deviceId}): ${body.reason}${body.wipe ? ', wipe ordered' : ''}`);
       if (body.confirmDeviceName.trim() !== device.deviceName) {
-        throw new ConsoleRefusal(400, 'confirmationMismatch', `To revoke it, type the device’s name exactly as shown: ${device.deviceName}.`);
+        throw new ConsoleRefusal(400, 'invalid', `To revoke it, type the device’s name exactly as shown: ${device.deviceName}.`);
       }
       const outcome = await revokeDevice(context.hub, { siteId: device.siteId, deviceId: device.deviceId, reason: body.reason, wipe: body.wipe });
       if (!outcome.ok) {
         if (outcome.problem === 'notFound') throw new ConsoleRefusal(404, 'notFound', 'There is no such device at your site.');
-        throw new ConsoleRefusal(409, 'alreadyRevoked', `${device.deviceName} is already revoked${body.wipe ? ' and ordered to wipe itself' : ''}.`);
+        throw new ConsoleRefusal(409, 'conflict', `${device.deviceName} is already revoked${body.wipe ? ' and ordered to wipe itself' : ''}.`);
       }
       return detailResponse(context, device.deviceId);
     },
@@ -174,7 +175,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.assignTablet',
     method: 'POST',
-    path: '/console/api/devices/:deviceId/assign',
+    path: '/devices/:deviceId/assign',
     roles: deviceRoles,
     params: DeviceParams,
     body: AssignRequest,
@@ -182,11 +183,11 @@ export const deviceRoutes = [
     handler: async ({ params, body }, context) => {
       const device = await deviceAtYourSite(context, params.deviceId);
       context.audit(`tablet ${device.deviceName} (${device.deviceId}) to booking number ${body.bookingNumber}`);
-      if (device.kind !== 'tablet') throw new ConsoleRefusal(400, 'notATablet', `${device.deviceName} is a kiosk; only a tablet is given to one resident.`);
+      if (device.kind !== 'tablet') throw new ConsoleRefusal(400, 'invalid', `${device.deviceName} is a kiosk; only a tablet is given to one resident.`);
       if (device.revokedAt !== null)
-        throw new ConsoleRefusal(409, 'revoked', `${device.deviceName} is revoked; enroll a tablet again before giving it to anyone.`);
+        throw new ConsoleRefusal(409, 'conflict', `${device.deviceName} is revoked; enroll a tablet again before giving it to anyone.`);
       const resident = await findResident(context.hub.database, device.siteId, body.bookingNumber);
-      if (resident.status !== 'active') throw new ConsoleRefusal(409, 'residentReleased', 'The resident with that booking number has been released.');
+      if (resident.status !== 'active') throw new ConsoleRefusal(409, 'conflict', 'The resident with that booking number has been released.');
       await assignTablet(context.hub, { deviceId: device.deviceId, residentId: resident.resident_id });
       return detailResponse(context, device.deviceId);
     },
@@ -194,7 +195,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'devices.releaseTablet',
     method: 'POST',
-    path: '/console/api/devices/:deviceId/release',
+    path: '/devices/:deviceId/release',
     roles: deviceRoles,
     params: DeviceParams,
     body: EmptyRequest,
@@ -209,7 +210,7 @@ export const deviceRoutes = [
   defineConsoleRoute({
     name: 'audit.check',
     method: 'POST',
-    path: '/console/api/audit/check',
+    path: '/audit/check',
     roles: deviceRoles,
     body: EmptyRequest,
     response: AuditCheckResponse,

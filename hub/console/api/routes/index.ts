@@ -1,5 +1,6 @@
 // Every route of the console's API, by area. Add an area's array here; the authorization test walks this list.
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
+import { deviceRoutes } from './devices';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...deviceRoutes];
