@@ -1,8 +1,9 @@
-// Devices (issue 17): IT's view of the fleet. Counts at the top, the devices trouble first — each problem in words
-// beside its severity in words, never colour alone — a page of a hundred at a time, one device's detail with what can
-// be done to it, and the enrollment code shown large enough to read across a room.
-import { useCallback, useEffect, useState, type FormEvent, type ReactElement } from 'react';
-import { consoleGet, consolePost, ConsoleError } from '../api';
+// Devices (issue 17): IT's view of the fleet. Counts at the top; the devices trouble first, each problem in the hub's
+// words beside its severity in words and a mark — never colour alone — a hundred to a page; one device's detail at
+// /devices/<id> with what can be done to it; and the enrollment code shown large enough to read across a room.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import {
   AuditVerdict,
   DeviceDetailResponse,
@@ -12,68 +13,63 @@ import {
   type FleetDevice,
   type Trouble,
 } from '../../../hub/console/api/schemas/devices';
+import { ConsoleError, consoleGet, consolePost, queryString } from '../api';
+import { ErrorNotice } from '../ErrorNotice';
+import { Link } from '../Link';
+import type { ConsolePageProps } from '../pages';
+import { useLocation } from '../router';
+import { useLoad } from '../useLoad';
+import './devices.css';
 
 type Severity = Trouble['severity'];
 
-const severityWords: Record<Severity, string> = { critical: 'Critical', warning: 'Warning', notice: 'Notice' };
-/** A mark beside the word, so the severity reads without colour and at a glance. */
-const severityMark: Record<Severity, string> = { critical: '■', warning: '▲', notice: '●' };
+/** A mark beside the word, so the severity reads at a glance and without colour. */
+const severityMark: Record<Severity | 'ok', string> = { critical: '■', warning: '▲', notice: '●', ok: '✓' };
 
-const sessionWords: Record<NonNullable<FleetDevice['session']>, string> = {
-  idle: 'Idle',
-  signingIn: 'Someone is signing in',
-  signedIn: 'A person is signed in',
-  serviceMode: 'Service mode',
-  tabletLocked: 'Tablet locked',
-  syncLocked: 'Locked until it syncs',
-  pinLockedOut: 'PIN pad locked out',
-  revoked: 'Shows enrollment (revoked)',
-};
+const asConsoleError = (failure: unknown): ConsoleError => (failure instanceof ConsoleError ? failure : new ConsoleError('internal', String(failure), 0));
 
 /** How long ago, against the hub's clock (serverTime), never the browser's. */
-export function agoInWords(at: number | null, serverTime: number): string {
-  if (at === null) return 'never';
+function ago(at: number | null, serverTime: number, t: TFunction): string {
+  if (at === null) return t('devices.never');
   const minutes = Math.max(0, Math.floor((serverTime - at) / 60_000));
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 1) return t('devices.justNow');
+  if (minutes < 60) return t('devices.minutesAgo', { count: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min ago`;
-  return `${Math.floor(hours / 24)} days ago`;
+  if (hours < 48) return t('devices.hoursAgo', { hours, minutes: minutes % 60 });
+  return t('devices.daysAgo', { count: Math.floor(hours / 24) });
 }
 
-function bytesInWords(bytes: number | null): string {
-  if (bytes === null) return 'unknown';
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  return `${Math.round(bytes / 1e3)} kB`;
+function bytes(value: number | null, t: TFunction): string {
+  if (value === null) return t('devices.unknown');
+  if (value >= 1e9) return `${(value / 1e9).toFixed(1)} GB`;
+  if (value >= 1e6) return `${Math.round(value / 1e6)} MB`;
+  return `${Math.round(value / 1e3)} kB`;
 }
 
-function whereInWords(device: FleetDevice): string {
-  if (device.kind === 'kiosk') return device.unitName === null ? 'Kiosk' : `Kiosk, ${device.unitName}`;
-  return device.assignee === null ? 'Tablet, not assigned' : `Tablet of ${device.assignee.displayName} (${device.assignee.bookingNumber})`;
+function where(device: FleetDevice, t: TFunction): string {
+  if (device.kind === 'kiosk') return device.unitName === null ? t('devices.kiosk') : t('devices.kioskIn', { unit: device.unitName });
+  return device.assignee === null
+    ? t('devices.tabletUnassigned')
+    : t('devices.tabletOf', { name: device.assignee.displayName, bookingNumber: device.assignee.bookingNumber });
 }
 
-function SeverityLabel({ worst }: { worst: Severity | null }): ReactElement {
-  if (worst === null)
-    return (
-      <span className="severity severity-ok" data-severity="ok">
-        ✓ OK
-      </span>
-    );
+function SeverityLabel({ worst }: { worst: Severity | null }) {
+  const { t } = useTranslation();
+  const severity = worst ?? 'ok';
   return (
-    <span className={`severity severity-${worst}`} data-severity={worst}>
-      {severityMark[worst]} {severityWords[worst]}
+    <span className={`severity severity-${severity}`} data-severity={severity}>
+      <span aria-hidden="true">{severityMark[severity]}</span> {t(`devices.severity.${severity}`)}
     </span>
   );
 }
 
-function Troubles({ troubles }: { troubles: readonly Trouble[] }): ReactElement {
-  if (troubles.length === 0) return <span className="muted">No problems</span>;
+function Troubles({ troubles }: { troubles: readonly Trouble[] }) {
+  const { t } = useTranslation();
+  if (troubles.length === 0) return <span className="muted">{t('devices.noProblems')}</span>;
   return (
     <ul className="troubles">
       {troubles.map((trouble) => (
         <li key={`${trouble.kind}:${trouble.message}`} data-trouble={trouble.kind}>
-          <span className="visually-hidden">{severityWords[trouble.severity]}: </span>
           {trouble.message}
         </li>
       ))}
@@ -81,178 +77,164 @@ function Troubles({ troubles }: { troubles: readonly Trouble[] }): ReactElement 
   );
 }
 
-function errorText(error: unknown): string {
-  return error instanceof ConsoleError ? error.message : 'The hub could not be reached. Try again.';
-}
-
-function EnrollmentCode(): ReactElement {
-  const [units, setUnits] = useState<HousingUnitsResponse['units'] | null>(null);
+function EnrollmentCode() {
+  const { t } = useTranslation();
+  const units = useLoad(() => consoleGet('/devices/housing-units', HousingUnitsResponse), []);
   const [kind, setKind] = useState<'kiosk' | 'tablet'>('kiosk');
-  const [unitId, setUnitId] = useState('');
+  const [chosenUnit, setChosenUnit] = useState('');
   const [issued, setIssued] = useState<EnrollmentCodeResponse | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [error, setError] = useState<ConsoleError | null>(null);
+  const unitId = chosenUnit === '' ? (units.data?.units[0]?.housingUnitId ?? '') : chosenUnit;
 
-  useEffect(() => {
-    consoleGet('/console/api/devices/housing-units', HousingUnitsResponse).then(
-      (answer) => {
-        setUnits(answer.units);
-        setUnitId(answer.units[0]?.housingUnitId ?? '');
-      },
-      (error: unknown) => setProblem(errorText(error)),
-    );
-  }, []);
-
-  const issue = (event: FormEvent): void => {
+  const issue = (event: FormEvent) => {
     event.preventDefault();
-    setProblem(null);
-    const body = kind === 'kiosk' ? { kind, housingUnitId: unitId } : { kind };
-    consolePost('/console/api/devices/enrollment-codes', body, EnrollmentCodeResponse).then(setIssued, (error: unknown) => setProblem(errorText(error)));
+    setError(null);
+    consolePost('/devices/enrollment-codes', kind === 'kiosk' ? { kind, housingUnitId: unitId } : { kind }, EnrollmentCodeResponse).then(
+      setIssued,
+      (failure: unknown) => setError(asConsoleError(failure)),
+    );
   };
 
   if (issued !== null) {
     return (
-      <section className="enrollment-code" aria-labelledby="enrollment-code-title">
-        <h2 id="enrollment-code-title">
-          Enrollment code for a {issued.kind}
-          {issued.unitName === null ? '' : ` in ${issued.unitName}`}
-        </h2>
-        <p className="enrollment-code-value" data-testid="enrollment-code">
+      <section className="card enrollment-code" aria-labelledby="enrollment-code-title">
+        <h2 id="enrollment-code-title">{issued.unitName === null ? t('devices.codeForTablet') : t('devices.codeForKiosk', { unit: issued.unitName })}</h2>
+        <p className="enrollment-code-value" data-testid="enrollment-code" aria-label={t('devices.codeLabel')}>
           {issued.code}
         </p>
-        <p>Type it on the device’s enrollment screen. It works once, until {new Date(issued.expiresAt).toLocaleTimeString('en-US', { timeStyle: 'short' })}.</p>
+        <p>{t('devices.codeHow', { time: new Date(issued.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })}</p>
         <button type="button" onClick={() => setIssued(null)}>
-          Done
+          {t('devices.codeDone')}
         </button>
       </section>
     );
   }
   return (
-    <form className="enrollment-form" onSubmit={issue} aria-label="Issue an enrollment code">
-      <fieldset>
-        <legend>Enroll a device</legend>
+    <form className="card form-grid" onSubmit={issue} aria-labelledby="enroll-title">
+      <h2 id="enroll-title">{t('devices.enroll')}</h2>
+      <ErrorNotice error={error ?? units.error} />
+      <fieldset className="choices">
+        <legend>{t('devices.kindQuestion')}</legend>
         <label>
-          <input type="radio" name="kind" checked={kind === 'kiosk'} onChange={() => setKind('kiosk')} /> Wall kiosk
+          <input type="radio" name="kind" checked={kind === 'kiosk'} onChange={() => setKind('kiosk')} /> {t('devices.wallKiosk')}
         </label>
         <label>
-          <input type="radio" name="kind" checked={kind === 'tablet'} onChange={() => setKind('tablet')} /> Tablet
+          <input type="radio" name="kind" checked={kind === 'tablet'} onChange={() => setKind('tablet')} /> {t('devices.tablet')}
         </label>
-        {kind === 'kiosk' && (
-          <label>
-            Housing unit{' '}
-            <select value={unitId} onChange={(event) => setUnitId(event.target.value)} disabled={units === null}>
-              {(units ?? []).map((unit) => (
-                <option key={unit.housingUnitId} value={unit.housingUnitId}>
-                  {unit.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <button type="submit" disabled={kind === 'kiosk' && unitId === ''}>
-          Issue enrollment code
-        </button>
       </fieldset>
-      {problem !== null && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
+      {kind === 'kiosk' && (
+        <label>
+          {t('devices.unit')}
+          <select value={unitId} onChange={(event) => setChosenUnit(event.target.value)}>
+            {(units.data?.units ?? []).map((unit) => (
+              <option key={unit.housingUnitId} value={unit.housingUnitId}>
+                {unit.name}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
+      <button type="submit" className="button-primary" disabled={kind === 'kiosk' && unitId === ''}>
+        {t('devices.issueCode')}
+      </button>
     </form>
   );
 }
 
-function DeviceDetail({ deviceId, onClose, onChanged }: { deviceId: string; onClose: () => void; onChanged: () => void }): ReactElement {
-  const [detail, setDetail] = useState<DeviceDetailResponse | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+function DeviceDetail({ deviceId }: { deviceId: string }) {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => consoleGet(`/devices/${encodeURIComponent(deviceId)}`, DeviceDetailResponse), [deviceId]);
+  const [updated, setUpdated] = useState<DeviceDetailResponse | null>(null);
+  const [error, setError] = useState<ConsoleError | null>(null);
   const [verdict, setVerdict] = useState<AuditVerdict | null>(null);
   const [bookingNumber, setBookingNumber] = useState('');
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState<'lost' | 'retired'>('retired');
   const [wipe, setWipe] = useState(false);
   const [confirmName, setConfirmName] = useState('');
+  const detail = updated ?? loaded.data;
 
-  useEffect(() => {
-    consoleGet(`/console/api/devices/${encodeURIComponent(deviceId)}`, DeviceDetailResponse).then(setDetail, (error: unknown) => setProblem(errorText(error)));
-  }, [deviceId]);
-
-  const act = (path: string, body: unknown): void => {
-    setProblem(null);
-    consolePost(`/console/api/devices/${encodeURIComponent(deviceId)}/${path}`, body, DeviceDetailResponse).then(
-      (updated) => {
-        setDetail(updated);
+  const act = (action: 'assign' | 'release' | 'revoke', body: unknown) => {
+    setError(null);
+    consolePost(`/devices/${encodeURIComponent(deviceId)}/${action}`, body, DeviceDetailResponse).then(
+      (answer) => {
+        setUpdated(answer);
         setRevoking(false);
         setBookingNumber('');
-        onChanged();
       },
-      (error: unknown) => setProblem(errorText(error)),
+      (failure: unknown) => setError(asConsoleError(failure)),
     );
   };
-  const checkAudit = (): void => {
+  const checkAudit = () => {
     setVerdict(null);
-    consolePost(`/console/api/devices/${encodeURIComponent(deviceId)}/audit-check`, {}, AuditVerdict).then(setVerdict, (error: unknown) =>
-      setProblem(errorText(error)),
+    consolePost(`/devices/${encodeURIComponent(deviceId)}/audit-check`, {}, AuditVerdict).then(setVerdict, (failure: unknown) =>
+      setError(asConsoleError(failure)),
     );
   };
 
-  if (detail === null) return <section className="device-detail">{problem ?? 'Loading…'}</section>;
+  if (detail === null)
+    return (
+      <section>
+        <Link to="/devices">{t('devices.backToFleet')}</Link>
+        <ErrorNotice error={loaded.error} />
+        {loaded.error === null && <p className="loading">{t('loading')}</p>}
+      </section>
+    );
   const report = detail.report;
   return (
-    <section className="device-detail" aria-labelledby="device-detail-title">
-      <header>
-        <h2 id="device-detail-title">{detail.deviceName}</h2>
-        <button type="button" onClick={onClose}>
-          Back to the fleet
-        </button>
-      </header>
-      <p>
-        <SeverityLabel worst={detail.worst} /> {whereInWords(detail)}
+    <section className="device-detail" aria-labelledby="device-title">
+      <Link to="/devices">{t('devices.backToFleet')}</Link>
+      <h1 id="device-title">{detail.deviceName}</h1>
+      <p className="device-summary">
+        <SeverityLabel worst={detail.worst} /> · {where(detail, t)} · {t('devices.lastSeen')}: {ago(detail.lastSeenAt, detail.serverTime, t)}
       </p>
+      <ErrorNotice error={error} />
       <Troubles troubles={detail.troubles} />
       <dl className="facts">
-        <dt>Last seen by the hub</dt>
-        <dd>{agoInWords(detail.lastSeenAt, detail.serverTime)}</dd>
-        <dt>Version</dt>
+        <dt>{t('devices.version')}</dt>
         <dd>{detail.appVersion}</dd>
-        <dt>Session</dt>
-        <dd>{detail.session === null ? 'unknown' : sessionWords[detail.session]}</dd>
-        <dt>Sync</dt>
+        <dt>{t('devices.session')}</dt>
+        <dd>{detail.session === null ? t('devices.unknown') : t(`devices.sessionState.${detail.session}`)}</dd>
+        <dt>{t('devices.sync')}</dt>
         <dd>
           {detail.syncLag === null
-            ? 'Has not pulled yet'
+            ? t('devices.neverPulled')
             : detail.syncLag.waitingChanges === 0
-              ? 'Up to date at its last pull'
-              : `${detail.syncLag.capped ? 'More than ' : ''}${detail.syncLag.waitingChanges} changes waiting for it`}
+              ? t('devices.upToDate')
+              : t(detail.syncLag.capped ? 'devices.waitingMore' : 'devices.waiting', { count: detail.syncLag.waitingChanges })}
         </dd>
         {report !== null && (
           <>
-            <dt>Waiting to reach the hub</dt>
+            <dt>{t('devices.outbox')}</dt>
             <dd>
               {report.outbox.pending === 0
-                ? 'Nothing'
-                : `${report.outbox.pending} actions, the oldest for ${Math.round((report.outbox.oldestPendingAgeMs ?? 0) / 60_000)} min`}
+                ? t('devices.outboxEmpty')
+                : t('devices.outboxWaiting', { count: report.outbox.pending, minutes: Math.round((report.outbox.oldestPendingAgeMs ?? 0) / 60_000) })}
             </dd>
-            <dt>Storage</dt>
+            <dt>{t('devices.storage')}</dt>
+            <dd>{t('devices.storageFree', { free: bytes(report.storage.freeBytes, t), store: bytes(report.storage.storeBytes, t) })}</dd>
+            <dt>{t('devices.battery')}</dt>
             <dd>
-              {bytesInWords(report.storage.freeBytes)} free; the store takes {bytesInWords(report.storage.storeBytes)}
+              {report.battery === null
+                ? t('devices.noBattery')
+                : t(report.battery.charging ? 'devices.batteryCharging' : 'devices.batteryDraining', { percent: report.battery.percent })}
             </dd>
-            <dt>Battery</dt>
-            <dd>{report.battery === null ? 'None' : `${report.battery.percent}%, ${report.battery.charging ? 'charging' : 'not charging'}`}</dd>
-            <dt>Clock</dt>
+            <dt>{t('devices.clock')}</dt>
             <dd>
               {detail.clockBehindMs === null || Math.abs(detail.clockBehindMs) < 60_000
-                ? 'Agrees with the hub'
-                : `${Math.round(Math.abs(detail.clockBehindMs) / 60_000)} min ${detail.clockBehindMs > 0 ? 'behind' : 'ahead of'} the hub`}
+                ? t('devices.clockAgrees')
+                : t(detail.clockBehindMs > 0 ? 'devices.clockBehind' : 'devices.clockAhead', { minutes: Math.round(Math.abs(detail.clockBehindMs) / 60_000) })}
             </dd>
-            <dt>Readers</dt>
+            <dt>{t('devices.readers')}</dt>
             <dd>
               {report.readers.length === 0 ? (
-                'None'
+                t('devices.noReaders')
               ) : (
-                <ul>
+                <ul className="plain">
                   {report.readers.map((reader) => (
                     <li key={reader.readerId}>
-                      {reader.readerId} ({reader.kind}): {reader.state}
-                      {reader.lastEventAt === null ? '' : `, last used ${agoInWords(reader.lastEventAt, detail.serverTime)}`}
+                      {t('devices.reader', { id: reader.readerId, kind: reader.kind, state: t(`devices.readerState.${reader.state}`) })}
+                      {reader.lastEventAt === null ? '' : ` · ${t('devices.lastUsed', { when: ago(reader.lastEventAt, detail.serverTime, t) })}`}
                     </li>
                   ))}
                 </ul>
@@ -262,12 +244,12 @@ function DeviceDetail({ deviceId, onClose, onChanged }: { deviceId: string; onCl
         )}
       </dl>
 
-      <div className="actions">
+      <div className="card">
         <button type="button" onClick={checkAudit}>
-          Check its audit chain
+          {t('devices.checkAudit')}
         </button>
         {verdict !== null && (
-          <p role="status" data-testid="device-audit-verdict">
+          <p role="status" className={`notice ${verdict.intact ? 'notice-success' : 'notice-error'}`} data-testid="device-audit-verdict">
             {verdict.intact ? '✓ ' : '✗ '}
             {verdict.sentence}
             {verdict.setAside === null ? '' : ` ${verdict.setAside}`}
@@ -276,178 +258,163 @@ function DeviceDetail({ deviceId, onClose, onChanged }: { deviceId: string; onCl
       </div>
 
       {detail.kind === 'tablet' && detail.revokedAt === null && (
-        <div className="actions">
+        <div className="card">
           {detail.assignee === null ? (
             <form
+              className="inline-form"
               onSubmit={(event) => {
                 event.preventDefault();
                 act('assign', { bookingNumber });
               }}
             >
               <label>
-                Give it to the resident with booking number <input value={bookingNumber} onChange={(event) => setBookingNumber(event.target.value)} />
+                {t('devices.assignTo')}
+                <input value={bookingNumber} onChange={(event) => setBookingNumber(event.target.value)} required maxLength={64} />
               </label>
-              <button type="submit">Assign</button>
+              <button type="submit">{t('devices.assign')}</button>
             </form>
           ) : (
             <button type="button" onClick={() => act('release', {})}>
-              Take it back from {detail.assignee.displayName}
+              {t('devices.release', { name: detail.assignee.displayName })}
             </button>
           )}
         </div>
       )}
 
       {detail.revokedAt === null && !revoking && (
-        <div className="actions">
-          <button type="button" className="danger" onClick={() => setRevoking(true)}>
-            Revoke this device…
+        <div className="card">
+          <button type="button" className="button-danger" onClick={() => setRevoking(true)}>
+            {t('devices.revokeStart')}
           </button>
         </div>
       )}
-      {revoking && (
+      {detail.revokedAt === null && revoking && (
         <form
-          className="revoke"
-          aria-label="Revoke the device"
+          className="card form-grid"
+          aria-labelledby="revoke-title"
           onSubmit={(event) => {
             event.preventDefault();
             act('revoke', { reason, wipe, confirmDeviceName: confirmName });
           }}
         >
-          <fieldset>
-            <legend>Revoke {detail.deviceName}: its credential will open nothing at the hub</legend>
+          <h2 id="revoke-title">{t('devices.revokeTitle', { name: detail.deviceName })}</h2>
+          <p>{t('devices.revokeExplain')}</p>
+          <fieldset className="choices">
+            <legend>{t('devices.revokeWhy')}</legend>
             <label>
-              <input type="radio" name="reason" checked={reason === 'retired'} onChange={() => setReason('retired')} /> Retired
+              <input type="radio" name="reason" checked={reason === 'retired'} onChange={() => setReason('retired')} /> {t('devices.reason.retired')}
             </label>
             <label>
-              <input type="radio" name="reason" checked={reason === 'lost'} onChange={() => setReason('lost')} /> Lost
+              <input type="radio" name="reason" checked={reason === 'lost'} onChange={() => setReason('lost')} /> {t('devices.reason.lost')}
             </label>
-            <label>
-              <input type="checkbox" checked={wipe} onChange={(event) => setWipe(event.target.checked)} /> Wipe it if it ever reaches the hub again
-            </label>
-            <label>
-              To confirm, type its name ({detail.deviceName}) <input value={confirmName} onChange={(event) => setConfirmName(event.target.value)} />
-            </label>
-            <button type="submit" className="danger" disabled={confirmName.trim() !== detail.deviceName}>
-              Revoke
+          </fieldset>
+          <label className="checkbox">
+            <input type="checkbox" checked={wipe} onChange={(event) => setWipe(event.target.checked)} /> {t('devices.wipe')}
+          </label>
+          <label>
+            {t('devices.confirmName', { name: detail.deviceName })}
+            <input value={confirmName} onChange={(event) => setConfirmName(event.target.value)} autoComplete="off" />
+          </label>
+          <div className="button-row">
+            <button type="submit" className="button-danger" disabled={confirmName.trim() !== detail.deviceName}>
+              {t('devices.revoke')}
             </button>
             <button type="button" onClick={() => setRevoking(false)}>
-              Cancel
+              {t('devices.cancel')}
             </button>
-          </fieldset>
+          </div>
         </form>
-      )}
-      {problem !== null && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
       )}
     </section>
   );
 }
 
-export function DevicesPage(): ReactElement {
-  const [fleet, setFleet] = useState<FleetResponse | null>(null);
-  const [offset, setOffset] = useState(0);
-  const [selected, setSelected] = useState<string | null>(null);
+function Fleet() {
+  const { t } = useTranslation();
+  const { search } = useLocation();
+  const offset = Math.max(0, Number.parseInt(search.get('from') ?? '0', 10) || 0);
+  const fleet = useLoad(() => consoleGet(`/devices${queryString({ offset })}`, FleetResponse), [offset]);
   const [enrolling, setEnrolling] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const data = fleet.data;
 
-  const load = useCallback(() => {
-    consoleGet(`/console/api/devices?offset=${offset}`, FleetResponse).then(
-      (answer) => {
-        setFleet(answer);
-        setProblem(null);
-      },
-      (error: unknown) => setProblem(errorText(error)),
-    );
-  }, [offset]);
-  useEffect(load, [load]);
-
-  if (selected !== null) {
-    return <DeviceDetail deviceId={selected} onClose={() => setSelected(null)} onChanged={load} />;
-  }
   return (
-    <div className="devices-page">
-      {fleet !== null && (
-        <ul className="counts" aria-label="The fleet at a glance">
+    <section>
+      <h1>{t('pages.devices')}</h1>
+      <ErrorNotice error={fleet.error} />
+      {data !== null && (
+        <ul className="counts" aria-label={t('devices.atAGlance')}>
           <li data-count="inService">
-            <strong>{fleet.counts.inService}</strong> in service
+            <strong>{data.counts.inService}</strong> {t('devices.inService')}
           </li>
           <li data-count="inTrouble">
-            <strong>{fleet.counts.inTrouble}</strong> in trouble
+            <strong>{data.counts.inTrouble}</strong> {t('devices.inTrouble')}
           </li>
           <li data-count="notSeen">
-            <strong>{fleet.counts.notSeen}</strong> not seen for 15 minutes
+            <strong>{data.counts.notSeen}</strong> {t('devices.notSeen')}
           </li>
           <li data-count="revoked">
-            <strong>{fleet.counts.revoked}</strong> revoked
+            <strong>{data.counts.revoked}</strong> {t('devices.revoked')}
           </li>
         </ul>
       )}
-      <div className="actions">
-        <button type="button" onClick={() => setEnrolling(!enrolling)}>
-          {enrolling ? 'Close enrollment' : 'Enroll a device'}
+      <div className="button-row">
+        <button type="button" className="button-primary" onClick={() => setEnrolling(!enrolling)} aria-expanded={enrolling}>
+          {t('devices.enroll')}
         </button>
-        <button type="button" onClick={load}>
-          Refresh
+        <button type="button" onClick={fleet.reload}>
+          {t('devices.refresh')}
         </button>
       </div>
       {enrolling && <EnrollmentCode />}
-      {problem !== null && (
-        <p role="alert" className="problem">
-          {problem}
-        </p>
-      )}
-      {fleet !== null && (
+      {data !== null && (
         <>
-          <table className="fleet">
-            <caption>Devices, trouble first</caption>
+          <table className="table fleet">
+            <caption className="visually-hidden">{t('devices.fleetCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Device</th>
-                <th scope="col">Where</th>
-                <th scope="col">Problems</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Version</th>
+                <th scope="col">{t('devices.status')}</th>
+                <th scope="col">{t('devices.device')}</th>
+                <th scope="col">{t('devices.where')}</th>
+                <th scope="col">{t('devices.problems')}</th>
+                <th scope="col">{t('devices.lastSeen')}</th>
+                <th scope="col">{t('devices.version')}</th>
               </tr>
             </thead>
             <tbody>
-              {fleet.devices.map((device) => (
+              {data.devices.map((device) => (
                 <tr key={device.deviceId} data-device={device.deviceName}>
                   <td>
                     <SeverityLabel worst={device.worst} />
                   </td>
                   <td>
-                    <button type="button" className="link" onClick={() => setSelected(device.deviceId)}>
-                      {device.deviceName}
-                    </button>
+                    <Link to={`/devices/${encodeURIComponent(device.deviceId)}`}>{device.deviceName}</Link>
                   </td>
-                  <td>{whereInWords(device)}</td>
+                  <td>{where(device, t)}</td>
                   <td>
                     <Troubles troubles={device.troubles} />
                   </td>
-                  <td>{agoInWords(device.lastSeenAt, fleet.serverTime)}</td>
+                  <td>{ago(device.lastSeenAt, data.serverTime, t)}</td>
                   <td>{device.appVersion}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {fleet.total > fleet.limit && (
-            <nav className="pages" aria-label="Pages of devices">
-              <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - fleet.limit))}>
-                Previous
-              </button>
-              <span>
-                {offset + 1}–{Math.min(fleet.total, offset + fleet.limit)} of {fleet.total}
-              </span>
-              <button type="button" disabled={offset + fleet.limit >= fleet.total} onClick={() => setOffset(offset + fleet.limit)}>
-                Next
-              </button>
+          {data.devices.length === 0 && <p>{t('devices.none')}</p>}
+          {data.total > data.limit && (
+            <nav className="button-row" aria-label={t('devices.pages')}>
+              {offset > 0 && <Link to={`/devices${queryString({ from: Math.max(0, offset - data.limit) })}`}>{t('devices.previous')}</Link>}
+              <span>{t('devices.showing', { from: offset + 1, to: Math.min(data.total, offset + data.limit), total: data.total })}</span>
+              {offset + data.limit < data.total && <Link to={`/devices${queryString({ from: offset + data.limit })}`}>{t('devices.next')}</Link>}
             </nav>
           )}
         </>
       )}
-    </div>
+    </section>
   );
+}
+
+export function DevicesPage(_props: ConsolePageProps) {
+  const { path } = useLocation();
+  const deviceId = path.startsWith('/devices/') ? decodeURIComponent(path.slice('/devices/'.length)) : null;
+  return deviceId === null || deviceId === '' ? <Fleet /> : <DeviceDetail key={deviceId} deviceId={deviceId} />;
 }
