@@ -290,7 +290,7 @@ function DeviceDetail({ deviceId }: { deviceId: string }) {
       )}
       {detail.revokedAt === null && revoking && (
         <form
-          className="card form-grid"
+          className="card revoke-form"
           aria-labelledby="revoke-title"
           onSubmit={(event) => {
             event.preventDefault();
