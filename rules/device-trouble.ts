@@ -187,14 +187,27 @@ export function worstSeverity(troubles: readonly Trouble[]): TroubleSeverity | n
   return worst;
 }
 
-/** Sort key: trouble first (worst first), then by housing unit (kiosks) and name; a device with none sorts last. */
-export function fleetOrder(
-  a: { readonly worst: TroubleSeverity | null; readonly unitName: string | null; readonly deviceName: string; readonly deviceId: string },
-  b: { readonly worst: TroubleSeverity | null; readonly unitName: string | null; readonly deviceName: string; readonly deviceId: string },
-): number {
-  const rank = (worst: TroubleSeverity | null): number => (worst === null ? 3 : severityRank[worst]);
+export interface FleetSortKey {
+  readonly worst: TroubleSeverity | null;
+  /** A revoked device is out of the fleet: it sorts after every device in service unless it still needs watching. */
+  readonly revokedAt: number | null;
+  readonly unitName: string | null;
+  readonly deviceName: string;
+  readonly deviceId: string;
+}
+
+/**
+ * Trouble first (worst first), then the devices in service without any, then revoked ones (a lost one still to be
+ * wiped is a warning and stays up with the trouble); within each, by housing unit (kiosks; devices without one after)
+ * and name, numbers in names read as numbers ("Tablet 9" before "Tablet 10").
+ */
+export function fleetOrder(a: FleetSortKey, b: FleetSortKey): number {
+  const rank = (device: FleetSortKey): number => {
+    if (device.revokedAt !== null && device.worst !== 'critical' && device.worst !== 'warning') return 4;
+    return device.worst === null ? 3 : severityRank[device.worst];
+  };
   return (
-    rank(a.worst) - rank(b.worst) ||
+    rank(a) - rank(b) ||
     (a.unitName === null ? 1 : 0) - (b.unitName === null ? 1 : 0) ||
     (a.unitName ?? '').localeCompare(b.unitName ?? '', 'en', { numeric: true }) ||
     a.deviceName.localeCompare(b.deviceName, 'en', { numeric: true }) ||

@@ -153,19 +153,22 @@ describe('the trouble rule', () => {
 });
 
 describe('the fleet order', () => {
-  it('puts trouble first, worst first, then units and names in natural order, devices without a unit last', () => {
-    const row = (deviceName: string, unitName: string | null, worst: 'critical' | 'warning' | 'notice' | null) => ({
+  it('puts trouble first, worst first, then units and names in natural order, devices without a unit last, revoked ones at the end', () => {
+    const row = (deviceName: string, unitName: string | null, worst: 'critical' | 'warning' | 'notice' | null, revokedAt: number | null = null) => ({
       deviceName,
       unitName,
       worst,
+      revokedAt,
       deviceId: deviceName,
     });
     const fleet = [
       row('Kiosk 10', 'Unit B', null),
+      row('Retired 1', 'Unit A', 'notice', now),
       row('Kiosk 2', 'Unit B', null),
       row('Tablet 1', null, null),
       row('Kiosk 1', 'Unit A', null),
       row('Kiosk 3', 'Unit B', 'notice'),
+      row('Lost 1', null, 'warning', now),
       row('Tablet 9', null, 'critical'),
       row('Kiosk 4', 'Unit C', 'warning'),
       row('Kiosk 5', 'Unit A', 'critical'),
@@ -174,11 +177,13 @@ describe('the fleet order', () => {
       'Kiosk 5',
       'Tablet 9',
       'Kiosk 4',
+      'Lost 1',
       'Kiosk 3',
       'Kiosk 1',
       'Kiosk 2',
       'Kiosk 10',
       'Tablet 1',
+      'Retired 1',
     ]);
   });
 });
