@@ -7,6 +7,7 @@ import { AccountsPage } from './pages/AccountsPage';
 import { AuditPage } from './pages/AuditPage';
 import { DevicesPage } from './pages/DevicesPage';
 import { HomePage } from './pages/HomePage';
+import { PeoplePage } from './pages/PeoplePage';
 
 export interface ConsolePageProps {
   readonly session: SessionView;
@@ -24,6 +25,7 @@ export interface ConsolePage {
 
 export const consolePages: readonly ConsolePage[] = [
   { path: '/', titleKey: 'pages.home', roles: 'all', Component: HomePage },
+  { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
   { path: '/devices', titleKey: 'pages.devices', roles: ['devices', 'supervisor'], Component: DevicesPage },
   { path: '/audit', titleKey: 'pages.audit', roles: ['devices', 'supervisor'], Component: AuditPage },

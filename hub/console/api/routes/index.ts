@@ -2,5 +2,6 @@
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
 import { deviceRoutes } from './devices';
+import { peopleRoutes } from './people';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...deviceRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...deviceRoutes];
