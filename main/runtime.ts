@@ -15,6 +15,7 @@ import { createTabletAssignment } from './tablet/tablet-assignment';
 import { createVisitsService } from './visits/visits-service';
 import { attachmentReader } from './runtime/attachments';
 import { deviceAudit } from './runtime/audit';
+import { deviceHealthSource } from './runtime/device-health';
 import { deviceInfoSource } from './runtime/device-info';
 import { createDeviceState, recordThroughSync, syncStatusReader } from './runtime/device-state';
 import { deviceDispatcher } from './runtime/dispatcher';
@@ -104,14 +105,16 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   const notices = deviceNotices({ mode: config.device.mode, session, emit: events.emit, deviceInfo, tablet });
   tabletChanged.listen(() => notices.refreshTabletInfo());
   const restarts = restartScheduler();
-  const hubLink = createHubLink({ options, config, vault, store, state, session, storage, searchIndexer, notices, restarts, events, logger, now });
+  // Before the hub link: each sync cycle reports the readers' state with the device's health.
+  const connectedReaders = connectReaders({ readers, config, residents, staff, session, emit: events.emit, logger, now });
+  const health = deviceHealthSource({ options, config, queries, readers: connectedReaders, storage, session, state, now });
+  const hubLink = createHubLink({ options, config, vault, store, state, session, storage, searchIndexer, notices, restarts, events, logger, now, health });
   hubLink.startFromVault();
   undo.push(() => state.sync?.stop());
   session.subscribe({ next: notices.sessionChanged, error: (error) => logger.fatal({ err: error }, 'session machine stopped') });
   session.start();
   undo.push(() => session.stop());
 
-  const connectedReaders = connectReaders({ readers, config, residents, staff, session, emit: events.emit, logger, now });
   await connectedReaders.start();
 
   const syncStatus = syncStatusReader(state, queries);

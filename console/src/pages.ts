@@ -4,6 +4,8 @@ import type { ComponentType } from 'react';
 import type { StaffRole } from '../../hub/console/api/schemas/common';
 import type { SessionView } from '../../hub/console/api/schemas/session';
 import { AccountsPage } from './pages/AccountsPage';
+import { AuditPage } from './pages/AuditPage';
+import { DevicesPage } from './pages/DevicesPage';
 import { HomePage } from './pages/HomePage';
 import { PeoplePage } from './pages/PeoplePage';
 import { ReviewPage } from './pages/ReviewPage';
@@ -27,6 +29,8 @@ export const consolePages: readonly ConsolePage[] = [
   { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/review', titleKey: 'pages.review', roles: ['mailroom', 'supervisor'], Component: ReviewPage },
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
+  { path: '/devices', titleKey: 'pages.devices', roles: ['devices', 'supervisor'], Component: DevicesPage },
+  { path: '/audit', titleKey: 'pages.audit', roles: ['devices', 'supervisor'], Component: AuditPage },
 ];
 
 export function pageVisibleTo(page: ConsolePage, role: StaffRole): boolean {

@@ -6,7 +6,8 @@ import {
   EnrollRequest,
   hubPaths,
   protocolVersion,
-  PullRequest,
+  DeviceHealthReport,
+  PullRequestEnvelope,
   PushEnvelope,
   TabletAssignRequest,
   TabletReleaseRequest,
@@ -28,11 +29,12 @@ import {
   type TabletRefused,
 } from '../services/devices';
 import { pullChanges } from '../services/pull';
+import { recordDeviceSeen, type ParsedHealthReport } from '../services/device-health';
 import { changeFingerprint, logPositionHolds } from '../services/log-position';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
 import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited } from './auth';
-import { errorBody, HubHttpError, parseOrReject } from './errors';
+import { describeIssues, errorBody, HubHttpError, parseOrReject } from './errors';
 import { limitKeys, type FailureRateLimiter } from './rate-limiter';
 import type { RefusalCounts } from './refusal-counts';
 
@@ -113,6 +115,11 @@ function countsAgainstTablet(refusal: TabletAssignRefusal): boolean {
   }
 }
 
+function parsedHealthReport(value: unknown): ParsedHealthReport {
+  const parsed = DeviceHealthReport.safeParse(value);
+  return parsed.success ? { ok: true, report: parsed.data } : { ok: false, problem: describeIssues(parsed.error) };
+}
+
 export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, cursorKey }: RouteDependencies): void {
   const authenticate = deviceAuthentication(hub, limiter);
 
@@ -149,7 +156,7 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
 
   app.post(hubPaths.pull, { onRequest: authenticate }, async (request): Promise<PullResponse> => {
     const device = authenticatedDevice(request);
-    const pull = parseOrReject(PullRequest, request.body);
+    const pull = parseOrReject(PullRequestEnvelope, request.body);
     // null: a fresh cursor, answered with a snapshot of the device's current scope rather than the log from its start.
     let afterSeq: number | null = null;
     let afterFingerprint: string | null = null;
@@ -172,8 +179,14 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
       }
     }
     const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit, now: hub.now() });
+    // Seen by the hub's clock, at the position the signed cursor proves; the report (a claim) is checked on its own so a
+    // report that does not fit never stops the device's sync.
+    const health = pull.health === undefined ? null : parsedHealthReport(pull.health);
+    const receipt = await recordDeviceSeen(hub, { deviceId: device.device_id, pulledThroughSeq: afterSeq ?? 0, health });
+    if (receipt?.status === 'refused') request.log.warn({ deviceId: device.device_id, problem: receipt.message }, 'health report refused');
     const last = page.changes.at(-1);
     return {
+      ...(receipt === undefined ? {} : { health: receipt }),
       changes: page.changes,
       cursor: encodeCursor(cursorKey, {
         deviceId: device.device_id,

@@ -2,6 +2,7 @@
 export * from './records';
 export * from './mutations';
 export * from './wire';
+export * from './health';
 export * from './ids';
 export * from './media';
 export * from './audit';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Id, Sha256Hex, SyncedEntityName, syncedEntities, Timestamp, type SyncedEntity } from './records';
 import { MutationId, MutationResult, PushedMutation } from './mutations';
 import { checkedText } from '../../rules/text';
+import { DeviceHealthReport, HealthReceipt } from './health';
 
 export const protocolVersion = 1;
 
@@ -56,9 +57,19 @@ export const PullRequest = z
     /** Opaque; null for the first pull. The hub refuses a cursor issued to another device. */
     cursor: z.string().max(512).nullable(),
     limit: z.number().int().min(1).max(maxPullLimit).default(500),
+    /** The device's health, sent with the first pull of each cycle (health.ts); absent from older devices. */
+    health: DeviceHealthReport.optional(),
   })
   .strict();
 export type PullRequest = z.infer<typeof PullRequest>;
+
+/**
+ * What the hub reads of a pull before the health report: the report is checked on its own (DeviceHealthReport), so a
+ * report that does not fit is refused in words for itself alone and the pull goes on — a device with a broken report
+ * must still sync.
+ */
+export const PullRequestEnvelope = PullRequest.extend({ health: z.unknown().optional() }).strict();
+export type PullRequestEnvelope = z.infer<typeof PullRequestEnvelope>;
 
 function changeOf<E extends SyncedEntity>(entity: E) {
   return z.object({
@@ -102,6 +113,8 @@ export const PullResponse = z.object({
   cursor: z.string().max(512),
   hasMore: z.boolean(),
   serverTime: Timestamp,
+  /** Present when the request carried a health report: whether the hub stored it. */
+  health: HealthReceipt.optional(),
 });
 export type PullResponse = z.infer<typeof PullResponse>;
 

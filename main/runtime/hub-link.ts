@@ -9,7 +9,7 @@ import type { SearchIndexer } from '../mail/search-indexer';
 import type { DeviceStore } from '../store/database';
 import type { StorageReserve } from '../store/storage-reserve';
 import { enrollDevice, type CredentialVault, type DeviceCredential, type EnrollOutcome } from '../sync/credential';
-import { startSyncEngine, syncSettingsOf } from '../sync/engine';
+import { startSyncEngine, syncSettingsOf, type SyncEngineOptions } from '../sync/engine';
 import type { DeviceState } from './device-state';
 import type { DeviceNotices } from './event-dedup';
 import type { EventHub } from './events';
@@ -47,6 +47,8 @@ export interface HubLinkDeps {
   readonly events: Pick<EventHub, 'emit'>;
   readonly logger: Logger;
   readonly now: () => number;
+  /** What the device says of its health with each sync cycle (device-health.ts). */
+  readonly health?: SyncEngineOptions['healthReport'];
 }
 
 export function createHubLink(deps: HubLinkDeps): HubLink {
@@ -78,6 +80,7 @@ export function createHubLink(deps: HubLinkDeps): HubLink {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       roomToPull: () => storage.roomForDeferrableWrites(),
       onStorageFull: () => storage.storageFull(),
+      ...(deps.health ? { healthReport: deps.health } : {}),
     });
     engine.onStatusChange((status) => {
       emit('sync.statusChanged', status);

@@ -65,6 +65,8 @@ export interface DeviceRuntimeOptions {
   readonly storageReserveBytes?: number;
   /** How often the disk is looked at again, so the reserve comes back and drafts resume by themselves; default 30 s. */
   readonly storageCheckMs?: number;
+  /** Where a tablet reads its battery (Linux sysfs, platform/power-supply.ts); tests give a folder of their own. */
+  readonly powerSupplyRoot?: string;
 }
 
 export interface DeviceRuntime {

@@ -13,7 +13,7 @@ import type { DeviceCredential } from './credential';
 import { createHubClient, type HubClient } from './hub-client';
 import { adoptDeviceIdentity } from './identity';
 import { recordMutation, type RecordedMutation } from './outbox';
-import { createSyncServices } from './sync-services';
+import { createSyncServices, type SyncServicesDeps } from './sync-services';
 import { syncMachine, syncStatusOf, type BackoffPolicy, type BlobStep, type PullStep, type PushStep, type SyncEvent } from './sync-machine';
 import { storeQueriesOf } from '../store/store-queries';
 
@@ -54,6 +54,8 @@ export interface SyncEngineOptions {
   readonly roomToPull?: () => boolean;
   /** A sync write met a full disk; the runtime gives its reserve back. */
   readonly onStorageFull?: () => void;
+  /** The device's health, sent with the first pull of each cycle (sync-services.ts). */
+  readonly healthReport?: SyncServicesDeps['healthReport'];
 }
 
 export interface SyncEngine {
@@ -111,6 +113,7 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
     logger,
     ...(options.roomToPull ? { roomToPull: options.roomToPull } : {}),
     ...(options.onStorageFull ? { onStorageFull: options.onStorageFull } : {}),
+    ...(options.healthReport ? { healthReport: options.healthReport } : {}),
   });
   const syncState = storeQueriesOf(db).syncState;
   const outbox = storeQueriesOf(db).outbox;

@@ -1,5 +1,6 @@
 // The I/O behind the sync machine's actors: one pull batch, the push of the outbox, the blob phase. Each returns a
 // typed step for the machine and logs what staff need (codes, counts, ids) and nothing personal.
+import type { DeviceHealthReport } from '../../hub/protocol';
 import type { Logger } from '../logging';
 import type { DeviceDatabase } from '../store/database';
 import { applyPull } from './apply-pull';
@@ -27,6 +28,8 @@ export interface SyncServicesDeps {
   readonly roomToPull?: () => boolean;
   /** A sync write met a full disk: the runtime gives its reserve back here. */
   readonly onStorageFull?: () => void;
+  /** The device's health, sent with the first pull of each cycle (hub/protocol/health.ts); absent: none is sent. */
+  readonly healthReport?: () => DeviceHealthReport;
 }
 
 export interface SyncServices {
@@ -91,10 +94,34 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     }
   };
 
+  /** Set when the next pull starts a cycle's pull phase: the health report goes with that one pull, not every batch. */
+  let reportHealthNext = true;
+  /** The hub's last refusal of a report, so the log says it once rather than at every cycle. */
+  let lastHealthRefusal: string | null = null;
+  const healthReport = (): DeviceHealthReport | undefined => {
+    if (!reportHealthNext || deps.healthReport === undefined) return undefined;
+    try {
+      return deps.healthReport();
+    } catch (error) {
+      // A report this device cannot make must not cost it its sync.
+      logger.error({ err: error }, 'the health report could not be made; the pull goes without it');
+      return undefined;
+    }
+  };
+
   async function pullBatch(signal: AbortSignal): Promise<PullStep> {
     if (!roomToPull()) return { ok: false, problem: storageFullProblem };
     const before = syncState.get().cursor;
-    const answer = await client.pull({ cursor: before, limit: deps.pullLimit }, signal);
+    const health = healthReport();
+    const answer = await client.pull({ cursor: before, limit: deps.pullLimit, ...(health === undefined ? {} : { health }) }, signal);
+    reportHealthNext = !answer.ok;
+    if (answer.ok && answer.value.health !== undefined) {
+      const receipt = answer.value.health;
+      const refusal = receipt.status === 'refused' ? receipt.message : null;
+      if (refusal !== null && refusal !== lastHealthRefusal)
+        logger.warn({ code: 'healthReportInvalid', problem: refusal }, 'the hub refused this device’s health report');
+      lastHealthRefusal = refusal;
+    }
     if (!answer.ok && answer.failure.kind === 'http' && answer.failure.code === 'cursorFromAnotherHistory') {
       // The hub no longer holds the position this device reached: pull everything again from the start (applying a
       // change the device already has changes nothing), and have the push find what the hub lost.
@@ -130,6 +157,7 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
       return { ok: false, problem };
     }
     const { applied: written, unchanged, evicted, releasedBlobs, hasMore } = applied.value;
+    reportHealthNext = !hasMore;
     logger.info({ changes: answer.value.changes.length, written, unchanged, evicted, releasedBlobs: releasedBlobs.length, hasMore }, 'pull batch applied');
     if (hasMore && answer.value.changes.length === 0 && applied.value.cursor === before) {
       // "More" with nothing in it and the same cursor would be asked for again forever.

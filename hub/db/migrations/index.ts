@@ -9,6 +9,7 @@ import { sql as pinLockouts } from './0006-pin-lockouts';
 import { sql as stoppedLetters } from './0007-stopped-letters';
 import { sql as consoleAccounts } from './0008-console-accounts';
 import { sql as review } from './0009-review';
+import { sql as deviceHealth } from './0010-device-health';
 import { sql as contactBlocks } from './0012-contact-blocks';
 
 export interface Migration {
@@ -27,5 +28,6 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'stopped-letters', sql: stoppedLetters },
   { version: 8, name: 'console-accounts', sql: consoleAccounts },
   { version: 9, name: 'review', sql: review },
+  { version: 10, name: 'device-health', sql: deviceHealth },
   { version: 12, name: 'contact-blocks', sql: contactBlocks },
 ];

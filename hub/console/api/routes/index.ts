@@ -1,7 +1,8 @@
 // Every route of the console's API, by area. Add an area's array here; the authorization test walks this list.
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
+import { deviceRoutes } from './devices';
 import { peopleRoutes } from './people';
 import { reviewRoutes } from './review';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...reviewRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...reviewRoutes, ...deviceRoutes];
