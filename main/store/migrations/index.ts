@@ -12,6 +12,7 @@ import { migration0010AuditLog } from './0010-audit-log';
 import { migration0011HubLockouts } from './0011-hub-lockouts';
 import { migration0012LetterNotices } from './0012-letter-notices';
 import { migration0013ConversationIndex } from './0013-conversation-index';
+import { migration0014VisitCancellationReason } from './0014-visit-cancellation-reason';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0011HubLockouts,
   migration0012LetterNotices,
   migration0013ConversationIndex,
+  migration0014VisitCancellationReason,
 ];
