@@ -37,6 +37,12 @@ export function visitKindWords(kind: VisitKind): string {
   }
 }
 
+/** "an on-site", "a video": the kind with its article, to start a phrase. */
+function withArticle(kind: VisitKind): string {
+  const words = visitKindWords(kind);
+  return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+}
+
 /** The longest reason a cancellation may give (the resident reads it on their screen). */
 export const maxCancellationReasonLength = 500;
 /** The longest room name. */
@@ -231,7 +237,7 @@ export async function scheduleVisit(hub: HubContext, input: ScheduleVisitInput):
       if (room.siteId !== resident.site_id) throw notFound(`There is no visiting room ${input.roomId} at ${resident.display_name}'s site.`);
       if (room.kind !== input.kind)
         throw conflict(
-          `${room.name} is a room for ${visitKindWords(room.kind)} visits; a ${visitKindWords(input.kind)} visit needs a ${visitKindWords(input.kind)} room.`,
+          `${room.name} is a room for ${visitKindWords(room.kind)} visits; ${withArticle(input.kind)} visit needs ${withArticle(input.kind)} room.`,
         );
       if (!fitsOpeningHours(room.hours, input.startsAt, input.durationMinutes, timeZone)) {
         const weekday = localTime(input.startsAt, timeZone).weekday;
