@@ -159,12 +159,14 @@ export default tseslint.config(
   // misses a member is a state the code never handles. They need the type checker, so TypeScript files only.
   {
     files: ['**/*.{ts,tsx}'],
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['renderer/vite.config.ts'] }, tsconfigRootDir: repositoryRoot } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['renderer/vite.config.ts', 'console/vite.config.ts'] }, tsconfigRootDir: repositoryRoot },
+    },
     rules: typeAwareRules,
   },
   // The rules of hooks (and the React Compiler's checks of what a component may do while rendering) for the screens.
   {
-    files: ['renderer/**/*.{ts,tsx}'],
+    files: ['renderer/**/*.{ts,tsx}', 'console/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat['recommended-latest'],
     rules: {
       ...reactHooks.configs.flat['recommended-latest'].rules,
@@ -196,6 +198,26 @@ export default tseslint.config(
           message: 'The renderer imports only main/contract and its own folder (and hardware/keyboard/wedge-detector).',
         },
         { group: nodeBuiltins, message: 'The renderer runs sandboxed: no Node modules.' },
+      ],
+    ),
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  // The facility console runs in staff's browsers: its own folder, the console API's schemas (the contract it shares
+  // with the hub) and rules/; nothing of the device, no hub internals, no Node.
+  {
+    ...layer(
+      ['console/**'],
+      [
+        electron,
+        {
+          group: ['**/main/**', '**/renderer/**', '**/hardware/**', '**/kiosk-config/**', '**/scripts/**', '**/platform/**'],
+          message: 'The console imports no device code.',
+        },
+        {
+          regex: '(^|/)hub/(?!console/api/schemas/)',
+          message: 'The console imports only its own folder, hub/console/api/schemas and rules/.',
+        },
+        { group: nodeBuiltins, message: 'The console runs in a browser: no Node modules.' },
       ],
     ),
     languageOptions: { globals: { ...globals.browser } },
@@ -248,6 +270,14 @@ export default tseslint.config(
   layer(
     ['hub/**'],
     [electron, { group: ['**/main/**', '**/hardware/**', '**/renderer/**', '**/kiosk-config/**'], message: 'The hub never imports device code.' }],
+  ),
+  // The console API's schemas are shared with the browser: zod and rules/ only.
+  layer(
+    ['hub/console/api/schemas/**'],
+    [
+      { group: nodeBuiltins, message: 'The console schemas run in the browser too: no Node modules.' },
+      { regex: '^\\.\\./(?!\\.\\./\\.\\./\\.\\./rules/)', message: 'The console schemas import only zod, their own files and rules/.' },
+    ],
   ),
   // rules/ is the bottom layer: the rules device and hub both apply, which anyone may import (the renderer and the
   // contract too). So it imports nothing of the project but its own files, no Node and no DOM — only packages like zod.

@@ -5,7 +5,9 @@ import { maxRequestBytes } from './protocol/index';
 import type { HubDatabase } from './db/database';
 import { errorBody, HubHttpError } from './http/errors';
 import { defaultFailureRateLimit, FailureRateLimiter } from './http/rate-limiter';
+import { resolve } from 'node:path';
 import { registerAdminRoute } from './http/admin';
+import { registerConsole } from './console/register';
 import { registerRoutes } from './http/routes';
 import { RefusalCounts } from './http/refusal-counts';
 import { hubContext, type HubContext } from './services/context';
@@ -35,7 +37,14 @@ export interface StartHubOptions {
   readonly trustProxy?: TrustProxy;
   /** Opens the console route (hub/http/admin.ts) for `hub/cli.ts --hub`; without it the route does not exist. */
   readonly adminToken?: string;
+  /** The facility console at /console (hub/console/register.ts): where its built pages are, and its idle limit. */
+  readonly console?: { readonly pagesDir?: string; readonly idleMs?: number; readonly secureCookies?: boolean };
+  /** The cost console passwords are hashed with; tests pass a cheap one. */
+  readonly passwordCost?: ScryptCost;
 }
+
+/** Where `npm run build:console` puts the console's pages. */
+export const defaultConsolePagesDir = resolve(import.meta.dirname, '..', 'dist', 'console');
 
 export type TrustProxy = boolean | number | readonly string[];
 
@@ -108,6 +117,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const hub = hubContext(options.database, {
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }),
+    ...(options.passwordCost === undefined ? {} : { passwordCost: options.passwordCost }),
   });
   const limiter = new FailureRateLimiter({ ...defaultFailureRateLimit, ...options.rateLimit, now: hub.now });
   const refusals = new RefusalCounts(hub.now());
@@ -158,6 +168,13 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     if (options.adminToken.length < 32) throw new TypeError('adminToken must be at least 32 characters');
     registerAdminRoute(app, { database: options.database, adminToken: options.adminToken, limiter, now: hub.now });
   }
+  await registerConsole(app, {
+    hub,
+    limiter,
+    pagesDir: options.console?.pagesDir ?? defaultConsolePagesDir,
+    ...(options.console?.idleMs === undefined ? {} : { idleMs: options.console.idleMs }),
+    ...(options.console?.secureCookies === undefined ? {} : { secureCookies: options.console.secureCookies }),
+  });
 
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const listening = app.server.address();

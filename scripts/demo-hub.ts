@@ -2,6 +2,7 @@
 // contacts, a little mail already reviewed, money on their accounts and stamps. `npm start` and its tests use it.
 import { deflateSync, crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
+import type { ScryptCost } from '../rules/pin-hash';
 import { openHubDatabase } from '../hub/db/open';
 import type { HubDatabase } from '../hub/db/database';
 import { newAdminToken, writeConsoleConnection } from '../hub/console-connection';
@@ -57,6 +58,14 @@ const families: Record<string, { name: string; relationship: string; letter: str
   R100004: { name: 'Lucía Rivera', relationship: 'esposa', letter: 'Tomás, los niños preguntan por ti todos los días. Escríbenos pronto.' },
 };
 
+/** A second letter from each family, left for the mailroom to review at the console. */
+const waitingLetters: Record<string, string> = {
+  R100001: 'Marcus, your cousin Dre says hello. We will visit on Saturday if the schedule allows.',
+  R100002: 'Hola hijo, te mando una foto del bebé. Está muy grande ya.',
+  R100003: 'Grace, the lawyer called. Your court date moved to the 14th. Stay strong.',
+  R100004: 'Tomás, ya pagamos la renta. No te preocupes por nada aquí.',
+};
+
 /** A real PNG (a soft gradient), so the photo travels as a real image and passes the hub's type check. */
 export function demoPhoto(width = 240, height = 160): Buffer {
   const row = (y: number) =>
@@ -82,15 +91,29 @@ export function demoPhoto(width = 240, height = 160): Buffer {
   ]);
 }
 
-export async function startDemoHub(options: { dataDir: string; port: number; consoleFile: string; logger: Logger }): Promise<DemoHub> {
-  let database = await openHubDatabase({ dataDir: options.dataDir });
+export interface DemoHubOptions {
+  /** The PGlite folder; ignored when databaseUrl is given. */
+  readonly dataDir: string;
+  /** A PostgreSQL database instead of PGlite (the console's end-to-end tests run on PostgreSQL). */
+  readonly databaseUrl?: string;
+  readonly port: number;
+  readonly consoleFile: string;
+  readonly logger: Logger;
+  /** The console password hashing cost; tests pass a cheap one. */
+  readonly passwordCost?: ScryptCost;
+}
+
+export async function startDemoHub(options: DemoHubOptions): Promise<DemoHub> {
+  const where = options.databaseUrl === undefined ? { dataDir: options.dataDir } : { databaseUrl: options.databaseUrl };
+  const cost = options.passwordCost === undefined ? {} : { passwordCost: options.passwordCost };
+  let database = await openHubDatabase(where);
   const adminToken = newAdminToken();
   let running: RunningHub;
   try {
-    running = await startHub({ database, port: options.port, logger: options.logger, adminToken });
+    running = await startHub({ database, port: options.port, logger: options.logger, adminToken, ...cost });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    running = await startHub({ database, port: 0, logger: options.logger, adminToken });
+    running = await startHub({ database, port: 0, logger: options.logger, adminToken, ...cost });
   }
   writeConsoleConnection(options.consoleFile, { url: running.url, adminToken });
   let serving = true;
@@ -122,6 +145,17 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
     await reviewMessage(hub, { decision: 'approve', messageId: letter.message_id, reviewer: 'Demo mailroom' });
     seeded.push({ resident, contact });
   }
+  // Letters still waiting for the mailroom, so the facility console's review queue has work in it.
+  for (const [index, { resident, contact }] of seeded.entries()) {
+    const waiting = waitingLetters[resident.badge];
+    if (waiting === undefined) continue;
+    await sendFamilyMessage(hub, {
+      contactId: contact.contact_id,
+      body: waiting,
+      carriesReturnStamp: index % 2 === 0,
+      attachments: index === 1 ? [{ kind: 'photo', bytes: demoPhoto(320, 200) }] : [],
+    });
+  }
   const stop = async (): Promise<void> => {
     if (!serving) return;
     serving = false;
@@ -144,10 +178,10 @@ export async function startDemoHub(options: { dataDir: string; port: number; con
     stop,
     async start() {
       if (serving) return;
-      const reopened = await openHubDatabase({ dataDir: options.dataDir });
+      const reopened = await openHubDatabase(where);
       try {
         // The same port, not any free one: the devices were enrolled with this address.
-        running = await startHub({ database: reopened, port: running.port, logger: options.logger, adminToken });
+        running = await startHub({ database: reopened, port: running.port, logger: options.logger, adminToken, ...cost });
       } catch (error) {
         await reopened.close();
         throw error;

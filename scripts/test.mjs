@@ -34,6 +34,7 @@ const tiers = {
   long: [
     alone('the long proofs (vitest, project proofs)', 'npx', ['vitest', 'run', '--project', 'proofs']),
     alone('build the renderer', 'npm', ['run', '--silent', 'build:renderer']),
+    alone('build the facility console', 'npm', ['run', '--silent', 'build:console']),
     alone('end-to-end in Chromium (Playwright)', 'npx', ['playwright', 'test']),
     alone('Electron end-to-end', 'node', ['scripts/electron-e2e.mjs']),
   ],

@@ -67,6 +67,7 @@ import {
 import { writeFile } from 'node:fs/promises';
 import { describeOpeningHours } from '../../rules/visit-hours';
 import { localDateTimeText } from '../../rules/zoned-time';
+import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { CommandUsageError } from './errors';
 import { bytes, count, dollars, when } from './format';
 import {
@@ -153,6 +154,25 @@ function reportAuditChain(name: string, report: AuditChainReport, out: (line: st
 }
 
 export const hubCommands: readonly HubCommand[] = [
+  defineCommand({
+    name: 'create-admin',
+    summary: 'Create a facility console account with a temporary password (an admin of every site by default)',
+    options: {
+      username: requiredText('dana.ortiz', 'the name they sign in with: letters, digits, dots, dashes'),
+      name: requiredText('"Dana Ortiz"', 'their name as the console and the audit chain show it'),
+      role: oneOfOr(staffRoles, 'admin', 'what they do at the console'),
+      forSite: flag('only the chosen site (--site, or the only one); an admin without it sees every site'),
+    },
+    async run(options, context) {
+      const siteId = options.role === 'admin' && !options.forSite ? null : await context.site();
+      const created = await createConsoleAccount(context.hub, { username: options.username, displayName: options.name, role: options.role, siteId });
+      context.out(
+        `Created console account ${created.account.username} (${created.account.displayName}, ${created.account.role}${siteId === null ? ', every site' : ''}).`,
+      );
+      context.out(`Temporary password: ${created.temporaryPassword}`);
+      context.out('It is shown only this once. Sign in at <hub address>/console; the console asks for a new password at once.');
+    },
+  }),
   defineCommand({
     name: 'create-site',
     summary: 'Create a site (a facility) with its stamp and money rules',

@@ -214,6 +214,24 @@ export const hubAuditChainName = 'hub';
 
 const DeviceRef = z.string().min(1).max(64);
 const StaffActorSchema = z.object({ kind: z.literal('staff'), id: z.string().min(1).max(64) }).strict();
+const ConsoleActorSchema = z.object({ kind: z.literal('console'), id: z.string().min(1).max(64) }).strict();
+
+/** What the facility console records of each action: done or refused, by whom (by name, as staff read the chain). */
+export const ConsoleActionDetails = z
+  .object({
+    /** The staff member's display name when the entry was written (names change; the actor id does not). */
+    staffName: z.string().min(1).max(200),
+    /** The route's action name: `review.approve`, `session.signIn`. */
+    action: z.string().min(1).max(100),
+    /** What it acted on (a letter's id, a resident's), or the username typed at a refused sign-in; null for none. */
+    subject: z.string().min(1).max(200).nullable(),
+    siteId: DeviceRef.nullable(),
+    outcome: z.enum(['done', 'refused']),
+    /** The refusal's code when refused. */
+    code: z.string().min(1).max(100).nullable(),
+  })
+  .strict();
+export type ConsoleActionDetails = z.infer<typeof ConsoleActionDetails>;
 
 export const HubAuditEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tabletAssigned'), actor: StaffActorSchema, details: z.object({ deviceId: DeviceRef, residentId: DeviceRef }).strict() }).strict(),
@@ -267,6 +285,9 @@ export const HubAuditEvent = z.discriminatedUnion('kind', [
         .strict(),
     })
     .strict(),
+  // Anything staff do at the facility console, and every refusal it gives them (hub/console/api/route.ts). The actor is
+  // null for a sign-in with a username no account has.
+  z.object({ kind: z.literal('consoleAction'), actor: ConsoleActorSchema.nullable(), details: ConsoleActionDetails }).strict(),
 ]);
 export type HubAuditEvent = z.infer<typeof HubAuditEvent>;
 

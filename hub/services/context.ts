@@ -1,18 +1,21 @@
-// What every hub service needs: the database, a clock, and the PIN hashing cost. The server, the CLI, the demo and
+// What every hub service needs: the database, a clock, and the PIN and password hashing costs. The server, the CLI, the demo and
 // the tests each build one; tests pass a controllable clock and a cheap scrypt cost.
 import { checkText, textProblemSentence, type TextKind, type TextProblem } from '../protocol/index';
 import type { HubDatabase } from '../db/database';
 import { defaultPinCost, type ScryptCost } from '../security/pin-hash';
+import { defaultPasswordCost } from '../security/password-hash';
 
 export interface HubContext {
   readonly database: HubDatabase;
   /** Epoch milliseconds. */
   readonly now: () => number;
   readonly pinCost: ScryptCost;
+  /** The cost console passwords are hashed with (hub/security/password-hash.ts); tests pass a cheap one. */
+  readonly passwordCost: ScryptCost;
 }
 
-export function hubContext(database: HubDatabase, options: { now?: () => number; pinCost?: ScryptCost } = {}): HubContext {
-  return { database, now: options.now ?? Date.now, pinCost: options.pinCost ?? defaultPinCost };
+export function hubContext(database: HubDatabase, options: { now?: () => number; pinCost?: ScryptCost; passwordCost?: ScryptCost } = {}): HubContext {
+  return { database, now: options.now ?? Date.now, pinCost: options.pinCost ?? defaultPinCost, passwordCost: options.passwordCost ?? defaultPasswordCost };
 }
 
 /** Why a hub-side request (CLI, demo, tests) could not be done; the message is in words, for the person at the console. */

@@ -7,6 +7,7 @@ import { sql as deviceTrust } from './0004-device-trust';
 import { sql as deviceScopes } from './0005-device-scopes';
 import { sql as pinLockouts } from './0006-pin-lockouts';
 import { sql as stoppedLetters } from './0007-stopped-letters';
+import { sql as consoleAccounts } from './0008-console-accounts';
 import { sql as visitsMoney } from './0011-visits-money';
 
 export interface Migration {
@@ -23,5 +24,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'device-scopes', sql: deviceScopes },
   { version: 6, name: 'pin-lockouts', sql: pinLockouts },
   { version: 7, name: 'stopped-letters', sql: stoppedLetters },
+  { version: 8, name: 'console-accounts', sql: consoleAccounts },
   { version: 11, name: 'visits-money', sql: visitsMoney },
 ];

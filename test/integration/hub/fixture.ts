@@ -66,6 +66,7 @@ export async function startTestHub(
     logger,
     now: clock.now,
     pinCost: testPinCost,
+    passwordCost: testPinCost,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   });

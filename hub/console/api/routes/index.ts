@@ -1,0 +1,5 @@
+// Every route of the console's API, by area. Add an area's array here; the authorization test walks this list.
+import type { ConsoleRoute } from '../route';
+import { accountRoutes } from './accounts';
+
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes];

@@ -1,0 +1,34 @@
+// Signing in and out, who is signed in, and changing one's own password.
+import { z } from 'zod';
+import { StaffRole } from './common';
+
+export const SignInRequest = z.strictObject({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(500),
+});
+
+export const ConsoleStaffView = z.object({
+  staffId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: StaffRole,
+  /** Null for an admin (every site). */
+  siteId: z.string().nullable(),
+  siteName: z.string().nullable(),
+  mustChangePassword: z.boolean(),
+});
+export type ConsoleStaffView = z.infer<typeof ConsoleStaffView>;
+
+/** Who is signed in, and the token their page sends with every change. */
+export const SessionView = z.object({
+  staff: ConsoleStaffView,
+  csrfToken: z.string(),
+  /** How long the session lasts without use, so the page can warn before it ends. */
+  idleMinutes: z.number().int(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const ChangePasswordRequest = z.strictObject({
+  current: z.string().min(1).max(500),
+  next: z.string().min(1).max(500),
+});
