@@ -62,3 +62,29 @@ export function fitsOpeningHours(hours: readonly OpeningHours[], startsAt: numbe
   const endMinute = sameDay ? end.minuteOfDay : end.minuteOfDay === 0 && durationMinutes <= 1440 ? 1440 : Number.POSITIVE_INFINITY;
   return hours.some((span) => span.weekday === start.weekday && span.opensMinute <= start.minuteOfDay && endMinute <= span.closesMinute);
 }
+
+const weekdayAbbreviations = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/**
+ * Weekly hours as staff type them — "mon-fri 09:00-12:00 13:00-17:00; sat 10:00-24:00" — into spans, or the part that
+ * could not be read. Whether the spans make sense (closing after opening, no overlap) is openingHoursProblems' to say.
+ */
+export function readWeeklyHours(text: string): { ok: true; hours: OpeningHours[] } | { ok: false; unreadable: string } {
+  const hours: OpeningHours[] = [];
+  for (const part of text.toLowerCase().split(';')) {
+    if (part.trim() === '') continue;
+    const [days = '', ...times] = part.trim().split(/\s+/);
+    const range = /^([a-z]{3})(?:-([a-z]{3}))?$/.exec(days);
+    const first = weekdayAbbreviations.findIndex((day) => day === range?.[1]);
+    const last = range?.[2] === undefined ? first : weekdayAbbreviations.findIndex((day) => day === range[2]);
+    if (range === null || first < 0 || last < first || times.length === 0) return { ok: false, unreadable: part.trim() };
+    for (const time of times) {
+      const span = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(time);
+      if (span === null) return { ok: false, unreadable: time };
+      const opensMinute = Number(span[1]) * 60 + Number(span[2]);
+      const closesMinute = Number(span[3]) * 60 + Number(span[4]);
+      for (let weekday = first; weekday <= last; weekday++) hours.push({ weekday, opensMinute, closesMinute });
+    }
+  }
+  return { ok: true, hours };
+}

@@ -5,6 +5,8 @@ import type { StaffRole } from '../../hub/console/api/schemas/common';
 import type { SessionView } from '../../hub/console/api/schemas/session';
 import { AccountsPage } from './pages/AccountsPage';
 import { HomePage } from './pages/HomePage';
+import { MoneyPage } from './pages/MoneyPage';
+import { VisitsPage } from './pages/VisitsPage';
 
 export interface ConsolePageProps {
   readonly session: SessionView;
@@ -23,6 +25,8 @@ export interface ConsolePage {
 export const consolePages: readonly ConsolePage[] = [
   { path: '/', titleKey: 'pages.home', roles: 'all', Component: HomePage },
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
+  { path: '/money', titleKey: 'pages.money', roles: ['money', 'supervisor'], Component: MoneyPage },
+  { path: '/visits', titleKey: 'pages.visits', roles: ['visits', 'supervisor'], Component: VisitsPage },
 ];
 
 export function pageVisibleTo(page: ConsolePage, role: StaffRole): boolean {

@@ -6,6 +6,7 @@
 // Messages start at the verb ("is required: …", "must be …"): whoever reports them puts the option's name in front,
 // as the reader wrote it (`--amount` on the command line, `options.amount` on the console route).
 import { z } from 'zod';
+import { readWeeklyHours } from '../../rules/visit-hours';
 
 /** How an option is written on the command line: `--name value`, a bare `--flag`, or `--name value` repeated. */
 export type OptionKind = 'text' | 'flag' | 'list';
@@ -155,32 +156,17 @@ export function dateTime(description: string) {
   return declare(schema, { kind: 'text', required: true, example: '2025-06-01T14:00', description });
 }
 
-const weekdayAbbreviations = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
 /**
- * "mon-fri 09:00-12:00 13:00-17:00; sat 10:00-24:00" → weekly opening spans (weekday 0 = Sunday, minutes from
- * midnight). Whether the spans make sense (closing after opening, no overlap) is the visits service's to say.
+ * "mon-fri 09:00-12:00 13:00-17:00; sat 10:00-24:00" → weekly opening spans (rules/visit-hours.ts reads them; whether
+ * they make sense is the visits service's to say).
  */
 export function weeklyHours(description: string) {
   const what = 'days and hours such as "mon-fri 09:00-12:00 13:00-17:00; sat 10:00-16:00"';
   const schema = typedText.transform((value, context) => {
     const text = present(value);
     if (text === undefined) return [];
-    const spans: { weekday: number; opensMinute: number; closesMinute: number }[] = [];
-    for (const part of text.toLowerCase().split(';')) {
-      const [days = '', ...times] = part.trim().split(/\s+/);
-      const range = /^([a-z]{3})(?:-([a-z]{3}))?$/.exec(days);
-      const first = weekdayAbbreviations.findIndex((day) => day === range?.[1]);
-      const last = range?.[2] === undefined ? first : weekdayAbbreviations.findIndex((day) => day === range[2]);
-      if (range === null || first < 0 || last < first || times.length === 0) return refuse(context, `must be ${what}; "${part.trim()}" is not.`);
-      for (const time of times) {
-        const span = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(time);
-        if (span === null) return refuse(context, `must be ${what}; "${time}" is not a span such as 09:00-12:00.`);
-        const [opens, closes] = [Number(span[1]) * 60 + Number(span[2]), Number(span[3]) * 60 + Number(span[4])];
-        for (let weekday = first; weekday <= last; weekday++) spans.push({ weekday, opensMinute: opens, closesMinute: closes });
-      }
-    }
-    return spans;
+    const read = readWeeklyHours(text);
+    return read.ok ? read.hours : refuse(context, `must be ${what}; "${read.unreadable}" is not.`);
   });
   return declare(schema, { kind: 'text', required: false, example: '"mon-fri 09:00-12:00 13:00-17:00"', description });
 }

@@ -1,5 +1,7 @@
 // Every route of the console's API, by area. Add an area's array here; the authorization test walks this list.
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
+import { moneyRoutes } from './money';
+import { visitRoutes } from './visits';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...moneyRoutes, ...visitRoutes];
