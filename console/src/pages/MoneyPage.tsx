@@ -100,7 +100,7 @@ function PersonAccount({ residentId }: { residentId: string }) {
   };
   return (
     <div className="person-account">
-      <div className="card person-card" aria-labelledby="money-person">
+      <div className="card person-card" aria-labelledby="money-person" data-resident-id={person.residentId}>
         <h2 id="money-person">{t('money.personTitle', { name: person.name, booking: person.credentialId })}</h2>
         <p>
           {person.siteName}
