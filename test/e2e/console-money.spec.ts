@@ -134,6 +134,24 @@ test('a deposit reaches the statement, its CSV adds up and its PDF names the per
   expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   expect(pdf.bytes.toString('latin1')).toContain('Marcus Lee');
 
+  // Another site's person is not found from here, for reading or for a deposit.
+  const elsewhere = await page.evaluate(async (otherResident) => {
+    const session = (await (await fetch('/console/api/session')).json()) as { csrfToken: string };
+    const read = await fetch(`/console/api/money/people/${otherResident}`);
+    const paid = await fetch('/console/api/money/deposits', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+      body: JSON.stringify({ residentId: otherResident, amount: '5.00', source: 'online', reference: '' }),
+    });
+    const codes = [];
+    for (const response of [read, paid]) codes.push({ status: response.status, code: ((await response.json()) as { error?: { code: string } }).error?.code });
+    return codes;
+  }, consoleHub.otherSite.residentId);
+  expect(elsewhere).toEqual([
+    { status: 404, code: 'notAtYourSite' },
+    { status: 404, code: 'notAtYourSite' },
+  ]);
+
   // The printed page is the statement alone.
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByRole('button', { name: 'Check the deposit' })).toBeHidden();
