@@ -27,9 +27,11 @@ const defaultPort = 4780;
 const defaultHubPort = 4781;
 
 function buildRenderer(): void {
-  console.log('Building the kiosk screens…');
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the renderer build failed (see above)');
+  console.log('Building the kiosk screens and the facility console…');
+  for (const config of ['renderer/vite.config.ts', 'console/vite.config.ts']) {
+    const build = spawnSync('npx', ['vite', 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error(`the build of ${config} failed (see above)`);
+  }
 }
 
 async function startHostOnPreferredPort(options: Omit<Parameters<typeof startWebHost>[0], 'port'>): Promise<WebHost> {
@@ -169,7 +171,9 @@ async function main(): Promise<void> {
   }
 
   const marcusFamily = hub.families[0];
-  console.log(`\nThe facility hub: ${hub.running.url} (its console: npm run hub -- help --hub ${consoleFile})`);
+  console.log(`\nThe facility console: ${hub.running.url}/console — make yourself its first admin with`);
+  console.log(`  npm run hub -- create-admin --username admin --name "Your Name" --hub ${consoleFile}`);
+  console.log(`The facility hub: ${hub.running.url} (its command line: npm run hub -- help --hub ${consoleFile})`);
   if (marcusFamily) {
     console.log(`Send Marcus a letter from his mother, approve it, and watch the count of new mail on his home screen go up:`);
     console.log(

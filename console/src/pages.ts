@@ -7,6 +7,7 @@ import { AccountsPage } from './pages/AccountsPage';
 import { HomePage } from './pages/HomePage';
 import { MoneyPage } from './pages/MoneyPage';
 import { VisitsPage } from './pages/VisitsPage';
+import { PeoplePage } from './pages/PeoplePage';
 
 export interface ConsolePageProps {
   readonly session: SessionView;
@@ -24,6 +25,7 @@ export interface ConsolePage {
 
 export const consolePages: readonly ConsolePage[] = [
   { path: '/', titleKey: 'pages.home', roles: 'all', Component: HomePage },
+  { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
   { path: '/money', titleKey: 'pages.money', roles: ['money', 'supervisor'], Component: MoneyPage },
   { path: '/visits', titleKey: 'pages.visits', roles: ['visits', 'supervisor'], Component: VisitsPage },

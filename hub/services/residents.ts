@@ -151,3 +151,39 @@ export async function listResidents(db: SqlExecutor, siteId: string): Promise<(R
     [siteId],
   );
 }
+
+/** One page of residents for the console's People page: by name or booking number, one site or (null) every site. */
+export async function searchResidents(
+  db: SqlExecutor,
+  input: { siteId: string | null; search: string; status: 'active' | 'released' | 'all'; limit: number },
+): Promise<(ResidentRow & { housing_unit_name: string | null })[]> {
+  // The search is a literal text: LIKE's wildcards in it are escaped.
+  const pattern = `%${input.search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+  return db.query<ResidentRow & { housing_unit_name: string | null }>(
+    `SELECT ${residentColumns
+      .split(', ')
+      .map((column) => `r.${column}`)
+      .join(', ')}, u.name AS housing_unit_name
+       FROM residents r LEFT JOIN housing_units u ON u.housing_unit_id = r.housing_unit_id
+      WHERE ($1::text IS NULL OR r.site_id = $1)
+        AND ($2 = 'all' OR r.status = $2)
+        AND (lower(r.display_name) LIKE $3 OR lower(r.credential_id) LIKE $3)
+      ORDER BY r.status, r.display_name, r.resident_id
+      LIMIT $4`,
+    [input.siteId, input.status, pattern, input.limit],
+  );
+}
+
+/** A resident by id alone (the console names people by id and checks their site itself); null when none. */
+export async function residentById(db: SqlExecutor, residentId: string): Promise<(ResidentRow & { housing_unit_name: string | null }) | null> {
+  const [row] = await db.query<ResidentRow & { housing_unit_name: string | null }>(
+    `SELECT ${residentColumns
+      .split(', ')
+      .map((column) => `r.${column}`)
+      .join(', ')}, u.name AS housing_unit_name
+       FROM residents r LEFT JOIN housing_units u ON u.housing_unit_id = r.housing_unit_id
+      WHERE r.resident_id = $1`,
+    [residentId],
+  );
+  return row ?? null;
+}

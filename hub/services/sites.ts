@@ -181,3 +181,12 @@ export async function findHousingUnit(db: SqlExecutor, siteId: string, reference
   if (row === undefined) throw notFound(`There is no housing unit "${reference}" at this site.`);
   return { housingUnitId: row.housing_unit_id, siteId: row.site_id, name: row.name };
 }
+
+/** A housing unit by id at any site (the console checks the site itself); null when none. */
+export async function findHousingUnitById(db: SqlExecutor, housingUnitId: string): Promise<HousingUnit | null> {
+  const [row] = await db.query<{ housing_unit_id: string; site_id: string; name: string }>(
+    'SELECT housing_unit_id, site_id, name FROM housing_units WHERE housing_unit_id = $1',
+    [housingUnitId],
+  );
+  return row === undefined ? null : { housingUnitId: row.housing_unit_id, siteId: row.site_id, name: row.name };
+}

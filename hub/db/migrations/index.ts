@@ -9,6 +9,7 @@ import { sql as pinLockouts } from './0006-pin-lockouts';
 import { sql as stoppedLetters } from './0007-stopped-letters';
 import { sql as consoleAccounts } from './0008-console-accounts';
 import { sql as visitsMoney } from './0011-visits-money';
+import { sql as contactBlocks } from './0012-contact-blocks';
 
 export interface Migration {
   readonly version: number;
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'stopped-letters', sql: stoppedLetters },
   { version: 8, name: 'console-accounts', sql: consoleAccounts },
   { version: 11, name: 'visits-money', sql: visitsMoney },
+  { version: 12, name: 'contact-blocks', sql: contactBlocks },
 ];

@@ -2,6 +2,7 @@
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
 import { moneyRoutes } from './money';
+import { peopleRoutes } from './people';
 import { visitRoutes } from './visits';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...moneyRoutes, ...visitRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...moneyRoutes, ...visitRoutes];
