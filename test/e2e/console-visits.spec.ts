@@ -64,4 +64,13 @@ test('a room with hours, a visit scheduled in it, a clash refused in words, and 
   await scheduleFor(page, '100002', 'Ana Díaz', '10:00');
   await expect(page.getByRole('status')).toHaveText(`Scheduled ${monday} 10:00–11:00: Ana Díaz with Rosa Díaz.`);
   await screenshotAtDeskSizes(page, 'visits-after');
+
+  // The site's time zone: a name the hub does not know is refused in words; a real one is kept and shown.
+  const zoneForm = page.getByRole('form', { name: "The site's time zone" });
+  await zoneForm.getByLabel('Time zone (such as America/Chicago)').fill('Mars/Olympus');
+  await zoneForm.getByRole('button', { name: 'Save the time zone' }).click();
+  await expect(zoneForm.getByRole('alert')).toHaveText('"Mars/Olympus" is not a time zone this hub knows; give one such as America/Chicago.');
+  await zoneForm.getByLabel('Time zone (such as America/Chicago)').fill('America/Chicago');
+  await zoneForm.getByRole('button', { name: 'Save the time zone' }).click();
+  await expect(page.getByText('Times are the site’s: America/Chicago.')).toBeVisible();
 });

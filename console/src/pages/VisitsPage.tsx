@@ -84,6 +84,16 @@ export function VisitsPage({ session }: ConsolePageProps) {
         />
       )}
       {setup.data !== null && <RoomForm siteQuery={siteQuery} onAdded={setup.reload} />}
+      {setup.data !== null && (
+        <TimeZoneForm
+          siteQuery={siteQuery}
+          current={setup.data.timeZone}
+          onSaved={() => {
+            setup.reload();
+            dayView.reload();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -317,6 +327,34 @@ function RoomForm({ siteQuery, onAdded }: { siteQuery: { siteId?: string }; onAd
           {problem}
         </p>
       )}
+      <ErrorNotice error={error} />
+    </form>
+  );
+}
+
+function TimeZoneForm({ siteQuery, current, onSaved }: { siteQuery: { siteId?: string }; current: string; onSaved(): void }) {
+  const { t } = useTranslation();
+  const [zone, setZone] = useState(current);
+  const [error, setError] = useState<ConsoleError | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    consolePost('/visits/time-zone', { ...siteQuery, timeZone: zone }, VisitSetupView).then(
+      () => {
+        setError(null);
+        onSaved();
+      },
+      (failure: unknown) => setError(asError(failure)),
+    );
+  };
+  return (
+    <form className="card form-grid" onSubmit={submit} aria-labelledby="zone-title">
+      <h2 id="zone-title">{t('visits.zoneTitle')}</h2>
+      <p>{t('visits.zoneHelp', { zone: current })}</p>
+      <label>
+        {t('visits.zoneLabel')}
+        <input value={zone} onChange={(event) => setZone(event.target.value)} maxLength={64} required />
+      </label>
+      <button type="submit">{t('visits.zoneSave')}</button>
       <ErrorNotice error={error} />
     </form>
   );

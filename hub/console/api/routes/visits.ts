@@ -10,6 +10,7 @@ import {
   listVisitRooms,
   scheduleVisit,
   setVisitRoomHours,
+  setSiteTimeZone,
   getVisitRoom,
   siteTimeZone,
   visitDay,
@@ -32,6 +33,7 @@ import {
   RoomView,
   ScheduleRequest,
   SiteQuery,
+  TimeZoneRequest,
   VisitIdParams,
   VisitSetupView,
   VisitView,
@@ -74,6 +76,26 @@ export const visitRoutes: readonly ConsoleRoute[] = [
     handler: async ({ query }, context) => {
       const site = await workingSite(context, query.siteId);
       const timeZone = await siteTimeZone(context.hub.database, site.siteId);
+      return {
+        siteId: site.siteId,
+        timeZone,
+        today: localDateText(context.hub.now(), timeZone),
+        types: [...visitTypes],
+        rooms: (await listVisitRooms(context.hub.database, site.siteId)).map(roomView),
+      };
+    },
+  }),
+  defineConsoleRoute({
+    name: 'visits.setTimeZone',
+    method: 'POST',
+    path: '/visits/time-zone',
+    roles: visitsRoles,
+    body: TimeZoneRequest,
+    response: VisitSetupView,
+    handler: async ({ body }, context) => {
+      const site = await workingSite(context, body.siteId);
+      context.audit(site.siteId);
+      const timeZone = await setSiteTimeZone(context.hub, { siteId: site.siteId, timeZone: body.timeZone });
       return {
         siteId: site.siteId,
         timeZone,

@@ -91,3 +91,5 @@ export const ScheduleRequest = z.strictObject({
 
 export const VisitIdParams = z.strictObject({ visitId: Id });
 export const CancelRequest = z.strictObject({ reason: z.string().max(1000) });
+
+export const TimeZoneRequest = z.strictObject({ siteId: Id.optional(), timeZone: z.string().max(100) });
