@@ -7,6 +7,8 @@ import { AccountsPage } from './pages/AccountsPage';
 import { AuditPage } from './pages/AuditPage';
 import { DevicesPage } from './pages/DevicesPage';
 import { HomePage } from './pages/HomePage';
+import { MoneyPage } from './pages/MoneyPage';
+import { VisitsPage } from './pages/VisitsPage';
 import { PeoplePage } from './pages/PeoplePage';
 import { ReviewPage } from './pages/ReviewPage';
 
@@ -31,6 +33,8 @@ export const consolePages: readonly ConsolePage[] = [
   { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
   { path: '/devices', titleKey: 'pages.devices', roles: ['devices', 'supervisor'], Component: DevicesPage },
   { path: '/audit', titleKey: 'pages.audit', roles: ['devices', 'supervisor'], Component: AuditPage },
+  { path: '/money', titleKey: 'pages.money', roles: ['money', 'supervisor'], Component: MoneyPage },
+  { path: '/visits', titleKey: 'pages.visits', roles: ['visits', 'supervisor'], Component: VisitsPage },
 ];
 
 export function pageVisibleTo(page: ConsolePage, role: StaffRole): boolean {

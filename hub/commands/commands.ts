@@ -50,6 +50,23 @@ import {
   type AuditChainReport,
   type SiteRules,
 } from '../services/index';
+import {
+  accountStatement,
+  addStampPriceBookVersion,
+  addVisitRoom,
+  listStampPriceBooks,
+  listVisitRooms,
+  reverseLedgerEntry,
+  setSiteTimeZone,
+  siteTimeZone,
+  statementCsv,
+  statementPdf,
+  visitDay,
+  visitKindWords,
+} from '../services/index';
+import { writeFile } from 'node:fs/promises';
+import { describeOpeningHours } from '../../rules/visit-hours';
+import { localDateTimeText } from '../../rules/zoned-time';
 import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { CommandUsageError } from './errors';
 import { bytes, count, dollars, when } from './format';
@@ -65,6 +82,7 @@ import {
   requiredWholeNumber,
   stampBooks,
   textList,
+  weeklyHours,
 } from './options';
 import { defineCommand, describeOptions, type CommandContext, type HubCommand, type OptionDescription } from './registry';
 
@@ -645,7 +663,13 @@ export const hubCommands: readonly HubCommand[] = [
     async run(options, context) {
       const { amount: amountCents, source, reference } = options;
       const resident = await residentOf(context, options.resident);
-      const after = await deposit(context.hub, { residentId: resident.resident_id, amountCents, source, ...(reference === undefined ? {} : { reference }) });
+      const after = await deposit(context.hub, {
+        residentId: resident.resident_id,
+        amountCents,
+        source,
+        recordedBy: context.reviewer,
+        ...(reference === undefined ? {} : { reference }),
+      });
       // The amount asked for, not a difference of balances: a purchase at the same moment would make that wrong.
       context.out(`Deposited ${dollars(amountCents)} for ${resident.display_name} (${source}). Balance: ${dollars(after.debit_balance_cents)}.`);
     },
@@ -692,15 +716,27 @@ export const hubCommands: readonly HubCommand[] = [
       kind: oneOf(['onSite', 'remote'] as const, 'on site or by video'),
       starts: dateTime("when it starts: the hub's local time, or with an offset (2025-06-01T14:00-05:00)"),
       minutes: optionalWholeNumber({ description: 'how long the visit lasts', min: 1, max: 600, example: '30' }),
+      room: optionalText('"Room 1"', 'the visiting room, by name or id (see visit-rooms): refused when it is closed or taken then'),
     },
     async run(options, context) {
       const resident = await residentOf(context, options.resident);
+      const roomReference = options.room;
+      const room =
+        roomReference === undefined
+          ? undefined
+          : (await listVisitRooms(context.hub.database, await context.site())).find(
+              (candidate) => candidate.roomId === roomReference || candidate.name === roomReference,
+            );
+      if (roomReference !== undefined && room === undefined)
+        throw new HubInputError('notFound', `There is no visiting room "${roomReference}" at this site (see visit-rooms).`);
       const visit = await scheduleVisit(context.hub, {
         residentId: resident.resident_id,
         visitorName: options.visitor,
         kind: options.kind,
         startsAt: options.starts,
         durationMinutes: options.minutes ?? 30,
+        scheduledBy: context.reviewer,
+        ...(room === undefined ? {} : { roomId: room.roomId }),
       });
       context.out(
         `Scheduled a ${visit.kind === 'onSite' ? 'visit on site' : 'remote visit'} for ${resident.display_name} with ${visit.visitor_name} on ${when(visit.starts_at)}, ${visit.duration_minutes} minutes (visit id ${visit.visit_id}).`,
@@ -709,11 +745,162 @@ export const hubCommands: readonly HubCommand[] = [
   }),
   defineCommand({
     name: 'cancel-visit',
-    summary: 'Cancel a scheduled visit',
-    options: { visit: requiredText('<visit id>', 'the visit id schedule-visit printed') },
+    summary: 'Cancel a scheduled visit (the reason reaches the resident’s screen)',
+    options: {
+      visit: requiredText('<visit id>', 'the visit id schedule-visit printed'),
+      reason: optionalText('"The unit is on lockdown."', 'why, in words the resident will read on their Visits screen'),
+    },
     async run(options, context) {
-      const visit = await cancelVisit(context.hub, { visitId: options.visit });
+      const visit = await cancelVisit(context.hub, {
+        visitId: options.visit,
+        cancelledBy: context.reviewer,
+        ...(options.reason === undefined ? {} : { reason: options.reason }),
+      });
       context.out(`Cancelled the visit with ${visit.visitor_name} on ${when(visit.starts_at)}.`);
+    },
+  }),
+  defineCommand({
+    name: 'correct-entry',
+    summary: 'Correct a ledger entry by a reversing entry with a reason (never an edit); refused once the money or stamps are spent',
+    options: {
+      ledger: oneOf(['money', 'stamps'] as const, 'which ledger the entry is on'),
+      entry: requiredText('<entry id>', 'the entry to reverse (see statement)'),
+      reason: requiredText('"Entered for the wrong person."', 'what was wrong with the entry'),
+    },
+    async run(options, context) {
+      const { resident, correctionAmount } = await reverseLedgerEntry(context.hub, {
+        ledger: options.ledger === 'money' ? 'debit' : 'stamps',
+        entryId: options.entry,
+        reason: options.reason,
+        recordedBy: context.reviewer,
+      });
+      const moved = options.ledger === 'money' ? dollars(correctionAmount) : count(correctionAmount, 'stamp', 'stamps');
+      const balance = options.ledger === 'money' ? dollars(resident.debit_balance_cents) : count(resident.stamp_balance, 'stamp', 'stamps');
+      context.out(`Reversed entry ${options.entry} for ${resident.display_name}: ${moved}. Balance: ${balance}.`);
+    },
+  }),
+  defineCommand({
+    name: 'statement',
+    summary: "A resident's statement between two dates of the site's calendar, with running balances; optionally as CSV and PDF files",
+    options: {
+      resident: residentOption(),
+      from: requiredText('2025-06-01', 'the first day, in the site’s calendar'),
+      to: requiredText('2025-06-30', 'the last day, in the site’s calendar'),
+      ledger: oneOfOr(['money', 'stamps'] as const, 'money', 'which account'),
+      csv: optionalText('statement.csv', 'also write it to this CSV file'),
+      pdf: optionalText('statement.pdf', 'also write it to this PDF file'),
+    },
+    async run(options, context) {
+      const resident = await residentOf(context, options.resident);
+      const statement = await accountStatement(context.hub.database, {
+        residentId: resident.resident_id,
+        ledger: options.ledger === 'money' ? 'debit' : 'stamps',
+        fromDate: options.from,
+        toDate: options.to,
+      });
+      const figure = (amount: number): string => (statement.ledger === 'debit' ? dollars(amount) : String(amount));
+      context.out(
+        `${statement.residentName} (${statement.credentialId}), ${statement.siteName}: ${statement.fromDate} to ${statement.toDate} (${statement.timeZone}).`,
+      );
+      context.out(`  Opening balance ${figure(statement.openingBalance)}`);
+      for (const line of statement.lines)
+        context.out(
+          `  ${localDateTimeText(line.at, statement.timeZone)}  ${line.amount > 0 ? '+' : ''}${figure(line.amount)}  ${line.what}${line.reference === '' ? '' : ` (${line.reference})`}  → ${figure(line.balance)}  [${line.entryId}]`,
+        );
+      context.out(`  In ${figure(statement.totalIn)}, out ${figure(statement.totalOut)}; closing balance ${figure(statement.closingBalance)}.`);
+      if (options.csv !== undefined) {
+        await writeFile(options.csv, statementCsv(statement));
+        context.out(`Wrote ${options.csv}.`);
+      }
+      if (options.pdf !== undefined) {
+        await writeFile(options.pdf, await statementPdf(statement));
+        context.out(`Wrote ${options.pdf}.`);
+      }
+    },
+  }),
+  defineCommand({
+    name: 'price-books',
+    summary: "The site's stamp price books, newest first: each version with its books, who made it and how many purchases paid it",
+    options: {},
+    async run(_options, context) {
+      for (const book of await listStampPriceBooks(context.hub.database, await context.site())) {
+        context.out(
+          `Version ${book.version}${book.current ? ' (in force)' : ''}, ${when(book.createdAt)} by ${book.createdBy}: ${book.books.map((entry) => `${entry.stamps} for ${dollars(entry.priceCents)}`).join(', ')}; ${count(book.purchases, 'purchase', 'purchases')}.${book.note === '' ? '' : ` ${book.note}`}`,
+        );
+      }
+    },
+  }),
+  defineCommand({
+    name: 'add-price-book',
+    summary: 'Change stamp prices by adding a new price book version (the old one stays for the purchases that paid it)',
+    options: {
+      books: stampBooks('every book residents can buy from now on, as stamps:priceInCents'),
+      note: optionalText('"Postage went up."', 'why the prices change'),
+    },
+    note: '--books is required: the new version lists every book, not only the changed ones.',
+    async run(options, context) {
+      if (options.books === undefined)
+        throw new CommandUsageError('missingOption', '--books is required: every book residents can buy from now on.', ['books']);
+      const version = await addStampPriceBookVersion(context.hub, {
+        siteId: await context.site(),
+        books: options.books,
+        createdBy: context.reviewer,
+        ...(options.note === undefined ? {} : { note: options.note }),
+      });
+      context.out(
+        `Price book version ${version.version} is in force: ${version.books.map((book) => `${book.stamps} for ${dollars(book.priceCents)}`).join(', ')}.`,
+      );
+    },
+  }),
+  defineCommand({
+    name: 'site-time-zone',
+    summary: "Show or set the site's time zone (visiting hours and statements are in it; the hub's own until set)",
+    options: { set: optionalText('America/Chicago', 'the IANA time zone to set') },
+    async run(options, context) {
+      const siteId = await context.site();
+      const zone =
+        options.set === undefined ? await siteTimeZone(context.hub.database, siteId) : await setSiteTimeZone(context.hub, { siteId, timeZone: options.set });
+      context.out(`The site's time zone is ${zone}.`);
+    },
+  }),
+  defineCommand({
+    name: 'add-visit-room',
+    summary: 'Add a visiting room for on-site or video visits, with its weekly opening hours in the site’s time zone',
+    options: {
+      name: requiredText('"Room 1"', 'the room name'),
+      kind: oneOf(['onSite', 'remote'] as const, 'on-site visits or video visits'),
+      hours: weeklyHours('when it is open each week'),
+    },
+    async run(options, context) {
+      const room = await addVisitRoom(context.hub, { siteId: await context.site(), name: options.name, kind: options.kind, hours: options.hours });
+      context.out(`Added ${room.name}, a room for ${visitKindWords(room.kind)} visits, open ${describeOpeningHours(room.hours)} (room id ${room.roomId}).`);
+    },
+  }),
+  defineCommand({
+    name: 'visit-rooms',
+    summary: 'List the visiting rooms with their kind and weekly hours',
+    options: {},
+    async run(_options, context) {
+      const rooms = await listVisitRooms(context.hub.database, await context.site());
+      if (rooms.length === 0) context.out('No visiting rooms yet: add one with add-visit-room.');
+      for (const room of rooms) context.out(`${room.name} (${visitKindWords(room.kind)}): ${describeOpeningHours(room.hours)}  (id ${room.roomId})`);
+    },
+  }),
+  defineCommand({
+    name: 'visits-day',
+    summary: "One day's visits at the site, by room, in the site's time zone",
+    options: { date: requiredText('2025-06-01', 'the day, in the site’s calendar') },
+    async run(options, context) {
+      const day = await visitDay(context.hub.database, { siteId: await context.site(), date: options.date });
+      const rooms = new Map(day.rooms.map((room) => [room.roomId, room.name]));
+      context.out(`Visits on ${day.date} (${day.timeZone}):`);
+      if (day.visits.length === 0) context.out('  none.');
+      for (const visit of day.visits) {
+        const room = visit.roomId === null ? 'no room' : (rooms.get(visit.roomId) ?? visit.roomId);
+        context.out(
+          `  ${localDateTimeText(visit.startsAt, day.timeZone).slice(11)} ${visit.durationMinutes} min, ${room}: ${visit.residentName} with ${visit.visitorName}${visit.status === 'cancelled' ? ` — CANCELLED${visit.cancellationReason === null ? '' : `: ${visit.cancellationReason}`}` : ''}  (visit ${visit.visitId})`,
+        );
+      }
     },
   }),
   defineCommand({

@@ -6,6 +6,7 @@
 // Messages start at the verb ("is required: …", "must be …"): whoever reports them puts the option's name in front,
 // as the reader wrote it (`--amount` on the command line, `options.amount` on the console route).
 import { z } from 'zod';
+import { readWeeklyHours } from '../../rules/visit-hours';
 
 /** How an option is written on the command line: `--name value`, a bare `--flag`, or `--name value` repeated. */
 export type OptionKind = 'text' | 'flag' | 'list';
@@ -153,6 +154,21 @@ export function dateTime(description: string) {
     return parsed;
   });
   return declare(schema, { kind: 'text', required: true, example: '2025-06-01T14:00', description });
+}
+
+/**
+ * "mon-fri 09:00-12:00 13:00-17:00; sat 10:00-24:00" → weekly opening spans (rules/visit-hours.ts reads them; whether
+ * they make sense is the visits service's to say).
+ */
+export function weeklyHours(description: string) {
+  const what = 'days and hours such as "mon-fri 09:00-12:00 13:00-17:00; sat 10:00-16:00"';
+  const schema = typedText.transform((value, context) => {
+    const text = present(value);
+    if (text === undefined) return [];
+    const read = readWeeklyHours(text);
+    return read.ok ? read.hours : refuse(context, `must be ${what}; "${read.unreadable}" is not.`);
+  });
+  return declare(schema, { kind: 'text', required: false, example: '"mon-fri 09:00-12:00 13:00-17:00"', description });
 }
 
 /** "5:250,10:450" → books of stamps with their prices in cents. */

@@ -127,6 +127,11 @@ export const VisitRecord = z.object({
   startsAt: Timestamp,
   durationMinutes: z.number().int().positive().max(600),
   status: z.enum(['scheduled', 'cancelled']),
+  /**
+   * Why staff cancelled it, in their words, for the resident's Visits screen. Absent when none was given (and in
+   * records written before reasons were kept), so a device and the hub agree on a record either way.
+   */
+  cancellationReason: z.string().min(1).max(500).optional(),
 });
 export type VisitRecord = z.infer<typeof VisitRecord>;
 

@@ -68,7 +68,25 @@ export {
   type ReviewQueueItem,
   type ReviewRequest,
 } from './messages';
-export { scheduleVisit, cancelVisit, type VisitKind } from './visits';
+export {
+  scheduleVisit,
+  cancelVisit,
+  addVisitRoom,
+  setVisitRoomHours,
+  listVisitRooms,
+  getVisitRoom,
+  visitDay,
+  visitSite,
+  visitTypes,
+  visitKinds,
+  visitKindWords,
+  maxCancellationReasonLength,
+  type VisitKind,
+  type VisitRoom,
+  type VisitDay,
+  type ScheduledVisit,
+  type ScheduleVisitInput,
+} from './visits';
 export { appendHubAuditEntry, hubAuditEntries, verifyHubAuditChain, hubAuditChainName, type HubAuditEvent, type HubAuditRow } from './audit';
 export { checkStaffProof, staffProofRules, type StaffProofOutcome } from './staff-proof';
 export { appendAuditEntry, verifyDeviceAuditChain, devicesWithAuditEntries, findAuditDevice, type AuditChainReport, type AuditAppendOutcome } from './audit';
@@ -78,3 +96,18 @@ export { pullChanges, type PulledPage } from './pull';
 export { readBlobForDevice, maxBlobBytes } from './blobs';
 export { cursorKey } from './hub-secrets';
 export type { ResidentRow, ContactRow, MessageRow, StaffRow, VisitRow } from './records';
+// The money office and the visits office at the console (issue 17).
+export { hubTimeZone, checkedTimeZone, siteTimeZone, setSiteTimeZone } from './sites';
+export { maxDepositReferenceLength } from './ledgers';
+export { reverseLedgerEntry, ledgerEntryOwner, maxCorrectionReasonLength } from './corrections';
+export { accountStatement, statementPeriod, describeEntry, maxStatementDays, type Statement, type StatementLine } from './statements';
+export { statementCsv, statementPdf, statementFileName, csvCell, statementCsvHeader } from './statement-files';
+export {
+  listStampPriceBooks,
+  addStampPriceBookVersion,
+  checkedStampBooks,
+  maxBooksPerPriceBook,
+  maxPriceNoteLength,
+  type StampPriceBookVersion,
+  type StampBook,
+} from './price-books';

@@ -4,8 +4,9 @@
 // refuse any negative balance a bug might still produce. Buying stamps on a device is here too: a purchase is two
 // entries, one on each ledger.
 import { newRecordId, type BuyStampsArgs } from '../protocol/index';
+import { checkDepositCents, maxDepositCents } from '../../rules/money';
 import type { SqlExecutor } from '../db/database';
-import { invalid, type HubContext } from './context';
+import { checkedInputText, invalid, type HubContext } from './context';
 import { balanceChange, ledgerEntryChange, ledgerEntryColumns, residentColumns, type LedgerEntryRow, type LedgerName, type ResidentRow } from './records';
 import { applied, plural, refuse, type Outcome } from './mutation-outcome';
 import { lockActiveResident, publishForResident } from './residents';
@@ -13,9 +14,16 @@ import { lockActiveResident, publishForResident } from './residents';
 export type StampEntryKind = 'purchase' | 'messageSent' | 'rejectionRefund' | 'familyTransfer';
 export type DebitEntryKind = 'deposit' | 'stampPurchase';
 
+/** What a correction (ledgers' corrections.ts) adds to an entry: the entry it reverses and why. */
+export interface EntryProvenance {
+  /** The staff member who recorded it at the console; absent for what devices and the hub's own rules write. */
+  readonly recordedBy?: string;
+  readonly reverses?: { readonly entryId: string; readonly reason: string };
+}
+
 export type LedgerEntryInput =
-  | { readonly ledger: 'stamps'; readonly kind: StampEntryKind; readonly amount: number; readonly reference: string }
-  | { readonly ledger: 'debit'; readonly kind: DebitEntryKind; readonly amount: number; readonly reference: string };
+  | ({ readonly ledger: 'stamps'; readonly kind: StampEntryKind | 'correction'; readonly amount: number; readonly reference: string } & EntryProvenance)
+  | ({ readonly ledger: 'debit'; readonly kind: DebitEntryKind | 'correction'; readonly amount: number; readonly reference: string } & EntryProvenance);
 
 function tableOf(ledger: LedgerName): 'stamp_ledger' | 'debit_ledger' {
   switch (ledger) {
@@ -43,9 +51,19 @@ export async function appendLedgerEntries(tx: SqlExecutor, resident: ResidentRow
   for (const entry of entries) {
     if (!Number.isSafeInteger(entry.amount) || entry.amount === 0) throw new Error(`a ledger entry needs a non-zero integer amount, not ${entry.amount}`);
     const [row] = await tx.query<LedgerEntryRow>(
-      `INSERT INTO ${tableOf(entry.ledger)} (entry_id, resident_id, amount, kind, reference, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ledgerEntryColumns}`,
-      [newRecordId(now), resident.resident_id, entry.amount, entry.kind, entry.reference, now],
+      `INSERT INTO ${tableOf(entry.ledger)} (entry_id, resident_id, amount, kind, reference, created_at, recorded_by, reverses_entry_id, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${ledgerEntryColumns}`,
+      [
+        newRecordId(now),
+        resident.resident_id,
+        entry.amount,
+        entry.kind,
+        entry.reference,
+        now,
+        entry.recordedBy ?? null,
+        entry.reverses?.entryId ?? null,
+        entry.reverses?.reason ?? null,
+      ],
     );
     if (row === undefined) throw new Error('INSERT ... RETURNING returned no row');
     written.push({ ledger: entry.ledger, row });
@@ -100,7 +118,7 @@ export async function buyStampBook(tx: SqlExecutor, resident: ResidentRow, devic
       Number.isSafeInteger(args.bookSize) ? { bookSize: args.bookSize } : undefined,
     );
   }
-  const [book] = await tx.query<{ price_cents: number }>('SELECT price_cents FROM stamp_books WHERE site_id = $1 AND stamps = $2', [
+  const [book] = await tx.query<{ price_cents: number; version: number }>('SELECT price_cents, version FROM stamp_books WHERE site_id = $1 AND stamps = $2', [
     resident.site_id,
     args.bookSize,
   ]);
@@ -120,9 +138,10 @@ export async function buyStampBook(tx: SqlExecutor, resident: ResidentRow, devic
   // Two people's purchases under one request id hold different resident locks: the key decides, and the second
   // (waiting on the first's commit) inserts nothing and is refused, charged nothing.
   const [recorded] = await tx.query(
-    `INSERT INTO stamp_purchases (request_id, resident_id, book_size, price_cents, device_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO stamp_purchases (request_id, resident_id, book_size, price_cents, device_id, created_at, price_book_version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
-    [args.requestId, resident.resident_id, args.bookSize, book.price_cents, deviceId, now],
+    [args.requestId, resident.resident_id, args.bookSize, book.price_cents, deviceId, now, book.version],
   );
   if (recorded === undefined) return requestIdReused();
   await appendLedgerEntries(
@@ -140,23 +159,32 @@ export async function buyStampBook(tx: SqlExecutor, resident: ResidentRow, devic
 export type DepositSource = 'online' | 'lobbyKiosk' | 'moneyOrder';
 export const depositSources: readonly DepositSource[] = ['online', 'lobbyKiosk', 'moneyOrder'];
 
-/** The most one deposit may bring: larger sums go through the money office by hand. */
-export const maxDepositCents = 100_000;
+export { maxDepositCents };
+
+/** The longest receipt or transfer number a deposit may carry (with its source it fits the entry's 120 characters). */
+export const maxDepositReferenceLength = 100;
 
 /** Money in from family (the money office records it): a debit-ledger entry. */
 export async function deposit(
   hub: HubContext,
-  input: { residentId: string; amountCents: number; source: DepositSource; reference?: string },
+  input: { residentId: string; amountCents: number; source: DepositSource; reference?: string; recordedBy?: string },
 ): Promise<ResidentRow> {
-  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) throw invalid('A deposit is a positive whole number of cents.');
-  if (input.amountCents > maxDepositCents) throw invalid(`One deposit may be at most $${(maxDepositCents / 100).toFixed(2)}.`);
-  const reference = [input.source, input.reference?.trim() ?? '']
-    .filter((part) => part !== '')
-    .join(' ')
-    .slice(0, 120);
+  const amount = checkDepositCents(input.amountCents);
+  if (!amount.ok) throw invalid(amount.sentence);
+  const typedReference = checkedInputText(input.reference ?? '', 'line', 'The reference').trim();
+  if (typedReference.length > maxDepositReferenceLength)
+    throw invalid(`A reference (the receipt or transfer number) is at most ${maxDepositReferenceLength} characters; this one has ${typedReference.length}.`);
+  // The source comes first: devices read where a deposit came from off the reference's first word.
+  const reference = [input.source, typedReference].filter((part) => part !== '').join(' ');
+  const recordedBy = input.recordedBy === undefined ? undefined : checkedInputText(input.recordedBy, 'name', 'Who recorded it').trim() || undefined;
   return hub.database.transaction(async (tx) => {
     const resident = await lockActiveResident(tx, input.residentId);
-    return appendLedgerEntries(tx, resident, [{ ledger: 'debit', kind: 'deposit', amount: input.amountCents, reference }], hub.now());
+    return appendLedgerEntries(
+      tx,
+      resident,
+      [{ ledger: 'debit', kind: 'deposit', amount: amount.cents, reference, ...(recordedBy === undefined ? {} : { recordedBy }) }],
+      hub.now(),
+    );
   });
 }
 

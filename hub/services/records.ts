@@ -287,9 +287,16 @@ export interface VisitRow {
   readonly duration_minutes: number;
   readonly status: 'scheduled' | 'cancelled';
   readonly version: number;
+  readonly room_id: string | null;
+  readonly contact_id: string | null;
+  readonly scheduled_by: string | null;
+  readonly cancellation_reason: string | null;
+  readonly cancelled_at: number | null;
+  readonly cancelled_by: string | null;
 }
 
-export const visitColumns = 'visit_id, resident_id, visitor_name, kind, starts_at, duration_minutes, status, version';
+export const visitColumns =
+  'visit_id, resident_id, visitor_name, kind, starts_at, duration_minutes, status, version, room_id, contact_id, scheduled_by, cancellation_reason, cancelled_at, cancelled_by';
 
 export function visitChange(row: VisitRow): RecordChange {
   const data: VisitRecord = {
@@ -300,6 +307,7 @@ export function visitChange(row: VisitRow): RecordChange {
     startsAt: row.starts_at,
     durationMinutes: row.duration_minutes,
     status: row.status,
+    ...(row.cancellation_reason === null ? {} : { cancellationReason: row.cancellation_reason }),
   };
   return { entity: 'visit', id: row.visit_id, version: row.version, op: 'upsert', data };
 }

@@ -4,6 +4,7 @@ import { SiteRulesRecord } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { appendChanges } from './change-log';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
+import { appendStampPriceBook, sameBooks } from './price-books';
 import { loadSiteRules } from './records';
 
 export type SiteRules = Omit<SiteRulesRecord, 'siteId' | 'siteName'>;
@@ -37,11 +38,34 @@ function checkedRules(siteId: string, siteName: string, rules: SiteRules): SiteR
   return parsed.data;
 }
 
-async function writeStampBooks(tx: SqlExecutor, siteId: string, books: SiteRules['stampBooks']): Promise<void> {
-  await tx.query('DELETE FROM stamp_books WHERE site_id = $1', [siteId]);
-  for (const book of books) {
-    await tx.query('INSERT INTO stamp_books (site_id, stamps, price_cents) VALUES ($1, $2, $3)', [siteId, book.stamps, book.priceCents]);
+/** The hub's own time zone (the TZ it runs under): a site without one of its own keeps the hub's. */
+export function hubTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** An IANA time zone name the platform knows ("America/Chicago"), or a refusal in words. */
+export function checkedTimeZone(timeZone: string): string {
+  const name = checkedInputText(timeZone, 'line', 'The time zone').trim();
+  if (name === '' || name.length > 64) throw invalid('A time zone is a name such as America/Chicago.');
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    throw invalid(`"${name}" is not a time zone this hub knows; give one such as America/Chicago.`);
   }
+}
+
+/** The site's time zone: the one set for it, else the hub's. Visiting hours and statements' dates are read in it. */
+export async function siteTimeZone(db: SqlExecutor, siteId: string): Promise<string> {
+  const [site] = await db.query<{ time_zone: string | null }>('SELECT time_zone FROM sites WHERE site_id = $1', [siteId]);
+  if (site === undefined) throw notFound(`There is no site ${siteId}.`);
+  return site.time_zone ?? hubTimeZone();
+}
+
+export async function setSiteTimeZone(hub: HubContext, input: { siteId: string; timeZone: string }): Promise<string> {
+  const timeZone = checkedTimeZone(input.timeZone);
+  const [site] = await hub.database.query('UPDATE sites SET time_zone = $2 WHERE site_id = $1 RETURNING site_id', [input.siteId, timeZone]);
+  if (site === undefined) throw notFound(`There is no site ${input.siteId}.`);
+  return timeZone;
 }
 
 async function publishSiteRules(tx: SqlExecutor, siteId: string, now: number): Promise<SiteRulesRecord> {
@@ -51,15 +75,16 @@ async function publishSiteRules(tx: SqlExecutor, siteId: string, now: number): P
   return rules.record;
 }
 
-export async function createSite(hub: HubContext, input: { name: string; rules?: Partial<SiteRules> }): Promise<SiteRulesRecord> {
+export async function createSite(hub: HubContext, input: { name: string; rules?: Partial<SiteRules>; timeZone?: string }): Promise<SiteRulesRecord> {
   const siteId = randomUUID();
   const rules = checkedRules(siteId, checkedInputText(input.name, 'line', "The site's name").trim(), { ...defaultSiteRules, ...input.rules });
+  const timeZone = checkedTimeZone(input.timeZone ?? hubTimeZone());
   return hub.database.transaction(async (tx) => {
     const now = hub.now();
     await tx.query(
       `INSERT INTO sites (site_id, name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
-                          refund_stamps_on_rejection, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+                          refund_stamps_on_rejection, created_at, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         siteId,
         rules.siteName,
@@ -69,15 +94,18 @@ export async function createSite(hub: HubContext, input: { name: string; rules?:
         rules.maxAttachmentBytes,
         rules.refundStampsOnRejection,
         now,
+        timeZone,
       ],
     );
-    await writeStampBooks(tx, siteId, rules.stampBooks);
+    await appendStampPriceBook(tx, { siteId, books: rules.stampBooks, createdBy: 'hub', note: 'the books the site opened with', now });
     return publishSiteRules(tx, siteId, now);
   });
 }
 
 export async function updateSiteRules(hub: HubContext, input: { siteId: string; rules: Partial<SiteRules> }): Promise<SiteRulesRecord> {
   return hub.database.transaction(async (tx) => {
+    // The row lock first: a price book version number is drawn under it.
+    await tx.query('SELECT 1 FROM sites WHERE site_id = $1 FOR UPDATE', [input.siteId]);
     const current = await loadSiteRules(tx, input.siteId);
     if (current === null) throw notFound(`There is no site ${input.siteId}.`);
     const { siteId, siteName, ...currentRules } = current.record;
@@ -88,7 +116,9 @@ export async function updateSiteRules(hub: HubContext, input: { siteId: string; 
         WHERE site_id = $1`,
       [siteId, rules.charactersPerStamp, rules.stampsPerAttachment, rules.maxAttachments, rules.maxAttachmentBytes, rules.refundStampsOnRejection],
     );
-    await writeStampBooks(tx, siteId, rules.stampBooks);
+    // Prices change only by a new version of the price book; the old one stays for the purchases that paid it.
+    if (!sameBooks(currentRules.stampBooks, rules.stampBooks))
+      await appendStampPriceBook(tx, { siteId, books: rules.stampBooks, createdBy: 'hub', note: 'site rules updated', now: hub.now() });
     return publishSiteRules(tx, siteId, hub.now());
   });
 }

@@ -336,6 +336,8 @@ export const Visit = z.object({
   startsAt: z.number(),
   durationMinutes: z.number().int().positive(),
   cancelled: z.boolean(),
+  /** Why staff cancelled it, in their words (shown as written, labelled as theirs); null when not cancelled or none given. */
+  cancellationReason: z.string().nullable(),
   /** Against the runtime's clock when the list was made. */
   timing: z.enum(['upcoming', 'underway', 'past']),
 });

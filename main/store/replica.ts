@@ -241,10 +241,11 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
     ON CONFLICT (resident_id) DO UPDATE SET stamps = excluded.stamps, available_cents = excluded.available_cents,
       holds_cents = excluded.holds_cents, confirmed_at = excluded.confirmed_at, version = excluded.version`);
   const upsertVisit = db.prepare(`
-    INSERT INTO visits (visit_id, resident_id, visitor_name, kind, starts_at, duration_minutes, status, version)
-    VALUES (@visitId, @residentId, @visitorName, @kind, @startsAt, @durationMinutes, @status, @version)
+    INSERT INTO visits (visit_id, resident_id, visitor_name, kind, starts_at, duration_minutes, status, version, cancellation_reason)
+    VALUES (@visitId, @residentId, @visitorName, @kind, @startsAt, @durationMinutes, @status, @version, @cancellationReason)
     ON CONFLICT (visit_id) DO UPDATE SET resident_id = excluded.resident_id, visitor_name = excluded.visitor_name, kind = excluded.kind,
-      starts_at = excluded.starts_at, duration_minutes = excluded.duration_minutes, status = excluded.status, version = excluded.version`);
+      starts_at = excluded.starts_at, duration_minutes = excluded.duration_minutes, status = excluded.status, version = excluded.version,
+      cancellation_reason = excluded.cancellation_reason`);
   // A newer version keeps the device's own seen_at: the person has seen the notice, whatever the hub corrected in it.
   const upsertLetterStopped = db.prepare(`
     INSERT INTO letter_notices (notice_id, resident_id, contact_id, sender_name, reason, stopped_at, after_delivery, version)
@@ -296,6 +297,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       duration_minutes: number;
       status: VisitRecord['status'];
       version: number;
+      cancellation_reason: string | null;
     }
   >('SELECT * FROM visits ORDER BY visit_id');
   const selectLetterNotices = db.prepare<
@@ -408,7 +410,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       upsertBalance.run({ ...balance, version });
     },
     putVisit: (visit, version) => {
-      upsertVisit.run({ ...visit, version });
+      upsertVisit.run({ ...visit, version, cancellationReason: visit.cancellationReason ?? null });
     },
     putLetterStopped: (notice, version) => {
       upsertLetterStopped.run({ ...notice, afterDelivery: bit(notice.afterDelivery), version });
@@ -525,6 +527,8 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
             startsAt: row.starts_at,
             durationMinutes: row.duration_minutes,
             status: row.status,
+            // As the hub sends it: present only when staff gave a reason.
+            ...(row.cancellation_reason === null ? {} : { cancellationReason: row.cancellation_reason }),
           },
         })),
         ...selectLetterNotices.all().map((row): ReplicaRow => ({

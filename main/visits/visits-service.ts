@@ -27,6 +27,8 @@ function visitOf(row: VisitRow, now: number): Visit {
     startsAt: row.startsAt,
     durationMinutes: row.durationMinutes,
     cancelled: row.status === 'cancelled',
+    // Only a cancelled visit carries staff's reason to the screen.
+    cancellationReason: row.status === 'cancelled' ? row.cancellationReason : null,
     timing,
   };
 }

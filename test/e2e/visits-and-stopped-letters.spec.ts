@@ -96,9 +96,13 @@ test('a visit scheduled at the hub shows on home and on Visits in the site’s t
   await expect(past).toContainText('Tía Lupe');
   await expect(past.getByTestId('visit-state')).toHaveText('Past');
 
-  await hubConsole(hub.consoleFile, 'cancel-visit', '--visit', visitId!);
+  await hubConsole(hub.consoleFile, 'cancel-visit', '--visit', visitId!, '--reason', 'The video room is closed for repairs that day.');
   await expect(first.getByTestId('visit-state')).toHaveText('Cancelled — this visit will not take place.', { timeout: 20_000 });
   await expect(first).toHaveAttribute('data-cancelled', 'true');
+  // Staff's reason reaches the screen, labelled as theirs.
+  await expect(first.getByTestId('visit-cancellation-reason')).toHaveText(
+    'The facility’s reason, in their words:The video room is closed for repairs that day.',
+  );
   // Nothing is cut: the page does not scroll sideways, and the long name is whole.
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   await page.screenshot({ path: `${screenshotDir}/visits-en.png` });
@@ -107,6 +111,7 @@ test('a visit scheduled at the hub shows on home and on Visits in the site’s t
 
   await toSpanish(page);
   await expect(first.getByTestId('visit-state')).toHaveText('Cancelada: esta visita no se hará.');
+  await expect(first.getByTestId('visit-cancellation-reason')).toContainText('El motivo del centro, en sus palabras:');
   await expect(first).toContainText('sábado, 1 de junio de 2030');
   await expect(first).toContainText('Visita por video');
   await expect(past.getByTestId('visit-state')).toHaveText('Pasada');

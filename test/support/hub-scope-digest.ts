@@ -279,7 +279,10 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
       duration_minutes: number;
       status: 'scheduled' | 'cancelled';
       version: number;
-    }>('SELECT visit_id, visitor_name, kind, starts_at, duration_minutes, status, version FROM visits WHERE resident_id = $1', [residentId]);
+      cancellation_reason: string | null;
+    }>('SELECT visit_id, visitor_name, kind, starts_at, duration_minutes, status, version, cancellation_reason FROM visits WHERE resident_id = $1', [
+      residentId,
+    ]);
     for (const visit of visits) {
       records.push({
         entity: 'visit',
@@ -293,6 +296,8 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
           startsAt: visit.starts_at,
           durationMinutes: visit.duration_minutes,
           status: visit.status,
+          // Present only when staff gave a reason (hub/protocol/records.ts VisitRecord).
+          ...(visit.cancellation_reason === null ? {} : { cancellationReason: visit.cancellation_reason }),
         },
       });
     }

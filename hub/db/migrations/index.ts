@@ -10,6 +10,7 @@ import { sql as stoppedLetters } from './0007-stopped-letters';
 import { sql as consoleAccounts } from './0008-console-accounts';
 import { sql as review } from './0009-review';
 import { sql as deviceHealth } from './0010-device-health';
+import { sql as visitsMoney } from './0011-visits-money';
 import { sql as contactBlocks } from './0012-contact-blocks';
 
 export interface Migration {
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'console-accounts', sql: consoleAccounts },
   { version: 9, name: 'review', sql: review },
   { version: 10, name: 'device-health', sql: deviceHealth },
+  { version: 11, name: 'visits-money', sql: visitsMoney },
   { version: 12, name: 'contact-blocks', sql: contactBlocks },
 ];

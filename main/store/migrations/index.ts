@@ -13,6 +13,7 @@ import { migration0011HubLockouts } from './0011-hub-lockouts';
 import { migration0012LetterNotices } from './0012-letter-notices';
 import { migration0013ConversationIndex } from './0013-conversation-index';
 import { migration0014MessagingPauses } from './0014-messaging-pauses';
+import { migration0015VisitCancellationReason } from './0015-visit-cancellation-reason';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0012LetterNotices,
   migration0013ConversationIndex,
   migration0014MessagingPauses,
+  migration0015VisitCancellationReason,
 ];

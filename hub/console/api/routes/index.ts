@@ -2,7 +2,9 @@
 import type { ConsoleRoute } from '../route';
 import { accountRoutes } from './accounts';
 import { deviceRoutes } from './devices';
+import { moneyRoutes } from './money';
 import { peopleRoutes } from './people';
 import { reviewRoutes } from './review';
+import { visitRoutes } from './visits';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...reviewRoutes, ...deviceRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...reviewRoutes, ...deviceRoutes, ...moneyRoutes, ...visitRoutes];

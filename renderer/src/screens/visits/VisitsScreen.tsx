@@ -6,7 +6,7 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode, Visit } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
-import { Name } from '../../components/MessageText';
+import { MessageText, Name } from '../../components/MessageText';
 import { formatDayInZone, formatTimeInZone } from '../../i18n/format';
 import { ScreenFrame } from '../../frame/ScreenFrame';
 import { useMoneyData } from '../money/useMoneyData';
@@ -63,6 +63,12 @@ function VisitCard({ visit, language, timeZone }: { visit: Visit; language: Lang
         <p className={`visit__state visit__state--${state}`} data-testid="visit-state">
           {t(`visits.state.${state}`)}
         </p>
+      )}
+      {visit.cancellationReason === null ? null : (
+        <div className="visit__reason" data-testid="visit-cancellation-reason">
+          <p className="visit__reason-label">{t('visits.cancellationReason')}</p>
+          <MessageText text={visit.cancellationReason} className="visit__reason-text" />
+        </div>
       )}
     </li>
   );
