@@ -77,13 +77,19 @@ export function readWeeklyHours(text: string): { ok: true; hours: OpeningHours[]
     const range = /^([a-z]{3})(?:-([a-z]{3}))?$/.exec(days);
     const first = weekdayAbbreviations.findIndex((day) => day === range?.[1]);
     const last = range?.[2] === undefined ? first : weekdayAbbreviations.findIndex((day) => day === range[2]);
-    if (range === null || first < 0 || last < first || times.length === 0) return { ok: false, unreadable: part.trim() };
+    if (range === null || first < 0 || last < 0 || times.length === 0) return { ok: false, unreadable: part.trim() };
+    // A range runs forward through the week and may wrap past Saturday: "mon-sun" is every day, "fri-mon" four.
+    const rangeDays: number[] = [];
+    for (let weekday = first; ; weekday = (weekday + 1) % 7) {
+      rangeDays.push(weekday);
+      if (weekday === last) break;
+    }
     for (const time of times) {
       const span = /^(\d{2}):(\d{2})-(\d{2}):(\d{2})$/.exec(time);
       if (span === null) return { ok: false, unreadable: time };
       const opensMinute = Number(span[1]) * 60 + Number(span[2]);
       const closesMinute = Number(span[3]) * 60 + Number(span[4]);
-      for (let weekday = first; weekday <= last; weekday++) hours.push({ weekday, opensMinute, closesMinute });
+      for (const weekday of rangeDays) hours.push({ weekday, opensMinute, closesMinute });
     }
   }
   return { ok: true, hours };

@@ -28,13 +28,13 @@ export interface ConsolePage {
 
 export const consolePages: readonly ConsolePage[] = [
   { path: '/', titleKey: 'pages.home', roles: 'all', Component: HomePage },
-  { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/review', titleKey: 'pages.review', roles: ['mailroom', 'supervisor'], Component: ReviewPage },
-  { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
+  { path: '/visits', titleKey: 'pages.visits', roles: ['visits', 'supervisor'], Component: VisitsPage },
+  { path: '/money', titleKey: 'pages.money', roles: ['money', 'supervisor'], Component: MoneyPage },
+  { path: '/people', titleKey: 'pages.people', roles: ['mailroom', 'money', 'visits', 'devices', 'supervisor'], Component: PeoplePage },
   { path: '/devices', titleKey: 'pages.devices', roles: ['devices', 'supervisor'], Component: DevicesPage },
   { path: '/audit', titleKey: 'pages.audit', roles: ['devices', 'supervisor'], Component: AuditPage },
-  { path: '/money', titleKey: 'pages.money', roles: ['money', 'supervisor'], Component: MoneyPage },
-  { path: '/visits', titleKey: 'pages.visits', roles: ['visits', 'supervisor'], Component: VisitsPage },
+  { path: '/accounts', titleKey: 'pages.accounts', roles: [], Component: AccountsPage },
 ];
 
 export function pageVisibleTo(page: ConsolePage, role: StaffRole): boolean {
