@@ -45,3 +45,18 @@ export function ensureRendererBuilt(): void {
   if (build.status !== 0) throw new Error(`npm run build:renderer failed (${build.status ?? build.signal}); the benchmarks that open the kiosk need it`);
   if (!existsSync(builtPage)) throw new Error(`npm run build:renderer ended without writing ${builtPage}`);
 }
+
+/** What the facility console is built from: its folder, the console API's schemas and rules/ it imports, the lockfile. */
+const consoleInputs = ['console', 'hub/console/api/schemas', 'rules', 'package-lock.json'];
+
+/** Builds the console (`npm run build:console`) when dist/console is missing or older than its sources. */
+export function ensureConsoleBuilt(root = repositoryRoot): void {
+  const page = join(root, 'dist', 'console', 'index.html');
+  const builtAt = existsSync(page) ? statSync(page).mtimeMs : 0;
+  const newestSource = Math.max(...consoleInputs.map((input) => newestModification(join(root, input))));
+  if (builtAt !== 0 && newestSource <= builtAt) return;
+  console.log(`bench: ${builtAt === 0 ? 'dist/console is not built' : 'dist/console is older than its sources'}; building it (npm run build:console)`);
+  const build = spawnSync('npm', ['run', '--silent', 'build:console'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0 || !existsSync(page))
+    throw new Error(`npm run build:console failed (${build.status ?? build.signal}); the console benchmark needs it`);
+}

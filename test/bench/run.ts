@@ -19,6 +19,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'ledger-contention': () => import('./ledger-contention').then((module) => module.ledgerContention()),
   'reader-latency': () => import('./reader-latency').then((module) => module.readerLatency()),
   'tablet-catchup': () => import('./tablet-catchup').then((module) => module.tabletCatchup()),
+  'console-review': () => import('./console-review').then((module) => module.consoleReview()),
 };
 
 /** The benchmarks that open the kiosk's page in Chromium, served from dist/renderer. */
