@@ -77,11 +77,14 @@ export async function addResident(hub: HubContext, input: AddResidentInput): Pro
  * resident only (it keeps everything else).
  */
 export async function moveResident(hub: HubContext, input: { residentId: string; housingUnitId: string }): Promise<ResidentRow> {
+  const [unit] = await hub.database.query<{ site_id: string }>('SELECT site_id FROM housing_units WHERE housing_unit_id = $1', [input.housingUnitId]);
+  const [resident] = await hub.database.query<{ site_id: string }>('SELECT site_id FROM residents WHERE resident_id = $1', [input.residentId]);
+  if (unit !== undefined && resident !== undefined && unit.site_id !== resident.site_id) return transferResident(hub, input);
   return hub.database.transaction(async (tx) => {
     const before = await lockActiveResident(tx, input.residentId);
     const [unit] = await tx.query<{ site_id: string }>('SELECT site_id FROM housing_units WHERE housing_unit_id = $1', [input.housingUnitId]);
-    if (unit === undefined || unit.site_id !== before.site_id)
-      throw notFound(`There is no housing unit ${input.housingUnitId} at ${before.display_name}'s site.`);
+    if (unit === undefined) throw notFound(`There is no housing unit ${input.housingUnitId}.`);
+    if (unit.site_id !== before.site_id) throw conflict(`${before.display_name} moved to another site meanwhile; look again and retry.`);
     if (before.housing_unit_id === input.housingUnitId) throw conflict(`${before.display_name} is already housed there.`);
     const [after] = await tx.query<ResidentRow>(
       `UPDATE residents SET housing_unit_id = $2, version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
@@ -90,6 +93,59 @@ export async function moveResident(hub: HubContext, input: { residentId: string;
     if (after === undefined || before.housing_unit_id === null) throw new Error('an active resident without a housing unit');
     const now = hub.now();
     await appendEvict(tx, { kind: 'housingUnit', siteId: after.site_id, housingUnitId: before.housing_unit_id }, after.resident_id, after.version, now);
+    await publishForResident(tx, after, [residentChange(after)], now);
+    await appendChanges(
+      tx,
+      { kind: 'housingUnit', siteId: after.site_id, housingUnitId: input.housingUnitId },
+      await residentSnapshot(tx, after, { includeResident: false }),
+      now,
+    );
+    return after;
+  });
+}
+
+/**
+ * A move to a unit of another site (a transfer): the person leaves the old site's kiosks and any tablet of theirs
+ * (a tablet is the old site's hardware, so it is unassigned as at release), joins the new unit's kiosks with
+ * everything of theirs, keeps their accounts, contacts and letters, and the letters still waiting for review go to
+ * the new site's mailroom. Refused in words while their booking number is in use at the new site, or while visits
+ * are scheduled ahead at the old one (those rooms are the old site's: cancel them first).
+ */
+async function transferResident(hub: HubContext, input: { residentId: string; housingUnitId: string }): Promise<ResidentRow> {
+  return hub.database.transaction(async (tx) => {
+    // Devices first, then the resident: the lock order of release and push.
+    const tablets = await tx.query<{ device_id: string }>('SELECT device_id FROM devices WHERE assigned_resident_id = $1 ORDER BY device_id FOR UPDATE', [
+      input.residentId,
+    ]);
+    const before = await lockActiveResident(tx, input.residentId);
+    const [unit] = await tx.query<{ site_id: string; name: string; site_name: string }>(
+      'SELECT u.site_id, u.name, s.name AS site_name FROM housing_units u JOIN sites s ON s.site_id = u.site_id WHERE u.housing_unit_id = $1',
+      [input.housingUnitId],
+    );
+    if (unit === undefined) throw notFound(`There is no housing unit ${input.housingUnitId}.`);
+    if (unit.site_id === before.site_id || before.housing_unit_id === null) throw conflict(`${before.display_name} moved meanwhile; look again and retry.`);
+    const [taken] = await tx.query('SELECT 1 FROM residents WHERE site_id = $1 AND credential_id = $2 AND status = $3 AND resident_id <> $4', [
+      unit.site_id,
+      before.credential_id,
+      'active',
+      before.resident_id,
+    ]);
+    if (taken !== undefined) throw conflict(`Booking number ${before.credential_id} is already in use at ${unit.site_name}.`);
+    const now = hub.now();
+    const [visit] = await tx.query('SELECT 1 FROM visits WHERE resident_id = $1 AND status = $2 AND starts_at > $3', [before.resident_id, 'scheduled', now]);
+    if (visit !== undefined) throw conflict(`${before.display_name} has visits scheduled at this site; cancel them before the move to ${unit.site_name}.`);
+    const [after] = await tx.query<ResidentRow>(
+      `UPDATE residents SET site_id = $2, housing_unit_id = $3, version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
+      [input.residentId, unit.site_id, input.housingUnitId],
+    );
+    if (after === undefined) throw new Error(`resident ${input.residentId} vanished inside its own transaction`);
+    await appendEvict(tx, { kind: 'housingUnit', siteId: before.site_id, housingUnitId: before.housing_unit_id }, after.resident_id, after.version, now);
+    for (const tablet of tablets) {
+      await tx.query('UPDATE devices SET assigned_resident_id = NULL WHERE device_id = $1', [tablet.device_id]);
+      await appendEvict(tx, { kind: 'device', siteId: before.site_id, deviceId: tablet.device_id }, after.resident_id, after.version, now);
+      await startDeviceScope(tx, tablet.device_id);
+    }
+    await tx.query("UPDATE messages SET site_id = $2 WHERE resident_id = $1 AND status = 'inReview'", [after.resident_id, after.site_id]);
     await publishForResident(tx, after, [residentChange(after)], now);
     await appendChanges(
       tx,

@@ -73,3 +73,32 @@ test('the mailroom approves contacts but does not release; another site’s pers
   await family.getByRole('button', { name: 'Approve' }).click();
   await expect(family.getByRole('cell', { name: 'Approved', exact: true })).toBeVisible();
 });
+
+test('an all-sites admin transfers a person to a unit of another site; a supervisor cannot name another site’s unit', async ({ page, consoleHub }) => {
+  await consoleHub.signInAs(page, 'admin');
+  await page.goto(`${consoleHub.url}/console/people`);
+  await page.getByRole('row').filter({ hasText: 'Grace' }).getByRole('link').click();
+  await page.getByLabel('Move to').selectOption({ label: 'North at Lakeside Annex (a transfer)' });
+  await page.getByRole('button', { name: 'Move', exact: true }).click();
+  await expect(page.locator('.facts')).toContainText('North');
+  await expectNoAxeViolations(page);
+
+  // A supervisor of the demo site posting the other site's unit by id: refused as not at their site, nothing moved.
+  const supervisor = await page.context().browser()?.newPage();
+  if (supervisor === undefined) throw new Error('no browser');
+  await consoleHub.signInAs(supervisor, 'supervisor');
+  const answer = await supervisor.evaluate(
+    async ({ unitId }) => {
+      const session = (await (await fetch('/console/api/session')).json()) as { csrfToken: string };
+      const people = (await (await fetch('/console/api/people?search=marcus')).json()) as { people: { residentId: string }[] };
+      const response = await fetch(`/console/api/people/${people.people[0]?.residentId ?? ''}/move`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+        body: JSON.stringify({ housingUnitId: unitId }),
+      });
+      return { status: response.status, body: (await response.json()) as { error: { code: string } } };
+    },
+    { unitId: consoleHub.otherSite.housingUnitId },
+  );
+  expect([answer.status, answer.body.error.code]).toEqual([404, 'notAtYourSite']);
+});

@@ -116,9 +116,9 @@ function AddPerson() {
       <label>
         {t('people.unit')}
         <select value={form.housingUnitId} onChange={(event) => setForm({ ...form, housingUnitId: event.target.value })}>
-          {(units.data?.units ?? []).map((unit) => (
+          {(units.data?.units ?? []).map((unit, _index, all) => (
             <option key={unit.housingUnitId} value={unit.housingUnitId}>
-              {unit.name}
+              {all.some((other) => other.siteId !== unit.siteId) ? t('people.unitAtSiteShort', { unit: unit.name, site: unit.siteName }) : unit.name}
             </option>
           ))}
         </select>
@@ -170,7 +170,8 @@ function PersonView({ residentId, role }: { residentId: string; role: StaffRole 
     );
   const { person } = detail;
   const id = encodeURIComponent(person.residentId);
-  const sameSiteUnits = (units.data?.units ?? []).filter((unit) => unit.siteId === person.siteId && unit.housingUnitId !== person.housingUnitId);
+  // Units of other sites appear only for an all-sites admin (the hub lists no other site's units to anyone else).
+  const otherUnits = (units.data?.units ?? []).filter((unit) => unit.housingUnitId !== person.housingUnitId);
   return (
     <section>
       <p>
@@ -210,9 +211,9 @@ function PersonView({ residentId, role }: { residentId: string; role: StaffRole 
               {t('people.moveTo')}
               <select value={moveTo} onChange={(event) => setMoveTo(event.target.value)}>
                 <option value="">{t('people.chooseUnit')}</option>
-                {sameSiteUnits.map((unit) => (
+                {otherUnits.map((unit) => (
                   <option key={unit.housingUnitId} value={unit.housingUnitId}>
-                    {unit.name}
+                    {unit.siteId === person.siteId ? unit.name : t('people.unitAtSite', { unit: unit.name, site: unit.siteName })}
                   </option>
                 ))}
               </select>

@@ -28,7 +28,13 @@ export interface ConsoleHub {
   readonly hub: DemoHub;
   /** The hub's address; the console is at `${url}/console`. */
   readonly url: string;
-  readonly otherSite: { readonly siteId: string; readonly residentId: string; readonly contactId: string; readonly letterId: string };
+  readonly otherSite: {
+    readonly siteId: string;
+    readonly housingUnitId: string;
+    readonly residentId: string;
+    readonly contactId: string;
+    readonly letterId: string;
+  };
   /** Signs in at the console's sign-in page in `page` and waits for the navigation. */
   signInAs(page: Page, login: ConsoleLogin): Promise<void>;
 }
@@ -92,7 +98,13 @@ export const test = base.extend<{ consoleHub: ConsoleHub }, { postgres: Postgres
     await use({
       hub,
       url,
-      otherSite: { siteId: lakeside.siteId, residentId: resident.resident_id, contactId: contact.contact_id, letterId: letter.message_id },
+      otherSite: {
+        siteId: lakeside.siteId,
+        housingUnitId: unit.housingUnitId,
+        residentId: resident.resident_id,
+        contactId: contact.contact_id,
+        letterId: letter.message_id,
+      },
       async signInAs(page, login) {
         await page.goto(`${url}/console/`);
         await page.getByLabel('Username').fill(login);

@@ -108,9 +108,11 @@ export const peopleRoutes: readonly ConsoleRoute[] = [
     response: UnitList,
     handler: async (_input, context) => {
       const filter = context.siteFilter();
-      const sites = filter === null ? (await listSites(context.hub.database)).map((site) => site.siteId) : [filter];
-      const units = (await Promise.all(sites.map((siteId) => listHousingUnits(context.hub.database, siteId)))).flat();
-      return { units };
+      const sites = (await listSites(context.hub.database)).filter((site) => filter === null || site.siteId === filter);
+      const units = await Promise.all(
+        sites.map(async (site) => (await listHousingUnits(context.hub.database, site.siteId)).map((unit) => ({ ...unit, siteName: site.name }))),
+      );
+      return { units: units.flat() };
     },
   }),
   defineConsoleRoute({
@@ -157,7 +159,11 @@ export const peopleRoutes: readonly ConsoleRoute[] = [
     response: PersonDetail,
     handler: async ({ params, body }, context) => {
       await personInScope(context, params.residentId);
-      await moveResident(context.hub, { residentId: params.residentId, housingUnitId: body.housingUnitId });
+      // The unit must be one the staff member may place people in: a move to another site is an all-sites admin's.
+      const unit = await findHousingUnitById(context.hub.database, body.housingUnitId);
+      if (unit === null) throw notFound('There is no such housing unit.');
+      context.requireSite(unit.siteId);
+      await moveResident(context.hub, { residentId: params.residentId, housingUnitId: unit.housingUnitId });
       return detail(context, params.residentId);
     },
   }),

@@ -60,5 +60,5 @@ export const AddContactRequest = z.strictObject({
 });
 export const BlockContactRequest = z.strictObject({ reason: z.string().min(1, 'a reason is needed').max(500, 'a reason is at most 500 characters') });
 
-export const UnitView = z.object({ housingUnitId: z.string(), siteId: z.string(), name: z.string() });
+export const UnitView = z.object({ housingUnitId: z.string(), siteId: z.string(), siteName: z.string(), name: z.string() });
 export const UnitList = z.object({ units: z.array(UnitView) });
