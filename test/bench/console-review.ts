@@ -148,17 +148,19 @@ export async function consoleReview(): Promise<void> {
       const approvePaintMs: number[] = [];
       for (let round = 0; round < paintRounds; round += 1) {
         // Each letter starts "Letter <n>:", so which one is on screen is never in doubt.
-        const row = page.getByTestId('queue-row').nth(1);
-        const label = /Letter \d+:/.exec((await row.textContent()) ?? '')?.[0];
+        const label = /Letter \d+:/.exec((await page.getByTestId('queue-row').nth(1).textContent()) ?? '')?.[0];
         if (label === undefined) throw new Error('a queue row without its letter number');
+        // The row by its letter, not its place: the queue reloads after each decision and rows move up.
         const started = performance.now();
-        await row.click();
+        await page.getByTestId('queue-row').filter({ hasText: label }).click();
         await page.getByTestId('letter-body').filter({ hasText: label }).waitFor();
         letterPaintMs.push(performance.now() - started);
         const pressed = performance.now();
         await page.keyboard.press('a');
         await page.getByTestId('letter-body').filter({ hasNotText: label }).waitFor();
         approvePaintMs.push(performance.now() - pressed);
+        // The approved letter leaves the queue before the next round picks a row.
+        await page.getByTestId('queue-row').filter({ hasText: label }).waitFor({ state: 'detached' });
       }
       printResult(`${name}.paint`, {
         baseline_frame_p50_ms: percentile(frameMs, 50),
