@@ -1,7 +1,6 @@
 // A statement as files staff download: CSV (RFC 4180) and PDF. Both carry the same figures as the console's page —
 // the opening balance, every entry with its running balance, the totals in and out, and the closing balance — so
 // opening + in − out = closing, line by line.
-import PDFDocument from 'pdfkit';
 import { dollarsText } from '../../rules/money';
 import { localDateTimeText } from '../../rules/zoned-time';
 import type { Statement } from './statements';
@@ -73,7 +72,9 @@ const columns = [
 ] as const;
 
 /** The statement as a PDF (US Letter), every figure drawn as text; resolves to its bytes. */
-export function statementPdf(statement: Statement): Promise<Buffer> {
+export async function statementPdf(statement: Statement): Promise<Buffer> {
+  // Loaded when a PDF is asked for: pdfkit costs a fifth of a second to load, and every hub process need not pay it.
+  const { default: PDFDocument } = await import('pdfkit');
   const ledgerName = statement.ledger === 'debit' ? 'Money account' : 'Stamps';
   const title = `Account statement: ${statement.residentName} (${statement.credentialId})`;
   const document = new PDFDocument({
