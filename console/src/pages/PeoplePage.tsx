@@ -30,7 +30,7 @@ function PeopleSearch({ role }: { role: StaffRole }) {
   return (
     <section>
       <h1>{t('pages.people')}</h1>
-      <div className="filters" role="search">
+      <div className="search-bar" role="search">
         <label>
           {t('people.search')}
           <input type="search" value={search} onChange={(event) => setSearch(event.target.value)} maxLength={100} />
