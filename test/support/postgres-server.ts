@@ -2,7 +2,7 @@
 // root, since PostgreSQL refuses to run as root), start it on a free loopback port with its socket in the same
 // folder, and stop and delete it at the end. Durability is off unless asked for (`durable`): the data lives only as
 // long as the tests, but the durability tests must run the settings production runs.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -135,9 +135,18 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
     }
   }
 
-  // If the test process ends without calling stop(), the cluster must not outlive it.
+  // If the test process ends without calling stop(), the cluster must not outlive it. An orderly exit runs the handler;
+  // a worker killed by a signal (a timed-out hook, vitest tearing its pool down) runs no handler at all, so a detached
+  // watchdog waits for this process to end and then stops and deletes the cluster itself.
   const onExit = (): void => stopNow();
   process.once('exit', onExit);
+  const [stopFile, stopArgs] = command('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+  const watchdog = spawn(
+    'sh',
+    ['-c', 'tail --pid="$1" -f /dev/null; shift; "$@" >/dev/null 2>&1; rm -rf "$0"', folder, String(process.pid), stopFile, ...stopArgs],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
   let stopped = false;
   return {
     host: '127.0.0.1',
@@ -147,6 +156,8 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', onExit);
+      // The watchdog and its `tail` are one process group of their own (detached).
+      if (watchdog.pid !== undefined) process.kill(-watchdog.pid, 'SIGTERM');
       try {
         await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
       } finally {

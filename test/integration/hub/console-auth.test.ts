@@ -9,7 +9,7 @@ import { staffRoles, type StaffRole } from '../../../hub/console/api/schemas/com
 import { hubAuditEntries, verifyHubAuditChain } from '../../../hub/services/audit';
 import { createConsoleAccount, listConsoleAccounts } from '../../../hub/services/console-accounts';
 import { createSite } from '../../../hub/services/sites';
-import { hubBackends } from '../../support/hub-databases';
+import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { ConsoleClient, consoleErrorCode } from '../../support/console-client';
 import { startTestHub, type TestHub } from './fixture';
 
@@ -21,6 +21,9 @@ async function consoleAuditDetails(test: TestHub): Promise<{ actor: string | nul
     .filter((row) => row.kind === 'consoleAction')
     .map((row) => ({ actor: row.actor_id, details: JSON.parse(row.details) as Record<string, unknown> }));
 }
+
+// The file's PostgreSQL cluster starts now, beside the PGlite tests, and is stopped after the file.
+useHubDatabases();
 
 describe.each(hubBackends)('the console door (%s)', (backend) => {
   let test: TestHub;
