@@ -101,12 +101,14 @@ export interface DemoHubOptions {
   readonly logger: Logger;
   /** The console password hashing cost; tests pass a cheap one. */
   readonly passwordCost?: ScryptCost;
+  /** A migrated PGlite image to start from (tests: test/support/hub-databases.ts migratedPgliteImage). */
+  readonly pgliteImage?: Blob;
 }
 
 export async function startDemoHub(options: DemoHubOptions): Promise<DemoHub> {
   const where = options.databaseUrl === undefined ? { dataDir: options.dataDir } : { databaseUrl: options.databaseUrl };
   const cost = options.passwordCost === undefined ? {} : { passwordCost: options.passwordCost };
-  let database = await openHubDatabase(where);
+  let database = await openHubDatabase({ ...where, ...(options.pgliteImage === undefined ? {} : { pgliteImage: options.pgliteImage }) });
   const adminToken = newAdminToken();
   let running: RunningHub;
   try {

@@ -3,7 +3,7 @@
 // with EXPLAIN ANALYZE on both backends: every change_log row the plan touched (returned or filtered out) is counted.
 // The former query, with the device's audiences in subqueries, read the log from the cursor and filtered it — this
 // test counted tens of thousands of rows for it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignTablet } from '../../../hub/services/index';
 import { scopedChangesQuery } from '../../../hub/services/pull';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
@@ -45,7 +45,9 @@ describe.each(hubBackends)('pull query plan on an analysed change log (%s)', (ba
   let testHub: TestHub;
   let facility: Facility;
 
-  beforeEach(async () => {
+  // One long history per backend, shared by the file's tests: building and analysing 80,000 changes is most of the
+  // file's time, and each test only enrolls a device of its own and reads plans, which no other test's device changes.
+  beforeAll(async () => {
     testHub = await startTestHub(backend);
     facility = await seedFacility(testHub.hub);
     // A long history, interleaved as a busy facility writes it: unit A, unit B, site-wide, Ana's records (a quarter of
@@ -61,7 +63,7 @@ describe.each(hubBackends)('pull query plan on an analysed change log (%s)', (ba
     );
     await testHub.hub.database.query('ANALYZE change_log');
   });
-  afterEach(async () => testHub.close());
+  afterAll(async () => testHub.close());
 
   async function scansFor(deviceId: string, afterSeq: number): Promise<Array<{ nodeType: string; index: string | null; rowsTouched: number }>> {
     const [device] = await testHub.hub.database.query<{

@@ -12,6 +12,7 @@ import { startPtyPair, type PtyPair } from '../../../hardware/simulators/pty-pai
 import { demoResidents, demoStaff, seedDemoResidents } from '../../../scripts/demo-data';
 import { startDemoHub, type DemoHub } from '../../../scripts/demo-hub';
 import { startDeviceFixture, testSiteConfig, type DeviceFixture } from '../../support/device-fixture';
+import { migratedPgliteImage } from '../../support/hub-databases';
 import { makeTempDir } from '../../support/temp-dir';
 
 const [marcus] = demoResidents as [(typeof demoResidents)[0]];
@@ -253,6 +254,7 @@ describe('service mode against a real hub', () => {
       port: 0,
       consoleFile: join(dir.path, 'hub.json'),
       logger: pino({ level: 'silent' }),
+      pgliteImage: await migratedPgliteImage(),
     });
     cleanups.push(() => hub.close());
     const pty = await startPtyPair(dir.path);
@@ -303,6 +305,7 @@ describe('service mode against a real hub', () => {
       port: 0,
       consoleFile: join(dir.path, 'hub.json'),
       logger: pino({ level: 'silent' }),
+      pgliteImage: await migratedPgliteImage(),
     });
     cleanups.push(() => hub.close());
     const pty = await startPtyPair(dir.path);
@@ -353,6 +356,7 @@ describe('service mode against a real hub', () => {
       port: 0,
       consoleFile: join(dir.path, 'hub.json'),
       logger: pino({ level: 'silent' }),
+      pgliteImage: await migratedPgliteImage(),
     });
     cleanups.push(() => hub.close());
     const pty = await startPtyPair(dir.path);

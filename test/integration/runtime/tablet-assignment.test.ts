@@ -17,6 +17,7 @@ import { residentDataQueries, residentDataTables } from '../../../main/store/res
 import { demoResidents, demoStaff } from '../../../scripts/demo-data';
 import { startDemoHub, type DemoHub } from '../../../scripts/demo-hub';
 import { testSiteConfig } from '../../support/device-fixture';
+import { migratedPgliteImage } from '../../support/hub-databases';
 import { makeTempDir } from '../../support/temp-dir';
 
 const [marcus] = demoResidents as [(typeof demoResidents)[0]];
@@ -29,7 +30,13 @@ let dir: ReturnType<typeof makeTempDir>;
 
 beforeEach(async () => {
   dir = makeTempDir();
-  hub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+  hub = await startDemoHub({
+    dataDir: join(dir.path, 'hub'),
+    port: 0,
+    consoleFile: join(dir.path, 'hub.json'),
+    logger: pino({ level: 'silent' }),
+    pgliteImage: await migratedPgliteImage(),
+  });
   pty = await startPtyPair(dir.path);
   dataDir = join(dir.path, 'data');
   const config = testSiteConfig(pty.devicePath, {

@@ -14,6 +14,7 @@ import { dayMs } from '../../../main/tablet/sync-lock';
 import { demoResidents, demoStaff } from '../../../scripts/demo-data';
 import { startDemoHub, type DemoHub } from '../../../scripts/demo-hub';
 import { testSiteConfig } from '../../support/device-fixture';
+import { migratedPgliteImage } from '../../support/hub-databases';
 import { makeTempDir } from '../../support/temp-dir';
 
 const [marcus] = demoResidents as [(typeof demoResidents)[0]];
@@ -28,7 +29,13 @@ let offline = false;
 
 beforeEach(async () => {
   dir = makeTempDir();
-  hub = await startDemoHub({ dataDir: join(dir.path, 'hub'), port: 0, consoleFile: join(dir.path, 'hub.json'), logger: pino({ level: 'silent' }) });
+  hub = await startDemoHub({
+    dataDir: join(dir.path, 'hub'),
+    port: 0,
+    consoleFile: join(dir.path, 'hub.json'),
+    logger: pino({ level: 'silent' }),
+    pgliteImage: await migratedPgliteImage(),
+  });
   pty = await startPtyPair(dir.path);
   clock = new SimulatedClock();
   offline = false;
