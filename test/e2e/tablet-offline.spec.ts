@@ -143,8 +143,8 @@ test('with the hub down a tablet reads, replies and buys stamps; when it is back
     // The same header in Spanish.
     await page.getByRole('button', { name: 'Español' }).click();
     await expect(connection).toHaveText('Sin conexión: no se puede contactar al centro');
-    await expect(page.getByTestId('status-last-synced')).toContainText('Última sincronización:');
-    await expect(page.getByTestId('status-sync-now')).toHaveText('Sincronizar ahora');
+    await expect(page.getByTestId('status-last-synced')).toContainText('Última actualización:');
+    await expect(page.getByTestId('status-sync-now')).toHaveText('Actualizar ahora');
     await page.screenshot({ path: `${screens}/tablet-header-offline-es.png` });
     await page.getByRole('button', { name: 'English' }).click();
     await expect(connection).toHaveText('Offline: the facility can’t be reached');

@@ -99,7 +99,7 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     expect(minutesLeft).toBeLessThanOrEqual(240);
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-en.png` });
     await page.getByRole('button', { name: 'Español' }).click();
-    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Sincronice en 2 días como máximo para seguir usando su tableta.');
+    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Actualice su tableta en 2 días como máximo para seguir usándola.');
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-es.png` });
     await page.getByRole('button', { name: 'Letra más grande' }).click();
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-es-larger.png` });
