@@ -1,4 +1,5 @@
-// Plain words (docs/screens.md §12): how hard the English a resident reads is, and which staff words must never reach them.
+// Plain words (docs/screens.md §8 "Plain words"): how hard the English a resident reads is, and which words about how
+// the software works must never reach them.
 //
 // Many people in custody read English poorly, so resident-facing English must read at US grade 6 or below by the
 // Flesch–Kincaid grade level (the `flesch-kincaid` package, syllables by `syllable`). This module picks the

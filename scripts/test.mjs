@@ -3,8 +3,8 @@
 //
 // `npm test` (`node scripts/test.mjs`): the checks a change must pass, in under 10 minutes on a quiet 2-core machine —
 // system packages, typecheck and lint (side by side: one core each), formatting, plain words (the reading grade of
-// resident English, printed as a READABILITY line: docs/screens.md §12), the Electron security scan, and the unit and
-// integration tests (vitest project `checks`).
+// resident English, printed as a READABILITY line: docs/screens.md §8 "Plain words"), the Electron security scan, and
+// the unit and integration tests (vitest project `checks`).
 //
 // `npm run test:long` (`node scripts/test.mjs long`): the slow tiers — the long proofs (vitest project `proofs`: the
 // device killed at any moment, the hub killed inside its transactions, a seeded run of network faults), the renderer

@@ -1,4 +1,5 @@
-// Plain words (docs/screens.md §12): resident English reads at grade 6 or below and never names how the software works.
+// Plain words (docs/screens.md §8 "Plain words"): resident English reads at grade 6 or below and never names how the
+// software works.
 import { describe, expect, it } from 'vitest';
 import en from '../../../renderer/locales/en.json';
 import {
