@@ -1,7 +1,7 @@
 // A full disk is a state the person reads in words (issue 15, item 3), in Chromium against the real web host on a real,
 // small file system (a tmpfs; mounting needs root, and where it is impossible each test says it was skipped and why).
 // A start on a full disk shows "This device is full" in the kiosk's language, never a restart loop; a draft that can
-// no longer be saved says so ("Your letter is safe up to here; tell staff") with every typed word still on screen, and
+// no longer be saved says so ("Your letter is saved up to here. Please tell staff.") with every typed word still on screen, and
 // saves again by itself once space is freed; service mode shows the free space and what a full disk means.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -126,7 +126,7 @@ base('a draft that can no longer be saved says so with the letter still on scree
     const filler = fillDisk(disk.path);
     const whole = 'Dear Denise, the first part is saved. And this second part is typed on a full disk.';
     await body.fill(whole);
-    await expect(page.getByTestId('compose-device-full')).toHaveText('This device is full. Your letter is safe up to here; tell staff.');
+    await expect(page.getByTestId('compose-device-full')).toHaveText('This device is full. Your letter is saved up to here. Please tell staff.');
     await expect(body).toHaveValue(whole);
     await page.screenshot({ path: 'test-results/screens/compose-device-full-en.png' });
     await expectScreenFits(page, 'compose-deviceFull', 'en');

@@ -97,7 +97,7 @@ test('a reply written while the hub is down waits on the kiosk, reaches review o
   await expect(timeline.locator('[data-step="receivedByFacility"]')).toHaveAttribute('data-done', 'false');
   // And why, with what the person need not do.
   await expect(timeline.getByTestId('facility-unreachable')).toHaveText(
-    'The facility can’t be reached right now. Your message is safe on this device and will go by itself — you don’t need to send it again.',
+    'The facility can’t be reached right now. Your message is safe on this device. It will go by itself. You don’t need to send it again.',
   );
   await timeline.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${screenshotDir}/mail-waiting-on-device-en.png` });

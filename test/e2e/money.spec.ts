@@ -99,7 +99,7 @@ test('a purchase made while the hub cannot be reached stays pending, then is con
   await page.getByTestId('confirm-buy').click();
   const purchase = page.getByTestId('purchase').first();
   await expect(purchase).toHaveAttribute('data-state', 'pending');
-  await expect(purchase).toContainText('Pending: waiting for the facility to confirm. Nothing is charged until it does.');
+  await expect(purchase).toContainText('Waiting for the facility to confirm. Nothing is charged until it does.');
   await expect(page.getByTestId('stamp-balance')).toContainText('5 stamps');
   await page.screenshot({ path: 'test-results/screens/stamps-pending-en.png', fullPage: true });
 

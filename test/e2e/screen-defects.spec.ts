@@ -145,9 +145,7 @@ test('"Write to" picks up the draft already started, and a paste too long says w
     setter?.call(area, text);
     area.dispatchEvent(new Event('input', { bubbles: true }));
   });
-  await expect(page.getByTestId('compose-cut')).toHaveText(
-    'Only 30000 characters fit in a letter: 250 characters at the end of what you pasted were left out.',
-  );
+  await expect(page.getByTestId('compose-cut')).toHaveText('A letter holds only 30000 characters. The last 250 characters you pasted were left out.');
   await expect(page.getByTestId('compose-body')).toHaveValue('x'.repeat(30_000));
 });
 

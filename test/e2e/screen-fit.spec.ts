@@ -284,7 +284,7 @@ test.describe('a tablet', () => {
       await fitsInBoth('home-sync-warning');
       await page.getByTestId('sign-out').click();
 
-      // Two more days: locked for sync age, with "Try to sync now".
+      // Two more days: locked for sync age, with "Try to update now".
       await passes(2 * dayMs);
       await expect(page.locator('[data-screen="syncLocked"]')).toBeVisible();
       await fitsInBoth('tablet-sync-locked');

@@ -1,7 +1,7 @@
 // A tablet without its hub, in Chromium against the real web host and a real demo hub (issue 8 items 2 and 6): its
 // owner signs in while the facility is there, then the hub goes down. The status header says offline; every letter can
 // still be read, a reply is written and waits on the tablet, a book of stamps is asked for and shows pending, and the
-// balances say when the facility last confirmed them. The hub comes back: "Sync now" (or the retry that beats it) brings
+// balances say when the facility last confirmed them. The hub comes back: "Update now" (or the retry that beats it) brings
 // the header online with a later "last synced", the reply reaches review, and is delivered once the mailroom approves it.
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
@@ -83,13 +83,13 @@ test('with the hub down a tablet reads, replies and buys stamps; when it is back
     await expect(page.getByTestId('tile-mail')).toContainText('2 new messages', { timeout: 20_000 });
     await expect(connection).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
     await expect(connection).toHaveText('Online');
-    await expect(page.getByTestId('status-last-synced')).toContainText('Last synced');
+    await expect(page.getByTestId('status-last-synced')).toContainText('Last updated');
     await expect(page.getByTestId('tile-stamps')).toContainText('5 stamps');
     // Headless Chromium on a machine with no battery reports one that is full and charging: hidden, not "100%".
     await expect(page.getByTestId('status-battery')).toHaveCount(0);
     await page.screenshot({ path: `${screens}/tablet-header-online-en.png` });
 
-    // The facility goes away. "Sync now" tries at once and finds nobody there.
+    // The facility goes away. "Update now" tries at once and finds nobody there.
     await hub.stop();
     await page.getByTestId('status-sync-now').click();
     await expect(connection).toHaveAttribute('data-state', 'offline', { timeout: 20_000 });
@@ -130,7 +130,7 @@ test('with the hub down a tablet reads, replies and buys stamps; when it is back
     await page.getByTestId('confirm-buy').click();
     const purchase = page.getByTestId('purchase').first();
     await expect(purchase).toHaveAttribute('data-state', 'pending');
-    await expect(purchase).toContainText('Pending: waiting for the facility to confirm. Nothing is charged until it does.');
+    await expect(purchase).toContainText('Waiting for the facility to confirm. Nothing is charged until it does.');
     await expect(page.getByTestId('stamp-balance')).toContainText('5 stamps');
     await page.screenshot({ path: `${screens}/tablet-offline-stamps-pending-en.png`, fullPage: true });
     await page.getByTestId('stamps-home').click();
@@ -143,8 +143,8 @@ test('with the hub down a tablet reads, replies and buys stamps; when it is back
     // The same header in Spanish.
     await page.getByRole('button', { name: 'Español' }).click();
     await expect(connection).toHaveText('Sin conexión: no se puede contactar al centro');
-    await expect(page.getByTestId('status-last-synced')).toContainText('Última sincronización:');
-    await expect(page.getByTestId('status-sync-now')).toHaveText('Sincronizar ahora');
+    await expect(page.getByTestId('status-last-synced')).toContainText('Última actualización:');
+    await expect(page.getByTestId('status-sync-now')).toHaveText('Actualizar ahora');
     await page.screenshot({ path: `${screens}/tablet-header-offline-es.png` });
     await page.getByRole('button', { name: 'English' }).click();
     await expect(connection).toHaveText('Offline: the facility can’t be reached');

@@ -84,22 +84,22 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     // The hub goes away (no dock, no Wi-Fi) and five days pass: the warning, on the lock screen and at sign-in.
     await hub.stop();
     await passes(5 * dayMs + 60_000);
-    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Sync within 2 days to keep using your tablet.', { timeout: 15_000 });
+    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Update your tablet within 2 days to keep using it.', { timeout: 15_000 });
     await typeDigits(page, marcus.pin);
-    await expect(page.getByTestId('tablet-sync-warning-dialog')).toContainText('Sync within 2 days to keep using your tablet.');
+    await expect(page.getByTestId('tablet-sync-warning-dialog')).toContainText('Update your tablet within 2 days to keep using it.');
     await expect(page.getByTestId('tablet-sync-warning-dialog')).toContainText('Take it to the dock or a Wi-Fi spot in the dayroom.');
     await page.screenshot({ path: `${screens}/tablet-sync-warning-signin-en.png` });
     await page.getByRole('button', { name: 'OK' }).click();
     await expect(page.locator('[data-screen="home"]')).toBeVisible();
     // And while he is signed in, on every screen.
-    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Sync within 2 days to keep using your tablet.');
+    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Update your tablet within 2 days to keep using it.');
     // The countdown follows the runtime's clock (five days on), not the page's: at most the site's 240 minutes.
     const minutesLeft = Number((await page.getByTestId('session-time-left').textContent())?.match(/\d+/)?.[0] ?? NaN);
     expect(minutesLeft).toBeGreaterThan(200);
     expect(minutesLeft).toBeLessThanOrEqual(240);
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-en.png` });
     await page.getByRole('button', { name: 'Español' }).click();
-    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Sincronice en 2 días como máximo para seguir usando su tableta.');
+    await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Actualice su tableta en 2 días como máximo para seguir usándola.');
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-es.png` });
     await page.getByRole('button', { name: 'Letra más grande' }).click();
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-es-larger.png` });
@@ -110,7 +110,7 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     // Two more days: locked, with why and what to do.
     await passes(2 * dayMs);
     await expect(page.locator('[data-screen="syncLocked"]')).toBeVisible();
-    await expect(page.getByTestId('sync-locked-why')).toContainText('It has not synced with the facility for 7 days');
+    await expect(page.getByTestId('sync-locked-why')).toContainText('It has not updated with the facility for 7 days');
     await expect(page.getByTestId('sync-locked-what')).toHaveText('Take your tablet to the dock or a Wi-Fi spot in the dayroom.');
     await expectNothingOfMarcus(page);
     await page.screenshot({ path: `${screens}/tablet-sync-locked-en.png` });
