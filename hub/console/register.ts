@@ -20,7 +20,7 @@ import type { SqlExecutor } from '../db/database';
 import { appendHubAuditEntry, type ConsoleActionDetails } from '../services/audit';
 import { changeConsolePassword, findConsoleAccount, setConsoleLanguage, signInConsole, type ConsoleAccount } from '../services/console-accounts';
 import { HubInputError, type HubContext } from '../services/context';
-import { listSites } from '../services/sites';
+import { listSites, siteTimeZone } from '../services/sites';
 import type { FailureRateLimiter } from '../http/rate-limiter';
 import { ConsoleRefusal, describeProblems, roleMayUse, type ConsoleRequestContext, type ConsoleRoute, type ConsoleStaff } from './api/route';
 import { consoleRoutes } from './api/routes/index';
@@ -225,6 +225,7 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
           siteName: sites.find((site) => site.siteId === account.siteId)?.name ?? null,
           mustChangePassword: account.mustChangePassword,
           language: account.language,
+          timeZone: account.siteId === null ? null : await siteTimeZone(hub.database, account.siteId),
         },
         csrfToken: reply.generateCsrf(),
         idleMinutes: Math.round(idleMs / 60_000),

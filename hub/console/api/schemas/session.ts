@@ -24,6 +24,8 @@ export const ConsoleStaffView = z.object({
   mustChangePassword: z.boolean(),
   /** The language they chose to read the console in, or null before they choose (the console's default). */
   language: ConsoleLanguageTag.nullable(),
+  /** The zone the console shows dates and times in: their site's; null for an all-sites admin (the browser's own). */
+  timeZone: z.string().nullable(),
 });
 export type ConsoleStaffView = z.infer<typeof ConsoleStaffView>;
 
