@@ -74,9 +74,10 @@ export function MoneyPage({ session }: ConsolePageProps) {
                   <button type="button" aria-pressed={person.residentId === residentId} onClick={() => setResidentId(person.residentId)}>
                     {t('money.personButton', { name: person.name, booking: person.credentialId })}
                   </button>
+                  {/* Each part isolated: names and sums in one direction must not scramble a line read in the other. */}
                   <span>
-                    {person.unitName ?? t('money.released')} · {person.siteName} · {format.money(person.balanceCents)} ·{' '}
-                    {t('money.stamps', { count: person.stamps })}
+                    <bdi>{person.unitName ?? t('money.released')}</bdi> · <bdi>{person.siteName}</bdi> · <bdi>{format.money(person.balanceCents)}</bdi> ·{' '}
+                    <bdi>{t('money.stamps', { count: person.stamps })}</bdi>
                   </span>
                 </li>
               ))}
