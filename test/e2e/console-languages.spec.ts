@@ -50,14 +50,18 @@ test('a clerk chooses Arabic: the console turns right to left, and the hub keeps
   await expectNoAxeViolations(page);
   await screenshotAtDeskSizes(page, 'arabic-sign-in');
 
-  // A fresh browser remembers nothing: it opens in English, and the account's own language takes over at sign-in.
+  // A fresh browser remembers nothing: it opens in English.
   const freshContext = await browser.newContext();
   const fresh = await freshContext.newPage();
   await fresh.goto(`${consoleHub.url}/console/`);
   await expect(fresh.locator('html')).toHaveAttribute('dir', 'ltr');
-  await fresh.getByLabel('Username').fill('money');
-  await fresh.getByLabel('Password').fill(consolePassword);
-  await fresh.getByRole('button', { name: 'Sign in' }).click();
+  // Someone who reads Vietnamese picks it before signing in; the account's own language then takes over.
+  await fresh.getByLabel('Language').selectOption('vi');
+  await expect(fresh.getByRole('heading', { name: 'Đăng nhập', level: 1 })).toBeVisible();
+  await expect(fresh.locator('html')).toHaveAttribute('lang', 'vi');
+  await fresh.getByLabel('Tên người dùng').fill('money');
+  await fresh.getByLabel('Mật khẩu').fill(consolePassword);
+  await fresh.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(fresh.getByRole('navigation', { name: 'الصفحات' })).toBeVisible();
   await expect(fresh.locator('html')).toHaveAttribute('lang', 'ar');
   await expect(fresh.locator('html')).toHaveAttribute('dir', 'rtl');
