@@ -10,6 +10,8 @@ export class ConsoleError extends Error {
     message: string,
     readonly status: number,
     readonly details: { readonly attemptsLeft?: number | undefined; readonly lockedUntil?: number | undefined } = {},
+    /** Who wrote the message: the hub (English, for its particulars) or this page (already in the reader's language). */
+    readonly wordedBy: 'hub' | 'page' = 'page',
   ) {
     super(message);
     this.name = 'ConsoleError';
@@ -48,7 +50,7 @@ async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string
     if (!refusal.success) throw new ConsoleError('internal', `The hub answered ${response.status}.`, response.status);
     const { code, message, ...details } = refusal.data.error;
     if (code === 'signedOut') for (const listener of signedOutListeners) listener();
-    throw new ConsoleError(code, message, response.status, details);
+    throw new ConsoleError(code, message, response.status, details, 'hub');
   }
   return schema.parse(payload);
 }

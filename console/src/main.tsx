@@ -4,7 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './App';
-import { createConsoleI18n } from './i18n';
+import { createConsoleI18n, initialLanguage } from './i18n';
 import './styles.css';
 
 const rootElement = document.getElementById('root');
@@ -12,7 +12,7 @@ if (!rootElement) throw new Error('index.html has no #root element');
 
 createRoot(rootElement).render(
   <StrictMode>
-    <I18nextProvider i18n={createConsoleI18n()}>
+    <I18nextProvider i18n={createConsoleI18n(initialLanguage())}>
       <App />
     </I18nextProvider>
   </StrictMode>,

@@ -18,14 +18,14 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SqlExecutor } from '../db/database';
 import { appendHubAuditEntry, type ConsoleActionDetails } from '../services/audit';
-import { changeConsolePassword, findConsoleAccount, signInConsole, type ConsoleAccount } from '../services/console-accounts';
+import { changeConsolePassword, findConsoleAccount, setConsoleLanguage, signInConsole, type ConsoleAccount } from '../services/console-accounts';
 import { HubInputError, type HubContext } from '../services/context';
-import { listSites } from '../services/sites';
+import { listSites, siteTimeZone } from '../services/sites';
 import type { FailureRateLimiter } from '../http/rate-limiter';
 import { ConsoleRefusal, describeProblems, roleMayUse, type ConsoleRequestContext, type ConsoleRoute, type ConsoleStaff } from './api/route';
 import { consoleRoutes } from './api/routes/index';
 import { consoleApiPrefix, csrfHeader, type ConsoleErrorBody, type ConsoleErrorCode } from './api/schemas/common';
-import { ChangePasswordRequest, SessionView, SignInRequest } from './api/schemas/session';
+import { ChangePasswordRequest, SessionView, SetLanguageRequest, SignInRequest } from './api/schemas/session';
 import { DatabaseSessionStore } from './session-store';
 
 export interface ConsoleOptions {
@@ -224,6 +224,8 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
           ...staffOf(account),
           siteName: sites.find((site) => site.siteId === account.siteId)?.name ?? null,
           mustChangePassword: account.mustChangePassword,
+          language: account.language,
+          timeZone: account.siteId === null ? null : await siteTimeZone(hub.database, account.siteId),
         },
         csrfToken: reply.generateCsrf(),
         idleMinutes: Math.round(idleMs / 60_000),
@@ -293,6 +295,22 @@ export async function registerConsole(app: FastifyInstance, options: ConsoleOpti
         if (entry !== undefined) await audit(entry, 'done', null);
         const account = await findConsoleAccount(hub.database, accountId);
         if (account === null) throw new ConsoleRefusal(401, 'signedOut', 'Your account is no longer active; ask an admin.');
+        return sessionView(request, reply, account);
+      },
+    );
+
+    // Allowed before the password change too: the page asking for a new password is read in the chosen language.
+    scope.post(
+      `${consoleApiPrefix}/session/language`,
+      { preHandler: [consoleAuth('session.setLanguage', true), scope.csrfProtection] },
+      async (request, reply) => {
+        const entry = audits.get(request);
+        const parsed = SetLanguageRequest.safeParse(request.body);
+        if (!parsed.success)
+          throw new ConsoleRefusal(400, 'badRequest', `Choosing a language needs a language tag such as es (${describeProblems(parsed.error)}).`);
+        if (entry !== undefined) entry.subject = parsed.data.language;
+        const account = await setConsoleLanguage(hub, request.session.accountId ?? '', parsed.data.language);
+        if (entry !== undefined) await audit(entry, 'done', null);
         return sessionView(request, reply, account);
       },
     );

@@ -8,6 +8,7 @@ import { newRecordId } from '../protocol/ids';
 import type { SqlExecutor } from '../db/database';
 import { hashPassword, passwordProblem, temporaryPassword, verifyPassword } from '../security/password-hash';
 import { StaffRole } from '../console/api/schemas/common';
+import { ConsoleLanguageTag } from '../console/api/schemas/session';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 
 // The roles are the console contract's (one definition the console app reads too); accounts store one of them.
@@ -26,6 +27,8 @@ export interface ConsoleAccount {
   readonly mustChangePassword: boolean;
   readonly lockedUntil: number | null;
   readonly disabled: boolean;
+  /** The language tag they chose to read the console in (migration 0014), or null before they choose. */
+  readonly language: string | null;
 }
 
 interface AccountRow {
@@ -40,10 +43,11 @@ interface AccountRow {
   lockouts: number;
   locked_until: number | null;
   disabled_at: number | null;
+  language: string | null;
 }
 
 const accountColumns =
-  'account_id, username, display_name, role, site_id, password_hash, must_change_password, failed_attempts, lockouts, locked_until, disabled_at';
+  'account_id, username, display_name, role, site_id, password_hash, must_change_password, failed_attempts, lockouts, locked_until, disabled_at, language';
 
 function accountOf(row: AccountRow): ConsoleAccount {
   return {
@@ -55,6 +59,7 @@ function accountOf(row: AccountRow): ConsoleAccount {
     mustChangePassword: row.must_change_password,
     lockedUntil: row.locked_until,
     disabled: row.disabled_at !== null,
+    language: row.language,
   };
 }
 
@@ -193,4 +198,16 @@ export async function setConsoleAccountDisabled(hub: HubContext, accountId: stri
     if (updated.length === 0) throw notFound('There is no such account.');
     if (disabled) await tx.query('DELETE FROM console_sessions WHERE account_id = $1', [accountId]);
   });
+}
+
+/** Remembers the language a staff member reads the console in, so their next sign-in, in any browser, opens in it. */
+export async function setConsoleLanguage(hub: HubContext, accountId: string, language: string): Promise<ConsoleAccount> {
+  const tag = ConsoleLanguageTag.safeParse(language);
+  if (!tag.success) throw invalid(`"${language.slice(0, 35)}" is not a language tag such as es or zh-Hans.`);
+  const [row] = await hub.database.query<AccountRow>(`UPDATE console_accounts SET language = $2 WHERE account_id = $1 RETURNING ${accountColumns}`, [
+    accountId,
+    tag.data,
+  ]);
+  if (row === undefined) throw notFound('There is no such staff account.');
+  return accountOf(row);
 }

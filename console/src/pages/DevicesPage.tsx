@@ -20,6 +20,7 @@ import type { ConsolePageProps } from '../pages';
 import { useLocation } from '../router';
 import { useLoad } from '../useLoad';
 import './devices.css';
+import { useFormat } from '../format';
 
 type Severity = Trouble['severity'];
 
@@ -79,6 +80,7 @@ function Troubles({ troubles }: { troubles: readonly Trouble[] }) {
 
 function EnrollmentCode() {
   const { t } = useTranslation();
+  const format = useFormat();
   const units = useLoad(() => consoleGet('/devices/housing-units', HousingUnitsResponse), []);
   const [kind, setKind] = useState<'kiosk' | 'tablet'>('kiosk');
   const [chosenUnit, setChosenUnit] = useState('');
@@ -102,7 +104,7 @@ function EnrollmentCode() {
         <p className="enrollment-code-value" data-testid="enrollment-code" aria-label={t('devices.codeLabel')}>
           {issued.code}
         </p>
-        <p>{t('devices.codeHow', { time: new Date(issued.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })}</p>
+        <p>{t('devices.codeHow', { time: format.time(issued.expiresAt) })}</p>
         <button type="button" onClick={() => setIssued(null)}>
           {t('devices.codeDone')}
         </button>

@@ -17,6 +17,7 @@ import {
   type StatementLineView,
 } from '../../../hub/console/api/schemas/money';
 import { dollarsText, readDepositDollars } from '../../../rules/money';
+import { useFormat, type ConsoleFormat } from '../format';
 import { ConsoleError, consoleGet, consolePost, queryString } from '../api';
 import { ErrorNotice } from '../ErrorNotice';
 import type { ConsolePageProps } from '../pages';
@@ -30,12 +31,13 @@ const asError = (failure: unknown): ConsoleError => (failure instanceof ConsoleE
 /** The first day of the month `today` ("2025-06-14") falls in. */
 const monthStart = (today: string): string => `${today.slice(0, 8)}01`;
 
-function figure(ledger: LedgerChoice, amount: number): string {
-  return ledger === 'money' ? dollarsText(amount) : String(amount);
+function figure(format: ConsoleFormat, ledger: LedgerChoice, amount: number): string {
+  return ledger === 'money' ? format.money(amount) : format.number(amount);
 }
 
 export function MoneyPage({ session }: ConsolePageProps) {
   const { t } = useTranslation();
+  const format = useFormat();
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState('');
   const [residentId, setResidentId] = useState<string | null>(null);
@@ -72,9 +74,10 @@ export function MoneyPage({ session }: ConsolePageProps) {
                   <button type="button" aria-pressed={person.residentId === residentId} onClick={() => setResidentId(person.residentId)}>
                     {t('money.personButton', { name: person.name, booking: person.credentialId })}
                   </button>
+                  {/* Each part isolated: names and sums in one direction must not scramble a line read in the other. */}
                   <span>
-                    {person.unitName ?? t('money.released')} · {person.siteName} · {dollarsText(person.balanceCents)} ·{' '}
-                    {t('money.stamps', { count: person.stamps })}
+                    <bdi>{person.unitName ?? t('money.released')}</bdi> · <bdi>{person.siteName}</bdi> · <bdi>{format.money(person.balanceCents)}</bdi> ·{' '}
+                    <bdi>{t('money.stamps', { count: person.stamps })}</bdi>
                   </span>
                 </li>
               ))}
@@ -90,6 +93,7 @@ export function MoneyPage({ session }: ConsolePageProps) {
 
 function PersonAccount({ residentId }: { residentId: string }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const account = useLoad(() => consoleGet(`/money/people/${encodeURIComponent(residentId)}`, AccountView), [residentId]);
   const [statementRound, setStatementRound] = useState(0);
   if (account.data === null) return <ErrorNotice error={account.error} />;
@@ -107,7 +111,7 @@ function PersonAccount({ residentId }: { residentId: string }) {
           {person.unitName === null ? '' : ` · ${person.unitName}`}
         </p>
         <p data-testid="money-balances">
-          {t('money.balances', { money: dollarsText(person.balanceCents), stamps: t('money.stamps', { count: person.stamps }) })}
+          {t('money.balances', { money: format.money(person.balanceCents), stamps: t('money.stamps', { count: person.stamps }) })}
         </p>
       </div>
       {!person.released && <DepositForm person={person} onDeposited={changed} />}
@@ -118,6 +122,7 @@ function PersonAccount({ residentId }: { residentId: string }) {
 
 function DepositForm({ person, onDeposited }: { person: PersonSummary; onDeposited(): void }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const [amount, setAmount] = useState('');
   const [source, setSource] = useState<DepositSource>('moneyOrder');
   const [reference, setReference] = useState('');
@@ -199,10 +204,10 @@ function DepositForm({ person, onDeposited }: { person: PersonSummary; onDeposit
           <h3 id="deposit-confirm">{t('money.confirmTitle')}</h3>
           <p>
             {t('money.confirmText', {
-              amount: dollarsText(confirming),
+              amount: format.money(confirming),
               name: person.name,
               booking: person.credentialId,
-              balance: dollarsText(person.balanceCents + confirming),
+              balance: format.money(person.balanceCents + confirming),
             })}
           </p>
           <p>
@@ -222,7 +227,7 @@ function DepositForm({ person, onDeposited }: { person: PersonSummary; onDeposit
       <ErrorNotice error={error} />
       {receipt !== null && (
         <p className="notice notice-success" role="status">
-          {t('money.deposited', { amount: dollarsText(receipt.amountCents), name: receipt.name, balance: dollarsText(receipt.balanceCents) })}
+          {t('money.deposited', { amount: format.money(receipt.amountCents), name: receipt.name, balance: format.money(receipt.balanceCents) })}
         </p>
       )}
     </div>
@@ -231,6 +236,7 @@ function DepositForm({ person, onDeposited }: { person: PersonSummary; onDeposit
 
 function StatementPanel({ residentId, today, timeZone, onCorrected }: { residentId: string; today: string; timeZone: string; onCorrected(): void }) {
   const { t } = useTranslation();
+  const format = useFormat(timeZone);
   const [ledger, setLedger] = useState<LedgerChoice>('money');
   const [from, setFrom] = useState(monthStart(today));
   const [to, setTo] = useState(today);
@@ -273,7 +279,7 @@ function StatementPanel({ residentId, today, timeZone, onCorrected }: { resident
           <p>
             {statement.data.residentName} ({statement.data.credentialId}) · {statement.data.siteName}
           </p>
-          <p>{t('money.period', { from: statement.data.fromDate, to: statement.data.toDate, zone: timeZone })}</p>
+          <p>{t('money.period', { from: format.calendarDay(statement.data.fromDate), to: format.calendarDay(statement.data.toDate), zone: timeZone })}</p>
           <div className="actions no-print">
             <button type="button" onClick={() => window.print()}>
               {t('money.print')}
@@ -308,25 +314,25 @@ function StatementPanel({ residentId, today, timeZone, onCorrected }: { resident
             </thead>
             <tbody>
               <tr>
-                <td>{statement.data.fromDate}</td>
+                <td>{format.calendarDay(statement.data.fromDate)}</td>
                 <td>{t('money.opening')}</td>
                 <td />
                 <td />
                 <td />
-                <td className="number">{figure(statement.data.ledger, statement.data.openingBalance)}</td>
+                <td className="number">{figure(format, statement.data.ledger, statement.data.openingBalance)}</td>
                 <td className="no-print" />
               </tr>
               {statement.data.lines.map((line) => (
                 <tr key={line.entryId} data-testid="statement-line">
-                  <td>{line.when}</td>
+                  <td>{format.dateTime(line.at)}</td>
                   <td>
                     {line.what}
                     {line.reversedByEntryId !== null && <span className="tag">{t('money.reversed')}</span>}
                   </td>
                   <td>{line.reference}</td>
-                  <td className="number">{line.amount > 0 ? figure(statement.data?.ledger ?? 'money', line.amount) : ''}</td>
-                  <td className="number">{line.amount < 0 ? figure(statement.data?.ledger ?? 'money', -line.amount) : ''}</td>
-                  <td className="number">{figure(statement.data?.ledger ?? 'money', line.balance)}</td>
+                  <td className="number">{line.amount > 0 ? figure(format, statement.data?.ledger ?? 'money', line.amount) : ''}</td>
+                  <td className="number">{line.amount < 0 ? figure(format, statement.data?.ledger ?? 'money', -line.amount) : ''}</td>
+                  <td className="number">{figure(format, statement.data?.ledger ?? 'money', line.balance)}</td>
                   <td className="no-print">
                     {line.reversesEntryId === null && line.reversedByEntryId === null && (
                       <button type="button" onClick={() => setCorrecting(line)}>
@@ -342,8 +348,8 @@ function StatementPanel({ residentId, today, timeZone, onCorrected }: { resident
                 <th scope="row" colSpan={3}>
                   {t('money.totals')}
                 </th>
-                <td className="number">{figure(statement.data.ledger, statement.data.totalIn)}</td>
-                <td className="number">{figure(statement.data.ledger, statement.data.totalOut)}</td>
+                <td className="number">{figure(format, statement.data.ledger, statement.data.totalIn)}</td>
+                <td className="number">{figure(format, statement.data.ledger, statement.data.totalOut)}</td>
                 <td />
                 <td className="no-print" />
               </tr>
@@ -352,7 +358,7 @@ function StatementPanel({ residentId, today, timeZone, onCorrected }: { resident
                   {t('money.closing')}
                 </th>
                 <td className="number" data-testid="statement-closing">
-                  {figure(statement.data.ledger, statement.data.closingBalance)}
+                  {figure(format, statement.data.ledger, statement.data.closingBalance)}
                 </td>
                 <td className="no-print" />
               </tr>
@@ -378,6 +384,7 @@ function StatementPanel({ residentId, today, timeZone, onCorrected }: { resident
 
 function CorrectionForm({ ledger, line, onDone, onCancel }: { ledger: LedgerChoice; line: StatementLineView; onDone(): void; onCancel(): void }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ConsoleError | null>(null);
   const submit = (event: FormEvent) => {
@@ -388,7 +395,9 @@ function CorrectionForm({ ledger, line, onDone, onCancel }: { ledger: LedgerChoi
   };
   return (
     <form className="card form-grid no-print" onSubmit={submit} aria-labelledby="correction-title">
-      <h3 id="correction-title">{t('money.correctionTitle', { what: line.what, when: line.when, amount: figure(ledger, line.amount) })}</h3>
+      <h3 id="correction-title">
+        {t('money.correctionTitle', { what: line.what, when: format.dateTime(line.at), amount: figure(format, ledger, line.amount) })}
+      </h3>
       <p>{t('money.correctionText')}</p>
       <label>
         {t('money.reason')}
@@ -407,6 +416,7 @@ function CorrectionForm({ ledger, line, onDone, onCancel }: { ledger: LedgerChoi
 
 function PriceBooks({ siteId }: { siteId: string | null }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const sites = useLoad(() => (siteId === null ? consoleGet('/sites', SiteList) : Promise.resolve({ sites: [] })), [siteId]);
   const site = siteId ?? sites.data?.sites[0]?.siteId ?? null;
   const books = useLoad(
@@ -464,7 +474,7 @@ function PriceBooks({ siteId }: { siteId: string | null }) {
                 {version.version}
                 {version.current && <span className="tag">{t('money.inForce')}</span>}
               </td>
-              <td>{version.books.map((book) => t('money.book', { stamps: book.stamps, price: dollarsText(book.priceCents) })).join(', ')}</td>
+              <td>{version.books.map((book) => t('money.book', { stamps: book.stamps, price: format.money(book.priceCents) })).join(', ')}</td>
               <td>
                 {version.createdBy}
                 {version.note === '' ? '' : ` — ${version.note}`}

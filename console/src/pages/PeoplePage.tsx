@@ -11,7 +11,7 @@ import { Link } from '../Link';
 import type { ConsolePageProps } from '../pages';
 import { navigate, useLocation } from '../router';
 import { useLoad } from '../useLoad';
-import { formatMoney, formatTime } from '../format';
+import { useFormat } from '../format';
 
 const changesPeople = (role: StaffRole) => role === 'supervisor' || role === 'admin';
 const changesContacts = (role: StaffRole) => changesPeople(role) || role === 'mailroom';
@@ -24,6 +24,7 @@ export function PeoplePage({ session }: ConsolePageProps) {
 
 function PeopleSearch({ role }: { role: StaffRole }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<'active' | 'released' | 'all'>('active');
   const people = useLoad(() => consoleGet(`/people${queryString({ search, status })}`, PeopleList), [search, status]);
@@ -70,7 +71,7 @@ function PeopleSearch({ role }: { role: StaffRole }) {
                 {person.status === 'released'
                   ? t('people.releasedState')
                   : person.lockedUntil !== null
-                    ? t('people.lockedState', { time: formatTime(person.lockedUntil) })
+                    ? t('people.lockedState', { time: format.time(person.lockedUntil) })
                     : t('people.activeState')}
               </td>
             </tr>
@@ -139,6 +140,7 @@ function AddPerson() {
 
 function PersonView({ residentId, role }: { residentId: string; role: StaffRole }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const loaded = useLoad(() => consoleGet(`/people/${encodeURIComponent(residentId)}`, PersonDetail), [residentId]);
   const units = useLoad(() => consoleGet('/units', UnitList), []);
   const [override, setOverride] = useState<PersonDetail | null>(null);
@@ -187,13 +189,13 @@ function PersonView({ residentId, role }: { residentId: string; role: StaffRole 
         <dt>{t('people.state')}</dt>
         <dd>{person.status === 'released' ? t('people.releasedState') : t('people.activeState')}</dd>
         <dt>{t('people.money')}</dt>
-        <dd>{formatMoney(detail.balanceCents)}</dd>
+        <dd>{format.money(detail.balanceCents)}</dd>
         <dt>{t('people.stamps')}</dt>
         <dd>{detail.stamps}</dd>
         <dt>{t('people.lockout')}</dt>
         <dd>
           {person.lockedUntil !== null
-            ? t('people.lockedUntil', { time: formatTime(person.lockedUntil), count: detail.failedPinAttempts })
+            ? t('people.lockedUntil', { time: format.time(person.lockedUntil), count: detail.failedPinAttempts })
             : t('people.wrongPins', { count: detail.failedPinAttempts })}
           {changesPeople(role) && person.status === 'active' && (person.lockedUntil !== null || detail.failedPinAttempts > 0) && (
             <button type="button" className="inline-action" onClick={() => void act(`/people/${id}/clear-lockout`)}>

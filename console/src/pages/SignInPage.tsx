@@ -4,9 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { SessionView } from '../../../hub/console/api/schemas/session';
 import { ConsoleError, consolePost } from '../api';
 import { ErrorNotice } from '../ErrorNotice';
+import { showLanguage } from '../i18n';
+import { LanguageChooser } from '../LanguageChooser';
 
 export function SignInPage({ onSignedIn, why }: { onSignedIn: (session: SessionView) => void; why: ConsoleError | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<ConsoleError | null>(why);
@@ -24,6 +26,8 @@ export function SignInPage({ onSignedIn, why }: { onSignedIn: (session: SessionV
     <main className="sign-in">
       <form onSubmit={submit} className="card sign-in-card" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">{t('signIn.title')}</h1>
+        {/* Before sign-in the choice is this browser's only; once signed in, the account's own language takes over. */}
+        <LanguageChooser onChoose={(tag) => void showLanguage(i18n, tag)} />
         <p>{t('signIn.intro')}</p>
         <ErrorNotice error={error} />
         <label>

@@ -12,11 +12,13 @@ import { ErrorNotice } from '../ErrorNotice';
 import type { ConsolePageProps } from '../pages';
 import { useLoad } from '../useLoad';
 import './money.css';
+import { useFormat } from '../format';
 
 const asError = (failure: unknown): ConsoleError => (failure instanceof ConsoleError ? failure : new ConsoleError('internal', String(failure), 0));
 
 export function VisitsPage({ session }: ConsolePageProps) {
   const { t } = useTranslation();
+  const format = useFormat();
   const sites = useLoad(() => (session.staff.siteId === null ? consoleGet('/sites', SiteList) : Promise.resolve({ sites: [] })), [session.staff.siteId]);
   const siteId = session.staff.siteId ?? sites.data?.sites[0]?.siteId ?? null;
   const siteQuery = session.staff.siteId === null && siteId !== null ? { siteId } : {};
@@ -42,7 +44,7 @@ export function VisitsPage({ session }: ConsolePageProps) {
       </div>
       {dayView.data !== null && (
         <div className="day-view" data-testid="day-view">
-          <h2>{t('visits.dayTitle', { date: dayView.data.date })}</h2>
+          <h2>{t('visits.dayTitle', { date: format.calendarDay(dayView.data.date) })}</h2>
           {dayView.data.rooms.length === 0 && <p>{t('visits.noRooms')}</p>}
           <div className="rooms">
             {dayView.data.rooms.map((room) => (

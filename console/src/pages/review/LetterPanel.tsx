@@ -10,7 +10,7 @@ import { watchSegments } from '../../../../rules/watch-list';
 import { ConsoleError, consoleGet, consolePost, queryString } from '../../api';
 import { ErrorNotice } from '../../ErrorNotice';
 import { useLoad } from '../../useLoad';
-import { formatWhen } from './format';
+import { useFormat } from '../../format';
 
 /** Written words, with each watch-list match marked. */
 function LetterWords({ letter }: { letter: LetterView }) {
@@ -83,6 +83,7 @@ function reasonChoice(choice: string, text: string): ReasonChoice | null {
 
 export function LetterPanel({ messageId, onDecided, onNext }: { messageId: string; onDecided(): void; onNext(): void }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const loaded = useLoad(() => consoleGet(`/review/letters/${encodeURIComponent(messageId)}`, LetterView), [messageId]);
   const letter = loaded.data?.messageId === messageId ? loaded.data : null;
   const reasons = useLoad(
@@ -165,7 +166,7 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
           {t('review.letter.booking', { number: letter.credentialId })}
           {letter.housingUnitName === null ? null : ` · ${letter.housingUnitName}`}
           {' · '}
-          {t('review.letter.received', { when: formatWhen(letter.receivedAt) })}
+          {t('review.letter.received', { when: format.dateTime(letter.receivedAt) })}
           {' · '}
           <strong>{t(`review.status.${letter.status}`)}</strong>
         </p>
@@ -176,7 +177,7 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
         ) : null}
         {letter.suspension === null ? null : (
           <p className="notice notice-warning">
-            {t('review.letter.paused', { name: letter.residentName, until: formatWhen(letter.suspension.endsAt), reason: letter.suspension.reason })}
+            {t('review.letter.paused', { name: letter.residentName, until: format.dateTime(letter.suspension.endsAt), reason: letter.suspension.reason })}
           </p>
         )}
       </header>
@@ -261,12 +262,14 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
             <p data-testid="rejection-reason">{t('review.letter.rejectedBecause', { reason: letter.rejectionReason })}</p>
           )}
           {letter.familyNotice === null ? null : (
-            <p data-testid="family-notice">{t('review.letter.familyTold', { reason: letter.familyNotice.reason, when: formatWhen(letter.familyNotice.at) })}</p>
+            <p data-testid="family-notice">
+              {t('review.letter.familyTold', { reason: letter.familyNotice.reason, when: format.dateTime(letter.familyNotice.at) })}
+            </p>
           )}
           <ul>
             {letter.decisions.map((decision, index) => (
               <li key={index}>
-                {t(`review.decision.${decision.decision}`, { reviewer: decision.reviewer, when: formatWhen(decision.decidedAt) })}
+                {t(`review.decision.${decision.decision}`, { reviewer: decision.reviewer, when: format.dateTime(decision.decidedAt) })}
                 {decision.reason === null ? null : `: ${decision.reason}`}
               </li>
             ))}

@@ -14,7 +14,7 @@ import {
 import { ConsoleError, consoleGet, consolePost, queryString } from '../../api';
 import { ErrorNotice } from '../../ErrorNotice';
 import { useLoad } from '../../useLoad';
-import { formatDay, formatWhen } from './format';
+import { useFormat } from '../../format';
 
 function useFailure(): [ConsoleError | null, (failure: unknown) => void, () => void] {
   const [error, setError] = useState<ConsoleError | null>(null);
@@ -23,6 +23,7 @@ function useFailure(): [ConsoleError | null, (failure: unknown) => void, () => v
 
 export function WatchListView({ siteId }: { siteId: string }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const terms = useLoad(() => consoleGet(`/review/watch-list${queryString({ siteId })}`, WatchTermList), [siteId]);
   const [term, setTerm] = useState('');
   const [error, fail, clear] = useFailure();
@@ -64,7 +65,7 @@ export function WatchListView({ siteId }: { siteId: string }) {
             <tr key={entry.termId}>
               <td dir="auto">{entry.term}</td>
               <td>
-                {entry.addedBy}, {formatWhen(entry.addedAt)}
+                {entry.addedBy}, {format.dateTime(entry.addedAt)}
               </td>
               <td className="actions">
                 <button
@@ -163,6 +164,7 @@ export function ReasonsView({ siteId, mayEdit }: { siteId: string; mayEdit: bool
 
 export function PausesView({ siteId }: { siteId: string }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const pauses = useLoad(() => consoleGet(`/review/pauses${queryString({ siteId })}`, PauseList), [siteId]);
   const choices = useLoad(() => consoleGet(`/review/filters${queryString({ siteId })}`, QueueFilterChoices), [siteId]);
   const [residentId, setResidentId] = useState('');
@@ -225,11 +227,11 @@ export function PausesView({ siteId }: { siteId: string }) {
           {(pauses.data?.pauses ?? []).map((entry) => (
             <tr key={entry.suspensionId}>
               <td>{entry.residentName}</td>
-              <td>{formatDay(entry.endsAt)}</td>
+              <td>{format.longDate(entry.endsAt)}</td>
               <td dir="auto">{entry.reason}</td>
               <td>
                 {entry.liftedAt !== null
-                  ? t('review.pauses.lifted', { who: entry.liftedBy ?? '', when: formatWhen(entry.liftedAt) })
+                  ? t('review.pauses.lifted', { who: entry.liftedBy ?? '', when: format.dateTime(entry.liftedAt) })
                   : entry.active
                     ? t('review.pauses.active', { who: entry.suspendedBy })
                     : t('review.pauses.ended')}

@@ -6,7 +6,7 @@ import { QueueFilterChoices, QueuePage, type QueueLetter } from '../../../../hub
 import { consoleGet, queryString } from '../../api';
 import { ErrorNotice } from '../../ErrorNotice';
 import { useLoad } from '../../useLoad';
-import { formatWhen } from './format';
+import { useFormat } from '../../format';
 import { LetterPanel } from './LetterPanel';
 
 export interface QueueFilters {
@@ -132,6 +132,7 @@ export function QueueView({ siteId, openId, onOpen }: { siteId: string | null; o
 
 function QueueRow({ letter, open, onOpen }: { letter: QueueLetter; open: boolean; onOpen(): void }) {
   const { t } = useTranslation();
+  const format = useFormat();
   return (
     <li className={open ? 'queue-row open' : 'queue-row'}>
       <button type="button" onClick={onOpen} aria-current={open ? 'true' : undefined} data-testid="queue-row">
@@ -143,7 +144,7 @@ function QueueRow({ letter, open, onOpen }: { letter: QueueLetter; open: boolean
           {letter.attachmentCount > 0 ? <span className="badge">{t('review.queue.attachments', { count: letter.attachmentCount })}</span> : null}
         </span>
         <span className="queue-row-facts">
-          {t(`review.direction.${letter.direction}`)} · {letter.housingUnitName ?? ''} · {formatWhen(letter.receivedAt)}
+          {t(`review.direction.${letter.direction}`)} · {letter.housingUnitName ?? ''} · {format.dateTime(letter.receivedAt)}
         </span>
         <span className="queue-row-preview" dir="auto">
           {letter.preview}

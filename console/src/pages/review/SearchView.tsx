@@ -5,7 +5,7 @@ import { QueueFilterChoices, SearchPage } from '../../../../hub/console/api/sche
 import { consoleGet, queryString } from '../../api';
 import { ErrorNotice } from '../../ErrorNotice';
 import { useLoad } from '../../useLoad';
-import { formatWhen } from './format';
+import { useFormat } from '../../format';
 
 interface Search {
   readonly residentId: string;
@@ -26,6 +26,7 @@ function dayStart(value: string, after: boolean): number | null {
 
 export function SearchView({ siteId, onOpen }: { siteId: string | null; onOpen(messageId: string): void }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const [form, setForm] = useState<Search>({ residentId: '', contactId: '', words: '', from: '', to: '' });
   const [asked, setAsked] = useState<Search | null>(null);
   const [cursors, setCursors] = useState<readonly (string | null)[]>([null]);
@@ -110,7 +111,7 @@ export function SearchView({ siteId, onOpen }: { siteId: string | null; onOpen(m
           <tbody>
             {results.data.letters.map((letter) => (
               <tr key={letter.messageId}>
-                <td>{formatWhen(letter.receivedAt)}</td>
+                <td>{format.dateTime(letter.receivedAt)}</td>
                 <td>
                   <button type="button" className="link-button" onClick={() => onOpen(letter.messageId)}>
                     {letter.direction === 'inbound' ? `${letter.contactName} → ${letter.residentName}` : `${letter.residentName} → ${letter.contactName}`}
