@@ -2,12 +2,14 @@
 // them into the change log) and the device (which applies them). Pure zod; no I/O.
 import { z } from 'zod';
 import { letterLength } from '../../rules/text';
+import { LanguageTag } from '../../rules/language';
 
 export const Id = z.string().min(1).max(64);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 /** Epoch milliseconds. */
 export const Timestamp = z.number().int().nonnegative();
-export const Language = z.enum(['en', 'es']);
+/** A language tag by shape (rules/language.ts): a site may offer a new language without a protocol change. */
+export const Language = LanguageTag;
 /**
  * The longest reason a reviewer may give for stopping a letter or an attachment. A reviewer explains in their own
  * words (and language); 2,000 characters leaves room for a careful explanation, which the screens wrap, never cut.
