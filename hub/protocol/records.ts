@@ -2,7 +2,7 @@
 // them into the change log) and the device (which applies them). Pure zod; no I/O.
 import { z } from 'zod';
 import { letterLength } from '../../rules/text';
-import { LanguageTag } from '../../rules/language';
+import { LanguageTag, SiteLanguages } from '../../rules/language';
 
 export const Id = z.string().min(1).max(64);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
@@ -184,6 +184,11 @@ export const SiteRulesRecord = z.object({
   /** Whether stamps come back when review rejects a message; shown to the person before they send. */
   refundStampsOnRejection: z.boolean(),
   stampBooks: z.array(z.object({ stamps: z.number().int().positive(), priceCents: z.number().int().positive() })).min(1),
+  /**
+   * The languages the site offers residents and its default, as staff set them at the hub. Absent until they do (and
+   * from a hub older than this field): the device keeps its site file's `languages` meanwhile.
+   */
+  languages: SiteLanguages.optional(),
 });
 export type SiteRulesRecord = z.infer<typeof SiteRulesRecord>;
 
