@@ -32,6 +32,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import i18next from 'eslint-plugin-i18next';
 
 const repositoryRoot = path.dirname(fileURLToPath(import.meta.url));
 
@@ -140,6 +141,16 @@ function layer(files, patterns) {
   return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
 }
 
+/** no-literal-string's options: JSX text and the attributes a person sees or hears. */
+export const literalStringRule = {
+  mode: 'jsx-only',
+  'jsx-attributes': { include: ['aria-label', 'aria-description', 'aria-valuetext', 'aria-placeholder', 'title', 'placeholder', 'alt', 'label'] },
+  // Text without a letter is no word to translate: a mark drawn beside words (● ✓ ⚠ ›), a number, punctuation; nor is
+  // one capital letter alone, the sample glyph the text-size buttons draw at each size (hidden from screen readers).
+  words: { exclude: [/^[^\p{L}]*$/u, /^[A-Z]$/u] },
+  message: 'Words a person sees belong in renderer/locales (t(...)), so every language has them',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', '.demo/**'] },
   js.configs.recommended,
@@ -175,6 +186,14 @@ export default tseslint.config(
       // every @tanstack/react-virtual user) is not a finding here.
       'react-hooks/incompatible-library': 'off',
     },
+  },
+  // Every word a person sees on the resident and staff screens comes from a locale file, so every language has it
+  // (docs/languages.md): no literal text in JSX, nor in the attributes that are read or shown — a screen reader's name,
+  // a tooltip, a placeholder, a picture's description. Tested in test/static/literal-strings.test.ts.
+  {
+    files: ['renderer/src/**/*.tsx'],
+    plugins: { i18next },
+    rules: { 'i18next/no-literal-string': ['error', literalStringRule] },
   },
   // Everything outside main/electron: no electron.
   layer(['**/*.{ts,tsx,js,mjs}'], [electron]),

@@ -1,10 +1,9 @@
 // The site file: every rule that varies by facility or by device lives here and is checked at start.
 import { z } from 'zod';
 import { defaultPinRules } from '../rules/pin-lockout';
+import { SiteLanguages } from '../rules/language';
 // The readers' entries are hardware's (it owns what its drivers accept); the site file lists them.
 import { CredentialFormat, ReaderConfig, Symbology } from '../hardware/reader-config';
-
-const LanguageCode = z.enum(['en', 'es']);
 
 const RegexSource = z.string().superRefine((source, context) => {
   try {
@@ -118,13 +117,8 @@ export const KioskConfig = z
         housingUnit: z.string().min(1).optional(),
       })
       .strict(),
-    languages: z
-      .object({ offered: z.array(LanguageCode).min(1), default: LanguageCode })
-      .strict()
-      .refine((languages) => languages.offered.includes(languages.default), {
-        message: 'the default language must be one of the offered languages',
-        path: ['default'],
-      }),
+    // The offline starting point: once the hub has sent the site's languages (docs/languages.md), the device follows those.
+    languages: SiteLanguages,
     session: z
       .object({
         idleSeconds: z.number().int().min(5).max(3600),

@@ -29,6 +29,7 @@ import { connectReaders, readersOf } from './runtime/readers';
 import { restartScheduler } from './runtime/restart';
 import { deviceServiceMode } from './runtime/service-mode';
 import { createSessionActor } from './runtime/session-actor';
+import { siteLanguageSource } from './runtime/site-languages';
 import { createDeviceStorage, reserveGuard, watchStorage } from './runtime/storage-guard';
 import { tabletStanding } from './runtime/tablet-standing';
 import { undoOnFailure, type UndoSteps } from './runtime/undo-on-failure';
@@ -60,7 +61,8 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   const { residents, staff } = queries;
   const audit = deviceAudit(database, now, reserve, logger);
   const events = createEventHub(logger);
-  const state = createDeviceState(vault.read(), config.languages.default);
+  const siteLanguages = siteLanguageSource(config, queries.replica);
+  const state = createDeviceState(vault.read(), siteLanguages().default);
 
   // Mail arriving by sync is made searchable in idle time, after each sync step and once now (left over from a crash).
   const searchIndexer = createSearchIndexer({ db: database, logger });
@@ -100,8 +102,19 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   const keyboardWedge = readers.find(isKeyboardWedgeReader) ?? null;
   const keyboardWedgeDetection = options.keyboardWedgeDetection ?? 'page';
 
-  const session = createSessionActor({ config, signIn, reserve, audit, logger, state, now, tabletRules: tablet.sessionRules, clock: options.clock });
-  const deviceInfo = deviceInfoSource({ config, session, state, keyboardWedgeDetection, keyboardWedge, tablet, now });
+  const session = createSessionActor({
+    config,
+    signIn,
+    reserve,
+    audit,
+    logger,
+    state,
+    now,
+    tabletRules: tablet.sessionRules,
+    clock: options.clock,
+    siteLanguages,
+  });
+  const deviceInfo = deviceInfoSource({ config, session, state, keyboardWedgeDetection, keyboardWedge, tablet, now, siteLanguages });
   const notices = deviceNotices({ mode: config.device.mode, session, emit: events.emit, deviceInfo, tablet });
   tabletChanged.listen(() => notices.refreshTabletInfo());
   const restarts = restartScheduler();
@@ -145,6 +158,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
     visits: createVisitsService({ db: database, now }),
     letterNotices: queries.letterNotices,
     onRestartRequested: options.onRestartRequested,
+    siteLanguages,
   });
   const dispatcher = deviceDispatcher({ handlers, session, storage, logger });
   const stopWatchingStorage = watchStorage(storage, options.storageCheckMs ?? 30_000, logger);

@@ -57,6 +57,8 @@ import {
   listStampPriceBooks,
   listVisitRooms,
   reverseLedgerEntry,
+  getSiteLanguages,
+  setSiteLanguages,
   setSiteTimeZone,
   siteTimeZone,
   statementCsv,
@@ -861,6 +863,35 @@ export const hubCommands: readonly HubCommand[] = [
       const zone =
         options.set === undefined ? await siteTimeZone(context.hub.database, siteId) : await setSiteTimeZone(context.hub, { siteId, timeZone: options.set });
       context.out(`The site's time zone is ${zone}.`);
+    },
+  }),
+  defineCommand({
+    name: 'site-languages',
+    summary: "Show or set the languages the site offers residents and the one its devices start in (each device's site file until set)",
+    options: {
+      offered: optionalText('en,es,vi', 'the language tags offered, in the order the language switch shows them, comma-separated'),
+      default: optionalText('en', 'the language a device starts in and comes back to after each sign-out; one of those offered'),
+    },
+    async run(options, context) {
+      const siteId = await context.site();
+      if (options.offered === undefined && options.default === undefined) {
+        const languages = await getSiteLanguages(context.hub.database, siteId);
+        context.out(
+          languages === null
+            ? 'The site has not set its languages: each device offers those in its own site file. Set them with --offered and --default.'
+            : `The site offers ${languages.offered.join(', ')}; devices start in ${languages.default}.`,
+        );
+        return;
+      }
+      const offered = (options.offered ?? '')
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter((tag) => tag !== '');
+      // Without --default the first offered language is the default, as the switch shows it first.
+      const languages = await setSiteLanguages(context.hub, { siteId, offered, default: options.default ?? offered[0] ?? '' });
+      context.out(
+        `The site offers ${languages.offered.join(', ')}; devices start in ${languages.default}. Each device takes this at its next sync and offers the languages it has words for.`,
+      );
     },
   }),
   defineCommand({

@@ -2,12 +2,14 @@
 // them into the change log) and the device (which applies them). Pure zod; no I/O.
 import { z } from 'zod';
 import { letterLength } from '../../rules/text';
+import { LanguageTag, SiteLanguages } from '../../rules/language';
 
 export const Id = z.string().min(1).max(64);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
 /** Epoch milliseconds. */
 export const Timestamp = z.number().int().nonnegative();
-export const Language = z.enum(['en', 'es']);
+/** A language tag by shape (rules/language.ts): a site may offer a new language without a protocol change. */
+export const Language = LanguageTag;
 /**
  * The longest reason a reviewer may give for stopping a letter or an attachment. A reviewer explains in their own
  * words (and language); 2,000 characters leaves room for a careful explanation, which the screens wrap, never cut.
@@ -182,6 +184,11 @@ export const SiteRulesRecord = z.object({
   /** Whether stamps come back when review rejects a message; shown to the person before they send. */
   refundStampsOnRejection: z.boolean(),
   stampBooks: z.array(z.object({ stamps: z.number().int().positive(), priceCents: z.number().int().positive() })).min(1),
+  /**
+   * The languages the site offers residents and its default, as staff set them at the hub. Absent until they do (and
+   * from a hub older than this field): the device keeps its site file's `languages` meanwhile.
+   */
+  languages: SiteLanguages.optional(),
 });
 export type SiteRulesRecord = z.infer<typeof SiteRulesRecord>;
 

@@ -97,7 +97,7 @@ export { readBlobForDevice, maxBlobBytes } from './blobs';
 export { cursorKey } from './hub-secrets';
 export type { ResidentRow, ContactRow, MessageRow, StaffRow, VisitRow } from './records';
 // The money office and the visits office at the console (issue 17).
-export { hubTimeZone, checkedTimeZone, siteTimeZone, setSiteTimeZone } from './sites';
+export { hubTimeZone, checkedTimeZone, siteTimeZone, setSiteTimeZone, setSiteLanguages, getSiteLanguages } from './sites';
 export { maxDepositReferenceLength } from './ledgers';
 export { reverseLedgerEntry, ledgerEntryOwner, maxCorrectionReasonLength } from './corrections';
 export { accountStatement, statementPeriod, describeEntry, maxStatementDays, type Statement, type StatementLine } from './statements';

@@ -12,6 +12,7 @@ import type {
   StaffRecord,
   VisitRecord,
 } from '../protocol/index';
+import { SiteLanguages } from '../../rules/language';
 import type { SqlExecutor } from '../db/database';
 import type { RecordChange } from './change-log';
 
@@ -83,17 +84,21 @@ export interface SiteRow {
   readonly max_attachments: number;
   readonly max_attachment_bytes: number;
   readonly refund_stamps_on_rejection: boolean;
+  /** SiteLanguages as JSON, or null while the site has not set its languages. */
+  readonly languages: unknown;
   readonly version: number;
 }
 
 export async function loadSiteRules(db: SqlExecutor, siteId: string): Promise<{ version: number; record: SiteRulesRecord } | null> {
   const [site] = await db.query<SiteRow>(
     `SELECT site_id, name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
-            refund_stamps_on_rejection, version
+            refund_stamps_on_rejection, languages, version
        FROM sites WHERE site_id = $1`,
     [siteId],
   );
   if (site === undefined) return null;
+  // Written only through setSiteLanguages, which checks it; checked again here so a hand-edited row never reaches a device.
+  const languages = site.languages === null ? null : SiteLanguages.safeParse(site.languages);
   const books = await db.query<{ stamps: number; price_cents: number }>('SELECT stamps, price_cents FROM stamp_books WHERE site_id = $1 ORDER BY stamps', [
     siteId,
   ]);
@@ -108,6 +113,7 @@ export async function loadSiteRules(db: SqlExecutor, siteId: string): Promise<{ 
       maxAttachmentBytes: site.max_attachment_bytes,
       refundStampsOnRejection: site.refund_stamps_on_rejection,
       stampBooks: books.map((book) => ({ stamps: book.stamps, priceCents: book.price_cents })),
+      ...(languages?.success === true ? { languages: languages.data } : {}),
     },
   };
 }

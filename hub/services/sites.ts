@@ -1,5 +1,6 @@
 // A site (one facility), its money and stamp rules, and its housing units.
 import { randomUUID } from 'node:crypto';
+import { SiteLanguages } from '../../rules/language';
 import { SiteRulesRecord } from '../protocol/index';
 import type { SqlExecutor } from '../db/database';
 import { appendChanges } from './change-log';
@@ -121,6 +122,34 @@ export async function updateSiteRules(hub: HubContext, input: { siteId: string; 
       await appendStampPriceBook(tx, { siteId, books: rules.stampBooks, createdBy: 'hub', note: 'site rules updated', now: hub.now() });
     return publishSiteRules(tx, siteId, hub.now());
   });
+}
+
+/**
+ * Sets the languages the site offers residents and the one its devices start in; they reach every device of the site
+ * with its rules at the next pull (docs/languages.md). A tag is checked by its shape only: the hub cannot know which
+ * languages a device has words for, and a device offers only those it has (saying which it lacks in service mode).
+ */
+export async function setSiteLanguages(hub: HubContext, input: { siteId: string; offered: readonly string[]; default: string }): Promise<SiteLanguages> {
+  const parsed = SiteLanguages.safeParse({ offered: input.offered, default: input.default });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') ?? '';
+    throw invalid(`The site's languages: ${where === '' ? '' : `${where}: `}${issue?.message ?? 'not valid'}.`);
+  }
+  return hub.database.transaction(async (tx) => {
+    const [site] = await tx.query('UPDATE sites SET languages = $2, version = version + 1 WHERE site_id = $1 RETURNING site_id', [
+      input.siteId,
+      JSON.stringify(parsed.data),
+    ]);
+    if (site === undefined) throw notFound(`There is no site ${input.siteId}.`);
+    await publishSiteRules(tx, input.siteId, hub.now());
+    return parsed.data;
+  });
+}
+
+/** The languages the site offers, or null while it has not set them (each device then keeps its site file's). */
+export async function getSiteLanguages(db: SqlExecutor, siteId: string): Promise<SiteLanguages | null> {
+  return (await getSiteRules(db, siteId)).languages ?? null;
 }
 
 export async function getSiteRules(db: SqlExecutor, siteId: string): Promise<SiteRulesRecord> {

@@ -2,10 +2,12 @@
 import { z } from 'zod';
 // The one text rule and the longest letter, shared with the hub (the lint allows the contract this one protocol file).
 import { checkedText, maxMessageCharacters } from '../../rules/text';
+// A language is a tag checked by shape, never a list: which languages exist is the locale files' business (docs/languages.md).
+import { LanguageTag } from '../../rules/language';
+export { baseLanguage, LocaleBlock } from '../../rules/language';
 
-export const LanguageCode = z.enum(['en', 'es']);
-export type LanguageCode = z.infer<typeof LanguageCode>;
-export const supportedLanguages: readonly LanguageCode[] = LanguageCode.options;
+export const LanguageCode = LanguageTag;
+export type LanguageCode = LanguageTag;
 
 export const DeviceMode = z.enum(['kiosk', 'tablet']);
 export type DeviceMode = z.infer<typeof DeviceMode>;

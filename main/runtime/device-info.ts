@@ -4,6 +4,7 @@ import type { KeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge'
 import type { KioskConfig } from '../../kiosk-config/schema';
 import type { DeviceInfo, LanguageCode } from '../contract';
 import type { DeviceState } from './device-state';
+import type { SiteLanguageSource } from './site-languages';
 import { appVersion } from './options';
 import type { SessionHandle } from './session-actor';
 import type { TabletStanding } from './tablet-standing';
@@ -22,25 +23,38 @@ export interface DeviceInfoDeps {
   readonly keyboardWedge: KeyboardWedgeReader | null;
   readonly tablet: Pick<TabletStanding, 'info'>;
   readonly now: () => number;
+  readonly siteLanguages: SiteLanguageSource;
 }
 
-export function deviceInfoSource({ config, session, state, keyboardWedgeDetection, keyboardWedge, tablet, now }: DeviceInfoDeps): DeviceInfoSource {
+export function deviceInfoSource({
+  config,
+  session,
+  state,
+  keyboardWedgeDetection,
+  keyboardWedge,
+  tablet,
+  now,
+  siteLanguages,
+}: DeviceInfoDeps): DeviceInfoSource {
   const currentLanguage = (): LanguageCode => session.getSnapshot().context.resident?.language ?? state.attractLanguage;
-  const info = (): DeviceInfo => ({
-    deviceName: config.device.name,
-    siteName: config.site.name,
-    mode: config.device.mode,
-    appVersion,
-    languages: config.languages.offered,
-    defaultLanguage: config.languages.default,
-    language: currentLanguage(),
-    keyboardWedge:
-      keyboardWedgeDetection === 'page' && keyboardWedge !== null
-        ? { detectIn: 'page', ...keyboardWedge.settings, prefix: [...keyboardWedge.settings.prefix], suffix: [...keyboardWedge.settings.suffix] }
-        : null,
-    tablet: tablet.info(),
-    timeZone: config.site.timeZone,
-    clockAt: now(),
-  });
+  const info = (): DeviceInfo => {
+    const languages = siteLanguages();
+    return {
+      deviceName: config.device.name,
+      siteName: config.site.name,
+      mode: config.device.mode,
+      appVersion,
+      languages: languages.offered,
+      defaultLanguage: languages.default,
+      language: currentLanguage(),
+      keyboardWedge:
+        keyboardWedgeDetection === 'page' && keyboardWedge !== null
+          ? { detectIn: 'page', ...keyboardWedge.settings, prefix: [...keyboardWedge.settings.prefix], suffix: [...keyboardWedge.settings.suffix] }
+          : null,
+      tablet: tablet.info(),
+      timeZone: config.site.timeZone,
+      clockAt: now(),
+    };
+  };
   return { info, currentLanguage };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logging';
 import { kioskSessionMachine, type SessionLimits, type TabletSessionRules } from '../session/kiosk-session';
 import type { CredentialLookup, PinCheck, SignInService, StaffPinCheck, TabletPinCheck } from '../signin/sign-in-service';
 import type { DeviceState } from './device-state';
+import type { SiteLanguageSource } from './site-languages';
 import type { ReserveGuard } from './storage-guard';
 
 export type SessionActor = Actor<typeof kioskSessionMachine>;
@@ -36,10 +37,12 @@ export interface SessionActorDeps {
   readonly now: () => number;
   readonly tabletRules: TabletSessionRules | null;
   readonly clock: ActorOptions<typeof kioskSessionMachine>['clock'] | undefined;
+  /** The site's languages: the hub's once it has said, else the site file's. */
+  readonly siteLanguages: SiteLanguageSource;
 }
 
 /** The session actor, created and not started: the runtime subscribes to it first. */
-export function createSessionActor({ config, signIn, reserve, audit, logger, state, now, tabletRules, clock }: SessionActorDeps): SessionActor {
+export function createSessionActor({ config, signIn, reserve, audit, logger, state, now, tabletRules, clock, siteLanguages }: SessionActorDeps): SessionActor {
   const machine = kioskSessionMachine.provide({
     actors: {
       identifyCredential: fromPromise<CredentialLookup, { credential: CredentialEvent }>(async ({ input }) => signIn.identify(input.credential)),
@@ -66,7 +69,7 @@ export function createSessionActor({ config, signIn, reserve, audit, logger, sta
         logger.info({ residentId: resident.id, reason }, 'resident signed out');
         audit('signOut', { kind: 'resident', id: resident.id }, { reason });
         // The next person starts in the site's language, not the last person's.
-        state.attractLanguage = config.languages.default;
+        state.attractLanguage = siteLanguages().default;
       },
       // A lock is not a sign-out: the person's session is held for their PIN, so it is logged, not audited as one.
       residentLocked: (_, { resident, reason }) => {
@@ -83,7 +86,7 @@ export function createSessionActor({ config, signIn, reserve, audit, logger, sta
       staffSignedOut: (_, { staff: member, reason }) => {
         logger.info({ staffId: member.id, reason }, 'service mode closed');
         audit('staffAction', { kind: 'staff', id: member.id }, { action: 'leaveServiceMode' });
-        state.attractLanguage = config.languages.default;
+        state.attractLanguage = siteLanguages().default;
       },
     },
   });

@@ -15,6 +15,7 @@ import type {
   VisitRecord,
 } from '../../hub/protocol';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import { SiteLanguages } from '../../rules/language';
 import type { DeviceDatabase } from './database';
 
 /** An entity stored in this module's tables (residents live in residents.ts). */
@@ -37,6 +38,17 @@ const tables: Record<ReplicaEntity, { table: string; key: string }> = {
 const residentTables = ['messages', 'contacts', 'stamp_entries', 'debit_entries', 'balances', 'visits', 'letter_notices', 'messaging_pauses'] as const;
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+/** The site's languages as the hub last sent them, or nothing (the site file's) when it has not or the stored value does not parse. */
+function siteLanguagesOf(stored: string | null): { languages?: SiteLanguages } {
+  if (stored === null) return {};
+  try {
+    const parsed = SiteLanguages.safeParse(JSON.parse(stored));
+    return parsed.success ? { languages: parsed.data } : {};
+  } catch {
+    return {};
+  }
+}
 
 interface MessageRow {
   message_id: string;
@@ -147,6 +159,8 @@ export interface ReplicaQueries {
   putLetterStopped(notice: LetterStoppedRecord, version: number): void;
   putMessagingPause(pause: MessagingPauseRecord, version: number): void;
   putSiteRules(rules: SiteRulesRecord, version: number): void;
+  /** The languages the hub says the site offers, or null until it has said (the site file's then). */
+  siteLanguages(): SiteLanguages | null;
 
   /** Deletes one row; returns the attachment hashes it referred to (for a message). */
   remove(entity: ReplicaEntity, id: string): string[];
@@ -260,13 +274,15 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       version = excluded.version`);
   const upsertSiteRules = db.prepare(`
     INSERT INTO site_rules (site_id, site_name, characters_per_stamp, stamps_per_attachment, max_attachments, max_attachment_bytes,
-      refund_stamps_on_rejection, version)
-    VALUES (@siteId, @siteName, @charactersPerStamp, @stampsPerAttachment, @maxAttachments, @maxAttachmentBytes, @refundStampsOnRejection, @version)
+      refund_stamps_on_rejection, languages, version)
+    VALUES (@siteId, @siteName, @charactersPerStamp, @stampsPerAttachment, @maxAttachments, @maxAttachmentBytes, @refundStampsOnRejection, @languages, @version)
     ON CONFLICT (site_id) DO UPDATE SET site_name = excluded.site_name, characters_per_stamp = excluded.characters_per_stamp,
       stamps_per_attachment = excluded.stamps_per_attachment, max_attachments = excluded.max_attachments,
       max_attachment_bytes = excluded.max_attachment_bytes, refund_stamps_on_rejection = excluded.refund_stamps_on_rejection,
-      version = excluded.version`);
+      languages = excluded.languages, version = excluded.version`);
   const deleteStampBooks = db.prepare('DELETE FROM site_stamp_books WHERE site_id = ?');
+  // A device belongs to one site (its pull carries that site's rules only).
+  const selectSiteLanguages = db.prepare<[], { languages: string | null }>('SELECT languages FROM site_rules ORDER BY site_id LIMIT 1');
   const insertStampBook = db.prepare('INSERT INTO site_stamp_books (site_id, position, stamps, price_cents) VALUES (?, ?, ?, ?)');
 
   const selectStaff = db.prepare<[], { staff_id: string; display_name: string; badge_hash: string; pin_hash: string; version: number }>(
@@ -326,6 +342,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       max_attachments: number;
       max_attachment_bytes: number;
       refund_stamps_on_rejection: number;
+      languages: string | null;
       version: number;
     }
   >('SELECT * FROM site_rules ORDER BY site_id');
@@ -419,10 +436,19 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       upsertMessagingPause.run({ ...pause, version });
     },
     putSiteRules: (rules, version) => {
-      const { stampBooks, ...fields } = rules;
-      upsertSiteRules.run({ ...fields, refundStampsOnRejection: bit(fields.refundStampsOnRejection), version });
+      const { stampBooks, languages, ...fields } = rules;
+      upsertSiteRules.run({
+        ...fields,
+        refundStampsOnRejection: bit(fields.refundStampsOnRejection),
+        languages: languages === undefined ? null : JSON.stringify(languages),
+        version,
+      });
       deleteStampBooks.run(rules.siteId);
       stampBooks.forEach((book, position) => insertStampBook.run(rules.siteId, position, book.stamps, book.priceCents));
+    },
+    siteLanguages: () => {
+      const row = selectSiteLanguages.get();
+      return row === undefined ? null : (siteLanguagesOf(row.languages).languages ?? null);
     },
 
     remove: (entity, id) => {
@@ -564,6 +590,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
             maxAttachmentBytes: row.max_attachment_bytes,
             refundStampsOnRejection: row.refund_stamps_on_rejection === 1,
             stampBooks: booksBySite.get(row.site_id) ?? [],
+            ...siteLanguagesOf(row.languages),
           },
         })),
       ];

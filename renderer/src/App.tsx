@@ -18,6 +18,7 @@ import { useFacilityUnreachable } from './hooks/useFacilityUnreachable';
 import { useHomeSummary } from './hooks/useHomeSummary';
 import { showLanguage } from './i18n';
 import { showTimesIn } from './i18n/format';
+import { languageToShow, offeredLanguages } from './i18n/languages';
 import { useFocusedFieldKeptInView } from './hooks/useFocusedFieldKeptInView';
 import { AttractScreen } from './screens/AttractScreen';
 import { EnrollmentScreen } from './screens/enrollment/EnrollmentScreen';
@@ -91,7 +92,8 @@ export function App({ api, resetPage }: AppProps) {
   const enrollment = useEnrollmentStatus(api);
   const { session, info, applySession, applyInfo } = device;
   const phase = session?.phase ?? null;
-  const language: LanguageCode = screenLanguage(session, info) ?? 'en';
+  // A language the person or site wants that this device has no words for shows the site's default instead (docs/languages.md).
+  const language: LanguageCode = languageToShow(screenLanguage(session, info), info?.defaultLanguage ?? null);
   // Before anything below formats a time: every screen shows the site's clock.
   showTimesIn(info?.timeZone ?? null);
   useFocusedFieldKeptInView();
@@ -143,7 +145,7 @@ export function App({ api, resetPage }: AppProps) {
 
   const displayControls = (
     <DisplayControls
-      languages={info?.languages ?? []}
+      languages={offeredLanguages(info?.languages ?? []).shown}
       language={language}
       onChooseLanguage={chooseLanguage}
       textSize={textSize}

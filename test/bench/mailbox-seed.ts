@@ -108,7 +108,7 @@ interface PlannedResident {
 function planResidents(count: number, pinHash: string, housingUnitId: string): PlannedResident[] {
   const random = seededRandom(2_024);
   return Array.from({ length: count }, (_, index) => {
-    const language: LanguageCode = random() < 0.35 ? 'es' : 'en';
+    const language = random() < 0.35 ? ('es' as const) : ('en' as const);
     const family = pick(familyNames[language], random);
     const displayName = `${pick(firstNames[language], random)} ${family}`;
     const residentId = seededUuid(random);

@@ -39,6 +39,8 @@ test('a Spanish speaker gets every screen in Spanish', async ({ page, kiosk }) =
   await page.goto(kiosk.url);
   await page.getByRole('button', { name: 'Español' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  // The direction comes from the language's own file (es.json's locale block).
+  await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
   await page.screenshot({ path: `${screenshotDir}/attract-es.png` });
   await kiosk.scan(ana.badge);
   await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();

@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from '../Link';
 import { consolePages, pageVisibleTo, type ConsolePageProps } from '../pages';
+import { SiteLanguagesForm } from './SiteLanguagesForm';
 
 export function HomePage({ session }: ConsolePageProps) {
   const { t } = useTranslation();
@@ -20,6 +21,8 @@ export function HomePage({ session }: ConsolePageProps) {
           </li>
         ))}
       </ul>
+      {/* The site's languages are a supervisor's or an admin's to set, for their own site. */}
+      {(session.staff.role === 'supervisor' || session.staff.role === 'admin') && session.staff.siteId !== null ? <SiteLanguagesForm /> : null}
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { sql as review } from './0009-review';
 import { sql as deviceHealth } from './0010-device-health';
 import { sql as visitsMoney } from './0011-visits-money';
 import { sql as contactBlocks } from './0012-contact-blocks';
+import { sql as siteLanguages } from './0013-site-languages';
 import { sql as consoleLanguage } from './0014-console-language';
 
 export interface Migration {
@@ -33,5 +34,6 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'device-health', sql: deviceHealth },
   { version: 11, name: 'visits-money', sql: visitsMoney },
   { version: 12, name: 'contact-blocks', sql: contactBlocks },
+  { version: 13, name: 'site-languages', sql: siteLanguages },
   { version: 14, name: 'console-language', sql: consoleLanguage },
 ];

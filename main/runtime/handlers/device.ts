@@ -1,12 +1,12 @@
 // device.* calls, and enrollment and the destructive service actions (main/device-actions.ts) wired to this device.
 import type { KeyboardWedgeReader } from '../../../hardware/drivers/keyboard-wedge';
-import type { KioskConfig } from '../../../kiosk-config/schema';
 import { DeviceCallError, type CallHandlers } from '../../bridge/dispatch';
 import { deviceActionHandlers, type DeviceActionCalls } from '../../device-actions';
 import { signedInResidentId, signedInStaffId } from '../../session/kiosk-session';
 import type { ResidentQueries } from '../../store/residents';
 import type { DeviceInfoSource } from '../device-info';
 import type { DeviceState } from '../device-state';
+import type { SiteLanguageSource } from '../site-languages';
 import type { DeviceNotices } from '../event-dedup';
 import type { HubLink } from '../hub-link';
 import type { ConnectedReaders } from '../readers';
@@ -16,7 +16,6 @@ import type { CallerGuard } from './access';
 type DeviceCalls = 'device.info' | 'device.readers' | 'device.keyboardRead' | 'device.setLanguage' | DeviceActionCalls;
 
 export interface DeviceHandlerDeps {
-  readonly config: KioskConfig;
   readonly session: SessionHandle;
   readonly state: Pick<DeviceState, 'attractLanguage'>;
   readonly residents: Pick<ResidentQueries, 'setLanguage'>;
@@ -27,10 +26,11 @@ export interface DeviceHandlerDeps {
   readonly keyboardWedge: KeyboardWedgeReader | null;
   readonly hubLink: Pick<HubLink, 'enrollment' | 'enroll' | 'requestWipe'>;
   readonly access: Pick<CallerGuard, 'staffAction'>;
+  readonly siteLanguages: SiteLanguageSource;
 }
 
 export function deviceHandlers(deps: DeviceHandlerDeps): Pick<CallHandlers, DeviceCalls> {
-  const { config, session, state, deviceInfo, keyboardWedge, hubLink } = deps;
+  const { session, state, deviceInfo, keyboardWedge, hubLink } = deps;
   const requestWipe = hubLink.requestWipe;
   return {
     ...deviceActionHandlers({
@@ -54,7 +54,7 @@ export function deviceHandlers(deps: DeviceHandlerDeps): Pick<CallHandlers, Devi
       return { done: true as const };
     },
     'device.setLanguage': ({ language }) => {
-      if (!config.languages.offered.includes(language)) {
+      if (!deps.siteLanguages().offered.includes(language)) {
         throw new DeviceCallError('languageNotOffered', `${language} is not offered at this site.`);
       }
       const residentId = signedInResidentId(session.getSnapshot());

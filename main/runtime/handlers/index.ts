@@ -22,6 +22,7 @@ import type { ConnectedReaders } from '../readers';
 import type { RestartScheduler } from '../restart';
 import type { SessionActor } from '../session-actor';
 import { callerGuard } from './access';
+import type { SiteLanguageSource } from '../site-languages';
 import { deviceHandlers } from './device';
 import { homeHandlers } from './home';
 import { mailHandlers } from './mail';
@@ -57,6 +58,7 @@ export interface CallHandlerParts {
   readonly audit: AuditRecorder;
   readonly logger: Logger;
   readonly now: () => number;
+  readonly siteLanguages: SiteLanguageSource;
 }
 
 export function callHandlers(parts: CallHandlerParts): CallHandlers {

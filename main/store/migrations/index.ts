@@ -14,6 +14,7 @@ import { migration0012LetterNotices } from './0012-letter-notices';
 import { migration0013ConversationIndex } from './0013-conversation-index';
 import { migration0014MessagingPauses } from './0014-messaging-pauses';
 import { migration0015VisitCancellationReason } from './0015-visit-cancellation-reason';
+import { migration0016SiteLanguages } from './0016-site-languages';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0013ConversationIndex,
   migration0014MessagingPauses,
   migration0015VisitCancellationReason,
+  migration0016SiteLanguages,
 ];

@@ -7,7 +7,9 @@ import 'react-simple-keyboard/build/css/index.css';
 import type { LanguageCode } from '../../../main/contract';
 import { deleteBackward, typeInto } from './keyboardEditing';
 
-const layouts: Record<LanguageCode, { default: string[]; shift: string[] }> = {
+type KeyboardLayout = { default: string[]; shift: string[] };
+
+const layouts = {
   en: {
     default: ['1 2 3 4 5 6 7 8 9 0 {bksp}', 'q w e r t y u i o p', "a s d f g h j k l '", '{shift} z x c v b n m , . ?', '{enter} {space} ! -'],
     shift: ['! @ # $ % & * ( ) " {bksp}', 'Q W E R T Y U I O P', 'A S D F G H J K L :', '{shift} Z X C V B N M ; / ?', '{enter} {space} ! -'],
@@ -16,7 +18,13 @@ const layouts: Record<LanguageCode, { default: string[]; shift: string[] }> = {
     default: ['1 2 3 4 5 6 7 8 9 0 {bksp}', 'q w e r t y u i o p', 'a s d f g h j k l ñ', '{shift} z x c v b n m , . ¿ ?', 'á é í ó ú ü {enter} {space} ¡ !'],
     shift: ['! @ # $ % & * ( ) " {bksp}', 'Q W E R T Y U I O P', 'A S D F G H J K L Ñ', '{shift} Z X C V B N M ; : ¿ ?', 'Á É Í Ó Ú Ü {enter} {space} ¡ -'],
   },
-};
+} satisfies Record<string, KeyboardLayout>;
+const layoutsByLanguage: ReadonlyMap<LanguageCode, KeyboardLayout> = new Map(Object.entries(layouts));
+
+/** A language is a locale file, not a list; one whose keyboard has not been drawn yet types on the English keys. */
+function layoutFor(language: LanguageCode): KeyboardLayout {
+  return layoutsByLanguage.get(language) ?? layouts.en;
+}
 
 interface OnScreenKeyboardProps {
   language: LanguageCode;
@@ -34,9 +42,10 @@ interface OnScreenKeyboardProps {
 export function OnScreenKeyboard({ language, value, onChange, singleLine = false, field }: OnScreenKeyboardProps) {
   const { t } = useTranslation();
   const [shifted, setShifted] = useState(false);
+  const languageLayout = layoutFor(language);
   const layout = singleLine
-    ? { default: layouts[language].default.map((row) => row.replace('{enter} ', '')), shift: layouts[language].shift.map((row) => row.replace('{enter} ', '')) }
-    : layouts[language];
+    ? { default: languageLayout.default.map((row) => row.replace('{enter} ', '')), shift: languageLayout.shift.map((row) => row.replace('{enter} ', '')) }
+    : languageLayout;
 
   const selection = (): { start: number; end: number } | null => {
     const element = field?.current;

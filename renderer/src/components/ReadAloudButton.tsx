@@ -2,9 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode } from '../../../main/contract';
 import type { DeviceClient } from '../api/client';
-
-/** The voices to ask for; the platform picks the nearest it has. */
-const speechLanguage: Record<LanguageCode, string> = { en: 'en-US', es: 'es-US' };
+import { intlLocale } from '../i18n/format';
 
 /** While a letter is read aloud the person is listening, not idle: the session hears so this often. */
 const listeningReportIntervalMs = 10_000;
@@ -58,7 +56,8 @@ export function ReadAloudButton({ api, text, language }: { api: DeviceClient; te
       return;
     }
     const utterance = new SpeechSynthesisUtterance(text);
-    utterance.lang = speechLanguage[language];
+    // The voice to ask for is the language's Intl locale (its locale file's); the platform picks the nearest it has.
+    utterance.lang = intlLocale(language);
     utterance.rate = 0.9;
     utterance.onend = () => setSpeaking(false);
     utterance.onerror = () => setSpeaking(false);

@@ -1,7 +1,7 @@
 // What the tablet's status header says, worked out from plain values so it can be tested under Node: whether the
 // facility can be reached, when the device last synced (in the facility's time zone), and the battery, when there is one.
 import type { LanguageCode, SyncStatus } from '../../../main/contract';
-import { intlLocales, usableTimeZone } from '../i18n/format';
+import { intlLocale, usableTimeZone } from '../i18n/format';
 
 /**
  * How the device stands with the facility's hub, as the resident is told it:
@@ -58,7 +58,7 @@ export function batteryReadingOf(facts: BatteryFacts): BatteryReading | null {
 /** When the device last synced, such as "Nov 22, 3:45 PM", in the facility's time zone. */
 export function formatSyncedAt(epochMs: number, language: LanguageCode, timeZone: string | null): string {
   const zone = usableTimeZone(timeZone);
-  return new Intl.DateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...(zone === undefined ? {} : { timeZone: zone }) }).format(
+  return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle: 'short', ...(zone === undefined ? {} : { timeZone: zone }) }).format(
     epochMs,
   );
 }

@@ -2,6 +2,7 @@
 // Every time on every screen is in one zone, the site's (DeviceInfo.timeZone): a tablet whose clock is set elsewhere, or a
 // kiosk whose OS zone nobody set, still says what the facility's clocks say. App sets it once the device has said.
 import type { LanguageCode } from '../../../main/contract';
+import { installedLanguage, installedLanguages } from './languages';
 
 /** A time zone Intl accepts, or undefined (the device's own) when the site file names one it does not know. */
 export function usableTimeZone(timeZone: string | null): string | undefined {
@@ -38,30 +39,35 @@ function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): In
   return format;
 }
 
-/** The Intl locale for each screen language. Dayroom's sites are in the US, so Spanish is US Spanish (dollars, US dates). */
-export const intlLocales: Record<LanguageCode, string> = {
-  en: 'en-US',
-  es: 'es-US',
-};
+/**
+ * The Intl locale for each screen language, from its locale file's `locale.intl`. Dayroom's sites are in the US, so
+ * Spanish is US Spanish (dollars, US dates).
+ */
+export const intlLocales: ReadonlyMap<LanguageCode, string> = new Map([...installedLanguages].map(([tag, language]) => [tag, language.intl]));
+
+/** The Intl locale a screen language formats in; a language without a file formats as the base language does. */
+export function intlLocale(language: LanguageCode): string {
+  return installedLanguage(language).intl;
+}
 
 /** Money is integer cents everywhere in Dayroom; this is the one place it becomes dollars. */
 export function formatMoney(cents: number, language: LanguageCode): string {
-  return new Intl.NumberFormat(intlLocales[language], { style: 'currency', currency: 'USD' }).format(cents / 100);
+  return new Intl.NumberFormat(intlLocale(language), { style: 'currency', currency: 'USD' }).format(cents / 100);
 }
 
 /** A clock time such as "3:45 PM". */
 export function formatTime(epochMs: number, language: LanguageCode): string {
-  return dateTimeFormat(intlLocales[language], { timeStyle: 'short', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
 
 /** A clock time with seconds ("3:45:07 PM"), for service mode: reads and log lines come seconds apart. */
 export function formatClock(epochMs: number, language: LanguageCode): string {
-  return dateTimeFormat(intlLocales[language], { timeStyle: 'medium', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { timeStyle: 'medium', ...inSiteZone() }).format(epochMs);
 }
 
 /** A calendar date such as "March 4, 2026". */
 export function formatDate(epochMs: number, language: LanguageCode): string {
-  return dateTimeFormat(intlLocales[language], { dateStyle: 'long', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { dateStyle: 'long', ...inSiteZone() }).format(epochMs);
 }
 
 /** Whole seconds until `endsAt`, rounded up so a countdown shows 1 until the moment it ends; never negative. */
@@ -76,7 +82,7 @@ export function minutesUntil(endsAt: number, now: number): number {
 
 /** A date and time together, such as "Mar 4, 3:45 PM": when a message was written or reached a step. */
 export function formatWhen(epochMs: number, language: LanguageCode): string {
-  return dateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', ...inSiteZone() }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle: 'short', ...inSiteZone() }).format(epochMs);
 }
 
 // ---- In the site's time zone (DeviceInfo.timeZone) ----
@@ -95,15 +101,15 @@ function knownTimeZone(timeZone: string | null): string | undefined {
 
 /** A day such as "Sunday, June 1, 2025" in the site's zone. */
 export function formatDayInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
-  return dateTimeFormat(intlLocales[language], { dateStyle: 'full', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { dateStyle: 'full', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }
 
 /** A clock time such as "2:00 PM" in the site's zone. */
 export function formatTimeInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
-  return dateTimeFormat(intlLocales[language], { timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }
 
 /** A date and time together, such as "Jun 1, 2025, 2:00 PM", in the site's zone. */
 export function formatWhenInZone(epochMs: number, language: LanguageCode, timeZone: string | null): string {
-  return dateTimeFormat(intlLocales[language], { dateStyle: 'medium', timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
+  return dateTimeFormat(intlLocale(language), { dateStyle: 'medium', timeStyle: 'short', timeZone: knownTimeZone(timeZone) }).format(epochMs);
 }

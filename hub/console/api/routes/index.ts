@@ -5,6 +5,15 @@ import { deviceRoutes } from './devices';
 import { moneyRoutes } from './money';
 import { peopleRoutes } from './people';
 import { reviewRoutes } from './review';
+import { siteLanguageRoutes } from './site-languages';
 import { visitRoutes } from './visits';
 
-export const consoleRoutes: readonly ConsoleRoute[] = [...accountRoutes, ...peopleRoutes, ...reviewRoutes, ...deviceRoutes, ...moneyRoutes, ...visitRoutes];
+export const consoleRoutes: readonly ConsoleRoute[] = [
+  ...accountRoutes,
+  ...peopleRoutes,
+  ...reviewRoutes,
+  ...deviceRoutes,
+  ...moneyRoutes,
+  ...visitRoutes,
+  ...siteLanguageRoutes,
+];

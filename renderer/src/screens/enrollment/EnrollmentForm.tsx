@@ -9,6 +9,8 @@ import { enrollmentErrorText } from './enrollmentWords';
 
 /** Pieces of a web address the letter layouts make awkward to reach. */
 const addressKeys = ['https://', '.', ':', '/', '-'] as const;
+/** What an enrollment code looks like, as printed by the hub: the same in every language, so no words to translate. */
+const enrollmentCodeExample = 'ABCD-2345';
 
 interface EnrollmentFormProps {
   language: LanguageCode;
@@ -98,7 +100,7 @@ export function EnrollmentForm({ language, suggestedHubUrl, submitLabel, enroll,
         autoComplete="off"
         spellCheck={false}
         dir="ltr"
-        placeholder="ABCD-2345"
+        placeholder={enrollmentCodeExample}
         value={code}
         maxLength={64}
         onFocus={() => setEditing('code')}

@@ -9,6 +9,8 @@ import { useServiceCall } from './useServiceCall';
 
 /** Enough lines that a busy hour folds into a screenful: routine runs become one line each. */
 const linesRead = 500;
+/** The log's two views, by the words' keys (service.logs.filter.*). */
+const logFilters = ['all', 'problems'] as const;
 
 /** The device log's last lines (the logger writes no PINs, message bodies or card data), and an export to take away. */
 export function LogsSection({ api, language }: ServiceSectionProps) {
@@ -42,7 +44,7 @@ export function LogsSection({ api, language }: ServiceSectionProps) {
           {t('service.logs.refresh')}
         </button>
         <div className="log-filter" role="group" aria-label={t('service.logs.filterLabel')}>
-          {(['all', 'problems'] as const).map((choice) => (
+          {logFilters.map((choice) => (
             <button
               key={choice}
               type="button"

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceErrorCode } from '../../../../main/contract';
 import { DeviceApiError } from '../../api/client';
+import { installedLanguage, offeredLanguages } from '../../i18n/languages';
 import { ConfirmDialog } from './ConfirmDialog';
 import { FactList } from './FactList';
 import { formatBytes } from './serviceFormat';
@@ -14,6 +15,9 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
   const { t } = useTranslation();
   const load = useCallback(() => api.call('service.overview', {}), [api]);
   const { value: overview, failure } = useServiceCall(load);
+  const loadInfo = useCallback(() => api.call('device.info', {}), [api]);
+  const { value: info } = useServiceCall(loadInfo);
+  const languages = info === null ? null : offeredLanguages(info.languages);
   const [confirmingRestart, setConfirmingRestart] = useState(false);
   const [restart, setRestart] = useState<'idle' | 'asked' | DeviceErrorCode>('idle');
 
@@ -70,9 +74,20 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
               }),
             ],
             [t('service.overview.storeEncryption'), storeEncryptionText(t, overview.storeEncryption)],
+            ...(languages === null
+              ? []
+              : [[t('service.overview.languages'), languages.shown.map((tag) => `${installedLanguage(tag).name} (${tag})`).join(' · ')] as const]),
           ]}
         />
       )}
+      {info === null
+        ? null
+        : // The site offers a language this build has no locale file for: staff learn it here, residents are simply not offered it.
+          offeredLanguages(info.languages).withoutWords.map((tag) => (
+            <p key={tag} className="notice notice--problem" data-testid="service-language-without-words">
+              {t('service.overview.languageWithoutWords', { language: tag, fallback: installedLanguage(info.defaultLanguage).name })}
+            </p>
+          ))}
       {overview === null || overview.storage.level === 'ok' ? null : (
         // The warning before the disk runs out, and what a full one means for the people using the device.
         <p className="notice notice--problem" role="alert" data-testid="service-disk-level" data-level={overview.storage.level}>

@@ -1,6 +1,6 @@
 // Sizes and clock times as service mode shows them. Pure, in the screen's language.
 import type { LanguageCode } from '../../../../main/contract';
-import { intlLocales } from '../../i18n/format';
+import { intlLocale } from '../../i18n/format';
 
 /** "12.3 MB", "850 kB", "0 bytes": the largest unit that keeps the number at or above 1. */
 export function formatBytes(bytes: number, language: LanguageCode): string {
@@ -10,9 +10,9 @@ export function formatBytes(bytes: number, language: LanguageCode): string {
     ['kilobyte', 1e3],
   ] as const;
   for (const [unit, size] of units) {
-    if (bytes >= size) return new Intl.NumberFormat(intlLocales[language], { style: 'unit', unit, maximumFractionDigits: 1 }).format(bytes / size);
+    if (bytes >= size) return new Intl.NumberFormat(intlLocale(language), { style: 'unit', unit, maximumFractionDigits: 1 }).format(bytes / size);
   }
-  return new Intl.NumberFormat(intlLocales[language], { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
+  return new Intl.NumberFormat(intlLocale(language), { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
 }
 
 // Clock times are formatClock in i18n/format.ts, in the site's zone like every other time on screen.
