@@ -40,13 +40,14 @@ describe('the installed languages', () => {
 
 describe('what a person is offered and shown', () => {
   it('offers only the languages this device has words for, in the site order, and names the others', () => {
-    expect(offeredLanguages(['es', 'ht', 'en', 'vi'])).toEqual({ shown: ['es', 'en'], withoutWords: ['ht', 'vi'] });
+    // Somali and Brazilian Portuguese: languages a site may offer that this app has no locale file for.
+    expect(offeredLanguages(['es', 'so', 'en', 'vi', 'pt-BR'])).toEqual({ shown: ['es', 'en', 'vi'], withoutWords: ['so', 'pt-BR'] });
   });
 
   it('shows the site default when a record names a language without words here, and English when the default has none either', () => {
     expect(languageToShow('es', 'en')).toBe('es');
-    expect(languageToShow('ht', 'es')).toBe('es');
-    expect(languageToShow('ht', 'vi')).toBe('en');
+    expect(languageToShow('so', 'es')).toBe('es');
+    expect(languageToShow('so', 'pt-BR')).toBe('en');
     expect(languageToShow(null, 'es')).toBe('es');
   });
 });
