@@ -61,11 +61,11 @@ const SimpleKeyboardLayout = z.object({ layout: z.object({ default: z.array(z.st
 
 /**
  * The Arabic layout of simple-keyboard-layouts, made a kiosk's: no Tab, Caps Lock, ".com" or desktop symbol keys,
- * one Shift, and a last row with English letters, space, the Arabic comma and question mark.
+ * no keys for programmers' symbols (so a row fits a 1024 px window), one Shift, and a last row with English letters, space, the Arabic comma and question mark.
  */
 function arabicLayout(): KeyboardLayout {
   const source = SimpleKeyboardLayout.parse(arabic).layout;
-  const dropped = new Set(['{tab}', '{lock}', '\\', '|', '.com', '@', '<', '>', '{enter}']);
+  const dropped = new Set(['{tab}', '{lock}', '\\', '|', '.com', '@', '<', '>', '-', '=', '_', '+', '{enter}']);
   const kiosk = (rows: readonly string[], lastRow: string): string[] =>
     rows
       .slice(0, 4)

@@ -6,7 +6,8 @@ import { chooseVoice } from './voiceChoice';
 /** The parts of the Web Speech API the speaker uses (`window.speechSynthesis` has them). */
 export interface SpeechPlatform {
   readonly synthesis: Pick<SpeechSynthesis, 'getVoices' | 'speak' | 'cancel' | 'addEventListener' | 'removeEventListener'>;
-  makeUtterance(text: string): SpeechSynthesisUtterance;
+  /** An utterance of `text` to be read by `voice` in the voice's language. */
+  makeUtterance(text: string, voice: SpeechSynthesisVoice): SpeechSynthesisUtterance;
 }
 
 export interface SpeakerState {
@@ -44,10 +45,7 @@ export class Speaker {
     const voice = this.voiceFor(languageTag);
     if (this.platform === null || voice === null || text.trim() === '') return false;
     this.platform.synthesis.cancel();
-    const utterance = this.platform.makeUtterance(text);
-    utterance.voice = voice;
-    // The voice's own spelling of its language: the engine knows that one.
-    utterance.lang = voice.lang;
+    const utterance = this.platform.makeUtterance(text, voice);
     // A little slower than the platform's default: the people this is for read (and listen) in a second language.
     utterance.rate = 0.9;
     const finished = (): void => {
@@ -88,7 +86,18 @@ export function pageSpeechPlatform(): SpeechPlatform | null {
   const synthesis = page.speechSynthesis;
   const Utterance = page.SpeechSynthesisUtterance;
   if (synthesis === undefined || typeof synthesis.speak !== 'function' || typeof Utterance !== 'function') return null;
-  return { synthesis, makeUtterance: (text) => new Utterance(text) };
+  return {
+    synthesis,
+    makeUtterance: (text, voice) => {
+      const utterance = new Utterance(text);
+      // The voice's own spelling of its language: the engine knows that one.
+      utterance.lang = voice.lang;
+      // Only a voice the platform made can be given to its utterance (the setter refuses anything else); a stand-in's
+      // voice is named by its language alone.
+      if (typeof SpeechSynthesisVoice === 'function' && voice instanceof SpeechSynthesisVoice) utterance.voice = voice;
+      return utterance;
+    },
+  };
 }
 
 let pageSpeaker: Speaker | null = null;

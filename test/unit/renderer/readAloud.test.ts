@@ -76,7 +76,7 @@ function fakePlatform(initialVoices: SpeechSynthesisVoice[]) {
       addEventListener: events.addEventListener.bind(events) as SpeechSynthesis['addEventListener'],
       removeEventListener: events.removeEventListener.bind(events) as SpeechSynthesis['removeEventListener'],
     },
-    makeUtterance: (text) => new FakeUtterance(text) as unknown as SpeechSynthesisUtterance,
+    makeUtterance: (text, voice) => Object.assign(new FakeUtterance(text), { voice, lang: voice.lang }) as unknown as SpeechSynthesisUtterance,
   };
   return {
     platform,
