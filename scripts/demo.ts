@@ -63,6 +63,8 @@ function openScreen(url: string, siteFile: string, dataDir: string): ChildProces
         '--disable-background-networking',
         '--disable-sync',
         '--window-size=1280,800',
+        // Read-aloud's voices: espeak-ng through speech-dispatcher (README "Deploying on Linux").
+        '--enable-speech-dispatcher',
       ],
       { stdio: 'ignore' },
     );

@@ -58,6 +58,9 @@ if (userDataDirSwitch) app.setPath('userData', userDataDirSwitch);
 protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
 // Item 4: every renderer sandboxed, whatever a window's own options say.
 app.enableSandbox();
+// Read-aloud (docs/screens.md §12): on Linux, Chromium reaches the system's voices (espeak-ng) only through
+// speech-dispatcher, and only when asked to; without it speechSynthesis has no voice and no read-aloud button shows.
+if (process.platform === 'linux') app.commandLine.appendSwitch('enable-speech-dispatcher');
 
 if (!app.requestSingleInstanceLock()) {
   // A second copy would fight the first for the readers and the store.

@@ -236,7 +236,7 @@ export function App({ api, resetPage }: AppProps) {
     ) : null;
 
   return (
-    <FrameChromeProvider value={{ displayControls, statusLine }}>
+    <FrameChromeProvider value={{ displayControls, statusLine, readAloud: { api, language } }}>
       <div className="app">
         <ConnectionBanner connection={device.connection} />
         <CallErrorNotice code={failedCall !== null && failedCall.phase === phase ? failedCall.code : null} />

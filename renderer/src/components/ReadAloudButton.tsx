@@ -1,76 +1,49 @@
-import { useEffect, useState } from 'react';
+// Read-aloud, for people who read with difficulty: a letter, or a screen's heading and instructions, in the person's
+// language. While it speaks it says so and the button becomes Stop. It is not there at all where the platform has no
+// voice for the language (docs/screens.md §12).
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode } from '../../../main/contract';
 import type { DeviceClient } from '../api/client';
-import { intlLocale } from '../i18n/format';
+import { useReadAloud } from '../speech/useReadAloud';
 
-/** While a letter is read aloud the person is listening, not idle: the session hears so this often. */
+/** While something is read aloud the person is listening, not idle: the session hears so this often. */
 const listeningReportIntervalMs = 10_000;
 
-/** Speech synthesis as the platform offers it, or null where it has none. */
-function speechSynthesisOrNull(): SpeechSynthesis | null {
-  const platform = window as Partial<Pick<Window, 'speechSynthesis'>> & { SpeechSynthesisUtterance?: unknown };
-  const synthesis = platform.speechSynthesis;
-  return synthesis !== undefined && typeof synthesis.speak === 'function' && typeof platform.SpeechSynthesisUtterance === 'function' ? synthesis : null;
+export interface ReadAloudButtonProps {
+  api: DeviceClient;
+  language: LanguageCode;
+  /** What to read, asked for when pressed. */
+  text: () => string;
+  /** A letter (`letter`) or the screen's heading and instructions (`screen`): the button's words say which. */
+  reads: 'letter' | 'screen';
 }
 
-/**
- * Whether the platform has a voice at all, checked at run time: an engine may exist with no voice installed (a Linux
- * kiosk without espeak), and a button that does nothing when pressed is worse than none. Voices can arrive late, so
- * the answer follows `voiceschanged`.
- */
-function useHasVoice(synthesis: SpeechSynthesis | null): boolean {
-  const [hasVoice, setHasVoice] = useState(() => synthesis !== null && synthesis.getVoices().length > 0);
-  useEffect(() => {
-    if (synthesis === null) return undefined;
-    const check = (): void => setHasVoice(synthesis.getVoices().length > 0);
-    check();
-    synthesis.addEventListener('voiceschanged', check);
-    return () => synthesis.removeEventListener('voiceschanged', check);
-  }, [synthesis]);
-  return hasVoice;
-}
-
-/** Reads a letter out loud, for people who read with difficulty; while it speaks it says so and offers Stop. */
-export function ReadAloudButton({ api, text, language }: { api: DeviceClient; text: string; language: LanguageCode }) {
+export function ReadAloudButton({ api, language, text, reads }: ReadAloudButtonProps) {
   const { t } = useTranslation();
-  const [speaking, setSpeaking] = useState(false);
-  const [synthesis] = useState(speechSynthesisOrNull);
-  const hasVoice = useHasVoice(synthesis);
+  const readAloud = useReadAloud(language, text);
 
-  // Leaving the letter (or being signed out) stops the voice: nothing of a person's mail goes on being read aloud.
   useEffect(() => {
-    if (!speaking) return undefined;
+    if (!readAloud.speaking) return undefined;
     const listening = setInterval(() => api.call('session.activity', {}).catch(() => undefined), listeningReportIntervalMs);
-    return () => {
-      clearInterval(listening);
-      synthesis?.cancel();
-    };
-  }, [speaking, synthesis, api]);
+    return () => clearInterval(listening);
+  }, [readAloud.speaking, api]);
 
-  if (synthesis === null || !hasVoice) return null;
-  const toggle = (): void => {
-    synthesis.cancel();
-    if (speaking) {
-      setSpeaking(false);
-      return;
-    }
-    const utterance = new SpeechSynthesisUtterance(text);
-    // The voice to ask for is the language's Intl locale (its locale file's); the platform picks the nearest it has.
-    utterance.lang = intlLocale(language);
-    utterance.rate = 0.9;
-    utterance.onend = () => setSpeaking(false);
-    utterance.onerror = () => setSpeaking(false);
-    synthesis.speak(utterance);
-    setSpeaking(true);
-  };
+  if (!readAloud.available) return null;
+  const testId = reads === 'letter' ? 'read-aloud' : 'read-aloud-screen';
   return (
-    <span className="read-aloud">
-      <button type="button" className="button button--secondary" data-testid="read-aloud" aria-pressed={speaking} onClick={toggle}>
-        {speaking ? t('mail.readAloud.stop') : t('mail.readAloud.start')}
+    <span className="read-aloud" data-speaking={readAloud.speaking ? 'true' : 'false'}>
+      <button
+        type="button"
+        className="button button--secondary read-aloud__button"
+        data-testid={testId}
+        aria-pressed={readAloud.speaking}
+        onClick={readAloud.toggle}
+      >
+        {readAloud.speaking ? t('mail.readAloud.stop') : reads === 'letter' ? t('mail.readAloud.start') : t('mail.readAloud.startScreen')}
       </button>
-      {speaking ? (
-        <span className="read-aloud__speaking" role="status" data-testid="read-aloud-speaking">
+      {readAloud.speaking ? (
+        <span className="read-aloud__speaking" role="status" data-testid={`${testId}-speaking`}>
           {t('mail.readAloud.speaking')}
         </span>
       ) : null}

@@ -3,7 +3,10 @@
 // action bar with the screen's main actions, and — while someone types — the on-screen keyboard docked at the bottom
 // with the action bar (and so Send) just above it. The page itself never scrolls: nothing a person needs sits below
 // the fold, at any window size or text size.
-import { createContext, useContext, type ReactNode, type RefObject } from 'react';
+import { createContext, useCallback, useContext, useRef, type ReactNode, type RefObject } from 'react';
+import type { LanguageCode } from '../../../main/contract';
+import type { DeviceClient } from '../api/client';
+import { ReadAloudButton } from '../components/ReadAloudButton';
 
 /** What App puts in every frame's top bar; the screens do not pass it around. */
 export interface FrameChrome {
@@ -11,9 +14,11 @@ export interface FrameChrome {
   displayControls: ReactNode;
   /** A tablet's status line (online, last synced, Sync now), or null on a wall kiosk and before sign-in. */
   statusLine: ReactNode | null;
+  /** Who reads the screen aloud, in which language (docs/screens.md §12); null where nothing is read (tests of one part). */
+  readAloud: { api: DeviceClient; language: LanguageCode } | null;
 }
 
-const FrameChromeContext = createContext<FrameChrome>({ displayControls: null, statusLine: null });
+const FrameChromeContext = createContext<FrameChrome>({ displayControls: null, statusLine: null, readAloud: null });
 
 export const FrameChromeProvider = FrameChromeContext.Provider;
 
@@ -24,6 +29,11 @@ export interface ScreenFrameProps {
   title: ReactNode;
   /** A short line under the title (time left in the session, whose letters these are). */
   subtitle?: ReactNode;
+  /**
+   * What the screen asks of the person, in a sentence or two ("Scan your wristband to begin"): read aloud after the
+   * heading by the top bar's read-aloud button, for a person who cannot read the screen.
+   */
+  instructions?: string;
   /** Ways to other screens of the same service (Mail: home, inbox, drafts, search), in the top bar. */
   navigation?: ReactNode;
   /**
@@ -49,6 +59,7 @@ export function ScreenFrame({
   screen,
   title,
   subtitle,
+  instructions,
   navigation,
   contentScrollsItself = false,
   actions,
@@ -60,6 +71,17 @@ export function ScreenFrame({
   children,
 }: ScreenFrameProps) {
   const chrome = useContext(FrameChromeContext);
+  const heading = useRef<HTMLDivElement>(null);
+  // What is on the screen when the button is pressed: the title and subtitle as shown (a title may be more than text),
+  // then the instructions.
+  const screenWords = useCallback(
+    () =>
+      [heading.current?.innerText ?? '', instructions ?? '']
+        .map((part) => part.trim())
+        .filter((part) => part !== '')
+        .join('\n'),
+    [instructions],
+  );
   return (
     <main
       className={keyboard === undefined || keyboard === null ? `frame frame--${screen}` : `frame frame--${screen} frame--typing`}
@@ -67,12 +89,24 @@ export function ScreenFrame({
       {...dataAttributes}
     >
       <header className="frame__top">
-        <div className="frame__where">
+        <div className="frame__where" ref={heading}>
           <h1 className="frame__title" dir="auto">
             {title}
           </h1>
           {subtitle === undefined || subtitle === null ? null : <div className="frame__subtitle">{subtitle}</div>}
         </div>
+        {chrome.readAloud === null ? null : (
+          <div className="frame__read-aloud">
+            {/* Keyed by the screen and its view: moving to another screen is a new reader, so the old words stop. */}
+            <ReadAloudButton
+              key={`${screen}:${dataAttributes?.['data-view'] ?? ''}`}
+              api={chrome.readAloud.api}
+              language={chrome.readAloud.language}
+              text={screenWords}
+              reads="screen"
+            />
+          </div>
+        )}
         {navigation === undefined || navigation === null ? null : <nav className="frame__nav">{navigation}</nav>}
         {withoutDisplayControls ? null : <div className="frame__controls">{chrome.displayControls}</div>}
         {chrome.statusLine === null ? null : <div className="frame__status">{chrome.statusLine}</div>}

@@ -23,6 +23,7 @@ export function AttractScreen({ notice, info, readers }: AttractScreenProps) {
   return (
     <ScreenFrame
       screen="attract"
+      instructions={t('attract.hint')}
       title={
         info === null ? (
           ''

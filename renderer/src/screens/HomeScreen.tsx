@@ -68,6 +68,7 @@ export function HomeScreen({ resident, sessionEndsAt, summary, timeZone = null, 
   return (
     <ScreenFrame
       screen="home"
+      instructions={t('home.instructions')}
       // The name is a text node: whatever it contains is shown, never interpreted.
       title={t('home.greeting', { name: resident.displayName })}
       subtitle={<SessionTimeLeft endsAt={sessionEndsAt} />}

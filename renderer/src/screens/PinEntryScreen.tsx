@@ -35,6 +35,7 @@ export function PinEntryScreen({ view, onSubmitPin, onCancel }: PinEntryScreenPr
   return (
     <ScreenFrame
       screen="pinEntry"
+      instructions={t('pinEntry.instructions')}
       dataAttributes={{ 'data-pin-subject': view.subject }}
       title={view.subject === 'staff' ? t('pinEntry.titleStaff') : t('pinEntry.title')}
       actions={

@@ -92,7 +92,7 @@ const Letter = memo(function Letter({ message, contact, api, language, facilityU
       />
       {message.direction === 'inbound' && message.returnStampAvailable ? <p className="letter__stamp">{t('mail.returnStampIncluded')}</p> : null}
       <div className="letter__actions">
-        {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={message.body} language={language} />}
+        {message.body.trim() === '' ? null : <ReadAloudButton api={api} text={() => message.body} language={language} reads="letter" />}
         {message.direction === 'inbound' && contact.approved ? (
           <button type="button" className="button button--secondary" data-testid="reply" onClick={() => onReply(contact, message)}>
             {t('mail.reply')}

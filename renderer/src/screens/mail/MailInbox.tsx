@@ -28,7 +28,14 @@ export function MailInbox({ navigation, notices, conversations, language, onOpen
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => estimatedRowHeight, overscan: 4 });
 
   return (
-    <ScreenFrame screen="mail" dataAttributes={{ 'data-view': 'inbox' }} title={t('mail.title')} navigation={navigation} contentScrollsItself>
+    <ScreenFrame
+      screen="mail"
+      dataAttributes={{ 'data-view': 'inbox' }}
+      title={t('mail.title')}
+      instructions={t('mail.instructions')}
+      navigation={navigation}
+      contentScrollsItself
+    >
       {notices === undefined ? null : <div className="frame__lead">{notices}</div>}
       {conversations !== null && conversations.length === 0 ? <p className="screen__lead frame__lead">{t('mail.noContacts')}</p> : null}
       <div className="mail-list" ref={scroller} data-testid="conversation-list" data-scroll-region="">

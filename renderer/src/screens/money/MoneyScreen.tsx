@@ -39,6 +39,7 @@ export function MoneyScreen({ api, language, onClose }: MoneyScreenProps) {
   return (
     <ScreenFrame
       screen="money"
+      instructions={t('money.instructions')}
       title={t('money.title')}
       actions={
         <button type="button" className="button button--secondary action--back" data-testid="money-home" onClick={onClose}>

@@ -143,6 +143,7 @@ export function StampsScreen({ api, language, onClose }: StampsScreenProps) {
   return (
     <ScreenFrame
       screen="stamps"
+      instructions={t('stamps.instructions')}
       title={t('stamps.title')}
       actions={
         <button type="button" className="button button--secondary action--back" data-testid="stamps-home" onClick={onClose}>

@@ -82,6 +82,7 @@ export function VisitsScreen({ api, language, timeZone, onClose }: VisitsScreenP
   return (
     <ScreenFrame
       screen="visits"
+      instructions={t('visits.instructions')}
       title={t('visits.title')}
       actions={
         <button type="button" className="button button--secondary action--back" data-testid="visits-home" onClick={onClose}>
