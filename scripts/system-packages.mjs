@@ -12,17 +12,33 @@ const requirements = {
   libusb: { package: 'libusb-1.0-0', present: () => hasSharedLibrary('libusb-1.0.so.0'), why: 'node-hid loads libusb at run time' },
   udev: { package: 'udev', present: () => existsSync('/usr/bin/udevadm') || existsSync('/bin/udevadm'), why: 'SerialPort.list() runs udevadm' },
   postgresql: { package: 'postgresql', present: hasPostgresServer, why: 'hub integration tests run against a real PostgreSQL server as well as PGlite' },
+  notoFonts: {
+    package: 'fonts-noto-core',
+    present: () => hasFontFamily('Noto Sans Arabic'),
+    why: 'the screens draw Arabic and Latin with Vietnamese diacritics in Noto fonts; without them a word is a row of boxes',
+  },
+  chineseFont: {
+    package: 'fonts-wqy-microhei',
+    present: () => hasFontFamily('WenQuanYi Micro Hei'),
+    why: 'the screens draw Simplified Chinese in WenQuanYi Micro Hei; without it a word is a row of boxes',
+  },
 };
 
 const purposes = {
-  test: ['chromium', 'socat', 'libusb', 'udev', 'postgresql'],
-  demo: ['socat', 'libusb', 'udev'],
+  test: ['chromium', 'socat', 'libusb', 'udev', 'postgresql', 'notoFonts', 'chineseFont'],
+  demo: ['socat', 'libusb', 'udev', 'notoFonts', 'chineseFont'],
 };
 
 /** Debian installs the server binaries as /usr/lib/postgresql/<version>/bin/initdb (not on PATH). */
 function hasPostgresServer() {
   const root = '/usr/lib/postgresql';
   return existsSync(root) && readdirSync(root).some((version) => existsSync(`${root}/${version}/bin/initdb`));
+}
+
+/** fontconfig's own list: the family Chromium falls back to is one fontconfig knows. */
+function hasFontFamily(family) {
+  const result = spawnSync('fc-list', [':', 'family'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.split('\n').some((line) => line.split(',').includes(family));
 }
 
 function hasSharedLibrary(name) {

@@ -10,6 +10,7 @@ import { DisplayControls } from './components/DisplayControls';
 import { IdleWarningDialog } from './components/IdleWarningDialog';
 import { StatusHeader } from './components/StatusHeader';
 import type { TextSize } from './components/TextSizeSwitch';
+import type { ScreenTheme } from './components/ScreenLookSwitch';
 import { FrameChromeProvider } from './frame/ScreenFrame';
 import { useActivityReporting } from './hooks/useActivityReporting';
 import { useDeviceState } from './hooks/useDeviceState';
@@ -98,6 +99,10 @@ export function App({ api, resetPage }: AppProps) {
   showTimesIn(info?.timeZone ?? null);
   useFocusedFieldKeptInView();
   const [textSize, setTextSize] = useState<TextSize>('normal');
+  // Contrast and motion travel like the text size: chosen on the screen, kept until the reload at sign-out. A system
+  // that asks for less motion starts with it on (the CSS honours the system's wish either way).
+  const [theme, setTheme] = useState<ScreenTheme>('standard');
+  const [reducedMotion, setReducedMotion] = useState(() => window.matchMedia('(prefers-reduced-motion: reduce)').matches);
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
   // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.
   const [openService, setOpenService] = useState<'home' | Service>('home');
@@ -112,6 +117,12 @@ export function App({ api, resetPage }: AppProps) {
   useEffect(() => {
     document.documentElement.dataset['textSize'] = textSize;
   }, [textSize]);
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.dataset['motion'] = reducedMotion ? 'reduced' : 'full';
+  }, [reducedMotion]);
 
   useActivityReporting(api, phase);
 
@@ -150,6 +161,10 @@ export function App({ api, resetPage }: AppProps) {
       onChooseLanguage={chooseLanguage}
       textSize={textSize}
       onChooseTextSize={setTextSize}
+      theme={theme}
+      onChooseTheme={setTheme}
+      reducedMotion={reducedMotion}
+      onChooseReducedMotion={setReducedMotion}
     />
   );
 

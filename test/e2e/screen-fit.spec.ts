@@ -1,5 +1,6 @@
 // The fit check over a resident's and a staff member's screens at a real kiosk synced with a real hub: every screen the
-// issue names, at every window and text size, in English and in Spanish. See support/fit-check.ts for what "fits" means;
+// issue names, at every window and text size, in every language with a locale file (renderer/locales/), each laid out in
+// its own direction — and while no language reads right to left, English laid out right to left as well. See support/fit-check.ts for what "fits" means;
 // the screenshots it leaves in test-results/screens/fit/ are for a person to look at.
 import type { Page } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoResidents, demoStaff, type DemoResident } from '../../scripts/demo-data';
 import { patternPng } from '../support/test-images';
-import { expectScreenFits } from './support/fit-check';
+import { expectScreenFits, fitCheckLanguages } from './support/fit-check';
 import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { expect, hubConsole, test } from './support/hub-kiosk';
 import { assignTabletInServiceMode, openServiceMode } from './support/pads';
@@ -17,10 +18,11 @@ test.use({ timings: { idleSeconds: 900, idleWarningSeconds: 60, maxSessionMinute
 // Each screen is measured twelve times and photographed; the fixtures (a hub, an enrolled kiosk) count too.
 test.describe.configure({ timeout: 600_000 });
 
-const languages = [
-  { code: 'en', name: 'English', resident: demoResidents[0]! },
-  { code: 'es', name: 'Español', resident: demoResidents[1]! },
-] as const;
+// Each language with a demo resident who reads it where there is one (their screens come up in it at sign-in).
+const languages = fitCheckLanguages().map((language) => ({
+  ...language,
+  resident: demoResidents.find((resident) => resident.language === language.code) ?? demoResidents[0]!,
+}));
 
 /** A letter far longer than a screen, in the words of someone writing home, with a photo and an eCard-sized picture. */
 function longLetter(): string {
@@ -42,7 +44,7 @@ async function signInAs(page: Page, kiosk: { scan(badge: string): Promise<void> 
 }
 
 for (const language of languages) {
-  test(`every resident and staff screen fits every window and text size (${language.code})`, async ({ page, hub, kiosk }) => {
+  test(`every resident and staff screen fits every window and text size (${language.label})`, async ({ page, hub, kiosk }) => {
     const resident = language.resident;
     const family = hub.families.find((candidate) => candidate.resident.badge === resident.badge)!;
 
@@ -122,36 +124,38 @@ for (const language of languages) {
     await page.goto(kiosk.url);
     await expect(page.locator('[data-screen="attract"]')).toBeVisible();
     if (language.code !== 'en') await page.getByRole('button', { name: language.name }).click();
-    await expectScreenFits(page, 'attract', language.code);
+    await expectScreenFits(page, 'attract', language.label, language.direction);
 
     await kiosk.scan(resident.badge);
     await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
-    await expectScreenFits(page, 'pin', language.code);
+    await expectScreenFits(page, 'pin', language.label, language.direction);
     await typePin(page, resident.pin);
     await expect(page.locator('[data-screen="home"]')).toBeVisible();
     await expect(page.getByTestId('tile-mail')).toContainText(/2|new|nuev/, { timeout: 20_000 });
-    await expectScreenFits(page, 'home', language.code);
+    // A resident whose own language is another one: the screens follow them at sign-in, so choose this one again.
+    if ((await page.locator('html').getAttribute('lang')) !== language.code) await page.getByRole('button', { name: language.name }).click();
+    await expectScreenFits(page, 'home', language.label, language.direction);
 
     await page.getByTestId('tile-mail').click();
     await expect(page.getByTestId('conversation').first()).toBeVisible();
-    await expectScreenFits(page, 'inbox', language.code);
+    await expectScreenFits(page, 'inbox', language.label, language.direction);
 
     await page.getByTestId('conversation').filter({ hasText: family.contact.display_name }).click();
     const newest = page.locator(`[data-testid="letter"][data-message-id="${letterId}"]`);
     await expect(newest).toBeVisible();
     await expect(newest.getByTestId('open-picture')).toHaveCount(2);
-    await expectScreenFits(page, 'conversation', language.code);
+    await expectScreenFits(page, 'conversation', language.label, language.direction);
 
     await page.getByTestId('write').click();
     await page.getByTestId('compose-body').click();
-    await page.keyboard.type(language.code === 'en' ? 'Dear Mom, thank you for the pictures.' : 'Querida mamá, gracias por las fotos.');
+    await page.keyboard.type(language.code === 'es' ? 'Querida mamá, gracias por las fotos.' : 'Dear Mom, thank you for the pictures.');
     await expect(page.getByTestId('on-screen-keyboard')).toBeVisible();
     await expect(page.getByTestId('draft-state')).not.toBeEmpty();
-    await expectScreenFits(page, 'compose-keyboard', language.code);
+    await expectScreenFits(page, 'compose-keyboard', language.label, language.direction);
 
     await page.getByTestId('mail-drafts').click();
     await expect(page.getByTestId('draft')).toHaveCount(1);
-    await expectScreenFits(page, 'drafts', language.code);
+    await expectScreenFits(page, 'drafts', language.label, language.direction);
 
     await page.getByTestId('mail-search').click();
     await page.getByTestId('search-query').click();
@@ -159,32 +163,32 @@ for (const language of languages) {
     await page.getByTestId('search-submit').click();
     await expect(page.getByTestId('search-hit').first()).toBeVisible();
     await page.getByTestId('search-query').focus();
-    await expectScreenFits(page, 'search-results', language.code);
+    await expectScreenFits(page, 'search-results', language.label, language.direction);
 
     await page.getByTestId('mail-home').click();
     await page.getByTestId('tile-stamps').click();
     await expect(page.getByTestId('stamp-book').first()).toBeVisible();
-    await expectScreenFits(page, 'stamps', language.code);
+    await expectScreenFits(page, 'stamps', language.label, language.direction);
     await page.getByTestId('stamp-book').first().click();
     await expect(page.getByTestId('confirm-purchase')).toBeVisible();
-    await expectScreenFits(page, 'stamps-confirm', language.code);
+    await expectScreenFits(page, 'stamps-confirm', language.label, language.direction);
     await page.getByTestId('confirm-purchase').getByRole('button').first().click();
     await page.getByTestId('stamps-home').click();
 
     await page.getByTestId('tile-money').click();
     await expect(page.getByTestId('money-balance')).toBeVisible();
-    await expectScreenFits(page, 'money', language.code);
+    await expectScreenFits(page, 'money', language.label, language.direction);
     await page.getByTestId('money-home').click();
 
     await page.getByTestId('tile-visits').click();
     await expect(page.locator('[data-screen="visits"]')).toBeVisible();
     await expect(page.getByTestId('visits-upcoming')).toContainText(family.contact.display_name);
-    await expectScreenFits(page, 'visits', language.code);
+    await expectScreenFits(page, 'visits', language.label, language.direction);
     await page.getByTestId('visits-home').click();
 
     await page.getByTestId('sign-out').click();
     await expect(page.getByTestId('attract-notice')).not.toBeEmpty();
-    await expectScreenFits(page, 'signed-out-notice', language.code);
+    await expectScreenFits(page, 'signed-out-notice', language.label, language.direction);
 
     // Staff: every service-mode section.
     await kiosk.scan(demoStaff.badge);
@@ -194,7 +198,7 @@ for (const language of languages) {
     for (const section of ['overview', 'readers', 'sync', 'tablet', 'logs', 'siteConfig', 'deviceActions']) {
       await page.getByTestId(`service-nav-${section}`).click();
       await expect(page.locator('[data-screen="service"]')).toHaveAttribute('data-section', section);
-      await expectScreenFits(page, `service-${section}`, language.code);
+      await expectScreenFits(page, `service-${section}`, language.label, language.direction);
     }
     await page.getByTestId('service-sign-out').click();
     await expect(page.locator('[data-screen="attract"]')).toBeVisible();
@@ -208,7 +212,7 @@ for (const language of languages) {
       if (attempt < 4) await expect(page.getByTestId('pin-notice')).not.toBeEmpty();
     }
     await expect(page.locator('[data-screen="lockedOut"]')).toBeVisible();
-    await expectScreenFits(page, 'locked-out', language.code);
+    await expectScreenFits(page, 'locked-out', language.label, language.direction);
   });
 }
 

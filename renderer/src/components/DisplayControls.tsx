@@ -1,5 +1,6 @@
 import type { LanguageCode } from '../../../main/contract';
 import { LanguageSwitch } from './LanguageSwitch';
+import { ScreenLookSwitch, type ScreenTheme } from './ScreenLookSwitch';
 import { TextSizeSwitch, type TextSize } from './TextSizeSwitch';
 
 export interface DisplayControlsProps {
@@ -8,14 +9,24 @@ export interface DisplayControlsProps {
   onChooseLanguage(language: LanguageCode): void;
   textSize: TextSize;
   onChooseTextSize(size: TextSize): void;
+  theme: ScreenTheme;
+  onChooseTheme(theme: ScreenTheme): void;
+  reducedMotion: boolean;
+  onChooseReducedMotion(reduced: boolean): void;
 }
 
-/** How the screen reads — language and text size — in every screen's top bar. */
+/** How the screen reads — language, text size, contrast and motion — in every screen's top bar. */
 export function DisplayControls(props: DisplayControlsProps) {
   return (
     <div className="display-controls">
       <LanguageSwitch languages={props.languages} current={props.language} onChoose={props.onChooseLanguage} />
       <TextSizeSwitch current={props.textSize} onChoose={props.onChooseTextSize} />
+      <ScreenLookSwitch
+        theme={props.theme}
+        onChooseTheme={props.onChooseTheme}
+        reducedMotion={props.reducedMotion}
+        onChooseReducedMotion={props.onChooseReducedMotion}
+      />
     </div>
   );
 }

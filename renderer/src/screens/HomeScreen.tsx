@@ -4,6 +4,7 @@ import type { HomeSummary, LanguageCode, ResidentSummary } from '../../../main/c
 import { MessagingPauseNotice } from '../components/MessagingPauseNotice';
 import { ScreenFrame } from '../frame/ScreenFrame';
 import { useNow } from '../hooks/useNow';
+import { useIsolated } from '../i18n/bidi';
 import { formatDayInZone, formatMoney, formatTime, formatTimeInZone, minutesUntil, secondsUntil } from '../i18n/format';
 
 interface HomeScreenProps {
@@ -65,12 +66,13 @@ export function HomeScreen({ resident, sessionEndsAt, summary, timeZone = null, 
   const openers: Partial<Record<Service, () => void>> =
     onOpen === undefined ? {} : { mail: () => onOpen('mail'), stamps: () => onOpen('stamps'), money: () => onOpen('money'), visits: () => onOpen('visits') };
   const { t } = useTranslation();
+  const isolated = useIsolated();
   return (
     <ScreenFrame
       screen="home"
       instructions={t('home.instructions')}
-      // The name is a text node: whatever it contains is shown, never interpreted.
-      title={t('home.greeting', { name: resident.displayName })}
+      // The name is a text node: whatever it contains is shown, never interpreted, in its own direction.
+      title={t('home.greeting', { name: isolated(resident.displayName) })}
       subtitle={<SessionTimeLeft endsAt={sessionEndsAt} />}
       actions={
         <button type="button" className="button button--primary button--wide" onClick={onSignOut} data-testid="sign-out">

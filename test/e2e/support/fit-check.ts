@@ -3,8 +3,8 @@
 // out of its box, or when the field being typed in is hidden (under the keyboard or scrolled away). Every combination
 // leaves a screenshot in test-results/screens/fit/, for a person to look at.
 import { expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 /**
  * The windows Dayroom is laid out for and the smallest that must not break. 1280×800 is both the small wall kiosk and a
@@ -21,6 +21,43 @@ export const textSizes = ['normal', 'larger', 'largest'] as const;
 export type TextSize = (typeof textSizes)[number];
 
 const screenshotDir = join('test-results', 'screens', 'fit');
+
+/** A language the resident screens speak, as its locale file says: its tag, its own name and its direction. */
+export interface ScreenLanguage {
+  code: string;
+  name: string;
+  direction: 'ltr' | 'rtl';
+}
+
+/**
+ * Every language with a file in renderer/locales/, so a language joins the fit check by having its words. A file
+ * without its `locale` block yet (the block names the language and its direction) is taken as left to right and named by
+ * the retired `language.names` map.
+ */
+export function screenLanguages(localesDir = join('renderer', 'locales')): ScreenLanguage[] {
+  return readdirSync(localesDir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const code = basename(file, '.json');
+      const words = JSON.parse(readFileSync(join(localesDir, file), 'utf8')) as {
+        locale?: { name?: string; direction?: 'ltr' | 'rtl' };
+        language?: { names?: Record<string, string> };
+      };
+      return { code, name: words.locale?.name ?? words.language?.names?.[code] ?? code, direction: words.locale?.direction ?? 'ltr' };
+    });
+}
+
+/**
+ * The languages the fit check measures: each one present, and while none reads right to left, English once more laid
+ * out right to left, so the mirrored layout is measured before Arabic's words arrive.
+ */
+export function fitCheckLanguages(): (ScreenLanguage & { label: string })[] {
+  const present = screenLanguages().map((language) => ({ ...language, label: language.code }));
+  if (present.some((language) => language.direction === 'rtl')) return present;
+  const english = present.find((language) => language.code === 'en');
+  return english === undefined ? present : [...present, { ...english, direction: 'rtl', label: 'en-rtl' }];
+}
 
 /**
  * What is wrong with the layout as the page shows it now, each as a sentence naming the element; empty when it fits.
@@ -109,6 +146,13 @@ function layoutProblems(): string[] {
   return problems;
 }
 
+/** Lays the page out in `direction`, as the app does from the language's locale file. */
+async function setDirection(page: Page, direction: 'ltr' | 'rtl'): Promise<void> {
+  await page.evaluate((chosen) => {
+    document.documentElement.dir = chosen;
+  }, direction);
+}
+
 /** Sets the text size the way the top bar's switch does (the attribute on <html> the styles follow). */
 async function setTextSize(page: Page, size: TextSize): Promise<void> {
   await page.evaluate((chosen) => {
@@ -123,11 +167,13 @@ async function settled(page: Page): Promise<void> {
 
 /**
  * Checks the screen on the page at every viewport and text size and saves a screenshot of each. `screen` names it in
- * the report and the file names; the page is left at the first viewport and the normal size.
+ * the report and the file names, `language` the language (its label: `en-rtl` for English laid out right to left);
+ * `direction` lays the page out that way first. The page is left at the first viewport and the normal size.
  */
-export async function expectScreenFits(page: Page, screen: string, language: string): Promise<void> {
+export async function expectScreenFits(page: Page, screen: string, language: string, direction?: 'ltr' | 'rtl'): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   const failures: string[] = [];
+  if (direction !== undefined) await setDirection(page, direction);
   for (const viewport of deviceViewports) {
     await page.setViewportSize({ width: viewport.width, height: viewport.height });
     for (const size of textSizes) {

@@ -10,6 +10,7 @@ import {
   type MailMessage,
 } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
+import { useIsolated } from '../../i18n/bidi';
 import { formatWhen } from '../../i18n/format';
 import { MessageText, Name } from '../../components/MessageText';
 import { ReadAloudButton } from '../../components/ReadAloudButton';
@@ -244,6 +245,7 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
     latestOnReply.current = onReply;
   }, [onReply]);
   const reply = useCallback((replyTo: MailContact, message: MailMessage) => latestOnReply.current(replyTo, message), []);
+  const isolated = useIsolated();
   const viewedMessage =
     viewing === null || letters === null ? undefined : [...letters.byPosition.values()].find((message) => message.messageId === viewing.messageId);
 
@@ -258,7 +260,7 @@ export function ConversationView({ navigation, api, contactId, focusMessageId, f
       actions={
         contact?.approved === true ? (
           <button type="button" className="button button--primary button--wide write-button" data-testid="write" onClick={() => onWrite(contact)}>
-            {t('mail.write', { name: contact.displayName })}
+            {t('mail.write', { name: isolated(contact.displayName) })}
           </button>
         ) : null
       }

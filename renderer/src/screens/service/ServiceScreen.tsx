@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { LanguageCode, StaffSummary } from '../../../../main/contract';
 import type { DeviceClient } from '../../api/client';
 import { ScreenFrame } from '../../frame/ScreenFrame';
+import { useIsolated } from '../../i18n/bidi';
 import { DeviceActionsSection } from './DeviceActionsSection';
 import { LogsSection } from './LogsSection';
 import { OverviewSection } from './OverviewSection';
@@ -40,6 +41,7 @@ interface ServiceScreenProps {
 
 export function ServiceScreen({ api, staff, language, onSignOut }: ServiceScreenProps) {
   const { t } = useTranslation();
+  const isolated = useIsolated();
   const [shown, setShown] = useState<SectionId>('overview');
   const current = serviceSections.find((section) => section.id === shown) ?? serviceSections[0];
   return (
@@ -47,8 +49,8 @@ export function ServiceScreen({ api, staff, language, onSignOut }: ServiceScreen
       screen="service"
       dataAttributes={{ 'data-section': shown }}
       title={t('service.title')}
-      // The name is a text node: shown, never interpreted.
-      subtitle={<span data-testid="service-staff">{t('service.signedInAs', { name: staff.displayName })}</span>}
+      // The name is a text node: shown, never interpreted, in its own direction.
+      subtitle={<span data-testid="service-staff">{t('service.signedInAs', { name: isolated(staff.displayName) })}</span>}
       navigation={
         <div className="service-nav" role="group" aria-label={t('service.sectionsLabel')}>
           {serviceSections.map(({ id }) => (
