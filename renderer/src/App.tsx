@@ -36,6 +36,7 @@ import { TabletDimmer } from './screens/tablet/TabletDimmer';
 import { TabletLockScreen } from './screens/tablet/TabletLockScreen';
 import { TabletSyncWarning, TabletSyncWarningDialog } from './screens/tablet/TabletSyncWarning';
 import { screenLanguage } from './session/sessionRules';
+import { useSwitchScanning } from './switchAccess/useSwitchScanning';
 
 /** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
 function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 'summary' | 'facilityUnreachable'> & { api: DeviceClient }) {
@@ -96,6 +97,10 @@ export function App({ api, resetPage }: AppProps) {
   showTimesIn(info?.timeZone ?? null);
   useFocusedFieldKeptInView();
   const [textSize, setTextSize] = useState<TextSize>('normal');
+  // Single-switch scanning lasts, like the text size, until sign-out reloads the page.
+  const [switchScan, setSwitchScan] = useState(false);
+  const toggleSwitchScan = useCallback(() => setSwitchScan((on) => !on), []);
+  useSwitchScanning(switchScan, toggleSwitchScan);
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
   // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.
   const [openService, setOpenService] = useState<'home' | Service>('home');
@@ -148,6 +153,8 @@ export function App({ api, resetPage }: AppProps) {
       onChooseLanguage={chooseLanguage}
       textSize={textSize}
       onChooseTextSize={setTextSize}
+      switchScan={switchScan}
+      onToggleSwitchScan={toggleSwitchScan}
     />
   );
 

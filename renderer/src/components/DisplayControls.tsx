@@ -1,4 +1,5 @@
 import type { LanguageCode } from '../../../main/contract';
+import { SwitchScanToggle } from '../switchAccess/SwitchScanToggle';
 import { LanguageSwitch } from './LanguageSwitch';
 import { TextSizeSwitch, type TextSize } from './TextSizeSwitch';
 
@@ -8,14 +9,18 @@ export interface DisplayControlsProps {
   onChooseLanguage(language: LanguageCode): void;
   textSize: TextSize;
   onChooseTextSize(size: TextSize): void;
+  /** Single-switch scanning, on or off. */
+  switchScan: boolean;
+  onToggleSwitchScan(): void;
 }
 
-/** How the screen reads — language and text size — in every screen's top bar. */
+/** How the screen reads — language and text size — and single-switch scanning, in every screen's top bar. */
 export function DisplayControls(props: DisplayControlsProps) {
   return (
     <div className="display-controls">
       <LanguageSwitch languages={props.languages} current={props.language} onChoose={props.onChooseLanguage} />
       <TextSizeSwitch current={props.textSize} onChoose={props.onChooseTextSize} />
+      <SwitchScanToggle on={props.switchScan} onToggle={props.onToggleSwitchScan} />
     </div>
   );
 }
