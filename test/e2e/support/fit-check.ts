@@ -109,6 +109,11 @@ function layoutProblems(): string[] {
   return problems;
 }
 
+/** What is wrong with the layout of the screen on the page now, at its current window and text size; empty when it fits. */
+export async function fitProblems(page: Page): Promise<string[]> {
+  return page.evaluate(layoutProblems);
+}
+
 /** Sets the text size the way the top bar's switch does (the attribute on <html> the styles follow). */
 async function setTextSize(page: Page, size: TextSize): Promise<void> {
   await page.evaluate((chosen) => {
