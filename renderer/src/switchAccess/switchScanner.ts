@@ -9,7 +9,7 @@ export type ScanItem<Control> = { readonly kind: 'control'; readonly control: Co
 
 export interface ScanGroup<Control> {
   readonly kind: 'group';
-  /** What the group is found by again after the screen changes: its container, and which part of it for a long one. */
+  /** What the group is found by again after the screen changes: its container, and which part of it for a long one (0: all of it). */
   readonly anchor: unknown;
   readonly part: number;
   readonly members: readonly ScanItem<Control>[];
@@ -142,7 +142,8 @@ export function inParts<Control>(items: readonly ScanItem<Control>[], anchor: un
   if (items.length <= size) return items;
   const parts: ScanItem<Control>[] = [];
   for (let start = 0; start < items.length; start += size) {
-    parts.push({ kind: 'group', anchor, part: start / size, members: items.slice(start, start + size) });
+    // Parts count from 1: part 0 is the whole row, so a part is never taken for the row that holds it.
+    parts.push({ kind: 'group', anchor, part: start / size + 1, members: items.slice(start, start + size) });
   }
   return parts;
 }

@@ -14,9 +14,13 @@ export const switchKeys: readonly string[] = [' ', 'Enter'];
 /** Most stops one row offers before it is split into parts. */
 const stopsPerPart = 6;
 
-/** What can be acted on: the page's controls and the on-screen keyboard's keys (which are not buttons). */
+/**
+ * What can be acted on: the page's controls and the on-screen keyboard's keys (which are not buttons). Not a region
+ * that is in the Tab order only so a keyboard can scroll it: the scan scrolls to what it highlights, and pressing on a
+ * region would do nothing.
+ */
 const controlSelector =
-  'button:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex="-1"]), .hg-button';
+  'button:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea:not([disabled]), select:not([disabled]), a[href], [role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="tab"], .hg-button';
 /** What makes a row: a group, a list, a navigation, a bar, the keyboard and its rows. */
 const rowSelector = '[role="group"], [role="list"], ul, ol, nav, header, footer, .on-screen-keyboard, .hg-row, [data-scan-group]';
 
