@@ -224,6 +224,8 @@ test('every resident screen and service section passes axe and the fit check in 
     await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');
     await typeDigits(page, demoStaff.pin);
     await expect(page.locator('[data-screen="service"]')).toBeVisible();
+    // Service mode opens in the staff member's language; they choose the one being checked like anyone else.
+    if ((await page.locator('html').getAttribute('lang')) !== language) await chooseLanguage(page, language);
     for (const section of ['overview', 'readers', 'sync', 'tablet', 'logs', 'siteConfig', 'deviceActions']) {
       await page.getByTestId(`service-nav-${section}`).click();
       await expect(page.locator('[data-screen="service"]')).toHaveAttribute('data-section', section);
