@@ -38,6 +38,7 @@ import { TabletDimmer } from './screens/tablet/TabletDimmer';
 import { TabletLockScreen } from './screens/tablet/TabletLockScreen';
 import { TabletSyncWarning, TabletSyncWarningDialog } from './screens/tablet/TabletSyncWarning';
 import { screenLanguage } from './session/sessionRules';
+import { useSwitchScanning } from './switchAccess/useSwitchScanning';
 
 /** The home screen with its counts; a component of its own so the summary is fetched only while someone is signed in. */
 function SignedInHome({ api, ...props }: Omit<Parameters<typeof HomeScreen>[0], 'summary' | 'facilityUnreachable'> & { api: DeviceClient }) {
@@ -103,6 +104,10 @@ export function App({ api, resetPage }: AppProps) {
   // that asks for less motion starts with it on (the CSS honours the system's wish either way).
   const [theme, setTheme] = useState<ScreenTheme>('standard');
   const [reducedMotion, setReducedMotion] = useState(() => window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+  // Single-switch scanning lasts, like the text size, until sign-out reloads the page.
+  const [switchScan, setSwitchScan] = useState(false);
+  const toggleSwitchScan = useCallback(() => setSwitchScan((on) => !on), []);
+  useSwitchScanning(switchScan, toggleSwitchScan);
   const [failedCall, setFailedCall] = useState<FailedCall | null>(null);
   // Where a signed-in person is; kept across a tablet's lock, reset with the page at sign-out.
   const [openService, setOpenService] = useState<'home' | Service>('home');
@@ -165,6 +170,8 @@ export function App({ api, resetPage }: AppProps) {
       onChooseTheme={setTheme}
       reducedMotion={reducedMotion}
       onChooseReducedMotion={setReducedMotion}
+      switchScan={switchScan}
+      onToggleSwitchScan={toggleSwitchScan}
     />
   );
 

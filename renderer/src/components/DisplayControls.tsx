@@ -1,4 +1,5 @@
 import type { LanguageCode } from '../../../main/contract';
+import { SwitchScanToggle } from '../switchAccess/SwitchScanToggle';
 import { LanguageSwitch } from './LanguageSwitch';
 import { ScreenLookSwitch, type ScreenTheme } from './ScreenLookSwitch';
 import { TextSizeSwitch, type TextSize } from './TextSizeSwitch';
@@ -13,9 +14,12 @@ export interface DisplayControlsProps {
   onChooseTheme(theme: ScreenTheme): void;
   reducedMotion: boolean;
   onChooseReducedMotion(reduced: boolean): void;
+  /** Single-switch scanning, on or off. */
+  switchScan: boolean;
+  onToggleSwitchScan(): void;
 }
 
-/** How the screen reads — language, text size, contrast and motion — in every screen's top bar. */
+/** How the screen reads — language, text size, contrast and motion — and single-switch scanning, in every screen's top bar. */
 export function DisplayControls(props: DisplayControlsProps) {
   return (
     <div className="display-controls">
@@ -27,6 +31,7 @@ export function DisplayControls(props: DisplayControlsProps) {
         reducedMotion={props.reducedMotion}
         onChooseReducedMotion={props.onChooseReducedMotion}
       />
+      <SwitchScanToggle on={props.switchScan} onToggle={props.onToggleSwitchScan} />
     </div>
   );
 }

@@ -3,7 +3,7 @@
 // action bar with the screen's main actions, and — while someone types — the on-screen keyboard docked at the bottom
 // with the action bar (and so Send) just above it. The page itself never scrolls: nothing a person needs sits below
 // the fold, at any window size or text size.
-import { createContext, useCallback, useContext, useRef, type ReactNode, type RefObject } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, type ReactNode, type RefObject } from 'react';
 import type { LanguageCode } from '../../../main/contract';
 import type { DeviceClient } from '../api/client';
 import { ReadAloudButton } from '../components/ReadAloudButton';
@@ -82,6 +82,13 @@ export function ScreenFrame({
         .join('\n'),
     [instructions],
   );
+  const headingTitle = useRef<HTMLHeadingElement>(null);
+  // A new screen says where the person is: focus goes to its heading, so a screen reader reads it and Tab starts from the
+  // top. Only when focus was lost with the old screen (on the page's body): a field or a dialog's button that the new
+  // screen focused itself keeps it.
+  useEffect(() => {
+    if (document.activeElement === null || document.activeElement === document.body) headingTitle.current?.focus({ preventScroll: true });
+  }, []);
   return (
     <main
       className={keyboard === undefined || keyboard === null ? `frame frame--${screen}` : `frame frame--${screen} frame--typing`}
@@ -90,7 +97,7 @@ export function ScreenFrame({
     >
       <header className="frame__top">
         <div className="frame__where" ref={heading}>
-          <h1 className="frame__title" dir="auto">
+          <h1 className="frame__title" dir="auto" tabIndex={-1} ref={headingTitle}>
             {title}
           </h1>
           {subtitle === undefined || subtitle === null ? null : <div className="frame__subtitle">{subtitle}</div>}
@@ -111,11 +118,11 @@ export function ScreenFrame({
         {withoutDisplayControls ? null : <div className="frame__controls">{chrome.displayControls}</div>}
         {chrome.statusLine === null ? null : <div className="frame__status">{chrome.statusLine}</div>}
       </header>
-      {/* The one region that scrolls; tabIndex lets a keyboard user scroll a long letter without a pointer. */}
+      {/* The one region that scrolls; in the Tab order, so a keyboard user can scroll a long letter without a pointer (axe: scrollable-region-focusable). */}
       <div
         className={['frame__content', centered ? 'frame__content--centered' : '', contentScrollsItself ? 'frame__content--list' : ''].join(' ').trim()}
         ref={contentRef}
-        {...(contentScrollsItself ? {} : { 'data-scroll-region': '', tabIndex: -1 })}
+        {...(contentScrollsItself ? {} : { 'data-scroll-region': '', tabIndex: 0 })}
       >
         {children}
       </div>

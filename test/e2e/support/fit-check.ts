@@ -153,6 +153,11 @@ async function setDirection(page: Page, direction: 'ltr' | 'rtl'): Promise<void>
   }, direction);
 }
 
+/** What is wrong with the layout of the screen on the page now, at its current window and text size; empty when it fits. */
+export async function fitProblems(page: Page): Promise<string[]> {
+  return page.evaluate(layoutProblems);
+}
+
 /** Sets the text size the way the top bar's switch does (the attribute on <html> the styles follow). */
 async function setTextSize(page: Page, size: TextSize): Promise<void> {
   await page.evaluate((chosen) => {

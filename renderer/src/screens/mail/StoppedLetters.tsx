@@ -43,7 +43,9 @@ export function StoppedLetters({ api, language, timeZone }: { api: DeviceClient;
   const shown = (letters ?? []).filter((letter, index) => !letter.seen || index < seenNoticesShown);
   if (shown.length === 0) return null;
   return (
-    <section className="stopped-letters" data-testid="stopped-letters" aria-labelledby="stopped-letters-title">
+    // It scrolls inside itself on the inbox (at most a third of the window) and holds no control: tabIndex lets a keyboard
+    // user reach it and scroll it (axe: scrollable-region-focusable).
+    <section className="stopped-letters" data-testid="stopped-letters" aria-labelledby="stopped-letters-title" tabIndex={0}>
       <h2 id="stopped-letters-title" className="stopped-letters__title">
         {t('stoppedLetters.title')}
       </h2>

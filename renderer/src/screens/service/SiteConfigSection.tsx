@@ -15,7 +15,12 @@ export function SiteConfigSection({ api }: ServiceSectionProps) {
       </h2>
       <p className="screen__hint">{t('service.siteConfig.hint')}</p>
       {failure !== null ? <p className="notice notice--problem">{t(`errors.${failure}`)}</p> : null}
-      {overview === null ? null : <pre className="site-config">{overview.siteConfig}</pre>}
+      {/* The site file scrolls inside its box: in the Tab order so staff with a keyboard can scroll it (axe: scrollable-region-focusable). */}
+      {overview === null ? null : (
+        <pre className="site-config" tabIndex={0}>
+          {overview.siteConfig}
+        </pre>
+      )}
     </section>
   );
 }
