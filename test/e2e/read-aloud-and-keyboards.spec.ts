@@ -9,9 +9,8 @@
 // `error` is "interrupted", the `speaking`/`pending`/`paused` flags, and `SpeechSynthesisVoice` as the voices' class. The kiosk's real setup is in README
 // "Deploying on Linux" (speech-dispatcher with espeak-ng voices).
 import type { Page } from '@playwright/test';
-import { supportedLanguages } from '../../main/contract';
 import { demoResidents } from '../../scripts/demo-data';
-import { expect, signIn, test } from './support/hub-kiosk';
+import { everyInstalledLanguage, expect, signIn, test } from './support/hub-kiosk';
 
 const marcus = demoResidents[0]!;
 const ana = demoResidents[1]!;
@@ -243,13 +242,9 @@ test('the keyboard follows the screen language, with a key to English letters an
   await expect(keyboard.locator('[data-skbtn="ñ"]')).toBeVisible();
 });
 
-// Vietnamese and Chinese screens come with the languages of issue 18's language slice; until a site can offer them,
-// these wait for it rather than pretend.
-const offers = (tag: string): boolean => (supportedLanguages as readonly string[]).includes(tag);
-
 test.describe('Vietnamese and Chinese', () => {
-  // Decided before the fixtures start a hub and a kiosk for nothing.
-  test.skip(!offers('vi') || !offers('zh-Hans'), 'Vietnamese and Simplified Chinese are not yet languages a site can offer (the languages slice of issue 18)');
+  // A site that offers every language the screens have words for.
+  test.use({ siteLanguages: everyInstalledLanguage() });
 
   test('a reply in Vietnamese with tone keys and in Chinese by pinyin', async ({ page, kiosk }) => {
     await signIn(page, kiosk, marcus);

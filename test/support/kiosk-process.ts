@@ -93,14 +93,21 @@ function deviceSection(mode: DeviceMode): { name: string; mode: DeviceMode; hous
   return mode === 'tablet' ? { name: 'Tablet 0042', mode: 'tablet' } : { name: 'Unit B dayroom kiosk 1', mode: 'kiosk', housingUnit: 'B' };
 }
 
-function siteFile(scannerPath: string, timings: SessionTimings, hub: KioskHubLink | undefined, badgePath: string | null, mode: DeviceMode): string {
+function siteFile(
+  scannerPath: string,
+  timings: SessionTimings,
+  hub: KioskHubLink | undefined,
+  badgePath: string | null,
+  mode: DeviceMode,
+  languages: { offered: readonly string[]; default: string } = { offered: ['en', 'es'], default: 'en' },
+): string {
   const extra = badgePath === null ? null : simulatedReaderSite(badgePath);
   return JSON.stringify(
     {
       ...(hub === undefined ? {} : { hub: { url: hub.url, syncIntervalSeconds: 5, backoffBaseSeconds: 0.2, backoffMaxSeconds: 2 } }),
       site: { name: 'Riverbend County Detention Center' },
       device: deviceSection(mode),
-      languages: { offered: ['en', 'es'], default: 'en' },
+      languages,
       session: { ...timings, pinEntrySeconds: 120 },
       pin: { length: 4, maxAttempts: 5, lockoutBaseSeconds: 600, lockoutMaxSeconds: 3600 },
       readers: [{ id: 'unit-b-scanner', kind: 'serialScanner', path: scannerPath, suffix: 'CR', symbologyIdentifier: true }, ...(extra?.readers ?? [])],
@@ -201,6 +208,8 @@ export interface LaunchKioskOptions {
   tablet?: Partial<TabletSettings>;
   /** Runs the host on a test clock that setClockOffset moves (main/host/test-clock.ts). */
   testClock?: boolean;
+  /** The languages the site file offers (tags) and the one the kiosk starts in; left out, English and Spanish. */
+  languages?: { offered: readonly string[]; default: string };
   /** Puts the data folder here instead of the temp folder (the full-disk tests' small file system). */
   dataParent?: string;
   /** The built renderer the host serves; left out, the host's default (dist/renderer). */
@@ -244,7 +253,10 @@ async function launchKioskIn(
   mkdirSync(dataDir, { recursive: true });
   const configFile = join(dir.path, 'site.json');
   const mode = options.mode ?? 'kiosk';
-  const site = withKeyboardWedge(siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null, mode), options.keyboardWedge);
+  const site = withKeyboardWedge(
+    siteFile(scanner.devicePath, timings, options.hub, badgePty?.devicePath ?? null, mode, options.languages),
+    options.keyboardWedge,
+  );
   writeFileSync(configFile, options.tablet === undefined ? site : JSON.stringify({ ...(JSON.parse(site) as object), tablet: options.tablet }, null, 2));
   const clockFile = options.testClock === true ? join(dir.path, 'clock.json') : null;
   if (clockFile !== null) writeFileSync(clockFile, JSON.stringify({ offsetMs: 0 }));

@@ -5,6 +5,7 @@
 import { expect, test as base, type Page } from '@playwright/test';
 import { demoResidents, type DemoResident } from '../../../scripts/demo-data';
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
@@ -14,8 +15,12 @@ import { makeTempDir } from '../../support/temp-dir';
 
 export type DemoHubUnderTest = DemoHub & { consoleFile: string };
 
-export const test = base.extend<{ timings: SessionTimings; hub: DemoHubUnderTest; kiosk: KioskUnderTest }>({
+/** The languages a test's site offers; left out (undefined), the site file's English and Spanish. */
+export type SiteLanguagesOption = { offered: readonly string[]; default: string } | undefined;
+
+export const test = base.extend<{ timings: SessionTimings; siteLanguages: SiteLanguagesOption; hub: DemoHubUnderTest; kiosk: KioskUnderTest }>({
   timings: [defaultTimings, { option: true }],
+  siteLanguages: [undefined, { option: true }],
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
   hub: async ({}, use) => {
     const dir = makeTempDir('dayroom-e2e-hub-');
@@ -25,8 +30,11 @@ export const test = base.extend<{ timings: SessionTimings; hub: DemoHubUnderTest
     await hub.close();
     dir.remove();
   },
-  kiosk: async ({ hub, timings }, use) => {
-    const kiosk = await launchKiosk(timings, { hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() } });
+  kiosk: async ({ hub, timings, siteLanguages }, use) => {
+    const kiosk = await launchKiosk(timings, {
+      hub: { url: hub.running.url, enrollmentCode: await hub.kioskEnrollmentCode() },
+      ...(siteLanguages === undefined ? {} : { languages: siteLanguages }),
+    });
     await use(kiosk);
     await kiosk.stop();
   },
@@ -49,3 +57,12 @@ export async function signIn(page: Page, kiosk: KioskUnderTest, resident: DemoRe
 }
 
 export { expect };
+
+/** Every language the renderer has a locale file for, English first: a site that offers them all. */
+export function everyInstalledLanguage(): { offered: string[]; default: string } {
+  const tags = readdirSync(join('renderer', 'locales'))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  return { offered: tags, default: 'en' };
+}
