@@ -14,6 +14,7 @@ import { sql as visitsMoney } from './0011-visits-money';
 import { sql as contactBlocks } from './0012-contact-blocks';
 import { sql as siteLanguages } from './0013-site-languages';
 import { sql as consoleLanguage } from './0014-console-language';
+import { sql as anyResidentLanguage } from './0015-any-resident-language';
 
 export interface Migration {
   readonly version: number;
@@ -36,4 +37,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'contact-blocks', sql: contactBlocks },
   { version: 13, name: 'site-languages', sql: siteLanguages },
   { version: 14, name: 'console-language', sql: consoleLanguage },
+  { version: 15, name: 'any-resident-language', sql: anyResidentLanguage },
 ];

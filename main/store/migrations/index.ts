@@ -15,6 +15,7 @@ import { migration0013ConversationIndex } from './0013-conversation-index';
 import { migration0014MessagingPauses } from './0014-messaging-pauses';
 import { migration0015VisitCancellationReason } from './0015-visit-cancellation-reason';
 import { migration0016SiteLanguages } from './0016-site-languages';
+import { migration0017AnyResidentLanguage } from './0017-any-resident-language';
 
 /** In order; a migration's version is its position (checked at open). */
 export const deviceMigrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const deviceMigrations: readonly Migration[] = [
   migration0014MessagingPauses,
   migration0015VisitCancellationReason,
   migration0016SiteLanguages,
+  migration0017AnyResidentLanguage,
 ];
