@@ -84,16 +84,21 @@ describe('serial scanner on a pty', () => {
     expect(scanner.health()).toMatchObject({ goodReads: 1, badReads: 1 });
   });
 
-  it('rejects a 10 KB run without a suffix once, then reads the next scan', async () => {
+  it('rejects a 10 KB run without a suffix as oversize, then reads the next scan', async () => {
     const { pty, scanner, events } = await startScanner();
     await pty.write(Buffer.alloc(10 * 1024, 'x'));
-    await waitUntil('an oversize rejection', () => rejections(events).length === 1);
+    await waitUntil('an oversize rejection', () => rejections(events).length >= 1);
     await pause(staleFrameMs * 3);
     await pty.write('R123456\r');
     await waitUntil('a scan', () => scans(events).length === 1);
-    expect(rejections(events)).toEqual(['oversizeFrame']);
+    // One rejection per run of bytes: on a quiet machine the 10 KB is one run; on a loaded one the pty can deliver it in
+    // pieces more than staleFrameMs apart, and each piece after such a gap is a new run (the port drops a stale partial
+    // frame) that is too long again. Either way nothing of it is read as a scan, and every rejection is counted.
+    const rejected = rejections(events);
+    expect(rejected.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(rejected)).toEqual(new Set(['oversizeFrame']));
     expect(scans(events).map((frame) => frame.text)).toEqual(['R123456']);
-    expect(scanner.health()).toMatchObject({ goodReads: 1, badReads: 1 });
+    expect(scanner.health()).toMatchObject({ goodReads: 1, badReads: rejected.length });
   });
 
   it('reconnects by itself when the port goes away and comes back', async () => {
