@@ -10,11 +10,12 @@ import { demoResidents, demoStaff, type DemoResident } from '../../scripts/demo-
 import { patternPng } from '../support/test-images';
 import { expectScreenFits, fitCheckLanguages } from './support/fit-check';
 import { defaultTimings, launchKiosk } from '../support/kiosk-process';
-import { expect, hubConsole, test } from './support/hub-kiosk';
+import { everyInstalledLanguage, expect, hubConsole, test } from './support/hub-kiosk';
 import { assignTabletInServiceMode, openServiceMode } from './support/pads';
 
 // Long enough that no idle sign-out happens while every size is measured; the idle warning has its own test below.
-test.use({ timings: { idleSeconds: 900, idleWarningSeconds: 60, maxSessionMinutes: 60 } });
+// The site offers every language the screens have words for: each can be chosen, and the top bar holds them all.
+test.use({ timings: { idleSeconds: 900, idleWarningSeconds: 60, maxSessionMinutes: 60 }, siteLanguages: everyInstalledLanguage() });
 // Each screen is measured twelve times and photographed; the fixtures (a hub, an enrolled kiosk) count too.
 test.describe.configure({ timeout: 600_000 });
 
