@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
 import { fitProblems, textSizes, type TextSize } from './support/fit-check';
-import { everyInstalledLanguage, expect, hubConsole, test } from './support/hub-kiosk';
+import { everyInstalledLanguage, expect, hubConsole, sendApprovedLetter, test } from './support/hub-kiosk';
 import { typeDigits } from './support/pads';
 
 // Long enough that no idle sign-out happens while every screen is checked.
@@ -120,18 +120,7 @@ for (const sweptLanguage of installedLanguages()) {
     const family = hub.families.find((candidate) => candidate.resident.badge === resident.badge)!;
 
     // A letter with a reply stamp, approved so it reaches the kiosk; a stopped letter (its notice in the inbox); a visit.
-    const sent = await hubConsole(
-      hub.consoleFile,
-      'send-family-message',
-      '--contact',
-      family.contact.contact_id,
-      '--text',
-      'The garden is coming along: the tomatoes are red and Grandma asks about you every Sunday.',
-      '--return-stamp',
-    );
-    const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
-    expect(letterId, sent).toBeDefined();
-    await hubConsole(hub.consoleFile, 'approve', '--message', letterId!);
+    const letterId = await sendApprovedLetter(hub, resident, 'The garden is coming along: the tomatoes are red and Grandma asks about you every Sunday.');
     const stopped = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', 'A letter review will stop');
     const stoppedId = /message id ([0-9a-f-]{36})/.exec(stopped)?.[1];
     expect(stoppedId, stopped).toBeDefined();

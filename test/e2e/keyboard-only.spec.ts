@@ -4,7 +4,7 @@
 // presses (focus is never trapped); and each new screen puts focus on its heading.
 import type { Locator, Page } from '@playwright/test';
 import { demoResidents } from '../../scripts/demo-data';
-import { expect, hubConsole, test } from './support/hub-kiosk';
+import { expect, sendApprovedLetter, test } from './support/hub-kiosk';
 
 // A hub and an enrolled kiosk to start on a machine shared with other work, then a whole walk-through.
 test.describe.configure({ timeout: 360_000 });
@@ -50,18 +50,7 @@ async function expectHeadingFocused(page: Page, screen: string): Promise<void> {
 test('a resident signs in, reads a letter, replies and buys stamps with the keyboard alone', async ({ page, hub, kiosk }) => {
   const resident = demoResidents[0]!;
   const family = hub.families.find((candidate) => candidate.resident.badge === resident.badge)!;
-  const sent = await hubConsole(
-    hub.consoleFile,
-    'send-family-message',
-    '--contact',
-    family.contact.contact_id,
-    '--text',
-    'We planted tomatoes today.',
-    '--return-stamp',
-  );
-  const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
-  expect(letterId, sent).toBeDefined();
-  await hubConsole(hub.consoleFile, 'approve', '--message', letterId!);
+  const letterId = await sendApprovedLetter(hub, resident, 'We planted tomatoes today.');
 
   await page.goto(kiosk.url);
   await expectHeadingFocused(page, 'attract');

@@ -47,6 +47,20 @@ export async function hubConsole(consoleFile: string, ...args: string[]): Promis
 }
 
 /** A resident signs in as at the kiosk: their wristband scanned on the real scanner, their PIN on the number pad. */
+/**
+ * A family letter to `resident` with a return stamp, sent through the real hub console and approved by the mailroom, so
+ * it reaches the kiosk at its next sync; resolves to the letter's id.
+ */
+export async function sendApprovedLetter(hub: DemoHubUnderTest, resident: DemoResident, text: string): Promise<string> {
+  const family = hub.families.find((candidate) => candidate.resident.badge === resident.badge);
+  if (family === undefined) throw new Error(`the demo hub has no family for ${resident.badge}`);
+  const sent = await hubConsole(hub.consoleFile, 'send-family-message', '--contact', family.contact.contact_id, '--text', text, '--return-stamp');
+  const letterId = /message id ([0-9a-f-]{36})/.exec(sent)?.[1];
+  if (letterId === undefined) throw new Error(`the hub console did not name the letter it sent: ${sent}`);
+  await hubConsole(hub.consoleFile, 'approve', '--message', letterId);
+  return letterId;
+}
+
 export async function signIn(page: Page, kiosk: KioskUnderTest, resident: DemoResident = demoResidents[0]!): Promise<void> {
   await page.goto(kiosk.url);
   await expect(page.locator('[data-screen="attract"]')).toBeVisible();
