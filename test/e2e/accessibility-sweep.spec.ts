@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
+import { chooseLanguageByTag, openDisplayChoices, closeDisplayChoices } from './support/display-choices';
 import { fitProblems, textSizes, type TextSize } from './support/fit-check';
 import { everyInstalledLanguage, expect, hubConsole, sendApprovedLetter, test } from './support/hub-kiosk';
 import { typeDigits } from './support/pads';
@@ -105,13 +106,6 @@ async function sweep(page: Page, screen: string, language: string): Promise<void
   });
 }
 
-async function chooseLanguage(page: Page, language: string): Promise<void> {
-  const button = page.locator(`.language-switch button[lang="${language}"]`);
-  await expect(button, `the site offers ${language} (renderer/locales/${language}.json exists)`).toBeVisible();
-  await button.click();
-  await expect(page.locator('html')).toHaveAttribute('lang', language);
-}
-
 for (const sweptLanguage of installedLanguages()) {
   test(`every resident screen and service section passes axe and the fit check in ${sweptLanguage} at every text size`, async ({ context, hub, kiosk }) => {
     mkdirSync(screenshotDir, { recursive: true });
@@ -145,7 +139,7 @@ for (const sweptLanguage of installedLanguages()) {
       const page = await context.newPage();
       await page.goto(kiosk.url);
       await expect(page.locator('[data-screen="attract"]')).toBeVisible();
-      await chooseLanguage(page, language);
+      await chooseLanguageByTag(page, language);
       await sweep(page, 'attract', language);
 
       await kiosk.scan(resident.badge);
@@ -155,10 +149,20 @@ for (const sweptLanguage of installedLanguages()) {
       await expect(page.locator('[data-screen="home"]')).toBeVisible();
       // The screens follow the language on the person's record once signed in; then their own choice is kept there.
       await expect(page.locator('html')).toHaveAttribute('lang', languageOnRecord);
-      await chooseLanguage(page, language);
+      await chooseLanguageByTag(page, language);
       languageOnRecord = language;
       await expect(page.getByTestId('tile-mail')).toBeVisible();
       await sweep(page, 'home', language);
+
+      // The top bar's two choosers, open over the home screen.
+      await page.getByTestId('language-opener').click();
+      await expect(page.getByTestId('language-chooser')).toBeVisible();
+      await sweep(page, 'language-chooser', language);
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('language-chooser')).toHaveCount(0);
+      await openDisplayChoices(page);
+      await sweep(page, 'display-choices', language);
+      await closeDisplayChoices(page);
 
       await page.getByTestId('tile-mail').click();
       await expect(page.getByTestId('conversation').first()).toBeVisible();
@@ -218,7 +222,7 @@ for (const sweptLanguage of installedLanguages()) {
       await typeDigits(page, demoStaff.pin);
       await expect(page.locator('[data-screen="service"]')).toBeVisible();
       // Service mode opens in the staff member's language; they choose the one being checked like anyone else.
-      if ((await page.locator('html').getAttribute('lang')) !== language) await chooseLanguage(page, language);
+      if ((await page.locator('html').getAttribute('lang')) !== language) await chooseLanguageByTag(page, language);
       for (const section of ['overview', 'readers', 'sync', 'tablet', 'logs', 'siteConfig', 'deviceActions']) {
         await page.getByTestId(`service-nav-${section}`).click();
         await expect(page.locator('[data-screen="service"]')).toHaveAttribute('data-section', section);

@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoResidents } from '../../scripts/demo-data';
+import { chooseTextSize, expectDisplayChoice, toggleDisplayChoice } from './support/display-choices';
 import { expect, hubConsole, signIn, test } from './support/hub-kiosk';
 
 const screenshotDir = join('test-results', 'screens', 'display');
@@ -33,11 +34,6 @@ async function fontSizeOf(page: Page, selector: string): Promise<number> {
   const element = page.locator(selector).first();
   await expect(element).toBeVisible();
   return element.evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
-}
-
-async function chooseTextSize(page: Page, size: 'normal' | 'larger' | 'largest'): Promise<void> {
-  await page.getByTestId(`text-size-${size}`).click();
-  await expect(page.locator('html')).toHaveAttribute('data-text-size', size);
 }
 
 /**
@@ -77,7 +73,7 @@ function violationsOf(results: Awaited<ReturnType<AxeBuilder['analyze']>>): stri
 async function expectAccessibleInBothThemes(page: Page, screen: string): Promise<void> {
   const standard = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
   expect(violationsOf(standard), `${screen}, standard theme`).toEqual([]);
-  await page.getByTestId('theme-high-contrast').click();
+  await toggleDisplayChoice(page, 'theme-high-contrast');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'highContrast');
   await page.screenshot({ path: join(screenshotDir, `${screen}-high-contrast.png`) });
   const highContrast = await new AxeBuilder({ page })
@@ -91,7 +87,7 @@ async function expectAccessibleInBothThemes(page: Page, screen: string): Promise
     enhanced.passes.some((rule) => rule.id === 'color-contrast-enhanced'),
     `${screen}: axe measured the 7:1 rule`,
   ).toBe(true);
-  await page.getByTestId('theme-high-contrast').click();
+  await toggleDisplayChoice(page, 'theme-high-contrast');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'standard');
 }
 
@@ -120,14 +116,14 @@ test('text sizes, themes, focus and motion on the resident screens', async ({ pa
   await expect(page.getByTestId('tile-mail')).toContainText(/new/, { timeout: 20_000 });
 
   // Less motion: off by default here, a pressed button when chosen, on <html> for the styles.
-  await expect(page.getByTestId('reduced-motion')).toHaveAttribute('aria-pressed', 'false');
-  await page.getByTestId('reduced-motion').click();
-  await expect(page.getByTestId('reduced-motion')).toHaveAttribute('aria-pressed', 'true');
+  await expectDisplayChoice(page, 'reduced-motion', false);
+  await toggleDisplayChoice(page, 'reduced-motion');
+  await expectDisplayChoice(page, 'reduced-motion', true);
   await expect(page.locator('html')).toHaveAttribute('data-motion', 'reduced');
 
   // Focus: a ring at least 4 px thick, at least 3:1 against the paper it is drawn on, in both themes.
   for (const theme of ['standard', 'highContrast'] as const) {
-    if (theme === 'highContrast') await page.getByTestId('theme-high-contrast').click();
+    if (theme === 'highContrast') await toggleDisplayChoice(page, 'theme-high-contrast');
     await page.getByTestId('tile-mail').focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
@@ -146,7 +142,7 @@ test('text sizes, themes, focus and motion on the resident screens', async ({ pa
     expect(contrastRatio(ring.color, paper), `${theme}: ring ${ring.color} on ${paper}`).toBeGreaterThanOrEqual(theme === 'highContrast' ? 7 : 3);
     await page.screenshot({ path: join(screenshotDir, `focus-${theme}.png`) });
   }
-  await page.getByTestId('theme-high-contrast').click();
+  await toggleDisplayChoice(page, 'theme-high-contrast');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'standard');
 
   await expectTextSizesGrow(page, 'home', '.tile__fact', '.tile');
@@ -174,12 +170,12 @@ test('text sizes, themes, focus and motion on the resident screens', async ({ pa
   await page.getByTestId('money-home').click();
 
   // The choices last the session: still high contrast and less motion on the next screen; the sign-out resets them.
-  await page.getByTestId('theme-high-contrast').click();
+  await toggleDisplayChoice(page, 'theme-high-contrast');
   await page.getByTestId('tile-visits').click();
   await expect(page.locator('[data-screen="visits"]')).toBeVisible();
-  await expect(page.getByTestId('theme-high-contrast')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('reduced-motion')).toHaveAttribute('aria-pressed', 'true');
-  await page.getByTestId('theme-high-contrast').click();
+  await expectDisplayChoice(page, 'theme-high-contrast', true);
+  await expectDisplayChoice(page, 'reduced-motion', true);
+  await toggleDisplayChoice(page, 'theme-high-contrast');
   await expectAccessibleInBothThemes(page, 'visits');
 });
 

@@ -9,6 +9,7 @@ import { startDemoHub, type DemoHub } from '../../scripts/demo-hub';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { makeTempDir } from '../support/temp-dir';
 import { expectScreenFits } from './support/fit-check';
+import { chooseLanguage } from './support/display-choices';
 
 const test = base.extend<{ hub: DemoHub; kiosk: KioskUnderTest }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
@@ -55,7 +56,7 @@ test('a fresh kiosk asks staff to enroll it; a wrong code is said in words; the 
   await expectScreenFits(page, 'enrollment', 'en');
 
   // The same screen in Spanish, with the same refusal in Spanish.
-  await page.getByRole('button', { name: 'Español' }).click();
+  await chooseLanguage(page, 'Español');
   await expect(page.getByRole('heading', { name: 'Configurar este dispositivo' })).toBeVisible();
   await page.getByTestId('enrollment-submit').click();
   await expect(page.getByTestId('enrollment-outcome')).toContainText('El hub no conoce ese código.');

@@ -17,6 +17,7 @@ import { expectScreenFits } from './support/fit-check';
 import { fillDisk, freeDisk, mountSmallFilesystem } from '../support/small-filesystem';
 import { makeTempDir } from '../support/temp-dir';
 import { contact, pullBatch, siteRules, upsert } from '../unit/sync/fixtures';
+import { chooseLanguage } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 
@@ -78,7 +79,7 @@ base('a kiosk that starts on a full disk says so in its language, and starts by 
     // The fit check, as for every screen (test/e2e/screen-fit.spec.ts): this one needs a host on a full disk, so here.
     await expectScreenFits(page, 'deviceFull', 'es');
     // Someone who reads English can switch: the screen follows.
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     await expect(screen).toContainText('This device is full');
     await expect(screen).toContainText('Please tell staff');
 

@@ -11,6 +11,7 @@
 import type { Page } from '@playwright/test';
 import { demoResidents } from '../../scripts/demo-data';
 import { everyInstalledLanguage, expect, signIn, test } from './support/hub-kiosk';
+import { chooseLanguage } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 const ana = demoResidents[1]!;
@@ -198,7 +199,7 @@ test('every screen reads its heading and instructions aloud in the person’s la
   await page.screenshot({ path: 'test-results/screens/read-aloud-letter.png' });
 
   // In Spanish, in a Spanish voice, with the Spanish words.
-  await page.getByRole('button', { name: 'Español' }).click();
+  await chooseLanguage(page, 'Español');
   await expect(page.getByTestId('read-aloud-screen')).toHaveText('Leer esta pantalla en voz alta');
   await page.getByTestId('read-aloud-screen').click();
   expect((await speech(page)).spoken.at(-1)).toMatchObject({ lang: 'es-US', voice: 'Test voice es-US' });
@@ -220,7 +221,7 @@ test('where no voice speaks the person’s language, no read-aloud button is off
   // Waits for the voices to have arrived (the English button appears once the screen is in English).
   await expect.poll(async () => await page.evaluate(() => window.speechSynthesis.getVoices().length)).toBe(1);
   await expect(page.getByTestId('read-aloud-screen')).toHaveCount(0);
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await expect(page.getByTestId('read-aloud-screen')).toBeVisible();
 });
 
@@ -248,7 +249,7 @@ test.describe('Vietnamese and Chinese', () => {
 
   test('a reply in Vietnamese with tone keys and in Chinese by pinyin', async ({ page, kiosk }) => {
     await signIn(page, kiosk, marcus);
-    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await chooseLanguage(page, 'Tiếng Việt');
     await page.getByTestId('tile-mail').click();
     await page.getByTestId('conversation').filter({ hasText: 'Denise Lee' }).click();
     await page.getByTestId('letter').first().getByTestId('reply').click();
@@ -267,7 +268,7 @@ test.describe('Vietnamese and Chinese', () => {
     // keyboard, choose Chinese, and open it again.
     await page.getByTestId('keyboard-toggle').click();
     await expect(keyboard).toHaveCount(0);
-    await page.getByRole('button', { name: '简体中文' }).click();
+    await chooseLanguage(page, '简体中文');
     await page.getByTestId('keyboard-toggle').click();
     await expect(keyboard).toHaveAttribute('data-keyboard', 'zh-Hans');
     await page.getByTestId('compose-body').fill('');

@@ -12,6 +12,7 @@ import { expectScreenFits, fitCheckLanguages } from './support/fit-check';
 import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { everyInstalledLanguage, expect, hubConsole, test } from './support/hub-kiosk';
 import { assignTabletInServiceMode, openServiceMode } from './support/pads';
+import { chooseLanguage } from './support/display-choices';
 
 // Long enough that no idle sign-out happens while every size is measured; the idle warning has its own test below.
 // The site offers every language the screens have words for: each can be chosen, and the top bar holds them all.
@@ -251,9 +252,9 @@ test.describe('a tablet', () => {
     /** The screen on the page measured in English, then in Spanish (its own language buttons), back in English. */
     const fitsInBoth = async (screen: string): Promise<void> => {
       await expectScreenFits(page, screen, 'en');
-      await page.getByRole('button', { name: 'Español' }).click();
+      await chooseLanguage(page, 'Español');
       await expectScreenFits(page, screen, 'es');
-      await page.getByRole('button', { name: 'English' }).click();
+      await chooseLanguage(page, 'English');
     };
     const resident = demoResidents[0]!;
     try {

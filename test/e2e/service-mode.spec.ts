@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
 import { expect, test } from './support/hub-kiosk';
+import { chooseLanguage, chooseTextSize } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
@@ -71,8 +72,8 @@ test('staff badge → PIN → service mode: device, readers with a live read, sy
   await expect(page.getByTestId('confirm-dialog')).toHaveCount(0);
 
   // Spanish, larger text: the reader view as staff who read Spanish see it.
-  await page.getByRole('button', { name: 'Español' }).click();
-  await page.getByRole('button', { name: /Larger text|Letra más grande|Texto más grande/ }).click();
+  await chooseLanguage(page, 'Español');
+  await chooseTextSize(page, 'larger');
   await page.getByTestId('service-nav-readers').click();
   await expect(page.getByTestId('service-read').first()).toContainText('Tarjeta de residente — nadie con esta tarjeta');
   await page.screenshot({ path: `${screens}/service-readers-es-larger.png`, fullPage: true });

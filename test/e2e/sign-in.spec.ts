@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { demoResidents } from '../../scripts/demo-data';
 import { expect, test } from './support/kiosk';
+import { chooseLanguage } from './support/display-choices';
 
 const [marcus, ana] = demoResidents as [(typeof demoResidents)[0], (typeof demoResidents)[0]];
 const screenshotDir = 'test-results/screens';
@@ -37,7 +38,7 @@ test('scan → PIN → home → sign out', async ({ page, kiosk }) => {
 
 test('a Spanish speaker gets every screen in Spanish', async ({ page, kiosk }) => {
   await page.goto(kiosk.url);
-  await page.getByRole('button', { name: 'Español' }).click();
+  await chooseLanguage(page, 'Español');
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
   // The direction comes from the language's own file (es.json's locale block).
   await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');

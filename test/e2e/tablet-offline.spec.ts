@@ -10,6 +10,7 @@ import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kio
 import { expect, hubConsole, test, type DemoHubUnderTest } from './support/hub-kiosk';
 import { assignTabletInServiceMode, typeDigits } from './support/pads';
 import { readDeviceLog } from '../support/device-log';
+import { chooseLanguage } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
@@ -141,12 +142,12 @@ test('with the hub down a tablet reads, replies and buys stamps; when it is back
     await expect(page.locator('[data-screen="home"]')).toContainText('waiting to reach the facility');
 
     // The same header in Spanish.
-    await page.getByRole('button', { name: 'Español' }).click();
+    await chooseLanguage(page, 'Español');
     await expect(connection).toHaveText('Sin conexión: no se puede contactar al centro');
     await expect(page.getByTestId('status-last-synced')).toContainText('Última actualización:');
     await expect(page.getByTestId('status-sync-now')).toHaveText('Actualizar ahora');
     await page.screenshot({ path: `${screens}/tablet-header-offline-es.png` });
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     await expect(connection).toHaveText('Offline: the facility can’t be reached');
 
     // The facility is back. Ask for a sync (the tablet's own retry may beat the button; either brings it online).

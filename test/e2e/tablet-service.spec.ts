@@ -11,6 +11,7 @@ import { demoResidents, demoStaff } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk, type KioskUnderTest } from '../support/kiosk-process';
 import { expect, test } from './support/hub-kiosk';
 import { typeDigits, confirmWithStaffPin } from './support/pads';
+import { chooseLanguage } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
@@ -132,7 +133,7 @@ test('staff badge → service mode → reader test → sync now → assign table
     expect(attachmentFiles(tablet.dataDir)).toEqual([]);
 
     // Spanish, as staff who read Spanish see the section.
-    await page.getByRole('button', { name: 'Español' }).click();
+    await chooseLanguage(page, 'Español');
     await expect(page.getByTestId('tablet-assignee')).toHaveText('Esta tableta no está asignada a nadie.');
     await page.screenshot({ path: `${screens}/tablet-service-es.png`, fullPage: true });
     await page.getByTestId('service-sign-out').click();
@@ -140,7 +141,7 @@ test('staff badge → service mode → reader test → sync now → assign table
     await expect(page.getByTestId('attract-title')).toHaveText('This tablet is not assigned');
     await tablet.scan(marcus.badge);
     await expect(page.getByTestId('attract-notice')).toContainText('not assigned to anyone yet');
-    await page.getByRole('button', { name: 'Español' }).click();
+    await chooseLanguage(page, 'Español');
     await expect(page.getByTestId('attract-title')).toHaveText('Esta tableta no está asignada');
     await page.screenshot({ path: `${screens}/tablet-unassigned-attract-es.png` });
   } finally {

@@ -8,6 +8,7 @@ import { demoResidents, demoStaff } from '../../scripts/demo-data';
 import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { expect, test } from './support/hub-kiosk';
 import { typeDigits, confirmWithStaffPin, openServiceMode } from './support/pads';
+import { chooseLanguage, chooseTextSize } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 const screens = 'test-results/screens';
@@ -98,12 +99,12 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     expect(minutesLeft).toBeGreaterThan(200);
     expect(minutesLeft).toBeLessThanOrEqual(240);
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-en.png` });
-    await page.getByRole('button', { name: 'Español' }).click();
+    await chooseLanguage(page, 'Español');
     await expect(page.getByTestId('tablet-sync-warning')).toHaveText('Actualice su tableta en 2 días como máximo para seguir usándola.');
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-es.png` });
-    await page.getByRole('button', { name: 'Letra más grande' }).click();
+    await chooseTextSize(page, 'larger');
     await page.screenshot({ path: `${screens}/tablet-sync-warning-home-es-larger.png` });
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.locator('[data-screen="tabletLock"]')).toBeVisible();
 
@@ -114,11 +115,11 @@ test('tablet: PIN alone, dim → lock → unlock where they were, sync warnings,
     await expect(page.getByTestId('sync-locked-what')).toHaveText('Take your tablet to the dock or a Wi-Fi spot in the dayroom.');
     await expectNothingOfMarcus(page);
     await page.screenshot({ path: `${screens}/tablet-sync-locked-en.png` });
-    await page.getByRole('button', { name: 'Español' }).click();
+    await chooseLanguage(page, 'Español');
     await expect(page.getByTestId('sync-locked-what')).toHaveText('Lleve su tableta a la base o a un punto Wi-Fi de la sala común.');
     await page.screenshot({ path: `${screens}/tablet-sync-locked-es.png` });
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.getByRole('button', { name: 'Larger text' }).click();
+    await chooseLanguage(page, 'English');
+    await chooseTextSize(page, 'larger');
     await page.screenshot({ path: `${screens}/tablet-sync-locked-en-larger.png` });
     // The PIN pad is gone; staff still open service mode, and leaving it finds the tablet still locked.
     await expect(page.getByRole('button', { name: '1', exact: true })).toHaveCount(0);

@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { applyPush, enrollDevice } from '../../hub/services/index';
 import { credentialIdOf, demoResidents } from '../../scripts/demo-data';
 import { expect, hubConsole, signIn, test } from './support/hub-kiosk';
+import { chooseLanguage } from './support/display-choices';
 
 const marcus = demoResidents[0]!;
 const marcusAtHub = credentialIdOf(marcus.badge);
@@ -26,7 +27,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 const consoleUtc = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16)}Z`;
 
 async function toSpanish(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Español' }).click();
+  await chooseLanguage(page, 'Español');
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
 }
 
