@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHidMagstripeReader, type HidMagstripeReader } from '../../hardware/drivers/hid-magstripe';
 import type { ReaderEvent } from '../../hardware/reader';
 import { sendLineCommand, LineSocketUnavailableError } from '../../hardware/simulators/line-socket';
@@ -19,7 +19,10 @@ import {
 } from '../../hardware/simulators/hid-magstripe-simulator';
 import { parseMagtekReport } from '../../hardware/parsers/magtek-hid-report';
 import { makeTempDir } from '../support/temp-dir';
-import { rejections, scans, waitUntil } from '../support/reader-events';
+import { rejections, scans, waitUntil, readerTestTimeoutMs } from '../support/reader-events';
+
+// Real ptys: each wait may take up to readerWaitTimeoutMs on a loaded machine.
+vi.setConfig({ testTimeout: readerTestTimeoutMs });
 
 let cleanups: (() => Promise<void> | void)[] = [];
 

@@ -3,14 +3,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReaderEvent } from '../../hardware/reader';
 import type { CredentialReader } from '../../hardware/reader';
 import { createSerialRfidReader, type SerialRfidConfig } from '../../hardware/drivers/serial-rfid';
 import type { PcProxLineOptions } from '../../hardware/parsers/pcprox';
 import { badgeBytes, presentBadge } from '../../hardware/simulators/serial-rfid-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
-import { pause, rejections, scans, waitUntil } from '../support/reader-events';
+import { pause, rejections, scans, waitUntil, readerTestTimeoutMs } from '../support/reader-events';
+
+// Real ptys: each wait may take up to readerWaitTimeoutMs on a loaded machine.
+vi.setConfig({ testTimeout: readerTestTimeoutMs });
 
 const readerId = 'unit-b-badge';
 // A line quiet this long ends a partial line; tests pause longer than this to make a quiet line.

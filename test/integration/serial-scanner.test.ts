@@ -3,13 +3,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SerialScannerReader } from '../../hardware/reader-config';
 import type { CredentialReader, ReaderEvent } from '../../hardware/reader';
 import { createSerialScanner, type SerialScannerConfig } from '../../hardware/drivers/serial-scanner';
 import { simulateScan } from '../../hardware/simulators/serial-scanner-simulator';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
-import { pause, rejections, scans, waitUntil } from '../support/reader-events';
+import { pause, rejections, scans, waitUntil, readerTestTimeoutMs } from '../support/reader-events';
+
+// Real ptys: each wait may take up to readerWaitTimeoutMs on a loaded machine.
+vi.setConfig({ testTimeout: readerTestTimeoutMs });
 
 const readerId = 'unit-b-scanner';
 // A line quiet this long ends a partial frame; tests pause longer than this to make a quiet line.

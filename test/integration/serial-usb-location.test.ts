@@ -4,13 +4,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CredentialReader, ReaderEvent } from '../../hardware/reader';
 import { createSerialRfidReader } from '../../hardware/drivers/serial-rfid';
 import { findUsbSerialPort, type ListedSerialPort } from '../../hardware/drivers/serial-line-port';
 import { startPtyPair, type PtyPair } from '../../hardware/simulators/pty-pair';
 import { KioskConfig } from '../../kiosk-config/schema';
-import { scans, waitUntil } from '../support/reader-events';
+import { scans, waitUntil, readerTestTimeoutMs } from '../support/reader-events';
+
+// Real ptys: each wait may take up to readerWaitTimeoutMs on a loaded machine.
+vi.setConfig({ testTimeout: readerTestTimeoutMs });
 
 // RF IDeas' vendor id, one of its pcProx product ids.
 const usb = { vendorId: 0x0c27, productId: 0x3bfa };

@@ -2,8 +2,15 @@
 // events back as scans and rejections.
 import type { ReaderEvent, ReadRejectionReason, ScanFrame } from '../../hardware/reader';
 
-/** Long enough for a loaded CI machine; a test that waits this long has failed, it never measures time. */
-export const readerWaitTimeoutMs = 15_000;
+/**
+ * Long enough for a loaded CI machine; a test that waits this long has failed, it never measures time. Beside four busy
+ * loops (load 9 to 12) a reader twice took over 15 s to see its pty vanish, so the deadline is 30 s; a quiet machine
+ * passes at once.
+ */
+export const readerWaitTimeoutMs = 30_000;
+
+/** A test on real ptys waits several times; each file that drives one sets this as its tests' timeout (vi.setConfig). */
+export const readerTestTimeoutMs = 120_000;
 
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
