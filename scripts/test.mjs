@@ -3,8 +3,10 @@
 //
 // `npm test` (`node scripts/test.mjs`): the checks a change must pass, in under 10 minutes on a quiet 2-core machine —
 // system packages, typecheck and lint (side by side: one core each), formatting, plain words (the reading grade of
-// resident English, printed as a READABILITY line: docs/screens.md §8 "Plain words"), the Electron security scan, and
-// the unit and integration tests (vitest project `checks`).
+// resident English, printed as a READABILITY line: docs/screens.md §8 "Plain words"), the quick accessibility check (axe
+// and the fit check on the screens every person meets, in every language at every text size, printed as an
+// ACCESSIBILITY line: docs/screens.md §15), the Electron security scan, and the unit and integration tests (vitest
+// project `checks`).
 //
 // `npm run test:long` (`node scripts/test.mjs long`): the slow tiers — the long proofs (vitest project `proofs`: the
 // device killed at any moment, the hub killed inside its transactions, a seeded run of network faults), the renderer
@@ -30,6 +32,8 @@ const tiers = {
     },
     alone('formatting (Prettier)', 'npm', ['run', '--silent', 'format:check']),
     alone('plain words (readability)', 'npx', ['tsx', 'scripts/plain-words.ts']),
+    alone('build the renderer', 'npm', ['run', '--silent', 'build:renderer']),
+    alone('accessibility, quick: axe and the fit check (Playwright)', 'npx', ['playwright', 'test', 'test/e2e/accessibility-quick.spec.ts']),
     alone('Electron security scan (Electronegativity)', 'node', ['scripts/electron-scan.mjs']),
     alone('unit and integration (vitest, project checks)', 'npx', ['vitest', 'run', '--project', 'checks']),
   ],

@@ -4,13 +4,13 @@
 // One test per language, whose page walks the screens in order, so a language takes minutes, not a fresh kiosk per
 // combination. It leaves a screenshot per combination in test-results/screens/a11y/ (for a person to look at), a summary
 // in test-results/accessibility-summary-<tag>.json, and prints one ACCESSIBILITY line per language.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoResidents, demoStaff } from '../../scripts/demo-data';
-import { chooseLanguageByTag, openDisplayChoices, closeDisplayChoices } from './support/display-choices';
-import { fitProblems, textSizes, type TextSize } from './support/fit-check';
+import { chooseLanguageByTag, closeDisplayChoices, openDisplayChoices } from './support/display-choices';
+import { checkAtEverySize, describeFindings, installedLanguages, rulesSetAside, type Combination } from './support/accessibility-check';
+import { textSizes } from './support/fit-check';
 import { everyInstalledLanguage, expect, hubConsole, sendApprovedLetter, test } from './support/hub-kiosk';
 import { typeDigits } from './support/pads';
 
@@ -22,30 +22,10 @@ test.use({ timings: { idleSeconds: 900, idleWarningSeconds: 60, maxSessionMinute
 // minutes never add up to one test's timeout.
 test.describe.configure({ timeout: 900_000 });
 
-/** The WCAG levels the sweep holds every screen to. */
-const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-/**
- * Rules set aside, each with why: none. (The page no longer forbids pinch zoom; the Electron shell holds a device's zoom
- * at 1 so a kiosk is never left zoomed for the next person.)
- */
-const rulesSetAside: string[] = [];
 const screenshotDir = join('test-results', 'screens', 'a11y');
 /** One summary per language: test-results/accessibility-summary-<tag>.json. */
 const summaryFile = (language: string): string => join('test-results', `accessibility-summary-${language}.json`);
 const localesDir = join('renderer', 'locales');
-
-/**
- * Every language the renderer has a locale file for: adding a file adds it to the sweep. DAYROOM_SWEEP_LANGUAGES (tags,
- * comma-separated) narrows a run to some of them while a screen is being fixed; the full sweep is the proof.
- */
-function installedLanguages(): string[] {
-  const only = process.env['DAYROOM_SWEEP_LANGUAGES']?.split(',').map((tag) => tag.trim());
-  return readdirSync(localesDir)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => file.replace(/\.json$/, ''))
-    .filter((language) => only === undefined || only.includes(language))
-    .sort((left, right) => (left === 'en' ? -1 : right === 'en' ? 1 : left.localeCompare(right)));
-}
 
 /** The language's own name from its locale file's `locale` block, or its tag where a file has no such block yet. */
 function ownName(language: string): string {
@@ -57,53 +37,11 @@ function ownName(language: string): string {
   return language;
 }
 
-interface Violation {
-  rule: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-interface Combination {
-  screen: string;
-  language: string;
-  size: TextSize;
-  violations: Violation[];
-  fitProblems: string[];
-}
-
 const combinations: Combination[] = [];
-
-/** Two frames: the layout (and a virtualized list's measuring) has caught up with the new size. */
-async function settled(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-}
 
 /** The screen on the page, at each text size: axe, the fit check and a screenshot. Leaves the page at the normal size. */
 async function sweep(page: Page, screen: string, language: string): Promise<void> {
-  for (const size of textSizes) {
-    await page.evaluate((chosen) => {
-      document.documentElement.dataset['textSize'] = chosen;
-    }, size);
-    await settled(page);
-    const axe = await new AxeBuilder({ page }).withTags(wcagTags).disableRules(rulesSetAside).analyze();
-    const violations = axe.violations.map((violation) => ({
-      rule: violation.id,
-      impact: violation.impact ?? null,
-      help: violation.help,
-      targets: violation.nodes.map((node) => node.target.join(' ')),
-    }));
-    const problems = await fitProblems(page);
-    combinations.push({ screen, language, size, violations, fitProblems: problems });
-    // Said as found, so a long sweep that fails late has already told what it saw.
-    for (const violation of violations)
-      console.log(`axe ${screen} ${language} ${size}: ${violation.rule} (${violation.help}) at ${violation.targets.join(', ')}`);
-    for (const problem of problems) console.log(`fit ${screen} ${language} ${size}: ${problem}`);
-    await page.screenshot({ path: join(screenshotDir, `${screen}-${language}-${size}.png`) });
-  }
-  await page.evaluate(() => {
-    document.documentElement.dataset['textSize'] = 'normal';
-  });
+  combinations.push(...(await checkAtEverySize(page, screen, language, screenshotDir)));
 }
 
 for (const sweptLanguage of installedLanguages()) {
@@ -250,9 +188,8 @@ for (const sweptLanguage of installedLanguages()) {
     const swept = combinations.filter((combination) => combination.language === sweptLanguage);
     const screens = new Set(swept.map((combination) => combination.screen));
     const violations = swept.flatMap((combination) => combination.violations.map((violation) => ({ ...combination, ...violation })));
-    const problems = swept.flatMap((combination) =>
-      combination.fitProblems.map((problem) => `${combination.screen} ${combination.language} ${combination.size}: ${problem}`),
-    );
+    const findings = describeFindings(swept);
+    const problems = findings.fitProblems;
     writeFileSync(
       summaryFile(sweptLanguage),
       `${JSON.stringify(
@@ -274,10 +211,7 @@ for (const sweptLanguage of installedLanguages()) {
     console.log(
       `ACCESSIBILITY screens=${screens.size} languages=${languages.length} sizes=${textSizes.length} axe-violations=${violations.length} fit-problems=${problems.length}`,
     );
-    const described = violations.map(
-      (violation) => `${violation.screen} ${violation.language} ${violation.size}: ${violation.rule} (${violation.help}) at ${violation.targets.join(', ')}`,
-    );
-    expect(described, `axe found:\n${described.join('\n')}`).toEqual([]);
+    expect(findings.violations, `axe found:\n${findings.violations.join('\n')}`).toEqual([]);
     expect(problems, `the fit check found:\n${problems.join('\n')}`).toEqual([]);
   });
 }

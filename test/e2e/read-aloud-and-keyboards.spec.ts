@@ -246,6 +246,8 @@ test('the keyboard follows the screen language, with a key to English letters an
 test.describe('Vietnamese and Chinese', () => {
   // A site that offers every language the screens have words for.
   test.use({ siteLanguages: everyInstalledLanguage() });
+  // A hub and a kiosk to start (at load 16 they alone took 90 s), then some forty key presses.
+  test.describe.configure({ timeout: 300_000 });
 
   test('a reply in Vietnamese with tone keys and in Chinese by pinyin', async ({ page, kiosk }) => {
     await signIn(page, kiosk, marcus);
@@ -279,6 +281,8 @@ test.describe('Vietnamese and Chinese', () => {
     await page.getByTestId('pinyin-candidate').filter({ hasText: /^好$/ }).click();
     await expect(page.getByTestId('pinyin-bar')).toHaveCount(0);
     await expect(page.getByTestId('compose-body')).toHaveValue('你好');
+    // The counter counts the characters the candidates put in, in Chinese: two, and no pinyin letters.
+    await expect(page.getByTestId('compose-counter')).toContainText(/^2 个字/);
     await page.screenshot({ path: 'test-results/screens/keyboard-pinyin.png' });
   });
 });

@@ -13,6 +13,7 @@ import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { everyInstalledLanguage, expect, hubConsole, test } from './support/hub-kiosk';
 import { assignTabletInServiceMode, openServiceMode } from './support/pads';
 import { chooseLanguage } from './support/display-choices';
+import { expectAccessibleAtEverySize } from './support/accessibility-check';
 
 // Long enough that no idle sign-out happens while every size is measured; the idle warning has its own test below.
 // The site offers every language the screens have words for: each can be chosen, and the top bar holds them all.
@@ -226,6 +227,7 @@ test.describe('the idle warning', () => {
     await signInAs(page, kiosk, demoResidents[0]!);
     await expect(page.getByTestId('idle-warning')).toBeVisible({ timeout: 20_000 });
     await expectScreenFits(page, 'idle-warning', 'en');
+    await expectAccessibleAtEverySize(page, 'idle-warning', 'en');
   });
 });
 
@@ -249,11 +251,13 @@ test.describe('a tablet', () => {
       offsetMs += ms;
       await tablet.setClockOffset(offsetMs);
     };
-    /** The screen on the page measured in English, then in Spanish (its own language buttons), back in English. */
+    /** The screen on the page measured and checked with axe in English, then in Spanish, back in English. */
     const fitsInBoth = async (screen: string): Promise<void> => {
       await expectScreenFits(page, screen, 'en');
+      await expectAccessibleAtEverySize(page, screen, 'en');
       await chooseLanguage(page, 'Español');
       await expectScreenFits(page, screen, 'es');
+      await expectAccessibleAtEverySize(page, screen, 'es');
       await chooseLanguage(page, 'English');
     };
     const resident = demoResidents[0]!;
@@ -272,6 +276,7 @@ test.describe('a tablet', () => {
       await passes((tabletRules.idleLockSeconds - tabletRules.dimSeconds) * 1000 + 1000);
       await expect(page.getByTestId('tablet-dimmed')).toBeVisible();
       await expectScreenFits(page, 'tablet-dimmed', 'en');
+      await expectAccessibleAtEverySize(page, 'tablet-dimmed', 'en');
       await page.getByTestId('tablet-dimmed').click();
       await expect(page.getByTestId('tablet-dimmed')).toHaveCount(0);
       await page.getByTestId('mail-home').click();
@@ -285,6 +290,7 @@ test.describe('a tablet', () => {
       await typePin(page, resident.pin);
       await expect(page.getByTestId('tablet-sync-warning-dialog')).toBeVisible();
       await expectScreenFits(page, 'tablet-sync-warning-dialog', 'en');
+      await expectAccessibleAtEverySize(page, 'tablet-sync-warning-dialog', 'en');
       await page.getByRole('button', { name: 'OK' }).click();
       await expect(page.locator('[data-screen="home"]')).toBeVisible();
       await fitsInBoth('home-sync-warning');
