@@ -5,6 +5,7 @@
 // shape and an unknown person are refused with a code, and each refusal still advances lastMutationId.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEntryHash, auditGenesisHash, hashedFieldsOf, type AuditEntry, type Mutation } from '../../../hub/protocol/index';
+import { runCli } from '../../../hub/commands/run';
 import { assignTablet } from '../../../hub/services/index';
 import { setResidentLanguage } from '../../../hub/services/resident-language';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
@@ -125,6 +126,30 @@ describe.each(hubBackends)('chooseLanguage at the hub (%s)', (backend) => {
     testHub.clock.advance(minute);
     expect(parsePush(await tablet.push([chooseLanguage(3, ana, 'pt-BR', testHub.clock.now())])).results).toEqual([{ id: 3, status: 'applied' }]);
     expect(await residentLanguage(ana)).toMatchObject({ language: 'pt-BR' });
+  });
+
+  it('lets staff set a language with resident-language, refusing a tag of the wrong shape in words', async () => {
+    const cli = async (...args: string[]) => {
+      const lines: string[] = [];
+      const code = await runCli(args, {
+        out: (line) => lines.push(line),
+        err: (line) => lines.push(line),
+        env: {},
+        database: testHub.hub.database,
+        now: testHub.clock.now,
+      });
+      return { code, out: lines.join('\n') };
+    };
+    testHub.clock.advance(minute);
+    expect(await cli('resident-language', '--resident', facility.ana.credential_id, '--language', 'zh-Hans')).toEqual({
+      code: 0,
+      out: 'Ana Diaz now reads in zh-Hans. Their devices take it at their next sync; a choice they make on a device later replaces it.',
+    });
+    expect(await residentLanguage(facility.ana.resident_id)).toMatchObject({ language: 'zh-Hans', chosenAt: testHub.clock.now() });
+    const refused = await cli('resident-language', '--resident', facility.ana.credential_id, '--language', 'Chinese');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('"Chinese" is not a language tag such as es, vi or zh-Hans.');
+    expect(await residentLanguage(facility.ana.resident_id)).toMatchObject({ language: 'zh-Hans' });
   });
 
   it('refuses a tag of the wrong shape, an unknown person and another person’s tablet with codes, and the queue goes on', async () => {
