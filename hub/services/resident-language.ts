@@ -72,8 +72,8 @@ async function maySpeakFor(tx: SqlExecutor, device: DeviceRow, residentId: strin
  * The person's choice on a device, for a resident push has locked and found in the device's scope. `chosenAt` is the
  * device's clock, believed only up to the hub's: a device whose clock runs ahead cannot make its choice outrank staff
  * edits still to come. A choice older than the one kept is answered as applied (it was made and heard; a newer one
- * outranks it): the record goes out again so the device that sent it shows the newer language. A language the site does not offer
- * is kept all the same: the offer may change, and until then each device shows the site's default
+ * outranks it), and the record goes out again so the device that sent it shows the newer language. A language the
+ * site does not offer is kept all the same: the offer may change, and until then each device shows the site's default
  * (`languageToShow`, docs/languages.md §3).
  */
 export async function chooseResidentLanguage(
