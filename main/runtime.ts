@@ -23,6 +23,7 @@ import { deviceNotices } from './runtime/event-dedup';
 import { createEventHub, createSignal } from './runtime/events';
 import { callHandlers } from './runtime/handlers';
 import { createHubLink } from './runtime/hub-link';
+import { languageChoice } from './runtime/language-choice';
 import { openRuntimeStore } from './runtime/open-store';
 import type { DeviceRuntime, DeviceRuntimeOptions } from './runtime/options';
 import { connectReaders, readersOf } from './runtime/readers';
@@ -137,7 +138,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
     config,
     session,
     state,
-    residents,
+    chooseLanguage: languageChoice({ recordMutation, now }),
     deviceInfo,
     notices,
     readers: connectedReaders,

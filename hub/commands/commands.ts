@@ -70,6 +70,7 @@ import { writeFile } from 'node:fs/promises';
 import { describeOpeningHours } from '../../rules/visit-hours';
 import { localDateTimeText } from '../../rules/zoned-time';
 import { createConsoleAccount, staffRoles } from '../services/console-accounts';
+import { setResidentLanguage } from '../services/resident-language';
 import { CommandUsageError } from './errors';
 import { bytes, count, dollars, when } from './format';
 import {
@@ -265,6 +266,18 @@ export const hubCommands: readonly HubCommand[] = [
       const resident = await residentOf(context, options.resident);
       await releaseResident(context.hub, { residentId: resident.resident_id });
       context.out(`Released ${resident.display_name}.`);
+    },
+  }),
+  defineCommand({
+    name: 'resident-language',
+    summary: "Set the language a resident's screens speak to them in (until they choose another on a device)",
+    options: { resident: residentOption(), language: requiredText('vi', 'a language tag such as es, vi, zh-Hans or ar') },
+    async run(options, context) {
+      const resident = await residentOf(context, options.resident);
+      const after = await setResidentLanguage(context.hub, { residentId: resident.resident_id, language: options.language });
+      context.out(
+        `${after.display_name} now reads in ${after.language}. Their devices take it at their next sync; a choice they make on a device later replaces it.`,
+      );
     },
   }),
   defineCommand({

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AuditEntry } from './audit';
 import { Id, Timestamp } from './records';
 import { checkedText, maxMessageCharacters } from '../../rules/text';
+import { LanguageTag } from '../../rules/language';
 
 /** A mutation's id: one more than the device's previous one. */
 export const MutationId = z.number().int().positive();
@@ -37,6 +38,21 @@ export const BuyStampsArgs = z
   .strict();
 export type BuyStampsArgs = z.infer<typeof BuyStampsArgs>;
 
+/**
+ * A person chose the language their screens speak to them in (docs/languages.md §5 "Where a choice is kept"). The hub
+ * keeps the newest choice: this one, or a staff edit of the record made after `chosenAt`. Any tag of valid shape is
+ * kept, offered at the site or not, since a site's offer changes and the person's choice should outlast that.
+ */
+export const ChooseLanguageArgs = z
+  .object({
+    residentId: Id,
+    language: LanguageTag,
+    /** When the person chose it, by the device's clock: what orders it against staff edits made at the hub. */
+    chosenAt: Timestamp,
+  })
+  .strict();
+export type ChooseLanguageArgs = z.infer<typeof ChooseLanguageArgs>;
+
 /** Why a device gave up sending one of its mutations; the hub records it as a refusal with this code. */
 export const NotSentReason = z.enum([
   /** Larger than any push request the hub accepts (maxMutationJsonBytes). */
@@ -60,6 +76,7 @@ export const Mutation = z.discriminatedUnion('name', [
   mutationOf('sendMessage', SendMessageArgs),
   mutationOf('markRead', MarkReadArgs),
   mutationOf('buyStamps', BuyStampsArgs),
+  mutationOf('chooseLanguage', ChooseLanguageArgs),
   /** One entry of the device's hash-chained audit log (audit.ts); the hub keeps the device's chain. */
   mutationOf('appendAuditEntry', AuditEntry),
 ]);
@@ -74,6 +91,11 @@ export type PushedMutation = z.infer<typeof PushedMutation>;
 /** Why the hub refused a mutation; the device shows each in words. */
 export const RefusalCode = z.enum([
   'outOfScope',
+  /**
+   * A kiosk spoke for a person its own audit chain does not show signed in on it when it did (a language choice): a
+   * kiosk serves everyone in its unit, so only the person at the screen may change their record from it.
+   */
+  'notSignedInOnDevice',
   'residentNotFound',
   'contactNotApproved',
   'contactNotFound',

@@ -32,6 +32,7 @@ import { lockDevice, type DeviceRow } from './devices';
 import { buyStampBook } from './ledgers';
 import { markReadByResident, sendResidentMessage } from './messages';
 import { refuse, type Outcome, type Refusal } from './mutation-outcome';
+import { chooseResidentLanguage } from './resident-language';
 import type { ResidentRow } from './records';
 import { lockResident } from './residents';
 
@@ -95,6 +96,8 @@ function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: PushedMutat
       return forResident(tx, device, mutation.args.residentId, (resident) => markReadByResident(tx, resident, mutation.args, now));
     case 'buyStamps':
       return forResident(tx, device, mutation.args.residentId, (resident) => buyStampBook(tx, resident, device.device_id, mutation.args, now));
+    case 'chooseLanguage':
+      return forResident(tx, device, mutation.args.residentId, (resident) => chooseResidentLanguage(tx, device, mutation.id, resident, mutation.args, now));
     case 'notSent':
       return Promise.resolve(notSent(mutation.args));
     default: {

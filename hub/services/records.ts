@@ -24,7 +24,10 @@ export interface ResidentRow {
   readonly credential_id: string;
   readonly display_name: string;
   readonly pin_hash: string;
-  readonly language: 'en' | 'es';
+  /** A language tag (rules/language.ts). */
+  readonly language: string;
+  /** When the language was last chosen, by the person on a device or by staff (migration 0017); null: never since. */
+  readonly language_chosen_at: number | null;
   readonly housing_unit_id: string | null;
   readonly status: 'active' | 'released';
   readonly version: number;
@@ -39,7 +42,7 @@ export interface ResidentRow {
 }
 
 export const residentColumns =
-  'resident_id, site_id, credential_id, display_name, pin_hash, language, housing_unit_id, status, version, stamp_balance, debit_balance_cents, balance_version, balance_changed_at, pin_failed_attempts, pin_lockouts, pin_locked_until, pin_lockout_cleared_at';
+  'resident_id, site_id, credential_id, display_name, pin_hash, language, language_chosen_at, housing_unit_id, status, version, stamp_balance, debit_balance_cents, balance_version, balance_changed_at, pin_failed_attempts, pin_lockouts, pin_locked_until, pin_lockout_cleared_at';
 
 export function residentRecord(row: ResidentRow): ResidentRecord {
   return {

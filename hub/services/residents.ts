@@ -59,10 +59,21 @@ export async function addResident(hub: HubContext, input: AddResidentInput): Pro
     if (taken !== undefined) throw conflict(`An active resident already has credential ${credentialId}.`);
     const now = hub.now();
     const [resident] = await tx.query<ResidentRow>(
-      `INSERT INTO residents (resident_id, site_id, credential_id, display_name, pin_hash, language, housing_unit_id, status, balance_changed_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8, $8)
+      // A language given at booking is chosen by staff now (resident-language.ts orders later choices against it).
+      `INSERT INTO residents (resident_id, site_id, credential_id, display_name, pin_hash, language, language_chosen_at, housing_unit_id, status, balance_changed_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $9)
        RETURNING ${residentColumns}`,
-      [randomUUID(), unit.site_id, credentialId, displayName, pinHash, input.language ?? 'en', input.housingUnitId, now],
+      [
+        randomUUID(),
+        unit.site_id,
+        credentialId,
+        displayName,
+        pinHash,
+        input.language ?? 'en',
+        input.language === undefined ? null : now,
+        input.housingUnitId,
+        now,
+      ],
     );
     if (resident === undefined) throw new Error('INSERT ... RETURNING returned no row');
     // The balance goes out at once, so a device shows "0 stamps, $0.00" rather than nothing.

@@ -64,6 +64,11 @@ export interface OutboxQueries {
   deleteSettledFor(residentId: string): number;
   /** A new device identity: settled history goes, pending mutations are numbered 1..n in their order. */
   renumberPendingFromOne(): number;
+  /**
+   * The language of this person's newest choice the hub has not answered yet (docs/languages.md §5), or null: a pull keeps
+   * it on their record until the hub has heard it, so an update the hub made before hearing it does not undo it here.
+   */
+  pendingLanguageChoiceFor(residentId: string): string | null;
   /** Drops pending mutations of one kind (a new identity drops the old audit chain's unsent entries; audit_log keeps them). */
   deletePendingNamed(name: string): number;
   maxMutationId(): number;
@@ -93,6 +98,9 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
   const deleteAllSettled = db.prepare("DELETE FROM outbox WHERE status <> 'pending'");
   const selectPendingIds = db.prepare<[], { mutation_id: number }>("SELECT mutation_id FROM outbox WHERE status = 'pending' ORDER BY mutation_id");
   const moveId = db.prepare('UPDATE outbox SET mutation_id = ? WHERE mutation_id = ?');
+  const selectPendingLanguageChoice = db.prepare<[string], { language: string }>(
+    "SELECT json_extract(args, '$.language') AS language FROM outbox WHERE status = 'pending' AND name = 'chooseLanguage' AND resident_id = ? ORDER BY mutation_id DESC LIMIT 1",
+  );
   const deletePendingByName = db.prepare("DELETE FROM outbox WHERE status = 'pending' AND name = ?");
   const selectMax = db.prepare<[], { n: number }>('SELECT coalesce(max(mutation_id), 0) AS n FROM outbox');
   const selectFrom = db.prepare<[number, number], OutboxRow>('SELECT * FROM outbox WHERE mutation_id >= ? ORDER BY mutation_id LIMIT ?');
@@ -134,6 +142,7 @@ export function outboxQueries(db: DeviceDatabase): OutboxQueries {
       });
       return ids.length;
     },
+    pendingLanguageChoiceFor: (residentId) => selectPendingLanguageChoice.get(residentId)?.language ?? null,
     deletePendingNamed: (name) => deletePendingByName.run(name).changes,
     maxMutationId: () => selectMax.get()?.n ?? 0,
     from: (fromId, limit) => selectFrom.all(fromId, limit).map(toEntry),

@@ -121,7 +121,10 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
         // Staff cleared the person's lockout at the hub since this device last heard: its own count goes too, or the
         // person would stay locked out here after the hub let them back in.
         if (lockoutClearedAt !== null && lockoutClearedAt !== residents.hubLockout(change.id).lockoutClearedAt) lockouts.remove('resident', change.id);
-        residents.putFromHub({ ...resident, housingUnit: housingUnitId }, change.version, options.now, { lockedUntil, lockoutClearedAt });
+        // A language the person chose here that the hub has not heard yet stays until it has: the hub then sends the
+        // record again with the newer of that choice and its own (hub/services/resident-language.ts).
+        const language = outbox.pendingLanguageChoiceFor(change.id) ?? resident.language;
+        residents.putFromHub({ ...resident, language, housingUnit: housingUnitId }, change.version, options.now, { lockedUntil, lockoutClearedAt });
         return [];
       }
       case 'staff':

@@ -56,8 +56,10 @@ export function hubRefusalOf(code: string | null, figuresJson: string | null): H
     case 'duplicateMessageId':
     case 'requestIdReused':
       return { code: refusalCode };
-    // A markRead of a letter that is gone, or the device's own audit entries: no person's screen shows these.
+    // A markRead of a letter that is gone, a language choice from a kiosk the person had left, or the device's own audit
+    // entries: no person's screen shows these.
     case 'messageNotFound':
+    case 'notSignedInOnDevice':
     case 'auditSeqNotNext':
     case 'auditPrevHashMismatch':
     case 'auditHashMismatch':

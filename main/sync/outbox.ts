@@ -15,6 +15,7 @@ function residentOfMutation(mutation: Mutation): string | null {
     case 'sendMessage':
     case 'markRead':
     case 'buyStamps':
+    case 'chooseLanguage':
       return mutation.args.residentId;
     case 'appendAuditEntry':
       return null;

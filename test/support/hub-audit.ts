@@ -178,6 +178,17 @@ export async function checkExactlyOnce(
         }
         break;
       }
+      case 'chooseLanguage': {
+        // Applied, the hub keeps this choice or a newer one, so the record has a choice time; refused, it says nothing.
+        if (isApplied) {
+          const [resident] = await hubDb.query<{ language_chosen_at: number | null }>('SELECT language_chosen_at FROM residents WHERE resident_id = $1', [
+            m.args.residentId,
+          ]);
+          if (resident?.language_chosen_at === null || resident?.language_chosen_at === undefined)
+            problems.push(`chooseLanguage ${id} was applied, yet the hub's record has no choice time`);
+        }
+        break;
+      }
       case 'appendAuditEntry': {
         // Applied or refused, the hub keeps the entry: in the chain, or aside.
         const inChain = await countOf(hubDb, 'SELECT count(*) AS n FROM audit_entries WHERE device_id = $1 AND seq = $2 AND hash = $3', [

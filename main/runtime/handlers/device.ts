@@ -3,12 +3,12 @@ import type { KeyboardWedgeReader } from '../../../hardware/drivers/keyboard-wed
 import { DeviceCallError, type CallHandlers } from '../../bridge/dispatch';
 import { deviceActionHandlers, type DeviceActionCalls } from '../../device-actions';
 import { signedInResidentId, signedInStaffId } from '../../session/kiosk-session';
-import type { ResidentQueries } from '../../store/residents';
 import type { DeviceInfoSource } from '../device-info';
 import type { DeviceState } from '../device-state';
 import type { SiteLanguageSource } from '../site-languages';
 import type { DeviceNotices } from '../event-dedup';
 import type { HubLink } from '../hub-link';
+import type { ChooseLanguage } from '../language-choice';
 import type { ConnectedReaders } from '../readers';
 import type { SessionHandle } from '../session-actor';
 import type { CallerGuard } from './access';
@@ -18,7 +18,7 @@ type DeviceCalls = 'device.info' | 'device.readers' | 'device.keyboardRead' | 'd
 export interface DeviceHandlerDeps {
   readonly session: SessionHandle;
   readonly state: Pick<DeviceState, 'attractLanguage'>;
-  readonly residents: Pick<ResidentQueries, 'setLanguage'>;
+  readonly chooseLanguage: ChooseLanguage;
   readonly deviceInfo: DeviceInfoSource;
   readonly notices: Pick<DeviceNotices, 'languageMaybeChanged'>;
   readonly readers: Pick<ConnectedReaders, 'readerStatuses'>;
@@ -59,7 +59,7 @@ export function deviceHandlers(deps: DeviceHandlerDeps): Pick<CallHandlers, Devi
       }
       const residentId = signedInResidentId(session.getSnapshot());
       if (residentId) {
-        deps.residents.setLanguage(residentId, language);
+        deps.chooseLanguage(residentId, language);
         session.send({ type: 'LANGUAGE_CHOSEN', language });
       } else {
         state.attractLanguage = language;

@@ -303,4 +303,22 @@ describe('applyPull', () => {
     apply(pullBatch([upsert('resident', resident('r1', { displayName: 'From hub' }), 1)], 'c1'));
     expect(residentQueries(store.db).byId('r1')).toMatchObject({ displayName: 'From hub', language: 'en' });
   });
+
+  it('keeps a language the person chose here until the hub has heard it; then the hub’s record decides', () => {
+    apply(pullBatch([upsert('resident', resident('r1', { language: 'es' }), 1)], 'c1'));
+    const { mutationId } = recordMutation(
+      store.db,
+      'chooseLanguage',
+      { residentId: 'r1', language: 'vi', chosenAt: 9 },
+      (db) => residentQueries(db).setLanguage('r1', 'vi'),
+      { now: 9 },
+    );
+    // An update the hub made before hearing the choice (a move, a staff edit) does not undo it here.
+    apply(pullBatch([upsert('resident', resident('r1', { language: 'en', displayName: 'Moved' }), 2)], 'c2'));
+    expect(residentQueries(store.db).byId('r1')).toMatchObject({ displayName: 'Moved', language: 'vi' });
+    // Once answered, the hub's next record is the truth, whichever choice it kept.
+    outboxQueries(store.db).settle(mutationId, { status: 'applied' }, 10);
+    apply(pullBatch([upsert('resident', resident('r1', { language: 'ar' }), 3)], 'c3'));
+    expect(residentQueries(store.db).byId('r1')?.language).toBe('ar');
+  });
 });
