@@ -77,6 +77,7 @@ import {
   dateTime,
   dollarsAsCents,
   flag,
+  languageTagOr,
   oneOf,
   oneOfOr,
   optionalText,
@@ -233,7 +234,7 @@ export const hubCommands: readonly HubCommand[] = [
       credential: requiredText('B1001', 'the booking number or ID the card carries'),
       name: requiredText('"Ana Diaz"', "the resident's name"),
       pin: requiredText('4821', 'a PIN of 4 to 8 digits'),
-      language: oneOfOr(['en', 'es'] as const, 'en', 'the language the kiosk speaks to them in'),
+      language: languageTagOr('en', 'the language the screens speak to them in, any the site offers'),
     },
     async run(options, context) {
       const unit = await unitOf(context, options.unit);

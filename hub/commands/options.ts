@@ -6,6 +6,7 @@
 // Messages start at the verb ("is required: …", "must be …"): whoever reports them puts the option's name in front,
 // as the reader wrote it (`--amount` on the command line, `options.amount` on the console route).
 import { z } from 'zod';
+import { LanguageTag } from '../../rules/language';
 import { readWeeklyHours } from '../../rules/visit-hours';
 
 /** How an option is written on the command line: `--name value`, a bare `--flag`, or `--name value` repeated. */
@@ -126,6 +127,17 @@ export function oneOfOr<T extends string>(choices: readonly T[], fallback: T, de
     return text === undefined ? fallback : readChoice(text, choices, context);
   });
   return declare(schema, { kind: 'text', required: false, example: choices.join('|'), description: `${description} (${fallback} when left out)` });
+}
+
+/** A language tag by its shape (es, vi, zh-Hans; rules/language.ts), which may be left out for its fallback. */
+export function languageTagOr(fallback: LanguageTag, description: string) {
+  const schema = typedText.transform((value, context): LanguageTag => {
+    const text = present(value);
+    if (text === undefined) return fallback;
+    const tag = LanguageTag.safeParse(text);
+    return tag.success ? tag.data : refuse(context, `must be a language tag such as es, vi, zh-Hans or ar, not "${text.slice(0, 35)}".`);
+  });
+  return declare(schema, { kind: 'text', required: false, example: 'vi', description: `${description} (${fallback} when left out)` });
 }
 
 /** "25", "25.5" or "25.50" dollars → 2550 cents, without floating point. */
