@@ -15,6 +15,7 @@ import { sql as contactBlocks } from './0012-contact-blocks';
 import { sql as siteLanguages } from './0013-site-languages';
 import { sql as consoleLanguage } from './0014-console-language';
 import { sql as anyResidentLanguage } from './0015-any-resident-language';
+import { sql as captionTracks } from './0016-caption-tracks';
 
 export interface Migration {
   readonly version: number;
@@ -38,4 +39,5 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'site-languages', sql: siteLanguages },
   { version: 14, name: 'console-language', sql: consoleLanguage },
   { version: 15, name: 'any-resident-language', sql: anyResidentLanguage },
+  { version: 16, name: 'caption-tracks', sql: captionTracks },
 ];
