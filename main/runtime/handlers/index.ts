@@ -37,7 +37,7 @@ export interface CallHandlerParts {
   readonly config: KioskConfig;
   readonly session: SessionActor;
   readonly state: DeviceState;
-  readonly residents: Pick<ResidentQueries, 'setLanguage'>;
+  readonly residents: Pick<ResidentQueries, 'setLanguage' | 'captionsWanted' | 'setCaptionsWanted'>;
   readonly deviceInfo: DeviceInfoSource;
   readonly notices: Pick<DeviceNotices, 'languageMaybeChanged'>;
   readonly readers: Pick<ConnectedReaders, 'readerStatuses'>;
