@@ -53,8 +53,11 @@ export async function chooseTextSize(page: Page, size: 'normal' | 'larger' | 'la
   await expect(page.locator('html')).toHaveAttribute('data-text-size', size);
 }
 
-/** Presses one of the on/off display choices (`theme-high-contrast`, `reduced-motion`, `switch-scan-toggle`). */
-export async function toggleDisplayChoice(page: Page, choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle'): Promise<void> {
+/** Presses one of the on/off display choices (`theme-high-contrast`, `reduced-motion`, `switch-scan-toggle`, `captions-toggle`). */
+export async function toggleDisplayChoice(
+  page: Page,
+  choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle' | 'captions-toggle',
+): Promise<void> {
   await inDisplayChoices(page, (dialog) => dialog.getByTestId(choice).click());
 }
 
