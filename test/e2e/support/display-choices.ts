@@ -62,6 +62,10 @@ export async function toggleDisplayChoice(
 }
 
 /** Whether an on/off display choice is on, as its pressed state in the dialog says. */
-export async function expectDisplayChoice(page: Page, choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle', on: boolean): Promise<void> {
+export async function expectDisplayChoice(
+  page: Page,
+  choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle' | 'captions-toggle',
+  on: boolean,
+): Promise<void> {
   await inDisplayChoices(page, (dialog) => expect(dialog.getByTestId(choice)).toHaveAttribute('aria-pressed', String(on)));
 }
