@@ -70,7 +70,7 @@ import {
 import { writeFile } from 'node:fs/promises';
 import { describeOpeningHours } from '../../rules/visit-hours';
 import { baseLanguage } from '../../rules/language';
-import { captionProblemText } from '../protocol/index';
+import { captionProblemText, captionWords } from '../protocol/index';
 import { localDateTimeText } from '../../rules/zoned-time';
 import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { CommandUsageError } from './errors';
@@ -577,8 +577,14 @@ export const hubCommands: readonly HubCommand[] = [
           `  ${count(item.characters, 'character', 'characters')}${item.direction === 'outbound' ? `, ${count(item.stampsCharged, 'stamp', 'stamps')} paid` : ''}:`,
         );
         for (const line of item.body.split('\n')) context.out(`  | ${line}`);
-        for (const attachment of item.attachments)
+        for (const attachment of item.attachments) {
           context.out(`  + ${attachment.kind} ${attachment.mimeType}, ${bytes(attachment.byteSize)} — attachment ${attachment.attachmentId}`);
+          // The captions' words are reviewed with the video: the resident reads them on the screen.
+          for (const track of attachment.captions) {
+            context.out(`    captions (${track.language}):`);
+            for (const line of captionWords(track.text)) context.out(`    | ${line}`);
+          }
+        }
       }
     },
   }),

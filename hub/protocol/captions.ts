@@ -107,3 +107,11 @@ export function captionProblemText(problem: CaptionProblem): string {
     }
   }
 }
+
+/** A kept track's words, one line per caption line, without its times: what a reviewer reads. */
+export function captionWords(text: string): string[] {
+  return text
+    .split('\n')
+    .slice(1)
+    .filter((line) => line !== '' && !line.includes('-->'));
+}

@@ -14,6 +14,7 @@ import {
   sniffMimeType,
   type AttachmentMimeType,
   type CaptionProblem,
+  type CaptionTrack,
   type MarkReadArgs,
   type MessageStatus,
   type SendMessageArgs,
@@ -28,7 +29,9 @@ import { LanguageTag } from '../../rules/language';
 import { appendLedgerEntries } from './ledgers';
 import {
   attachmentColumns,
+  captionTracksColumn,
   letterNoticeColumns,
+  storedCaptionTracks,
   letterStoppedChange,
   loadAttachments,
   loadMessage,
@@ -191,7 +194,15 @@ export interface ReviewQueueItem {
   readonly characters: number;
   readonly receivedAt: number;
   readonly stampsCharged: number;
-  readonly attachments: readonly { attachmentId: string; kind: AttachmentKind; mimeType: string; byteSize: number; sha256: string }[];
+  readonly attachments: readonly {
+    attachmentId: string;
+    kind: AttachmentKind;
+    mimeType: string;
+    byteSize: number;
+    sha256: string;
+    /** A video's caption tracks, for the reviewer to read: what the resident will read is reviewed with the video. */
+    captions: readonly CaptionTrack[];
+  }[];
 }
 
 /** Messages waiting for review at a site, oldest first (both directions: every message is reviewed). */
@@ -213,7 +224,7 @@ export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<
     `SELECT ${attachmentColumns
       .split(', ')
       .map((column) => `a.${column}`)
-      .join(', ')}
+      .join(', ')}, ${captionTracksColumn('a')}
        FROM attachments a JOIN messages m ON m.message_id = a.message_id JOIN residents r ON r.resident_id = m.resident_id
       WHERE m.status = 'inReview' AND r.site_id = $1
       ORDER BY a.message_id, a.position`,
@@ -238,6 +249,7 @@ export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<
         mimeType: attachment.mime_type,
         byteSize: attachment.byte_size,
         sha256: attachment.sha256,
+        captions: storedCaptionTracks(attachment.caption_tracks),
       })),
   }));
 }

@@ -211,9 +211,14 @@ export function captionTracksColumn(attachmentAlias: string): string {
 
 const StoredCaptionTracks = z.array(CaptionTrack);
 
+/** The tracks in a captionTracksColumn value (none where the query did not select it). */
+export function storedCaptionTracks(value: unknown): CaptionTrack[] {
+  return StoredCaptionTracks.parse(value ?? []);
+}
+
 function captionsField(attachment: AttachmentRow): { captions?: CaptionTrack[] } {
   if (attachment.status !== 'delivered') return {};
-  const captions = StoredCaptionTracks.parse(attachment.caption_tracks ?? []);
+  const captions = storedCaptionTracks(attachment.caption_tracks);
   return captions.length === 0 ? {} : { captions };
 }
 

@@ -97,6 +97,9 @@ describe.each(hubBackends)('video captions, hub → device (%s)', (backend) => {
     expect(sent.err).toBe('');
     expect(sent.out).toMatch(/1 video with captions in es/);
     const messageId = /message id (\S+)\)/.exec(sent.out)?.[1] ?? '';
+    // The reviewer reads the captions' words with the video, as the resident will.
+    const queue = (await cli('review-queue')).out;
+    expect(queue).toContain('    captions (es):\n    | Hola, hijo.\n    | Te queremos.');
     await reviewMessage(hub.hub, { decision: 'approve', messageId, reviewer: 'Officer Grant' });
     // A second video whose review withholds it: its captions never leave the hub.
     const withheldOut = await cli(
