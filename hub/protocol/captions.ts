@@ -5,6 +5,8 @@
 import webvtt from 'webvtt-parser';
 import { z } from 'zod';
 
+export { captionWords } from '../../rules/caption-words';
+
 /** The most a caption file may be. A 30-second clip's captions are about 1 KB; a ten-minute one about 15 KB. */
 export const maxCaptionBytes = 64 * 1024;
 
@@ -106,12 +108,4 @@ export function captionProblemText(problem: CaptionProblem): string {
       return `The caption file was refused (${String(unknownProblem)}).`;
     }
   }
-}
-
-/** A kept track's words, one line per caption line, without its times: what a reviewer reads. */
-export function captionWords(text: string): string[] {
-  return text
-    .split('\n')
-    .slice(1)
-    .filter((line) => line !== '' && !line.includes('-->'));
 }

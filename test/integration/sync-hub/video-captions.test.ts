@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../hub/commands/run';
+import { LetterView } from '../../../hub/console/api/schemas/review';
 import { reviewMessage } from '../../../hub/services/index';
+import { letterForReview } from '../../../hub/services/review';
 import { readAttachmentContent, readCaptionTrack } from '../../../main/mail/attachment-content';
 import { storeQueriesOf } from '../../../main/store/store-queries';
 import { openBlobStore } from '../../../main/sync/blobs';
@@ -100,6 +102,9 @@ describe.each(hubBackends)('video captions, hub → device (%s)', (backend) => {
     // The reviewer reads the captions' words with the video, as the resident will.
     const queue = (await cli('review-queue')).out;
     expect(queue).toContain('    captions (es):\n    | Hola, hijo.\n    | Te queremos.');
+    // And in the console's letter, parsed by the schema the console app reads it with.
+    const letter = LetterView.parse(await letterForReview(hub.hub.database, messageId, hub.clock.now()));
+    expect(letter.attachments).toMatchObject([{ kind: 'video', captions: [{ language: 'es', text: spanish }] }]);
     await reviewMessage(hub.hub, { decision: 'approve', messageId, reviewer: 'Officer Grant' });
     // A second video whose review withholds it: its captions never leave the hub.
     const withheldOut = await cli(
