@@ -25,7 +25,7 @@ import { callHandlers } from './runtime/handlers';
 import { createHubLink } from './runtime/hub-link';
 import { languageChoice } from './runtime/language-choice';
 import { openRuntimeStore } from './runtime/open-store';
-import type { DeviceRuntime, DeviceRuntimeOptions } from './runtime/options';
+import { requireConfigFile, type DeviceRuntime, type DeviceRuntimeOptions } from './runtime/options';
 import { connectReaders, readersOf } from './runtime/readers';
 import { restartScheduler } from './runtime/restart';
 import { deviceServiceMode } from './runtime/service-mode';
@@ -139,6 +139,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
     session,
     state,
     chooseLanguage: languageChoice({ recordMutation, now }),
+    residents,
     deviceInfo,
     notices,
     readers: connectedReaders,
@@ -192,9 +193,4 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
       logger.flush();
     },
   };
-}
-
-function requireConfigFile(file: string | undefined): string {
-  if (!file) throw new Error('createDeviceRuntime needs configFile or config');
-  return file;
 }

@@ -21,6 +21,7 @@ import {
   findResident,
   getContact,
   getSiteRules,
+  CaptionsRefused,
   HubInputError,
   issueEnrollmentCode,
   listDevices,
@@ -68,6 +69,8 @@ import {
 } from '../services/index';
 import { writeFile } from 'node:fs/promises';
 import { describeOpeningHours } from '../../rules/visit-hours';
+import { baseLanguage } from '../../rules/language';
+import { captionProblemText, captionWords } from '../protocol/index';
 import { localDateTimeText } from '../../rules/zoned-time';
 import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { setResidentLanguage } from '../services/resident-language';
@@ -527,14 +530,38 @@ export const hubCommands: readonly HubCommand[] = [
       photo: textList('a.jpg', 'a photo file to attach (repeat for more)'),
       ecard: textList('card.png', 'an e-card file to attach (repeat for more)'),
       video: textList('clip.mp4', 'a video file to attach (repeat for more)'),
+      captions: textList('clip.vtt', 'a WebVTT caption file for the video given in the same place (the first for the first --video, and so on)'),
+      captionsLanguage: optionalText('es', "the language of the caption files (the site's default language when left out)"),
       returnStamp: flag('the sender paid for a stamp the resident can answer with'),
     },
     async run(options, context) {
       const contact = await getContact(context.hub.database, options.contact);
+      if (options.captions.length > options.video.length)
+        throw new CaptionsRefused(
+          'withoutVideo',
+          `${captionProblemText('withoutVideo')} (${count(options.captions.length, 'caption file', 'caption files')}, ${count(options.video.length, 'video', 'videos')})`,
+        );
+      const captionsLanguage =
+        options.captions.length === 0
+          ? baseLanguage
+          : (options.captionsLanguage ?? (await getSiteLanguages(context.hub.database, await context.site()))?.default ?? baseLanguage);
+      const videos = await attachmentFiles(options.video, 'video');
+      const captions = await Promise.all(
+        options.captions.map(async (path) => {
+          try {
+            return await readFile(path);
+          } catch {
+            throw new CommandUsageError('unreadableFile', `Cannot read the caption file ${path}.`, ['captions']);
+          }
+        }),
+      );
       const attachments = [
         ...(await attachmentFiles(options.photo, 'photo')),
         ...(await attachmentFiles(options.ecard, 'ecard')),
-        ...(await attachmentFiles(options.video, 'video')),
+        ...videos.map((video, index) => {
+          const captionFile = captions[index];
+          return captionFile === undefined ? video : { ...video, captions: [{ language: captionsLanguage, bytes: captionFile }] };
+        }),
       ];
       const message = await sendFamilyMessage(context.hub, {
         contactId: contact.contact_id,
@@ -543,7 +570,7 @@ export const hubCommands: readonly HubCommand[] = [
         carriesReturnStamp: options.returnStamp,
       });
       context.out(
-        `Received a message from ${contact.display_name}${attachments.length === 0 ? '' : ` with ${count(attachments.length, 'attachment', 'attachments')}`}${message.carries_return_stamp ? ' and a return stamp' : ''}. It is waiting for review (message id ${message.message_id}).`,
+        `Received a message from ${contact.display_name}${attachments.length === 0 ? '' : ` with ${count(attachments.length, 'attachment', 'attachments')}`}${captions.length === 0 ? '' : ` (${count(captions.length, 'video', 'videos')} with captions in ${captionsLanguage})`}${message.carries_return_stamp ? ' and a return stamp' : ''}. It is waiting for review (message id ${message.message_id}).`,
       );
     },
   }),
@@ -564,8 +591,14 @@ export const hubCommands: readonly HubCommand[] = [
           `  ${count(item.characters, 'character', 'characters')}${item.direction === 'outbound' ? `, ${count(item.stampsCharged, 'stamp', 'stamps')} paid` : ''}:`,
         );
         for (const line of item.body.split('\n')) context.out(`  | ${line}`);
-        for (const attachment of item.attachments)
+        for (const attachment of item.attachments) {
           context.out(`  + ${attachment.kind} ${attachment.mimeType}, ${bytes(attachment.byteSize)} — attachment ${attachment.attachmentId}`);
+          // The captions' words are reviewed with the video: the resident reads them on the screen.
+          for (const track of attachment.captions) {
+            context.out(`    captions (${track.language}):`);
+            for (const line of captionWords(track.text)) context.out(`    | ${line}`);
+          }
+        }
       }
     },
   }),

@@ -10,3 +10,4 @@ export * from '../../rules/text';
 export * from '../../rules/stamps';
 export * from '../../rules/pin-lockout';
 export * from '../../rules/canonical-json';
+export * from './captions';

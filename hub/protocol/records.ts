@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { letterLength } from '../../rules/text';
 import { LanguageTag, SiteLanguages } from '../../rules/language';
+import { checkCaptions, maxCaptionBytes, maxCaptionTracks } from './captions';
 
 export const Id = z.string().min(1).max(64);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
@@ -54,6 +55,19 @@ export const ContactRecord = z.object({
 });
 export type ContactRecord = z.infer<typeof ContactRecord>;
 
+/**
+ * A video's caption track in one language, carried whole: a few kilobytes of plain WebVTT that the hub checked and
+ * rewrote (captions.ts). The device checks it again before serving it, so a record can never smuggle markup to a player.
+ */
+export const CaptionTrack = z.object({
+  language: LanguageTag,
+  text: z
+    .string()
+    .max(maxCaptionBytes)
+    .refine((text) => checkCaptions(new TextEncoder().encode(text)).ok, 'a plain WebVTT caption track'),
+});
+export type CaptionTrack = z.infer<typeof CaptionTrack>;
+
 export const AttachmentKind = z.enum(['photo', 'ecard', 'video']);
 export const AttachmentRecord = z.object({
   attachmentId: Id,
@@ -64,6 +78,8 @@ export const AttachmentRecord = z.object({
   /** A reviewer may reject one attachment and deliver the rest. */
   status: z.enum(['delivered', 'rejected']),
   rejectionReason: z.string().max(maxReviewReasonLength).nullable(),
+  /** A video's caption tracks, one per language; absent when it has none (and from records written before captions existed). */
+  captions: z.array(CaptionTrack).min(1).max(maxCaptionTracks).optional(),
 });
 export type AttachmentRecord = z.infer<typeof AttachmentRecord>;
 

@@ -1,6 +1,6 @@
 // What every hub service needs: the database, a clock, and the PIN and password hashing costs. The server, the CLI, the demo and
 // the tests each build one; tests pass a controllable clock and a cheap scrypt cost.
-import { checkText, textProblemSentence, type TextKind, type TextProblem } from '../protocol/index';
+import { checkText, textProblemSentence, type CaptionProblem, type TextKind, type TextProblem } from '../protocol/index';
 import type { HubDatabase } from '../db/database';
 import { defaultPinCost, type ScryptCost } from '../security/pin-hash';
 import { defaultPasswordCost } from '../security/password-hash';
@@ -30,6 +30,17 @@ export class HubInputError extends Error {
   ) {
     super(message);
     this.name = 'HubInputError';
+  }
+}
+
+/** A video's caption file refused: the code behind the sentence, for a caller that acts on it. */
+export class CaptionsRefused extends HubInputError {
+  constructor(
+    readonly captionProblem: CaptionProblem,
+    message: string,
+  ) {
+    super('invalid', message);
+    this.name = 'CaptionsRefused';
   }
 }
 

@@ -1,6 +1,6 @@
 // The hub's services: plain functions over a HubDatabase, shared by the HTTP server, the CLI, the demo and the tests.
 // All the hub's SQL lives in this folder (and in db/migrations).
-export { hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
+export { CaptionsRefused, hubContext, HubInputError, type HubContext, type HubInputProblem } from './context';
 export {
   createSite,
   updateSiteRules,
@@ -64,6 +64,7 @@ export {
   getMessage,
   maxMessageCharacters,
   type AttachmentUpload,
+  type CaptionUpload,
   type FamilyNotice,
   type ReviewQueueItem,
   type ReviewRequest,

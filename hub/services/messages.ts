@@ -4,12 +4,17 @@
 // letters read. The device's mutations reach here through push.ts, which only makes each apply exactly once.
 import { randomUUID } from 'node:crypto';
 import {
+  captionProblemText,
   characterCount,
+  checkCaptions,
+  maxCaptionTracks,
   maxMessageCharacters,
   maxReviewReasonLength,
   newRecordId,
   sniffMimeType,
   type AttachmentMimeType,
+  type CaptionProblem,
+  type CaptionTrack,
   type MarkReadArgs,
   type MessageStatus,
   type SendMessageArgs,
@@ -19,11 +24,14 @@ import type { SqlExecutor } from '../db/database';
 import { sha256Hex } from '../security/tokens';
 import { storeBlob } from './blobs';
 import type { RecordChange } from './change-log';
-import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
+import { CaptionsRefused, checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
+import { LanguageTag } from '../../rules/language';
 import { appendLedgerEntries } from './ledgers';
 import {
   attachmentColumns,
+  captionTracksColumn,
   letterNoticeColumns,
+  storedCaptionTracks,
   letterStoppedChange,
   loadAttachments,
   loadMessage,
@@ -48,6 +56,45 @@ export type AttachmentKind = 'photo' | 'ecard' | 'video';
 export interface AttachmentUpload {
   readonly kind: AttachmentKind;
   readonly bytes: Uint8Array;
+  /** A video's caption files, one per language tag (checked by checkedCaptionTracks). */
+  readonly captions?: readonly CaptionUpload[];
+}
+
+export interface CaptionUpload {
+  readonly language: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A caption track as the hub keeps it: the plain WebVTT it rewrote, and its language. */
+interface CheckedCaptionTrack {
+  readonly language: LanguageTag;
+  readonly bytes: Uint8Array;
+}
+
+function refuseCaptions(problem: CaptionProblem, where: string): CaptionsRefused {
+  return new CaptionsRefused(problem, `${where}: ${captionProblemText(problem)}`);
+}
+
+/**
+ * Each upload's caption tracks, checked before anything is stored so a bad file refuses the whole message and loses
+ * nothing: the sender is told which attachment and which language, and sends again.
+ */
+function checkedCaptionTracks(upload: AttachmentUpload, index: number): CheckedCaptionTrack[] {
+  const captions = upload.captions ?? [];
+  const where = `Attachment ${index + 1} (${upload.kind})`;
+  if (captions.length === 0) return [];
+  if (upload.kind !== 'video') throw refuseCaptions('withoutVideo', where);
+  if (captions.length > maxCaptionTracks) throw refuseCaptions('tooManyTracks', where);
+  const seen = new Set<string>();
+  return captions.map((caption) => {
+    const language = LanguageTag.safeParse(caption.language);
+    if (!language.success) throw refuseCaptions('badLanguage', `${where}, captions “${caption.language}”`);
+    if (seen.has(language.data)) throw refuseCaptions('sameLanguageTwice', `${where}, captions in ${language.data}`);
+    seen.add(language.data);
+    const checked = checkCaptions(caption.bytes);
+    if (!checked.ok) throw refuseCaptions(checked.problem, `${where}, captions in ${language.data} (${checked.detail})`);
+    return { language: language.data, bytes: new TextEncoder().encode(checked.text) };
+  });
 }
 
 function mimeTypeFor(upload: AttachmentUpload, index: number): AttachmentMimeType {
@@ -80,6 +127,7 @@ export async function sendFamilyMessage(
   if (characters === 0 && attachments.length === 0) throw invalid('A message needs text or an attachment.');
   if (characters > maxMessageCharacters) throw invalid(`A message is at most ${maxMessageCharacters} characters; this one has ${characters}.`);
   const mimeTypes = attachments.map(mimeTypeFor);
+  const captionTracks = attachments.map(checkedCaptionTracks);
   return hub.database.transaction(async (tx) => {
     const [contact] = await tx.query<{ resident_id: string; approved: boolean; display_name: string }>(
       'SELECT resident_id, approved, display_name FROM contacts WHERE contact_id = $1',
@@ -113,11 +161,21 @@ export async function sendFamilyMessage(
     if (message === undefined) throw new Error('INSERT ... RETURNING returned no row');
     for (const [position, attachment] of attachments.entries()) {
       const blob = await storeBlob(tx, attachment.bytes, now);
+      const attachmentId = newRecordId(now);
       await tx.query(
         `INSERT INTO attachments (attachment_id, message_id, position, kind, sha256, byte_size, mime_type, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'inReview')`,
-        [newRecordId(now), messageId, position, attachment.kind, blob.sha256, blob.byteSize, mimeTypes[position] ?? null],
+        [attachmentId, messageId, position, attachment.kind, blob.sha256, blob.byteSize, mimeTypes[position] ?? null],
       );
+      for (const track of captionTracks[position] ?? []) {
+        const captionBlob = await storeBlob(tx, track.bytes, now);
+        await tx.query('INSERT INTO attachment_captions (attachment_id, language, sha256, byte_size) VALUES ($1, $2, $3, $4)', [
+          attachmentId,
+          track.language,
+          captionBlob.sha256,
+          captionBlob.byteSize,
+        ]);
+      }
     }
     await flagArrivingLetter(tx, messageId);
     // No change row: nothing of a family message reaches a device before review.
@@ -136,7 +194,15 @@ export interface ReviewQueueItem {
   readonly characters: number;
   readonly receivedAt: number;
   readonly stampsCharged: number;
-  readonly attachments: readonly { attachmentId: string; kind: AttachmentKind; mimeType: string; byteSize: number; sha256: string }[];
+  readonly attachments: readonly {
+    attachmentId: string;
+    kind: AttachmentKind;
+    mimeType: string;
+    byteSize: number;
+    sha256: string;
+    /** A video's caption tracks, for the reviewer to read: what the resident will read is reviewed with the video. */
+    captions: readonly CaptionTrack[];
+  }[];
 }
 
 /** Messages waiting for review at a site, oldest first (both directions: every message is reviewed). */
@@ -158,7 +224,7 @@ export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<
     `SELECT ${attachmentColumns
       .split(', ')
       .map((column) => `a.${column}`)
-      .join(', ')}
+      .join(', ')}, ${captionTracksColumn('a')}
        FROM attachments a JOIN messages m ON m.message_id = a.message_id JOIN residents r ON r.resident_id = m.resident_id
       WHERE m.status = 'inReview' AND r.site_id = $1
       ORDER BY a.message_id, a.position`,
@@ -183,6 +249,7 @@ export async function listReviewQueue(db: SqlExecutor, siteId: string): Promise<
         mimeType: attachment.mime_type,
         byteSize: attachment.byte_size,
         sha256: attachment.sha256,
+        captions: storedCaptionTracks(attachment.caption_tracks),
       })),
   }));
 }

@@ -1,17 +1,19 @@
 // Rows as the hub stores them, and the protocol records devices receive (hub/protocol/records.ts). Every record a
 // pull carries is built here, so the change log and a backfill can never describe the same record differently.
-import type {
-  BalanceRecord,
-  ContactRecord,
-  LedgerEntryRecord,
-  LetterStoppedRecord,
-  MessageRecord,
-  MessagingPauseRecord,
-  ResidentRecord,
-  SiteRulesRecord,
-  StaffRecord,
-  VisitRecord,
+import {
+  CaptionTrack,
+  type BalanceRecord,
+  type ContactRecord,
+  type LedgerEntryRecord,
+  type LetterStoppedRecord,
+  type MessageRecord,
+  type MessagingPauseRecord,
+  type ResidentRecord,
+  type SiteRulesRecord,
+  type StaffRecord,
+  type VisitRecord,
 } from '../protocol/index';
+import { z } from 'zod';
 import { SiteLanguages } from '../../rules/language';
 import type { SqlExecutor } from '../db/database';
 import type { RecordChange } from './change-log';
@@ -196,6 +198,31 @@ export interface AttachmentRow {
   readonly mime_type: 'image/jpeg' | 'image/png' | 'video/mp4' | 'video/webm';
   readonly status: 'inReview' | 'delivered' | 'rejected';
   readonly rejection_reason: string | null;
+  /** The video's caption tracks as JSON, where the query selected captionTracksColumn; parsed by messageChange. */
+  readonly caption_tracks?: unknown;
+}
+
+/**
+ * A column with an attachment's caption tracks, each with its text read from its blob, as a JSON array (empty for none):
+ * one correlated subquery, so every query that loads attachments carries their captions without a second round trip.
+ */
+export function captionTracksColumn(attachmentAlias: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('language', c.language, 'text', convert_from(b.bytes, 'UTF8')) ORDER BY c.language), '[]'::json)
+      FROM attachment_captions c JOIN blobs b ON b.sha256 = c.sha256
+     WHERE c.attachment_id = ${attachmentAlias}.attachment_id) AS caption_tracks`;
+}
+
+const StoredCaptionTracks = z.array(CaptionTrack);
+
+/** The tracks in a captionTracksColumn value (none where the query did not select it). */
+export function storedCaptionTracks(value: unknown): CaptionTrack[] {
+  return StoredCaptionTracks.parse(value ?? []);
+}
+
+function captionsField(attachment: AttachmentRow): { captions?: CaptionTrack[] } {
+  if (attachment.status !== 'delivered') return {};
+  const captions = storedCaptionTracks(attachment.caption_tracks);
+  return captions.length === 0 ? {} : { captions };
 }
 
 export const attachmentColumns = 'attachment_id, message_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason';
@@ -242,6 +269,8 @@ export function messageChange(message: MessageRow, attachments: readonly Attachm
         // A visible message has been reviewed, so each attachment has been decided too.
         status: attachment.status === 'delivered' ? 'delivered' : 'rejected',
         rejectionReason: attachment.rejection_reason,
+        // A withheld video's captions stay at the hub with it; an attachment without captions carries no field at all.
+        ...captionsField(attachment),
       })),
   };
   return { entity: 'message', id: message.message_id, version: message.version, op: 'upsert', data };
@@ -256,7 +285,10 @@ export async function loadMessage(db: SqlExecutor, messageId: string, options: {
 }
 
 export async function loadAttachments(db: SqlExecutor, messageId: string): Promise<AttachmentRow[]> {
-  return db.query<AttachmentRow>(`SELECT ${attachmentColumns} FROM attachments WHERE message_id = $1 ORDER BY position`, [messageId]);
+  return db.query<AttachmentRow>(
+    `SELECT ${attachmentColumns}, ${captionTracksColumn('attachments')} FROM attachments WHERE message_id = $1 ORDER BY position`,
+    [messageId],
+  );
 }
 
 // ---- ledgers and visits ----
@@ -392,7 +424,7 @@ export async function residentSnapshot(db: SqlExecutor, resident: ResidentRow, o
     `SELECT ${attachmentColumns
       .split(', ')
       .map((column) => `a.${column}`)
-      .join(', ')}
+      .join(', ')}, ${captionTracksColumn('a')}
        FROM attachments a JOIN messages m ON m.message_id = a.message_id
       WHERE m.resident_id = $1`,
     [residentId],

@@ -7,12 +7,12 @@
 // null for all sites (an administrator), and every letter returned names its site.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { characterCount, maxReviewReasonLength } from '../protocol/index';
+import { characterCount, maxReviewReasonLength, type CaptionTrack } from '../protocol/index';
 import { findWatchMatches, type WatchMatch } from '../../rules/watch-list';
 import type { SqlExecutor } from '../db/database';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { reviewMessage } from './messages';
-import type { MessageRow } from './records';
+import { captionTracksColumn, storedCaptionTracks, type MessageRow } from './records';
 import { activeSuspension, type MessagingSuspension } from './suspensions';
 import { siteWatchList } from './watch-list';
 
@@ -189,6 +189,8 @@ export interface LetterAttachment {
   readonly byteSize: number;
   readonly status: 'inReview' | 'delivered' | 'rejected';
   readonly rejectionReason: string | null;
+  /** A video's caption tracks, words and all: the reviewer reads what the resident will read. */
+  readonly captions: readonly CaptionTrack[];
 }
 
 export interface LetterDecision {
@@ -268,9 +270,12 @@ export async function letterForReview(db: SqlExecutor, messageId: string, now: n
     byte_size: number;
     status: LetterAttachment['status'];
     rejection_reason: string | null;
-  }>('SELECT attachment_id, position, kind, mime_type, byte_size, status, rejection_reason FROM attachments WHERE message_id = $1 ORDER BY position', [
-    messageId,
-  ]);
+    caption_tracks: unknown;
+  }>(
+    `SELECT attachment_id, position, kind, mime_type, byte_size, status, rejection_reason, ${captionTracksColumn('attachments')}
+       FROM attachments WHERE message_id = $1 ORDER BY position`,
+    [messageId],
+  );
   const decisions = await db.query<{
     decision: 'approved' | 'rejected';
     attachment_id: string | null;
@@ -312,6 +317,7 @@ export async function letterForReview(db: SqlExecutor, messageId: string, now: n
       byteSize: attachment.byte_size,
       status: attachment.status,
       rejectionReason: attachment.rejection_reason,
+      captions: storedCaptionTracks(attachment.caption_tracks),
     })),
     decisions: decisions.map((decision) => ({
       decision: decision.decision,

@@ -25,6 +25,7 @@ import {
   HomeSummary,
   KeyboardReadInput,
   LanguageCode,
+  CaptionsChoice,
   MailDraft,
   MailId,
   MailSearchHit,
@@ -78,6 +79,18 @@ export const deviceCalls = {
     output: DeviceInfo,
     access: 'anyone',
     summary: 'Switch the screen language; a signed-in resident keeps it as their preference',
+  }),
+  'display.captions': defineCall({
+    input: Empty,
+    output: CaptionsChoice,
+    access: 'resident',
+    summary: 'Whether the signed-in resident asked for captions on videos (kept for them on this device)',
+  }),
+  'display.setCaptions': defineCall({
+    input: CaptionsChoice,
+    output: CaptionsChoice,
+    access: 'resident',
+    summary: 'Turn captions on videos on or off for the signed-in resident; kept for them on this device across sign-ins',
   }),
   'device.keyboardRead': defineCall({
     input: KeyboardReadInput,
@@ -374,14 +387,21 @@ export const hostSocketPath = '/bridge';
 export const attachmentRoute = {
   prefix: '/attachments/',
   path: (messageId: string, attachmentId: string): string => `/attachments/${encodeURIComponent(messageId)}/${encodeURIComponent(attachmentId)}`,
-  /** The ids named by a path under the prefix, or null if it is not one. */
-  parse(pathname: string): { messageId: string; attachmentId: string } | null {
-    const match = /^\/attachments\/([^/]{1,200})\/([^/]{1,200})$/.exec(pathname);
+  /** A video's caption track in one language, for a <track> element (text/vtt). */
+  captionsPath: (messageId: string, attachmentId: string, language: string): string =>
+    `${attachmentRoute.path(messageId, attachmentId)}/captions/${encodeURIComponent(language)}`,
+  /** The ids named by a path under the prefix (and the captions' language, if it names a caption track), or null if it is not one. */
+  parse(pathname: string): { messageId: string; attachmentId: string; captions: string | null } | null {
+    const match = /^\/attachments\/([^/]{1,200})\/([^/]{1,200})(?:\/captions\/([^/]{1,40}))?$/.exec(pathname);
     if (!match) return null;
     try {
       const messageId = decodeURIComponent(match[1] ?? '');
       const attachmentId = decodeURIComponent(match[2] ?? '');
-      return messageId.length > 0 && attachmentId.length > 0 && messageId.length <= 64 && attachmentId.length <= 64 ? { messageId, attachmentId } : null;
+      const captions = match[3] === undefined ? null : LanguageCode.safeParse(decodeURIComponent(match[3]));
+      if (captions !== null && !captions.success) return null;
+      return messageId.length > 0 && attachmentId.length > 0 && messageId.length <= 64 && attachmentId.length <= 64
+        ? { messageId, attachmentId, captions: captions === null ? null : captions.data }
+        : null;
     } catch {
       return null;
     }

@@ -471,6 +471,10 @@ export const SentTimeline = z.object({
 });
 export type SentTimeline = z.infer<typeof SentTimeline>;
 
+/** Whether a person wants captions shown on videos (docs/screens.md §17). */
+export const CaptionsChoice = z.object({ wanted: z.boolean() }).strict();
+export type CaptionsChoice = z.infer<typeof CaptionsChoice>;
+
 /** What the person sees of an attachment; its bytes come from the attachment route (main/mail/attachment-content.ts). */
 export const MailAttachment = z.object({
   attachmentId: z.string(),
@@ -482,6 +486,8 @@ export const MailAttachment = z.object({
    */
   state: z.enum(['ready', 'downloading', 'withheld']),
   withheldReason: z.string().nullable(),
+  /** A video's caption tracks by language, each served at attachmentRoute.captionsPath; absent for none. */
+  captionLanguages: z.array(LanguageCode).optional(),
 });
 export type MailAttachment = z.infer<typeof MailAttachment>;
 

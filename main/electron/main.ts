@@ -12,6 +12,7 @@ import { appVersion, createDeviceRuntime, type DeviceRuntime } from '../runtime'
 import { createSwitchableBridge, deviceFullBridge, fullDiskRetryMs } from '../host/device-full-start';
 import { isStorageFull } from '../store/storage-full';
 import { attachmentRoute } from '../contract';
+import { contentTypeHeader } from '../mail/attachment-content';
 import { wireDeviceIpc } from './ipc';
 import { attachKeyboardWedgeFilter } from './keyboard-wedge-filter';
 import { chooseCredentialVault, chooseStoreKey } from './safe-storage-vault';
@@ -364,9 +365,13 @@ async function serveRendererFile(request: Request): Promise<Response> {
   });
 }
 
-function serveAttachment(current: DeviceRuntime | null, named: { messageId: string; attachmentId: string }, request: Request): Response {
+function serveAttachment(
+  current: DeviceRuntime | null,
+  named: { messageId: string; attachmentId: string; captions: string | null },
+  request: Request,
+): Response {
   if (request.method !== 'GET') return textResponse(405, 'Method not allowed');
-  const content = current?.attachment(named.messageId, named.attachmentId) ?? null;
+  const content = current?.attachment(named.messageId, named.attachmentId, named.captions) ?? null;
   if (content === null || !content.ok) {
     return content?.ok === false && content.refusal === 'damaged'
       ? textResponse(422, 'This attachment is damaged on this device.')
@@ -374,7 +379,7 @@ function serveAttachment(current: DeviceRuntime | null, named: { messageId: stri
   }
   return new Response(new Uint8Array(content.bytes), {
     headers: {
-      'content-type': content.mimeType,
+      'content-type': contentTypeHeader(content.mimeType),
       'content-security-policy': contentSecurityPolicy,
       'x-content-type-options': 'nosniff',
       'cache-control': 'no-store',

@@ -103,8 +103,8 @@ async function main(): Promise<void> {
   const host = await startWebHost({
     bridge,
     // Through `runtime` at each request: there is none while the device waits for space.
-    attachments: (messageId, attachmentId) =>
-      runtime?.attachment(messageId, attachmentId) ?? { ok: false, refusal: 'notSignedIn', problem: 'the device has not started' },
+    attachments: (messageId, attachmentId, captionsLanguage) =>
+      runtime?.attachment(messageId, attachmentId, captionsLanguage) ?? { ok: false, refusal: 'notSignedIn', problem: 'the device has not started' },
     rendererDir: values.renderer,
     port,
     logger,

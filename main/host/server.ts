@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WebSocket } from 'ws';
 import type { DeviceBridge } from '../bridge/dispatch';
-import type { AttachmentContent } from '../mail/attachment-content';
+import { contentTypeHeader, type AttachmentContent } from '../mail/attachment-content';
 import {
   attachmentRoute,
   ClientFrame,
@@ -31,7 +31,7 @@ export interface WebHostOptions {
   /** Fixed only in tests that must know it in advance; otherwise random per launch. */
   readonly token?: string;
   /** The runtime's checked attachment bytes (DeviceRuntime.attachment); without it the route answers 404. */
-  readonly attachments?: (messageId: string, attachmentId: string) => AttachmentContent;
+  readonly attachments?: (messageId: string, attachmentId: string, captionsLanguage: string | null) => AttachmentContent;
 }
 
 export interface WebHost {
@@ -108,7 +108,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return reply.code(403).type('text/plain; charset=utf-8').send('Refused.\n');
     }
     const named = attachmentRoute.parse(new URL(request.url, origin).pathname);
-    const content = named && options.attachments ? options.attachments(named.messageId, named.attachmentId) : null;
+    const content = named && options.attachments ? options.attachments(named.messageId, named.attachmentId, named.captions) : null;
     if (content === null || !content.ok) {
       const status = content?.ok === false && content.refusal === 'damaged' ? 422 : 404;
       return reply
@@ -116,7 +116,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         .type('text/plain; charset=utf-8')
         .send(status === 422 ? 'This attachment is damaged on this device.\n' : 'Not found.\n');
     }
-    return reply.header('Cross-Origin-Resource-Policy', 'same-origin').type(content.mimeType).send(content.bytes);
+    return reply.header('Cross-Origin-Resource-Policy', 'same-origin').type(contentTypeHeader(content.mimeType)).send(content.bytes);
   });
 
   app.get(

@@ -5,7 +5,8 @@
 // first bytes are the format its type claims. A file damaged on disk is refused, never shown half.
 import { createHash } from 'node:crypto';
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
-import { AttachmentRecord, sniffMimeType, type AttachmentMimeType } from '../../hub/protocol';
+import { AttachmentRecord, checkCaptions, sniffMimeType, type AttachmentMimeType } from '../../hub/protocol';
+import { storedCaptionTracks } from '../store/caption-tracks';
 import type { MailQueries } from '../store/mail';
 
 /** The largest attachment served, whatever a record claims: a 30-second kiosk video is well under it. */
@@ -19,8 +20,16 @@ export type AttachmentRefusal =
   /** The file is not what the hub declared (size, hash or format): damaged or tampered with on this device. */
   | 'damaged';
 
+/** What the routes serve: an attachment's own type, or a video's caption track. */
+export type ServedMimeType = AttachmentMimeType | 'text/vtt';
+
+/** The Content-Type header for served bytes: a caption track says its charset, so a player never guesses it. */
+export function contentTypeHeader(mimeType: ServedMimeType): string {
+  return mimeType === 'text/vtt' ? 'text/vtt; charset=utf-8' : mimeType;
+}
+
 export type AttachmentContent =
-  | { readonly ok: true; readonly bytes: Buffer; readonly mimeType: AttachmentMimeType }
+  | { readonly ok: true; readonly bytes: Buffer; readonly mimeType: ServedMimeType }
   | { readonly ok: false; readonly refusal: AttachmentRefusal; readonly problem: string };
 
 function readWhole(path: string, expectedSize: number): Buffer | null {
@@ -62,4 +71,24 @@ export function readAttachmentContent(deps: AttachmentContentDependencies, resid
   if (createHash('sha256').update(bytes).digest('hex') !== row.sha256) return { ok: false, refusal: 'damaged', problem: 'the file does not match its hash' };
   if (sniffMimeType(bytes) !== mimeType.data) return { ok: false, refusal: 'damaged', problem: `the file is not ${mimeType.data}` };
   return { ok: true, bytes, mimeType: mimeType.data };
+}
+
+/**
+ * A video's caption track in one language, for the player's <track>: only for a video the person may play (their own,
+ * delivered, its bytes here), and only a track that is still plain WebVTT by the hub's rule, checked again here.
+ */
+export function readCaptionTrack(
+  deps: AttachmentContentDependencies,
+  residentId: string,
+  messageId: string,
+  attachmentId: string,
+  language: string,
+): AttachmentContent {
+  const row = deps.queries.attachmentContent(residentId, messageId, attachmentId);
+  if (row === null || row.captions === null) return { ok: false, refusal: 'notFound', problem: 'no such caption track here' };
+  const track = storedCaptionTracks(row.captions).find((candidate) => candidate.language === language);
+  if (track === undefined) return { ok: false, refusal: 'notFound', problem: 'no caption track in that language' };
+  const bytes = Buffer.from(track.text, 'utf8');
+  if (!checkCaptions(bytes).ok) return { ok: false, refusal: 'damaged', problem: 'the caption track is not plain WebVTT' };
+  return { ok: true, bytes, mimeType: 'text/vtt' };
 }

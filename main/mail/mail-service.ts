@@ -128,6 +128,8 @@ function toMailAttachment(row: MailAttachmentRow): MailAttachment {
     mimeType: row.mimeType,
     state: row.status === 'rejected' ? 'withheld' : row.downloaded ? 'ready' : 'downloading',
     withheldReason: row.status === 'rejected' ? row.rejectionReason : null,
+    // A withheld video plays nowhere, so it offers no captions either.
+    ...(row.status === 'delivered' && row.captionLanguages.length > 0 ? { captionLanguages: [...row.captionLanguages] } : {}),
   };
 }
 

@@ -88,6 +88,12 @@ export interface DeviceRuntime {
    * The bytes of an attachment of the signed-in person's own mail, checked (main/mail/attachment-content.ts). The web
    * host's attachment route and the Electron app protocol both serve through this, so the rule is in one place.
    */
-  attachment(messageId: string, attachmentId: string): AttachmentContent;
+  attachment(messageId: string, attachmentId: string, captionsLanguage?: string | null): AttachmentContent;
   stop(): Promise<void>;
+}
+
+/** The site file's path, when no parsed site file was handed in: one or the other is needed to build a device. */
+export function requireConfigFile(file: string | undefined): string {
+  if (!file) throw new Error('createDeviceRuntime needs configFile or config');
+  return file;
 }

@@ -2,6 +2,7 @@
 // (mail_outgoing, joined with the outbox), drafts and the full-text index (migrations 0007 and 0008). Every read takes the
 // resident's id and filters by it, so a query can never hand one person another's mail.
 import type { MessageStatus, SiteRulesRecord } from '../../hub/protocol';
+import { storedCaptionTracks } from './caption-tracks';
 import type { DeviceDatabase } from './database';
 import type { OutboxStatus } from './outbox';
 
@@ -63,6 +64,8 @@ export interface MailAttachmentRow {
   readonly rejectionReason: string | null;
   /** The verified bytes are on this device. */
   readonly downloaded: boolean;
+  /** The languages of the video's caption tracks (none for a photo, or a video without captions). */
+  readonly captionLanguages: readonly string[];
 }
 
 /** Where the bytes of one of the person's attachments are, to be checked again before they are served. */
@@ -70,6 +73,8 @@ export interface AttachmentContentRow {
   readonly sha256: string;
   readonly mimeType: string;
   readonly byteSize: number;
+  /** The video's caption tracks as the record's JSON; null for none. */
+  readonly captions: string | null;
 }
 
 export interface DraftRow {
@@ -198,6 +203,7 @@ interface AttachmentSqlRow {
   status: MailAttachmentRow['status'];
   rejection_reason: string | null;
   downloaded: number;
+  captions: string | null;
 }
 
 const toAttachment = (row: AttachmentSqlRow): MailAttachmentRow => ({
@@ -209,6 +215,7 @@ const toAttachment = (row: AttachmentSqlRow): MailAttachmentRow => ({
   status: row.status,
   rejectionReason: row.rejection_reason,
   downloaded: row.downloaded === 1,
+  captionLanguages: row.captions === null ? [] : storedCaptionTracks(row.captions).map((track) => track.language),
 });
 
 const toMessage = (row: MessageJoinRow): MailMessageRow => ({
@@ -321,7 +328,7 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
   );
   const selectMessage = db.prepare<{ residentId: string; messageId: string }, MessageJoinRow>(messageSelect('= @messageId'));
   const attachmentSelect = `
-    SELECT a.message_id, a.attachment_id, a.kind, a.mime_type, a.byte_size, a.status, a.rejection_reason, a.downloaded
+    SELECT a.message_id, a.attachment_id, a.kind, a.mime_type, a.byte_size, a.status, a.rejection_reason, a.downloaded, a.captions
       FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId`;
   const selectAttachmentsOfMessages = db.prepare<{ residentId: string; messageIds: string }, AttachmentSqlRow>(
     `${attachmentSelect} WHERE a.message_id IN (SELECT value FROM json_each(@messageIds)) ORDER BY a.message_id, a.position`,
@@ -331,9 +338,9 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
   );
   const selectAttachmentContent = db.prepare<
     { residentId: string; messageId: string; attachmentId: string },
-    { sha256: string; mime_type: string; byte_size: number }
+    { sha256: string; mime_type: string; byte_size: number; captions: string | null }
   >(`
-    SELECT a.sha256, a.mime_type, a.byte_size
+    SELECT a.sha256, a.mime_type, a.byte_size, a.captions
       FROM message_attachments a JOIN messages m ON m.message_id = a.message_id AND m.resident_id = @residentId
      WHERE a.message_id = @messageId AND a.attachment_id = @attachmentId AND a.status = 'delivered' AND a.downloaded = 1
        AND m.status IN ('delivered', 'read')`);
@@ -396,7 +403,7 @@ export function mailQueries(db: DeviceDatabase): MailQueries {
     attachmentsOf: (residentId, messageId) => selectAttachmentsOf.all({ residentId, messageId }).map(toAttachment),
     attachmentContent: (residentId, messageId, attachmentId) => {
       const row = selectAttachmentContent.get({ residentId, messageId, attachmentId });
-      return row ? { sha256: row.sha256, mimeType: row.mime_type, byteSize: row.byte_size } : null;
+      return row ? { sha256: row.sha256, mimeType: row.mime_type, byteSize: row.byte_size, captions: row.captions } : null;
     },
     returnStampHeldHere: (residentId, messageId) => (selectReturnStampHeld.get(residentId, messageId)?.n ?? 0) > 0,
     stampsHeldHere: (residentId) => selectStampsHeld.get(residentId)?.n ?? 0,

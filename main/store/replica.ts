@@ -16,6 +16,7 @@ import type {
 } from '../../hub/protocol';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { SiteLanguages } from '../../rules/language';
+import { storedCaptionTracks } from './caption-tracks';
 import type { DeviceDatabase } from './database';
 
 /** An entity stored in this module's tables (residents live in residents.ts). */
@@ -79,6 +80,8 @@ interface AttachmentRow {
   mime_type: MessageRecord['attachments'][number]['mimeType'];
   status: MessageRecord['attachments'][number]['status'];
   rejection_reason: string | null;
+  /** The caption tracks as JSON, or null for none (migration 0018). */
+  captions: string | null;
 }
 
 interface LedgerRow {
@@ -121,6 +124,8 @@ type AttachmentParameters = [
   mimeType: MessageRecord['attachments'][number]['mimeType'],
   status: MessageRecord['attachments'][number]['status'],
   rejectionReason: string | null,
+  /** The caption tracks as JSON; null for none. */
+  captions: string | null,
   /** Again, for the downloaded flag's lookup (better-sqlite3 binds each `?` once). */
   sameSha256: string,
 ];
@@ -226,11 +231,11 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
   // A new row starts downloaded when the same bytes are already on disk for another attachment (blobs are shared by
   // hash); a row whose hash is unchanged keeps its flag.
   const upsertAttachment = db.prepare<AttachmentParameters>(`
-    INSERT INTO message_attachments (message_id, attachment_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason, downloaded)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT max(downloaded) FROM message_attachments WHERE sha256 = ?), 0))
+    INSERT INTO message_attachments (message_id, attachment_id, position, kind, sha256, byte_size, mime_type, status, rejection_reason, captions, downloaded)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT max(downloaded) FROM message_attachments WHERE sha256 = ?), 0))
     ON CONFLICT (message_id, attachment_id) DO UPDATE SET position = excluded.position, kind = excluded.kind,
       byte_size = excluded.byte_size, mime_type = excluded.mime_type, status = excluded.status,
-      rejection_reason = excluded.rejection_reason,
+      rejection_reason = excluded.rejection_reason, captions = excluded.captions,
       downloaded = CASE WHEN message_attachments.sha256 = excluded.sha256 THEN message_attachments.downloaded ELSE excluded.downloaded END,
       sha256 = excluded.sha256`);
   const selectResidentHashes = db.prepare<[string], { sha256: string }>(
@@ -415,6 +420,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
           attachment.mimeType,
           attachment.status,
           attachment.rejectionReason,
+          attachment.captions === undefined ? null : JSON.stringify(attachment.captions),
           attachment.sha256,
         );
       });
@@ -475,6 +481,7 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
           mimeType: row.mime_type,
           status: row.status,
           rejectionReason: row.rejection_reason,
+          ...(row.captions === null ? {} : { captions: storedCaptionTracks(row.captions) }),
         });
         attachmentsByMessage.set(row.message_id, list);
       }

@@ -46,6 +46,9 @@ export interface ResidentQueries {
   byId(residentId: string): ResidentRecord | null;
   upsert(resident: ResidentRecord, updatedAt: number): void;
   setLanguage(residentId: string, language: LanguageCode): void;
+  /** Whether the person asked for captions on videos, on this device (false when there is no row). */
+  captionsWanted(residentId: string): boolean;
+  setCaptionsWanted(residentId: string, wanted: boolean): void;
   count(): number;
   /** The resident written most recently, or null: on a tablet, the one person it serves (its scope holds one). */
   newest(): ResidentRecord | null;
@@ -77,6 +80,8 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       credential_id = excluded.credential_id, display_name = excluded.display_name, pin_hash = excluded.pin_hash,
       housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at`);
   const updateLanguage = db.prepare('UPDATE residents SET language = ? WHERE resident_id = ?');
+  const selectCaptionsWanted = db.prepare<[string], { captions_wanted: number }>('SELECT captions_wanted FROM residents WHERE resident_id = ?');
+  const updateCaptionsWanted = db.prepare('UPDATE residents SET captions_wanted = ? WHERE resident_id = ?');
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
   const selectNewest = db.prepare<[], ResidentRow>('SELECT * FROM residents ORDER BY updated_at DESC, resident_id LIMIT 1');
   const selectWrittenAt = db.prepare<[string], { updated_at: number }>('SELECT updated_at FROM residents WHERE resident_id = ?');
@@ -106,6 +111,10 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
     },
     setLanguage: (residentId, language) => {
       updateLanguage.run(language, residentId);
+    },
+    captionsWanted: (residentId) => selectCaptionsWanted.get(residentId)?.captions_wanted === 1,
+    setCaptionsWanted: (residentId, wanted) => {
+      updateCaptionsWanted.run(wanted ? 1 : 0, residentId);
     },
     count: () => countRows.get()?.n ?? 0,
     newest: () => {

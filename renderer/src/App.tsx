@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeviceErrorCode, LanguageCode, SessionPhase, SessionView } from '../../main/contract';
 import { DeviceApiError, type DeviceClient } from './api/client';
+import { CaptionsWantedContext, useCaptionsChoice } from './captions/captions';
 import { CallErrorNotice } from './components/CallErrorNotice';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { DisplayControls } from './components/DisplayControls';
@@ -149,6 +150,8 @@ export function App({ api, resetPage }: AppProps) {
   const signOut = useCallback(() => void run(async () => applySession(await api.call('session.signOut', {}))), [api, run, applySession]);
   const leaveService = useCallback(() => void run(async () => applySession(await api.call('service.signOut', {}))), [api, run, applySession]);
   const stillHere = useCallback(() => void run(async () => void (await api.call('session.activity', {}))), [api, run]);
+  // Unlike the text size, kept by the runtime with the person's row: it outlasts sign-out (docs/screens.md §17).
+  const captions = useCaptionsChoice(api, session?.phase === 'signedIn' ? session.resident.id : null, run);
   const chooseLanguage = useCallback(
     (chosen: LanguageCode) =>
       void run(async () => {
@@ -172,6 +175,7 @@ export function App({ api, resetPage }: AppProps) {
       onChooseReducedMotion={setReducedMotion}
       switchScan={switchScan}
       onToggleSwitchScan={toggleSwitchScan}
+      captions={captions}
     />
   );
 
@@ -262,7 +266,7 @@ export function App({ api, resetPage }: AppProps) {
       <div className="app">
         <ConnectionBanner connection={device.connection} />
         <CallErrorNotice code={failedCall !== null && failedCall.phase === phase ? failedCall.code : null} />
-        {currentScreen(session)}
+        <CaptionsWantedContext.Provider value={captions?.wanted ?? false}>{currentScreen(session)}</CaptionsWantedContext.Provider>
       </div>
     </FrameChromeProvider>
   );

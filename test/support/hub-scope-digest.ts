@@ -212,6 +212,19 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
         ORDER BY a.message_id, a.position`,
       [residentId],
     );
+    // A delivered video's caption tracks, read from their blobs; in language order, as the hub lists them.
+    const captionTracks = await db.query<{ attachment_id: string; language: string; text: string }>(
+      `SELECT c.attachment_id, c.language, convert_from(b.bytes, 'UTF8') AS text
+         FROM attachment_captions c JOIN blobs b ON b.sha256 = c.sha256
+         JOIN attachments a ON a.attachment_id = c.attachment_id JOIN messages m ON m.message_id = a.message_id
+        WHERE m.resident_id = $1 AND a.status = 'delivered'
+        ORDER BY c.attachment_id, c.language`,
+      [residentId],
+    );
+    const captionsOf = (attachmentId: string) => {
+      const captions = captionTracks.filter((track) => track.attachment_id === attachmentId).map(({ language, text }) => ({ language, text }));
+      return captions.length === 0 ? {} : { captions };
+    };
     for (const message of messages) {
       const withheld = message.direction === 'inbound' && message.status === 'rejected';
       const data: MessageRecord = {
@@ -241,6 +254,7 @@ export async function hubScopeRecords(db: SqlExecutor, deviceId: string): Promis
             mimeType: attachment.mime_type,
             status: attachment.status === 'delivered' ? 'delivered' : 'rejected',
             rejectionReason: attachment.rejection_reason,
+            ...captionsOf(attachment.attachment_id),
           })),
       };
       records.push({ entity: 'message', id: message.message_id, version: message.version, data });

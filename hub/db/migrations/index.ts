@@ -15,6 +15,7 @@ import { sql as contactBlocks } from './0012-contact-blocks';
 import { sql as siteLanguages } from './0013-site-languages';
 import { sql as consoleLanguage } from './0014-console-language';
 import { sql as anyResidentLanguage } from './0015-any-resident-language';
+import { sql as captionTracks } from './0016-caption-tracks';
 import { sql as languageChosenAt } from './0017-language-chosen-at';
 
 export interface Migration {
@@ -39,6 +40,6 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'site-languages', sql: siteLanguages },
   { version: 14, name: 'console-language', sql: consoleLanguage },
   { version: 15, name: 'any-resident-language', sql: anyResidentLanguage },
-  // 16 is another change's, landing beside this one.
+  { version: 16, name: 'caption-tracks', sql: captionTracks },
   { version: 17, name: 'language-chosen-at', sql: languageChosenAt },
 ];

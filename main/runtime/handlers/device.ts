@@ -3,6 +3,7 @@ import type { KeyboardWedgeReader } from '../../../hardware/drivers/keyboard-wed
 import { DeviceCallError, type CallHandlers } from '../../bridge/dispatch';
 import { deviceActionHandlers, type DeviceActionCalls } from '../../device-actions';
 import { signedInResidentId, signedInStaffId } from '../../session/kiosk-session';
+import type { ResidentQueries } from '../../store/residents';
 import type { DeviceInfoSource } from '../device-info';
 import type { DeviceState } from '../device-state';
 import type { SiteLanguageSource } from '../site-languages';
@@ -13,12 +14,14 @@ import type { ConnectedReaders } from '../readers';
 import type { SessionHandle } from '../session-actor';
 import type { CallerGuard } from './access';
 
-type DeviceCalls = 'device.info' | 'device.readers' | 'device.keyboardRead' | 'device.setLanguage' | DeviceActionCalls;
+type DeviceCalls =
+  'device.info' | 'device.readers' | 'device.keyboardRead' | 'device.setLanguage' | 'display.captions' | 'display.setCaptions' | DeviceActionCalls;
 
 export interface DeviceHandlerDeps {
   readonly session: SessionHandle;
   readonly state: Pick<DeviceState, 'attractLanguage'>;
   readonly chooseLanguage: ChooseLanguage;
+  readonly residents: Pick<ResidentQueries, 'captionsWanted' | 'setCaptionsWanted'>;
   readonly deviceInfo: DeviceInfoSource;
   readonly notices: Pick<DeviceNotices, 'languageMaybeChanged'>;
   readonly readers: Pick<ConnectedReaders, 'readerStatuses'>;
@@ -52,6 +55,18 @@ export function deviceHandlers(deps: DeviceHandlerDeps): Pick<CallHandlers, Devi
       if ('text' in input) keyboardWedge.acceptFrame(input.text);
       else keyboardWedge.rejectBurst(input.rejected);
       return { done: true as const };
+    },
+    // The dispatcher let these through for a signed-in resident; whose choice it is comes from the session itself.
+    'display.captions': () => {
+      const residentId = signedInResidentId(session.getSnapshot());
+      if (!residentId) throw new DeviceCallError('notSignedIn', 'display.captions needs someone signed in.');
+      return { wanted: deps.residents.captionsWanted(residentId) };
+    },
+    'display.setCaptions': ({ wanted }) => {
+      const residentId = signedInResidentId(session.getSnapshot());
+      if (!residentId) throw new DeviceCallError('notSignedIn', 'display.setCaptions needs someone signed in.');
+      deps.residents.setCaptionsWanted(residentId, wanted);
+      return { wanted: deps.residents.captionsWanted(residentId) };
     },
     'device.setLanguage': ({ language }) => {
       if (!deps.siteLanguages().offered.includes(language)) {

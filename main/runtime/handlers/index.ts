@@ -13,6 +13,7 @@ import type { StorageReserve } from '../../store/storage-reserve';
 import { createResidentSyncTrigger } from '../../sync/resident-sync-now';
 import type { TabletAssignment } from '../../tablet/tablet-assignment';
 import type { VisitsService } from '../../visits/visits-service';
+import type { ResidentQueries } from '../../store/residents';
 import type { DeviceInfoSource } from '../device-info';
 import type { DeviceState, SyncStatusReader } from '../device-state';
 import type { DeviceNotices } from '../event-dedup';
@@ -38,6 +39,7 @@ export interface CallHandlerParts {
   readonly session: SessionActor;
   readonly state: DeviceState;
   readonly chooseLanguage: ChooseLanguage;
+  readonly residents: Pick<ResidentQueries, 'captionsWanted' | 'setCaptionsWanted'>;
   readonly deviceInfo: DeviceInfoSource;
   readonly notices: Pick<DeviceNotices, 'languageMaybeChanged'>;
   readonly readers: Pick<ConnectedReaders, 'readerStatuses'>;

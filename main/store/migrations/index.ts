@@ -16,7 +16,7 @@ import { migration0014MessagingPauses } from './0014-messaging-pauses';
 import { migration0015VisitCancellationReason } from './0015-visit-cancellation-reason';
 import { migration0016SiteLanguages } from './0016-site-languages';
 import { migration0017AnyResidentLanguage } from './0017-any-resident-language';
-import { migration0018Reserved } from './0018-reserved';
+import { migration0018Captions } from './0018-captions';
 import { migration0019LanguageChoiceMutation } from './0019-language-choice-mutation';
 
 /** In order; a migration's version is its position (checked at open). */
@@ -38,6 +38,6 @@ export const deviceMigrations: readonly Migration[] = [
   migration0015VisitCancellationReason,
   migration0016SiteLanguages,
   migration0017AnyResidentLanguage,
-  migration0018Reserved,
+  migration0018Captions,
   migration0019LanguageChoiceMutation,
 ];

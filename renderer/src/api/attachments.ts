@@ -8,3 +8,10 @@ export function attachmentUrl(messageId: string, attachmentId: string): string {
   const path = attachmentRoute.path(messageId, attachmentId);
   return token === null ? path : `${path}?${hostTokenParam}=${encodeURIComponent(token)}`;
 }
+
+/** A video's caption track in one language, for a <track>; the same token rule as the video itself. */
+export function captionsUrl(messageId: string, attachmentId: string, language: string): string {
+  const token = new URLSearchParams(window.location.search).get(hostTokenParam);
+  const path = attachmentRoute.captionsPath(messageId, attachmentId, language);
+  return token === null ? path : `${path}?${hostTokenParam}=${encodeURIComponent(token)}`;
+}

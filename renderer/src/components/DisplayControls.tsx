@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LanguageCode } from '../../../main/contract';
+import { CaptionsToggle, type CaptionsChoice } from '../captions/captions';
 import { SwitchScanToggle } from '../switchAccess/SwitchScanToggle';
 import { ChoicesDialog } from './ChoicesDialog';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -20,11 +21,13 @@ export interface DisplayControlsProps {
   /** Single-switch scanning, on or off. */
   switchScan: boolean;
   onToggleSwitchScan(): void;
+  /** Captions on videos, for the signed-in person; null while nobody is signed in (no one to keep the choice for). */
+  captions: CaptionsChoice | null;
 }
 
 /**
  * How the screen reads, in every screen's top bar: the language, and one "Display" button that opens text size,
- * contrast, motion and single-switch scanning. Two buttons where there were up to twelve, so the bar keeps one row at
+ * contrast, motion, single-switch scanning and (for a signed-in person) captions on videos. Two buttons where there were up to twelve, so the bar keeps one row at
  * every size and the screen keeps its room (docs/screens.md §16). Each choice takes effect at once, behind the open
  * dialog, so the person sees what it does before pressing Done.
  */
@@ -64,6 +67,7 @@ export function DisplayControls(props: DisplayControlsProps) {
               onChooseReducedMotion={props.onChooseReducedMotion}
             />
             <SwitchScanToggle on={props.switchScan} onToggle={props.onToggleSwitchScan} />
+            {props.captions === null ? null : <CaptionsToggle choice={props.captions} />}
           </section>
         </ChoicesDialog>
       ) : null}

@@ -53,12 +53,19 @@ export async function chooseTextSize(page: Page, size: 'normal' | 'larger' | 'la
   await expect(page.locator('html')).toHaveAttribute('data-text-size', size);
 }
 
-/** Presses one of the on/off display choices (`theme-high-contrast`, `reduced-motion`, `switch-scan-toggle`). */
-export async function toggleDisplayChoice(page: Page, choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle'): Promise<void> {
+/** Presses one of the on/off display choices (`theme-high-contrast`, `reduced-motion`, `switch-scan-toggle`, `captions-toggle`). */
+export async function toggleDisplayChoice(
+  page: Page,
+  choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle' | 'captions-toggle',
+): Promise<void> {
   await inDisplayChoices(page, (dialog) => dialog.getByTestId(choice).click());
 }
 
 /** Whether an on/off display choice is on, as its pressed state in the dialog says. */
-export async function expectDisplayChoice(page: Page, choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle', on: boolean): Promise<void> {
+export async function expectDisplayChoice(
+  page: Page,
+  choice: 'theme-high-contrast' | 'reduced-motion' | 'switch-scan-toggle' | 'captions-toggle',
+  on: boolean,
+): Promise<void> {
   await inDisplayChoices(page, (dialog) => expect(dialog.getByTestId(choice)).toHaveAttribute('aria-pressed', String(on)));
 }

@@ -46,6 +46,8 @@ function dispatcherWith(
     'device.readers': record('device.readers', []),
     'device.setLanguage': record('device.setLanguage', info),
     'device.keyboardRead': record('device.keyboardRead', { done: true }),
+    'display.captions': record('display.captions', { wanted: false }),
+    'display.setCaptions': record('display.setCaptions', { wanted: true }),
     'session.current': record('session.current', attract),
     'session.enterPin': record('session.enterPin', attract),
     'session.cancel': record('session.cancel', attract),

@@ -6,11 +6,21 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DecisionResult, LetterView, StandardReasonList, type ReasonChoice } from '../../../../hub/console/api/schemas/review';
+import { captionWords } from '../../../../rules/caption-words';
 import { watchSegments } from '../../../../rules/watch-list';
 import { ConsoleError, consoleGet, consolePost, queryString } from '../../api';
 import { ErrorNotice } from '../../ErrorNotice';
 import { useLoad } from '../../useLoad';
 import { useFormat } from '../../format';
+
+/** A language's name in the console's language ("Spanish"), or its tag where the browser has no name for it. */
+function languageName(tag: string, inLanguage: string): string {
+  try {
+    return new Intl.DisplayNames([inLanguage], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
 
 /** Written words, with each watch-list match marked. */
 function LetterWords({ letter }: { letter: LetterView }) {
@@ -82,7 +92,7 @@ function reasonChoice(choice: string, text: string): ReasonChoice | null {
 }
 
 export function LetterPanel({ messageId, onDecided, onNext }: { messageId: string; onDecided(): void; onNext(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useFormat();
   const loaded = useLoad(() => consoleGet(`/review/letters/${encodeURIComponent(messageId)}`, LetterView), [messageId]);
   const letter = loaded.data?.messageId === messageId ? loaded.data : null;
@@ -195,6 +205,15 @@ export function LetterPanel({ messageId, onDecided, onNext }: { messageId: strin
                   {label} · {t(`review.attachmentStatus.${attachment.status}`)}
                   {attachment.rejectionReason === null ? null : `: ${attachment.rejectionReason}`}
                 </p>
+                {/* The captions' words are reviewed with the video: the resident reads them on the screen. Text, never markup. */}
+                {attachment.captions.map((track) => (
+                  <figure key={track.language} className="attachment-captions" data-testid="attachment-captions">
+                    <figcaption>{t('review.attachment.captions', { language: languageName(track.language, i18n.language) })}</figcaption>
+                    <div className="letter-body" dir="auto" lang={track.language}>
+                      {captionWords(track.text).join('\n')}
+                    </div>
+                  </figure>
+                ))}
                 {waiting ? (
                   <>
                     <label className="checkbox">

@@ -2,6 +2,7 @@
 // the watch list's matches, decisions, the search of reviewed mail, the standard reasons, the watch list and messaging
 // pauses. Imports only zod and rules/ (the console app parses with these same schemas).
 import { z } from 'zod';
+import { LanguageTag } from '../../../../rules/language';
 
 const Id = z.string().min(1).max(64);
 const Timestamp = z.number().int().nonnegative();
@@ -120,6 +121,8 @@ export const LetterView = z.object({
         byteSize: z.number().int().positive(),
         status: z.enum(['inReview', 'delivered', 'rejected']),
         rejectionReason: z.string().nullable(),
+        /** A video's caption tracks (plain WebVTT the hub checked); the screen shows their words as text. */
+        captions: z.array(z.object({ language: LanguageTag, text: z.string().max(64 * 1024) })).readonly(),
       }),
     )
     .readonly(),
