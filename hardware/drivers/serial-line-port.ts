@@ -3,6 +3,7 @@
 // A driver supplies only a decoder that turns bytes into reads and rejections (the barcode scanner's
 // AIM framing, the RFID reader's pcProx lines). Read text never goes into errors, details or health:
 // only the `scan` event carries it.
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { doublingStep, fullJitter } from '../../rules/backoff';
 import type { CredentialFormat, Symbology } from '../reader-config';
@@ -104,6 +105,21 @@ export interface SerialReaderOptions {
   readonly listPorts?: () => Promise<readonly ListedSerialPort[]>;
   /** Told when an event listener throws; the driver carries on either way. Default: ignore. */
   readonly onListenerError?: (error: unknown) => void;
+  /**
+   * How an open port's path is checked to still be there, or null for no check. A device that goes away is normally
+   * seen at once by a read error or a close; the check catches the time none comes (beside four busy loops a pty's
+   * vanishing went unseen by the port for over 30 s). Default: every second, `fs.existsSync` (which follows a link
+   * such as /dev/serial/by-id/...), on real timers.
+   */
+  readonly presenceCheck?: PresenceCheck | null;
+}
+
+/** Checks now and then that an open port's device path still exists. */
+export interface PresenceCheck {
+  readonly everyMs: number;
+  readonly pathExists: (path: string) => boolean;
+  /** Default setTimeout/clearTimeout; apart from the reopen schedule, so tests that count reopen delays are not disturbed. */
+  readonly schedule?: ScheduleRetry;
 }
 
 /** How a decoder hands its results to the shared reader, which counts them and emits the events. */
@@ -173,6 +189,8 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   const listPorts = options.listPorts ?? (() => SerialPort.list());
   const where = describeSerialLocation(definition.location);
   const onListenerError = options.onListenerError ?? ignoreError;
+  const presenceCheck = options.presenceCheck === undefined ? { everyMs: 1000, pathExists: existsSync } : options.presenceCheck;
+  if (presenceCheck !== null) positiveNumber('presenceCheck.everyMs', presenceCheck.everyMs);
 
   const { readerId, kind, format } = definition;
 
@@ -188,6 +206,8 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
   let lastChunkAt: number | null = null;
   /** The port being opened or open; null while waiting to retry or stopped. */
   let currentPort: ScannerPort | null = null;
+  /** Cancels the presence check of the open port; null while none is open. */
+  let cancelPresenceCheck: (() => void) | null = null;
   let pendingOpen: Promise<void> | null = null;
   const closingPorts = new WeakMap<ScannerPort, Promise<void>>();
   let cancelRetry: (() => void) | null = null;
@@ -239,8 +259,26 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
     }, delayMs);
   }
 
+  /** While `port` is the open one, checks now and then that its path is still there, and treats it as lost if not. */
+  function watchPresence(port: ScannerPort, path: string): void {
+    if (presenceCheck === null) return;
+    const scheduleCheck = presenceCheck.schedule ?? scheduleWithTimers;
+    cancelPresenceCheck = scheduleCheck(() => {
+      cancelPresenceCheck = null;
+      if (port !== currentPort || !running) return;
+      if (presenceCheck.pathExists(path)) watchPresence(port, path);
+      else handlePortLost(port, `${path} is gone`);
+    }, presenceCheck.everyMs);
+  }
+
+  function stopPresenceCheck(): void {
+    cancelPresenceCheck?.();
+    cancelPresenceCheck = null;
+  }
+
   function handlePortLost(port: ScannerPort | null, detail: string): void {
     if (port !== currentPort || !running) return;
+    stopPresenceCheck();
     currentPort = null;
     if (port !== null) void retirePort(port);
     // A half frame from before the loss must not join the first bytes after the reconnect.
@@ -298,6 +336,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
           failedAttempts = 0;
           lostBecause = null;
           setConnection('connected', null);
+          watchPresence(port, path);
         }
         resolve();
       });
@@ -321,6 +360,7 @@ export function createSerialReader(definition: SerialReaderDefinition, options: 
       running = false;
       cancelRetry?.();
       cancelRetry = null;
+      stopPresenceCheck();
       const port = currentPort;
       const opening = pendingOpen;
       currentPort = null;

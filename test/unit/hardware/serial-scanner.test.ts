@@ -93,6 +93,8 @@ function setUp(configOverrides: Partial<SerialScannerConfig> = {}, options: Seri
     random: () => 0.5,
     schedule: retries.schedule,
     now: () => clock,
+    // The fake device has no path on disk; the presence check has its own test below.
+    presenceCheck: null,
     createPort: () => {
       const port = new FakePort(device);
       device.ports.push(port);
@@ -173,6 +175,31 @@ describe('createSerialScanner', () => {
     await retries.fire();
     expect(retries.delays).toEqual([50, 100, 200]);
     expect(connectionStates()).toEqual(['connecting', 'connected', 'disconnected', 'connected']);
+  });
+
+  it('a device whose path vanishes with no close or error is lost at the next presence check, and found again', async () => {
+    const presence = new ManualSchedule();
+    const { device, retries, scanner, events, connectionStates } = setUp(
+      {},
+      { presenceCheck: { everyMs: 1_000, pathExists: (path) => path === '/dev/fake' && device.present, schedule: presence.schedule } },
+    );
+    device.present = true;
+    await scanner.start();
+    // Still there: the check looks again, and nothing changes.
+    await presence.fire();
+    expect(scanner.health().connection).toBe('connected');
+    expect(presence.hasPending).toBe(true);
+    // Gone without a word from the port (what a pty once did on a loaded machine).
+    device.present = false;
+    await presence.fire();
+    expect(events.at(-1)).toEqual({ type: 'connection', readerId: 'unit-b-scanner', state: 'disconnected', detail: '/dev/fake is gone' });
+    expect(presence.hasPending).toBe(false);
+    device.present = true;
+    await retries.fire();
+    expect(connectionStates()).toEqual(['connecting', 'connected', 'disconnected', 'connected']);
+    expect(presence.delays).toEqual([1_000, 1_000, 1_000]);
+    await scanner.stop();
+    expect(presence.hasPending).toBe(false);
   });
 
   it('drops a half frame from before an unplug', async () => {
