@@ -391,7 +391,7 @@ export const attachmentRoute = {
   captionsPath: (messageId: string, attachmentId: string, language: string): string =>
     `${attachmentRoute.path(messageId, attachmentId)}/captions/${encodeURIComponent(language)}`,
   /** The ids named by a path under the prefix (and the captions' language, if it names a caption track), or null if it is not one. */
-  parse(pathname: string): { messageId: string; attachmentId: string; captions: string | null } | null {
+  parse(pathname: string): { messageId: string; attachmentId: string; captions?: LanguageCode } | null {
     const match = /^\/attachments\/([^/]{1,200})\/([^/]{1,200})(?:\/captions\/([^/]{1,40}))?$/.exec(pathname);
     if (!match) return null;
     try {
@@ -400,7 +400,7 @@ export const attachmentRoute = {
       const captions = match[3] === undefined ? null : LanguageCode.safeParse(decodeURIComponent(match[3]));
       if (captions !== null && !captions.success) return null;
       return messageId.length > 0 && attachmentId.length > 0 && messageId.length <= 64 && attachmentId.length <= 64
-        ? { messageId, attachmentId, captions: captions === null ? null : captions.data }
+        ? { messageId, attachmentId, ...(captions === null ? {} : { captions: captions.data }) }
         : null;
     } catch {
       return null;

@@ -365,13 +365,9 @@ async function serveRendererFile(request: Request): Promise<Response> {
   });
 }
 
-function serveAttachment(
-  current: DeviceRuntime | null,
-  named: { messageId: string; attachmentId: string; captions: string | null },
-  request: Request,
-): Response {
+function serveAttachment(current: DeviceRuntime | null, named: { messageId: string; attachmentId: string; captions?: string }, request: Request): Response {
   if (request.method !== 'GET') return textResponse(405, 'Method not allowed');
-  const content = current?.attachment(named.messageId, named.attachmentId, named.captions) ?? null;
+  const content = current?.attachment(named.messageId, named.attachmentId, named.captions ?? null) ?? null;
   if (content === null || !content.ok) {
     return content?.ok === false && content.refusal === 'damaged'
       ? textResponse(422, 'This attachment is damaged on this device.')

@@ -108,7 +108,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return reply.code(403).type('text/plain; charset=utf-8').send('Refused.\n');
     }
     const named = attachmentRoute.parse(new URL(request.url, origin).pathname);
-    const content = named && options.attachments ? options.attachments(named.messageId, named.attachmentId, named.captions) : null;
+    const content = named && options.attachments ? options.attachments(named.messageId, named.attachmentId, named.captions ?? null) : null;
     if (content === null || !content.ok) {
       const status = content?.ok === false && content.refusal === 'damaged' ? 422 : 404;
       return reply

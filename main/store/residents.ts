@@ -80,8 +80,14 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
       credential_id = excluded.credential_id, display_name = excluded.display_name, pin_hash = excluded.pin_hash,
       housing_unit = excluded.housing_unit, language = excluded.language, updated_at = excluded.updated_at`);
   const updateLanguage = db.prepare('UPDATE residents SET language = ? WHERE resident_id = ?');
-  const selectCaptionsWanted = db.prepare<[string], { captions_wanted: number }>('SELECT captions_wanted FROM residents WHERE resident_id = ?');
-  const updateCaptionsWanted = db.prepare('UPDATE residents SET captions_wanted = ? WHERE resident_id = ?');
+  // Prepared at first use, once: the column came with migration 0018, and the migration tests use these queries on
+  // stores at earlier versions, where preparing it up front would fail.
+  let captionsStatements: ReturnType<typeof prepareCaptionsStatements> | null = null;
+  const prepareCaptionsStatements = () => ({
+    select: db.prepare<[string], { captions_wanted: number }>('SELECT captions_wanted FROM residents WHERE resident_id = ?'),
+    update: db.prepare('UPDATE residents SET captions_wanted = ? WHERE resident_id = ?'),
+  });
+  const captions = () => (captionsStatements ??= prepareCaptionsStatements());
   const countRows = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM residents');
   const selectNewest = db.prepare<[], ResidentRow>('SELECT * FROM residents ORDER BY updated_at DESC, resident_id LIMIT 1');
   const selectWrittenAt = db.prepare<[string], { updated_at: number }>('SELECT updated_at FROM residents WHERE resident_id = ?');
@@ -112,9 +118,9 @@ export function residentQueries(db: DeviceDatabase): ResidentQueries {
     setLanguage: (residentId, language) => {
       updateLanguage.run(language, residentId);
     },
-    captionsWanted: (residentId) => selectCaptionsWanted.get(residentId)?.captions_wanted === 1,
+    captionsWanted: (residentId) => captions().select.get(residentId)?.captions_wanted === 1,
     setCaptionsWanted: (residentId, wanted) => {
-      updateCaptionsWanted.run(wanted ? 1 : 0, residentId);
+      captions().update.run(wanted ? 1 : 0, residentId);
     },
     count: () => countRows.get()?.n ?? 0,
     newest: () => {
