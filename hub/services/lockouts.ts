@@ -63,7 +63,10 @@ export async function countPinOutcome(tx: SqlExecutor, device: DeviceRow, event:
   const resident = await lockResident(tx, event.actor.id);
   if (resident === null || resident.site_id !== device.site_id || resident.status !== 'active') return;
   const before = lockoutOf(resident);
-  if (outcome === 'wrong' && isLockedOut(before, at)) return;
+  // Nor does a right one lift it: a device that let the PIN through did not know of the lockout, because the sign-in
+  // came before it (pushed late, after the wrong PINs that set it) or on a device that had not heard yet. Only the
+  // lockout's end or staff clear it.
+  if (isLockedOut(before, at)) return;
   const next = outcome === 'wrong' ? afterWrongPin(before, defaultPinRules, at) : afterCorrectPin();
   // Most sign-ins find nothing to clear: no write for them.
   if (next.failedAttempts === before.failedAttempts && next.lockouts === before.lockouts && next.lockedUntil === before.lockedUntil) return;
