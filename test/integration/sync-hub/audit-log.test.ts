@@ -5,7 +5,6 @@
 // answer stores nothing twice; an entry that does not continue the chain is stored, marked and refused in words.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { ReaderEvent, CredentialReader } from '../../../hardware/reader';
 import { runCli } from '../../../hub/commands/run';
 import { auditEntryHash, hashedFieldsOf, type AuditEntry, type Mutation } from '../../../hub/protocol/index';
 import { applyPush } from '../../../hub/services/index';
@@ -19,6 +18,7 @@ import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { makeTempDir } from '../../support/temp-dir';
 import { enroll, seedFacility, startTestHub, type TestHub } from '../hub/fixture';
 import { issueEnrollmentCode } from '../../../hub/services/index';
+import { fakeScanner } from '../../support/fake-scanner';
 
 useHubDatabases();
 
@@ -33,33 +33,6 @@ afterEach(async () => {
   testHub = null;
   dir = null;
 });
-
-function fakeScanner(): { reader: CredentialReader; scan: (text: string) => void } {
-  const listeners = new Set<(event: ReaderEvent) => void>();
-  const reader: CredentialReader = {
-    readerId: 'front-scanner',
-    kind: 'fake',
-    start: async () => undefined,
-    stop: async () => undefined,
-    health: () => ({
-      readerId: 'front-scanner',
-      kind: 'fake',
-      connection: 'connected',
-      goodReads: 0,
-      badReads: 0,
-      badReadsByReason: {},
-      problem: null,
-      lastEventAt: null,
-    }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const scan = (text: string) =>
-    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
-  return { reader, scan };
-}
 
 function nextView(device: DeviceRuntime, predicate: (view: SessionView) => boolean): Promise<SessionView> {
   return new Promise((resolve, reject) => {

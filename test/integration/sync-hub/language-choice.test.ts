@@ -5,7 +5,6 @@
 // wrong shape or an unknown person is refused with a code while the queue goes on.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CredentialReader, ReaderEvent } from '../../../hardware/reader';
 import { runCli } from '../../../hub/commands/run';
 import { assignTablet, issueEnrollmentCode } from '../../../hub/services/index';
 import { setResidentLanguage } from '../../../hub/services/resident-language';
@@ -20,6 +19,7 @@ import { testSiteConfig } from '../../support/device-fixture';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { makeTempDir } from '../../support/temp-dir';
 import { seedFacility, startTestHub, type TestHub } from '../hub/fixture';
+import { fakeScanner } from '../../support/fake-scanner';
 
 useHubDatabases();
 
@@ -37,33 +37,6 @@ afterEach(async () => {
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
-
-function fakeScanner(): { reader: CredentialReader; scan: (text: string) => void } {
-  const listeners = new Set<(event: ReaderEvent) => void>();
-  const reader: CredentialReader = {
-    readerId: 'front-scanner',
-    kind: 'fake',
-    start: async () => undefined,
-    stop: async () => undefined,
-    health: () => ({
-      readerId: 'front-scanner',
-      kind: 'fake',
-      connection: 'connected',
-      goodReads: 0,
-      badReads: 0,
-      badReadsByReason: {},
-      problem: null,
-      lastEventAt: null,
-    }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const scan = (text: string) =>
-    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
-  return { reader, scan };
-}
 
 /** Sync cycles until the device has pushed everything, then one more, so it has also pulled what its push caused. */
 async function syncUntilQuiet(device: DeviceRuntime): Promise<void> {

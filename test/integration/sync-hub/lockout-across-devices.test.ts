@@ -5,7 +5,6 @@
 // refuses her PIN at its next pull — until the lockout ends on the devices' clock, or staff clear it at the hub.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CredentialReader, ReaderEvent } from '../../../hardware/reader';
 import { runCli } from '../../../hub/commands/run';
 import { assignTablet, issueEnrollmentCode, residentLockout, verifyHubAuditChain } from '../../../hub/services/index';
 import type { CallName, SessionView } from '../../../main/contract';
@@ -16,6 +15,7 @@ import { testSiteConfig } from '../../support/device-fixture';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { makeTempDir } from '../../support/temp-dir';
 import { seedFacility, startTestHub, type TestHub } from '../hub/fixture';
+import { fakeScanner } from '../../support/fake-scanner';
 
 useHubDatabases();
 
@@ -30,33 +30,6 @@ afterEach(async () => {
   testHub = null;
   dir = null;
 }, 60_000);
-
-function fakeScanner(): { reader: CredentialReader; scan: (text: string) => void } {
-  const listeners = new Set<(event: ReaderEvent) => void>();
-  const reader: CredentialReader = {
-    readerId: 'front-scanner',
-    kind: 'fake',
-    start: async () => undefined,
-    stop: async () => undefined,
-    health: () => ({
-      readerId: 'front-scanner',
-      kind: 'fake',
-      connection: 'connected',
-      goodReads: 0,
-      badReads: 0,
-      badReadsByReason: {},
-      problem: null,
-      lastEventAt: null,
-    }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const scan = (text: string) =>
-    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
-  return { reader, scan };
-}
 
 /** Sync cycles until the device has pushed everything (and so also pulled what the hub had before). */
 async function syncUntilPushed(device: DeviceRuntime): Promise<void> {
