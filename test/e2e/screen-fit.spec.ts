@@ -12,7 +12,7 @@ import { expectScreenFits, fitCheckLanguages } from './support/fit-check';
 import { defaultTimings, launchKiosk } from '../support/kiosk-process';
 import { everyInstalledLanguage, expect, hubConsole, test } from './support/hub-kiosk';
 import { assignTabletInServiceMode, openServiceMode } from './support/pads';
-import { chooseLanguage } from './support/display-choices';
+import { chooseLanguage, chooseLanguageByTag } from './support/display-choices';
 import { expectAccessibleAtEverySize } from './support/accessibility-check';
 
 // Long enough that no idle sign-out happens while every size is measured; the idle warning has its own test below.
@@ -126,7 +126,7 @@ for (const language of languages) {
 
     await page.goto(kiosk.url);
     await expect(page.locator('[data-screen="attract"]')).toBeVisible();
-    if (language.code !== 'en') await page.getByRole('button', { name: language.name }).click();
+    if (language.code !== 'en') await chooseLanguageByTag(page, language.code);
     await expectScreenFits(page, 'attract', language.label, language.direction);
 
     await kiosk.scan(resident.badge);
@@ -136,7 +136,7 @@ for (const language of languages) {
     await expect(page.locator('[data-screen="home"]')).toBeVisible();
     await expect(page.getByTestId('tile-mail')).toContainText(/2|new|nuev/, { timeout: 20_000 });
     // A resident whose own language is another one: the screens follow them at sign-in, so choose this one again.
-    if ((await page.locator('html').getAttribute('lang')) !== language.code) await page.getByRole('button', { name: language.name }).click();
+    if ((await page.locator('html').getAttribute('lang')) !== language.code) await chooseLanguageByTag(page, language.code);
     await expectScreenFits(page, 'home', language.label, language.direction);
 
     await page.getByTestId('tile-mail').click();
