@@ -74,6 +74,7 @@ import { captionProblemText, captionWords } from '../protocol/index';
 import { localDateTimeText } from '../../rules/zoned-time';
 import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { setResidentLanguage } from '../services/resident-language';
+import { activeSuspension, liftSuspension, suspendMessaging } from '../services/suspensions';
 import { CommandUsageError } from './errors';
 import { bytes, count, dollars, when } from './format';
 import {
@@ -368,6 +369,39 @@ export const hubCommands: readonly HubCommand[] = [
       context.out(
         `${name}: lockout cleared${wasLocked ? '' : ' (they were not locked out)'}; their devices let them try their PIN again after their next sync.`,
       );
+    },
+  }),
+  defineCommand({
+    name: 'pause-messaging',
+    summary: "Pause a resident's messaging until a date, with a reason their screens show them (the console's Pauses page does the same)",
+    options: {
+      resident: residentOption(),
+      until: dateTime("when the pause ends: the hub's local time, or with an offset (2025-07-01T00:00-05:00)"),
+      reason: requiredText('"Misuse of messaging, incident 2291."', 'why, in words the resident will read on their home and compose screens'),
+    },
+    async run(options, context) {
+      const resident = await residentOf(context, options.resident);
+      const pause = await suspendMessaging(context.hub, {
+        residentId: resident.resident_id,
+        endsAt: options.until,
+        reason: options.reason,
+        suspendedBy: context.reviewer,
+      });
+      context.out(
+        `Paused ${resident.display_name}'s messaging until ${when(pause.endsAt)}. Their devices say why at their next sync; lift it early with lift-pause.`,
+      );
+    },
+  }),
+  defineCommand({
+    name: 'lift-pause',
+    summary: "Lift the pause on a resident's messaging before it ends",
+    options: { resident: residentOption() },
+    async run(options, context) {
+      const resident = await residentOf(context, options.resident);
+      const holding = await activeSuspension(context.hub.database, resident.resident_id, context.hub.now());
+      if (holding === null) throw new HubInputError('conflict', `${resident.display_name}'s messaging is not paused.`);
+      await liftSuspension(context.hub, { suspensionId: holding.suspensionId, liftedBy: context.reviewer });
+      context.out(`Lifted the pause on ${resident.display_name}'s messaging; their devices let them write again after their next sync.`);
     },
   }),
   defineCommand({

@@ -154,6 +154,33 @@ for (const sweptLanguage of installedLanguages()) {
       await expect(page.getByTestId('attract-notice')).not.toBeEmpty();
       await sweep(page, 'signed-out', language);
 
+      // Staff pause the person's messaging: the home and compose screens say until when and why before they write.
+      await hubConsole(
+        hub.consoleFile,
+        'pause-messaging',
+        '--resident',
+        resident.badge.replace(/^R/, ''),
+        '--until',
+        '2031-01-01T00:00Z',
+        '--reason',
+        'Messaging misuse, incident 2291. Ask your unit officer.',
+      );
+      await kiosk.scan(resident.badge);
+      await expect(page.locator('[data-screen="pinEntry"]')).toBeVisible();
+      await typeDigits(page, resident.pin);
+      await expect(page.locator('[data-screen="home"]')).toBeVisible();
+      await expect(page.getByTestId('messaging-paused-reason')).toHaveText('Messaging misuse, incident 2291. Ask your unit officer.', { timeout: 30_000 });
+      await sweep(page, 'home-messaging-paused', language);
+      await page.getByTestId('tile-mail').click();
+      await page.getByTestId('conversation').filter({ hasText: family.contact.display_name }).click();
+      await page.getByTestId('write').click();
+      await expect(page.getByTestId('compose-body')).toBeVisible();
+      await expect(page.getByTestId('messaging-paused')).toBeVisible();
+      await sweep(page, 'compose-messaging-paused', language);
+      await page.getByTestId('mail-home').click();
+      await page.getByTestId('sign-out').click();
+      await expect(page.locator('[data-screen="attract"]')).toBeVisible();
+
       // Staff: every service-mode section.
       await kiosk.scan(demoStaff.badge);
       await expect(page.locator('[data-screen="pinEntry"]')).toHaveAttribute('data-pin-subject', 'staff');

@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { chooseLanguageByTag } from './display-choices';
 import { fitProblems, textSizes, type TextSize } from './fit-check';
 
 /** The WCAG levels every screen is held to. */
@@ -106,4 +107,16 @@ export async function expectAccessibleAtEverySize(page: Page, screen: string, la
   const findings = describeFindings(await checkAtEverySize(page, screen, language));
   expect(findings.violations, `axe found on ${screen} (${language}):\n${findings.violations.join('\n')}`).toEqual([]);
   expect(findings.fitProblems, `the fit check found on ${screen} (${language}):\n${findings.fitProblems.join('\n')}`).toEqual([]);
+}
+
+/**
+ * The screen on the page passes axe and the fit check at every text size in every installed language, each chosen as a
+ * person chooses it, from the top bar (so the site must offer them all); leaves the page in `leaveIn`.
+ */
+export async function expectAccessibleInEveryLanguage(page: Page, screen: string, leaveIn = 'en'): Promise<void> {
+  for (const language of installedLanguages()) {
+    await chooseLanguageByTag(page, language);
+    await expectAccessibleAtEverySize(page, screen, language);
+  }
+  await chooseLanguageByTag(page, leaveIn);
 }
