@@ -18,10 +18,12 @@ export default defineConfig({
     pool: 'forks',
     // One test file per core. Vitest's own default is one less than the cores — a single worker on the 2-core build
     // machine — but most of these files wait on processes, sockets and disks rather than compute, so a second file
-    // fills the waits. The timeouts are sized for load 10, so a second file beside the first does not break them.
+    // fills the waits. The timeouts catch a hang, not slowness, so they are sized for load 10 and more: there a core
+    // gives each process a fifth of its time, and a hub test of 4 s took 27 s (20 s and 30 s, as they were, failed
+    // five tests beside four busy loops and two other engineers' work, load 10–14).
     maxWorkers: availableParallelism(),
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
     // `vitest run` runs both; `--project checks` or `--project proofs` one of them.
     projects: [
       {

@@ -232,7 +232,7 @@ describe('the device store encrypted at rest', () => {
       // Whatever the cut left, nothing readable is left of the old store under any name in the folder.
       for (const name of readdirSync(join(file, '..'))) expect(readFileSync(join(file, '..', name)).includes(pinHash.slice(0, 20)), name).toBe(false);
     },
-    30_000,
+    120_000,
   );
 
   it('a wrong key is a coded error with a sentence, and the store is left as it was', async () => {

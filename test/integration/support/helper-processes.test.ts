@@ -80,7 +80,8 @@ async function startLauncher(
   ending: 'throw' | 'wait',
 ): Promise<{ child: ChildProcess; helpers: ProcessEntry[]; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/kiosk-launch-child.ts', stubRenderer(tempFolder()), ending], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // stdin tells a 'throw' launcher when to throw (after its helpers are listed).
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   launcher = child;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -109,9 +110,10 @@ describe('helper processes end with what started them', () => {
   }, 120_000);
 
   it('a process that launched a kiosk and dies of an uncaught error takes socat and the host with it', async () => {
-    const { helpers, exited } = await startLauncher('throw');
+    const { child, helpers, exited } = await startLauncher('throw');
     expect(helpers.filter((entry) => entry.command.startsWith('socat ')).length).toBe(2);
     expect(helpers.filter((entry) => entry.command.includes('main/host/cli.ts')).length).toBe(1);
+    child.stdin!.write('throw now\n');
     expect((await exited).code).toBe(1);
     await vi.waitFor(() => expect(stillRunning(helpers.map((entry) => entry.pid))).toEqual([]), { timeout: 30_000, interval: 200 });
   }, 180_000);
