@@ -18,7 +18,7 @@ import { fillDisk, freeDisk, mountSmallFilesystem } from '../support/small-files
 import { makeTempDir } from '../support/temp-dir';
 import { contact, pullBatch, siteRules, upsert } from '../unit/sync/fixtures';
 import { chooseLanguage } from './support/display-choices';
-import { expectAccessibleInEveryLanguage } from './support/accessibility-check';
+import { expectAccessibleAtEverySize, expectAccessibleInEveryLanguage } from './support/accessibility-check';
 import { everyInstalledLanguage } from './support/hub-kiosk';
 
 const marcus = demoResidents[0]!;
@@ -134,7 +134,13 @@ base('a draft that can no longer be saved says so with the letter still on scree
     await expect(body).toHaveValue(whole);
     await page.screenshot({ path: 'test-results/screens/compose-device-full-en.png' });
     await expectScreenFits(page, 'compose-deviceFull', 'en');
-    await expectAccessibleInEveryLanguage(page, 'compose-deviceFull');
+    await expectAccessibleAtEverySize(page, 'compose-deviceFull', 'en');
+    // While the keyboard is docked the top bar gives its room to the letter; with it hidden, a language can be chosen.
+    await page.getByTestId('keyboard-toggle').click();
+    await expect(page.getByTestId('on-screen-keyboard')).toHaveCount(0);
+    await expectAccessibleInEveryLanguage(page, 'compose-deviceFull-keyboard-hidden');
+    await expect(page.getByTestId('compose-device-full')).toHaveText('This device is full. Your letter is saved up to here. Please tell staff.');
+    await page.getByTestId('keyboard-toggle').click();
 
     freeDisk(filler);
     // The next save finds room (the reserve is taken again first) and the notice goes.
