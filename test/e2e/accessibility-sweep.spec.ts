@@ -161,7 +161,8 @@ for (const sweptLanguage of installedLanguages()) {
         '--resident',
         resident.badge.replace(/^R/, ''),
         '--until',
-        '2031-01-01T00:00Z',
+        // Thirty days from now (a pause may last at most a year).
+        new Date(Date.now() + 30 * 24 * 60 * 60 * 1000).toISOString().slice(0, 16) + 'Z',
         '--reason',
         'Messaging misuse, incident 2291. Ask your unit officer.',
       );
@@ -175,7 +176,15 @@ for (const sweptLanguage of installedLanguages()) {
       await page.getByTestId('conversation').filter({ hasText: family.contact.display_name }).click();
       await page.getByTestId('write').click();
       await expect(page.getByTestId('compose-body')).toBeVisible();
-      await expect(page.getByTestId('messaging-paused')).toBeVisible();
+      // Said above the letter, in view with the keyboard docked at every text size; the letter waits as a draft.
+      await expect(page.getByTestId('on-screen-keyboard')).toBeVisible();
+      for (const size of ['normal', 'largest'] as const) {
+        await page.evaluate((chosen) => {
+          document.documentElement.dataset['textSize'] = chosen;
+        }, size);
+        await expect(page.getByTestId('messaging-paused')).toBeInViewport();
+      }
+      await expect(page.getByTestId('send')).toBeDisabled();
       await sweep(page, 'compose-messaging-paused', language);
       await page.getByTestId('mail-home').click();
       await page.getByTestId('sign-out').click();

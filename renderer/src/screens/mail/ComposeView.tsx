@@ -187,7 +187,8 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
             type="button"
             className="button button--primary button--wide"
             data-testid="send"
-            disabled={sending || body.trim() === '' || (preview !== null && !preview.enoughStamps)}
+            // A letter written during a pause stays a draft: the facility would refuse it, so it is not sent to be refused.
+            disabled={sending || messagingPause !== null || body.trim() === '' || (preview !== null && !preview.enoughStamps)}
             onClick={() => void send()}
           >
             {sending ? t('mail.compose.sending') : t('mail.compose.send')}
@@ -197,6 +198,8 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
       keyboard={keyboardShown ? <OnScreenKeyboard language={language} value={body} onChange={changeBody} field={bodyField} /> : null}
     >
       <div className="compose" data-testid="compose">
+        {/* Above the letter, where it is in view at every text size with the keyboard docked: while it holds, Send waits. */}
+        {messagingPause === null ? null : <MessagingPauseNotice pause={messagingPause} language={language} />}
         <label className="compose__label" htmlFor="compose-body">
           {t('mail.compose.label')}
         </label>
@@ -211,7 +214,6 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
         />
         <div className="compose__facts" aria-live="polite">
           {/* First, right under the letter: with the keyboard open, anything lower is out of sight. */}
-          {messagingPause === null ? null : <MessagingPauseNotice pause={messagingPause} language={language} />}
           {deviceFull ? (
             <p className="notice notice--problem" role="alert" data-testid="compose-device-full">
               {t('mail.compose.deviceFull')}
