@@ -14,15 +14,12 @@ import { RendererNotBuiltError, startWebHost, type WebHost } from './server';
 
 import { loadOrCreateHostToken } from './host-token';
 import { hostReadyMarker } from './marker';
+import { exitCodeRestartRequested } from './restart-exit-code';
 import { isAddressInUse, keepHostPort, readKeptHostPort } from './host-port';
 import { answersWithin, createSystemdNotifier } from '../../platform/systemd-notify';
 import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } from './test-clock';
 
-/**
- * Exit status when staff restart the app from service mode (sysexits EX_TEMPFAIL): the supervisor starts the host again
- * on it — a systemd unit with `Restart=on-failure` (or `always`), `npm start`'s wrapper, or any loop that reruns on 75.
- */
-export const exitCodeRestartRequested = 75;
+export { exitCodeRestartRequested };
 
 /** How long the device has to answer device.info for the systemd watchdog to be fed: well under any WatchdogSec. */
 const watchdogAnswerMs = 5_000;
