@@ -100,7 +100,9 @@ function scratchRoot(): string {
   return root.path;
 }
 
-// useradd --root and chown need root, as installing on a kiosk does; the test run is root (scripts/system-packages.mjs).
+// useradd --root and chown need root, as installing on a kiosk does; the test runs here are root. Elsewhere the
+// install is skipped, said below, and the units are still verified (the last describe).
+if (!runningAsRoot) console.warn('install-kiosk.sh tests skipped: they need root (useradd --root, chown), as the install itself does');
 describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
   it('--variant electron: the dayroom user and group, the data folder, the site file place, the rules, the PAM stack and the unit, enabled and verified', () => {
     const root = scratchRoot();
@@ -261,6 +263,23 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
 });
 
 describe('the units in deploy/linux', () => {
+  it('verify as systemd reads them, whoever runs the tests (copied into a scratch root, without the install script)', () => {
+    const root = scratchRoot();
+    const unitDir = join(root, 'etc/systemd/system');
+    mkdirSync(unitDir, { recursive: true });
+    const launcher = join(root, 'usr/lib/dayroom/dayroom-webhost-browser');
+    mkdirSync(dirname(launcher), { recursive: true });
+    cpSync(join(deployDir, 'dayroom-webhost-browser'), launcher);
+    chmodSync(launcher, 0o755);
+    const units = readdirSync(deployDir).filter((name) => name.endsWith('.service'));
+    for (const unit of units) cpSync(join(deployDir, unit), join(unitDir, unit));
+    for (const unit of units) {
+      const verified = verify(root, unit);
+      expect(verified.output, unit).toBe('');
+      expect(verified.status, unit).toBe(0);
+    }
+  });
+
   it('are each installed by the script for one variant (no unit is shipped that nothing installs)', () => {
     const units = readdirSync(deployDir).filter((name) => name.endsWith('.service'));
     const scriptText = readFileSync(script, 'utf8');
