@@ -97,6 +97,8 @@ install_file() {
   local target temp
   target=$(at "$path")
   mkdir -p "$(dirname "$target")"
+  # A temp file of an earlier run that a power cut stopped half-way: never read, removed here.
+  rm -f "$(dirname "$target")/.$(basename "$target")."??????
   temp=$(mktemp "$(dirname "$target")/.$(basename "$target").XXXXXX")
   pending_temp=$temp
   cat > "$temp"

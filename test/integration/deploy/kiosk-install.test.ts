@@ -8,7 +8,7 @@
 // repository alone would fail on the binaries this build machine does not have (cage, the Electron app), or pass
 // only by checking less; against the scratch root the binaries are there exactly as the units name them. Only the
 // Documentation= man pages are not checked (--man=no): they are the kiosk's packages', not this machine's.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -228,6 +228,45 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
     writeFileSync(unitFile, readFileSync(unitFile, 'utf8').replace('Type=notify', 'Type=notifyy'));
     expect(verify(other, 'dayroom-kiosk.service').output).toContain('Failed to parse service type');
   });
+
+  it('killed at random moments (a power cut), leaves every file whole or absent, and the next run finishes the job', async () => {
+    const root = scratchRoot();
+    const sources: Array<readonly [string, string]> = [
+      ['etc/udev/rules.d/70-dayroom-readers.rules', '70-dayroom-readers.rules'],
+      ['etc/pam.d/dayroom-kiosk', 'pam-dayroom-kiosk'],
+      ['etc/systemd/system/dayroom-webhost.service', 'dayroom-webhost.service'],
+      ['etc/systemd/system/dayroom-webhost-browser.service', 'dayroom-webhost-browser.service'],
+      ['usr/lib/dayroom/dayroom-webhost-browser', 'dayroom-webhost-browser'],
+    ];
+    const killAfterMs = [0, 1, 2, 3, 4].map(() => Math.floor(Math.random() * 400));
+    for (const delayMs of killAfterMs) {
+      // Its own process group, so the kill takes useradd or systemctl with it, as a power cut would.
+      const run = spawn('bash', [script, '--root', root, '--variant', 'webhost'], { detached: true, stdio: 'ignore' });
+      const ended = new Promise((resolve) => run.once('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (run.exitCode === null && run.pid !== undefined) {
+        try {
+          process.kill(-run.pid, 'SIGKILL');
+        } catch {
+          // It ended by itself meanwhile.
+        }
+      }
+      await ended;
+      for (const [installed, source] of sources) {
+        const path = join(root, installed);
+        if (existsSync(path))
+          expect(readFileSync(path, 'utf8'), `${installed} after a kill at ${delayMs} ms`).toBe(readFileSync(join(deployDir, source), 'utf8'));
+      }
+      const site = join(root, 'etc/dayroom/site.yaml');
+      if (existsSync(site)) expect(readFileSync(site, 'utf8'), `the site file after a kill at ${delayMs} ms`).toContain('# Until it names the site');
+    }
+    const finished = install(root, '--variant', 'webhost');
+    expect(finished.status).toBe(0);
+    for (const [installed, source] of sources) expect(readFileSync(join(root, installed), 'utf8')).toBe(readFileSync(join(deployDir, source), 'utf8'));
+    // No temp file of a killed run is left behind, and a run after that changes nothing.
+    expect([...snapshot(root).keys()].filter((path) => /\/\.[^/]+\.[A-Za-z0-9]{6}$/.test(path))).toEqual([]);
+    expect(install(root, '--variant', 'webhost').stdout).toContain('nothing changed');
+  }, 60_000);
 
   it('refuses bad input in words and touches nothing', () => {
     const root = scratchRoot();
