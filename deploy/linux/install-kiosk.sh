@@ -124,6 +124,30 @@ lookup_id() { # lookup_id passwd|group NAME: the numeric id NAME has in the root
 
 # 1. The group and the user. The udev rules give the readers' device nodes to group dayroom; the user has it as its
 # own group, no shell, no password, and its home is the data folder.
+#
+# groupadd and useradd cut off half-way (a power cut, a kill) leave two things behind: a lock file naming a process
+# that no longer runs, which makes every later call refuse "cannot lock /etc/group; try again later", and a group or
+# user in etc/group or etc/passwd but not yet in etc/gshadow or etc/shadow. A lock whose process is gone (or a zombie
+# no one has reaped) is removed; a lock held by a running process (an administrator's vipw) is left, and useradd says so.
+for database in passwd group shadow gshadow; do
+  lock=$(at "/etc/$database.lock")
+  [ -f "$lock" ] || continue
+  holder=$(tr -dc '0-9' < "$lock" || true)
+  if [ -z "$holder" ] || [ ! -e "/proc/$holder" ] || [ "$(awk '{ print $3 }' "/proc/$holder/stat" 2> /dev/null)" = Z ]; then
+    rm -f "$lock"
+    echo "removed /etc/$database.lock, left by a process that no longer runs"
+  fi
+done
+if lookup_id group dayroom > /dev/null && ! grep -q '^dayroom:' "$(at /etc/gshadow)"; then
+  grpconv --root "$root"
+  echo "completed etc/gshadow (a groupadd was cut off)"
+  changed=1
+fi
+if lookup_id passwd dayroom > /dev/null && ! grep -q '^dayroom:' "$(at /etc/shadow)"; then
+  pwconv --root "$root"
+  echo "completed etc/shadow (a useradd was cut off)"
+  changed=1
+fi
 if ! lookup_id group dayroom > /dev/null; then
   groupadd --root "$root" --system dayroom
   echo "created group dayroom"

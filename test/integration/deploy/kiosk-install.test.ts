@@ -261,12 +261,38 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
       if (existsSync(site)) expect(readFileSync(site, 'utf8'), `the site file after a kill at ${delayMs} ms`).toContain('# Until it names the site');
     }
     const finished = install(root, '--variant', 'webhost');
-    expect(finished.status).toBe(0);
+    expect(finished.status, finished.stderr).toBe(0);
+    expect(entry(root, 'gshadow', 'dayroom')[0]).toBe('dayroom');
+    expect(entry(root, 'shadow', 'dayroom')[0]).toBe('dayroom');
     for (const [installed, source] of sources) expect(readFileSync(join(root, installed), 'utf8')).toBe(readFileSync(join(deployDir, source), 'utf8'));
     // No temp file of a killed run is left behind, and a run after that changes nothing.
     expect([...snapshot(root).keys()].filter((path) => /\/\.[^/]+\.[A-Za-z0-9]{6}$/.test(path))).toEqual([]);
     expect(install(root, '--variant', 'webhost').stdout).toContain('nothing changed');
   }, 60_000);
+
+  it('after a groupadd cut off half-way: removes its stale lock, completes etc/gshadow, and goes on', () => {
+    const root = scratchRoot();
+    // The group written to etc/group but not yet to etc/gshadow, and the lock of a process that no longer runs.
+    writeFileSync(join(root, 'etc/group'), `${readFileSync(join(root, 'etc/group'), 'utf8')}dayroom:x:998:\n`);
+    const gone = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(root, 'etc/gshadow.lock'), gone);
+    const result = install(root, '--variant', 'electron');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('removed /etc/gshadow.lock, left by a process that no longer runs');
+    expect(result.stdout).toContain('completed etc/gshadow (a groupadd was cut off)');
+    expect(entry(root, 'gshadow', 'dayroom')[0]).toBe('dayroom');
+    expect(entry(root, 'passwd', 'dayroom')[3]).toBe('998');
+    expect(existsSync(join(root, 'etc/gshadow.lock'))).toBe(false);
+  });
+
+  it('leaves a lock held by a running process alone, and says why it cannot go on', () => {
+    const root = scratchRoot();
+    writeFileSync(join(root, 'etc/group.lock'), String(process.pid));
+    const result = install(root, '--variant', 'electron');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('cannot lock /etc/group; try again later');
+    expect(readFileSync(join(root, 'etc/group.lock'), 'utf8')).toBe(String(process.pid));
+  });
 
   it('refuses bad input in words and touches nothing', () => {
     const root = scratchRoot();
@@ -294,8 +320,20 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
   });
 
   it('refuses to install on this machine (--root /) for a user who is not root', () => {
-    // setpriv runs the script as nobody; --root / is the default.
-    const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, '--variant', 'electron'], { encoding: 'utf8' });
+    // setpriv runs the script as nobody; --root / is the default. A copy in a folder anyone can read, as the checkout
+    // may not be.
+    const copy = makeTempDir('dayroom-kiosk-script-');
+    cleanups.push(copy.remove);
+    chmodSync(copy.path, 0o755);
+    cpSync(script, join(copy.path, 'install-kiosk.sh'));
+    chmodSync(join(copy.path, 'install-kiosk.sh'), 0o755);
+    const result = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', join(copy.path, 'install-kiosk.sh'), '--variant', 'electron'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('installing on this machine needs root: run it with sudo');
   });

@@ -172,10 +172,11 @@ describe('the web host tells systemd it is ready and alive', () => {
     expect(received.filter((line) => line.includes('READY=1'))).toHaveLength(1);
     // The host frozen is a hung kiosk: no more pings, which is what makes systemd restart it.
     host.child.kill('SIGSTOP');
-    // A ping already on its way may still land; after that, none.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A ping already on its way (a systemd-notify started just before the freeze) may still land; after that, none.
+    // Absence takes a window of time to show: a second, then another in which nothing may arrive.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const pingsWhenFrozen = received.filter((line) => line.includes('WATCHDOG=1')).length;
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(received.filter((line) => line.includes('WATCHDOG=1')).length).toBe(pingsWhenFrozen);
     host.child.kill('SIGCONT');
   }, 90_000);
