@@ -17,6 +17,8 @@ import { wireDeviceIpc } from './ipc';
 import { attachKeyboardWedgeFilter } from './keyboard-wedge-filter';
 import { chooseCredentialVault, chooseStoreKey } from './safe-storage-vault';
 import { StoreKeyError } from '../store/store-encryption';
+import { answersWithin, createSystemdNotifier } from '../../platform/systemd-notify';
+import { exitCodeRestartRequested } from '../host/restart-exit-code';
 import type { KeyboardWedgeReader } from '../../hardware/drivers/keyboard-wedge';
 import {
   appEntryUrl,
@@ -47,6 +49,8 @@ const exitCodeStartFailed = 70;
  * comes right by restarting, a keychain that was not running yet may.
  */
 const exitCodeStoreKey = 65;
+/** How long the device has to answer device.info for the systemd watchdog to be fed: well under the unit's WatchdogSec. */
+const watchdogAnswerMs = 5_000;
 
 // ---- Before ready: switches, the app scheme, the sandbox, one instance ----
 
@@ -88,6 +92,26 @@ function runKiosk(): void {
   let keeper: KioskWindowKeeper | null = null;
   let unwireIpc = (): void => {};
   let quitting = false;
+  // Under systemd (deploy/linux/dayroom-kiosk.service, Type=notify): READY=1 once the window is open, WATCHDOG=1 while
+  // the device answers (docs/deployment.md §5 "The watchdog and restarts"). Outside it, nothing.
+  const notifier = createSystemdNotifier({ warn: (problem) => logger.warn({ problem }, 'systemd notification') });
+  let stopWatchdog = (): void => undefined;
+  const serveUnderSystemd = (bridge: { call(name: string, input: unknown): Promise<{ ok: boolean }> }): void => {
+    notifier.ready();
+    stopWatchdog();
+    stopWatchdog = notifier.startWatchdog(() => answersWithin(() => bridge.call('device.info', {}), watchdogAnswerMs));
+  };
+  /** 0 quits as asked; 75 tells systemd's Restart=always to start the app again (see restartApp). */
+  let exitCodeAfterQuit = 0;
+  /**
+   * Starts a new copy of the app. Under systemd the app quits with 75 and the unit starts it again in a fresh session:
+   * a copy relaunched by the app itself would be a stray child of cage, which ends when its first client quits.
+   */
+  const restartApp = (): void => {
+    if (notifier.plan.kind === 'notify') exitCodeAfterQuit = exitCodeRestartRequested;
+    else app.relaunch();
+    app.quit();
+  };
 
   app.on('second-instance', () => keeper?.bringToFront());
   // The kiosk window is reopened when it closes, so its closing must not end the app.
@@ -99,6 +123,7 @@ function runKiosk(): void {
   });
   app.on('before-quit', () => {
     quitting = true;
+    stopWatchdog();
     keeper?.stopRecovering();
   });
   app.on('will-quit', (event) => {
@@ -112,7 +137,7 @@ function runKiosk(): void {
     stopping
       .stop()
       .catch((error: unknown) => logger.error({ err: error }, 'device runtime did not stop cleanly'))
-      .finally(() => app.quit());
+      .finally(() => (exitCodeAfterQuit === 0 ? app.quit() : app.exit(exitCodeAfterQuit)));
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => app.quit());
 
@@ -141,6 +166,7 @@ function runKiosk(): void {
       onRefusedSender: (frameUrl) => logger.warn({ sender: originForLog(frameUrl) }, 'IPC call refused: the sender is not the Dayroom page'),
     });
     windowKeeper.open();
+    serveUnderSystemd(bridge);
     const retry = (): void => {
       setTimeout(() => {
         if (quitting) return;
@@ -149,8 +175,7 @@ function runKiosk(): void {
             logger.info('space was freed: the device has started; relaunching the shell around it');
             // will-quit stops it cleanly before the relaunched copy opens the store.
             runtime = started;
-            app.relaunch();
-            app.quit();
+            restartApp();
           },
           (error: unknown) => {
             if (isStorageFull(error)) retry();
@@ -201,10 +226,7 @@ function runKiosk(): void {
           storeKey,
           keyboardWedgeDetection: 'shell',
           // Service mode's restart: a new copy starts once this one has quit (will-quit stops the runtime cleanly first).
-          onRestartRequested: () => {
-            app.relaunch();
-            app.quit();
-          },
+          onRestartRequested: restartApp,
         });
       let started: DeviceRuntime;
       try {
@@ -230,6 +252,7 @@ function runKiosk(): void {
         onRefusedSender: (frameUrl) => logger.warn({ sender: originForLog(frameUrl) }, 'IPC call refused: the sender is not the Dayroom page'),
       });
       windowKeeper.open();
+      serveUnderSystemd(started.bridge);
       // A wall kiosk is always on; a tablet sleeps like any tablet.
       if (kioskMode) powerSaveBlocker.start('prevent-display-sleep');
       logger.info({ mode: started.config.device.mode, packaged: app.isPackaged }, 'kiosk shell started');

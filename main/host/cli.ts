@@ -10,17 +10,19 @@ import { appVersion, createDeviceRuntime, type DeviceRuntime } from '../runtime'
 import { isStorageFull } from '../store/storage-full';
 import { createSwitchableBridge, deviceFullBridge, fullDiskRetryMs } from './device-full-start';
 import { createDeviceLogger } from '../logging';
-import { RendererNotBuiltError, startWebHost } from './server';
+import { RendererNotBuiltError, startWebHost, type WebHost } from './server';
 
 import { loadOrCreateHostToken } from './host-token';
 import { hostReadyMarker } from './marker';
+import { exitCodeRestartRequested } from './restart-exit-code';
+import { isAddressInUse, keepHostPort, readKeptHostPort } from './host-port';
+import { answersWithin, createSystemdNotifier } from '../../platform/systemd-notify';
 import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } from './test-clock';
 
-/**
- * Exit status when staff restart the app from service mode (sysexits EX_TEMPFAIL): the supervisor starts the host again
- * on it — a systemd unit with `Restart=on-failure` (or `always`), `npm start`'s wrapper, or any loop that reruns on 75.
- */
-export const exitCodeRestartRequested = 75;
+export { exitCodeRestartRequested };
+
+/** How long the device has to answer device.info for the systemd watchdog to be fed: well under any WatchdogSec. */
+const watchdogAnswerMs = 5_000;
 
 /** How often a device that could not start on a full disk tries again; `DAYROOM_FULL_DISK_RETRY_MS` for tests. */
 
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
     options: {
       config: { type: 'string' },
       data: { type: 'string' },
-      port: { type: 'string', default: '0' },
+      // No default: left out, the port of the last start (host-port.ts), so a supervised restart keeps the address.
+      port: { type: 'string' },
       renderer: { type: 'string', default: 'dist/renderer' },
       'simulated-hid': { type: 'string' },
       'test-clock-file': { type: 'string' },
@@ -39,6 +42,8 @@ async function main(): Promise<void> {
     console.error(
       [
         'usage: tsx main/host/cli.ts --config <site file> --data <data folder> [--port N] [--renderer dist/renderer] [--simulated-hid <socket path>]',
+        "  --port N                        left out: the port this data folder's host listened on last (kept in the data folder),",
+        '                                 else a free one; 0 asks for a new free port every start',
         '  --simulated-hid <socket path>  development and tests only: HID magstripe readers read a simulated MagTek reader',
         '                                 controlled over this Unix socket (npm run simulate -- swipe|unplug|replug magstripe)',
         '                                 instead of USB; never use it on a kiosk in service',
@@ -48,8 +53,8 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const askedPort = values.port === undefined ? null : Number(values.port);
+  if (askedPort !== null && (!/^\d+$/.test(values.port ?? '') || askedPort > 65535)) {
     console.error(`--port must be a whole number from 0 to 65535, not ${values.port}`);
     process.exit(2);
   }
@@ -100,18 +105,41 @@ async function main(): Promise<void> {
   // The same token across restarts: with a fixed --port, an open page reconnects to the restarted host by itself.
   const { token, source: tokenSource } = loadOrCreateHostToken(dataDir);
   logger.info({ tokenSource }, 'web host token');
-  const host = await startWebHost({
-    bridge,
-    // Through `runtime` at each request: there is none while the device waits for space.
-    attachments: (messageId, attachmentId, captionsLanguage) =>
-      runtime?.attachment(messageId, attachmentId, captionsLanguage) ?? { ok: false, refusal: 'notSignedIn', problem: 'the device has not started' },
-    rendererDir: values.renderer,
-    port,
-    logger,
-    token,
-  });
+  const startHostOn = (listenPort: number) =>
+    startWebHost({
+      bridge,
+      // Through `runtime` at each request: there is none while the device waits for space.
+      attachments: (messageId, attachmentId, captionsLanguage) =>
+        runtime?.attachment(messageId, attachmentId, captionsLanguage) ?? { ok: false, refusal: 'notSignedIn', problem: 'the device has not started' },
+      rendererDir: values.renderer,
+      port: listenPort,
+      logger,
+      token,
+    });
+  const keptPort = askedPort === null ? readKeptHostPort(dataDir) : null;
+  let host: WebHost;
+  try {
+    host = await startHostOn(askedPort ?? keptPort ?? 0);
+  } catch (error) {
+    // Something else took the kept port meanwhile: serve on a new one rather than not at all; the page then needs
+    // the new address, printed below and logged.
+    if (keptPort === null || !isAddressInUse(error)) throw error;
+    logger.warn({ keptPort }, 'the web host port kept from the last start is taken; listening on a new one');
+    console.error(`Port ${keptPort}, where this kiosk listened before, is taken: serving on a new port (open the new address below).`);
+    host = await startHostOn(0);
+  }
+  if (askedPort === null) {
+    const listening = Number(new URL(host.origin).port);
+    if (listening !== keptPort && keepHostPort(dataDir, listening) === 'unsaved') {
+      logger.warn({ port: listening }, 'the disk is full: the web host port is not kept, so after a restart the page needs the new address');
+    }
+  }
   console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid, deviceFull: runtime === null })}`);
   console.log(`Dayroom kiosk "${config.device.name}" is ready: open ${host.url}`);
+  // Under systemd (Type=notify): serving now, and alive for as long as the device answers (docs/deployment.md §5).
+  const notifier = createSystemdNotifier({ warn: (problem) => logger.warn({ problem }, 'systemd notification') });
+  notifier.ready();
+  const stopWatchdog = notifier.startWatchdog(() => answersWithin(() => bridge.call('device.info', {}), watchdogAnswerMs));
 
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const retryStart = (): void => {
@@ -149,6 +177,7 @@ async function main(): Promise<void> {
       logger.error({ signal, graceMs: stopGraceMs }, 'host did not stop within its grace; exiting anyway');
       process.exit(exitCode === 0 ? exitCodeStopOverran : exitCode);
     }, stopGraceMs);
+    stopWatchdog();
     stopFollowingClock();
     clearTimeout(retryTimer);
     await host.close();
