@@ -11,6 +11,11 @@ const requirements = {
   socat: { package: 'socat', present: () => existsSync('/usr/bin/socat'), why: 'serial readers are tested and simulated on pseudo-terminal pairs' },
   libusb: { package: 'libusb-1.0-0', present: () => hasSharedLibrary('libusb-1.0.so.0'), why: 'node-hid loads libusb at run time' },
   udev: { package: 'udev', present: () => existsSync('/usr/bin/udevadm') || existsSync('/bin/udevadm'), why: 'SerialPort.list() runs udevadm' },
+  systemd: {
+    package: 'systemd',
+    present: () => existsSync('/usr/bin/systemd-analyze') || existsSync('/bin/systemd-analyze'),
+    why: 'the service units under deploy/ are checked with systemd-analyze verify',
+  },
   postgresql: { package: 'postgresql', present: hasPostgresServer, why: 'hub integration tests run against a real PostgreSQL server as well as PGlite' },
   notoFonts: {
     package: 'fonts-noto-core',
@@ -25,7 +30,7 @@ const requirements = {
 };
 
 const purposes = {
-  test: ['chromium', 'socat', 'libusb', 'udev', 'postgresql', 'notoFonts', 'chineseFont'],
+  test: ['chromium', 'socat', 'libusb', 'udev', 'systemd', 'postgresql', 'notoFonts', 'chineseFont'],
   demo: ['socat', 'libusb', 'udev', 'notoFonts', 'chineseFont'],
 };
 
