@@ -59,6 +59,8 @@ describe.each(hubBackends)('reviewed mail retention (%s)', (backend) => {
     const withdrawnPhoto = fakeJpeg('only in the withdrawn letter');
     const recentPhoto = fakeJpeg('only in the recently rejected letter');
 
+    // The kiosk's first pull: a cursor from before any of the letters, which it can still read on from.
+    const beforeTheLetters = (await kiosk.pullAll(null)).cursor;
     const rejected = await sendFamilyMessage(testHub.hub, {
       contactId: facility.anaMom,
       body: 'Words review stopped',
@@ -81,7 +83,7 @@ describe.each(hubBackends)('reviewed mail retention (%s)', (backend) => {
     });
     await reviewMessage(testHub.hub, { decision: 'approve', messageId: withdrawn.message_id, reviewer });
     // The kiosk had the withdrawn letter before it was withdrawn; its cursor is from then.
-    const beforeWithdrawal = await kiosk.pullAll(null);
+    const beforeWithdrawal = await kiosk.pullAll(beforeTheLetters);
     expect(beforeWithdrawal.changes.some((change) => change.entity === 'message' && change.id === withdrawn.message_id && change.op === 'upsert')).toBe(true);
     await withdrawMessage(testHub.hub, { messageId: withdrawn.message_id, reviewer, reason: 'Found a hidden note later.' });
     // The resident's own letter, rejected: it is on her kiosk, and is never purged.
@@ -147,13 +149,20 @@ describe.each(hubBackends)('reviewed mail retention (%s)', (backend) => {
     expect(await testHub.hub.database.query("SELECT 1 FROM change_log WHERE data::text LIKE '%delivered and then withdrawn%'")).toEqual([]);
     expect(await testHub.hub.database.query("SELECT 1 FROM change_log WHERE data::text LIKE '%Words that were delivered%'")).not.toEqual([]);
 
-    // The kiosk's cursor still holds, and a kiosk reading from the start gets the emptied letter and then its delete.
+    // The kiosk's cursor still holds; read on from before the letters, it gets the emptied letter and then its delete.
     expect((await kiosk.pull(cursorBeforePurge)).changes).toEqual([]);
-    const fromStart = await kiosk.pullAll(null);
-    const withdrawnChanges = fromStart.changes.filter((change) => change.entity === 'message' && change.id === withdrawn.message_id);
+    const replayed = await kiosk.pullAll(beforeTheLetters);
+    const withdrawnChanges = replayed.changes.filter((change) => change.entity === 'message' && change.id === withdrawn.message_id);
     expect(withdrawnChanges.map((change) => change.op)).toEqual(['upsert', 'delete']);
     const emptied = withdrawnChanges[0];
     expect(emptied?.op === 'upsert' && emptied.entity === 'message' ? [emptied.data.body, emptied.data.attachments] : null).toEqual(['', []]);
+    expect(replayed.changes.some((change) => change.entity === 'message' && change.id === rejected.message_id)).toBe(false);
+    // A device starting afresh gets the delivered letter, and nothing of the purged ones.
+    const fresh = await kiosk.pullAll(null);
+    const freshMessages = fresh.changes.filter((change) => change.entity === 'message').map((change) => change.id);
+    expect(freshMessages).toContain(delivered.message_id);
+    expect(freshMessages).not.toContain(withdrawn.message_id);
+    expect(freshMessages).not.toContain(rejected.message_id);
 
     // One entry on the hub's chain, and the chain verifies.
     const entries = await testHub.hub.database.query<{ details: unknown }>("SELECT details FROM hub_audit_entries WHERE kind = 'reviewedMailPurged'");
