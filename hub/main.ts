@@ -12,6 +12,8 @@ const usage = `usage: tsx hub/main.ts [--data <pglite folder>] [--port 8787] [--
                    [--tls-cert <PEM file> --tls-key <PEM file>]
   --tls-cert and --tls-key (or HUB_TLS_CERT and HUB_TLS_KEY) serve HTTPS with that certificate (its chain may follow it
     in the file) and its unencrypted private key; without them the hub serves plain HTTP, for a reverse proxy in front.
+  --secure-cookies (or HUB_SECURE_COOKIES=true) marks the console's session cookie Secure behind a proxy that serves
+    HTTPS; with --tls-cert it is always marked.
   HUB_ENV_FILE names the environment file DATABASE_URL and the secrets came from (systemd's EnvironmentFile=); the hub
     refuses to start while its group or anyone else may read it.
   --trust-proxy (or HUB_TRUST_PROXY) names the load balancer or reverse proxy whose X-Forwarded-For the hub believes:
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
       'trust-proxy': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'secure-cookies': { type: 'boolean' },
     },
     strict: true,
   });
@@ -69,6 +72,8 @@ async function main(): Promise<void> {
     trustProxy,
     ...(adminToken === undefined ? {} : { adminToken }),
     ...(tls === undefined ? {} : { tls }),
+    // Staff who reach the console over HTTPS must never send its session cookie over plain HTTP.
+    console: { secureCookies: tls !== undefined || values['secure-cookies'] === true || process.env.HUB_SECURE_COOKIES === 'true' },
   });
   if (consoleFile !== undefined && adminToken !== undefined) writeConsoleConnection(consoleFile, { url: hub.url, adminToken });
   logger.info({ url: hub.url, backend: database.backend }, 'hub listening');
