@@ -94,7 +94,7 @@ describe('the hub as a service: TLS', () => {
     } finally {
       await byEnvironment.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('refuses in words a missing certificate, a key of another certificate, a file that is no certificate, and half a configuration', async () => {
     const { cert, key } = selfSigned('right');
@@ -147,7 +147,7 @@ describe('the hub as a service: its environment file', () => {
     const absent = await runHubToExit([], { HUB_ENV_FILE: join(folder.path, 'absent.env') });
     expect(absent.code).toBe(1);
     expect(absent.stderr.trim()).toBe(`hub: HUB_ENV_FILE names ${join(folder.path, 'absent.env')}, and there is no such file.`);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('the hub as a service: a wrong DATABASE_URL', () => {
@@ -169,7 +169,7 @@ describe('the hub as a service: a wrong DATABASE_URL', () => {
     } finally {
       await admin.end();
     }
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => server?.stop());
 
   it('names what is wrong: not a URL, not PostgreSQL, nothing listening, no such database, no such role, a wrong password', async () => {
