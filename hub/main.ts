@@ -76,10 +76,7 @@ async function main(): Promise<void> {
     console: { secureCookies: tls !== undefined || values['secure-cookies'] === true || process.env.HUB_SECURE_COOKIES === 'true' },
   });
   if (consoleFile !== undefined && adminToken !== undefined) writeConsoleConnection(consoleFile, { url: hub.url, adminToken });
-  logger.info({ url: hub.url, backend: database.backend }, 'hub listening');
-  console.log(
-    `Dayroom hub listening on ${hub.url} (${database.backend === 'postgres' ? 'PostgreSQL server' : values.data === undefined ? 'in-memory PGlite' : `PGlite in ${values.data}`})`,
-  );
+  // Ready for a stop before saying it listens: whoever waits for that line (systemd, a test) may stop it at once.
   const stop = async (): Promise<void> => {
     await hub.close();
     await database.close();
@@ -87,6 +84,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  logger.info({ url: hub.url, backend: database.backend }, 'hub listening');
+  console.log(
+    `Dayroom hub listening on ${hub.url} (${database.backend === 'postgres' ? 'PostgreSQL server' : values.data === undefined ? 'in-memory PGlite' : `PGlite in ${values.data}`})`,
+  );
 }
 
 /** Both files or neither: half a TLS configuration is a mistake, not a request for plain HTTP. */

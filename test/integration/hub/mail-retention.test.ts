@@ -6,9 +6,20 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../hub/commands/run';
-import { reviewMessage, sendFamilyMessage, withdrawMessage } from '../../../hub/services/index';
+import { deposit, reviewMessage, sendFamilyMessage, withdrawMessage } from '../../../hub/services/index';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
-import { enroll, fakeJpeg, parsePush, seedFacility, sendMessageMutation, startTestHub, type Facility, type TestDevice, type TestHub } from './fixture';
+import {
+  buyStampsMutation,
+  enroll,
+  fakeJpeg,
+  parsePush,
+  seedFacility,
+  sendMessageMutation,
+  startTestHub,
+  type Facility,
+  type TestDevice,
+  type TestHub,
+} from './fixture';
 
 useHubDatabases();
 
@@ -87,7 +98,14 @@ describe.each(hubBackends)('reviewed mail retention (%s)', (backend) => {
     expect(beforeWithdrawal.changes.some((change) => change.entity === 'message' && change.id === withdrawn.message_id && change.op === 'upsert')).toBe(true);
     await withdrawMessage(testHub.hub, { messageId: withdrawn.message_id, reviewer, reason: 'Found a hidden note later.' });
     // The resident's own letter, rejected: it is on her kiosk, and is never purged.
-    parsePush(await kiosk.push([sendMessageMutation(1, { residentId: facility.ana.resident_id, contactId: facility.anaMom, body: 'My own letter' })]));
+    await deposit(testHub.hub, { residentId: facility.ana.resident_id, amountCents: 1000, source: 'online' });
+    const ownPush = parsePush(
+      await kiosk.push([
+        buyStampsMutation(1, facility.ana.resident_id, 5),
+        sendMessageMutation(2, { residentId: facility.ana.resident_id, contactId: facility.anaMom, body: 'My own letter' }),
+      ]),
+    );
+    expect(ownPush.results.map((result) => result.status)).toEqual(['applied', 'applied']);
     const [own] = await testHub.hub.database.query<{ message_id: string }>("SELECT message_id FROM messages WHERE direction = 'outbound'");
     if (own === undefined) throw new Error('the pushed letter is not at the hub');
     await reviewMessage(testHub.hub, { decision: 'reject', messageId: own.message_id, reviewer, reason: 'Names an officer.' });

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../../hub/protocol/index';
 import type { HubDatabase } from '../../../hub/db/database';
 import { openHubDatabase } from '../../../hub/db/open';
-import { deposit, hubContext, type HubContext } from '../../../hub/services/index';
+import { auditLedgers, deposit, hubContext, type HubContext } from '../../../hub/services/index';
 import { startHubProcess, type HubProcess } from '../../support/hub-process';
 import { startPostgresServer, type PostgresServer } from '../../support/postgres-server';
-import { deviceFor, enroll, parsePush, seedFacility, sendMessageMutation, testPinCost, type Facility, type TestDevice } from './fixture';
+import { buyStampsMutation, deviceFor, enroll, parsePush, seedFacility, sendMessageMutation, testPinCost, type Facility, type TestDevice } from './fixture';
 import pg from 'pg';
 
 describe('two hub processes on one PostgreSQL, one device alternating between them', () => {
@@ -75,23 +75,32 @@ describe('two hub processes on one PostgreSQL, one device alternating between th
     expect(alternating.changes).toEqual(single.changes);
 
     const ana = facility.ana.resident_id;
-    const letters = [1, 2, 3, 4, 5, 6].map((id) => sendMessageMutation(id, { residentId: ana, contactId: facility.anaMom, body: `Letter ${id}` }));
-    for (const letter of letters) {
-      const [first, other] = letter.id % 2 === 0 ? [via[1], via[0]] : [via[0], via[1]];
-      expect(parsePush(await first.push([letter]))).toEqual({ lastMutationId: letter.id, results: [{ id: letter.id, status: 'applied' }] });
-      // The answer was lost on the way back; the device sends it again and the balancer picks the other hub.
-      expect(parsePush(await other.push([letter]))).toEqual({ lastMutationId: letter.id, results: [{ id: letter.id, status: 'applied' }] });
+    await deposit(hub, { residentId: ana, amountCents: 5000, source: 'online' });
+    // A book of stamps, then six letters, each pushed to one hub and sent again (its answer lost on the way back) to
+    // the other, as a balancer without stickiness would send it.
+    const mutations = [
+      buyStampsMutation(1, ana, 10),
+      ...[2, 3, 4, 5, 6, 7].map((id) => sendMessageMutation(id, { residentId: ana, contactId: facility.anaMom, body: `Letter ${id}` })),
+    ];
+    for (const mutation of mutations) {
+      const [first, other] = mutation.id % 2 === 0 ? [via[1], via[0]] : [via[0], via[1]];
+      const applied = { lastMutationId: mutation.id, results: [{ id: mutation.id, status: 'applied' }] };
+      expect(parsePush(await first.push([mutation]))).toEqual(applied);
+      expect(parsePush(await other.push([mutation]))).toEqual(applied);
     }
-    // A batch sent to both hubs at the same moment (a retry racing the original).
-    const seventh = sendMessageMutation(7, { residentId: ana, contactId: facility.anaMom, body: 'Letter 7' });
-    const [onFirst, onSecond] = await Promise.all([via[0].push([seventh]), via[1].push([seventh])]);
-    expect(parsePush(onFirst)).toEqual({ lastMutationId: 7, results: [{ id: 7, status: 'applied' }] });
+    // A letter sent to both hubs at the same moment (a retry racing the original).
+    const racing = sendMessageMutation(8, { residentId: ana, contactId: facility.anaMom, body: 'Letter 8' });
+    const [onFirst, onSecond] = await Promise.all([via[0].push([racing]), via[1].push([racing])]);
+    expect(parsePush(onFirst)).toEqual({ lastMutationId: 8, results: [{ id: 8, status: 'applied' }] });
     expect(parsePush(onSecond)).toEqual(parsePush(onFirst));
 
     expect(await count("SELECT 1 FROM messages WHERE resident_id = $1 AND direction = 'outbound'", [ana])).toBe(7);
-    expect(await count('SELECT 1 FROM device_mutations WHERE device_id = $1', [via[0].deviceId])).toBe(7);
-    for (const letter of [...letters, seventh])
-      expect(await count("SELECT 1 FROM messages WHERE resident_id = $1 AND direction = 'outbound' AND body = $2", [ana, `Letter ${letter.id}`])).toBe(1);
+    expect(await count('SELECT 1 FROM device_mutations WHERE device_id = $1', [via[0].deviceId])).toBe(8);
+    for (const id of [2, 3, 4, 5, 6, 7, 8])
+      expect(await count("SELECT 1 FROM messages WHERE resident_id = $1 AND direction = 'outbound' AND body = $2", [ana, `Letter ${id}`])).toBe(1);
+    expect(await count('SELECT 1 FROM stamp_purchases WHERE resident_id = $1', [ana])).toBe(1);
+    // One book of 10 bought once, seven letters paid once each.
+    expect(await auditLedgers(database, ana)).toMatchObject({ stampBalance: 3, balanced: true });
 
     // The cursor continues: what is new after the pushes is the same through either hub, and then nothing is.
     const afterPushes = await via[1].pullAll(alternating.cursor);
