@@ -4,13 +4,15 @@
 // declared in hub/commands/commands.ts; hub/commands/run.ts reads the command line into them.
 import { readConsoleConnection, runOnHub } from './console-connection';
 import { runCli } from './commands/run';
+import { findMaintenanceCommand } from './commands/maintenance';
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line), env: process.env };
 const args = process.argv.slice(2);
 const hubFlag = args.indexOf('--hub');
 
 async function main(): Promise<number> {
-  if (hubFlag === -1) return runCli(args, io);
+  // backup and restore refuse --hub themselves, in words, rather than being sent to a hub that does not know them.
+  if (hubFlag === -1 || findMaintenanceCommand(args.find((arg) => !arg.startsWith('-'))) !== undefined) return runCli(args, io);
   const file = args[hubFlag + 1];
   if (file === undefined) {
     io.err('--hub needs the path of a hub connection file, e.g. --hub .demo/hub.json');

@@ -41,6 +41,8 @@ export interface StartHubOptions {
   readonly console?: { readonly pagesDir?: string; readonly idleMs?: number; readonly secureCookies?: boolean };
   /** The cost console passwords are hashed with; tests pass a cheap one. */
   readonly passwordCost?: ScryptCost;
+  /** A certificate (PEM, chain after it) and its key (hub/startup.ts loadTlsFiles): the hub serves HTTPS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /** Where `npm run build:console` puts the console's pages. */
@@ -129,6 +131,8 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     bodyLimit: maxRequestBytes,
     trustProxy: trustProxyOption(options.trustProxy ?? false),
     forceCloseConnections: true,
+    // HTTPS by configuration; the request handling is the same either way.
+    https: options.tls === undefined ? null : { cert: options.tls.cert, key: options.tls.key },
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -181,5 +185,5 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const port = typeof listening === 'object' && listening !== null ? listening.port : Number(new URL(address).port);
   const host = options.host ?? '127.0.0.1';
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, context: hub, app, refusals, close: () => app.close() };
+  return { url: `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${port}`, port, context: hub, app, refusals, close: () => app.close() };
 }

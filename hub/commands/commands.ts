@@ -75,6 +75,7 @@ import { localDateTimeText } from '../../rules/zoned-time';
 import { createConsoleAccount, staffRoles } from '../services/console-accounts';
 import { setResidentLanguage } from '../services/resident-language';
 import { activeSuspension, liftSuspension, suspendMessaging } from '../services/suspensions';
+import { maxRetentionDays, purgeReviewedMail, reviewedMailRetention, setReviewedMailRetention } from '../services/mail-retention';
 import { CommandUsageError } from './errors';
 import { bytes, count, dollars, when } from './format';
 import {
@@ -972,6 +973,49 @@ export const hubCommands: readonly HubCommand[] = [
       const languages = await setSiteLanguages(context.hub, { siteId, offered, default: options.default ?? offered[0] ?? '' });
       context.out(
         `The site offers ${languages.offered.join(', ')}; devices start in ${languages.default}. Each device takes this at its next sync and offers the languages it has words for.`,
+      );
+    },
+  }),
+  defineCommand({
+    name: 'mail-retention',
+    summary: 'Show or set how long the hub keeps the words and pictures of family letters review stopped (for good until set)',
+    options: {
+      reviewedMailRetentionDays: optionalWholeNumber({
+        description: 'days after review stopped a letter (rejected or withdrawn) before purge-reviewed-mail removes its content',
+        min: 1,
+        max: maxRetentionDays,
+        example: '90',
+      }),
+      keepForever: flag('keep stopped letters for good (the default)'),
+    },
+    async run(options, context) {
+      const siteId = await context.site();
+      const days = options.reviewedMailRetentionDays;
+      if (days !== undefined && options.keepForever)
+        throw new CommandUsageError('badOptionValue', 'Give --reviewed-mail-retention-days or --keep-forever, not both.');
+      if (days !== undefined || options.keepForever) await setReviewedMailRetention(context.hub, { siteId, days: days ?? null });
+      const now = await reviewedMailRetention(context.hub, siteId);
+      context.out(
+        now === null
+          ? 'The hub keeps family letters that review stopped for good. Set --reviewed-mail-retention-days to purge them after that many days.'
+          : `purge-reviewed-mail removes the words, pictures and captions of family letters review stopped (rejected or withdrawn) ${count(now, 'day', 'days')} after the decision; their envelopes, reasons and review decisions stay.`,
+      );
+    },
+  }),
+  defineCommand({
+    name: 'purge-reviewed-mail',
+    summary: "Remove the content of family letters review stopped longer ago than the site's retention (run it daily)",
+    options: {},
+    async run(_options, context) {
+      const purge = await purgeReviewedMail(context.hub, { siteId: await context.site() });
+      if (purge.retentionDays === null || purge.stoppedBefore === null) {
+        context.out('Nothing purged: the site keeps letters review stopped for good (mail-retention --reviewed-mail-retention-days sets a limit).');
+        return;
+      }
+      context.out(
+        purge.letters === 0
+          ? `Nothing to purge: no letter review stopped before ${when(purge.stoppedBefore)} (${count(purge.retentionDays, 'day', 'days')} ago) still has its content.`
+          : `Purged ${count(purge.letters, 'letter', 'letters')} review stopped before ${when(purge.stoppedBefore)}: their words, ${count(purge.attachments, 'attachment', 'attachments')} and ${bytes(purge.bytesFreed)} of stored files (${count(purge.blobsDeleted, 'file', 'files')}). Their envelopes, reasons and review decisions stay.`,
       );
     },
   }),

@@ -9,6 +9,7 @@ import type { ScryptCost } from '../security/pin-hash';
 import { hubContext } from '../services/index';
 import { findCommand, hubCommands } from './commands';
 import { CommandUsageError } from './errors';
+import { findMaintenanceCommand, maintenanceCommands, maintenanceHelp, runMaintenance } from './maintenance';
 import { visibleText } from './format';
 import { commandHelp, commandInvocation, commandUsage, describeOptions, runCommand, type HubCommand } from './registry';
 
@@ -39,7 +40,7 @@ export type CommandLine =
     };
 
 export function usage(): string {
-  const width = Math.max(...hubCommands.map((command) => command.name.length));
+  const width = Math.max(...hubCommands.map((command) => command.name.length), ...maintenanceCommands.map((command) => command.name.length));
   return [
     `usage: ${commandInvocation} <command> [options] [--data <pglite folder>] [--site <site id>] [--hub <connection file>]`,
     '  DATABASE_URL=postgres://… uses a PostgreSQL server instead of a PGlite folder; --hub runs the command inside a running hub.',
@@ -47,6 +48,9 @@ export function usage(): string {
     '',
     'commands:',
     ...hubCommands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    "maintenance (on the hub's server, DATABASE_URL only; never through --hub):",
+    ...maintenanceCommands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     `${commandInvocation} help <command> shows the options of one command.`,
   ].join('\n');
@@ -131,6 +135,15 @@ export function reportRefusedLine(line: Extract<CommandLine, { kind: 'refused' }
  */
 export async function runCli(args: readonly string[], terminalIo: CliIo): Promise<number> {
   const io: CliIo = { ...terminalIo, out: (line) => terminalIo.out(visibleText(line)), err: (line) => terminalIo.err(visibleText(line)) };
+  // backup and restore are not registry commands (hub/commands/maintenance.ts says why).
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  const maintenance = findMaintenanceCommand(words[0]);
+  if (maintenance !== undefined) return runMaintenance(maintenance, args, io);
+  const maintenanceTopic = words[0] === 'help' ? findMaintenanceCommand(words[1]) : undefined;
+  if (maintenanceTopic !== undefined) {
+    io.out(maintenanceHelp(maintenanceTopic));
+    return 0;
+  }
   const line = readCommandLine(args);
   switch (line.kind) {
     case 'help':

@@ -285,6 +285,25 @@ export const HubAuditEvent = z.discriminatedUnion('kind', [
         .strict(),
     })
     .strict(),
+  // The words and pictures of family letters that review stopped, purged after the site's retention
+  // (hub/services/mail-retention.ts): how many, older than when, and the bytes that left the hub.
+  z
+    .object({
+      kind: z.literal('reviewedMailPurged'),
+      actor: z.null(),
+      details: z
+        .object({
+          siteId: DeviceRef,
+          retentionDays: z.number().int().min(1),
+          stoppedBefore: z.number().int(),
+          letters: z.number().int().min(1),
+          attachments: z.number().int().min(0),
+          blobsDeleted: z.number().int().min(0),
+          bytesFreed: z.number().int().min(0),
+        })
+        .strict(),
+    })
+    .strict(),
   // Anything staff do at the facility console, and every refusal it gives them (hub/console/api/route.ts). The actor is
   // null for a sign-in with a username no account has.
   z.object({ kind: z.literal('consoleAction'), actor: ConsoleActorSchema.nullable(), details: ConsoleActionDetails }).strict(),

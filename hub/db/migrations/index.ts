@@ -17,6 +17,7 @@ import { sql as consoleLanguage } from './0014-console-language';
 import { sql as anyResidentLanguage } from './0015-any-resident-language';
 import { sql as captionTracks } from './0016-caption-tracks';
 import { sql as languageChosenAt } from './0017-language-chosen-at';
+import { sql as reviewedMailRetention } from './0018-reviewed-mail-retention';
 
 export interface Migration {
   readonly version: number;
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   { version: 15, name: 'any-resident-language', sql: anyResidentLanguage },
   { version: 16, name: 'caption-tracks', sql: captionTracks },
   { version: 17, name: 'language-chosen-at', sql: languageChosenAt },
+  { version: 18, name: 'reviewed-mail-retention', sql: reviewedMailRetention },
 ];

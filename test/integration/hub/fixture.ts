@@ -125,7 +125,13 @@ export interface TestDevice {
   push(mutations: Mutation[]): Promise<HubAnswer>;
 }
 
-export async function enroll(testHub: TestHub, siteId: string, kind: DeviceKind, housingUnitId: string | null = null): Promise<TestDevice> {
+/** Any hub the test can reach by URL and act on through services: a TestHub, or a hub process on the same database. */
+export async function enroll(
+  testHub: Pick<TestHub, 'url' | 'hub'>,
+  siteId: string,
+  kind: DeviceKind,
+  housingUnitId: string | null = null,
+): Promise<TestDevice> {
   const issued = await issueEnrollmentCode(testHub.hub, { siteId, kind, housingUnitId });
   const answer = await call(testHub.url, hubPaths.enroll, { body: { code: issued.code, deviceName: `${kind} under test`, appVersion: '0.1.0' } });
   if (answer.status !== 200) throw new Error(`enrollment failed: ${answer.status} ${answer.bytes.toString()}`);
@@ -133,7 +139,7 @@ export async function enroll(testHub: TestHub, siteId: string, kind: DeviceKind,
   return deviceFor(testHub, enrollment.deviceId, enrollment.secret, kind);
 }
 
-export function deviceFor(testHub: TestHub, deviceId: string, secret: string, kind: DeviceKind): TestDevice {
+export function deviceFor(testHub: Pick<TestHub, 'url'>, deviceId: string, secret: string, kind: DeviceKind): TestDevice {
   const device: TestDevice = {
     deviceId,
     secret,
