@@ -1,4 +1,5 @@
-// The kiosk session's install script and systemd units (deploy/linux/, docs/deployment.md), run for real into a
+// The kiosk session's install script and systemd units (deploy/linux/, docs/deployment.md), and the hub's units
+// (deploy/hub/, docs/deployment-hub.md), run for real into a
 // scratch root: a folder with the few files of a system root the script works on (etc/passwd, group, shadow, gshadow),
 // this machine's systemd unit tree (so that graphical.target and the rest exist to be verified against), and stub
 // executables where a kiosk has cage, Chromium, Node.js and the packaged app from their packages.
@@ -364,5 +365,36 @@ describe('the units in deploy/linux', () => {
     for (const unit of units) expect(scriptText).toContain(unit);
     // systemd-analyze is there to verify them (scripts/system-packages.mjs installs systemd for the tests).
     expect(execFileSync('systemd-analyze', ['--version'], { encoding: 'utf8' })).toMatch(/^systemd \d+/);
+  });
+});
+
+describe('the units in deploy/hub', () => {
+  const hubDeployDir = join(process.cwd(), 'deploy/hub');
+
+  it('verify as systemd reads them: the hub, its nightly backup and its daily purge, with their timers', () => {
+    const root = scratchRoot();
+    const unitDir = join(root, 'etc/systemd/system');
+    mkdirSync(unitDir, { recursive: true });
+    // What the hub's server has from its packages (node, sh and find from Debian's), stubbed like the kiosk's.
+    for (const executable of ['/bin/sh', '/usr/bin/find']) {
+      const path = join(root, executable);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, '#!/bin/sh\nexit 0\n');
+      chmodSync(path, 0o755);
+    }
+    const units = readdirSync(hubDeployDir).filter((name) => name.endsWith('.service') || name.endsWith('.timer'));
+    expect(units.sort()).toEqual([
+      'dayroom-hub-backup.service',
+      'dayroom-hub-backup.timer',
+      'dayroom-hub-purge.service',
+      'dayroom-hub-purge.timer',
+      'dayroom-hub.service',
+    ]);
+    for (const unit of units) cpSync(join(hubDeployDir, unit), join(unitDir, unit));
+    for (const unit of units) {
+      const verified = verify(root, unit);
+      expect(verified.output, unit).toBe('');
+      expect(verified.status, unit).toBe(0);
+    }
   });
 });
