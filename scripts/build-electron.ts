@@ -1,12 +1,25 @@
 // Bundles the Electron shell: main/electron/main.ts → dist/electron/main.cjs and preload.ts → preload.cjs.
-// Runs anywhere Node runs; it never loads Electron itself (`npm run build:electron`).
+// Runs anywhere Node runs; it never loads Electron itself (`npm run build:electron`). `--out-dir DIR` builds elsewhere
+// than dist/electron: the packaging dry run builds into a scratch folder so it never swaps files under other tests.
 import { build, type BuildOptions } from 'esbuild';
 import { rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(repoRoot, 'dist', 'electron');
+
+/** The folder to build into: dist/electron, or the one --out-dir names. Anything else on the command line is refused. */
+function chosenOutDir(): string {
+  try {
+    const { values } = parseArgs({ options: { 'out-dir': { type: 'string' } } });
+    return values['out-dir'] === undefined ? join(repoRoot, 'dist', 'electron') : resolve(values['out-dir']);
+  } catch (error) {
+    console.error(`build-electron: ${error instanceof Error ? error.message : String(error)}. Usage: build-electron.ts [--out-dir DIR]`);
+    process.exit(2);
+  }
+}
+const outDir = chosenOutDir();
 
 /**
  * Left to Node's require at run time, from the app's node_modules: Electron itself, native addons (which
