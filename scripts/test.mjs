@@ -7,7 +7,8 @@
 // and the fit check on the screens every person meets, in every language at every text size, printed as an
 // ACCESSIBILITY line: docs/screens.md §15), the Electron security scan, and the unit and integration tests (vitest
 // project `checks`; among them the kiosk session's systemd units checked with `systemd-analyze verify` and its install
-// script run into scratch roots: test/integration/deploy/kiosk-install.test.ts, docs/deployment.md §9).
+// script run into scratch roots: test/integration/deploy/kiosk-install.test.ts, docs/deployment.md §9; and the packaging
+// dry run: test/integration/packaging/packaging-dry-run.test.ts, docs/deployment.md §11).
 //
 // `npm run test:long` (`node scripts/test.mjs long`): the slow tiers — the long proofs (vitest project `proofs`: the
 // device killed at any moment, the hub killed inside its transactions, a seeded run of network faults), the renderer
