@@ -15,7 +15,7 @@ import { validateConfiguration } from 'app-builder-lib/out/util/config/config';
 import { resolveFunction } from 'app-builder-lib/out/util/resolve';
 import { DebugLogger } from 'builder-util';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -282,10 +282,16 @@ describe('the packed files, from a dist/ built by the project’s own commands',
     const misspelt = { ...readConfig(), files: ['dist/electorn/**', 'package.json'] };
     expect(fileListProblems(packedFiles(misspelt, appDir.path))).toEqual(expect.arrayContaining(['dist/electron/main.cjs is not packed']));
     const tooMuch = { ...readConfig(), files: ['**/*', '!node_modules'] };
-    writeFileSync(join(appDir.path, 'dist/renderer/leftover.test.ts'), '');
-    expect(fileListProblems(packedFiles(tooMuch, appDir.path))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/leftover\.test\.ts is packed: it is a test/)]),
-    );
+    const leftover = join(appDir.path, 'dist/renderer/leftover.test.ts');
+    writeFileSync(leftover, '');
+    try {
+      expect(fileListProblems(packedFiles(tooMuch, appDir.path))).toEqual(
+        expect.arrayContaining([expect.stringMatching(/leftover\.test\.ts is packed: it is a test/)]),
+      );
+    } finally {
+      // Gone again, so the order the tests run in does not matter.
+      rmSync(leftover);
+    }
   });
 });
 
