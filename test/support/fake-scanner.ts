@@ -1,16 +1,16 @@
 // A credential reader the test scans on by hand: the runtime's sign-in path from a read on, without a pty.
 import type { CredentialReader, ReaderEvent } from '../../hardware/reader';
 
-/** A reader named 'front-scanner' whose scan(text) delivers a barcode read to the runtime's listeners. */
-export function fakeScanner(): { reader: CredentialReader; scan: (text: string) => void } {
+/** A reader (named 'front-scanner' unless told) whose scan(text) delivers a barcode read to the runtime's listeners. */
+export function fakeScanner(readerId = 'front-scanner'): { reader: CredentialReader; scan: (text: string) => void } {
   const listeners = new Set<(event: ReaderEvent) => void>();
   const reader: CredentialReader = {
-    readerId: 'front-scanner',
+    readerId,
     kind: 'fake',
     start: async () => undefined,
     stop: async () => undefined,
     health: () => ({
-      readerId: 'front-scanner',
+      readerId,
       kind: 'fake',
       connection: 'connected',
       goodReads: 0,
@@ -24,7 +24,6 @@ export function fakeScanner(): { reader: CredentialReader; scan: (text: string) 
       return () => listeners.delete(listener);
     },
   };
-  const scan = (text: string) =>
-    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'front-scanner', text, symbology: 'code39', format: 'barcode' } }));
+  const scan = (text: string) => listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId, text, symbology: 'code39', format: 'barcode' } }));
   return { reader, scan };
 }

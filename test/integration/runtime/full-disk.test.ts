@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReaderEvent, CredentialReader } from '../../../hardware/reader';
 import type { CallName, SessionView } from '../../../main/contract';
 import { createDeviceLogger, deviceLogHealth } from '../../../main/logging';
 import { createDeviceRuntime, type DeviceRuntime } from '../../../main/runtime';
@@ -21,6 +20,7 @@ import { readDeviceLog } from '../../support/device-log';
 import { fillDisk, freeDisk, mountSmallFilesystem, type SmallFilesystem } from '../../support/small-filesystem';
 import { ScriptedHub } from '../sync/scripted-hub';
 import { makeTempDir } from '../../support/temp-dir';
+import { fakeScanner } from '../../support/fake-scanner';
 
 const disk: SmallFilesystem = mountSmallFilesystem(24 * 1024 * 1024);
 if (!disk.mounted) console.warn(`runtime full-disk test skipped: ${disk.reason}`);
@@ -30,37 +30,10 @@ if (!logDisk.mounted) console.warn(`unwritable log folder test skipped: ${logDis
 
 const reserveBytes = 1024 * 1024;
 
-function fakeScanner() {
-  const listeners = new Set<(event: ReaderEvent) => void>();
-  const reader: CredentialReader = {
-    readerId: 'scanner',
-    kind: 'fake',
-    start: async () => undefined,
-    stop: async () => undefined,
-    health: () => ({
-      readerId: 'scanner',
-      kind: 'fake',
-      connection: 'connected',
-      goodReads: 0,
-      badReads: 0,
-      badReadsByReason: {},
-      problem: null,
-      lastEventAt: null,
-    }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const scan = (text: string) =>
-    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'scanner', text, symbology: 'code39', format: 'barcode' } }));
-  return { reader, scan };
-}
-
 describe.skipIf(!disk.mounted)('the runtime on a disk that fills up (a real tmpfs)', () => {
   let hub: ScriptedHub;
   let runtime: DeviceRuntime | undefined;
-  const scanner = fakeScanner();
+  const scanner = fakeScanner('scanner');
 
   beforeAll(async () => {
     if (!disk.mounted) return;
@@ -194,7 +167,7 @@ describe.skipIf(!logDisk.mounted)('the runtime whose log folder can no longer be
     const dataDir = join(dir.path, 'data');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     symlinkSync(logDisk.path, join(dataDir, 'logs'));
-    const scanner = fakeScanner();
+    const scanner = fakeScanner('scanner');
     const logger = createDeviceLogger({ dataDir });
     runtime = await createDeviceRuntime({ config: testSiteConfig('/dev/null'), dataDir, readers: [scanner.reader], logger });
     const device = runtime;

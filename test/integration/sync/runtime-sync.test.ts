@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReaderEvent, CredentialReader } from '../../../hardware/reader';
 import type { Change } from '../../../hub/protocol';
 import type { CallName, EventName, SessionView, SyncStatus } from '../../../main/contract';
 import { createDeviceLogger } from '../../../main/logging';
@@ -15,6 +14,7 @@ import { balance, message, resident, upsert } from '../../unit/sync/fixtures';
 import { testSiteConfig } from '../../support/device-fixture';
 import { makeTempDir } from '../../support/temp-dir';
 import { ScriptedHub } from './scripted-hub';
+import { fakeScanner } from '../../support/fake-scanner';
 
 let hub: ScriptedHub | null = null;
 let runtime: DeviceRuntime | null = null;
@@ -27,33 +27,6 @@ afterEach(async () => {
   hub = null;
   dir = null;
 });
-
-function fakeScanner() {
-  const listeners = new Set<(event: ReaderEvent) => void>();
-  const reader: CredentialReader = {
-    readerId: 'scanner',
-    kind: 'fake',
-    start: async () => undefined,
-    stop: async () => undefined,
-    health: () => ({
-      readerId: 'scanner',
-      kind: 'fake',
-      connection: 'connected',
-      goodReads: 0,
-      badReads: 0,
-      badReadsByReason: {},
-      problem: null,
-      lastEventAt: null,
-    }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  const scan = (text: string) =>
-    listeners.forEach((listener) => listener({ type: 'scan', frame: { readerId: 'scanner', text, symbology: 'code39', format: 'barcode' } }));
-  return { reader, scan };
-}
 
 async function startDevice(options: { enrolled: boolean; log?: Change[] }) {
   hub = await new ScriptedHub().start();
@@ -73,7 +46,7 @@ async function startDevice(options: { enrolled: boolean; log?: Change[] }) {
       enrolledAt: 1,
     });
   }
-  const scanner = fakeScanner();
+  const scanner = fakeScanner('scanner');
   // A silent logger: the file logger's async open would race the temp folder's removal in a test this short.
   runtime = await createDeviceRuntime({
     config: testSiteConfig('/dev/null'),
