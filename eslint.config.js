@@ -12,7 +12,8 @@
 //   5 sync       main/sync: the outbox's trip to the hub and back, and the device's identity there
 //   6 audit      main/audit: the audit log every service records into
 //   7 services   main/mail, money, visits, tablet, signin (with the site's credential mapping), service-mode, session,
-//                device-wipe: what a person or staff member does, each throwing its own coded errors
+//                update (the app's own updates from the hub), device-wipe: what a person or staff member does, each
+//                throwing its own coded errors
 //   8 runtime    main/runtime*, main/device-actions (the enrollment and wipe call handlers), main/bridge, main/host,
 //                main/electron, main/security: wires the services together and speaks the transport; only main/bridge
 //                and main/runtime* throw DeviceCallError, and main/bridge/service-errors.ts turns the others' coded
@@ -57,7 +58,17 @@ const deviceLayers = [
   { name: 'audit', paths: ['main/audit/'] },
   {
     name: 'services',
-    paths: ['main/mail/', 'main/money/', 'main/visits/', 'main/tablet/', 'main/signin/', 'main/service-mode/', 'main/session/', 'main/device-wipe.ts'],
+    paths: [
+      'main/mail/',
+      'main/money/',
+      'main/visits/',
+      'main/tablet/',
+      'main/signin/',
+      'main/service-mode/',
+      'main/session/',
+      'main/update/',
+      'main/device-wipe.ts',
+    ],
   },
   { name: 'runtime', paths: ['main/runtime.ts', 'main/runtime/', 'main/device-actions.ts', 'main/bridge/', 'main/host/', 'main/electron/', 'main/security/'] },
 ];

@@ -5,14 +5,17 @@
 import { readConsoleConnection, runOnHub } from './console-connection';
 import { runCli } from './commands/run';
 import { findMaintenanceCommand } from './commands/maintenance';
+import { findReleaseCommand } from './commands/updates';
 
 const io = { out: (line: string) => console.log(line), err: (line: string) => console.error(line), env: process.env };
 const args = process.argv.slice(2);
 const hubFlag = args.indexOf('--hub');
 
 async function main(): Promise<number> {
-  // backup and restore refuse --hub themselves, in words, rather than being sent to a hub that does not know them.
-  if (hubFlag === -1 || findMaintenanceCommand(args.find((arg) => !arg.startsWith('-'))) !== undefined) return runCli(args, io);
+  // backup, restore and the release commands refuse --hub themselves, in words, rather than being sent to a hub that
+  // does not know them.
+  const commandName = args.find((arg) => !arg.startsWith('-'));
+  if (hubFlag === -1 || findMaintenanceCommand(commandName) !== undefined || findReleaseCommand(commandName) !== undefined) return runCli(args, io);
   const file = args[hubFlag + 1];
   if (file === undefined) {
     io.err('--hub needs the path of a hub connection file, e.g. --hub .demo/hub.json');

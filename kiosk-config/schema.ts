@@ -107,6 +107,22 @@ export function tabletSettingsOf(config: { readonly tablet?: TabletSettings | un
   return config.tablet ?? TabletSettings.parse({});
 }
 
+/** Updates of the app from the hub: only those signed with this key are installed (docs/deployment.md §12 "Updates"). */
+export const UpdateSettings = z
+  .object({
+    /** The facility's update public key: the base64 of 32 bytes that `npm run hub -- update-signing-key` printed. */
+    publicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'the base64 of 32 bytes, as npm run hub -- update-signing-key printed it (44 characters ending in =)'),
+    /** How often the device asks the hub for a newer version; it also asks shortly after it starts. */
+    checkEveryMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(60),
+  })
+  .strict();
+export type UpdateSettings = z.infer<typeof UpdateSettings>;
+
 export const KioskConfig = z
   .object({
     site: z.object({ name: z.string().min(1), timeZone: z.string().min(1).default('UTC') }).strict(),
@@ -170,6 +186,8 @@ export const KioskConfig = z
       .optional(),
     /** Only on a tablet (device.mode: tablet); every field has a default. */
     tablet: TabletSettings.optional(),
+    /** App updates from the hub (docs/deployment.md §12); without this section the device never installs one. */
+    updates: UpdateSettings.optional(),
   })
   .strict()
   .refine((config) => config.tablet === undefined || config.device.mode === 'tablet', {

@@ -13,6 +13,7 @@ import { openBlobStore } from './sync/blobs';
 import { fileCredentialVault } from './sync/credential';
 import { createTabletAssignment } from './tablet/tablet-assignment';
 import { createVisitsService } from './visits/visits-service';
+import { startAppUpdates } from './runtime/app-updates';
 import { attachmentReader } from './runtime/attachments';
 import { deviceAudit } from './runtime/audit';
 import { deviceHealthSource } from './runtime/device-health';
@@ -128,9 +129,10 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   session.subscribe({ next: notices.sessionChanged, error: (error) => logger.fatal({ err: error }, 'session machine stopped') });
   session.start();
   undo.push(() => session.stop());
+  const updates = startAppUpdates({ options, config, state, session, logger, now });
+  undo.push(() => updates.stop());
 
   await connectedReaders.start();
-
   const syncStatus = syncStatusReader(state, queries);
   const serviceMode = deviceServiceMode({ options, config, store, storage, state, syncStatus, readers: connectedReaders, tabletAssignment, now });
   const recordMutation = recordThroughSync(state, database, now);
@@ -164,7 +166,6 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
   });
   const dispatcher = deviceDispatcher({ handlers, session, storage, logger });
   const stopWatchingStorage = watchStorage(storage, options.storageCheckMs ?? 30_000, logger);
-
   logger.info({ device: config.device.name, mode: config.device.mode, readers: readers.length, residents: residents.count() }, 'device runtime started');
 
   return {
@@ -178,8 +179,10 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
     enroll: hubLink.enroll,
     bridge: { call: dispatcher.call, onEvent: events.listen },
     attachment: attachmentReader(session, queries.mail, blobFiles, logger),
+    updates: updates.agent,
     async stop() {
       restarts.cancel();
+      updates.stop();
       stopWatchingStorage();
       await connectedReaders.stop();
       session.stop();

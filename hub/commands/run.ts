@@ -10,6 +10,7 @@ import { hubContext } from '../services/index';
 import { findCommand, hubCommands } from './commands';
 import { CommandUsageError } from './errors';
 import { findMaintenanceCommand, maintenanceCommands, maintenanceHelp, runMaintenance } from './maintenance';
+import { findReleaseCommand, releaseCommands, releaseHelp, runReleaseCommand } from './updates';
 import { visibleText } from './format';
 import { commandHelp, commandInvocation, commandUsage, describeOptions, runCommand, type HubCommand } from './registry';
 
@@ -40,7 +41,7 @@ export type CommandLine =
     };
 
 export function usage(): string {
-  const width = Math.max(...hubCommands.map((command) => command.name.length), ...maintenanceCommands.map((command) => command.name.length));
+  const width = Math.max(...[...hubCommands, ...maintenanceCommands, ...releaseCommands].map((command) => command.name.length));
   return [
     `usage: ${commandInvocation} <command> [options] [--data <pglite folder>] [--site <site id>] [--hub <connection file>]`,
     '  DATABASE_URL=postgres://… uses a PostgreSQL server instead of a PGlite folder; --hub runs the command inside a running hub.',
@@ -51,6 +52,9 @@ export function usage(): string {
     '',
     "maintenance (on the hub's server, DATABASE_URL only; never through --hub):",
     ...maintenanceCommands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'app updates (on the machine that holds the signing key; never through --hub):',
+    ...releaseCommands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     `${commandInvocation} help <command> shows the options of one command.`,
   ].join('\n');
@@ -142,6 +146,14 @@ export async function runCli(args: readonly string[], terminalIo: CliIo): Promis
   const maintenanceTopic = words[0] === 'help' ? findMaintenanceCommand(words[1]) : undefined;
   if (maintenanceTopic !== undefined) {
     io.out(maintenanceHelp(maintenanceTopic));
+    return 0;
+  }
+  // update-signing-key and publish-update read files on this machine, a private key among them (updates.ts).
+  const release = findReleaseCommand(words[0]);
+  if (release !== undefined) return runReleaseCommand(release, args, io);
+  const releaseTopic = words[0] === 'help' ? findReleaseCommand(words[1]) : undefined;
+  if (releaseTopic !== undefined) {
+    io.out(releaseHelp(releaseTopic));
     return 0;
   }
   const line = readCommandLine(args);

@@ -33,6 +33,7 @@ import { recordDeviceSeen, type ParsedHealthReport } from '../services/device-he
 import { changeFingerprint, logPositionHolds } from '../services/log-position';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
+import { registerUpdateRoutes } from './update-routes';
 import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited } from './auth';
 import { describeIssues, errorBody, HubHttpError, parseOrReject } from './errors';
 import { limitKeys, type FailureRateLimiter } from './rate-limiter';
@@ -122,6 +123,7 @@ function parsedHealthReport(value: unknown): ParsedHealthReport {
 
 export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, cursorKey }: RouteDependencies): void {
   const authenticate = deviceAuthentication(hub, limiter);
+  registerUpdateRoutes(app, hub, authenticate);
 
   // Health carries the refusal counts so a flood of bad tokens is a number anyone watching the hub can see. Counts by
   // code only — no address, device id or token — so answering them without authentication tells a caller nothing

@@ -19,6 +19,11 @@ export const hubPaths = {
   /** A tablet's own service mode gives the tablet to a resident, or takes it back (docs/sync.md §3 "Scope"). */
   tabletAssign: '/v1/tablet/assign',
   tabletRelease: '/v1/tablet/release',
+  /**
+   * Updates of the device app, in electron-updater's generic-provider layout under one folder: GET
+   * `${updates}/<metadata file>` (rules/app-update.ts updateMetadataFileName) and the files it names, relative to it.
+   */
+  updates: '/v1/updates',
 } as const;
 
 // The largest request body (maxRequestBytes) is derived from the longest letter in text.ts.

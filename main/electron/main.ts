@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { KioskConfigError, loadKioskConfig } from '../../kiosk-config/load';
 import { createDeviceLogger, type Logger } from '../logging';
+import { installRootEnv } from '../update/install-layout';
+import { confirmHealthOfTrial } from '../update/health-confirmation';
 import { appVersion, createDeviceRuntime, type DeviceRuntime } from '../runtime';
 import { createSwitchableBridge, deviceFullBridge, fullDiskRetryMs } from '../host/device-full-start';
 import { isStorageFull } from '../store/storage-full';
@@ -74,8 +76,20 @@ if (!app.requestSingleInstanceLock()) {
   runKiosk();
 }
 
+/** Waits up to half a minute for the kiosk window to hold the app's page, loaded and not crashed. */
+async function pageShown(keeper: KioskWindowKeeper): Promise<boolean> {
+  const shown = (): boolean =>
+    keeper.eventRecipients().some((contents) => !contents.isLoading() && !contents.isCrashed() && contents.getURL().startsWith(`${appScheme}://`));
+  for (let waitedMs = 0; waitedMs < 30_000; waitedMs += 500) {
+    if (shown()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return shown();
+}
+
 function runKiosk(): void {
   const dataDir = app.getPath('userData');
+  const installRoot = process.env[installRootEnv];
   const logger = createDeviceLogger({ dataDir }).child({ shell: 'electron' });
   const configFile = app.commandLine.getSwitchValue('config') || process.env.DAYROOM_CONFIG || '';
 
@@ -227,6 +241,8 @@ function runKiosk(): void {
           keyboardWedgeDetection: 'shell',
           // Service mode's restart: a new copy starts once this one has quit (will-quit stops the runtime cleanly first).
           onRestartRequested: restartApp,
+          // Started by deploy/linux/dayroom-launch: an installed version that updates itself (docs/deployment.md §12).
+          ...(installRoot === undefined ? {} : { installation: { root: installRoot, variant: 'electron-linux' as const } }),
         });
       let started: DeviceRuntime;
       try {
@@ -253,6 +269,16 @@ function runKiosk(): void {
       });
       windowKeeper.open();
       serveUnderSystemd(started.bridge);
+      if (installRoot !== undefined) {
+        // A version on trial is kept once the device answers and the window shows the app's page.
+        void confirmHealthOfTrial({
+          root: installRoot,
+          runningVersion: appVersion,
+          healthy: async () => (await answersWithin(() => started.bridge.call('device.info', {}), watchdogAnswerMs)) && (await pageShown(windowKeeper)),
+          onUnhealthy: restartApp,
+          logger,
+        });
+      }
       // A wall kiosk is always on; a tablet sleeps like any tablet.
       if (kioskMode) powerSaveBlocker.start('prevent-display-sleep');
       logger.info({ mode: started.config.device.mode, packaged: app.isPackaged }, 'kiosk shell started');

@@ -18,13 +18,27 @@ import { exitCodeRestartRequested } from './restart-exit-code';
 import { isAddressInUse, keepHostPort, readKeptHostPort } from './host-port';
 import { answersWithin, createSystemdNotifier } from '../../platform/systemd-notify';
 import { createOffsetClock, followClockFile, testClockEnv, type OffsetClock } from './test-clock';
+import { installRootEnv } from '../update/install-layout';
+import { confirmHealthOfTrial } from '../update/health-confirmation';
 
 export { exitCodeRestartRequested };
 
 /** How long the device has to answer device.info for the systemd watchdog to be fed: well under any WatchdogSec. */
 const watchdogAnswerMs = 5_000;
 
-/** How often a device that could not start on a full disk tries again; `DAYROOM_FULL_DISK_RETRY_MS` for tests. */
+/** How long after start the first update check runs, in ms (tests); left out, a minute. */
+const firstUpdateCheckEnv = 'DAYROOM_FIRST_UPDATE_CHECK_MS';
+
+/** The page answers 200 at the address the browser holds. */
+async function pageServed(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(watchdogAnswerMs) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -83,6 +97,10 @@ async function main(): Promise<void> {
   // Read first and alone: a site file that is wrong stops the start in words, whatever the disk.
   const config = loadKioskConfig(values.config);
   const dataDir = values.data;
+  // Set by deploy/linux/dayroom-launch: this app is an installed version that may update itself (docs/deployment.md §12).
+  const installRoot = process.env[installRootEnv];
+  // Tests only: the first update check sooner than a minute after start.
+  const firstUpdateCheckMs = /^\d+$/.test(process.env[firstUpdateCheckEnv] ?? '') ? Number(process.env[firstUpdateCheckEnv]) : undefined;
   const startRuntime = (): Promise<DeviceRuntime> =>
     createDeviceRuntime({
       config,
@@ -90,7 +108,9 @@ async function main(): Promise<void> {
       logger,
       ...(simulatedHid === null ? {} : { hid: simulatedHid.loader }),
       onRestartRequested: () => restart(),
+      ...(installRoot === undefined ? {} : { installation: { root: installRoot, variant: 'webhost-linux' as const } }),
       ...(testClock === null ? {} : { clock: testClock, now: testClock.now }),
+      ...(firstUpdateCheckMs === undefined ? {} : { firstUpdateCheckMs }),
     });
   let runtime: DeviceRuntime | null = null;
   try {
@@ -134,12 +154,25 @@ async function main(): Promise<void> {
       logger.warn({ port: listening }, 'the disk is full: the web host port is not kept, so after a restart the page needs the new address');
     }
   }
-  console.log(`${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid, deviceFull: runtime === null })}`);
+  console.log(
+    `${hostReadyMarker} ${JSON.stringify({ url: host.url, origin: host.origin, pid: process.pid, deviceFull: runtime === null, version: appVersion })}`,
+  );
   console.log(`Dayroom kiosk "${config.device.name}" is ready: open ${host.url}`);
   // Under systemd (Type=notify): serving now, and alive for as long as the device answers (docs/deployment.md §5).
   const notifier = createSystemdNotifier({ warn: (problem) => logger.warn({ problem }, 'systemd notification') });
   notifier.ready();
   const stopWatchdog = notifier.startWatchdog(() => answersWithin(() => bridge.call('device.info', {}), watchdogAnswerMs));
+  if (installRoot !== undefined) {
+    // A version on trial is kept only if the device answers and the page is served (a device waiting for disk space
+    // is not yet healthy: its trial stays open, and the next restart goes back to the previous version).
+    void confirmHealthOfTrial({
+      root: installRoot,
+      runningVersion: appVersion,
+      healthy: async () => runtime !== null && (await answersWithin(() => bridge.call('device.info', {}), watchdogAnswerMs)) && (await pageServed(host.url)),
+      onUnhealthy: () => restart(),
+      logger,
+    });
+  }
 
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   const retryStart = (): void => {
@@ -185,7 +218,8 @@ async function main(): Promise<void> {
     await simulatedHid?.close();
     process.exit(exitCode);
   };
-  restart = () => void stop('restart requested in service mode', exitCodeRestartRequested);
+  // Staff's "Restart the app" in service mode, an installed update, a version on trial that failed its health check.
+  restart = () => void stop('restart requested', exitCodeRestartRequested);
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

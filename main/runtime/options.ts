@@ -13,8 +13,16 @@ import type { StoreKeyProvider } from '../store/store-key';
 import type { StorageReserve } from '../store/storage-reserve';
 import type { CredentialVault, EnrollOutcome } from '../sync/credential';
 import type { SyncEngine } from '../sync/engine';
+import type { UpdateVariant } from '../../rules/app-update';
+import type { UpdateAgent } from '../update/update-agent';
 
-export const appVersion = '0.1.0';
+import packageJson from '../../package.json' with { type: 'json' };
+
+/**
+ * The version of the app that runs: package.json's, the one a published update carries (docs/deployment.md §12), so an
+ * installed update says its own version with nothing else to keep in step.
+ */
+export const appVersion: string = packageJson.version;
 
 export interface DeviceRuntimeOptions {
   /** The site file; ignored when `config` is given. */
@@ -67,6 +75,14 @@ export interface DeviceRuntimeOptions {
   readonly storageCheckMs?: number;
   /** Where a tablet reads its battery (Linux sysfs, platform/power-supply.ts); tests give a folder of their own. */
   readonly powerSupplyRoot?: string;
+  /**
+   * Set by a shell started by the launcher (deploy/linux/dayroom-launch, DAYROOM_INSTALL_ROOT): where this app is
+   * installed and which build it is. Without it, or without the site file's updates section, the device never updates
+   * itself (docs/deployment.md §12).
+   */
+  readonly installation?: { readonly root: string; readonly variant: UpdateVariant };
+  /** How long after start the first update check runs; default a minute (tests ask at once with checkNow). */
+  readonly firstUpdateCheckMs?: number;
 }
 
 export interface DeviceRuntime {
@@ -89,6 +105,8 @@ export interface DeviceRuntime {
    * host's attachment route and the Electron app protocol both serve through this, so the rule is in one place.
    */
   attachment(messageId: string, attachmentId: string, captionsLanguage?: string | null): AttachmentContent;
+  /** App updates from the hub, when this installation takes them (main/update/); null otherwise. */
+  readonly updates: UpdateAgent | null;
   stop(): Promise<void>;
 }
 

@@ -68,6 +68,8 @@ export interface HubClientOptions {
   readonly timeoutMs?: number;
   /** Blobs are larger than JSON replies: a whole download may take this long. */
   readonly blobTimeoutMs?: number;
+  /** An app update is larger still (up to a gigabyte). */
+  readonly updateTimeoutMs?: number;
   /** A JSON reply larger than this is refused without parsing. */
   readonly maxResponseBytes?: number;
   readonly fetch?: typeof fetch;
@@ -84,10 +86,17 @@ export interface HubClient {
   releaseTablet(request: TabletReleaseRequest, signal?: AbortSignal): Promise<HubResult<TabletReleaseResponse>>;
   /** Streams GET blobs/<sha256> into the sink; `stopped` says the sink refused more. */
   fetchBlob(sha256: string, sink: BlobSink, signal?: AbortSignal): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>>;
+  /** GET updates/<file>: the app update metadata for this device's build, as YAML text (main/update/). */
+  fetchUpdateMetadata(fileName: string, signal?: AbortSignal): Promise<HubResult<string>>;
+  /** Streams GET updates/<relative url> (the file the metadata names) into the sink, within the update timeout. */
+  fetchUpdateFile(relativeUrl: string, sink: BlobSink, signal?: AbortSignal): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>>;
 }
 
 const defaultTimeoutMs = 20_000;
 const defaultBlobTimeoutMs = 120_000;
+const defaultUpdateTimeoutMs = 60 * 60_000;
+/** An update's metadata is a few hundred bytes of YAML. */
+const maxUpdateMetadataBytes = 64 * 1024;
 /** A full pull batch of long messages fits well within this. */
 const defaultMaxResponseBytes = 64 * 1024 * 1024;
 const maxErrorBodyBytes = 64 * 1024;
@@ -227,6 +236,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const blobTimeoutMs = options.blobTimeoutMs ?? defaultBlobTimeoutMs;
+  const updateTimeoutMs = options.updateTimeoutMs ?? defaultUpdateTimeoutMs;
   const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes;
 
   async function httpFailure(response: Response, scope: RequestScope): Promise<HubFailure> {
@@ -300,8 +310,39 @@ export function createHubClient(options: HubClientOptions): HubClient {
     return { ok: true, value: parsed.data };
   }
 
-  async function fetchBlobWithin(
-    sha256: string,
+  /** GET an update's metadata file: YAML text, at most maxUpdateMetadataBytes. */
+  async function fetchUpdateMetadataWithin(fileName: string, scope: RequestScope): Promise<HubResult<string>> {
+    const headers: Record<string, string> = { accept: 'text/yaml' };
+    if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
+    let response: Response;
+    try {
+      response = await scope.race(
+        fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.updates}/${encodeURIComponent(fileName)}`), { headers, signal: scope.signal, redirect: 'manual' }),
+      );
+    } catch (error) {
+      return { ok: false, failure: scope.failure(error) };
+    }
+    try {
+      if (!response.ok) return { ok: false, failure: await httpFailure(response, scope) };
+      const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (type !== 'text/yaml') {
+        release(response.body);
+        return {
+          ok: false,
+          failure: { kind: 'invalidResponse', problem: pageInsteadOfHub(response) ?? `a ${type || 'untyped'} answer instead of update metadata` },
+        };
+      }
+      return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(await readLimited(response.body, maxUpdateMetadataBytes, scope)) };
+    } catch (error) {
+      if (error instanceof ResponseTooLarge) return { ok: false, failure: { kind: 'invalidResponse', problem: `larger than ${maxUpdateMetadataBytes} bytes` } };
+      if (error instanceof TypeError) return { ok: false, failure: { kind: 'invalidResponse', problem: 'not UTF-8 text' } };
+      return { ok: false, failure: scope.failure() };
+    }
+  }
+
+  /** Streams a GET of bytes (a blob, an update's file) into the sink. */
+  async function fetchBytesWithin(
+    path: string,
     sink: BlobSink,
     scope: RequestScope,
   ): Promise<HubResult<{ readonly bytes: number; readonly stopped: boolean }>> {
@@ -309,9 +350,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (options.secret !== undefined) headers.authorization = `Bearer ${options.secret}`;
     let response: Response;
     try {
-      response = await scope.race(
-        fetchImpl(hubEndpoint(options.hubUrl, `${hubPaths.blobs}/${encodeURIComponent(sha256)}`), { headers, signal: scope.signal, redirect: 'manual' }),
-      );
+      response = await scope.race(fetchImpl(hubEndpoint(options.hubUrl, path), { headers, signal: scope.signal, redirect: 'manual' }));
     } catch {
       return { ok: false, failure: scope.failure() };
     }
@@ -362,7 +401,25 @@ export function createHubClient(options: HubClientOptions): HubClient {
       // The whole download, body included, is bounded by the blob timeout and ends at the caller's stop.
       const scope = new RequestScope(blobTimeoutMs, caller);
       try {
-        return await fetchBlobWithin(sha256, sink, scope);
+        return await fetchBytesWithin(`${hubPaths.blobs}/${encodeURIComponent(sha256)}`, sink, scope);
+      } finally {
+        scope.end();
+      }
+    },
+
+    async fetchUpdateMetadata(fileName, caller) {
+      const scope = new RequestScope(timeoutMs, caller);
+      try {
+        return await fetchUpdateMetadataWithin(fileName, scope);
+      } finally {
+        scope.end();
+      }
+    },
+
+    async fetchUpdateFile(relativeUrl, sink, caller) {
+      const scope = new RequestScope(updateTimeoutMs, caller);
+      try {
+        return await fetchBytesWithin(`${hubPaths.updates}/${relativeUrl}`, sink, scope);
       } finally {
         scope.end();
       }

@@ -18,6 +18,7 @@ import { sql as anyResidentLanguage } from './0015-any-resident-language';
 import { sql as captionTracks } from './0016-caption-tracks';
 import { sql as languageChosenAt } from './0017-language-chosen-at';
 import { sql as reviewedMailRetention } from './0018-reviewed-mail-retention';
+import { sql as appUpdates } from './0019-app-updates';
 
 export interface Migration {
   readonly version: number;
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   { version: 16, name: 'caption-tracks', sql: captionTracks },
   { version: 17, name: 'language-chosen-at', sql: languageChosenAt },
   { version: 18, name: 'reviewed-mail-retention', sql: reviewedMailRetention },
+  { version: 19, name: 'app-updates', sql: appUpdates },
 ];

@@ -52,6 +52,8 @@ function clientFor(push: (request: PushRequest) => HubResult<PushResponse>): Hub
     enroll: unused,
     pull: unused,
     fetchBlob: unused,
+    fetchUpdateMetadata: unused,
+    fetchUpdateFile: unused,
     assignTablet: unused,
     releaseTablet: unused,
     push: async (request) => push(request),
