@@ -22,7 +22,10 @@ export async function confirmHealthOfTrial(confirmation: HealthConfirmation): Pr
   const trial = readInstallState(root).trial;
   if (trial === null || trial.version !== runningVersion) return 'noTrial';
   if (!(await confirmation.healthy())) {
-    logger.error({ version: runningVersion, previous: trial.previous }, 'this version failed its health check on trial; restarting so the launcher goes back to the previous one');
+    logger.error(
+      { version: runningVersion, previous: trial.previous },
+      'this version failed its health check on trial; restarting so the launcher goes back to the previous one',
+    );
     confirmation.onUnhealthy();
     return 'unhealthy';
   }

@@ -104,12 +104,20 @@ function syncTree(path: string): Promise<void> {
   });
 }
 
+/** The steps of an install, in order; the power-cut test stops the process dead after each. */
+export type InstallStep = 'unpacked' | 'synced' | 'renamed' | 'trialWritten' | 'swapped';
+
+export interface InstallObserver {
+  /** Called after each step is done (on disk, from 'synced' on). */
+  readonly onStep?: (step: InstallStep) => void;
+}
+
 /**
  * Installs `version` from its verified archive and points `current` at it, on trial. The archive must hold the app
  * tree at its top (package.json at the top level) and say the same version there. Resolves once every step is on disk;
  * the caller then restarts the app (through its supervisor) for the launcher to start the new version.
  */
-export async function installVersion(root: string, version: string, archive: string): Promise<void> {
+export async function installVersion(root: string, version: string, archive: string, observer: InstallObserver = {}): Promise<void> {
   const state = readInstallState(root);
   if (state.current === null) throw new InstallLayoutError(`${root} is not an install root: its current link names no version`);
   if (state.current === version) throw new InstallLayoutError(`version ${version} is the one running`);
@@ -120,6 +128,7 @@ export async function installVersion(root: string, version: string, archive: str
   rmSync(incoming, { recursive: true, force: true });
   mkdirSync(incoming, { mode: 0o755 });
   await untar(archive, incoming);
+  observer.onStep?.('unpacked');
   let packaged: unknown;
   try {
     packaged = JSON.parse(readFileSync(join(incoming, 'package.json'), 'utf8'));
@@ -133,17 +142,21 @@ export async function installVersion(root: string, version: string, archive: str
     throw new InstallLayoutError(`the update says it is version ${String(packagedVersion)} inside, not ${version}`);
   }
   await syncTree(incoming);
+  observer.onStep?.('synced');
   // A folder of this version left by an install that was cut after its rename, or a trial that failed: replaced whole.
   rmSync(target, { recursive: true, force: true });
   renameSync(incoming, target);
   fsyncFolder(versions);
+  observer.onStep?.('renamed');
   writeFileAtomically(root, installLayout.trial, `${version} ${state.current}\n`, { ownerOnly: false });
   removeFileDurably(root, installLayout.trialStarted);
+  observer.onStep?.('trialWritten');
   const nextLink = join(root, `.${installLayout.current}.next`);
   rmSync(nextLink, { force: true });
   symlinkSync(`${installLayout.versions}/${version}`, nextLink);
   renameSync(nextLink, join(root, installLayout.current));
   fsyncFolder(root);
+  observer.onStep?.('swapped');
 }
 
 /**
@@ -163,7 +176,11 @@ export function removeOldVersions(root: string, keep: readonly string[]): void {
   const versions = join(root, installLayout.versions);
   if (!existsSync(versions)) return;
   const state = readInstallState(root);
-  const kept = new Set([...keep, ...(state.current === null ? [] : [state.current]), ...(state.trial === null ? [] : [state.trial.previous, state.trial.version])]);
+  const kept = new Set([
+    ...keep,
+    ...(state.current === null ? [] : [state.current]),
+    ...(state.trial === null ? [] : [state.trial.previous, state.trial.version]),
+  ]);
   for (const name of readdirSync(versions)) {
     if (!kept.has(name)) rmSync(join(versions, name), { recursive: true, force: true });
   }

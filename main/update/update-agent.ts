@@ -132,7 +132,8 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
   /** The checks that need no bytes: this app, this build, the facility's signature, newer, not refused before. */
   function acceptable(fields: SignedUpdateFields, signature: string): UpdateCheckOutcome | null {
     if (fields.appId !== dayroomAppId) return refused('otherApp', fields.version, `the update is for ${fields.appId}, not ${dayroomAppId}`);
-    if (fields.variant !== options.variant) return refused('otherBuild', fields.version, `the update is the ${fields.variant} build; this device runs ${options.variant}`);
+    if (fields.variant !== options.variant)
+      return refused('otherBuild', fields.version, `the update is the ${fields.variant} build; this device runs ${options.variant}`);
     if (!updateSignatureHolds(fields, signature, options.publicKey)) {
       return refused('badSignature', fields.version, "the update's signature does not hold with the site file's public key");
     }
