@@ -46,7 +46,7 @@ function spawnSyncText(command: string, args: string[]): { stdout: string; stder
     const stdout = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { stdout, stderr: '' };
   } catch (error) {
-    throw new Error(`the launcher failed: ${String((error as { stderr?: string }).stderr ?? error)}`);
+    throw new Error(`the launcher failed: ${String((error as { stderr?: string }).stderr ?? error)}`, { cause: error });
   }
 }
 
