@@ -19,8 +19,9 @@ variant=
 usage() {
   cat <<'USAGE'
 usage: install-kiosk.sh --variant electron|webhost [--root DIR]
-  --variant electron   the packaged Electron app (/opt/Dayroom/dayroom, from the deb) under cage on tty1
-  --variant webhost    the web host (/opt/dayroom-host) and Debian's Chromium in --kiosk under cage on tty1
+  --variant electron   the Electron app under cage on tty1, run from /opt/dayroom-app (first copied from the deb's
+                       /opt/Dayroom, then updated from the hub)
+  --variant webhost    the web host (/opt/dayroom-host/current) and Debian's Chromium in --kiosk under cage on tty1
   --root DIR           install into DIR instead of / (an image being built, or a test's scratch root);
                        DIR must hold etc/passwd, etc/group, etc/shadow and etc/gshadow
 USAGE
@@ -207,6 +208,49 @@ for unit in "${units[@]}"; do
 done
 if [ "$variant" = webhost ]; then
   install_file /usr/lib/dayroom/dayroom-webhost-browser 0755 0 0 < "$here/dayroom-webhost-browser"
+fi
+install_file /usr/lib/dayroom/dayroom-launch 0755 0 0 < "$here/dayroom-launch"
+
+# 4b. The app's install root (docs/deployment.md §12 "Updates"): one folder per version under versions/, `current`
+# naming the one the launcher starts. The kiosk user's, because the app installs its own updates there.
+case "$variant" in
+  electron) app_root=/opt/dayroom-app ;;
+  webhost) app_root=/opt/dayroom-host ;;
+esac
+for folder in "$app_root" "$app_root/versions"; do
+  if [ ! -d "$(at "$folder")" ]; then
+    mkdir -p "$(at "$folder")"
+    echo "created $folder"
+    changed=1
+  fi
+  if [ "$(stat -c '%a %u %g' "$(at "$folder")")" != "755 $uid $gid" ]; then
+    chown "$uid:$gid" "$(at "$folder")"
+    chmod 0755 "$(at "$folder")"
+    echo "set $folder to 0755 dayroom:dayroom"
+    changed=1
+  fi
+done
+# An Electron kiosk's first version is the one the deb installed in /opt/Dayroom: copied in whole (to a hidden name,
+# flushed, then renamed, so a cut leaves no half version), once. Later versions come from the hub.
+if [ "$variant" = electron ] && [ ! -L "$(at "$app_root/current")" ] && [ -x "$(at /opt/Dayroom/dayroom)" ]; then
+  version=$(sed -n 's/^ *"version": *"\([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\)".*/\1/p' "$(at /opt/Dayroom/resources/app-package.json)" 2> /dev/null | head -n 1)
+  [ -n "$version" ] || fail "/opt/Dayroom/resources/app-package.json names no version: is the deb a Dayroom package?"
+  versions=$(at "$app_root/versions")
+  rm -rf "$versions/.incoming-$version"
+  cp -a "$(at /opt/Dayroom)" "$versions/.incoming-$version"
+  chown -R "$uid:$gid" "$versions/.incoming-$version"
+  sync -f "$versions/.incoming-$version"
+  rm -rf "${versions:?}/$version"
+  mv "$versions/.incoming-$version" "$versions/$version"
+  ln -sfn "versions/$version" "$(at "$app_root/.current.next")"
+  chown -h "$uid:$gid" "$(at "$app_root/.current.next")"
+  mv -T "$(at "$app_root/.current.next")" "$(at "$app_root/current")"
+  sync -f "$(at "$app_root")"
+  echo "installed version $version from /opt/Dayroom as $app_root/current"
+  changed=1
+fi
+if [ ! -L "$(at "$app_root/current")" ]; then
+  echo "note: $app_root/current names no version yet; the app does not start until it does (docs/deployment.md §12)"
 fi
 
 # 5. Enabled at boot, and the other variant's units disabled: both would want tty1.

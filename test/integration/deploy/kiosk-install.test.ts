@@ -24,6 +24,8 @@ const runningAsRoot = process.getuid?.() === 0;
 
 /** What a kiosk machine has from its packages, stubbed: the units' ExecStart binaries and the user's shell. */
 const packagedExecutables = ['/usr/bin/cage', '/usr/bin/chromium', '/usr/bin/node', '/opt/Dayroom/dayroom', '/usr/sbin/nologin'];
+const debAppPackage = 'opt/Dayroom/resources/app-package.json';
+const debVersion = '1.2.3';
 
 function makeScratchRoot(): { path: string; remove: () => void } {
   const dir = makeTempDir('dayroom-kiosk-root-');
@@ -40,6 +42,9 @@ function makeScratchRoot(): { path: string; remove: () => void } {
     writeFileSync(path, '#!/bin/sh\nexit 0\n');
     chmodSync(path, 0o755);
   }
+  // The deb's copy of package.json (electron-builder.yml extraResources), which names the version it installed.
+  mkdirSync(join(dir.path, 'opt/Dayroom/resources'), { recursive: true });
+  writeFileSync(join(dir.path, debAppPackage), `${JSON.stringify({ name: 'dayroom', version: debVersion }, null, 2)}\n`);
   return dir;
 }
 
@@ -144,8 +149,18 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
     // No temp file left beside any installed one.
     expect([...snapshot(root).keys()].filter((path) => /\/\.[^/]+\.[A-Za-z0-9]{6}$/.test(path))).toEqual([]);
 
+    // The app's install root: the deb's version copied in once, current naming it; the launcher that starts it.
+    expect(modeOf('opt/dayroom-app')).toEqual({ mode: '755', uid, gid });
+    expect(modeOf('opt/dayroom-app/versions')).toEqual({ mode: '755', uid, gid });
+    expect(readlinkSync(join(root, 'opt/dayroom-app/current'))).toBe(`versions/${debVersion}`);
+    expect(readFileSync(join(root, 'opt/dayroom-app/versions', debVersion, 'dayroom'), 'utf8')).toBe(readFileSync(join(root, 'opt/Dayroom/dayroom'), 'utf8'));
+    expect(modeOf(`opt/dayroom-app/versions/${debVersion}/dayroom`)).toEqual({ mode: '755', uid, gid });
+    expect(first.stdout).toContain(`installed version ${debVersion} from /opt/Dayroom as /opt/dayroom-app/current`);
+    expect(modeOf('usr/lib/dayroom/dayroom-launch')).toEqual({ mode: '755', uid: 0, gid: 0 });
+    expect(readFileSync(join(root, 'usr/lib/dayroom/dayroom-launch'), 'utf8')).toBe(readFileSync(join(deployDir, 'dayroom-launch'), 'utf8'));
+
     const unit = readFileSync(join(root, 'etc/systemd/system/dayroom-kiosk.service'), 'utf8');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/cage -- \/opt\/Dayroom\/dayroom /m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/cage -- \/usr\/lib\/dayroom\/dayroom-launch --data \/var\/lib\/dayroom \/opt\/dayroom-app \.\/dayroom /m);
     expect(unit).not.toMatch(/cage\s+(-\w*\s+)*-s\b/);
     for (const setting of [
       'Type=notify',
@@ -196,7 +211,13 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
     );
     expect(statSync(join(root, 'usr/lib/dayroom/dayroom-webhost-browser')).mode & 0o7777).toBe(0o755);
     const host = readFileSync(join(root, 'etc/systemd/system/dayroom-webhost.service'), 'utf8');
-    expect(host).toMatch(/^ExecStart=\/usr\/bin\/node --import tsx main\/host\/cli\.ts .*--port 4780/m);
+    expect(host).toMatch(
+      /^ExecStart=\/usr\/lib\/dayroom\/dayroom-launch --data \/var\/lib\/dayroom \/opt\/dayroom-host \/usr\/bin\/node --import tsx main\/host\/cli\.ts .*--port 4780/m,
+    );
+    // The web host's install root is made, and left for the first version (docs/deployment.md §12 says how to place it).
+    expect(statSync(join(root, 'opt/dayroom-host/versions')).isDirectory()).toBe(true);
+    expect(existsSync(join(root, 'opt/dayroom-host/current'))).toBe(false);
+    expect(result.stdout).toContain('/opt/dayroom-host/current names no version yet');
     for (const setting of ['Type=notify', 'NotifyAccess=all', 'Restart=always', 'User=dayroom']) expect(host).toMatch(new RegExp(`^${setting}$`, 'm'));
     expect(readFileSync(join(root, 'etc/systemd/system/dayroom-webhost-browser.service'), 'utf8')).toMatch(
       /^ExecStart=\/usr\/bin\/cage -- \/usr\/lib\/dayroom\/dayroom-webhost-browser$/m,
@@ -238,6 +259,7 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
       ['etc/systemd/system/dayroom-webhost.service', 'dayroom-webhost.service'],
       ['etc/systemd/system/dayroom-webhost-browser.service', 'dayroom-webhost-browser.service'],
       ['usr/lib/dayroom/dayroom-webhost-browser', 'dayroom-webhost-browser'],
+      ['usr/lib/dayroom/dayroom-launch', 'dayroom-launch'],
     ];
     const killAfterMs = [0, 1, 2, 3, 4].map(() => Math.floor(Math.random() * 400));
     for (const delayMs of killAfterMs) {
@@ -295,6 +317,16 @@ describe.skipIf(!runningAsRoot)('install-kiosk.sh into a scratch root', () => {
     expect(readFileSync(join(root, 'etc/group.lock'), 'utf8')).toBe(String(process.pid));
   });
 
+  it('refuses, in words, an Electron install whose deb names no version, and starts nothing half-copied', () => {
+    const root = scratchRoot();
+    writeFileSync(join(root, debAppPackage), '{ "name": "something-else" }\n');
+    const result = install(root, '--variant', 'electron');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('/opt/Dayroom/resources/app-package.json names no version: is the deb a Dayroom package?');
+    expect(existsSync(join(root, 'opt/dayroom-app/current'))).toBe(false);
+    expect(readdirSync(join(root, 'opt/dayroom-app/versions'))).toEqual([]);
+  });
+
   it('refuses bad input in words and touches nothing', () => {
     const root = scratchRoot();
     const before = snapshot(root);
@@ -345,10 +377,12 @@ describe('the units in deploy/linux', () => {
     const root = scratchRoot();
     const unitDir = join(root, 'etc/systemd/system');
     mkdirSync(unitDir, { recursive: true });
-    const launcher = join(root, 'usr/lib/dayroom/dayroom-webhost-browser');
-    mkdirSync(dirname(launcher), { recursive: true });
-    cpSync(join(deployDir, 'dayroom-webhost-browser'), launcher);
-    chmodSync(launcher, 0o755);
+    for (const helper of ['dayroom-webhost-browser', 'dayroom-launch']) {
+      const installed = join(root, 'usr/lib/dayroom', helper);
+      mkdirSync(dirname(installed), { recursive: true });
+      cpSync(join(deployDir, helper), installed);
+      chmodSync(installed, 0o755);
+    }
     const units = readdirSync(deployDir).filter((name) => name.endsWith('.service'));
     for (const unit of units) cpSync(join(deployDir, unit), join(unitDir, unit));
     for (const unit of units) {

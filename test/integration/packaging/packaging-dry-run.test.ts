@@ -117,10 +117,13 @@ function resourceFiles(config: Configuration): { source: string; destination: st
   // As electron-builder's copyFiles does: a set with no patterns of its own (or only exclusions) starts from everything.
   for (const matcher of matchers) if (matcher.isEmpty() || matcher.containsOnlyIgnore()) matcher.prependPattern('**/*');
   return matchers.flatMap((matcher) =>
-    acceptedFiles(matcher.from, matcher.createFilter()).map((file) => ({
-      source: join(matcher.from, file),
-      destination: join(relative('resources', matcher.to), file),
-    })),
+    // A single file (package.json as app-package.json) is copied to its `to`, as electron-builder copies one.
+    statSync(matcher.from).isFile()
+      ? [{ source: matcher.from, destination: relative('resources', matcher.to) }]
+      : acceptedFiles(matcher.from, matcher.createFilter()).map((file) => ({
+          source: join(matcher.from, file),
+          destination: join(relative('resources', matcher.to), file),
+        })),
   );
 }
 
@@ -192,7 +195,8 @@ describe('electron-builder.yml', () => {
     const config = readConfig();
     expect(await schemaProblem(config)).toBeNull();
     const installers = installerConfig.parse(config);
-    expect(installers.linux.target).toEqual(['AppImage', 'deb']);
+    // tar.gz: the unpacked app, packed, is the electron-linux update the hub serves (docs/deployment.md §12).
+    expect(installers.linux.target).toEqual(['AppImage', 'deb', 'tar.gz']);
     expect(installers.win.target).toEqual(['nsis']);
     // Asar integrity is recorded unless turned off; the fuse that makes Electron enforce it is on.
     expect(config.disableAsarIntegrity).not.toBe(true);
@@ -331,7 +335,9 @@ describe('the deb’s after-install script', () => {
 
   it('installs the readers’ udev rules and makes /etc/dayroom, and never touches a site file', () => {
     const destinations = resourceFiles(readConfig()).map(({ destination }) => destination);
-    expect(destinations).toEqual(expect.arrayContaining(['deploy/linux/70-dayroom-readers.rules', 'deploy/linux/install-kiosk.sh']));
+    expect(destinations).toEqual(
+      expect.arrayContaining(['deploy/linux/70-dayroom-readers.rules', 'deploy/linux/install-kiosk.sh', 'deploy/linux/dayroom-launch', 'app-package.json']),
+    );
     const fresh = rootWithPackage('fresh');
     const first = runDayroomSteps(fresh);
     expect(first.stderr).toBe('');
