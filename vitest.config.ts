@@ -2,14 +2,19 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The long proofs: each kills processes over and over (the device, the hub) or runs a seeded stream of network faults,
- * and each takes a minute or more of a core. They run in `npm run test:long` (and in CI); `npm test` runs everything
+ * The long proofs: each kills processes over and over (the device, the hub, an update's install), runs a seeded stream
+ * of network faults, or starts a process a dozen times, and each takes a minute or more of a core. They run in `npm run test:long` (and in CI); `npm test` runs everything
  * else, in under 10 minutes on a quiet 2-core machine.
  */
 const longProofs = [
   'test/integration/sync-hub/crash-safety.test.ts',
   'test/integration/sync-hub/hub-kill.test.ts',
   'test/integration/sync-hub/fault-proxy.test.ts',
+  // An app update's install killed after each of its steps (docs/deployment.md §12).
+  'test/integration/deploy/update-install-cut.test.ts',
+  // The hub as a service: a dozen hub processes started to be refused (TLS, environment file, DATABASE_URL), 90 s of a
+  // core under load; npm test keeps the in-process checks of the URL's form and the file's mode (startup-checks).
+  'test/integration/hub/hub-service.test.ts',
 ];
 
 export default defineConfig({
