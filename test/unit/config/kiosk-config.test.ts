@@ -85,6 +85,18 @@ describe('kiosk-config', () => {
     ]);
   });
 
+  it('an updates section: the key must be the 32-byte base64 update-signing-key printed, and checks at least every 5 minutes', () => {
+    const key = 'S8br6HflnjjBOVQISh25F5Jsew2CFGBAfeYvuMuTZ0c=';
+    expect(loadKioskConfig(writeSite('site.yaml', `${validSite}updates: { publicKey: ${key} }\n`)).updates).toEqual({ publicKey: key, checkEveryMinutes: 60 });
+    expect(problemsOf(writeSite('site.yaml', `${validSite}updates: { publicKey: not-a-key, checkEveryMinutes: 1 }\n`))).toEqual([
+      {
+        path: 'updates.publicKey',
+        message: 'the base64 of 32 bytes, as npm run hub -- update-signing-key printed it (44 characters ending in =)',
+      },
+      { path: 'updates.checkEveryMinutes', message: 'Too small: expected number to be >=5' },
+    ]);
+  });
+
   it('a wrong type names the file, the field path and what is wrong', () => {
     const file = writeSite('site.yaml', validSite.replace('idleSeconds: 60', 'idleSeconds: sixty'));
     expect(problemsOf(file)).toEqual([{ path: 'session.idleSeconds', message: 'expected number' }]);
