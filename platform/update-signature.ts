@@ -3,7 +3,7 @@
 // each device's site file holds the public key, as the base64 of its 32 raw bytes.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { signedUpdateBytes, type SignedUpdateFields } from '../rules/app-update';
+import { signedUpdateText, type SignedUpdateFields } from '../rules/app-update';
 
 /** The DER prefix of an ed25519 SubjectPublicKeyInfo; the 32 raw key bytes follow it. */
 const ed25519SpkiPrefix = Buffer.from('302a300506032b6570032100', 'hex');
@@ -53,13 +53,13 @@ export function readUpdatePublicKey(base64: string): KeyObject {
 }
 
 export function signUpdate(fields: SignedUpdateFields, privateKey: KeyObject): string {
-  return sign(null, signedUpdateBytes(fields), privateKey).toString('base64');
+  return sign(null, Buffer.from(signedUpdateText(fields), 'utf8'), privateKey).toString('base64');
 }
 
 export function updateSignatureHolds(fields: SignedUpdateFields, signature: string, publicKey: KeyObject): boolean {
   const bytes = Buffer.from(signature, 'base64');
   if (bytes.length !== 64) return false;
-  return verify(null, signedUpdateBytes(fields), publicKey, bytes);
+  return verify(null, Buffer.from(signedUpdateText(fields), 'utf8'), publicKey, bytes);
 }
 
 /** A file's sha512 (base64, as electron-updater writes it) and size, read as a stream. */

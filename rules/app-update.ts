@@ -76,9 +76,9 @@ export const SignedUpdateFields = z
   .strict();
 export type SignedUpdateFields = z.infer<typeof SignedUpdateFields>;
 
-/** The bytes the signature covers: the canonical JSON of the signed fields, under a label no other signature uses. */
-export function signedUpdateBytes(fields: SignedUpdateFields): Uint8Array {
-  return new TextEncoder().encode(`dayroom-update-v1\n${canonicalJson(fields)}`);
+/** The text the signature covers (as UTF-8): the canonical JSON of the signed fields, under a label no other signature uses. */
+export function signedUpdateText(fields: SignedUpdateFields): string {
+  return `dayroom-update-v1\n${canonicalJson(fields)}`;
 }
 
 /** Where a file of a published update lives, relative to the metadata file (electron-updater resolves it so). */
@@ -98,7 +98,7 @@ export const UpdateMetadata = z.object({
   releaseDate: z.iso.datetime(),
   dayroomAppId: z.string().min(1),
   dayroomVariant: UpdateVariant,
-  /** ed25519 over signedUpdateBytes, base64. */
+  /** ed25519 over signedUpdateText (as UTF-8), base64. */
   dayroomSignature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'an ed25519 signature in base64'),
 });
 export type UpdateMetadata = z.infer<typeof UpdateMetadata>;
