@@ -53,7 +53,7 @@ export interface UpdateStatus {
   readonly runningVersion: string;
   readonly lastCheckAt: number | null;
   readonly lastOutcome: UpdateCheckOutcome['kind'] | null;
-  /** A verified download waiting for no one to be signed in. */
+  /** A verified download, or an installed update whose restart waits, for no one to be signed in. */
   readonly stagedVersion: string | null;
   readonly refusals: Readonly<Partial<Record<UpdateRefusal, number>>>;
 }
@@ -98,6 +98,8 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
   let lastOutcome: UpdateCheckOutcome['kind'] | null = null;
   let busy: Promise<UpdateCheckOutcome> | null = null;
   let installing = false;
+  /** An update installed while a person signed in meanwhile: the restart into it waits for the attract screen. */
+  let restartDeferred: string | null = null;
 
   function refused(refusal: UpdateRefusal, version: string | null, problem: string): UpdateCheckOutcome {
     refusals[refusal] = (refusals[refusal] ?? 0) + 1;
@@ -200,6 +202,14 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
   }
 
   async function installIfIdle(): Promise<UpdateCheckOutcome | null> {
+    if (restartDeferred !== null) {
+      if (options.someoneSignedIn()) return { kind: 'waitingForIdle', version: restartDeferred };
+      logger.warn({ to: restartDeferred }, 'no one is signed in now: restarting into the installed update on trial');
+      const version = restartDeferred;
+      restartDeferred = null;
+      options.restart();
+      return { kind: 'installed', version };
+    }
     const update = staged();
     if (update === null || installing) return null;
     const { fields, signature } = update;
@@ -227,6 +237,12 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
         return refused('notInstallable', fields.version, error instanceof Error ? error.message : String(error));
       }
       rmSync(join(options.stagingDir, fields.version), { recursive: true, force: true });
+      // Unpacking a whole app takes seconds: a person who signed in meanwhile is not thrown out by the restart.
+      if (options.someoneSignedIn()) {
+        restartDeferred = fields.version;
+        logger.warn({ from: options.runningVersion, to: fields.version }, 'an app update was installed; the restart into it waits until no one is signed in');
+        return { kind: 'waitingForIdle', version: fields.version };
+      }
       logger.warn({ from: options.runningVersion, to: fields.version }, 'an app update was installed; restarting into it on trial');
       options.restart();
       return { kind: 'installed', version: fields.version };
@@ -236,6 +252,8 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
   }
 
   async function check(signal: AbortSignal | undefined): Promise<UpdateCheckOutcome> {
+    // Installed already, waiting for the screen to be free: nothing to ask the hub.
+    if (restartDeferred !== null) return (await installIfIdle()) ?? { kind: 'waitingForIdle', version: restartDeferred };
     const hub = options.hub();
     if (hub === null) return { kind: 'notEnrolled' };
     const answer = await hub.fetchUpdateMetadata(updateMetadataFileName(options.variant), signal);
@@ -284,7 +302,7 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
       runningVersion: options.runningVersion,
       lastCheckAt,
       lastOutcome,
-      stagedVersion: staged()?.fields.version ?? null,
+      stagedVersion: restartDeferred ?? staged()?.fields.version ?? null,
       refusals: { ...refusals },
     }),
   };

@@ -15,7 +15,7 @@ import { generateUpdateSigningKey, readUpdatePublicKey, readUpdateSigningKey, si
 import { dayroomAppId, SignedUpdateFields, UpdateMetadata, updateMetadataOf } from '../../../rules/app-update';
 import { createHubClient } from '../../../main/sync/hub-client';
 import { installLayout, readInstallState } from '../../../main/update/install-layout';
-import { createUpdateAgent, type UpdateAgent } from '../../../main/update/update-agent';
+import { createUpdateAgent, type UpdateAgent, type UpdateAgentOptions } from '../../../main/update/update-agent';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { silentLogger } from '../../support/synced-device';
 import { makeInstallRoot, packAppBuild } from '../../support/app-versions';
@@ -158,26 +158,30 @@ async function deviceWithAgent(
     return tamper(new URL(input instanceof Request ? input.url : input.toString()).pathname, response);
   };
   const client = createHubClient({ hubUrl: hub.url, secret: kiosk.secret, fetch: tamperingFetch });
-  const device: DeviceUnderTest = {
-    root,
-    restarts: () => restarts,
-    signedIn: false,
-    agent: createUpdateAgent({
-      variant: 'webhost-linux',
-      runningVersion: '0.1.0',
-      installRoot: root,
-      stagingDir: join(where, 'data', 'updates'),
-      publicKey: readUpdatePublicKey(publicKey),
-      hub: () => client,
-      someoneSignedIn: () => device.signedIn,
-      restart: () => {
-        restarts += 1;
-      },
-      logger: silentLogger(),
-      now: Date.now,
-    }),
+  const options: UpdateAgentOptions = {
+    variant: 'webhost-linux',
+    runningVersion: '0.1.0',
+    installRoot: root,
+    stagingDir: join(where, 'data', 'updates'),
+    publicKey: readUpdatePublicKey(publicKey),
+    hub: () => client,
+    someoneSignedIn: () => device.signedIn,
+    restart: () => {
+      restarts += 1;
+    },
+    logger: silentLogger(),
+    now: Date.now,
   };
+  const device: DeviceUnderTest = { root, restarts: () => restarts, signedIn: false, agent: createUpdateAgent(options) };
+  agentOptions.set(device, options);
   return device;
+}
+
+const agentOptions = new WeakMap<DeviceUnderTest, UpdateAgentOptions>();
+function agentOptionsOf(device: DeviceUnderTest): UpdateAgentOptions {
+  const options = agentOptions.get(device);
+  if (options === undefined) throw new Error('not a device made by deviceWithAgent');
+  return options;
 }
 
 const yamlResponse = (text: string): Response => new Response(text, { status: 200, headers: { 'content-type': 'text/yaml; charset=utf-8' } });
@@ -208,6 +212,46 @@ describe('the device taking an update (pglite)', () => {
     expect(readFileSync(join(device.root, 'versions', '0.2.0', 'README.txt'), 'utf8')).toBe('Dayroom 0.2.0\n');
     expect(existsSync(join(device.root, 'versions', '0.1.0', 'package.json'))).toBe(true);
     expect(device.agent.status().stagedVersion).toBeNull();
+  });
+
+  it('does not restart on a person who signed in while the update was unpacked: the restart waits for the attract screen', async () => {
+    testHub = await startTestHub('pglite');
+    folder = makeTempDir('dayroom-agent-late-');
+    const cli = cliOn(testHub);
+    const key = await signingKeyIn(folder.path, cli);
+    const device = await deviceWithAgent(testHub, await seedFacility(testHub.hub), folder.path, key.publicKey);
+    expect(
+      (
+        await cli(
+          'publish-update',
+          '--variant',
+          'webhost-linux',
+          '--version',
+          '0.2.0',
+          '--file',
+          packAppBuild(folder.path, '0.2.0', 'minimal'),
+          '--signing-key',
+          key.pem,
+        )
+      ).code,
+    ).toBe(0);
+    // No one at the screen when the install starts; someone by the time the new version is in place.
+    device.signedIn = false;
+    let asked = 0;
+    const signsInDuringInstall = (): boolean => {
+      asked += 1;
+      return device.signedIn || asked > 2;
+    };
+    const late = createUpdateAgent({ ...agentOptionsOf(device), someoneSignedIn: signsInDuringInstall });
+    expect(await late.checkNow()).toEqual({ kind: 'waitingForIdle', version: '0.2.0' });
+    expect(readInstallState(device.root).current).toBe('0.2.0');
+    expect(device.restarts()).toBe(0);
+    expect(late.status().stagedVersion).toBe('0.2.0');
+    // Still someone there: still no restart. Then the screen is free.
+    expect(await late.installIfIdle()).toEqual({ kind: 'waitingForIdle', version: '0.2.0' });
+    asked = Number.NEGATIVE_INFINITY;
+    expect(await late.installIfIdle()).toEqual({ kind: 'installed', version: '0.2.0' });
+    expect(device.restarts()).toBe(1);
   });
 
   it('refuses, in words and counted, every update it cannot prove, and the running version stays current', async () => {
