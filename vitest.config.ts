@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * The long proofs: each kills processes over and over (the device, the hub, an update's install), runs a seeded stream
  * of network faults, or starts a process a dozen times, and each takes a minute or more of a core. They run in `npm run test:long` (and in CI); `npm test` runs everything
- * else, in under 10 minutes on a quiet 2-core machine.
+ * else (docs/architecture.md §7 "Time" says how long that takes, and what is left to win back).
  */
 const longProofs = [
   'test/integration/sync-hub/crash-safety.test.ts',
