@@ -250,7 +250,7 @@ if [ "$variant" = electron ] && [ ! -L "$(at "$app_root/current")" ] && [ -x "$(
   changed=1
 fi
 if [ ! -L "$(at "$app_root/current")" ]; then
-  echo "note: $app_root/current names no version yet; the app does not start until it does (docs/deployment.md §12)"
+  echo "note: $app_root/current names no version yet; the app does not start until it does (docs/deployment.md §3, §12)"
 fi
 
 # 5. Enabled at boot, and the other variant's units disabled: both would want tty1.
