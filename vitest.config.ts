@@ -29,6 +29,8 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 90_000,
+    // One PostgreSQL cluster for the run, with a migrated template the hub tests copy their databases from.
+    globalSetup: ['test/support/global-postgres.ts'],
     // `vitest run` runs both; `--project checks` or `--project proofs` one of them.
     projects: [
       {

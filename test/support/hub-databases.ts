@@ -1,15 +1,14 @@
 // Both hub database backends for describe.each: PGlite and a real PostgreSQL server. Each test gets a fresh,
-// migrated database — a PGlite loaded from a migrated template image, or CREATE DATABASE ... TEMPLATE on a cluster
-// shared by the test file. PostgreSQL is never skipped: without its binaries, the tests fail with the command to run.
+// migrated database — a PGlite loaded from a migrated template image, or CREATE DATABASE ... TEMPLATE on the cluster
+// the whole run shares (test/support/global-postgres.ts). PostgreSQL is never skipped: without its binaries, the tests fail with the command to run.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { migrate, migrations, openPgliteDatabase, openPostgresDatabase, pgliteDatabase, type HubDatabase } from '../../hub/db/index';
-import { startPostgresServer, type PostgresServer } from './postgres-server';
+import { adminQuery, sharedTemplateName } from './shared-postgres';
 
 export type HubBackend = 'pglite' | 'postgres';
 export const hubBackends: readonly HubBackend[] = ['pglite', 'postgres'];
@@ -104,59 +103,50 @@ async function parkPglite(database: HubDatabase): Promise<void> {
 }
 
 interface Cluster {
-  readonly server: PostgresServer;
-  readonly template: string;
+  /** A connection URL for one database of the run's shared cluster. */
+  readonly url: (database: string) => string;
 }
 
-let cluster: Promise<Cluster> | null = null;
+let cluster: Cluster | null = null;
 let databaseCounter = 0;
 /** The next test's database, created while the current test runs (the server works on another core meanwhile). */
 let preparedDatabase: Promise<string> | null = null;
-/** Drops still running in the background; the cluster waits for them before it stops. */
+/** Drops still running in the background; the file waits for them when it ends. */
 const pendingDrops = new Set<Promise<void>>();
 
-async function adminQuery(server: PostgresServer, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server.url('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function sharedCluster(): Promise<Cluster> {
-  cluster ??= (async () => {
-    // fsync off: these tests check what the hub does, not what survives a crash, and their data dies with the run.
-    // The tests that depend on durability (hub-kill, hub-rollback, postgres-durability-check) start their own cluster
-    // with `durable: true` — fsync, synchronous_commit and full_page_writes on, as production runs.
-    const server = await startPostgresServer();
-    const template = 'hub_template';
-    await adminQuery(server, `CREATE DATABASE ${template}`);
-    const database = openPostgresDatabase({ databaseUrl: server.url(template), maxConnections: 2 });
-    await migrate(database);
-    await database.close();
-    return { server, template };
-  })();
+/** The run's cluster (test/support/global-postgres.ts); a cluster that could not start fails the test with its reason. */
+function sharedCluster(): Cluster {
+  if (cluster !== null) return cluster;
+  const shared = inject('sharedPostgres');
+  if (shared.kind === 'failed') throw new Error(`the shared PostgreSQL cluster did not start: ${shared.problem}`);
+  cluster = { url: (database) => `postgres://postgres@${shared.host}:${shared.port}/${encodeURIComponent(database)}` };
   return cluster;
 }
 
-async function createFromTemplate({ server, template }: Cluster): Promise<string> {
+async function createFromTemplate(shared: Cluster): Promise<string> {
   databaseCounter += 1;
+  // The worker's pid keeps two files running at once from choosing the same name.
   const name = `hub_test_${process.pid}_${databaseCounter}`;
-  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await adminQuery(shared.url('postgres'), `CREATE DATABASE ${name} TEMPLATE ${sharedTemplateName}`);
   return name;
 }
 
 /** A migrated database of its own for one test; starts preparing the one after it. */
-async function takePostgresDatabase(): Promise<{ server: PostgresServer; name: string }> {
-  const shared = await sharedCluster();
+async function takePostgresDatabase(): Promise<{ shared: Cluster; name: string }> {
+  const shared = sharedCluster();
   const name = await (preparedDatabase ?? createFromTemplate(shared));
   const next = createFromTemplate(shared);
-  // If no test takes it, stopHubDatabases still waits for it; a failure surfaces when (if) it is taken.
+  // If no test takes it, stopHubDatabases drops it; a failure surfaces when (if) it is taken.
   next.catch(() => undefined);
   preparedDatabase = next;
-  return { server: shared.server, name };
+  return { shared, name };
+}
+
+function dropLater(shared: Cluster, name: string): void {
+  // Dropping waits for the closed connections' server processes to exit; nothing needs to wait for that.
+  const drop = adminQuery(shared.url('postgres'), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+  pendingDrops.add(drop);
+  void drop.finally(() => pendingDrops.delete(drop));
 }
 
 export async function freshHubDatabase(backend: HubBackend): Promise<TestHubDatabase> {
@@ -169,18 +159,15 @@ export async function freshHubDatabase(backend: HubBackend): Promise<TestHubData
       return { backend, database, dispose: () => parkPglite(database) };
     }
     case 'postgres': {
-      const { server, name } = await takePostgresDatabase();
-      const database = openPostgresDatabase({ databaseUrl: server.url(name) });
+      const { shared, name } = await takePostgresDatabase();
+      const database = openPostgresDatabase({ databaseUrl: shared.url(name) });
       await migrate(database);
       return {
         backend,
         database,
         async dispose() {
           await database.close();
-          // Dropping waits for the closed connections' server processes to exit; nothing needs to wait for that.
-          const drop = adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-          pendingDrops.add(drop);
-          void drop.finally(() => pendingDrops.delete(drop));
+          dropLater(shared, name);
         },
       };
     }
@@ -191,28 +178,27 @@ export async function freshHubDatabase(backend: HubBackend): Promise<TestHubData
   }
 }
 
-/** Stops this file's PostgreSQL cluster (if one was started) and deletes it. useHubDatabases calls it after the file. */
+/** Closes the file's idle PGlite, and drops the file's PostgreSQL databases. useHubDatabases calls it after the file. */
 export async function stopHubDatabases(): Promise<void> {
   const idle = idlePglite;
   idlePglite = null;
   pgliteFingerprint = null;
   await idle?.close();
-  const running = cluster;
   const prepared = preparedDatabase;
-  cluster = null;
+  const shared = cluster;
   preparedDatabase = null;
-  if (running === null) return;
-  await Promise.allSettled([prepared, ...pendingDrops]);
-  await (await running).server.stop();
+  if (prepared !== null && shared !== null) {
+    const name = await prepared.catch(() => null);
+    if (name !== null) dropLater(shared, name);
+  }
+  await Promise.allSettled([...pendingDrops]);
 }
 
 /**
- * Call once at the top of a test file that uses describe.each(hubBackends). It starts the PostgreSQL cluster in the
- * background right away — initdb and the server run in their own processes, on another core, while the file's
- * PGlite tests run — and stops and deletes it after the file. A start that fails (PostgreSQL not installed) fails
- * every PostgreSQL test with the reason; nothing is skipped.
+ * Call once at the top of a test file that uses describe.each(hubBackends): after the file, its idle PGlite is closed
+ * and its PostgreSQL databases dropped. The cluster is the run's (test/support/global-postgres.ts); one that could
+ * not start (PostgreSQL not installed) fails every PostgreSQL test with the reason; nothing is skipped.
  */
 export function useHubDatabases(): void {
-  sharedCluster().catch(() => undefined);
   afterAll(stopHubDatabases);
 }

@@ -12,18 +12,9 @@ import { readBackupHeader } from '../../../hub/db/backup';
 import { openHubDatabase } from '../../../hub/db/open';
 import { deposit, hubContext, reviewMessage, sendFamilyMessage } from '../../../hub/services/index';
 import { startPostgresServer, type PostgresServer } from '../../support/postgres-server';
+import { adminQuery } from '../../support/shared-postgres';
 import { makeTempDir } from '../../support/temp-dir';
 import { fakeJpeg, seedFacility, TestClock, testPinCost, tinyPng } from './fixture';
-
-async function adminQuery(server: PostgresServer, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server.url('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Every table's rows as text, ordered, and every blob's bytes: what "the same hub" means here. */
 async function everything(url: string): Promise<{ tables: Record<string, string[]>; blobs: { sha256: string; bytes: Buffer }[] }> {
@@ -74,7 +65,7 @@ describe('hub backup and restore (PostgreSQL)', () => {
   beforeAll(async () => {
     [source, fresh] = await Promise.all([startPostgresServer(), startPostgresServer()]);
     folder = makeTempDir('dayroom-backup-');
-    await adminQuery(source, 'CREATE DATABASE facility');
+    await adminQuery(source.url('postgres'), 'CREATE DATABASE facility');
     sourceUrl = source.url('facility');
     const database = await openHubDatabase({ databaseUrl: sourceUrl });
     try {
@@ -129,7 +120,7 @@ describe('hub backup and restore (PostgreSQL)', () => {
     expect(manifest.tables.blobs).toBe(4);
     for (const [name, rows] of Object.entries(original.tables)) expect(manifest.tables[name], name).toBe(rows.length);
 
-    await adminQuery(fresh, 'CREATE DATABASE restored');
+    await adminQuery(fresh.url('postgres'), 'CREATE DATABASE restored');
     const restoredUrl = fresh.url('restored');
     const restored = await cli({ DATABASE_URL: restoredUrl }, 'restore', '--from', backupFile);
     expect(restored.err).toBe('');
@@ -180,7 +171,7 @@ describe('hub backup and restore (PostgreSQL)', () => {
     const fd = openSync(file, 'r+');
     writeSync(fd, Buffer.from([(original[0] ?? 0) ^ 0xff]), 0, 1, position);
     closeSync(fd);
-    await adminQuery(fresh, 'CREATE DATABASE untouched');
+    await adminQuery(fresh.url('postgres'), 'CREATE DATABASE untouched');
     const untouchedUrl = fresh.url('untouched');
     const damaged = await cli({ DATABASE_URL: untouchedUrl }, 'restore', '--from', file);
     expect(damaged.code).toBe(1);
