@@ -3,33 +3,19 @@
 // install root holds. Each time the launcher starts a whole version, the old one or the new one, never a mix: the
 // folder it runs from holds that version's package.json and every file of it. An install after the cut then completes,
 // whatever the cut left behind.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { installVersion, readInstallState, type InstallStep } from '../../../main/update/install-layout';
 import { launcherPath, makeInstallRoot, packAppBuild } from '../../support/app-versions';
+import { killAtStep } from '../../support/kill-at-step';
 import { makeTempDir } from '../../support/temp-dir';
 
 const cutPoints: readonly ('beforeStart' | InstallStep)[] = ['beforeStart', 'unpacked', 'synced', 'renamed', 'trialWritten', 'swapped'];
 
-async function installUntil(root: string, version: string, archive: string, stopAt: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/update-install-child.ts', root, version, archive, stopAt], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stopped = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.startsWith('STOPPED ')) resolve(line.slice('STOPPED '.length));
-    });
-    child.once('exit', (code) => reject(new Error(`the install child exited (${code}) before stopping:\n${stderr}`)));
-  });
-  expect(stopped).toBe(stopAt);
-  child.kill('SIGKILL');
-  await exited;
+function installUntil(root: string, version: string, archive: string, stopAt: string): Promise<void> {
+  return killAtStep('test/support/update-install-child.ts', [root, version, archive, stopAt], stopAt);
 }
 
 /** Runs the launcher with a command that reports the folder it was started in: its version and its files' text. */

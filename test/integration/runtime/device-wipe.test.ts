@@ -2,10 +2,8 @@
 // the wipe (test/support/wipe-child.ts), then a real runtime starts on what is left and the outcome is checked on disk
 // and through the contract.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createDeviceLogger } from '../../../main/logging';
 import { createDeviceRuntime } from '../../../main/runtime';
 import { residentQueries } from '../../../main/store/residents';
@@ -13,6 +11,7 @@ import { fileCredentialVault, writeDeviceCredential } from '../../../main/sync/c
 import { wipePending } from '../../../main/device-wipe';
 import { demoResidents, seedDemoResidents } from '../../../scripts/demo-data';
 import { testSiteConfig } from '../../support/device-fixture';
+import { killAtStep } from '../../support/kill-at-step';
 import { makeTempDir } from '../../support/temp-dir';
 
 const blobSha = 'ab'.repeat(32);
@@ -35,21 +34,8 @@ async function deviceWithData(dataDir: string): Promise<void> {
   writeFileSync(join(dataDir, 'blobs', 'ab', blobSha), 'a photo');
 }
 
-async function runChildUntil(dataDir: string, stopAt: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/wipe-child.ts', dataDir, stopAt], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stopped = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.startsWith('STOPPED ')) resolve(line.slice('STOPPED '.length));
-    });
-    child.once('exit', (code) => reject(new Error(`the wipe child exited (${code}) before stopping:\n${stderr}`)));
-  });
-  expect(stopped).toBe(stopAt);
-  // The power cut: no shutdown code runs.
-  child.kill('SIGKILL');
-  await exited;
+function runChildUntil(dataDir: string, stopAt: string): Promise<void> {
+  return killAtStep('test/support/wipe-child.ts', [dataDir, stopAt], stopAt);
 }
 
 type Outcome = 'intact' | 'wiped';

@@ -3,10 +3,8 @@
 // power cut (a throw, then a real SIGKILL) at each step of that leaves a store that opens; a wrong or missing key is a
 // coded error, not a crash.
 import Database from 'better-sqlite3-multiple-ciphers';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDeviceDatabase, openDeviceStore, type DeviceDatabase } from '../../../main/store/database';
 import { encryptExistingStore, storeFileState, StoreKeyError, type EncryptionStep } from '../../../main/store/store-encryption';
@@ -14,6 +12,7 @@ import { sealedStoreKeyFileName, type StoreKey, type StoreKeyProvider } from '..
 import { seedDemoResidents } from '../../../scripts/demo-data';
 import { finishPendingWipe, markWipePending } from '../../../main/device-wipe';
 import { fileCredentialVault } from '../../../main/sync/credential';
+import { killAtStep } from '../../support/kill-at-step';
 import { makeTempDir } from '../../support/temp-dir';
 
 const letter = 'Dear Marcus, the hearing moved to Thursday at nine. Love, Aunt Rosalind';
@@ -206,21 +205,7 @@ describe('the device store encrypted at rest', () => {
       const file = storeFile();
       const { pinHash } = await seed(file);
       const before = plainRowCounts(file);
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/encrypt-child.ts', file, key.toString('hex'), step], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      const stopped = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).on('line', (line) => {
-          if (line.startsWith('STOPPED ')) resolve(line.slice('STOPPED '.length));
-        });
-        child.once('exit', (code) => reject(new Error(`the child exited (${code}) before stopping:\n${stderr}`)));
-      });
-      expect(stopped).toBe(step);
-      child.kill('SIGKILL');
-      await exited;
+      await killAtStep('test/support/encrypt-child.ts', [file, key.toString('hex'), step], step);
 
       const store = openDeviceStore(file, { storeKey: withKey() });
       try {
