@@ -109,11 +109,21 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
     };
   }, [api, contactId, replyToMessageId, body]);
 
+  /**
+   * Set from the moment Send is pressed until the device answers: no draft is saved meanwhile, because a save that
+   * reached the device after the letter would bring back the draft the letter used up (a slow device sent the letter
+   * and kept it as a draft too).
+   */
+  const sendingNow = useRef(false);
+  /** The save the device has not answered yet, so Send waits for it and the letter always comes after it. */
+  const pendingSave = useRef<Promise<unknown> | null>(null);
   const saveDraft = (text: string) => {
-    if (text === savedBody.current) return;
+    if (sendingNow.current || text === savedBody.current) return;
     savedBody.current = text;
     setDraftState('saving');
-    api.call('mail.saveDraft', { draftId: target.draftId, contactId, replyToMessageId, body: text }).then(
+    const saving = api.call('mail.saveDraft', { draftId: target.draftId, contactId, replyToMessageId, body: text });
+    pendingSave.current = saving;
+    saving.then(
       () => {
         setDraftState('saved');
         setDeviceFull(false);
@@ -145,9 +155,13 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
   const send = async () => {
     setSending(true);
     setFailed(null);
+    sendingNow.current = true;
+    let sent = false;
     try {
+      await pendingSave.current?.catch(() => undefined);
       const result = await api.call('mail.send', { contactId, replyToMessageId, body, draftId: target.draftId });
       if (result.ok) {
+        sent = true;
         savedBody.current = body;
         latestBody.current = body;
         onSent();
@@ -159,6 +173,9 @@ export function ComposeView({ navigation, api, target, language, onSent, onBack,
       if (error instanceof DeviceApiError && error.code === 'deviceFull') setDeviceFull(true);
       else setFailed(error instanceof DeviceApiError ? (error.code === 'invalidInput' ? 'textNotAccepted' : 'internal') : null);
     } finally {
+      // Not sent: what is in the field is still the person's draft, saved as it stands (the saves held back meanwhile).
+      sendingNow.current = sent;
+      if (!sent) saveDraft(latestBody.current);
       setSending(false);
     }
   };
