@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The test tiers. Each stops at the first failing step and exits with its code.
 //
-// `npm test` (`node scripts/test.mjs`): the checks a change must pass, meant to take under 10 minutes on a quiet 2-core
-// machine (it takes about 12½ now: docs/architecture.md §7 "Time") —
+// `npm test` (`node scripts/test.mjs`): the checks a change must pass, in under 10 minutes on a quiet 2-core machine
+// (about 9: docs/architecture.md §7 "Time") —
 // system packages, typecheck and lint (side by side: one core each), formatting, plain words (the reading grade of
 // resident English, printed as a READABILITY line: docs/screens.md §8 "Plain words"), the quick accessibility check (axe
 // and the fit check on the screens every person meets, in every language at every text size, printed as an
