@@ -134,7 +134,7 @@ async function buildDeviceRuntime(options: DeviceRuntimeOptions, undo: UndoSteps
 
   await connectedReaders.start();
   const syncStatus = syncStatusReader(state, queries);
-  const serviceMode = deviceServiceMode({ options, config, store, storage, state, syncStatus, readers: connectedReaders, tabletAssignment, now });
+  const serviceMode = deviceServiceMode({ options, config, store, storage, state, syncStatus, readers: connectedReaders, tabletAssignment, updates, now });
   const recordMutation = recordThroughSync(state, database, now);
   const handlers = callHandlers({
     config,

@@ -38,17 +38,6 @@ export const AppVersion = z
   .string()
   .regex(/^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/, 'a version is MAJOR.MINOR.PATCH, numbers only, e.g. 1.4.2');
 
-/** Negative when a is older than b, 0 when equal, positive when newer. Both must be AppVersion. */
-export function compareAppVersions(a: string, b: string): number {
-  const parts = (version: string): number[] => version.split('.').map(Number);
-  const [left, right] = [parts(a), parts(b)];
-  for (let index = 0; index < 3; index += 1) {
-    const difference = (left[index] ?? 0) - (right[index] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}
-
 /** A file name the hub serves and a device writes: no folders, nothing hidden, nothing a shell or URL would mangle. */
 export const UpdateFileName = z
   .string()

@@ -2,6 +2,7 @@
 // trouble with a severity and a sentence, so the console never says it with colour alone. Pure: the hub's facts (when
 // it last saw the device, its revocation) and the device's latest report in, troubles out. The hub's clock decides
 // "not seen"; the report's own figures decide the rest, as of when the report came.
+import { compareVersions } from './versions';
 import type { DeviceHealthReport } from './device-health';
 
 export const troubleSeverities = ['critical', 'warning', 'notice'] as const;
@@ -74,27 +75,6 @@ export function bytesInWords(bytes: number): string {
   if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
   if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
   return `${Math.round(bytes / 1e3)} kB`;
-}
-
-/**
- * Compares dotted versions part by part, numbers as numbers ("0.10.0" is after "0.9.2"); a pre-release ("1.2.0-rc1") is
- * before its release. Returns a negative number when a is older.
- */
-export function compareVersions(a: string, b: string): number {
-  const [aCore = '', aPre] = a.split('-', 2);
-  const [bCore = '', bPre] = b.split('-', 2);
-  const aParts = aCore.split(/[.+]/);
-  const bParts = bCore.split(/[.+]/);
-  for (let index = 0; index < Math.max(aParts.length, bParts.length); index += 1) {
-    const left = aParts[index] ?? '0';
-    const right = bParts[index] ?? '0';
-    const leftNumber = Number(left);
-    const rightNumber = Number(right);
-    const order = Number.isInteger(leftNumber) && Number.isInteger(rightNumber) ? leftNumber - rightNumber : left.localeCompare(right);
-    if (order !== 0) return order;
-  }
-  if (aPre === undefined || bPre === undefined) return aPre === undefined ? (bPre === undefined ? 0 : 1) : -1;
-  return aPre.localeCompare(bPre);
 }
 
 /** The newest version among the reports of devices still in service: what "behind" is measured against. */

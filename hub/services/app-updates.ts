@@ -2,7 +2,8 @@
 // from the hub's command line (`npm run hub -- publish-update`), read by devices through GET /updates/…
 import { createHash } from 'node:crypto';
 import type { HubDatabase, SqlExecutor } from '../db/database';
-import { compareAppVersions, type SignedUpdateFields, type UpdateVariant } from '../../rules/app-update';
+import { type SignedUpdateFields, type UpdateVariant } from '../../rules/app-update';
+import { compareVersions } from '../../rules/versions';
 import { HubInputError } from './context';
 
 /** The largest chunk of a file in one row (the table's CHECK says the same). */
@@ -95,7 +96,7 @@ export async function publishAppUpdate(
       );
     }
     const newest = await newestAppUpdate(tx, fields.variant);
-    if (newest !== null && compareAppVersions(fields.version, newest.fields.version) <= 0) {
+    if (newest !== null && compareVersions(fields.version, newest.fields.version) <= 0) {
       throw new HubInputError(
         'conflict',
         `version ${fields.version} is not newer than ${newest.fields.version}, the newest ${fields.variant} published; devices only move forward, so publish a newer version`,

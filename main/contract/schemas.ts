@@ -780,6 +780,35 @@ export type StoreEncryption = z.infer<typeof StoreEncryption>;
 export const TabletAssignee = z.object({ residentId: z.string(), displayName: z.string(), bookingNumber: z.string() });
 export type TabletAssignee = z.infer<typeof TabletAssignee>;
 
+/** Why a device did not take an app update from the hub (main/update/update-agent.ts): the log and service mode carry the code. */
+export const UpdateRefusal = z.enum([
+  'unreadableMetadata',
+  'inconsistentMetadata',
+  'otherApp',
+  'otherBuild',
+  'badSignature',
+  'refusedBefore',
+  'sizeMismatch',
+  'hashMismatch',
+  'notInstallable',
+]);
+export type UpdateRefusal = z.infer<typeof UpdateRefusal>;
+
+/** What an update check came to. */
+export const UpdateCheckOutcomeKind = z.enum(['notEnrolled', 'nothingPublished', 'upToDate', 'hubFailure', 'refused', 'waitingForIdle', 'installed']);
+export type UpdateCheckOutcomeKind = z.infer<typeof UpdateCheckOutcomeKind>;
+
+/** The app's updates as staff see them in service mode: when the hub was last asked, what came of it, what waits. */
+export const AppUpdateStatus = z.object({
+  lastCheckAt: z.number().nullable(),
+  lastOutcome: UpdateCheckOutcomeKind.nullable(),
+  /** The last update refused, with why; it stays until a later check takes or is refused another. */
+  lastRefusal: z.object({ refusal: UpdateRefusal, version: z.string().nullable() }).nullable(),
+  /** A verified download, or an installed update whose restart waits, for no one to be signed in. */
+  stagedVersion: z.string().nullable(),
+});
+export type AppUpdateStatus = z.infer<typeof AppUpdateStatus>;
+
 export const ServiceOverview = z.object({
   deviceName: z.string(),
   /** The hub's id for this device; null before it was first enrolled. */
@@ -796,6 +825,8 @@ export const ServiceOverview = z.object({
   siteConfig: z.string(),
   /** On a tablet, who it serves (null while nobody); always null on a kiosk. */
   tabletAssignee: TabletAssignee.nullable(),
+  /** Null where this installation does not update itself (not started by the launcher, or no updates in the site file). */
+  appUpdates: AppUpdateStatus.nullable(),
 });
 export type ServiceOverview = z.infer<typeof ServiceOverview>;
 

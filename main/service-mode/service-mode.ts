@@ -2,7 +2,17 @@
 // the dispatcher refuses anyone else; this module only gathers facts from the store, the files and the readers.
 import { join } from 'node:path';
 import type { KioskConfig } from '../../kiosk-config/schema';
-import type { DeviceLogs, LogExport, ReaderStatus, ServiceOverview, ServiceReaders, StoreEncryption, SyncStatus, TabletAssignee } from '../contract';
+import type {
+  AppUpdateStatus,
+  DeviceLogs,
+  LogExport,
+  ReaderStatus,
+  ServiceOverview,
+  ServiceReaders,
+  StoreEncryption,
+  SyncStatus,
+  TabletAssignee,
+} from '../contract';
 import type { DeviceDatabase } from '../store/database';
 import { readDeviceLogTail, writeSupportBundle } from './device-log';
 import type { ReadLog } from './read-log';
@@ -28,6 +38,8 @@ export interface ServiceModeDeps {
   readonly syncStatus: () => SyncStatus;
   /** On a tablet, who it serves (main/tablet); null on a kiosk or while nobody. */
   readonly tabletAssignee: () => TabletAssignee | null;
+  /** The app's updates from the hub (main/update); null where this installation does not update itself. */
+  readonly appUpdates: () => AppUpdateStatus | null;
 }
 
 export interface ServiceMode {
@@ -65,6 +77,7 @@ export function createServiceMode(deps: ServiceModeDeps): ServiceMode {
       storeEncryption: deps.storeEncryption,
       siteConfig: siteConfigForDisplay(deps.config),
       tabletAssignee: deps.tabletAssignee(),
+      appUpdates: deps.appUpdates(),
     };
   };
   return {

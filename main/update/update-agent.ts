@@ -14,7 +14,6 @@ import { parse as parseYaml } from 'yaml';
 import { fsyncFolder, writeFileAtomically } from '../../platform/atomic-write';
 import { digestOfFile, updateSignatureHolds } from '../../platform/update-signature';
 import {
-  compareAppVersions,
   dayroomAppId,
   signedFieldsOf,
   SignedUpdateFields,
@@ -23,22 +22,14 @@ import {
   updateMetadataFileName,
   type UpdateVariant,
 } from '../../rules/app-update';
+import { compareVersions } from '../../rules/versions';
+import type { AppUpdateStatus, UpdateCheckOutcomeKind, UpdateRefusal } from '../contract';
 import type { Logger } from '../logging';
 import type { HubClient, HubFailure } from '../sync/hub-client';
 import { z } from 'zod';
 import { installVersion, readInstallState } from './install-layout';
 
-/** Why an update was not taken: each a code the log and the service screen carry. */
-export type UpdateRefusal =
-  | 'unreadableMetadata'
-  | 'inconsistentMetadata'
-  | 'otherApp'
-  | 'otherBuild'
-  | 'badSignature'
-  | 'refusedBefore'
-  | 'sizeMismatch'
-  | 'hashMismatch'
-  | 'notInstallable';
+export type { UpdateRefusal };
 
 export type UpdateCheckOutcome =
   | { readonly kind: 'notEnrolled' }
@@ -49,12 +40,9 @@ export type UpdateCheckOutcome =
   | { readonly kind: 'waitingForIdle'; readonly version: string }
   | { readonly kind: 'installed'; readonly version: string };
 
-export interface UpdateStatus {
+/** What service mode shows (the contract's AppUpdateStatus), with the version running and every refusal counted. */
+export interface UpdateStatus extends AppUpdateStatus {
   readonly runningVersion: string;
-  readonly lastCheckAt: number | null;
-  readonly lastOutcome: UpdateCheckOutcome['kind'] | null;
-  /** A verified download, or an installed update whose restart waits, for no one to be signed in. */
-  readonly stagedVersion: string | null;
   readonly refusals: Readonly<Partial<Record<UpdateRefusal, number>>>;
 }
 
@@ -95,7 +83,8 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
   // Logged once per version and refusal, counted every time: a bad update checked hourly must not fill the log.
   const loggedRefusals = new Set<string>();
   let lastCheckAt: number | null = null;
-  let lastOutcome: UpdateCheckOutcome['kind'] | null = null;
+  let lastOutcome: UpdateCheckOutcomeKind | null = null;
+  let lastRefusal: AppUpdateStatus['lastRefusal'] = null;
   let busy: Promise<UpdateCheckOutcome> | null = null;
   let installing = false;
   /** An update installed while a person signed in meanwhile: the restart into it waits for the attract screen. */
@@ -123,7 +112,7 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
       if (name.startsWith('.')) continue;
       try {
         const parsed = StagedUpdate.safeParse(JSON.parse(readFileSync(join(options.stagingDir, name, stagedFileName), 'utf8')));
-        if (parsed.success && (newest === null || compareAppVersions(parsed.data.fields.version, newest.fields.version) > 0)) newest = parsed.data;
+        if (parsed.success && (newest === null || compareVersions(parsed.data.fields.version, newest.fields.version) > 0)) newest = parsed.data;
       } catch {
         // A folder without its verified.json is a download cut short: ignored here, removed by the next download.
       }
@@ -139,7 +128,7 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
     if (!updateSignatureHolds(fields, signature, options.publicKey)) {
       return refused('badSignature', fields.version, "the update's signature does not hold with the site file's public key");
     }
-    if (compareAppVersions(fields.version, options.runningVersion) <= 0) return { kind: 'upToDate', version: options.runningVersion };
+    if (compareVersions(fields.version, options.runningVersion) <= 0) return { kind: 'upToDate', version: options.runningVersion };
     if (readInstallState(options.installRoot).refused.has(fields.version)) {
       return refused('refusedBefore', fields.version, `version ${fields.version} failed its health check here before`);
     }
@@ -290,6 +279,8 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
         .then((outcome) => {
           lastCheckAt = options.now();
           lastOutcome = outcome.kind;
+          if (outcome.kind === 'refused') lastRefusal = { refusal: outcome.refusal, version: outcome.version };
+          else if (outcome.kind === 'waitingForIdle' || outcome.kind === 'installed') lastRefusal = null;
           return outcome;
         })
         .finally(() => {
@@ -302,6 +293,7 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
       runningVersion: options.runningVersion,
       lastCheckAt,
       lastOutcome,
+      lastRefusal,
       stagedVersion: restartDeferred ?? staged()?.fields.version ?? null,
       refusals: { ...refusals },
     }),

@@ -31,6 +31,10 @@ test('staff badge → PIN → service mode: device, readers with a live read, sy
   await expect(facts).toContainText('Wall kiosk');
   // The web host is plain Node: no OS keychain, so the store is not encrypted, and the overview says why in words.
   await expect(facts).toContainText('Off: this app runs without an OS keychain (the web host or development), so there is no key to seal');
+  // Started without the launcher (docs/deployment.md §12): it does not update itself, and says so rather than nothing.
+  await expect(facts).toContainText('App updates');
+  await expect(facts).toContainText('Off: this installation does not update itself from the hub');
+  await expect(page.getByTestId('service-update-refused')).toHaveCount(0);
   await page.screenshot({ path: `${screens}/service-overview-en.png` });
 
   // "Test your card here": a resident's wristband is shown as a read, and nobody is signed in.

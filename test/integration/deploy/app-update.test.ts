@@ -199,7 +199,7 @@ describe('the device taking an update (pglite)', () => {
     expect((await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.2.0', '--file', archive, '--signing-key', key.pem)).code).toBe(0);
     device.signedIn = true;
     expect(await device.agent.checkNow()).toEqual({ kind: 'waitingForIdle', version: '0.2.0' });
-    expect(device.agent.status()).toMatchObject({ runningVersion: '0.1.0', stagedVersion: '0.2.0', lastOutcome: 'waitingForIdle' });
+    expect(device.agent.status()).toMatchObject({ runningVersion: '0.1.0', stagedVersion: '0.2.0', lastOutcome: 'waitingForIdle', lastRefusal: null });
     expect(readlinkSync(join(device.root, installLayout.current))).toBe('versions/0.1.0');
     expect(device.restarts()).toBe(0);
     // Checked again while the person is still there: nothing is downloaded twice, nothing installed.
@@ -349,6 +349,9 @@ describe('the device taking an update (pglite)', () => {
       expect(outcome, name).toMatchObject({ kind: 'refused', refusal });
       expect(outcome.kind === 'refused' ? outcome.problem : '', name).toMatch(words);
       expect(device.agent.status().refusals, name).toEqual({ [refusal]: 1 });
+      // What service mode shows: the refusal and the version it was for (null where the metadata named none readable).
+      expect(device.agent.status().lastRefusal, name).toEqual({ refusal, version: outcome.kind === 'refused' ? outcome.version : 'not refused' });
+      expect(device.agent.status().lastOutcome, name).toBe('refused');
       expect(readInstallState(device.root), name).toEqual({ current: '0.1.0', trial: null, refused: new Set() });
       expect(device.agent.status().stagedVersion, name).toBeNull();
       expect(device.restarts(), name).toBe(0);

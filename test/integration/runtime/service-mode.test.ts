@@ -95,7 +95,8 @@ describe('service mode', () => {
     const overview = await call('service.overview');
     expect(overview).toMatchObject({
       ok: true,
-      value: { deviceName: 'Test Kiosk', siteName: 'Test Site', mode: 'kiosk', enrolled: false, deviceId: null, hubUrl: null },
+      // Not started by the launcher, and no updates in the site file: this installation does not update itself.
+      value: { deviceName: 'Test Kiosk', siteName: 'Test Site', mode: 'kiosk', enrolled: false, deviceId: null, hubUrl: null, appUpdates: null },
     });
     if (!overview.ok) throw new Error('unreachable');
     const value = overview.value as { storage: Record<string, number>; siteConfig: string; storeEncryption: unknown };

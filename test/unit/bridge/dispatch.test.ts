@@ -112,6 +112,7 @@ function dispatcherWith(
       storeEncryption: { state: 'off', reason: 'noKeyStore' },
       siteConfig: '{}',
       tabletAssignee: null,
+      appUpdates: null,
     }),
     'service.readers': record('service.readers', { readers: [], recentReads: [] }),
     'service.sync': record('service.sync', notEnrolled),

@@ -1,15 +1,8 @@
 // The update format both sides apply (rules/app-update.ts) and its ed25519 signature (platform/update-signature.ts):
 // a signature holds for exactly the fields it was made over, with exactly the key it was made with.
+import { compareVersions } from '../../../rules/versions';
 import { describe, expect, it } from 'vitest';
-import {
-  compareAppVersions,
-  dayroomAppId,
-  signedFieldsOf,
-  updateFileUrl,
-  UpdateMetadata,
-  updateMetadataOf,
-  type SignedUpdateFields,
-} from '../../../rules/app-update';
+import { dayroomAppId, signedFieldsOf, updateFileUrl, UpdateMetadata, updateMetadataOf, type SignedUpdateFields } from '../../../rules/app-update';
 import {
   generateUpdateSigningKey,
   publicKeyOfSigningKey,
@@ -98,9 +91,9 @@ describe('app update metadata', () => {
 
 describe('app versions', () => {
   it('compare by number, part by part', () => {
-    expect(compareAppVersions('1.4.2', '1.4.2')).toBe(0);
-    expect(compareAppVersions('1.10.0', '1.9.9')).toBeGreaterThan(0);
-    expect(compareAppVersions('0.9.0', '1.0.0')).toBeLessThan(0);
-    expect(compareAppVersions('2.0.10', '2.0.9')).toBeGreaterThan(0);
+    expect(compareVersions('1.4.2', '1.4.2')).toBe(0);
+    expect(compareVersions('1.10.0', '1.9.9')).toBeGreaterThan(0);
+    expect(compareVersions('0.9.0', '1.0.0')).toBeLessThan(0);
+    expect(compareVersions('2.0.10', '2.0.9')).toBeGreaterThan(0);
   });
 });

@@ -1,9 +1,9 @@
 // The trouble rule (hub/services/device-trouble.ts): each trouble IT must see, with its severity and its words, from
 // the hub's facts and the device's latest report; and the fleet order, trouble first.
+import { compareVersions } from '../../../rules/versions';
 import { describe, expect, it } from 'vitest';
 import type { DeviceHealthReport } from '../../../rules/device-health';
 import {
-  compareVersions,
   durationInWords,
   fleetOrder,
   newestVersionOf,

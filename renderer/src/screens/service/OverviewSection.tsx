@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeviceErrorCode } from '../../../../main/contract';
 import { DeviceApiError } from '../../api/client';
 import { installedLanguage, offeredLanguages } from '../../i18n/languages';
+import { appUpdateRefusalText, appUpdateText } from './appUpdateWords';
 import { ConfirmDialog } from './ConfirmDialog';
 import { FactList } from './FactList';
 import { formatBytes } from './serviceFormat';
@@ -10,7 +11,7 @@ import { storeEncryptionText } from './storeEncryptionWords';
 import type { ServiceSectionProps } from './serviceSection';
 import { useServiceCall } from './useServiceCall';
 
-/** Which device this is, where it syncs, how much it stores and whether encrypted; and the restart, behind a confirmation. */
+/** Which device this is, where it syncs, its app's updates, how much it stores and whether encrypted; and the restart, behind a confirmation. */
 export function OverviewSection({ api, language }: ServiceSectionProps) {
   const { t } = useTranslation();
   const load = useCallback(() => api.call('service.overview', {}), [api]);
@@ -45,6 +46,7 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
             [t('service.overview.site'), overview.siteName],
             [t('service.overview.mode'), t(`service.overview.modes.${overview.mode}`)],
             [t('service.overview.appVersion'), overview.appVersion],
+            [t('service.overview.updates'), appUpdateText(t, overview.appUpdates, language)],
             [t('service.overview.hubUrl'), overview.hubUrl ?? t('service.overview.noHubUrl')],
             [t('service.overview.enrolled'), overview.enrolled ? t('service.overview.enrolledYes') : t('service.overview.enrolledNo')],
             ...(overview.mode === 'tablet'
@@ -88,6 +90,12 @@ export function OverviewSection({ api, language }: ServiceSectionProps) {
               {t('service.overview.languageWithoutWords', { language: tag, fallback: installedLanguage(info.defaultLanguage).name })}
             </p>
           ))}
+      {overview === null || appUpdateRefusalText(t, overview.appUpdates) === null ? null : (
+        // An update the device would not take: IT learns it at the device as well as in its log.
+        <p className="notice notice--problem" data-testid="service-update-refused">
+          {appUpdateRefusalText(t, overview.appUpdates)}
+        </p>
+      )}
       {overview === null || overview.storage.level === 'ok' ? null : (
         // The warning before the disk runs out, and what a full one means for the people using the device.
         <p className="notice notice--problem" role="alert" data-testid="service-disk-level" data-level={overview.storage.level}>
