@@ -3,6 +3,7 @@
 // backup and restore (maintenance.ts) they are not registry commands: they read files on the machine they run on — a
 // private key among them — so they run only from that machine's command line, never inside a hub through --hub or the
 // console. They work on either backend: --data <pglite folder> or DATABASE_URL.
+import { execFile } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -47,7 +48,7 @@ export const releaseCommands: readonly ReleaseCommand[] = [
     usage: [
       `usage: ${commandInvocation} publish-update --variant <build> --version <x.y.z> --file <file> --signing-key <pem> [--data <pglite folder>]`,
       `  --variant <build>      ${UpdateVariant.options.join(' or ')}: which build of the app the file is`,
-      '  --version <x.y.z>      the version inside the file (its package.json); newer than every one published before',
+      '  --version <x.y.z>      the version inside the file (its package.json; checked for webhost-linux); newer than every one published before',
       '  --file <file>          the build, a .tar.gz of the app folder (docs/deployment.md §12 says how to make one)',
       '  --signing-key <pem>    the private key update-signing-key made; it must be readable by its owner alone',
       '  --data <folder> or DATABASE_URL=postgres://…  the hub to publish on',
@@ -176,6 +177,36 @@ function readPrivateKeyFile(path: string): ReturnType<typeof readUpdateSigningKe
   return readUpdateSigningKey(readFileSync(path, 'utf8'));
 }
 
+/** What `tar` prints of one member of a .tar.gz, or null when the archive has no such member or cannot be read. */
+function memberOf(file: string, member: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('tar', ['-xzOf', file, '--occurrence=1', member], { maxBuffer: 1024 * 1024 }, (error, stdout) => resolve(error === null ? stdout : null));
+  });
+}
+
+/**
+ * A web host build must say the version it is published as in the package.json at its top: the device installs nothing
+ * else (main/update/install-layout.ts), and since versions only go up, a number published by mistake is spent. So a
+ * mislabelled build is refused here, before every device downloads it only to refuse it.
+ */
+async function checkVersionInside(file: string, version: string): Promise<void> {
+  const text = (await memberOf(file, './package.json')) ?? (await memberOf(file, 'package.json'));
+  if (text === null)
+    throw new ReleaseRefusal(
+      `${file} holds no package.json at its top, so no device would install it: pack the version folder from inside (tar -czf <file> -C <folder> .).`,
+    );
+  let inside: unknown;
+  try {
+    inside = Reflect.get(JSON.parse(text) as object, 'version');
+  } catch {
+    inside = undefined;
+  }
+  if (inside !== version)
+    throw new ReleaseRefusal(
+      `${file} says it is version ${String(inside)} in its package.json, not ${version}; devices would refuse it. Publish it as ${String(inside)}, or rebuild it with ${version} in its package.json.`,
+    );
+}
+
 async function publish(
   command: ReleaseCommand,
   given: { variant: string | undefined; version: string | undefined; file: string | undefined; signingKey: string | undefined; data: string | undefined },
@@ -215,6 +246,8 @@ async function publish(
     io.err('Say which hub to publish on: --data <folder> (PGlite) or DATABASE_URL=postgres://… (a PostgreSQL server).');
     return 2;
   }
+  // Last of the checks, as it reads the whole archive when its package.json is near the end.
+  if (variant.data === 'webhost-linux') await checkVersionInside(file, version.data);
   const now = (io.now ?? Date.now)();
   const digest = await digestOfFile(file);
   const fields = SignedUpdateFields.parse({

@@ -5,13 +5,15 @@
 // signed in. Every bad update — unsigned, signed with another key, another app's, another build's, damaged in transit,
 // older, one that failed here before, one whose inside does not match — is refused in words and counted, and the
 // version that runs stays current.
-import { chmodSync, existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, createReadStream, existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../hub/commands/run';
 import { hubPaths } from '../../../hub/protocol/index';
-import { generateUpdateSigningKey, readUpdatePublicKey, readUpdateSigningKey, signUpdate } from '../../../platform/update-signature';
+import { digestOfFile, generateUpdateSigningKey, readUpdatePublicKey, readUpdateSigningKey, signUpdate } from '../../../platform/update-signature';
+import { publishAppUpdate } from '../../../hub/services/app-updates';
 import { dayroomAppId, SignedUpdateFields, UpdateMetadata, updateMetadataOf } from '../../../rules/app-update';
 import { createHubClient } from '../../../main/sync/hub-client';
 import { installLayout, readInstallState } from '../../../main/update/install-layout';
@@ -77,7 +79,12 @@ describe.each(hubBackends)('publishing an update on the hub (%s)', (backend) => 
       out: expect.stringMatching(/already published with these very bytes/) as unknown,
     });
     const other = packAppBuild(folder.path, '0.1.5', 'minimal');
-    expect(await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.2.0', '--file', other, '--signing-key', key.pem)).toMatchObject({
+    // Other bytes that still say 0.2.0 inside: the same tree with one more file.
+    const rebuiltTree = join(folder.path, '.staging-minimal-0.2.0');
+    writeFileSync(join(rebuiltTree, 'NOTES.txt'), 'rebuilt\n');
+    const rebuilt = join(folder.path, 'dayroom-rebuilt-0.2.0.tar.gz');
+    execFileSync('tar', ['-czf', rebuilt, '-C', rebuiltTree, '.']);
+    expect(await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.2.0', '--file', rebuilt, '--signing-key', key.pem)).toMatchObject({
       code: 1,
       err: expect.stringMatching(/already published with other bytes/) as unknown,
     });
@@ -100,6 +107,20 @@ describe.each(hubBackends)('publishing an update on the hub (%s)', (backend) => 
       expect(answer.code, args.join(' ')).toBe(code);
       expect(answer.err).toMatch(words);
     }
+    // A web host build that says another version inside, or is not packed from inside its folder, is refused before
+    // anything is stored: every device would refuse it, and its version number would be spent.
+    const mislabelled = join(folder.path, 'dayroom-webhost-0.3.0.tar.gz');
+    writeFileSync(mislabelled, readFileSync(packAppBuild(join(folder.path, 'mislabelled'), '0.2.9', 'minimal')));
+    expect(await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.3.0', '--file', mislabelled, '--signing-key', key.pem)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/says it is version 0\.2\.9 in its package\.json, not 0\.3\.0/) as unknown,
+    });
+    const wrapped = join(folder.path, 'dayroom-webhost-wrapped-0.3.0.tar.gz');
+    execFileSync('tar', ['-czf', wrapped, '-C', folder.path, 'mislabelled']);
+    expect(await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.3.0', '--file', wrapped, '--signing-key', key.pem)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/holds no package\.json at its top/) as unknown,
+    });
     chmodSync(key.pem, 0o644);
     expect(await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.3.0', '--file', archive, '--signing-key', key.pem)).toMatchObject({
       code: 1,
@@ -362,11 +383,25 @@ describe('the device taking an update (pglite)', () => {
     writeFileSync(join(failedBefore.root, installLayout.refused), '0.2.0\n');
     expect(await failedBefore.agent.checkNow()).toMatchObject({ kind: 'refused', refusal: 'refusedBefore', version: '0.2.0' });
 
-    // A signed build whose inside says another version is not installed; the root is left as it was.
+    // A signed build whose inside says another version is not installed; the root is left as it was. publish-update
+    // refuses such a build (below), so it is stored here the way a hub that did not check would hold it.
     const mislabelled = packAppBuild(join(where, 'case-0'), '0.2.9', 'minimal');
     const renamed = join(where, 'dayroom-mislabelled-0.3.0.tar.gz');
     writeFileSync(renamed, readFileSync(mislabelled));
-    expect((await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.3.0', '--file', renamed, '--signing-key', key.pem)).code).toBe(0);
+    const mislabelledFields = SignedUpdateFields.parse({
+      appId: dayroomAppId,
+      variant: 'webhost-linux',
+      version: '0.3.0',
+      fileName: 'dayroom-mislabelled-0.3.0.tar.gz',
+      ...(await digestOfFile(renamed)),
+      releaseDate: new Date().toISOString(),
+    });
+    await publishAppUpdate(
+      testHub.hub.database,
+      { fields: mislabelledFields, signature: signUpdate(mislabelledFields, facilityKey), publishedBy: 'it-lead', publishedAt: Date.now() },
+      createReadStream(renamed),
+      () => undefined,
+    );
     const inside = await deviceWithAgent(testHub, facility, join(where, 'inside'), key.publicKey);
     expect(await inside.agent.checkNow()).toMatchObject({
       kind: 'refused',
