@@ -33,6 +33,34 @@ export function updateMetadataFileName(variant: UpdateVariant): string {
   }
 }
 
+/** Where a build's archive says which version it is, and whether the app tree inside is wrapped in one folder. */
+export interface BuildLayout {
+  /** The JSON file, relative to the app tree, whose `version` must be the version the build is published as. */
+  readonly versionFile: string;
+  /** True where the tree comes wrapped in one folder (unwrapped on install), false where it is packed from inside. */
+  readonly wrappedInOneFolder: boolean;
+}
+
+/**
+ * Read the same way by the hub before it publishes (hub/commands/updates.ts) and by the device before it installs
+ * (main/update/install-layout.ts). The web host's tree is packed from inside its version folder, package.json at the
+ * top. electron-builder's Linux tar.gz wraps the unpacked app in one folder named after the file (Dayroom-1.4.2/), and
+ * its package.json is sealed inside app.asar, so the version is read from the copy electron-builder.yml's
+ * extraResources puts beside it, resources/app-package.json (the same file install-kiosk.sh reads from the deb).
+ */
+export function buildLayoutOf(variant: UpdateVariant): BuildLayout {
+  switch (variant) {
+    case 'webhost-linux':
+      return { versionFile: 'package.json', wrappedInOneFolder: false };
+    case 'electron-linux':
+      return { versionFile: 'resources/app-package.json', wrappedInOneFolder: true };
+    default: {
+      const unknownVariant: never = variant;
+      throw new Error(`unknown update variant ${String(unknownVariant)}`);
+    }
+  }
+}
+
 /** MAJOR.MINOR.PATCH, numbers only: the versions a release is published under (no pre-release tags). */
 export const AppVersion = z
   .string()

@@ -8,7 +8,7 @@ import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppVersion, dayroomAppId, maxUpdateBytes, SignedUpdateFields, UpdateFileName, UpdateVariant } from '../../rules/app-update';
+import { AppVersion, buildLayoutOf, dayroomAppId, maxUpdateBytes, SignedUpdateFields, UpdateFileName, UpdateVariant } from '../../rules/app-update';
 import {
   digestOfFile,
   generateUpdateSigningKey,
@@ -48,7 +48,7 @@ export const releaseCommands: readonly ReleaseCommand[] = [
     usage: [
       `usage: ${commandInvocation} publish-update --variant <build> --version <x.y.z> --file <file> --signing-key <pem> [--data <pglite folder>]`,
       `  --variant <build>      ${UpdateVariant.options.join(' or ')}: which build of the app the file is`,
-      '  --version <x.y.z>      the version inside the file (its package.json; checked for webhost-linux); newer than every one published before',
+      "  --version <x.y.z>      the version inside the file (checked: the web host's package.json, Electron's resources/app-package.json); newer than every one published before",
       '  --file <file>          the build, a .tar.gz of the app folder (docs/deployment.md §12 says how to make one)',
       '  --signing-key <pem>    the private key update-signing-key made; it must be readable by its owner alone',
       '  --data <folder> or DATABASE_URL=postgres://…  the hub to publish on',
@@ -177,23 +177,37 @@ function readPrivateKeyFile(path: string): ReturnType<typeof readUpdateSigningKe
   return readUpdateSigningKey(readFileSync(path, 'utf8'));
 }
 
-/** What `tar` prints of one member of a .tar.gz, or null when the archive has no such member or cannot be read. */
-function memberOf(file: string, member: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile('tar', ['-xzOf', file, '--occurrence=1', member], { maxBuffer: 1024 * 1024 }, (error, stdout) => resolve(error === null ? stdout : null));
-  });
+/**
+ * What `tar` prints of the first member of a .tar.gz that matches one of `patterns` (shell wildcards: `*` stands for
+ * electron-builder's wrapping folder), or null when none does or the archive cannot be read.
+ */
+async function firstMemberOf(file: string, patterns: readonly string[]): Promise<string | null> {
+  for (const pattern of patterns) {
+    const text = await new Promise<string | null>((resolve) => {
+      execFile('tar', ['-xzOf', file, '--wildcards', '--no-wildcards-match-slash', '--occurrence=1', pattern], { maxBuffer: 1024 * 1024 }, (error, stdout) =>
+        resolve(error === null && stdout !== '' ? stdout : null),
+      );
+    });
+    if (text !== null) return text;
+  }
+  return null;
 }
 
 /**
- * A web host build must say the version it is published as in the package.json at its top: the device installs nothing
- * else (main/update/install-layout.ts), and since versions only go up, a number published by mistake is spent. So a
- * mislabelled build is refused here, before every device downloads it only to refuse it.
+ * A build must say the version it is published as, where its kind of build says it (rules/app-update.ts
+ * buildLayoutOf): the device installs nothing else (main/update/install-layout.ts), and since versions only go up, a
+ * number published by mistake is spent. So a mislabelled build is refused here, before every device downloads it only
+ * to refuse it.
  */
-async function checkVersionInside(file: string, version: string): Promise<void> {
-  const text = (await memberOf(file, './package.json')) ?? (await memberOf(file, 'package.json'));
+async function checkVersionInside(file: string, variant: UpdateVariant, version: string): Promise<void> {
+  const { versionFile, wrappedInOneFolder } = buildLayoutOf(variant);
+  const where = [versionFile, `./${versionFile}`, ...(wrappedInOneFolder ? [`*/${versionFile}`, `./*/${versionFile}`] : [])];
+  const text = await firstMemberOf(file, where);
   if (text === null)
     throw new ReleaseRefusal(
-      `${file} holds no package.json at its top, so no device would install it: pack the version folder from inside (tar -czf <file> -C <folder> .).`,
+      wrappedInOneFolder
+        ? `${file} holds no ${versionFile}, so no device would install it: publish the tar.gz electron-builder made (npm run package), as it is.`
+        : `${file} holds no ${versionFile} at its top, so no device would install it: pack the version folder from inside (tar -czf <file> -C <folder> .).`,
     );
   let inside: unknown;
   try {
@@ -203,7 +217,7 @@ async function checkVersionInside(file: string, version: string): Promise<void> 
   }
   if (inside !== version)
     throw new ReleaseRefusal(
-      `${file} says it is version ${String(inside)} in its package.json, not ${version}; devices would refuse it. Publish it as ${String(inside)}, or rebuild it with ${version} in its package.json.`,
+      `${file} says it is version ${String(inside)} in its ${versionFile}, not ${version}; devices would refuse it. Publish it as ${String(inside)}, or rebuild it with ${version} in its package.json.`,
     );
 }
 
@@ -246,8 +260,8 @@ async function publish(
     io.err('Say which hub to publish on: --data <folder> (PGlite) or DATABASE_URL=postgres://… (a PostgreSQL server).');
     return 2;
   }
-  // Last of the checks, as it reads the whole archive when its package.json is near the end.
-  if (variant.data === 'webhost-linux') await checkVersionInside(file, version.data);
+  // Last of the checks, as it reads the whole archive when its version file is near the end.
+  await checkVersionInside(file, variant.data, version.data);
   const now = (io.now ?? Date.now)();
   const digest = await digestOfFile(file);
   const fields = SignedUpdateFields.parse({

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncFolder, removeFileDurably, writeFileAtomically } from '../../platform/atomic-write';
-import { AppVersion } from '../../rules/app-update';
+import { AppVersion, buildLayoutOf, type UpdateVariant } from '../../rules/app-update';
 
 export const installLayout = {
   versions: 'versions',
@@ -113,28 +113,48 @@ export interface InstallObserver {
 }
 
 /**
- * Installs `version` from its verified archive and points `current` at it, on trial. The archive must hold the app
- * tree at its top (package.json at the top level) and say the same version there. Resolves once every step is on disk;
- * the caller then restarts the app (through its supervisor) for the launcher to start the new version.
+ * Unwraps an app tree electron-builder packed inside one folder: its contents move up into `incoming`. A tree already
+ * at the top (packed from inside) is left as it is.
  */
-export async function installVersion(root: string, version: string, archive: string, observer: InstallObserver = {}): Promise<void> {
+function unwrapOneFolder(incoming: string, versionFile: string): void {
+  if (existsSync(join(incoming, versionFile))) return;
+  const entries = readdirSync(incoming, { withFileTypes: true });
+  const only = entries[0];
+  if (entries.length !== 1 || only === undefined || !only.isDirectory()) return;
+  const wrapped = `${incoming}.wrapped`;
+  rmSync(wrapped, { recursive: true, force: true });
+  renameSync(join(incoming, only.name), wrapped);
+  rmSync(incoming, { recursive: true, force: true });
+  renameSync(wrapped, incoming);
+}
+
+/**
+ * Installs `version` of a `variant` build from its verified archive and points `current` at it, on trial. The archive
+ * must hold the app tree as its build packs it (rules/app-update.ts buildLayoutOf) and say the same version there.
+ * Resolves once every step is on disk; the caller then restarts the app (through its supervisor) for the launcher to
+ * start the new version.
+ */
+export async function installVersion(root: string, version: string, archive: string, variant: UpdateVariant, observer: InstallObserver = {}): Promise<void> {
   const state = readInstallState(root);
   if (state.current === null) throw new InstallLayoutError(`${root} is not an install root: its current link names no version`);
   if (state.current === version) throw new InstallLayoutError(`version ${version} is the one running`);
   if (state.refused.has(version)) throw new InstallLayoutError(`version ${version} failed its trial here before`);
+  const layout = buildLayoutOf(variant);
   const versions = join(root, installLayout.versions);
   const incoming = join(versions, `.incoming-${version}`);
   const target = join(versions, version);
   rmSync(incoming, { recursive: true, force: true });
+  rmSync(`${incoming}.wrapped`, { recursive: true, force: true });
   mkdirSync(incoming, { mode: 0o755 });
   await untar(archive, incoming);
+  if (layout.wrappedInOneFolder) unwrapOneFolder(incoming, layout.versionFile);
   observer.onStep?.('unpacked');
   let packaged: unknown;
   try {
-    packaged = JSON.parse(readFileSync(join(incoming, 'package.json'), 'utf8'));
+    packaged = JSON.parse(readFileSync(join(incoming, layout.versionFile), 'utf8'));
   } catch {
     rmSync(incoming, { recursive: true, force: true });
-    throw new InstallLayoutError('the update holds no package.json at its top: it is not an app tree');
+    throw new InstallLayoutError(`the update holds no ${layout.versionFile} where a ${variant} build has it: it is not an app tree`);
   }
   const packagedVersion = typeof packaged === 'object' && packaged !== null ? Reflect.get(packaged, 'version') : undefined;
   if (packagedVersion !== version) {

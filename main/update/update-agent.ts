@@ -220,7 +220,7 @@ export function createUpdateAgent(options: UpdateAgentOptions): UpdateAgent {
       // A person may have signed in while the file was hashed.
       if (options.someoneSignedIn()) return { kind: 'waitingForIdle', version: fields.version };
       try {
-        await installVersion(options.installRoot, fields.version, archive);
+        await installVersion(options.installRoot, fields.version, archive, options.variant);
       } catch (error) {
         rmSync(join(options.stagingDir, fields.version), { recursive: true, force: true });
         return refused('notInstallable', fields.version, error instanceof Error ? error.message : String(error));

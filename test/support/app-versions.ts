@@ -5,12 +5,15 @@
 //                   node_modules linked from this checkout: a tree `node --import tsx main/host/cli.ts` really runs
 //   crashesAtStart  the same, but its host changes the store's schema (as a newer version's migration would) and exits
 //                   with 3 before serving: an update that fails on start
+//   electron        the unpacked Linux app as electron-builder lays it out (the `dayroom` executable, resources/app.asar,
+//                   and the version in resources/app-package.json), packed as its tar.gz is: inside one folder
+//                   named after the file, Dayroom-<version>/
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { installLayout } from '../../main/update/install-layout';
 
-export type AppBuildKind = 'minimal' | 'webhost' | 'crashesAtStart';
+export type AppBuildKind = 'minimal' | 'webhost' | 'crashesAtStart' | 'electron';
 
 const repositoryRoot = resolve(import.meta.dirname, '..', '..');
 const webHostSourceFolders = ['main', 'hardware', 'kiosk-config', 'rules', 'platform', 'hub'] as const;
@@ -21,7 +24,16 @@ export const crashingBuildTable = 'added_by_a_newer_version';
 function appTree(into: string, version: string, kind: AppBuildKind): void {
   mkdirSync(into, { recursive: true });
   const packageJson = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(join(into, 'package.json'), `${JSON.stringify({ ...packageJson, version }, null, 2)}\n`);
+  const packageText = `${JSON.stringify({ ...packageJson, version }, null, 2)}\n`;
+  if (kind === 'electron') {
+    // package.json itself is sealed in app.asar; electron-builder.yml's extraResources puts a copy beside it.
+    mkdirSync(join(into, 'resources'));
+    writeFileSync(join(into, 'resources', 'app-package.json'), packageText);
+    writeFileSync(join(into, 'resources', 'app.asar'), `asar of Dayroom ${version}\n`);
+    writeFileSync(join(into, 'dayroom'), `#!/bin/sh\necho Dayroom ${version}\n`, { mode: 0o755 });
+    return;
+  }
+  writeFileSync(join(into, 'package.json'), packageText);
   switch (kind) {
     case 'minimal':
       writeFileSync(join(into, 'README.txt'), `Dayroom ${version}\n`);
@@ -57,8 +69,14 @@ function appTree(into: string, version: string, kind: AppBuildKind): void {
 /** Packs a build of `version` into `<folder>/dayroom-<kind>-<version>.tar.gz` and returns its path. */
 export function packAppBuild(folder: string, version: string, kind: AppBuildKind): string {
   const staging = join(folder, `.staging-${kind}-${version}`);
-  appTree(staging, version, kind);
   const archive = join(folder, `dayroom-${kind}-${version}.tar.gz`);
+  if (kind === 'electron') {
+    const wrapper = `Dayroom-${version}`;
+    appTree(join(staging, wrapper), version, kind);
+    execFileSync('tar', ['-czf', archive, '-C', staging, wrapper]);
+    return archive;
+  }
+  appTree(staging, version, kind);
   execFileSync('tar', ['-czf', archive, '-C', staging, '.']);
   return archive;
 }

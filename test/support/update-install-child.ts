@@ -18,5 +18,5 @@ function stopHere(step: string): void {
 }
 
 stopHere('beforeStart');
-await installVersion(root, version, archive, { onStep: (step: InstallStep) => stopHere(step) });
+await installVersion(root, version, archive, 'webhost-linux', { onStep: (step: InstallStep) => stopHere(step) });
 writeSync(1, 'STOPPED end\n');

@@ -6,7 +6,7 @@
 // older, one that failed here before, one whose inside does not match — is refused in words and counted, and the
 // version that runs stays current.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, createReadStream, existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { runCli } from '../../../hub/commands/run';
 import { hubPaths } from '../../../hub/protocol/index';
 import { digestOfFile, generateUpdateSigningKey, readUpdatePublicKey, readUpdateSigningKey, signUpdate } from '../../../platform/update-signature';
 import { publishAppUpdate } from '../../../hub/services/app-updates';
-import { dayroomAppId, SignedUpdateFields, UpdateMetadata, updateMetadataOf } from '../../../rules/app-update';
+import { dayroomAppId, SignedUpdateFields, UpdateMetadata, updateMetadataOf, type UpdateVariant } from '../../../rules/app-update';
 import { createHubClient } from '../../../main/sync/hub-client';
 import { installLayout, readInstallState } from '../../../main/update/install-layout';
 import { createUpdateAgent, type UpdateAgent, type UpdateAgentOptions } from '../../../main/update/update-agent';
@@ -169,10 +169,11 @@ async function deviceWithAgent(
   where: string,
   publicKey: string,
   tamper: (path: string, response: Response) => Promise<Response> = (_path, response) => Promise.resolve(response),
+  variant: UpdateVariant = 'webhost-linux',
 ): Promise<DeviceUnderTest> {
   const kiosk = await enroll(hub, facility.siteId, 'kiosk', facility.unitA);
   const root = join(where, 'install');
-  makeInstallRoot(root, '0.1.0', 'minimal');
+  makeInstallRoot(root, '0.1.0', variant === 'electron-linux' ? 'electron' : 'minimal');
   let restarts = 0;
   const tamperingFetch: typeof fetch = async (input, init) => {
     const response = await fetch(input, init);
@@ -180,7 +181,7 @@ async function deviceWithAgent(
   };
   const client = createHubClient({ hubUrl: hub.url, secret: kiosk.secret, fetch: tamperingFetch });
   const options: UpdateAgentOptions = {
-    variant: 'webhost-linux',
+    variant,
     runningVersion: '0.1.0',
     installRoot: root,
     stagingDir: join(where, 'data', 'updates'),
@@ -235,6 +236,34 @@ describe('the device taking an update (pglite)', () => {
     expect(device.agent.status().stagedVersion).toBeNull();
   });
 
+  it('installs an Electron build as electron-builder packs it: unwrapped from its one folder, its version read from resources/app-package.json', async () => {
+    testHub = await startTestHub('pglite');
+    folder = makeTempDir('dayroom-agent-electron-');
+    const cli = cliOn(testHub);
+    const key = await signingKeyIn(folder.path, cli);
+    // The hub refuses, before any device downloads it, a tree that is not an Electron build or says another version.
+    const webHostTree = packAppBuild(folder.path, '0.2.0', 'minimal');
+    const notElectron = await cli('publish-update', '--variant', 'electron-linux', '--version', '0.2.0', '--file', webHostTree, '--signing-key', key.pem);
+    expect(notElectron.code).toBe(1);
+    expect(notElectron.err).toMatch(/holds no resources\/app-package\.json, so no device would install it: publish the tar\.gz electron-builder made/);
+    const archive = packAppBuild(folder.path, '0.2.0', 'electron');
+    const mislabelled = await cli('publish-update', '--variant', 'electron-linux', '--version', '0.3.0', '--file', archive, '--signing-key', key.pem);
+    expect(mislabelled.code).toBe(1);
+    expect(mislabelled.err).toMatch(/says it is version 0\.2\.0 in its resources\/app-package\.json, not 0\.3\.0/);
+
+    expect(execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' })).toMatch(/^Dayroom-0\.2\.0\/resources\/app-package\.json$/m);
+    expect((await cli('publish-update', '--variant', 'electron-linux', '--version', '0.2.0', '--file', archive, '--signing-key', key.pem)).code).toBe(0);
+    const device = await deviceWithAgent(testHub, await seedFacility(testHub.hub), folder.path, key.publicKey, undefined, 'electron-linux');
+    expect(await device.agent.checkNow()).toEqual({ kind: 'installed', version: '0.2.0' });
+    expect(device.restarts()).toBe(1);
+    expect(readInstallState(device.root)).toEqual({ current: '0.2.0', trial: { version: '0.2.0', previous: '0.1.0' }, refused: new Set() });
+    // The launcher starts ./dayroom in current: the tree is at the top of the version folder, not inside Dayroom-0.2.0/.
+    const installed = join(device.root, installLayout.current);
+    expect(readdirSync(installed).sort()).toEqual(['dayroom', 'resources']);
+    expect(execFileSync(join(installed, 'dayroom'), { encoding: 'utf8' })).toBe('Dayroom 0.2.0\n');
+    expect(readdirSync(join(device.root, installLayout.versions)).sort()).toEqual(['0.1.0', '0.2.0']);
+  });
+
   it('does not restart on a person who signed in while the update was unpacked: the restart waits for the attract screen', async () => {
     testHub = await startTestHub('pglite');
     folder = makeTempDir('dayroom-agent-late-');
@@ -284,7 +313,10 @@ describe('the device taking an update (pglite)', () => {
     const facilityKey = readUpdateSigningKey(readFileSync(key.pem, 'utf8'));
     const archive = packAppBuild(where, '0.2.0', 'minimal');
     expect((await cli('publish-update', '--variant', 'webhost-linux', '--version', '0.2.0', '--file', archive, '--signing-key', key.pem)).code).toBe(0);
-    expect((await cli('publish-update', '--variant', 'electron-linux', '--version', '0.2.0', '--file', archive, '--signing-key', key.pem)).code).toBe(0);
+    const electronArchive = packAppBuild(where, '0.2.0', 'electron');
+    expect((await cli('publish-update', '--variant', 'electron-linux', '--version', '0.2.0', '--file', electronArchive, '--signing-key', key.pem)).code).toBe(
+      0,
+    );
     const facility = await seedFacility(testHub.hub);
     const reader = await enroll(testHub, facility.siteId, 'kiosk', facility.unitB);
     const metadataText = async (file: string): Promise<string> =>

@@ -64,7 +64,7 @@ describe('an update install cut at any step', () => {
     if (stopAt === 'swapped') return;
     // What the cut left (a half-unpacked folder, a whole one not yet current, a trial file naming a version not yet
     // current) does not stop the next install.
-    await installVersion(root, '0.2.0', archive);
+    await installVersion(root, '0.2.0', archive, 'webhost-linux');
     expect(readInstallState(root)).toEqual({ current: '0.2.0', trial: { version: '0.2.0', previous: '0.1.0' }, refused: new Set() });
     expect(launch(root, dataDir)).toMatchObject({ version: '0.2.0', readme: 'Dayroom 0.2.0\n' });
   });
