@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { registerAdminRoute } from './http/admin';
 import { registerConsole } from './console/register';
 import { registerRoutes } from './http/routes';
+import { HubLive, type HubLiveOptions } from './live/index';
 import { RefusalCounts } from './http/refusal-counts';
 import { hubContext, type HubContext } from './services/context';
 import { cursorKey } from './services/hub-secrets';
@@ -43,6 +44,8 @@ export interface StartHubOptions {
   readonly passwordCost?: ScryptCost;
   /** A certificate (PEM, chain after it) and its key (hub/startup.ts loadTlsFiles): the hub serves HTTPS. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Limits of the change streams and the process's memory of devices (hub/live); tests make them small. */
+  readonly live?: HubLiveOptions;
 }
 
 /** Where `npm run build:console` puts the console's pages. */
@@ -59,6 +62,8 @@ export interface RunningHub {
   readonly app: FastifyInstance;
   /** The requests refused since the hub started, by code (the health route reports the same). */
   readonly refusals: RefusalCounts;
+  /** What this process knows without asking the database, its change streams and its pull counts (hub/live). */
+  readonly live: HubLive;
   /** Stops listening and waits for requests in flight. */
   close(): Promise<void>;
 }
@@ -116,8 +121,12 @@ export function parseTrustProxy(text: string | undefined): TrustProxy {
 }
 
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
+  const now = options.now ?? Date.now;
+  // Built before the context, whose fleet reads wait for the sightings it writes behind the pulls.
+  const live = new HubLive(options.database, options.logger, now, options.live);
   const hub = hubContext(options.database, {
-    ...(options.now === undefined ? {} : { now: options.now }),
+    now,
+    sightingsWritten: () => live.sightings.flush(),
     ...(options.pinCost === undefined ? {} : { pinCost: options.pinCost }),
     ...(options.passwordCost === undefined ? {} : { passwordCost: options.passwordCost }),
   });
@@ -167,7 +176,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('notFound', 'There is nothing at this address on the hub.')));
 
-  registerRoutes(app, { hub, limiter, refusals, cursorKey: await cursorKey(options.database) });
+  registerRoutes(app, { hub, limiter, refusals, cursorKey: await cursorKey(options.database), live });
   if (options.adminToken !== undefined) {
     if (options.adminToken.length < 32) throw new TypeError('adminToken must be at least 32 characters');
     registerAdminRoute(app, { database: options.database, adminToken: options.adminToken, limiter, now: hub.now });
@@ -180,10 +189,31 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     ...(options.console?.secureCookies === undefined ? {} : { secureCookies: options.console.secureCookies }),
   });
 
-  const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  let address: string;
+  try {
+    address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    // A port in use: what was started for this hub stops with it (on PostgreSQL, the connection that listens).
+    await live.close();
+    throw error;
+  }
   const listening = app.server.address();
   const port = typeof listening === 'object' && listening !== null ? listening.port : Number(new URL(address).port);
   const host = options.host ?? '127.0.0.1';
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  return { url: `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${port}`, port, context: hub, app, refusals, close: () => app.close() };
+  return {
+    url: `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${port}`,
+    port,
+    context: hub,
+    app,
+    refusals,
+    live,
+    close: async () => {
+      // Streams first: they never end by themselves, and devices reconnect (to another hub process, or to this one
+      // when it is back) and pull.
+      live.streams.closeAll();
+      await app.close();
+      await live.close();
+    },
+  };
 }

@@ -2,7 +2,8 @@
 // PGlite has a single connection and serializes its own transactions with a mutex, so there is no concurrency to
 // manage here: a transaction runs alone, and a query outside it waits until it ends.
 import { PGlite, types } from '@electric-sql/pglite';
-import type { HubDatabase, HubTransaction, SqlValue } from './database';
+import { CommitNoteBuilder, CommitWatchers } from './commit-notes';
+import type { HubDatabase, HubTransaction, SqlExecutor, SqlValue } from './database';
 import { DurableNodeFS, durableStartParams, type FlushObserver } from './pglite-durable-fs';
 
 interface PgliteQueryable {
@@ -19,7 +20,7 @@ const parsers = {
   },
 };
 
-function executor(target: PgliteQueryable): HubTransaction {
+function executor(target: PgliteQueryable): SqlExecutor & Pick<HubTransaction, 'exec'> {
   return {
     async query<Row extends object>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
       const result = await target.query<Row>(sql, [...params]);
@@ -34,10 +35,22 @@ function executor(target: PgliteQueryable): HubTransaction {
 /** Wraps an open PGlite instance (tests build one from a migrated template). */
 export function pgliteDatabase(pglite: PGlite): HubDatabase {
   const outside = executor(pglite);
+  // One process holds the whole database, so a transaction's note reaches every watcher as it commits: there is no
+  // other process to tell, and no connection to lose.
+  const watchers = new CommitWatchers(true);
   return {
     backend: 'pglite',
     query: outside.query,
-    transaction: (fn) => pglite.transaction((tx) => fn(executor(tx))),
+    async transaction(fn) {
+      const note = new CommitNoteBuilder();
+      const result = await pglite.transaction((tx) => {
+        const inside = executor(tx);
+        return fn({ ...inside, announceLog: (site, keys, seq) => note.announceLog(site, keys, seq), announceDevice: (id) => note.announceDevice(id) });
+      });
+      if (!note.isEmpty()) watchers.committed(note.build());
+      return result;
+    },
+    watchCommits: (watcher) => watchers.add(watcher),
     close: () => pglite.close(),
   };
 }

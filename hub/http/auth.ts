@@ -15,7 +15,8 @@ import type { FastifyRequest } from 'fastify';
 import type { HubContext } from '../services/context';
 import { appendHubAuditEntry } from '../services/audit';
 import { authenticateDevice, recordWipeOrdered, type DeviceRow } from '../services/devices';
-import { looksLikeDeviceSecret } from '../security/tokens';
+import { looksLikeDeviceSecret, sha256Hex } from '../security/tokens';
+import type { DeviceCredentialCache } from '../live/device-credentials';
 import { HubHttpError } from './errors';
 import { limitKeys, type FailureRateLimiter } from './rate-limiter';
 
@@ -66,8 +67,13 @@ async function auditThrottledAddress(hub: HubContext, limiter: FailureRateLimite
   request.log.warn({ address: request.ip, failures: maxFailures, windowMs }, 'address throttled for bad tokens');
 }
 
-export function deviceAuthentication(hub: HubContext, limiter: FailureRateLimiter): (request: FastifyRequest) => Promise<void> {
+export function deviceAuthentication(
+  hub: HubContext,
+  limiter: FailureRateLimiter,
+  credentials?: DeviceCredentialCache,
+): (request: FastifyRequest) => Promise<void> {
   return async (request) => {
+    const ticket = credentials?.ticket() ?? 0;
     const device = await deviceOfBearer(hub, request);
     if (device === null) {
       const addressKey = limitKeys.unknownToken(request.ip);
@@ -88,7 +94,30 @@ export function deviceAuthentication(hub: HubContext, limiter: FailureRateLimite
       }
       throw new HubHttpError(401, 'deviceRevoked', 'This device’s credential was withdrawn at the hub; staff must enroll it again.');
     }
+    credentials?.remember(device, ticket);
     devicesByRequest.set(request, device);
+  };
+}
+
+/**
+ * deviceAuthentication for the routes a device calls all day (pull, its change stream): a credential this process
+ * remembers (hub/live/device-credentials.ts: never a revoked one, forgotten when any hub process changes the device)
+ * is let through without asking the database; anything else goes the whole way, and is remembered if it passes.
+ */
+export function rememberedDeviceAuthentication(
+  hub: HubContext,
+  limiter: FailureRateLimiter,
+  credentials: DeviceCredentialCache,
+): (request: FastifyRequest) => Promise<void> {
+  const authenticate = deviceAuthentication(hub, limiter, credentials);
+  return async (request) => {
+    const token = bearerToken(request);
+    const remembered = token !== null && looksLikeDeviceSecret(token) ? credentials.find(sha256Hex(token)) : null;
+    if (remembered !== null) {
+      devicesByRequest.set(request, remembered);
+      return;
+    }
+    await authenticate(request);
   };
 }
 

@@ -29,12 +29,14 @@ import {
   type TabletRefused,
 } from '../services/devices';
 import { pullChanges } from '../services/pull';
-import { recordDeviceSeen, type ParsedHealthReport } from '../services/device-health';
+import { healthReceiptOf, type ParsedHealthReport } from '../services/device-health';
+import { deviceAudienceKeys } from '../services/change-log';
+import type { HubLive } from '../live/index';
 import { changeFingerprint, logPositionHolds } from '../services/log-position';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
 import { registerUpdateRoutes } from './update-routes';
-import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited } from './auth';
+import { authenticatedDevice, deviceAuthentication, deviceOfBearer, rejectIfRateLimited, rememberedDeviceAuthentication } from './auth';
 import { describeIssues, errorBody, HubHttpError, parseOrReject } from './errors';
 import { limitKeys, type FailureRateLimiter } from './rate-limiter';
 import type { RefusalCounts } from './refusal-counts';
@@ -46,6 +48,8 @@ export interface RouteDependencies {
   readonly refusals: RefusalCounts;
   /** Signs pull cursors (hub_secrets). */
   readonly cursorKey: Uint8Array;
+  /** What this hub process knows without asking the database, and the devices' change streams (hub/live). */
+  readonly live: HubLive;
 }
 
 function enrollmentRefusal(problem: Extract<EnrollmentOutcome, { ok: false }>['problem']): HubHttpError {
@@ -121,8 +125,9 @@ function parsedHealthReport(value: unknown): ParsedHealthReport {
   return parsed.success ? { ok: true, report: parsed.data } : { ok: false, problem: describeIssues(parsed.error) };
 }
 
-export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, cursorKey }: RouteDependencies): void {
-  const authenticate = deviceAuthentication(hub, limiter);
+export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, cursorKey, live }: RouteDependencies): void {
+  const authenticate = deviceAuthentication(hub, limiter, live.credentials);
+  const authenticateFromMemory = rememberedDeviceAuthentication(hub, limiter, live.credentials);
   registerUpdateRoutes(app, hub, authenticate);
 
   // Health carries the refusal counts so a flood of bad tokens is a number anyone watching the hub can see. Counts by
@@ -133,6 +138,8 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
     protocolVersion,
     serverTime: hub.now(),
     refusals: { since: refusals.since, byCode: refusals.snapshot() },
+    // Counts only, like the refusals: how many pulls this process answered from memory, its open streams.
+    live: live.counts(),
   }));
 
   // Enrollment codes name nobody until they are right, so their failures count per address. A device enrolling again
@@ -156,7 +163,7 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
     },
   );
 
-  app.post(hubPaths.pull, { onRequest: authenticate }, async (request): Promise<PullResponse> => {
+  app.post(hubPaths.pull, { onRequest: authenticateFromMemory }, async (request): Promise<PullResponse> => {
     const device = authenticatedDevice(request);
     const pull = parseOrReject(PullRequestEnvelope, request.body);
     // null: a fresh cursor, answered with a snapshot of the device's current scope rather than the log from its start.
@@ -168,36 +175,63 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
       if (decoded.position.deviceId !== device.device_id) throw new HubHttpError(400, 'cursorNotYours', 'cursor: this cursor was issued to another device.');
       afterSeq = decoded.position.seq;
       afterFingerprint = decoded.position.fingerprint;
-      if (!(await logPositionHolds(hub.database, afterSeq, afterFingerprint))) {
-        request.log.warn(
-          { deviceId: device.device_id, cursorSeq: afterSeq },
-          'a device is past this hub’s change log: the hub went back in time (a restore or a lost commit)',
-        );
-        throw new HubHttpError(
-          409,
-          'cursorFromAnotherHistory',
-          'cursor: this hub no longer holds the position this device reached (it was restored to an earlier state); pull again from the start (cursor null).',
-        );
-      }
+    }
+    // Seen by the hub's clock, at the position the signed cursor proves; the report (a claim) is checked on its own so a
+    // report that does not fit never stops the device's sync. Written behind the answer (hub/live/device-sightings.ts).
+    const health = pull.health === undefined ? null : parsedHealthReport(pull.health);
+    const receipt = healthReceiptOf(health);
+    if (receipt?.status === 'refused') request.log.warn({ deviceId: device.device_id, problem: receipt.message }, 'health report refused');
+    live.sightings.record({ deviceId: device.device_id, seenAt: hub.now(), pulledThroughSeq: afterSeq ?? 0, health });
+    const healthPart = receipt === undefined ? {} : { health: receipt };
+
+    // Nothing new, and this process is sure of it: answered from memory, the same cursor back (hub/live/pull-shortcut.ts).
+    const keys = deviceAudienceKeys(device);
+    if (pull.cursor !== null && afterSeq !== null && live.shortcut.nothingNew(device.device_id, keys, { seq: afterSeq, fingerprint: afterFingerprint })) {
+      live.countPull(true);
+      return { ...healthPart, changes: [], cursor: pull.cursor, hasMore: false, serverTime: hub.now() };
+    }
+    live.countPull(false);
+    const generation = live.shortcut.currentGeneration;
+    if (afterSeq !== null && !(await logPositionHolds(hub.database, afterSeq, afterFingerprint))) {
+      request.log.warn(
+        { deviceId: device.device_id, cursorSeq: afterSeq },
+        'a device is past this hub’s change log: the hub went back in time (a restore or a lost commit)',
+      );
+      throw new HubHttpError(
+        409,
+        'cursorFromAnotherHistory',
+        'cursor: this hub no longer holds the position this device reached (it was restored to an earlier state); pull again from the start (cursor null).',
+      );
     }
     const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit, now: hub.now() });
-    // Seen by the hub's clock, at the position the signed cursor proves; the report (a claim) is checked on its own so a
-    // report that does not fit never stops the device's sync.
-    const health = pull.health === undefined ? null : parsedHealthReport(pull.health);
-    const receipt = await recordDeviceSeen(hub, { deviceId: device.device_id, pulledThroughSeq: afterSeq ?? 0, health });
-    if (receipt?.status === 'refused') request.log.warn({ deviceId: device.device_id, problem: receipt.message }, 'health report refused');
-    const last = page.changes.at(-1);
+    const fingerprint = page.lastChange === null ? afterFingerprint : changeFingerprint(page.lastChange);
+    if (!page.hasMore) live.shortcut.issue(device.device_id, { seq: page.lastSeq, fingerprint }, generation);
+    if (page.scope !== null) live.streams.updateKeys(device.device_id, deviceAudienceKeys({ device_id: device.device_id, ...page.scope }));
     return {
-      ...(receipt === undefined ? {} : { health: receipt }),
+      ...healthPart,
       changes: page.changes,
-      cursor: encodeCursor(cursorKey, {
-        deviceId: device.device_id,
-        seq: page.lastSeq,
-        fingerprint: last === undefined ? afterFingerprint : changeFingerprint(last),
-      }),
+      cursor: encodeCursor(cursorKey, { deviceId: device.device_id, seq: page.lastSeq, fingerprint }),
       hasMore: page.hasMore,
       serverTime: hub.now(),
     };
+  });
+
+  // The change stream (hub/live/change-streams.ts): held open, written to only when the device has something to pull.
+  app.get(hubPaths.changes, { onRequest: authenticateFromMemory }, async (request, reply) => {
+    const device = authenticatedDevice(request);
+    const refusal = live.streams.admit(device.device_id, request.ip);
+    if (refusal !== null) {
+      void reply.header('retry-after', '60');
+      throw new HubHttpError(503, 'streamsFull', 'The hub holds as many change streams as it can; keep polling and try the stream again in a minute.');
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      // A proxy in front of the hub (nginx) must pass events on at once rather than buffer them.
+      'x-accel-buffering': 'no',
+    });
+    live.streams.open(device.device_id, request.ip, deviceAudienceKeys(device), reply.raw);
   });
 
   app.post(hubPaths.push, { onRequest: authenticate }, async (request, reply): Promise<PushResponse | HubErrorBody> => {

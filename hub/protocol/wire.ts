@@ -20,6 +20,11 @@ export const hubPaths = {
   tabletAssign: '/v1/tablet/assign',
   tabletRelease: '/v1/tablet/release',
   /**
+   * GET: a server-sent event stream that says "you have changes" (event `changes`) whenever one of the device's
+   * audiences moves, and `ready` when it opens; the device pulls on either (docs/sync.md §11 "Live changes").
+   */
+  changes: '/v1/changes',
+  /**
    * Updates of the device app, in electron-updater's generic-provider layout under one folder: GET
    * `${updates}/<metadata file>` (rules/app-update.ts updateMetadataFileName) and the files it names, relative to it.
    */
@@ -247,6 +252,9 @@ export const HubErrorCode = z.enum([
   'deviceRevoked',
   // Withdrawn, and the hub orders the device to wipe itself (a lost tablet that came back).
   'deviceWipeOrdered',
+  // The hub holds as many change streams as it will (per address, or in all): the device keeps polling and tries the
+  // stream again later (Retry-After).
+  'streamsFull',
   'notFound',
   'internal',
 ]);

@@ -20,7 +20,7 @@ import {
   type RefusalCode,
 } from '../protocol/index';
 import { z } from 'zod';
-import type { HubDatabase, SqlExecutor } from '../db/database';
+import type { HubDatabase, SqlExecutor, HubTransaction } from '../db/database';
 import type { DeviceRow } from './devices';
 import { countPinOutcome } from './lockouts';
 
@@ -55,7 +55,7 @@ async function setAside(
   );
 }
 
-export async function appendAuditEntry(tx: SqlExecutor, device: DeviceRow, mutationId: number, entry: AuditEntry, now: number): Promise<AuditAppendOutcome> {
+export async function appendAuditEntry(tx: HubTransaction, device: DeviceRow, mutationId: number, entry: AuditEntry, now: number): Promise<AuditAppendOutcome> {
   if (entry.deviceId !== null && entry.deviceId !== device.device_id) {
     await setAside(tx, device.device_id, mutationId, entry, 'otherDevice', now);
     return { status: 'refused', code: 'auditOtherDevice', reason: `Audit entry ${entry.seq} was written for another device id; it was kept aside.` };

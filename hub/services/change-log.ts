@@ -4,7 +4,8 @@
 // only (backfill and evict for kiosks), or one device only (backfill and evict for a tablet).
 import type { z } from 'zod';
 import { syncedEntities, type SyncedEntity } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { AudienceKey } from '../db/commit-notes';
+import type { HubTransaction, SqlExecutor } from '../db/database';
 
 export type SyncedRecord<E extends SyncedEntity> = z.infer<(typeof syncedEntities)[E]>;
 
@@ -69,12 +70,36 @@ export async function holdChangeLogLock(tx: SqlExecutor): Promise<void> {
  * backfill for its new resident, a fresh device's snapshot — is all of its past the device receives. The lock is held
  * from here to commit, so no writer can append between the position read and the rows this transaction appends.
  */
-export async function startDeviceScope(tx: SqlExecutor, deviceId: string): Promise<number> {
+export async function startDeviceScope(tx: HubTransaction, deviceId: string): Promise<number> {
   await holdChangeLogLock(tx);
   const [end] = await tx.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::bigint AS seq FROM change_log');
   const scopeStart = end?.seq ?? 0;
   await tx.query('UPDATE devices SET scope_start_seq = $2 WHERE device_id = $1', [deviceId, scopeStart]);
+  tx.announceDevice(deviceId);
   return scopeStart;
+}
+
+/** The keys the hub's watchers and device streams know this audience by (hub/db/commit-notes.ts). */
+export function audienceKeysOf(columns: AudienceColumns, siteId: string): AudienceKey[] {
+  const keys: AudienceKey[] = [];
+  if (columns.unit === null && columns.resident === null && columns.device === null) keys.push(`s:${siteId}`);
+  if (columns.unit !== null) keys.push(`u:${columns.unit}`);
+  if (columns.resident !== null) keys.push(`r:${columns.resident}`);
+  if (columns.device !== null) keys.push(`d:${columns.device}`);
+  return keys;
+}
+
+/** The keys of everything a device receives: its site, itself, a kiosk's unit, a tablet's resident. */
+export function deviceAudienceKeys(device: {
+  readonly device_id: string;
+  readonly site_id: string;
+  readonly housing_unit_id: string | null;
+  readonly assigned_resident_id: string | null;
+}): AudienceKey[] {
+  const keys: AudienceKey[] = [`s:${device.site_id}`, `d:${device.device_id}`];
+  if (device.housing_unit_id !== null) keys.push(`u:${device.housing_unit_id}`);
+  if (device.assigned_resident_id !== null) keys.push(`r:${device.assigned_resident_id}`);
+  return keys;
 }
 
 function ensureValid(change: RecordChange): void {
@@ -87,7 +112,7 @@ function ensureValid(change: RecordChange): void {
 }
 
 async function insertRows(
-  tx: SqlExecutor,
+  tx: HubTransaction,
   siteId: string,
   columns: AudienceColumns,
   rows: readonly { entity: string; id: string; version: number; op: 'upsert' | 'delete' | 'evict'; data: string | null }[],
@@ -99,20 +124,23 @@ async function insertRows(
   // Sequence numbers follow the VALUES order.
   const columnsPerRow = 10;
   const rowsPerStatement = 500;
+  let lastSeq = 0;
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
     const tuples = chunk.map((_, index) => `(${Array.from({ length: columnsPerRow }, (__, column) => `$${index * columnsPerRow + column + 1}`).join(', ')})`);
     const params = chunk.flatMap((row) => [siteId, columns.unit, columns.resident, columns.device, row.entity, row.id, row.version, row.op, row.data, now]);
-    await tx.query(
+    const inserted = await tx.query<{ seq: number }>(
       `INSERT INTO change_log (site_id, audience_unit, audience_resident, audience_device, entity, record_id, version, op, data, created_at)
-       VALUES ${tuples.join(', ')}`,
+       VALUES ${tuples.join(', ')} RETURNING seq`,
       params,
     );
+    for (const row of inserted) lastSeq = Math.max(lastSeq, row.seq);
   }
+  tx.announceLog(siteId, audienceKeysOf(columns, siteId), lastSeq);
 }
 
 /** Appends upserts and deletes for one audience. Every upsert is checked against the protocol's record schema first. */
-export async function appendChanges(tx: SqlExecutor, audience: Audience, changes: readonly RecordChange[], now: number): Promise<void> {
+export async function appendChanges(tx: HubTransaction, audience: Audience, changes: readonly RecordChange[], now: number): Promise<void> {
   changes.forEach(ensureValid);
   await insertRows(
     tx,
@@ -134,6 +162,6 @@ export async function appendChanges(tx: SqlExecutor, audience: Audience, changes
  * theirs except mutations not yet pushed. Evicts never go to a resident audience (the schema refuses it), so a
  * tablet never deletes its own resident because a kiosk elsewhere lost them.
  */
-export async function appendEvict(tx: SqlExecutor, audience: EvictAudience, residentId: string, residentVersion: number, now: number): Promise<void> {
+export async function appendEvict(tx: HubTransaction, audience: EvictAudience, residentId: string, residentVersion: number, now: number): Promise<void> {
   await insertRows(tx, audience.siteId, columnsOf(audience), [{ entity: 'resident', id: residentId, version: residentVersion, op: 'evict', data: null }], now);
 }

@@ -12,10 +12,24 @@ export interface HubContext {
   readonly pinCost: ScryptCost;
   /** The cost console passwords are hashed with (hub/security/password-hash.ts); tests pass a cheap one. */
   readonly passwordCost: ScryptCost;
+  /**
+   * Resolves once the device sightings this process has taken so far are written (hub/live/device-sightings.ts), so
+   * the fleet view shows the pull that just happened. Resolves at once where nothing writes behind.
+   */
+  readonly sightingsWritten: () => Promise<void>;
 }
 
-export function hubContext(database: HubDatabase, options: { now?: () => number; pinCost?: ScryptCost; passwordCost?: ScryptCost } = {}): HubContext {
-  return { database, now: options.now ?? Date.now, pinCost: options.pinCost ?? defaultPinCost, passwordCost: options.passwordCost ?? defaultPasswordCost };
+export function hubContext(
+  database: HubDatabase,
+  options: { now?: () => number; pinCost?: ScryptCost; passwordCost?: ScryptCost; sightingsWritten?: () => Promise<void> } = {},
+): HubContext {
+  return {
+    database,
+    now: options.now ?? Date.now,
+    pinCost: options.pinCost ?? defaultPinCost,
+    passwordCost: options.passwordCost ?? defaultPasswordCost,
+    sightingsWritten: options.sightingsWritten ?? (() => Promise.resolve()),
+  };
 }
 
 /** Why a hub-side request (CLI, demo, tests) could not be done; the message is in words, for the person at the console. */

@@ -14,42 +14,55 @@ import type { DeviceKind, RevocationReason } from './devices';
 /** A report as the route parsed it: the report, or why it does not fit (in words, naming the field). */
 export type ParsedHealthReport = { readonly ok: true; readonly report: DeviceHealthReport } | { readonly ok: false; readonly problem: string };
 
+/** One pull as device health keeps it: when the hub saw the device, the position it proved, and its report if any. */
+export interface DeviceSighting {
+  readonly deviceId: string;
+  /** The hub's clock. */
+  readonly seenAt: number;
+  readonly pulledThroughSeq: number;
+  readonly health: ParsedHealthReport | null;
+}
+
+/** What to tell the device about its report: undefined when it sent none. */
+export function healthReceiptOf(health: ParsedHealthReport | null): HealthReceipt | undefined {
+  if (health === null) return undefined;
+  return health.ok ? { status: 'stored' } : { status: 'refused', code: 'healthReportInvalid', message: refusedReportMessage(health.problem) };
+}
+
+function refusedReportMessage(problem: string): string {
+  return `The health report was not stored: ${problem}.`;
+}
+
 /**
- * Marks the device seen now, at the change-log position its signed cursor proves, and keeps its report; a report that
- * did not fit is refused for itself alone (the previous one stays) and the pull goes on. Returns what to tell the
- * device about its report, or undefined when it sent none.
+ * Writes many sightings in one statement (hub/live/device-sightings.ts gathers them; at most one per device). Each
+ * marks its device seen at the position its signed cursor proved and keeps its report; a report that did not fit is
+ * refused for itself alone (the previous one stays, `report_refused_*` says why). A sighting older than the stored
+ * one (another hub process wrote a later pull first) moves nothing back. A device deleted meanwhile is skipped.
  */
-export async function recordDeviceSeen(
-  hub: HubContext,
-  input: { readonly deviceId: string; readonly pulledThroughSeq: number; readonly health: ParsedHealthReport | null },
-): Promise<HealthReceipt | undefined> {
-  const now = hub.now();
-  const { health } = input;
-  if (health === null) {
-    await hub.database.query(
-      `INSERT INTO device_health (device_id, last_seen_at, pulled_through_seq) VALUES ($1, $2, $3)
-       ON CONFLICT (device_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, pulled_through_seq = EXCLUDED.pulled_through_seq`,
-      [input.deviceId, now, input.pulledThroughSeq],
-    );
-    return undefined;
-  }
-  if (!health.ok) {
-    const message = `The health report was not stored: ${health.problem}.`;
-    await hub.database.query(
-      `INSERT INTO device_health (device_id, last_seen_at, pulled_through_seq, report_refused_at, report_refused_message) VALUES ($1, $2, $3, $2, $4)
-       ON CONFLICT (device_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, pulled_through_seq = EXCLUDED.pulled_through_seq,
-         report_refused_at = EXCLUDED.report_refused_at, report_refused_message = EXCLUDED.report_refused_message`,
-      [input.deviceId, now, input.pulledThroughSeq, message.slice(0, 500)],
-    );
-    return { status: 'refused', code: 'healthReportInvalid', message };
-  }
-  await hub.database.query(
-    `INSERT INTO device_health (device_id, last_seen_at, pulled_through_seq, report, report_received_at) VALUES ($1, $2, $3, $4, $2)
-     ON CONFLICT (device_id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, pulled_through_seq = EXCLUDED.pulled_through_seq,
-       report = EXCLUDED.report, report_received_at = EXCLUDED.report_received_at, report_refused_at = NULL, report_refused_message = NULL`,
-    [input.deviceId, now, input.pulledThroughSeq, JSON.stringify(health.report)],
+export async function recordDeviceSightings(db: SqlExecutor, sightings: readonly DeviceSighting[]): Promise<void> {
+  if (sightings.length === 0) return;
+  const rows = sightings.map((sighting) => ({
+    device_id: sighting.deviceId,
+    seen_at: sighting.seenAt,
+    through_seq: sighting.pulledThroughSeq,
+    report: sighting.health?.ok === true ? sighting.health.report : null,
+    refused: sighting.health?.ok === false ? refusedReportMessage(sighting.health.problem).slice(0, 500) : null,
+  }));
+  await db.query(
+    `INSERT INTO device_health AS h (device_id, last_seen_at, pulled_through_seq, report, report_received_at, report_refused_at, report_refused_message)
+     SELECT x.device_id, x.seen_at, x.through_seq, x.report, CASE WHEN x.report IS NULL THEN NULL ELSE x.seen_at END,
+            CASE WHEN x.refused IS NULL THEN NULL ELSE x.seen_at END, x.refused
+       FROM jsonb_to_recordset($1::jsonb) AS x(device_id text, seen_at bigint, through_seq bigint, report jsonb, refused text)
+      WHERE EXISTS (SELECT 1 FROM devices d WHERE d.device_id = x.device_id)
+     ON CONFLICT (device_id) DO UPDATE SET
+       last_seen_at = GREATEST(h.last_seen_at, EXCLUDED.last_seen_at),
+       pulled_through_seq = CASE WHEN EXCLUDED.last_seen_at >= h.last_seen_at THEN EXCLUDED.pulled_through_seq ELSE h.pulled_through_seq END,
+       report = COALESCE(EXCLUDED.report, h.report),
+       report_received_at = CASE WHEN EXCLUDED.report IS NULL THEN h.report_received_at ELSE EXCLUDED.report_received_at END,
+       report_refused_at = CASE WHEN EXCLUDED.report IS NOT NULL THEN NULL ELSE COALESCE(EXCLUDED.report_refused_at, h.report_refused_at) END,
+       report_refused_message = CASE WHEN EXCLUDED.report IS NOT NULL THEN NULL ELSE COALESCE(EXCLUDED.report_refused_message, h.report_refused_message) END`,
+    [JSON.stringify(rows)],
   );
-  return { status: 'stored' };
 }
 
 interface FleetRow {
@@ -182,6 +195,7 @@ export async function fleetHealth(
   hub: HubContext,
   input: { readonly siteId: string | null; readonly offset: number; readonly limit: number },
 ): Promise<FleetPage> {
+  await hub.sightingsWritten();
   const rows =
     input.siteId === null
       ? await hub.database.query<FleetRow>(fleetSelect)
@@ -237,6 +251,7 @@ async function waitingChangesOf(db: SqlExecutor, deviceId: string, afterSeq: num
 
 /** One device's latest health, its troubles and its sync lag; notFound for a device the hub never enrolled. */
 export async function deviceHealthDetail(hub: HubContext, deviceId: string): Promise<DeviceHealthDetail> {
+  await hub.sightingsWritten();
   const [row] = await hub.database.query<FleetRow>(`${fleetSelect} WHERE d.device_id = $1`, [deviceId]);
   if (row === undefined) throw notFound('The hub has no device by that id.');
   const versions = await hub.database.query<{ report: unknown; app_version: string }>(

@@ -1,7 +1,7 @@
 // Devices: one-time enrollment codes, enrollment, bearer-secret authentication, and assigning tablets to residents.
 import { randomUUID } from 'node:crypto';
 import type { EnrollRequest, EnrollResponse } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { HubTransaction, SqlExecutor } from '../db/database';
 import { enrollmentCodeHash, newDeviceSecret, newEnrollmentCode, sameDigest, sha256Hex } from '../security/tokens';
 import { appendChanges, appendEvict, startDeviceScope } from './change-log';
 import { conflict, invalid, notFound, type HubContext } from './context';
@@ -146,7 +146,7 @@ export type RevocationOutcome = { readonly ok: true; readonly device: DeviceRow 
  * device already revoked may still be given the wipe order; anything else about it stays as it was.
  */
 async function revokeInTransaction(
-  tx: SqlExecutor,
+  tx: HubTransaction,
   input: { siteId: string; deviceId: string; reason: RevocationReason; wipe: boolean; replacedBy: string | null },
   now: number,
 ): Promise<RevocationOutcome> {
@@ -161,6 +161,8 @@ async function revokeInTransaction(
     [device.device_id, now, input.reason, input.wipe, input.replacedBy],
   );
   if (revoked === undefined) throw new Error(`device ${device.device_id} vanished inside its own lock`);
+  // Every hub process forgets what it remembered of this device's credential when this commits (hub/live).
+  tx.announceDevice(device.device_id);
   await appendHubAuditEntry(
     tx,
     { kind: 'deviceRevoked', actor: null, details: { deviceId: device.device_id, reason: input.reason, wipe: input.wipe, replacedBy: input.replacedBy } },
@@ -204,7 +206,7 @@ async function lockTablet(tx: SqlExecutor, deviceId: string): Promise<DeviceRow>
   return device;
 }
 
-async function evictFromTablet(tx: SqlExecutor, tablet: DeviceRow, now: number): Promise<void> {
+async function evictFromTablet(tx: HubTransaction, tablet: DeviceRow, now: number): Promise<void> {
   if (tablet.assigned_resident_id === null) return;
   const [previous] = await tx.query<{ version: number }>('SELECT version FROM residents WHERE resident_id = $1', [tablet.assigned_resident_id]);
   await appendEvict(tx, { kind: 'device', siteId: tablet.site_id, deviceId: tablet.device_id }, tablet.assigned_resident_id, previous?.version ?? 0, now);

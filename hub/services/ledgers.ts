@@ -5,7 +5,7 @@
 // entries, one on each ledger.
 import { newRecordId, type BuyStampsArgs } from '../protocol/index';
 import { checkDepositCents, maxDepositCents } from '../../rules/money';
-import type { SqlExecutor } from '../db/database';
+import type { SqlExecutor, HubTransaction } from '../db/database';
 import { checkedInputText, invalid, type HubContext } from './context';
 import { balanceChange, ledgerEntryChange, ledgerEntryColumns, residentColumns, type LedgerEntryRow, type LedgerName, type ResidentRow } from './records';
 import { applied, plural, refuse, type Outcome } from './mutation-outcome';
@@ -43,7 +43,7 @@ function tableOf(ledger: LedgerName): 'stamp_ledger' | 'debit_ledger' {
  * the entries and the new balance. The caller checks that the balance covers a spend and refuses in words if it does
  * not; the CHECK constraints here only stop a bug.
  */
-export async function appendLedgerEntries(tx: SqlExecutor, resident: ResidentRow, entries: readonly LedgerEntryInput[], now: number): Promise<ResidentRow> {
+export async function appendLedgerEntries(tx: HubTransaction, resident: ResidentRow, entries: readonly LedgerEntryInput[], now: number): Promise<ResidentRow> {
   if (entries.length === 0) return resident;
   const written: { ledger: LedgerName; row: LedgerEntryRow }[] = [];
   let stampDelta = 0;
@@ -102,7 +102,7 @@ const requestIdReused = (): Outcome =>
  * A resident buys a book of stamps from a device: the site's price comes off their debit account and the stamps go on
  * their stamp ledger, once per request id. `resident` is locked in this transaction and in the device's scope.
  */
-export async function buyStampBook(tx: SqlExecutor, resident: ResidentRow, deviceId: string, args: BuyStampsArgs, now: number): Promise<Outcome> {
+export async function buyStampBook(tx: HubTransaction, resident: ResidentRow, deviceId: string, args: BuyStampsArgs, now: number): Promise<Outcome> {
   // Checked under the resident's lock, so two devices sending the same request at once are charged once. The same
   // request again (a retry) is the purchase already made; the same id for a different purchase is refused in words.
   const [earlier] = await tx.query<{ resident_id: string; book_size: number }>('SELECT resident_id, book_size FROM stamp_purchases WHERE request_id = $1', [

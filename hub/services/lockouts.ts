@@ -8,7 +8,7 @@
 // could disagree with the first, and old devices would not send it. The time is the entry's (when the PIN was typed),
 // so wrong PINs that reach the hub hours later from a device that was offline lock nobody out after the fact.
 import { afterCorrectPin, afterWrongPin, defaultPinRules, isLockedOut, noPinLockout, type AuditEvent, type PinLockoutState } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { SqlExecutor, HubTransaction } from '../db/database';
 import { appendHubAuditEntry } from './audit';
 import type { HubContext } from './context';
 import type { DeviceRow } from './devices';
@@ -40,7 +40,7 @@ function pinOutcomeOf(event: AuditEvent): 'wrong' | 'right' | null {
  * Stores the person's count; the published part (lockedUntil, clearedAt) goes to their devices with a new version
  * only when it changed, so counting wrong PINs below the limit writes no change.
  */
-async function saveLockout(tx: SqlExecutor, resident: ResidentRow, next: ResidentLockout, now: number): Promise<ResidentRow> {
+async function saveLockout(tx: HubTransaction, resident: ResidentRow, next: ResidentLockout, now: number): Promise<ResidentRow> {
   const published = next.lockedUntil !== resident.pin_locked_until || next.clearedAt !== resident.pin_lockout_cleared_at;
   const [after] = await tx.query<ResidentRow>(
     `UPDATE residents SET pin_failed_attempts = $2, pin_lockouts = $3, pin_locked_until = $4, pin_lockout_cleared_at = $5, version = version + $6
@@ -57,7 +57,7 @@ async function saveLockout(tx: SqlExecutor, resident: ResidentRow, next: Residen
  * row locked: device, then resident, then the change log — the writers' lock order). While the person is locked out
  * a wrong PIN does not count, as on a device, where the PIN is not even checked then.
  */
-export async function countPinOutcome(tx: SqlExecutor, device: DeviceRow, event: AuditEvent, at: number, now: number): Promise<void> {
+export async function countPinOutcome(tx: HubTransaction, device: DeviceRow, event: AuditEvent, at: number, now: number): Promise<void> {
   const outcome = pinOutcomeOf(event);
   if (outcome === null || event.actor === null) return;
   const resident = await lockResident(tx, event.actor.id);

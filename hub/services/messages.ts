@@ -20,7 +20,7 @@ import {
   type SendMessageArgs,
 } from '../protocol/index';
 import { isAnswerable, messageCost, returnStampStanding, type AnsweredLetter, type ReturnStampStanding } from '../../rules/stamps';
-import type { SqlExecutor } from '../db/database';
+import type { SqlExecutor, HubTransaction } from '../db/database';
 import { sha256Hex } from '../security/tokens';
 import { storeBlob } from './blobs';
 import type { RecordChange } from './change-log';
@@ -308,7 +308,7 @@ async function setStatus(
  * notifyResidentOfRejectedMail says so: who sent it, the reviewer's reason, and nothing of the letter.
  */
 async function tellOfStoppedLetter(
-  tx: SqlExecutor,
+  tx: HubTransaction,
   resident: ResidentRow,
   letter: MessageRow,
   reason: string,
@@ -557,7 +557,7 @@ function asAnsweredLetter(message: MessageRow): AnsweredLetter {
  * own stamps. The caller has checked that the stamps cover it; `repliedTo` is locked in this transaction.
  */
 async function chargeReply(
-  tx: SqlExecutor,
+  tx: HubTransaction,
   resident: ResidentRow,
   sent: MessageRow,
   repliedTo: MessageRow | null,
@@ -582,7 +582,7 @@ async function chargeReply(
  * Refunds a resident's message that review rejected, where the site's rule says so: the stamps it cost go back to
  * the ledger, and the return stamp that paid for a reply may pay for another one.
  */
-async function refundRejectedMessage(tx: SqlExecutor, resident: ResidentRow, rejected: MessageRow, now: number): Promise<void> {
+async function refundRejectedMessage(tx: HubTransaction, resident: ResidentRow, rejected: MessageRow, now: number): Promise<void> {
   if (rejected.stamps_charged > 0) {
     await appendLedgerEntries(
       tx,
@@ -604,7 +604,7 @@ async function refundRejectedMessage(tx: SqlExecutor, resident: ResidentRow, rej
  * A resident sends a message from a device: checked against their contacts, the text limit, the letter it answers
  * and their stamps, then stored for review and charged. `resident` is locked in this transaction and in the device's scope.
  */
-export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow, deviceId: string, args: SendMessageArgs, now: number): Promise<Outcome> {
+export async function sendResidentMessage(tx: HubTransaction, resident: ResidentRow, deviceId: string, args: SendMessageArgs, now: number): Promise<Outcome> {
   const [existing] = await tx.query('SELECT 1 FROM messages WHERE message_id = $1', [args.messageId]);
   if (existing !== undefined) return refuse('duplicateMessageId', 'A message with this id was already received, so this one was not sent again.');
   const [contact] = await tx.query<{ approved: boolean; display_name: string }>(
@@ -683,7 +683,7 @@ export async function sendResidentMessage(tx: SqlExecutor, resident: ResidentRow
 }
 
 /** A resident opened a delivered letter on a device. `resident` is locked in this transaction and in the device's scope. */
-export async function markReadByResident(tx: SqlExecutor, resident: ResidentRow, args: MarkReadArgs, now: number): Promise<Outcome> {
+export async function markReadByResident(tx: HubTransaction, resident: ResidentRow, args: MarkReadArgs, now: number): Promise<Outcome> {
   const message = await loadMessage(tx, args.messageId, { forUpdate: true });
   const readable = message !== null && message.resident_id === resident.resident_id && isAnswerable(message);
   if (!readable) return refuse('messageNotFound', 'That message could not be found.');

@@ -10,6 +10,7 @@ import type { HubDatabase, SqlExecutor } from '../db/database';
 import { appendChanges, startDeviceScope, type RecordChange } from './change-log';
 import { loadSiteRules, residentColumns, residentSnapshot, staffRecord, type ResidentRow } from './records';
 import { staffInScope } from './staff';
+import type { LoggedChange } from './log-position';
 
 interface ChangeRow {
   readonly seq: number;
@@ -22,12 +23,19 @@ interface ChangeRow {
 
 export interface PulledPage {
   readonly changes: Change[];
-  /** The change-log position of the last change returned (the position asked for when nothing was new). */
+  /**
+   * Where the device's next pull starts: the last change returned or, when the page reached the end of the device's
+   * changes, the site's last row (the position asked for when the site has none after it).
+   */
   readonly lastSeq: number;
+  /** The logged change at lastSeq when it moved (its fingerprint goes in the cursor); null when it did not. */
+  readonly lastChange: LoggedChange | null;
   readonly hasMore: boolean;
+  /** The device's scope as this pull read it; null when the device is gone. */
+  readonly scope: DeviceScope | null;
 }
 
-interface DeviceScope {
+export interface DeviceScope {
   readonly site_id: string;
   readonly housing_unit_id: string | null;
   readonly assigned_resident_id: string | null;
@@ -87,11 +95,25 @@ async function readPage(tx: SqlExecutor, input: { deviceId: string; afterSeq: nu
   const [scope] = await tx.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [
     input.deviceId,
   ]);
-  if (scope === undefined) return { changes: [], lastSeq: input.afterSeq, hasMore: false };
+  if (scope === undefined) return { changes: [], lastSeq: input.afterSeq, lastChange: null, hasMore: false, scope: null };
   const query = scopedChangesQuery(input.deviceId, scope, input.afterSeq, input.limit);
   const rows = await tx.query<ChangeRow>(query.sql, query.params);
   const page = rows.slice(0, input.limit);
-  return { changes: page.map(changeOf), lastSeq: page.at(-1)?.seq ?? input.afterSeq, hasMore: rows.length > input.limit };
+  const changes = page.map(changeOf);
+  const hasMore = rows.length > input.limit;
+  const last = page.at(-1);
+  let end = last === undefined ? null : { seq: last.seq, change: { entity: last.entity, id: last.record_id, version: last.version, op: last.op } };
+  if (!hasMore) {
+    // The device has everything of its site up to the site's last row in this snapshot (change-log order is commit
+    // order: nothing below it can still appear), so its cursor moves there. Without this, a device whose own last
+    // change is old would keep a cursor below what this hub process has seen, and every empty pull would need a query.
+    const [siteEnd] = await tx.query<ChangeRow>('SELECT seq, entity, record_id, version, op FROM change_log WHERE site_id = $1 ORDER BY seq DESC LIMIT 1', [
+      scope.site_id,
+    ]);
+    if (siteEnd !== undefined && siteEnd.seq > (end?.seq ?? input.afterSeq))
+      end = { seq: siteEnd.seq, change: { entity: siteEnd.entity, id: siteEnd.record_id, version: siteEnd.version, op: siteEnd.op } };
+  }
+  return { changes, lastSeq: end?.seq ?? input.afterSeq, lastChange: end?.change ?? null, hasMore, scope };
 }
 
 /**

@@ -25,7 +25,7 @@ import {
   type RefusalCode,
   type TextProblem,
 } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { SqlExecutor, HubTransaction } from '../db/database';
 import { appendAuditEntry } from './audit';
 import type { HubContext } from './context';
 import { lockDevice, type DeviceRow } from './devices';
@@ -67,7 +67,7 @@ function isRefusal(value: ResidentRow | Refusal): value is Refusal {
 }
 
 /** Runs a service for the resident a mutation names, once that resident is locked and in this device's scope. */
-async function forResident(tx: SqlExecutor, device: DeviceRow, residentId: string, service: (resident: ResidentRow) => Promise<Outcome>): Promise<Outcome> {
+async function forResident(tx: HubTransaction, device: DeviceRow, residentId: string, service: (resident: ResidentRow) => Promise<Outcome>): Promise<Outcome> {
   const resident = await residentForMutation(tx, device, residentId);
   return isRefusal(resident) ? resident : service(resident);
 }
@@ -86,7 +86,7 @@ function notSent(args: NotSentArgs): Outcome {
   }
 }
 
-function applyMutation(tx: SqlExecutor, device: DeviceRow, mutation: PushedMutation, now: number): Promise<Outcome> {
+function applyMutation(tx: HubTransaction, device: DeviceRow, mutation: PushedMutation, now: number): Promise<Outcome> {
   switch (mutation.name) {
     case 'appendAuditEntry':
       return appendAuditEntry(tx, device, mutation.id, mutation.args, now);
@@ -197,7 +197,7 @@ async function settleNext(
   deviceId: string,
   mutationId: number,
   name: string,
-  decide: (tx: SqlExecutor, device: DeviceRow, now: number) => Promise<Outcome>,
+  decide: (tx: HubTransaction, device: DeviceRow, now: number) => Promise<Outcome>,
 ): Promise<Step> {
   return hub.database.transaction(async (tx): Promise<Step> => {
     // The device row is the lock that makes two pushes from one device (a retry racing the original) take turns.

@@ -6,7 +6,7 @@
 // the resident record, like any edit.
 import { LanguageTag } from '../../rules/language';
 import type { ChooseLanguageArgs } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { HubTransaction } from '../db/database';
 import { invalid, type HubContext } from './context';
 import type { DeviceRow } from './devices';
 import { applied, refuse, type Outcome } from './mutation-outcome';
@@ -18,7 +18,7 @@ import { lockActiveResident, publishForResident } from './residents';
  * moves only the time (so the older of two choices still loses to it); a changed one is a new version of the record.
  */
 async function keepNewestChoice(
-  tx: SqlExecutor,
+  tx: HubTransaction,
   resident: ResidentRow,
   change: { readonly language: string; readonly chosenAt: number; readonly winsATie: boolean },
   now: number,
@@ -44,7 +44,7 @@ async function keepNewestChoice(
  * its newest sign-in or sign-out audit entry before that mutation (the audit chain rides the same outbox, in order,
  * hash-linked, docs/security.md §9) is that person's sign-in. A tablet needs no such proof: it serves only its assignee.
  */
-async function signedInOnKioskAt(tx: SqlExecutor, device: DeviceRow, residentId: string, mutationId: number): Promise<boolean> {
+async function signedInOnKioskAt(tx: HubTransaction, device: DeviceRow, residentId: string, mutationId: number): Promise<boolean> {
   const [latest] = await tx.query<{ kind: string; actor_kind: string | null; actor_id: string | null }>(
     `SELECT kind, actor_kind, actor_id FROM audit_entries
       WHERE device_id = $1 AND mutation_id < $2 AND kind IN ('signIn', 'signOut') AND link = 'linked'
@@ -55,7 +55,7 @@ async function signedInOnKioskAt(tx: SqlExecutor, device: DeviceRow, residentId:
 }
 
 /** Whether this device may speak for the person about their own record, beyond having them in its scope. */
-async function maySpeakFor(tx: SqlExecutor, device: DeviceRow, residentId: string, mutationId: number): Promise<boolean> {
+async function maySpeakFor(tx: HubTransaction, device: DeviceRow, residentId: string, mutationId: number): Promise<boolean> {
   switch (device.kind) {
     case 'tablet':
       return device.assigned_resident_id === residentId;
@@ -77,7 +77,7 @@ async function maySpeakFor(tx: SqlExecutor, device: DeviceRow, residentId: strin
  * (`languageToShow`, docs/languages.md §3).
  */
 export async function chooseResidentLanguage(
-  tx: SqlExecutor,
+  tx: HubTransaction,
   device: DeviceRow,
   mutationId: number,
   resident: ResidentRow,
@@ -99,7 +99,7 @@ export async function chooseResidentLanguage(
  * the hub kept another language (a newer choice stands, or the choice was refused), the record goes out again under a
  * new version, or that device would go on showing a language the hub does not hold.
  */
-async function sendRecordAgainIfNotShowing(tx: SqlExecutor, resident: ResidentRow, languageOnDevice: string, now: number): Promise<void> {
+async function sendRecordAgainIfNotShowing(tx: HubTransaction, resident: ResidentRow, languageOnDevice: string, now: number): Promise<void> {
   if (resident.language === languageOnDevice) return;
   const [republished] = await tx.query<ResidentRow>(`UPDATE residents SET version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`, [
     resident.resident_id,

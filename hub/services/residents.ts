@@ -2,7 +2,7 @@
 // devices see a resident's records. Moves and releases write the evicts and backfills that keep kiosks right.
 import { randomUUID } from 'node:crypto';
 import { characterCount, type ResidentRecord } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { HubTransaction, SqlExecutor } from '../db/database';
 import { hashPin, isValidPin } from '../security/pin-hash';
 import { appendChanges, appendEvict, startDeviceScope, type Audience, type RecordChange } from './change-log';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
@@ -31,7 +31,7 @@ export async function lockActiveResident(tx: SqlExecutor, residentId: string): P
   return resident;
 }
 
-export async function publishForResident(tx: SqlExecutor, resident: ResidentRow, changes: readonly RecordChange[], now: number): Promise<void> {
+export async function publishForResident(tx: HubTransaction, resident: ResidentRow, changes: readonly RecordChange[], now: number): Promise<void> {
   await appendChanges(tx, residentAudience(resident), changes, now);
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { SiteLanguages } from '../../rules/language';
 import { SiteRulesRecord } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { HubTransaction, SqlExecutor } from '../db/database';
 import { appendChanges } from './change-log';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { appendStampPriceBook, sameBooks } from './price-books';
@@ -69,7 +69,7 @@ export async function setSiteTimeZone(hub: HubContext, input: { siteId: string; 
   return timeZone;
 }
 
-async function publishSiteRules(tx: SqlExecutor, siteId: string, now: number): Promise<SiteRulesRecord> {
+async function publishSiteRules(tx: HubTransaction, siteId: string, now: number): Promise<SiteRulesRecord> {
   const rules = await loadSiteRules(tx, siteId);
   if (rules === null) throw notFound(`no site ${siteId}`);
   await appendChanges(tx, { kind: 'site', siteId }, [{ entity: 'siteRules', id: siteId, version: rules.version, op: 'upsert', data: rules.record }], now);

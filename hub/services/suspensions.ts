@@ -4,7 +4,7 @@
 // learns at once why it was not taken, rather than it waiting unseen in the queue for weeks; letters already in review
 // when the pause began are reviewed as usual. Every suspension is kept, lifted or not: the history is the record.
 import { characterCount, maxMessagingPauseReasonLength, newRecordId } from '../protocol/index';
-import type { SqlExecutor } from '../db/database';
+import type { SqlExecutor, HubTransaction } from '../db/database';
 import type { ResidentRow } from './records';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { messagingPauseChange, messagingPauseColumns, type MessagingPauseRow } from './records';
@@ -110,7 +110,7 @@ export async function loadSuspension(db: SqlExecutor, suspensionId: string, now:
 }
 
 /** The pause's record goes to the resident's devices, which say it on the home and compose screens. */
-async function publishPause(tx: SqlExecutor, resident: ResidentRow, suspensionId: string, now: number): Promise<void> {
+async function publishPause(tx: HubTransaction, resident: ResidentRow, suspensionId: string, now: number): Promise<void> {
   const [row] = await tx.query<MessagingPauseRow>(`SELECT ${messagingPauseColumns} FROM messaging_suspensions WHERE suspension_id = $1`, [suspensionId]);
   if (row === undefined) throw new Error('a suspension vanished inside its own transaction');
   await publishForResident(tx, resident, [messagingPauseChange(row)], now);

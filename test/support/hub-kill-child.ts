@@ -46,6 +46,8 @@ function watched(database: HubDatabase, plan: HubKillPlan | null): HubDatabase {
     const result = await database.transaction(async (tx) => {
       const watchedTx: HubTransaction = {
         exec: (script) => tx.exec(script),
+        announceLog: (site, keys, seq) => tx.announceLog(site, keys, seq),
+        announceDevice: (deviceId) => tx.announceDevice(deviceId),
         query: async (sql, params) => {
           if (recordsMutationResult(sql) && number === 0) {
             pushTransactions += 1;
@@ -62,7 +64,13 @@ function watched(database: HubDatabase, plan: HubKillPlan | null): HubDatabase {
     if (plan?.moment === 'afterCommit' && number === plan.nth) die('afterCommit', number);
     return result;
   };
-  return { backend: database.backend, query: (sql, params) => database.query(sql, params), transaction, close: () => database.close() };
+  return {
+    backend: database.backend,
+    query: (sql, params) => database.query(sql, params),
+    transaction,
+    watchCommits: (watcher) => database.watchCommits(watcher),
+    close: () => database.close(),
+  };
 }
 
 async function main(): Promise<void> {

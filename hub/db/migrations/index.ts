@@ -19,6 +19,7 @@ import { sql as captionTracks } from './0016-caption-tracks';
 import { sql as languageChosenAt } from './0017-language-chosen-at';
 import { sql as reviewedMailRetention } from './0018-reviewed-mail-retention';
 import { sql as appUpdates } from './0019-app-updates';
+import { sql as changeLogBySite } from './0020-change-log-by-site';
 
 export interface Migration {
   readonly version: number;
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'language-chosen-at', sql: languageChosenAt },
   { version: 18, name: 'reviewed-mail-retention', sql: reviewedMailRetention },
   { version: 19, name: 'app-updates', sql: appUpdates },
+  { version: 20, name: 'change-log-by-site', sql: changeLogBySite },
 ];

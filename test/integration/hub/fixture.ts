@@ -8,6 +8,8 @@ import pino from 'pino';
 import { Change, EnrollResponse, hubPaths, PullResponse, PushResponse, HubErrorBody, type Mutation, type SyncedEntity } from '../../../hub/protocol/index';
 import { startHub, type RunningHub, type TrustProxy } from '../../../hub/server';
 import type { HubContext } from '../../../hub/services/context';
+import type { HubDatabase } from '../../../hub/db/database';
+import type { HubLiveOptions } from '../../../hub/live/index';
 import {
   addContact,
   addHousingUnit,
@@ -49,9 +51,16 @@ export interface TestHub {
 
 export async function startTestHub(
   backend: HubBackend,
-  options: { rateLimit?: { maxFailures: number; windowMs: number }; trustProxy?: TrustProxy } = {},
+  options: {
+    rateLimit?: { maxFailures: number; windowMs: number };
+    trustProxy?: TrustProxy;
+    /** Wraps the database the hub (and `hub`) use: a test counting the queries a request makes. */
+    wrapDatabase?: (database: HubDatabase) => HubDatabase;
+    live?: HubLiveOptions;
+  } = {},
 ): Promise<TestHub> {
   const testDatabase: TestHubDatabase = await freshHubDatabase(backend);
+  const database = options.wrapDatabase?.(testDatabase.database) ?? testDatabase.database;
   const clock = new TestClock();
   const logLines: string[] = [];
   const destination = new Writable({
@@ -62,13 +71,14 @@ export async function startTestHub(
   });
   const logger = pino({ level: 'debug' }, destination);
   const running = await startHub({
-    database: testDatabase.database,
+    database,
     logger,
     now: clock.now,
     pinCost: testPinCost,
     passwordCost: testPinCost,
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(options.live === undefined ? {} : { live: options.live }),
   });
   return {
     backend,

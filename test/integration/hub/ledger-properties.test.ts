@@ -62,6 +62,8 @@ function faultyDatabase(inner: HubDatabase): FaultyDatabase {
   let fired = false;
   const wrap = (tx: HubTransaction): HubTransaction => ({
     exec: (script) => tx.exec(script),
+    announceLog: (site, keys, seq) => tx.announceLog(site, keys, seq),
+    announceDevice: (deviceId) => tx.announceDevice(deviceId),
     async query<Row extends object>(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
       const rows = await tx.query<Row>(sql, params);
       const fault = armed;
@@ -80,6 +82,7 @@ function faultyDatabase(inner: HubDatabase): FaultyDatabase {
       backend: inner.backend,
       query: (sql, params) => inner.query(sql, params),
       transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
+      watchCommits: (watcher) => inner.watchCommits(watcher),
       close: () => inner.close(),
     },
     arm(fault) {

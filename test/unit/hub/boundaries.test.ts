@@ -2,20 +2,34 @@
 // change log's refusal to write a record that does not match the protocol.
 import { describe, expect, it } from 'vitest';
 import { PushRequest } from '../../../hub/protocol/index';
-import type { SqlExecutor, SqlValue } from '../../../hub/db/database';
+import type { HubTransaction, SqlValue } from '../../../hub/db/database';
 import { describeIssues } from '../../../hub/http/errors';
 import { sniffMimeType } from '../../../hub/protocol/media';
 import { appendChanges, appendEvict } from '../../../hub/services/change-log';
 import { residentInScope } from '../../../hub/services/push';
 
-function recordingExecutor(): SqlExecutor & { statements: { sql: string; params: readonly SqlValue[] }[] } {
+interface RecordingTransaction extends HubTransaction {
+  readonly statements: { sql: string; params: readonly SqlValue[] }[];
+  readonly announced: { site: string; keys: readonly string[]; seq: number }[];
+}
+
+/** Records statements and announcements; a change-log INSERT answers with seqs counting up from 100. */
+function recordingExecutor(): RecordingTransaction {
   const statements: { sql: string; params: readonly SqlValue[] }[] = [];
+  const announced: { site: string; keys: readonly string[]; seq: number }[] = [];
+  let nextSeq = 100;
   return {
     statements,
+    announced,
     async query<Row extends object>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
       statements.push({ sql, params });
-      return [];
+      if (!sql.includes('INSERT INTO change_log')) return [];
+      const rows = params.length / 10;
+      return Array.from({ length: rows }, () => ({ seq: nextSeq++ }) as unknown as Row);
     },
+    exec: async () => undefined,
+    announceLog: (site, keys, seq) => announced.push({ site, keys, seq }),
+    announceDevice: () => undefined,
   };
 }
 
@@ -67,6 +81,13 @@ describe('change log', () => {
     ]);
     // The advisory lock comes before every append, so commit order is seq order.
     expect(tx.statements[0]?.sql).toContain('pg_advisory_xact_lock');
+    // Each append announces the keys its rows reach, at the last seq it took: a resident's row reaches their tablets
+    // and their unit's kiosks.
+    expect(tx.announced).toEqual([
+      { site: 's', keys: ['u:unit-a', 'r:r1'], seq: 100 },
+      { site: 's', keys: ['u:unit-a'], seq: 101 },
+      { site: 's', keys: ['d:tablet-1'], seq: 102 },
+    ]);
   });
 });
 
