@@ -48,6 +48,18 @@ export const HubSettings = z
       .min(5)
       .max(24 * 3600)
       .optional(),
+    /**
+     * Keep a change stream open to the hub (docs/sync.md §9 "Live changes"): the hub says when there is something to
+     * pull, so approved mail arrives in about a second. Off: the device only polls.
+     */
+    liveChanges: z.boolean().default(true),
+    /** Between polls while the change stream is open (it is only a safety net then); never shorter than syncIntervalSeconds. */
+    pollWhileLiveSeconds: z
+      .number()
+      .int()
+      .min(30)
+      .max(24 * 3600)
+      .default(900),
     requestTimeoutSeconds: z.number().int().min(1).max(300).default(20),
     blobTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /** Changes per pull request (the hub caps it at 1000). */

@@ -11,6 +11,7 @@ import { isStorageFull } from '../store/storage-full';
 import { BlobRetryPolicy, openBlobStore } from './blobs';
 import type { DeviceCredential } from './credential';
 import { createHubClient, type HubClient } from './hub-client';
+import { openChangeStream, type ChangeStream, type ChangeStreamRetry } from './change-stream';
 import { adoptDeviceIdentity } from './identity';
 import { recordMutation, type RecordedMutation } from './outbox';
 import { createSyncServices, type SyncServicesDeps } from './sync-services';
@@ -19,6 +20,10 @@ import { storeQueriesOf } from '../store/store-queries';
 
 export interface SyncSettings {
   readonly intervalMs: number;
+  /** Open the hub's change stream (change-stream.ts); off, the device only polls. */
+  readonly liveChanges: boolean;
+  /** Between polls while the stream is open. */
+  readonly streamingIntervalMs: number;
   readonly backoff: BackoffPolicy;
   readonly requestTimeoutMs: number;
   readonly blobTimeoutMs: number;
@@ -31,6 +36,8 @@ export function syncSettingsOf(configured: HubSettings | undefined, mode: 'kiosk
   const hub = configured ?? HubSettings.parse({});
   return {
     intervalMs: (hub.syncIntervalSeconds ?? defaultSyncIntervalSeconds[mode]) * 1000,
+    liveChanges: hub.liveChanges,
+    streamingIntervalMs: hub.pollWhileLiveSeconds * 1000,
     backoff: { baseMs: hub.backoffBaseSeconds * 1000, maxMs: hub.backoffMaxSeconds * 1000, minMs: Math.min(1000, hub.backoffBaseSeconds * 1000) },
     requestTimeoutMs: hub.requestTimeoutSeconds * 1000,
     blobTimeoutMs: hub.blobTimeoutSeconds * 1000,
@@ -56,6 +63,8 @@ export interface SyncEngineOptions {
   readonly onStorageFull?: () => void;
   /** The device's health, sent with the first pull of each cycle (sync-services.ts). */
   readonly healthReport?: SyncServicesDeps['healthReport'];
+  /** The change stream's waits (tests shorten them). */
+  readonly streamRetry?: Partial<ChangeStreamRetry>;
 }
 
 export interface SyncEngine {
@@ -155,6 +164,7 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
       input: {
         now,
         intervalMs: settings.intervalMs,
+        streamingIntervalMs: settings.streamingIntervalMs,
         backoff: settings.backoff,
         random: options.random ?? Math.random,
         maxPullBatchesPerCycle: settings.maxPullBatchesPerCycle,
@@ -195,6 +205,25 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
   logger.info({ deviceId: credential.deviceId, intervalMs: settings.intervalMs }, 'sync engine started');
   // A device that just started has been away: look for changes now rather than after a whole interval.
   actor.send({ type: 'SYNC_NOW' });
+  // The hub's word that there is something to pull; polling goes on beside it, slower while it is open.
+  const stream: ChangeStream | null = settings.liveChanges
+    ? openChangeStream({
+        hubUrl: credential.hubUrl,
+        secret: credential.secret,
+        logger,
+        onReady: () => {
+          if (!stopped) actor.send({ type: 'STREAM_CONNECTED' });
+        },
+        onChanges: () => {
+          if (!stopped) actor.send({ type: 'HUB_CHANGED' });
+        },
+        onLost: () => {
+          if (!stopped) actor.send({ type: 'STREAM_LOST' });
+        },
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(options.streamRetry ? { retry: options.streamRetry } : {}),
+      })
+    : null;
 
   return {
     deviceId: credential.deviceId,
@@ -243,6 +272,7 @@ export function startSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (stopped) return;
       stopped = true;
       listeners.clear();
+      await stream?.stop();
       // Stopping the actor aborts the running step's signal; then wait for it, so nothing touches a closed store.
       actor.stop();
       await services.drained();

@@ -30,11 +30,23 @@ export interface BlobStep {
   readonly problems: readonly SyncProblem[];
 }
 
-export type SyncEvent = { type: 'MUTATION_RECORDED' } | { type: 'NETWORK_UP' } | { type: 'RESIDENT_SIGNED_IN'; residentId: string } | { type: 'SYNC_NOW' };
+export type SyncEvent =
+  | { type: 'MUTATION_RECORDED' }
+  | { type: 'NETWORK_UP' }
+  | { type: 'RESIDENT_SIGNED_IN'; residentId: string }
+  | { type: 'SYNC_NOW' }
+  /** The hub's change stream says there are changes to pull (change-stream.ts). */
+  | { type: 'HUB_CHANGED' }
+  /** The change stream opened: the hub is reachable, and changes may have been missed while it was closed. */
+  | { type: 'STREAM_CONNECTED' }
+  /** The change stream closed: only polling finds changes now, at the ordinary interval. */
+  | { type: 'STREAM_LOST' };
 
 export interface SyncMachineInput {
   readonly now: () => number;
   readonly intervalMs: number;
+  /** Between polls while the change stream is open: it says when there is something, so polling is only a safety net. */
+  readonly streamingIntervalMs: number;
   readonly backoff: BackoffPolicy;
   /** In [0, 1); injectable so tests can pin the jitter. */
   readonly random: () => number;
@@ -54,6 +66,8 @@ interface SyncContext extends SyncMachineInput {
   nextAttemptAt: number | null;
   /** A trigger arrived while a cycle was under way: run another when this one ends. */
   rerun: boolean;
+  /** The hub's change stream is open (STREAM_CONNECTED until STREAM_LOST). */
+  streaming: boolean;
   pullBatches: number;
   /**
    * This cycle's pull met a full disk: the push still runs (what people did reaches the hub, on the storage reserve),
@@ -98,6 +112,8 @@ export const syncMachine = setup({
     resetBackoff: assign({ failures: 0 }),
     nextBatch: assign({ pullBatches: ({ context }) => context.pullBatches + 1 }),
     markRerun: assign({ rerun: true }),
+    streamUp: assign({ streaming: true }),
+    streamDown: assign({ streaming: false }),
     recordSuccess: assign(({ context }) => ({ failures: 0, lastSuccessAt: context.now(), lastError: null, nextAttemptAt: null })),
     recordFailure: assign(({ context }, params: { problem: SyncProblem }) => {
       const failures = context.failures + 1;
@@ -132,7 +148,7 @@ export const syncMachine = setup({
     diskFull: (_, params: { problems: readonly SyncProblem[] }) => params.problems.some((problem) => problem.code === 'storageFull'),
   },
   delays: {
-    syncInterval: ({ context }) => context.intervalMs,
+    syncInterval: ({ context }) => (context.streaming ? Math.max(context.intervalMs, context.streamingIntervalMs) : context.intervalMs),
     backoffDelay: ({ context }) => context.backoffMs,
   },
 }).createMachine({
@@ -143,6 +159,7 @@ export const syncMachine = setup({
     backoffMs: 0,
     nextAttemptAt: null,
     rerun: false,
+    streaming: false,
     pullBatches: 0,
     pullWaitingForRoom: false,
     errorCounts: {},
@@ -156,6 +173,10 @@ export const syncMachine = setup({
         NETWORK_UP: { target: 'pulling', actions: 'startCycle' },
         RESIDENT_SIGNED_IN: { target: 'pulling', actions: 'startCycle' },
         SYNC_NOW: { target: 'pulling', actions: 'startCycle' },
+        HUB_CHANGED: { target: 'pulling', actions: 'startCycle' },
+        STREAM_CONNECTED: { target: 'pulling', actions: ['streamUp', 'startCycle'] },
+        // Waiting again, from now, at the ordinary interval.
+        STREAM_LOST: { target: 'idle', reenter: true, actions: 'streamDown' },
       },
     },
     pulling: {
@@ -183,6 +204,9 @@ export const syncMachine = setup({
         NETWORK_UP: { actions: 'markRerun' },
         RESIDENT_SIGNED_IN: { actions: 'markRerun' },
         SYNC_NOW: { actions: 'markRerun' },
+        HUB_CHANGED: { actions: 'markRerun' },
+        STREAM_CONNECTED: { actions: ['streamUp', 'markRerun'] },
+        STREAM_LOST: { actions: 'streamDown' },
       },
     },
     pushing: {
@@ -207,6 +231,9 @@ export const syncMachine = setup({
         NETWORK_UP: { actions: 'markRerun' },
         RESIDENT_SIGNED_IN: { actions: 'markRerun' },
         SYNC_NOW: { actions: 'markRerun' },
+        HUB_CHANGED: { actions: 'markRerun' },
+        STREAM_CONNECTED: { actions: ['streamUp', 'markRerun'] },
+        STREAM_LOST: { actions: 'streamDown' },
       },
     },
     fetchingBlobs: {
@@ -248,6 +275,9 @@ export const syncMachine = setup({
         NETWORK_UP: { target: 'pulling', actions: 'startCycle' },
         RESIDENT_SIGNED_IN: { target: 'pulling', actions: 'startCycle' },
         SYNC_NOW: { target: 'pulling', actions: 'startCycle' },
+        HUB_CHANGED: { target: 'pulling', actions: 'startCycle' },
+        STREAM_CONNECTED: { target: 'pulling', actions: ['streamUp', 'startCycle'] },
+        STREAM_LOST: { actions: 'streamDown' },
       },
     },
     backingOff: {
@@ -262,6 +292,11 @@ export const syncMachine = setup({
       on: {
         NETWORK_UP: { target: 'pulling', actions: ['resetBackoff', 'startCycle'] },
         SYNC_NOW: { target: 'pulling', actions: ['resetBackoff', 'startCycle'] },
+        // The stream reaching the hub is the network coming back; a change it announces waits for the retry, like a
+        // new mutation, so a hub that fails every pull is not asked again at every letter approved.
+        STREAM_CONNECTED: { target: 'pulling', actions: ['streamUp', 'resetBackoff', 'startCycle'] },
+        HUB_CHANGED: {},
+        STREAM_LOST: { actions: 'streamDown' },
       },
     },
   },

@@ -74,6 +74,7 @@ function startMachine(
       input: {
         now: () => clock.now(),
         intervalMs,
+        streamingIntervalMs: 900_000,
         backoff,
         random: options.random ?? (() => 0.5),
         maxPullBatchesPerCycle: options.maxPullBatchesPerCycle ?? 50,
@@ -127,14 +128,18 @@ describe('sync machine triggers', () => {
     expect(sync.calls).toHaveLength(6);
   });
 
-  it.each<SyncEvent>([{ type: 'MUTATION_RECORDED' }, { type: 'NETWORK_UP' }, { type: 'RESIDENT_SIGNED_IN', residentId: 'r1' }, { type: 'SYNC_NOW' }])(
-    '$type starts a cycle at once, pull first',
-    async (event) => {
-      const sync = startMachine();
-      await sync.send(event);
-      expect(sync.calls).toEqual(['pull', 'push', 'blobs']);
-    },
-  );
+  it.each<SyncEvent>([
+    { type: 'MUTATION_RECORDED' },
+    { type: 'NETWORK_UP' },
+    { type: 'RESIDENT_SIGNED_IN', residentId: 'r1' },
+    { type: 'SYNC_NOW' },
+    { type: 'HUB_CHANGED' },
+    { type: 'STREAM_CONNECTED' },
+  ])('$type starts a cycle at once, pull first', async (event) => {
+    const sync = startMachine();
+    await sync.send(event);
+    expect(sync.calls).toEqual(['pull', 'push', 'blobs']);
+  });
 
   it('pulls batch after batch while the hub has more, then pushes', async () => {
     const more = [true, true, false];
@@ -170,6 +175,54 @@ describe('sync machine triggers', () => {
     sync.actor.send({ type: 'RESIDENT_SIGNED_IN', residentId: 'r1' });
     expect(sync.state()).toBe('pulling');
     expect(sync.blobSignals[0]?.aborted).toBe(true);
+  });
+});
+
+describe('sync machine with the hub’s change stream', () => {
+  it('polls at the long interval while the stream is open, and at the ordinary one again from the moment it closes', async () => {
+    const sync = startMachine();
+    await sync.send({ type: 'STREAM_CONNECTED' });
+    expect(sync.calls).toEqual(['pull', 'push', 'blobs']);
+    // The ordinary interval passes without a poll: the stream would have said.
+    sync.clock.increment(intervalMs * 2);
+    expect(sync.calls).toHaveLength(3);
+    sync.clock.increment(900_000 - intervalMs * 2);
+    await sync.rest();
+    expect(sync.calls).toHaveLength(6);
+    // Lost: waiting starts over at the ordinary interval.
+    sync.clock.increment(1000);
+    sync.actor.send({ type: 'STREAM_LOST' });
+    sync.clock.increment(intervalMs - 1);
+    expect(sync.calls).toHaveLength(6);
+    sync.clock.increment(1);
+    await sync.rest();
+    expect(sync.calls).toHaveLength(9);
+  });
+
+  it('a change announced during a cycle runs one more cycle after it', async () => {
+    const pushGate = gate<PushStep>();
+    let pushes = 0;
+    const sync = startMachine({ push: () => (++pushes === 1 ? pushGate.promise : { ok: true }) });
+    sync.actor.send({ type: 'SYNC_NOW' });
+    await waitFor(sync.actor, (snapshot) => snapshot.matches('pushing'));
+    sync.actor.send({ type: 'HUB_CHANGED' });
+    sync.actor.send({ type: 'HUB_CHANGED' });
+    pushGate.open({ ok: true });
+    await sync.rest();
+    expect(sync.calls).toEqual(['pull', 'push', 'blobs', 'pull', 'push', 'blobs']);
+  });
+
+  it('while backing off, an announced change waits for the retry; the stream reopening is the network back and tries at once', async () => {
+    let failing = true;
+    const sync = startMachine({ random: () => 0.999, pull: () => (failing ? { ok: false, problem: unreachable } : { ok: true, hasMore: false }) });
+    await sync.send({ type: 'SYNC_NOW' });
+    expect(sync.state()).toBe('backingOff');
+    sync.actor.send({ type: 'HUB_CHANGED' });
+    expect(sync.calls).toEqual(['pull']);
+    failing = false;
+    await sync.send({ type: 'STREAM_CONNECTED' });
+    expect(sync.calls).toEqual(['pull', 'pull', 'push', 'blobs']);
+    expect(sync.state()).toBe('idle');
   });
 });
 
