@@ -3,8 +3,12 @@
 // Its pull cursor made by one hub continues on the other, a pull paged across both reads the same changes as one pull
 // from one hub, pushes alternate, a push repeated on the other hub — or sent to both at the same moment — is applied
 // exactly once, and a change made at the hub reaches the device through either.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Change } from '../../../hub/protocol/index';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { hubPaths, type Change } from '../../../hub/protocol/index';
+import { issueEnrollmentCode } from '../../../hub/services/devices';
+import { reviewMessage, sendFamilyMessage } from '../../../hub/services/messages';
+import { enrollSyncedDevice, syncToQuiet } from '../../support/synced-device';
 import type { HubDatabase } from '../../../hub/db/database';
 import { openHubDatabase } from '../../../hub/db/open';
 import { auditLedgers, deposit, hubContext, type HubContext } from '../../../hub/services/index';
@@ -108,11 +112,61 @@ describe('two hub processes on one PostgreSQL, one device alternating between th
     expect((await via[0].pullAll(alternating.cursor)).changes).toEqual(afterPushes.changes);
     expect((await via[0].pull(afterPushes.cursor)).changes).toEqual([]);
 
-    // A change made at the hub (a deposit from the money office) reaches the device through the hub it did not go through.
+    // A change made at the hub (a deposit from the money office, in a third process) reaches the device through either
+    // hub. A hub process may answer an empty pull from memory until the change's note reaches it (docs/sync.md §11
+    // "Live changes"): milliseconds, after which its stream tells the device to pull; here the test asks again.
     await deposit(hub, { residentId: ana, amountCents: 2500, source: 'online' });
-    const deposited = await via[1].pull(afterPushes.cursor);
-    expect(deposited.changes.length).toBeGreaterThan(0);
-    expect(deposited.changes.map((change) => change.entity)).toContain('debitEntry');
+    const deposited = await vi.waitFor(async () => {
+      const answer = await via[1].pull(afterPushes.cursor);
+      expect(answer.changes.map((change) => change.entity)).toContain('debitEntry');
+      return answer;
+    });
     expect((await via[0].pull(deposited.cursor)).changes).toEqual([]);
   }, 120_000);
+
+  it('a letter approved in another process reaches a device streaming from the second hub without a poll, and each hub serves empty pulls from memory', async () => {
+    const issued = await issueEnrollmentCode(hub, { siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA });
+    const first = hubs[0];
+    const second = hubs[1];
+    if (first === undefined || second === undefined) throw new Error('two hubs did not start');
+    // Enrolled through the first hub, then syncing only with the second; an hour between polls.
+    const kiosk = await enrollSyncedDevice({
+      name: 'kiosk on hub 1',
+      hubUrl: first.url,
+      via: second.url,
+      code: issued.code,
+      settings: { intervalMs: 3_600_000 },
+    });
+    try {
+      await syncToQuiet(kiosk);
+      await vi.waitFor(async () => expect((await liveCounts(second.url)).streams.open).toBe(1), { timeout: 20_000 });
+      const fromMemory = (await liveCounts(second.url)).pulls.answeredFromMemory;
+      await kiosk.engine.syncThrough('pull');
+      expect((await liveCounts(second.url)).pulls.answeredFromMemory).toBe(fromMemory + 1);
+
+      const letter = await sendFamilyMessage(hub, { contactId: facility.anaMom, body: 'Across processes' });
+      await reviewMessage(hub, { decision: 'approve', messageId: letter.message_id, reviewer: 'Officer Grant' });
+      await vi.waitFor(
+        () => expect((kiosk.db.prepare('SELECT count(*) AS n FROM messages WHERE message_id = ?').get(letter.message_id) as { n: number }).n).toBe(1),
+        { timeout: 20_000 },
+      );
+      expect((await liveCounts(second.url)).streams.eventsSent).toBeGreaterThan(0);
+      // The first hub never saw this device's stream, and needs none to know the change is there.
+      expect((await liveCounts(first.url)).streams.open).toBe(0);
+    } finally {
+      await kiosk.stop();
+    }
+  }, 120_000);
 });
+
+const LiveCounts = z.object({
+  live: z.object({
+    pulls: z.object({ answeredFromMemory: z.number(), fromDatabase: z.number() }),
+    streams: z.object({ open: z.number(), eventsSent: z.number() }),
+  }),
+});
+
+async function liveCounts(url: string): Promise<z.infer<typeof LiveCounts>['live']> {
+  const answer = await fetch(`${url}${hubPaths.health}`);
+  return LiveCounts.parse(await answer.json()).live;
+}
