@@ -51,17 +51,28 @@ function columnsOf(audience: Audience): AudienceColumns {
 }
 
 /**
- * Writers take this transaction-scoped lock before appending, and hold it until they commit. Change-log sequence
- * numbers are drawn from a sequence when the row is inserted, not when the transaction commits; without the lock a
- * transaction could take seq 10, commit after another one's seq 11, and a device that pulled up to 11 in between
- * would never see 10. With it, commit order equals seq order, so what a pull sees is always a prefix of the log.
- * Services acquire their row locks (device, then resident) before appending, so this lock always comes last.
+ * Writers take their site's transaction-scoped lock before appending, and hold it until they commit. Change-log
+ * sequence numbers are drawn from a sequence when the row is inserted, not when the transaction commits; without the
+ * lock a transaction could take seq 10, commit after another one's seq 11, and a device that pulled up to 11 in
+ * between would never see 10. With it, commit order equals seq order within a site, so what a pull sees of its site's
+ * log is always a prefix. A device reads only its own site's rows (its site, its unit, its resident, itself — all of
+ * one site), so one site's order is all a pull needs, and two sites' writers never wait on each other. A transaction
+ * that writes to two sites (a resident moving between them) takes both locks first, in site order
+ * (holdChangeLogLocks), so two such moves cannot deadlock. Services acquire their row locks (device, then resident)
+ * before appending, so these locks always come last.
  */
-const changeLogLockKey = 7_304_117_002;
+const changeLogLockClass = 73_041_170;
 
-/** Takes the change-log lock until the transaction ends (taking it again in the same transaction is harmless). */
-export async function holdChangeLogLock(tx: SqlExecutor): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [changeLogLockKey]);
+/** Takes a site's change-log lock until the transaction ends (taking it again in the same transaction is harmless). */
+export async function holdChangeLogLock(tx: SqlExecutor, siteId: string): Promise<void> {
+  // The two-key form: the class names the change log, the site's hash the site. Two sites whose names hash alike
+  // share a lock, which costs them waiting, never order.
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [changeLogLockClass, siteId]);
+}
+
+/** The locks of several sites, in one order for every transaction. */
+export async function holdChangeLogLocks(tx: SqlExecutor, siteIds: readonly string[]): Promise<void> {
+  for (const siteId of [...new Set(siteIds)].sort()) await holdChangeLogLock(tx, siteId);
 }
 
 /**
@@ -71,7 +82,9 @@ export async function holdChangeLogLock(tx: SqlExecutor): Promise<void> {
  * from here to commit, so no writer can append between the position read and the rows this transaction appends.
  */
 export async function startDeviceScope(tx: HubTransaction, deviceId: string): Promise<number> {
-  await holdChangeLogLock(tx);
+  const [device] = await tx.query<{ site_id: string }>('SELECT site_id FROM devices WHERE device_id = $1', [deviceId]);
+  if (device === undefined) throw new Error(`no device ${deviceId} to start a scope for`);
+  await holdChangeLogLock(tx, device.site_id);
   const [end] = await tx.query<{ seq: number }>('SELECT coalesce(max(seq), 0)::bigint AS seq FROM change_log');
   const scopeStart = end?.seq ?? 0;
   await tx.query('UPDATE devices SET scope_start_seq = $2 WHERE device_id = $1', [deviceId, scopeStart]);
@@ -119,7 +132,7 @@ async function insertRows(
   now: number,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await holdChangeLogLock(tx);
+  await holdChangeLogLock(tx, siteId);
   // Multi-row INSERTs (a backfill can be a few hundred rows), well below Postgres's 65,535 parameters per statement.
   // Sequence numbers follow the VALUES order.
   const columnsPerRow = 10;

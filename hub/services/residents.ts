@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { characterCount, type ResidentRecord } from '../protocol/index';
 import type { HubTransaction, SqlExecutor } from '../db/database';
 import { hashPin, isValidPin } from '../security/pin-hash';
-import { appendChanges, appendEvict, startDeviceScope, type Audience, type RecordChange } from './change-log';
+import { appendChanges, appendEvict, holdChangeLogLocks, startDeviceScope, type Audience, type RecordChange } from './change-log';
 import { checkedInputText, conflict, invalid, notFound, type HubContext } from './context';
 import { balanceChange, residentChange, residentColumns, residentSnapshot, type ResidentRow } from './records';
 
@@ -145,6 +145,8 @@ async function transferResident(hub: HubContext, input: { residentId: string; ho
     const now = hub.now();
     const [visit] = await tx.query('SELECT 1 FROM visits WHERE resident_id = $1 AND status = $2 AND starts_at > $3', [before.resident_id, 'scheduled', now]);
     if (visit !== undefined) throw conflict(`${before.display_name} has visits scheduled at this site; cancel them before the move to ${unit.site_name}.`);
+    // This move writes to both sites' logs: both locks now, in the one order every move takes them.
+    await holdChangeLogLocks(tx, [before.site_id, unit.site_id]);
     const [after] = await tx.query<ResidentRow>(
       `UPDATE residents SET site_id = $2, housing_unit_id = $3, version = version + 1 WHERE resident_id = $1 RETURNING ${residentColumns}`,
       [input.residentId, unit.site_id, input.housingUnitId],

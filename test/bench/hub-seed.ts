@@ -19,12 +19,12 @@ import {
   type MessageRow,
   type ResidentRow,
 } from '../../hub/services/records';
+import { audienceKeysOf, holdChangeLogLock } from '../../hub/services/change-log';
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
 import { messageSpecs, rejectionReasons, type MessageSpec } from './sync-data';
 import { seededRandom } from '../support/seeded-random';
 
 /** hub/services/change-log.ts takes this transaction-scoped advisory lock before appending (it does not export it). */
-const changeLogLockKey = 7_304_117_002;
 const reviewer = 'Officer Grant';
 const rowsPerStatement = 2_000;
 
@@ -106,14 +106,24 @@ export async function bulkReviewedMessages(hub: HubContext, seeded: SeededReside
            FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord) ORDER BY ord`,
         [JSON.stringify(decisions), reviewer],
       );
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [changeLogLockKey]);
+      await holdChangeLogLock(tx, resident.site_id);
       // publishForResident's audience: the site, the resident's unit now, the resident, no device.
-      await tx.query(
-        `INSERT INTO change_log (site_id, audience_unit, audience_resident, audience_device, entity, record_id, version, op, data, created_at)
-         SELECT $2, $3, $4, NULL, 'message', e->>'record_id', (e->>'version')::integer, 'upsert', e->'data', (e->>'created_at')::bigint
-           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord) ORDER BY ord`,
+      const [appended] = await tx.query<{ seq: number }>(
+        `WITH appended AS (
+           INSERT INTO change_log (site_id, audience_unit, audience_resident, audience_device, entity, record_id, version, op, data, created_at)
+           SELECT $2, $3, $4, NULL, 'message', e->>'record_id', (e->>'version')::integer, 'upsert', e->'data', (e->>'created_at')::bigint
+             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord) ORDER BY ord
+           RETURNING seq)
+         SELECT max(seq)::bigint AS seq FROM appended`,
         [JSON.stringify(changes), resident.site_id, resident.housing_unit_id, resident.resident_id],
       );
+      // As every writer does (hub/db/commit-notes.ts): the hub's processes learn of these rows when this commits.
+      if (appended !== undefined)
+        tx.announceLog(
+          resident.site_id,
+          audienceKeysOf({ unit: resident.housing_unit_id, resident: resident.resident_id, device: null }, resident.site_id),
+          appended.seq,
+        );
     });
   }
 }

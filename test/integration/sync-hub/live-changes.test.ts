@@ -86,15 +86,18 @@ describe.each(hubBackends)('live changes on %s', (backend) => {
     expect(status.lastError).toBeNull();
     // The push after it has nothing to send and asks nothing either.
     await kiosk.engine.whenResting();
+    // (The stream may prompt another pull of its own meanwhile: from memory too.)
     const after = testHub.running.live.counts().pulls;
-    expect(after.answeredFromMemory).toBe(before.answeredFromMemory + 1);
+    expect(after.answeredFromMemory).toBeGreaterThanOrEqual(before.answeredFromMemory + 1);
     expect(after.fromDatabase).toBe(before.fromDatabase);
     expect(counter.statements).toBe(before.statements);
-    // A change for another unit's kiosks is not this kiosk's: still from memory. One for its unit is not.
+    // A change for another unit's kiosks is not this kiosk's: still from memory.
     const otherUnit = await sendFamilyMessage(testHub.hub, { contactId: facility.cruzSister, body: 'Hi Cruz' });
     await reviewMessage(testHub.hub, { decision: 'approve', messageId: otherUnit.message_id, reviewer: 'Officer Grant' });
     await kiosk.engine.syncThrough('pull');
-    expect(testHub.running.live.counts().pulls.answeredFromMemory).toBe(after.answeredFromMemory + 1);
+    await kiosk.engine.whenResting();
+    expect(testHub.running.live.counts().pulls.answeredFromMemory).toBeGreaterThan(after.answeredFromMemory);
+    expect(testHub.running.live.counts().pulls.fromDatabase).toBe(before.fromDatabase);
   });
 
   it('a revoked kiosk is refused at once although this hub remembered its credential, and its stream tells it to pull', async () => {
