@@ -5,7 +5,7 @@ import type { Logger } from '../logging';
 import type { DeviceDatabase } from '../store/database';
 import { applyPull } from './apply-pull';
 import { fetchMissingBlobs, type BlobRetryPolicy, type BlobStore } from './blobs';
-import type { HubClient } from './hub-client';
+import type { HubClient, HubResult, PullEnvelope } from './hub-client';
 import { pushPending, type PushError } from './push';
 import { isStorageFull } from '../store/storage-full';
 import { problemOfApplyPull, problemOfBlob, problemOfHubFailure, storageFullProblem, type SyncProblem } from './sync-errors';
@@ -109,12 +109,38 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     }
   };
 
+  /**
+   * The next page, asked for before the current one is applied, so it is on the wire (and the hub reading it) while
+   * this device commits: a long catch-up costs about the longer of fetching and applying per page, not their sum. It
+   * is used only by a pull whose cursor is still the one it follows, and otherwise dropped unread.
+   */
+  let prefetch: { readonly after: string; readonly answer: Promise<HubResult<PullEnvelope>>; readonly stop: AbortController } | null = null;
+  const dropPrefetch = (): void => {
+    prefetch?.stop.abort();
+    prefetch = null;
+  };
+  const startPrefetch = (after: string): void => {
+    const stop = new AbortController();
+    const answer = track(client.pull({ cursor: after, limit: deps.pullLimit }, stop.signal));
+    prefetch = { after, answer, stop };
+  };
+
   async function pullBatch(signal: AbortSignal): Promise<PullStep> {
-    if (!roomToPull()) return { ok: false, problem: storageFullProblem };
+    if (!roomToPull()) {
+      dropPrefetch();
+      return { ok: false, problem: storageFullProblem };
+    }
     const before = syncState.get().cursor;
-    const health = healthReport();
-    const answer = await client.pull({ cursor: before, limit: deps.pullLimit, ...(health === undefined ? {} : { health }) }, signal);
-    reportHealthNext = !answer.ok;
+    const ready = prefetch !== null && prefetch.after === before ? prefetch : null;
+    if (ready === null) dropPrefetch();
+    prefetch = null;
+    // A page asked for ahead carries no health report; the report then goes with a later pull.
+    const health = ready === null ? healthReport() : undefined;
+    const onAbort = (): void => ready?.stop.abort();
+    signal.addEventListener('abort', onAbort);
+    const answer = await (ready?.answer ?? client.pull({ cursor: before, limit: deps.pullLimit, ...(health === undefined ? {} : { health }) }, signal));
+    signal.removeEventListener('abort', onAbort);
+    if (ready === null) reportHealthNext = !answer.ok;
     if (answer.ok && answer.value.health !== undefined) {
       const receipt = answer.value.health;
       const refusal = receipt.status === 'refused' ? receipt.message : null;
@@ -141,8 +167,14 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     }
     // Stopped while the answer was on its way: leave the store alone, the next start pulls the same batch again.
     if (signal.aborted) return { ok: false, problem: aborted };
+    if (answer.value.hasMore && answer.value.changes.length > 0) {
+      startPrefetch(answer.value.cursor);
+      // One turn of the event loop, so the request leaves before the apply below holds the thread.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const applied = applyPull(db, answer.value, { now: deps.now(), blobs: deps.blobs });
     if (!applied.ok) {
+      dropPrefetch();
       if (applied.error.kind === 'storeFailed' && applied.error.storageFull) storageFull();
       const problem = problemOfApplyPull(applied.error);
       logger.error(
@@ -217,6 +249,8 @@ export function createSyncServices(deps: SyncServicesDeps): SyncServices {
     fetchBlobs: (signal) => track(fetchBlobs(signal)),
     hubRestoredAt: () => hubRestoredAt,
     drained: async () => {
+      // A page asked for ahead is not waited for: nobody will apply it.
+      dropPrefetch();
       while (running.size > 0) await Promise.allSettled([...running]);
     },
   };

@@ -7,6 +7,8 @@ import type { HubDatabase, HubTransaction } from '../../../hub/db/database';
 import { hubPaths, PullResponse } from '../../../hub/protocol/index';
 import { issueEnrollmentCode, revokeDevice } from '../../../hub/services/devices';
 import { reviewMessage, sendFamilyMessage } from '../../../hub/services/messages';
+import { deposit } from '../../../hub/services/index';
+import { syncStateQueries } from '../../../main/store/sync-state';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { enrollSyncedDevice, syncToQuiet, type SyncedDevice } from '../../support/synced-device';
 import { call, errorCodeOf, seedFacility, startTestHub, type Facility, type TestHub } from '../hub/fixture';
@@ -123,6 +125,41 @@ describe.each(hubBackends)('live changes on %s', (backend) => {
     expect(errorCodeOf(forged)).toBe('badRequest');
     const own = await call(testHub.url, hubPaths.pull, { token: second.credential.secret, body: { cursor: second.cursor(), limit: 10 } });
     expect(PullResponse.parse(own.json).changes).toEqual([]);
+  });
+
+  it('a long catch-up asks for the next page before it commits the one in hand, and ends with every change applied once', async () => {
+    // Every pull request is compared with the cursor the device's store holds at the moment it leaves.
+    let device: SyncedDevice | null = null;
+    const requests: { asked: string | null; stored: string | null }[] = [];
+    const watchingFetch: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith(hubPaths.pull) && device !== null && typeof init?.body === 'string') {
+        const asked = (JSON.parse(init.body) as { cursor: string | null }).cursor;
+        requests.push({ asked, stored: syncStateQueries(device.db).get().cursor });
+      }
+      return fetch(input, init);
+    };
+    const issued = await issueEnrollmentCode(testHub.hub, { siteId: facility.siteId, kind: 'kiosk', housingUnitId: facility.unitA });
+    device = await enrollSyncedDevice({
+      name: 'catching up',
+      hubUrl: testHub.url,
+      code: issued.code,
+      fetch: watchingFetch,
+      // No stream: the deposits wait at the hub until the catch-up below, as for a device that was away.
+      settings: { intervalMs: 3_600_000, pullLimit: 5, liveChanges: false },
+    });
+    devices.push(device);
+    await syncToQuiet(device);
+    for (let index = 0; index < 40; index += 1)
+      await deposit(testHub.hub, { residentId: facility.ana.resident_id, amountCents: 100 + index, source: 'online' });
+    requests.length = 0;
+    await syncToQuiet(device);
+    // Pages asked for ahead: the cursor sent is the one the page in hand will leave, not yet the store's.
+    const ahead = requests.filter((request) => request.asked !== request.stored);
+    expect(requests.length).toBeGreaterThan(8);
+    expect(ahead.length).toBeGreaterThan(4);
+    const entries = device.db.prepare('SELECT count(*) AS n FROM debit_entries WHERE resident_id = ?').get(facility.ana.resident_id) as { n: number };
+    expect(entries.n).toBe(40);
   });
 
   it.runIf(backend === 'postgres')(
