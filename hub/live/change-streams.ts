@@ -108,6 +108,8 @@ export class ChangeStreams implements ShortcutEvents {
   }
 
   open(deviceId: string, address: string, keys: readonly AudienceKey[], sink: StreamSink): void {
+    // Gone before it opened (the device gave up while it was being authenticated): nothing to keep.
+    if (sink.destroyed) return;
     const previous = this.byDevice.get(deviceId);
     if (previous !== undefined) {
       // The device lost its old connection without the hub noticing, or opened a second one: one stream each.
