@@ -179,7 +179,7 @@ describe.each(hubBackends)('live changes on %s', (backend) => {
       await syncToQuiet(kiosk);
       const fromMemory = testHub.running.live.counts().pulls.answeredFromMemory;
       await kiosk.engine.syncThrough('pull');
-      expect(testHub.running.live.counts().pulls.answeredFromMemory).toBe(fromMemory + 1);
+      expect(testHub.running.live.counts().pulls.answeredFromMemory).toBeGreaterThan(fromMemory);
     },
     60_000,
   );
