@@ -155,14 +155,16 @@ describe('sync machine triggers', () => {
     expect(sync.calls).toEqual(['pull', 'pull', 'push', 'blobs', 'pull', 'pull', 'push', 'blobs', 'pull', 'push', 'blobs']);
   });
 
-  it('a trigger during a cycle runs exactly one more cycle after it', async () => {
+  it.each<{ name: string; triggers: SyncEvent[] }>([
+    { name: 'a mutation and a “sync now”', triggers: [{ type: 'MUTATION_RECORDED' }, { type: 'SYNC_NOW' }] },
+    { name: 'two changes announced by the hub’s stream', triggers: [{ type: 'HUB_CHANGED' }, { type: 'HUB_CHANGED' }] },
+  ])('triggers during a cycle ($name) run exactly one more cycle after it', async ({ triggers }) => {
     const pushGate = gate<PushStep>();
     let pushes = 0;
     const sync = startMachine({ push: () => (++pushes === 1 ? pushGate.promise : { ok: true }) });
     sync.actor.send({ type: 'SYNC_NOW' });
     await waitFor(sync.actor, (snapshot) => snapshot.matches('pushing'));
-    sync.actor.send({ type: 'MUTATION_RECORDED' });
-    sync.actor.send({ type: 'SYNC_NOW' });
+    for (const trigger of triggers) sync.actor.send(trigger);
     pushGate.open({ ok: true });
     await sync.rest();
     expect(sync.calls).toEqual(['pull', 'push', 'blobs', 'pull', 'push', 'blobs']);
@@ -197,19 +199,6 @@ describe('sync machine with the hub’s change stream', () => {
     sync.clock.increment(1);
     await sync.rest();
     expect(sync.calls).toHaveLength(9);
-  });
-
-  it('a change announced during a cycle runs one more cycle after it', async () => {
-    const pushGate = gate<PushStep>();
-    let pushes = 0;
-    const sync = startMachine({ push: () => (++pushes === 1 ? pushGate.promise : { ok: true }) });
-    sync.actor.send({ type: 'SYNC_NOW' });
-    await waitFor(sync.actor, (snapshot) => snapshot.matches('pushing'));
-    sync.actor.send({ type: 'HUB_CHANGED' });
-    sync.actor.send({ type: 'HUB_CHANGED' });
-    pushGate.open({ ok: true });
-    await sync.rest();
-    expect(sync.calls).toEqual(['pull', 'push', 'blobs', 'pull', 'push', 'blobs']);
   });
 
   it('while backing off, an announced change waits for the retry; the stream reopening is the network back and tries at once', async () => {
