@@ -32,7 +32,7 @@ import { pullChanges } from '../services/pull';
 import { healthReceiptOf, type ParsedHealthReport } from '../services/device-health';
 import { deviceAudienceKeys } from '../services/change-log';
 import type { HubLive } from '../live/index';
-import { changeFingerprint, logPositionHolds } from '../services/log-position';
+import { changeFingerprint } from '../services/log-position';
 import { applyPush } from '../services/push';
 import { readBlobForDevice } from '../services/blobs';
 import { registerUpdateRoutes } from './update-routes';
@@ -192,7 +192,14 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
     }
     live.countPull(false);
     const generation = live.shortcut.currentGeneration;
-    if (afterSeq !== null && !(await logPositionHolds(hub.database, afterSeq, afterFingerprint))) {
+    const outcome = await pullChanges(hub.database, {
+      deviceId: device.device_id,
+      after: afterSeq === null ? null : { seq: afterSeq, fingerprint: afterFingerprint },
+      limit: pull.limit,
+      now: hub.now(),
+      presumedScope: live.scopes.of(device.device_id),
+    });
+    if (outcome.kind === 'positionLost') {
       request.log.warn(
         { deviceId: device.device_id, cursorSeq: afterSeq },
         'a device is past this hub’s change log: the hub went back in time (a restore or a lost commit)',
@@ -203,7 +210,8 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
         'cursor: this hub no longer holds the position this device reached (it was restored to an earlier state); pull again from the start (cursor null).',
       );
     }
-    const page = await pullChanges(hub.database, { deviceId: device.device_id, afterSeq, limit: pull.limit, now: hub.now() });
+    const page = outcome.page;
+    live.scopes.remember(device.device_id, page.scope);
     const fingerprint = page.lastChange === null ? afterFingerprint : changeFingerprint(page.lastChange);
     if (!page.hasMore) live.shortcut.issue(device.device_id, { seq: page.lastSeq, fingerprint }, generation);
     if (page.scope !== null) live.streams.updateKeys(device.device_id, deviceAudienceKeys({ device_id: device.device_id, ...page.scope }));

@@ -7,6 +7,7 @@ import { recordDeviceSightings } from '../services/device-health';
 import { DeviceCredentialCache } from './device-credentials';
 import { DeviceSightingWriter } from './device-sightings';
 import { ChangeStreams, defaultStreamLimits, type StreamCounts, type StreamLimits } from './change-streams';
+import { PresumedScopes } from './presumed-scopes';
 import { PullShortcut } from './pull-shortcut';
 
 export interface HubLiveOptions {
@@ -20,7 +21,7 @@ export interface HubLiveCounts {
   readonly pulls: { readonly answeredFromMemory: number; readonly fromDatabase: number };
   readonly streams: StreamCounts;
   readonly listening: boolean;
-  readonly remembered: { readonly keys: number; readonly devices: number; readonly credentials: number };
+  readonly remembered: { readonly keys: number; readonly devices: number; readonly credentials: number; readonly scopes: number };
   readonly sightings: DeviceSightingWriter['counts'];
 }
 
@@ -29,6 +30,7 @@ export class HubLive {
   readonly credentials: DeviceCredentialCache;
   readonly streams: ChangeStreams;
   readonly sightings: DeviceSightingWriter;
+  readonly scopes: PresumedScopes;
   private readonly stopWatching: () => void;
   private answeredFromMemory = 0;
   private fromDatabase = 0;
@@ -37,6 +39,7 @@ export class HubLive {
     this.streams = new ChangeStreams(logger, { ...defaultStreamLimits, ...options.streamLimits }, now);
     this.shortcut = new PullShortcut(this.streams);
     this.credentials = new DeviceCredentialCache(options.credentialCacheSize);
+    this.scopes = new PresumedScopes(options.credentialCacheSize);
     this.sightings = new DeviceSightingWriter((batch) => recordDeviceSightings(database, batch), logger, options.sightingQuietMs);
     const credentials = this.credentials;
     const shortcut = this.shortcut;
@@ -73,7 +76,7 @@ export class HubLive {
       pulls: { answeredFromMemory: this.answeredFromMemory, fromDatabase: this.fromDatabase },
       streams: this.streams.counts(),
       listening: this.shortcut.isListening,
-      remembered: { ...this.shortcut.size, credentials: this.credentials.size },
+      remembered: { ...this.shortcut.size, credentials: this.credentials.size, scopes: this.scopes.size },
       sightings: this.sightings.counts,
     };
   }

@@ -4,7 +4,6 @@
 // restored hub writes below its old position. A cursor therefore carries a fingerprint of the change at its seq, and
 // the hub checks that the change is still there and still the same.
 import { createHash } from 'node:crypto';
-import type { SqlExecutor } from '../db/database';
 
 export interface LoggedChange {
   readonly entity: string;
@@ -19,15 +18,12 @@ export function changeFingerprint(change: LoggedChange): string {
 }
 
 /**
- * True when the log still holds, at `seq`, the change the cursor was issued after (seq 0 is the start, always held).
- * A cursor from before fingerprints (`fingerprint` null) is checked only for a seq the log has reached.
+ * True when the log still holds, at the cursor's `seq`, the change the cursor was issued after: `held` is the change
+ * the log has at that seq now (null: none). Seq 0 is the start, always held. A cursor from before fingerprints
+ * (`fingerprint` null) is checked only for a seq the log has reached.
  */
-export async function logPositionHolds(db: SqlExecutor, seq: number, fingerprint: string | null): Promise<boolean> {
-  if (seq === 0) return true;
-  const [row] = await db.query<{ entity: string; record_id: string; version: number; op: string }>(
-    'SELECT entity, record_id, version, op FROM change_log WHERE seq = $1',
-    [seq],
-  );
-  if (row === undefined) return false;
-  return fingerprint === null || changeFingerprint({ entity: row.entity, id: row.record_id, version: row.version, op: row.op }) === fingerprint;
+export function logPositionHolds(position: { readonly seq: number; readonly fingerprint: string | null }, held: LoggedChange | null): boolean {
+  if (position.seq === 0) return true;
+  if (held === null) return false;
+  return position.fingerprint === null || changeFingerprint(held) === position.fingerprint;
 }

@@ -10,7 +10,7 @@ import type { HubDatabase, SqlExecutor } from '../db/database';
 import { appendChanges, startDeviceScope, type RecordChange } from './change-log';
 import { loadSiteRules, residentColumns, residentSnapshot, staffRecord, type ResidentRow } from './records';
 import { staffInScope } from './staff';
-import type { LoggedChange } from './log-position';
+import { logPositionHolds, type LoggedChange } from './log-position';
 
 interface ChangeRow {
   readonly seq: number;
@@ -91,29 +91,115 @@ export function scopedChangesQuery(deviceId: string, scope: DeviceScope, afterSe
   return { sql, params: [deviceId, afterSeq, limit + 1, scope.site_id, scope.scope_start_seq, ...audienceParams] };
 }
 
-async function readPage(tx: SqlExecutor, input: { deviceId: string; afterSeq: number; limit: number }): Promise<PulledPage> {
-  const [scope] = await tx.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [
-    input.deviceId,
+/** The page, the device's scope, the log's row at the cursor and the site's last row, as one statement read them. */
+interface PageReading {
+  readonly rows: ChangeRow[];
+  /** The device row in the statement's snapshot; null when the device is gone. */
+  readonly scope: DeviceScope | null;
+  /** The change at the cursor's seq; null when the log holds none there. */
+  readonly held: LoggedChangeRow | null;
+  /** The last row of the presumed site's log; null when it has none. */
+  readonly siteEnd: (LoggedChangeRow & { readonly seq: number }) | null;
+}
+
+interface LoggedChangeRow {
+  readonly entity: string;
+  readonly record_id: string;
+  readonly version: number;
+  readonly op: ChangeRow['op'];
+}
+
+interface PageStatementRow extends Partial<ChangeRow> {
+  readonly reading: { device: DeviceScope | null; held: LoggedChangeRow | null; siteEnd: (LoggedChangeRow & { seq: number }) | null } | null;
+}
+
+/**
+ * A pull is one round trip (issue 20): the page for the scope this process presumes the device has, and beside it the
+ * device's real scope, the cursor's row (is the position still this hub's history?) and the site's end, all from the
+ * one snapshot a single statement sees. When the real scope is the presumed one the page is exactly what reading the
+ * device row first would have given; when it is not (a tablet reassigned since), the caller reads again with it.
+ * The page's audience values stay parameters, as scopedChangesSql needs for its plan.
+ */
+async function readPageWithScope(db: SqlExecutor, deviceId: string, presumed: DeviceScope, afterSeq: number, limit: number): Promise<PageReading> {
+  const page = scopedChangesQuery(deviceId, presumed, afterSeq, limit);
+  const sql = `WITH page AS (${page.sql}),
+       device AS (SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1),
+       held AS (SELECT entity, record_id, version, op FROM change_log WHERE seq = $2),
+       site_end AS (SELECT seq, entity, record_id, version, op FROM change_log WHERE site_id = $4 ORDER BY seq DESC LIMIT 1)
+  SELECT seq, entity, record_id, version, op, data, NULL::jsonb AS reading FROM page
+  UNION ALL
+  SELECT NULL, NULL, NULL, NULL, NULL, NULL, jsonb_build_object(
+    'device', (SELECT to_jsonb(device) FROM device),
+    'held', (SELECT to_jsonb(held) FROM held),
+    'siteEnd', (SELECT to_jsonb(site_end) FROM site_end))
+  ORDER BY seq NULLS LAST`;
+  const rows = await db.query<PageStatementRow>(sql, page.params);
+  const reading = rows.at(-1)?.reading;
+  if (reading === undefined || reading === null) throw new Error('the pull statement returned no reading row');
+  // jsonb carries bigint columns as JSON numbers; the seqs stay below 2^53 (hub/db: seq is read as a number everywhere).
+  return {
+    rows: rows.slice(0, -1) as ChangeRow[],
+    scope: reading.device === null ? null : { ...reading.device, scope_start_seq: Number(reading.device.scope_start_seq) },
+    held: reading.held,
+    siteEnd: reading.siteEnd === null ? null : { ...reading.siteEnd, seq: Number(reading.siteEnd.seq) },
+  };
+}
+
+function sameScope(a: DeviceScope, b: DeviceScope): boolean {
+  return (
+    a.site_id === b.site_id &&
+    a.housing_unit_id === b.housing_unit_id &&
+    a.assigned_resident_id === b.assigned_resident_id &&
+    a.scope_start_seq === b.scope_start_seq
+  );
+}
+
+async function readScope(db: SqlExecutor, deviceId: string): Promise<DeviceScope | null> {
+  const [scope] = await db.query<DeviceScope>('SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1', [
+    deviceId,
   ]);
-  if (scope === undefined) return { changes: [], lastSeq: input.afterSeq, lastChange: null, hasMore: false, scope: null };
-  const query = scopedChangesQuery(input.deviceId, scope, input.afterSeq, input.limit);
-  const rows = await tx.query<ChangeRow>(query.sql, query.params);
-  const page = rows.slice(0, input.limit);
-  const changes = page.map(changeOf);
-  const hasMore = rows.length > input.limit;
-  const last = page.at(-1);
-  let end = last === undefined ? null : { seq: last.seq, change: { entity: last.entity, id: last.record_id, version: last.version, op: last.op } };
-  if (!hasMore) {
-    // The device has everything of its site up to the site's last row in this snapshot (change-log order is commit
-    // order: nothing below it can still appear), so its cursor moves there. Without this, a device whose own last
-    // change is old would keep a cursor below what this hub process has seen, and every empty pull would need a query.
-    const [siteEnd] = await tx.query<ChangeRow>('SELECT seq, entity, record_id, version, op FROM change_log WHERE site_id = $1 ORDER BY seq DESC LIMIT 1', [
-      scope.site_id,
-    ]);
-    if (siteEnd !== undefined && siteEnd.seq > (end?.seq ?? input.afterSeq))
-      end = { seq: siteEnd.seq, change: { entity: siteEnd.entity, id: siteEnd.record_id, version: siteEnd.version, op: siteEnd.op } };
+  return scope ?? null;
+}
+
+/** Reads against a presumed scope before one read in a transaction settles it (a tablet reassigned again and again). */
+const presumedScopeAttempts = 3;
+
+/**
+ * The page after `afterSeq` and the scope it was read for, consistent with each other: a tablet unassigned while
+ * this runs gets either the old scope and no evict yet, or the new scope with the evict, never a mix.
+ */
+async function readConsistentPage(db: HubDatabase, deviceId: string, presumed: DeviceScope | null, afterSeq: number, limit: number): Promise<PageReading> {
+  let scope = presumed ?? (await readScope(db, deviceId));
+  for (let attempt = 0; attempt < presumedScopeAttempts; attempt += 1) {
+    if (scope === null) return { rows: [], scope: null, held: null, siteEnd: null };
+    const reading = await readPageWithScope(db, deviceId, scope, afterSeq, limit);
+    if (reading.scope !== null && sameScope(reading.scope, scope)) return reading;
+    scope = reading.scope;
   }
-  return { changes, lastSeq: end?.seq ?? input.afterSeq, lastChange: end?.change ?? null, hasMore, scope };
+  // The scope kept moving under the reads: the device row and the page from one transaction's snapshot settle it.
+  return db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const settled = await readScope(tx, deviceId);
+    return settled === null ? { rows: [], scope: null, held: null, siteEnd: null } : readPageWithScope(tx, deviceId, settled, afterSeq, limit);
+  });
+}
+
+function loggedChangeOf(row: LoggedChangeRow): LoggedChange {
+  return { entity: row.entity, id: row.record_id, version: row.version, op: row.op };
+}
+
+function pageOf(reading: PageReading, afterSeq: number, limit: number): PulledPage {
+  const page = reading.rows.slice(0, limit);
+  const changes = page.map(changeOf);
+  const hasMore = reading.rows.length > limit;
+  const last = page.at(-1);
+  let end = last === undefined ? null : { seq: last.seq, change: loggedChangeOf(last) };
+  // The device has everything of its site up to the site's last row in this snapshot (change-log order is commit order:
+  // nothing below it can still appear), so its cursor moves there. Without this, a device whose own last change is old
+  // would keep a cursor below what this hub process has seen, and every empty pull would need a query.
+  if (!hasMore && reading.siteEnd !== null && reading.siteEnd.seq > (end?.seq ?? afterSeq))
+    end = { seq: reading.siteEnd.seq, change: loggedChangeOf(reading.siteEnd) };
+  return { changes, lastSeq: end?.seq ?? afterSeq, lastChange: end?.change ?? null, hasMore, scope: reading.scope };
 }
 
 /**
@@ -148,28 +234,47 @@ async function scopeSnapshot(
  * after a new scope start, instead of the log from seq 0 (which holds earlier assignees and former residents of its
  * unit). Device row first, then the change-log lock (the writers' lock order); with the lock held no writer can commit
  * between the state read here and the snapshot's rows, so every later change follows the snapshot in the log.
- * Returns the position the device reads on from.
+ * Returns the device's new scope, whose start is the position it reads on from; null when the device is gone.
  */
-async function startFreshScope(db: HubDatabase, deviceId: string, now: number): Promise<number> {
+async function startFreshScope(db: HubDatabase, deviceId: string, now: number): Promise<DeviceScope | null> {
   return db.transaction(async (tx) => {
     const [device] = await tx.query<{ site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null }>(
       'SELECT site_id, housing_unit_id, assigned_resident_id FROM devices WHERE device_id = $1 FOR UPDATE',
       [deviceId],
     );
-    if (device === undefined) return 0;
+    if (device === undefined) return null;
     const scopeStart = await startDeviceScope(tx, deviceId);
     await appendChanges(tx, { kind: 'device', siteId: device.site_id, deviceId }, await scopeSnapshot(tx, device), now);
-    return scopeStart;
+    return { ...device, scope_start_seq: scopeStart };
   });
 }
 
-/** One page after `afterSeq`, or — for a fresh cursor (null) — the first page of a snapshot of the device's scope. */
-export async function pullChanges(db: HubDatabase, input: { deviceId: string; afterSeq: number | null; limit: number; now: number }): Promise<PulledPage> {
-  const afterSeq = input.afterSeq ?? (await startFreshScope(db, input.deviceId, input.now));
-  // The device row and the page from one snapshot, as the single statement before gave: a tablet unassigned while this
-  // runs gets either the old scope and no evict yet, or the new scope with the evict, never a mix.
-  return db.transaction(async (tx) => {
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return readPage(tx, { deviceId: input.deviceId, afterSeq, limit: input.limit });
-  });
+/** Where a pull cursor points: a log position and the fingerprint of the change there (log-position.ts). */
+export interface CursorPosition {
+  readonly seq: number;
+  readonly fingerprint: string | null;
+}
+
+export type PullOutcome =
+  | { readonly kind: 'page'; readonly page: PulledPage }
+  /** The cursor's position is not in this hub's history any more (a restore, a lost commit): the device starts over. */
+  | { readonly kind: 'positionLost' };
+
+/**
+ * One page after the cursor, or — for a fresh cursor (null) — the first page of a snapshot of the device's scope.
+ * `presumedScope` is the scope this hub process last saw the device with (null: unknown, read first); a pull whose
+ * presumption holds is one database round trip.
+ */
+export async function pullChanges(
+  db: HubDatabase,
+  input: { deviceId: string; after: CursorPosition | null; limit: number; now: number; presumedScope: DeviceScope | null },
+): Promise<PullOutcome> {
+  if (input.after === null) {
+    const scope = await startFreshScope(db, input.deviceId, input.now);
+    const reading = await readConsistentPage(db, input.deviceId, scope, scope?.scope_start_seq ?? 0, input.limit);
+    return { kind: 'page', page: pageOf(reading, scope?.scope_start_seq ?? 0, input.limit) };
+  }
+  const reading = await readConsistentPage(db, input.deviceId, input.presumedScope, input.after.seq, input.limit);
+  if (reading.scope !== null && !logPositionHolds(input.after, reading.held === null ? null : loggedChangeOf(reading.held))) return { kind: 'positionLost' };
+  return { kind: 'page', page: pageOf(reading, input.after.seq, input.limit) };
 }
