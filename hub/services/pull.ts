@@ -118,9 +118,9 @@ interface PageStatementRow extends Partial<ChangeRow> {
  * device's real scope, the cursor's row (is the position still this hub's history?) and the site's end, all from the
  * one snapshot a single statement sees. When the real scope is the presumed one the page is exactly what reading the
  * device row first would have given; when it is not (a tablet reassigned since), the caller reads again with it.
- * The page's audience values stay parameters, as scopedChangesSql needs for its plan.
+ * The page's audience values stay parameters, as scopedChangesSql needs for its plan (exported for the plan test).
  */
-async function readPageWithScope(db: SqlExecutor, deviceId: string, presumed: DeviceScope, afterSeq: number, limit: number): Promise<PageReading> {
+export function pullStatement(deviceId: string, presumed: DeviceScope, afterSeq: number, limit: number): { sql: string; params: (string | number)[] } {
   const page = scopedChangesQuery(deviceId, presumed, afterSeq, limit);
   const sql = `WITH page AS (${page.sql}),
        device AS (SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1),
@@ -133,7 +133,12 @@ async function readPageWithScope(db: SqlExecutor, deviceId: string, presumed: De
     'held', (SELECT to_jsonb(held) FROM held),
     'siteEnd', (SELECT to_jsonb(site_end) FROM site_end))
   ORDER BY seq NULLS LAST`;
-  const rows = await db.query<PageStatementRow>(sql, page.params);
+  return { sql, params: page.params };
+}
+
+async function readPageWithScope(db: SqlExecutor, deviceId: string, presumed: DeviceScope, afterSeq: number, limit: number): Promise<PageReading> {
+  const statement = pullStatement(deviceId, presumed, afterSeq, limit);
+  const rows = await db.query<PageStatementRow>(statement.sql, statement.params);
   const reading = rows.at(-1)?.reading;
   if (reading === undefined || reading === null) throw new Error('the pull statement returned no reading row');
   // jsonb carries bigint columns as JSON numbers; the seqs stay below 2^53 (hub/db: seq is read as a number everywhere).
