@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { Change, syncedEntities } from '../../hub/protocol';
+import { newRecordId } from '../../hub/protocol/ids';
 import { getSiteRules, listStaff, reviewMessage, sendFamilyMessage, type HubContext } from '../../hub/services/index';
 import { addContact, addHousingUnit, addResident, addStaff, createSite } from '../../hub/services/index';
 import {
@@ -36,11 +37,11 @@ export interface SeededResident {
 }
 
 /** A family message as the services leave it once review has decided: version 2 (written, then reviewed). */
-function reviewedRow(spec: MessageSpec, resident: ResidentRow, contactId: string): MessageRow {
+function reviewedRow(spec: MessageSpec, residentId: string, contactId: string): MessageRow {
   const rejected = spec.status === 'rejected';
   return {
     message_id: spec.messageId,
-    resident_id: resident.resident_id,
+    resident_id: residentId,
     contact_id: contactId,
     direction: 'inbound',
     body: spec.body,
@@ -62,18 +63,24 @@ function reviewedRow(spec: MessageSpec, resident: ResidentRow, contactId: string
 }
 
 /**
- * Writes `count` reviewed family messages for one resident in bulk, oldest review first (so change-log order is review
- * order, as it is when reviews commit one by one). Message times end a day before `now`.
+ * `count` reviewed family letters for one resident, oldest review first (so change-log order is review order, as it is
+ * when reviews commit one by one). Message times end a day before `now`. The hub's bulk seed writes these rows; the
+ * PouchDB baseline of sync-e2e (pouch-process.ts) stores the same letters as documents.
  */
+export function reviewedLetterRows(count: number, seed: number, now: number, residentId: string, contactIds: readonly string[]): MessageRow[] {
+  const span = 2 * 365 * day;
+  const specs = messageSpecs(count, { seed, start: now - span - day, inboundOnly: true });
+  const random = seededRandom(seed ^ 0xc0ffee);
+  return specs
+    .map((spec) => reviewedRow(spec, residentId, contactIds[Math.floor(random() * contactIds.length)] ?? contactIds[0]!))
+    .sort((left, right) => left.status_changed_at - right.status_changed_at);
+}
+
+/** Writes `count` reviewed family messages (reviewedLetterRows) for one resident in bulk. */
 export async function bulkReviewedMessages(hub: HubContext, seeded: SeededResident, count: number, seed: number): Promise<void> {
   const { resident, contactIds } = seeded;
   if (resident.housing_unit_id === null) throw new Error('bulk messages need a housed resident');
-  const span = 2 * 365 * day;
-  const specs = messageSpecs(count, { seed, start: hub.now() - span - day, inboundOnly: true });
-  const random = seededRandom(seed ^ 0xc0ffee);
-  const rows = specs
-    .map((spec) => reviewedRow(spec, resident, contactIds[Math.floor(random() * contactIds.length)] ?? contactIds[0]!))
-    .sort((left, right) => left.status_changed_at - right.status_changed_at);
+  const rows = reviewedLetterRows(count, seed, hub.now(), resident.resident_id, contactIds);
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
     // As reviewMessage publishes: a letter review rejected never reaches a device, so it gets no change row.
@@ -128,18 +135,20 @@ export async function bulkReviewedMessages(hub: HubContext, seeded: SeededReside
   }
 }
 
+/** The words of reference letter `index` (serviceReviewedMessages); every third one review rejects. */
+function referenceLetter(index: number): { body: string; carriesReturnStamp: boolean; rejected: boolean } {
+  return { body: `Reference letter ${index}: we love you and we will visit on Sunday.`, carriesReturnStamp: index % 2 === 1, rejected: index % 3 === 2 };
+}
+
 /** Family messages through the real services (sendFamilyMessage, then reviewMessage): the reference rows. */
 export async function serviceReviewedMessages(hub: HubContext, seeded: SeededResident, count: number): Promise<void> {
   for (let index = 0; index < count; index += 1) {
     const contactId = seeded.contactIds[index % seeded.contactIds.length]!;
-    const message = await sendFamilyMessage(hub, {
-      contactId,
-      body: `Reference letter ${index}: we love you and we will visit on Sunday.`,
-      carriesReturnStamp: index % 2 === 1,
-    });
+    const letter = referenceLetter(index);
+    const message = await sendFamilyMessage(hub, { contactId, body: letter.body, carriesReturnStamp: letter.carriesReturnStamp });
     await reviewMessage(
       hub,
-      index % 3 === 2
+      letter.rejected
         ? { decision: 'reject', messageId: message.message_id, reviewer, reason: rejectionReasons[0]! }
         : { decision: 'approve', messageId: message.message_id, reviewer },
     );
@@ -182,11 +191,44 @@ export async function seedE2eFacility(hub: HubContext, messages: number): Promis
   await addStaff(hub, { siteId: site.siteId, displayName: reviewer, badgeId: 'STAFF-77', pin: '9876' });
   const ana = await residentWithContacts(hub, unitA.housingUnitId, 'B1001', 'Ana Diaz', 3);
   const ben = await residentWithContacts(hub, unitB.housingUnitId, 'B2002', 'Ben Okafor', 1);
-  const reference = Math.min(3, messages);
-  await bulkReviewedMessages(hub, ana, messages - reference, 11);
+  const reference = Math.min(e2eReferenceLetters, messages);
+  await bulkReviewedMessages(hub, ana, messages - reference, e2eLetterSeed);
   await serviceReviewedMessages(hub, ana, reference);
   await bulkReviewedMessages(hub, ben, 50, 12);
   return { siteId: site.siteId, unitId: unitA.housingUnitId, residentId: ana.resident.resident_id, messages };
+}
+
+const e2eLetterSeed = 11;
+const e2eReferenceLetters = 3;
+
+/**
+ * The letters seedE2eFacility gives its resident, as rows, without a hub: the bulk letters exactly (same generator,
+ * seed, ids and words), then the reference letters with their words and review outcome as the services would leave
+ * them (their ids and times are made here, as the services would make them at `now`).
+ */
+export function e2eLetterRows(messages: number, now: number, residentId: string, contactIds: readonly string[]): MessageRow[] {
+  const reference = Math.min(e2eReferenceLetters, messages);
+  const rows = reviewedLetterRows(messages - reference, e2eLetterSeed, now, residentId, contactIds);
+  for (let index = 0; index < reference; index += 1) {
+    const letter = referenceLetter(index);
+    const at = now + index;
+    const spec: MessageSpec = {
+      messageId: newRecordId(at),
+      direction: 'inbound',
+      body: letter.body,
+      writtenAt: at,
+      receivedAt: at,
+      reviewedAt: at,
+      status: letter.rejected ? 'rejected' : 'delivered',
+      statusChangedAt: at,
+      rejectionReason: letter.rejected ? rejectionReasons[0]! : null,
+      carriesReturnStamp: letter.carriesReturnStamp,
+      stampsCharged: 0,
+      readAt: null,
+    };
+    rows.push(reviewedRow(spec, residentId, contactIds[index % contactIds.length]!));
+  }
+  return rows;
 }
 
 export interface FanoutFacility {
