@@ -9,7 +9,7 @@ import { openHubDatabase } from '../../hub/db/open';
 import { createHubLogger } from '../../hub/logger';
 import { startHub } from '../../hub/server';
 import { assignTablet, issueEnrollmentCode } from '../../hub/services/index';
-import { kioskScopeDigest, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
+import { approveLetters, kioskScopeDigest, seedDevices, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
 import { serveParentRequests } from './child-ipc';
 import { seedCatchup } from './tablet-catchup-seed';
 import type { HubRequest } from './hub-child';
@@ -22,7 +22,16 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const database = await openHubDatabase(databaseUrl ? { databaseUrl } : dataDir ? { dataDir } : {});
   const logger = createHubLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const hub = await startHub({ database, logger, pinCost: seedingPinCost });
+  // A restarted hub (hub-child.ts restart) comes back on its port, where its devices look for it.
+  const port = Number(process.env.BENCH_HUB_PORT ?? '0');
+  const maxPerAddress = process.env.BENCH_HUB_MAX_STREAMS_PER_ADDRESS;
+  const hub = await startHub({
+    database,
+    logger,
+    pinCost: seedingPinCost,
+    port,
+    ...(maxPerAddress === undefined ? {} : { live: { streamLimits: { maxPerAddress: Number(maxPerAddress) } } }),
+  });
   const context = hub.context;
   let profiler: Session | null = null;
 
@@ -71,6 +80,14 @@ async function main(): Promise<void> {
       }
       case 'rss':
         return process.memoryUsage().rss;
+      case 'seedDevices':
+        return seedDevices(context, request);
+      case 'approveLetters':
+        return approveLetters(context, request);
+      case 'cpu':
+        return process.cpuUsage();
+      case 'liveCounts':
+        return hub.live.counts();
       case 'stop':
         await hub.close();
         await database.close();
