@@ -306,7 +306,9 @@ async function stormOnce(hub: BenchHub, fleet: Fleet, seeded: FanoutFacility, de
   const approveStarted = performance.now();
   const approved = await hub.call({ command: 'approveLetters', residentIds: seeded.residentIds, tag: `storm ${label}` });
   const approveMs = performance.now() - approveStarted;
-  const { result: storm, peakRss } = await withRssPeak(hub, () => fleet.call({ command: 'storm', devices, deadlineMs: 120_000 }));
+  const { result: storm, peakRss } = await withRssPeak(hub, () =>
+    hub.profiled(`hub-storm-${hub.backend}-${label}`, () => fleet.call({ command: 'storm', devices, deadlineMs: 120_000 })),
+  );
   const counts = await hub.call({ command: 'liveCounts' });
   const upToDate = storm.upToDateMs.filter((ms) => !Number.isNaN(ms));
   const ready = storm.streamMs.filter((ms) => !Number.isNaN(ms));
