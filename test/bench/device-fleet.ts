@@ -10,7 +10,7 @@
 // The driver (hub-live.ts) sends commands over IPC (child-ipc.ts); every figure is measured here, on this side of the
 // loopback, and sent back.
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Agent, fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici';
@@ -24,6 +24,7 @@ import { startSyncEngine, syncSettingsOf, type SyncEngine } from '../../main/syn
 import { createHubClient, hubEndpoint, type HubClient } from '../../main/sync/hub-client';
 import { makeTempDir } from '../support/temp-dir';
 import { serveParentRequests } from './child-ipc';
+import type { LoopDelay } from './hub-child';
 import { liveLetterPrefix } from './hub-seed';
 
 export interface LightDeviceSpec {
@@ -74,6 +75,8 @@ export type FleetRequest =
   | { readonly command: 'dropAll' }
   /** The first `devices` light devices, all at once: open the stream and pull to the end. */
   | { readonly command: 'storm'; readonly devices: number; readonly deadlineMs: number }
+  /** This process's event-loop delay since the last ask: time a measured request waited here, not at the hub. */
+  | { readonly command: 'loopDelay' }
   | { readonly command: 'stop' };
 
 export interface FleetReplies {
@@ -86,6 +89,7 @@ export interface FleetReplies {
   poll: PollFigures;
   dropAll: null;
   storm: StormFigures;
+  loopDelay: LoopDelay;
   stop: null;
 }
 
@@ -205,6 +209,8 @@ async function main(): Promise<void> {
   const counter = { streamFailures: 0 };
   const logger = countingLogger(counter);
   const folder = makeTempDir('dayroom-bench-fleet-');
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const light: LightDevice[] = [];
   const real: RealDevice[] = [];
   let hubUrl = '';
@@ -409,6 +415,11 @@ async function main(): Promise<void> {
           devicesWithNothing: devices.filter((device) => device.changesSinceMark === 0).length,
           changes: devices.reduce((sum, device) => sum + device.changesSinceMark, 0),
         };
+      }
+      case 'loopDelay': {
+        const figures = { p50Ms: loopDelay.percentile(50) / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+        loopDelay.reset();
+        return figures;
       }
       case 'stop': {
         await Promise.all(light.map((device) => device.stream?.stop()));

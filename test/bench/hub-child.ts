@@ -14,6 +14,13 @@ import type { CatchupSeed } from './tablet-catchup-seed';
 
 export type HubBackend = 'pglite' | 'postgres';
 
+/** Event-loop delay over a window, in ms. */
+export interface LoopDelay {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
 export type HubRequest =
   | { readonly command: 'seedE2e'; readonly messages: number }
   | { readonly command: 'seedFanout'; readonly units: number; readonly residentsPerUnit: number; readonly messagesPerResident: number }
@@ -40,6 +47,8 @@ export type HubRequest =
   /** process.cpuUsage() of the hub, in microseconds. */
   | { readonly command: 'cpu' }
   | { readonly command: 'liveCounts' }
+  /** The hub's event-loop delay since the last ask (perf_hooks monitorEventLoopDelay), then starts over. */
+  | { readonly command: 'loopDelay' }
   | { readonly command: 'stop' };
 
 interface Replies {
@@ -58,6 +67,7 @@ interface Replies {
   approveLetters: ApprovedLetter[];
   cpu: NodeJS.CpuUsage;
   liveCounts: HubLiveCounts;
+  loopDelay: LoopDelay;
   stop: null;
 }
 

@@ -230,9 +230,12 @@ export async function hubSteady(): Promise<void> {
       const open = await waitForStreams(hub, devices.value, 30_000);
       await sleep(3_000);
 
+      await Promise.all([hub.call({ command: 'loopDelay' }), fleet.call({ command: 'loopDelay' })]);
       const baseline = await fleet.call({ command: 'poll', devices: devices.value, intervalMs, durationMs: baselineSeconds.value * 1000, target: 'health' });
+      const [baselineHubLoop, baselineFleetLoop] = await Promise.all([hub.call({ command: 'loopDelay' }), fleet.call({ command: 'loopDelay' })]);
 
       const countsBefore = await hub.call({ command: 'liveCounts' });
+      await Promise.all([hub.call({ command: 'loopDelay' }), fleet.call({ command: 'loopDelay' })]);
       const cpuBefore = await hub.call({ command: 'cpu' });
       const started = performance.now();
       let lettersApproved = 0;
@@ -252,6 +255,7 @@ export async function hubSteady(): Promise<void> {
       await writer;
       const cpuAfter = await hub.call({ command: 'cpu' });
       const wallMs = performance.now() - started;
+      const [hubLoop, fleetLoop] = await Promise.all([hub.call({ command: 'loopDelay' }), fleet.call({ command: 'loopDelay' })]);
       const countsAfter = await hub.call({ command: 'liveCounts' });
       await fleet.call({ command: 'takeArrivals' });
 
@@ -281,10 +285,16 @@ export async function hubSteady(): Promise<void> {
         pulls_from_database: countsAfter.pulls.fromDatabase - countsBefore.pulls.fromDatabase,
         hub_cpu_pct: cpuShare(cpuBefore, cpuAfter, wallMs) * 100,
         hub_rss_peak_mb: mb(peakRss),
+        hub_loop_delay_p99_ms: hubLoop.p99Ms,
+        hub_loop_delay_max_ms: hubLoop.maxMs,
+        fleet_loop_delay_p99_ms: fleetLoop.p99Ms,
+        fleet_loop_delay_max_ms: fleetLoop.maxMs,
         baseline_health_requests: baseline.latencies.length,
         baseline_health_failures: baseline.failures,
         baseline_health_p50_ms: percentile(baseline.latencies, 50),
         baseline_health_p99_ms: baselineP99,
+        baseline_hub_loop_delay_p99_ms: baselineHubLoop.p99Ms,
+        baseline_fleet_loop_delay_p99_ms: baselineFleetLoop.p99Ms,
         ratio_p99_to_baseline: p99 / baselineP99,
         ratio_p50_to_baseline: p50 / percentile(baseline.latencies, 50),
         ...note,

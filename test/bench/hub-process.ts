@@ -4,6 +4,7 @@
 // issue enrollment codes, assign tablets, verify; devices talk to it over loopback HTTP only.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { openHubDatabase } from '../../hub/db/open';
 import { createHubLogger } from '../../hub/logger';
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
   });
   const context = hub.context;
   let profiler: Session | null = null;
+  // How late the hub's event loop ran its callbacks: a request's wait that no handler accounts for shows here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
   async function handle(request: HubRequest): Promise<unknown> {
     switch (request.command) {
@@ -88,6 +92,11 @@ async function main(): Promise<void> {
         return process.cpuUsage();
       case 'liveCounts':
         return hub.live.counts();
+      case 'loopDelay': {
+        const figures = { p50Ms: loopDelay.percentile(50) / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+        loopDelay.reset();
+        return figures;
+      }
       case 'stop':
         await hub.close();
         await database.close();
