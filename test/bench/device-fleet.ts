@@ -11,26 +11,17 @@
 // loopback, and sent back.
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { Agent, fetch as undiciFetch, type Dispatcher, type RequestInit as UndiciRequestInit } from 'undici';
-import { z } from 'zod';
 import { hubPaths } from '../../hub/protocol';
-import type { Logger } from '../../main/logging';
 import { openDeviceDatabase, type DeviceDatabase } from '../../main/store/database';
-import { openChangeStream, type ChangeStream } from '../../main/sync/change-stream';
 import { enrollDevice } from '../../main/sync/credential';
 import { startSyncEngine, syncSettingsOf, type SyncEngine } from '../../main/sync/engine';
-import { createHubClient, hubEndpoint, type HubClient } from '../../main/sync/hub-client';
+import { createHubClient, hubEndpoint } from '../../main/sync/hub-client';
 import { makeTempDir } from '../support/temp-dir';
 import { serveParentRequests } from './child-ipc';
 import type { LoopDelay } from './hub-child';
-import { liveLetterPrefix } from './hub-seed';
+import { countingLogger, fetchVia, LightDevice, liveLetterPrefix, makePools, type LightDeviceSpec } from './fleet-clients';
 
-export interface LightDeviceSpec {
-  readonly deviceId: string;
-  readonly secret: string;
-}
+export type { LightDeviceSpec } from './fleet-clients';
 
 /** When a letter reached a device: for a real device, when it was found in its store; for a light one, pulled. */
 export interface Arrival {
@@ -93,105 +84,6 @@ export interface FleetReplies {
   stop: null;
 }
 
-/** Keep-alive pools: one for pulls (and the health baseline), sized to what is in flight at once, one for streams. */
-interface Pools {
-  readonly pulls: Dispatcher;
-  readonly streams: Dispatcher;
-}
-
-/** Pull connections at most; a storm's 5,000 pulls queue here rather than open 5,000 more sockets. */
-const pullConnections = Number(process.env.BENCH_LIVE_PULL_CONNECTIONS ?? '512');
-
-function makePools(): Pools {
-  return {
-    pulls: new Agent({ connections: pullConnections, pipelining: 1, keepAliveTimeout: 60_000 }),
-    // Each stream holds its connection for as long as it is open: no cap, and no body timeout (heartbeats are 25 s apart).
-    streams: new Agent({ connections: null, pipelining: 1, bodyTimeout: 0, headersTimeout: 120_000 }),
-  };
-}
-
-/** The global fetch's signature over undici's own fetch with a chosen pool (the device code takes `typeof fetch`). */
-function fetchVia(dispatcher: Dispatcher): typeof fetch {
-  const viaPool = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = input instanceof Request ? input.url : input;
-    // undici's RequestInit and Response are the ones Node's fetch is built on; only their declared types differ.
-    return undiciFetch(url, { ...(init as UndiciRequestInit), dispatcher }) as unknown as Promise<Response>;
-  };
-  return viaPool;
-}
-
-/** A pino logger that drops lines but counts the stream's "no change stream" ones (a refused or failed attempt). */
-function countingLogger(counter: { streamFailures: number }): Logger {
-  return pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        if (chunk.includes('no change stream from the hub')) counter.streamFailures += 1;
-        done();
-      },
-    }),
-  );
-}
-
-/** A light device checks each change no further than this: is it one of the benchmark's letters (the engine parses it all). */
-const LetterChange = z.object({ entity: z.literal('message'), op: z.literal('upsert'), id: z.string(), data: z.object({ body: z.string() }) });
-
-class LightDevice {
-  cursor: string | null = null;
-  stream: ChangeStream | null = null;
-  readyAt = Number.NaN;
-  upToDateAt = Number.NaN;
-  changesSinceMark = 0;
-  private chain: Promise<unknown> = Promise.resolve();
-  private wakePending = false;
-
-  constructor(
-    readonly spec: LightDeviceSpec,
-    readonly client: HubClient,
-    private readonly onLetter: (messageId: string, deviceId: string) => void,
-  ) {}
-
-  /** One pull request, after whatever this device is already doing (a device pulls one page at a time). */
-  pullOnce(): Promise<{ ok: boolean; hasMore: boolean; ms: number }> {
-    const run = async (): Promise<{ ok: boolean; hasMore: boolean; ms: number }> => {
-      const sent = performance.now();
-      const answer = await this.client.pull({ cursor: this.cursor, limit: 500 }).catch(() => null);
-      const ms = performance.now() - sent;
-      if (answer === null || !answer.ok) return { ok: false, hasMore: false, ms };
-      this.cursor = answer.value.cursor;
-      this.changesSinceMark += answer.value.changes.length;
-      for (const change of answer.value.changes) {
-        const letter = LetterChange.safeParse(change);
-        if (letter.success && letter.data.data.body.startsWith(liveLetterPrefix)) this.onLetter(letter.data.id, this.spec.deviceId);
-      }
-      return { ok: true, hasMore: answer.value.hasMore, ms };
-    };
-    const result = this.chain.then(run);
-    this.chain = result.catch(() => undefined);
-    return result;
-  }
-
-  /** Pulls until the hub says there is no more; true if every page came. */
-  async pullToEnd(): Promise<boolean> {
-    for (;;) {
-      const page = await this.pullOnce();
-      if (!page.ok) return false;
-      if (!page.hasMore) return true;
-    }
-  }
-
-  /** The stream said `ready` or `changes`: pull to the end once, and again if it spoke meanwhile. */
-  wake(onDone?: (ok: boolean) => void): void {
-    if (this.wakePending) return;
-    this.wakePending = true;
-    void this.chain.then(async () => {
-      this.wakePending = false;
-      const ok = await this.pullToEnd();
-      onDone?.(ok);
-    });
-  }
-}
-
 interface RealDevice {
   readonly deviceId: string;
   readonly kind: 'kiosk' | 'tablet';
@@ -229,20 +121,7 @@ async function main(): Promise<void> {
     }
   };
 
-  const openStream = (device: LightDevice, onReady: () => void): void => {
-    device.stream = openChangeStream({
-      hubUrl,
-      secret: device.spec.secret,
-      logger,
-      fetch: streamFetch,
-      onReady: () => {
-        device.readyAt = performance.now();
-        onReady();
-      },
-      onChanges: () => device.wake(),
-      onLost: () => undefined,
-    });
-  };
+  const openStream = (device: LightDevice, onReady: () => void): void => device.listen(hubUrl, streamFetch, logger, onReady);
 
   async function handle(request: FleetRequest): Promise<FleetReplies[FleetRequest['command']]> {
     switch (request.command) {

@@ -23,6 +23,7 @@ import { audienceKeysOf, holdChangeLogLock } from '../../hub/services/change-log
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
 import { messageSpecs, rejectionReasons, type MessageSpec } from './sync-data';
 import { seededRandom } from '../support/seeded-random';
+import { liveLetterPrefix } from './fleet-clients';
 import { newDeviceSecret, sha256Hex } from '../../hub/security/tokens';
 
 /** hub/services/change-log.ts takes this transaction-scoped advisory lock before appending (it does not export it). */
@@ -389,6 +390,3 @@ export async function approveLetters(hub: HubContext, input: { residentIds: read
   }
   return approved;
 }
-
-/** Every letter approveLetters writes begins so; a device's store is searched for it. */
-export const liveLetterPrefix = 'Live bench letter';
