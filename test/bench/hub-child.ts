@@ -7,11 +7,19 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startPostgresServer, type PostgresServer } from '../support/postgres-server';
 import { makeTempDir } from '../support/temp-dir';
-import type { E2eFacility, FanoutFacility, MessageLogCheck } from './hub-seed';
-import { forkWithRequests } from './child-ipc';
+import type { ApprovedLetter, E2eFacility, FanoutFacility, MessageLogCheck, SeededDevice } from './hub-seed';
+import type { HubLiveCounts } from '../../hub/live/index';
+import { forkWithRequests, type ForkedChild } from './child-ipc';
 import type { CatchupSeed } from './tablet-catchup-seed';
 
 export type HubBackend = 'pglite' | 'postgres';
+
+/** Event-loop delay over a window, in ms. */
+export interface LoopDelay {
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
 
 export type HubRequest =
   | { readonly command: 'seedE2e'; readonly messages: number }
@@ -28,6 +36,19 @@ export type HubRequest =
   /** What autovacuum's auto-ANALYZE does on a production PostgreSQL server after a bulk of writes. */
   | { readonly command: 'analyze' }
   | { readonly command: 'rss' }
+  /** The live-change benchmarks (hub-live.ts): devices in bulk, letters approved through review, the hub's own figures. */
+  | {
+      readonly command: 'seedDevices';
+      readonly siteId: string;
+      readonly kiosks: readonly string[];
+      readonly tablets: readonly { residentId: string; unitId: string }[];
+    }
+  | { readonly command: 'approveLetters'; readonly residentIds: readonly string[]; readonly tag: string }
+  /** process.cpuUsage() of the hub, in microseconds. */
+  | { readonly command: 'cpu' }
+  | { readonly command: 'liveCounts' }
+  /** The hub's event-loop delay since the last ask (perf_hooks monitorEventLoopDelay), then starts over. */
+  | { readonly command: 'loopDelay' }
   | { readonly command: 'stop' };
 
 interface Replies {
@@ -42,6 +63,11 @@ interface Replies {
   profileStart: null;
   profileStop: null;
   rss: number;
+  seedDevices: SeededDevice[];
+  approveLetters: ApprovedLetter[];
+  cpu: NodeJS.CpuUsage;
+  liveCounts: HubLiveCounts;
+  loopDelay: LoopDelay;
   stop: null;
 }
 
@@ -54,7 +80,17 @@ export interface BenchHub {
   profiled<T>(label: string, work: () => Promise<T>): Promise<T>;
   /** Resident set size of the hub process now, and its peak so far (VmRSS, VmHWM), in bytes. */
   memory(): { rss: number; peak: number };
+  /**
+   * Stops the hub's process and starts a new one on the same database and port (a hub restarted after an outage):
+   * its memory of devices, streams and cursors starts empty. `url` and `pid` are then the new process's.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface BenchHubOptions {
+  /** Change-stream caps (hub/live/change-streams.ts): every bench device connects from 127.0.0.1, one address. */
+  readonly maxStreamsPerAddress?: number;
 }
 
 const hubScript = fileURLToPath(new URL('./hub-process.ts', import.meta.url));
@@ -82,7 +118,7 @@ async function createDatabase(server: PostgresServer, name: string): Promise<voi
 /** BENCH_HUB_CPU_PROF=<folder>: the benchmarks write a V8 CPU profile of the hub's measured phase there. */
 const profileFolder = process.env.BENCH_HUB_CPU_PROF;
 
-export async function startBenchHub(backend: HubBackend): Promise<BenchHub> {
+export async function startBenchHub(backend: HubBackend, options: BenchHubOptions = {}): Promise<BenchHub> {
   const dir = makeTempDir('dayroom-bench-hub-');
   let postgres: PostgresServer | null = null;
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -94,25 +130,30 @@ export async function startBenchHub(backend: HubBackend): Promise<BenchHub> {
   } else {
     env.BENCH_HUB_DATA_DIR = join(dir.path, 'pglite');
   }
+  if (options.maxStreamsPerAddress !== undefined) env.BENCH_HUB_MAX_STREAMS_PER_ADDRESS = String(options.maxStreamsPerAddress);
   const cleanup = async (): Promise<void> => {
     await postgres?.stop();
     postgres = null;
     dir.remove();
   };
-  const forked = await forkWithRequests<{ url: string; backend: HubBackend }>(hubScript, { cwd: repositoryRoot, env, label: 'the bench hub' }).catch(
-    async (error: unknown) => {
-      await cleanup();
-      throw error;
-    },
-  );
-  const { child, ready } = forked;
-  const pid = child.pid!;
+  const forkHub = (hubEnv: NodeJS.ProcessEnv): Promise<ForkedChild<{ url: string; backend: HubBackend }>> =>
+    forkWithRequests<{ url: string; backend: HubBackend }>(hubScript, { cwd: repositoryRoot, env: hubEnv, label: 'the bench hub' });
+  let forked = await forkHub(env).catch(async (error: unknown) => {
+    await cleanup();
+    throw error;
+  });
   // The child answers each command with its Replies type (hub-process.ts); IPC carries it untyped.
-  const call = forked.call as BenchHub['call'];
+  const call = ((request: HubRequest) => forked.call(request)) as BenchHub['call'];
   return {
-    url: ready.url,
-    backend: ready.backend,
-    pid,
+    get url() {
+      return forked.ready.url;
+    },
+    get backend() {
+      return forked.ready.backend;
+    },
+    get pid() {
+      return forked.child.pid!;
+    },
     call,
     async profiled(label, work) {
       if (profileFolder === undefined || profileFolder === '') return work();
@@ -123,7 +164,12 @@ export async function startBenchHub(backend: HubBackend): Promise<BenchHub> {
         await call({ command: 'profileStop', file: join(profileFolder, `${label}.cpuprofile`) });
       }
     },
-    memory: () => ({ rss: statusField(pid, 'VmRSS'), peak: statusField(pid, 'VmHWM') }),
+    memory: () => ({ rss: statusField(forked.child.pid!, 'VmRSS'), peak: statusField(forked.child.pid!, 'VmHWM') }),
+    async restart() {
+      const port = new URL(forked.ready.url).port;
+      await forked.stop({ command: 'stop' });
+      forked = await forkHub({ ...env, BENCH_HUB_PORT: port });
+    },
     async stop() {
       await forked.stop({ command: 'stop' });
       await cleanup();

@@ -4,12 +4,13 @@
 // issue enrollment codes, assign tablets, verify; devices talk to it over loopback HTTP only.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { openHubDatabase } from '../../hub/db/open';
 import { createHubLogger } from '../../hub/logger';
 import { startHub } from '../../hub/server';
 import { assignTablet, issueEnrollmentCode } from '../../hub/services/index';
-import { kioskScopeDigest, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
+import { approveLetters, kioskScopeDigest, seedDevices, seedE2eFacility, seedFanoutFacility, verifyMessageChanges } from './hub-seed';
 import { serveParentRequests } from './child-ipc';
 import { seedCatchup } from './tablet-catchup-seed';
 import type { HubRequest } from './hub-child';
@@ -22,9 +23,21 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const database = await openHubDatabase(databaseUrl ? { databaseUrl } : dataDir ? { dataDir } : {});
   const logger = createHubLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const hub = await startHub({ database, logger, pinCost: seedingPinCost });
+  // A restarted hub (hub-child.ts restart) comes back on its port, where its devices look for it.
+  const port = Number(process.env.BENCH_HUB_PORT ?? '0');
+  const maxPerAddress = process.env.BENCH_HUB_MAX_STREAMS_PER_ADDRESS;
+  const hub = await startHub({
+    database,
+    logger,
+    pinCost: seedingPinCost,
+    port,
+    ...(maxPerAddress === undefined ? {} : { live: { streamLimits: { maxPerAddress: Number(maxPerAddress) } } }),
+  });
   const context = hub.context;
   let profiler: Session | null = null;
+  // How late the hub's event loop ran its callbacks: a request's wait that no handler accounts for shows here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
   async function handle(request: HubRequest): Promise<unknown> {
     switch (request.command) {
@@ -71,6 +84,19 @@ async function main(): Promise<void> {
       }
       case 'rss':
         return process.memoryUsage().rss;
+      case 'seedDevices':
+        return seedDevices(context, request);
+      case 'approveLetters':
+        return approveLetters(context, request);
+      case 'cpu':
+        return process.cpuUsage();
+      case 'liveCounts':
+        return hub.live.counts();
+      case 'loopDelay': {
+        const figures = { p50Ms: loopDelay.percentile(50) / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 };
+        loopDelay.reset();
+        return figures;
+      }
       case 'stop':
         await hub.close();
         await database.close();

@@ -24,6 +24,8 @@ import { audienceKeysOf, holdChangeLogLock } from '../../hub/services/change-log
 import { digestOfRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
 import { messageSpecs, rejectionReasons, type MessageSpec } from './sync-data';
 import { seededRandom } from '../support/seeded-random';
+import { liveLetterPrefix } from './fleet-clients';
+import { newDeviceSecret, sha256Hex } from '../../hub/security/tokens';
 
 /** hub/services/change-log.ts takes this transaction-scoped advisory lock before appending (it does not export it). */
 const reviewer = 'Officer Grant';
@@ -355,4 +357,78 @@ export async function kioskScopeDigest(hub: HubContext, siteId: string, unitId: 
     }
   }
   return digestOfRecords(records);
+}
+
+export interface SeededDevice {
+  readonly deviceId: string;
+  readonly secret: string;
+  readonly kind: 'kiosk' | 'tablet';
+  /** The kiosk's unit, or the unit of the tablet's resident. */
+  readonly unitId: string;
+  /** The tablet's resident; null for a kiosk. */
+  readonly residentId: string | null;
+}
+
+/**
+ * Enrolled devices in bulk, for the live-change benchmarks' thousands: the rows enrollDevice writes (a fresh secret,
+ * only its hash stored) plus, for a tablet, the assigned resident that assignTablet sets. assignTablet's snapshot is
+ * not written here: every device starts from cursor null, and its first pull writes its scope's snapshot (pull.ts
+ * startFreshScope), as a tablet assigned before its first sync gets. Kiosks go round-robin over `unitIds`, tablets over
+ * `residents`; one multi-row statement per 2,000 devices instead of an enrollment round trip each.
+ */
+export async function seedDevices(
+  hub: HubContext,
+  input: { siteId: string; kiosks: readonly string[]; tablets: readonly { residentId: string; unitId: string }[] },
+): Promise<SeededDevice[]> {
+  const devices: SeededDevice[] = [
+    ...input.kiosks.map((unitId) => ({ deviceId: randomUUID(), secret: newDeviceSecret(), kind: 'kiosk' as const, unitId, residentId: null })),
+    ...input.tablets.map((tablet) => ({
+      deviceId: randomUUID(),
+      secret: newDeviceSecret(),
+      kind: 'tablet' as const,
+      unitId: tablet.unitId,
+      residentId: tablet.residentId,
+    })),
+  ];
+  const now = hub.now();
+  for (let start = 0; start < devices.length; start += rowsPerStatement) {
+    const rows = devices.slice(start, start + rowsPerStatement).map((device, index) => ({
+      device_id: device.deviceId,
+      kind: device.kind,
+      device_name: `bench ${device.kind} ${start + index + 1}`,
+      housing_unit_id: device.kind === 'kiosk' ? device.unitId : null,
+      assigned_resident_id: device.residentId,
+      secret_hash: sha256Hex(device.secret),
+    }));
+    await hub.database.query(
+      `INSERT INTO devices (device_id, site_id, kind, device_name, app_version, housing_unit_id, assigned_resident_id, secret_hash, enrolled_at)
+       SELECT e->>'device_id', $2, e->>'kind', e->>'device_name', '0.1.0', e->>'housing_unit_id', e->>'assigned_resident_id', e->>'secret_hash', $3
+         FROM jsonb_array_elements($1::jsonb) AS t(e)`,
+      [JSON.stringify(rows), input.siteId, now],
+    );
+  }
+  return devices;
+}
+
+export interface ApprovedLetter {
+  readonly messageId: string;
+  readonly residentId: string;
+  /** Epoch ms in the hub's process when reviewMessage's transaction had committed. */
+  readonly approvedAt: number;
+}
+
+/** One family letter per resident, written and approved through the real services, as review does one after another. */
+export async function approveLetters(hub: HubContext, input: { residentIds: readonly string[]; tag: string }): Promise<ApprovedLetter[]> {
+  const approved: ApprovedLetter[] = [];
+  for (const residentId of input.residentIds) {
+    const [contact] = await hub.database.query<{ contact_id: string }>(
+      `SELECT contact_id FROM contacts WHERE resident_id = $1 AND approved ORDER BY contact_id LIMIT 1`,
+      [residentId],
+    );
+    if (contact === undefined) throw new Error(`resident ${residentId} has no approved contact`);
+    const message = await sendFamilyMessage(hub, { contactId: contact.contact_id, body: `${liveLetterPrefix} ${input.tag}: see you Sunday.` });
+    await reviewMessage(hub, { decision: 'approve', messageId: message.message_id, reviewer });
+    approved.push({ messageId: message.message_id, residentId, approvedAt: Date.now() });
+  }
+  return approved;
 }

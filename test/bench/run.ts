@@ -20,6 +20,9 @@ const benchmarks: Record<string, () => Promise<void>> = {
   'reader-latency': () => import('./reader-latency').then((module) => module.readerLatency()),
   'tablet-catchup': () => import('./tablet-catchup').then((module) => module.tabletCatchup()),
   'console-review': () => import('./console-review').then((module) => module.consoleReview()),
+  'hub-notify': () => import('./hub-live').then((module) => module.hubNotify()),
+  'hub-steady': () => import('./hub-live').then((module) => module.hubSteady()),
+  'hub-storm': () => import('./hub-live').then((module) => module.hubStorm()),
 };
 
 /** The benchmarks that open the kiosk's page in Chromium, served from dist/renderer. */
