@@ -313,7 +313,6 @@ describe.each(hubBackends)('ledger properties (%s)', (backend) => {
       hub: running.context,
       clock,
       running,
-      databaseUrl: testDatabase.url,
       logLines,
       async close() {
         await running.close();

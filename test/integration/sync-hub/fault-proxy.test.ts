@@ -175,7 +175,7 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
   testHub = await startTestHub(hubs === 'one' ? 'pglite' : 'postgres');
   const hub = testHub.hub;
   if (hubs === 'two') {
-    if (testHub.databaseUrl === null) throw new Error('two hubs need a PostgreSQL database');
+    if (testHub.databaseUrl === null || testHub.databaseUrl === undefined) throw new Error('two hubs need a PostgreSQL database');
     // A pool of its own on the same database, the same clock: a second hub the first knows only through the database.
     const database = openPostgresDatabase({ databaseUrl: testHub.databaseUrl });
     const running = await startHub({ database, port: 0, host: '127.0.0.1', logger: silentLogger(), now: testHub.clock.now, pinCost: testPinCost });
