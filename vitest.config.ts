@@ -10,6 +10,9 @@ const longProofs = [
   'test/integration/sync-hub/crash-safety.test.ts',
   'test/integration/sync-hub/hub-kill.test.ts',
   'test/integration/sync-hub/fault-proxy.test.ts',
+  // Bad input for the live side: 10,000 streams from one address, a hub process killed under its devices' streams, the
+  // PostgreSQL cluster restarted under load; hub processes and a cluster of its own, 75 s and more.
+  'test/integration/sync-hub/live-bad-input.test.ts',
   // An app update's install killed after each of its steps (docs/deployment.md §12).
   'test/integration/deploy/update-install-cut.test.ts',
   // The hub as a service: a dozen hub processes started to be refused (TLS, environment file, DATABASE_URL), 90 s of a

@@ -3,7 +3,9 @@
 // dropped before the answer gets back, cut part-way through the answer (a Content-Length that promises the whole body,
 // then the connection closed, or reset), answered with a load balancer's HTML 502 page after the hub did the work, or
 // held for seconds. A captive portal's or misconfigured balancer's HTML page with status 200 stands in for the hub.
-// Faults are drawn from a seeded generator, so a failing run repeats.
+// Faults are drawn from a seeded generator, so a failing run repeats. Given several hubs (processes on one database), the
+// proxy is also the balancer in front of them: each request goes to the next hub in turn, a retry as likely to the
+// other hub as to the one that did (or did not do) the work.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from './seeded-random';
@@ -27,7 +29,8 @@ export type Fault =
   | 'slow';
 
 export interface FaultProxyOptions {
-  readonly target: string;
+  /** The hub, or the hubs taken in turn request by request. */
+  readonly target: string | readonly string[];
   /** Relative weights; faults left out never happen. */
   readonly weights: Partial<Record<Fault, number>>;
   readonly seed: number;
@@ -39,6 +42,8 @@ export interface FaultProxyOptions {
 export interface FaultProxy {
   readonly url: string;
   readonly counts: Record<Fault, number>;
+  /** Requests forwarded to each target, in the order given. */
+  readonly forwarded: number[];
   /** From now on every request passes untouched (to let the system settle). */
   heal(): void;
   close(): Promise<void>;
@@ -66,7 +71,9 @@ const balancerPage = (status: string) =>
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const random = seededRandom(options.seed);
   const counts = Object.fromEntries(faults.map((fault) => [fault, 0])) as Record<Fault, number>;
-  const target = new URL(options.target);
+  const targets = (typeof options.target === 'string' ? [options.target] : options.target).map((target) => new URL(target));
+  const forwarded = targets.map(() => 0);
+  let nextTarget = 0;
   let healed = false;
   const sockets = new Set<Socket>();
 
@@ -87,6 +94,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     onAnswer: (status: number, headers: http.IncomingHttpHeaders, answer: Buffer) => void,
     onError: () => void,
   ) => {
+    const index = nextTarget;
+    nextTarget = (nextTarget + 1) % targets.length;
+    forwarded[index] = (forwarded[index] ?? 0) + 1;
+    const target = targets[index];
+    if (target === undefined) return onError();
     const upstream = http.request(
       { hostname: target.hostname, port: target.port, path: request.url, method: request.method, headers: { ...request.headers, host: target.host } },
       (response) => {
@@ -172,6 +184,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    forwarded,
     heal: () => {
       healed = true;
     },

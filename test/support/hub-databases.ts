@@ -16,6 +16,8 @@ export const hubBackends: readonly HubBackend[] = ['pglite', 'postgres'];
 export interface TestHubDatabase {
   readonly backend: HubBackend;
   readonly database: HubDatabase;
+  /** The PostgreSQL database's connection URL, for a second hub on the same database; null for PGlite (one process). */
+  readonly url: string | null;
   /** Closes the database and drops it. */
   dispose(): Promise<void>;
 }
@@ -156,7 +158,7 @@ export async function freshHubDatabase(backend: HubBackend): Promise<TestHubData
       idlePglite = null;
       await migrate(database);
       pgliteFingerprint ??= await schemaFingerprint(database);
-      return { backend, database, dispose: () => parkPglite(database) };
+      return { backend, database, url: null, dispose: () => parkPglite(database) };
     }
     case 'postgres': {
       const { shared, name } = await takePostgresDatabase();
@@ -165,6 +167,7 @@ export async function freshHubDatabase(backend: HubBackend): Promise<TestHubData
       return {
         backend,
         database,
+        url: shared.url(name),
         async dispose() {
           await database.close();
           dropLater(shared, name);

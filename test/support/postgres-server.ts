@@ -27,6 +27,13 @@ export interface PostgresServer {
   readonly port: number;
   /** A connection URL for one database of the cluster (superuser `postgres`, trust authentication). */
   url(database: string): string;
+  /**
+   * Stops the server as `mode` says (`fast`: connections terminated, a clean shutdown; `immediate`: as a crash, with
+   * recovery on the next start) and leaves it down until `up()`: for tests of a hub whose database goes away.
+   */
+  down(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same port and data after `down()`. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -112,6 +119,7 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
 
   // A port found free can be taken before the server binds it; try a few.
   let port = 0;
+  let serverOptions = '';
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
     // No durability (the data dies with the tests) and no autovacuum: its workers visit a freshly migrated template
@@ -120,9 +128,7 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
       options.durable === true
         ? ['-c fsync=on', '-c synchronous_commit=on', '-c full_page_writes=on']
         : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
-    const serverOptions = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', ...durability, '-c autovacuum=off', '-c max_connections=200'].join(
-      ' ',
-    );
+    serverOptions = [`-p ${port}`, `-k ${folder}`, '-c listen_addresses=127.0.0.1', ...durability, '-c autovacuum=off', '-c max_connections=200'].join(' ');
     try {
       await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', '-o', serverOptions, 'start']);
       break;
@@ -152,6 +158,12 @@ export async function startPostgresServer(options: { root?: string; durable?: bo
     host: '127.0.0.1',
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    async down(mode) {
+      await run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
+    },
+    async up() {
+      await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions, 'start']);
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -15,6 +15,7 @@ import { openDeviceDatabase, type DeviceDatabase } from '../../main/store/databa
 import { syncStateQueries } from '../../main/store/sync-state';
 import { openBlobStore } from '../../main/sync/blobs';
 import { enrollDevice, readDeviceCredential, type DeviceCredential } from '../../main/sync/credential';
+import type { ChangeStreamRetry } from '../../main/sync/change-stream';
 import { startSyncEngine, syncSettingsOf, type SyncEngine, type SyncSettings } from '../../main/sync/engine';
 import { replicaDigest, replicaRecords, type ReplicaRecord } from '../../main/sync/replica-digest';
 import { makeTempDir } from './temp-dir';
@@ -98,6 +99,8 @@ export interface EnrollOptions {
   readonly settings?: Partial<SyncSettings>;
   readonly fetch?: typeof fetch;
   readonly logLines?: string[];
+  /** How soon the change stream is opened again after it ended or failed (a test of a lost hub need not wait 10 s). */
+  readonly streamRetry?: Partial<ChangeStreamRetry>;
 }
 
 export async function enrollSyncedDevice(options: EnrollOptions): Promise<SyncedDevice> {
@@ -119,6 +122,7 @@ export async function enrollSyncedDevice(options: EnrollOptions): Promise<Synced
       logger: silentLogger(options.logLines),
       now: Date.now,
       ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(options.streamRetry === undefined ? {} : { streamRetry: options.streamRetry }),
     });
   let engine = start();
   let stopped = false;

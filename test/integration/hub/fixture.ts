@@ -44,6 +44,11 @@ export interface TestHub {
   readonly hub: HubContext;
   readonly clock: TestClock;
   readonly running: RunningHub;
+  /**
+   * The PostgreSQL database's connection URL (null on PGlite): a second hub can be started on the same database. Absent
+   * from a TestHub a test puts together itself (over a wrapped database, say).
+   */
+  readonly databaseUrl?: string | null;
   /** Every log line the hub wrote, as JSON text. */
   readonly logLines: string[];
   close(): Promise<void>;
@@ -86,6 +91,7 @@ export async function startTestHub(
     hub: running.context,
     clock,
     running,
+    databaseUrl: testDatabase.url,
     logLines,
     async close() {
       await running.close();

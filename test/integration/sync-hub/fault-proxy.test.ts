@@ -11,7 +11,17 @@
 // healed at the end, and once on a clean network. Afterwards each device equals its hub's view of its scope, and the
 // two end states are the same: the devices' replicas have the same digest once the ids each hub drew at random (and
 // the salted PIN hashes) are replaced by the names the scenario gave them, and every action came out the same way.
+//
+// The faulty run is made a second time with two hubs on one PostgreSQL database behind the proxy, which sends each
+// request to the next hub in turn (docs/deployment-hub.md "Past one server"): a push the network cut on one hub is
+// retried on the other, a held request lands on one hub while its retry has already been applied by the other, and the
+// cursor pages across both. It must end where the same clean run ends. The two hubs are two startHub instances in this
+// process, each with its own connection pool and its own connection listening for commit notes: separate processes
+// would run on the real clock, and the end states compare equal only because every run reads the same test clock
+// (hub-kill.test.ts and live-bad-input.test.ts run hub processes).
 import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresDatabase } from '../../../hub/db/index';
+import { startHub, type RunningHub } from '../../../hub/server';
 import {
   addResident,
   deposit,
@@ -28,8 +38,8 @@ import { digestOfRecords, type ReplicaRecord } from '../../../main/sync/replica-
 import { seededRandom } from '../../support/seeded-random';
 import { startFaultProxy, type Fault, type FaultProxy } from '../../support/fault-proxy';
 import { checkExactlyOnce, outboxRows } from '../../support/hub-audit';
-import { seededUuid, syncToQuiet, type SyncedDevice } from '../../support/synced-device';
-import { seedFacility, startTestHub, testEpoch, type TestHub } from '../hub/fixture';
+import { seededUuid, silentLogger, syncToQuiet, type SyncedDevice } from '../../support/synced-device';
+import { seedFacility, startTestHub, testEpoch, testPinCost, type TestHub } from '../hub/fixture';
 import { enrollOn, expectConverged, familyMessage, photo } from './harness';
 
 type Person = 'ana' | 'ben' | 'cruz';
@@ -137,24 +147,46 @@ interface RunResult {
   readonly faults: Record<Fault, number> | null;
   /** How many times each sync problem was seen on the device, by code (the engine's running count). */
   readonly problems: Partial<Record<string, number>>;
+  /** Requests the proxy forwarded to each hub. */
+  readonly forwarded: number[] | null;
 }
+
+/** Where the faulty run's device syncs: one hub on PGlite, or two hubs on one PostgreSQL database taking turns. */
+type Hubs = 'one' | 'two';
 
 let testHub: TestHub | null = null;
 let proxy: FaultProxy | null = null;
 let kiosk: SyncedDevice | null = null;
+/** The second hub of a two-hub run and how to close it with its own pool. */
+let secondHub: { running: RunningHub; close(): Promise<void> } | null = null;
 async function cleanUp(): Promise<void> {
   await kiosk?.stop();
   await proxy?.close();
+  await secondHub?.close();
   await testHub?.close();
   kiosk = null;
   proxy = null;
+  secondHub = null;
   testHub = null;
 }
 afterEach(cleanUp);
 
-async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed: number): Promise<RunResult> {
-  testHub = await startTestHub('pglite');
+async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed: number, hubs: Hubs = 'one'): Promise<RunResult> {
+  testHub = await startTestHub(hubs === 'one' ? 'pglite' : 'postgres');
   const hub = testHub.hub;
+  if (hubs === 'two') {
+    if (testHub.databaseUrl === null || testHub.databaseUrl === undefined) throw new Error('two hubs need a PostgreSQL database');
+    // A pool of its own on the same database, the same clock: a second hub the first knows only through the database.
+    const database = openPostgresDatabase({ databaseUrl: testHub.databaseUrl });
+    const running = await startHub({ database, port: 0, host: '127.0.0.1', logger: silentLogger(), now: testHub.clock.now, pinCost: testPinCost });
+    secondHub = {
+      running,
+      async close() {
+        await running.close();
+        await database.close();
+      },
+    };
+  }
   const f = await seedFacility(hub);
   const people: Record<Person, string> = { ana: f.ana.resident_id, ben: f.ben.resident_id, cruz: f.cruz.resident_id };
   const contacts: Record<Person, string> = { ana: f.anaMom, ben: f.benBrother, cruz: f.cruzSister };
@@ -178,7 +210,7 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
 
   if (network === 'faulty') {
     proxy = await startFaultProxy({
-      target: testHub.url,
+      target: secondHub === null ? testHub.url : [testHub.url, secondHub.running.url],
       seed,
       maxDelayMs: 60,
       // Rare, so that the run stays bounded: each costs up to 3.5 s of waiting.
@@ -361,7 +393,13 @@ async function play(rounds: readonly Round[], network: 'faulty' | 'clean', seed:
       row.status === 'refused' ? `refused ${row.result_code ?? ''}: ${row.result_reason ?? ''}` : row.status;
   }
   const { errorCounts } = await device.engine.whenResting();
-  const result = { records: relabel(device.records(), labels), outcomes, faults: proxy === null ? null : { ...proxy.counts }, problems: { ...errorCounts } };
+  const result = {
+    records: relabel(device.records(), labels),
+    outcomes,
+    faults: proxy === null ? null : { ...proxy.counts },
+    problems: { ...errorCounts },
+    forwarded: proxy === null ? null : [...proxy.forwarded],
+  };
   await cleanUp();
   return result;
 }
@@ -414,13 +452,14 @@ function relabel(records: readonly ReplicaRecord[], known: ReadonlyMap<string, s
 }
 
 describe('a faulty network between device and hub', () => {
-  it('changes nothing in the end state: a long seeded run with every fault, healed, ends where a clean run ends', async () => {
-    const seed = 8_675_309;
-    const rounds = scenario(seed, 80);
-    const faulty = await play(rounds, 'faulty', seed);
-    const clean = await play(rounds, 'clean', seed);
+  const seed = 8_675_309;
+  const rounds = scenario(seed, 80);
+  // The clean run both faulty runs are compared with, played once (by whichever test comes first).
+  let cleanResult: RunResult | null = null;
+  const cleanRun = async (): Promise<RunResult> => (cleanResult ??= await play(rounds, 'clean', seed));
 
-    console.info(`fault run: requests by fault ${JSON.stringify(faulty.faults)}; problems the device saw ${JSON.stringify(faulty.problems)}`);
+  /** The faulty run met every fault, the device saw each for what it is, and it ended where the clean run ends. */
+  function expectSameEnd(faulty: RunResult, clean: RunResult): void {
     for (const fault of ['delay', 'http500', 'dropBeforeHub', 'reset', 'dropAfterHub', 'truncated', 'resetMidAnswer', 'http502', 'html', 'slow'] as const)
       expect(faulty.faults?.[fault] ?? 0, fault).toBeGreaterThan(2);
     // The device saw each kind of trouble for what it is: no answer in time (a slow request outlasting its timeout), an
@@ -433,6 +472,14 @@ describe('a faulty network between device and hub', () => {
     expect(faulty.outcomes).toEqual(clean.outcomes);
     expect(faulty.records).toEqual(clean.records);
     expect(digestOfRecords(faulty.records)).toBe(digestOfRecords(clean.records));
+  }
+
+  it('changes nothing in the end state: a long seeded run with every fault, healed, ends where a clean run ends', async () => {
+    const faulty = await play(rounds, 'faulty', seed);
+    const clean = await cleanRun();
+
+    console.info(`fault run: requests by fault ${JSON.stringify(faulty.faults)}; problems the device saw ${JSON.stringify(faulty.problems)}`);
+    expectSameEnd(faulty, clean);
     // The scenario reached everything it meant to: mail with photos, purchases, refusals, moves.
     const entities = new Set(clean.records.map((record) => record.entity));
     expect([...entities].sort()).toEqual([
@@ -449,5 +496,16 @@ describe('a faulty network between device and hub', () => {
     ]);
     expect(Object.values(clean.outcomes).some((outcome) => outcome.startsWith('refused notEnoughMoney'))).toBe(true);
     expect(Object.values(clean.outcomes).some((outcome) => outcome.startsWith('refused contactNotApproved'))).toBe(true);
+  }, 400_000);
+
+  it('changes nothing with two hubs on one PostgreSQL database behind it, taking requests in turn: the same run ends where the clean run ends', async () => {
+    const faulty = await play(rounds, 'faulty', seed, 'two');
+    const clean = await cleanRun();
+    console.info(
+      `fault run, two hubs: requests forwarded ${faulty.forwarded?.join(' / ') ?? ''}, by fault ${JSON.stringify(faulty.faults)}; problems the device saw ${JSON.stringify(faulty.problems)}`,
+    );
+    // Both hubs did a fair share of the work.
+    for (const forwarded of faulty.forwarded ?? []) expect(forwarded).toBeGreaterThan(50);
+    expectSameEnd(faulty, clean);
   }, 400_000);
 });

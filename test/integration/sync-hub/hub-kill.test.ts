@@ -7,10 +7,17 @@
 // exactly once or refused with the reason its outbox keeps (test/support/hub-audit.ts), the ledgers balance, and each
 // kiosk's replica equals the hub's view of its scope (test/support/hub-scope-digest.ts).
 //
-// DAYROOM_HUB_KILLS sets the kills per backend (6 in `npm run test:long`, two at each moment).
+// The third run puts two hub processes on one PostgreSQL database, as "Past one server" (docs/deployment-hub.md) runs
+// them: each kiosk's requests go to the two in turn (test/support/hub-balancer.ts, a balancer without stickiness or
+// health checks), the first hub is the one killed and restarted, and the second serves all along — so a kiosk's push is
+// cut on one hub and retried on the other, its cursor and its change stream move between them, and a note from one
+// process wakes a stream held by the other. The same end checks hold.
+//
+// DAYROOM_HUB_KILLS sets the kills per run (6 in `npm run test:long`, two at each moment).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -19,6 +26,7 @@ import { openHubDatabase } from '../../../hub/db/open';
 import { startHub } from '../../../hub/server';
 import { auditLedgers, deposit, issueEnrollmentCode, transferStamps } from '../../../hub/services/index';
 import { checkExactlyOnce } from '../../support/hub-audit';
+import { hubBalancer, type HubBalancer } from '../../support/hub-balancer';
 import type { HubKillMoment, HubKillPlan } from '../../support/hub-kill-child';
 import { hubScopeDigest } from '../../support/hub-scope-digest';
 import { startPostgresServer, type PostgresServer } from '../../support/postgres-server';
@@ -87,6 +95,19 @@ function postgresDatabase(): HubStorage {
   };
 }
 
+/** A loopback port nothing listens on just now, for a hub process that must keep one port across its restarts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 interface HubProcess {
   readonly child: ChildProcess;
   readonly lines: string[];
@@ -127,11 +148,16 @@ async function startHubProcess(storage: HubStorage, port: number, plan: HubKillP
 }
 
 describe.each([
-  ['PGlite folder', pgliteFolder],
-  ['PostgreSQL database, fsync on', postgresDatabase],
-] as const)('the hub process killed inside push transactions (%s)', (name, makeStorage) => {
+  ['PGlite folder', pgliteFolder, 1],
+  ['PostgreSQL database, fsync on', postgresDatabase, 1],
+  ['two hub processes on one PostgreSQL database, fsync on', postgresDatabase, 2],
+] as const)('the hub process killed inside push transactions (%s)', (name, makeStorage, hubCount) => {
   const storage = makeStorage();
   let port = 0;
+  /** The hub that is never killed, when there are two; on its own port. */
+  let otherPort = 0;
+  let otherHub: HubProcess | null = null;
+  let balancer: HubBalancer | null = null;
   let facility: Facility;
   const kiosks: SyncedDevice[] = [];
   let hubProcess: HubProcess | null = null;
@@ -141,6 +167,10 @@ describe.each([
     const database = await storage.open();
     const running = await startHub({ database, port: 0, host: '127.0.0.1', logger: silentLogger(), pinCost: testPinCost });
     port = running.port;
+    if (hubCount === 2) {
+      otherPort = await freePort();
+      balancer = hubBalancer([`http://127.0.0.1:${port}`, `http://127.0.0.1:${otherPort}`]);
+    }
     try {
       facility = await seedFacility(running.context);
       const hub = running.context;
@@ -156,9 +186,19 @@ describe.each([
       ] as const) {
         const issued = await issueEnrollmentCode(hub, { siteId: facility.siteId, kind: 'kiosk', housingUnitId: unit });
         // A short request timeout: a push whose hub died is given up on soon, and retried once the hub is back.
-        kiosks.push(await enrollSyncedDevice({ name, hubUrl: running.url, code: issued.code, settings: { requestTimeoutMs: 5_000 } }));
+        kiosks.push(
+          await enrollSyncedDevice({
+            name,
+            hubUrl: running.url,
+            code: issued.code,
+            settings: { requestTimeoutMs: 5_000 },
+            // With two hubs, every request after the enrollment goes to the next hub in turn.
+            ...(balancer === null ? {} : { fetch: balancer.fetch }),
+          }),
+        );
       }
-      for (const kiosk of kiosks) await syncToQuiet(kiosk);
+      // Before the hub processes start, only the in-process hub on the first port answers: no balancer yet.
+      if (balancer === null) for (const kiosk of kiosks) await syncToQuiet(kiosk);
     } finally {
       await running.close();
       await database.close();
@@ -167,10 +207,11 @@ describe.each([
 
   afterAll(async () => {
     for (const kiosk of kiosks) await kiosk.stop();
-    if (hubProcess !== null && hubProcess.child.exitCode === null && hubProcess.child.signalCode === null) {
-      hubProcess.child.kill('SIGTERM');
-      await hubProcess.exit;
-    }
+    for (const running of [hubProcess, otherHub])
+      if (running !== null && running.child.exitCode === null && running.child.signalCode === null) {
+        running.child.kill('SIGTERM');
+        await running.exit;
+      }
     await storage.dispose();
   }, startTimeoutMs);
 
@@ -226,6 +267,15 @@ describe.each([
         for (const kiosk of kiosks) kiosk.engine.send({ type: 'SYNC_NOW' });
       };
 
+      if (hubCount === 2) {
+        // The second hub serves the whole run; the kiosks reach quiet through both before the first kill.
+        otherHub = await startHubProcess(storage, otherPort, null);
+        const firstHub = await startHubProcess(storage, port, null);
+        for (const kiosk of kiosks) await syncToQuiet(kiosk);
+        firstHub.child.kill('SIGTERM');
+        expect(await firstHub.exit).toEqual({ code: 0, signal: null });
+      }
+
       const landed: Record<HubKillMoment, number> = { inTransaction: 0, beforeCommit: 0, afterCommit: 0 };
       const stepsPerRound: number[] = [];
       for (let round = 0; round < kills; round++) {
@@ -279,6 +329,15 @@ describe.each([
       lastHub.child.kill('SIGTERM');
       expect(await lastHub.exit).toEqual({ code: 0, signal: null });
       hubProcess = null;
+      if (otherHub !== null) {
+        // The hub that was never killed served all along, and stops cleanly: it was not hurt by its partner's deaths.
+        expect(otherHub.child.exitCode, `the second hub: ${otherHub.stderr()}`).toBeNull();
+        otherHub.child.kill('SIGTERM');
+        expect(await otherHub.exit).toEqual({ code: 0, signal: null });
+        otherHub = null;
+      }
+      // Both hubs were asked, about evenly: the balancer sent the kiosks' requests in turn.
+      if (balancer !== null) for (const sent of balancer.sent) expect(sent).toBeGreaterThan(kills);
 
       // ---- the audit, on the hub's data with no hub running ----
       const database = await storage.open();
@@ -297,7 +356,7 @@ describe.each([
         ).toBeGreaterThan(kills);
         for (const residentId of [ana, ben, cruz]) expect((await auditLedgers(database, residentId)).balanced, residentId).toBe(true);
         console.info(
-          `hub kill run (${database.backend}): ${kills} kills ${JSON.stringify(landed)}, sync steps to each kill ${stepsPerRound.join(' ')}; ${figures.join('; ')}; 0 lost, 0 doubled`,
+          `hub kill run (${database.backend}, ${hubCount} hub${hubCount === 2 ? `s, requests ${balancer?.sent.join(' / ') ?? ''}` : ''}): ${kills} kills ${JSON.stringify(landed)}, sync steps to each kill ${stepsPerRound.join(' ')}; ${figures.join('; ')}; 0 lost, 0 doubled`,
         );
       } finally {
         await database.close();
