@@ -3,6 +3,7 @@
 // It trusts nothing it is given: every change is checked against the protocol before anything is written.
 import { z } from 'zod';
 import { Change, syncedEntities, type PullResponse, type SyncedEntity } from '../../hub/protocol';
+import { compileQuickParse, notCertain } from '../../hub/protocol/quick-parse';
 import type { DeviceDatabase } from '../store/database';
 import { storeQueriesOf } from '../store/store-queries';
 import { PullEnvelope } from './hub-client';
@@ -58,6 +59,13 @@ const recordKey: { [E in SyncedEntity]: (data: z.output<(typeof syncedEntities)[
 
 const ChangeHeader = z.object({ entity: z.string().max(40), op: z.string().max(20) });
 
+/**
+ * The protocol's Change schema compiled into a quick parse that answers only for a change zod would accept, with zod's
+ * own output (hub/protocol/quick-parse.ts). Nearly every change is one; anything else, and every error's wording, is
+ * zod's.
+ */
+const quickParseChange = compileQuickParse(Change);
+
 /** Where a value went wrong, by field path and issue code only: the values themselves may be personal. */
 function describeIssues(error: z.ZodError): string {
   const first = error.issues[0];
@@ -87,15 +95,19 @@ export function validatePullBatch(batch: unknown): { ok: true; value: PullRespon
   if (!envelope.success) return { ok: false, error: { kind: 'invalidBatch', changeIndex: null, problem: describeIssues(envelope.error) } };
   const changes: Change[] = [];
   for (const [index, raw] of envelope.data.changes.entries()) {
-    const parsed = Change.safeParse(raw);
-    if (!parsed.success) {
-      const header = ChangeHeader.safeParse(raw);
-      const what = header.success ? `${header.data.entity} ${header.data.op}` : 'change';
-      return { ok: false, error: { kind: 'invalidBatch', changeIndex: index, problem: `${what}: ${describeIssues(parsed.error)}` } };
+    let change = quickParseChange(raw);
+    if (change === notCertain) {
+      const parsed = Change.safeParse(raw);
+      if (!parsed.success) {
+        const header = ChangeHeader.safeParse(raw);
+        const what = header.success ? `${header.data.entity} ${header.data.op}` : 'change';
+        return { ok: false, error: { kind: 'invalidBatch', changeIndex: index, problem: `${what}: ${describeIssues(parsed.error)}` } };
+      }
+      change = parsed.data;
     }
-    const problem = problemWith(parsed.data);
+    const problem = problemWith(change);
     if (problem) return { ok: false, error: { kind: 'invalidBatch', changeIndex: index, problem } };
-    changes.push(parsed.data);
+    changes.push(change);
   }
   return { ok: true, value: { ...envelope.data, changes } };
 }
