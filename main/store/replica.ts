@@ -151,6 +151,11 @@ export interface KnownVersions {
 export interface ReplicaQueries {
   /** The versions of the record's row and tombstone, in one statement (apply-pull asks this for every change). */
   knownVersions(entity: SyncedEntity, id: string): KnownVersions;
+  /**
+   * The same for many records of one entity, in two statements: the versions of the rows and of the tombstones that
+   * exist, by id (an id in neither map is a record the device has never held).
+   */
+  knownVersionsOf(entity: SyncedEntity, ids: readonly string[]): { readonly rows: Map<string, number>; readonly tombstones: Map<string, number> };
   putTombstone(entity: SyncedEntity, id: string, version: number): void;
   clearTombstone(entity: SyncedEntity, id: string): void;
 
@@ -194,6 +199,16 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
       ),
     ]),
   ) as Record<SyncedEntity, Statement<[id: string, entity: string, sameId: string], { row: number | null; tombstone: number | null }>>;
+  // The ids travel as one JSON array (json_each), so a batch of 1,000 changes asks two statements, not 1,000.
+  const knownRowsStatements = Object.fromEntries(
+    Object.entries({ ...tables, resident: { table: 'residents', key: 'resident_id' } }).map(([entity, { table, key }]) => [
+      entity,
+      db.prepare<[ids: string], { id: string; version: number }>(`SELECT ${key} AS id, version FROM ${table} WHERE ${key} IN (SELECT value FROM json_each(?))`),
+    ]),
+  ) as Record<SyncedEntity, Statement<[ids: string], { id: string; version: number }>>;
+  const knownTombstones = db.prepare<[entity: string, ids: string], { id: string; version: number }>(
+    'SELECT record_id AS id, version FROM sync_tombstones WHERE entity = ? AND record_id IN (SELECT value FROM json_each(?))',
+  );
   const deleteStatements = statementPer((table, key) => db.prepare<[string]>(`DELETE FROM ${table} WHERE ${key} = ?`));
   const clearStatements = [...Object.values(tables).map(({ table }) => table), 'sync_tombstones'].map((table) => db.prepare(`DELETE FROM ${table}`));
   const residentDeletes = residentTables.map((table) => db.prepare<[string]>(`DELETE FROM ${table} WHERE resident_id = ?`));
@@ -366,6 +381,11 @@ export function replicaQueries(db: DeviceDatabase): ReplicaQueries {
 
   return {
     knownVersions: (entity, id) => knownStatements[entity].get(id, entity, id) ?? { row: null, tombstone: null },
+    knownVersionsOf: (entity, ids) => {
+      const list = JSON.stringify(ids);
+      const versionsById = (rows: readonly { id: string; version: number }[]): Map<string, number> => new Map(rows.map((row) => [row.id, row.version]));
+      return { rows: versionsById(knownRowsStatements[entity].all(list)), tombstones: versionsById(knownTombstones.all(entity, list)) };
+    },
     putTombstone: (entity, id, version) => {
       upsertTombstone.run(entity, id, version);
     },

@@ -3,6 +3,7 @@
 // It trusts nothing it is given: every change is checked against the protocol before anything is written.
 import { z } from 'zod';
 import { Change, syncedEntities, type PullResponse, type SyncedEntity } from '../../hub/protocol';
+import { compileQuickParse, notCertain } from '../../hub/protocol/quick-parse';
 import type { DeviceDatabase } from '../store/database';
 import { storeQueriesOf } from '../store/store-queries';
 import { PullEnvelope } from './hub-client';
@@ -58,6 +59,13 @@ const recordKey: { [E in SyncedEntity]: (data: z.output<(typeof syncedEntities)[
 
 const ChangeHeader = z.object({ entity: z.string().max(40), op: z.string().max(20) });
 
+/**
+ * The protocol's Change schema compiled into a quick parse that answers only for a change zod would accept, with zod's
+ * own output (hub/protocol/quick-parse.ts). Nearly every change is one; anything else, and every error's wording, is
+ * zod's.
+ */
+const quickParseChange = compileQuickParse(Change);
+
 /** Where a value went wrong, by field path and issue code only: the values themselves may be personal. */
 function describeIssues(error: z.ZodError): string {
   const first = error.issues[0];
@@ -87,15 +95,19 @@ export function validatePullBatch(batch: unknown): { ok: true; value: PullRespon
   if (!envelope.success) return { ok: false, error: { kind: 'invalidBatch', changeIndex: null, problem: describeIssues(envelope.error) } };
   const changes: Change[] = [];
   for (const [index, raw] of envelope.data.changes.entries()) {
-    const parsed = Change.safeParse(raw);
-    if (!parsed.success) {
-      const header = ChangeHeader.safeParse(raw);
-      const what = header.success ? `${header.data.entity} ${header.data.op}` : 'change';
-      return { ok: false, error: { kind: 'invalidBatch', changeIndex: index, problem: `${what}: ${describeIssues(parsed.error)}` } };
+    let change = quickParseChange(raw);
+    if (change === notCertain) {
+      const parsed = Change.safeParse(raw);
+      if (!parsed.success) {
+        const header = ChangeHeader.safeParse(raw);
+        const what = header.success ? `${header.data.entity} ${header.data.op}` : 'change';
+        return { ok: false, error: { kind: 'invalidBatch', changeIndex: index, problem: `${what}: ${describeIssues(parsed.error)}` } };
+      }
+      change = parsed.data;
     }
-    const problem = problemWith(parsed.data);
+    const problem = problemWith(change);
     if (problem) return { ok: false, error: { kind: 'invalidBatch', changeIndex: index, problem } };
-    changes.push(parsed.data);
+    changes.push(change);
   }
   return { ok: true, value: { ...envelope.data, changes } };
 }
@@ -107,9 +119,34 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
 
   const { replica, residents, pinLockouts: lockouts, outbox, syncState } = storeQueriesOf(db);
 
+  // What the device held before the batch, asked once per entity for the whole batch (two statements each, instead of
+  // one per change: most of a catch-up's changes are records it has never held). It stays true for a record until
+  // this batch writes or deletes that record, or evicts anyone (which removes records the batch does not name); from
+  // then on the record, or every record, is asked again one by one.
+  const idsByEntity = new Map<SyncedEntity, string[]>();
+  for (const change of changes) {
+    if (change.op === 'evict') continue;
+    const ids = idsByEntity.get(change.entity);
+    if (ids === undefined) idsByEntity.set(change.entity, [change.id]);
+    else ids.push(change.id);
+  }
+  // Read inside the batch's transaction (below), so nothing can change between the reading and the writing.
+  let before = new Map<SyncedEntity, ReturnType<typeof replica.knownVersionsOf>>();
+  const touched = new Map<SyncedEntity, Set<string>>();
+  let evictedAny = false;
+  const touch = (entity: SyncedEntity, id: string): void => {
+    const ids = touched.get(entity);
+    if (ids === undefined) touched.set(entity, new Set([id]));
+    else ids.add(id);
+  };
+
   /** The newest version this device has seen of the record, written or deleted, and whether a tombstone holds it. */
   const knownOf = (entity: SyncedEntity, id: string): { version: number | null; tombstoned: boolean } => {
-    const { row, tombstone } = replica.knownVersions(entity, id);
+    const held = before.get(entity);
+    const { row, tombstone } =
+      held === undefined || evictedAny || touched.get(entity)?.has(id) === true
+        ? replica.knownVersions(entity, id)
+        : { row: held.rows.get(id) ?? null, tombstone: held.tombstones.get(id) ?? null };
     if (tombstone === null) return { version: row, tombstoned: false };
     return { version: row === null ? tombstone : Math.max(row, tombstone), tombstoned: true };
   };
@@ -172,6 +209,7 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
   let summary: ApplyPullSummary;
   try {
     summary = db.transaction((): ApplyPullSummary => {
+      before = new Map([...idsByEntity].map(([entity, ids]) => [entity, replica.knownVersionsOf(entity, ids)]));
       let applied = 0;
       let unchanged = 0;
       let evicted = 0;
@@ -184,6 +222,7 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
               unchanged += 1;
               break;
             }
+            touch(change.entity, change.id);
             touchedBlobs.push(...write(change, known.version === null));
             if (known.tombstoned) replica.clearTombstone(change.entity, change.id);
             applied += 1;
@@ -195,6 +234,7 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
               unchanged += 1;
               break;
             }
+            touch(change.entity, change.id);
             touchedBlobs.push(...remove(change.entity, change.id));
             // Remember the deletion, so an older upsert of the same record seen again cannot bring it back.
             replica.putTombstone(change.entity, change.id, change.version);
@@ -203,6 +243,7 @@ export function applyPull(db: DeviceDatabase, batch: unknown, options: ApplyPull
           }
           case 'evict': {
             // Everything of theirs goes, except what they did here that the hub has not yet seen.
+            evictedAny = true;
             touchedBlobs.push(...replica.removeResidentRecords(change.id));
             residents.remove(change.id);
             lockouts.remove('resident', change.id);

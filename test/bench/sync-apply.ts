@@ -18,7 +18,8 @@ import { percentile, printResult } from './stats';
 import { messageRecords, messageSpecs, seededUuid } from './sync-data';
 import { seededRandom } from '../support/seeded-random';
 
-const targetRatio = 0.5;
+// What apply must reach of the raw insert; raised from 0.5 once that was met.
+const targetRatio = 0.7;
 
 interface Measured {
   readonly ms: number;

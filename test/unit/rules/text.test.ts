@@ -8,6 +8,7 @@ import { Mutation, PushRequest } from '../../../hub/protocol';
 import {
   characterCount,
   checkText,
+  letterLength,
   maxLetterJsonBytes,
   maxMessageCharacters,
   maxMutationJsonBytes,
@@ -126,6 +127,15 @@ describe('limits derived from the longest letter', () => {
     const request = pushOf(Array.from({ length: 10 }, (_, index) => ({ ...mutation, id: index + 1 })));
     expect(PushRequest.safeParse(request).success).toBe(true);
     expect(Buffer.byteLength(JSON.stringify(request))).toBeLessThanOrEqual(maxRequestBytes);
+  });
+
+  it('a stored letter (letterLength) is counted in code points whichever way its check takes', () => {
+    // Short in UTF-16 units: accepted without counting. Long in units: counted, so 30,000 emoji (60,000 units) pass.
+    expect(letterLength.safeParse('x'.repeat(maxMessageCharacters)).success).toBe(true);
+    expect(letterLength.safeParse('x'.repeat(maxMessageCharacters + 1)).success).toBe(false);
+    expect(letterLength.safeParse('😀'.repeat(maxMessageCharacters)).success).toBe(true);
+    expect(letterLength.safeParse(`${'😀'.repeat(maxMessageCharacters)}x`).success).toBe(false);
+    expect(letterLength.safeParse('\ud800'.repeat(maxMessageCharacters + 1)).success).toBe(false);
   });
 
   it('a letter one character longer is refused as too long; emoji count once each', () => {
