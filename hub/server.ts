@@ -15,6 +15,9 @@ import { hubContext, type HubContext } from './services/context';
 import { cursorKey } from './services/hub-secrets';
 import type { ScryptCost } from './security/pin-hash';
 
+/** Connections the kernel queues for the hub before it accepts them (see listen below). */
+const listenBacklog = 4096;
+
 export interface StartHubOptions {
   /** An open, migrated database (openHubDatabase). The hub does not close it. */
   readonly database: HubDatabase;
@@ -191,7 +194,10 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
 
   let address: string;
   try {
-    address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    // A queue of connections not yet accepted long enough for a facility's devices coming back together after an
+    // outage (Node's default, 511, refused hundreds of 5,000 simultaneous stream opens in hub-steady); the kernel caps
+    // it at net.core.somaxconn (4096 on current Linux).
+    address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: listenBacklog });
   } catch (error) {
     // A port in use: what was started for this hub stops with it (on PostgreSQL, the connection that listens).
     await live.close();

@@ -63,7 +63,16 @@ interface OpenStream {
   timer: NodeJS.Timeout | null;
   /** Since when the socket's buffer has been full; null while it takes writes. */
   fullSince: number | null;
+  /** Which of the heartbeat's slices this stream is beaten in. */
+  readonly beatSlice: number;
 }
+
+/**
+ * The heartbeat goes round the streams in this many slices, one slice per heartbeatMs / slices: 5,000 streams are
+ * 200 writes a second instead of 5,000 in one tick every 25 s, which stalled the hub's event loop for half a second
+ * and had 5,000 devices read at the same instant (BENCHMARKS.md, hub-steady).
+ */
+const heartbeatSlices = 25;
 
 export interface StreamCounts {
   readonly open: number;
@@ -78,6 +87,11 @@ export class ChangeStreams implements ShortcutEvents {
   private readonly byKey = new Map<AudienceKey, Set<OpenStream>>();
   private readonly perAddress = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly slices: Array<Set<OpenStream>> = Array.from({ length: heartbeatSlices }, () => new Set<OpenStream>());
+  /** The slice the heartbeat beats next. */
+  private nextSlice = 0;
+  /** Streams are dealt to slices in turn, so even streams that all opened in the same second are beaten apart. */
+  private opened = 0;
   private eventsSent = 0;
   private readonly refused: Record<StreamRefusal, number> = { hubFull: 0, addressFull: 0 };
   private closedStalled = 0;
@@ -88,7 +102,7 @@ export class ChangeStreams implements ShortcutEvents {
     private readonly limits: StreamLimits = defaultStreamLimits,
     private readonly now: () => number = Date.now,
   ) {
-    this.heartbeat = setInterval(() => this.beat(), limits.heartbeatMs);
+    this.heartbeat = setInterval(() => this.beat(), limits.heartbeatMs / heartbeatSlices);
     this.heartbeat.unref();
   }
 
@@ -116,8 +130,11 @@ export class ChangeStreams implements ShortcutEvents {
       this.replaced += 1;
       this.close(previous);
     }
-    const stream: OpenStream = { deviceId, address, keys, sink, lastEventAt: 0, owed: false, timer: null, fullSince: null };
+    const beatSlice = this.opened % heartbeatSlices;
+    this.opened += 1;
+    const stream: OpenStream = { deviceId, address, keys, sink, lastEventAt: 0, owed: false, timer: null, fullSince: null, beatSlice };
     this.byDevice.set(deviceId, stream);
+    this.slices[beatSlice]?.add(stream);
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     this.subscribe(stream);
     sink.once('close', () => this.forget(stream));
@@ -201,7 +218,9 @@ export class ChangeStreams implements ShortcutEvents {
 
   private beat(): void {
     const now = this.now();
-    for (const stream of [...this.byDevice.values()]) {
+    const slice = this.slices[this.nextSlice] ?? new Set<OpenStream>();
+    this.nextSlice = (this.nextSlice + 1) % heartbeatSlices;
+    for (const stream of [...slice]) {
       if (stream.fullSince !== null) {
         if (now - stream.fullSince >= this.limits.stalledCloseMs) {
           this.closedStalled += 1;
@@ -224,6 +243,7 @@ export class ChangeStreams implements ShortcutEvents {
   private forget(stream: OpenStream): void {
     if (this.byDevice.get(stream.deviceId) !== stream) return;
     this.byDevice.delete(stream.deviceId);
+    this.slices[stream.beatSlice]?.delete(stream);
     const remaining = (this.perAddress.get(stream.address) ?? 1) - 1;
     if (remaining > 0) this.perAddress.set(stream.address, remaining);
     else this.perAddress.delete(stream.address);

@@ -268,6 +268,25 @@ describe('change streams', () => {
     expect(hub.counts().eventsSent).toBe(2);
   });
 
+  it('spread their heartbeats over the interval: streams opened in the same instant are not all beaten in one tick', () => {
+    vi.useFakeTimers();
+    try {
+      const hub = start({ heartbeatMs: 25_000 });
+      const sinks = Array.from({ length: 100 }, (_, index) => {
+        const sink = readSink();
+        hub.open(`d${index}`, '10.0.0.1', [`d:d${index}`], sink.sink);
+        return sink;
+      });
+      const beaten = (): number => sinks.filter((sink) => countOf(sink.text(), streamEvents.heartbeat) > 0).length;
+      vi.advanceTimersByTime(1_000);
+      expect(beaten()).toBe(4);
+      vi.advanceTimersByTime(24_000);
+      expect(sinks.map((sink) => countOf(sink.text(), streamEvents.heartbeat))).toEqual(sinks.map(() => 1));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('one stream per device, a cap per address and in all, and a device that does not read is dropped', async () => {
     const hub = start({ maxStreams: 3, maxPerAddress: 2, heartbeatMs: 20, stalledCloseMs: 60, minEventGapMs: 0 });
     const first = readSink();
