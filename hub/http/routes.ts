@@ -166,7 +166,7 @@ export function registerRoutes(app: FastifyInstance, { hub, limiter, refusals, c
   app.post(hubPaths.pull, { onRequest: authenticateFromMemory }, async (request): Promise<PullResponse> => {
     const device = authenticatedDevice(request);
     const pull = parseOrReject(PullRequestEnvelope, request.body);
-    // null: a fresh cursor, answered with a snapshot of the device's current scope rather than the log from its start.
+    // null: a fresh cursor, answered with the device's current scope (references to its records) rather than the log from its start.
     let afterSeq: number | null = null;
     let afterFingerprint: string | null = null;
     if (pull.cursor !== null) {

@@ -3,13 +3,13 @@
 // A device receives only what it needs now. Its scope has a start in the log (devices.scope_start_seq, moved by every
 // tablet assignment change and every pull from a fresh cursor): of the rows meant for the device itself or for its
 // resident, pull gives nothing from before that start but evicts. A fresh cursor does not replay the log at all: the
-// hub writes a snapshot of the device's current scope for it (startFreshScope) and the device reads on from there, so
-// neither a tablet's earlier assignees nor the people who once lived in a kiosk's unit ever reach it.
+// hub starts a new scope and writes references to the device's current scope's records after it (startFreshScope,
+// scope-references.ts), which pull serves as those records' current state; the device reads on from there, so neither
+// a tablet's earlier assignees nor the people who once lived in a kiosk's unit ever reach it.
 import { Change } from '../protocol/index';
 import type { HubDatabase, SqlExecutor } from '../db/database';
-import { appendChanges, startDeviceScope, type RecordChange } from './change-log';
-import { loadSiteRules, residentColumns, residentSnapshot, staffRecord, type ResidentRow } from './records';
-import { staffInScope } from './staff';
+import { startDeviceScope } from './change-log';
+import { appendScopeReferences, referenceKey, servedReferences } from './scope-references';
 import { logPositionHolds, type LoggedChange } from './log-position';
 
 interface ChangeRow {
@@ -19,6 +19,8 @@ interface ChangeRow {
   readonly version: number;
   readonly op: 'upsert' | 'delete' | 'evict';
   readonly data: unknown;
+  /** A reference to a record of a fresh scope (scope-references.ts): no data, served as the record's current state. */
+  readonly by_reference: boolean;
 }
 
 export interface PulledPage {
@@ -53,14 +55,18 @@ export interface DeviceScope {
  * The branches never overlap: a kiosk has no assigned resident and a tablet no housing unit.
  *
  * The scope start ($5) cuts the two branches that hold earlier scopes: the device's own rows before it are earlier
- * assignees' backfills and earlier snapshots, of which only the evicts still matter (to a device holding an older
- * cursor, and so that person's records); the resident's rows before it are covered by the backfill that follows it.
+ * assignees' backfills, of which only the evicts still matter (to a device holding an older cursor, and so that
+ * person's records); the resident's rows before it are covered by the backfill that follows it. References of an
+ * earlier fresh scope stay: pull serves a reference only while its record is in the device's scope as it stands
+ * (scope-references.ts), so they cannot bring back an earlier assignee, and a tablet reassigned before it had read
+ * them still needs the site's rules and staff among them (the assignment's backfill is the new resident's alone).
  */
 function scopedChangesSql(scope: DeviceScope): { sql: string; audienceParams: string[] } {
-  const branch = (where: string): string => `(SELECT seq, entity, record_id, version, op, data FROM change_log WHERE ${where} ORDER BY seq LIMIT $3)`;
+  const branch = (where: string): string =>
+    `(SELECT seq, entity, record_id, version, op, data, by_reference FROM change_log WHERE ${where} ORDER BY seq LIMIT $3)`;
   const branches = [
     branch('site_id = $4 AND audience_unit IS NULL AND audience_resident IS NULL AND audience_device IS NULL AND seq > $2'),
-    branch("audience_device = $1 AND seq > $2 AND (seq > $5 OR op = 'evict')"),
+    branch("audience_device = $1 AND seq > $2 AND (seq > $5 OR op = 'evict' OR by_reference)"),
   ];
   // Only parameters the statement uses: PostgreSQL refuses one whose type it cannot infer.
   const audienceParams: string[] = [];
@@ -72,7 +78,10 @@ function scopedChangesSql(scope: DeviceScope): { sql: string; audienceParams: st
     audienceParams.push(scope.assigned_resident_id);
     branches.push(branch(`audience_resident = $${5 + audienceParams.length} AND seq > GREATEST($2::bigint, $5::bigint)`));
   }
-  return { sql: `SELECT seq, entity, record_id, version, op, data FROM (${branches.join(' UNION ALL ')}) scoped ORDER BY seq LIMIT $3`, audienceParams };
+  return {
+    sql: `SELECT seq, entity, record_id, version, op, data, by_reference FROM (${branches.join(' UNION ALL ')}) scoped ORDER BY seq LIMIT $3`,
+    audienceParams,
+  };
 }
 
 function changeOf(row: ChangeRow): Change {
@@ -126,9 +135,9 @@ export function pullStatement(deviceId: string, presumed: DeviceScope, afterSeq:
        device AS (SELECT site_id, housing_unit_id, assigned_resident_id, scope_start_seq FROM devices WHERE device_id = $1),
        held AS (SELECT entity, record_id, version, op FROM change_log WHERE seq = $2),
        site_end AS (SELECT seq, entity, record_id, version, op FROM change_log WHERE site_id = $4 ORDER BY seq DESC LIMIT 1)
-  SELECT seq, entity, record_id, version, op, data, NULL::jsonb AS reading FROM page
+  SELECT seq, entity, record_id, version, op, data, by_reference, NULL::jsonb AS reading FROM page
   UNION ALL
-  SELECT NULL, NULL, NULL, NULL, NULL, NULL, jsonb_build_object(
+  SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, jsonb_build_object(
     'device', (SELECT to_jsonb(device) FROM device),
     'held', (SELECT to_jsonb(held) FROM held),
     'siteEnd', (SELECT to_jsonb(site_end) FROM site_end))
@@ -193,9 +202,26 @@ function loggedChangeOf(row: LoggedChangeRow): LoggedChange {
   return { entity: row.entity, id: row.record_id, version: row.version, op: row.op };
 }
 
-function pageOf(reading: PageReading, afterSeq: number, limit: number): PulledPage {
+/**
+ * The page's changes: a logged row as it is, a reference as its record's current state, loaded for the whole page at
+ * once (one statement per kind of record on it) — or nothing, for a record no longer in the device's scope.
+ */
+async function changesOf(db: SqlExecutor, scope: DeviceScope | null, rows: readonly ChangeRow[]): Promise<Change[]> {
+  const references = rows.filter((row) => row.by_reference);
+  if (references.length === 0) return rows.map(changeOf);
+  // Rows come only for a device that exists, so the page has the scope it was read for.
+  if (scope === null) throw new Error('a page of references without the scope it was read for');
+  const served = await servedReferences(db, scope, references);
+  return rows.flatMap((row) => {
+    if (!row.by_reference) return [changeOf(row)];
+    const change = served.get(referenceKey(row.entity, row.record_id));
+    return change === undefined ? [] : [change];
+  });
+}
+
+async function pageOf(db: SqlExecutor, reading: PageReading, afterSeq: number, limit: number): Promise<PulledPage> {
   const page = reading.rows.slice(0, limit);
-  const changes = page.map(changeOf);
+  const changes = await changesOf(db, reading.scope, page);
   const hasMore = reading.rows.length > limit;
   const last = page.at(-1);
   let end = last === undefined ? null : { seq: last.seq, change: loggedChangeOf(last) };
@@ -208,37 +234,11 @@ function pageOf(reading: PageReading, afterSeq: number, limit: number): PulledPa
 }
 
 /**
- * Everything a device holds right now, as one backfill: the site's rules, the staff who work where it stands
- * (staffInScope) and every record of each resident it serves — a kiosk's unit's active residents, a tablet's assigned
- * resident while active.
- */
-async function scopeSnapshot(
-  tx: SqlExecutor,
-  device: { site_id: string; housing_unit_id: string | null; assigned_resident_id: string | null },
-): Promise<RecordChange[]> {
-  const changes: RecordChange[] = [];
-  const rules = await loadSiteRules(tx, device.site_id);
-  if (rules !== null) changes.push({ entity: 'siteRules', id: device.site_id, version: rules.version, op: 'upsert', data: rules.record });
-  for (const staff of await staffInScope(tx, { siteId: device.site_id, housingUnitId: device.housing_unit_id })) {
-    changes.push({ entity: 'staff', id: staff.staff_id, version: staff.version, op: 'upsert', data: staffRecord(staff) });
-  }
-  const residents =
-    device.housing_unit_id !== null
-      ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE housing_unit_id = $1 AND status = 'active' ORDER BY resident_id`, [
-          device.housing_unit_id,
-        ])
-      : device.assigned_resident_id !== null
-        ? await tx.query<ResidentRow>(`SELECT ${residentColumns} FROM residents WHERE resident_id = $1 AND status = 'active'`, [device.assigned_resident_id])
-        : [];
-  for (const resident of residents) changes.push(...(await residentSnapshot(tx, resident)));
-  return changes;
-}
-
-/**
- * A pull from a fresh cursor: the device holds nothing, so it gets its current scope as a snapshot written for it alone
- * after a new scope start, instead of the log from seq 0 (which holds earlier assignees and former residents of its
- * unit). Device row first, then the change-log lock (the writers' lock order); with the lock held no writer can commit
- * between the state read here and the snapshot's rows, so every later change follows the snapshot in the log.
+ * A pull from a fresh cursor: the device holds nothing, so it gets its current scope as references written for it
+ * alone after a new scope start (scope-references.ts), instead of the log from seq 0 (which holds earlier assignees and
+ * former residents of its unit). Device row first, then the change-log lock (the writers' lock order); with the lock
+ * held no writer can commit between the scope read here and the references, so every later change follows them in
+ * the log. The references carry no record data: writing them costs rows of ids, not the records' words.
  * Returns the device's new scope, whose start is the position it reads on from; null when the device is gone.
  */
 async function startFreshScope(db: HubDatabase, deviceId: string, now: number): Promise<DeviceScope | null> {
@@ -249,7 +249,7 @@ async function startFreshScope(db: HubDatabase, deviceId: string, now: number): 
     );
     if (device === undefined) return null;
     const scopeStart = await startDeviceScope(tx, deviceId);
-    await appendChanges(tx, { kind: 'device', siteId: device.site_id, deviceId }, await scopeSnapshot(tx, device), now);
+    await appendScopeReferences(tx, deviceId, device, now);
     return { ...device, scope_start_seq: scopeStart };
   });
 }
@@ -266,9 +266,9 @@ export type PullOutcome =
   | { readonly kind: 'positionLost' };
 
 /**
- * One page after the cursor, or — for a fresh cursor (null) — the first page of a snapshot of the device's scope.
+ * One page after the cursor, or — for a fresh cursor (null) — the first page of the device's fresh scope.
  * `presumedScope` is the scope this hub process last saw the device with (null: unknown, read first); a pull whose
- * presumption holds is one database round trip.
+ * presumption holds is one database round trip, and one more statement per kind of record its references name.
  */
 export async function pullChanges(
   db: HubDatabase,
@@ -277,9 +277,9 @@ export async function pullChanges(
   if (input.after === null) {
     const scope = await startFreshScope(db, input.deviceId, input.now);
     const reading = await readConsistentPage(db, input.deviceId, scope, scope?.scope_start_seq ?? 0, input.limit);
-    return { kind: 'page', page: pageOf(reading, scope?.scope_start_seq ?? 0, input.limit) };
+    return { kind: 'page', page: await pageOf(db, reading, scope?.scope_start_seq ?? 0, input.limit) };
   }
   const reading = await readConsistentPage(db, input.deviceId, input.presumedScope, input.after.seq, input.limit);
   if (reading.scope !== null && !logPositionHolds(input.after, reading.held === null ? null : loggedChangeOf(reading.held))) return { kind: 'positionLost' };
-  return { kind: 'page', page: pageOf(reading, input.after.seq, input.limit) };
+  return { kind: 'page', page: await pageOf(db, reading, input.after.seq, input.limit) };
 }

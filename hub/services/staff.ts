@@ -133,14 +133,17 @@ export async function removeStaff(hub: HubContext, input: { staffId: string }): 
  * definition for the snapshot a fresh device receives; the writers above follow it with their audiences.
  */
 export async function staffInScope(db: SqlExecutor, device: { siteId: string; housingUnitId: string | null }): Promise<StaffRow[]> {
-  return db.query<StaffRow>(
-    `SELECT ${staffColumns} FROM staff s
-      WHERE s.site_id = $1 AND s.status = 'active'
-        AND (NOT EXISTS (SELECT 1 FROM staff_units u WHERE u.staff_id = s.staff_id)
-          OR EXISTS (SELECT 1 FROM staff_units u WHERE u.staff_id = s.staff_id AND u.housing_unit_id = $2::text))
-      ORDER BY s.staff_id`,
-    [device.siteId, device.housingUnitId],
-  );
+  return db.query<StaffRow>(`SELECT ${staffColumns} FROM staff s WHERE ${staffInScopeCondition('s', '$1', '$2')} ORDER BY s.staff_id`, [
+    device.siteId,
+    device.housingUnitId,
+  ]);
+}
+
+/** staffInScope's rule as SQL over the staff row `alias`, with the device's site and unit as the placeholders given. */
+export function staffInScopeCondition(alias: string, siteParam: string, unitParam: string): string {
+  return `${alias}.site_id = ${siteParam} AND ${alias}.status = 'active'
+        AND (NOT EXISTS (SELECT 1 FROM staff_units u WHERE u.staff_id = ${alias}.staff_id)
+          OR EXISTS (SELECT 1 FROM staff_units u WHERE u.staff_id = ${alias}.staff_id AND u.housing_unit_id = ${unitParam}::text))`;
 }
 
 export async function listStaff(db: SqlExecutor, siteId: string): Promise<StaffRow[]> {

@@ -20,6 +20,7 @@ import { sql as languageChosenAt } from './0017-language-chosen-at';
 import { sql as reviewedMailRetention } from './0018-reviewed-mail-retention';
 import { sql as appUpdates } from './0019-app-updates';
 import { sql as changeLogBySite } from './0020-change-log-by-site';
+import { sql as scopeReferences } from './0021-scope-references';
 
 export interface Migration {
   readonly version: number;
@@ -48,4 +49,5 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'reviewed-mail-retention', sql: reviewedMailRetention },
   { version: 19, name: 'app-updates', sql: appUpdates },
   { version: 20, name: 'change-log-by-site', sql: changeLogBySite },
+  { version: 21, name: 'scope-references', sql: scopeReferences },
 ];

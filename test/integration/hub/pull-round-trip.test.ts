@@ -1,12 +1,15 @@
 // A pull with changes is one database round trip (issue 20; docs/sync.md §5 "Pull"): the page, the device's scope, the
 // cursor's row and the site's end come from one statement when the scope this process presumed is still the
 // device's. When it is not — a tablet reassigned since — the page is read again for the real scope, and the answer is
-// the one a pull that knew nothing would have given. Statements are counted by wrapping the hub's database handle.
+// the one a pull that knew nothing would have given. A page holding references of a fresh scope (scope-references.ts)
+// takes one load more per kind of record they name (two for letters, with their attachments; two for the site's
+// rules, with its stamp books). Statements are counted by wrapping the hub's database handle.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubDatabase, HubTransaction } from '../../../hub/db/database';
 import { assignTablet, unassignTablet } from '../../../hub/services/index';
 import { changeFingerprint } from '../../../hub/services/log-position';
 import { reviewMessage, sendFamilyMessage } from '../../../hub/services/messages';
+import type { SyncedEntity } from '../../../hub/protocol/index';
 import { pullChanges, type PulledPage, type PullOutcome } from '../../../hub/services/pull';
 import { hubBackends, useHubDatabases } from '../../support/hub-databases';
 import { enroll, seedFacility, startTestHub, type Facility, type TestHub } from './fixture';
@@ -106,6 +109,34 @@ describe.each(hubBackends)('a pull with changes is one round trip (%s)', (backen
       await pullChanges(testHub.hub.database, { deviceId: tablet.deviceId, after: positionAfter(first), limit: 500, now: now(), presumedScope: null }),
     );
     expect(read).toEqual(fresh);
+  });
+
+  it('reads a page of references in one statement and one load per kind of record on it (two for letters and for the rules)', async () => {
+    const letter = await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'Feliz cumpleaños' });
+    await reviewMessage(testHub.hub, { decision: 'approve', messageId: letter.message_id, reviewer: 'Officer Grant' });
+    const kiosk = await enroll(testHub, facility.siteId, 'kiosk', facility.unitA);
+    // One reference a page: the fresh pull's own (its transaction writes the references) is not counted.
+    let page = pageOf(await pullChanges(testHub.hub.database, { deviceId: kiosk.deviceId, after: null, limit: 1, now: now(), presumedScope: null }));
+    const loads: Partial<Record<SyncedEntity, number>> = { siteRules: 2, message: 2 };
+    const seen = new Set<string>();
+    while (page.hasMore) {
+      const db = counting(testHub.hub.database);
+      page = pageOf(await pullChanges(db.database, { deviceId: kiosk.deviceId, after: positionAfter(page), limit: 1, now: now(), presumedScope: page.scope }));
+      const [change] = page.changes;
+      if (change === undefined) continue;
+      seen.add(change.entity);
+      expect(db.statements()).toBe(1 + (loads[change.entity] ?? 1));
+    }
+    expect(seen).toEqual(new Set(['staff', 'resident', 'balance', 'contact', 'message']));
+    // Read on past the references, a page is one statement again.
+    const letterAfter = await sendFamilyMessage(testHub.hub, { contactId: facility.anaMom, body: 'Otra carta' });
+    await reviewMessage(testHub.hub, { decision: 'approve', messageId: letterAfter.message_id, reviewer: 'Officer Grant' });
+    const db = counting(testHub.hub.database);
+    const next = pageOf(
+      await pullChanges(db.database, { deviceId: kiosk.deviceId, after: positionAfter(page), limit: 500, now: now(), presumedScope: page.scope }),
+    );
+    expect(next.changes.some((change) => change.id === letterAfter.message_id)).toBe(true);
+    expect(db.statements()).toBe(1);
   });
 
   it('answers a cursor whose position the log no longer holds with positionLost, in the same one statement', async () => {
