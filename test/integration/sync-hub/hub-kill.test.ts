@@ -17,7 +17,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -35,6 +34,7 @@ import { enrollSyncedDevice, seededUuid, silentLogger, syncToQuiet, type SyncedD
 import { makeTempDir } from '../../support/temp-dir';
 import { seedFacility, testPinCost, type Facility } from '../hub/fixture';
 import { familyMessage, photo } from './harness';
+import { freePort } from '../../support/free-port';
 
 /** Starting PGlite on a folder is WebAssembly work: tens of seconds on a loaded machine, once per kill. */
 const startTimeoutMs = 120_000;
@@ -93,19 +93,6 @@ function postgresDatabase(): HubStorage {
       await server?.stop();
     },
   };
-}
-
-/** A loopback port nothing listens on just now, for a hub process that must keep one port across its restarts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface HubProcess {

@@ -14,7 +14,6 @@
 // The loss of the LISTEN connection alone (its backend terminated, the cluster up) is live-changes.test.ts's.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import http, { type ClientRequest } from 'node:http';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { z } from 'zod';
 import type { HubDatabase } from '../../../hub/db/database';
@@ -29,6 +28,7 @@ import { startPostgresServer, type PostgresServer } from '../../support/postgres
 import { enrollSyncedDevice, syncToQuiet, type SyncedDevice } from '../../support/synced-device';
 import { seedFacility, testPinCost, type Facility } from '../hub/fixture';
 import { familyMessage } from './harness';
+import { freePort } from '../../support/free-port';
 
 const LiveHealth = z.object({
   live: z.object({
@@ -66,18 +66,6 @@ async function facilityDatabase(
   const hub = hubContext(database, { pinCost: testPinCost });
   const facility = await seedFacility(hub);
   return { server, url, database, hub, facility };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const messagesOn = (device: SyncedDevice, messageId: string): number =>
